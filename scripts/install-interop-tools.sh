@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# Installs the third-party SIP peers the interop tests and benchmarks run against:
-# SIPp (Debian package sip-tester) and Kamailio. Idempotent; needs root (as on CI).
+# Installs the third-party SIP peers the interop tests and benchmarks run against, from Debian
+# packages: SIPp (sip-tester), Kamailio with its presence modules, and openssl (test certificates).
+# Idempotent; needs root (as on CI). Starts no service: the tests start what they need on loopback.
 set -euo pipefail
 need=()
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
+[ -e /usr/lib/x86_64-linux-gnu/kamailio/modules/presence.so ] || ls /usr/lib/*/kamailio/modules/presence.so >/dev/null 2>&1 || need+=(kamailio-presence-modules)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -eq 0 ]; then echo "interop tools present: $(command -v sipp) $(command -v kamailio)"; exit 0; fi
 if [ "$(id -u)" != 0 ]; then echo "need root to install ${need[*]}" >&2; exit 1; fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# Keep package maintainer scripts from starting services on the build machine.
-printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
+# Keep the packages' maintainer scripts from starting Kamailio as a system service.
+made_policy=0
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; made_policy=1
+fi
 apt-get install -y -qq --no-install-recommends "${need[@]}"
+[ "$made_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
 echo "installed: ${need[*]}"
