@@ -1,0 +1,129 @@
+/**
+ * Settings of the shared SIP stack, its local bindings (IAPs) and its limits. Every limit is
+ * configurable; the defaults are listed next to each field.
+ */
+
+/** A transport protocol a local binding listens on and requests are sent over. */
+export type TransportProtocol = 'udp' | 'tcp' | 'tls';
+
+/** RFC 3261 §17 timer base values, in milliseconds. */
+export interface TimerSettings {
+  /** RTT estimate (default 500). */
+  t1: number;
+  /** Maximum retransmit interval for non-INVITE requests and INVITE responses (default 4000). */
+  t2: number;
+  /** Maximum time a message stays in the network (default 5000). */
+  t4: number;
+  /** Delay before an INVITE server transaction sends 100 Trying by itself (default 200, §17.2.1). */
+  trying100Delay: number;
+}
+
+/** Certificates for TLS, as node:tls takes them. */
+export interface TlsSettings {
+  /** PEM certificate chain of this side. */
+  cert?: string | Buffer;
+  /** PEM private key of this side. */
+  key?: string | Buffer;
+  /** PEM CA certificates to trust. */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Verify the peer's certificate (default true). */
+  rejectUnauthorized?: boolean;
+  /** SNI / name checked against the server's certificate, when it differs from the target host. */
+  servername?: string;
+}
+
+/** One socket a local binding listens on. */
+export interface ListenSettings {
+  protocol: TransportProtocol;
+  /** Local IPv4 or IPv6 address, e.g. "127.0.0.1" or "::1". */
+  address: string;
+  /** Local port; 0 picks a free one (read the chosen one back from the stack). */
+  port: number;
+  /** Required for `tls`. */
+  tls?: TlsSettings;
+}
+
+/**
+ * An IAP: a named local binding (address, ports, transports). The Symbian API keys connections by
+ * IAP id; tsip keys them by this `id`.
+ */
+export interface IapSettings {
+  /** Name of the binding; `SipConnection`s are created for it. */
+  id: string;
+  /** Sockets to listen on (at least one). */
+  listen: ListenSettings[];
+  /** Host to advertise in Via and Contact if not the listening address (e.g. behind NAT). */
+  advertisedHost?: string;
+  /** Datagrams larger than this switch to TCP (RFC 3261 §18.1.1; default 1300). */
+  mtu?: number;
+}
+
+/** Limits the transports enforce. Breaking one closes that connection or drops that datagram. */
+export interface TransportLimits {
+  /** Largest SIP message accepted or sent, in bytes (default 65535). */
+  maxMessageSize: number;
+  /** Most simultaneous TCP/TLS connections per binding (default 1024). */
+  maxConnections: number;
+  /** Bytes buffered per connection while a message is incomplete (default maxMessageSize). */
+  maxBufferedBytesPerConnection: number;
+  /** Idle stream connections are closed after this many ms (default 120000). */
+  idleConnectionTimeout: number;
+  /** RFC 5626 CRLF keep-alive interval on stream connections we opened, in ms; 0 = off (default 0). */
+  keepAliveInterval: number;
+}
+
+/** Limits the stack enforces above the transports. */
+export interface StackLimits {
+  /** Most live server transactions; beyond it new requests get 503 (default 10000). */
+  maxServerTransactions: number;
+  /** Most live client transactions; beyond it sending throws LimitExceeded (default 10000). */
+  maxClientTransactions: number;
+  /** Most live dialogs (default 20000). */
+  maxDialogs: number;
+}
+
+/** A point in time and timers, injectable so tests drive time by hand. */
+export interface Clock {
+  /** Milliseconds since an arbitrary origin. */
+  now(): number;
+  /** Calls `fn` once after `ms` milliseconds. */
+  setTimer(fn: () => void, ms: number): TimerHandle;
+  /** Cancels a timer; cancelling a fired or cancelled timer does nothing. */
+  clearTimer(handle: TimerHandle): void;
+}
+
+/** An opaque handle returned by {@link Clock.setTimer}. */
+export interface TimerHandle {
+  readonly id: number;
+}
+
+/** One place to send a request to, as RFC 3263 resolution yields them in order. */
+export interface ResolvedTarget {
+  protocol: TransportProtocol;
+  address: string;
+  port: number;
+  family: 4 | 6;
+}
+
+/** What RFC 3263 resolution is asked: a SIP URI's host, port, transport and scheme. */
+export interface ResolveQuery {
+  host: string;
+  port?: number;
+  /** The URI's `transport` parameter, lower-cased. */
+  transport?: string;
+  /** `sips` forces TLS. */
+  secure: boolean;
+}
+
+/** RFC 3263 target resolution (NAPTR → SRV → A/AAAA); replaceable in tests. */
+export interface Resolver {
+  resolve(query: ResolveQuery): Promise<ResolvedTarget[]>;
+}
+
+/** Where the stack writes what it drops or refuses, with the reason. */
+export interface Logger {
+  debug(message: string, data?: Record<string, unknown>): void;
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}

@@ -1,0 +1,70 @@
+/**
+ * The contract between the transport layer and the layers above it (transaction layer, stack).
+ * The transaction layer depends only on {@link TransportPort}, so its unit tests use a fake.
+ */
+import type { SipRequest, SipResponse, SipParseError } from '../message/index.js';
+import type { TransportProtocol } from '../../include-types/settings.js';
+
+/** Where a received message came from, and on which of our sockets. */
+export interface MessageSource {
+  protocol: TransportProtocol;
+  remoteAddress: string;
+  remotePort: number;
+  localAddress: string;
+  localPort: number;
+  /** The IAP (local binding) whose socket received it. */
+  iapId: string;
+  /** For stream transports: the connection it arrived on, so responses can reuse it (RFC 3261 §18.2.2). */
+  connectionId?: number;
+}
+
+/** Where to send a request: a resolved next hop, sent from one IAP. */
+export interface SendTarget {
+  protocol: TransportProtocol;
+  address: string;
+  port: number;
+  /** The IAP (local binding) to send from. */
+  iapId: string;
+  /** TLS server name to check, when the target came from a host name. */
+  servername?: string;
+}
+
+/** What the transport layer hands upwards. */
+export interface TransportUser {
+  /** A request arrived. The top Via already carries `received`/`rport` (RFC 3261 §18.2.1, RFC 3581). */
+  onRequest(request: SipRequest, source: MessageSource): void;
+  /** A response arrived. */
+  onResponse(response: SipResponse, source: MessageSource): void;
+  /**
+   * A datagram or framed message could not be parsed. `raw` is what arrived; the stack may answer
+   * 400 statelessly if enough of the request can be read (RFC 3261 §8.2, RFC 4475).
+   */
+  onParseError(raw: Buffer, error: SipParseError, source: MessageSource): void;
+}
+
+/** The operations the transaction layer needs from the transports. */
+export interface TransportPort {
+  /**
+   * Sends a request. The transport fills in the top Via's transport and sent-by (RFC 3261 §18.1.1)
+   * and switches UDP to TCP above the MTU. Resolves with the protocol actually used; rejects with a
+   * `SipError` (TransportError, MessageTooLarge) when it could not be sent.
+   */
+  sendRequest(request: SipRequest, target: SendTarget): Promise<SentInfo>;
+  /**
+   * Sends a response back the way RFC 3261 §18.2.2 and RFC 3581 §4 say: over the connection the
+   * request came on if still open, else to received/rport (or maddr, or sent-by).
+   */
+  sendResponse(response: SipResponse, source: MessageSource): Promise<SentInfo>;
+  /** True if the protocol is reliable (no retransmission timers A/E/G needed). */
+  isReliable(protocol: TransportProtocol): boolean;
+}
+
+/** What a send actually did. */
+export interface SentInfo {
+  protocol: TransportProtocol;
+  localAddress: string;
+  localPort: number;
+  remoteAddress: string;
+  remotePort: number;
+  connectionId?: number;
+}
