@@ -1,0 +1,134 @@
+/**
+ * buildMetadata: {@link RecordingMetadata} → RFC 7865 XML
+ * (`application/rs-metadata+xml`, UTF-8, default namespace
+ * `urn:ietf:params:xml:ns:recording:1`). Extension fragments are written
+ * back verbatim at the end of the element they belong to, as the RFC 7865
+ * schema puts `##other` last in every sequence.
+ */
+import { RECORDING_NS } from './constants.js';
+import type { RecordingMetadata } from './types.js';
+import { validateMetadata } from './validate.js';
+import { escapeText, escapeXml } from './xml-tree.js';
+
+/** Options of {@link buildMetadata}. */
+export interface BuildMetadataOptions {
+  /** Skip the id/reference checks (default false: invalid models throw MetadataError). */
+  skipValidation?: boolean;
+}
+
+class Writer {
+  private readonly lines: string[] = [];
+  private depth = 0;
+
+  open(name: string, attrs: Record<string, string | undefined> = {}): void {
+    this.lines.push(`${this.pad()}<${name}${fmtAttrs(attrs)}>`);
+    this.depth++;
+  }
+
+  close(name: string): void {
+    this.depth--;
+    this.lines.push(`${this.pad()}</${name}>`);
+  }
+
+  leaf(name: string, text: string | undefined, attrs: Record<string, string | undefined> = {}): void {
+    if (text === undefined) return;
+    this.lines.push(`${this.pad()}<${name}${fmtAttrs(attrs)}>${escapeText(text)}</${name}>`);
+  }
+
+  empty(name: string, attrs: Record<string, string | undefined>): void {
+    this.lines.push(`${this.pad()}<${name}${fmtAttrs(attrs)}/>`);
+  }
+
+  raw(fragments: readonly string[] | undefined): void {
+    for (const f of fragments ?? []) this.lines.push(this.pad() + f);
+  }
+
+  times(t: { associateTime?: string; disassociateTime?: string }): void {
+    this.leaf('associate-time', t.associateTime);
+    this.leaf('disassociate-time', t.disassociateTime);
+  }
+
+  toString(): string {
+    return this.lines.join('\n') + '\n';
+  }
+
+  private pad(): string {
+    return '  '.repeat(this.depth);
+  }
+}
+
+function fmtAttrs(attrs: Record<string, string | undefined>): string {
+  let s = '';
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) s += ` ${k}="${escapeXml(v)}"`;
+  return s;
+}
+
+/** Serialises a metadata model. Throws MetadataError for a model with bad ids. */
+export function buildMetadata(m: RecordingMetadata, opts: BuildMetadataOptions = {}): string {
+  if (!opts.skipValidation) validateMetadata(m);
+  const w = new Writer();
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  w.open('recording', { xmlns: RECORDING_NS });
+  w.leaf('datamode', m.dataMode);
+  for (const g of m.groups) {
+    w.open('group', { group_id: g.groupId });
+    w.times(g);
+    w.raw(g.extensions);
+    w.close('group');
+  }
+  for (const s of m.sessions) {
+    w.open('session', { session_id: s.sessionId });
+    for (const id of s.sipSessionIds) w.leaf('sipSessionID', id);
+    for (const r of s.reasons) w.leaf('reason', r.text, { protocol: r.protocol, cause: r.cause });
+    w.leaf('group-ref', s.groupRef);
+    w.leaf('start-time', s.startTime);
+    w.leaf('stop-time', s.stopTime);
+    w.raw(s.extensions);
+    w.close('session');
+  }
+  for (const p of m.participants) {
+    w.open('participant', { participant_id: p.participantId });
+    for (const n of p.nameIds) {
+      if (n.names.length === 0 && !n.extensions?.length) {
+        w.empty('nameID', { aor: n.aor });
+        continue;
+      }
+      w.open('nameID', { aor: n.aor });
+      for (const name of n.names) w.leaf('name', name.text, { 'xml:lang': name.lang });
+      w.raw(n.extensions);
+      w.close('nameID');
+    }
+    w.raw(p.extensions);
+    w.close('participant');
+  }
+  for (const s of m.streams) {
+    w.open('stream', { stream_id: s.streamId, session_id: s.sessionId });
+    w.leaf('label', s.label);
+    w.raw(s.extensions);
+    w.close('stream');
+  }
+  for (const a of m.sessionRecordingAssocs) {
+    w.open('sessionrecordingassoc', { session_id: a.sessionId });
+    w.times(a);
+    w.raw(a.extensions);
+    w.close('sessionrecordingassoc');
+  }
+  for (const a of m.participantSessionAssocs) {
+    w.open('participantsessionassoc', { participant_id: a.participantId, session_id: a.sessionId });
+    w.times(a);
+    for (const p of a.params) w.empty('param', { pname: p.name, pval: p.value });
+    w.raw(a.extensions);
+    w.close('participantsessionassoc');
+  }
+  for (const a of m.participantStreamAssocs) {
+    w.open('participantstreamassoc', { participant_id: a.participantId });
+    for (const id of a.send) w.leaf('send', id);
+    for (const id of a.recv) w.leaf('recv', id);
+    w.times(a);
+    w.raw(a.extensions);
+    w.close('participantstreamassoc');
+  }
+  w.raw(m.extensions);
+  w.close('recording');
+  return out.join('') + '\n' + w.toString();
+}
