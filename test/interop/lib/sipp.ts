@@ -1,0 +1,234 @@
+/**
+ * Running SIPp as a UAC or UAS against (or for) a peer on loopback, bounded in calls AND time.
+ *
+ * Every run gets: its own temp working dir (SIPp writes its log files next to itself), explicit
+ * free ports for SIP, media and the control socket (so parallel runs never collide on SIPp's
+ * defaults 5060/6000/8888), `-m calls`, SIPp's own `-timeout` and, above that, a hard kill of the
+ * pid we spawned. Results come from the `-trace_stat` CSV, falling back to the final screen.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ManagedProcess } from './child.js';
+import { waitListening } from './listening.js';
+import { LOOPBACK, freePort, freePorts } from './ports.js';
+import { emptySippStats, parseSippCsv, parseSippScreen, type SippStats } from './sipp-stats.js';
+import { missingToolMessage, toolPath } from './tools.js';
+
+/** SIPp transport modes: UDP/TCP, one socket for all calls (`1`) or one per call (`n`). */
+export type SippTransport = 'u1' | 't1' | 'un' | 'tn';
+
+export interface SippTarget {
+  host: string;
+  port: number;
+}
+
+export interface SippOptions {
+  /** A built-in scenario (`-sn uac|uas`) or the path of a scenario XML file (`-sf`). */
+  scenario: 'uac' | 'uas' | (string & {});
+  /** Remote `host:port` (required for a UAC; a UAS only answers). */
+  target?: string | SippTarget;
+  /** Local SIP port; a free one when omitted. */
+  localPort?: number;
+  /** Local address; loopback. */
+  localHost?: string;
+  transport?: SippTransport;
+  /** Calls to make or answer before SIPp exits (`-m`). Required: every run is bounded. */
+  calls: number;
+  /** Call rate in calls per `ratePeriodMs` (`-r`, default 10). */
+  rate?: number;
+  /** Rate period in ms (`-rp`, default 1000). */
+  ratePeriodMs?: number;
+  /** Maximum simultaneous calls (`-l`). */
+  limit?: number;
+  /** SIPp's own global timeout and the base of our hard kill (which comes 5 s later). */
+  timeoutSeconds: number;
+  /** Request-URI user (`-s`). */
+  service?: string;
+  /** Values for `[key]` keywords in the scenario (`-key name value`). */
+  keys?: Record<string, string | number>;
+  /** Digest credentials for `[authentication]` (`-au`, `-ap`). */
+  auth?: { username: string; password: string };
+  /** Record every message (`-trace_msg`) into the result's `messages` (for debugging). */
+  traceMessages?: boolean;
+  /** More SIPp arguments, appended last. */
+  extraArgs?: readonly string[];
+  /** Keep the temp dir (logs, CSV) after the run. */
+  keepDir?: boolean;
+}
+
+export interface SippResult {
+  /** SIPp's exit code: 0 all calls succeeded, 1 some failed, 97 exit by command, 99 no call processed, 255/254 fatal. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** True when our hard kill fired (SIPp ignored its own -timeout). */
+  timedOut: boolean;
+  successful: number;
+  failed: number;
+  stats: SippStats;
+  /** The last part of stdout/stderr and of the unexpected-message log (`-trace_err`). */
+  stdoutTail: string;
+  stderrTail: string;
+  errorsTail: string;
+  /** The message trace when `traceMessages` was set (tail). */
+  messages: string;
+  /** Wall time of the run, ms. */
+  durationMs: number;
+  /** The full command line, for reproducing by hand. */
+  commandLine: string;
+  localPort: number;
+}
+
+/** A SIPp run in progress (a UAS waiting for calls, or a UAC placing them). */
+export interface SippRun {
+  pid: number;
+  localPort: number;
+  mediaPort: number;
+  /** Resolves once SIPp has bound its SIP port (a UAS can then be called). */
+  ready: Promise<void>;
+  /** Resolves when SIPp has exited (or was killed at the hard timeout). */
+  result: Promise<SippResult>;
+  /** Ends the run now: SIGTERM, SIGKILL after 3 s. */
+  stop(): Promise<void>;
+}
+
+const TAIL = 4000;
+
+function readTail(path: string, max = TAIL): string {
+  try {
+    return readFileSync(path, 'latin1').slice(-max);
+  } catch {
+    return '';
+  }
+}
+
+function targetString(t: SippOptions['target']): string | undefined {
+  if (t === undefined) return undefined;
+  if (typeof t === 'string') return t;
+  return t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`;
+}
+
+/** Builds SIPp's argument list; exported so tests and reports can show it. */
+export function sippArgs(
+  opts: SippOptions,
+  ports: { local: number; media: number; control: number },
+  files: { dir: string },
+): string[] {
+  const host = opts.localHost ?? LOOPBACK;
+  const builtin = opts.scenario === 'uac' || opts.scenario === 'uas';
+  const args: string[] = builtin
+    ? ['-sn', opts.scenario]
+    : ['-sf', isAbsolute(opts.scenario) ? opts.scenario : resolve(opts.scenario)];
+  args.push(
+    '-i', host,
+    '-mi', host,
+    '-p', String(ports.local),
+    '-mp', String(ports.media),
+    '-cp', String(ports.control),
+    '-t', opts.transport ?? 'u1',
+    '-m', String(opts.calls),
+    '-r', String(opts.rate ?? 10),
+    '-rp', String(opts.ratePeriodMs ?? 1000),
+    '-timeout', `${opts.timeoutSeconds}s`,
+    '-timeout_error',
+    '-nostdin',
+    '-trace_stat', '-stf', join(files.dir, 'stats.csv'), '-fd', '1',
+    '-trace_screen', '-screen_file', join(files.dir, 'screen.log'),
+    '-trace_err', '-error_file', join(files.dir, 'errors.log'),
+  );
+  if (opts.limit !== undefined) args.push('-l', String(opts.limit));
+  // SIPp refuses to start when its default socket cap (50000) exceeds the open-files limit; a
+  // socket per call ('un'/'tn') only needs as many as there are calls in flight.
+  const perCall = opts.transport === 'un' || opts.transport === 'tn';
+  if (perCall && !(opts.extraArgs ?? []).includes('-max_socket')) args.push('-max_socket', '1000');
+  if (opts.service !== undefined) args.push('-s', opts.service);
+  if (opts.auth) args.push('-au', opts.auth.username, '-ap', opts.auth.password);
+  for (const [k, v] of Object.entries(opts.keys ?? {})) args.push('-key', k, String(v));
+  if (opts.traceMessages) args.push('-trace_msg', '-message_file', join(files.dir, 'messages.log'));
+  args.push(...(opts.extraArgs ?? []));
+  const target = targetString(opts.target);
+  if (target) args.push(target);
+  return args;
+}
+
+/** Starts SIPp and returns at once; see {@link runSipp} for the one-call form. */
+export async function startSipp(opts: SippOptions): Promise<SippRun> {
+  const bin = toolPath('sipp');
+  if (!bin) throw new Error(missingToolMessage('sipp'));
+  if (!(opts.calls > 0)) throw new Error('runSipp: calls must be > 0 (every run is bounded)');
+  if (!(opts.timeoutSeconds > 0)) throw new Error('runSipp: timeoutSeconds must be > 0');
+  if (opts.scenario === 'uac' && opts.target === undefined) throw new Error('runSipp: a UAC needs a target');
+
+  const local = opts.localPort ?? (await freePort());
+  // SIPp binds audio RTP/RTCP at -mp, -mp+1 and video at -mp+2, -mp+3.
+  const media = await freePorts(4);
+  const control = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'tsip-sipp-'));
+  const args = sippArgs(opts, { local, media, control }, { dir });
+  const started = Date.now();
+  const proc = new ManagedProcess(bin, args, { cwd: dir, tailChars: TAIL });
+  const proto = (opts.transport ?? 'u1').startsWith('t') ? 'tcp' : 'udp';
+  const isUas = opts.scenario === 'uas' || opts.target === undefined;
+
+  const ready = isUas
+    ? waitListening(local, proto, 5000, () => (proc.exit ? `sipp exited early (code ${proc.exit.code}): ${proc.stderr}` : undefined))
+    : Promise.resolve();
+  // A failed readiness wait is reported through `ready` only; keep it from being unhandled here.
+  ready.catch(() => undefined);
+
+  const result = (async (): Promise<SippResult> => {
+    const exit = await proc.waitOrKill((opts.timeoutSeconds + 5) * 1000, 3000);
+    const csv = readTail(join(dir, 'stats.csv'), 1_000_000);
+    const screen = readTail(join(dir, 'screen.log'), 20_000);
+    const stats = parseSippCsv(csv) ?? parseSippScreen(screen) ?? emptySippStats();
+    const res: SippResult = {
+      exitCode: exit.code,
+      signal: exit.signal,
+      timedOut: exit.timedOut,
+      successful: stats.successful,
+      failed: stats.failed,
+      stats,
+      stdoutTail: proc.stdout.toString(),
+      stderrTail: proc.stderr.toString(),
+      errorsTail: readTail(join(dir, 'errors.log')),
+      messages: opts.traceMessages ? readTail(join(dir, 'messages.log'), 40_000) : '',
+      durationMs: Date.now() - started,
+      commandLine: [bin, ...args].join(' '),
+      localPort: local,
+    };
+    if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
+    return res;
+  })();
+
+  return {
+    pid: proc.pid,
+    localPort: local,
+    mediaPort: media,
+    ready,
+    result,
+    stop: async () => {
+      await proc.stop(3000);
+      await result;
+    },
+  };
+}
+
+/** Runs SIPp to completion (or to its hard timeout) and returns what it measured. */
+export async function runSipp(opts: SippOptions): Promise<SippResult> {
+  const run = await startSipp(opts);
+  return run.result;
+}
+
+/** A one-paragraph account of a run, for assertion messages. */
+export function describeSipp(r: SippResult): string {
+  const reasons = Object.entries(r.stats.failureReasons).map(([k, v]) => `${k}=${v}`).join(' ');
+  return [
+    `sipp exit=${r.exitCode}${r.signal ? ` signal=${r.signal}` : ''}${r.timedOut ? ' (HARD TIMEOUT)' : ''}`,
+    `successful=${r.successful} failed=${r.failed} ${reasons}`,
+    `cmd: ${r.commandLine}`,
+    r.errorsTail && `--- unexpected messages (tail) ---\n${r.errorsTail.slice(-1500)}`,
+    r.stderrTail && `--- stderr (tail) ---\n${r.stderrTail.slice(-1500)}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
