@@ -1,0 +1,56 @@
+/**
+ * Small helpers about hosts, address families and default ports.
+ */
+import { isIP } from 'node:net';
+import type { TransportProtocol } from '../../include-types/settings.js';
+
+/** Strips the brackets of an IPv6 reference ("[::1]" → "::1") and lower-cases the host. */
+export function bareHost(host: string): string {
+  const h = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return h.toLowerCase();
+}
+
+/** 4 or 6 for a numeric address (brackets allowed), 0 for a host name. */
+export function ipFamily(host: string): 0 | 4 | 6 {
+  return isIP(bareHost(host)) as 0 | 4 | 6;
+}
+
+/** True if two hosts name the same literal host (brackets and case ignored). */
+export function sameHost(a: string, b: string): boolean {
+  return bareHost(a) === bareHost(b);
+}
+
+/** How a host goes into a Via sent-by or URI: IPv6 addresses in brackets (RFC 3261 §25.1). */
+export function hostForHeader(host: string): string {
+  const bare = bareHost(host);
+  return isIP(bare) === 6 ? `[${bare}]` : host;
+}
+
+/** RFC 3261 §19.1.2: 5061 for TLS, 5060 otherwise. */
+export function defaultPort(protocol: TransportProtocol): number {
+  return protocol === 'tls' ? 5061 : 5060;
+}
+
+/** True for the connection-oriented transports. */
+export function isStream(protocol: TransportProtocol): protocol is 'tcp' | 'tls' {
+  return protocol !== 'udp';
+}
+
+/** The Via transport token of a protocol (RFC 3261 §20.42). */
+export function viaTransport(protocol: TransportProtocol): 'UDP' | 'TCP' | 'TLS' {
+  return protocol === 'udp' ? 'UDP' : protocol === 'tcp' ? 'TCP' : 'TLS';
+}
+
+/** The protocol of a Via transport token, or undefined for one we do not speak (SCTP, WS ...). */
+export function protocolOfVia(transport: string): TransportProtocol | undefined {
+  switch (transport.toUpperCase()) {
+    case 'UDP':
+      return 'udp';
+    case 'TCP':
+      return 'tcp';
+    case 'TLS':
+      return 'tls';
+    default:
+      return undefined;
+  }
+}

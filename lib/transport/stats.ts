@@ -1,0 +1,82 @@
+/**
+ * Counters the transport layer keeps, so tests and leak checks can see what it holds and what it
+ * dropped.
+ */
+
+/** Why a message, datagram or connection was dropped or refused. */
+export const DropReason = {
+  /** A message larger than `maxMessageSize`. */
+  TooLarge: 'tooLarge',
+  /** A datagram or framed message that could not be parsed. */
+  ParseError: 'parseError',
+  /** A connection beyond `maxConnections`. */
+  ConnectionLimit: 'connectionLimit',
+  /** A connection whose incomplete message outgrew `maxBufferedBytesPerConnection`. */
+  BufferLimit: 'bufferLimit',
+  /** A connection closed after `idleConnectionTimeout` without traffic. */
+  Idle: 'idle',
+  /** A stream that broke SIP framing (e.g. bad Content-Length). */
+  Framing: 'framing',
+  /** A message arrived before any `TransportUser` was set. */
+  NoUser: 'noUser',
+} as const;
+/** One of the {@link DropReason} values. */
+export type DropReason = (typeof DropReason)[keyof typeof DropReason];
+
+/** A snapshot of the transport counters. */
+export interface TransportStats {
+  /** Open TCP/TLS connections (incoming and outgoing). */
+  connections: number;
+  /** Bound UDP sockets. */
+  udpSockets: number;
+  /** Listening TCP/TLS servers. */
+  streamListeners: number;
+  /** Datagrams received. */
+  datagramsIn: number;
+  /** Datagrams sent. */
+  datagramsOut: number;
+  /** SIP messages received over streams. */
+  streamMessagesIn: number;
+  /** SIP messages sent over streams. */
+  streamMessagesOut: number;
+  /** RFC 5626 keep-alive pings answered with a pong. */
+  keepAlivePongs: number;
+  /** Drops and refusals, by reason. */
+  dropped: Record<DropReason, number>;
+}
+
+/** Mutable counters behind {@link TransportStats}; connection and socket counts are set by the owner. */
+export class StatsCounters {
+  datagramsIn = 0;
+  datagramsOut = 0;
+  streamMessagesIn = 0;
+  streamMessagesOut = 0;
+  keepAlivePongs = 0;
+  readonly dropped: Record<DropReason, number> = {
+    tooLarge: 0,
+    parseError: 0,
+    connectionLimit: 0,
+    bufferLimit: 0,
+    idle: 0,
+    framing: 0,
+    noUser: 0,
+  };
+
+  /** Counts one drop. */
+  drop(reason: DropReason): void {
+    this.dropped[reason] += 1;
+  }
+
+  /** Returns a copy with the live counts filled in. */
+  snapshot(live: { connections: number; udpSockets: number; streamListeners: number }): TransportStats {
+    return {
+      ...live,
+      datagramsIn: this.datagramsIn,
+      datagramsOut: this.datagramsOut,
+      streamMessagesIn: this.streamMessagesIn,
+      streamMessagesOut: this.streamMessagesOut,
+      keepAlivePongs: this.keepAlivePongs,
+      dropped: { ...this.dropped },
+    };
+  }
+}
