@@ -49,6 +49,18 @@ export interface XmlLimits {
 
 type FxpNode = Record<string, unknown>;
 
+const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Decodes the five predefined entities and character references in one pass (XML 1.0 §4.6, §4.1). */
+export function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (whole, ref: string) => {
+    if (ref[0] !== '#') return PREDEFINED[ref];
+    const cp = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : whole;
+  });
+}
+
 const parser = new XMLParser({
   preserveOrder: true,
   ignoreAttributes: false,
@@ -58,6 +70,13 @@ const parser = new XMLParser({
   trimValues: false,
   captureMetaData: true,
   processEntities: true,
+  entityDecoder: {
+    setExternalEntities: () => {},
+    addInputEntities: () => {},
+    reset: () => {},
+    decode: decodeEntities,
+    setXmlVersion: () => {},
+  },
   cdataPropName: '#cdata',
   ignoreDeclaration: true,
   ignorePiTags: true,
