@@ -1,0 +1,81 @@
+/**
+ * Header names: canonical spelling, compact forms and which headers are comma lists.
+ * @module
+ */
+
+/** Canonical spelling of well-known headers (RFC 3261 §20 and extensions). */
+const CANONICAL = [
+  'Accept', 'Accept-Contact', 'Accept-Encoding', 'Accept-Language', 'Alert-Info', 'Allow', 'Allow-Events',
+  'Authentication-Info', 'Authorization', 'Call-ID', 'Call-Info', 'Contact', 'Content-Disposition',
+  'Content-Encoding', 'Content-ID', 'Content-Language', 'Content-Length', 'Content-Transfer-Encoding',
+  'Content-Type', 'CSeq', 'Date', 'Error-Info', 'Event', 'Expires', 'From', 'History-Info', 'Identity',
+  'Identity-Info', 'In-Reply-To', 'Max-Forwards', 'MIME-Version', 'Min-Expires', 'Min-SE', 'Organization',
+  'P-Asserted-Identity', 'P-Preferred-Identity', 'Path', 'Priority', 'Privacy', 'Proxy-Authenticate',
+  'Proxy-Authorization', 'Proxy-Require', 'RAck', 'Reason', 'Record-Route', 'Refer-To', 'Referred-By',
+  'Reject-Contact', 'Reply-To', 'Request-Disposition', 'Require', 'Retry-After', 'Route', 'RSeq',
+  'Security-Client', 'Security-Server', 'Security-Verify', 'Server', 'Service-Route', 'Session-Expires',
+  'Session-ID', 'SIP-ETag', 'SIP-If-Match', 'Subject', 'Subscription-State', 'Supported', 'Timestamp', 'To',
+  'Unsupported', 'User-Agent', 'Via', 'Warning', 'WWW-Authenticate', 'Recv-Info', 'Info-Package',
+  'Target-Dialog', 'Replaces', 'Join', 'Refer-Sub', 'Feature-Caps', 'Geolocation', 'Geolocation-Routing',
+];
+
+/**
+ * Compact forms: RFC 3261 §7.3.3 (i m e l c f s k t v), RFC 3265 (o u), RFC 3515 (r),
+ * RFC 3892 (b), RFC 4028 (x), RFC 4474 (y n), RFC 3841 (a j d).
+ */
+export const COMPACT_FORMS: Readonly<Record<string, string>> = {
+  i: 'Call-ID', m: 'Contact', e: 'Content-Encoding', l: 'Content-Length', c: 'Content-Type', f: 'From',
+  s: 'Subject', k: 'Supported', t: 'To', v: 'Via', o: 'Event', u: 'Allow-Events', r: 'Refer-To',
+  b: 'Referred-By', x: 'Session-Expires', y: 'Identity', n: 'Identity-Info', a: 'Accept-Contact',
+  j: 'Reject-Contact', d: 'Request-Disposition',
+};
+
+/**
+ * Headers whose grammar is a comma-separated list (RFC 3261 §7.3.1): only these are split by
+ * `Headers.getAll`. Everything else (Authorization, WWW-Authenticate, Date, unknown headers) is one value.
+ */
+export const LIST_HEADERS: ReadonlySet<string> = new Set([
+  'accept', 'accept-contact', 'accept-encoding', 'accept-language', 'alert-info', 'allow', 'allow-events',
+  'call-info', 'contact', 'content-encoding', 'content-language', 'error-info', 'history-info', 'in-reply-to',
+  'p-asserted-identity', 'p-preferred-identity', 'path', 'proxy-require', 'reason', 'record-route',
+  'reject-contact', 'request-disposition', 'require', 'route', 'security-client', 'security-server',
+  'security-verify', 'service-route', 'supported', 'unsupported', 'via', 'warning', 'recv-info',
+  'feature-caps', 'geolocation',
+]);
+
+/** Resolved name: `key` is the lower-case canonical name used for lookups, `name` the spelling to write. */
+export interface HeaderName {
+  key: string;
+  name: string;
+}
+
+const TABLE = new Map<string, HeaderName>();
+for (const name of CANONICAL) {
+  const hn = { key: name.toLowerCase(), name };
+  TABLE.set(name, hn);
+  TABLE.set(hn.key, hn);
+}
+for (const [short, long] of Object.entries(COMPACT_FORMS)) {
+  const hn = TABLE.get(long) as HeaderName;
+  TABLE.set(short, hn);
+  TABLE.set(short.toUpperCase(), hn);
+}
+
+/**
+ * Resolves a header name: case-insensitive, compact forms expanded, well-known names spelled
+ * canonically; unknown names keep the spelling given.
+ */
+export function resolveHeaderName(raw: string): HeaderName {
+  const hit = TABLE.get(raw);
+  if (hit !== undefined) return hit;
+  const key = raw.toLowerCase();
+  const hit2 = TABLE.get(key);
+  if (hit2 !== undefined) return hit2;
+  return { key, name: raw };
+}
+
+/** Lower-case lookup key of a header name (compact forms expanded). */
+export function headerKey(raw: string): string {
+  const hit = TABLE.get(raw);
+  return hit !== undefined ? hit.key : resolveHeaderName(raw).key;
+}

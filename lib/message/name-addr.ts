@@ -1,0 +1,146 @@
+/**
+ * name-addr / addr-spec header values with header parameters: From, To, Contact, Route,
+ * Record-Route, Refer-To, P-Asserted-Identity ... (RFC 3261 §20.10, §25.1).
+ * @module
+ */
+import { TOKEN, isWs, quote, scanQuoted, skipWs, splitList, trimWs, unquote } from './chars.js';
+import { fail } from './errors.js';
+import { type Params, formatParams, parseParams } from './params.js';
+import { type Uri, parseUri } from './uri.js';
+
+/** Fields accepted by the {@link NameAddr} constructor. */
+export interface NameAddrInit {
+  displayName?: string;
+  uri: Uri;
+  params?: Map<string, string | null> | Record<string, string | null>;
+}
+
+/**
+ * A URI with an optional display name and header parameters (`"Bob" <sip:bob@b.example>;tag=x`).
+ * Parameters after an addr-spec written without `<>` belong to the header, not the URI (RFC 3261 §20.10).
+ */
+export class NameAddr {
+  /** Display name, unquoted and unescaped. */
+  displayName?: string;
+  /** The address. */
+  uri: Uri;
+  /** Header parameters, keys lower-cased; quoted values keep their quotes; `null` = flag. */
+  params: Params;
+
+  /** Builds a value from parts. */
+  constructor(init: NameAddrInit) {
+    if (init.displayName !== undefined) this.displayName = init.displayName;
+    this.uri = init.uri;
+    this.params = init.params instanceof Map ? new Map(init.params) : new Map(Object.entries(init.params ?? {}));
+  }
+
+  /**
+   * Parses one name-addr or addr-spec with its parameters.
+   * @throws SipParseError if malformed.
+   */
+  static parse(text: string): NameAddr {
+    return parseNameAddr(text);
+  }
+
+  /** The `tag` parameter (RFC 3261 §19.3). */
+  get tag(): string | undefined {
+    const t = this.params.get('tag');
+    return t === null ? undefined : t;
+  }
+
+  set tag(value: string | undefined) {
+    if (value === undefined) this.params.delete('tag');
+    else this.params.set('tag', value);
+  }
+
+  /** Writes `"name" <uri>;params` (always the name-addr form, name quoted). */
+  toString(): string {
+    const dn = this.displayName === undefined || this.displayName === '' ? '' : quote(this.displayName) + ' ';
+    return dn + '<' + this.uri.toString() + '>' + formatParams(this.params);
+  }
+
+  /** A deep copy. */
+  clone(): NameAddr {
+    const c = new NameAddr({ uri: this.uri.clone(), params: this.params });
+    if (this.displayName !== undefined) c.displayName = this.displayName;
+    return c;
+  }
+}
+
+/** A Contact header value: an address or the wildcard `*` (RFC 3261 §20.10, REGISTER only). */
+export type ContactValue = NameAddr | '*';
+
+/** Parses one name-addr / addr-spec with header parameters. */
+export function parseNameAddr(text: string): NameAddr {
+  const s = text;
+  const n = s.length;
+  let i = skipWs(s, 0);
+  if (i === n) fail('empty address');
+  let displayName: string | undefined;
+  let c = s.charCodeAt(i);
+  let nameAddr = false;
+  if (c === 34) {
+    const end = scanQuoted(s, i);
+    displayName = unquote(s.slice(i, end));
+    i = skipWs(s, end);
+    if (s.charCodeAt(i) !== 60) fail('expected < after display name');
+    nameAddr = true;
+  } else {
+    // unquoted display name: tokens separated by LWS, then '<'
+    let j = i;
+    while (j < n) {
+      c = s.charCodeAt(j);
+      if ((c < 128 && TOKEN[c] === 1) || isWs(c) || c >= 128) j++;
+      else break;
+    }
+    if (j < n && s.charCodeAt(j) === 60) {
+      const dn = trimWs(s.slice(i, j));
+      if (dn.length > 0) displayName = dn.split(/[ \t]+/).join(' ');
+      i = j;
+      nameAddr = true;
+    }
+  }
+  let uriText: string;
+  if (nameAddr) {
+    const close = s.indexOf('>', i + 1);
+    if (close < 0) fail('missing > in address');
+    uriText = s.slice(i + 1, close);
+    i = close + 1;
+  } else {
+    // addr-spec: the URI stops at the first ';' or LWS (its params are header params)
+    let j = i;
+    while (j < n) {
+      c = s.charCodeAt(j);
+      if (c === 59 || c === 32 || c === 9) break;
+      j++;
+    }
+    uriText = s.slice(i, j);
+    i = j;
+  }
+  const na = new NameAddr({ uri: parseUri(uriText) });
+  if (displayName !== undefined) na.displayName = displayName;
+  parseParams(s, i, na.params, 'address parameters');
+  return na;
+}
+
+/** Parses a comma-separated list of addresses (Route, Record-Route, Path ...). */
+export function parseNameAddrList(values: string[]): NameAddr[] {
+  const out: NameAddr[] = [];
+  for (const v of values) out.push(parseNameAddr(v));
+  return out;
+}
+
+/** Parses Contact values; `*` is the wildcard (RFC 3261 §20.10). */
+export function parseContacts(values: string[]): ContactValue[] {
+  const out: ContactValue[] = [];
+  for (const v of values) {
+    if (v === '*') out.push('*');
+    else out.push(parseNameAddr(v));
+  }
+  return out;
+}
+
+/** Splits and parses a raw list header value into addresses. */
+export function parseNameAddrHeader(value: string): NameAddr[] {
+  return parseNameAddrList(splitList(value));
+}

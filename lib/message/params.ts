@@ -1,0 +1,65 @@
+/**
+ * Header parameters: `*( SEMI generic-param )` (RFC 3261 §25.1 generic-param).
+ * Keys are lower-cased; a value is kept as written (a quoted-string keeps its quotes);
+ * `null` marks a parameter without a value (a flag).
+ * @module
+ */
+import { GEN_VALUE_CHARS, TOKEN, scanQuoted, skipWs } from './chars.js';
+import { fail } from './errors.js';
+
+/** Parameter map: lower-case key to value (`null` = flag). */
+export type Params = Map<string, string | null>;
+
+/**
+ * Parses `;name[=value]...` starting at `i` to the end of `s` into `into`.
+ * LWS is allowed around `;` and `=` (RFC 3261 §25.1 SEMI / EQUAL).
+ * @throws SipParseError on an empty or malformed parameter.
+ */
+export function parseParams(s: string, i: number, into: Params, what: string): Params {
+  const n = s.length;
+  i = skipWs(s, i);
+  while (i < n) {
+    if (s.charCodeAt(i) !== 59) fail(`unexpected character in ${what}`);
+    i = skipWs(s, i + 1);
+    const ks = i;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c >= 128 || TOKEN[c] !== 1) break;
+      i++;
+    }
+    if (i === ks) fail(`empty parameter in ${what}`);
+    const key = s.slice(ks, i).toLowerCase();
+    i = skipWs(s, i);
+    let value: string | null = null;
+    if (i < n && s.charCodeAt(i) === 61) {
+      i = skipWs(s, i + 1);
+      const vs = i;
+      if (i < n && s.charCodeAt(i) === 34) {
+        i = scanQuoted(s, i);
+      } else {
+        while (i < n) {
+          const c = s.charCodeAt(i);
+          if (c >= 128 || GEN_VALUE_CHARS[c] !== 1) break;
+          i++;
+        }
+        if (i === vs) fail(`empty parameter value in ${what}`);
+      }
+      value = s.slice(vs, i);
+      i = skipWs(s, i);
+    }
+    into.set(key, value);
+  }
+  return into;
+}
+
+/** Writes parameters as `;key=value;flag`. */
+export function formatParams(params: Params): string {
+  let out = '';
+  for (const [k, v] of params) out += v === null ? ';' + k : ';' + k + '=' + v;
+  return out;
+}
+
+/** Copies a parameter map. */
+export function cloneParams(params: Params): Params {
+  return new Map(params);
+}

@@ -1,0 +1,47 @@
+/**
+ * Building a response to a request (RFC 3261 §8.2.6).
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { Headers } from './headers.js';
+import { SipResponse, type SipRequest } from './message.js';
+import { reasonPhrase } from './reason-phrases.js';
+
+/** A fresh random To/From tag (RFC 3261 §19.3: at least 32 bits of randomness). */
+export function newTag(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/**
+ * Creates a response to `req` (RFC 3261 §8.2.6.2): copies every Via (in order), From, Call-ID and
+ * CSeq; copies To and adds a tag when the request's To has none and the status is not 100 (the tag
+ * given, or a random one). A 100 copies Timestamp (§8.2.6.1). Record-Route, Contact and bodies are
+ * the UAS core's business.
+ * @param toTag To tag to add when needed (default: a random one).
+ * @throws SipParseError if the request's To is malformed.
+ */
+export function createResponse(req: SipRequest, status: number, reason?: string, toTag?: string): SipResponse {
+  const h = new Headers();
+  const src = req.headers;
+  for (const v of src.linesByKey('via')) h.append('Via', v);
+  const from = src.firstByKey('from');
+  if (from !== undefined) h.append('From', from);
+  const to = src.firstByKey('to');
+  if (to !== undefined) {
+    const parsed = req.to;
+    if (status !== 100 && parsed.tag === undefined) {
+      const withTag = parsed.clone();
+      withTag.tag = toTag ?? newTag();
+      h.append('To', withTag.toString());
+    } else h.append('To', to);
+  }
+  const callId = src.firstByKey('call-id');
+  if (callId !== undefined) h.append('Call-ID', callId);
+  const cseq = src.firstByKey('cseq');
+  if (cseq !== undefined) h.append('CSeq', cseq);
+  if (status === 100) {
+    const ts = src.firstByKey('timestamp');
+    if (ts !== undefined) h.append('Timestamp', ts);
+  }
+  return new SipResponse({ status, reason: reason ?? reasonPhrase(status), headers: h });
+}

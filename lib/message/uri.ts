@@ -1,0 +1,250 @@
+/**
+ * SIP, SIPS and tel URIs, and any other scheme as an opaque absolute URI (RFC 3261 §19.1, §25.1;
+ * RFC 3966 for tel).
+ * @module
+ */
+import { HNV_CHARS, HOST_CHARS, PARAM_CHARS, PASSWORD_CHARS, USER_CHARS, inSet } from './chars.js';
+import { fail } from './errors.js';
+import { escapeWith, unescapeChecked } from './escape.js';
+import { uriEquals } from './uri-equals.js';
+
+/** Schemes parsed into a {@link SipUri}. */
+export type SipScheme = 'sip' | 'sips' | 'tel';
+
+/** Any URI: a structured SIP/SIPS/tel URI or an opaque absolute URI. */
+export type Uri = SipUri | AbsoluteUri;
+
+/** Fields accepted by the {@link SipUri} constructor. */
+export interface SipUriInit {
+  scheme?: SipScheme;
+  user?: string;
+  password?: string;
+  host?: string;
+  port?: number;
+  params?: Map<string, string | null> | Record<string, string | null>;
+  headers?: Map<string, string> | Record<string, string>;
+}
+
+/**
+ * A `sip:`, `sips:` or `tel:` URI. User, password, parameters and headers are held unescaped;
+ * {@link SipUri.toString} escapes them again. For `tel:` the number is in `user` and `host` is ''.
+ */
+export class SipUri {
+  /** 'sip', 'sips' or 'tel' (lower case). */
+  scheme: SipScheme;
+  /** User part, unescaped (the number for tel:). */
+  user?: string;
+  /** Password, unescaped. */
+  password?: string;
+  /** Host name or address; an IPv6 reference keeps its brackets (`[::1]`). */
+  host: string;
+  /** Port, if written. */
+  port?: number;
+  /** URI parameters, keys lower-cased, values unescaped; `null` = flag. */
+  params: Map<string, string | null>;
+  /** URI headers (`?name=value&...`), unescaped. */
+  headers: Map<string, string>;
+
+  /** Builds a URI from parts (defaults: scheme 'sip', no user, host ''). */
+  constructor(init: SipUriInit = {}) {
+    this.scheme = init.scheme ?? 'sip';
+    if (init.user !== undefined) this.user = init.user;
+    if (init.password !== undefined) this.password = init.password;
+    this.host = init.host ?? '';
+    if (init.port !== undefined) this.port = init.port;
+    this.params = init.params instanceof Map ? new Map(init.params) : new Map(Object.entries(init.params ?? {}));
+    this.headers = init.headers instanceof Map ? new Map(init.headers) : new Map(Object.entries(init.headers ?? {}));
+  }
+
+  /**
+   * Parses a sip:, sips: or tel: URI.
+   * @throws SipParseError if malformed or of another scheme.
+   */
+  static parse(text: string): SipUri {
+    const u = parseUri(text);
+    if (!(u instanceof SipUri)) fail('not a SIP URI');
+    return u;
+  }
+
+  /** `transport` parameter, if any. */
+  get transport(): string | undefined {
+    return this.params.get('transport') ?? undefined;
+  }
+
+  /** Writes the URI with proper escaping (RFC 3261 §19.1.1). */
+  toString(): string {
+    let out = this.scheme + ':';
+    if (this.scheme === 'tel') {
+      out += escapeWith(this.user ?? '', PARAM_CHARS);
+    } else {
+      if (this.user !== undefined) {
+        out += escapeWith(this.user, USER_CHARS);
+        if (this.password !== undefined) out += ':' + escapeWith(this.password, PASSWORD_CHARS);
+        out += '@';
+      }
+      out += this.host;
+      if (this.port !== undefined) out += ':' + this.port;
+    }
+    for (const [k, v] of this.params) {
+      out += ';' + escapeWith(k, PARAM_CHARS);
+      if (v !== null) out += '=' + escapeWith(v, PARAM_CHARS);
+    }
+    let sep = '?';
+    for (const [k, v] of this.headers) {
+      out += sep + escapeWith(k, HNV_CHARS) + '=' + escapeWith(v, HNV_CHARS);
+      sep = '&';
+    }
+    return out;
+  }
+
+  /** A deep copy. */
+  clone(): SipUri {
+    return new SipUri(this);
+  }
+
+  /** URI comparison per RFC 3261 §19.1.4. */
+  equals(other: Uri): boolean {
+    return other instanceof SipUri && uriEquals(this, other);
+  }
+}
+
+/** A URI of a scheme tsip does not interpret (RFC 3261 absoluteURI): kept as scheme + opaque text. */
+export class AbsoluteUri {
+  /** Scheme as written (case kept). */
+  scheme: string;
+  /** Everything after the first ':'. */
+  opaque: string;
+
+  /** @param scheme the scheme, @param opaque the text after `scheme:`. */
+  constructor(scheme: string, opaque: string) {
+    this.scheme = scheme;
+    this.opaque = opaque;
+  }
+
+  /** `scheme:opaque`. */
+  toString(): string {
+    return this.scheme + ':' + this.opaque;
+  }
+
+  /** A copy. */
+  clone(): AbsoluteUri {
+    return new AbsoluteUri(this.scheme, this.opaque);
+  }
+
+  /** Case-insensitive scheme, exact opaque part. */
+  equals(other: Uri): boolean {
+    return other instanceof AbsoluteUri && other.scheme.toLowerCase() === this.scheme.toLowerCase() && other.opaque === this.opaque;
+  }
+}
+
+function isSchemeChar(c: number, first: boolean): boolean {
+  const alpha = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  if (first) return alpha;
+  return alpha || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
+}
+
+/**
+ * Parses any URI: sip/sips/tel into {@link SipUri}, other schemes into {@link AbsoluteUri}.
+ * @throws SipParseError if malformed.
+ */
+export function parseUri(text: string): Uri {
+  const colon = text.indexOf(':');
+  if (colon <= 0) fail('invalid URI');
+  for (let i = 0; i < colon; i++) if (!isSchemeChar(text.charCodeAt(i), i === 0)) fail('invalid URI scheme');
+  const scheme = text.slice(0, colon).toLowerCase();
+  if (scheme === 'sip' || scheme === 'sips') return parseSip(text, colon + 1, scheme);
+  if (scheme === 'tel') return parseTel(text, colon + 1);
+  const opaque = text.slice(colon + 1);
+  if (opaque.length === 0) fail('empty URI');
+  for (let i = 0; i < opaque.length; i++) {
+    const c = opaque.charCodeAt(i);
+    // absoluteURI characters are all printable ASCII except these
+    if (c <= 32 || c >= 127 || c === 60 || c === 62 || c === 34) fail('invalid character in URI');
+  }
+  return new AbsoluteUri(text.slice(0, colon), opaque);
+}
+
+function parseSip(text: string, i: number, scheme: 'sip' | 'sips'): SipUri {
+  const uri = new SipUri({ scheme });
+  const at = text.indexOf('@', i);
+  if (at >= 0) {
+    // RFC 3261 §25.1: '@' is never legal unescaped after the userinfo, so the first one ends it
+    const userinfo = text.slice(i, at);
+    const pc = userinfo.indexOf(':');
+    const user = pc < 0 ? userinfo : userinfo.slice(0, pc);
+    if (user.length === 0) fail('empty user in URI');
+    uri.user = unescapeChecked(user, USER_CHARS, 'URI user');
+    if (pc >= 0) uri.password = unescapeChecked(userinfo.slice(pc + 1), PASSWORD_CHARS, 'URI password');
+    i = at + 1;
+  }
+  const n = text.length;
+  const hs = i;
+  if (text.charCodeAt(i) === 91) {
+    // IPv6reference
+    const close = text.indexOf(']', i);
+    if (close < 0) fail('unterminated IPv6 reference');
+    for (let j = i + 1; j < close; j++) {
+      const c = text.charCodeAt(j);
+      const hex = (c >= 48 && c <= 58) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) || c === 46;
+      if (!hex) fail('invalid IPv6 reference');
+    }
+    if (close === i + 1) fail('empty IPv6 reference');
+    i = close + 1;
+  } else {
+    while (i < n && inSet(HOST_CHARS, text.charCodeAt(i))) i++;
+  }
+  if (i === hs) fail('missing host in URI');
+  uri.host = text.slice(hs, i);
+  if (i < n && text.charCodeAt(i) === 58) {
+    const ps = ++i;
+    let port = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      port = port * 10 + c;
+      i++;
+    }
+    if (i === ps || i - ps > 5 || port > 65535) fail('invalid port in URI');
+    uri.port = port;
+  }
+  return parseTail(text, i, uri);
+}
+
+function parseTel(text: string, i: number): SipUri {
+  const uri = new SipUri({ scheme: 'tel' });
+  let end = i;
+  while (end < text.length && text.charCodeAt(end) !== 59 && text.charCodeAt(end) !== 63) end++;
+  if (end === i) fail('empty tel number');
+  uri.user = unescapeChecked(text.slice(i, end), PARAM_CHARS, 'tel number');
+  return parseTail(text, end, uri);
+}
+
+/** Parses `*(;param)[?headers]` from `i` to the end. */
+function parseTail(text: string, i: number, uri: SipUri): SipUri {
+  const n = text.length;
+  if (i === n) return uri;
+  let q = text.indexOf('?', i);
+  if (q < 0) q = n;
+  if (i < q) {
+    if (text.charCodeAt(i) !== 59) fail('invalid character after URI host');
+    for (const part of text.slice(i + 1, q).split(';')) {
+      if (part.length === 0) fail('empty URI parameter');
+      const eq = part.indexOf('=');
+      const name = unescapeChecked(eq < 0 ? part : part.slice(0, eq), PARAM_CHARS, 'URI parameter');
+      if (name.length === 0) fail('empty URI parameter');
+      const value = eq < 0 ? null : unescapeChecked(part.slice(eq + 1), PARAM_CHARS, 'URI parameter');
+      uri.params.set(name.toLowerCase(), value);
+    }
+  }
+  if (q < n) {
+    for (const part of text.slice(q + 1).split('&')) {
+      const eq = part.indexOf('=');
+      if (eq <= 0) fail('invalid URI header');
+      uri.headers.set(
+        unescapeChecked(part.slice(0, eq), HNV_CHARS, 'URI header'),
+        unescapeChecked(part.slice(eq + 1), HNV_CHARS, 'URI header'),
+      );
+    }
+  }
+  return uri;
+}

@@ -1,0 +1,171 @@
+/**
+ * The Via header value (RFC 3261 §20.42, §18.2.1; RFC 3581 rport).
+ * @module
+ */
+import { HOST_CHARS, inSet, scanToken, skipWs, splitList } from './chars.js';
+import { fail } from './errors.js';
+import { type Params, formatParams, parseParams } from './params.js';
+
+/** Fields accepted by the {@link Via} constructor. */
+export interface ViaInit {
+  /** Transport, e.g. 'UDP', 'TCP', 'TLS', 'WS' (upper-cased). */
+  transport: string;
+  host: string;
+  port?: number;
+  params?: Map<string, string | null> | Record<string, string | null>;
+  /** Protocol name/version, default 'SIP/2.0'. */
+  protocol?: string;
+}
+
+/** The magic cookie that starts an RFC 3261 branch (§8.1.1.7). */
+export const BRANCH_MAGIC_COOKIE = 'z9hG4bK';
+
+/** One Via value: `SIP/2.0/UDP host:port;branch=...`. */
+export class Via {
+  /** Protocol name and version as written, e.g. 'SIP/2.0'. */
+  protocol: string;
+  /** Transport, upper case. */
+  transport: string;
+  /** sent-by host (IPv6 with brackets). */
+  host: string;
+  /** sent-by port, if written. */
+  port?: number;
+  /** Via parameters (keys lower-cased, `null` = flag). */
+  params: Params;
+
+  /** Builds a Via from parts. */
+  constructor(init: ViaInit) {
+    this.protocol = init.protocol ?? 'SIP/2.0';
+    this.transport = init.transport.toUpperCase();
+    this.host = init.host;
+    if (init.port !== undefined) this.port = init.port;
+    this.params = init.params instanceof Map ? new Map(init.params) : new Map(Object.entries(init.params ?? {}));
+  }
+
+  /**
+   * Parses ONE Via value (not a comma-separated list).
+   * @throws SipParseError if malformed.
+   */
+  static parse(value: string): Via {
+    return parseVia(value);
+  }
+
+  /** The branch parameter (transaction id, RFC 3261 §17.2.3). */
+  get branch(): string | undefined {
+    return this.params.get('branch') ?? undefined;
+  }
+
+  set branch(v: string | undefined) {
+    setOrDelete(this.params, 'branch', v);
+  }
+
+  /** The received parameter (§18.2.1). */
+  get received(): string | undefined {
+    return this.params.get('received') ?? undefined;
+  }
+
+  set received(v: string | undefined) {
+    setOrDelete(this.params, 'received', v);
+  }
+
+  /** RFC 3581 rport: a number once filled in, `true` when requested without a value. */
+  get rport(): number | true | undefined {
+    if (!this.params.has('rport')) return undefined;
+    const v = this.params.get('rport');
+    if (v === null || v === undefined) return true;
+    const n = Number(v);
+    return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : true;
+  }
+
+  set rport(v: number | true | undefined) {
+    if (v === undefined) this.params.delete('rport');
+    else this.params.set('rport', v === true ? null : String(v));
+  }
+
+  /** The maddr parameter. */
+  get maddr(): string | undefined {
+    return this.params.get('maddr') ?? undefined;
+  }
+
+  /** The ttl parameter as a number. */
+  get ttl(): number | undefined {
+    const v = this.params.get('ttl');
+    if (v === null || v === undefined) return undefined;
+    const n = Number(v);
+    return Number.isInteger(n) ? n : undefined;
+  }
+
+  /** `SIP/2.0/UDP host:port;params`. */
+  toString(): string {
+    const hp = this.port === undefined ? this.host : this.host + ':' + this.port;
+    return this.protocol + '/' + this.transport + ' ' + hp + formatParams(this.params);
+  }
+
+  /** A deep copy. */
+  clone(): Via {
+    return new Via(this);
+  }
+}
+
+function setOrDelete(p: Params, k: string, v: string | undefined): void {
+  if (v === undefined) p.delete(k);
+  else p.set(k, v);
+}
+
+function slash(s: string, i: number): number {
+  i = skipWs(s, i);
+  if (s.charCodeAt(i) !== 47) fail('malformed Via protocol');
+  return skipWs(s, i + 1);
+}
+
+/** Parses one Via value; LWS is allowed around '/' and ':' (RFC 3261 §25.1 SLASH, COLON). */
+export function parseVia(s: string): Via {
+  const n = s.length;
+  let i = skipWs(s, 0);
+  let j = scanToken(s, i);
+  if (j === i) fail('malformed Via');
+  const name = s.slice(i, j);
+  i = slash(s, j);
+  j = scanToken(s, i);
+  if (j === i) fail('malformed Via version');
+  const version = s.slice(i, j);
+  i = slash(s, j);
+  j = scanToken(s, i);
+  if (j === i) fail('malformed Via transport');
+  const transport = s.slice(i, j);
+  i = skipWs(s, j);
+  if (i === j) fail('malformed Via sent-by');
+  const hs = i;
+  if (s.charCodeAt(i) === 91) {
+    const close = s.indexOf(']', i);
+    if (close < 0) fail('malformed Via host');
+    i = close + 1;
+  } else {
+    while (i < n && inSet(HOST_CHARS, s.charCodeAt(i))) i++;
+  }
+  if (i === hs) fail('missing Via host');
+  const via = new Via({ protocol: name + '/' + version, transport, host: s.slice(hs, i) });
+  i = skipWs(s, i);
+  if (s.charCodeAt(i) === 58) {
+    i = skipWs(s, i + 1);
+    const ps = i;
+    let port = 0;
+    while (i < n) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      port = port * 10 + c;
+      i++;
+    }
+    if (i === ps || i - ps > 5 || port > 65535) fail('invalid Via port');
+    via.port = port;
+  }
+  parseParams(s, i, via.params, 'Via');
+  return via;
+}
+
+/** Parses every Via value of the given raw header lines (split on commas). */
+export function parseViaList(lines: string[]): Via[] {
+  const out: Via[] = [];
+  for (const line of lines) for (const v of splitList(line)) out.push(parseVia(v));
+  return out;
+}
