@@ -115,7 +115,13 @@ export function parseXmlTree(xml: string, limits: XmlLimits): XmlElement {
     throw new MetadataError(MetadataErrorCode.MalformedXml, 'Malformed metadata XML',
       `${valid.err.msg} (line ${valid.err.line})`);
   }
-  const top = parser.parse(xml) as FxpNode[];
+  let top: FxpNode[];
+  try {
+    top = parser.parse(xml) as FxpNode[];
+  } catch (e) {
+    // The validator and the parser disagree on some broken inputs.
+    throw new MetadataError(MetadataErrorCode.MalformedXml, 'Malformed metadata XML', (e as Error).message);
+  }
   const roots = convert(top, new Map()).filter((n): n is XmlElement => n.kind === 'element');
   if (roots.length !== 1) {
     throw new MetadataError(MetadataErrorCode.MalformedXml, 'Malformed metadata XML', 'expected one root element');
