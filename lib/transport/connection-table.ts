@@ -1,0 +1,77 @@
+/**
+ * The open stream connections, findable by id and by (IAP, protocol, remote address, port) so a
+ * request to a peer reuses a connection already open to it (RFC 3261 §18.1.1, RFC 5923 style).
+ */
+import { bareHost } from './addresses.js';
+import type { StreamConnection } from './stream-connection.js';
+
+/** The reuse key of a remote end seen from one IAP. */
+export function remoteKey(iapId: string, protocol: string, address: string, port: number): string {
+  return `${iapId}|${protocol}|${bareHost(address)}|${port}`;
+}
+
+/** Open connections and the keys they can be reused under. */
+export class ConnectionTable {
+  private readonly byId = new Map<number, StreamConnection>();
+  private readonly byKey = new Map<string, StreamConnection>();
+  private readonly keysOf = new Map<number, string[]>();
+  private readonly perIap = new Map<string, number>();
+
+  /** Number of open connections. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Adds an open connection under its remote address and port. */
+  add(conn: StreamConnection): void {
+    this.byId.set(conn.id, conn);
+    this.keysOf.set(conn.id, []);
+    this.perIap.set(conn.iapId, this.countFor(conn.iapId) + 1);
+    this.alias(conn, conn.remoteAddress, conn.remotePort);
+  }
+
+  /**
+   * Makes `conn` reusable for sends to (address, port) as well, e.g. the sent-by of a request that
+   * carried `;alias` (RFC 5923 §5). The newest connection wins a key.
+   */
+  alias(conn: StreamConnection, address: string, port: number): void {
+    const keys = this.keysOf.get(conn.id);
+    if (keys === undefined) return;
+    const key = remoteKey(conn.iapId, conn.protocol, address, port);
+    if (keys.includes(key)) return;
+    keys.push(key);
+    this.byKey.set(key, conn);
+  }
+
+  /** Removes a connection and every key it was known by. */
+  remove(conn: StreamConnection): void {
+    if (!this.byId.delete(conn.id)) return;
+    for (const key of this.keysOf.get(conn.id) ?? []) {
+      if (this.byKey.get(key) === conn) this.byKey.delete(key);
+    }
+    this.keysOf.delete(conn.id);
+    this.perIap.set(conn.iapId, this.countFor(conn.iapId) - 1);
+  }
+
+  /** The open connection with that id. */
+  get(id: number): StreamConnection | undefined {
+    const conn = this.byId.get(id);
+    return conn && !conn.isClosed ? conn : undefined;
+  }
+
+  /** An open connection from `iapId` to (protocol, address, port), if any. */
+  find(iapId: string, protocol: string, address: string, port: number): StreamConnection | undefined {
+    const conn = this.byKey.get(remoteKey(iapId, protocol, address, port));
+    return conn && !conn.isClosed ? conn : undefined;
+  }
+
+  /** Open connections of one IAP. */
+  countFor(iapId: string): number {
+    return this.perIap.get(iapId) ?? 0;
+  }
+
+  /** Every open connection. */
+  all(): StreamConnection[] {
+    return [...this.byId.values()];
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * One TCP or TLS connection: writes, the idle timer, RFC 5626 keep-alive pings, and the
+ * buffered-bytes limit. Framing is done by the {@link StreamSink} the owner attaches.
+ */
+import type { Socket } from 'node:net';
+import { SipError, SipErrorCode } from '../../include-types/errors.js';
+import { toTransportError } from './errors.js';
+import { DropReason } from './stats.js';
+
+/** Where the bytes a connection receives go (the SIP stream framer). */
+export interface StreamSink {
+  /** Feeds received bytes; returns how many bytes are held waiting for the rest of a message. */
+  push(chunk: Buffer): number;
+}
+
+/** Why a connection closed; `undefined` when the peer closed it or the owner did on shutdown. */
+export type CloseReason = DropReason | 'error' | 'peer' | 'shutdown' | 'local';
+
+/** Construction values of a {@link StreamConnection}. */
+export interface StreamConnectionInit {
+  id: number;
+  iapId: string;
+  protocol: 'tcp' | 'tls';
+  /** A connected socket (for TLS: after the handshake). */
+  socket: Socket;
+  /** True if this side opened it. */
+  outgoing: boolean;
+  /** Close after this many ms without a SIP message or keep-alive received (0 = never). */
+  idleTimeout: number;
+  /** RFC 5626 §4.4.1 ping interval in ms, 0 = none (only used on outgoing connections). */
+  keepAliveInterval: number;
+  /** Close when more than this many bytes of an incomplete message are held. */
+  maxBufferedBytes: number;
+  /** Called once when the connection is gone. */
+  onClose(conn: StreamConnection, reason: CloseReason, error?: Error): void;
+}
+
+/** RFC 5626 §4.4.1 keep-alive ping (CRLFCRLF) and pong (CRLF). */
+export const PING = Buffer.from('\r\n\r\n');
+export const PONG = Buffer.from('\r\n');
+
+/** A live stream connection, owned by the transport layer's connection pool. */
+export class StreamConnection {
+  readonly id: number;
+  readonly iapId: string;
+  readonly protocol: 'tcp' | 'tls';
+  readonly outgoing: boolean;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** Last time (ms, Date.now) a SIP message went either way or a keep-alive arrived. */
+  lastActivity = Date.now();
+  private sink: StreamSink | undefined;
+  private closed = false;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private readonly socket: Socket;
+  private readonly init: StreamConnectionInit;
+
+  constructor(init: StreamConnectionInit) {
+    this.init = init;
+    this.id = init.id;
+    this.iapId = init.iapId;
+    this.protocol = init.protocol;
+    this.outgoing = init.outgoing;
+    this.socket = init.socket;
+    this.localAddress = init.socket.localAddress ?? '';
+    this.localPort = init.socket.localPort ?? 0;
+    this.remoteAddress = init.socket.remoteAddress ?? '';
+    this.remotePort = init.socket.remotePort ?? 0;
+    this.socket.setNoDelay(true);
+    this.socket.on('data', (chunk: Buffer) => this.received(chunk));
+    this.socket.on('error', (err) => this.shut('error', err));
+    this.socket.on('close', () => this.shut('peer'));
+    this.socket.on('end', () => this.shut('peer'));
+    this.armIdle(init.idleTimeout);
+    if (init.outgoing && init.keepAliveInterval > 0) {
+      this.pingTimer = setInterval(() => this.writeRaw(PING), init.keepAliveInterval);
+      this.pingTimer.unref();
+    }
+  }
+
+  /** True once closed; nothing can be sent any more. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Sets where received bytes go; must be called before the first 'data' (same tick as creation). */
+  attach(sink: StreamSink): void {
+    this.sink = sink;
+  }
+
+  /** Counts traffic, so the idle timer starts again. */
+  touch(): void {
+    this.lastActivity = Date.now();
+  }
+
+  /** Writes one serialized SIP message; rejects with `SipError(TransportError)` if it cannot. */
+  send(data: Buffer): Promise<void> {
+    if (this.closed) {
+      return Promise.reject(
+        new SipError(SipErrorCode.TransportError, `connection ${this.id} is closed`),
+      );
+    }
+    this.touch();
+    return new Promise((resolve, reject) => {
+      this.socket.write(data, (err) => {
+        if (err) reject(toTransportError(err, `write on connection ${this.id}`));
+        else resolve();
+      });
+    });
+  }
+
+  /** RFC 5626 §4.4.1: answers a CRLFCRLF ping with a CRLF pong. */
+  pong(): void {
+    this.touch();
+    this.writeRaw(PONG);
+  }
+
+  /** Closes the connection (idempotent). */
+  close(reason: CloseReason = 'local'): void {
+    this.shut(reason);
+  }
+
+  private writeRaw(data: Buffer): void {
+    if (!this.closed) this.socket.write(data);
+  }
+
+  private received(chunk: Buffer): void {
+    if (this.closed) return;
+    if (this.sink === undefined) {
+      this.shut('error', new Error('no framer attached'));
+      return;
+    }
+    const held = this.sink.push(chunk);
+    if (!this.closed && held > this.init.maxBufferedBytes) this.shut(DropReason.BufferLimit);
+  }
+
+  /** Idle check: re-arms for the time left, closes when nothing happened for a full period. */
+  private armIdle(ms: number): void {
+    if (this.init.idleTimeout <= 0 || this.closed) return;
+    this.idleTimer = setTimeout(() => {
+      const quiet = Date.now() - this.lastActivity;
+      if (quiet >= this.init.idleTimeout) this.shut(DropReason.Idle);
+      else this.armIdle(this.init.idleTimeout - quiet);
+    }, ms);
+    this.idleTimer.unref();
+  }
+
+  private shut(reason: CloseReason, error?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.socket.destroy();
+    this.init.onClose(this, reason, error);
+  }
+}

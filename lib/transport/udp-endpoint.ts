@@ -1,0 +1,81 @@
+/**
+ * One bound UDP socket of an IAP: receives datagrams and sends them.
+ *
+ * NOTE (deviation): the socket is never `connect()`ed, so ICMP port-unreachable from a peer is
+ * not reported by the OS (Linux only reports it on connected sockets). A UDP send therefore
+ * rejects only for local errors (no route, EHOSTUNREACH, EMSGSIZE ...); an unreachable peer shows
+ * up as a transaction timeout (Timer B/F) instead of a transport error.
+ */
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { toTransportError } from './errors.js';
+
+/** What a {@link UdpEndpoint} reports. */
+export interface UdpEndpointEvents {
+  onDatagram(data: Buffer, from: RemoteInfo, endpoint: UdpEndpoint): void;
+  /** A socket error after binding; the socket stays open. */
+  onError(err: Error, endpoint: UdpEndpoint): void;
+}
+
+/** A UDP socket bound to one local address and port. */
+export class UdpEndpoint {
+  readonly iapId: string;
+  readonly family: 4 | 6;
+  private readonly socket: Socket;
+  private bound = false;
+  private closed = false;
+
+  constructor(iapId: string, family: 4 | 6, events: UdpEndpointEvents) {
+    this.iapId = iapId;
+    this.family = family;
+    this.socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6 });
+    this.socket.on('message', (data, from) => events.onDatagram(data, from, this));
+    this.socket.on('error', (err) => {
+      if (this.bound) events.onError(err, this);
+    });
+  }
+
+  /** Binds to `address:port` (0 = any free port). */
+  bind(address: string, port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const failed = (err: Error): void => reject(toTransportError(err, `bind udp ${address}:${port}`));
+      this.socket.once('error', failed);
+      this.socket.bind({ address, port, exclusive: true }, () => {
+        this.socket.off('error', failed);
+        this.bound = true;
+        resolve();
+      });
+    });
+  }
+
+  /** The bound local address. */
+  get address(): string {
+    return this.socket.address().address;
+  }
+
+  /** The bound local port. */
+  get port(): number {
+    return this.socket.address().port;
+  }
+
+  /** Sends one datagram; rejects with `SipError(TransportError)` on a local send error. */
+  send(data: Buffer, port: number, address: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) {
+        reject(toTransportError(new Error('socket closed'), 'udp send'));
+        return;
+      }
+      this.socket.send(data, port, address, (err) => {
+        if (err) reject(toTransportError(err, `udp send to ${address}:${port}`));
+        else resolve();
+      });
+    });
+  }
+
+  /** Closes the socket (idempotent). */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    if (!this.bound) return Promise.resolve();
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+}
