@@ -20,3 +20,4 @@ export * from './validate.js';
 export * from './response.js';
 export * from './reason-phrases.js';
 export { splitList, quote, unquote, isToken } from './chars.js';
+export * from './multipart.js';

@@ -5,7 +5,8 @@
  * that a malformed one is refused here with a 400 reason. The rest is parsed on first read.
  * @module
  */
-import { TOKEN, isToken, skipWs } from './chars.js';
+import { isToken } from './chars.js';
+import { parseHeaderBlock } from './header-block.js';
 import { SipParseError, fail } from './errors.js';
 import { resolveHeaderName } from './header-names.js';
 import { Headers } from './headers.js';
@@ -65,59 +66,14 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   const headers = new Headers();
 
   // start line
-  let nl = head.indexOf('\n');
+  const nl = head.indexOf('\n');
   let lineEnd = nl < 0 ? head.length : nl;
   if (lineEnd > 0 && head.charCodeAt(lineEnd - 1) === 13) lineEnd--;
   const startLine = head.slice(0, lineEnd);
   if (startLine.indexOf('\r') >= 0) fail('bare CR in start line');
 
   // header fields
-  let name = '';
-  let key = '';
-  let value = '';
-  let have = false;
-  let clCount = 0;
-  let pos = nl < 0 ? head.length : nl + 1;
-  const n = head.length;
-  while (pos < n) {
-    nl = head.indexOf('\n', pos);
-    let end = nl < 0 ? n : nl;
-    const next = nl < 0 ? n : nl + 1;
-    if (end > pos && head.charCodeAt(end - 1) === 13) end--;
-    const cr = head.indexOf('\r', pos);
-    if (cr >= 0 && cr < end) fail('bare CR in header');
-    const c0 = head.charCodeAt(pos);
-    if (c0 === 32 || c0 === 9) {
-      // RFC 3261 §7.3.1: a line starting with whitespace continues the previous field
-      if (!have) fail('continuation line before any header');
-      const cont = head.slice(skipWs(head, pos), end);
-      let vEnd = value.length;
-      while (vEnd > 0 && (value.charCodeAt(vEnd - 1) === 32 || value.charCodeAt(vEnd - 1) === 9)) vEnd--;
-      value = vEnd === 0 ? cont : cont.length === 0 ? value.slice(0, vEnd) : value.slice(0, vEnd) + ' ' + cont;
-      pos = next;
-      continue;
-    }
-    if (have) {
-      headers._push(name, key, trimEnd(value));
-      if (key === 'content-length') clCount++;
-    }
-    const colon = head.indexOf(':', pos);
-    if (colon < 0 || colon >= end) fail('malformed header line');
-    let ne = colon;
-    while (ne > pos && (head.charCodeAt(ne - 1) === 32 || head.charCodeAt(ne - 1) === 9)) ne--;
-    const rawName = head.slice(pos, ne);
-    const hn = resolveHeaderName(rawName);
-    if (!isTokenName(rawName)) fail('invalid header name');
-    name = hn.name;
-    key = hn.key;
-    value = head.slice(skipWs(head, colon + 1), end);
-    have = true;
-    pos = next;
-  }
-  if (have) {
-    headers._push(name, key, trimEnd(value));
-    if (key === 'content-length') clCount++;
-  }
+  parseHeaderBlock(head, nl < 0 ? head.length : nl + 1, headers);
 
   const msg = parseStartLine(startLine, headers);
 
@@ -134,7 +90,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
 
   // body, RFC 3261 §18.3
   const available = buf.length - bodyStart;
-  if (clCount > 0) {
+  if (headers.indexOfKey('content-length') >= 0) {
     const cl = msg.contentLength as number;
     if (cl > available) fail('Content-Length larger than message');
     msg.body = buf.subarray(bodyStart, bodyStart + cl);
@@ -143,21 +99,6 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
     msg.body = buf.subarray(bodyStart);
   }
   return msg;
-}
-
-function isTokenName(s: string): boolean {
-  if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || TOKEN[c] !== 1) return false;
-  }
-  return true;
-}
-
-function trimEnd(s: string): string {
-  let b = s.length;
-  while (b > 0 && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
-  return b === s.length ? s : s.slice(0, b);
 }
 
 const VERSION_RE = /^SIP\/\d{1,3}\.\d{1,3}$/i;
