@@ -84,7 +84,13 @@ t.test('RFC 4475 messages', async (t) => {
         t.same(again.body, msg.body, 'reparsed body');
         // where the RFC names one status, validation must produce it
         if (/^\d{3}$/.test(row.answer) && msg.isRequest()) {
-          t.throws(() => validateRequest(msg as SipRequest), { status: Number(row.answer) }, `validateRequest answers ${row.answer}`);
+          let status = 0;
+          try {
+            validateRequest(msg);
+          } catch (e) {
+            status = e instanceof SipParseError ? e.status : -1;
+          }
+          t.equal(status, Number(row.answer), `validateRequest answers ${row.answer}`);
         }
       }
       for (const check of parseChecks(row.checks)) {
