@@ -21,3 +21,6 @@ export * from './response.js';
 export * from './reason-phrases.js';
 export { splitList, quote, unquote, isToken } from './chars.js';
 export * from './multipart.js';
+export * from './framer.js';
+export * from './sdp.js';
+export * from './auth.js';

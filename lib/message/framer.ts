@@ -1,0 +1,151 @@
+/**
+ * Cutting SIP messages out of a byte stream (TCP, TLS) by Content-Length (RFC 3261 §18.3), with
+ * RFC 5626 §4.4.1 CRLF keep-alives.
+ *
+ * The framer emits each message as a raw Buffer (its own copy); the caller parses it with
+ * `parseMessage(buf, { stream: true })`. Framing only reads the start of the head and the
+ * Content-Length field, so a malformed message elsewhere is still delivered whole and the
+ * connection survives: the caller answers 400. Framing errors (no or bad Content-Length, too big)
+ * leave the stream out of sync: the framer reports once, ignores further input, and the caller
+ * closes the connection.
+ * @module
+ */
+import { SipParseError } from './errors.js';
+
+/** Options of a {@link StreamFramer}. */
+export interface StreamFramerOptions {
+  /** Largest message (head + body) accepted, in octets (default 65 536). */
+  maxMessageSize?: number;
+  /** Called with each whole message. */
+  onMessage(message: Buffer): void;
+  /**
+   * RFC 5626 §4.4.1 keep-alive seen between messages: 'ping' for CRLFCRLF (answer with a CRLF
+   * 'pong'), 'pong' for a lone CRLF at the end of the received data.
+   */
+  onKeepAlive?(kind: 'ping' | 'pong'): void;
+  /** Called once on a framing error; the framer then ignores input and the caller closes. */
+  onError(error: SipParseError): void;
+}
+
+/** Splits a byte stream into SIP messages; see the module comment for the contract. */
+export class StreamFramer {
+  private readonly max: number;
+  private readonly opts: StreamFramerOptions;
+  private pending: Buffer = Buffer.alloc(0);
+  /** Total length of the message being received, once its head is complete. */
+  private need = -1;
+  private failed = false;
+
+  /** @param options limits and callbacks. */
+  constructor(options: StreamFramerOptions) {
+    this.opts = options;
+    this.max = options.maxMessageSize ?? 65536;
+  }
+
+  /** Octets received but not yet emitted. */
+  get bufferedBytes(): number {
+    return this.pending.length;
+  }
+
+  /** True once a framing error was reported. */
+  get hasFailed(): boolean {
+    return this.failed;
+  }
+
+  /** Feeds received octets; calls back synchronously for every message completed. */
+  push(chunk: Buffer): void {
+    if (this.failed || chunk.length === 0) return;
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    while (!this.failed && this.pending.length > 0) {
+      if (this.need < 0 && !this.readHead()) return;
+      if (this.pending.length < this.need) return;
+      const msg = this.pending.length === this.need ? this.pending : Buffer.from(this.pending.subarray(0, this.need));
+      this.pending = this.pending.length === this.need ? Buffer.alloc(0) : this.pending.subarray(this.need);
+      this.need = -1;
+      this.opts.onMessage(msg);
+    }
+  }
+
+  /** Drops any partial message and clears a failure (e.g. after reconnecting). */
+  reset(): void {
+    this.pending = Buffer.alloc(0);
+    this.need = -1;
+    this.failed = false;
+  }
+
+  private fail(reason: string): false {
+    this.failed = true;
+    this.pending = Buffer.alloc(0);
+    this.opts.onError(new SipParseError(reason, { status: reason.includes('large') ? 513 : 400 }));
+    return false;
+  }
+
+  /** Consumes keep-alives, then finds the head; sets `need` or returns false to wait for more. */
+  private readHead(): boolean {
+    let p = this.pending;
+    let i = 0;
+    // RFC 3261 §7.5 / RFC 5626 §4.4.1: CRLFs between messages are keep-alives, not messages
+    while (i < p.length && (p[i] === 13 || p[i] === 10)) {
+      if (p[i] === 13 && p[i + 1] === 10 && p[i + 2] === 13 && p[i + 3] === 10) {
+        this.opts.onKeepAlive?.('ping');
+        i += 4;
+      } else if (p[i] === 13 && p[i + 1] === 10 && i + 2 === p.length) {
+        this.opts.onKeepAlive?.('pong');
+        i += 2;
+      } else if (p[i] === 13 && i + 1 === p.length) {
+        break; // half a CRLF: wait
+      } else i++;
+    }
+    if (i > 0) {
+      p = this.pending = p.subarray(i);
+      if (p.length === 0) return false;
+    }
+    let headEnd = p.indexOf('\r\n\r\n');
+    let sep = 4;
+    const lf = p.indexOf('\n\n');
+    if (lf >= 0 && (headEnd < 0 || lf < headEnd)) [headEnd, sep] = [lf, 2];
+    if (headEnd < 0) {
+      if (p.length > this.max) return this.fail('message too large');
+      return false;
+    }
+    const cl = contentLength(p.toString('latin1', 0, headEnd));
+    if (typeof cl === 'string') return this.fail(cl);
+    this.need = headEnd + sep + cl;
+    if (this.need > this.max) return this.fail('message too large');
+    return true;
+  }
+}
+
+/** Finds the Content-Length in a head (latin1 text); returns the value or an error reason. */
+function contentLength(head: string): number | string {
+  let found: number | undefined;
+  let pos = head.indexOf('\n') + 1;
+  if (pos === 0) return 'missing Content-Length';
+  while (pos < head.length) {
+    let nl = head.indexOf('\n', pos);
+    if (nl < 0) nl = head.length;
+    const c = head.charCodeAt(pos) | 0x20;
+    if (c === 0x6c /* l */ || c === 0x63 /* c */) {
+      const colon = head.indexOf(':', pos);
+      if (colon > 0 && colon < nl) {
+        const name = head.slice(pos, colon).replace(/[ \t]+$/, '').toLowerCase();
+        if (name === 'content-length' || name === 'l') {
+          // a folded value continues on lines starting with SP/HTAB
+          let end = nl;
+          while (end + 1 < head.length && (head[end + 1] === ' ' || head[end + 1] === '\t')) {
+            const n2 = head.indexOf('\n', end + 1);
+            end = n2 < 0 ? head.length : n2;
+          }
+          const text = head.slice(colon + 1, end).replace(/[\s]+/g, '');
+          if (!/^\d{1,10}$/.test(text)) return 'invalid Content-Length';
+          const v = Number(text);
+          if (found !== undefined && found !== v) return 'conflicting Content-Length headers';
+          found = v;
+        }
+      }
+    }
+    pos = nl + 1;
+  }
+  // RFC 3261 §18.3: Content-Length MUST be used on stream transports
+  return found ?? 'missing Content-Length';
+}
