@@ -7,6 +7,7 @@
  * bounded tail so a failing test can show what the peer said without buffering megabytes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 
 /** Keeps the last `max` characters written to it. */
 export class Tail {
@@ -32,6 +33,8 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   /** Characters of stdout/stderr kept for diagnostics. */
   tailChars?: number;
+  /** Also append everything the program writes (stdout and stderr) to this file. */
+  logFile?: string;
 }
 
 /** A spawned program with its output tails and a promise of its exit. */
@@ -54,8 +57,16 @@ export class ManagedProcess {
     });
     if (this.child.pid === undefined) throw new Error(`could not start ${command}`);
     this.pid = this.child.pid;
-    this.child.stdout?.on('data', (d: Buffer) => this.stdout.push(d));
-    this.child.stderr?.on('data', (d: Buffer) => this.stderr.push(d));
+    const log = opts.logFile ? createWriteStream(opts.logFile, { flags: 'a' }) : undefined;
+    this.child.stdout?.on('data', (d: Buffer) => {
+      this.stdout.push(d);
+      log?.write(d);
+    });
+    this.child.stderr?.on('data', (d: Buffer) => {
+      this.stderr.push(d);
+      log?.write(d);
+    });
+    this.child.once('close', () => log?.end());
     this.exited = new Promise<ExitInfo>((resolve) => {
       this.child.once('error', (err) => {
         this.stderr.push(`spawn error: ${err.message}\n`);

@@ -32,6 +32,8 @@ export interface StartKamailioOptions {
   shmMb?: number;
   /** Keep the temp dir after stop (for debugging a failed run). */
   keepDir?: boolean;
+  /** Write Kamailio's whole log to `<dir>/kamailio.log` (with `keepDir`, for debugging). */
+  logToFile?: boolean;
 }
 
 export interface KamailioInstance {
@@ -80,7 +82,11 @@ export async function startKamailio(opts: StartKamailioOptions): Promise<Kamaili
     '-m', String(opts.shmMb ?? 64),
     '-M', '8',
   ];
-  const proc = new ManagedProcess(bin, args, { cwd: dir, tailChars: 16384 });
+  const proc = new ManagedProcess(bin, args, {
+    cwd: dir,
+    tailChars: 16384,
+    ...(opts.logToFile ? { logFile: join(dir, 'kamailio.log') } : {}),
+  });
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
