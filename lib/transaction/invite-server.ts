@@ -1,0 +1,135 @@
+/**
+ * INVITE server transaction: RFC 3261 §17.2.1 as changed by RFC 6026 §7.1.
+ *
+ * States: Proceeding → Completed → Confirmed → Terminated, or Proceeding → Accepted → Terminated.
+ * Inputs:
+ * - 100 Trying timer (`trying100Delay`, 200 ms): the TU sent nothing yet → send 100 Trying.
+ * - 1xx from TU: sent, stay Proceeding. 2xx from TU: sent → Accepted (start L).
+ *   300-699 from TU: sent → Completed (start G unreliable, H).
+ * - INVITE retransmission: Proceeding resends the last provisional; Completed resends the final;
+ *   Accepted and Confirmed absorb it (RFC 6026: the TU retransmits 2xx).
+ * - ACK: Completed → Confirmed (start I); absorbed in Confirmed; in Accepted passed to the TU.
+ * - 2xx from TU in Accepted: sent (RFC 6026 §7.1: TU retransmissions and proxied forks).
+ * - Timer G (unreliable only): resend the final, interval min(2^n*T1, T2).
+ * - Timer H (64*T1): no ACK → Terminated, TU told Timeout.
+ * - Timer I (T4 unreliable, 0 reliable): Confirmed → Terminated.
+ * - Timer L (64*T1): Accepted → Terminated.
+ * - Transport error: → Terminated, TU told (§17.2.4); in Accepted the TU is told and the machine
+ *   stays to absorb INVITE retransmissions until L.
+ * @module
+ */
+import { SipError, SipErrorCode } from '../../include-types/errors.js';
+import type { MessageSource } from '../transport/types.js';
+import { type SipRequest, type SipResponse, createResponse } from '../message/index.js';
+import { type AbsorbResult, ServerTransaction } from './server-transaction.js';
+import { IstState } from './states.js';
+import { type TerminationHook, TransactionEndReason, type TransactionContext } from './transaction.js';
+
+type IstTimer = 'Trying100' | 'G' | 'H' | 'I' | 'L';
+
+/** The RFC 3261 §17.2.1 / RFC 6026 INVITE server transaction. */
+export class InviteServerTransaction extends ServerTransaction<IstState, IstTimer> {
+  readonly kind = 'ist' as const;
+  /** True once the machine sent 100 Trying by itself. */
+  sentAutomatic100 = false;
+  private intervalG: number;
+
+  constructor(ctx: TransactionContext, request: SipRequest, source: MessageSource, onEnd?: TerminationHook) {
+    super(ctx, request, source, IstState.Proceeding, onEnd);
+    this.intervalG = ctx.timers.t1;
+  }
+
+  /** RFC 3261 §17.2.1: unless the TU answers within `trying100Delay`, send 100 Trying. */
+  start(): void {
+    if (this.lastResponse === undefined && !this.terminated) {
+      this.timers.start('Trying100', this.ctx.timers.trying100Delay, () => this.autoTrying());
+    }
+  }
+
+  /** The To tag of the final response sent, if any (RFC 2543 ACK matching, §17.2.3). */
+  get responseToTag(): string | undefined {
+    return this.lastResponse !== undefined && this.lastResponse.status >= 200 ? this.lastResponse.to.tag : undefined;
+  }
+
+  respond(response: SipResponse): void {
+    this.checkResponse(response);
+    const s = response.status;
+    if (this.current === IstState.Accepted) {
+      // RFC 6026 §7.1: 2xx from the TU in Accepted are sent; nothing else is allowed
+      if (s < 200 || s >= 300) this.refuse(response);
+      this.lastResponse = response;
+      this.send(response);
+      return;
+    }
+    if (this.current !== IstState.Proceeding) this.refuse(response);
+    this.timers.stop('Trying100');
+    this.lastResponse = response;
+    if (s < 200) {
+      this.send(response);
+    } else if (s < 300) {
+      this.enter(IstState.Accepted);
+      this.send(response);
+      // RFC 6026 §7.1: Timer L keeps absorbing INVITE retransmissions
+      this.timers.start('L', this.ctx.timers.timeout64, () => this.finish(TransactionEndReason.Normal));
+    } else {
+      this.enter(IstState.Completed);
+      this.send(response);
+      // RFC 3261 §17.2.1: G retransmits the final response over unreliable transports; H waits for the ACK
+      if (!this.reliable) this.timers.start('G', this.intervalG, () => this.timerG());
+      this.timers.start('H', this.ctx.timers.timeout64, () => this.timerH());
+    }
+  }
+
+  receiveRequest(request: SipRequest): AbsorbResult {
+    if (request.method === 'ACK') {
+      if (this.current === IstState.Accepted) return 'ack2xx'; // RFC 6026 §7.1: the ACK goes to the TU
+      if (this.current === IstState.Completed) {
+        // RFC 3261 §17.2.1: the ACK confirms the non-2xx final response
+        this.timers.stop('G');
+        this.timers.stop('H');
+        this.enter(IstState.Confirmed);
+        if (this.reliable) this.finish(TransactionEndReason.Normal);
+        else this.timers.start('I', this.ctx.timers.t4, () => this.finish(TransactionEndReason.Normal));
+      }
+      return 'absorbed';
+    }
+    // RFC 3261 §17.2.1: a retransmitted INVITE gets the last provisional (Proceeding) or final
+    // (Completed) response again; RFC 6026: Accepted absorbs it silently
+    if ((this.current === IstState.Proceeding || this.current === IstState.Completed) && this.lastResponse !== undefined) {
+      this.send(this.lastResponse);
+    }
+    return 'absorbed';
+  }
+
+  private autoTrying(): void {
+    if (this.current !== IstState.Proceeding || this.lastResponse !== undefined) return;
+    // RFC 3261 §8.2.6.1: createResponse copies Timestamp into a 100 and adds no To tag
+    const trying = createResponse(this.request, 100, 'Trying');
+    this.sentAutomatic100 = true;
+    this.lastResponse = trying;
+    this.send(trying);
+  }
+
+  /** RFC 3261 §17.2.1 Timer G: resend the final response, back off to T2. */
+  private timerG(): void {
+    if (this.current !== IstState.Completed || this.lastResponse === undefined) return;
+    this.send(this.lastResponse);
+    this.intervalG = Math.min(2 * this.intervalG, this.ctx.timers.t2);
+    this.timers.start('G', this.intervalG, () => this.timerG());
+  }
+
+  /** RFC 3261 §17.2.1 Timer H: the ACK never came. */
+  private timerH(): void {
+    if (this.current !== IstState.Completed) return;
+    const err = new SipError(SipErrorCode.Timeout, 'no ACK for the final response (Timer H)');
+    const cb = this.user.onTimeout;
+    if (cb !== undefined) this.callUser(() => cb.call(this.user, err));
+    this.finish(TransactionEndReason.Timeout);
+  }
+
+  protected override survivesTransportError(): boolean {
+    // NOTE (deviation): RFC 6026 gives Accepted no transport-error transition; the TU is told, and
+    // the machine keeps absorbing INVITE retransmissions until Timer L.
+    return this.current === IstState.Accepted;
+  }
+}

@@ -1,0 +1,327 @@
+/**
+ * The transaction layer (RFC 3261 §17): owns the table of client and server transactions, matches
+ * incoming messages to them (§17.1.3, §17.2.3), creates the right machine for each request, builds
+ * and sends CANCEL (§9.1), retransmits 2xx for the UAS core on request (§13.3.1.4, RFC 6026),
+ * enforces the transaction limits and reports what it cannot handle to its caller (the stack).
+ *
+ * Via handling: a request sent through {@link TransactionLayer.sendRequest} keeps its top Via and
+ * gets a fresh `z9hG4bK` branch if that Via has none. A request without any Via gets one with the
+ * target's transport and the placeholder sent-by `0.0.0.0`, which the transport overwrites
+ * (TransportPort contract, RFC 3261 §18.1.1).
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { SipError, SipErrorCode } from '../../include-types/errors.js';
+import type { Clock, Logger, StackLimits, TimerSettings } from '../../include-types/settings.js';
+import type { MessageSource, SendTarget, TransportPort } from '../transport/types.js';
+import { BRANCH_MAGIC_COOKIE, type SipRequest, type SipResponse, Via, createResponse } from '../message/index.js';
+import { CancelState, PendingCancel } from './cancel.js';
+import { InviteClientTransaction } from './invite-client.js';
+import { InviteServerTransaction } from './invite-server.js';
+import { clientKey, serverKey2543, serverKey3261, toTagMatches2543 } from './matching.js';
+import { NonInviteClientTransaction } from './non-invite-client.js';
+import { NonInviteServerTransaction } from './non-invite-server.js';
+import { buildCancel } from './requests.js';
+import { type Retransmit2xxOptions, TwoXxRetransmitter } from './retransmit-2xx.js';
+import { timerValues } from './timers.js';
+import { SILENT_LOGGER, type Transaction, type TransactionContext } from './transaction.js';
+import type { ClientTransactionUser } from './user.js';
+
+/** Either client machine. */
+export type ClientTransaction = InviteClientTransaction | NonInviteClientTransaction;
+/** Either server machine. */
+export type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
+
+/** Options of {@link TransactionLayer}. */
+export interface TransactionLayerOptions {
+  /** Where messages go out. */
+  transport: TransportPort;
+  /** Timers; use a `FakeClock` in tests. */
+  clock: Clock;
+  /** T1, T2, T4 and the 100 Trying delay; defaults 500/4000/5000/200 ms. */
+  timers?: Partial<TimerSettings>;
+  /** Where drops and refusals are logged; default silent. */
+  logger?: Logger;
+  /** Transaction limits; defaults 10000 each. */
+  limits?: Partial<Pick<StackLimits, 'maxClientTransactions' | 'maxServerTransactions'>>;
+}
+
+/**
+ * What {@link TransactionLayer.receiveRequest} did with a request.
+ * - `new`: a new server transaction; the caller hands it to the TU, which answers with `tx.respond`.
+ * - `absorbed`: a retransmission or the ACK of a non-2xx final response, handled by `tx`.
+ * - `ack2xx`: an ACK for a 2xx (no transaction, or an INVITE transaction in RFC 6026 Accepted,
+ *   `inviteTx`); for the dialog layer. `retransmissionStopped` is true if it stopped a
+ *   {@link TransactionLayer.retransmit2xxUntilAck}.
+ * - `cancel`: a new CANCEL, on its own `cancelTx`; `inviteTx` is the INVITE transaction it matches
+ *   (RFC 3261 §9.2), if any. The TU answers the CANCEL (200, or 481 without `inviteTx`) and the
+ *   INVITE (487) itself.
+ * - `rejected`: over `maxServerTransactions`; the layer answered 503 statelessly (not for ACK).
+ * - `dropped`: the layer is closed, or the request lacks Via/CSeq/Call-ID/From/To.
+ */
+export type RequestDisposition =
+  | { kind: 'new'; tx: ServerTransaction }
+  | { kind: 'absorbed'; tx: ServerTransaction }
+  | { kind: 'ack2xx'; inviteTx?: InviteServerTransaction; retransmissionStopped: boolean }
+  | { kind: 'cancel'; cancelTx: NonInviteServerTransaction; inviteTx?: InviteServerTransaction }
+  | { kind: 'rejected'; status: 503 }
+  | { kind: 'dropped'; reason: 'closed' | 'malformed' };
+
+/**
+ * What {@link TransactionLayer.receiveResponse} did with a response: `matched` went to `tx`;
+ * `stray` matched no transaction (e.g. a 2xx retransmission after Timer M: the dialog layer
+ * re-sends its ACK).
+ */
+export type ResponseDisposition = { kind: 'matched'; tx: ClientTransaction } | { kind: 'stray'; response: SipResponse };
+
+/** Live objects of the layer, by kind. */
+export interface TransactionStats {
+  clientInvite: number;
+  clientNonInvite: number;
+  serverInvite: number;
+  serverNonInvite: number;
+  /** CANCELs waiting for a provisional response. */
+  pendingCancels: number;
+  /** 2xx being retransmitted until their ACK. */
+  retransmitting2xx: number;
+  /** Sum of all the above. */
+  total: number;
+}
+
+const DEFAULT_LIMIT = 10_000;
+
+/** A fresh RFC 3261 branch: the magic cookie and 96 random bits. */
+export function newBranch(): string {
+  return BRANCH_MAGIC_COOKIE + randomBytes(12).toString('base64url');
+}
+
+/** The RFC 3261 §17 transaction layer. */
+export class TransactionLayer {
+  private readonly ctx: TransactionContext;
+  private readonly clients = new Map<string, ClientTransaction>();
+  private readonly servers = new Map<string, ServerTransaction>();
+  private readonly cancels = new Map<InviteClientTransaction, PendingCancel>();
+  private readonly twoXx: TwoXxRetransmitter;
+  private readonly maxClients: number;
+  private readonly maxServers: number;
+  private closed = false;
+
+  /** @throws RangeError on invalid timer values. */
+  constructor(options: TransactionLayerOptions) {
+    this.ctx = {
+      transport: options.transport,
+      clock: options.clock,
+      timers: timerValues(options.timers),
+      logger: options.logger ?? SILENT_LOGGER,
+    };
+    this.maxClients = options.limits?.maxClientTransactions ?? DEFAULT_LIMIT;
+    this.maxServers = options.limits?.maxServerTransactions ?? DEFAULT_LIMIT;
+    this.twoXx = new TwoXxRetransmitter(this.ctx);
+  }
+
+  /**
+   * Sends a request on a new client transaction: INVITE gets an {@link InviteClientTransaction},
+   * anything else a {@link NonInviteClientTransaction}. Fills in the branch (see the module doc).
+   * @throws SipError(StackShutdown) after {@link close}; SipError(MethodNotAllowed) for ACK (the
+   *   ACK for 2xx is the dialog layer's, sent straight through the transport);
+   *   SipError(LimitExceeded) over `maxClientTransactions`; SipError(InvalidArgument) if a live
+   *   transaction has the same branch and method.
+   */
+  sendRequest(request: SipRequest, target: SendTarget, user: ClientTransactionUser): ClientTransaction {
+    if (this.closed) throw new SipError(SipErrorCode.StackShutdown, 'transaction layer closed');
+    if (request.method === 'ACK') throw new SipError(SipErrorCode.MethodNotAllowed, 'ACK is not sent on a client transaction');
+    if (this.clients.size >= this.maxClients) {
+      throw new SipError(SipErrorCode.LimitExceeded, `client transaction limit ${this.maxClients} reached`);
+    }
+    this.ensureBranch(request, target);
+    const key = clientKey(request);
+    if (key === undefined) throw new SipError(SipErrorCode.InvalidArgument, 'request has no branch');
+    if (this.clients.has(key)) throw new SipError(SipErrorCode.InvalidArgument, 'a transaction with this branch and method is live');
+    return this.startClient(key, request, target, user);
+  }
+
+  /**
+   * Cancels an INVITE client transaction (RFC 3261 §9.1). The CANCEL is built at once and sent
+   * on its own non-INVITE client transaction as soon as the INVITE has had a provisional response
+   * (never synchronously inside this call). If the INVITE gets a final response or ends first, the
+   * CANCEL is dropped and `user.onTerminated` alone is called. A second call returns the same
+   * {@link PendingCancel}. CANCELs do not count against `maxClientTransactions` (they reduce load).
+   * @throws SipError(StackShutdown) after close; SipError(InvalidState) if the INVITE already got
+   *   a final response or ended.
+   */
+  cancel(invite: InviteClientTransaction, user: ClientTransactionUser): PendingCancel {
+    if (this.closed) throw new SipError(SipErrorCode.StackShutdown, 'transaction layer closed');
+    const existing = this.cancels.get(invite);
+    if (existing !== undefined) return existing;
+    if (invite.rfcState !== 'Calling' && invite.rfcState !== 'Proceeding') {
+      throw new SipError(SipErrorCode.InvalidState, `cannot cancel an INVITE in state ${invite.rfcState}`);
+    }
+    const pending = new PendingCancel(invite, buildCancel(invite.request), user);
+    this.cancels.set(invite, pending);
+    invite.whenProceeding((ok) => {
+      this.cancels.delete(invite);
+      if (!ok || this.closed) {
+        pending.state = CancelState.Dropped;
+        user.onTerminated?.();
+        return;
+      }
+      pending.state = CancelState.Sent;
+      const key = clientKey(pending.request) ?? '';
+      pending.tx = this.startClient(key, pending.request, invite.target, user) as NonInviteClientTransaction;
+    });
+    return pending;
+  }
+
+  /** RFC 3261 §17.1.3: hands a response to its client transaction, or returns it as stray. */
+  receiveResponse(response: SipResponse, _source: MessageSource): ResponseDisposition {
+    let key: string | undefined;
+    try {
+      key = this.closed ? undefined : clientKey(response);
+    } catch (e) {
+      this.ctx.logger.debug('unmatchable response', { error: String(e) });
+    }
+    const tx = key === undefined ? undefined : this.clients.get(key);
+    if (tx === undefined) return { kind: 'stray', response };
+    tx.receiveResponse(response);
+    return { kind: 'matched', tx };
+  }
+
+  /** RFC 3261 §17.2.3: hands a request to its server transaction, or makes a new one. */
+  receiveRequest(request: SipRequest, source: MessageSource): RequestDisposition {
+    if (this.closed) return { kind: 'dropped', reason: 'closed' };
+    try {
+      // touch what matching and the machines need, so a malformed request fails here
+      void request.topVia.host, request.cseq.seq, request.callId, request.from.tag, request.to.tag;
+    } catch (e) {
+      this.ctx.logger.info('request dropped: unusable headers', { error: String(e) });
+      return { kind: 'dropped', reason: 'malformed' };
+    }
+    const method = request.method;
+    if (method === 'ACK') {
+      const tx = this.findServer(request, 'INVITE');
+      if (tx instanceof InviteServerTransaction && tx.receiveRequest(request) === 'absorbed') return { kind: 'absorbed', tx };
+      const retransmissionStopped = this.twoXx.ackReceived(request);
+      return tx instanceof InviteServerTransaction ? { kind: 'ack2xx', inviteTx: tx, retransmissionStopped } : { kind: 'ack2xx', retransmissionStopped };
+    }
+    const existing = this.findServer(request, method);
+    if (existing !== undefined) {
+      existing.receiveRequest(request);
+      return { kind: 'absorbed', tx: existing };
+    }
+    if (this.servers.size >= this.maxServers) {
+      this.ctx.logger.warn('server transaction limit reached: 503', { limit: this.maxServers, method });
+      const res = createResponse(request, 503, 'Service Unavailable');
+      this.ctx.transport.sendResponse(res, source).then(undefined, (e: unknown) => this.ctx.logger.warn('503 not sent', { error: String(e) }));
+      return { kind: 'rejected', status: 503 };
+    }
+    const tx = this.startServer(request, source);
+    if (method === 'CANCEL') {
+      // RFC 3261 §9.2: the CANCEL matches the INVITE transaction as a request of method INVITE would
+      const inviteTx = this.findServer(request, 'INVITE');
+      const cancelTx = tx as NonInviteServerTransaction;
+      return inviteTx instanceof InviteServerTransaction ? { kind: 'cancel', cancelTx, inviteTx } : { kind: 'cancel', cancelTx };
+    }
+    return { kind: 'new', tx };
+  }
+
+  /**
+   * Sends a 2xx through an INVITE server transaction (→ RFC 6026 Accepted) and retransmits it at
+   * T1, 2*T1 ... T2 until the ACK arrives through {@link receiveRequest} or 64*T1 passed
+   * (RFC 3261 §13.3.1.4: then `options.onAckTimeout`, and the TU should send BYE).
+   * @returns the key for {@link stop2xxRetransmission}.
+   * @throws what `tx.respond` throws; SipError(InvalidArgument) if `response` is not a 2xx.
+   */
+  retransmit2xxUntilAck(tx: InviteServerTransaction, response: SipResponse, options: Retransmit2xxOptions = {}): string {
+    if (response.status < 200 || response.status >= 300) throw new SipError(SipErrorCode.InvalidArgument, 'only a 2xx is retransmitted until ACK');
+    tx.respond(response);
+    return this.twoXx.start(response, tx.source, options);
+  }
+
+  /** Stops a 2xx retransmission (e.g. the dialog ended). @returns true if one was running. */
+  stop2xxRetransmission(key: string): boolean {
+    return this.twoXx.stop(key);
+  }
+
+  /** Live objects by kind; all zero once every transaction ran its course. */
+  stats(): TransactionStats {
+    const s = { clientInvite: 0, clientNonInvite: 0, serverInvite: 0, serverNonInvite: 0, pendingCancels: this.cancels.size, retransmitting2xx: this.twoXx.size };
+    for (const tx of this.clients.values()) tx.kind === 'ict' ? s.clientInvite++ : s.clientNonInvite++;
+    for (const tx of this.servers.values()) tx.kind === 'ist' ? s.serverInvite++ : s.serverNonInvite++;
+    return { ...s, total: s.clientInvite + s.clientNonInvite + s.serverInvite + s.serverNonInvite + s.pendingCancels + s.retransmitting2xx };
+  }
+
+  /** True after {@link close}. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Stops every timer and terminates every transaction (users get `onTerminated` only); pending
+   * CANCELs are dropped. Later calls to send throw StackShutdown; received messages are dropped
+   * (requests) or stray (responses). Idempotent.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.twoXx.stopAll();
+    for (const tx of [...this.clients.values(), ...this.servers.values()]) tx.abort();
+    this.clients.clear();
+    this.servers.clear();
+  }
+
+  private startClient(key: string, request: SipRequest, target: SendTarget, user: ClientTransactionUser): ClientTransaction {
+    const onEnd = (t: Transaction): void => {
+      if (this.clients.get(t.key) === t) this.clients.delete(t.key);
+    };
+    const tx =
+      request.method === 'INVITE'
+        ? new InviteClientTransaction(this.ctx, request, target, user, onEnd)
+        : new NonInviteClientTransaction(this.ctx, request, target, user, onEnd);
+    tx.key = key;
+    this.clients.set(key, tx);
+    tx.start();
+    return tx;
+  }
+
+  private startServer(request: SipRequest, source: MessageSource): ServerTransaction {
+    const onEnd = (t: Transaction): void => {
+      if (this.servers.get(t.key) === t) this.servers.delete(t.key);
+    };
+    const tx =
+      request.method === 'INVITE'
+        ? new InviteServerTransaction(this.ctx, request, source, onEnd)
+        : new NonInviteServerTransaction(this.ctx, request, source, onEnd);
+    tx.key = serverKey3261(request) ?? serverKey2543(request) ?? '';
+    this.servers.set(tx.key, tx);
+    tx.start();
+    return tx;
+  }
+
+  /** RFC 3261 §17.2.3 lookup, with the RFC 2543 fallback when the branch lacks the cookie. */
+  private findServer(request: SipRequest, method: string): ServerTransaction | undefined {
+    const k3261 = serverKey3261(request, method);
+    if (k3261 !== undefined) return this.servers.get(k3261);
+    const k2543 = serverKey2543(request, method);
+    const tx = k2543 === undefined ? undefined : this.servers.get(k2543);
+    if (tx === undefined) return undefined;
+    const responseTag = tx instanceof InviteServerTransaction ? tx.responseToTag : undefined;
+    return toTagMatches2543(request, tx.request, responseTag) ? tx : undefined;
+  }
+
+  /** Gives the top Via a branch, adding a Via if there is none (see the module doc). */
+  private ensureBranch(request: SipRequest, target: SendTarget): void {
+    const vias = request.via;
+    if (vias.length === 0) {
+      const via = new Via({ transport: target.protocol.toUpperCase(), host: '0.0.0.0', params: { branch: newBranch() } });
+      request.headers.prepend('Via', via.toString());
+      return;
+    }
+    const top = vias[0];
+    if (top.branch !== undefined && top.branch !== '') return;
+    const copy = top.clone();
+    copy.branch = newBranch();
+    const raw = request.headers.getAll('Via');
+    raw[0] = copy.toString();
+    request.headers.set('Via', raw);
+  }
+}

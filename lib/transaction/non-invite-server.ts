@@ -1,0 +1,55 @@
+/**
+ * Non-INVITE server transaction: RFC 3261 §17.2.2.
+ *
+ * States: Trying → Proceeding → Completed → Terminated.
+ * Inputs:
+ * - Request retransmission: absorbed in Trying; Proceeding resends the last provisional;
+ *   Completed resends the final response.
+ * - 1xx from TU: sent → Proceeding. 200-699 from TU: sent → Completed (start J); further
+ *   responses from the TU are refused.
+ * - Timer J (64*T1 unreliable, 0 reliable): Completed → Terminated.
+ * - Transport error: → Terminated, TU told (§17.2.4).
+ * @module
+ */
+import type { MessageSource } from '../transport/types.js';
+import type { SipRequest, SipResponse } from '../message/index.js';
+import { type AbsorbResult, ServerTransaction } from './server-transaction.js';
+import { NistState } from './states.js';
+import { type TerminationHook, TransactionEndReason, type TransactionContext } from './transaction.js';
+
+/** The RFC 3261 §17.2.2 non-INVITE server transaction (also used for CANCEL). */
+export class NonInviteServerTransaction extends ServerTransaction<NistState, 'J'> {
+  readonly kind = 'nist' as const;
+
+  constructor(ctx: TransactionContext, request: SipRequest, source: MessageSource, onEnd?: TerminationHook) {
+    super(ctx, request, source, NistState.Trying, onEnd);
+  }
+
+  /** Nothing runs until the TU answers. */
+  start(): void {}
+
+  respond(response: SipResponse): void {
+    this.checkResponse(response);
+    if (this.current !== NistState.Trying && this.current !== NistState.Proceeding) this.refuse(response);
+    this.lastResponse = response;
+    if (response.status < 200) {
+      this.enter(NistState.Proceeding);
+      this.send(response);
+      return;
+    }
+    this.enter(NistState.Completed);
+    this.send(response);
+    if (this.terminated) return;
+    // RFC 3261 §17.2.2: Timer J absorbs request retransmissions; 0 on reliable transports
+    if (this.reliable) this.finish(TransactionEndReason.Normal);
+    else this.timers.start('J', this.ctx.timers.timeout64, () => this.finish(TransactionEndReason.Normal));
+  }
+
+  receiveRequest(_request: SipRequest): AbsorbResult {
+    // RFC 3261 §17.2.2: Trying absorbs; Proceeding and Completed resend the last response
+    if ((this.current === NistState.Proceeding || this.current === NistState.Completed) && this.lastResponse !== undefined) {
+      this.send(this.lastResponse);
+    }
+    return 'absorbed';
+  }
+}

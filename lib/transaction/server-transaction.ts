@@ -1,0 +1,108 @@
+/**
+ * What the two server machines share (RFC 3261 §17.2): where responses go, the user, the last
+ * response (resent on retransmitted requests) and sending with §17.2.4 transport-error handling.
+ * @module
+ */
+import { SipError, SipErrorCode } from '../../include-types/errors.js';
+import type { MessageSource } from '../transport/types.js';
+import type { SipRequest, SipResponse } from '../message/index.js';
+import type { IstState, NistState } from './states.js';
+import { type TerminationHook, Transaction, TransactionEndReason, type TransactionContext, asTransportError } from './transaction.js';
+import type { ServerTransactionUser } from './user.js';
+
+/** What a server transaction did with a request the layer matched to it. */
+export type AbsorbResult =
+  /** A retransmission or an ACK for a non-2xx final response: nothing for the TU. */
+  | 'absorbed'
+  /** RFC 6026: an ACK that matched an INVITE server transaction in Accepted: for the TU. */
+  | 'ack2xx';
+
+/** Base of {@link InviteServerTransaction} and {@link NonInviteServerTransaction}. */
+export abstract class ServerTransaction<S extends IstState | NistState, T extends string> extends Transaction<S, T> {
+  /** Where the request came from; responses go back this way (RFC 3261 §18.2.2). */
+  readonly source: MessageSource;
+  /** Told of timeouts and transport errors; set it after the layer hands the transaction out. */
+  user: ServerTransactionUser = {};
+  /** The last response sent (resent on retransmitted requests). */
+  lastResponse: SipResponse | undefined;
+  /** True if the transport the request came over is reliable. */
+  protected readonly reliable: boolean;
+
+  protected constructor(ctx: TransactionContext, request: SipRequest, source: MessageSource, initial: S, onEnd?: TerminationHook) {
+    super(ctx, request, initial, onEnd);
+    this.source = source;
+    this.reliable = ctx.transport.isReliable(source.protocol);
+  }
+
+  /** True if the transport in use is reliable. */
+  get isReliable(): boolean {
+    return this.reliable;
+  }
+
+  /**
+   * Sends a response from the TU through the machine.
+   * @throws SipError(InvalidState) if the machine does not accept that response now.
+   * @throws SipError(InvalidArgument) if the status is outside 100..699 or the CSeq does not match.
+   */
+  abstract respond(response: SipResponse): void;
+
+  /** Starts the machine's initial timers (the layer calls it once, after filing the transaction). */
+  abstract start(): void;
+
+  /** A request matched this transaction (RFC 3261 §17.2.3): a retransmission or an ACK. */
+  abstract receiveRequest(request: SipRequest): AbsorbResult;
+
+  /** Checks a response from the TU fits this request. */
+  protected checkResponse(response: SipResponse): void {
+    const s = response.status;
+    if (!Number.isInteger(s) || s < 100 || s > 699) {
+      throw new SipError(SipErrorCode.InvalidArgument, `invalid status code ${s}`);
+    }
+    const cseq = response.cseq;
+    if (cseq.seq !== this.request.cseq.seq || cseq.method !== this.request.cseq.method) {
+      throw new SipError(SipErrorCode.InvalidArgument, 'response CSeq does not match the request');
+    }
+  }
+
+  /** Throws the InvalidState error for a response the state does not allow. */
+  protected refuse(response: SipResponse): never {
+    throw new SipError(SipErrorCode.InvalidState, `cannot send ${response.status} in state ${this.current}`);
+  }
+
+  /** Sends a response of this transaction (new or resent). */
+  protected send(response: SipResponse): void {
+    this.ctx.transport.sendResponse(response, this.source).then(undefined, (err: unknown) => this.transportFailed(asTransportError(err)));
+  }
+
+  /** RFC 3261 §17.2.4: tell the TU; the transaction ends unless the machine says otherwise. */
+  protected transportFailed(error: SipError): void {
+    if (this.terminated) {
+      this.ctx.logger.debug('transport error after termination', { branch: this.branch, error: error.message });
+      return;
+    }
+    this.ctx.logger.warn('server transaction transport error', { branch: this.branch, error: error.message });
+    const cb = this.user.onTransportError;
+    if (cb !== undefined) this.callUser(() => cb.call(this.user, error));
+    if (this.survivesTransportError()) return;
+    this.finish(TransactionEndReason.TransportError);
+  }
+
+  /** True if a transport error in the present state leaves the machine running. */
+  protected survivesTransportError(): boolean {
+    return false;
+  }
+
+  /** Runs a user callback; an exception there is logged, never breaks the machine. */
+  protected callUser(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.ctx.logger.error('transaction user callback threw', { branch: this.branch, error: String(e) });
+    }
+  }
+
+  protected notifyTerminated(): void {
+    const cb = this.user.onTerminated;
+    if (cb !== undefined) this.callUser(() => cb.call(this.user));
+  }
+}

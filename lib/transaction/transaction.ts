@@ -1,0 +1,127 @@
+/**
+ * What the four RFC 3261 §17 machines share: identity, state, named timers, termination (which
+ * stops every timer and leaves the layer's table exactly once) and sending through the
+ * {@link TransportPort} with transport errors turned into `SipError`s.
+ * @module
+ */
+import { SipError, SipErrorCode, isSipError } from '../../include-types/errors.js';
+import type { Clock, Logger } from '../../include-types/settings.js';
+import type { TransactionState } from '../../include-types/states.js';
+import type { TransportPort } from '../transport/types.js';
+import type { SipRequest } from '../message/index.js';
+import { type MachineState, TransactionEndReason, apiState } from './states.js';
+import { NamedTimers, type TimerValues } from './timers.js';
+
+/** The four machines. */
+export type TransactionKind = 'ict' | 'nict' | 'ist' | 'nist';
+
+/** What a machine needs from its surroundings; the layer builds one and shares it. */
+export interface TransactionContext {
+  readonly transport: TransportPort;
+  readonly clock: Clock;
+  readonly timers: TimerValues;
+  readonly logger: Logger;
+}
+
+/** Called once when a machine reaches Terminated (the layer removes it from its table). */
+export type TerminationHook = (tx: Transaction) => void;
+
+/** A logger that drops everything. */
+export const SILENT_LOGGER: Logger = Object.freeze({
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+});
+
+/** Turns whatever a transport rejected with into a `SipError`. */
+export function asTransportError(err: unknown): SipError {
+  if (isSipError(err)) return err;
+  const msg = err instanceof Error ? err.message : String(err);
+  return new SipError(SipErrorCode.TransportError, `transport error: ${msg}`, { cause: err });
+}
+
+/**
+ * Base of every transaction machine. Subclasses own the state transitions; this class owns the
+ * bookkeeping every machine repeats.
+ */
+export abstract class Transaction<S extends MachineState = MachineState, T extends string = string> {
+  /** Which machine this is. */
+  abstract readonly kind: TransactionKind;
+  /** The request that created the transaction. */
+  readonly request: SipRequest;
+  /** The table key the layer filed it under (set by the layer). */
+  key = '';
+  /** Why it ended, once Terminated. */
+  endReason: TransactionEndReason | undefined;
+
+  protected current: S;
+  protected readonly timers: NamedTimers<T>;
+  protected readonly ctx: TransactionContext;
+  private readonly onEnd: TerminationHook | undefined;
+
+  protected constructor(ctx: TransactionContext, request: SipRequest, initial: S, onEnd?: TerminationHook) {
+    this.ctx = ctx;
+    this.request = request;
+    this.current = initial;
+    this.timers = new NamedTimers<T>(ctx.clock);
+    this.onEnd = onEnd;
+  }
+
+  /** The RFC state of the machine (RFC 6026 Accepted included). */
+  get rfcState(): S {
+    return this.current;
+  }
+
+  /** The API state (RFC 6026 Accepted shows as Terminated, see {@link apiState}). */
+  get state(): TransactionState {
+    return apiState(this.current);
+  }
+
+  /** True once Terminated. */
+  get terminated(): boolean {
+    return this.current === 'Terminated';
+  }
+
+  /** The branch of the request's top Via (the transaction id of RFC 3261 §17). */
+  get branch(): string {
+    return this.request.via[0]?.branch ?? '';
+  }
+
+  /** Number of timers this machine has running (tests use it to prove cleanup). */
+  get runningTimers(): number {
+    return this.timers.size;
+  }
+
+  protected enter(s: S): void {
+    this.ctx.logger.debug('transaction state', { kind: this.kind, branch: this.branch, from: this.current, to: s });
+    this.current = s;
+  }
+
+  /**
+   * Stops every timer, moves to Terminated, leaves the table and tells the user. Idempotent.
+   * @returns false if it was already Terminated.
+   */
+  protected finish(reason: TransactionEndReason): boolean {
+    if (this.terminated) return false;
+    this.timers.stopAll();
+    this.enter('Terminated' as S);
+    this.endReason = reason;
+    this.onEnd?.(this);
+    this.notifyTerminated();
+    return true;
+  }
+
+  /** Tells the user the transaction ended. */
+  protected abstract notifyTerminated(): void;
+
+  /**
+   * Ends the transaction without any message or callback but `onTerminated` (used by
+   * {@link TransactionLayer.close}).
+   */
+  abort(): void {
+    this.finish(TransactionEndReason.Closed);
+  }
+}
+
+export { TransactionEndReason };
