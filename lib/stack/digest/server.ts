@@ -186,7 +186,7 @@ export class DigestServer {
   private nonceTime(nonce: string): number | undefined {
     if (!/^[A-Za-z0-9_-]+$/.test(nonce)) return undefined;
     const raw = Buffer.from(nonce, 'base64url');
-    if (raw.length !== NONCE_BYTES) return undefined;
+    if (raw.length !== NONCE_BYTES || raw.toString('base64url') !== nonce) return undefined;
     const head = raw.subarray(0, 16);
     if (!timingSafeEqual(raw.subarray(16), this.mac(head))) return undefined;
     return Number(head.readBigUInt64BE(0));
