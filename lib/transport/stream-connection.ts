@@ -25,7 +25,7 @@ export interface StreamConnectionInit {
   socket: Socket;
   /** True if this side opened it. */
   outgoing: boolean;
-  /** Close after this many ms without a SIP message or keep-alive received (0 = never). */
+  /** Close after this many ms without bytes received or a message sent (0 = never). */
   idleTimeout: number;
   /** RFC 5626 §4.4.1 ping interval in ms, 0 = none (only used on outgoing connections). */
   keepAliveInterval: number;
@@ -49,7 +49,7 @@ export class StreamConnection {
   readonly localPort: number;
   readonly remoteAddress: string;
   readonly remotePort: number;
-  /** Last time (ms, Date.now) a SIP message went either way or a keep-alive arrived. */
+  /** Last time (ms, Date.now) bytes arrived or a SIP message was sent (our own pings do not count). */
   lastActivity = Date.now();
   private sink: StreamSink | undefined;
   private closed = false;
@@ -129,6 +129,7 @@ export class StreamConnection {
 
   private received(chunk: Buffer): void {
     if (this.closed) return;
+    this.touch(); // any bytes from the peer (messages, pings, pongs) count as traffic
     if (this.sink === undefined) {
       this.shut('error', new Error('no framer attached'));
       return;

@@ -1,0 +1,140 @@
+/**
+ * Received bytes to messages for the layer above: datagram rules (RFC 3261 §18.3), the Via
+ * marks of §18.2.1 and RFC 3581 §4, parse errors reported (never thrown), limits applied.
+ */
+import type { RemoteInfo } from 'node:dgram';
+import { SipParseError, parseMessage, type SipRequest, type SipResponse } from '../message/index.js';
+import type { Logger } from '../../include-types/settings.js';
+import { bareHost, defaultPort } from './addresses.js';
+import type { ConnectionTable } from './connection-table.js';
+import { DropReason, type StatsCounters } from './stats.js';
+import type { StreamConnection } from './stream-connection.js';
+import type { TransportUser, MessageSource } from './types.js';
+import type { UdpEndpoint } from './udp-endpoint.js';
+import { markReceived } from './via-rules.js';
+
+/** What the dispatcher needs from its owner. */
+export interface InboundDeps {
+  user(): TransportUser | undefined;
+  stats: StatsCounters;
+  logger?: Logger;
+  maxMessageSize: number;
+  table: ConnectionTable;
+}
+
+/** STUN magic cookie (RFC 5389 §6), to tell RFC 5626 §4.4.2 STUN keep-alives from SIP. */
+const STUN_COOKIE = 0x2112a442;
+
+/** Turns received datagrams and framed stream messages into `TransportUser` calls. */
+export class InboundDispatcher {
+  constructor(private readonly deps: InboundDeps) {}
+
+  /** One UDP datagram. */
+  datagram(data: Buffer, from: RemoteInfo, endpoint: UdpEndpoint): void {
+    const { stats, logger } = this.deps;
+    stats.datagramsIn += 1;
+    const source: MessageSource = {
+      protocol: 'udp',
+      remoteAddress: from.address,
+      remotePort: from.port,
+      localAddress: endpoint.address,
+      localPort: endpoint.port,
+      iapId: endpoint.iapId,
+    };
+    if (data.length > this.deps.maxMessageSize) {
+      stats.drop(DropReason.TooLarge);
+      logger?.warn('transport: datagram dropped, larger than maxMessageSize', {
+        size: data.length,
+        maxMessageSize: this.deps.maxMessageSize,
+        from: `${from.address}:${from.port}`,
+      });
+      return;
+    }
+    if (isKeepAlive(data)) return; // RFC 5626 §4.4.2 / CRLF keep-alives carry no SIP message
+    this.parseAndDeliver(data, source, false);
+  }
+
+  /** One complete message cut from a stream by the framer. */
+  streamMessage(raw: Buffer, conn: StreamConnection): void {
+    this.deps.stats.streamMessagesIn += 1;
+    const source = streamSource(conn);
+    this.parseAndDeliver(raw, source, true, conn);
+  }
+
+  private parseAndDeliver(raw: Buffer, source: MessageSource, stream: boolean, conn?: StreamConnection): void {
+    let msg: SipRequest | SipResponse;
+    try {
+      msg = parseMessage(raw, { stream });
+      if (msg.isRequest()) {
+        markReceived(msg, source.remoteAddress, source.remotePort);
+        if (conn) this.noteAlias(msg, conn);
+      } else {
+        msg.topVia; // RFC 3261 §8.1.3.3 / §18.1.2: a response needs a Via to be matched
+      }
+    } catch (err) {
+      const error = err instanceof SipParseError ? err : new SipParseError('malformed message', { cause: err });
+      this.parseError(raw, error, source);
+      return;
+    }
+    const user = this.userOrDrop(source);
+    if (!user) return;
+    try {
+      if (msg.isRequest()) user.onRequest(msg, source);
+      else user.onResponse(msg, source);
+    } catch (err) {
+      // The user's bug must not kill the socket that delivered the message.
+      this.deps.logger?.error('transport: TransportUser threw', { error: String(err) });
+    }
+  }
+
+  private parseError(raw: Buffer, error: SipParseError, source: MessageSource): void {
+    this.deps.stats.drop(DropReason.ParseError);
+    this.deps.logger?.info('transport: unparsable message', {
+      reason: error.reason,
+      from: `${source.remoteAddress}:${source.remotePort}`,
+      protocol: source.protocol,
+    });
+    const user = this.userOrDrop(source);
+    if (!user) return;
+    try {
+      user.onParseError(raw, error, source);
+    } catch (err) {
+      this.deps.logger?.error('transport: TransportUser.onParseError threw', { error: String(err) });
+    }
+  }
+
+  /** RFC 5923 §5: a request with `;alias` lets us reuse its connection towards its sent-by. */
+  private noteAlias(request: SipRequest, conn: StreamConnection): void {
+    const via = request.topVia;
+    if (!via.params.has('alias')) return;
+    this.deps.table.alias(conn, bareHost(via.host), via.port ?? defaultPort(conn.protocol));
+  }
+
+  private userOrDrop(source: MessageSource): TransportUser | undefined {
+    const user = this.deps.user();
+    if (!user) {
+      this.deps.stats.drop(DropReason.NoUser);
+      this.deps.logger?.warn('transport: message dropped, no TransportUser set', { iapId: source.iapId });
+    }
+    return user;
+  }
+}
+
+/** The {@link MessageSource} of messages arriving on a stream connection. */
+export function streamSource(conn: StreamConnection): MessageSource {
+  return {
+    protocol: conn.protocol,
+    remoteAddress: conn.remoteAddress,
+    remotePort: conn.remotePort,
+    localAddress: conn.localAddress,
+    localPort: conn.localPort,
+    iapId: conn.iapId,
+    connectionId: conn.id,
+  };
+}
+
+/** A datagram of CR/LF only, or a STUN message (RFC 5389 header with the magic cookie). */
+function isKeepAlive(data: Buffer): boolean {
+  if (data.every((b) => b === 13 || b === 10)) return true;
+  return data.length >= 20 && (data[0] & 0xc0) === 0 && data.readUInt32BE(4) === STUN_COOKIE;
+}

@@ -1,0 +1,225 @@
+/**
+ * The transport layer: every listening socket of every IAP, the stream connections, and the
+ * send/receive rules of RFC 3261 §18 behind {@link TransportPort}.
+ */
+import type { SipRequest, SipResponse } from '../message/index.js';
+import { SipError, SipErrorCode } from '../../include-types/errors.js';
+import type {
+  IapSettings,
+  Logger,
+  Resolver,
+  TransportLimits,
+  TransportProtocol,
+} from '../../include-types/settings.js';
+import { ipFamily } from './addresses.js';
+import { IapRuntime, type BoundAddress } from './iap-runtime.js';
+import { InboundDispatcher } from './inbound.js';
+import { resolveLimits } from './limits.js';
+import { Outbound } from './outbound.js';
+import { Rfc3263Resolver } from './resolver.js';
+import { DropReason, StatsCounters, type TransportStats } from './stats.js';
+import { PING } from './stream-connection.js';
+import { SipStreamFramer } from './stream-framing.js';
+import { StreamListener } from './stream-listener.js';
+import { StreamPool } from './stream-pool.js';
+import type { MessageSource, SendTarget, SentInfo, TransportPort, TransportUser } from './types.js';
+import { UdpEndpoint } from './udp-endpoint.js';
+
+export type { BoundAddress } from './iap-runtime.js';
+
+/** Options of a {@link TransportLayer}. */
+export interface TransportLayerOptions {
+  /** The local bindings; each listens on all its `listen` entries. */
+  iaps: IapSettings[];
+  /** Limits; unset fields take the defaults of `TransportLimits`. */
+  limits?: Partial<TransportLimits>;
+  logger?: Logger;
+  /** Used when a next hop or a response's sent-by is a host name (default: RFC 3263 over node:dns). */
+  resolver?: Resolver;
+  /** Who gets received messages; may be set later with {@link TransportLayer.setUser}. */
+  user?: TransportUser;
+  /** Give up an outgoing TCP/TLS connect after this many ms (default 32000 = 64*T1). */
+  connectTimeout?: number;
+}
+
+/** UDP, TCP and TLS transports for the SIP stack. */
+export class TransportLayer implements TransportPort {
+  /** The limits in force (defaults filled in). */
+  readonly limits: TransportLimits;
+  /** The resolver used for host names. */
+  readonly resolver: Resolver;
+  private user: TransportUser | undefined;
+  private readonly iaps = new Map<string, IapRuntime>();
+  private readonly counters = new StatsCounters();
+  private readonly pool: StreamPool;
+  private readonly inbound: InboundDispatcher;
+  private readonly outbound: Outbound;
+  private readonly logger: Logger | undefined;
+  private state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
+
+  constructor(options: TransportLayerOptions) {
+    this.limits = resolveLimits(options.limits);
+    this.logger = options.logger;
+    this.resolver = options.resolver ?? new Rfc3263Resolver();
+    this.user = options.user;
+    for (const settings of options.iaps) {
+      if (this.iaps.has(settings.id)) {
+        throw new SipError(SipErrorCode.InvalidArgument, `IAP ${settings.id} is configured twice`);
+      }
+      if (settings.listen.length === 0) {
+        throw new SipError(SipErrorCode.InvalidArgument, `IAP ${settings.id} has no listen socket`);
+      }
+      this.iaps.set(settings.id, new IapRuntime(settings));
+    }
+    this.pool = new StreamPool({
+      limits: this.limits,
+      stats: this.counters,
+      logger: this.logger,
+      connectTimeout: options.connectTimeout ?? 32000,
+      makeSink: (conn) =>
+        new SipStreamFramer(this.limits.maxMessageSize, {
+          onMessage: (raw) => this.inbound.streamMessage(raw, conn),
+          onPing: () => {
+            // RFC 5626 §4.4.1: a CRLFCRLF ping is answered with a CRLF pong.
+            this.counters.keepAlivePongs += 1;
+            conn.pong();
+          },
+          onError: (problem, detail) => {
+            this.counters.drop(problem === 'tooLarge' ? DropReason.TooLarge : DropReason.Framing);
+            this.logger?.warn('transport: stream closed, framing failed', { id: conn.id, problem, detail });
+            conn.close(problem === 'tooLarge' ? DropReason.TooLarge : DropReason.Framing);
+          },
+        }),
+    });
+    this.inbound = new InboundDispatcher({
+      user: () => this.user,
+      stats: this.counters,
+      logger: this.logger,
+      maxMessageSize: this.limits.maxMessageSize,
+      table: this.pool.table,
+    });
+    this.outbound = new Outbound({
+      iap: (id) => this.startedIap(id),
+      pool: this.pool,
+      stats: this.counters,
+      limits: this.limits,
+      resolver: this.resolver,
+    });
+  }
+
+  /** Sets who receives messages. */
+  setUser(user: TransportUser): void {
+    this.user = user;
+  }
+
+  /**
+   * Binds every listen socket of every IAP. Rejects with `SipError(TransportError)` (after
+   * closing what was bound) if one cannot be bound.
+   */
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new SipError(SipErrorCode.InvalidState, `transport is ${this.state}`);
+    this.state = 'starting';
+    try {
+      for (const iap of this.iaps.values()) await this.startIap(iap);
+      this.state = 'started';
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /** Closes every socket and connection; idempotent. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    this.pool.closeAll();
+    const closing: Promise<void>[] = [];
+    for (const iap of this.iaps.values()) {
+      for (const u of iap.udp) closing.push(u.close());
+      for (const l of iap.listeners) closing.push(l.close());
+    }
+    await Promise.all(closing);
+  }
+
+  /** The sockets an IAP listens on, with the ports actually bound. */
+  boundAddresses(iapId: string): BoundAddress[] {
+    const iap = this.iaps.get(iapId);
+    if (!iap) throw new SipError(SipErrorCode.UnknownIap, `no IAP ${iapId}`);
+    return iap.bound.map((b) => ({ ...b }));
+  }
+
+  /** Counters for tests and leak checks. */
+  stats(): TransportStats {
+    let udpSockets = 0;
+    let streamListeners = 0;
+    if (this.state !== 'stopped') {
+      for (const iap of this.iaps.values()) {
+        udpSockets += iap.udp.length;
+        streamListeners += iap.listeners.length;
+      }
+    }
+    return this.counters.snapshot({ connections: this.pool.table.size, udpSockets, streamListeners });
+  }
+
+  sendRequest(request: SipRequest, target: SendTarget): Promise<SentInfo> {
+    return this.outbound.sendRequest(request, target);
+  }
+
+  sendResponse(response: SipResponse, source: MessageSource): Promise<SentInfo> {
+    return this.outbound.sendResponse(response, source);
+  }
+
+  isReliable(protocol: TransportProtocol): boolean {
+    return protocol !== 'udp';
+  }
+
+  /** Closes one stream connection (e.g. after a flow failed); unknown ids are ignored. */
+  closeConnection(connectionId: number): void {
+    this.pool.table.get(connectionId)?.close('local');
+  }
+
+  /** Sends an RFC 5626 §4.4.1 CRLFCRLF ping on a connection now; false if it is not open. */
+  ping(connectionId: number): boolean {
+    const conn = this.pool.table.get(connectionId);
+    if (!conn) return false;
+    void conn.send(PING).catch(() => undefined);
+    return true;
+  }
+
+  private startedIap(id: string): IapRuntime {
+    if (this.state !== 'started') {
+      throw new SipError(SipErrorCode.StackShutdown, `transport is ${this.state}`);
+    }
+    const iap = this.iaps.get(id);
+    if (!iap) throw new SipError(SipErrorCode.UnknownIap, `no IAP ${id}`);
+    return iap;
+  }
+
+  private async startIap(iap: IapRuntime): Promise<void> {
+    for (const listen of iap.settings.listen) {
+      const family = ipFamily(listen.address);
+      if (family === 0) {
+        throw new SipError(SipErrorCode.InvalidArgument, `listen address ${listen.address} is not an IP`);
+      }
+      let port: number;
+      if (listen.protocol === 'udp') {
+        const udp = new UdpEndpoint(iap.id, family, {
+          onDatagram: (data, from, endpoint) => this.inbound.datagram(data, from, endpoint),
+          onError: (err) => this.logger?.warn('transport: udp socket error', { iapId: iap.id, error: err.message }),
+        });
+        iap.udp.push(udp);
+        await udp.bind(listen.address, listen.port);
+        port = udp.port;
+      } else {
+        const listener = new StreamListener(iap.id, listen, {
+          onSocket: (socket, l) => this.pool.accept(l.iapId, l.protocol, socket),
+          onError: (err) => this.logger?.info('transport: listener error', { iapId: iap.id, error: err.message }),
+        });
+        iap.listeners.push(listener);
+        await listener.listen(listen.address, listen.port);
+        port = listener.boundAddress.port;
+      }
+      iap.bound.push({ protocol: listen.protocol, address: listen.address, port, family });
+    }
+  }
+}
