@@ -2,7 +2,7 @@
  * The transport layer: every listening socket of every IAP, the stream connections, and the
  * send/receive rules of RFC 3261 §18 behind {@link TransportPort}.
  */
-import type { SipRequest, SipResponse } from '../message/index.js';
+import { StreamFramer, type SipRequest, type SipResponse } from '../message/index.js';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type {
   IapSettings,
@@ -18,8 +18,7 @@ import { resolveLimits } from './limits.js';
 import { Outbound } from './outbound.js';
 import { Rfc3263Resolver } from './resolver.js';
 import { DropReason, StatsCounters, type TransportStats } from './stats.js';
-import { PING } from './stream-connection.js';
-import { SipStreamFramer } from './stream-framing.js';
+import { PING, type StreamConnection, type StreamSink } from './stream-connection.js';
 import { StreamListener } from './stream-listener.js';
 import { StreamPool } from './stream-pool.js';
 import type { MessageSource, SendTarget, SentInfo, TransportPort, TransportUser } from './types.js';
@@ -76,20 +75,7 @@ export class TransportLayer implements TransportPort {
       stats: this.counters,
       logger: this.logger,
       connectTimeout: options.connectTimeout ?? 32000,
-      makeSink: (conn) =>
-        new SipStreamFramer(this.limits.maxMessageSize, {
-          onMessage: (raw) => this.inbound.streamMessage(raw, conn),
-          onPing: () => {
-            // RFC 5626 §4.4.1: a CRLFCRLF ping is answered with a CRLF pong.
-            this.counters.keepAlivePongs += 1;
-            conn.pong();
-          },
-          onError: (problem, detail) => {
-            this.counters.drop(problem === 'tooLarge' ? DropReason.TooLarge : DropReason.Framing);
-            this.logger?.warn('transport: stream closed, framing failed', { id: conn.id, problem, detail });
-            conn.close(problem === 'tooLarge' ? DropReason.TooLarge : DropReason.Framing);
-          },
-        }),
+      makeSink: (conn) => this.framerFor(conn),
     });
     this.inbound = new InboundDispatcher({
       user: () => this.user,
@@ -184,6 +170,33 @@ export class TransportLayer implements TransportPort {
     if (!conn) return false;
     void conn.send(PING).catch(() => undefined);
     return true;
+  }
+
+  /** The lib/message framer of one connection, wired to the dispatcher and the limits. */
+  private framerFor(conn: StreamConnection): StreamSink {
+    const framer = new StreamFramer({
+      maxMessageSize: this.limits.maxMessageSize,
+      onMessage: (raw) => this.inbound.streamMessage(raw, conn),
+      onKeepAlive: (kind) => {
+        if (kind !== 'ping') return;
+        // RFC 5626 §4.4.1: a CRLFCRLF ping is answered with a CRLF pong.
+        this.counters.keepAlivePongs += 1;
+        conn.pong();
+      },
+      onError: (error) => {
+        // RFC 3261 §18.3: a stream out of sync (bad or missing Content-Length, too big) is closed.
+        const reason = /large/.test(error.reason) ? DropReason.TooLarge : DropReason.Framing;
+        this.counters.drop(reason);
+        this.logger?.warn('transport: stream closed, framing failed', { id: conn.id, reason: error.reason });
+        conn.close(reason);
+      },
+    });
+    return {
+      push: (chunk) => {
+        framer.push(chunk);
+        return framer.bufferedBytes;
+      },
+    };
   }
 
   private startedIap(id: string): IapRuntime {
