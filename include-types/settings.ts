@@ -127,3 +127,28 @@ export interface Logger {
   warn(message: string, data?: Record<string, unknown>): void;
   error(message: string, data?: Record<string, unknown>): void;
 }
+
+/** Settings of a `SipStack`: everything is optional except the local bindings. */
+export interface SipStackSettings {
+  /** The local bindings (IAPs). */
+  iaps: IapSettings[];
+  /** T1, T2, T4 and the 100 Trying delay. */
+  timers?: Partial<TimerSettings>;
+  /** Transport limits. */
+  transportLimits?: Partial<TransportLimits>;
+  /** Transaction and dialog limits. */
+  limits?: Partial<StackLimits>;
+  /** Time source (default: the real clock). */
+  clock?: Clock;
+  /** RFC 3263 resolver (default: node:dns). */
+  resolver?: Resolver;
+  /** Where the stack logs what it drops or refuses (default: silent). */
+  logger?: Logger;
+  /** User-Agent / Server header value (default "tsip/<version>"). */
+  userAgent?: string;
+  /**
+   * Option tags the stack's users understand; a request whose Require lists another gets 420
+   * (RFC 3261 §8.2.2.3). Default: 100rel, timer, replaces, siprec, path, outbound, gruu, norefersub.
+   */
+  supportedExtensions?: string[];
+}
