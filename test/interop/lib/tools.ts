@@ -69,7 +69,7 @@ export function missingToolMessage(name: ToolName): string {
 
 /** The smallest slice of a tap `Test` that {@link requireTool} needs (keeps this file tap-agnostic). */
 export interface FailingTest {
-  fail(message: string, extra?: object): unknown;
+  fail(message: string): unknown;
 }
 
 /**
