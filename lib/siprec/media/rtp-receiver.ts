@@ -1,0 +1,222 @@
+/**
+ * Incoming RTP → PCM for the SRS: a small reorder buffer, duplicate and late
+ * packet handling, and gap filling so the written audio keeps the call's
+ * timeline (SIPREC-NOTES §3.2: a pause or hold must leave a silent stretch,
+ * not shorten the file).
+ *
+ * Timeline rules:
+ * - within one SSRC, a packet's place is its RTP timestamp; a gap in
+ *   timestamps (loss, DTX, a sender that keeps its clock running on hold)
+ *   becomes silence;
+ * - with `wallClock` (default), arrival times are the referee: when the
+ *   timestamps and the wall clock disagree by more than `resyncMs` (a sender
+ *   that froze its timestamps during a pause, or jumped them), or the SSRC
+ *   changes, the stream is re-anchored on the wall clock;
+ * - `finish(endMs)` pads silence up to the end of the call (ended on hold).
+ */
+import { decodeG711 } from './g711.js';
+import type { RtpPacket } from './rtp.js';
+
+/** Where the PCM goes (a `WavWriter` is one). */
+export interface PcmSink {
+  /** Appends decoded samples. */
+  writeSamples(pcm: Int16Array): void;
+  /** Appends `frames` samples of silence. */
+  writeSilence(frames: number): void;
+}
+
+/** Options of {@link RtpPcmReceiver}. */
+export interface RtpPcmReceiverOptions {
+  /** RTP clock rate = output sample rate (default 8000). */
+  clockRate?: number;
+  /** Packets held back for reordering (default 4, i.e. 80 ms of 20 ms packets). */
+  reorderPackets?: number;
+  /** Use arrival times to re-anchor the timeline (default true). */
+  wallClock?: boolean;
+  /** Disagreement between timestamps and wall clock that triggers a re-anchor (default 2000 ms). */
+  resyncMs?: number;
+  /** Longest silence written for one gap (default 4 hours); longer gaps are cut to this. */
+  maxGapSeconds?: number;
+  /** Payload decoder (default G.711 PCMU/PCMA); undefined = ignore the packet (e.g. CN, DTMF events). */
+  decode?: (payloadType: number, payload: Buffer) => Int16Array | undefined;
+}
+
+/** Counters of what the receiver did. */
+export interface RtpReceiverStats {
+  /** Packets pushed. */
+  packets: number;
+  /** Packets whose payload type had no decoder. */
+  ignored: number;
+  /** Packets that arrived after their place was written. */
+  late: number;
+  /** Packets seen twice. */
+  duplicates: number;
+  /** Sequence numbers never seen (per source, ahead of the highest). */
+  lost: number;
+  /** SSRC changes. */
+  sourceChanges: number;
+  /** Re-anchors on the wall clock within one source. */
+  resyncs: number;
+  /** Audio samples written. */
+  audioSamples: number;
+  /** Silence samples written. */
+  silenceSamples: number;
+  /** Gaps cut to maxGapSeconds. */
+  truncatedGaps: number;
+}
+
+interface Pending {
+  pos: number;
+  pcm: Int16Array;
+}
+
+const U32 = 2 ** 32;
+
+/** Turns one RTP stream into a continuous PCM timeline written to a sink. */
+export class RtpPcmReceiver {
+  /** Counters. */
+  readonly stats: RtpReceiverStats = {
+    packets: 0, ignored: 0, late: 0, duplicates: 0, lost: 0, sourceChanges: 0, resyncs: 0,
+    audioSamples: 0, silenceSamples: 0, truncatedGaps: 0,
+  };
+  private readonly sink: PcmSink;
+  private readonly rate: number;
+  private readonly reorder: number;
+  private readonly wallClock: boolean;
+  private readonly resyncTicks: number;
+  private readonly maxGap: number;
+  private readonly decode: (pt: number, payload: Buffer) => Int16Array | undefined;
+  private ssrc: number | undefined;
+  private offset = 0;
+  private lastExtTs = 0;
+  private highestSeq = 0;
+  private written = 0;
+  private headStart = 0;
+  private headEnd = 0;
+  private headArrivalMs = 0;
+  private readonly buffer: Pending[] = [];
+
+  /**
+   * @param sink - receives PCM and silence in timeline order
+   * @param opts - see {@link RtpPcmReceiverOptions}
+   */
+  constructor(sink: PcmSink, opts: RtpPcmReceiverOptions = {}) {
+    this.sink = sink;
+    this.rate = opts.clockRate ?? 8000;
+    this.reorder = opts.reorderPackets ?? 4;
+    this.wallClock = opts.wallClock ?? true;
+    this.resyncTicks = ((opts.resyncMs ?? 2000) * this.rate) / 1000;
+    this.maxGap = (opts.maxGapSeconds ?? 4 * 3600) * this.rate;
+    this.decode = opts.decode ?? decodeG711;
+  }
+
+  /** Samples of timeline written so far (audio + silence, including cut gaps). */
+  get position(): number {
+    return this.written;
+  }
+
+  /** Feeds one packet that arrived at `arrivalMs` (default now). */
+  push(pkt: RtpPacket, arrivalMs: number = Date.now()): void {
+    this.stats.packets++;
+    const pcm = this.decode(pkt.payloadType, pkt.payload);
+    if (!pcm || pcm.length === 0) {
+      this.stats.ignored++;
+      return;
+    }
+    const wallPos = this.headStart + Math.round(((arrivalMs - this.headArrivalMs) * this.rate) / 1000);
+    let pos: number;
+    if (this.ssrc === undefined || pkt.ssrc !== this.ssrc) {
+      if (this.ssrc !== undefined) this.stats.sourceChanges++;
+      // A new source continues where the wall clock says, never before what was received.
+      pos = this.ssrc === undefined ? 0 : Math.max(this.headEnd, this.wallClock ? wallPos : this.headEnd);
+      this.ssrc = pkt.ssrc;
+      this.lastExtTs = pkt.timestamp;
+      this.offset = pos - pkt.timestamp;
+      this.highestSeq = pkt.sequenceNumber;
+    } else {
+      let d = (pkt.timestamp - (this.lastExtTs % U32) + U32) % U32;
+      if (d >= U32 / 2) d -= U32; // RFC 3550 timestamps wrap; nearest interpretation wins
+      const ext = this.lastExtTs + d;
+      pos = ext + this.offset;
+      if (this.wallClock && pos >= this.headStart && Math.abs(pos - Math.max(wallPos, this.headEnd)) > this.resyncTicks) {
+        // Timestamps and the wall clock disagree: trust the wall clock.
+        const anchored = Math.max(this.headEnd, wallPos);
+        this.offset += anchored - pos;
+        pos = anchored;
+        this.stats.resyncs++;
+      }
+      if (d > 0) this.lastExtTs = ext;
+      const sd = (pkt.sequenceNumber - this.highestSeq) & 0xffff;
+      if (sd > 0 && sd < 0x8000) {
+        this.stats.lost += sd - 1;
+        this.highestSeq = pkt.sequenceNumber;
+      }
+    }
+    this.accept(pos, pcm, arrivalMs);
+  }
+
+  /** Writes out everything held for reordering. */
+  flush(): void {
+    while (this.buffer.length) this.emit(this.buffer.shift()!);
+  }
+
+  /**
+   * Ends the stream: flushes, then (with wallClock and `endMs`) pads silence
+   * up to the wall-clock end of the call, so a call that ended during a hold
+   * keeps its full length.
+   */
+  finish(endMs?: number): void {
+    this.flush();
+    if (endMs === undefined || !this.wallClock || this.ssrc === undefined) return;
+    const end = this.headStart + Math.round(((endMs - this.headArrivalMs) * this.rate) / 1000);
+    if (end > this.written) this.silence(end - this.written);
+  }
+
+  private accept(pos: number, pcm: Int16Array, arrivalMs: number): void {
+    let start = pos;
+    let samples = pcm;
+    if (start + samples.length <= this.written) {
+      this.stats.late++;
+      return;
+    }
+    if (start < this.written) {
+      samples = samples.subarray(this.written - start);
+      start = this.written;
+    }
+    let i = this.buffer.length;
+    while (i > 0 && this.buffer[i - 1].pos > start) i--;
+    const prev = this.buffer[i - 1];
+    if (prev && prev.pos === start) {
+      this.stats.duplicates++;
+      return;
+    }
+    this.buffer.splice(i, 0, { pos: start, pcm: samples });
+    if (start + samples.length >= this.headEnd) {
+      this.headStart = start;
+      this.headEnd = start + samples.length;
+      this.headArrivalMs = arrivalMs;
+    }
+    while (this.buffer.length > this.reorder) this.emit(this.buffer.shift()!);
+  }
+
+  private emit(p: Pending): void {
+    let pcm = p.pcm;
+    if (p.pos > this.written) this.silence(p.pos - this.written);
+    else if (p.pos < this.written) pcm = pcm.subarray(this.written - p.pos);
+    if (pcm.length === 0) return;
+    this.sink.writeSamples(pcm);
+    this.stats.audioSamples += pcm.length;
+    this.written += pcm.length;
+  }
+
+  private silence(n: number): void {
+    let fill = n;
+    if (fill > this.maxGap) {
+      fill = this.maxGap;
+      this.stats.truncatedGaps++;
+    }
+    this.sink.writeSilence(fill);
+    this.stats.silenceSamples += fill;
+    this.written += n;
+  }
+}
