@@ -62,6 +62,11 @@ export class StreamListener {
     });
   }
 
+  /** True while listening. */
+  get isOpen(): boolean {
+    return this.listening;
+  }
+
   /** The bound local address and port. */
   get boundAddress(): { address: string; port: number } {
     const a = this.server.address();

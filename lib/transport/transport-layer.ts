@@ -138,11 +138,9 @@ export class TransportLayer implements TransportPort {
   stats(): TransportStats {
     let udpSockets = 0;
     let streamListeners = 0;
-    if (this.state !== 'stopped') {
-      for (const iap of this.iaps.values()) {
-        udpSockets += iap.udp.length;
-        streamListeners += iap.listeners.length;
-      }
+    for (const iap of this.iaps.values()) {
+      udpSockets += iap.udp.filter((u) => u.isOpen).length;
+      streamListeners += iap.listeners.filter((l) => l.isOpen).length;
     }
     return this.counters.snapshot({ connections: this.pool.table.size, udpSockets, streamListeners });
   }

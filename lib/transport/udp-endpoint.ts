@@ -47,6 +47,11 @@ export class UdpEndpoint {
     });
   }
 
+  /** True while bound and not closed. */
+  get isOpen(): boolean {
+    return this.bound && !this.closed;
+  }
+
   /** The bound local address. */
   get address(): string {
     return this.socket.address().address;
