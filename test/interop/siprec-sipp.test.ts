@@ -1,0 +1,60 @@
+/**
+ * The SIPREC SIPp scenarios, run against each other on loopback. SIPp has no dry-run check of a
+ * scenario file, so this is how we know srs-uas.xml, src-uac.xml and src-uac-badmeta.xml load and
+ * work in SIPp itself before tsip's SrcManager and Srs are put on either side of them:
+ * - src-uac -> srs-uas: the SRS's RFC 7866 checks pass and the recording session completes;
+ * - src-uac-badmeta -> srs-uas: the SRS answers 400 and the SRC expects exactly that;
+ * - a plain (non-SIPREC) INVITE -> srs-uas: the SRS's checks fail it, so they really check.
+ */
+import t from 'tap';
+import { describeSipp, requireTool, runSipp, startSipp, type SippTransport } from './lib/index.js';
+import { scenarioPath } from './lib/paths.js';
+
+/** Starts srs-uas.xml for `calls` recording sessions and runs `uac` against it. */
+async function srsAgainst(uac: string, transport: SippTransport, extraArgs: string[] = []) {
+  const srs = await startSipp({ scenario: scenarioPath('srs-uas.xml'), transport, calls: 1, timeoutSeconds: 20 });
+  try {
+    await srs.ready;
+    const src = await runSipp({
+      scenario: uac === 'uac' ? 'uac' : scenarioPath(uac),
+      target: { host: '127.0.0.1', port: srs.localPort },
+      transport,
+      calls: 1,
+      timeoutSeconds: 15,
+      extraArgs,
+    });
+    return { src, srs: await srs.result };
+  } finally {
+    await srs.stop();
+  }
+}
+
+for (const transport of ['u1', 't1'] as const) {
+  t.test(`${transport}: src-uac records to srs-uas`, async (t) => {
+    if (!requireTool(t, 'sipp')) return;
+    const { src, srs } = await srsAgainst('src-uac.xml', transport);
+    t.equal(srs.successful, 1, 'SRS: INVITE passed every SIPREC check; 200, ACK, BYE, 200', { sipp: describeSipp(srs) });
+    t.equal(src.successful, 1, 'SRC: 200 with +sip.srs and two labelled recvonly streams', { sipp: describeSipp(src) });
+    t.equal(src.failed + srs.failed, 0, 'no failed call on either side');
+  });
+
+  t.test(`${transport}: src-uac-badmeta is refused with 400`, async (t) => {
+    if (!requireTool(t, 'sipp')) return;
+    const { src, srs } = await srsAgainst('src-uac-badmeta.xml', transport);
+    t.equal(src.successful, 1, 'SRC got the 400 it expects and ACKed it', { sipp: describeSipp(src) });
+    t.equal(srs.successful, 1, 'SRS took the reject path (400, ACK)', { sipp: describeSipp(srs) });
+  });
+}
+
+t.test('srs-uas fails a plain INVITE (no Require: siprec, no +sip.src, no metadata)', async (t) => {
+  if (!requireTool(t, 'sipp')) return;
+  // The SRS aborts the call without answering, so bound the plain UAC's wait for a response.
+  const { src, srs } = await srsAgainst('uac', 'u1', ['-recv_timeout', '2000', '-max_retrans', '1']);
+  t.equal(srs.failed, 1, 'SRS rejected the call on its checks', { sipp: describeSipp(srs) });
+  const reasons = srs.stats.failureReasons;
+  const byCheck = (reasons.FailedRegexpDoesntMatch ?? 0) + (reasons.FailedRegexpHdrNotFound ?? 0);
+  t.ok(byCheck >= 1, 'because a check_it regexp failed (Require: missing -> header not found)', {
+    reasons: srs.stats.failureReasons,
+  });
+  t.equal(src.successful, 0, 'the plain UAC did not get a call through');
+});
