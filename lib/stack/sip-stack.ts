@@ -1,0 +1,333 @@
+/**
+ * The SipStack: the shared engine under the API. It owns the transports, the transaction layer
+ * and the dialog routing table, runs the UAS core's checks (RFC 3261 §8.2) and routes every
+ * incoming request to one {@link StackUser} (Symbian: the SIP server routing to CSIP clients).
+ */
+import { SipError, SipErrorCode } from '../../include-types/errors.js';
+import type { Clock, IapSettings, Logger, Resolver, SipStackSettings } from '../../include-types/settings.js';
+import { SipParseError, SipResponse, Via, validateRequest, validateResponse, type SipRequest } from '../message/index.js';
+import {
+  InviteServerTransaction,
+  RealClock,
+  TransactionLayer,
+  newBranch,
+  type ClientTransactionUser,
+  type Retransmit2xxOptions,
+  type ServerTransaction,
+  type TransactionStats,
+} from '../transaction/index.js';
+import { Rfc3263Resolver, TransportLayer, type BoundAddress, type MessageSource, type SentInfo, type TransportStats, type TransportUser } from '../transport/index.js';
+import { DialogRouter } from './dialog-router.js';
+import { nextHopUri, resolveQuery, resolveTargets } from './next-hop.js';
+import { OutgoingRequest, type OutgoingRequestOptions } from './outgoing-request.js';
+import type { Claim, DialogEndpoint, DialogKey, StackUser } from './stack-user.js';
+import { statelessErrorFor } from './stateless-reply.js';
+import { DEFAULT_EXTENSIONS, KNOWN_METHODS, checkNewRequest, reply, type UasCheckContext } from './uas-checks.js';
+
+/** The stack's version, sent in User-Agent/Server. */
+export const TSIP_VERSION = '0.1.0';
+
+const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Live objects of a stack, by kind: every count returns to zero when nothing is going on. */
+export interface StackStats {
+  transactions: TransactionStats;
+  dialogs: number;
+  dialogSets: number;
+  users: number;
+  /** INVITE server transactions handed to users and not yet ended. */
+  pendingInvites: number;
+  transport: TransportStats;
+}
+
+/** The shared SIP engine; several API clients may use one. */
+export class SipStack implements TransportUser {
+  readonly clock: Clock;
+  readonly resolver: Resolver;
+  readonly logger: Logger;
+  readonly transport: TransportLayer;
+  readonly transactions: TransactionLayer;
+  /** Value of User-Agent and Server headers. */
+  readonly userAgent: string;
+  private readonly iapSettings: readonly IapSettings[];
+  private readonly users: StackUser[] = [];
+  private readonly dialogs = new DialogRouter();
+  private readonly inviteOwners = new Map<InviteServerTransaction, StackUser>();
+  private readonly supported: readonly string[];
+  private state: 'new' | 'started' | 'stopped' = 'new';
+
+  constructor(settings: SipStackSettings) {
+    if (settings.iaps.length === 0) throw new SipError(SipErrorCode.InvalidArgument, 'a stack needs at least one IAP');
+    this.iapSettings = settings.iaps;
+    this.clock = settings.clock ?? new RealClock();
+    this.logger = settings.logger ?? SILENT;
+    this.resolver = settings.resolver ?? new Rfc3263Resolver();
+    this.userAgent = settings.userAgent ?? `tsip/${TSIP_VERSION}`;
+    this.supported = (settings.supportedExtensions ?? DEFAULT_EXTENSIONS).map((s) => s.toLowerCase());
+    this.transport = new TransportLayer({ iaps: [...settings.iaps], limits: settings.transportLimits, logger: this.logger, resolver: this.resolver, user: this });
+    this.transactions = new TransactionLayer({
+      transport: this.transport,
+      clock: this.clock,
+      timers: settings.timers,
+      logger: this.logger,
+      limits: settings.limits,
+    });
+  }
+
+  /** Binds every socket of every IAP. @throws what binding throws (address in use ...). */
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new SipError(SipErrorCode.InvalidState, `stack already ${this.state}`);
+    await this.transport.start();
+    this.state = 'started';
+  }
+
+  /** Ends every transaction and closes every socket. Idempotent. */
+  async shutdown(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    this.transactions.close();
+    this.inviteOwners.clear();
+    this.dialogs.clear();
+    await this.transport.stop();
+  }
+
+  /** True between {@link start} and {@link shutdown}. */
+  get isRunning(): boolean {
+    return this.state === 'started';
+  }
+
+  /** The IAP ids this stack was configured with. */
+  get iapIds(): string[] {
+    return this.iapSettings.map((i) => i.id);
+  }
+
+  /** True if the stack has an IAP of that id. */
+  hasIap(iapId: string): boolean {
+    return this.iapSettings.some((i) => i.id === iapId);
+  }
+
+  /** The sockets an IAP listens on (ports chosen by the system included). */
+  boundAddresses(iapId: string): BoundAddress[] {
+    return this.transport.boundAddresses(iapId);
+  }
+
+  /** Adds a client. @throws SipError(InvalidArgument) if its UID is taken. */
+  addUser(user: StackUser): void {
+    if (this.users.some((u) => u.uid === user.uid)) throw new SipError(SipErrorCode.InvalidArgument, `client UID ${user.uid} already in use`);
+    this.users.push(user);
+  }
+
+  /** Removes a client and every dialog it owned. */
+  removeUser(user: StackUser): void {
+    const i = this.users.indexOf(user);
+    if (i >= 0) this.users.splice(i, 1);
+    this.dialogs.removeUser(user);
+    for (const [tx, owner] of this.inviteOwners) if (owner === user) this.inviteOwners.delete(tx);
+  }
+
+  /** Routes in-dialog traffic of `key` to `endpoint` (see {@link DialogRouter}). */
+  registerDialog(key: DialogKey, endpoint: DialogEndpoint): void {
+    this.dialogs.register(key, endpoint);
+  }
+
+  /** Stops routing to a dialog or dialog set. */
+  unregisterDialog(key: DialogKey): boolean {
+    return this.dialogs.unregister(key);
+  }
+
+  /**
+   * Sends a request on a client transaction from `iapId`, resolving and failing over
+   * (see {@link OutgoingRequest}). The request must be complete except for Via.
+   * @throws SipError(UnknownIap | StackShutdown | InvalidArgument).
+   */
+  send(iapId: string, request: SipRequest, user: ClientTransactionUser, options?: OutgoingRequestOptions): OutgoingRequest {
+    this.checkSendable(iapId);
+    const out = new OutgoingRequest({ transactions: this.transactions, resolver: this.resolver, logger: this.logger }, iapId, request, user, options);
+    out.start();
+    return out;
+  }
+
+  /**
+   * Sends a request outside any transaction: the ACK for a 2xx (RFC 3261 §13.2.2.4, §17.1.1.3).
+   * It gets a Via with a new branch unless it has one. Resolves to what the transport did.
+   */
+  async sendAck(iapId: string, ack: SipRequest, options: OutgoingRequestOptions = {}): Promise<SentInfo> {
+    this.checkSendable(iapId);
+    if (ack.via.length === 0) ack.headers.prepend('Via', new Via({ transport: 'UDP', host: '0.0.0.0', params: { branch: newBranch() } }).toString());
+    const targets = await resolveTargets(resolveQuery(nextHopUri(ack, options.outboundProxy)), this.resolver);
+    if (targets.length === 0) throw new SipError(SipErrorCode.ResolveFailed, 'no target for the ACK');
+    const t = targets[0];
+    return this.transport.sendRequest(ack, { protocol: t.protocol, address: t.address, port: t.port, iapId });
+  }
+
+  /**
+   * Answers an INVITE with a 2xx and retransmits it until the ACK (RFC 3261 §13.3.1.4, RFC 6026).
+   * @returns the key for {@link stop2xxRetransmission}.
+   */
+  send2xxUntilAck(tx: InviteServerTransaction, response: SipResponse, options?: Retransmit2xxOptions): string {
+    if (!response.headers.has('Server')) response.headers.set('Server', this.userAgent);
+    return this.transactions.retransmit2xxUntilAck(tx, response, options);
+  }
+
+  /** Stops a 2xx retransmission started by {@link send2xxUntilAck}. */
+  stop2xxRetransmission(key: string): boolean {
+    return this.transactions.stop2xxRetransmission(key);
+  }
+
+  /** Live objects by kind, for leak checks. */
+  stats(): StackStats {
+    const d = this.dialogs.size;
+    return {
+      transactions: this.transactions.stats(),
+      dialogs: d.dialogs,
+      dialogSets: d.dialogSets,
+      users: this.users.length,
+      pendingInvites: this.inviteOwners.size,
+      transport: this.transport.stats(),
+    };
+  }
+
+  // ---- TransportUser ----
+
+  /** @internal A request arrived from the transport. */
+  onRequest(request: SipRequest, source: MessageSource): void {
+    try {
+      validateRequest(request);
+    } catch (e) {
+      if (e instanceof SipParseError && request.method !== 'ACK') this.replyStateless(request, e.status, e.reason, source);
+      return;
+    }
+    const d = this.transactions.receiveRequest(request, source);
+    switch (d.kind) {
+      case 'new':
+        this.dispatchNew(d.tx, source);
+        break;
+      case 'ack2xx': {
+        const ep = this.dialogs.find(request.callId, request.to.tag, request.from.tag);
+        if (ep?.onAck !== undefined) this.guard(() => ep.onAck?.(request, source));
+        else this.logger.debug('ACK for no dialog dropped', { callId: request.callId });
+        break;
+      }
+      case 'cancel':
+        this.handleCancel(d.cancelTx, d.inviteTx);
+        break;
+      default:
+        break; // absorbed, rejected (503 sent), dropped (logged by the layer)
+    }
+  }
+
+  /** @internal A response arrived from the transport. */
+  onResponse(response: SipResponse, source: MessageSource): void {
+    try {
+      validateResponse(response);
+    } catch (e) {
+      this.logger.info('malformed response dropped', { error: String(e), from: `${source.remoteAddress}:${source.remotePort}` });
+      return;
+    }
+    const d = this.transactions.receiveResponse(response, source);
+    if (d.kind !== 'stray') return;
+    // RFC 3261 §13.2.2.4: a 2xx retransmission after the INVITE transaction ended is ACKed again
+    if (response.cseq.method === 'INVITE' && response.status >= 200 && response.status < 300) {
+      const ep = this.dialogs.find(response.callId, response.from.tag, response.to.tag);
+      if (ep?.onStrayResponse !== undefined) return this.guard(() => ep.onStrayResponse?.(response));
+    }
+    this.logger.debug('stray response dropped', { status: response.status, callId: response.callId }); // RFC 3261 §18.1.2
+  }
+
+  /** @internal The transport could not parse what arrived: 400 if it was a request. */
+  onParseError(raw: Buffer, error: SipParseError, source: MessageSource): void {
+    const res = statelessErrorFor(raw, error.status, error.reason, this.userAgent);
+    if (res === undefined) return;
+    this.transport.sendResponse(res, source).catch((e: unknown) => this.logger.info('stateless error response not sent', { error: String(e) }));
+  }
+
+  // ---- routing ----
+
+  private dispatchNew(tx: ServerTransaction, source: MessageSource): void {
+    const req = tx.request;
+    const checks: UasCheckContext = { allowedMethods: this.allowedMethods(), supportedExtensions: this.supported, server: this.userAgent };
+    let error: SipResponse | undefined;
+    try {
+      const inDialog = req.to.tag !== undefined;
+      error = checkNewRequest(req, inDialog ? { ...checks, allowedMethods: KNOWN_METHODS } : checks);
+      if (error === undefined && inDialog) {
+        const ep = this.dialogs.find(req.callId, req.to.tag, req.from.tag);
+        // RFC 3261 §12.2.2: a request for a dialog we do not have → 481
+        if (ep === undefined) error = reply(req, 481, checks);
+        else return this.guard(() => ep.onRequest(tx));
+      }
+    } catch (e) {
+      error = reply(req, e instanceof SipParseError ? e.status : 400, checks, e instanceof SipParseError ? e.reason : undefined);
+    }
+    if (error !== undefined) return this.respondSafely(tx, error);
+    const routed = this.pickUser(req, source.iapId);
+    if (routed === undefined) return this.respondSafely(tx, reply(req, 480, checks, 'No Client For Request'));
+    const [user, claim] = routed;
+    if (tx instanceof InviteServerTransaction) {
+      this.inviteOwners.set(tx, user);
+      const prev = tx.user.onTerminated;
+      tx.user = { ...tx.user, onTerminated: () => { this.inviteOwners.delete(tx); prev?.(); } };
+    }
+    this.guard(() => user.onRequest(tx, claim));
+  }
+
+  private pickUser(req: SipRequest, iapId: string): [StackUser, Claim] | undefined {
+    let fallback: [StackUser, Claim] | undefined;
+    for (const u of this.users) {
+      const c = u.claim(req, iapId);
+      if (c === 'connection') return [u, c];
+      if (c === 'client' && fallback === undefined) fallback = [u, c];
+    }
+    return fallback;
+  }
+
+  private handleCancel(cancelTx: ServerTransaction, inviteTx: InviteServerTransaction | undefined): void {
+    const checks = { server: this.userAgent };
+    // RFC 3261 §9.2: no matching INVITE → 481; otherwise 200 to the CANCEL
+    if (inviteTx === undefined) return this.respondSafely(cancelTx, reply(cancelTx.request, 481, checks));
+    this.respondSafely(cancelTx, reply(cancelTx.request, 200, checks));
+    if (inviteTx.rfcState !== 'Proceeding') return; // already answered: the CANCEL has no effect
+    this.respondSafely(inviteTx, reply(inviteTx.request, 487, checks, undefined, inviteTx.responseToTag));
+    const owner = this.inviteOwners.get(inviteTx);
+    if (owner?.onInviteCanceled !== undefined) this.guard(() => owner.onInviteCanceled?.(inviteTx));
+  }
+
+  private allowedMethods(): string[] {
+    const set = new Set<string>(['ACK', 'CANCEL']);
+    for (const u of this.users) for (const m of u.methods) set.add(m);
+    return [...set];
+  }
+
+  private respondSafely(tx: ServerTransaction, res: SipResponse): void {
+    try {
+      tx.respond(res);
+    } catch (e) {
+      this.logger.warn('response not sent', { status: res.status, error: String(e) });
+    }
+  }
+
+  private replyStateless(req: SipRequest, status: number, reason: string, source: MessageSource): void {
+    let res: SipResponse;
+    try {
+      res = reply(req, status, { server: this.userAgent }, reason);
+    } catch {
+      return; // not even the headers a response copies are usable: drop (RFC 3261 §8.2)
+    }
+    this.transport.sendResponse(res, source).catch((e: unknown) => this.logger.info('error response not sent', { error: String(e) }));
+  }
+
+  private checkSendable(iapId: string): void {
+    if (this.state === 'stopped') throw new SipError(SipErrorCode.StackShutdown, 'stack shut down');
+    if (this.state !== 'started') throw new SipError(SipErrorCode.InvalidState, 'stack not started');
+    if (!this.hasIap(iapId)) throw new SipError(SipErrorCode.UnknownIap, `no IAP ${iapId}`);
+  }
+
+  /** A user's callback that throws must not break the stack: log and go on. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.logger.error('stack user threw', { error: String(e) });
+    }
+  }
+}
