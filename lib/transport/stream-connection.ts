@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import { toTransportError } from './errors.js';
 import { DropReason } from './stats.js';
+import type { ConnectionCloseReason } from './types.js';
 
 /** Where the bytes a connection receives go (the SIP stream framer). */
 export interface StreamSink {
@@ -13,8 +14,8 @@ export interface StreamSink {
   push(chunk: Buffer): number;
 }
 
-/** Why a connection closed; `undefined` when the peer closed it or the owner did on shutdown. */
-export type CloseReason = DropReason | 'error' | 'peer' | 'shutdown' | 'local';
+/** Why a connection closed. */
+export type CloseReason = ConnectionCloseReason;
 
 /** Construction values of a {@link StreamConnection}. */
 export interface StreamConnectionInit {

@@ -36,6 +36,8 @@ export interface StreamPoolInit {
   connectTimeout: number;
   /** Makes the framer that receives a new connection's bytes. */
   makeSink(conn: StreamConnection): StreamSink;
+  /** Told after a connection closed for any reason but shutdown. */
+  onClosed?(conn: StreamConnection, reason: CloseReason): void;
 }
 
 /** Owner of every TCP/TLS connection. */
@@ -128,8 +130,13 @@ export class StreamPool {
       const onError = (err: Error): void => {
         cleanup();
         this.connecting.delete(socket);
+        socket.on('error', () => undefined); // late errors of a dead socket must not crash
         socket.destroy();
-        reject(toTransportError(err, `${req.protocol} connect to ${host}:${req.port}`));
+        reject(
+          this.stopped
+            ? new SipError(SipErrorCode.StackShutdown, 'transport stopped while connecting')
+            : toTransportError(err, `${req.protocol} connect to ${host}:${req.port}`),
+        );
       };
       if (req.protocol === 'tls') {
         const servername = req.servername ?? (family === undefined ? host : undefined);
@@ -158,10 +165,15 @@ export class StreamPool {
         clearTimeout(timer);
         socket.off(readyEvent, onReady);
         socket.off('error', onError);
+        socket.off('close', onClose);
       };
+      // Destroyed before it connected (stop() while connecting): no 'error' follows.
+      const onClose = (): void =>
+        onError(Object.assign(new Error('closed while connecting'), { code: 'ECONNABORTED' }));
       this.connecting.add(socket);
       socket.once(readyEvent, onReady);
       socket.once('error', onError);
+      socket.once('close', onClose);
     });
   }
 
@@ -193,6 +205,7 @@ export class StreamPool {
     } else {
       this.init.logger?.debug('transport: connection closed', data);
     }
+    if (reason !== 'shutdown') this.init.onClosed?.(conn, reason);
   }
 }
 

@@ -21,7 +21,14 @@ import { DropReason, StatsCounters, type TransportStats } from './stats.js';
 import { PING, type StreamConnection, type StreamSink } from './stream-connection.js';
 import { StreamListener } from './stream-listener.js';
 import { StreamPool } from './stream-pool.js';
-import type { MessageSource, SendTarget, SentInfo, TransportPort, TransportUser } from './types.js';
+import type {
+  ConnectionCloseReason,
+  MessageSource,
+  SendTarget,
+  SentInfo,
+  TransportPort,
+  TransportUser,
+} from './types.js';
 import { UdpEndpoint } from './udp-endpoint.js';
 
 export type { BoundAddress } from './iap-runtime.js';
@@ -76,6 +83,7 @@ export class TransportLayer implements TransportPort {
       logger: this.logger,
       connectTimeout: options.connectTimeout ?? 32000,
       makeSink: (conn) => this.framerFor(conn),
+      onClosed: (conn, reason) => this.connectionClosed(conn, reason),
     });
     this.inbound = new InboundDispatcher({
       user: () => this.user,
@@ -195,6 +203,21 @@ export class TransportLayer implements TransportPort {
         return framer.bufferedBytes;
       },
     };
+  }
+
+  private connectionClosed(conn: StreamConnection, reason: ConnectionCloseReason): void {
+    try {
+      this.user?.onConnectionClosed?.({
+        connectionId: conn.id,
+        iapId: conn.iapId,
+        protocol: conn.protocol,
+        remoteAddress: conn.remoteAddress,
+        remotePort: conn.remotePort,
+        reason,
+      });
+    } catch (err) {
+      this.logger?.error('transport: TransportUser.onConnectionClosed threw', { error: String(err) });
+    }
   }
 
   private startedIap(id: string): IapRuntime {

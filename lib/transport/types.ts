@@ -40,6 +40,40 @@ export interface TransportUser {
    * 400 statelessly if enough of the request can be read (RFC 3261 §8.2, RFC 4475).
    */
   onParseError(raw: Buffer, error: SipParseError, source: MessageSource): void;
+  /**
+   * Optional: a TCP/TLS connection closed. Lets the stack fail what was bound to it (RFC 3261
+   * §17.1.4 transport errors, RFC 5626 flows). Not called for connections closed by `stop()`.
+   */
+  onConnectionClosed?(info: ConnectionClosedInfo): void;
+}
+
+/** Why a stream connection closed. */
+export type ConnectionCloseReason =
+  /** The peer closed it. */
+  | 'peer'
+  /** A socket error (reset, TLS failure). */
+  | 'error'
+  /** No traffic for `idleConnectionTimeout`. */
+  | 'idle'
+  /** A message above `maxMessageSize`. */
+  | 'tooLarge'
+  /** An incomplete message above `maxBufferedBytesPerConnection`. */
+  | 'bufferLimit'
+  /** The stream broke SIP framing (missing or bad Content-Length). */
+  | 'framing'
+  /** Closed through `closeConnection`. */
+  | 'local'
+  /** The transport layer stopped. */
+  | 'shutdown';
+
+/** A closed stream connection, as {@link TransportUser.onConnectionClosed} reports it. */
+export interface ConnectionClosedInfo {
+  connectionId: number;
+  iapId: string;
+  protocol: TransportProtocol;
+  remoteAddress: string;
+  remotePort: number;
+  reason: ConnectionCloseReason;
 }
 
 /** The operations the transaction layer needs from the transports. */
