@@ -1,0 +1,146 @@
+import t from 'tap';
+import { encodeUlaw, RtpPcmReceiver, type PcmSink, type RtpPacket } from '../../../lib/siprec/media/index.js';
+
+/** A sink that records what it was given. */
+class MemorySink implements PcmSink {
+  readonly parts: (number | Int16Array)[] = [];
+  samples: number[] = [];
+  writeSamples(pcm: Int16Array): void { this.parts.push(pcm); this.samples.push(...pcm); }
+  writeSilence(frames: number): void { this.parts.push(frames); for (let i = 0; i < frames; i++) this.samples.push(0); }
+}
+
+/** Packet k of a source: 160 samples all equal to `value` (µ-law of 1000·k+...), ts = base + k·160. */
+function pkt(ssrc: number, k: number, value: number, tsBase = 1000, seqBase = 50): RtpPacket {
+  return {
+    marker: false, payloadType: 0, sequenceNumber: (seqBase + k) & 0xffff, timestamp: (tsBase + k * 160) >>> 0, ssrc, csrcs: [],
+    payload: encodeUlaw(new Int16Array(160).fill(value)),
+  };
+}
+const V = [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000];
+
+function levels(sink: MemorySink): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < sink.samples.length; i += 160) out.push(Math.round(sink.samples[i] / 1000));
+  return out;
+}
+
+t.test('in-order stream is written as is', async (t) => {
+  const sink = new MemorySink();
+  const r = new RtpPcmReceiver(sink, { wallClock: false });
+  for (let k = 0; k < 5; k++) r.push(pkt(1, k, V[k]), k * 20);
+  r.flush();
+  t.equal(sink.samples.length, 800);
+  t.same(levels(sink), [1, 2, 3, 4, 5]);
+  t.equal(r.stats.audioSamples, 800);
+  t.equal(r.stats.silenceSamples, 0);
+  t.equal(r.position, 800);
+});
+
+t.test('reordering within the window is undone; duplicates dropped; late packets dropped', async (t) => {
+  const sink = new MemorySink();
+  const r = new RtpPcmReceiver(sink, { wallClock: false, reorderPackets: 3 });
+  for (const k of [0, 2, 1, 1, 3, 5, 4, 6, 7]) r.push(pkt(1, k, V[k]));
+  r.push(pkt(1, 0, V[0])); // very late: its place is written already
+  r.flush();
+  t.same(levels(sink), [1, 2, 3, 4, 5, 6, 7, 8]);
+  t.equal(r.stats.duplicates, 1);
+  t.equal(r.stats.late, 1);
+});
+
+t.test('lost packets become silence of the right length', async (t) => {
+  const sink = new MemorySink();
+  const r = new RtpPcmReceiver(sink, { wallClock: false });
+  for (const k of [0, 1, 4, 5]) r.push(pkt(1, k, V[k]));
+  r.flush();
+  t.same(levels(sink), [1, 2, 0, 0, 5, 6]);
+  t.equal(r.stats.silenceSamples, 320);
+  t.equal(r.stats.lost, 2);
+  t.ok(sink.parts.includes(320), 'one silence run');
+});
+
+t.test('timestamp gap (DTX / hold with running clock) is kept as silence', async (t) => {
+  const sink = new MemorySink();
+  const r = new RtpPcmReceiver(sink);
+  r.push(pkt(1, 0, V[0]), 0);
+  r.push(pkt(1, 1, V[1]), 20);
+  // 5 s later the sender resumes with its clock having run on: ts + 5 s.
+  r.push(pkt(1, 1 + 250, V[2]), 20 + 5000);
+  r.finish();
+  t.equal(r.position, 160 * 252);
+  t.equal(r.stats.resyncs, 0, 'clocks agree: no re-anchor');
+  t.equal(sink.samples.length, 160 * 252);
+});
+
+t.test('sender froze timestamps during a pause: the wall clock keeps the timeline', async (t) => {
+  const sink = new MemorySink();
+  const r = new RtpPcmReceiver(sink);
+  r.push(pkt(1, 0, V[0]), 10_000);
+  r.push(pkt(1, 1, V[1]), 10_020);
+  // Paused (a=inactive) for 10 s; resumes with the very next timestamp.
+  r.push(pkt(1, 2, V[2]), 20_040);
+  r.push(pkt(1, 3, V[3]), 20_060);
+  r.finish();
+  t.equal(r.stats.resyncs, 1);
+  const expected = 160 * 2 + 10_000 * 8 + 160 * 2;
+  t.equal(r.position, expected, '10 s of silence inserted');
+  t.same(levels(sink).filter((x) => x !== 0), [1, 2, 3, 4]);
+});
+
+t.test('SSRC change: new source continues on the timeline', async (t) => {
+  const sink = new MemorySink();
+  const r = new RtpPcmReceiver(sink);
+  for (let k = 0; k < 3; k++) r.push(pkt(1, k, V[k]), k * 20);
+  // New SSRC 1 s after the last packet, with an unrelated timestamp base.
+  for (let k = 0; k < 2; k++) r.push(pkt(2, k, V[4 + k], 3_000_000_000, 9), 40 + 1000 + k * 20);
+  r.finish();
+  t.equal(r.stats.sourceChanges, 1);
+  t.equal(r.position, 160 * 3 + (1000 * 8 - 160) + 160 * 2, 'gap = wall time minus the last packet');
+  const nz = levels(sink).filter((x) => x !== 0);
+  t.same(nz, [1, 2, 3, 5, 6]);
+  const sink2 = new MemorySink();
+  const r2 = new RtpPcmReceiver(sink2, { wallClock: false });
+  r2.push(pkt(1, 0, V[0]));
+  r2.push(pkt(2, 0, V[1], 77));
+  r2.finish(999_999);
+  t.equal(r2.position, 320, 'without wall clock the new source follows directly; finish pads nothing');
+});
+
+t.test('32-bit timestamp and 16-bit sequence wrap', async (t) => {
+  const sink = new MemorySink();
+  const r = new RtpPcmReceiver(sink, { wallClock: false });
+  for (let k = 0; k < 6; k++) r.push(pkt(1, k, V[k], 2 ** 32 - 320, 0xfffd), k * 20);
+  r.flush();
+  t.same(levels(sink), [1, 2, 3, 4, 5, 6]);
+  t.equal(r.stats.lost, 0);
+});
+
+t.test('finish pads to the end of a call that ended on hold; maxGap caps silence', async (t) => {
+  const sink = new MemorySink();
+  const r = new RtpPcmReceiver(sink);
+  r.push(pkt(1, 0, V[0]), 1000);
+  r.finish(1000 + 3000);
+  t.equal(r.position, 3000 * 8);
+  const capped = new MemorySink();
+  const r2 = new RtpPcmReceiver(capped, { wallClock: false, maxGapSeconds: 1 });
+  r2.push(pkt(1, 0, V[0]));
+  r2.push(pkt(1, 1000, V[1]));
+  r2.flush();
+  t.equal(r2.stats.truncatedGaps, 1);
+  t.equal(capped.samples.length, 160 + 8000 + 160, 'silence cut to 1 s');
+  t.equal(r2.position, 160 * 1001, 'timeline position still logical');
+});
+
+t.test('packets without a decoder are ignored (CN, telephone-event)', async (t) => {
+  const sink = new MemorySink();
+  const r = new RtpPcmReceiver(sink, { wallClock: false });
+  r.push({ ...pkt(1, 0, V[0]), payloadType: 101 });
+  r.push({ ...pkt(1, 0, V[0]), payloadType: 13, payload: Buffer.from([40]) });
+  r.push(pkt(1, 0, V[0]));
+  r.finish();
+  t.equal(r.stats.ignored, 2);
+  t.equal(sink.samples.length, 160);
+  const custom = new RtpPcmReceiver(new MemorySink(), { decode: (pt, p) => (pt === 96 ? new Int16Array(p.length / 2) : undefined), wallClock: false });
+  custom.push({ ...pkt(1, 0, 0), payloadType: 96 });
+  custom.flush();
+  t.equal(custom.position, 80, 'custom decoder decides the duration');
+});
