@@ -18,7 +18,7 @@ import { BRANCH_MAGIC_COOKIE, type SipRequest, type SipResponse, Via, createResp
 import { CancelState, PendingCancel } from './cancel.js';
 import { InviteClientTransaction } from './invite-client.js';
 import { InviteServerTransaction } from './invite-server.js';
-import { clientKey, serverKey2543, serverKey3261, toTagMatches2543 } from './matching.js';
+import { ackToTagMatches2543, clientKey, serverKey2543, serverKey3261 } from './matching.js';
 import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
 import { buildCancel } from './requests.js';
@@ -301,11 +301,17 @@ export class TransactionLayer {
   private findServer(request: SipRequest, method: string): ServerTransaction | undefined {
     const k3261 = serverKey3261(request, method);
     if (k3261 !== undefined) return this.servers.get(k3261);
-    const k2543 = serverKey2543(request, method);
-    const tx = k2543 === undefined ? undefined : this.servers.get(k2543);
-    if (tx === undefined) return undefined;
-    const responseTag = tx instanceof InviteServerTransaction ? tx.responseToTag : undefined;
-    return toTagMatches2543(request, tx.request, responseTag) ? tx : undefined;
+    if (request.method !== 'ACK') {
+      const k = serverKey2543(request, method);
+      return k === undefined ? undefined : this.servers.get(k);
+    }
+    // an ACK carries the response's To tag: the INVITE had that tag (re-INVITE) or none
+    for (const tag of [request.to.tag ?? null, null]) {
+      const k = serverKey2543(request, method, tag);
+      const tx = k === undefined ? undefined : this.servers.get(k);
+      if (tx instanceof InviteServerTransaction && ackToTagMatches2543(request, tx.request, tx.responseToTag)) return tx;
+    }
+    return undefined;
   }
 
   /** Gives the top Via a branch, adding a Via if there is none (see the module doc). */

@@ -40,26 +40,24 @@ export function serverKey3261(request: SipRequest, method: string = request.meth
 }
 
 /**
- * RFC 3261 §17.2.3 (RFC 2543 fallback): Request-URI, From tag, Call-ID, CSeq number, top Via and
- * method (ACK counts as INVITE). The To tag is compared separately (see {@link toTagMatches2543}),
- * since an ACK carries the tag of the response, not of the request.
+ * RFC 3261 §17.2.3 (RFC 2543 fallback): Request-URI, From tag, Call-ID, CSeq number, top Via,
+ * method (ACK counts as INVITE) and the To tag `toTag` (default: the request's; null for none). An ACK carries the
+ * tag of the response rather than the INVITE's, so the layer looks it up under both (see
+ * {@link toTagMatches2543}).
  */
-export function serverKey2543(request: SipRequest, method: string = request.method): string | undefined {
+export function serverKey2543(request: SipRequest, method: string = request.method, toTag: string | null = request.to.tag ?? null): string | undefined {
   const via = request.via[0] as Via | undefined;
   if (via === undefined) return undefined;
   const m = method === 'ACK' ? 'INVITE' : method;
-  return ['2543', request.uri.toString(), request.from.tag ?? '', request.callId, String(request.cseq.seq), via.toString(), m].join('\n');
+  return ['2543', request.uri.toString(), request.from.tag ?? '', request.callId, String(request.cseq.seq), via.toString(), m, toTag ?? ''].join('\n');
 }
 
 /**
- * The To-tag part of the RFC 2543 match: an ACK must carry the tag of the response the server
- * sent (or the INVITE's own tag); any other request the tag of the request that made the
- * transaction.
+ * The To-tag check of the RFC 2543 ACK match: the ACK must carry the tag of the final response
+ * the server sent, or the INVITE's own tag when it had one (re-INVITE).
  */
-export function toTagMatches2543(request: SipRequest, original: SipRequest, responseToTag: string | undefined): boolean {
-  const tag = request.to.tag;
-  if (request.method === 'ACK') return tag === (responseToTag ?? original.to.tag);
-  return tag === original.to.tag;
+export function ackToTagMatches2543(ack: SipRequest, original: SipRequest, responseToTag: string | undefined): boolean {
+  return ack.to.tag === (original.to.tag ?? responseToTag);
 }
 
 /**
