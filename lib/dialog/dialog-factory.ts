@@ -1,0 +1,88 @@
+/**
+ * Creating dialogs from the dialog-creating request and its response: UAC side (RFC 3261 §12.1.2)
+ * and UAS side (RFC 3261 §12.1.1).
+ * @module
+ */
+import { SipError, SipErrorCode } from '../../include-types/errors.js';
+import { DialogState } from '../../include-types/states.js';
+import { type NameAddr, SipUri, type SipRequest, type SipResponse, newTag } from '../message/index.js';
+import { DialogCore } from './dialog.js';
+
+/** Options of {@link createUacDialog}. */
+export interface UacDialogOptions {
+  /** The request went over TLS (with a SIPS Request-URI this makes the dialog secure). */
+  secureTransport?: boolean;
+  /** Our Contact (default: the request's first Contact). */
+  localContact?: NameAddr;
+}
+
+/**
+ * The UAC's dialog from the request it sent and a 101–299 response with a To tag (RFC 3261
+ * §12.1.2): route set = Record-Route reversed, remote target = Contact, local CSeq = request's,
+ * remote CSeq empty; 1xx → Early, 2xx → Confirmed.
+ * @throws SipError(InvalidArgument) if the response has no To tag or is not 101–299.
+ */
+export function createUacDialog(request: SipRequest, response: SipResponse, options: UacDialogOptions = {}): DialogCore {
+  const remoteTag = response.to.tag;
+  if (remoteTag === undefined) throw new SipError(SipErrorCode.InvalidArgument, 'response has no To tag');
+  if (response.status <= 100 || response.status >= 300) throw new SipError(SipErrorCode.InvalidArgument, 'only 101-299 create a dialog');
+  const contact = response.contact[0];
+  // NOTE (deviation): a response without Contact (broken peer) keeps the Request-URI as target.
+  const remoteTarget = contact !== undefined && contact !== '*' ? contact.uri : request.uri;
+  const mine = request.contact[0];
+  return new DialogCore({
+    role: 'uac',
+    state: response.status < 200 ? DialogState.Early : DialogState.Confirmed,
+    id: { callId: request.callId, localTag: request.from.tag ?? '', remoteTag },
+    localUri: request.from,
+    remoteUri: request.to,
+    localSeq: request.cseq.seq,
+    routeSet: [...response.recordRoute].reverse(),
+    remoteTarget,
+    // RFC 3261 §12.1.2: secure if the request was sent over TLS with a SIPS Request-URI.
+    secure: options.secureTransport === true && isSips(request),
+    localContact: options.localContact ?? (mine !== undefined && mine !== '*' ? mine : undefined),
+    initial: { seq: request.cseq.seq, method: request.method },
+  });
+}
+
+/** Options of {@link createUasDialog}. */
+export interface UasDialogOptions {
+  /** Our tag (default: a random one, RFC 3261 §19.3). Put it in every response's To. */
+  localTag?: string;
+  /** The request came over TLS (with a SIPS Request-URI this makes the dialog secure). */
+  secureTransport?: boolean;
+  /** Our Contact, for the responses and our requests in the dialog. */
+  localContact?: NameAddr;
+}
+
+/**
+ * The UAS's dialog from a received dialog-creating request (RFC 3261 §12.1.1), in state Init:
+ * route set = Record-Route in order, remote target = Contact, remote CSeq = request's, local CSeq
+ * empty, remote tag = From tag, local tag generated. Report each response to the request with
+ * `responseSent` (101–199 → Early, 2xx → Confirmed, ≥300 → Terminated).
+ * @throws SipError(InvalidArgument) if the request already has a To tag (it is in a dialog).
+ */
+export function createUasDialog(request: SipRequest, options: UasDialogOptions = {}): DialogCore {
+  if (request.to.tag !== undefined) throw new SipError(SipErrorCode.InvalidArgument, 'request is already in a dialog');
+  const contact = request.contact[0];
+  const remoteTarget = contact !== undefined && contact !== '*' ? contact.uri : request.from.uri;
+  return new DialogCore({
+    role: 'uas',
+    state: DialogState.Init,
+    id: { callId: request.callId, localTag: options.localTag ?? newTag(), remoteTag: request.from.tag ?? '' },
+    localUri: request.to,
+    remoteUri: request.from,
+    remoteSeq: request.cseq.seq,
+    routeSet: request.recordRoute,
+    remoteTarget,
+    // RFC 3261 §12.1.1: secure if the request arrived over TLS with a SIPS Request-URI.
+    secure: options.secureTransport === true && isSips(request),
+    localContact: options.localContact,
+    initial: { seq: request.cseq.seq, method: request.method },
+  });
+}
+
+function isSips(request: SipRequest): boolean {
+  return request.uri instanceof SipUri && request.uri.scheme === 'sips';
+}

@@ -1,0 +1,89 @@
+/**
+ * The dialogs one dialog-creating request produced (RFC 3261 §12.1.2, §13.2.2.4): a forking proxy
+ * may return responses with different To tags, and each tag is its own dialog.
+ * @module
+ */
+import { DialogState, EndReason } from '../../include-types/states.js';
+import type { SipRequest, SipResponse } from '../message/index.js';
+import type { DialogCore } from './dialog.js';
+import { type UacDialogOptions, createUacDialog } from './dialog-factory.js';
+
+/** What a response did to the set. */
+export interface DialogSetResult {
+  /** The dialog the response belongs to (undefined for 100, tagless 1xx, or a final failure). */
+  dialog?: DialogCore;
+  /** True if this response created `dialog` (a new fork when others exist). */
+  created: boolean;
+}
+
+/**
+ * The UAC's dialogs for one sent INVITE (or SUBSCRIBE/REFER). State: Init until the first dialog,
+ * then the state of the most advanced dialog; Terminated after a final failure.
+ */
+export class UacDialogSet {
+  readonly request: SipRequest;
+  private readonly options: UacDialogOptions;
+  private readonly byTag = new Map<string, DialogCore>();
+  private failed = false;
+
+  /** @param request the dialog-creating request as sent. */
+  constructor(request: SipRequest, options: UacDialogOptions = {}) {
+    this.request = request;
+    this.options = options;
+  }
+
+  /** Init, Early, Confirmed or Terminated, as a Symbian `CSIPDialog` shows the pending dialog. */
+  get state(): DialogState {
+    if (this.failed) return DialogState.Terminated;
+    const states = [...this.byTag.values()].map((d) => d.state);
+    if (states.length === 0) return DialogState.Init;
+    if (states.includes(DialogState.Confirmed)) return DialogState.Confirmed;
+    if (states.includes(DialogState.Early)) return DialogState.Early;
+    return DialogState.Terminated;
+  }
+
+  /** Every dialog made so far, in creation order. */
+  dialogs(): DialogCore[] {
+    return [...this.byTag.values()];
+  }
+
+  /** The dialog for a remote (To) tag. */
+  get(remoteTag: string): DialogCore | undefined {
+    return this.byTag.get(remoteTag);
+  }
+
+  /**
+   * Takes a response to the request: 101–299 with a To tag finds or creates that tag's dialog
+   * (a 2xx on a tag with no early dialog creates it Confirmed); 300–699 ends every early dialog
+   * (§13.2.2.3: the final failure ends the transaction's early dialogs).
+   */
+  receiveResponse(res: SipResponse): DialogSetResult {
+    const tag = res.to.tag;
+    if (res.status >= 300) {
+      for (const d of this.byTag.values()) if (d.state === DialogState.Early) d.receiveResponse(res);
+      if (this.state !== DialogState.Confirmed) this.failed = true;
+      return { created: false };
+    }
+    if (tag === undefined || res.status === 100) return { created: false };
+    const known = this.byTag.get(tag);
+    if (known !== undefined) {
+      known.receiveResponse(res);
+      return { dialog: known, created: false };
+    }
+    const dialog = createUacDialog(this.request, res, this.options);
+    this.byTag.set(tag, dialog);
+    return { dialog, created: true };
+  }
+
+  /**
+   * The INVITE transaction ended (64*T1 after the first 2xx, or timeout): early dialogs that never
+   * got a final response end (Canceled if a fork was answered, Timeout if none was).
+   */
+  transactionEnded(): void {
+    const answered = this.state === DialogState.Confirmed;
+    for (const d of this.byTag.values()) {
+      if (d.state === DialogState.Early) d.terminate(answered ? EndReason.Canceled : EndReason.Timeout);
+    }
+    if (!answered) this.failed = true;
+  }
+}

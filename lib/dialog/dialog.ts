@@ -1,0 +1,274 @@
+/**
+ * A dialog's state (RFC 3261 §12): id, URIs, CSeq numbers, route set, remote target, and the
+ * rules that change them as requests and responses pass.
+ *
+ * States (include-types `DialogState`): Init → Early → Confirmed → Terminated; Init → Confirmed;
+ * any → Terminated. Inputs: responses to the dialog-creating request (§12.1), requests received in
+ * the dialog (§12.2.2), responses to requests sent in it (§12.2.1.2), BYE, transaction timeouts.
+ * Pure: no I/O, no timers. Build one with `createUacDialog` / `createUasDialog` / `UacDialogSet`.
+ * @module
+ */
+import { randomInt } from 'node:crypto';
+import { SipError, SipErrorCode } from '../../include-types/errors.js';
+import { DialogState, EndReason } from '../../include-types/states.js';
+import type { NameAddr, SipRequest, SipResponse, Uri } from '../message/index.js';
+import { type DialogId, dialogKey } from './dialog-id.js';
+import { type InDialogRequestOptions, buildInDialogRequest, extraPairs } from './request-builder.js';
+import { isTargetRefresh } from './target-refresh.js';
+
+/** Which side created the dialog: we sent the dialog-creating request ('uac') or received it. */
+export type DialogRole = 'uac' | 'uas';
+
+/** Everything a dialog starts with. */
+export interface DialogInit {
+  role: DialogRole;
+  state: DialogState;
+  id: DialogId;
+  /** Our URI (From of our requests), without the tag. */
+  localUri: NameAddr;
+  /** The peer's URI (To of our requests), without the tag. */
+  remoteUri: NameAddr;
+  /** Empty (undefined) on the UAS side until it sends a request (§12.1.1). */
+  localSeq?: number;
+  /** Empty (undefined) on the UAC side until a request arrives (§12.1.2). */
+  remoteSeq?: number;
+  routeSet: NameAddr[];
+  remoteTarget: Uri;
+  /** True when the dialog was created over TLS with a SIPS Request-URI (§12.1.1, §12.1.2). */
+  secure: boolean;
+  /** Our Contact, sent in target refresh requests. */
+  localContact?: NameAddr;
+  /** CSeq of the dialog-creating request. */
+  initial: { seq: number; method: string };
+}
+
+/** What the caller does with a request received in a dialog. */
+export type InDialogVerdict =
+  /** Process it; `targetRefreshed` tells whether the remote target changed. */
+  | { accept: true; targetRefreshed: boolean }
+  /** Answer with this status and do nothing else (481 terminated dialog, 500 CSeq out of order). */
+  | { accept: false; status: 481 | 500; reason: string };
+
+/** A state change, as listeners see it. */
+export interface DialogStateChange {
+  from: DialogState;
+  to: DialogState;
+  /** Set when `to` is Terminated. */
+  reason?: EndReason;
+}
+
+/** The state of one dialog. */
+export class DialogCore {
+  readonly role: DialogRole;
+  readonly id: DialogId;
+  /** `dialogKey(id)`. */
+  readonly key: string;
+  readonly localUri: NameAddr;
+  readonly remoteUri: NameAddr;
+  readonly secure: boolean;
+  readonly initial: { readonly seq: number; readonly method: string };
+  private _state: DialogState;
+  private _endReason: EndReason | undefined;
+  private _endStatus: number | undefined;
+  private _localSeq: number | undefined;
+  private _remoteSeq: number | undefined;
+  private _routeSet: NameAddr[];
+  private _remoteTarget: Uri;
+  /** Our Contact, added to target refresh requests the dialog builds. */
+  localContact: NameAddr | undefined;
+  private readonly listeners = new Set<(change: DialogStateChange) => void>();
+
+  constructor(init: DialogInit) {
+    this.role = init.role;
+    this.id = { ...init.id };
+    this.key = dialogKey(this.id);
+    this.localUri = init.localUri.clone();
+    this.localUri.tag = undefined;
+    this.remoteUri = init.remoteUri.clone();
+    this.remoteUri.tag = undefined;
+    this.secure = init.secure;
+    this.initial = { ...init.initial };
+    this._state = init.state;
+    this._localSeq = init.localSeq;
+    this._remoteSeq = init.remoteSeq;
+    this._routeSet = init.routeSet.map((r) => r.clone());
+    this._remoteTarget = init.remoteTarget.clone();
+    this.localContact = init.localContact?.clone();
+  }
+
+  get state(): DialogState {
+    return this._state;
+  }
+  /** Why the dialog ended (undefined until Terminated). */
+  get endReason(): EndReason | undefined {
+    return this._endReason;
+  }
+  /** The SIP status that ended it, if one did (e.g. 481, 408, 486). */
+  get endStatus(): number | undefined {
+    return this._endStatus;
+  }
+  get localSeq(): number | undefined {
+    return this._localSeq;
+  }
+  get remoteSeq(): number | undefined {
+    return this._remoteSeq;
+  }
+  /** The route set, in the order Route headers are written. */
+  get routeSet(): readonly NameAddr[] {
+    return this._routeSet;
+  }
+  get remoteTarget(): Uri {
+    return this._remoteTarget;
+  }
+
+  /** Calls `fn` on every state change; returns the function that unsubscribes. */
+  onStateChange(fn: (change: DialogStateChange) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /**
+   * Builds a request within the dialog (RFC 3261 §12.2.1.1) with the next local CSeq, or for
+   * CANCEL the cancelled request's CSeq number given in `cseq` (ACK: use {@link createAck}).
+   * The request has no Via: the transaction layer adds it. Building a BYE ends the dialog
+   * (LocalBye): RFC 3261 §15.1.1 ends the session when the BYE is handed to its transaction.
+   * @throws SipError(InvalidDialogState) when Terminated, in Init, or a BYE from the callee of an
+   *   early dialog (§15); SipError(InvalidArgument) for ACK, or CANCEL without `cseq`.
+   */
+  createRequest(method: string, options: InDialogRequestOptions & { cseq?: number } = {}): SipRequest {
+    this.assertCanSend(method);
+    extraPairs(options.headers); // refuse owned headers before a CSeq number is used
+    if (method === 'ACK') throw new SipError(SipErrorCode.InvalidArgument, 'use createAck for ACK');
+    let seq: number;
+    if (method === 'CANCEL') {
+      if (options.cseq === undefined) throw new SipError(SipErrorCode.InvalidArgument, 'CANCEL needs the CSeq of the request it cancels');
+      seq = options.cseq;
+    } else {
+      // RFC 3261 §12.2.1.1: local CSeq + 1; an empty one starts at a random value (§8.1.1.5).
+      seq = this._localSeq === undefined ? randomInt(1, 0x10000) : this._localSeq + 1;
+      this._localSeq = seq;
+    }
+    const req = buildInDialogRequest(this.addressing(), method, seq, isTargetRefresh(method), options);
+    if (method === 'BYE') this.terminate(EndReason.LocalBye);
+    return req;
+  }
+
+  /**
+   * The ACK for a 2xx to an INVITE (RFC 3261 §13.2.2.4): CSeq number of that INVITE, method ACK,
+   * routed like any request in the dialog (remote target as updated by the 2xx), carrying the
+   * answer when the offer was in the 2xx. Its Via needs a new branch (the stack adds it).
+   */
+  createAck(inviteSeq: number, options: InDialogRequestOptions = {}): SipRequest {
+    if (this._state === DialogState.Init) throw new SipError(SipErrorCode.InvalidDialogState, 'no dialog to ACK in');
+    return buildInDialogRequest(this.addressing(), 'ACK', inviteSeq, false, options);
+  }
+
+  /** Checks and records a request received in this dialog (RFC 3261 §12.2.2). */
+  receiveRequest(req: SipRequest): InDialogVerdict {
+    if (this._state === DialogState.Terminated) return { accept: false, status: 481, reason: 'Call/Transaction Does Not Exist' };
+    // ACK and CANCEL carry the CSeq of the request they belong to, so they neither check nor move it.
+    if (req.method === 'ACK' || req.method === 'CANCEL') return { accept: true, targetRefreshed: false };
+    const seq = req.cseq.seq;
+    // RFC 3261 §12.2.2: lower than the remote CSeq → out of order → 500.
+    if (this._remoteSeq !== undefined && seq < this._remoteSeq) return { accept: false, status: 500, reason: 'CSeq Out Of Order' };
+    this._remoteSeq = seq;
+    let targetRefreshed = false;
+    // RFC 3261 §12.2.2 (RFC 3311, RFC 6665): a target refresh request's Contact is the new remote target.
+    // NOTE (deviation): RFC 6141 would wait for the 2xx to a re-INVITE; tsip updates on receipt as §12.2.2 says.
+    if (isTargetRefresh(req.method)) targetRefreshed = this.takeContact(req);
+    if (req.method === 'BYE') this.terminate(EndReason.RemoteBye);
+    return { accept: true, targetRefreshed };
+  }
+
+  /**
+   * Records a response to a request we sent: to the dialog-creating request (UAC, §12.1.2,
+   * §13.2.2.4) or within the dialog (§12.2.1.2).
+   */
+  receiveResponse(res: SipResponse): void {
+    if (this._state === DialogState.Terminated) return;
+    const { seq, method } = res.cseq;
+    const status = res.status;
+    if (this.role === 'uac' && seq === this.initial.seq && method === this.initial.method && this._state !== DialogState.Confirmed) {
+      if (status < 200) {
+        if (status > 100) this.takeContact(res);
+      } else if (status < 300) {
+        // RFC 3261 §13.2.2.4 / §12.1.2: the 2xx recomputes the route set and the remote target.
+        this._routeSet = [...res.recordRoute].reverse().map((r) => r.clone());
+        this.takeContact(res);
+        this.setState(DialogState.Confirmed);
+      } else this.terminate(status === 487 ? EndReason.Canceled : EndReason.Rejected, status);
+      return;
+    }
+    // RFC 3261 §12.2.1.2: 481 and 408 end the dialog.
+    // NOTE (deviation): RFC 5057 would keep other usages alive; tsip has one usage per dialog core.
+    if (status === 481) this.terminate(EndReason.Rejected, status);
+    else if (status === 408) this.terminate(EndReason.Timeout, status);
+    else if (status >= 200 && status < 300 && isTargetRefresh(method)) this.takeContact(res);
+  }
+
+  /**
+   * Records a response we sent to the dialog-creating request (UAS, §12.1.1): 101–199 with a tag
+   * → Early, 2xx → Confirmed, 3xx–6xx → Terminated (487 → Canceled).
+   */
+  responseSent(res: SipResponse): void {
+    if (this.role !== 'uas' || this._state === DialogState.Terminated || this._state === DialogState.Confirmed) return;
+    const { seq, method } = res.cseq;
+    if (seq !== this.initial.seq || method !== this.initial.method) return;
+    if (res.status > 100 && res.status < 200) this.setState(DialogState.Early);
+    else if (res.status >= 200 && res.status < 300) this.setState(DialogState.Confirmed);
+    else if (res.status >= 300) this.terminate(res.status === 487 ? EndReason.Canceled : EndReason.Rejected, res.status);
+  }
+
+  /**
+   * A request we sent in the dialog got no response (RFC 3261 §12.2.1.2: SHOULD terminate), or
+   * the transport failed.
+   */
+  requestFailed(cause: 'timeout' | 'transport'): void {
+    this.terminate(cause === 'timeout' ? EndReason.Timeout : EndReason.TransportError);
+  }
+
+  /** Ends the dialog (idempotent: the first reason stays). */
+  terminate(reason: EndReason, status?: number): void {
+    if (this._state === DialogState.Terminated) return;
+    this._endReason = reason;
+    this._endStatus = status;
+    this.setState(DialogState.Terminated, reason);
+  }
+
+  private assertCanSend(method: string): void {
+    if (this._state === DialogState.Terminated) throw new SipError(SipErrorCode.InvalidDialogState, 'dialog terminated');
+    if (this._state === DialogState.Init) throw new SipError(SipErrorCode.InvalidDialogState, 'dialog not established');
+    // RFC 3261 §15: the callee must not send BYE on an early dialog.
+    if (method === 'BYE' && this.role === 'uas' && this._state === DialogState.Early) {
+      throw new SipError(SipErrorCode.InvalidDialogState, 'the callee may not send BYE on an early dialog');
+    }
+  }
+
+  private takeContact(msg: SipRequest | SipResponse): boolean {
+    const c = msg.contact[0];
+    if (c === undefined || c === '*') return false;
+    this._remoteTarget = c.uri.clone();
+    return true;
+  }
+
+  private setState(to: DialogState, reason?: EndReason): void {
+    const from = this._state;
+    if (from === to) return;
+    this._state = to;
+    const change: DialogStateChange = reason === undefined ? { from, to } : { from, to, reason };
+    for (const fn of [...this.listeners]) fn(change);
+  }
+
+  private addressing() {
+    return {
+      callId: this.id.callId,
+      localUri: this.localUri,
+      localTag: this.id.localTag,
+      remoteUri: this.remoteUri,
+      remoteTag: this.id.remoteTag,
+      routeSet: this._routeSet,
+      remoteTarget: this._remoteTarget,
+      localContact: this.localContact,
+    };
+  }
+}
