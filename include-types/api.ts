@@ -1,0 +1,179 @@
+/**
+ * The object surfaces of the SIP Client API (the Symbian model, DESIGN §3), as interfaces.
+ * lib/api implements each one with a class of the same name; observers are typed against these
+ * interfaces so this folder stays free of lib/ imports.
+ *
+ * Values the app builds (`MessageElements`, `RequestElements`, `ResponseElements`) are copied by
+ * the stack when handed over; objects the stack hands out are owned by the app, which disposes them.
+ */
+import type { ConnectionState, DialogState, RefreshState, TransactionState } from './states.js';
+
+/** One header field as the app sees it: a name and its raw value. */
+export interface HeaderField {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** Something the app owns and must dispose (Symbian: `delete`). `dispose()` is idempotent. */
+export interface Owned {
+  /** True once disposed; any other use then throws `SipError(ObjectDisposed)`. */
+  readonly isDisposed: boolean;
+  /** Releases the object and everything it holds (timers, listeners, table entries). */
+  dispose(): void;
+  /** Same as `dispose()`, so `using x = ...` works. */
+  [Symbol.dispose](): void;
+}
+
+/** CSIPMessageElements: the headers the app may set, and the body. */
+export interface MessageElementsView {
+  /** Headers other than the ones the stack owns (Via, Call-ID, CSeq, tags, Max-Forwards, Content-Length). */
+  readonly userHeaders: readonly HeaderField[];
+  /** The body, if any. */
+  readonly content: Buffer | undefined;
+  /** The body's Content-Type (e.g. "application/sdp", or multipart with its boundary). */
+  readonly contentType: string | undefined;
+  /** First value of a header (case-insensitive, compact forms understood). */
+  header(name: string): string | undefined;
+  /** Every value of a header, list headers split on their commas. */
+  headerValues(name: string): string[];
+}
+
+/** CSIPRequestElements. */
+export interface RequestElementsView {
+  readonly method: string;
+  /** The Request-URI (CSIPRequestElements::RemoteUri). */
+  readonly remoteUri: string;
+  /** From as a name-addr, without tag for requests the app builds. */
+  readonly fromHeader: string | undefined;
+  /** To as a name-addr. */
+  readonly toHeader: string | undefined;
+  readonly messageElements: MessageElementsView;
+}
+
+/** CSIPResponseElements. */
+export interface ResponseElementsView {
+  readonly statusCode: number;
+  readonly reasonPhrase: string;
+  /** Filled in on received responses. */
+  readonly fromHeader: string | undefined;
+  readonly toHeader: string | undefined;
+  readonly callId: string | undefined;
+  readonly cseq: { seq: number; method: string } | undefined;
+  readonly messageElements: MessageElementsView;
+}
+
+/** MSIPRegistrationContext: a registration or dialog a request can be tied to. */
+export interface RegistrationContext {
+  /** True while the registration is active / the dialog is not terminated. */
+  isContextActive(): boolean;
+  /** Unique id of the context within its stack. */
+  readonly contextId: number;
+}
+
+/** CSIPTransactionBase. */
+export interface Transaction extends Owned {
+  /** The request method (CSIPTransactionBase::Type). */
+  readonly type: string;
+  readonly state: TransactionState;
+  readonly isClientTransaction: boolean;
+}
+
+/** CSIPClientTransaction. */
+export interface ClientTransaction extends Transaction {
+  /** The request as sent (copied from the app's elements, stack fields filled in). */
+  readonly requestElements: RequestElementsView;
+  /** The latest response, if any. */
+  readonly responseElements: ResponseElementsView | undefined;
+  /** True for an INVITE that has had no final response yet. */
+  readonly cancelAllowed: boolean;
+  /** Sends CANCEL (RFC 3261 §9.1); returns the CANCEL's own client transaction. */
+  cancel(): ClientTransaction;
+  /** The refresh this request belongs to, if any. */
+  readonly refresh: Refresh | undefined;
+}
+
+/** CSIPServerTransaction. */
+export interface ServerTransaction extends Transaction {
+  readonly requestElements: RequestElementsView;
+  /** True while a response may still be sent. */
+  readonly responseAllowed: boolean;
+  /** Sends a response; the stack adds Via, From, To (with tag), Call-ID, CSeq. */
+  sendResponse(elements: ResponseElementsView): void;
+}
+
+/** CSIPRefresh. */
+export interface Refresh extends Owned {
+  readonly state: RefreshState;
+  /** True for a stand-alone refresh (not a registration's, not a dialog's). */
+  readonly isStandAlone: boolean;
+  /** The transaction of the latest refresh, if it is still owned by the app. */
+  readonly transaction: ClientTransaction | undefined;
+  /** Refresh interval in seconds. */
+  readonly interval: number;
+}
+
+/** CSIPRegistrationBinding. */
+export interface RegistrationBinding extends Owned, RegistrationContext {
+  /** The address-of-record (To). */
+  readonly aor: string;
+  /** The Contact the app asked to register. */
+  readonly contactHeader: string;
+  /** The Contact as the registrar's last 2xx returned it. */
+  readonly registeredContact: string | undefined;
+  readonly outboundProxy: string | undefined;
+  readonly refresh: Refresh | undefined;
+}
+
+/** CSIPDialog: created by the stack only. */
+export interface Dialog extends RegistrationContext {
+  readonly state: DialogState;
+  /** Every association sharing this dialog. */
+  readonly dialogAssocs: readonly DialogAssoc[];
+  readonly callId: string;
+  readonly fromHeader: string;
+  readonly toHeader: string;
+  readonly remoteUri: string;
+  isAssociated(assoc: DialogAssoc): boolean;
+}
+
+/** CSIPDialogAssocBase. */
+export interface DialogAssoc extends Owned {
+  readonly dialog: Dialog;
+  /** INVITE, SUBSCRIBE, REFER or NOTIFY. */
+  readonly type: string;
+  /** Sends a request that does not change the remote target (e.g. INFO, MESSAGE) in the dialog. */
+  sendNonTargetRefreshRequest(method: string, elements?: MessageElementsView): ClientTransaction;
+}
+
+/** CSIPInviteDialogAssoc (its methods are on the lib/api class). */
+export interface InviteDialogAssoc extends DialogAssoc {
+  readonly type: 'INVITE';
+}
+
+/** CSIPSubscribeDialogAssoc. */
+export interface SubscribeDialogAssoc extends DialogAssoc {
+  readonly type: 'SUBSCRIBE';
+  /** The Event header value. */
+  readonly event: string;
+  readonly refresh: Refresh | undefined;
+}
+
+/** CSIPReferDialogAssoc. */
+export interface ReferDialogAssoc extends DialogAssoc {
+  readonly type: 'REFER';
+  readonly referTo: string;
+}
+
+/** CSIPNotifyDialogAssoc. */
+export interface NotifyDialogAssoc extends DialogAssoc {
+  readonly type: 'NOTIFY';
+  readonly event: string;
+  /** The Subscription-State header value the next NOTIFY carries. */
+  readonly subscriptionState: string;
+}
+
+/** CSIPConnection. */
+export interface SipConnection extends Owned {
+  readonly iapId: string;
+  readonly state: ConnectionState;
+}
