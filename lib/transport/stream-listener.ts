@@ -21,6 +21,7 @@ export class StreamListener {
   readonly protocol: 'tcp' | 'tls';
   private readonly server: Server;
   private listening = false;
+  private closed = false;
 
   constructor(iapId: string, settings: ListenSettings, events: StreamListenerEvents) {
     this.iapId = iapId;
@@ -51,11 +52,19 @@ export class StreamListener {
   /** Starts listening on `address:port` (0 = any free port). */
   listen(address: string, port: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const failed = (err: Error): void =>
+      const failed = (err: Error): void => {
+        this.closed = true;
         reject(toTransportError(err, `listen ${this.protocol} ${address}:${port}`));
+      };
       this.server.once('error', failed);
       this.server.listen({ host: address, port, exclusive: true, ipv6Only: address.includes(':') }, () => {
         this.server.off('error', failed);
+        if (this.closed) {
+          // close() was called while binding: finish the close now.
+          this.server.close();
+          reject(new SipError(SipErrorCode.StackShutdown, 'closed while binding'));
+          return;
+        }
         this.listening = true;
         resolve();
       });
@@ -76,7 +85,9 @@ export class StreamListener {
 
   /** Stops accepting; open connections are closed by their owner. */
   close(): Promise<void> {
-    if (!this.listening) return Promise.resolve();
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    if (!this.listening) return Promise.resolve(); // a listen in flight closes when it ends
     this.listening = false;
     return new Promise((resolve) => this.server.close(() => resolve()));
   }

@@ -55,7 +55,12 @@ export class StreamPool {
    * counted as dropped.
    */
   accept(iapId: string, protocol: 'tcp' | 'tls', socket: Socket): StreamConnection | undefined {
-    if (this.stopped || this.table.countFor(iapId) >= this.init.limits.maxConnections) {
+    if (this.stopped) {
+      socket.on('error', () => undefined);
+      socket.destroy();
+      return undefined;
+    }
+    if (this.table.countFor(iapId) >= this.init.limits.maxConnections) {
       this.init.stats.drop(DropReason.ConnectionLimit);
       this.init.logger?.warn('transport: connection refused, limit reached', {
         iapId,

@@ -115,11 +115,13 @@ export class TransportLayer implements TransportPort {
     this.state = 'starting';
     try {
       for (const iap of this.iaps.values()) await this.startIap(iap);
-      this.state = 'started';
     } catch (err) {
       await this.stop();
       throw err;
     }
+    // stop() may have been called while binding; it closed what was bound.
+    if (this.state !== 'starting') throw new SipError(SipErrorCode.StackShutdown, 'stopped while starting');
+    this.state = 'started';
   }
 
   /** Closes every socket and connection; idempotent. */
@@ -231,6 +233,7 @@ export class TransportLayer implements TransportPort {
 
   private async startIap(iap: IapRuntime): Promise<void> {
     for (const listen of iap.settings.listen) {
+      if (this.state !== 'starting') return;
       const family = ipFamily(listen.address);
       if (family === 0) {
         throw new SipError(SipErrorCode.InvalidArgument, `listen address ${listen.address} is not an IP`);

@@ -7,6 +7,7 @@
  * up as a transaction timeout (Timer B/F) instead of a transport error.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import { toTransportError } from './errors.js';
 
 /** What a {@link UdpEndpoint} reports. */
@@ -37,10 +38,20 @@ export class UdpEndpoint {
   /** Binds to `address:port` (0 = any free port). */
   bind(address: string, port: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const failed = (err: Error): void => reject(toTransportError(err, `bind udp ${address}:${port}`));
+      const failed = (err: Error): void => {
+        this.closed = true;
+        this.socket.close();
+        reject(toTransportError(err, `bind udp ${address}:${port}`));
+      };
       this.socket.once('error', failed);
       this.socket.bind({ address, port, exclusive: true }, () => {
         this.socket.off('error', failed);
+        if (this.closed) {
+          // close() was called while binding: finish the close now.
+          this.socket.close();
+          reject(new SipError(SipErrorCode.StackShutdown, 'closed while binding'));
+          return;
+        }
         this.bound = true;
         resolve();
       });
@@ -80,7 +91,7 @@ export class UdpEndpoint {
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
-    if (!this.bound) return Promise.resolve();
+    if (!this.bound) return Promise.resolve(); // a bind in flight closes the socket when it ends
     return new Promise((resolve) => this.socket.close(() => resolve()));
   }
 }

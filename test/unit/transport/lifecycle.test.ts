@@ -115,6 +115,8 @@ t.test('after stop() the process has no handles left: a child exits by itself', 
     udpBefore: 2,
     listenersBefore: 4,
     after: { connections: 0, udpSockets: 0, streamListeners: 0 },
+    interruptedStart: 'StackShutdown',
+    interruptedStats: { udpSockets: 0, streamListeners: 0, connections: 0 },
   });
 });
 

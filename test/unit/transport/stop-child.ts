@@ -29,11 +29,18 @@ await a.stop();
 await b.stop();
 await a.stop(); // idempotent
 const after = b.stats();
+// stop() while start() is still binding must not leave a socket behind either.
+const c = new TransportLayer({ iaps: [{ id: 'c', listen: [...listen('127.0.0.1'), ...listen('::1')] }], limits });
+const starting = c.start().catch((e: unknown) => e);
+await c.stop();
+const startResult = await starting;
 process.stdout.write(
   JSON.stringify({
     connectionsBefore: before.a.connections,
     udpBefore: before.a.udpSockets,
     listenersBefore: before.a.streamListeners,
     after: { connections: after.connections, udpSockets: after.udpSockets, streamListeners: after.streamListeners },
+    interruptedStart: (startResult as { code?: string } | undefined)?.code ?? 'resolved',
+    interruptedStats: c.stats(),
   }) + '\n',
 );
