@@ -1,0 +1,76 @@
+/**
+ * Benchmark peer: Kamailio 5.6 (test/interop/kamailio/uas.cfg, a few worker processes) answering
+ * INVITE/ACK/BYE from SIPp on loopback. Prints each load step and the best sustained calls/s.
+ *
+ * `run()` is what `npm run bench` calls (through bench/run.ts); `measureUas` is re-exported so the
+ * tsip UAS (samples/uas.ts) is measured the same way in the same run, e.g.:
+ *
+ *   const kam = await measureKamailioUas();
+ *   const tsip = await measureUas({ host: '127.0.0.1', port, transport: 'u1' }, { name: 'tsip', watchPid });
+ *   console.log(formatComparison(tsip, kam));
+ *
+ * Bounded: at most six steps of ~4 s plus a warm-up and pauses (about 40 s); every SIPp run has a
+ * call count and a hard timeout, and Kamailio is stopped by its pid even when a step throws.
+ * Run alone: `npx tsx bench/kamailio-uas.bench.ts`.
+ */
+import { pathToFileURL } from 'node:url';
+import { hasTool, missingToolMessage, startKamailio } from '../test/interop/lib/index.js';
+import { kamailioConfig } from '../test/interop/lib/paths.js';
+import {
+  DEFAULT_RATES,
+  formatComparison,
+  formatMeasurement,
+  measureUas,
+  type MeasureUasOptions,
+  type UasMeasurement,
+} from './lib/measure-uas.js';
+import type { UasTarget } from './lib/sipp-load.js';
+
+export { measureUas, formatComparison, formatMeasurement, DEFAULT_RATES };
+export type { MeasureUasOptions, UasMeasurement, UasTarget };
+
+export interface KamailioUasBenchOptions {
+  transport?: UasTarget['transport'];
+  /** Kamailio worker processes per listener. */
+  children?: number;
+  rates?: readonly number[];
+  secondsPerStep?: number;
+}
+
+/** Starts Kamailio with uas.cfg, measures it, stops it. */
+export async function measureKamailioUas(opts: KamailioUasBenchOptions = {}): Promise<UasMeasurement> {
+  for (const tool of ['sipp', 'kamailio'] as const) {
+    if (!hasTool(tool)) throw new Error(missingToolMessage(tool));
+  }
+  // 4 workers: enough to keep 2 CPUs busy without starving SIPp, which shares them.
+  const kam = await startKamailio({ config: kamailioConfig('uas.cfg'), children: opts.children ?? 4, shmMb: 256 });
+  try {
+    return await measureUas(
+      { host: kam.host, port: kam.port, transport: opts.transport ?? 'u1' },
+      {
+        name: 'kamailio',
+        watchPid: kam.pid,
+        rates: opts.rates ?? DEFAULT_RATES,
+        secondsPerStep: opts.secondsPerStep ?? 4,
+      },
+    );
+  } finally {
+    await kam.stop();
+  }
+}
+
+/** Entry point for `npm run bench`: measures Kamailio and prints the result. */
+export async function run(): Promise<void> {
+  const started = Date.now();
+  console.log('# Kamailio 5.6 UAS (uas.cfg) under SIPp uac load, UDP, loopback');
+  const m = await measureKamailioUas();
+  console.log(formatMeasurement(m));
+  console.log(`# kamailio-uas bench took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  run().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

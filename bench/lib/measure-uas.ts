@@ -1,0 +1,136 @@
+/**
+ * How many calls per second a UAS sustains: SIPp offers rising rates in bounded steps and we keep
+ * the best step the UAS handled cleanly.
+ *
+ * Peer-agnostic on purpose: Kamailio (bench/kamailio-uas.bench.ts) and tsip's UAS
+ * (samples/uas.ts) are measured by the same function on the same machine in the same run, so
+ * their ratio means something even though the absolute numbers depend on the machine (and on
+ * SIPp itself, which shares the CPUs and is single-threaded).
+ */
+import { runSippLoad, type LoadStepResult, type UasTarget } from './sipp-load.js';
+
+export interface MeasureUasOptions {
+  /** Label in the printed table, e.g. "kamailio" or "tsip". */
+  name: string;
+  /** Offered rates in calls/s, ascending. */
+  rates?: readonly number[];
+  /** Planned length of each step; calls per step = rate × seconds. */
+  secondsPerStep?: number;
+  /** Pid whose memory is sampled (the UAS process). */
+  watchPid?: number;
+  /** A step is sustained when (failed + unfinished) ≤ this share of its calls ... */
+  maxFailRatio?: number;
+  /** ... and it achieved at least this share of the offered rate. */
+  minAchievedRatio?: number;
+  /** Stop climbing after the first step that is not sustained (saves time; default true). */
+  stopWhenUnsustained?: boolean;
+  /** Quiet time between steps so the UAS drains its transactions (ms). */
+  pauseBetweenStepsMs?: number;
+  /** Calls placed at 100 cps before measuring (JIT, caches, sockets); 0 to skip. */
+  warmupCalls?: number;
+  /** Print each step as it finishes (default true). */
+  print?: boolean;
+}
+
+export interface UasStep extends LoadStepResult {
+  sustained: boolean;
+}
+
+export interface UasMeasurement {
+  name: string;
+  target: UasTarget;
+  steps: UasStep[];
+  /** Achieved calls/s of the best sustained step; 0 when none was sustained. */
+  maxSustainedCps: number;
+  /** Offered rate of that step. */
+  maxSustainedOfferedCps: number;
+  peakRssKb: number;
+  peakTreePssKb: number;
+}
+
+export const DEFAULT_RATES: readonly number[] = [500, 1000, 2000, 3000, 4000, 6000];
+
+const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+/** One printed line per step. */
+export function formatStep(name: string, s: UasStep): string {
+  return [
+    name.padEnd(10),
+    `offered ${fmt(s.offeredCps).padStart(5)} cps`,
+    `achieved ${fmt(s.achievedCps, 1).padStart(7)} cps`,
+    `ok ${String(s.successful).padStart(6)}`,
+    `failed ${String(s.failed).padStart(5)}`,
+    `unfinished ${String(s.unfinished).padStart(5)}`,
+    `retrans ${String(s.retransmissions).padStart(5)}`,
+    `rt ${fmt(s.responseTimeMs, 1).padStart(6)} ms`,
+    `rss ${fmt(s.peakRssKb / 1024, 1).padStart(6)} MB`,
+    `pss(tree) ${fmt(s.peakTreePssKb / 1024, 1).padStart(6)} MB`,
+    s.sustained ? 'sustained' : 'NOT sustained',
+  ].join('  ');
+}
+
+/** Runs the steps against `target` and returns every step and the best sustained rate. */
+export async function measureUas(target: UasTarget, opts: MeasureUasOptions): Promise<UasMeasurement> {
+  const rates = opts.rates ?? DEFAULT_RATES;
+  const seconds = opts.secondsPerStep ?? 4;
+  const maxFail = opts.maxFailRatio ?? 0.001;
+  const minAchieved = opts.minAchievedRatio ?? 0.9;
+  const pause = opts.pauseBetweenStepsMs ?? 1500;
+  const print = opts.print ?? true;
+
+  if ((opts.warmupCalls ?? 200) > 0) {
+    await runSippLoad(target, { rate: 100, calls: opts.warmupCalls ?? 200, timeoutSeconds: 15 });
+    await new Promise((r) => setTimeout(r, pause));
+  }
+
+  const steps: UasStep[] = [];
+  for (const rate of rates) {
+    const calls = Math.max(1, Math.round(rate * seconds));
+    const r = await runSippLoad(target, {
+      rate,
+      calls,
+      watchPid: opts.watchPid,
+      timeoutSeconds: Math.ceil(seconds * 2 + 8),
+    });
+    const bad = r.failed + r.unfinished;
+    const step: UasStep = { ...r, sustained: bad <= maxFail * calls && r.achievedCps >= minAchieved * rate };
+    steps.push(step);
+    if (print) console.log(formatStep(opts.name, step));
+    if (!step.sustained && (opts.stopWhenUnsustained ?? true)) break;
+    await new Promise((res) => setTimeout(res, pause));
+  }
+
+  const best = steps.filter((s) => s.sustained).sort((a, b) => b.achievedCps - a.achievedCps)[0];
+  return {
+    name: opts.name,
+    target,
+    steps,
+    maxSustainedCps: best?.achievedCps ?? 0,
+    maxSustainedOfferedCps: best?.offeredCps ?? 0,
+    peakRssKb: Math.max(0, ...steps.map((s) => s.peakRssKb)),
+    peakTreePssKb: Math.max(0, ...steps.map((s) => s.peakTreePssKb)),
+  };
+}
+
+/** One summary line for a measurement. */
+export function formatMeasurement(m: UasMeasurement): string {
+  return (
+    `${m.name}: max sustained ${fmt(m.maxSustainedCps, 1)} calls/s (offered ${m.maxSustainedOfferedCps}) ` +
+    `over ${m.target.transport} ${m.target.host}:${m.target.port}; peak RSS ${fmt(m.peakRssKb / 1024, 1)} MB, ` +
+    `peak Pss of process tree ${fmt(m.peakTreePssKb / 1024, 1)} MB`
+  );
+}
+
+/**
+ * Prints `subject` against `peer` (e.g. tsip against Kamailio) as ratios: > 1 means the subject
+ * sustained more calls/s, or used more memory.
+ */
+export function formatComparison(subject: UasMeasurement, peer: UasMeasurement): string {
+  const cps = peer.maxSustainedCps > 0 ? subject.maxSustainedCps / peer.maxSustainedCps : Number.NaN;
+  const mem = peer.peakTreePssKb > 0 ? subject.peakTreePssKb / peer.peakTreePssKb : Number.NaN;
+  return (
+    `${subject.name}/${peer.name}: calls/s ratio ${fmt(cps, 2)} ` +
+    `(${fmt(subject.maxSustainedCps, 1)} vs ${fmt(peer.maxSustainedCps, 1)}), ` +
+    `memory (Pss) ratio ${fmt(mem, 2)}`
+  );
+}
