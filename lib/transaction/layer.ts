@@ -100,7 +100,10 @@ export class TransactionLayer {
   private readonly ctx: TransactionContext;
   private readonly clients = new Map<string, ClientTransaction>();
   private readonly servers = new Map<string, ServerTransaction>();
+  /** CANCELs waiting for a provisional response. */
   private readonly cancels = new Map<InviteClientTransaction, PendingCancel>();
+  /** Every CANCEL asked for, so cancel() is idempotent. */
+  private readonly cancelled = new WeakMap<InviteClientTransaction, PendingCancel>();
   private readonly twoXx: TwoXxRetransmitter;
   private readonly maxClients: number;
   private readonly maxServers: number;
@@ -151,22 +154,23 @@ export class TransactionLayer {
    */
   cancel(invite: InviteClientTransaction, user: ClientTransactionUser): PendingCancel {
     if (this.closed) throw new SipError(SipErrorCode.StackShutdown, 'transaction layer closed');
-    const existing = this.cancels.get(invite);
+    const existing = this.cancelled.get(invite);
     if (existing !== undefined) return existing;
     if (invite.rfcState !== 'Calling' && invite.rfcState !== 'Proceeding') {
       throw new SipError(SipErrorCode.InvalidState, `cannot cancel an INVITE in state ${invite.rfcState}`);
     }
     const pending = new PendingCancel(invite, buildCancel(invite.request), user);
     this.cancels.set(invite, pending);
+    this.cancelled.set(invite, pending);
     invite.whenProceeding((ok) => {
       this.cancels.delete(invite);
-      if (!ok || this.closed) {
+      const key = clientKey(pending.request) ?? '';
+      if (!ok || this.closed || this.clients.has(key)) {
         pending.state = CancelState.Dropped;
         user.onTerminated?.();
         return;
       }
       pending.state = CancelState.Sent;
-      const key = clientKey(pending.request) ?? '';
       pending.tx = this.startClient(key, pending.request, invite.target, user) as NonInviteClientTransaction;
     });
     return pending;
