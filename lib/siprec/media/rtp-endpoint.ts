@@ -63,13 +63,22 @@ function bindSocket(address: string, port: number): Promise<Socket> {
 export class RtpEndpoint {
   /** Counters. */
   readonly stats: RtpEndpointStats = { packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0, rtcpReceived: 0, rtcpSent: 0 };
+  /** Local RTP address (kept after close). */
+  readonly local: UdpAddress;
+  /** Local RTCP address, when bound (kept after close). */
+  readonly localRtcp: UdpAddress | undefined;
   private remote: UdpAddress | undefined;
   private closed = false;
   private rtpHandler: DatagramHandler | undefined;
   private rtcpHandler: DatagramHandler | undefined;
+  private onClose: (() => void) | undefined;
 
   private constructor(private readonly rtp: Socket, private readonly rtcpSock: Socket | undefined, remote?: UdpAddress) {
     this.remote = remote;
+    const a = rtp.address();
+    this.local = { address: a.address, port: a.port };
+    const r = rtcpSock?.address();
+    this.localRtcp = r ? { address: r.address, port: r.port } : undefined;
     rtp.on('message', (msg, rinfo) => {
       this.stats.packetsReceived++;
       this.stats.bytesReceived += msg.length;
@@ -120,20 +129,6 @@ export class RtpEndpoint {
     throw new MediaError(MediaErrorCode.PortsExhausted, 'no bindable RTP port pair left');
   }
 
-  private onClose: (() => void) | undefined;
-
-  /** Local RTP address. */
-  get local(): UdpAddress {
-    const a = this.rtp.address();
-    return { address: a.address, port: a.port };
-  }
-
-  /** Local RTCP address, when bound. */
-  get localRtcp(): UdpAddress | undefined {
-    if (!this.rtcpSock) return undefined;
-    const a = this.rtcpSock.address();
-    return { address: a.address, port: a.port };
-  }
 
   /** Sets where `send` goes. */
   setRemote(remote: UdpAddress): void {

@@ -1,0 +1,92 @@
+import { createSocket } from 'node:dgram';
+import t from 'tap';
+import { MediaError, MediaErrorCode, PortAllocator, RtpEndpoint } from '../../../lib/siprec/media/index.js';
+import { expectError, within } from './helpers.js';
+
+t.test('PortAllocator: even ports, RTCP room, round robin, exhaustion', async (t) => {
+  const a = new PortAllocator({ min: 40001, max: 40010 });
+  t.equal(a.min, 40002);
+  t.equal(a.maxRtp, 40008, 'last RTP port leaves room for RTCP ≤ max');
+  t.equal(a.capacity, 4);
+  const ports = [a.allocate(), a.allocate(), a.allocate(), a.allocate()];
+  t.same(ports, [40002, 40004, 40006, 40008]);
+  t.equal(a.available, 0);
+  expectError(t, () => a.allocate(), MediaError, MediaErrorCode.PortsExhausted, 'exhausted');
+  a.release(40004);
+  a.release(12345);
+  t.equal(a.inUse, 3);
+  t.equal(a.allocate(), 40004);
+  a.release(40002);
+  a.release(40006);
+  t.equal(a.allocate(), 40006, 'round robin: the next free after the last handed out');
+  t.ok(a.isAllocated(40006));
+  t.notOk(a.isAllocated(40002));
+  t.throws(() => new PortAllocator({ min: 100, max: 200 }), RangeError);
+  t.throws(() => new PortAllocator({ min: 5000, max: 5000 }), RangeError);
+  t.equal(new PortAllocator().capacity, 5000);
+});
+
+t.test('RtpEndpoint: IPv4 send/receive with stats and RTCP pair', async (t) => {
+  const a = await RtpEndpoint.bind();
+  const b = await RtpEndpoint.bind({ address: '127.0.0.1', port: 0 });
+  t.teardown(async () => { await a.close(); await b.close(); });
+  const got: Buffer[] = [];
+  const done = new Promise<void>((resolve) => b.onPacket((d, from) => {
+    got.push(d);
+    t.equal(from.port, a.local.port);
+    if (got.length === 3) resolve();
+  }));
+  a.setRemote(b.local);
+  for (let i = 0; i < 3; i++) await a.send(Buffer.from([0x80, 0, 0, i]));
+  await within(done, 2000);
+  t.same(got.map((g) => g[3]), [0, 1, 2]);
+  t.same({ p: a.stats.packetsSent, b: a.stats.bytesSent }, { p: 3, b: 12 });
+  t.same({ p: b.stats.packetsReceived, b: b.stats.bytesReceived }, { p: 3, b: 12 });
+  t.equal(a.localRtcp, undefined);
+});
+
+t.test('RtpEndpoint: RTCP on port + 1, IPv6, closed endpoint', async (t) => {
+  const alloc = new PortAllocator({ min: 42000, max: 42099 });
+  const srs = await RtpEndpoint.bindFromAllocator(alloc);
+  const src = await RtpEndpoint.bind({ address: '127.0.0.1', remote: srs.local });
+  t.equal(srs.local.port % 2, 0);
+  t.equal(srs.localRtcp?.port, srs.local.port + 1);
+  t.ok(alloc.isAllocated(srs.local.port));
+  const rtcp = new Promise<Buffer>((resolve) => srs.onRtcp((d) => resolve(d)));
+  await src.sendRtcp(Buffer.from([0x80, 201, 0, 1, 0, 0, 0, 9]));
+  const d = await within(rtcp, 2000);
+  t.equal(d[1], 201);
+  t.equal(srs.stats.rtcpReceived, 1);
+  t.equal(src.stats.rtcpSent, 1);
+  await srs.close();
+  await srs.close();
+  t.notOk(alloc.isAllocated(srs.local.port));
+  t.equal(alloc.inUse, 0, 'port released on close');
+  await src.close();
+  await t.rejects(src.send(Buffer.from([1])), { code: MediaErrorCode.Closed });
+  const lonely = await RtpEndpoint.bind();
+  await t.rejects(lonely.send(Buffer.from([1])), RangeError, 'no remote');
+  await lonely.close();
+
+  const v6a = await RtpEndpoint.bind({ address: '::1' });
+  const v6b = await RtpEndpoint.bind({ address: '::1', remote: v6a.local });
+  const got = new Promise<Buffer>((resolve) => v6a.onPacket((x) => resolve(x)));
+  await v6b.send(Buffer.from('v6'));
+  t.equal((await within(got, 2000)).toString(), 'v6');
+  t.equal(v6a.local.address, '::1');
+  await v6a.close();
+  await v6b.close();
+});
+
+t.test('bindFromAllocator skips ports held elsewhere and reports exhaustion', async (t) => {
+  const holder = createSocket('udp4');
+  await new Promise<void>((r) => holder.bind(43000, '127.0.0.1', () => r()));
+  t.teardown(() => holder.close());
+  const alloc = new PortAllocator({ min: 43000, max: 43003 });
+  const ep = await RtpEndpoint.bindFromAllocator(alloc);
+  t.equal(ep.local.port, 43002, 'skipped the busy 43000');
+  t.equal(alloc.inUse, 1, 'the busy port was given back');
+  await t.rejects(RtpEndpoint.bindFromAllocator(alloc), { code: MediaErrorCode.PortsExhausted });
+  await ep.close();
+  await t.rejects(RtpEndpoint.bind({ port: 43001, rtcp: true }), RangeError, 'odd port refused for a pair');
+});
