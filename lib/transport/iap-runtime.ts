@@ -2,6 +2,7 @@
  * The live sockets of one IAP (local binding) and the choices made from them: which UDP socket
  * sends to a family, which address and port go into Via sent-by, what to connect from.
  */
+import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import type { IapSettings, TlsSettings, TransportProtocol } from '../../include-types/settings.js';
 import { ipFamily } from './addresses.js';
 import { DEFAULT_MTU } from './limits.js';
@@ -23,7 +24,13 @@ export class IapRuntime {
   readonly listeners: StreamListener[] = [];
   readonly bound: BoundAddress[] = [];
 
-  constructor(settings: IapSettings) {
+  /**
+   * @param interfaces the machine's interfaces (injectable for tests; default os.networkInterfaces).
+   */
+  constructor(
+    settings: IapSettings,
+    private readonly interfaces: () => NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces,
+  ) {
     this.settings = settings;
   }
 
@@ -54,14 +61,30 @@ export class IapRuntime {
     );
   }
 
-  /** Via sent-by host: the advertised host if set, else the listening address. */
-  sentByHost(bound: BoundAddress): string {
-    return this.settings.advertisedHost ?? bound.address;
+  /**
+   * Via sent-by host: the advertised host if set, else the listening address. For a wildcard
+   * listener ("0.0.0.0", "::") it is `local` (a connection's own address) when given, else the
+   * first address of that family on the machine's interfaces (external ones first).
+   */
+  sentByHost(bound: BoundAddress, local?: string): string {
+    if (this.settings.advertisedHost !== undefined) return this.settings.advertisedHost;
+    if (!isWildcard(bound.address)) return bound.address;
+    if (local !== undefined && !isWildcard(local)) return local;
+    const all = Object.values(this.interfaces()).flatMap((list) => list ?? []);
+    const ofFamily = all.filter((i) => i.family === (bound.family === 6 ? 'IPv6' : 'IPv4'));
+    const pick = ofFamily.find((i) => !i.internal && !i.address.startsWith('fe80')) ?? ofFamily[0];
+    return pick?.address ?? (bound.family === 6 ? '::1' : '127.0.0.1');
   }
 
-  /** The local address outgoing connections to a `family` address start from. */
+  /** True if Via sent-by depends on the connection's local address (wildcard listener). */
+  needsLocalSentBy(bound: BoundAddress): boolean {
+    return this.settings.advertisedHost === undefined && isWildcard(bound.address);
+  }
+
+  /** The local address outgoing connections to a `family` address start from (none if wildcard). */
   localAddressFor(family: 4 | 6): string | undefined {
-    return this.bound.find((b) => b.family === family)?.address;
+    const address = this.bound.find((b) => b.family === family)?.address;
+    return address === undefined || isWildcard(address) ? undefined : address;
   }
 
   /** Client-side TLS settings: those of the IAP's first TLS listener, if any. */
@@ -74,4 +97,9 @@ export class IapRuntime {
     const family = ipFamily(host);
     return family !== 0 && this.bound.some((b) => b.family === family);
   }
+}
+
+/** True for the any-address of either family. */
+export function isWildcard(address: string): boolean {
+  return address === '0.0.0.0' || address === '::' || address === '[::]';
 }

@@ -49,15 +49,12 @@ export class Outbound {
       data = this.stamp(request, iap, protocol, hop.family);
     }
     if (protocol === 'udp') return this.sendDatagram(iap, data, hop);
-    const conn = await this.deps.pool.obtain({
-      iapId: iap.id,
-      protocol,
-      address: hop.address,
-      port: hop.port,
-      localAddress: iap.localAddressFor(hop.family),
-      tls: iap.clientTls(),
-      servername: target.servername,
-    });
+    const conn = await this.openFor(iap, protocol, hop, target.servername);
+    const bound = iap.listenerFor(protocol, hop.family);
+    if (bound && iap.needsLocalSentBy(bound)) {
+      // A wildcard listener: the connection's own address is the one to put in sent-by.
+      data = this.stamp(request, iap, protocol, hop.family, conn.localAddress);
+    }
     await conn.send(data);
     this.deps.stats.streamMessagesOut += 1;
     return sentOver(conn);
@@ -86,11 +83,17 @@ export class Outbound {
   }
 
   /** Fills the top Via for `protocol` and serializes; checks the size limit. */
-  private stamp(request: SipRequest, iap: IapRuntime, protocol: TransportProtocol, family: 4 | 6): Buffer {
+  private stamp(
+    request: SipRequest,
+    iap: IapRuntime,
+    protocol: TransportProtocol,
+    family: 4 | 6,
+    local?: string,
+  ): Buffer {
     const bound = iap.listenerFor(protocol, family);
     if (bound === undefined) throw new SipError(SipErrorCode.TransportError, `IAP ${iap.id} has no socket`);
     topViaOf(request);
-    stampRequestVia(request, protocol, iap.sentByHost(bound), bound.port);
+    stampRequestVia(request, protocol, iap.sentByHost(bound, local), bound.port);
     return this.checkSize(serializeMessage(request));
   }
 
@@ -122,7 +125,7 @@ export class Outbound {
     };
   }
 
-  private openFor(iap: IapRuntime, protocol: 'tcp' | 'tls', hop: Hop) {
+  private openFor(iap: IapRuntime, protocol: 'tcp' | 'tls', hop: Hop, servername?: string) {
     return this.deps.pool.obtain({
       iapId: iap.id,
       protocol,
@@ -130,6 +133,7 @@ export class Outbound {
       port: hop.port,
       localAddress: iap.localAddressFor(hop.family),
       tls: iap.clientTls(),
+      servername,
     });
   }
 

@@ -1,0 +1,92 @@
+import t from 'tap';
+import { Via } from '../../../lib/message/index.js';
+import { IapRuntime } from '../../../lib/transport/iap-runtime.js';
+import { responseDestination } from '../../../lib/transport/response-route.js';
+import { markReceived, stampRequestVia } from '../../../lib/transport/via-rules.js';
+import { makeRequest } from './fixtures.js';
+
+t.test('responseDestination: RFC 3261 §18.2.2 and RFC 3581 §4', async (t) => {
+  const v = (s: string): Via => Via.parse(s);
+  t.match(responseDestination(v('SIP/2.0/UDP a.example.com;branch=z9hG4bK1'), 'udp'), {
+    host: 'a.example.com',
+    port: 5060,
+    rule: 'sent-by',
+  });
+  t.match(responseDestination(v('SIP/2.0/UDP a.example.com:5070;branch=z9hG4bK1;received=192.0.2.1'), 'udp'), {
+    host: '192.0.2.1',
+    port: 5070,
+    rule: 'received',
+  });
+  t.match(responseDestination(v('SIP/2.0/UDP a.example.com:5070;branch=z9hG4bK1;received=192.0.2.1;rport=40000'), 'udp'), {
+    host: '192.0.2.1',
+    port: 40000,
+  });
+  t.match(responseDestination(v('SIP/2.0/UDP a.example.com;rport;received=192.0.2.1'), 'udp'), {
+    host: '192.0.2.1',
+    port: 5060,
+  }, 'valueless rport falls back to the Via port');
+  t.match(responseDestination(v('SIP/2.0/UDP a.example.com;maddr=239.1.1.1;received=192.0.2.1;rport=4'), 'udp'), {
+    host: '239.1.1.1',
+    port: 5060,
+    rule: 'maddr',
+  });
+  t.match(responseDestination(v('SIP/2.0/UDP [2001:db8::1]:5062;received=2001:db8::2;rport=7'), 'udp'), {
+    host: '2001:db8::2',
+    port: 7,
+  });
+  // Reliable: received (or sent-by) and the sent-by port; rport is not used.
+  t.match(responseDestination(v('SIP/2.0/TCP a.example.com:5080;received=192.0.2.1;rport=9'), 'tcp'), {
+    host: '192.0.2.1',
+    port: 5080,
+  });
+  t.match(responseDestination(v('SIP/2.0/TLS [2001:db8::1]'), 'tls'), { host: '2001:db8::1', port: 5061 });
+});
+
+t.test('stampRequestVia and markReceived', async (t) => {
+  const req = makeRequest();
+  const branch = req.topVia.branch;
+  stampRequestVia(req, 'tls', '::1', 5061);
+  t.equal(req.topVia.toString(), `SIP/2.0/TLS [::1]:5061;branch=${branch};rport`);
+  t.match(req.headers.get('Via'), /^SIP\/2\.0\/TLS \[::1\]:5061;/, 'the header itself was rewritten');
+
+  const incoming = makeRequest({ via: 'SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKx' });
+  markReceived(incoming, '192.0.2.9', 3333);
+  t.equal(incoming.topVia.received, '192.0.2.9');
+  t.equal(incoming.topVia.rport, undefined);
+  const withRport = makeRequest({ via: 'SIP/2.0/UDP [::1]:5060;rport;branch=z9hG4bKy' });
+  markReceived(withRport, '::1', 4444);
+  t.equal(withRport.topVia.received, '::1', 'received added with rport even when equal');
+  t.equal(withRport.topVia.rport, 4444);
+  const same = makeRequest({ via: 'SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bKz' });
+  markReceived(same, '192.0.2.9', 5060);
+  t.equal(same.topVia.received, undefined);
+});
+
+t.test('IapRuntime: sent-by choice, wildcard listeners, advertised host', async (t) => {
+  const interfaces = () => ({
+    lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true, netmask: '', mac: '', cidr: null }],
+    eth0: [
+      { address: 'fe80::1', family: 'IPv6', internal: false, netmask: '', mac: '', cidr: null, scopeid: 2 },
+      { address: '2001:db8::10', family: 'IPv6', internal: false, netmask: '', mac: '', cidr: null, scopeid: 0 },
+      { address: '192.0.2.10', family: 'IPv4', internal: false, netmask: '', mac: '', cidr: null },
+    ],
+  }) as unknown as NodeJS.Dict<import('node:os').NetworkInterfaceInfo[]>;
+  const rt = new IapRuntime({ id: 'x', listen: [] }, interfaces);
+  rt.bound.push(
+    { protocol: 'udp', address: '0.0.0.0', port: 5060, family: 4 },
+    { protocol: 'tcp', address: '::', port: 5062, family: 6 },
+  );
+  const udp4 = rt.listenerFor('udp', 4);
+  t.match(udp4, { port: 5060 });
+  t.equal(rt.sentByHost(udp4!), '192.0.2.10', 'first external IPv4 address');
+  t.equal(rt.sentByHost(rt.listenerFor('tcp', 6)!), '2001:db8::10', 'link-local skipped');
+  t.equal(rt.sentByHost(rt.listenerFor('tcp', 6)!, '2001:db8::99'), '2001:db8::99', 'connection address wins');
+  t.match(rt.listenerFor('tls', 4), { protocol: 'udp' }, 'falls back to a socket of the same family');
+  t.equal(rt.localAddressFor(4), undefined, 'no local bind for a wildcard');
+  t.ok(rt.needsLocalSentBy(udp4!));
+  const adv = new IapRuntime({ id: 'y', listen: [], advertisedHost: 'sip.example.com' }, interfaces);
+  adv.bound.push({ protocol: 'udp', address: '0.0.0.0', port: 5060, family: 4 });
+  t.equal(adv.sentByHost(adv.bound[0]), 'sip.example.com');
+  t.notOk(adv.needsLocalSentBy(adv.bound[0]));
+  t.equal(adv.mtu, 1300, 'default MTU');
+});
