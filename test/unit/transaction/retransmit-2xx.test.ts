@@ -1,0 +1,133 @@
+/** 2xx retransmission until ACK (RFC 3261 §13.3.1.4 under RFC 6026) and 2xx end to end. */
+import t from 'tap';
+import type { SipRequest } from '../../../lib/message/index.js';
+import type { InviteServerTransaction } from '../../../lib/transaction/invite-server.js';
+import { dialogAckKey } from '../../../lib/transaction/matching.js';
+import { ClientRecorder, drain, flush, makeRequest, pair, reply, single, source } from './harness.js';
+
+function ack2xx(invite: SipRequest, toTag: string): SipRequest {
+  return makeRequest({ method: 'ACK', branch: 'z9hG4bKack' + toTag, callId: invite.callId, cseq: invite.cseq.seq, fromTag: invite.from.tag, toTag });
+}
+
+function newIst(layer: ReturnType<typeof single>['layer'], req: SipRequest, proto: 'udp' | 'tcp' = 'udp'): InviteServerTransaction {
+  const d = layer.receiveRequest(req, source(proto));
+  if (d.kind !== 'new' || d.tx.kind !== 'ist') throw new Error('expected a new INVITE server transaction');
+  return d.tx;
+}
+
+t.test('retransmits at T1 doubling to T2 and stops at the ACK', async (t) => {
+  const { layer, transport, clock } = single();
+  const inv = makeRequest();
+  const tx = newIst(layer, inv);
+  const ok = reply(inv, 200, 'uas');
+  const key = layer.retransmit2xxUntilAck(tx, ok);
+  t.equal(key, dialogAckKey(ok));
+  t.equal(tx.rfcState, 'Accepted');
+  t.equal(layer.stats().retransmitting2xx, 1);
+  clock.advance(8000);
+  t.same(transport.responseTimes(200), [0, 500, 1500, 3500, 7500]);
+  const d = layer.receiveRequest(ack2xx(inv, 'uas'), source());
+  t.same(d, { kind: 'ack2xx', retransmissionStopped: true });
+  clock.advance(20_000);
+  t.equal(transport.responses(200).length, 5, 'no more after the ACK');
+  t.equal(layer.stats().retransmitting2xx, 0);
+  t.same(layer.receiveRequest(ack2xx(inv, 'uas'), source()), { kind: 'ack2xx', retransmissionStopped: false }, 'ACK retransmission');
+  await drain(clock);
+  t.equal(layer.stats().total, 0);
+});
+
+t.test('an ACK for another dialog does not stop it', async (t) => {
+  const { layer, transport, clock } = single();
+  const inv = makeRequest();
+  const tx = newIst(layer, inv);
+  layer.retransmit2xxUntilAck(tx, reply(inv, 200, 'uas'));
+  t.equal(layer.receiveRequest(ack2xx(inv, 'other'), source()).kind, 'ack2xx');
+  clock.advance(600);
+  t.equal(transport.responses(200).length, 2);
+  layer.close();
+  t.equal(layer.stats().total, 0);
+});
+
+t.test('no ACK in 64*T1: retransmissions T2-capped, then onAckTimeout', async (t) => {
+  const { layer, transport, clock } = single();
+  const inv = makeRequest();
+  const tx = newIst(layer, inv, 'tcp');
+  let timedOut = 0;
+  layer.retransmit2xxUntilAck(tx, reply(inv, 200), { onAckTimeout: () => timedOut++ });
+  clock.advance(31_999);
+  t.same(transport.responseTimes(200), [0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500], 'also over TCP: the 2xx is end to end');
+  t.equal(timedOut, 0);
+  clock.advance(1);
+  t.equal(timedOut, 1);
+  t.equal(layer.stats().total, 0, 'Timer L ended the transaction at the same time');
+  t.equal(clock.pending(), 0);
+});
+
+t.test('stop2xxRetransmission and transport errors', async (t) => {
+  const { layer, transport, clock } = single();
+  const inv = makeRequest();
+  const key = layer.retransmit2xxUntilAck(newIst(layer, inv), reply(inv, 200));
+  t.ok(layer.stop2xxRetransmission(key));
+  t.notOk(layer.stop2xxRetransmission(key));
+  clock.advance(1000);
+  t.equal(transport.responses(200).length, 1);
+
+  const inv2 = makeRequest();
+  const errors: string[] = [];
+  transport.failNth(transport.sent.length + 2);
+  layer.retransmit2xxUntilAck(newIst(layer, inv2), reply(inv2, 200), { onTransportError: (e) => errors.push(e.code) });
+  clock.advance(500);
+  await flush();
+  t.same(errors, ['TransportError']);
+  t.equal(layer.stats().retransmitting2xx, 0, 'a failed retransmission stops it');
+  t.throws(() => layer.retransmit2xxUntilAck(newIst(layer, makeRequest()), reply(inv, 486)), { code: 'InvalidArgument' });
+  layer.close();
+});
+
+t.test('end to end: lost 200 is retransmitted by the UAS core; the UAC TU sees every 2xx', async (t) => {
+  const p = pair('udp');
+  let ist: InviteServerTransaction | undefined;
+  p.ctl.onArrival = (d, req) => {
+    if (d.kind === 'new' && d.tx.kind === 'ist') {
+      ist = d.tx;
+      p.uas.retransmit2xxUntilAck(d.tx, reply(req, 200, 'uas'));
+    }
+  };
+  p.uasT.dropNth(1);
+  const user = new ClientRecorder();
+  const inv = makeRequest();
+  p.uac.sendRequest(inv, p.target, user);
+  await p.step(0);
+  t.same(user.events, [], '200 lost');
+  await p.step(500);
+  t.ok(ist);
+  // the INVITE retransmission (Timer A) was absorbed by the Accepted server transaction
+  t.same(p.arrivals.map((a) => a.kind), ['new', 'absorbed']);
+  t.same(user.events, ['final:200'], 'the retransmitted 2xx arrived');
+  await p.step(1000);
+  t.same(user.events, ['final:200', 'final:200'], 'and the next one too: every 2xx goes to the TU');
+  // the UAC TU ACKs (the dialog layer would send it through the transport)
+  const d = p.uas.receiveRequest(ack2xx(inv, 'uas'), source());
+  t.same(d, { kind: 'ack2xx', retransmissionStopped: true });
+  await drain(p.clock);
+  t.equal(p.uac.stats().total + p.uas.stats().total, 0);
+});
+
+t.test('end to end: forked 2xx from two UAS both reach the UAC TU in Accepted; a late one is stray', async (t) => {
+  const { layer, clock } = single();
+  const user = new ClientRecorder();
+  const inv = makeRequest();
+  layer.sendRequest(inv, { protocol: 'udp', address: '198.51.100.1', port: 5060, iapId: 'x' }, user);
+  layer.receiveResponse(reply(inv, 180, 'fork1'), source());
+  layer.receiveResponse(reply(inv, 183, 'fork2'), source());
+  layer.receiveResponse(reply(inv, 200, 'fork1'), source());
+  clock.advance(10_000);
+  layer.receiveResponse(reply(inv, 200, 'fork2'), source());
+  t.same(user.events, ['provisional:180', 'provisional:183', 'final:200', 'final:200']);
+  t.same(user.responses.map((r) => r.to.tag), ['fork1', 'fork2', 'fork1', 'fork2']);
+  clock.advance(22_000);
+  const late = layer.receiveResponse(reply(inv, 200, 'fork3'), source());
+  t.equal(late.kind, 'stray', 'after Timer M a 2xx is stray (the dialog layer re-ACKs or BYEs it)');
+  t.same(user.events.at(-1), 'terminated');
+  t.equal(layer.stats().total, 0);
+});
