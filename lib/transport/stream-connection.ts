@@ -119,6 +119,13 @@ export class StreamConnection {
     this.writeRaw(PONG);
   }
 
+  /** Sends an RFC 5626 §4.4.1 CRLFCRLF ping now (not counted as traffic); false if closed. */
+  ping(): boolean {
+    if (this.closed) return false;
+    this.writeRaw(PING);
+    return true;
+  }
+
   /** Closes the connection (idempotent). */
   close(reason: CloseReason = 'local'): void {
     this.shut(reason);

@@ -11,14 +11,14 @@ import type {
   TransportLimits,
   TransportProtocol,
 } from '../../include-types/settings.js';
-import { ipFamily } from './addresses.js';
+import { bareHost, ipFamily } from './addresses.js';
 import { IapRuntime, type BoundAddress } from './iap-runtime.js';
 import { InboundDispatcher } from './inbound.js';
 import { resolveLimits } from './limits.js';
 import { Outbound } from './outbound.js';
 import { Rfc3263Resolver } from './resolver.js';
 import { DropReason, StatsCounters, type TransportStats } from './stats.js';
-import { PING, type StreamConnection, type StreamSink } from './stream-connection.js';
+import type { StreamConnection, StreamSink } from './stream-connection.js';
 import { StreamListener } from './stream-listener.js';
 import { StreamPool } from './stream-pool.js';
 import type {
@@ -155,14 +155,24 @@ export class TransportLayer implements TransportPort {
     return this.counters.snapshot({ connections: this.pool.table.size, udpSockets, streamListeners });
   }
 
+  /**
+   * Sends a request (RFC 3261 §18.1.1): fills the top Via, switches UDP to TCP above `mtu - 200`,
+   * reuses an open connection to the target. Rejects with `SipError` TransportError,
+   * MessageTooLarge, LimitExceeded, UnknownIap or StackShutdown.
+   */
   sendRequest(request: SipRequest, target: SendTarget): Promise<SentInfo> {
     return this.outbound.sendRequest(request, target);
   }
 
+  /**
+   * Sends a response back per RFC 3261 §18.2.2 / RFC 3581 §4 (the request's connection if still
+   * open; else received/rport, maddr or sent-by). Rejects like {@link sendRequest}.
+   */
   sendResponse(response: SipResponse, source: MessageSource): Promise<SentInfo> {
     return this.outbound.sendResponse(response, source);
   }
 
+  /** True for TCP and TLS (no retransmission timers A/E/G needed). */
   isReliable(protocol: TransportProtocol): boolean {
     return protocol !== 'udp';
   }
@@ -175,9 +185,7 @@ export class TransportLayer implements TransportPort {
   /** Sends an RFC 5626 §4.4.1 CRLFCRLF ping on a connection now; false if it is not open. */
   ping(connectionId: number): boolean {
     const conn = this.pool.table.get(connectionId);
-    if (!conn) return false;
-    void conn.send(PING).catch(() => undefined);
-    return true;
+    return conn ? conn.ping() : false;
   }
 
   /** The lib/message framer of one connection, wired to the dispatcher and the limits. */
@@ -193,7 +201,7 @@ export class TransportLayer implements TransportPort {
       },
       onError: (error) => {
         // RFC 3261 §18.3: a stream out of sync (bad or missing Content-Length, too big) is closed.
-        const reason = /large/.test(error.reason) ? DropReason.TooLarge : DropReason.Framing;
+        const reason = error.status === 513 ? DropReason.TooLarge : DropReason.Framing;
         this.counters.drop(reason);
         this.logger?.warn('transport: stream closed, framing failed', { id: conn.id, reason: error.reason });
         conn.close(reason);
@@ -234,7 +242,8 @@ export class TransportLayer implements TransportPort {
   private async startIap(iap: IapRuntime): Promise<void> {
     for (const listen of iap.settings.listen) {
       if (this.state !== 'starting') return;
-      const family = ipFamily(listen.address);
+      const address = bareHost(listen.address);
+      const family = ipFamily(address);
       if (family === 0) {
         throw new SipError(SipErrorCode.InvalidArgument, `listen address ${listen.address} is not an IP`);
       }
@@ -245,7 +254,7 @@ export class TransportLayer implements TransportPort {
           onError: (err) => this.logger?.warn('transport: udp socket error', { iapId: iap.id, error: err.message }),
         });
         iap.udp.push(udp);
-        await udp.bind(listen.address, listen.port);
+        await udp.bind(address, listen.port);
         port = udp.port;
       } else {
         const listener = new StreamListener(iap.id, listen, {
@@ -253,10 +262,10 @@ export class TransportLayer implements TransportPort {
           onError: (err) => this.logger?.info('transport: listener error', { iapId: iap.id, error: err.message }),
         });
         iap.listeners.push(listener);
-        await listener.listen(listen.address, listen.port);
+        await listener.listen(address, listen.port);
         port = listener.boundAddress.port;
       }
-      iap.bound.push({ protocol: listen.protocol, address: listen.address, port, family });
+      iap.bound.push({ protocol: listen.protocol, address, port, family });
     }
   }
 }

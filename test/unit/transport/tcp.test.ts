@@ -157,8 +157,14 @@ t.test('RFC 5626 CRLF keep-alive: ping answered with pong; our pings on outgoing
   t.equal(c.received().toString(), '\r\n', 'pong is a single CRLF');
   t.equal(b.layer.stats().keepAlivePongs, 1);
 
+  const manual = await startLayer(t, { iaps: [iap('m', '127.0.0.1', ['tcp'])] });
+  const out = await manual.layer.sendRequest(makeRequest(), { protocol: 'tcp', address: '127.0.0.1', port: b.port('tcp'), iapId: 'm' });
+  t.ok(manual.layer.ping(out.connectionId as number), 'ping on an open connection');
+  await until(() => b.layer.stats().keepAlivePongs === 2, 2000, 'pong for the manual ping');
+  t.notOk(manual.layer.ping(9999), 'no such connection');
+
   const a = await startLayer(t, { iaps: [iap('a', '127.0.0.1', ['tcp'])], limits: { keepAliveInterval: 50 } });
   await a.layer.sendRequest(makeRequest(), { protocol: 'tcp', address: '127.0.0.1', port: b.port('tcp'), iapId: 'a' });
-  await until(() => b.layer.stats().keepAlivePongs >= 3, 2000, 'pings from a');
+  await until(() => b.layer.stats().keepAlivePongs >= 4, 2000, 'pings from a');
   t.equal(a.user.all.length, 0, 'pongs are not handed up as messages');
 });
