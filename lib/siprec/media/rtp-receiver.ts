@@ -12,7 +12,8 @@
  *   timestamps and the wall clock disagree by more than `resyncMs` (a sender
  *   that froze its timestamps during a pause, or jumped them), or the SSRC
  *   changes, the stream is re-anchored on the wall clock;
- * - `finish(endMs)` pads silence up to the end of the call (ended on hold).
+ * - `finish(endMs)` pads silence up to the end of the call (ended on hold);
+ *   with `originMs` the first packet is placed after leading silence.
  */
 import { decodeG711 } from './g711.js';
 import type { RtpPacket } from './rtp.js';
@@ -35,6 +36,12 @@ export interface RtpPcmReceiverOptions {
   wallClock?: boolean;
   /** Disagreement between timestamps and wall clock that triggers a re-anchor (default 2000 ms). */
   resyncMs?: number;
+  /**
+   * Wall-clock time (ms) the timeline starts at, e.g. when the recording
+   * session was answered. With `wallClock`, the first packet is placed at its
+   * arrival time after it (leading silence), so streams of one recording line up.
+   */
+  originMs?: number;
   /** Longest silence written for one gap (default 4 hours); longer gaps are cut to this. */
   maxGapSeconds?: number;
   /** Payload decoder (default G.711 PCMU/PCMA); undefined = ignore the packet (e.g. CN, DTMF events). */
@@ -86,6 +93,7 @@ export class RtpPcmReceiver {
   private readonly resyncTicks: number;
   private readonly maxGap: number;
   private readonly decode: (pt: number, payload: Buffer) => Int16Array | undefined;
+  private readonly origin: number | undefined;
   private ssrc: number | undefined;
   private offset = 0;
   private lastExtTs = 0;
@@ -108,6 +116,7 @@ export class RtpPcmReceiver {
     this.resyncTicks = ((opts.resyncMs ?? 2000) * this.rate) / 1000;
     this.maxGap = (opts.maxGapSeconds ?? 4 * 3600) * this.rate;
     this.decode = opts.decode ?? decodeG711;
+    this.origin = this.wallClock ? opts.originMs : undefined;
   }
 
   /** Samples of timeline written so far (audio + silence, including cut gaps). */
@@ -128,7 +137,7 @@ export class RtpPcmReceiver {
     if (this.ssrc === undefined || pkt.ssrc !== this.ssrc) {
       if (this.ssrc !== undefined) this.stats.sourceChanges++;
       // A new source continues where the wall clock says, never before what was received.
-      pos = this.ssrc === undefined ? 0 : Math.max(this.headEnd, this.wallClock ? wallPos : this.headEnd);
+      pos = this.ssrc === undefined ? this.ticksSinceOrigin(arrivalMs) : Math.max(this.headEnd, this.wallClock ? wallPos : this.headEnd);
       this.ssrc = pkt.ssrc;
       this.lastExtTs = pkt.timestamp;
       this.offset = pos - pkt.timestamp;
@@ -167,9 +176,16 @@ export class RtpPcmReceiver {
    */
   finish(endMs?: number): void {
     this.flush();
-    if (endMs === undefined || !this.wallClock || this.ssrc === undefined) return;
-    const end = this.headStart + Math.round(((endMs - this.headArrivalMs) * this.rate) / 1000);
+    if (endMs === undefined || !this.wallClock) return;
+    let end: number;
+    if (this.ssrc !== undefined) end = this.headStart + Math.round(((endMs - this.headArrivalMs) * this.rate) / 1000);
+    else if (this.origin !== undefined) end = this.ticksSinceOrigin(endMs); // nothing ever arrived
+    else return;
     if (end > this.written) this.silence(end - this.written);
+  }
+
+  private ticksSinceOrigin(ms: number): number {
+    return this.origin === undefined ? 0 : Math.max(0, Math.round(((ms - this.origin) * this.rate) / 1000));
   }
 
   private accept(pos: number, pcm: Int16Array, arrivalMs: number): void {

@@ -144,3 +144,20 @@ t.test('packets without a decoder are ignored (CN, telephone-event)', async (t) 
   custom.flush();
   t.equal(custom.position, 80, 'custom decoder decides the duration');
 });
+
+t.test('originMs: leading silence before the first packet; silent stream padded on finish', async (t) => {
+  const sink = new MemorySink();
+  const r = new RtpPcmReceiver(sink, { originMs: 50_000 });
+  r.push(pkt(1, 0, V[0]), 50_500);
+  r.push(pkt(1, 1, V[1]), 50_520);
+  r.finish(51_000);
+  t.equal(sink.parts[0], 4000, '500 ms of leading silence');
+  t.equal(r.position, 8000, 'timeline = 1 s from origin to end');
+  const quiet = new RtpPcmReceiver(new MemorySink(), { originMs: 1000 });
+  quiet.finish(3000);
+  t.equal(quiet.position, 16000, 'a stream that never got RTP still spans the call');
+  const noClock = new RtpPcmReceiver(new MemorySink(), { originMs: 1000, wallClock: false });
+  noClock.push(pkt(1, 0, V[0]), 9000);
+  noClock.finish(20_000);
+  t.equal(noClock.position, 160, 'origin ignored without wall clock');
+});
