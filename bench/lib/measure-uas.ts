@@ -114,8 +114,11 @@ export async function measureUas(target: UasTarget, opts: MeasureUasOptions): Pr
 
 /** One summary line for a measurement. */
 export function formatMeasurement(m: UasMeasurement): string {
+  const last = m.steps[m.steps.length - 1];
+  // When even the top step held, the ladder ran out before the UAS did: say so.
+  const capped = last?.sustained ? ', the highest step offered: the UAS may sustain more' : '';
   return (
-    `${m.name}: max sustained ${fmt(m.maxSustainedCps, 1)} calls/s (offered ${m.maxSustainedOfferedCps}) ` +
+    `${m.name}: max sustained ${fmt(m.maxSustainedCps, 1)} calls/s (offered ${m.maxSustainedOfferedCps}${capped}) ` +
     `over ${m.target.transport} ${m.target.host}:${m.target.port}; peak RSS ${fmt(m.peakRssKb / 1024, 1)} MB, ` +
     `peak Pss of process tree ${fmt(m.peakTreePssKb / 1024, 1)} MB`
   );
