@@ -11,7 +11,7 @@ import { type TerminationHook, Transaction, TransactionEndReason, type Transacti
 import type { ClientTransactionUser } from './user.js';
 
 /** Base of {@link InviteClientTransaction} and {@link NonInviteClientTransaction}. */
-export abstract class ClientTransaction<S extends IctState | NictState, T extends string> extends Transaction<S, T> {
+export abstract class ClientTransactionBase<S extends IctState | NictState, T extends string> extends Transaction<S, T> {
   /** Where the request (and its retransmissions, ACK and CANCEL) go. */
   readonly target: SendTarget;
   /** Told of responses, timeouts and errors. */

@@ -17,13 +17,12 @@ export { CancelState, PendingCancel } from './cancel.js';
 export { buildAckForNon2xx, buildCancel } from './requests.js';
 export { clientKey, serverKey3261, serverKey2543, dialogAckKey, isRfc3261Branch } from './matching.js';
 export { type Retransmit2xxOptions, TwoXxRetransmitter } from './retransmit-2xx.js';
-export {
-  TransactionLayer,
-  type TransactionLayerOptions,
-  type ClientTransaction,
-  type ServerTransaction,
-  type RequestDisposition,
-  type ResponseDisposition,
-  type TransactionStats,
-  newBranch,
-} from './layer.js';
+export { TransactionLayer, newBranch } from './layer.js';
+export type {
+  TransactionLayerOptions,
+  ClientTransaction,
+  ServerTransaction,
+  RequestDisposition,
+  ResponseDisposition,
+  TransactionStats,
+} from './layer-types.js';

@@ -18,7 +18,7 @@
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type { SendTarget } from '../transport/types.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
-import { ClientTransaction } from './client-transaction.js';
+import { ClientTransactionBase } from './client-transaction.js';
 import { buildAckForNon2xx } from './requests.js';
 import { IctState } from './states.js';
 import { TIMER_D_UNRELIABLE } from './timers.js';
@@ -34,7 +34,7 @@ type IctTimer = 'A' | 'B' | 'D' | 'M';
 export type ProceedingWaiter = (proceeding: boolean) => void;
 
 /** The RFC 3261 §17.1.1 / RFC 6026 INVITE client transaction. */
-export class InviteClientTransaction extends ClientTransaction<IctState, IctTimer> {
+export class InviteClientTransaction extends ClientTransactionBase<IctState, IctTimer> {
   readonly kind = 'ict' as const;
   /** The ACK built for the non-2xx final response, once Completed. */
   ack: SipRequest | undefined;

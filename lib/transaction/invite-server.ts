@@ -21,14 +21,14 @@
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type { MessageSource } from '../transport/types.js';
 import { type SipRequest, type SipResponse, createResponse } from '../message/index.js';
-import { type AbsorbResult, ServerTransaction } from './server-transaction.js';
+import { type AbsorbResult, ServerTransactionBase } from './server-transaction.js';
 import { IstState } from './states.js';
 import { type TerminationHook, TransactionEndReason, type TransactionContext } from './transaction.js';
 
 type IstTimer = 'Trying100' | 'G' | 'H' | 'I' | 'L';
 
 /** The RFC 3261 §17.2.1 / RFC 6026 INVITE server transaction. */
-export class InviteServerTransaction extends ServerTransaction<IstState, IstTimer> {
+export class InviteServerTransaction extends ServerTransactionBase<IstState, IstTimer> {
   readonly kind = 'ist' as const;
   /** True once the machine sent 100 Trying by itself. */
   sentAutomatic100 = false;

@@ -8,16 +8,27 @@
  * gets a fresh `z9hG4bK` branch if that Via has none. A request without any Via gets one with the
  * target's transport and the placeholder sent-by `0.0.0.0`, which the transport overwrites
  * (TransportPort contract, RFC 3261 §18.1.1).
+ *
+ * Limits: beyond `maxClientTransactions` sending throws LimitExceeded; beyond
+ * `maxServerTransactions` a new request is answered 503 statelessly by the layer. CANCEL is exempt
+ * on both sides (it ends work) and ACK never makes a transaction.
  * @module
  */
 import { randomBytes } from 'node:crypto';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
-import type { Clock, Logger, StackLimits, TimerSettings } from '../../include-types/settings.js';
-import type { MessageSource, SendTarget, TransportPort } from '../transport/types.js';
+import type { MessageSource, SendTarget } from '../transport/types.js';
 import { BRANCH_MAGIC_COOKIE, type SipRequest, type SipResponse, Via, createResponse } from '../message/index.js';
 import { CancelState, PendingCancel } from './cancel.js';
 import { InviteClientTransaction } from './invite-client.js';
 import { InviteServerTransaction } from './invite-server.js';
+import type {
+  ClientTransaction,
+  RequestDisposition,
+  ResponseDisposition,
+  ServerTransaction,
+  TransactionLayerOptions,
+  TransactionStats,
+} from './layer-types.js';
 import { ackToTagMatches2543, clientKey, serverKey2543, serverKey3261 } from './matching.js';
 import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
@@ -27,73 +38,14 @@ import { timerValues } from './timers.js';
 import { SILENT_LOGGER, type Transaction, type TransactionContext } from './transaction.js';
 import type { ClientTransactionUser } from './user.js';
 
-/** Either client machine. */
-export type ClientTransaction = InviteClientTransaction | NonInviteClientTransaction;
-/** Either server machine. */
-export type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
-
-/** Options of {@link TransactionLayer}. */
-export interface TransactionLayerOptions {
-  /** Where messages go out. */
-  transport: TransportPort;
-  /** Timers; use a `FakeClock` in tests. */
-  clock: Clock;
-  /** T1, T2, T4 and the 100 Trying delay; defaults 500/4000/5000/200 ms. */
-  timers?: Partial<TimerSettings>;
-  /** Where drops and refusals are logged; default silent. */
-  logger?: Logger;
-  /** Transaction limits; defaults 10000 each. */
-  limits?: Partial<Pick<StackLimits, 'maxClientTransactions' | 'maxServerTransactions'>>;
-}
-
-/**
- * What {@link TransactionLayer.receiveRequest} did with a request.
- * - `new`: a new server transaction; the caller hands it to the TU, which answers with `tx.respond`.
- * - `absorbed`: a retransmission or the ACK of a non-2xx final response, handled by `tx`.
- * - `ack2xx`: an ACK for a 2xx (no transaction, or an INVITE transaction in RFC 6026 Accepted,
- *   `inviteTx`); for the dialog layer. `retransmissionStopped` is true if it stopped a
- *   {@link TransactionLayer.retransmit2xxUntilAck}.
- * - `cancel`: a new CANCEL, on its own `cancelTx`; `inviteTx` is the INVITE transaction it matches
- *   (RFC 3261 §9.2), if any. The TU answers the CANCEL (200, or 481 without `inviteTx`) and the
- *   INVITE (487) itself.
- * - `rejected`: over `maxServerTransactions`; the layer answered 503 statelessly (not for ACK).
- * - `dropped`: the layer is closed, or the request lacks Via/CSeq/Call-ID/From/To.
- */
-export type RequestDisposition =
-  | { kind: 'new'; tx: ServerTransaction }
-  | { kind: 'absorbed'; tx: ServerTransaction }
-  | { kind: 'ack2xx'; inviteTx?: InviteServerTransaction; retransmissionStopped: boolean }
-  | { kind: 'cancel'; cancelTx: NonInviteServerTransaction; inviteTx?: InviteServerTransaction }
-  | { kind: 'rejected'; status: 503 }
-  | { kind: 'dropped'; reason: 'closed' | 'malformed' };
-
-/**
- * What {@link TransactionLayer.receiveResponse} did with a response: `matched` went to `tx`;
- * `stray` matched no transaction (e.g. a 2xx retransmission after Timer M: the dialog layer
- * re-sends its ACK).
- */
-export type ResponseDisposition = { kind: 'matched'; tx: ClientTransaction } | { kind: 'stray'; response: SipResponse };
-
-/** Live objects of the layer, by kind. */
-export interface TransactionStats {
-  clientInvite: number;
-  clientNonInvite: number;
-  serverInvite: number;
-  serverNonInvite: number;
-  /** CANCELs waiting for a provisional response. */
-  pendingCancels: number;
-  /** 2xx being retransmitted until their ACK. */
-  retransmitting2xx: number;
-  /** Sum of all the above. */
-  total: number;
-}
-
 const DEFAULT_LIMIT = 10_000;
 
 /** A fresh RFC 3261 branch: the magic cookie and 96 random bits. */
 export function newBranch(): string {
   return BRANCH_MAGIC_COOKIE + randomBytes(12).toString('base64url');
 }
+
+export type { ClientTransaction, RequestDisposition, ResponseDisposition, ServerTransaction, TransactionLayerOptions, TransactionStats };
 
 /** The RFC 3261 §17 transaction layer. */
 export class TransactionLayer {
@@ -165,7 +117,8 @@ export class TransactionLayer {
     invite.whenProceeding((ok) => {
       this.cancels.delete(invite);
       const key = clientKey(pending.request) ?? '';
-      if (!ok || this.closed || this.clients.has(key)) {
+      // RFC 3261 §9.1: only while the INVITE is still Proceeding (no final response yet)
+      if (!ok || this.closed || invite.rfcState !== 'Proceeding' || this.clients.has(key)) {
         pending.state = CancelState.Dropped;
         user.onTerminated?.();
         return;
@@ -185,7 +138,10 @@ export class TransactionLayer {
       this.ctx.logger.debug('unmatchable response', { error: String(e) });
     }
     const tx = key === undefined ? undefined : this.clients.get(key);
-    if (tx === undefined) return { kind: 'stray', response };
+    if (tx === undefined) {
+      this.ctx.logger.debug('stray response', { status: response.status, key });
+      return { kind: 'stray', response };
+    }
     tx.receiveResponse(response);
     return { kind: 'matched', tx };
   }
@@ -212,7 +168,7 @@ export class TransactionLayer {
       existing.receiveRequest(request);
       return { kind: 'absorbed', tx: existing };
     }
-    if (this.servers.size >= this.maxServers) {
+    if (this.servers.size >= this.maxServers && method !== 'CANCEL') {
       this.ctx.logger.warn('server transaction limit reached: 503', { limit: this.maxServers, method });
       const res = createResponse(request, 503, 'Service Unavailable');
       this.ctx.transport.sendResponse(res, source).then(undefined, (e: unknown) => this.ctx.logger.warn('503 not sent', { error: String(e) }));

@@ -15,7 +15,7 @@
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type { SendTarget } from '../transport/types.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
-import { ClientTransaction } from './client-transaction.js';
+import { ClientTransactionBase } from './client-transaction.js';
 import { NictState } from './states.js';
 import { type TerminationHook, TransactionEndReason, type TransactionContext } from './transaction.js';
 import type { ClientTransactionUser } from './user.js';
@@ -23,7 +23,7 @@ import type { ClientTransactionUser } from './user.js';
 type NictTimer = 'E' | 'F' | 'K';
 
 /** The RFC 3261 §17.1.2 non-INVITE client transaction (also used for CANCEL). */
-export class NonInviteClientTransaction extends ClientTransaction<NictState, NictTimer> {
+export class NonInviteClientTransaction extends ClientTransactionBase<NictState, NictTimer> {
   readonly kind = 'nict' as const;
   private intervalE: number;
 

@@ -13,12 +13,12 @@
  */
 import type { MessageSource } from '../transport/types.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
-import { type AbsorbResult, ServerTransaction } from './server-transaction.js';
+import { type AbsorbResult, ServerTransactionBase } from './server-transaction.js';
 import { NistState } from './states.js';
 import { type TerminationHook, TransactionEndReason, type TransactionContext } from './transaction.js';
 
 /** The RFC 3261 §17.2.2 non-INVITE server transaction (also used for CANCEL). */
-export class NonInviteServerTransaction extends ServerTransaction<NistState, 'J'> {
+export class NonInviteServerTransaction extends ServerTransactionBase<NistState, 'J'> {
   readonly kind = 'nist' as const;
 
   constructor(ctx: TransactionContext, request: SipRequest, source: MessageSource, onEnd?: TerminationHook) {

@@ -18,7 +18,7 @@ export type AbsorbResult =
   | 'ack2xx';
 
 /** Base of {@link InviteServerTransaction} and {@link NonInviteServerTransaction}. */
-export abstract class ServerTransaction<S extends IstState | NistState, T extends string> extends Transaction<S, T> {
+export abstract class ServerTransactionBase<S extends IstState | NistState, T extends string> extends Transaction<S, T> {
   /** Where the request came from; responses go back this way (RFC 3261 §18.2.2). */
   readonly source: MessageSource;
   /** Told of timeouts and transport errors; set it after the layer hands the transaction out. */

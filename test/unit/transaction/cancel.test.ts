@@ -223,3 +223,40 @@ t.test('end to end race: the 200 to the INVITE crosses the CANCEL', async (t) =>
   await drain(p.clock);
   t.equal(p.uac.stats().total + p.uas.stats().total, 0);
 });
+
+t.test('a final response between cancel() and the send drops the CANCEL (§9.1)', async (t) => {
+  const { layer, transport, clock } = single();
+  const inv = makeRequest();
+  const tx = layer.sendRequest(inv, target('udp'), new ClientRecorder()) as InviteClientTransaction;
+  layer.receiveResponse(reply(inv, 180), source());
+  const cu = new ClientRecorder();
+  const pending = layer.cancel(tx, cu);
+  layer.receiveResponse(reply(inv, 486), source());
+  await flush();
+  t.equal(pending.state, CancelState.Dropped);
+  t.equal(transport.requests('CANCEL').length, 0);
+  t.same(cu.events, ['terminated']);
+  await drain(clock);
+  t.equal(layer.stats().total, 0);
+});
+
+t.test('server side: CANCEL is exempt from maxServerTransactions', async (t) => {
+  const { layer, transport, clock } = single({ maxServer: 1 });
+  const inv = makeRequest();
+  const d = layer.receiveRequest(inv, source());
+  const cancel = inv.clone();
+  cancel.method = 'CANCEL';
+  cancel.cseq = { seq: inv.cseq.seq, method: 'CANCEL' };
+  const c = layer.receiveRequest(cancel, source());
+  t.equal(c.kind, 'cancel');
+  t.equal(transport.responses(503).length, 0);
+  t.equal(layer.receiveRequest(makeRequest({ method: 'OPTIONS' }), source()).kind, 'rejected', 'other requests are still refused');
+  if (c.kind === 'cancel') c.cancelTx.respond(reply(cancel, 200));
+  if (d.kind === 'new') d.tx.respond(reply(inv, 487));
+  const ack = inv.clone();
+  ack.method = 'ACK';
+  ack.cseq = { seq: inv.cseq.seq, method: 'ACK' };
+  t.equal(layer.receiveRequest(ack, source()).kind, 'absorbed');
+  await drain(clock);
+  t.equal(layer.stats().total, 0);
+});

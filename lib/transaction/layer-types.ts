@@ -1,0 +1,73 @@
+/**
+ * The types of the {@link TransactionLayer} interface: its options, what it did with a received
+ * message, and its live-object counts.
+ * @module
+ */
+import type { Clock, Logger, StackLimits, TimerSettings } from '../../include-types/settings.js';
+import type { TransportPort } from '../transport/types.js';
+import type { SipResponse } from '../message/index.js';
+import type { InviteClientTransaction } from './invite-client.js';
+import type { InviteServerTransaction } from './invite-server.js';
+import type { NonInviteClientTransaction } from './non-invite-client.js';
+import type { NonInviteServerTransaction } from './non-invite-server.js';
+
+/** Either client machine. */
+export type ClientTransaction = InviteClientTransaction | NonInviteClientTransaction;
+/** Either server machine. */
+export type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
+
+/** Options of {@link TransactionLayer}. */
+export interface TransactionLayerOptions {
+  /** Where messages go out. */
+  transport: TransportPort;
+  /** Timers; use a `FakeClock` in tests. */
+  clock: Clock;
+  /** T1, T2, T4 and the 100 Trying delay; defaults 500/4000/5000/200 ms. */
+  timers?: Partial<TimerSettings>;
+  /** Where drops and refusals are logged; default silent. */
+  logger?: Logger;
+  /** Transaction limits; defaults 10000 each. */
+  limits?: Partial<Pick<StackLimits, 'maxClientTransactions' | 'maxServerTransactions'>>;
+}
+
+/**
+ * What {@link TransactionLayer.receiveRequest} did with a request.
+ * - `new`: a new server transaction; the caller hands it to the TU, which answers with `tx.respond`.
+ * - `absorbed`: a retransmission or the ACK of a non-2xx final response, handled by `tx`.
+ * - `ack2xx`: an ACK for a 2xx (no transaction, or an INVITE transaction in RFC 6026 Accepted,
+ *   `inviteTx`); for the dialog layer. `retransmissionStopped` is true if it stopped a
+ *   {@link TransactionLayer.retransmit2xxUntilAck}.
+ * - `cancel`: a new CANCEL, on its own `cancelTx`; `inviteTx` is the INVITE transaction it matches
+ *   (RFC 3261 §9.2), if any. The TU answers the CANCEL (200, or 481 without `inviteTx`) and the
+ *   INVITE (487) itself.
+ * - `rejected`: over `maxServerTransactions`; the layer answered 503 statelessly (not for ACK).
+ * - `dropped`: the layer is closed, or the request lacks Via/CSeq/Call-ID/From/To.
+ */
+export type RequestDisposition =
+  | { kind: 'new'; tx: ServerTransaction }
+  | { kind: 'absorbed'; tx: ServerTransaction }
+  | { kind: 'ack2xx'; inviteTx?: InviteServerTransaction; retransmissionStopped: boolean }
+  | { kind: 'cancel'; cancelTx: NonInviteServerTransaction; inviteTx?: InviteServerTransaction }
+  | { kind: 'rejected'; status: 503 }
+  | { kind: 'dropped'; reason: 'closed' | 'malformed' };
+
+/**
+ * What {@link TransactionLayer.receiveResponse} did with a response: `matched` went to `tx`;
+ * `stray` matched no transaction (e.g. a 2xx retransmission after Timer M: the dialog layer
+ * re-sends its ACK).
+ */
+export type ResponseDisposition = { kind: 'matched'; tx: ClientTransaction } | { kind: 'stray'; response: SipResponse };
+
+/** Live objects of the layer, by kind. */
+export interface TransactionStats {
+  clientInvite: number;
+  clientNonInvite: number;
+  serverInvite: number;
+  serverNonInvite: number;
+  /** CANCELs waiting for a provisional response. */
+  pendingCancels: number;
+  /** 2xx being retransmitted until their ACK. */
+  retransmitting2xx: number;
+  /** Sum of all the above. */
+  total: number;
+}
