@@ -1,0 +1,45 @@
+/**
+ * The benchmark harness (bench/lib) at toy rates, so `npm test` proves the numbers `npm run bench`
+ * prints come from a working pipeline: SIPp load step, stats parsing, memory sampling of the
+ * Kamailio pid tree, and an honest "not sustained" for a UAS that does not answer.
+ */
+import t from 'tap';
+import { measureUas, formatComparison, formatMeasurement } from '../../bench/lib/measure-uas.js';
+import { runSippLoad } from '../../bench/lib/sipp-load.js';
+import { processTree, treePssKb } from '../../bench/lib/proc-mem.js';
+import { freePort, requireTool, startKamailio } from './lib/index.js';
+import { kamailioConfig } from './lib/paths.js';
+
+t.test('measureUas against Kamailio at 50 cps', async (t) => {
+  if (!requireTool(t, 'sipp') || !requireTool(t, 'kamailio')) return;
+  const kam = await startKamailio({ config: kamailioConfig('uas.cfg'), children: 2 });
+  t.teardown(() => kam.stop());
+  t.ok(processTree(kam.pid).length > 2, 'Kamailio runs as a creator with forked workers');
+  t.ok(treePssKb(kam.pid) > 0, 'its memory is readable from /proc');
+
+  const m = await measureUas(
+    { host: kam.host, port: kam.port, transport: 'u1' },
+    { name: 'kamailio', rates: [50], secondsPerStep: 1, warmupCalls: 0, watchPid: kam.pid, print: false },
+  );
+  t.equal(m.steps.length, 1);
+  const [step] = m.steps;
+  t.equal(step.successful, 50, 'all 50 calls completed');
+  t.equal(step.failed + step.unfinished, 0, 'none failed or hung');
+  t.ok(step.sustained, 'the step is sustained');
+  t.ok(m.maxSustainedCps > 30 && m.maxSustainedCps < 70, `about 50 cps achieved (${m.maxSustainedCps.toFixed(1)})`);
+  t.ok(m.peakRssKb > 0 && m.peakTreePssKb >= m.peakRssKb / 4, 'peak memory sampled');
+  t.match(formatMeasurement(m), /^kamailio: max sustained/);
+  t.match(formatComparison(m, m), /calls\/s ratio 1\.00/);
+});
+
+t.test('a UAS that does not answer is reported, not thrown', async (t) => {
+  if (!requireTool(t, 'sipp')) return;
+  const port = await freePort(); // nothing listens here
+  const r = await runSippLoad(
+    { host: '127.0.0.1', port, transport: 'u1' },
+    { rate: 10, calls: 5, timeoutSeconds: 6, recvTimeoutMs: 1000, extraArgs: ['-max_retrans', '1'] },
+  );
+  t.equal(r.successful, 0, 'no call succeeded');
+  t.equal(r.failed + r.unfinished, 5, 'every call is counted as failed or unfinished');
+  t.equal(r.achievedCps, 0);
+});
