@@ -10,3 +10,4 @@ export * from './compute.js';
 export * from './authorization.js';
 export * from './credential-store.js';
 export * from './server.js';
+export * from './sip-auth.js';

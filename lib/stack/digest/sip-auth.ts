@@ -1,0 +1,64 @@
+/**
+ * Digest on SIP messages (RFC 3261 §22.2–22.4): reading the challenges of a 401/407, what the
+ * challenged request covered, and building the retried request.
+ * @module
+ */
+import type { SipRequest, SipResponse } from '../../message/index.js';
+import type { ChallengeHeaders } from './challenge.js';
+import type { ChallengedRequest, CredentialScope, DigestAnswer, DigestCredentialStore } from './credential-store.js';
+
+/** The WWW-Authenticate and Proxy-Authenticate values of a response. */
+export function challengesOf(res: SipResponse): ChallengeHeaders {
+  return { wwwAuthenticate: res.headers.getAll('WWW-Authenticate'), proxyAuthenticate: res.headers.getAll('Proxy-Authenticate') };
+}
+
+/**
+ * What a request's digest covers (RFC 3261 §22.4: the method and the Request-URI as sent) and
+ * the credentials it carried.
+ */
+export function challengedRequestOf(req: SipRequest): ChallengedRequest {
+  return {
+    method: req.method,
+    uri: req.uri.toString(),
+    body: req.body,
+    authorization: req.headers.getAll('Authorization'),
+    proxyAuthorization: req.headers.getAll('Proxy-Authorization'),
+  };
+}
+
+/** Options of {@link buildAuthorizedRetry}. */
+export interface RetryOptions {
+  /** CSeq number of the retry (default: the challenged one + 1). A dialog gives its own. */
+  cseq?: number;
+}
+
+/**
+ * The request to resend after a challenge (RFC 3261 §22.2): a copy with the new credentials in
+ * place of the old ones, CSeq incremented, and no Via (the transaction layer adds one with a new
+ * branch). For requests within a dialog pass the dialog's next CSeq in `options.cseq`.
+ */
+export function buildAuthorizedRetry(req: SipRequest, answer: Extract<DigestAnswer, { kind: 'retry' }>, options: RetryOptions = {}): SipRequest {
+  const copy = req.clone();
+  copy.headers.delete('Via');
+  copy.headers.delete('Authorization');
+  copy.headers.delete('Proxy-Authorization');
+  for (const v of answer.proxyAuthorization) copy.headers.append('Proxy-Authorization', v);
+  for (const v of answer.authorization) copy.headers.append('Authorization', v);
+  copy.cseq = { seq: options.cseq ?? req.cseq.seq + 1, method: req.cseq.method };
+  return copy;
+}
+
+/** The outcome of {@link answerChallenge}. */
+export type ChallengeOutcome =
+  | { kind: 'retry'; request: SipRequest }
+  | Exclude<DigestAnswer, { kind: 'retry' }>;
+
+/**
+ * Reads a 401/407 to `req` and either builds the retried request or says why not (ask the app
+ * for credentials, or give up with AuthenticationFailed).
+ */
+export function answerChallenge(store: DigestCredentialStore, req: SipRequest, res: SipResponse, scope: CredentialScope = {}, options: RetryOptions = {}): ChallengeOutcome {
+  const a = store.answer(challengesOf(res), challengedRequestOf(req), scope);
+  if (a.kind !== 'retry') return a;
+  return { kind: 'retry', request: buildAuthorizedRetry(req, a, options) };
+}
