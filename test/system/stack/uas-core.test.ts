@@ -1,0 +1,161 @@
+/**
+ * The stack's UAS core against raw datagrams: the error responses RFC 3261 §8.2 asks for, client
+ * routing, and RFC 3263 failover of outgoing requests.
+ */
+import t from 'tap';
+import { createSocket } from 'node:dgram';
+import type { ResolvedTarget, Resolver } from '../../../include-types/settings.js';
+import { parseMessage, type SipResponse } from '../../../lib/message/index.js';
+import { SipStack, type StackUser } from '../../../lib/stack/index.js';
+import type { ServerTransaction } from '../../../lib/transaction/index.js';
+import { createAnsweringUas } from '../../../samples/lib/answering-uas.js';
+import { buildRequest, request, silentUser, sipUri } from '../../helpers/stack-uac.js';
+
+const timers = { t1: 40, t2: 320, t4: 200, trying100Delay: 200 };
+
+/** Sends one datagram to the stack and resolves with the first response (or undefined after 1 s). */
+async function exchange(port: number, text: string): Promise<SipResponse | undefined> {
+  const sock = createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+  const local = sock.address().port;
+  const msg = text.replace(/LOCALPORT/g, String(local)).replace(/\n/g, '\r\n');
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { sock.close(); resolve(undefined); }, 1000);
+    sock.on('message', (buf) => {
+      const res = parseMessage(buf);
+      if (res.isResponse() && res.status >= 200) {
+        clearTimeout(timer);
+        sock.close();
+        resolve(res);
+      }
+    });
+    sock.send(Buffer.from(msg), port, '127.0.0.1');
+  });
+}
+
+function raw(method: string, extra = '', cseqMethod = method, version = 'SIP/2.0', toTag = ''): string {
+  return `${method} sip:bob@127.0.0.1 ${version}
+Via: SIP/2.0/UDP 127.0.0.1:LOCALPORT;branch=z9hG4bK${Math.random().toString(36).slice(2)};rport
+Max-Forwards: 70
+From: <sip:alice@tsip.test>;tag=a1
+To: <sip:bob@tsip.test>${toTag}
+Call-ID: ${Math.random().toString(36).slice(2)}@tsip.test
+CSeq: 1 ${cseqMethod}
+${extra}Content-Length: 0
+
+`;
+}
+
+async function uasStack(users: StackUser[]) {
+  const stack = new SipStack({ iaps: [{ id: 'main', listen: [{ protocol: 'udp', address: '127.0.0.1', port: 0 }] }], timers });
+  for (const u of users) stack.addUser(u);
+  await stack.start();
+  return { stack, port: stack.boundAddresses('main')[0].port };
+}
+
+t.test('error responses of the UAS core', async (t) => {
+  const { stack, port } = await uasStack([]);
+  stack.addUser(createAnsweringUas(stack, { host: '127.0.0.1' }).user);
+  t.teardown(() => stack.shutdown());
+  const cases: Array<[string, string, number, (r: SipResponse) => void]> = [
+    ['unknown method → 501 with Allow', raw('FOO'), 501, (r) => t.match(r.headers.getAll('Allow').join(','), /INVITE/)],
+    ['known method nobody serves → 405 with Allow', raw('SUBSCRIBE'), 405, (r) => t.match(r.headers.getAll('Allow').join(','), /OPTIONS/)],
+    ['unsupported Require → 420 with Unsupported', raw('OPTIONS', 'Require: foo, timer\n'), 420, (r) => t.equal(r.headers.get('Unsupported'), 'foo')],
+    ['request for an unknown dialog → 481', raw('BYE', '', 'BYE', 'SIP/2.0', ';tag=nope'), 481, () => undefined],
+    ['CSeq method mismatch → 400', raw('OPTIONS', '', 'INVITE'), 400, (r) => t.match(r.reason, /CSeq/)],
+    ['SIP/3.0 → 505', raw('OPTIONS', '', 'OPTIONS', 'SIP/3.0'), 505, () => undefined],
+    ['malformed header → stateless 400 with the reason', raw('OPTIONS', 'Expires: soon\n').replace('Content-Length: 0', 'Content-Length: zero'), 400, (r) => t.ok(r.reason.length > 0)],
+    ['CANCEL for no INVITE → 481', raw('CANCEL'), 481, () => undefined],
+    ['OPTIONS served → 200', raw('OPTIONS'), 200, () => undefined],
+  ];
+  for (const [name, text, status, more] of cases) {
+    const res = await exchange(port, text);
+    t.equal(res?.status, status, name);
+    if (res !== undefined) more(res);
+  }
+});
+
+t.test('no user claims the request → 480', async (t) => {
+  const { stack, port } = await uasStack([{ ...silentUser('nobody'), methods: ['OPTIONS'] }]);
+  t.teardown(() => stack.shutdown());
+  t.equal((await exchange(port, raw('OPTIONS')))?.status, 480);
+});
+
+t.test('routing: the user with a connection on the IAP wins over a client-level claim', async (t) => {
+  const got: string[] = [];
+  const mk = (uid: string, claim: 'connection' | 'client'): StackUser => ({
+    uid,
+    methods: ['MESSAGE'],
+    claim: () => claim,
+    onRequest: (tx: ServerTransaction, c) => {
+      got.push(`${uid}:${c}`);
+      tx.respond(createOk(tx));
+    },
+  });
+  const { stack, port } = await uasStack([mk('a', 'client'), mk('b', 'connection')]);
+  t.teardown(() => stack.shutdown());
+  t.equal((await exchange(port, raw('MESSAGE')))?.status, 200);
+  t.same(got, ['b:connection']);
+  t.throws(() => stack.addUser(silentUser('a')), { code: 'InvalidArgument' }, 'UIDs are unique per stack');
+});
+
+function createOk(tx: ServerTransaction): SipResponse {
+  return parseMessage(`SIP/2.0 200 OK\r\n${['Via', 'From', 'To', 'Call-ID', 'CSeq'].map((h) => `${h}: ${tx.request.headers.getAll(h).join(', ')}${h === 'To' ? ';tag=x1' : ''}`).join('\r\n')}\r\nContent-Length: 0\r\n\r\n`) as SipResponse;
+}
+
+/** A resolver that returns fixed targets for every query. */
+const fixedResolver = (targets: ResolvedTarget[]): Resolver => ({ resolve: async () => targets });
+
+t.test('RFC 3263 failover: a refused TCP target, then a UDP target that answers', async (t) => {
+  const { stack: uas, port } = await uasStack([]);
+  const answering = createAnsweringUas(uas, { host: '127.0.0.1' });
+  uas.addUser(answering.user);
+  const dead = await new Promise<number>((r) => { const s = createSocket('udp4'); s.bind(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => r(p)); }); });
+  const uac = new SipStack({
+    iaps: [{ id: 'uac', listen: [{ protocol: 'udp', address: '127.0.0.1', port: 0 }, { protocol: 'tcp', address: '127.0.0.1', port: 0 }] }],
+    timers,
+    resolver: fixedResolver([{ protocol: 'tcp', address: '127.0.0.1', port: dead, family: 4 }, { protocol: 'udp', address: '127.0.0.1', port, family: 4 }]),
+  });
+  uac.addUser(silentUser('uac'));
+  await uac.start();
+  t.teardown(async () => { await uac.shutdown(); await uas.shutdown(); });
+  const out = await request(uac, 'uac', buildRequest('OPTIONS', 'sip:bob@uas.tsip.test'));
+  t.equal(out.status, 200, 'answered by the second target');
+  t.equal(answering.counts.options, 1);
+});
+
+t.test('RFC 3263 failover on 503, and no failover on other final responses', async (t) => {
+  const a = await uasStack([{ uid: 'busy', methods: ['OPTIONS'], claim: () => 'connection', onRequest: (tx) => tx.respond(withStatus(createOk(tx), 503)) }]);
+  const b = await uasStack([{ uid: 'ok', methods: ['OPTIONS'], claim: () => 'connection', onRequest: (tx) => tx.respond(createOk(tx)) }]);
+  const mkUac = async (targets: ResolvedTarget[]) => {
+    const s = new SipStack({ iaps: [{ id: 'uac', listen: [{ protocol: 'udp', address: '127.0.0.1', port: 0 }] }], timers, resolver: fixedResolver(targets) });
+    s.addUser(silentUser('uac'));
+    await s.start();
+    return s;
+  };
+  const t503 = { protocol: 'udp' as const, address: '127.0.0.1', port: a.port, family: 4 as const };
+  const t200 = { protocol: 'udp' as const, address: '127.0.0.1', port: b.port, family: 4 as const };
+  const uac1 = await mkUac([t503, t200]);
+  const uac2 = await mkUac([t503]);
+  t.teardown(async () => { for (const s of [uac1, uac2, a.stack, b.stack]) await s.shutdown(); });
+  t.equal((await request(uac1, 'uac', buildRequest('OPTIONS', 'sip:x@srv.tsip.test'))).status, 200, '503 → next target');
+  t.equal((await request(uac2, 'uac', buildRequest('OPTIONS', 'sip:x@srv.tsip.test'))).status, 503, 'last target: the 503 is reported');
+});
+
+function withStatus(r: SipResponse, status: number): SipResponse {
+  r.status = status;
+  r.reason = 'Service Unavailable';
+  return r;
+}
+
+t.test('sending before start, after shutdown, or from an unknown IAP throws', async (t) => {
+  const s = new SipStack({ iaps: [{ id: 'a', listen: [{ protocol: 'udp', address: '127.0.0.1', port: 0 }] }], timers });
+  const req = () => buildRequest('OPTIONS', sipUri('x', '127.0.0.1', 5999));
+  const user = { onProvisional() {}, onFinal() {}, onTimeout() {}, onTransportError() {} };
+  t.throws(() => s.send('a', req(), user), { code: 'InvalidState' });
+  await s.start();
+  t.throws(() => s.send('nope', req(), user), { code: 'UnknownIap' });
+  await s.shutdown();
+  t.throws(() => s.send('a', req(), user), { code: 'StackShutdown' });
+  t.throws(() => new SipStack({ iaps: [] }), { code: 'InvalidArgument' });
+});
