@@ -11,6 +11,7 @@
  * the marker bit set to flag the discontinuity (RFC 3550 §5.1).
  */
 import { randomInt } from 'node:crypto';
+import { ntpFromUnixMs, type RtcpSenderReport } from './rtcp.js';
 import type { RtpPacket } from './rtp.js';
 
 /** Options of {@link RtpStreamRewriter}. */
@@ -58,6 +59,22 @@ export class RtpStreamRewriter {
   /** The last outgoing sequence number and timestamp (for RTCP SR construction). */
   get last(): { sequenceNumber: number; timestamp: number } {
     return { sequenceNumber: this.lastSeq, timestamp: this.lastTs };
+  }
+
+  /**
+   * Sender information for an RTCP SR sent at `nowMs` (RFC 3550 §6.4.1): the
+   * RTP timestamp is extrapolated from the last packet sent, so the SRS can
+   * tie this stream's timeline to the wall clock. Pass to `buildRtcpSr`.
+   */
+  senderInfo(nowMs: number = Date.now()): Omit<RtcpSenderReport, 'type' | 'reports'> {
+    const ticks = this.sentAny ? Math.round(((nowMs - this.lastArrivalMs) * this.clockRate) / 1000) : 0;
+    return {
+      ssrc: this.ssrc,
+      ntp: ntpFromUnixMs(nowMs),
+      rtpTimestamp: (((this.lastTs + ticks) % U32) + U32) % U32,
+      packetCount: this.counters.packets % U32,
+      octetCount: this.counters.octets % U32,
+    };
   }
 
   /**
