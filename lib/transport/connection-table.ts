@@ -5,9 +5,19 @@
 import { bareHost } from './addresses.js';
 import type { StreamConnection } from './stream-connection.js';
 
-/** The reuse key of a remote end seen from one IAP. */
-export function remoteKey(iapId: string, protocol: string, address: string, port: number): string {
-  return `${iapId}|${protocol}|${bareHost(address)}|${port}`;
+/**
+ * The reuse key of a remote end seen from one IAP. A TLS connection is also keyed by the name its
+ * certificate was checked against, so it is not reused for a name it was not verified for.
+ */
+export function remoteKey(
+  iapId: string,
+  protocol: string,
+  address: string,
+  port: number,
+  servername?: string,
+): string {
+  const name = protocol === 'tls' && servername !== undefined ? `|${servername.toLowerCase()}` : '';
+  return `${iapId}|${protocol}|${bareHost(address)}|${port}${name}`;
 }
 
 /** Open connections and the keys they can be reused under. */
@@ -27,17 +37,17 @@ export class ConnectionTable {
     this.byId.set(conn.id, conn);
     this.keysOf.set(conn.id, []);
     this.perIap.set(conn.iapId, this.countFor(conn.iapId) + 1);
-    this.alias(conn, conn.remoteAddress, conn.remotePort);
+    this.alias(conn, conn.remoteAddress, conn.remotePort, conn.servername);
   }
 
   /**
    * Makes `conn` reusable for sends to (address, port) as well, e.g. the sent-by of a request that
    * carried `;alias` (RFC 5923 §5). The newest connection wins a key.
    */
-  alias(conn: StreamConnection, address: string, port: number): void {
+  alias(conn: StreamConnection, address: string, port: number, servername?: string): void {
     const keys = this.keysOf.get(conn.id);
     if (keys === undefined) return;
-    const key = remoteKey(conn.iapId, conn.protocol, address, port);
+    const key = remoteKey(conn.iapId, conn.protocol, address, port, servername);
     if (keys.includes(key)) return;
     keys.push(key);
     this.byKey.set(key, conn);
@@ -59,9 +69,15 @@ export class ConnectionTable {
     return conn && !conn.isClosed ? conn : undefined;
   }
 
-  /** An open connection from `iapId` to (protocol, address, port), if any. */
-  find(iapId: string, protocol: string, address: string, port: number): StreamConnection | undefined {
-    const conn = this.byKey.get(remoteKey(iapId, protocol, address, port));
+  /** An open connection from `iapId` to (protocol, address, port[, TLS name]), if any. */
+  find(
+    iapId: string,
+    protocol: string,
+    address: string,
+    port: number,
+    servername?: string,
+  ): StreamConnection | undefined {
+    const conn = this.byKey.get(remoteKey(iapId, protocol, address, port, servername));
     return conn && !conn.isClosed ? conn : undefined;
   }
 

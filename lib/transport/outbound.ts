@@ -49,7 +49,9 @@ export class Outbound {
       data = this.stamp(request, iap, protocol, hop.family);
     }
     if (protocol === 'udp') return this.sendDatagram(iap, data, hop);
-    const conn = await this.openFor(iap, protocol, hop, target.servername);
+    // A TLS next hop given by name is checked against that name (RFC 5922 §4).
+    const servername = target.servername ?? (ipFamily(target.address) === 0 ? bareHost(target.address) : undefined);
+    const conn = await this.openFor(iap, protocol, hop, servername);
     const bound = iap.listenerFor(protocol, hop.family);
     if (bound && iap.needsLocalSentBy(bound)) {
       // A wildcard listener: the connection's own address is the one to put in sent-by.

@@ -26,12 +26,16 @@ export interface StreamConnectionInit {
   socket: Socket;
   /** True if this side opened it. */
   outgoing: boolean;
+  /** For outgoing TLS: the name the server certificate was checked against. */
+  servername?: string;
   /** Close after this many ms without bytes received or a message sent (0 = never). */
   idleTimeout: number;
   /** RFC 5626 §4.4.1 ping interval in ms, 0 = none (only used on outgoing connections). */
   keepAliveInterval: number;
   /** Close when more than this many bytes of an incomplete message are held. */
   maxBufferedBytes: number;
+  /** Close when more than this many written bytes wait for a peer that does not read. */
+  maxQueuedBytes: number;
   /** Called once when the connection is gone. */
   onClose(conn: StreamConnection, reason: CloseReason, error?: Error): void;
 }
@@ -46,6 +50,8 @@ export class StreamConnection {
   readonly iapId: string;
   readonly protocol: 'tcp' | 'tls';
   readonly outgoing: boolean;
+  /** For outgoing TLS: the name the server certificate was checked against. */
+  readonly servername: string | undefined;
   readonly localAddress: string;
   readonly localPort: number;
   readonly remoteAddress: string;
@@ -65,6 +71,7 @@ export class StreamConnection {
     this.iapId = init.iapId;
     this.protocol = init.protocol;
     this.outgoing = init.outgoing;
+    this.servername = init.servername;
     this.socket = init.socket;
     this.localAddress = init.socket.localAddress ?? '';
     this.localPort = init.socket.localPort ?? 0;
@@ -102,6 +109,13 @@ export class StreamConnection {
     if (this.closed) {
       return Promise.reject(
         new SipError(SipErrorCode.TransportError, `connection ${this.id} is closed`),
+      );
+    }
+    if (this.socket.writableLength + data.length > this.init.maxQueuedBytes) {
+      // A peer that stopped reading must not make us hold its messages without bound.
+      this.shut(DropReason.BufferLimit);
+      return Promise.reject(
+        new SipError(SipErrorCode.TransportError, `connection ${this.id}: peer is not reading`),
       );
     }
     this.touch();

@@ -80,9 +80,9 @@ export class StreamPool {
    * connect or TLS handshake fails.
    */
   obtain(req: ConnectRequest): Promise<StreamConnection> {
-    const open = this.table.find(req.iapId, req.protocol, req.address, req.port);
+    const open = this.table.find(req.iapId, req.protocol, req.address, req.port, req.servername);
     if (open) return Promise.resolve(open);
-    const key = remoteKey(req.iapId, req.protocol, req.address, req.port);
+    const key = remoteKey(req.iapId, req.protocol, req.address, req.port, req.servername);
     const inFlight = this.pending.get(key);
     if (inFlight) return inFlight;
     if (this.stopped) {
@@ -130,7 +130,7 @@ export class StreamPool {
           reject(new SipError(SipErrorCode.StackShutdown, 'transport is stopped'));
           return;
         }
-        resolve(this.adopt(req.iapId, req.protocol, socket, true));
+        resolve(this.adopt(req.iapId, req.protocol, socket, true, req.servername));
       };
       const onError = (err: Error): void => {
         cleanup();
@@ -182,7 +182,13 @@ export class StreamPool {
     });
   }
 
-  private adopt(iapId: string, protocol: 'tcp' | 'tls', socket: Socket, outgoing: boolean): StreamConnection {
+  private adopt(
+    iapId: string,
+    protocol: 'tcp' | 'tls',
+    socket: Socket,
+    outgoing: boolean,
+    servername?: string,
+  ): StreamConnection {
     const { limits } = this.init;
     const conn = new StreamConnection({
       id: this.nextId++,
@@ -190,9 +196,13 @@ export class StreamPool {
       protocol,
       socket,
       outgoing,
+      servername,
       idleTimeout: limits.idleConnectionTimeout,
       keepAliveInterval: limits.keepAliveInterval,
       maxBufferedBytes: limits.maxBufferedBytesPerConnection,
+      // NOTE (deviation): TransportLimits has no send-side limit; unsent bytes are capped at
+      // 16 messages of the largest size, beyond which the peer is taken as not reading.
+      maxQueuedBytes: 16 * limits.maxMessageSize,
       onClose: (c, reason, error) => this.closed(c, reason, error),
     });
     conn.attach(this.init.makeSink(conn));

@@ -98,3 +98,42 @@ t.test('connect timeout → TransportError; stop() while connecting → StackShu
   t.ok(isSipError(stopped, 'StackShutdown'), 'pending connect settles at stop');
   t.equal(b.stats().connections, 0);
 });
+
+t.test('a peer that stops reading: the send queue is bounded, the connection closed', async (t) => {
+  const port = await silentServer(t);
+  const a = await startLayer(t, { iaps: [iap('a', '127.0.0.1', ['tcp'])], limits: { maxMessageSize: 10000 } });
+  const target = { protocol: 'tcp' as const, address: '127.0.0.1', port, iapId: 'a' };
+  await a.layer.sendRequest(makeRequest(), target);
+  const body = 'q'.repeat(9000);
+  const sends: Promise<unknown>[] = [];
+  for (let i = 0; i < 3000; i++) sends.push(a.layer.sendRequest(makeRequest({ body }), target).catch((e: unknown) => e));
+  let guard: NodeJS.Timeout | undefined;
+  const results = await Promise.race([
+    Promise.all(sends),
+    new Promise<null>((r) => (guard = setTimeout(() => r(null), 10000))),
+  ]);
+  clearTimeout(guard);
+  t.ok(results, 'every send settled');
+  const refused = (results ?? []).filter((r) => isSipError(r, 'TransportError'));
+  t.ok(refused.length > 0, `${refused.length} sends refused`);
+  t.equal(a.layer.stats().connections, 0, 'the connection was closed');
+  t.equal(a.layer.stats().dropped.bufferLimit, 1);
+});
+
+t.test('TLS to a host name checks the certificate against that name', async (t) => {
+  const certs = testCerts();
+  const tls = { cert: certs.cert, key: certs.key, ca: certs.ca };
+  const resolver: Resolver = {
+    resolve: async (q) => [{ protocol: 'tls', address: '127.0.0.1', port: q.port ?? 5061, family: 4 }],
+  };
+  const b = await startLayer(t, { iaps: [{ id: 'b', listen: [{ protocol: 'tls', address: '127.0.0.1', port: 0, tls }] }] });
+  const a = await startLayer(t, { iaps: [{ id: 'a', listen: [{ protocol: 'tls', address: '127.0.0.1', port: 0, tls }] }], resolver });
+  const ok = await a.layer.sendRequest(makeRequest(), { protocol: 'tls', address: 'localhost', port: b.port('tls'), iapId: 'a' });
+  t.equal(ok.protocol, 'tls', 'the certificate names localhost');
+  await b.user.nextRequest();
+  const err = await a.layer
+    .sendRequest(makeRequest(), { protocol: 'tls', address: 'wrong.test', port: b.port('tls'), iapId: 'a' })
+    .catch((e: unknown) => e);
+  t.ok(isSipError(err, 'TransportError'), 'a name the certificate does not carry is refused');
+  t.match(String((err as Error).message), /ERR_TLS_CERT_ALTNAME_INVALID|altnames/i);
+});
