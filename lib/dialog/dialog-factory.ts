@@ -86,3 +86,31 @@ export function createUasDialog(request: SipRequest, options: UasDialogOptions =
 function isSips(request: SipRequest): boolean {
   return request.uri instanceof SipUri && request.uri.scheme === 'sips';
 }
+
+/**
+ * The subscriber's dialog created by a NOTIFY that arrives before the 2xx to its SUBSCRIBE or
+ * REFER (RFC 6665 §4.1.2.4): Confirmed at once, local tag = NOTIFY's To tag (our From tag),
+ * remote tag = NOTIFY's From tag, route set = NOTIFY's Record-Route in order (we are its UAS),
+ * remote target = its Contact, local CSeq = the subscription request's, remote CSeq = NOTIFY's.
+ * @throws SipError(InvalidArgument) if the NOTIFY has no From tag.
+ */
+export function createDialogFromNotify(subscribe: SipRequest, notify: SipRequest, options: UacDialogOptions = {}): DialogCore {
+  const remoteTag = notify.from.tag;
+  if (remoteTag === undefined) throw new SipError(SipErrorCode.InvalidArgument, 'NOTIFY has no From tag');
+  const contact = notify.contact[0];
+  const mine = subscribe.contact[0];
+  return new DialogCore({
+    role: 'uac',
+    state: DialogState.Confirmed,
+    id: { callId: subscribe.callId, localTag: subscribe.from.tag ?? '', remoteTag },
+    localUri: subscribe.from,
+    remoteUri: subscribe.to,
+    localSeq: subscribe.cseq.seq,
+    remoteSeq: notify.cseq.seq,
+    routeSet: notify.recordRoute,
+    remoteTarget: contact !== undefined && contact !== '*' ? contact.uri : notify.from.uri,
+    secure: options.secureTransport === true && isSips(subscribe),
+    localContact: options.localContact ?? (mine !== undefined && mine !== '*' ? mine : undefined),
+    initial: { seq: subscribe.cseq.seq, method: subscribe.method },
+  });
+}

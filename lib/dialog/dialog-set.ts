@@ -6,7 +6,7 @@
 import { DialogState, EndReason } from '../../include-types/states.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import type { DialogCore } from './dialog.js';
-import { type UacDialogOptions, createUacDialog } from './dialog-factory.js';
+import { type UacDialogOptions, createDialogFromNotify, createUacDialog } from './dialog-factory.js';
 
 /** What a response did to the set. */
 export interface DialogSetResult {
@@ -71,6 +71,25 @@ export class UacDialogSet {
       return { dialog: known, created: false };
     }
     const dialog = createUacDialog(this.request, res, this.options);
+    this.byTag.set(tag, dialog);
+    return { dialog, created: true };
+  }
+
+  /**
+   * Takes a NOTIFY for the SUBSCRIBE/REFER this set was made for (RFC 6665 §4.1.2.4): it finds
+   * or creates the dialog of its From tag, which may come before the 2xx. The caller still runs
+   * `dialog.receiveRequest(notify)` for CSeq and target checks.
+   * @returns undefined if the set's request is not SUBSCRIBE/REFER or the NOTIFY is not for it.
+   */
+  receiveNotify(notify: SipRequest): DialogSetResult | undefined {
+    const m = this.request.method;
+    if ((m !== 'SUBSCRIBE' && m !== 'REFER') || notify.method !== 'NOTIFY') return undefined;
+    if (notify.callId !== this.request.callId || notify.to.tag !== this.request.from.tag) return undefined;
+    const tag = notify.from.tag;
+    if (tag === undefined || this.failed) return undefined;
+    const known = this.byTag.get(tag);
+    if (known !== undefined) return { dialog: known, created: false };
+    const dialog = createDialogFromNotify(this.request, notify, this.options);
     this.byTag.set(tag, dialog);
     return { dialog, created: true };
   }
