@@ -43,6 +43,8 @@ export class FakeTransport implements TransportPort {
   usedProtocol: TransportProtocol | undefined;
   /** Receives delivered messages. */
   peer: FakePeer | undefined;
+  /** If set, decides per send whether it is lost (after {@link dropNth}). */
+  dropIf: ((message: SipRequest | SipResponse, n: number) => boolean) | undefined;
   /** Our address as the peer sees it. */
   local = { address: '192.0.2.10', port: 5060 };
 
@@ -137,7 +139,8 @@ export class FakeTransport implements TransportPort {
   private record(kind: 'request' | 'response', message: SipRequest | SipResponse, target?: SendTarget, source?: MessageSource): SentRecord {
     const n = this.sent.length + 1;
     const failed = this.failEverything !== undefined || this.failures.has(n);
-    const rec: SentRecord = { n, kind, message, dropped: this.drops.has(n), failed, at: this.now() };
+    const dropped = this.drops.has(n) || (this.dropIf !== undefined && this.dropIf(message, n));
+    const rec: SentRecord = { n, kind, message, dropped, failed, at: this.now() };
     if (target !== undefined) rec.target = target;
     if (source !== undefined) rec.source = source;
     this.sent.push(rec);
