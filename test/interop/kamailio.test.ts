@@ -8,6 +8,7 @@ import {
   PRESENCE_TABLES,
   describeSipp,
   probeSip,
+  requireKamailioModules,
   requireTool,
   runSipp,
   startKamailio,
@@ -118,7 +119,7 @@ t.test('registrar.cfg: digest REGISTER, proxied call, MESSAGE', async (t) => {
 });
 
 t.test('presence.cfg: SUBSCRIBE, PUBLISH and NOTIFYs with presence on db_text', async (t) => {
-  if (!toolsPresent(t)) return;
+  if (!toolsPresent(t) || !requireKamailioModules(t, ['presence', 'presence_xml', 'db_text'])) return;
   const k = await startKamailio({ config: kamailioConfig('presence.cfg'), dbTextTables: PRESENCE_TABLES });
   t.teardown(() => k.stop());
   for (const transport of TRANSPORTS) {

@@ -2,7 +2,7 @@
  * The interop harness: third-party SIP peers (SIPp, Kamailio) started on loopback, bounded in
  * calls and time, stopped by pid. Used by test/interop/** and bench/**.
  */
-export { hasTool, requireTool, toolPath, kamailioModuleDir, missingToolMessage, type ToolName, type FailingTest } from './tools.js';
+export { hasTool, requireTool, requireKamailioModules, toolPath, kamailioModuleDir, missingToolMessage, type ToolName, type FailingTest } from './tools.js';
 export { startKamailio, type KamailioInstance, type StartKamailioOptions } from './kamailio.js';
 export {
   runSipp,

@@ -90,3 +90,18 @@ export function requireTool(t: FailingTest, name: ToolName): boolean {
   t.fail(msg);
   return false;
 }
+
+/**
+ * Asserts Kamailio and the named modules (e.g. `presence`, which ships in the separate Debian
+ * package kamailio-presence-modules) are installed; fails loudly like {@link requireTool}.
+ */
+export function requireKamailioModules(t: FailingTest, modules: readonly string[]): boolean {
+  if (!requireTool(t, 'kamailio')) return false;
+  const dir = kamailioModuleDir() as string;
+  const missing = modules.filter((m) => !existsSync(join(dir, `${m}.so`)));
+  if (missing.length === 0) return true;
+  const msg = `${missingToolMessage('kamailio')} Missing Kamailio modules in ${dir}: ${missing.join(', ')}.`;
+  console.error(`\n*** ${msg}\n`);
+  t.fail(msg);
+  return false;
+}
