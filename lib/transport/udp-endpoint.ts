@@ -24,6 +24,8 @@ export class UdpEndpoint {
   private readonly socket: Socket;
   private bound = false;
   private closed = false;
+  private localAddress = '';
+  private localPort = 0;
 
   constructor(iapId: string, family: 4 | 6, events: UdpEndpointEvents) {
     this.iapId = iapId;
@@ -53,6 +55,9 @@ export class UdpEndpoint {
           return;
         }
         this.bound = true;
+        const local = this.socket.address();
+        this.localAddress = local.address;
+        this.localPort = local.port;
         resolve();
       });
     });
@@ -63,14 +68,14 @@ export class UdpEndpoint {
     return this.bound && !this.closed;
   }
 
-  /** The bound local address. */
+  /** The bound local address ('' before binding). */
   get address(): string {
-    return this.socket.address().address;
+    return this.localAddress;
   }
 
-  /** The bound local port. */
+  /** The bound local port (0 before binding). */
   get port(): number {
-    return this.socket.address().port;
+    return this.localPort;
   }
 
   /** Sends one datagram; rejects with `SipError(TransportError)` on a local send error. */
