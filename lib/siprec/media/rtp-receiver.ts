@@ -72,6 +72,16 @@ export interface RtpReceiverStats {
   truncatedGaps: number;
 }
 
+/** How one source's timestamps map onto the timeline. */
+interface SourceState {
+  ssrc: number;
+  /** timeline position = extended timestamp + offset */
+  offset: number;
+  /** Extended (unwrapped) timestamp used as the unwrap reference. */
+  lastExtTs: number;
+  highestSeq: number;
+}
+
 interface Pending {
   pos: number;
   pcm: Int16Array;
@@ -94,10 +104,8 @@ export class RtpPcmReceiver {
   private readonly maxGap: number;
   private readonly decode: (pt: number, payload: Buffer) => Int16Array | undefined;
   private readonly origin: number | undefined;
-  private ssrc: number | undefined;
-  private offset = 0;
-  private lastExtTs = 0;
-  private highestSeq = 0;
+  private cur: SourceState | undefined;
+  private readonly previous = new Map<number, SourceState>();
   private written = 0;
   private headStart = 0;
   private headEnd = 0;
@@ -133,33 +141,41 @@ export class RtpPcmReceiver {
       return;
     }
     const wallPos = this.headStart + Math.round(((arrivalMs - this.headArrivalMs) * this.rate) / 1000);
-    let pos: number;
-    if (this.ssrc === undefined || pkt.ssrc !== this.ssrc) {
-      if (this.ssrc !== undefined) this.stats.sourceChanges++;
+    let src = this.cur;
+    if (!src || pkt.ssrc !== src.ssrc) {
+      const old = this.previous.get(pkt.ssrc);
+      if (old) {
+        const stray = this.place(old, pkt);
+        if (stray < this.headEnd) {
+          // A late packet of a source already left behind: it belongs to the past.
+          this.accept(stray, pcm, arrivalMs);
+          return;
+        }
+      }
+      if (src) {
+        this.stats.sourceChanges++;
+        this.previous.set(src.ssrc, src);
+        if (this.previous.size > 4) this.previous.delete(this.previous.keys().next().value as number);
+      }
+      this.previous.delete(pkt.ssrc);
       // A new source continues where the wall clock says, never before what was received.
-      pos = this.ssrc === undefined ? this.ticksSinceOrigin(arrivalMs) : Math.max(this.headEnd, this.wallClock ? wallPos : this.headEnd);
-      this.ssrc = pkt.ssrc;
-      this.lastExtTs = pkt.timestamp;
-      this.offset = pos - pkt.timestamp;
-      this.highestSeq = pkt.sequenceNumber;
-    } else {
-      let d = (pkt.timestamp - (this.lastExtTs % U32) + U32) % U32;
-      if (d >= U32 / 2) d -= U32; // RFC 3550 timestamps wrap; nearest interpretation wins
-      const ext = this.lastExtTs + d;
-      pos = ext + this.offset;
-      if (this.wallClock && pos >= this.headStart && Math.abs(pos - Math.max(wallPos, this.headEnd)) > this.resyncTicks) {
-        // Timestamps and the wall clock disagree: trust the wall clock.
-        const anchored = Math.max(this.headEnd, wallPos);
-        this.offset += anchored - pos;
-        pos = anchored;
-        this.stats.resyncs++;
-      }
-      if (d > 0) this.lastExtTs = ext;
-      const sd = (pkt.sequenceNumber - this.highestSeq) & 0xffff;
-      if (sd > 0 && sd < 0x8000) {
-        this.stats.lost += sd - 1;
-        this.highestSeq = pkt.sequenceNumber;
-      }
+      const pos = src === undefined ? this.ticksSinceOrigin(arrivalMs) : Math.max(this.headEnd, this.wallClock ? wallPos : this.headEnd);
+      this.cur = { ssrc: pkt.ssrc, lastExtTs: pkt.timestamp, offset: pos - pkt.timestamp, highestSeq: pkt.sequenceNumber };
+      this.accept(pos, pcm, arrivalMs);
+      return;
+    }
+    let pos = this.place(src, pkt);
+    if (this.wallClock && pos >= this.headStart && Math.abs(pos - Math.max(wallPos, this.headEnd)) > this.resyncTicks) {
+      // Timestamps and the wall clock disagree: trust the wall clock.
+      const anchored = Math.max(this.headEnd, wallPos);
+      src.offset += anchored - pos;
+      pos = anchored;
+      this.stats.resyncs++;
+    }
+    const sd = (pkt.sequenceNumber - src.highestSeq) & 0xffff;
+    if (sd > 0 && sd < 0x8000) {
+      this.stats.lost += sd - 1;
+      src.highestSeq = pkt.sequenceNumber;
     }
     this.accept(pos, pcm, arrivalMs);
   }
@@ -178,10 +194,19 @@ export class RtpPcmReceiver {
     this.flush();
     if (endMs === undefined || !this.wallClock) return;
     let end: number;
-    if (this.ssrc !== undefined) end = this.headStart + Math.round(((endMs - this.headArrivalMs) * this.rate) / 1000);
+    if (this.cur !== undefined) end = this.headStart + Math.round(((endMs - this.headArrivalMs) * this.rate) / 1000);
     else if (this.origin !== undefined) end = this.ticksSinceOrigin(endMs); // nothing ever arrived
     else return;
     if (end > this.written) this.silence(end - this.written);
+  }
+
+  /** Timeline position of `pkt` under `src`'s mapping; moves the unwrap reference forward. */
+  private place(src: SourceState, pkt: RtpPacket): number {
+    let d = (pkt.timestamp - (src.lastExtTs % U32) + U32) % U32;
+    if (d >= U32 / 2) d -= U32; // RFC 3550 timestamps wrap; the nearest reading wins
+    const ext = src.lastExtTs + d;
+    if (d > 0) src.lastExtTs = ext;
+    return ext + src.offset;
   }
 
   private ticksSinceOrigin(ms: number): number {

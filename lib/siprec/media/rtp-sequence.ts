@@ -8,7 +8,8 @@
  * Within one input source, gaps and reordering are passed through unchanged
  * (loss stays visible to the SRS); on a source change the output continues
  * from the last packet sent, advanced by the wall-clock time elapsed, with
- * the marker bit set to flag the discontinuity (RFC 3550 §5.1).
+ * the marker bit set to flag the discontinuity (RFC 3550 §5.1). Late packets
+ * of a source already switched away from keep that source's old mapping.
  */
 import { randomInt } from 'node:crypto';
 import { ntpFromUnixMs, type RtcpSenderReport } from './rtcp.js';
@@ -30,7 +31,11 @@ interface SourceMap {
   ssrc: number;
   seqOffset: number;
   tsOffset: number;
+  highestSeq: number;
 }
+
+/** How far behind its highest sequence number a straggler may be (RFC 3550 A.1 MAX_MISORDER). */
+const MAX_MISORDER = 100;
 
 const U32 = 2 ** 32;
 
@@ -40,6 +45,7 @@ export class RtpStreamRewriter {
   readonly ssrc: number;
   private readonly clockRate: number;
   private source: SourceMap | undefined;
+  private readonly previous = new Map<number, SourceMap>();
   private lastSeq: number;
   private lastTs: number;
   private lastArrivalMs = 0;
@@ -85,7 +91,15 @@ export class RtpStreamRewriter {
    */
   rewrite(pkt: RtpPacket, arrivalMs: number = Date.now(), durationTicks: number = pkt.payload.length): RtpPacket {
     let marker = pkt.marker;
-    if (!this.source || this.source.ssrc !== pkt.ssrc) {
+    let map = this.source;
+    if (!map || map.ssrc !== pkt.ssrc) {
+      const old = this.previous.get(pkt.ssrc);
+      const behind = old !== undefined && ((old.highestSeq - pkt.sequenceNumber) & 0xffff) < MAX_MISORDER;
+      if (old && behind) {
+        // A straggler of a source we already switched away from: map it as
+        // it would have been, so it lands in the past (the SRS sees a late packet).
+        return this.emit(pkt, old, pkt.marker, arrivalMs, durationTicks);
+      }
       // New or changed source: continue right after what was sent last.
       let nextTs = this.lastTs;
       if (this.sentAny) {
@@ -93,15 +107,30 @@ export class RtpStreamRewriter {
         nextTs = this.lastTs + Math.max(this.lastDuration, elapsed);
         this.counters.sourceChanges++;
       }
-      this.source = {
+      if (map) this.remember(map);
+      map = {
         ssrc: pkt.ssrc,
         seqOffset: (this.lastSeq + 1 - pkt.sequenceNumber) & 0xffff,
         tsOffset: (nextTs - pkt.timestamp) % U32,
+        highestSeq: pkt.sequenceNumber,
       };
+      this.source = map;
+      this.previous.delete(pkt.ssrc);
       marker = true;
     }
-    const seq = (pkt.sequenceNumber + this.source.seqOffset) & 0xffff;
-    const ts = (((pkt.timestamp + this.source.tsOffset) % U32) + U32) % U32;
+    const ahead = ((pkt.sequenceNumber - map.highestSeq) & 0xffff) < 0x8000;
+    if (ahead) map.highestSeq = pkt.sequenceNumber;
+    return this.emit(pkt, map, marker, arrivalMs, durationTicks);
+  }
+
+  private remember(map: SourceMap): void {
+    this.previous.set(map.ssrc, map);
+    if (this.previous.size > 4) this.previous.delete(this.previous.keys().next().value as number);
+  }
+
+  private emit(pkt: RtpPacket, map: SourceMap, marker: boolean, arrivalMs: number, durationTicks: number): RtpPacket {
+    const seq = (pkt.sequenceNumber + map.seqOffset) & 0xffff;
+    const ts = (((pkt.timestamp + map.tsOffset) % U32) + U32) % U32;
     // Only move "last" forward (a reordered packet does not rewind it).
     const seqAhead = ((seq - this.lastSeq) & 0xffff) < 0x8000;
     if (!this.sentAny || seqAhead) {

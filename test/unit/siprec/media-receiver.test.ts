@@ -161,3 +161,24 @@ t.test('originMs: leading silence before the first packet; silent stream padded 
   noClock.finish(20_000);
   t.equal(noClock.position, 160, 'origin ignored without wall clock');
 });
+
+t.test('a late packet of the previous SSRC lands in its old place, not after the new source', async (t) => {
+  const sink = new MemorySink();
+  const r = new RtpPcmReceiver(sink, { reorderPackets: 2 });
+  r.push(pkt(1, 0, V[0]), 0);
+  r.push(pkt(1, 2, V[2]), 40); // k=1 delayed
+  r.push(pkt(2, 0, V[3], 5555), 60); // new SSRC
+  r.push(pkt(1, 1, V[1]), 61); // straggler of SSRC 1
+  r.push(pkt(2, 1, V[4], 5555), 80);
+  r.finish();
+  t.same(levels(sink), [1, 2, 3, 4, 5], 'timeline in the right order');
+  t.equal(r.stats.sourceChanges, 1, 'the straggler did not switch sources back');
+  const sink2 = new MemorySink();
+  const r2 = new RtpPcmReceiver(sink2, { wallClock: false });
+  r2.push(pkt(1, 0, V[0]));
+  r2.push(pkt(2, 0, V[1], 9));
+  r2.push(pkt(1, 5, V[2])); // SSRC 1 returns with newer audio
+  r2.finish();
+  t.same(levels(sink2), [1, 2, 3], 'a returning source is appended');
+  t.equal(r2.stats.sourceChanges, 2);
+});

@@ -64,3 +64,22 @@ t.test('defaults are random and in range; payload and CSRCs are kept', async (t)
   t.not(out.csrcs, input.csrcs, 'copy, not shared');
   t.not(new RtpStreamRewriter().ssrc, r.ssrc);
 });
+
+t.test('a straggler of the previous source keeps its old mapping; a returning source re-anchors', async (t) => {
+  const r = new RtpStreamRewriter({ ssrc: 1, initialSequence: 0, initialTimestamp: 0 });
+  r.rewrite(pkt(0xa, 10, 1000), 0);
+  r.rewrite(pkt(0xa, 12, 1320), 40); // 11 is late
+  const b0 = r.rewrite(pkt(0xb, 500, 7), 60);
+  t.same([b0.sequenceNumber, b0.timestamp], [3, 480]);
+  const late = r.rewrite(pkt(0xa, 11, 1160), 61);
+  t.same([late.sequenceNumber, late.timestamp, late.ssrc], [1, 160, 1], 'placed where source A would have put it');
+  t.equal(r.counters.sourceChanges, 1, 'no switch for a straggler');
+  const b1 = r.rewrite(pkt(0xb, 501, 167), 80);
+  t.same([b1.sequenceNumber, b1.timestamp, b1.marker], [4, 640, false], 'B continues undisturbed');
+  // A comes back later with newer packets: that is a real switch.
+  const a2 = r.rewrite(pkt(0xa, 300, 99999), 1080);
+  t.equal(a2.sequenceNumber, 5);
+  t.equal(a2.timestamp, 640 + 8000);
+  t.equal(a2.marker, true);
+  t.equal(r.counters.sourceChanges, 2);
+});
