@@ -1,0 +1,44 @@
+/** Property tests: quoting round trips and client ↔ server agreement over random inputs. */
+import t from 'tap';
+import fc from 'fast-check';
+import { formatAuthParams, parseAuthHeaderValue, quoteString } from '../../../lib/stack/digest/auth-params.js';
+import { DigestCredentialStore } from '../../../lib/stack/digest/credential-store.js';
+import { DigestServer } from '../../../lib/stack/digest/server.js';
+import type { DigestAlgorithm } from '../../../lib/stack/digest/algorithms.js';
+
+const algorithms: DigestAlgorithm[] = ['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess', 'SHA-512-256', 'SHA-512-256-sess'];
+const text = fc.string({ minLength: 1, maxLength: 24, unit: 'grapheme' });
+
+t.test('quoted values survive format → parse, whatever they hold', async (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.constantFrom('realm', 'nonce', 'opaque', 'domain'), fc.string({ maxLength: 30 })), { minLength: 1, maxLength: 4 }), (pairs) => {
+      const unique = new Map(pairs);
+      const value = formatAuthParams('Digest', [...unique], new Set(unique.keys()));
+      const [parsed] = parseAuthHeaderValue(value + ', Digest realm=' + quoteString('second'));
+      for (const [k, v] of unique) if (parsed.params.get(k) !== v) return false;
+      return parsed.scheme === 'Digest';
+    }),
+    { numRuns: 300 },
+  );
+  t.pass();
+});
+
+t.test('client and server agree for any user, password, realm, URI, method and algorithm', async (t) => {
+  fc.assert(
+    fc.property(text, text, text, fc.webUrl(), fc.constantFrom('INVITE', 'REGISTER', 'BYE', 'MESSAGE'), fc.constantFrom(...algorithms), fc.constantFrom<Array<'auth' | 'auth-int'>>(['auth'], ['auth-int'], []), fc.boolean(), (user, password, realm, uri, method, algorithm, qop, userhash) => {
+      const clock = { now: () => 1 };
+      const server = new DigestServer({ realm, clock, algorithms: [algorithm], qop, opaque: realm });
+      const store = new DigestCredentialStore({ preferAuthInt: true });
+      store.setCredentials(realm, { username: user, secret: { password } });
+      const request = { method, uri, body: 'body' };
+      const a = store.answer({ wwwAuthenticate: server.createChallenge({ userhash }) }, request);
+      if (a.kind !== 'retry') return false;
+      const lookup = (u: string) => (u === user ? { password } : undefined);
+      const ok = server.verifyAuthorization(a.authorization[0], { ...request, lookup, knownUsers: () => [user] });
+      const wrong = server.verifyAuthorization(a.authorization[0], { ...request, lookup: () => ({ password: password + 'x' }), knownUsers: () => [user] });
+      return ok.result === 'ok' && ok.username === user && wrong.result === 'bad';
+    }),
+    { numRuns: 200 },
+  );
+  t.pass();
+});
