@@ -79,8 +79,9 @@ export class TransactionLayer {
    * anything else a {@link NonInviteClientTransaction}. Fills in the branch (see the module doc).
    * @throws SipError(StackShutdown) after {@link close}; SipError(MethodNotAllowed) for ACK (the
    *   ACK for 2xx is the dialog layer's, sent straight through the transport);
-   *   SipError(LimitExceeded) over `maxClientTransactions`; SipError(InvalidArgument) if a live
-   *   transaction has the same branch and method.
+   *   SipError(LimitExceeded) over `maxClientTransactions`; SipError(InvalidArgument) if Via,
+   *   CSeq, Call-ID, From or To is malformed or missing, the CSeq method is not the request's
+   *   (RFC 3261 §8.1.1.5), or a live transaction has the same branch and method.
    */
   sendRequest(request: SipRequest, target: SendTarget, user: ClientTransactionUser): ClientTransaction {
     if (this.closed) throw new SipError(SipErrorCode.StackShutdown, 'transaction layer closed');
@@ -88,9 +89,10 @@ export class TransactionLayer {
     if (this.clients.size >= this.maxClients) {
       throw new SipError(SipErrorCode.LimitExceeded, `client transaction limit ${this.maxClients} reached`);
     }
+    const problem = unusable(request);
+    if (problem !== undefined) throw new SipError(SipErrorCode.InvalidArgument, `request not sendable: ${problem}`);
     this.ensureBranch(request, target);
-    const key = clientKey(request);
-    if (key === undefined) throw new SipError(SipErrorCode.InvalidArgument, 'request has no branch');
+    const key = clientKey(request) ?? '';
     if (this.clients.has(key)) throw new SipError(SipErrorCode.InvalidArgument, 'a transaction with this branch and method is live');
     return this.startClient(key, request, target, user);
   }
@@ -149,11 +151,9 @@ export class TransactionLayer {
   /** RFC 3261 §17.2.3: hands a request to its server transaction, or makes a new one. */
   receiveRequest(request: SipRequest, source: MessageSource): RequestDisposition {
     if (this.closed) return { kind: 'dropped', reason: 'closed' };
-    try {
-      // touch what matching and the machines need, so a malformed request fails here
-      void request.topVia.host, request.cseq.seq, request.callId, request.from.tag, request.to.tag;
-    } catch (e) {
-      this.ctx.logger.info('request dropped: unusable headers', { error: String(e) });
+    const problem = request.via.length === 0 ? 'no Via' : unusable(request);
+    if (problem !== undefined) {
+      this.ctx.logger.info('request dropped', { problem });
       return { kind: 'dropped', reason: 'malformed' };
     }
     const method = request.method;
@@ -289,5 +289,23 @@ export class TransactionLayer {
     const raw = request.headers.getAll('Via');
     raw[0] = copy.toString();
     request.headers.set('Via', raw);
+  }
+}
+
+/**
+ * What makes a request unusable for the transaction layer: a malformed Via, CSeq, Call-ID, From
+ * or To (missing ones included), or a CSeq method other than the request method. The parsers
+ * throw; this turns that into a reason. `undefined` if the request is usable.
+ */
+function unusable(request: SipRequest): string | undefined {
+  try {
+    void request.via;
+    void request.callId;
+    void request.from;
+    void request.to;
+    if (request.cseq.method !== request.method) return 'CSeq method differs from the request method';
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
   }
 }

@@ -1,8 +1,10 @@
 /**
- * The observers a transaction user (TU: the dialog layer, the stack) implements. Callbacks are
- * always invoked from a transport or timer event, never from inside the layer call that caused
- * them, except `onTerminated` of a transaction whose cleanup timer is 0 (reliable transports),
- * which follows `onFinal`/the ACK in the same event.
+ * The observers a transaction user (TU: the dialog layer, the stack) implements. Callbacks run
+ * from a received message, a timer or a settled send, never from inside `sendRequest` or
+ * `cancel`. Two exceptions are synchronous with the call that caused them: `onTerminated` of a
+ * transaction whose cleanup timer is 0 on a reliable transport (Timer D/I/J/K = 0) follows the
+ * final response, the ACK or `tx.respond(final)` at once; and `TransactionLayer.close()` calls
+ * every `onTerminated` before it returns. A callback that throws is logged and ignored.
  * @module
  */
 import type { SipError } from '../../include-types/errors.js';

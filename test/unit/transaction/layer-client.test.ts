@@ -128,3 +128,17 @@ t.test('the request object handed in is the one the transaction keeps', async (t
   t.equal(req.topVia.rport, true, 'Via parameters survive the branch insertion');
   layer.close();
 });
+
+t.test('unsendable requests are refused with InvalidArgument', async (t) => {
+  const { layer } = single();
+  const noCseq = makeRequest({ method: 'OPTIONS' });
+  noCseq.headers.delete('CSeq');
+  t.throws(() => layer.sendRequest(noCseq, target(), new ClientRecorder()), { name: 'SipError', code: 'InvalidArgument' });
+  const mismatch = makeRequest({ method: 'OPTIONS' });
+  mismatch.headers.set('CSeq', '1 INFO');
+  t.throws(() => layer.sendRequest(mismatch, target(), new ClientRecorder()), { code: 'InvalidArgument' });
+  const badVia = makeRequest({ method: 'OPTIONS' });
+  badVia.headers.set('Via', 'garbage');
+  t.throws(() => layer.sendRequest(badVia, target(), new ClientRecorder()), { code: 'InvalidArgument' });
+  t.equal(layer.stats().total, 0);
+});
