@@ -4,11 +4,13 @@
  * work in SIPp itself before tsip's SrcManager and Srs are put on either side of them:
  * - src-uac -> srs-uas: the SRS's RFC 7866 checks pass and the recording session completes;
  * - src-uac-badmeta -> srs-uas: the SRS answers 400 and the SRC expects exactly that;
- * - a plain (non-SIPREC) INVITE -> srs-uas: the SRS's checks fail it, so they really check.
+ * - a plain (non-SIPREC) INVITE -> srs-uas: the SRS's checks fail it, so they really check;
+ * - src-uac -> Kamailio (registrar.cfg, record-routing) -> srs-uas: the ~3 kB multipart INVITE
+ *   and the in-dialog ACK/BYE survive a real proxy, over UDP and TCP.
  */
 import t from 'tap';
-import { describeSipp, requireTool, runSipp, startSipp, type SippTransport } from './lib/index.js';
-import { scenarioPath } from './lib/paths.js';
+import { describeSipp, requireTool, runSipp, startKamailio, startSipp, type SippTransport } from './lib/index.js';
+import { kamailioConfig, scenarioPath } from './lib/paths.js';
 
 /** Starts srs-uas.xml for `calls` recording sessions and runs `uac` against it. */
 async function srsAgainst(uac: string, transport: SippTransport, extraArgs: string[] = []) {
@@ -57,4 +59,36 @@ t.test('srs-uas fails a plain INVITE (no Require: siprec, no +sip.src, no metada
     reasons: srs.stats.failureReasons,
   });
   t.equal(src.successful, 0, 'the plain UAC did not get a call through');
+});
+
+t.test('src-uac records to srs-uas through Kamailio (registrar.cfg, record-routing proxy)', async (t) => {
+  if (!requireTool(t, 'sipp') || !requireTool(t, 'kamailio')) return;
+  const k = await startKamailio({
+    config: kamailioConfig('registrar.cfg'),
+    vars: { USER1: 'alice', PASSWORD1: 'secret', USER2: 'srs', PASSWORD2: 'srssecret' },
+  });
+  t.teardown(() => k.stop());
+  for (const transport of ['u1', 't1'] as const) {
+    const srs = await startSipp({ scenario: scenarioPath('srs-uas.xml'), transport, calls: 1, timeoutSeconds: 20 });
+    try {
+      await srs.ready;
+      const reg = await runSipp({
+        scenario: scenarioPath('register-auth.xml'),
+        target: k,
+        transport,
+        calls: 1,
+        timeoutSeconds: 10,
+        service: 'srs',
+        auth: { username: 'srs', password: 'srssecret' },
+        keys: { contact_port: srs.localPort, expires: 60 },
+      });
+      t.equal(reg.successful, 1, `${transport}: the SRS registered`, { sipp: describeSipp(reg) });
+      const src = await runSipp({ scenario: scenarioPath('src-uac.xml'), target: k, transport, calls: 1, timeoutSeconds: 15 });
+      t.equal(src.successful, 1, `${transport}: SRC completed the recording session via the proxy`, { sipp: describeSipp(src) });
+      const got = await srs.result;
+      t.equal(got.successful, 1, `${transport}: SRS checks passed on the proxied INVITE`, { sipp: describeSipp(got) });
+    } finally {
+      await srs.stop();
+    }
+  }
 });
