@@ -10,6 +10,9 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import { toTransportError } from './errors.js';
 
+/** Requested SO_RCVBUF of each UDP socket, in bytes. */
+const RECV_BUFFER_SIZE = 1 << 20;
+
 /** What a {@link UdpEndpoint} reports. */
 export interface UdpEndpointEvents {
   onDatagram(data: Buffer, from: RemoteInfo, endpoint: UdpEndpoint): void;
@@ -30,7 +33,12 @@ export class UdpEndpoint {
   constructor(iapId: string, family: 4 | 6, events: UdpEndpointEvents) {
     this.iapId = iapId;
     this.family = family;
-    this.socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', ipv6Only: family === 6 });
+    this.socket = createSocket({
+      type: family === 6 ? 'udp6' : 'udp4',
+      ipv6Only: family === 6,
+      // Room for bursts of datagrams while the event loop is busy (the kernel may cap it lower).
+      recvBufferSize: RECV_BUFFER_SIZE,
+    });
     this.socket.on('message', (data, from) => events.onDatagram(data, from, this));
     this.socket.on('error', (err) => {
       if (this.bound) events.onError(err, this);
