@@ -12,3 +12,7 @@ export {
   MetadataBuilder, TSIP_EXTENSION_NS,
   type CallDescription, type CallParticipant, type CallStream, type MetadataBuilderOptions,
 } from './builder.js';
+export {
+  describeStreams, findStreamByLabel, senderOfLabel, type StreamDescription, type StreamParty,
+} from './queries.js';
+export { classifySiprecContentType, type SiprecBodyKind } from './content-type.js';
