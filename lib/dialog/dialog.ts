@@ -131,11 +131,12 @@ export class DialogCore {
    * Builds a request within the dialog (RFC 3261 §12.2.1.1) with the next local CSeq, or for
    * CANCEL the cancelled request's CSeq number given in `cseq` (ACK: use {@link createAck}).
    * The request has no Via: the transaction layer adds it. Building a BYE ends the dialog
-   * (LocalBye): RFC 3261 §15.1.1 ends the session when the BYE is handed to its transaction.
+   * (RFC 3261 §15.1.1 ends the session when the BYE is handed to its transaction) with
+   * `options.endReason` (default LocalBye; e.g. SessionTimerExpired when the timer sent it).
    * @throws SipError(InvalidDialogState) when Terminated, in Init, or a BYE from the callee of an
    *   early dialog (§15); SipError(InvalidArgument) for ACK, or CANCEL without `cseq`.
    */
-  createRequest(method: string, options: InDialogRequestOptions & { cseq?: number } = {}): SipRequest {
+  createRequest(method: string, options: InDialogRequestOptions & { cseq?: number; endReason?: EndReason } = {}): SipRequest {
     this.assertCanSend(method);
     extraPairs(options.headers); // refuse owned headers before a CSeq number is used
     if (method === 'ACK') throw new SipError(SipErrorCode.InvalidArgument, 'use createAck for ACK');
@@ -149,7 +150,7 @@ export class DialogCore {
       this._localSeq = seq;
     }
     const req = buildInDialogRequest(this.addressing(), method, seq, isTargetRefresh(method), options);
-    if (method === 'BYE') this.terminate(EndReason.LocalBye);
+    if (method === 'BYE') this.terminate(options.endReason ?? EndReason.LocalBye);
     return req;
   }
 
