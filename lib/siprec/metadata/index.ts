@@ -16,3 +16,4 @@ export {
   describeStreams, findStreamByLabel, senderOfLabel, type StreamDescription, type StreamParty,
 } from './queries.js';
 export { classifySiprecContentType, type SiprecBodyKind } from './content-type.js';
+export { diffMetadata, isEmptyUpdate } from './diff.js';
