@@ -32,6 +32,8 @@ export interface StreamConnectionInit {
   idleTimeout: number;
   /** RFC 5626 §4.4.1 ping interval in ms, 0 = none (only used on outgoing connections). */
   keepAliveInterval: number;
+  /** Close (flow failed) when nothing arrives this many ms after a ping; 0 = never. */
+  pongTimeout: number;
   /** Close when more than this many bytes of an incomplete message are held. */
   maxBufferedBytes: number;
   /** Close when more than this many written bytes wait for a peer that does not read. */
@@ -58,10 +60,13 @@ export class StreamConnection {
   readonly remotePort: number;
   /** Last time (ms, Date.now) bytes arrived or a SIP message was sent (our own pings do not count). */
   lastActivity = Date.now();
+  /** Last time (ms, Date.now) bytes arrived from the peer. */
+  lastReceived = Date.now();
   private sink: StreamSink | undefined;
   private closed = false;
   private idleTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
+  private pongTimer: NodeJS.Timeout | undefined;
   private readonly socket: Socket;
   private readonly init: StreamConnectionInit;
 
@@ -84,7 +89,7 @@ export class StreamConnection {
     this.socket.on('end', () => this.shut('peer'));
     this.armIdle(init.idleTimeout);
     if (init.outgoing && init.keepAliveInterval > 0) {
-      this.pingTimer = setInterval(() => this.writeRaw(PING), init.keepAliveInterval);
+      this.pingTimer = setInterval(() => this.ping(), init.keepAliveInterval);
       this.pingTimer.unref();
     }
   }
@@ -137,7 +142,19 @@ export class StreamConnection {
   ping(): boolean {
     if (this.closed) return false;
     this.writeRaw(PING);
+    this.awaitPong();
     return true;
+  }
+
+  /** RFC 5626 §4.4.1: no pong (nor anything else) within the timeout → the flow failed. */
+  private awaitPong(): void {
+    if (this.init.pongTimeout <= 0 || this.pongTimer !== undefined) return;
+    const sentAt = Date.now();
+    this.pongTimer = setTimeout(() => {
+      this.pongTimer = undefined;
+      if (this.lastReceived < sentAt) this.shut('keepAliveTimeout');
+    }, this.init.pongTimeout);
+    this.pongTimer.unref();
   }
 
   /** Closes the connection (idempotent). */
@@ -152,6 +169,7 @@ export class StreamConnection {
   private received(chunk: Buffer): void {
     if (this.closed) return;
     this.touch(); // any bytes from the peer (messages, pings, pongs) count as traffic
+    this.lastReceived = this.lastActivity;
     if (this.sink === undefined) {
       this.shut('error', new Error('no framer attached'));
       return;
@@ -176,6 +194,7 @@ export class StreamConnection {
     this.closed = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.pingTimer) clearInterval(this.pingTimer);
+    if (this.pongTimer) clearTimeout(this.pongTimer);
     this.socket.destroy();
     this.init.onClose(this, reason, error);
   }

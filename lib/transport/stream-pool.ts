@@ -34,6 +34,8 @@ export interface StreamPoolInit {
   logger?: Logger;
   /** Connect timeout in ms. */
   connectTimeout: number;
+  /** RFC 5626 §4.4.1 pong timeout in ms (0 = none). */
+  pongTimeout: number;
   /** Makes the framer that receives a new connection's bytes. */
   makeSink(conn: StreamConnection): StreamSink;
   /** Told after a connection closed for any reason but shutdown. */
@@ -199,6 +201,7 @@ export class StreamPool {
       servername,
       idleTimeout: limits.idleConnectionTimeout,
       keepAliveInterval: limits.keepAliveInterval,
+      pongTimeout: this.init.pongTimeout,
       maxBufferedBytes: limits.maxBufferedBytesPerConnection,
       // NOTE (deviation): TransportLimits has no send-side limit; unsent bytes are capped at
       // 16 messages of the largest size, beyond which the peer is taken as not reading.
@@ -215,7 +218,7 @@ export class StreamPool {
     this.table.remove(conn);
     if (reason === DropReason.Idle || reason === DropReason.BufferLimit) this.init.stats.drop(reason);
     const data = { ...describe(conn), reason, error: error?.message };
-    if (reason === 'error' || reason === DropReason.BufferLimit) {
+    if (reason === 'error' || reason === DropReason.BufferLimit || reason === 'keepAliveTimeout') {
       this.init.logger?.warn('transport: connection closed', data);
     } else {
       this.init.logger?.debug('transport: connection closed', data);

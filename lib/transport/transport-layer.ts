@@ -46,6 +46,11 @@ export interface TransportLayerOptions {
   user?: TransportUser;
   /** Give up an outgoing TCP/TLS connect after this many ms (default 32000 = 64*T1). */
   connectTimeout?: number;
+  /**
+   * With `keepAliveInterval` on: close a connection we opened when nothing answers a ping within
+   * this many ms (RFC 5626 §4.4.1: 10000, the default); 0 = never.
+   */
+  keepAlivePongTimeout?: number;
 }
 
 /** UDP, TCP and TLS transports for the SIP stack. */
@@ -82,6 +87,7 @@ export class TransportLayer implements TransportPort {
       stats: this.counters,
       logger: this.logger,
       connectTimeout: options.connectTimeout ?? 32000,
+      pongTimeout: options.keepAlivePongTimeout ?? 10000,
       makeSink: (conn) => this.framerFor(conn),
       onClosed: (conn, reason) => this.connectionClosed(conn, reason),
     });
@@ -182,7 +188,10 @@ export class TransportLayer implements TransportPort {
     this.pool.table.get(connectionId)?.close('local');
   }
 
-  /** Sends an RFC 5626 §4.4.1 CRLFCRLF ping on a connection now; false if it is not open. */
+  /**
+   * Sends an RFC 5626 §4.4.1 CRLFCRLF ping on a connection now; false if it is not open. If
+   * nothing arrives within `keepAlivePongTimeout`, the connection is closed (`keepAliveTimeout`).
+   */
   ping(connectionId: number): boolean {
     const conn = this.pool.table.get(connectionId);
     return conn ? conn.ping() : false;

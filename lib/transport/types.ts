@@ -61,6 +61,8 @@ export type ConnectionCloseReason =
   | 'bufferLimit'
   /** The stream broke SIP framing (missing or bad Content-Length). */
   | 'framing'
+  /** RFC 5626 §4.4.1: no pong after a keep-alive ping (the flow failed). */
+  | 'keepAliveTimeout'
   /** Closed through `closeConnection`. */
   | 'local'
   /** The transport layer stopped. */

@@ -137,3 +137,27 @@ t.test('TLS to a host name checks the certificate against that name', async (t) 
   t.ok(isSipError(err, 'TransportError'), 'a name the certificate does not carry is refused');
   t.match(String((err as Error).message), /ERR_TLS_CERT_ALTNAME_INVALID|altnames/i);
 });
+
+t.test('RFC 5626 §4.4.1: no pong after a ping → the flow is closed as failed', async (t) => {
+  const port = await silentServer(t);
+  const b = await startLayer(t, { iaps: [iap('b', '127.0.0.1', ['tcp'])] });
+  const closed: ConnectionClosedInfo[] = [];
+  const user = Object.assign(new Collector(), { onConnectionClosed: (i: ConnectionClosedInfo) => closed.push(i) });
+  const a = new TransportLayer({
+    iaps: [iap('a', '127.0.0.1', ['tcp'])],
+    limits: { keepAliveInterval: 40 },
+    keepAlivePongTimeout: 100,
+    user,
+  });
+  t.teardown(() => a.stop());
+  await a.start();
+  const dead = await a.sendRequest(makeRequest(), { protocol: 'tcp', address: '127.0.0.1', port, iapId: 'a' });
+  const alive = await a.sendRequest(makeRequest(), { protocol: 'tcp', address: '127.0.0.1', port: b.port('tcp'), iapId: 'a' });
+  await until(() => closed.length === 1, 2000, 'the silent flow to fail');
+  t.match(closed[0], { connectionId: dead.connectionId, reason: 'keepAliveTimeout' });
+  await new Promise((r) => setTimeout(r, 300));
+  t.equal(closed.length, 1, 'the flow whose peer answers pongs stays');
+  t.equal(a.stats().connections, 1);
+  t.ok(b.layer.stats().keepAlivePongs >= 5, 'pings kept flowing on the live connection');
+  t.not(alive.connectionId, dead.connectionId);
+});
