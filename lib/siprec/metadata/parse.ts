@@ -115,9 +115,12 @@ function readSession(ctx: Ctx, el: XmlElement, draftSra: SessionRecordingAssoc[]
 function readNameId(ctx: Ctx, el: XmlElement): NameId {
   const n: NameId = { aor: attr(el, 'aor') ?? '', names: [] };
   for (const c of elementsOf(el)) {
-    if (kind(c) === 'name') {
+    const k = kind(c);
+    if (k === 'name') {
       const lang = attr(c, 'xml:lang', 'lang');
       n.names.push(lang === undefined ? { text: textOf(c) } : { text: textOf(c), lang });
+    } else if (k === 'aor' && n.aor === '') {
+      n.aor = textOf(c); // draft-era: <nameID><aor>uri</aor></nameID>
     } else (n.extensions ??= []).push(ext(ctx, c));
   }
   return n;

@@ -168,3 +168,16 @@ t.test('newMetadataId is base64 of 16 random bytes', async (t) => {
   t.equal(ids.size, 200);
   t.equal(METADATA_CONTENT_TYPE, 'application/rs-metadata+xml');
 });
+
+t.test('draft nameID with an <aor> child', async (t) => {
+  const m = parseMetadata(`<recording><participant id="P"><nameID><aor>sip:x@y</aor><name>X</name></nameID></participant></recording>`);
+  t.same(m.participants[0].nameIds, [{ aor: 'sip:x@y', names: [{ text: 'X' }] }]);
+});
+
+t.test('deeply nested extension within the parser limit survives; beyond it is refused', async (t) => {
+  const nest = (n: number): string => '<d xmlns="urn:deep">'.repeat(1) + '<d>'.repeat(n - 1) + 'x' + '</d>'.repeat(n);
+  const ok = parseMetadata(`<recording xmlns="${RECORDING_NS}">${nest(50)}</recording>`);
+  t.equal(ok.extensions.length, 1);
+  t.equal(ok.extensions[0], nest(50));
+  t.throws(() => parseMetadata(`<recording xmlns="${RECORDING_NS}">${nest(500)}</recording>`), { code: 'MalformedXml' });
+});
