@@ -7,3 +7,4 @@ export * from './states.js';
 export * from './settings.js';
 export * from './api.js';
 export * from './observers.js';
+export * from './siprec.js';

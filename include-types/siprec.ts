@@ -1,0 +1,374 @@
+/**
+ * The SIPREC contract (DESIGN §4): settings of the recording client (`SrcManager`) and of the
+ * recording server (`Srs`), the call description the app hands over, and the payloads of their
+ * events. Types and const objects only.
+ */
+import type { HeaderField } from './api.js';
+import type { TransportProtocol } from './settings.js';
+
+/** Why a recording ended or could not start: a value to switch on, never a message string. */
+export const RecordingEndReason = {
+  /** The app called `stopRecording`. */
+  Stopped: 'Stopped',
+  /** The app called `shutdown`. */
+  Shutdown: 'Shutdown',
+  /** The SRS sent BYE. */
+  RemoteBye: 'RemoteBye',
+  /** The SRS answered with a final response matched by `skipFailoverCodes` (no failover). */
+  Rejected: 'Rejected',
+  /** Every SRS URI of the entry was tried and none recorded. */
+  AllSrsFailed: 'AllSrsFailed',
+  /** The SRS accepted the session but no recorded stream (all port 0). */
+  NoStreamsAccepted: 'NoStreamsAccepted',
+  /** RFC 4028: a session refresh failed or the session timer expired. */
+  SessionRefreshFailed: 'SessionRefreshFailed',
+  /** The SIP connection of the SRC user agent went down. */
+  ConnectionLost: 'ConnectionLost',
+  /** A local error (ports, bad call parameters). */
+  LocalError: 'LocalError',
+} as const;
+/** One of the {@link RecordingEndReason} values. */
+export type RecordingEndReason = (typeof RecordingEndReason)[keyof typeof RecordingEndReason];
+
+/** Why one SRS URI was given up during failover. */
+export const SrsAttemptOutcome = {
+  /** A final non-2xx response. */
+  Response: 'Response',
+  /** Timer B: no final response in time. */
+  Timeout: 'Timeout',
+  /** Connection refused, ICMP unreachable, resolution failure. */
+  TransportError: 'TransportError',
+  /** Marked down by the OPTIONS keep-alive, not tried. */
+  Down: 'Down',
+  /** Recorded (2xx). */
+  Accepted: 'Accepted',
+} as const;
+/** One of the {@link SrsAttemptOutcome} values. */
+export type SrsAttemptOutcome = (typeof SrsAttemptOutcome)[keyof typeof SrsAttemptOutcome];
+
+/** Media kinds a recorded stream may carry (RFC 7866 §8: audio, video, RTT, MSRP). */
+export type RecordedMediaKind = 'audio' | 'video' | 'text' | 'message';
+
+/** A payload format offered for a recorded stream (an SDP rtpmap). */
+export interface RecordedCodec {
+  /** RTP payload type. */
+  payloadType: number;
+  /** Encoding name, e.g. PCMU. */
+  name: string;
+  /** Clock rate, e.g. 8000. */
+  clockRate: number;
+}
+
+/** SDP media settings of one SRS entry. */
+export interface SrcMediaSettings {
+  /** Local address RTP is sent from (default: the entry's `localAddress`). */
+  address?: string;
+  /** Lowest local RTP port (default 30000). */
+  portMin?: number;
+  /** Highest local RTP/RTCP port (default 39999). */
+  portMax?: number;
+  /** Send RTCP sender reports to the SRS (default true, RFC 7866 §8.1.1). */
+  rtcp?: boolean;
+  /** RTCP report interval in ms (default 5000). */
+  rtcpIntervalMs?: number;
+  /** Codecs offered when a stream names none (default PCMU and PCMA). */
+  codecs?: RecordedCodec[];
+}
+
+/** Metadata extensions as OpenSIPS's `$siprec` takes them: raw XML blocks. */
+export interface SrcMetadataExtensions {
+  /** Put the CS in a group with this id (`$siprec(group)`). */
+  group?: string;
+  /** XML appended under `<group>` (`group_custom_extension`); ignored without a group. */
+  groupExtension?: string;
+  /** XML appended under `<session>` (`session_custom_extension`). */
+  sessionExtension?: string;
+  /** XML appended under a participant, by participant key (`$siprec(caller)` / `callee`). */
+  participantExtensions?: Record<string, string>;
+}
+
+/** One SRS entry: its own user agent, connection and local endpoint (seed 000's SrcUserAgent). */
+export interface SrsEntrySettings {
+  /** Name of the entry; the user agent's IAP id. */
+  name: string;
+  /** SRS URIs tried in order until one records (OpenSIPS failover). */
+  srsUris: string[];
+  /** Local IPv4 or IPv6 address of the user agent. */
+  localAddress: string;
+  /** Local SIP port (default 0: any). */
+  localPort?: number;
+  /** Transport the user agent listens and sends on (default udp). */
+  transport?: TransportProtocol;
+  /**
+   * Final responses that stop the failover and leave the call unrecorded: a regular expression
+   * matched against the whole code (OpenSIPS `skip_failover_codes`, e.g. "408|487", "[34][0-9][0-9]"),
+   * or a list of codes. Default: none, every negative outcome fails over.
+   */
+  skipFailoverCodes?: string | number[];
+  /** OPTIONS keep-alive interval to each SRS URI in seconds; 0 = off (default 0). */
+  optionsIntervalSeconds?: number;
+  /** RFC 4028 Session-Expires in seconds (default 1800; 0 = no session timer). */
+  sessionExpires?: number;
+  /** RFC 4028 Min-SE in seconds (default 90). */
+  minSe?: number;
+  /** How long to wait for a final answer to the INVITE before failing over, ms (default 64*T1). */
+  inviteTimeoutMs?: number;
+  /** Media settings. */
+  media?: SrcMediaSettings;
+  /** Headers added to every recording-session INVITE (OpenSIPS `$siprec(headers)`, X-*). */
+  headers?: HeaderField[];
+  /** Metadata extensions. */
+  metadataExtensions?: SrcMetadataExtensions;
+  /** From URI of the RS dialog (default sip:src@localAddress). */
+  fromUri?: string;
+  /** To URI of the RS dialog (default: the SRS URI). */
+  toUri?: string;
+}
+
+/** Settings of a log event server (NENA-STA-010.3 Logging Service). */
+export interface LogEventServerSettings {
+  /** Name used in events and reports. */
+  name: string;
+  /** Base URL; events are POSTed to `{baseUrl}/LogEvents`. */
+  baseUrl: string;
+  /** Retries per event before it is dropped (default 5). */
+  maxRetries?: number;
+  /** First retry delay in ms, doubled each time (default 500). */
+  retryDelayMs?: number;
+  /** Most events queued; older ones are dropped beyond it (default 1000). */
+  maxQueue?: number;
+}
+
+/** How log events are signed (JWS, RFC 7515). */
+export interface LogEventSigning {
+  /** ES256 (P-256) or RS256. */
+  alg: 'ES256' | 'RS256';
+  /** PEM private key. */
+  privateKeyPem: string;
+  /** PEM certificate chain (x5c), optional. */
+  certificatePem?: string[];
+  /** Key id, optional. */
+  kid?: string;
+}
+
+/** NG9-1-1 logging of the recording client. */
+export interface Ng911Settings {
+  /** elementId of the SRC (an FQDN). */
+  elementId: string;
+  /** agencyId (an FQDN). */
+  agencyId: string;
+  /** Servers every event goes to. */
+  servers: LogEventServerSettings[];
+  /** Signing key. */
+  signing: LogEventSigning;
+  /** Log every SIP message of the recording sessions (CallSignalingMessageLogEvent; default true). */
+  logSignaling?: boolean;
+}
+
+/** Settings of an `SrcManager`. */
+export interface SrcSettings {
+  /** One entry per SRS (each gets its own user agent); all record every call. */
+  srs: SrsEntrySettings[];
+  /** User-Agent header (default tsip-src). */
+  userAgent?: string;
+  /** SIP timer T1 in ms (default 500); INVITE timeout is 64*T1. */
+  t1?: number;
+  /** NG9-1-1 log events; none when absent. */
+  ng911?: Ng911Settings;
+}
+
+/** A participant of the recorded call. */
+export interface CallParticipantParams {
+  /** The app's key for the participant (e.g. 'caller'); never sent. */
+  key: string;
+  /** Address of record. */
+  aor: string;
+  /** Display name. */
+  name?: string;
+}
+
+/** A recorded stream: one RS m-line. */
+export interface RecordedStreamParams {
+  /** The RS `a=label` (RFC 4574); stable for the life of the recording. */
+  label: string;
+  /** Media kind (default audio). */
+  media?: RecordedMediaKind;
+  /** Key of the participant whose media the stream carries. */
+  sender?: string;
+  /** Keys of the participants who receive it (default: everyone else). */
+  receivers?: string[];
+  /** Codecs offered (default: the entry's media codecs). */
+  codecs?: RecordedCodec[];
+}
+
+/** What the app knows about the call to record (seed 000's SrcCallParameters). */
+export interface CallParams {
+  /** SIP Call-ID of the recorded call (CS); the key of every later call. */
+  callId: string;
+  /** Participants at the start. */
+  participants: CallParticipantParams[];
+  /** Streams to record. */
+  streams: RecordedStreamParams[];
+  /** RFC 7989 Session-ID values of the CS. */
+  sipSessionIds?: string[];
+  /** NG9-1-1 call id URN (`urn:emergency:uid:callid:...`), copied to Call-Info. */
+  emergencyCallId?: string;
+  /** NG9-1-1 incident id URN. */
+  emergencyIncidentId?: string;
+  /** Direction of the CS for log events (default incoming). */
+  direction?: 'incoming' | 'outgoing';
+  /** Extra headers for this call's INVITEs. */
+  headers?: HeaderField[];
+}
+
+/** Changes to a recorded call, sent to the SRS as a partial metadata update. */
+export interface RecordingChanges {
+  /** Participants who joined. */
+  participantsJoined?: CallParticipantParams[];
+  /** Keys of participants who left. */
+  participantsLeft?: string[];
+  /** Streams added (a new m-line each; re-INVITE). */
+  streamsAdded?: RecordedStreamParams[];
+  /** Participants put on hold or taken off hold. */
+  hold?: { key: string; onHold: boolean }[];
+}
+
+/** Fields every recording event carries. */
+export interface RecordingEventBase {
+  /** Call-ID of the recorded call (CS). */
+  callId: string;
+  /** The RS's own Call-ID (recording session id). */
+  recordingId: string;
+  /** The SRS entry name. */
+  srsName: string;
+  /** The SRS URI that handles (or last handled) the recording. */
+  srs: string;
+}
+
+/** A recorded stream as the SRS accepted it. */
+export interface RecordedStreamInfo {
+  /** Its label. */
+  label: string;
+  /** False when the SRS rejected it (port 0) or left it out. */
+  accepted: boolean;
+  /** Where RTP goes, when accepted. */
+  remote?: { address: string; port: number };
+}
+
+/** One SRS URI tried for a recording. */
+export interface SrsAttempt {
+  /** The URI. */
+  srs: string;
+  /** How it ended. */
+  outcome: SrsAttemptOutcome;
+  /** The final response code, when there was one. */
+  statusCode?: number;
+}
+
+/** `recordingStarted`. */
+export interface RecordingStartedEvent extends RecordingEventBase {
+  /** Streams as answered. */
+  streams: RecordedStreamInfo[];
+  /** URIs tried before this one succeeded, with the outcome of each. */
+  attempts: SrsAttempt[];
+}
+
+/** `recordingFailed`: no SRS of an entry records the call. */
+export interface RecordingFailedEvent extends RecordingEventBase {
+  /** Why. */
+  reason: RecordingEndReason;
+  /** The last final response code, if any. */
+  statusCode?: number;
+  /** Every URI tried. */
+  attempts: SrsAttempt[];
+}
+
+/** `recordingPaused` / `recordingResumed`. */
+export type RecordingPausedEvent = RecordingEventBase;
+
+/** `recordingStopped`. */
+export interface RecordingStoppedEvent extends RecordingEventBase {
+  /** Why. */
+  reason: RecordingEndReason;
+  /** Status of the BYE response, when the SRC sent BYE. */
+  byeStatusCode?: number;
+  /** RTP packets forwarded per label. */
+  packetsSent: Record<string, number>;
+}
+
+/** `srsStateChanged`: OPTIONS keep-alive saw an SRS go down or come back. */
+export interface SrsStateChangedEvent {
+  /** The SRS entry name. */
+  srsName: string;
+  /** The SRS URI. */
+  srs: string;
+  /** True when reachable. */
+  up: boolean;
+  /** The OPTIONS response code, when one came. */
+  statusCode?: number;
+}
+
+/** `logEvent`: an NG9-1-1 log event was produced (and queued for the log servers). */
+export interface LogEventEmitted {
+  /** The log event type, e.g. RecCallStartLogEvent. */
+  logEventType: string;
+  /** The event as JSON. */
+  event: Readonly<Record<string, unknown>>;
+  /** The recorded call's Call-ID, when call related. */
+  callId?: string;
+}
+
+/** Event map of `SrcManager`. */
+export interface SrcManagerEvents {
+  recordingStarted: (e: RecordingStartedEvent) => void;
+  recordingFailed: (e: RecordingFailedEvent) => void;
+  recordingPaused: (e: RecordingPausedEvent) => void;
+  recordingResumed: (e: RecordingPausedEvent) => void;
+  recordingStopped: (e: RecordingStoppedEvent) => void;
+  srsStateChanged: (e: SrsStateChangedEvent) => void;
+  logEvent: (e: LogEventEmitted) => void;
+}
+
+/** Settings of an `Srs`. */
+export interface SrsSettings {
+  /** Local address (IPv4 or IPv6) for SIP and RTP. */
+  host: string;
+  /** SIP port (0: any). */
+  port: number;
+  /** Transports (default udp and tcp). */
+  transports?: TransportProtocol[];
+  /** Directory recordings go to (created if missing). */
+  dir: string;
+  /** Most concurrent recording sessions; beyond it 486 (default 1000). */
+  maxSessions?: number;
+  /** Lowest RTP port (default 40000). */
+  rtpPortMin?: number;
+  /** Highest RTP/RTCP port (default 49999); exhaustion answers 503. */
+  rtpPortMax?: number;
+  /** Encoding names accepted for audio (default PCMU, PCMA); others 488. */
+  codecs?: string[];
+  /** Refuse INVITEs without metadata (default false: metadata may come later, RFC 7866 §9.1). */
+  requireMetadata?: boolean;
+  /** Do not receive media or write files (signalling-only load testing; default false). */
+  signalingOnly?: boolean;
+  /** User-Agent / Server header (default tsip-srs). */
+  userAgent?: string;
+}
+
+/** A recording session as the SRS sees it. */
+export interface SrsSessionInfo {
+  /** RS Call-ID. */
+  recordingId: string;
+  /** Directory of the recording. */
+  dir: string;
+  /** Labels of the recorded streams. */
+  labels: string[];
+}
+
+/** Event map of `Srs`. */
+export interface SrsEvents {
+  sessionStarted: (e: SrsSessionInfo) => void;
+  sessionUpdated: (e: SrsSessionInfo & { paused: boolean; metadataUpdated: boolean }) => void;
+  sessionEnded: (e: SrsSessionInfo & { reason: 'bye' | 'shutdown' | 'timeout' }) => void;
+  sessionRejected: (e: { recordingId: string; statusCode: number; reason: string }) => void;
+}

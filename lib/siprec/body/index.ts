@@ -1,0 +1,10 @@
+/** SIPREC bodies: the SRC's offer and multipart body, the SRS's classification, codec choice and answer. */
+export { DEFAULT_AUDIO_CODECS, mediaCodecs, payloadTypes } from './codecs.js';
+export { buildOfferSdp, type OfferOptions, type OfferStream } from './offer.js';
+export { buildRecordingBody, splitRecordingBody, type BuiltBody, type RecordingBodyParts } from './recording-body.js';
+export { parseSrsAnswer, connectionAddress, type AnsweredStream } from './answer.js';
+export { classifyRecordingInvite, contactHasFeatureTag, type HeaderSource, type InviteClass } from './classify.js';
+export {
+  analyseOffer, buildRecvonlyAnswer, recordableStreams,
+  type AnalysedOffer, type AnswerOptions, type OfferedStream,
+} from './srs-answer.js';

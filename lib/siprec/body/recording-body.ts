@@ -1,0 +1,87 @@
+/**
+ * The multipart/mixed body of a recording-session request (RFC 7866 §9.1): an application/sdp
+ * part and an application/rs-metadata+xml part with `Content-Disposition: recording-session`;
+ * and its inverse for the SRS, which finds those parts in whatever the SRC sent.
+ */
+import { buildMultipart, MediaType, parseMultipart, SipParseError } from '../../message/index.js';
+import {
+  LEGACY_METADATA_CONTENT_TYPE, METADATA_CONTENT_TYPE, RECORDING_SESSION_DISPOSITION,
+  SNAPSHOT_REQUEST_CONTENT_TYPE,
+} from '../metadata/index.js';
+
+/** A body ready for MessageElements. */
+export interface BuiltBody {
+  /** Content-Type header value (with the boundary). */
+  contentType: string;
+  /** The octets. */
+  body: Buffer;
+}
+
+/** Builds the SDP + metadata multipart body; with no metadata, a plain application/sdp body. */
+export function buildRecordingBody(sdp: string | undefined, metadataXml: string | undefined): BuiltBody {
+  if (metadataXml === undefined) {
+    if (sdp === undefined) throw new RangeError('a recording body needs SDP or metadata');
+    return { contentType: 'application/sdp', body: Buffer.from(sdp, 'utf8') };
+  }
+  const meta = {
+    contentType: METADATA_CONTENT_TYPE,
+    // RFC 7866 §9.1 / §11.3: the metadata part is marked recording-session.
+    disposition: RECORDING_SESSION_DISPOSITION,
+    body: metadataXml,
+  };
+  // A metadata-only update (RFC 7866 §9.1) stays multipart so the part keeps its disposition.
+  const parts = sdp === undefined ? [meta] : [{ contentType: 'application/sdp', body: sdp }, meta];
+  const mp = buildMultipart(parts);
+  return { contentType: mp.contentType.toString(), body: mp.body };
+}
+
+/** What a recording-session body holds. */
+export interface RecordingBodyParts {
+  /** The SDP, if present. */
+  sdp?: string;
+  /** The metadata document, if present. */
+  metadata?: Buffer;
+  /** The metadata part's media type (rs-metadata+xml or the legacy rs-metadata). */
+  metadataType?: string;
+  /** True when a snapshot request (application/rs-metadata-request) was found. */
+  snapshotRequest?: Buffer;
+  /** Types of parts that were neither (ignored). */
+  ignored: string[];
+}
+
+function isMetadataType(essence: string): boolean {
+  // SIPREC-NOTES §3.3: AudioCodes sends application/rs-metadata (no +xml); legacy SBCs recording+xml.
+  return essence === METADATA_CONTENT_TYPE || essence === LEGACY_METADATA_CONTENT_TYPE || essence === 'application/recording+xml';
+}
+
+/**
+ * Splits a body by its Content-Type into SDP and metadata parts.
+ * @throws SipParseError (status 400) for a broken multipart body, (415) for an unusable type.
+ */
+export function splitRecordingBody(contentType: string | undefined, body: Buffer | undefined): RecordingBodyParts {
+  const out: RecordingBodyParts = { ignored: [] };
+  if (body === undefined || body.length === 0) return out;
+  if (contentType === undefined) throw new SipParseError('body without Content-Type', { status: 400 });
+  let mt: MediaType;
+  try {
+    mt = MediaType.parse(contentType);
+  } catch (e) {
+    throw new SipParseError('bad Content-Type', { status: 400, cause: e });
+  }
+  const take = (essence: string, b: Buffer, disposition: string | undefined): void => {
+    if (essence === 'application/sdp' && out.sdp === undefined) out.sdp = b.toString('utf8');
+    else if ((isMetadataType(essence) || disposition === RECORDING_SESSION_DISPOSITION) && out.metadata === undefined && essence !== SNAPSHOT_REQUEST_CONTENT_TYPE) {
+      out.metadata = b;
+      out.metadataType = essence;
+    } else if (essence === SNAPSHOT_REQUEST_CONTENT_TYPE) out.snapshotRequest = b;
+    else out.ignored.push(essence);
+  };
+  if (mt.type === 'multipart') {
+    const parts = parseMultipart(body, mt);
+    for (const p of parts) take(p.contentType?.essence ?? 'text/plain', p.body, p.disposition?.type);
+  } else take(mt.essence, body, undefined);
+  if (out.sdp === undefined && out.metadata === undefined && out.snapshotRequest === undefined) {
+    throw new SipParseError(`unsupported body type ${mt.essence}`, { status: 415 });
+  }
+  return out;
+}
