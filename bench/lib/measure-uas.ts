@@ -12,6 +12,8 @@ import { runSippLoad, type LoadStepResult, type UasTarget } from './sipp-load.js
 export interface MeasureUasOptions {
   /** Label in the printed table, e.g. "kamailio" or "tsip". */
   name: string;
+  /** SIPp scenario per call (default the built-in `uac`); see LoadStepOptions.scenario. */
+  scenario?: string;
   /** Offered rates in calls/s, ascending. */
   rates?: readonly number[];
   /** Planned length of each step; calls per step = rate × seconds. */
@@ -79,7 +81,7 @@ export async function measureUas(target: UasTarget, opts: MeasureUasOptions): Pr
   const print = opts.print ?? true;
 
   if ((opts.warmupCalls ?? 200) > 0) {
-    await runSippLoad(target, { rate: 100, calls: opts.warmupCalls ?? 200, timeoutSeconds: 15 });
+    await runSippLoad(target, { scenario: opts.scenario, rate: 100, calls: opts.warmupCalls ?? 200, timeoutSeconds: 15 });
     await new Promise((r) => setTimeout(r, pause));
   }
 
@@ -87,6 +89,7 @@ export async function measureUas(target: UasTarget, opts: MeasureUasOptions): Pr
   for (const rate of rates) {
     const calls = Math.max(1, Math.round(rate * seconds));
     const r = await runSippLoad(target, {
+      scenario: opts.scenario,
       rate,
       calls,
       watchPid: opts.watchPid,

@@ -1,6 +1,7 @@
 /**
- * One bounded SIPp load step against a UAS: `sipp -sn uac` (INVITE, 200, ACK, BYE, 200 per call)
- * at a fixed rate for a fixed number of calls, with SIPp's own timeout and our hard kill above it.
+ * One bounded SIPp load step against a UAS: `sipp -sn uac` (INVITE, 200, ACK, BYE, 200 per call,
+ * or another scenario) at a fixed rate for a fixed number of calls, with SIPp's own timeout and
+ * our hard kill above it.
  * Returns what was achieved, not what was asked: calls/s from the successful calls over SIPp's
  * measured elapsed time, failed and never-finished calls, and the peak memory of a watched pid.
  */
@@ -16,6 +17,11 @@ export interface UasTarget {
 }
 
 export interface LoadStepOptions {
+  /**
+   * The SIPp scenario placing each call: the built-in `uac` (INVITE/200/ACK/BYE/200) by default,
+   * or a scenario file, e.g. test/interop/scenarios/src-uac.xml to load an SRS with SIPREC calls.
+   */
+  scenario?: string;
   /** Offered load, calls per second. */
   rate: number;
   /** Calls to place; with `rate` this sets the step's length (calls / rate seconds). */
@@ -58,7 +64,7 @@ export async function runSippLoad(target: UasTarget, opts: LoadStepOptions): Pro
   let sipp: SippResult;
   try {
     sipp = await runSipp({
-      scenario: 'uac',
+      scenario: opts.scenario ?? 'uac',
       target: { host: target.host, port: target.port },
       transport: target.transport,
       calls: opts.calls,
