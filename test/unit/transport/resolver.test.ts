@@ -7,6 +7,7 @@ import type {
   SrvRecord,
 } from '../../../lib/transport/dns-lookup.js';
 import { orderSrv } from '../../../lib/transport/srv-order.js';
+import { nodeDnsLookup } from '../../../lib/transport/dns-lookup.js';
 import { isSipError } from '../../../include-types/errors.js';
 
 /** A fake DNS zone; it records every query so tests can check what was (not) asked. */
@@ -198,4 +199,12 @@ t.test('RFC 2782 ordering: priority first, weights drive the random pick', async
     if (orderSrv([srv(1, 60, 1, 'a'), srv(1, 40, 1, 'b')])[0].name === 'a') aFirst++;
   }
   t.ok(aFirst > 1000 && aFirst < 1400, `a first ${aFirst}/2000`);
+});
+
+t.test('node DNS look-up: "localhost" comes from the hosts file (no DNS query)', async (t) => {
+  const found = await nodeDnsLookup().addresses('localhost');
+  t.ok(found.some((a) => a.address === '127.0.0.1' && a.family === 4), JSON.stringify(found));
+  const r = new Rfc3263Resolver();
+  const targets = await r.resolve({ host: 'localhost', port: 5099, transport: 'tcp', secure: false });
+  t.match(targets[0], { protocol: 'tcp', port: 5099 });
 });
