@@ -106,7 +106,11 @@ export class RtpPcmReceiver {
   private readonly origin: number | undefined;
   private cur: SourceState | undefined;
   private readonly previous = new Map<number, SourceState>();
+  /** Absolute timeline position written up to (valid once `started`). */
   private written = 0;
+  /** Where the written timeline begins (0 with an origin, else the first packet written). */
+  private base = 0;
+  private started = false;
   private headStart = 0;
   private headEnd = 0;
   private headArrivalMs = 0;
@@ -129,7 +133,7 @@ export class RtpPcmReceiver {
 
   /** Samples of timeline written so far (audio + silence, including cut gaps). */
   get position(): number {
-    return this.written;
+    return this.written - this.base;
   }
 
   /** Feeds one packet that arrived at `arrivalMs` (default now). */
@@ -197,6 +201,10 @@ export class RtpPcmReceiver {
     if (this.cur !== undefined) end = this.headStart + Math.round(((endMs - this.headArrivalMs) * this.rate) / 1000);
     else if (this.origin !== undefined) end = this.ticksSinceOrigin(endMs); // nothing ever arrived
     else return;
+    if (!this.started) {
+      this.started = true;
+      this.written = this.base = this.origin === undefined ? end : 0;
+    }
     if (end > this.written) this.silence(end - this.written);
   }
 
@@ -216,11 +224,11 @@ export class RtpPcmReceiver {
   private accept(pos: number, pcm: Int16Array, arrivalMs: number): void {
     let start = pos;
     let samples = pcm;
-    if (start + samples.length <= this.written) {
+    if (this.started && start + samples.length <= this.written) {
       this.stats.late++;
       return;
     }
-    if (start < this.written) {
+    if (this.started && start < this.written) {
       samples = samples.subarray(this.written - start);
       start = this.written;
     }
@@ -242,6 +250,12 @@ export class RtpPcmReceiver {
 
   private emit(p: Pending): void {
     let pcm = p.pcm;
+    if (!this.started) {
+      // Without an origin the timeline starts at the earliest packet that
+      // made it through the reorder buffer, even if it arrived second.
+      this.started = true;
+      if (this.origin === undefined) this.written = this.base = p.pos;
+    }
     if (p.pos > this.written) this.silence(p.pos - this.written);
     else if (p.pos < this.written) pcm = pcm.subarray(this.written - p.pos);
     if (pcm.length === 0) return;
