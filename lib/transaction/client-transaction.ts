@@ -49,17 +49,24 @@ export abstract class ClientTransactionBase<S extends IctState | NictState, T ex
   /** The transport switched to a reliable protocol (e.g. UDP → TCP above the MTU): stop retransmitting. */
   protected abstract becameReliable(): void;
 
-  /** Sends a request of this transaction (the request, a retransmission, or the ACK). */
-  protected send(msg: SipRequest): void {
-    this.ctx.transport.sendRequest(msg, this.target).then(
+  /**
+   * Sends a request of this transaction (the request, a retransmission, or the ACK).
+   * @returns resolves true once the transport took it, false if it failed (already handled).
+   */
+  protected send(msg: SipRequest): Promise<boolean> {
+    return this.ctx.transport.sendRequest(msg, this.target).then(
       (info) => {
         // RFC 3261 §18.1.1: a request above the MTU goes over TCP, which needs no retransmission
         if (!this.reliable && !this.terminated && this.ctx.transport.isReliable(info.protocol)) {
           this.reliable = true;
           this.becameReliable();
         }
+        return true;
       },
-      (err: unknown) => this.transportFailed(asTransportError(err)),
+      (err: unknown) => {
+        this.transportFailed(asTransportError(err));
+        return false;
+      },
     );
   }
 

@@ -10,7 +10,8 @@
  *   Completed are absorbed and the ACK resent.
  * - Timer A (unreliable only): retransmit the INVITE in Calling, doubling from T1.
  * - Timer B (64*T1): still Calling → Terminated, TU told Timeout.
- * - Timer D (max(32 s, 64*T1) unreliable, 0 reliable): Completed → Terminated.
+ * - Timer D (max(32 s, 64*T1) unreliable; reliable: 0, i.e. as soon as the transport took the
+ *   ACK): Completed → Terminated.
  * - Timer M (64*T1): Accepted → Terminated.
  * - Transport error: → Terminated, TU told (§17.1.4).
  * @module
@@ -122,12 +123,13 @@ export class InviteClientTransaction extends ClientTransactionBase<IctState, Ict
     this.releaseWaiters(false);
     // RFC 3261 §17.1.1.3: the transaction itself ACKs a non-2xx final response
     this.ack = buildAckForNon2xx(this.request, response);
-    this.send(this.ack);
+    const sent = this.send(this.ack);
     this.callUser(() => this.user.onFinal(response));
     if (this.terminated) return; // the user may have closed the layer
     if (this.reliable) {
-      // RFC 3261 §17.1.1.2: Timer D is 0 on reliable transports
-      this.finish(TransactionEndReason.Normal);
+      // RFC 3261 §17.1.1.2: Timer D is 0 on reliable transports. We end once the transport took
+      // the ACK, so a failed ACK still reaches the TU (§17.1.4).
+      void sent.then((ok) => ok && this.finish(TransactionEndReason.Normal));
     } else {
       // NOTE (deviation): RFC 3261 only says "> 32 s"; with a large T1 we wait as long as the
       // server may retransmit (its Timer H, 64*T1), so its retransmissions are still absorbed.

@@ -7,7 +7,8 @@
  *   Completed resends the final response.
  * - 1xx from TU: sent → Proceeding. 200-699 from TU: sent → Completed (start J); further
  *   responses from the TU are refused.
- * - Timer J (64*T1 unreliable, 0 reliable): Completed → Terminated.
+ * - Timer J (64*T1 unreliable; reliable: 0, i.e. as soon as the transport took the final
+ *   response): Completed → Terminated.
  * - Transport error: → Terminated, TU told (§17.2.4).
  * @module
  */
@@ -38,11 +39,15 @@ export class NonInviteServerTransaction extends ServerTransactionBase<NistState,
       return;
     }
     this.enter(NistState.Completed);
-    this.send(response);
-    if (this.terminated) return;
-    // RFC 3261 §17.2.2: Timer J absorbs request retransmissions; 0 on reliable transports
-    if (this.reliable) this.finish(TransactionEndReason.Normal);
-    else this.timers.start('J', this.ctx.timers.timeout64, () => this.finish(TransactionEndReason.Normal));
+    const sent = this.send(response);
+    if (this.reliable) {
+      // RFC 3261 §17.2.2: Timer J is 0 on reliable transports. We end once the transport took the
+      // response rather than at once, so a failed send still reaches the TU (§17.2.4).
+      void sent.then((ok) => ok && this.finish(TransactionEndReason.Normal));
+    } else {
+      // RFC 3261 §17.2.2: Timer J absorbs request retransmissions
+      this.timers.start('J', this.ctx.timers.timeout64, () => this.finish(TransactionEndReason.Normal));
+    }
   }
 
   receiveRequest(_request: SipRequest): AbsorbResult {

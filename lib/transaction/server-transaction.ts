@@ -69,9 +69,18 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
     throw new SipError(SipErrorCode.InvalidState, `cannot send ${response.status} in state ${this.current}`);
   }
 
-  /** Sends a response of this transaction (new or resent). */
-  protected send(response: SipResponse): void {
-    this.ctx.transport.sendResponse(response, this.source).then(undefined, (err: unknown) => this.transportFailed(asTransportError(err)));
+  /**
+   * Sends a response of this transaction (new or resent).
+   * @returns resolves true once the transport took it, false if it failed (already handled).
+   */
+  protected send(response: SipResponse): Promise<boolean> {
+    return this.ctx.transport.sendResponse(response, this.source).then(
+      () => true,
+      (err: unknown) => {
+        this.transportFailed(asTransportError(err));
+        return false;
+      },
+    );
   }
 
   /** RFC 3261 §17.2.4: tell the TU; the transaction ends unless the machine says otherwise. */

@@ -2,9 +2,11 @@
  * The observers a transaction user (TU: the dialog layer, the stack) implements. Callbacks run
  * from a received message, a timer or a settled send, never from inside `sendRequest` or
  * `cancel`. Two exceptions are synchronous with the call that caused them: `onTerminated` of a
- * transaction whose cleanup timer is 0 on a reliable transport (Timer D/I/J/K = 0) follows the
- * final response, the ACK or `tx.respond(final)` at once; and `TransactionLayer.close()` calls
- * every `onTerminated` before it returns. A callback that throws is logged and ignored.
+ * transaction whose cleanup timer is 0 on a reliable transport and that sends nothing more
+ * (Timer I and K = 0) follows the ACK or the final response at once; and
+ * `TransactionLayer.close()` calls every `onTerminated` before it returns. (Timer D and J = 0
+ * end the transaction once the transport took the ACK / final response, so a failed send is
+ * still reported.) A callback that throws is logged and ignored.
  * @module
  */
 import type { SipError } from '../../include-types/errors.js';

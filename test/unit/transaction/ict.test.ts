@@ -114,12 +114,15 @@ t.test('ACK for a non-2xx is built per §17.1.1.3', async (t) => {
   t.equal(layer.stats().total, 0);
 });
 
-t.test('reliable: non-2xx terminates at once (Timer D = 0)', async (t) => {
-  const { layer, transport } = single();
+t.test('reliable: non-2xx terminates once the ACK is sent (Timer D = 0)', async (t) => {
+  const { layer, transport, clock } = single();
   const user = new ClientRecorder();
   const req = makeRequest();
   const tx = layer.sendRequest(req, target('tls'), user);
   layer.receiveResponse(reply(req, 404), source('tls'));
+  t.same(user.events, ['final:404']);
+  t.equal(clock.pending(), 0, 'no Timer D');
+  await flush();
   t.same(user.events, ['final:404', 'terminated']);
   t.equal(tx.state, TransactionState.Terminated);
   t.equal(transport.requests('ACK').length, 1);
@@ -276,4 +279,17 @@ t.test('end to end: lost final response is resent on the retransmitted INVITE', 
   t.ok(p.uasT.responses(480).length >= 2, 'the 480 was resent');
   await drain(p.clock);
   t.equal(p.uac.stats().total + p.uas.stats().total, 0);
+});
+
+t.test('reliable: a failed ACK is still reported (no Timer D hides it)', async (t) => {
+  const { layer, transport } = single();
+  transport.failNth(2);
+  const user = new ClientRecorder();
+  const req = makeRequest();
+  const tx = layer.sendRequest(req, target('tcp'), user);
+  layer.receiveResponse(reply(req, 603), source('tcp'));
+  await flush();
+  t.same(user.events, ['final:603', 'transportError:TransportError', 'terminated']);
+  t.equal(tx.endReason, 'TransportError');
+  t.equal(layer.stats().total, 0);
 });

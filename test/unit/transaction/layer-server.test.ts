@@ -1,7 +1,7 @@
 /** TransactionLayer, server side: §17.2.3 matching, the RFC 2543 fallback, limits, malformed input. */
 import t from 'tap';
 import type { SipRequest } from '../../../lib/message/index.js';
-import { drain, makeRequest, reply, single, source } from './harness.js';
+import { drain, flush, makeRequest, reply, single, source } from './harness.js';
 
 function clone(req: SipRequest, edit: (r: SipRequest) => void = () => {}): SipRequest {
   const c = req.clone();
@@ -124,6 +124,7 @@ t.test('server limit: beyond maxServerTransactions a stateless 503; ACK is never
   t.equal(layer.receiveRequest(ackFor(second, 'x', 'z9hG4bKack'), source()).kind, 'ack2xx');
   t.equal(layer.receiveRequest(clone(first), source('tcp')).kind, 'absorbed', 'retransmissions of live transactions still match');
   if (d.kind === 'new') d.tx.respond(reply(first, 200));
+  await flush();
   const third = makeRequest();
   const d3 = layer.receiveRequest(third, source());
   t.equal(d3.kind, 'new', 'room again once it ended');

@@ -42,11 +42,13 @@ t.test('Trying absorbs retransmissions; Proceeding resends the provisional; Comp
   t.equal(clock.pending(), 0);
 });
 
-t.test('reliable: Timer J = 0', async (t) => {
-  const { layer } = single();
+t.test('reliable: Timer J = 0 (ends once the transport took the final response)', async (t) => {
+  const { layer, clock } = single();
   const req = makeRequest({ method: 'OPTIONS', transport: 'TCP' });
   const tx = newNist(layer, req, 'tcp');
   tx.respond(reply(req, 200));
+  t.equal(clock.pending(), 0, 'no Timer J');
+  await flush();
   t.equal(tx.state, TransactionState.Terminated);
   t.equal(layer.stats().total, 0);
   t.equal(layer.receiveRequest(req, source('tcp')).kind, 'new', 'a retransmission after J is a new request');
@@ -101,4 +103,18 @@ t.test('invalid status is refused', async (t) => {
   res.status = 99;
   t.throws(() => tx.respond(res), { name: 'SipError', code: 'InvalidArgument' });
   layer.close();
+});
+
+t.test('reliable: a failed final response is reported to the TU (§17.2.4)', async (t) => {
+  const { layer, transport } = single();
+  const req = makeRequest({ method: 'OPTIONS', transport: 'TCP' });
+  const tx = newNist(layer, req, 'tcp');
+  const user = new ServerRecorder();
+  tx.user = user;
+  transport.failAll();
+  tx.respond(reply(req, 200));
+  await flush();
+  t.same(user.events, ['transportError:TransportError', 'terminated']);
+  t.equal(tx.endReason, 'TransportError');
+  t.equal(layer.stats().total, 0);
 });
