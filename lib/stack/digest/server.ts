@@ -10,6 +10,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../../include-types/settings.js';
+import { parseUri } from '../../message/index.js';
 import { type DigestAlgorithm, type DigestQop } from './algorithms.js';
 import { quoteString } from './auth-params.js';
 import { parseDigestCredentials } from './authorization.js';
@@ -125,7 +126,7 @@ export class DigestServer {
     if (issued === undefined) return bad('nonce');
     if (this.o.opaque !== undefined && c.opaque !== this.o.opaque) return bad('opaque');
     // RFC 3261 §22.4 / RFC 7616 §3.4.6: the digest-uri must be the Request-URI.
-    if (c.uri !== request.uri) return bad('uri');
+    if (!sameRequestUri(c.uri, request.uri)) return bad('uri');
     if (this.o.qop.length > 0) {
       if (c.qop === undefined || !this.o.qop.includes(c.qop)) return bad('qop');
       if (c.cnonce === undefined || c.nc === undefined || !/^[0-9a-fA-F]{8}$/.test(c.nc)) return bad('malformed');
@@ -201,6 +202,18 @@ export class DigestServer {
       if (computeUserhash(algorithm, u, this.o.realm) === hashed.toLowerCase()) return u;
     }
     return undefined;
+  }
+}
+
+// NOTE (deviation): besides the exact text, an equivalent SIP URI (RFC 3261 §19.1.4: case of the
+// host, parameter order, escaping) is accepted, since proxies may rewrite the Request-URI's
+// spelling. The digest is computed over the client's text, so it still has to be right.
+function sameRequestUri(digestUri: string, requestUri: string): boolean {
+  if (digestUri === requestUri) return true;
+  try {
+    return parseUri(digestUri).equals(parseUri(requestUri));
+  } catch {
+    return false;
   }
 }
 

@@ -3,6 +3,7 @@
  * challenged request covered, and building the retried request.
  * @module
  */
+import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import type { SipRequest, SipResponse } from '../../message/index.js';
 import type { ChallengeHeaders } from './challenge.js';
 import type { ChallengedRequest, CredentialScope, DigestAnswer, DigestCredentialStore } from './credential-store.js';
@@ -61,4 +62,21 @@ export function answerChallenge(store: DigestCredentialStore, req: SipRequest, r
   const a = store.answer(challengesOf(res), challengedRequestOf(req), scope);
   if (a.kind !== 'retry') return a;
   return { kind: 'retry', request: buildAuthorizedRetry(req, a, options) };
+}
+
+/**
+ * The error to report when a challenge cannot be answered: the app ignored it, or the answer
+ * was `failed` (credentials rejected, or no challenge tsip supports).
+ * @param status the 401/407 that could not be answered.
+ */
+export function authenticationFailed(status: number, answer?: Extract<DigestAnswer, { kind: 'failed' | 'needCredentials' }>): SipError {
+  const why =
+    answer === undefined
+      ? 'challenge ignored'
+      : answer.kind === 'needCredentials'
+        ? `no credentials for ${answer.realms.join(', ')}`
+        : answer.reason === 'rejected'
+          ? `credentials rejected for ${answer.realms.join(', ')}`
+          : 'no supported challenge';
+  return new SipError(SipErrorCode.AuthenticationFailed, why, { statusCode: status });
 }

@@ -3,7 +3,7 @@ import t from 'tap';
 import { SipRequest, SipResponse, createResponse, parseMessage, serializeMessage } from '../../../lib/message/index.js';
 import { DigestCredentialStore } from '../../../lib/stack/digest/credential-store.js';
 import { DigestServer } from '../../../lib/stack/digest/server.js';
-import { answerChallenge, buildAuthorizedRetry, challengedRequestOf } from '../../../lib/stack/digest/sip-auth.js';
+import { answerChallenge, authenticationFailed, buildAuthorizedRetry, challengedRequestOf } from '../../../lib/stack/digest/sip-auth.js';
 
 const clock = { now: () => 5_000 };
 const lookup = (u: string) => (u === 'alice' ? { password: 'pw' } : undefined);
@@ -73,4 +73,12 @@ t.test('retry inside a dialog takes the dialog’s CSeq', async (t) => {
   const r = buildAuthorizedRetry(req, { kind: 'retry', authorization: ['Digest x="y"'], proxyAuthorization: [] }, { cseq: 42 });
   t.same(r.cseq, { seq: 42, method: 'REGISTER' });
   t.same(r.headers.getAll('Authorization'), ['Digest x="y"']);
+});
+
+t.test('authenticationFailed says why, with the status', async (t) => {
+  const a = authenticationFailed(401, { kind: 'failed', reason: 'rejected', realms: ['r'] });
+  t.match(a, { name: 'SipError', code: 'AuthenticationFailed', statusCode: 401, message: 'credentials rejected for r' });
+  t.match(authenticationFailed(407, { kind: 'needCredentials', realms: ['p', 'q'] }), { statusCode: 407, message: 'no credentials for p, q' });
+  t.match(authenticationFailed(401, { kind: 'failed', reason: 'unsupported', realms: [] }), { message: 'no supported challenge' });
+  t.match(authenticationFailed(401), { message: 'challenge ignored' });
 });

@@ -190,6 +190,7 @@ t.test('server refuses forged, foreign and mismatched answers', async (t) => {
   const a = retry(store.answer({ wwwAuthenticate: server.createChallenge() }, req)).authorization[0];
   const c = parseDigestCredentials(a)!;
   t.same(server.verifyAuthorization(a, { ...req, uri: 'sip:other.com', lookup }), { result: 'bad', reason: 'uri' });
+  t.same(server.verifyAuthorization(a, { ...req, uri: 'not a uri', lookup }), { result: 'bad', reason: 'uri' });
   t.same(server.verifyAuthorization(a, { ...req, method: 'INVITE', lookup }), { result: 'bad', reason: 'digest' });
   t.same(server.verifyAuthorization(a, { ...req, lookup: () => undefined }), { result: 'bad', reason: 'unknown-user' });
   const ha1 = computeBaseHa1('SHA-256', 'alice', 'atlanta.com', 'secret');
@@ -205,6 +206,8 @@ t.test('server refuses forged, foreign and mismatched answers', async (t) => {
   t.same(server.verifyAuthorization(a.replace('qop=auth', 'qop=auth-int'), { ...req, lookup }), { result: 'bad', reason: 'qop' });
   t.same(server.verifyAuthorization(a.replace(/, qop=auth/, ''), { ...req, lookup }), { result: 'bad', reason: 'qop' });
   t.same(server.verifyAuthorization(a.replace(/nc=00000001/, 'nc=1'), { ...req, lookup }), { result: 'bad', reason: 'malformed' });
+  const next = store.authorize('www', 'atlanta.com', req)!;
+  t.same(server.verifyAuthorization(next, { ...req, uri: 'sip:ATLANTA.com', lookup }).result, 'ok', 'an equivalent SIP URI');
 });
 
 t.test('server forgets nonce counts past its cap', async (t) => {
