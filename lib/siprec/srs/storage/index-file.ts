@@ -1,0 +1,134 @@
+/**
+ * index.json of a recording: what ties participants to streams, with start/stop times and packet
+ * counts. Written atomically (write a temp file, fsync, rename over, fsync the directory), so a
+ * reader or a crash only ever sees a whole old or a whole new index.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Name of the index file in a recording directory. */
+export const INDEX_FILE = 'index.json';
+
+/** State of a recording on disk. */
+export const RecordingState = {
+  /** Being written; if no process is writing it any more, it is partial. */
+  Recording: 'recording',
+  /** Closed cleanly: every file final. */
+  Complete: 'complete',
+  /** Left by a crash and recovered: files readable, the end is missing. */
+  Partial: 'partial',
+} as const;
+/** One of the {@link RecordingState} values. */
+export type RecordingState = (typeof RecordingState)[keyof typeof RecordingState];
+
+/** One recorded stream in the index. */
+export interface IndexStream {
+  /** RS a=label. */
+  label: string;
+  /** metadata stream_id, once known. */
+  streamId?: string;
+  /** WAV file name within the directory. */
+  file: string;
+  /** Encoding received (PCMU, PCMA). */
+  codec: string;
+  /** RTP payload type. */
+  payloadType: number;
+  /** RTP packets received. */
+  packets: number;
+  /** When the stream was opened (ISO). */
+  startedAt: string;
+  /** When it was closed (ISO). */
+  stoppedAt?: string;
+  /** Seconds of audio in the WAV (timeline incl. silence). */
+  durationSeconds: number;
+  /** participant_ids sending on this stream. */
+  senders: string[];
+  /** participant_ids receiving it. */
+  receivers: string[];
+}
+
+/** One participant in the index. */
+export interface IndexParticipant {
+  /** metadata participant_id. */
+  participantId: string;
+  /** AORs of its nameIDs. */
+  aors: string[];
+  /** Display names. */
+  names: string[];
+  /** Labels of the streams it sends. */
+  sends: string[];
+  /** Labels of the streams it receives. */
+  receives: string[];
+  /** associate-time of its session association, if any. */
+  joinedAt?: string;
+  /** disassociate-time, if any. */
+  leftAt?: string;
+}
+
+/** A pause of the whole recording (a=inactive). */
+export interface IndexPause {
+  /** When it began (ISO). */
+  from: string;
+  /** When recording resumed (ISO), if it did. */
+  to?: string;
+}
+
+/** The whole index. */
+export interface RecordingIndex {
+  /** Format version. */
+  version: 1;
+  /** RS Call-ID. */
+  recordingId: string;
+  /** CS Call-IDs found in the metadata (tsip extension) or given by the SRC. */
+  callIds: string[];
+  /** metadata session_ids. */
+  sessionIds: string[];
+  /** State. */
+  state: RecordingState;
+  /** Start (ISO). */
+  startedAt: string;
+  /** Stop (ISO), once stopped. */
+  stoppedAt?: string;
+  /** Why it stopped. */
+  endReason?: string;
+  /** The SRC's address. */
+  source?: string;
+  /** Streams. */
+  streams: IndexStream[];
+  /** Participants. */
+  participants: IndexParticipant[];
+  /** Metadata files in order received (initial first). */
+  metadataFiles: string[];
+  /** Pauses. */
+  pauses: IndexPause[];
+  /** Bumped on every write. */
+  revision: number;
+  /** pid of the process writing it (a `recording` index whose writer is gone is partial). */
+  writerPid?: number;
+}
+
+let tmpCounter = 0;
+
+/** Writes the index atomically (temp file, fsync, rename, directory fsync). */
+export function writeIndexAtomic(dir: string, index: RecordingIndex): void {
+  const tmp = join(dir, `.${INDEX_FILE}.${process.pid}.${++tmpCounter}.tmp`);
+  const fd = openSync(tmp, 'wx');
+  try {
+    writeSync(fd, JSON.stringify(index, null, 2) + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, join(dir, INDEX_FILE));
+  try {
+    const dfd = openSync(dir, 'r');
+    try { fsyncSync(dfd); } finally { closeSync(dfd); }
+  } catch {
+    // Some platforms cannot fsync a directory; the rename is still atomic.
+  }
+}
+
+/** Reads a recording's index. Throws when it is missing or not JSON. */
+export function readIndex(dir: string): RecordingIndex {
+  return JSON.parse(readFileSync(join(dir, INDEX_FILE), 'utf8')) as RecordingIndex;
+}

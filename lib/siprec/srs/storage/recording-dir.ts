@@ -1,0 +1,206 @@
+/**
+ * One recording on disk: a new directory per recording session holding one WAV per audio stream
+ * (G.711 decoded to 16-bit PCM through the media receiver, which keeps the timeline across loss,
+ * pauses and source changes), every metadata document as received (`metadata-000.xml` first,
+ * then one numbered file per update) and index.json.
+ *
+ * Crash safety: audio is appended with synchronous writes (WavWriter), metadata files are written
+ * once with 'wx' and fsynced, the index is replaced atomically; while live the index says
+ * `recording`, so a directory whose writer died reads as partial. Nothing is ever overwritten:
+ * the directory, the WAVs and the metadata files are all created exclusively.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { RtpPcmReceiver, WavWriter, type RtpPacket } from '../../media/index.js';
+import { applyPartialUpdate, type RecordingMetadata } from '../../metadata/index.js';
+import { RecordingState, writeIndexAtomic, type IndexStream, type RecordingIndex } from './index-file.js';
+import { callIdsOf, mapParticipants } from './participants.js';
+
+/** Options of {@link RecordingDir.create}. */
+export interface CreateRecordingOptions {
+  /** Root directory of all recordings (created if missing). */
+  root: string;
+  /** RS Call-ID. */
+  recordingId: string;
+  /** The SRC's address, for the index. */
+  source?: string;
+  /** Clock (default Date.now). */
+  now?: () => number;
+}
+
+/** A stream being written. */
+interface LiveStream {
+  entry: IndexStream;
+  writer: WavWriter;
+  receiver: RtpPcmReceiver;
+}
+
+/** Characters kept in file and directory names; anything else becomes '_'. */
+export function safeName(s: string, max = 64): string {
+  const out = s.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, max);
+  return out === '' ? '_' : out;
+}
+
+function stamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/** Writes one recording; see the module comment. */
+export class RecordingDir {
+  /** The recording's directory. */
+  readonly dir: string;
+  private readonly now: () => number;
+  private readonly index: RecordingIndex;
+  private readonly streams = new Map<string, LiveStream>();
+  private metadata: RecordingMetadata | undefined;
+  private closed = false;
+
+  private constructor(dir: string, index: RecordingIndex, now: () => number) {
+    this.dir = dir;
+    this.index = index;
+    this.now = now;
+  }
+
+  /** Creates a new directory (never an existing one) and its first index. */
+  static create(opts: CreateRecordingOptions): RecordingDir {
+    const now = opts.now ?? Date.now;
+    mkdirSync(opts.root, { recursive: true });
+    const t = now();
+    const base = `${stamp(t)}_${safeName(opts.recordingId)}`;
+    let dir = '';
+    for (let n = 1; ; n++) {
+      dir = join(opts.root, n === 1 ? base : `${base}-${n}`);
+      try {
+        mkdirSync(dir);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw e;
+      }
+    }
+    const index: RecordingIndex = {
+      version: 1, recordingId: opts.recordingId, callIds: [], sessionIds: [], state: RecordingState.Recording,
+      startedAt: new Date(t).toISOString(), streams: [], participants: [], metadataFiles: [], pauses: [], revision: 0, writerPid: process.pid,
+      ...(opts.source !== undefined ? { source: opts.source } : {}),
+    };
+    const rec = new RecordingDir(dir, index, now);
+    rec.checkpoint();
+    return rec;
+  }
+
+  /** A copy of the index as it stands. */
+  get snapshot(): RecordingIndex {
+    this.refreshCounts();
+    return structuredClone(this.index);
+  }
+
+  /** The merged metadata so far, if any. */
+  get currentMetadata(): RecordingMetadata | undefined {
+    return this.metadata;
+  }
+
+  /** Labels of the streams opened. */
+  get labels(): string[] {
+    return this.index.streams.map((s) => s.label);
+  }
+
+  /**
+   * Opens the WAV of a stream (idempotent per label). `originMs` is the session's answer time, so
+   * the streams of one recording line up.
+   */
+  openStream(label: string, codec: string, payloadType: number, originMs: number = this.now()): void {
+    if (this.closed || this.streams.has(label)) return;
+    let file = `stream-${safeName(label)}.wav`;
+    for (let n = 2; this.index.streams.some((s) => s.file === file); n++) file = `stream-${safeName(label)}-${n}.wav`;
+    const writer = WavWriter.create(join(this.dir, file));
+    const receiver = new RtpPcmReceiver(writer, { originMs });
+    const entry: IndexStream = {
+      label, file, codec, payloadType, packets: 0, startedAt: new Date(this.now()).toISOString(), durationSeconds: 0,
+      senders: [], receivers: [],
+    };
+    this.index.streams.push(entry);
+    this.streams.set(label, { entry, writer, receiver });
+    if (this.metadata) this.index.participants = mapParticipants(this.metadata, this.index.streams);
+    this.checkpoint();
+  }
+
+  /** Records one RTP packet of a stream (ignored for unknown labels or after close). */
+  packet(label: string, pkt: RtpPacket, arrivalMs: number = this.now()): void {
+    const s = this.streams.get(label);
+    if (!s || this.closed) return;
+    s.receiver.push(pkt, arrivalMs);
+  }
+
+  /**
+   * Stores a metadata document as received (a new numbered file) and merges it: a complete one
+   * replaces the model, a partial one is applied to it (RFC 7865 §6.1). Returns the file name.
+   */
+  addMetadata(raw: Buffer, parsed: RecordingMetadata): string {
+    const file = `metadata-${String(this.index.metadataFiles.length).padStart(3, '0')}.xml`;
+    const fd = openSync(join(this.dir, file), 'wx');
+    try {
+      writeSync(fd, raw);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    this.index.metadataFiles.push(file);
+    this.metadata = parsed.dataMode === 'partial' && this.metadata ? applyPartialUpdate(this.metadata, parsed) : parsed;
+    this.index.sessionIds = this.metadata.sessions.map((s) => s.sessionId);
+    for (const c of callIdsOf(this.metadata)) if (!this.index.callIds.includes(c)) this.index.callIds.push(c);
+    this.index.participants = mapParticipants(this.metadata, this.index.streams);
+    this.checkpoint();
+    return file;
+  }
+
+  /** The SRC paused (a=inactive): the gap stays in the timeline. */
+  pause(): void {
+    const last = this.index.pauses.at(-1);
+    if (last && last.to === undefined) return;
+    this.index.pauses.push({ from: new Date(this.now()).toISOString() });
+    this.checkpoint();
+  }
+
+  /** The SRC resumed. */
+  resume(): void {
+    const last = this.index.pauses.at(-1);
+    if (!last || last.to !== undefined) return;
+    last.to = new Date(this.now()).toISOString();
+    this.checkpoint();
+  }
+
+  /** Rewrites the index with the current counts (call it now and then while recording). */
+  checkpoint(): void {
+    if (this.closed) return;
+    this.refreshCounts();
+    this.index.revision++;
+    writeIndexAtomic(this.dir, this.index);
+  }
+
+  /** Finishes every stream (silence up to the end), closes the files, marks the index complete. */
+  close(reason: string): RecordingIndex {
+    if (this.closed) return structuredClone(this.index);
+    const end = this.now();
+    for (const s of this.streams.values()) {
+      s.receiver.finish(end);
+      s.writer.close();
+      s.entry.stoppedAt = new Date(end).toISOString();
+    }
+    this.refreshCounts();
+    const last = this.index.pauses.at(-1);
+    if (last && last.to === undefined) last.to = new Date(end).toISOString();
+    this.index.state = RecordingState.Complete;
+    this.index.stoppedAt = new Date(end).toISOString();
+    this.index.endReason = reason;
+    this.index.revision++;
+    writeIndexAtomic(this.dir, this.index);
+    this.closed = true;
+    return structuredClone(this.index);
+  }
+
+  private refreshCounts(): void {
+    for (const s of this.streams.values()) {
+      s.entry.packets = s.receiver.stats.packets;
+      s.entry.durationSeconds = s.writer.durationSeconds;
+    }
+  }
+}

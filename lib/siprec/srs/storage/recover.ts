@@ -1,0 +1,83 @@
+/**
+ * Reading recordings back, and recovering the ones a crash left behind: a directory whose index
+ * says `recording` while no live process writes it is partial; recovery fixes its WAV headers
+ * from the file lengths (repairWav) and marks the index `partial`, leaving every byte of audio.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { readWavInfo, repairWav } from '../../media/index.js';
+import { INDEX_FILE, readIndex, RecordingState, writeIndexAtomic, type RecordingIndex } from './index-file.js';
+
+function alive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A recording as read from disk. */
+export interface StoredRecording {
+  /** Its directory. */
+  dir: string;
+  /** Its index; `state` is `partial` for a dead writer's `recording`. */
+  index: RecordingIndex;
+}
+
+/** Reads one recording directory. */
+export function readRecording(dir: string): StoredRecording {
+  const index = readIndex(dir);
+  const pid = index.writerPid;
+  if (index.state === RecordingState.Recording && !alive(pid)) index.state = RecordingState.Partial;
+  return { dir, index };
+}
+
+/** Every recording directory under `root` (those with an index.json), oldest name first. */
+export function listRecordings(root: string): StoredRecording[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root).sort()
+    .map((n) => join(root, n))
+    .filter((d) => statSync(d).isDirectory() && existsSync(join(d, INDEX_FILE)))
+    .map(readRecording);
+}
+
+/**
+ * Repairs the recordings under `root` whose writer died: WAV sizes fixed, durations and the state
+ * `partial` written to the index. Returns the directories repaired.
+ */
+export function recoverRecordings(root: string): string[] {
+  const fixed: string[] = [];
+  for (const r of listRecordings(root)) {
+    if (r.index.state !== RecordingState.Partial) continue;
+    const onDisk = readIndex(r.dir);
+    if (onDisk.state !== RecordingState.Recording) continue;
+    for (const s of onDisk.streams) {
+      const p = join(r.dir, s.file);
+      if (!existsSync(p)) continue;
+      try {
+        s.durationSeconds = repairWav(p).durationSeconds;
+      } catch {
+        s.durationSeconds = 0; // a header cut short by the crash: nothing to play
+      }
+    }
+    onDisk.state = RecordingState.Partial;
+    onDisk.endReason = onDisk.endReason ?? 'crash';
+    onDisk.revision++;
+    writeIndexAtomic(r.dir, onDisk);
+    fixed.push(r.dir);
+  }
+  return fixed;
+}
+
+/** Seconds of audio per stream file, read from the WAVs (for reports and checks). */
+export function wavDurations(rec: StoredRecording): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of rec.index.streams) {
+    const p = join(rec.dir, s.file);
+    out[s.label] = existsSync(p) ? readWavInfo(p).durationSeconds : 0;
+  }
+  return out;
+}
