@@ -4,7 +4,8 @@
  * - `WavWriter.create` opens a NEW file ('wx': never overwrites) and writes a
  *   header whose sizes are the 0xFFFFFFFF "still recording" placeholders.
  * - Samples are appended with synchronous writes as they arrive, so every
- *   write call that returned is in the file even if the process dies next.
+ *   write call that returned is in the file even if the process dies next
+ *   (unless `bufferBytes` trades a bounded loss for fewer system calls).
  * - `close()` rewrites the RIFF and data sizes and fsyncs.
  * - A file left by a crash (never closed) keeps all written audio: tools
  *   that read to EOF play it as is; `repairWav` fixes the sizes from the file
@@ -26,6 +27,13 @@ export interface WavWriterOptions {
   channels?: number;
   /** Also rewrite the header sizes every this many data bytes (0 = only on close; default 0). */
   headerUpdateBytes?: number;
+  /**
+   * Gather up to this many bytes in memory before writing (fewer system
+   * calls for many concurrent recordings). A process crash loses at most
+   * this much audio; `flush()` and `close()` write it out. Default 0:
+   * every write call goes straight to the file.
+   */
+  bufferBytes?: number;
 }
 
 /** What `readWavInfo` reports about a file. */
@@ -56,12 +64,16 @@ export class WavWriter {
   private bytes = 0;
   private sinceHeader = 0;
   private readonly headerUpdateBytes: number;
+  private readonly pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private readonly bufferBytes: number;
 
-  private constructor(path: string, fd: number, format: WavFormat, headerUpdateBytes: number) {
+  private constructor(path: string, fd: number, format: WavFormat, opts: WavWriterOptions) {
     this.path = path;
     this.fd = fd;
     this.format = format;
-    this.headerUpdateBytes = headerUpdateBytes;
+    this.headerUpdateBytes = opts.headerUpdateBytes ?? 0;
+    this.bufferBytes = opts.bufferBytes ?? 0;
   }
 
   /** Creates `path` (which must not exist: MediaError FileExists) and writes the header. */
@@ -77,7 +89,7 @@ export class WavWriter {
       throw e;
     }
     writeSync(fd, buildWavHeader(format));
-    return new WavWriter(path, fd, format, opts.headerUpdateBytes ?? 0);
+    return new WavWriter(path, fd, format, opts);
   }
 
   /** Data bytes written so far. */
@@ -122,9 +134,22 @@ export class WavWriter {
     this.writeSamples(pcm);
   }
 
-  /** Rewrites the sizes, fsyncs and closes. Idempotent. */
+  /** Writes out audio gathered by `bufferBytes`. */
+  flush(): void {
+    if (this.fd === undefined || this.pendingBytes === 0) return;
+    const buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+    const at = WAV_HEADER_BYTES + this.bytes - this.pendingBytes;
+    this.pending.length = 0;
+    this.pendingBytes = 0;
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off, at + off);
+    if (this.headerUpdateBytes > 0 && this.sinceHeader >= this.headerUpdateBytes) this.writeSizes();
+  }
+
+  /** Writes pending audio, rewrites the sizes, fsyncs and closes. Idempotent. */
   close(): void {
     if (this.fd === undefined) return;
+    this.flush();
     this.writeSizes();
     fsyncSync(this.fd);
     closeSync(this.fd);
@@ -136,17 +161,19 @@ export class WavWriter {
     if (this.bytes + buf.length > WAV_MAX_DATA_BYTES) {
       throw new MediaError(MediaErrorCode.WavTooLarge, `${this.path} would pass the 4 GiB RIFF limit`);
     }
-    let off = 0;
-    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off, WAV_HEADER_BYTES + this.bytes + off);
+    // Copy: callers may reuse their buffers (and SILENCE_CHUNK is shared).
+    this.pending.push(this.bufferBytes > 0 ? Buffer.from(buf) : buf);
+    this.pendingBytes += buf.length;
     this.bytes += buf.length;
     this.sinceHeader += buf.length;
-    if (this.headerUpdateBytes > 0 && this.sinceHeader >= this.headerUpdateBytes) this.writeSizes();
+    if (this.pendingBytes > this.bufferBytes) this.flush();
   }
 
   private writeSizes(): void {
     if (this.fd === undefined) return;
     this.sinceHeader = 0;
-    writeSync(this.fd, buildWavHeader(this.format, this.bytes), 0, WAV_HEADER_BYTES, 0);
+    // Sizes describe only what is in the file, never audio still in memory.
+    writeSync(this.fd, buildWavHeader(this.format, this.bytes - this.pendingBytes), 0, WAV_HEADER_BYTES, 0);
   }
 }
 

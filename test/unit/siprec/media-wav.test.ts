@@ -137,3 +137,37 @@ t.test('stereo and readers of foreign files', async (t) => {
   t.same(readWavInfo(foreign), { sampleRate: 8000, channels: 1, bitsPerSample: 16, dataBytes: 4, durationSeconds: 0.00025, complete: true });
   t.ok(existsSync(foreign));
 });
+
+t.test('bufferBytes gathers writes; flush and close write everything', async (t) => {
+  const path = fresh();
+  const w = WavWriter.create(path, { bufferBytes: 1000 });
+  const chunk = Int16Array.from({ length: 100 }, (_, i) => i);
+  w.writeSamples(chunk);
+  w.writeSamples(chunk);
+  t.equal(statSync(path).size, 44, 'still in memory');
+  t.equal(w.dataBytes, 400, 'but counted');
+  w.writeSilence(400); // 800 more bytes: past the buffer size → written
+  t.equal(statSync(path).size, 44 + 1200);
+  w.writeSamples(chunk);
+  t.equal(readWavInfo(path).dataBytes, 1200, 'a crash now would lose at most bufferBytes');
+  w.flush();
+  t.equal(statSync(path).size, 44 + 1400);
+  w.writeSamples(chunk);
+  w.close();
+  const file = readFileSync(path);
+  t.equal(file.length, 44 + 1600);
+  t.equal(readWavInfo(path).complete, true);
+  t.equal(file.readInt16LE(44 + 1200 + 2 * 99), 99, 'order kept');
+  t.equal(file.readInt16LE(44 + 400 + 2), 0, 'silence where written');
+});
+
+t.test('header updates never count audio still in memory', async (t) => {
+  const path = fresh();
+  const w = WavWriter.create(path, { bufferBytes: 640, headerUpdateBytes: 320 });
+  for (let i = 0; i < 5; i++) w.writeSamples(new Int16Array(160));
+  const info = readWavInfo(path);
+  t.ok(info.dataBytes <= statSync(path).size - 44);
+  t.equal(info.complete, true, 'header matches what is on disk after the buffered flush');
+  w.close();
+  t.equal(readWavInfo(path).dataBytes, 1600);
+});
