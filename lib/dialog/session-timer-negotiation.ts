@@ -82,11 +82,14 @@ export function negotiateAsUas(request: SipRequest, policy: SessionTimerPolicy =
     interval = Math.max(policy.sessionExpires ?? DEFAULT_SESSION_EXPIRES, localMin);
   } else {
     // RFC 4028 §9: below our Min-SE → 422 carrying it.
-    if (se.interval < localMin) return { kind: 'reject', status: 422, headers: [['Min-SE', formatMinSE(localMin)]] };
+    if (se.interval < localMin && uacSupports) return { kind: 'reject', status: 422, headers: [['Min-SE', formatMinSE(localMin)]] };
     const minRaw = firstHeader(request, 'Min-SE');
     const theirMin = Math.max(DEFAULT_MIN_SE, (minRaw === undefined ? undefined : parseMinSE(minRaw)) ?? DEFAULT_MIN_SE);
     // RFC 4028 §9: the UAS may shorten the interval, but not below either side's Min-SE.
-    interval = Math.min(se.interval, Math.max(policy.sessionExpires ?? se.interval, theirMin, localMin));
+    // NOTE (deviation): a UAC without timer support did not write the header (a proxy did) and
+    // cannot act on a 422, so a too-small interval is raised to our Min-SE instead, as §8.1 has
+    // proxies do.
+    interval = Math.max(Math.min(se.interval, Math.max(policy.sessionExpires ?? se.interval, theirMin, localMin)), localMin);
     refresher = se.refresher;
   }
   // RFC 4028 §9: a UAC without timer support cannot refresh, so the UAS does.

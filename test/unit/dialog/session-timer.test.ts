@@ -48,6 +48,9 @@ t.test('UAC request headers: defaults 1800/90, never below Min-SE', async (t) =>
 t.test('UAS: too small → 422 with our Min-SE', async (t) => {
   const d = negotiateAsUas(request([['Supported', 'timer'], ['Session-Expires', '100']]), { minSE: 120 });
   t.same(d, { kind: 'reject', status: 422, headers: [['Min-SE', '120']] });
+  // a proxy inserted it for a UAC that cannot retry: raised instead of refused
+  const p = negotiateAsUas(request([['Session-Expires', '100']]), { minSE: 120 });
+  t.same(p, { kind: 'accept', headers: [['Session-Expires', '120;refresher=uas']], timer: { interval: 120, refresher: 'uas', localRefreshes: true } });
 });
 
 t.test('UAS: refresher chosen when left open; Require: timer only if the UAC supports it', async (t) => {
