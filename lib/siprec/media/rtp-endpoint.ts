@@ -7,6 +7,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { MediaError, MediaErrorCode } from './errors.js';
 import type { PortAllocator } from './port-allocator.js';
+import { isRtcpPacket } from './rtp.js';
 
 /** A UDP address. */
 export interface UdpAddress {
@@ -40,6 +41,11 @@ export interface RtpEndpointOptions {
   port?: number;
   /** Also bind RTCP on port + 1. */
   rtcp?: boolean;
+  /**
+   * RTCP multiplexed on the RTP port (RFC 5761): datagrams that look like
+   * RTCP go to the `onRtcp` handler, and `sendRtcp` uses the RTP socket and port.
+   */
+  rtcpMux?: boolean;
   /** Where to send (can be set later with `setRemote`). */
   remote?: UdpAddress;
 }
@@ -73,13 +79,24 @@ export class RtpEndpoint {
   private rtcpHandler: DatagramHandler | undefined;
   private onClose: (() => void) | undefined;
 
-  private constructor(private readonly rtp: Socket, private readonly rtcpSock: Socket | undefined, remote?: UdpAddress) {
+  private constructor(
+    private readonly rtp: Socket,
+    private readonly rtcpSock: Socket | undefined,
+    remote: UdpAddress | undefined,
+    private readonly mux: boolean,
+  ) {
     this.remote = remote;
     const a = rtp.address();
     this.local = { address: a.address, port: a.port };
     const r = rtcpSock?.address();
     this.localRtcp = r ? { address: r.address, port: r.port } : undefined;
     rtp.on('message', (msg, rinfo) => {
+      if (this.mux && isRtcpPacket(msg)) {
+        // RFC 5761 §4: RTCP packet types 200–204 never collide with RTP payload types in use.
+        this.stats.rtcpReceived++;
+        this.rtcpHandler?.(msg, rinfo);
+        return;
+      }
       this.stats.packetsReceived++;
       this.stats.bytesReceived += msg.length;
       this.rtpHandler?.(msg, rinfo);
@@ -107,7 +124,7 @@ export class RtpEndpoint {
         throw e;
       }
     }
-    return new RtpEndpoint(rtp, rtcp, opts.remote);
+    return new RtpEndpoint(rtp, rtcp, opts.remote, opts.rtcpMux ?? false);
   }
 
   /**
@@ -150,9 +167,9 @@ export class RtpEndpoint {
     return this.sendOn(this.rtp, data, to, () => { this.stats.packetsSent++; this.stats.bytesSent += data.length; });
   }
 
-  /** Sends an RTCP datagram to `to` or the remote's port + 1. */
+  /** Sends an RTCP datagram to `to`, or the remote's port + 1 (the remote's port itself with rtcpMux). */
   sendRtcp(data: Uint8Array, to?: UdpAddress): Promise<void> {
-    const dest = to ?? (this.remote ? { address: this.remote.address, port: this.remote.port + 1 } : undefined);
+    const dest = to ?? (this.remote ? { address: this.remote.address, port: this.remote.port + (this.mux ? 0 : 1) } : undefined);
     return this.sendOn(this.rtcpSock ?? this.rtp, data, dest, () => { this.stats.rtcpSent++; });
   }
 

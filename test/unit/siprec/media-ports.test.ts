@@ -90,3 +90,23 @@ t.test('bindFromAllocator skips ports held elsewhere and reports exhaustion', as
   await ep.close();
   await t.rejects(RtpEndpoint.bind({ port: 43001, rtcp: true }), RangeError, 'odd port refused for a pair');
 });
+
+t.test('rtcpMux: RTCP shares the RTP port and is told apart (RFC 5761)', async (t) => {
+  const a = await RtpEndpoint.bind({ rtcpMux: true });
+  const b = await RtpEndpoint.bind({ rtcpMux: true, remote: a.local });
+  t.teardown(async () => { await a.close(); await b.close(); });
+  const rtp: Buffer[] = [];
+  const rtcp: Buffer[] = [];
+  const both = new Promise<void>((resolve) => {
+    const check = (): void => { if (rtp.length === 1 && rtcp.length === 1) resolve(); };
+    a.onPacket((d) => { rtp.push(d); check(); });
+    a.onRtcp((d) => { rtcp.push(d); check(); });
+  });
+  await b.send(Buffer.from([0x80, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]));
+  await b.sendRtcp(Buffer.from([0x80, 201, 0, 1, 0, 0, 0, 1]));
+  await within(both, 2000);
+  t.equal(rtp[0][1], 0);
+  t.equal(rtcp[0][1], 201);
+  t.same([a.stats.packetsReceived, a.stats.rtcpReceived], [1, 1]);
+  t.equal(a.localRtcp, undefined, 'no second socket');
+});
