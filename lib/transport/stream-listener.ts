@@ -23,7 +23,11 @@ export class StreamListener {
   private listening = false;
   private closed = false;
 
-  constructor(iapId: string, settings: ListenSettings, events: StreamListenerEvents) {
+  /**
+   * @param handshakeTimeout ms a TLS client has to finish its handshake; until then its socket
+   *   is not counted against `maxConnections`, so this bounds how long it can hold one.
+   */
+  constructor(iapId: string, settings: ListenSettings, events: StreamListenerEvents, handshakeTimeout = 32000) {
     this.iapId = iapId;
     if (settings.protocol === 'tls') {
       const tls = settings.tls;
@@ -31,7 +35,8 @@ export class StreamListener {
         throw new SipError(SipErrorCode.InvalidArgument, `tls listener of ${iapId} needs cert and key`);
       }
       this.protocol = 'tls';
-      this.server = createTlsServer({ cert: tls.cert, key: tls.key, ca: tls.ca }, (socket) =>
+      const options = { cert: tls.cert, key: tls.key, ca: tls.ca, handshakeTimeout };
+      this.server = createTlsServer(options, (socket) =>
         events.onSocket(socket, this),
       );
       this.server.on('tlsClientError', (err, socket) => {

@@ -2,6 +2,7 @@
  * The transport layer: every listening socket of every IAP, the stream connections, and the
  * send/receive rules of RFC 3261 §18 behind {@link TransportPort}.
  */
+import type { Socket } from 'node:net';
 import { StreamFramer, type SipRequest, type SipResponse } from '../message/index.js';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type {
@@ -44,7 +45,10 @@ export interface TransportLayerOptions {
   resolver?: Resolver;
   /** Who gets received messages; may be set later with {@link TransportLayer.setUser}. */
   user?: TransportUser;
-  /** Give up an outgoing TCP/TLS connect after this many ms (default 32000 = 64*T1). */
+  /**
+   * Give up an outgoing TCP/TLS connect, or an incoming TLS handshake, after this many ms
+   * (default 32000 = 64*T1).
+   */
   connectTimeout?: number;
   /**
    * With `keepAliveInterval` on: close a connection we opened when nothing answers a ping within
@@ -66,6 +70,7 @@ export class TransportLayer implements TransportPort {
   private readonly inbound: InboundDispatcher;
   private readonly outbound: Outbound;
   private readonly logger: Logger | undefined;
+  private readonly connectTimeout: number;
   private state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
 
   constructor(options: TransportLayerOptions) {
@@ -73,6 +78,7 @@ export class TransportLayer implements TransportPort {
     this.logger = options.logger;
     this.resolver = options.resolver ?? new Rfc3263Resolver();
     this.user = options.user;
+    this.connectTimeout = options.connectTimeout ?? 32000;
     for (const settings of options.iaps) {
       if (this.iaps.has(settings.id)) {
         throw new SipError(SipErrorCode.InvalidArgument, `IAP ${settings.id} is configured twice`);
@@ -86,7 +92,7 @@ export class TransportLayer implements TransportPort {
       limits: this.limits,
       stats: this.counters,
       logger: this.logger,
-      connectTimeout: options.connectTimeout ?? 32000,
+      connectTimeout: this.connectTimeout,
       pongTimeout: options.keepAlivePongTimeout ?? 10000,
       makeSink: (conn) => this.framerFor(conn),
       onClosed: (conn, reason) => this.connectionClosed(conn, reason),
@@ -266,10 +272,12 @@ export class TransportLayer implements TransportPort {
         await udp.bind(address, listen.port);
         port = udp.port;
       } else {
-        const listener = new StreamListener(iap.id, listen, {
-          onSocket: (socket, l) => this.pool.accept(l.iapId, l.protocol, socket),
-          onError: (err) => this.logger?.info('transport: listener error', { iapId: iap.id, error: err.message }),
-        });
+        const events = {
+          onSocket: (socket: Socket, l: StreamListener) => this.pool.accept(l.iapId, l.protocol, socket),
+          onError: (err: Error) => this.logger?.info('transport: listener error', { iapId: iap.id, error: err.message }),
+        };
+        // The connect timeout also bounds incoming TLS handshakes.
+        const listener = new StreamListener(iap.id, listen, events, this.connectTimeout);
         iap.listeners.push(listener);
         await listener.listen(address, listen.port);
         port = listener.boundAddress.port;

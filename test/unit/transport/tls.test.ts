@@ -54,3 +54,13 @@ t.test('a plain TCP client on the TLS port does not disturb the listener', async
   await a.layer.sendRequest(makeRequest(), { protocol: 'tls', address: '127.0.0.1', port: b.port('tls'), iapId: 'a' });
   t.equal((await b.user.next()).kind, 'request');
 });
+
+t.test('a TLS client that never handshakes is cut off after the timeout', async (t) => {
+  const b = await startLayer(t, { iaps: [tlsIap('b', '127.0.0.1', certs.ca)], connectTimeout: 150 });
+  const idle = await rawTcp(t, b.port('tls'));
+  const started = Date.now();
+  await idle.closed;
+  const waited = Date.now() - started;
+  t.ok(waited >= 100 && waited < 2000, `closed after ${waited} ms`);
+  t.equal(b.layer.stats().connections, 0, 'never counted as a connection');
+});
