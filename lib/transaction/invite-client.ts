@@ -49,7 +49,7 @@ export class InviteClientTransaction extends ClientTransactionBase<IctState, Ict
 
   /** RFC 3261 §17.1.1.2: send the INVITE, start A (unreliable) and B. */
   start(): void {
-    this.send(this.request);
+    void this.send(this.request);
     if (!this.reliable) this.timers.start('A', this.intervalA, () => this.timerA());
     this.timers.start('B', this.ctx.timers.timeout64, () => this.timerB());
   }
@@ -92,7 +92,7 @@ export class InviteClientTransaction extends ClientTransactionBase<IctState, Ict
         return;
       case IctState.Completed:
         // RFC 3261 §17.1.1.2: retransmitted final responses are absorbed and the ACK resent
-        if (status >= 300 && this.ack !== undefined) this.send(this.ack);
+        if (status >= 300 && this.ack !== undefined) void this.send(this.ack);
         return;
       case IctState.Accepted:
         // RFC 6026 §7.2: every 2xx (retransmitted or from another fork) goes to the TU
@@ -140,7 +140,7 @@ export class InviteClientTransaction extends ClientTransactionBase<IctState, Ict
   /** RFC 3261 §17.1.1.2 Timer A: retransmit, double the interval. */
   private timerA(): void {
     if (this.current !== IctState.Calling) return;
-    this.send(this.request);
+    void this.send(this.request);
     this.intervalA *= 2;
     this.timers.start('A', this.intervalA, () => this.timerA());
   }

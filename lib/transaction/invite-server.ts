@@ -58,22 +58,22 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
       // RFC 6026 §7.1: 2xx from the TU in Accepted are sent; nothing else is allowed
       if (s < 200 || s >= 300) this.refuse(response);
       this.lastResponse = response;
-      this.send(response);
+      void this.send(response);
       return;
     }
     if (this.current !== IstState.Proceeding) this.refuse(response);
     this.timers.stop('Trying100');
     this.lastResponse = response;
     if (s < 200) {
-      this.send(response);
+      void this.send(response);
     } else if (s < 300) {
       this.enter(IstState.Accepted);
-      this.send(response);
+      void this.send(response);
       // RFC 6026 §7.1: Timer L keeps absorbing INVITE retransmissions
       this.timers.start('L', this.ctx.timers.timeout64, () => this.finish(TransactionEndReason.Normal));
     } else {
       this.enter(IstState.Completed);
-      this.send(response);
+      void this.send(response);
       // RFC 3261 §17.2.1: G retransmits the final response over unreliable transports; H waits for the ACK
       if (!this.reliable) this.timers.start('G', this.intervalG, () => this.timerG());
       this.timers.start('H', this.ctx.timers.timeout64, () => this.timerH());
@@ -96,7 +96,7 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
     // RFC 3261 §17.2.1: a retransmitted INVITE gets the last provisional (Proceeding) or final
     // (Completed) response again; RFC 6026: Accepted absorbs it silently
     if ((this.current === IstState.Proceeding || this.current === IstState.Completed) && this.lastResponse !== undefined) {
-      this.send(this.lastResponse);
+      void this.send(this.lastResponse);
     }
     return 'absorbed';
   }
@@ -107,13 +107,13 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
     const trying = createResponse(this.request, 100, 'Trying');
     this.sentAutomatic100 = true;
     this.lastResponse = trying;
-    this.send(trying);
+    void this.send(trying);
   }
 
   /** RFC 3261 §17.2.1 Timer G: resend the final response, back off to T2. */
   private timerG(): void {
     if (this.current !== IstState.Completed || this.lastResponse === undefined) return;
-    this.send(this.lastResponse);
+    void this.send(this.lastResponse);
     this.intervalG = Math.min(2 * this.intervalG, this.ctx.timers.t2);
     this.timers.start('G', this.intervalG, () => this.timerG());
   }

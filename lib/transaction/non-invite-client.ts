@@ -34,7 +34,7 @@ export class NonInviteClientTransaction extends ClientTransactionBase<NictState,
 
   /** RFC 3261 §17.1.2.2: send the request, start E (unreliable) and F. */
   start(): void {
-    this.send(this.request);
+    void this.send(this.request);
     if (!this.reliable) this.timers.start('E', this.intervalE, () => this.timerE());
     this.timers.start('F', this.ctx.timers.timeout64, () => this.timerF());
   }
@@ -66,7 +66,7 @@ export class NonInviteClientTransaction extends ClientTransactionBase<NictState,
   /** RFC 3261 §17.1.2.2 Timer E: retransmit; back off to T2 (at once in Proceeding). */
   private timerE(): void {
     if (this.current !== NictState.Trying && this.current !== NictState.Proceeding) return;
-    this.send(this.request);
+    void this.send(this.request);
     this.intervalE = this.current === NictState.Proceeding ? this.ctx.timers.t2 : Math.min(2 * this.intervalE, this.ctx.timers.t2);
     this.timers.start('E', this.intervalE, () => this.timerE());
   }

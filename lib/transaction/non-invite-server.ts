@@ -35,7 +35,7 @@ export class NonInviteServerTransaction extends ServerTransactionBase<NistState,
     this.lastResponse = response;
     if (response.status < 200) {
       this.enter(NistState.Proceeding);
-      this.send(response);
+      void this.send(response);
       return;
     }
     this.enter(NistState.Completed);
@@ -53,7 +53,7 @@ export class NonInviteServerTransaction extends ServerTransactionBase<NistState,
   receiveRequest(_request: SipRequest): AbsorbResult {
     // RFC 3261 §17.2.2: Trying absorbs; Proceeding and Completed resend the last response
     if ((this.current === NistState.Proceeding || this.current === NistState.Completed) && this.lastResponse !== undefined) {
-      this.send(this.lastResponse);
+      void this.send(this.lastResponse);
     }
     return 'absorbed';
   }
