@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DigestQop } from './algorithms.js';
+import { parseAuthHeaderValue } from './auth-params.js';
 import { formatDigestCredentials, parseDigestCredentials } from './authorization.js';
 import { type ChallengeHeaders, type ChallengeOrigin, type DigestChallenge, parseChallenges, selectChallenges } from './challenge.js';
 import { type DigestSecret, computeDigestResponse, computeUserhash, formatNonceCount } from './compute.js';
@@ -160,6 +161,20 @@ export class DigestCredentialStore {
     return this.next(nonceKey(origin, realm), request, scope);
   }
 
+  /**
+   * Reads an `Authentication-Info` value from a 2xx (RFC 3261 §20.6, RFC 7616 §3.5): a
+   * `nextnonce` replaces the realm's nonce, so the next request uses it with nc=1.
+   * @returns true if a next nonce was taken.
+   */
+  authenticationInfo(realm: string, value: string): boolean {
+    const p = parseAuthParamsList(value);
+    const next = p.get('nextnonce');
+    const s = this.nonces.get(nonceKey('www', realm));
+    if (next === undefined || next === '' || s === undefined) return false;
+    this.nonces.set(nonceKey('www', realm), { challenge: { ...s.challenge, nonce: next, stale: false }, count: 0, cnonce: this.makeCnonce() });
+    return true;
+  }
+
   private next(key: string, request: DigestRequest, scope: CredentialScope): string | undefined {
     const s = this.nonces.get(key);
     if (s === undefined) return undefined;
@@ -235,6 +250,11 @@ function sentAnswers(request: ChallengedRequest): Map<string, SentAnswer> {
   add(request.proxyAuthorization, 'proxy');
   add(request.authorization, 'www');
   return out;
+}
+
+/** Authentication-Info has no scheme: `name=value, ...` only. */
+function parseAuthParamsList(value: string): Map<string, string> {
+  return parseAuthHeaderValue('X ' + value)[0]?.params ?? new Map<string, string>();
 }
 
 function push(out: { authorization: string[]; proxyAuthorization: string[] }, origin: ChallengeOrigin, value: string | undefined): void {

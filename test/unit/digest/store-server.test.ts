@@ -220,3 +220,18 @@ t.test('server forgets nonce counts past its cap', async (t) => {
   }
   t.ok(server.trackedNonces <= 3);
 });
+
+t.test('Authentication-Info nextnonce replaces the nonce and restarts the count', async (t) => {
+  const { server, store } = setup();
+  store.setCredentials('atlanta.com', alice);
+  retry(store.answer({ wwwAuthenticate: server.createChallenge() }, req));
+  store.authorize('www', 'atlanta.com', req);
+  const next = server.createNonce();
+  t.notOk(store.authenticationInfo('atlanta.com', 'qop=auth, rspauth="x"'), 'no nextnonce');
+  t.notOk(store.authenticationInfo('elsewhere', `nextnonce="${next}"`), 'unknown realm');
+  t.ok(store.authenticationInfo('atlanta.com', `qop=auth, nextnonce="${next}", cnonce="c", nc=00000002`));
+  const a = store.authorize('www', 'atlanta.com', req)!;
+  t.equal(parseDigestCredentials(a)?.nonce, next);
+  t.equal(parseDigestCredentials(a)?.nc, '00000001');
+  t.same(server.verifyAuthorization(a, { ...req, lookup }).result, 'ok');
+});
