@@ -1,0 +1,176 @@
+/**
+ * Delivery of log events to one Logging Service (NENA-STA-010.3 §4.12.3.7): each event is signed
+ * (flattened JWS) and POSTed to `{baseUrl}/LogEvents` as application/json, in order, one at a
+ * time. 201 (or any 2xx) = logged; a network error, a timeout, 429 or a 5xx is retried with
+ * doubling delays; the Logging Service's own 4xx codes (434 signature, 438 alg, 454, 460 bad event,
+ * 461 too big, 462/463 extension) are final and the event is dropped and reported. The queue is
+ * bounded: when full, the oldest event is dropped and reported.
+ */
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { EventEmitter } from 'eventemitter3';
+import type { LogEventServerSettings, LogEventSigning } from '../../../include-types/siprec.js';
+import { signJws } from './jws.js';
+
+/** The outcome of one event on one server. */
+export interface DeliveryReport {
+  /** Server name. */
+  server: string;
+  /** Event type. */
+  logEventType: string;
+  /** True when the server took it. */
+  delivered: boolean;
+  /** Attempts made. */
+  attempts: number;
+  /** Last HTTP status, if any. */
+  status?: number;
+  /** logEventId the server returned. */
+  logEventId?: string;
+  /** Why it failed. */
+  error?: string;
+}
+
+/** Events of {@link LogEventClient}. */
+export interface LogEventClientEvents {
+  delivered: (r: DeliveryReport) => void;
+  failed: (r: DeliveryReport) => void;
+}
+
+interface Queued {
+  event: { logEventType: string };
+  attempts: number;
+}
+
+/** Options of {@link LogEventClient}. */
+export interface LogEventClientOptions {
+  /** Per-request timeout in ms (default 5000). */
+  requestTimeoutMs?: number;
+}
+
+/** Queues, signs and delivers log events to one server. */
+export class LogEventClient extends EventEmitter<LogEventClientEvents> {
+  private readonly queue: Queued[] = [];
+  private readonly key: KeyObject;
+  private busy = false;
+  private closed = false;
+  private timer: NodeJS.Timeout | undefined;
+  private idleWaiters: (() => void)[] = [];
+  private readonly url: string;
+
+  /**
+   * @param server - where to send
+   * @param signing - the JWS key
+   */
+  constructor(readonly server: LogEventServerSettings, private readonly signing: LogEventSigning, private readonly opts: LogEventClientOptions = {}) {
+    super();
+    this.key = createPrivateKey(signing.privateKeyPem);
+    this.url = server.baseUrl.replace(/\/+$/, '') + '/LogEvents';
+  }
+
+  /** Events waiting (including the one in flight). */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Queues an event. */
+  send(event: { logEventType: string }): void {
+    if (this.closed) return;
+    const max = this.server.maxQueue ?? 1000;
+    while (this.queue.length >= max) {
+      const dropped = this.queue.splice(this.busy ? 1 : 0, 1)[0];
+      if (!dropped) break;
+      this.emit('failed', { server: this.server.name, logEventType: dropped.event.logEventType, delivered: false, attempts: dropped.attempts, error: 'queue full' });
+    }
+    this.queue.push({ event, attempts: 0 });
+    this.pump();
+  }
+
+  /** Resolves when the queue is empty (or after `timeoutMs`). */
+  drain(timeoutMs = 5000): Promise<void> {
+    if (this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(done, timeoutMs);
+      const self = this;
+      function done(): void {
+        clearTimeout(t);
+        self.idleWaiters = self.idleWaiters.filter((w) => w !== done);
+        resolve();
+      }
+      this.idleWaiters.push(done);
+    });
+  }
+
+  /** Stops delivering; queued events are dropped. */
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.queue.length = 0;
+    this.idle();
+    this.removeAllListeners();
+  }
+
+  private idle(): void {
+    const w = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const f of w) f();
+  }
+
+  private pump(): void {
+    if (this.busy || this.closed || this.timer) return;
+    const item = this.queue[0];
+    if (!item) {
+      this.idle();
+      return;
+    }
+    this.busy = true;
+    void this.attempt(item).finally(() => {
+      this.busy = false;
+      this.pump();
+    });
+  }
+
+  private async attempt(item: Queued): Promise<void> {
+    item.attempts++;
+    let status: number | undefined;
+    let error: string | undefined;
+    let logEventId: string | undefined;
+    try {
+      const jws = signJws(item.event, this.signing, this.key);
+      const res = await fetch(this.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(jws),
+        signal: AbortSignal.timeout(this.opts.requestTimeoutMs ?? 5000),
+      });
+      status = res.status;
+      const text = await res.text();
+      if (res.ok) {
+        try {
+          const j = JSON.parse(text) as { logEventId?: unknown };
+          if (typeof j.logEventId === 'string') logEventId = j.logEventId;
+        } catch {
+          if (text.trim() !== '') logEventId = text.trim();
+        }
+      } else error = `HTTP ${res.status}`;
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    if (this.closed) return;
+    const base = { server: this.server.name, logEventType: item.event.logEventType, attempts: item.attempts };
+    if (status !== undefined && status >= 200 && status < 300) {
+      this.queue.shift();
+      this.emit('delivered', { ...base, delivered: true, status, ...(logEventId !== undefined ? { logEventId } : {}) });
+      return;
+    }
+    const retryable = status === undefined || status === 429 || status >= 500;
+    if (!retryable || item.attempts > (this.server.maxRetries ?? 5)) {
+      this.queue.shift();
+      this.emit('failed', { ...base, delivered: false, ...(status !== undefined ? { status } : {}), error: error ?? 'failed' });
+      return;
+    }
+    const delay = (this.server.retryDelayMs ?? 500) * 2 ** (item.attempts - 1);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, delay);
+  }
+}
