@@ -1,6 +1,15 @@
 /**
  * The transport layer: UDP, TCP and TLS, RFC 3263 resolution, RFC 3581 rport, connection reuse
  * and RFC 5626 CRLF keep-alives.
+ *
+ * Where things live:
+ * - `transport-layer.ts`: {@link TransportLayer}, the `TransportPort`; start/stop, stats, wiring.
+ * - `outbound.ts`: sending (RFC 3261 §18.1.1 Via, MTU switch; §18.2.2 response routing);
+ *   `via-rules.ts` and `response-route.ts` hold the pure Via rules.
+ * - `inbound.ts`: datagrams and framed messages to `TransportUser` calls (received/rport).
+ * - `udp-endpoint.ts`, `stream-listener.ts`: the listening sockets; `stream-pool.ts`,
+ *   `stream-connection.ts`, `connection-table.ts`: TCP/TLS connections, limits, keep-alives.
+ * - `resolver.ts`, `srv-order.ts`, `dns-lookup.ts`: RFC 3263 / RFC 2782 with injectable DNS.
  * @module
  */
 export * from './types.js';

@@ -42,8 +42,9 @@ export interface StreamConnectionInit {
   onClose(conn: StreamConnection, reason: CloseReason, error?: Error): void;
 }
 
-/** RFC 5626 §4.4.1 keep-alive ping (CRLFCRLF) and pong (CRLF). */
+/** RFC 5626 §4.4.1 keep-alive ping: CRLFCRLF. */
 export const PING = Buffer.from('\r\n\r\n');
+/** RFC 5626 §4.4.1 keep-alive pong: CRLF. */
 export const PONG = Buffer.from('\r\n');
 
 /** A live stream connection, owned by the transport layer's connection pool. */
