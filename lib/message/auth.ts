@@ -3,8 +3,12 @@
  * Proxy-Authorization, Authentication-Info (RFC 3261 §20.7, §25.1; RFC 7616/7235 auth-param).
  * @module
  */
-import { TOKEN, isToken, quote, scanQuoted, skipWs, splitList, trimWs, unquote } from './chars.js';
+import * as m_chars from './chars.js';
 import { fail } from './errors.js';
+
+// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
+// transform each access to an imported name is a getter call, which dominated parse profiles.
+const { TOKEN, isToken, quote, scanQuoted, skipWs, splitList, trimWs, unquote } = m_chars;
 
 /** A challenge or credentials: scheme and its parameters. */
 export interface AuthParams {

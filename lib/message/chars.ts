@@ -179,3 +179,12 @@ export function parseDecimal(text: string, max: number, what: string): number {
   if (n > max) fail(`${what} out of range`);
   return n;
 }
+
+/** Copies a Map or record into a new Map (a fresh empty Map when absent). */
+export function toMap<V>(src: Map<string, V> | Record<string, V> | undefined): Map<string, V> {
+  if (src === undefined) return new Map();
+  if (src instanceof Map) return new Map(src);
+  const m = new Map<string, V>();
+  for (const k of Object.keys(src)) m.set(k, src[k]);
+  return m;
+}

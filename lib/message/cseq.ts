@@ -2,8 +2,12 @@
  * CSeq (RFC 3261 §20.16), Max-Forwards and other scalar header values.
  * @module
  */
-import { TOKEN, isToken, skipWs } from './chars.js';
+import * as m_chars from './chars.js';
 import { fail } from './errors.js';
+
+// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
+// transform each access to an imported name is a getter call, which dominated parse profiles.
+const { TOKEN, isToken, skipWs } = m_chars;
 
 /** Largest CSeq sequence number: RFC 3261 §8.1.1.5 requires it below 2**31. */
 export const MAX_CSEQ = 0x7fffffff;

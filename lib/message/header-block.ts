@@ -3,19 +3,15 @@
  * and the multipart body parser.
  * @module
  */
-import { TOKEN, skipWs } from './chars.js';
+import * as m_chars from './chars.js';
 import { fail } from './errors.js';
-import { resolveHeaderName } from './header-names.js';
+import * as m_header_names from './header-names.js';
 import type { Headers } from './headers.js';
 
-function isTokenName(s: string): boolean {
-  if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || TOKEN[c] !== 1) return false;
-  }
-  return true;
-}
+// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
+// transform each access to an imported name is a getter call, which dominated parse profiles.
+const { TOKEN, skipWs } = m_chars;
+const { knownHeaderAt, resolveHeaderName } = m_header_names;
 
 function trimEnd(s: string): string {
   let b = s.length;
@@ -24,22 +20,29 @@ function trimEnd(s: string): string {
 }
 
 /**
- * Parses header lines of `head` from `pos` to its end into `headers`. Lines end in CRLF or a
+ * Parses header lines of `head` from `pos` to `limit` (default: its end) into `headers`. Lines end in CRLF or a
  * bare LF; a line starting with SP/HTAB continues the previous field and the fold becomes one SP
  * (RFC 3261 §7.3.1). Values are trimmed of SP/HTAB. A bare CR is refused.
+ * @returns the index of an empty line that ends the block early (bare-LF heads), or -1.
  * @throws SipParseError on a line without a colon, an invalid name or a misplaced continuation.
  */
-export function parseHeaderBlock(head: string, pos: number, headers: Headers): void {
+export function parseHeaderBlock(head: string, pos: number, headers: Headers, limit = head.length): number {
   let name = '';
   let key = '';
   let value = '';
   let have = false;
-  const n = head.length;
+  const n = limit;
   while (pos < n) {
-    const nl = head.indexOf('\n', pos);
+    let nl = head.indexOf('\n', pos);
+    if (nl > n) nl = -1;
     let end = nl < 0 ? n : nl;
     const next = nl < 0 ? n : nl + 1;
     if (end > pos && head.charCodeAt(end - 1) === 13) end--;
+    if (end === pos) {
+      // an empty line: the head ended here (possible only with bare-LF line ends)
+      if (have) headers._push(name, key, trimEnd(value));
+      return pos;
+    }
     const cr = head.indexOf('\r', pos);
     if (cr >= 0 && cr < end) fail('bare CR in header');
     const c0 = head.charCodeAt(pos);
@@ -53,18 +56,28 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers): v
       continue;
     }
     if (have) headers._push(name, key, trimEnd(value));
-    const colon = head.indexOf(':', pos);
-    if (colon < 0 || colon >= end) fail('malformed header line');
-    let ne = colon;
-    while (ne > pos && (head.charCodeAt(ne - 1) === 32 || head.charCodeAt(ne - 1) === 9)) ne--;
-    const rawName = head.slice(pos, ne);
-    if (!isTokenName(rawName)) fail('invalid header name');
-    const hn = resolveHeaderName(rawName);
+    // field-name = token, then optional WS, then ':'
+    let i = head.indexOf(':', pos);
+    if (i < 0 || i >= end) fail('malformed header line');
+    let hn = knownHeaderAt(head, pos, i - pos);
+    if (hn === undefined) {
+      let ne = i;
+      while (ne > pos && (head.charCodeAt(ne - 1) === 32 || head.charCodeAt(ne - 1) === 9)) ne--;
+      for (let j = pos; j < ne; j++) {
+        const c = head.charCodeAt(j);
+        if (c >= 128 || TOKEN[c] !== 1) fail('invalid header name');
+      }
+      if (ne === pos) fail('invalid header name');
+      hn = resolveHeaderName(head.slice(pos, ne));
+    }
     name = hn.name;
     key = hn.key;
-    value = head.slice(skipWs(head, colon + 1), end);
+    i++;
+    while (i < end && (head.charCodeAt(i) === 32 || head.charCodeAt(i) === 9)) i++;
+    value = head.slice(i, end);
     have = true;
     pos = next;
   }
   if (have) headers._push(name, key, trimEnd(value));
+  return -1;
 }

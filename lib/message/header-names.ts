@@ -61,6 +61,29 @@ for (const [short, long] of Object.entries(COMPACT_FORMS)) {
   TABLE.set(short.toUpperCase(), hn);
 }
 
+/** Known spellings bucketed by length and lower-cased first letter, for {@link headerNameAt}. */
+const BUCKETS: Array<Array<[string, HeaderName]> | undefined> = new Array<undefined>(64 * 32).fill(undefined);
+for (const [spelling, hn] of TABLE) {
+  const b = spelling.length * 32 + (spelling.charCodeAt(0) & 31);
+  (BUCKETS[b] ??= []).push([spelling, hn]);
+}
+
+/**
+ * The known header whose exact spelling is written at `text[pos, pos + len)`, found without
+ * cutting the name out (the common case); `undefined` for other spellings.
+ */
+export function knownHeaderAt(text: string, pos: number, len: number): HeaderName | undefined {
+  const list = len < 64 ? BUCKETS[len * 32 + (text.charCodeAt(pos) & 31)] : undefined;
+  if (list === undefined) return undefined;
+  for (let i = 0; i < list.length; i++) {
+    const spelling = list[i][0];
+    let j = 1;
+    while (j < len && spelling.charCodeAt(j) === text.charCodeAt(pos + j)) j++;
+    if (j === len && spelling.charCodeAt(0) === text.charCodeAt(pos)) return list[i][1];
+  }
+  return undefined;
+}
+
 /**
  * Resolves a header name: case-insensitive, compact forms expanded, well-known names spelled
  * canonically; unknown names keep the spelling given.

@@ -2,10 +2,30 @@
  * An ordered, case-insensitive store of raw header fields.
  * @module
  */
-import { splitList } from './chars.js';
-import { LIST_HEADERS, resolveHeaderName } from './header-names.js';
+import * as m_chars from './chars.js';
+import * as m_header_names from './header-names.js';
 
-/** Anything {@link Headers.from} accepts. */
+// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
+// transform each access to an imported name is a getter call, which dominated parse profiles.
+const { splitList } = m_chars;
+const { LIST_HEADERS, resolveHeaderName } = m_header_names;
+
+/** Cache marker for a header parsed as `undefined` (absent optional header). */
+const UNDEF = Symbol('undefined');
+
+/**
+ * Cache slots for the parsed values `SipMessage` exposes, by lookup key.
+ * @internal
+ */
+export const SLOT = {
+  via: 0, 'call-id': 1, cseq: 2, from: 3, to: 4, contact: 5, route: 6, 'record-route': 7, 'max-forwards': 8,
+  expires: 9, 'content-length': 10, 'content-type': 11, require: 12, supported: 13, 'proxy-require': 14, allow: 15,
+  topVia: 16,
+} as const;
+const SLOT_COUNT = 17;
+const SLOT_OF: ReadonlyMap<string, number> = new Map(Object.entries(SLOT));
+
+/** Anything the {@link Headers} constructor accepts. */
 export type HeadersInit = Headers | Iterable<readonly [string, string]> | Record<string, string | string[]>;
 
 function checkValue(value: string): string {
@@ -27,8 +47,8 @@ export class Headers implements Iterable<[string, string]> {
   private readonly keys: string[] = [];
   /** Raw values. */
   private readonly values: string[] = [];
-  /** Parsed-value cache, keyed by lookup key. */
-  private cache: Map<string, unknown> | undefined;
+  /** Parsed-value cache, by {@link SLOT}. */
+  private cache: unknown[] | undefined;
 
   /** Builds a store from pairs or a record (arrays give one field each). */
   constructor(init?: HeadersInit) {
@@ -113,6 +133,18 @@ export class Headers implements Iterable<[string, string]> {
     return out;
   }
 
+  /** @internal the lower-case keys in order (do not modify). */
+  _keyList(): readonly string[] {
+    return this.keys;
+  }
+
+  /** @internal number of fields with that resolved key. */
+  countKey(key: string): number {
+    let c = 0;
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === key) c++;
+    return c;
+  }
+
   /** @internal first raw field value for a resolved key. */
   firstByKey(key: string): string | undefined {
     const i = this.keys.indexOf(key);
@@ -139,7 +171,7 @@ export class Headers implements Iterable<[string, string]> {
   /** Adds one field at the end. @throws TypeError if the value contains CR or LF. */
   append(name: string, value: string): this {
     const hn = resolveHeaderName(name);
-    this.cache?.delete(hn.key);
+    this.invalidate(hn.key);
     this._push(hn.name, hn.key, checkValue(value));
     return this;
   }
@@ -147,7 +179,7 @@ export class Headers implements Iterable<[string, string]> {
   /** Adds one field before all others of that name (e.g. a new top Via). */
   prepend(name: string, value: string): this {
     const hn = resolveHeaderName(name);
-    this.cache?.delete(hn.key);
+    this.invalidate(hn.key);
     let at = this.keys.indexOf(hn.key);
     if (at < 0) at = this.keys.length;
     this.names.splice(at, 0, hn.name);
@@ -162,7 +194,7 @@ export class Headers implements Iterable<[string, string]> {
   }
 
   private deleteKey(key: string): boolean {
-    this.cache?.delete(key);
+    this.invalidate(key);
     let removed = false;
     for (let i = this.keys.length - 1; i >= 0; i--) {
       if (this.keys[i] !== key) continue;
@@ -201,22 +233,33 @@ export class Headers implements Iterable<[string, string]> {
     return new Headers(this);
   }
 
+  private invalidate(key: string): void {
+    if (this.cache === undefined) return;
+    const slot = SLOT_OF.get(key);
+    if (slot !== undefined) this.cache[slot] = undefined;
+    if (key === 'via') this.cache[SLOT.topVia] = undefined;
+  }
+
   /**
-   * Returns the parsed value of a header, computing it with `parse` once and caching it until
-   * a field of that key changes.
+   * Returns the parsed value in cache slot `slot`, computing it with `parse` once and keeping it
+   * until a field of that header changes.
    * @internal
    */
-  cached<T>(key: string, parse: (h: Headers) => T): T {
-    const c = this.cache;
-    if (c !== undefined && c.has(key)) return c.get(key) as T;
+  cached<T>(slot: number, parse: (h: Headers) => T): T {
+    let c = this.cache;
+    if (c === undefined) c = this.cache = new Array<unknown>(SLOT_COUNT);
+    else {
+      const hit = c[slot];
+      if (hit !== undefined) return (hit === UNDEF ? undefined : hit) as T;
+    }
     const v = parse(this);
-    (this.cache ??= new Map()).set(key, v);
+    c[slot] = v === undefined ? UNDEF : v;
     return v;
   }
 
-  /** @internal stores a parsed value for `key` (after the raw field was written). */
-  setCached(key: string, value: unknown): void {
-    (this.cache ??= new Map()).set(key, value);
+  /** @internal stores a parsed value in a slot (after the raw field was written). */
+  setCached(slot: number, value: unknown): void {
+    (this.cache ??= new Array<unknown>(SLOT_COUNT))[slot] = value === undefined ? UNDEF : value;
   }
 
   /**

@@ -2,9 +2,14 @@
  * Media types for Content-Type and Accept (RFC 3261 §20.15, RFC 2045 §5.1).
  * @module
  */
-import { isToken, quote, scanToken, skipWs, unquote } from './chars.js';
+import * as m_chars from './chars.js';
 import { fail } from './errors.js';
-import { parseParams } from './params.js';
+import * as m_params from './params.js';
+
+// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
+// transform each access to an imported name is a getter call, which dominated parse profiles.
+const { isToken, quote, scanToken, skipWs, unquote, toMap } = m_chars;
+const { parseParams } = m_params;
 
 /** A media type `type/subtype;params`. */
 export class MediaType {
@@ -19,7 +24,7 @@ export class MediaType {
   constructor(type: string, subtype: string, params?: Map<string, string> | Record<string, string>) {
     this.type = type.toLowerCase();
     this.subtype = subtype.toLowerCase();
-    this.params = params instanceof Map ? new Map(params) : new Map(Object.entries(params ?? {}));
+    this.params = toMap(params);
   }
 
   /**

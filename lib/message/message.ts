@@ -3,15 +3,28 @@
  * Header values are parsed lazily by the accessors and cached until the header is set again.
  * @module
  */
-import { isToken, parseDecimal } from './chars.js';
-import { type CSeq, formatCSeq, parseCSeq } from './cseq.js';
+import * as m_chars from './chars.js';
+import { type CSeq } from './cseq.js';
+import * as m_cseq from './cseq.js';
 import { fail } from './errors.js';
-import { Headers, type HeadersInit } from './headers.js';
+import { Headers, type HeadersInit, SLOT } from './headers.js';
 import { MediaType } from './media-type.js';
-import { reasonPhrase } from './reason-phrases.js';
-import { type ContactValue, NameAddr, parseContacts, parseNameAddr, parseNameAddrList } from './name-addr.js';
-import { type Uri, parseUri } from './uri.js';
-import { Via, parseViaList } from './via.js';
+import * as m_reason_phrases from './reason-phrases.js';
+import { type ContactValue, NameAddr } from './name-addr.js';
+import * as m_name_addr from './name-addr.js';
+import { type Uri } from './uri.js';
+import * as m_uri from './uri.js';
+import { Via } from './via.js';
+import * as m_via from './via.js';
+
+// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
+// transform each access to an imported name is a getter call, which dominated parse profiles.
+const { isToken, parseDecimal, splitList } = m_chars;
+const { formatCSeq, parseCSeq } = m_cseq;
+const { reasonPhrase } = m_reason_phrases;
+const { parseContacts, parseNameAddr, parseNameAddrList } = m_name_addr;
+const { parseUri } = m_uri;
+const { parseVia, parseViaList } = m_via;
 
 /** Largest Content-Length accepted (2**31-1). */
 export const MAX_CONTENT_LENGTH = 0x7fffffff;
@@ -19,10 +32,10 @@ export const MAX_CONTENT_LENGTH = 0x7fffffff;
 export const MAX_DELTA_SECONDS = 0xffffffff;
 
 function single(h: Headers, key: string, label: string): string {
-  const lines = h.linesByKey(key);
-  if (lines.length === 0) fail(`missing ${label} header`);
-  if (lines.length > 1) fail(`multiple ${label} headers`);
-  return lines[0];
+  const v = h.firstByKey(key);
+  if (v === undefined) fail(`missing ${label} header`);
+  if (h.countKey(key) > 1) fail(`multiple ${label} headers`);
+  return v;
 }
 
 const parseTokens = (key: string) => (h: Headers): string[] => {
@@ -33,17 +46,28 @@ const parseTokens = (key: string) => (h: Headers): string[] => {
 
 function optionalNumber(key: string, max: number, label: string) {
   return (h: Headers): number | undefined => {
-    const lines = h.linesByKey(key);
-    if (lines.length === 0) return undefined;
-    if (lines.length > 1) fail(`multiple ${label} headers`);
-    return parseDecimal(lines[0], max, label);
+    const v = h.firstByKey(key);
+    if (v === undefined) return undefined;
+    if (h.countKey(key) > 1) fail(`multiple ${label} headers`);
+    return parseDecimal(v, max, label);
   };
 }
 
 const P_VIA = (h: Headers) => parseViaList(h.linesByKey('via'));
+const P_TOPVIA = (h: Headers): Via => {
+  const first = h.firstByKey('via');
+  if (first === undefined) fail('missing Via header');
+  // the first element of the first Via line (RFC 3261 §7.3.1 list)
+  const top = first.indexOf(',') < 0 ? first : splitList(first)[0];
+  if (top === undefined) fail('empty Via header');
+  return parseVia(top);
+};
+
+/** Shared empty body (zero length, so it cannot be written to). */
+const EMPTY = Buffer.alloc(0);
 const P_CALLID = (h: Headers) => {
   const v = single(h, 'call-id', 'Call-ID');
-  if (v.length === 0 || /[\s]/.test(v)) fail('invalid Call-ID');
+  if (v.length === 0 || v.indexOf(' ') >= 0 || v.indexOf('\t') >= 0) fail('invalid Call-ID');
   return v;
 };
 const P_CSEQ = (h: Headers) => parseCSeq(single(h, 'cseq', 'CSeq'));
@@ -93,7 +117,7 @@ export abstract class SipMessage {
   /** @param init headers, body and version. */
   constructor(init: SipMessageInit) {
     this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
-    this.body = init.body === undefined ? Buffer.alloc(0) : typeof init.body === 'string' ? Buffer.from(init.body, 'utf8') : init.body;
+    this.body = init.body === undefined ? EMPTY : typeof init.body === 'string' ? Buffer.from(init.body, 'utf8') : init.body;
     this.version = init.version ?? 'SIP/2.0';
   }
 
@@ -107,24 +131,23 @@ export abstract class SipMessage {
 
   /** Every Via value, topmost first; [] if there is none. */
   get via(): Via[] {
-    return this.headers.cached('via', P_VIA);
+    return this.headers.cached(SLOT.via, P_VIA);
   }
 
   set via(list: Via[]) {
     this.headers.set('Via', list.map((v) => v.toString()));
-    this.headers.setCached('via', list);
+    this.headers.setCached(SLOT.via, list);
+    if (list.length > 0) this.headers.setCached(SLOT.topVia, list[0]);
   }
 
-  /** The topmost Via. @throws SipParseError if there is none. */
+  /** The topmost Via (parsed alone, without the others). @throws SipParseError if there is none. */
   get topVia(): Via {
-    const v = this.via;
-    if (v.length === 0) fail('missing Via header');
-    return v[0];
+    return this.headers.cached(SLOT.topVia, P_TOPVIA);
   }
 
   /** Call-ID (RFC 3261 §20.8). */
   get callId(): string {
-    return this.headers.cached('call-id', P_CALLID);
+    return this.headers.cached(SLOT['call-id'], P_CALLID);
   }
 
   set callId(v: string) {
@@ -133,47 +156,47 @@ export abstract class SipMessage {
 
   /** CSeq (RFC 3261 §20.16). */
   get cseq(): CSeq {
-    return this.headers.cached('cseq', P_CSEQ);
+    return this.headers.cached(SLOT.cseq, P_CSEQ);
   }
 
   set cseq(v: CSeq) {
     this.headers.set('CSeq', formatCSeq(v));
-    this.headers.setCached('cseq', { seq: v.seq, method: v.method });
+    this.headers.setCached(SLOT.cseq, { seq: v.seq, method: v.method });
   }
 
   /** From (RFC 3261 §20.20). */
   get from(): NameAddr {
-    return this.headers.cached('from', P_FROM);
+    return this.headers.cached(SLOT.from, P_FROM);
   }
 
   set from(v: NameAddr) {
     this.headers.set('From', v.toString());
-    this.headers.setCached('from', v);
+    this.headers.setCached(SLOT.from, v);
   }
 
   /** To (RFC 3261 §20.39). */
   get to(): NameAddr {
-    return this.headers.cached('to', P_TO);
+    return this.headers.cached(SLOT.to, P_TO);
   }
 
   set to(v: NameAddr) {
     this.headers.set('To', v.toString());
-    this.headers.setCached('to', v);
+    this.headers.setCached(SLOT.to, v);
   }
 
   /** Contact values in order ('*' for the wildcard); [] if none. */
   get contact(): ContactValue[] {
-    return this.headers.cached('contact', P_CONTACT);
+    return this.headers.cached(SLOT.contact, P_CONTACT);
   }
 
   set contact(list: ContactValue[]) {
     this.headers.set('Contact', list.map((c) => c.toString()));
-    this.headers.setCached('contact', list);
+    this.headers.setCached(SLOT.contact, list);
   }
 
   /** Route values in order; [] if none. */
   get route(): NameAddr[] {
-    return this.headers.cached('route', P_ROUTE);
+    return this.headers.cached(SLOT.route, P_ROUTE);
   }
 
   set route(list: NameAddr[]) {
@@ -182,7 +205,7 @@ export abstract class SipMessage {
 
   /** Record-Route values in order; [] if none. */
   get recordRoute(): NameAddr[] {
-    return this.headers.cached('record-route', P_RROUTE);
+    return this.headers.cached(SLOT['record-route'], P_RROUTE);
   }
 
   set recordRoute(list: NameAddr[]) {
@@ -191,7 +214,7 @@ export abstract class SipMessage {
 
   /** Max-Forwards (0..255), undefined if absent (RFC 2543 peers omit it). */
   get maxForwards(): number | undefined {
-    return this.headers.cached('max-forwards', P_MAXFWD);
+    return this.headers.cached(SLOT['max-forwards'], P_MAXFWD);
   }
 
   set maxForwards(v: number | undefined) {
@@ -200,7 +223,7 @@ export abstract class SipMessage {
 
   /** Expires in seconds, undefined if absent. */
   get expires(): number | undefined {
-    return this.headers.cached('expires', P_EXPIRES);
+    return this.headers.cached(SLOT.expires, P_EXPIRES);
   }
 
   set expires(v: number | undefined) {
@@ -209,47 +232,47 @@ export abstract class SipMessage {
 
   /** Content-Length as written, undefined if absent (the serializer always writes the real one). */
   get contentLength(): number | undefined {
-    return this.headers.cached('content-length', P_CLEN);
+    return this.headers.cached(SLOT['content-length'], P_CLEN);
   }
 
   /** Content-Type, undefined if absent. */
   get contentType(): MediaType | undefined {
-    return this.headers.cached('content-type', P_CTYPE);
+    return this.headers.cached(SLOT['content-type'], P_CTYPE);
   }
 
   set contentType(v: MediaType | undefined) {
     if (v === undefined) this.headers.delete('Content-Type');
     else {
       this.headers.set('Content-Type', v.toString());
-      this.headers.setCached('content-type', v);
+      this.headers.setCached(SLOT['content-type'], v);
     }
   }
 
   /** Require option tags. */
   get require(): string[] {
-    return this.headers.cached('require', P_REQUIRE);
+    return this.headers.cached(SLOT.require, P_REQUIRE);
   }
 
   /** Supported option tags. */
   get supported(): string[] {
-    return this.headers.cached('supported', P_SUPPORTED);
+    return this.headers.cached(SLOT.supported, P_SUPPORTED);
   }
 
   /** Proxy-Require option tags. */
   get proxyRequire(): string[] {
-    return this.headers.cached('proxy-require', P_PROXY_REQUIRE);
+    return this.headers.cached(SLOT['proxy-require'], P_PROXY_REQUIRE);
   }
 
   /** Allow methods. */
   get allow(): string[] {
-    return this.headers.cached('allow', P_ALLOW);
+    return this.headers.cached(SLOT.allow, P_ALLOW);
   }
 
-  private setList(name: string, key: string, list: NameAddr[]): void {
+  private setList(name: string, key: 'route' | 'record-route', list: NameAddr[]): void {
     if (list.length === 0) this.headers.delete(name);
     else {
       this.headers.set(name, list.map((r) => r.toString()));
-      this.headers.setCached(key, list);
+      this.headers.setCached(SLOT[key], list);
     }
   }
 

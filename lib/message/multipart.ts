@@ -4,12 +4,19 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { isToken } from './chars.js';
+import * as m_chars from './chars.js';
 import { fail } from './errors.js';
-import { parseHeaderBlock } from './header-block.js';
+import * as m_header_block from './header-block.js';
 import { Headers, type HeadersInit } from './headers.js';
 import { MediaType } from './media-type.js';
-import { type Params, formatParams, parseParams } from './params.js';
+import { type Params } from './params.js';
+import * as m_params from './params.js';
+
+// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
+// transform each access to an imported name is a getter call, which dominated parse profiles.
+const { isToken } = m_chars;
+const { parseHeaderBlock } = m_header_block;
+const { formatParams, parseParams } = m_params;
 
 /** A Content-Disposition value (RFC 3261 §20.11). */
 export interface Disposition {

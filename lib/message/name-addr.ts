@@ -3,10 +3,18 @@
  * Record-Route, Refer-To, P-Asserted-Identity ... (RFC 3261 §20.10, §25.1).
  * @module
  */
-import { TOKEN, isWs, quote, scanQuoted, skipWs, splitList, trimWs, unquote } from './chars.js';
+import * as m_chars from './chars.js';
 import { fail } from './errors.js';
-import { type Params, formatParams, parseParams } from './params.js';
-import { type Uri, parseUri } from './uri.js';
+import { type Params } from './params.js';
+import * as m_params from './params.js';
+import { type Uri } from './uri.js';
+import * as m_uri from './uri.js';
+
+// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
+// transform each access to an imported name is a getter call, which dominated parse profiles.
+const { TOKEN, isWs, quote, scanQuoted, skipWs, splitList, trimWs, unquote, toMap } = m_chars;
+const { formatParams, parseParams } = m_params;
+const { parseUri } = m_uri;
 
 /** Fields accepted by the {@link NameAddr} constructor. */
 export interface NameAddrInit {
@@ -31,7 +39,7 @@ export class NameAddr {
   constructor(init: NameAddrInit) {
     if (init.displayName !== undefined) this.displayName = init.displayName;
     this.uri = init.uri;
-    this.params = init.params instanceof Map ? new Map(init.params) : new Map(Object.entries(init.params ?? {}));
+    this.params = toMap(init.params);
   }
 
   /**
@@ -95,7 +103,7 @@ export function parseNameAddr(text: string): NameAddr {
     }
     if (j < n && s.charCodeAt(j) === 60) {
       const dn = trimWs(s.slice(i, j));
-      if (dn.length > 0) displayName = dn.split(/[ \t]+/).join(' ');
+      if (dn.length > 0) displayName = dn.indexOf('  ') < 0 && dn.indexOf('\t') < 0 ? dn : dn.split(/[ \t]+/).join(' ');
       i = j;
       nameAddr = true;
     }

@@ -4,8 +4,12 @@
  * `null` marks a parameter without a value (a flag).
  * @module
  */
-import { GEN_VALUE_CHARS, TOKEN, scanQuoted, skipWs } from './chars.js';
+import * as m_chars from './chars.js';
 import { fail } from './errors.js';
+
+// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
+// transform each access to an imported name is a getter call, which dominated parse profiles.
+const { GEN_VALUE_CHARS, TOKEN, scanQuoted, skipWs } = m_chars;
 
 /** Parameter map: lower-case key to value (`null` = flag). */
 export type Params = Map<string, string | null>;
@@ -22,13 +26,15 @@ export function parseParams(s: string, i: number, into: Params, what: string): P
     if (s.charCodeAt(i) !== 59) fail(`unexpected character in ${what}`);
     i = skipWs(s, i + 1);
     const ks = i;
+    let lower = true;
     while (i < n) {
       const c = s.charCodeAt(i);
       if (c >= 128 || TOKEN[c] !== 1) break;
+      if (c >= 65 && c <= 90) lower = false;
       i++;
     }
     if (i === ks) fail(`empty parameter in ${what}`);
-    const key = s.slice(ks, i).toLowerCase();
+    const key = lower ? s.slice(ks, i) : s.slice(ks, i).toLowerCase();
     i = skipWs(s, i);
     let value: string | null = null;
     if (i < n && s.charCodeAt(i) === 61) {

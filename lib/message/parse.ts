@@ -5,13 +5,21 @@
  * that a malformed one is refused here with a 400 reason. The rest is parsed on first read.
  * @module
  */
-import { isToken } from './chars.js';
-import { parseHeaderBlock } from './header-block.js';
+import * as m_chars from './chars.js';
+import * as m_header_block from './header-block.js';
+import { isAscii } from 'node:buffer';
 import { SipParseError, fail } from './errors.js';
-import { resolveHeaderName } from './header-names.js';
+import * as m_header_names from './header-names.js';
 import { Headers } from './headers.js';
 import { SipRequest, SipResponse } from './message.js';
-import { parseUri } from './uri.js';
+import * as m_uri from './uri.js';
+
+// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
+// transform each access to an imported name is a getter call, which dominated parse profiles.
+const { scanToken } = m_chars;
+const { parseHeaderBlock } = m_header_block;
+const { resolveHeaderName } = m_header_names;
+const { parseUri } = m_uri;
 
 /** Options for {@link parseMessage}. */
 export interface ParseOptions {
@@ -22,11 +30,10 @@ export interface ParseOptions {
   stream?: boolean;
 }
 
+/** Messages up to this size are searched as latin1 text. */
+const SMALL = 16384;
 const NL_CRLF = Buffer.from('\n\r\n');
 const LFLF = Buffer.from('\n\n');
-
-/** Keys that may appear at most once and are validated eagerly. */
-const SINGLE = new Set(['call-id', 'cseq', 'from', 'to', 'max-forwards', 'content-length']);
 
 /**
  * Parses one SIP message.
@@ -46,14 +53,17 @@ export function parseMessage(data: Buffer | string, options: ParseOptions = {}):
   }
 }
 
-/** Finds the empty line ending the head: returns [index of the last header line's LF, body start]. */
-function findHeadEnd(buf: Buffer, start: number): [number, number] {
-  const crlf = buf.indexOf(NL_CRLF, start);
-  // NOTE (deviation): bare-LF line ends are tolerated, as most stacks do
-  const lf = buf.indexOf(LFLF, start);
-  if (lf >= 0 && (crlf < 0 || lf < crlf)) return [lf, lf + 2];
-  if (crlf < 0) fail('missing empty line after headers');
-  return [crlf, crlf + 3];
+/** Bit of a header allowed at most once and checked eagerly, or 0. */
+function onceBit(key: string): number {
+  switch (key) {
+    case 'call-id': return 1;
+    case 'cseq': return 2;
+    case 'from': return 4;
+    case 'to': return 8;
+    case 'max-forwards': return 16;
+    case 'content-length': return 32;
+    default: return 0;
+  }
 }
 
 function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
@@ -61,42 +71,97 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   // RFC 3261 §7.5: ignore CRLFs before the start line
   while (start < buf.length && (buf[start] === 13 || buf[start] === 10)) start++;
   if (start === buf.length) fail('empty message');
-  const [headEnd, bodyStart] = findHeadEnd(buf, start);
-  const head = buf.toString('utf8', start, headEnd);
+  // the head ends at the first empty line; headEnd is the LF ending the last header line
+  let headEnd: number;
+  let bodyStart: number;
+  // `head` holds the start line and header fields in [hs, he)
+  let head: string;
+  let hs = 0;
+  let he: number;
+  if (buf.length <= SMALL) {
+    // latin1 text has one char per octet, so its indexes are octet offsets; a string search is
+    // cheaper than Buffer#indexOf, and a pure-ASCII message needs no UTF-8 decoding: the head
+    // is then read in place in this flat string (slices would slow every charCodeAt)
+    const text = buf.toString('latin1');
+    headEnd = text.indexOf('\n\r\n', start);
+    bodyStart = headEnd + 3;
+    if (headEnd < 0) {
+      // NOTE (deviation): bare-LF line ends are tolerated, as most stacks do
+      headEnd = text.indexOf('\n\n', start);
+      if (headEnd < 0) fail('missing empty line after headers');
+      bodyStart = headEnd + 2;
+    }
+    if (isAscii(buf)) {
+      head = text;
+      hs = start;
+      he = headEnd;
+    } else {
+      head = buf.toString('utf8', start, headEnd);
+      he = head.length;
+    }
+  } else {
+    headEnd = buf.indexOf(NL_CRLF, start);
+    bodyStart = headEnd + 3;
+    if (headEnd < 0) {
+      headEnd = buf.indexOf(LFLF, start);
+      if (headEnd < 0) fail('missing empty line after headers');
+      bodyStart = headEnd + 2;
+    }
+    head = buf.toString('utf8', start, headEnd);
+    he = head.length;
+  }
   const headers = new Headers();
 
   // start line
-  const nl = head.indexOf('\n');
-  let lineEnd = nl < 0 ? head.length : nl;
-  if (lineEnd > 0 && head.charCodeAt(lineEnd - 1) === 13) lineEnd--;
-  const startLine = head.slice(0, lineEnd);
+  let nl = head.indexOf('\n', hs);
+  if (nl > he) nl = -1;
+  let lineEnd = nl < 0 ? he : nl;
+  if (lineEnd > hs && head.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+  const startLine = head.slice(hs, lineEnd);
   if (startLine.indexOf('\r') >= 0) fail('bare CR in start line');
 
-  // header fields
-  parseHeaderBlock(head, nl < 0 ? head.length : nl + 1, headers);
+  // header fields; an empty line inside means a bare-LF head ended earlier
+  const early = nl < 0 ? -1 : parseHeaderBlock(head, nl + 1, headers, he);
+  if (early >= 0) {
+    bodyStart = start + Buffer.byteLength(head.slice(hs, early)) + (head.charCodeAt(early) === 13 ? 2 : 1);
+  }
 
   const msg = parseStartLine(startLine, headers);
 
-  // eager checks of the headers every layer relies on
-  for (const k of SINGLE) {
-    if (headers.linesByKey(k).length > 1) fail(`multiple ${resolveHeaderName(k).name} headers`);
+  // eager checks of the headers every layer relies on: each at most once, and well formed
+  let via = false;
+  let seen = 0;
+  const keys = headers._keyList();
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (k === 'via') {
+      via = true;
+      continue;
+    }
+    const bit = onceBit(k);
+    if (bit === 0) continue;
+    if ((seen & bit) !== 0) fail(`multiple ${resolveHeaderName(k).name} headers`);
+    seen |= bit;
   }
-  if (headers.indexOfKey('via') >= 0) msg.via;
-  if (headers.indexOfKey('cseq') >= 0) msg.cseq;
-  if (headers.indexOfKey('call-id') >= 0) msg.callId;
-  if (headers.indexOfKey('from') >= 0) msg.from;
-  if (headers.indexOfKey('to') >= 0) msg.to;
-  if (headers.indexOfKey('max-forwards') >= 0) msg.maxForwards;
+  // only the top Via is checked here: it is what transactions and responses rely on
+  if (via) void msg.topVia;
+  if (seen !== 0) {
+    if ((seen & 2) !== 0) void msg.cseq;
+    if ((seen & 1) !== 0) void msg.callId;
+    if ((seen & 4) !== 0) void msg.from;
+    if ((seen & 8) !== 0) void msg.to;
+    if ((seen & 16) !== 0) void msg.maxForwards;
+  }
+  const cl = (seen & 32) !== 0;
 
   // body, RFC 3261 §18.3
-  const available = buf.length - bodyStart;
-  if (headers.indexOfKey('content-length') >= 0) {
-    const cl = msg.contentLength as number;
-    if (cl > available) fail('Content-Length larger than message');
-    msg.body = buf.subarray(bodyStart, bodyStart + cl);
+  if (cl) {
+    const len = msg.contentLength as number;
+    if (len > buf.length - bodyStart) fail('Content-Length larger than message');
+    if (len > 0) msg.body = buf.subarray(bodyStart, bodyStart + len);
   } else {
     if (stream) fail('missing Content-Length on a stream');
-    msg.body = buf.subarray(bodyStart);
+    if (bodyStart < buf.length) msg.body = buf.subarray(bodyStart);
   }
   return msg;
 }
@@ -108,7 +173,7 @@ function parseStartLine(line: string, headers: Headers): SipRequest | SipRespons
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
     const sp = line.indexOf(' ');
     const version = sp < 0 ? line : line.slice(0, sp);
-    if (!VERSION_RE.test(version)) fail('invalid SIP version');
+    if (version !== 'SIP/2.0' && !VERSION_RE.test(version)) fail('invalid SIP version');
     const cs = sp + 1;
     let ce = cs;
     while (ce < line.length && line.charCodeAt(ce) >= 48 && line.charCodeAt(ce) <= 57) ce++;
@@ -126,11 +191,22 @@ function parseStartLine(line: string, headers: Headers): SipRequest | SipRespons
   }
   // Request-Line = Method SP Request-URI SP SIP-Version
   // NOTE (deviation): runs of SP and trailing SP are tolerated (RFC 4475 §3.1.2.9/10 allow it)
-  const parts = line.split(' ').filter((p) => p.length > 0);
-  if (parts.length !== 3) fail('malformed request line');
-  const [method, uriText, version] = parts;
-  if (!isToken(method)) fail('invalid method');
-  if (!VERSION_RE.test(version)) fail('invalid SIP version');
-  const uri = parseUri(uriText);
-  return new SipRequest({ method, uri, headers, version: version.toUpperCase() });
+  const n = line.length;
+  const me = scanToken(line, 0);
+  if (me === 0 || line.charCodeAt(me) !== 32) fail('invalid method');
+  let us = me;
+  while (line.charCodeAt(us) === 32) us++;
+  const ue = line.indexOf(' ', us);
+  if (ue < 0) fail('malformed request line');
+  let vs = ue;
+  while (line.charCodeAt(vs) === 32) vs++;
+  let ve = vs;
+  while (ve < n && line.charCodeAt(ve) !== 32) ve++;
+  let rest = ve;
+  while (rest < n && line.charCodeAt(rest) === 32) rest++;
+  if (ve === vs || rest !== n) fail('malformed request line');
+  const version = line.slice(vs, ve);
+  if (version !== 'SIP/2.0' && !VERSION_RE.test(version)) fail('invalid SIP version');
+  const uri = parseUri(line.slice(us, ue));
+  return new SipRequest({ method: line.slice(0, me), uri, headers, version: version.toUpperCase() });
 }

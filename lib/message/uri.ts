@@ -3,10 +3,16 @@
  * RFC 3966 for tel).
  * @module
  */
-import { HNV_CHARS, HOST_CHARS, PARAM_CHARS, PASSWORD_CHARS, USER_CHARS, inSet } from './chars.js';
+import * as m_chars from './chars.js';
 import { fail } from './errors.js';
-import { escapeWith, unescapeChecked } from './escape.js';
-import { uriEquals } from './uri-equals.js';
+import * as m_escape from './escape.js';
+import * as m_uri_equals from './uri-equals.js';
+
+// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
+// transform each access to an imported name is a getter call, which dominated parse profiles.
+const { HNV_CHARS, HOST_CHARS, PARAM_CHARS, PASSWORD_CHARS, USER_CHARS, toMap } = m_chars;
+const { escapeWith, unescapeChecked } = m_escape;
+const { uriEquals } = m_uri_equals;
 
 /** Schemes parsed into a {@link SipUri}. */
 export type SipScheme = 'sip' | 'sips' | 'tel';
@@ -40,10 +46,8 @@ export class SipUri {
   host: string;
   /** Port, if written. */
   port?: number;
-  /** URI parameters, keys lower-cased, values unescaped; `null` = flag. */
-  params: Map<string, string | null>;
-  /** URI headers (`?name=value&...`), unescaped. */
-  headers: Map<string, string>;
+  private _params: Map<string, string | null> | undefined;
+  private _headers: Map<string, string> | undefined;
 
   /** Builds a URI from parts (defaults: scheme 'sip', no user, host ''). */
   constructor(init: SipUriInit = {}) {
@@ -52,8 +56,36 @@ export class SipUri {
     if (init.password !== undefined) this.password = init.password;
     this.host = init.host ?? '';
     if (init.port !== undefined) this.port = init.port;
-    this.params = init.params instanceof Map ? new Map(init.params) : new Map(Object.entries(init.params ?? {}));
-    this.headers = init.headers instanceof Map ? new Map(init.headers) : new Map(Object.entries(init.headers ?? {}));
+    if (init.params !== undefined) this._params = toMap(init.params);
+    if (init.headers !== undefined) this._headers = toMap(init.headers);
+  }
+
+  /** URI parameters, keys lower-cased, values unescaped; `null` = flag. */
+  get params(): Map<string, string | null> {
+    return (this._params ??= new Map());
+  }
+
+  set params(m: Map<string, string | null>) {
+    this._params = m;
+  }
+
+  /** URI headers (`?name=value&...`), unescaped. */
+  get headers(): Map<string, string> {
+    return (this._headers ??= new Map());
+  }
+
+  set headers(m: Map<string, string>) {
+    this._headers = m;
+  }
+
+  /** True if the URI has at least one parameter (without allocating a map). */
+  get hasParams(): boolean {
+    return this._params !== undefined && this._params.size > 0;
+  }
+
+  /** True if the URI has at least one header. */
+  get hasHeaders(): boolean {
+    return this._headers !== undefined && this._headers.size > 0;
   }
 
   /**
@@ -85,12 +117,15 @@ export class SipUri {
       out += this.host;
       if (this.port !== undefined) out += ':' + this.port;
     }
-    for (const [k, v] of this.params) {
-      out += ';' + escapeWith(k, PARAM_CHARS);
-      if (v !== null) out += '=' + escapeWith(v, PARAM_CHARS);
+    if (this._params !== undefined) {
+      for (const [k, v] of this._params) {
+        out += ';' + escapeWith(k, PARAM_CHARS);
+        if (v !== null) out += '=' + escapeWith(v, PARAM_CHARS);
+      }
     }
+    if (this._headers === undefined) return out;
     let sep = '?';
-    for (const [k, v] of this.headers) {
+    for (const [k, v] of this._headers) {
       out += sep + escapeWith(k, HNV_CHARS) + '=' + escapeWith(v, HNV_CHARS);
       sep = '&';
     }
@@ -99,7 +134,13 @@ export class SipUri {
 
   /** A deep copy. */
   clone(): SipUri {
-    return new SipUri(this);
+    const c = new SipUri({ scheme: this.scheme, host: this.host });
+    if (this.user !== undefined) c.user = this.user;
+    if (this.password !== undefined) c.password = this.password;
+    if (this.port !== undefined) c.port = this.port;
+    if (this._params !== undefined) c._params = new Map(this._params);
+    if (this._headers !== undefined) c._headers = new Map(this._headers);
+    return c;
   }
 
   /** URI comparison per RFC 3261 §19.1.4. */
@@ -165,7 +206,8 @@ export function parseUri(text: string): Uri {
 }
 
 function parseSip(text: string, i: number, scheme: 'sip' | 'sips'): SipUri {
-  const uri = new SipUri({ scheme });
+  const uri = new SipUri();
+  uri.scheme = scheme;
   const at = text.indexOf('@', i);
   if (at >= 0) {
     // RFC 3261 §25.1: '@' is never legal unescaped after the userinfo, so the first one ends it
@@ -191,7 +233,11 @@ function parseSip(text: string, i: number, scheme: 'sip' | 'sips'): SipUri {
     if (close === i + 1) fail('empty IPv6 reference');
     i = close + 1;
   } else {
-    while (i < n && inSet(HOST_CHARS, text.charCodeAt(i))) i++;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c >= 128 || HOST_CHARS[c] !== 1) break;
+      i++;
+    }
   }
   if (i === hs) fail('missing host in URI');
   uri.host = text.slice(hs, i);

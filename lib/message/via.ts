@@ -2,9 +2,15 @@
  * The Via header value (RFC 3261 §20.42, §18.2.1; RFC 3581 rport).
  * @module
  */
-import { HOST_CHARS, inSet, scanToken, skipWs, splitList } from './chars.js';
+import * as m_chars from './chars.js';
 import { fail } from './errors.js';
-import { type Params, formatParams, parseParams } from './params.js';
+import { type Params } from './params.js';
+import * as m_params from './params.js';
+
+// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
+// transform each access to an imported name is a getter call, which dominated parse profiles.
+const { HOST_CHARS, TOKEN, scanToken, skipWs, splitList, toMap } = m_chars;
+const { formatParams, parseParams } = m_params;
 
 /** Fields accepted by the {@link Via} constructor. */
 export interface ViaInit {
@@ -39,7 +45,7 @@ export class Via {
     this.transport = init.transport.toUpperCase();
     this.host = init.host;
     if (init.port !== undefined) this.port = init.port;
-    this.params = init.params instanceof Map ? new Map(init.params) : new Map(Object.entries(init.params ?? {}));
+    this.params = toMap(init.params);
   }
 
   /**
@@ -122,29 +128,48 @@ function slash(s: string, i: number): number {
 export function parseVia(s: string): Via {
   const n = s.length;
   let i = skipWs(s, 0);
-  let j = scanToken(s, i);
-  if (j === i) fail('malformed Via');
-  const name = s.slice(i, j);
-  i = slash(s, j);
-  j = scanToken(s, i);
-  if (j === i) fail('malformed Via version');
-  const version = s.slice(i, j);
-  i = slash(s, j);
-  j = scanToken(s, i);
-  if (j === i) fail('malformed Via transport');
-  const transport = s.slice(i, j);
-  i = skipWs(s, j);
-  if (i === j) fail('malformed Via sent-by');
+  let protocol = 'SIP/2.0';
+  if (s.startsWith('SIP/2.0/', i)) i += 8;
+  else {
+    let j = scanToken(s, i);
+    if (j === i) fail('malformed Via');
+    const name = s.slice(i, j);
+    i = slash(s, j);
+    j = scanToken(s, i);
+    if (j === i) fail('malformed Via version');
+    protocol = name + '/' + s.slice(i, j);
+    i = slash(s, j);
+  }
+  const ts = i;
+  let upper = true;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || TOKEN[c] !== 1) break;
+    if (c >= 97 && c <= 122) upper = false;
+    i++;
+  }
+  if (i === ts) fail('malformed Via transport');
+  const transport = upper ? s.slice(ts, i) : s.slice(ts, i).toUpperCase();
+  const te = i;
+  i = skipWs(s, i);
+  if (i === te) fail('malformed Via sent-by');
   const hs = i;
   if (s.charCodeAt(i) === 91) {
     const close = s.indexOf(']', i);
     if (close < 0) fail('malformed Via host');
     i = close + 1;
   } else {
-    while (i < n && inSet(HOST_CHARS, s.charCodeAt(i))) i++;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c >= 128 || HOST_CHARS[c] !== 1) break;
+      i++;
+    }
   }
   if (i === hs) fail('missing Via host');
-  const via = new Via({ protocol: name + '/' + version, transport, host: s.slice(hs, i) });
+  const via = new Via(VIA_INIT);
+  via.protocol = protocol;
+  via.transport = transport;
+  via.host = s.slice(hs, i);
   i = skipWs(s, i);
   if (s.charCodeAt(i) === 58) {
     i = skipWs(s, i + 1);
@@ -159,9 +184,12 @@ export function parseVia(s: string): Via {
     if (i === ps || i - ps > 5 || port > 65535) fail('invalid Via port');
     via.port = port;
   }
-  parseParams(s, i, via.params, 'Via');
+  if (i < n) parseParams(s, i, via.params, 'Via');
   return via;
 }
+
+/** Placeholder init the parser overwrites field by field. */
+const VIA_INIT: ViaInit = { transport: 'UDP', host: '' };
 
 /** Parses every Via value of the given raw header lines (split on commas). */
 export function parseViaList(lines: string[]): Via[] {
