@@ -19,3 +19,4 @@ export * from './session-expires.js';
 export * from './session-timer-negotiation.js';
 export * from './session-timer.js';
 export * from './offer-answer.js';
+export * from './invite-guard.js';
