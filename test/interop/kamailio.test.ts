@@ -7,6 +7,7 @@ import t from 'tap';
 import {
   PRESENCE_TABLES,
   describeSipp,
+  hasIpv6Loopback,
   probeSip,
   requireKamailioModules,
   requireTool,
@@ -18,6 +19,9 @@ import {
   type SippTransport,
 } from './lib/index.js';
 import { kamailioConfig, scenarioPath } from './lib/paths.js';
+
+/** IPv6 loopback may be disabled in a container: then the ::1 tests skip, saying why. */
+const ipv6Skip = (await hasIpv6Loopback()) ? false : '::1 cannot be bound on this machine (IPv6 disabled)';
 
 const TRANSPORTS: readonly SippTransport[] = ['u1', 't1'];
 
@@ -40,6 +44,17 @@ t.test('uas.cfg: answers INVITE/ACK/BYE from SIPp (stateful, 200 with SDP)', asy
   }
   const options = await probeSip({ host: k.host, port: k.port, timeoutMs: 2000 });
   t.match(options, /^SIP\/2\.0 200 /, 'OPTIONS is answered 200');
+});
+
+t.test('uas.cfg on IPv6 loopback (::1)', { skip: ipv6Skip }, async (t) => {
+  if (!toolsPresent(t)) return;
+  const k = await startKamailio({ config: kamailioConfig('uas.cfg'), host: '::1' });
+  t.teardown(() => k.stop());
+  for (const transport of TRANSPORTS) {
+    const r = await runSipp({ scenario: 'uac', target: k, localHost: '::1', transport, calls: 10, rate: 50, timeoutSeconds: 15 });
+    t.equal(r.successful, 10, `${transport}: 10 calls over [::1]`, { sipp: describeSipp(r) });
+    t.equal(r.failed, 0, `${transport}: no failed call`);
+  }
 });
 
 t.test('registrar.cfg: digest REGISTER, proxied call, MESSAGE', async (t) => {

@@ -9,17 +9,29 @@
  *   and the in-dialog ACK/BYE survive a real proxy, over UDP and TCP.
  */
 import t from 'tap';
-import { describeSipp, requireTool, runSipp, startKamailio, startSipp, type SippTransport } from './lib/index.js';
+import {
+  describeSipp,
+  hasIpv6Loopback,
+  requireTool,
+  runSipp,
+  startKamailio,
+  startSipp,
+  type SippTransport,
+} from './lib/index.js';
 import { kamailioConfig, scenarioPath } from './lib/paths.js';
 
+/** IPv6 loopback may be disabled in a container: then the ::1 tests skip, saying why. */
+const ipv6Skip = (await hasIpv6Loopback()) ? false : '::1 cannot be bound on this machine (IPv6 disabled)';
+
 /** Starts srs-uas.xml for `calls` recording sessions and runs `uac` against it. */
-async function srsAgainst(uac: string, transport: SippTransport, extraArgs: string[] = []) {
-  const srs = await startSipp({ scenario: scenarioPath('srs-uas.xml'), transport, calls: 1, timeoutSeconds: 20 });
+async function srsAgainst(uac: string, transport: SippTransport, extraArgs: string[] = [], host = '127.0.0.1') {
+  const srs = await startSipp({ scenario: scenarioPath('srs-uas.xml'), transport, calls: 1, timeoutSeconds: 20, localHost: host });
   try {
     await srs.ready;
     const src = await runSipp({
       scenario: uac === 'uac' ? 'uac' : scenarioPath(uac),
-      target: { host: '127.0.0.1', port: srs.localPort },
+      target: { host, port: srs.localPort },
+      localHost: host,
       transport,
       calls: 1,
       timeoutSeconds: 15,
@@ -47,6 +59,13 @@ for (const transport of ['u1', 't1'] as const) {
     t.equal(srs.successful, 1, 'SRS took the reject path (400, ACK)', { sipp: describeSipp(srs) });
   });
 }
+
+t.test('src-uac records to srs-uas over IPv6 loopback (::1)', { skip: ipv6Skip }, async (t) => {
+  if (!requireTool(t, 'sipp')) return;
+  const { src, srs } = await srsAgainst('src-uac.xml', 'u1', [], '::1');
+  t.equal(srs.successful, 1, 'SRS checks passed over [::1]', { sipp: describeSipp(srs) });
+  t.equal(src.successful, 1, 'SRC completed over [::1]', { sipp: describeSipp(src) });
+});
 
 t.test('srs-uas fails a plain INVITE (no Require: siprec, no +sip.src, no metadata)', async (t) => {
   if (!requireTool(t, 'sipp')) return;

@@ -16,7 +16,7 @@ export {
   type SippTransport,
 } from './sipp.js';
 export { parseSippCsv, parseSippScreen, parseSippDuration, type SippStats } from './sipp-stats.js';
-export { freePort, freePorts, LOOPBACK } from './ports.js';
+export { freePort, freePorts, hasIpv6Loopback, LOOPBACK } from './ports.js';
 export { probeSip, buildOptions } from './sip-probe.js';
 export { renderTemplate, templatePlaceholders, type TemplateVars } from './template.js';
 export { createDbText, PRESENCE_TABLES } from './dbtext.js';

@@ -18,8 +18,10 @@ import { kamailioModuleDir, missingToolMessage, toolPath } from './tools.js';
 export interface StartKamailioOptions {
   /** Path of a .cfg template with `{{NAME}}` placeholders (see test/interop/kamailio/). */
   config: string;
-  /** UDP+TCP port to listen on (127.0.0.1). A free one is chosen when omitted. */
+  /** UDP+TCP port to listen on. A free one is chosen when omitted. */
   port?: number;
+  /** Loopback address to listen on: 127.0.0.1 (default) or ::1. */
+  host?: '127.0.0.1' | '::1';
   /** Extra placeholder values; they override the built-in ones below. */
   vars?: TemplateVars;
   /** Worker processes per listener (`{{CHILDREN}}`); small by default. */
@@ -39,6 +41,7 @@ export interface StartKamailioOptions {
 export interface KamailioInstance {
   /** Pid of the Kamailio creator process we spawned (its workers are in its process group). */
   pid: number;
+  /** The bare loopback address it listens on (127.0.0.1 or ::1). */
   host: string;
   port: number;
   /** The temp dir holding the rendered config, pid file, db_text files. */
@@ -57,10 +60,15 @@ export async function startKamailio(opts: StartKamailioOptions): Promise<Kamaili
   const mpath = kamailioModuleDir();
   if (!bin || !mpath) throw new Error(missingToolMessage('kamailio'));
 
-  const port = opts.port ?? (await freePort());
+  const host = opts.host ?? LOOPBACK;
+  const v6 = host.includes(':');
+  const port = opts.port ?? (await freePort(host));
   const dir = mkdtempSync(join(tmpdir(), 'tsip-kamailio-'));
   const vars: TemplateVars = {
-    HOST: LOOPBACK,
+    // HOST is URI/listen form ([::1] for IPv6); HOST_IP and IP_VER are for SDP lines.
+    HOST: v6 ? `[${host}]` : host,
+    HOST_IP: host,
+    IP_VER: v6 ? 6 : 4,
     PORT: port,
     MPATH: mpath,
     WORKDIR: dir,
@@ -97,7 +105,7 @@ export async function startKamailio(opts: StartKamailioOptions): Promise<Kamaili
 
   try {
     await probeSip({
-      host: LOOPBACK,
+      host,
       port,
       timeoutMs: opts.readyTimeoutMs ?? 10_000,
       abort: () => (proc.exit ? `kamailio exited (code ${proc.exit.code}, signal ${proc.exit.signal})` : undefined),
@@ -110,7 +118,7 @@ export async function startKamailio(opts: StartKamailioOptions): Promise<Kamaili
 
   return {
     pid: proc.pid,
-    host: LOOPBACK,
+    host,
     port,
     dir,
     configPath,

@@ -69,3 +69,18 @@ export async function freePorts(count = 1, step = 1, host = LOOPBACK): Promise<n
 export function freePort(host = LOOPBACK): Promise<number> {
   return freePorts(1, 1, host);
 }
+
+/**
+ * True when ::1 can be bound (IPv6 loopback exists). Some CI containers disable IPv6; tests over
+ * ::1 skip there, with that reason, since it is the machine and not tsip that lacks it.
+ */
+export function hasIpv6Loopback(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp6');
+    s.once('error', () => {
+      s.close();
+      resolve(false);
+    });
+    s.bind(0, '::1', () => s.close(() => resolve(true)));
+  });
+}

@@ -30,7 +30,7 @@ export interface SippOptions {
   target?: string | SippTarget;
   /** Local SIP port; a free one when omitted. */
   localPort?: number;
-  /** Local address; loopback. */
+  /** Local address: 127.0.0.1 (default) or ::1. */
   localHost?: string;
   transport?: SippTransport;
   /** Calls to make or answer before SIPp exits (`-m`). Required: every run is bounded. */
@@ -159,9 +159,11 @@ export async function startSipp(opts: SippOptions): Promise<SippRun> {
   if (!(opts.timeoutSeconds > 0)) throw new Error('runSipp: timeoutSeconds must be > 0');
   if (opts.scenario === 'uac' && opts.target === undefined) throw new Error('runSipp: a UAC needs a target');
 
-  const local = opts.localPort ?? (await freePort());
+  const host = opts.localHost ?? LOOPBACK;
+  const local = opts.localPort ?? (await freePort(host));
   // SIPp binds audio RTP/RTCP at -mp, -mp+1 and video at -mp+2, -mp+3.
-  const media = await freePorts(4);
+  const media = await freePorts(4, 1, host);
+  // The control socket (UDP): any free port will do; SIPp only needs it not to collide.
   const control = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'tsip-sipp-'));
   const args = sippArgs(opts, { local, media, control }, { dir });
