@@ -1,0 +1,87 @@
+/**
+ * The media side of one recording session: a StreamForwarder per recorded stream, the periodic
+ * RTCP reports, and pause/resume of the whole fork.
+ */
+import type { PortAllocator, RtpPacket } from '../media/index.js';
+import { StreamForwarder, type ForkTarget } from './stream-forwarder.js';
+
+/** Options of {@link MediaFork}. */
+export interface MediaForkOptions {
+  /** Local address RTP is sent from. */
+  address: string;
+  /** Ports for the streams. */
+  allocator: PortAllocator;
+  /** RTCP CNAME (RFC 3550 §6.5.1), e.g. src@host. */
+  cname: string;
+  /** RTCP interval in ms; 0 = no periodic reports (default 5000). */
+  rtcpIntervalMs?: number;
+}
+
+/** The forwarders of one recording. */
+export class MediaFork {
+  private readonly streams = new Map<string, StreamForwarder>();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  /** @param opts - see {@link MediaForkOptions} */
+  constructor(private readonly opts: MediaForkOptions) {
+    const every = opts.rtcpIntervalMs ?? 5000;
+    if (every > 0) {
+      this.timer = setInterval(() => { for (const s of this.streams.values()) s.sendReport(); }, every);
+      this.timer.unref();
+    }
+  }
+
+  /** Opens a forwarder for `label` (idempotent); returns its local RTP port. */
+  async add(label: string, clockRate = 8000): Promise<number> {
+    const have = this.streams.get(label);
+    if (have) return have.localPort;
+    const f = await StreamForwarder.open(label, this.opts.address, this.opts.allocator, this.opts.cname, clockRate);
+    if (this.closed) {
+      await f.close();
+      throw new Error('media fork closed');
+    }
+    this.streams.set(label, f);
+    return f.localPort;
+  }
+
+  /** The forwarder of a label. */
+  get(label: string): StreamForwarder | undefined {
+    return this.streams.get(label);
+  }
+
+  /** Labels in the order added. */
+  get labels(): string[] {
+    return [...this.streams.keys()];
+  }
+
+  /** Sets the destination of a stream (undefined: the SRS refused it). */
+  setTarget(label: string, target: ForkTarget | undefined): void {
+    this.streams.get(label)?.setTarget(target);
+  }
+
+  /** Stops (true) or restarts (false) sending on every stream. */
+  setPaused(paused: boolean): void {
+    for (const s of this.streams.values()) s.paused = paused;
+  }
+
+  /** Forwards one packet of a stream; false when not sent (unknown label, paused, refused). */
+  forward(label: string, packet: RtpPacket | Uint8Array, arrivalMs?: number): boolean {
+    const s = this.streams.get(label);
+    return s ? s.forward(packet, arrivalMs) : false;
+  }
+
+  /** Packets sent per label. */
+  packetsSent(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [l, s] of this.streams) out[l] = s.stats.sent;
+    return out;
+  }
+
+  /** Closes every forwarder (RTCP BYE) and releases the ports. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await Promise.all([...this.streams.values()].map((s) => s.close()));
+  }
+}
