@@ -8,7 +8,21 @@ command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
 [ -e /usr/lib/x86_64-linux-gnu/kamailio/modules/presence.so ] || ls /usr/lib/*/kamailio/modules/presence.so >/dev/null 2>&1 || need+=(kamailio-presence-modules)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
-if [ ${#need[@]} -eq 0 ]; then echo "interop tools present: $(command -v sipp) $(command -v kamailio)"; exit 0; fi
+
+# The Kamailio modules the interop configs load (test/interop/kamailio/*.cfg); presence and
+# presence_xml come from kamailio-presence-modules, the rest from kamailio itself.
+modules=(tm tmx sl rr maxfwd textops siputils pv xlog usrloc registrar auth db_text presence presence_xml)
+check_modules() {
+  local dir missing=()
+  dir=$( (ls -d /usr/lib/*/kamailio/modules /usr/lib/kamailio/modules 2>/dev/null || true) | head -1)
+  for m in "${modules[@]}"; do [ -n "$dir" ] && [ -e "$dir/$m.so" ] || missing+=("$m"); done
+  if [ ${#missing[@]} -gt 0 ]; then echo "Kamailio modules missing from ${dir:-<no module dir>}: ${missing[*]}" >&2; return 1; fi
+}
+if [ ${#need[@]} -eq 0 ]; then
+  check_modules || exit 1
+  echo "interop tools present: $(command -v sipp) $(command -v kamailio)"
+  exit 0
+fi
 if [ "$(id -u)" != 0 ]; then echo "need root to install ${need[*]}" >&2; exit 1; fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
@@ -20,3 +34,4 @@ fi
 apt-get install -y -qq --no-install-recommends "${need[@]}"
 [ "$made_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
 echo "installed: ${need[*]}"
+check_modules
