@@ -90,7 +90,10 @@ export function parseAuthHeaderValue(s: string): AuthParams[] {
       let value: string;
       if (s[j] === '"') [value, j] = readQuoted(s, j);
       else {
-        const vEnd = readToken(s, j);
+        // NOTE (deviation): an unquoted value runs to the next comma or space, not just over token
+        // characters, so servers that leave `nonce=ab/c+d==` unquoted are still understood.
+        let vEnd = j;
+        while (vEnd < s.length && s[vEnd] !== ',' && s[vEnd] !== ' ' && s[vEnd] !== '\t') vEnd++;
         value = s.slice(j, vEnd);
         j = vEnd;
       }

@@ -31,6 +31,14 @@ t.test('token68 credentials and parameter names are case-insensitive', async (t)
   t.equal(list[1].token68, undefined);
 });
 
+t.test('unquoted values with non-token characters', async (t) => {
+  const [c] = parseAuthHeaderValue('Digest realm=atlanta.com,nonce=ab/c+d==, opaque=x:y ,algorithm=MD5');
+  t.equal(c.params.get('nonce'), 'ab/c+d==');
+  t.equal(c.params.get('opaque'), 'x:y');
+  t.equal(c.params.get('algorithm'), 'MD5');
+  t.equal(c.params.get('realm'), 'atlanta.com');
+});
+
 t.test('junk is skipped, not thrown on', async (t) => {
   t.same(parseAuthHeaderValue(''), []);
   t.same(parseAuthHeaderValue(' , ,'), []);
