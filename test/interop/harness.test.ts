@@ -20,6 +20,8 @@ t.test('renderTemplate fills placeholders and refuses unknown ones', async (t) =
   t.equal(renderTemplate('listen=udp:{{HOST}}:{{PORT}}', { HOST: '127.0.0.1', PORT: 5070 }), 'listen=udp:127.0.0.1:5070');
   t.throws(() => renderTemplate('x={{NOPE}}', {}), /NOPE/);
   t.same(templatePlaceholders('{{A}} {{B_2}} {{A}} {x}'), ['A', 'B_2']);
+  t.equal(renderTemplate('u={{USER1=alice}} p={{PW=}}', {}), 'u=alice p=', 'defaults apply when no value is given');
+  t.equal(renderTemplate('u={{USER1=alice}}', { USER1: 'carol' }), 'u=carol', 'a value beats the default');
 });
 
 t.test('parseSippDuration', async (t) => {

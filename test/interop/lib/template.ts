@@ -9,16 +9,18 @@
 /** Values for a template; numbers are written in decimal. */
 export type TemplateVars = Record<string, string | number>;
 
-const PLACEHOLDER = /\{\{([A-Z][A-Z0-9_]*)\}\}/g;
+/** `{{NAME}}` or `{{NAME=default}}` (the default may not contain `}`). */
+const PLACEHOLDER = /\{\{([A-Z][A-Z0-9_]*)(?:=([^}]*))?\}\}/g;
 
 /**
- * Replaces every `{{NAME}}` with `vars.NAME`. Throws when the template uses a name that has no
- * value, so a typo in a config cannot reach Kamailio as a literal `{{PORT}}`.
+ * Replaces every `{{NAME}}` with `vars.NAME`, and `{{NAME=default}}` with `vars.NAME` or the
+ * default. Throws when the template uses a name that has no value and no default, so a typo in a
+ * config cannot reach Kamailio as a literal `{{PORT}}`.
  */
 export function renderTemplate(template: string, vars: TemplateVars): string {
   const missing = new Set<string>();
-  const out = template.replace(PLACEHOLDER, (_m, name: string) => {
-    const v = vars[name];
+  const out = template.replace(PLACEHOLDER, (_m, name: string, fallback: string | undefined) => {
+    const v = vars[name] ?? fallback;
     if (v === undefined) {
       missing.add(name);
       return '';
