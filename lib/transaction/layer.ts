@@ -89,7 +89,7 @@ export class TransactionLayer {
     if (this.clients.size >= this.maxClients) {
       throw new SipError(SipErrorCode.LimitExceeded, `client transaction limit ${this.maxClients} reached`);
     }
-    const problem = unusable(request);
+    const problem = unusable(request, true);
     if (problem !== undefined) throw new SipError(SipErrorCode.InvalidArgument, `request not sendable: ${problem}`);
     this.ensureBranch(request, target);
     const key = clientKey(request) ?? '';
@@ -151,7 +151,7 @@ export class TransactionLayer {
   /** RFC 3261 §17.2.3: hands a request to its server transaction, or makes a new one. */
   receiveRequest(request: SipRequest, source: MessageSource): RequestDisposition {
     if (this.closed) return { kind: 'dropped', reason: 'closed' };
-    const problem = request.via.length === 0 ? 'no Via' : unusable(request);
+    const problem = request.via.length === 0 ? 'no Via' : unusable(request, false);
     if (problem !== undefined) {
       this.ctx.logger.info('request dropped', { problem });
       return { kind: 'dropped', reason: 'malformed' };
@@ -294,16 +294,17 @@ export class TransactionLayer {
 
 /**
  * What makes a request unusable for the transaction layer: a malformed Via, CSeq, Call-ID, From
- * or To (missing ones included), or a CSeq method other than the request method. The parsers
- * throw; this turns that into a reason. `undefined` if the request is usable.
+ * or To (missing ones included), and for our own requests (`outgoing`) a CSeq method other than
+ * the request method (a received one is the UAS core's to answer with 400). The parsers throw;
+ * this turns that into a reason. `undefined` if the request is usable.
  */
-function unusable(request: SipRequest): string | undefined {
+function unusable(request: SipRequest, outgoing: boolean): string | undefined {
   try {
     void request.via;
     void request.callId;
     void request.from;
     void request.to;
-    if (request.cseq.method !== request.method) return 'CSeq method differs from the request method';
+    if (request.cseq.method !== request.method && outgoing) return 'CSeq method differs from the request method';
     return undefined;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
