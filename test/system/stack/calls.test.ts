@@ -2,7 +2,7 @@
  * Two SipStacks on loopback: calls and stand-alone requests over UDP and TCP, IPv4 and IPv6,
  * through a lossy link, CANCEL, and the live-object counts returning to zero.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { TransportProtocol } from '../../../include-types/settings.js';
 import { SipStack } from '../../../lib/stack/index.js';
 import { createAnsweringUas } from '../../../samples/lib/answering-uas.js';
@@ -24,7 +24,7 @@ async function pair(protocol: TransportProtocol, host = '127.0.0.1') {
 }
 
 /** Waits until both stacks hold no transaction, dialog or pending INVITE (bounded). */
-async function drained(t: Tap.Test, ...stacks: SipStack[]): Promise<void> {
+async function drained(t: Test, ...stacks: SipStack[]): Promise<void> {
   const deadline = Date.now() + 8000;
   const live = () => stacks.map((s) => { const st = s.stats(); return st.transactions.total + st.dialogs + st.dialogSets + st.pendingInvites; });
   while (live().some((n) => n > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
