@@ -133,6 +133,51 @@ t.test('registrar.cfg: digest REGISTER, proxied call, MESSAGE', async (t) => {
   });
 });
 
+t.test('registrar.cfg with AUTH_CALLS=1: INVITE challenged with 407, then proxied', async (t) => {
+  if (!toolsPresent(t)) return;
+  const k = await startKamailio({ config: kamailioConfig('registrar.cfg'), vars: { AUTH_CALLS: 1 } });
+  t.teardown(() => k.stop());
+  const bob = await startSipp({ scenario: scenarioPath('call-uas-rr.xml'), calls: 1, timeoutSeconds: 20 });
+  t.teardown(() => bob.stop());
+  await bob.ready;
+  const reg = await runSipp({
+    scenario: scenarioPath('register-auth.xml'),
+    target: k,
+    calls: 1,
+    timeoutSeconds: 10,
+    service: 'bob',
+    auth: { username: 'bob', password: 'secret' },
+    keys: { contact_port: bob.localPort, expires: 60 },
+  });
+  t.equal(reg.successful, 1, 'bob registered (default credentials bob/secret)', { sipp: describeSipp(reg) });
+
+  const unauth = await runSipp({ scenario: scenarioPath('message-uac.xml'), target: k, calls: 1, timeoutSeconds: 10, service: 'bob' });
+  t.equal(unauth.successful, 0, 'a MESSAGE without credentials does not pass');
+  t.match(unauth.errorsTail, /407 Proxy Authentication Required/, 'it is challenged with 407');
+
+  const bad = await runSipp({
+    scenario: scenarioPath('uac-digest.xml'),
+    target: k,
+    calls: 1,
+    timeoutSeconds: 10,
+    service: 'bob',
+    auth: { username: 'alice', password: 'wrong' },
+  });
+  t.equal(bad.successful, 0, 'wrong proxy credentials: no call');
+
+  const call = await runSipp({
+    scenario: scenarioPath('uac-digest.xml'),
+    target: k,
+    calls: 1,
+    timeoutSeconds: 15,
+    service: 'bob',
+    auth: { username: 'alice', password: 'secret' },
+  });
+  t.equal(call.successful, 1, 'INVITE, 407, ACK, INVITE with Proxy-Authorization, 200, ACK, BYE', { sipp: describeSipp(call) });
+  const callee = await bob.result;
+  t.equal(callee.successful, 1, 'callee got the authenticated call through the proxy', { sipp: describeSipp(callee) });
+});
+
 t.test('presence.cfg: SUBSCRIBE, PUBLISH and NOTIFYs with presence on db_text', async (t) => {
   if (!toolsPresent(t) || !requireKamailioModules(t, ['presence', 'presence_xml', 'db_text'])) return;
   const k = await startKamailio({ config: kamailioConfig('presence.cfg'), dbTextTables: PRESENCE_TABLES });
