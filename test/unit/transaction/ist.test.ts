@@ -227,3 +227,17 @@ t.test('transport error in Accepted is reported; the transaction stays until Tim
   t.same(user.events, ['transportError:TransportError', 'terminated']);
   t.equal(layer.stats().total, 0);
 });
+
+t.test('a failed automatic 100 Trying ends the transaction and tells the TU', async (t) => {
+  const { clock, transport, layer } = single();
+  const req = makeRequest();
+  const tx = newIst(layer, req);
+  const user = new ServerRecorder();
+  tx.user = user;
+  transport.failNth(1);
+  clock.advance(200);
+  await flush();
+  t.same(user.events, ['transportError:TransportError', 'terminated']);
+  t.throws(() => tx.respond(reply(req, 180)), { code: 'InvalidState' });
+  t.equal(layer.stats().total, 0);
+});

@@ -144,3 +144,32 @@ t.test('malformed requests are dropped', async (t) => {
   t.same(layer.receiveRequest(badFrom, source()), { kind: 'dropped', reason: 'malformed' });
   t.equal(layer.stats().total, 0);
 });
+
+t.test('a received request with a CSeq method mismatch is left to the UAS core', async (t) => {
+  const { layer } = single();
+  const req = makeRequest({ method: 'OPTIONS' });
+  req.headers.set('CSeq', '1 INFO');
+  t.equal(layer.receiveRequest(req, source()).kind, 'new');
+  layer.close();
+});
+
+t.test('drops and refusals are logged with a reason', async (t) => {
+  const { FakeClock } = await import('../../../lib/transaction/clock.js');
+  const { FakeTransport } = await import('../../helpers/fake-transport.js');
+  const { TransactionLayer } = await import('../../../lib/transaction/layer.js');
+  const lines: string[] = [];
+  const log = (level: string) => (msg: string) => void lines.push(`${level}:${msg}`);
+  const clock = new FakeClock();
+  const layer = new TransactionLayer({
+    transport: new FakeTransport(),
+    clock,
+    logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    limits: { maxServerTransactions: 0 },
+  });
+  layer.receiveRequest(makeRequest({ noVia: true }), source());
+  layer.receiveRequest(makeRequest({ method: 'OPTIONS' }), source());
+  layer.receiveResponse(reply(makeRequest(), 200), source());
+  t.ok(lines.includes('info:request dropped'));
+  t.ok(lines.includes('warn:server transaction limit reached: 503'));
+  t.ok(lines.includes('debug:stray response'));
+});

@@ -146,3 +146,16 @@ t.test('end to end: lost response is resent on the retransmitted request', async
   await drain(p.clock);
   t.equal(p.uac.stats().total + p.uas.stats().total, 0);
 });
+
+t.test('a request that went over TCP (above the MTU) is not retransmitted by Timer E', async (t) => {
+  const { clock, transport, layer } = single();
+  transport.usedProtocol = 'tcp';
+  const user = new ClientRecorder();
+  const req = options();
+  layer.sendRequest(req, target('udp'), user);
+  await flush();
+  clock.advance(31_999);
+  t.equal(transport.requests('OPTIONS').length, 1);
+  clock.advance(1);
+  t.same(user.events, ['timeout:Timeout', 'terminated'], 'Timer F still applies');
+});
