@@ -40,6 +40,13 @@ export interface StackStats {
   transport: TransportStats;
 }
 
+/** A change in the stack's life or in one IAP's availability (the API turns these into connection states). */
+export type StackEvent =
+  | { kind: 'started' }
+  | { kind: 'stopped' }
+  | { kind: 'iapSuspended'; iapId: string }
+  | { kind: 'iapResumed'; iapId: string };
+
 /** The shared SIP engine; several API clients may use one. */
 export class SipStack implements TransportUser {
   readonly clock: Clock;
@@ -55,6 +62,8 @@ export class SipStack implements TransportUser {
   private readonly inviteOwners = new Map<InviteServerTransaction, StackUser>();
   private readonly supported: readonly string[];
   private state: 'new' | 'started' | 'stopped' = 'new';
+  private readonly listeners = new Set<(e: StackEvent) => void>();
+  private readonly suspendedIaps = new Set<string>();
 
   constructor(settings: SipStackSettings) {
     if (settings.iaps.length === 0) throw new SipError(SipErrorCode.InvalidArgument, 'a stack needs at least one IAP');
@@ -78,13 +87,16 @@ export class SipStack implements TransportUser {
   async start(): Promise<void> {
     if (this.state !== 'new') throw new SipError(SipErrorCode.InvalidState, `stack already ${this.state}`);
     await this.transport.start();
+    if (this.state !== 'new') return; // shut down while binding
     this.state = 'started';
+    this.emit({ kind: 'started' });
   }
 
   /** Ends every transaction and closes every socket. Idempotent. */
   async shutdown(): Promise<void> {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
+    this.emit({ kind: 'stopped' });
     this.transactions.close();
     this.inviteOwners.clear();
     this.dialogs.clear();
@@ -94,6 +106,35 @@ export class SipStack implements TransportUser {
   /** True between {@link start} and {@link shutdown}. */
   get isRunning(): boolean {
     return this.state === 'started';
+  }
+
+  /** Listens to {@link StackEvent}s; returns the function that stops listening. */
+  onEvent(listener: (e: StackEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Marks an IAP temporarily unusable (Symbian: the bearer is suspended) or usable again. The
+   * sockets stay bound; the API refuses new requests on it while suspended.
+   * @throws SipError(UnknownIap).
+   */
+  setIapSuspended(iapId: string, suspended: boolean): void {
+    if (!this.hasIap(iapId)) throw new SipError(SipErrorCode.UnknownIap, `no IAP ${iapId}`);
+    if (suspended === this.suspendedIaps.has(iapId)) return;
+    if (suspended) this.suspendedIaps.add(iapId);
+    else this.suspendedIaps.delete(iapId);
+    this.emit(suspended ? { kind: 'iapSuspended', iapId } : { kind: 'iapResumed', iapId });
+  }
+
+  /** True while {@link setIapSuspended} holds the IAP suspended. */
+  isIapSuspended(iapId: string): boolean {
+    return this.suspendedIaps.has(iapId);
+  }
+
+  /** True before {@link start} was called. */
+  get isNew(): boolean {
+    return this.state === 'new';
   }
 
   /** The IAP ids this stack was configured with. */
@@ -320,6 +361,10 @@ export class SipStack implements TransportUser {
     if (this.state === 'stopped') throw new SipError(SipErrorCode.StackShutdown, 'stack shut down');
     if (this.state !== 'started') throw new SipError(SipErrorCode.InvalidState, 'stack not started');
     if (!this.hasIap(iapId)) throw new SipError(SipErrorCode.UnknownIap, `no IAP ${iapId}`);
+  }
+
+  private emit(e: StackEvent): void {
+    for (const l of [...this.listeners]) this.guard(() => l(e));
   }
 
   /** A user's callback that throws must not break the stack: log and go on. */

@@ -1,0 +1,114 @@
+/**
+ * CSIPDialogAssocBase: one usage of a dialog (INVITE, SUBSCRIBE, REFER or NOTIFY). It sends
+ * requests in the dialog and reports their responses to `incomingResponseInDialog(tx, assoc)`
+ * and failures to `errorOccurredInDialog(error, tx, assoc)`. The app owns it; disposing the last
+ * association of a dialog releases the dialog.
+ * @module
+ */
+import type { DialogAssoc as DialogAssocView, MessageElementsView } from '../../../include-types/api.js';
+import { SipError, SipErrorCode } from '../../../include-types/errors.js';
+import type { SipResponse } from '../../message/index.js';
+import type { ConnectionContext } from '../internal/contexts.js';
+import { OwnedObject } from '../internal/owned-object.js';
+import { ClientTransaction, type ClientTxOwner } from '../transactions/client-transaction.js';
+import type { Dialog, DialogUsage } from './dialog.js';
+import { inDialogOptions } from './in-dialog-options.js';
+
+/** Methods with their own association method, never sent as a non-target-refresh request. */
+const OWN_METHODS = new Set(['INVITE', 'ACK', 'CANCEL', 'BYE', 'PRACK', 'UPDATE', 'SUBSCRIBE', 'NOTIFY', 'REFER', 'REGISTER']);
+
+/** Base of the four dialog associations. */
+export abstract class DialogAssoc extends OwnedObject implements DialogAssocView {
+  /** INVITE, SUBSCRIBE, REFER or NOTIFY. */
+  abstract readonly type: string;
+  readonly dialog: Dialog;
+  /** @internal */
+  readonly connectionContext: ConnectionContext;
+
+  protected constructor(conn: ConnectionContext, dialog: Dialog) {
+    super(conn.client.live);
+    this.connectionContext = conn;
+    this.dialog = dialog;
+  }
+
+  /**
+   * Sends a request that does not change the remote target (RFC 3261 §12.2.1.1), e.g. INFO or
+   * MESSAGE, in the dialog (CSIPDialogAssocBase::SendNonTargetRefreshRequestL).
+   * @throws SipError(MethodNotAllowed) for methods with their own call (INVITE, BYE, UPDATE ...);
+   *   SipError(InvalidDialogState) before the dialog exists or after it ended; SipError(MalformedMessage).
+   */
+  sendNonTargetRefreshRequest(method: string, elements?: MessageElementsView): ClientTransaction {
+    this.assertUsable();
+    if (OWN_METHODS.has(method.toUpperCase())) throw new SipError(SipErrorCode.MethodNotAllowed, `${method} has its own call`);
+    return this.sendInDialog(method, elements);
+  }
+
+  /** @internal Joins the dialog; subclasses call it once built. */
+  protected join(usage: Omit<DialogUsage, 'assoc'>): void {
+    this.dialog.attach({ ...usage, assoc: this });
+    this.track();
+  }
+
+  /** Throws unless the association may send. */
+  protected assertUsable(): void {
+    this.assertAlive();
+    this.connectionContext.assertCanSend();
+  }
+
+  /**
+   * Sends a request in the dialog with the next CSeq; digest retries rebuild it the same way.
+   * @param extra header pairs the association adds (Event, Subscription-State, RAck ...).
+   */
+  protected sendInDialog(method: string, elements: MessageElementsView | undefined, extra: ReadonlyArray<readonly [string, string]> = [], owner?: ClientTxOwner): ClientTransaction {
+    const core = this.dialog.core;
+    if (core === undefined) throw new SipError(SipErrorCode.InvalidDialogState, 'the dialog is not established');
+    const options = inDialogOptions(elements, extra);
+    const req = core.createRequest(method, options);
+    const o: ClientTxOwner = owner ?? this.defaultOwner();
+    const withRebuild: ClientTxOwner = { ...bindOwner(o), rebuild: o.rebuild ?? (() => core.createRequest(method, options)) };
+    return new ClientTransaction(this.connectionContext, withRebuild, req).start();
+  }
+
+  /** The owner of a plain in-dialog request: dialog bookkeeping, then the observer. */
+  protected defaultOwner(): ClientTxOwner {
+    return {
+      onResponse: (tx, res) => {
+        this.dialog.core?.receiveResponse(res);
+        this.responseReceived(tx, res);
+        this.postResponse(tx);
+      },
+      onError: (tx, err) => {
+        // RFC 3261 §12.2.1.2: no response to a request in the dialog ends it
+        if (err.code === SipErrorCode.Timeout) this.dialog.core?.requestFailed('timeout');
+        this.postError(tx, err);
+      },
+    };
+  }
+
+  /** Hook for subclasses: a response to one of their in-dialog requests. */
+  protected responseReceived(_tx: ClientTransaction, _res: SipResponse): void {}
+
+  /** Posts `incomingResponseInDialog(tx, this)`. */
+  protected postResponse(tx: ClientTransaction): void {
+    tx.post(() => {
+      if (!this.isDisposed) this.connectionContext.observer.incomingResponseInDialog(tx, this);
+    });
+  }
+
+  /** Posts `errorOccurredInDialog(error, tx, this)`. */
+  protected postError(tx: ClientTransaction, error: SipError): void {
+    tx.post(() => {
+      if (!this.isDisposed) this.connectionContext.observer.errorOccurredInDialog(error, tx, this);
+    });
+  }
+
+  protected onDispose(): void {
+    this.dialog.detach(this);
+  }
+}
+
+function bindOwner(o: ClientTxOwner): ClientTxOwner {
+  const out: ClientTxOwner = { onResponse: o.onResponse.bind(o), onError: o.onError.bind(o) };
+  if (o.onInviteCompleted !== undefined) out.onInviteCompleted = o.onInviteCompleted.bind(o);
+  return out;
+}

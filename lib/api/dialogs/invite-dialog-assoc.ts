@@ -1,0 +1,381 @@
+/**
+ * CSIPInviteDialogAssoc: the INVITE usage of a dialog, one per dialog. As caller it sends the
+ * INVITE, the ACK for each 2xx, CANCEL (through the transaction), re-INVITE, UPDATE, PRACK and
+ * BYE; as callee it is built on the INVITE's `ServerTransaction` and the app answers through that
+ * transaction. Forked 2xx (RFC 3261 §13.2.2.4) make new associations, handed to the app in
+ * `incomingResponseForkedInvite`. Glare (an INVITE arriving while ours is pending) is answered
+ * 491 here (RFC 3261 §14.2).
+ * @module
+ */
+import type { RegistrationContext } from '../../../include-types/api.js';
+import { SipError, SipErrorCode } from '../../../include-types/errors.js';
+import { DialogState, EndReason } from '../../../include-types/states.js';
+import { UacDialogSet } from '../../dialog/dialog-set.js';
+import { createUasDialog } from '../../dialog/dialog-factory.js';
+import { NameAddr, type SipRequest, type SipResponse, SipUri, createResponse, newTag } from '../../message/index.js';
+import type { MessageElements } from '../elements/message-elements.js';
+import type { ConnectionContext } from '../internal/contexts.js';
+import { hasRegistrationInfo } from '../internal/registration-info.js';
+import { buildOutOfDialogRequest, nameAddr, newCallId } from '../internal/request-factory.js';
+import type { SipConnection } from '../sip-connection.js';
+import { ClientTransaction, type ClientTxOwner } from '../transactions/client-transaction.js';
+import { nextAttempt } from '../transactions/digest-retry.js';
+import type { ServerTransaction } from '../transactions/server-transaction.js';
+import { checkUserHeaders } from '../elements/header-rules.js';
+import { headerNames } from '../elements/message-elements.js';
+import { DialogAssoc } from './dialog-assoc.js';
+import { Dialog } from './dialog.js';
+import { inDialogOptions } from './in-dialog-options.js';
+import { uasShaper } from './uas-shaper.js';
+
+/** Options of {@link InviteDialogAssoc.create} (CSIPInviteDialogAssoc::NewL with a connection). */
+export interface InviteDialogAssocOptions {
+  /** The callee as To (name-addr), e.g. "<sip:bob@example.com>". */
+  to: string;
+  /** The Request-URI (default: To's URI). */
+  remoteUri?: string;
+  /** From without tag (default: the context's AOR, else an address of the IAP). */
+  from?: string;
+  /** Our Contact (default: the IAP's address with From's user part). */
+  contact?: string;
+  /** A registration to tie the dialog to (From and RFC 3608 Service-Route from it). */
+  context?: RegistrationContext;
+}
+
+/** Options of {@link InviteDialogAssoc.fromServerTransaction}. */
+export interface InviteUasOptions {
+  /** Our Contact (default: the IAP's address with the Request-URI's user part). */
+  contact?: string;
+}
+
+/** CSIPInviteDialogAssoc. */
+export class InviteDialogAssoc extends DialogAssoc {
+  readonly kind = 'InviteDialogAssoc';
+  readonly type = 'INVITE' as const;
+  /** @internal The initial INVITE, once sent (UAC). */
+  private initial: { request: SipRequest; set: UacDialogSet; tx: ClientTransaction; route: readonly string[] } | undefined;
+  private readonly forks: Map<string, InviteDialogAssoc>;
+  private readonly acks = new Map<string, SipRequest>();
+  private readonly answeredTags = new Set<string>();
+  private outgoingInvite: ClientTransaction | undefined;
+  private incomingInvite: ServerTransaction | undefined;
+  private readonly origin: { route: readonly string[] };
+
+  /** @internal Use the static factories. */
+  constructor(conn: ConnectionContext, dialog: Dialog, forks?: Map<string, InviteDialogAssoc>, route: readonly string[] = []) {
+    super(conn, dialog);
+    if (dialog.dialogAssocs.some((a) => a.type === 'INVITE')) throw new SipError(SipErrorCode.InvalidState, 'the dialog already has an INVITE association');
+    this.forks = forks ?? new Map();
+    this.origin = { route };
+    this.join({
+      screenRequest: (tx) => this.screen(tx),
+      ackReceived: () => undefined,
+      strayResponse: (res) => this.resendAck(res),
+    });
+  }
+
+  /**
+   * A new dialog to call someone (CSIPInviteDialogAssoc::NewL(connection, from, remoteUri, to, contact)).
+   * Nothing is sent until {@link sendInvite}.
+   * @throws SipError(InvalidArgument) for bad addresses; SipError(ObjectDisposed).
+   */
+  static create(connection: SipConnection, options: InviteDialogAssocOptions): InviteDialogAssoc {
+    const conn = connection.context;
+    conn.client.assertAlive();
+    let from: NameAddr;
+    let route: readonly string[] = [];
+    let to: NameAddr;
+    try {
+      to = nameAddr(options.to);
+      from = options.from !== undefined ? nameAddr(options.from) : conn.defaultFrom();
+      if (options.context !== undefined && hasRegistrationInfo(options.context)) {
+        if (options.from === undefined) from = nameAddr(options.context.aor);
+        route = options.context.serviceRoute;
+      }
+    } catch (e) {
+      throw new SipError(SipErrorCode.InvalidArgument, `bad address: ${String(e)}`, { cause: e });
+    }
+    from.tag = undefined;
+    to.tag = undefined;
+    const remoteUri = options.remoteUri ?? to.uri.toString();
+    const dialog = new Dialog(conn, { callId: newCallId(), localTag: newTag(), local: from, remote: to, remoteUri });
+    const assoc = new InviteDialogAssoc(conn, dialog, undefined, route);
+    const user = from.uri instanceof SipUri ? from.uri.user : undefined;
+    dialog.localContactOverride = options.contact !== undefined ? nameAddr(options.contact) : conn.localContact(user);
+    return assoc;
+  }
+
+  /**
+   * The callee's association for an INVITE that arrived (CSIPInviteDialogAssoc::NewL(serverTx)).
+   * Answer through `tx.sendResponse`; the dialog follows the responses (RFC 3261 §12.1.1).
+   * @throws SipError(InvalidArgument) unless `tx` is an unanswered INVITE outside a dialog;
+   *   SipError(InvalidState) without a `SipConnection` on the IAP it arrived on.
+   */
+  static fromServerTransaction(tx: ServerTransaction, options: InviteUasOptions = {}): InviteDialogAssoc {
+    if (tx.type !== 'INVITE' || !tx.responseAllowed || tx.request.to.tag !== undefined) {
+      throw new SipError(SipErrorCode.InvalidArgument, 'needs an unanswered INVITE outside any dialog');
+    }
+    const conn = tx.clientContext.connectionContext(tx.iapId);
+    if (conn === undefined) throw new SipError(SipErrorCode.InvalidState, `no SipConnection on IAP ${tx.iapId}`);
+    const req = tx.request;
+    const user = req.uri instanceof SipUri ? req.uri.user : undefined;
+    const contact = options.contact !== undefined ? nameAddr(options.contact) : conn.localContact(user);
+    const core = createUasDialog(req, { localTag: tx.localTag, localContact: contact });
+    const dialog = new Dialog(conn, { callId: req.callId, localTag: core.id.localTag, local: req.to, remote: req.from, remoteUri: req.from.uri.toString() }, core);
+    dialog.localContactOverride = contact;
+    const assoc = new InviteDialogAssoc(conn, dialog);
+    assoc.incomingInvite = tx;
+    tx.attachShaper(uasShaper(core, req, contact, { ackTimedOut: () => assoc.ackTimedOut(tx) }));
+    return assoc;
+  }
+
+  /**
+   * An INVITE usage for an existing dialog, e.g. one made by SUBSCRIBE (CSIPInviteDialogAssoc::NewL(dialog)).
+   * @throws SipError(InvalidState) if the dialog already has one.
+   */
+  static forDialog(dialog: Dialog): InviteDialogAssoc {
+    return new InviteDialogAssoc(dialog.connectionContext, dialog);
+  }
+
+  /**
+   * Sends the INVITE: the dialog-creating one while the dialog is Init, else a re-INVITE
+   * (RFC 3261 §14.1). Responses arrive in `incomingResponseInDialog(tx, this)` (forked 2xx in
+   * `incomingResponseForkedInvite`), the end of the forking window in `inviteCompleted(tx)`.
+   * @throws SipError(InvalidDialogState) while another INVITE is in progress either way or the
+   *   dialog ended; SipError(MalformedMessage); SipError(ConnectionNotActive).
+   */
+  sendInvite(elements?: MessageElements): ClientTransaction {
+    this.assertUsable();
+    if (this.inviteInProgress()) throw new SipError(SipErrorCode.InvalidDialogState, 'an INVITE transaction is in progress in this dialog'); // RFC 3261 §14.1
+    if (this.dialog.core === undefined) {
+      if (this.initial !== undefined || this.dialog.state === DialogState.Terminated) throw new SipError(SipErrorCode.InvalidDialogState, 'the dialog ended');
+      return this.sendInitialInvite(elements);
+    }
+    if (this.dialog.state !== DialogState.Confirmed) throw new SipError(SipErrorCode.InvalidDialogState, `cannot re-INVITE in state ${this.dialog.state}`);
+    const tx = this.sendInDialog('INVITE', elements, [], this.reInviteOwner());
+    this.outgoingInvite = tx;
+    return tx;
+  }
+
+  /**
+   * Sends the ACK for the 2xx `tx` got (RFC 3261 §13.2.2.4), in this association's dialog.
+   * A retransmitted 2xx is ACKed again by the stack.
+   * @throws SipError(InvalidArgument) unless `tx` is an INVITE of this dialog with a 2xx;
+   *   SipError(InvalidDialogState) if the dialog is not Confirmed.
+   */
+  sendAck(tx: ClientTransaction, elements?: MessageElements): void {
+    this.assertUsable();
+    const core = this.dialog.core;
+    if (tx.type !== 'INVITE' || tx.responseElements === undefined || !tx.responseElements.isSuccess) {
+      throw new SipError(SipErrorCode.InvalidArgument, 'ACK needs an INVITE transaction that got a 2xx');
+    }
+    if (core === undefined || core.state !== DialogState.Confirmed) throw new SipError(SipErrorCode.InvalidDialogState, 'the dialog is not confirmed');
+    const ack = core.createAck(tx.request.cseq.seq, inDialogOptions(elements));
+    for (const a of tx.request.headers.getAll('Authorization')) ack.headers.append('Authorization', a);
+    for (const a of tx.request.headers.getAll('Proxy-Authorization')) ack.headers.append('Proxy-Authorization', a);
+    this.acks.set(core.id.remoteTag, ack);
+    this.transmitAck(ack, tx);
+  }
+
+  /**
+   * Sends BYE (RFC 3261 §15.1.1); the dialog is Terminated at once.
+   * @throws SipError(InvalidDialogState) before the dialog exists, after it ended, or as callee
+   *   of an early dialog.
+   */
+  sendBye(elements?: MessageElements): ClientTransaction {
+    this.assertUsable();
+    return this.sendInDialog('BYE', elements);
+  }
+
+  /** @internal The INVITE sent by this dialog's caller side, if any. */
+  get initialTransaction(): ClientTransaction | undefined {
+    return this.initial?.tx;
+  }
+
+  protected override onDispose(): void {
+    this.forks.forEach((a, tag) => a === this && this.forks.delete(tag));
+    super.onDispose();
+  }
+
+  // ---- caller side ----
+
+  private sendInitialInvite(elements: MessageElements | undefined): ClientTransaction {
+    checkUserHeaders(headerNames(elements), 'dialog-creating');
+    const o = this.dialog.originInfo;
+    const request = buildOutOfDialogRequest({
+      method: 'INVITE',
+      remoteUri: o.remoteUri,
+      from: withTag(o.local, o.localTag),
+      to: o.remote,
+      callId: o.callId,
+      route: this.origin.route,
+      contact: this.dialog.localContactOverride,
+      elements,
+      userAgent: this.connectionContext.client.stack.userAgent,
+    });
+    const set = new UacDialogSet(request, { localContact: this.dialog.localContactOverride });
+    const tx = new ClientTransaction(this.connectionContext, this.initialOwner(), request);
+    this.initial = { request, set, tx, route: this.origin.route };
+    this.outgoingInvite = tx;
+    try {
+      tx.start();
+    } catch (e) {
+      this.initial = undefined;
+      this.outgoingInvite = undefined;
+      throw e;
+    }
+    return tx;
+  }
+
+  private initialOwner(): ClientTxOwner {
+    return {
+      onResponse: (tx, res) => this.initialResponse(tx, res),
+      onError: (tx, err) => {
+        if (tx.type === 'INVITE') {
+          this.initial?.set.transactionEnded();
+          if (this.dialog.core === undefined) this.dialog.markTerminated();
+        }
+        this.postError(tx, err);
+      },
+      onInviteCompleted: (tx) => {
+        this.initial?.set.transactionEnded();
+        tx.post(() => this.connectionContext.observer.inviteCompleted(tx));
+      },
+      rebuild: (_tx, previous) => {
+        const next = nextAttempt(previous);
+        if (this.initial !== undefined) this.initial = { ...this.initial, request: next, set: new UacDialogSet(next, { localContact: this.dialog.localContactOverride }) };
+        return next;
+      },
+    };
+  }
+
+  private initialResponse(tx: ClientTransaction, res: SipResponse): void {
+    if (tx.type === 'CANCEL') return this.postResponse(tx);
+    const init = this.initial;
+    if (init === undefined) return;
+    const tag = res.to.tag;
+    const is2xx = res.status >= 200 && res.status < 300;
+    if (is2xx && tag !== undefined && this.answeredTags.has(tag)) {
+      this.resendAck(res); // RFC 3261 §13.2.2.4: a retransmitted 2xx is ACKed again
+      return;
+    }
+    const r = init.set.receiveResponse(res);
+    if (r.dialog !== undefined && tag !== undefined) {
+      const mine = this.dialog.core;
+      if (mine === undefined) this.dialog.bind(r.dialog);
+      else if (mine !== r.dialog && is2xx) {
+        if (this.dialog.state !== DialogState.Confirmed) {
+          mine.terminate(EndReason.Canceled);
+          this.dialog.bind(r.dialog);
+        } else {
+          this.answeredTags.add(tag);
+          return this.fork(tx, r.dialog, tag);
+        }
+      }
+    }
+    if (is2xx && tag !== undefined) this.answeredTags.add(tag);
+    if (res.status >= 300 && this.dialog.core === undefined) this.dialog.markTerminated();
+    if (res.status >= 200) this.outgoingInvite = undefined;
+    this.postResponse(tx);
+  }
+
+  /** RFC 3261 §13.2.2.4: a 2xx from another fork: a new dialog and association for the app. */
+  private fork(tx: ClientTransaction, core: import('../../dialog/dialog.js').DialogCore, tag: string): void {
+    const o = this.dialog.originInfo;
+    const dialog = new Dialog(this.connectionContext, o, core);
+    dialog.localContactOverride = this.dialog.localContactOverride;
+    const assoc = new InviteDialogAssoc(this.connectionContext, dialog, this.forks, this.origin.route);
+    this.forks.set(tag, assoc);
+    tx.post(() => this.connectionContext.observer.incomingResponseForkedInvite(tx, assoc));
+  }
+
+  private reInviteOwner(): ClientTxOwner {
+    return {
+      onResponse: (tx, res) => {
+        if (tx.type === 'CANCEL') return this.postResponse(tx);
+        const tag = this.dialog.core?.id.remoteTag;
+        if (res.status >= 200 && res.status < 300 && tx.answered && this.acks.has(tag ?? '') && this.outgoingInvite !== tx) {
+          this.resendAck(res);
+          return;
+        }
+        this.dialog.core?.receiveResponse(res);
+        if (res.status >= 200) this.outgoingInvite = undefined;
+        this.postResponse(tx);
+      },
+      onError: (tx, err) => {
+        if (this.outgoingInvite === tx) this.outgoingInvite = undefined;
+        if (err.code === SipErrorCode.Timeout) this.dialog.core?.requestFailed('timeout');
+        this.postError(tx, err);
+      },
+      onInviteCompleted: (tx) => tx.post(() => this.connectionContext.observer.inviteCompleted(tx)),
+    };
+  }
+
+  private transmitAck(ack: SipRequest, tx: ClientTransaction): void {
+    const stack = this.connectionContext.client.stack;
+    stack.sendAck(this.connectionContext.iapId, ack.clone()).catch((e: unknown) => {
+      const err = e instanceof SipError ? e : new SipError(SipErrorCode.TransportError, String(e), { cause: e });
+      this.postError(tx, err);
+    });
+  }
+
+  private resendAck(res: SipResponse): void {
+    const tag = res.to.tag ?? '';
+    const owner = this.forks.get(tag) ?? this;
+    const ack = owner.acks.get(tag);
+    if (ack === undefined || res.cseq.seq !== ack.cseq.seq) return;
+    this.connectionContext.client.stack.sendAck(this.connectionContext.iapId, ack.clone()).catch(() => undefined);
+  }
+
+  // ---- callee side ----
+
+  private inviteInProgress(): boolean {
+    const out = this.outgoingInvite;
+    if (out !== undefined && !out.isDisposed && out.responseElements?.isProvisional !== false && out.state !== 'Terminated') return true;
+    const inc = this.incomingInvite;
+    return inc !== undefined && !inc.answered;
+  }
+
+  /** Requests in the dialog this association answers itself. */
+  private screen(tx: ServerTransaction): boolean {
+    if (tx.type !== 'INVITE') return false;
+    if (this.inviteInProgress()) {
+      const pendingIn = this.incomingInvite !== undefined && !this.incomingInvite.answered;
+      // RFC 3261 §14.2: glare → 491; an INVITE while we still answer another → 500 with Retry-After
+      const res = createResponse(tx.request, pendingIn ? 500 : 491, undefined, tx.localTag);
+      if (pendingIn) res.headers.set('Retry-After', String(Math.floor(Math.random() * 10)));
+      tx.respondInternally(res);
+      tx.forceDispose();
+      return true;
+    }
+    this.incomingInvite = tx;
+    const core = this.dialog.core;
+    const contact = this.dialog.localContactOverride;
+    if (core !== undefined && contact !== undefined) tx.attachShaper(uasShaper(core, tx.request, contact, { ackTimedOut: () => this.ackTimedOut(tx) }));
+    return false;
+  }
+
+  /** RFC 3261 §13.3.1.4: no ACK for our 2xx: the dialog ends with BYE. */
+  private ackTimedOut(tx: ServerTransaction): void {
+    const core = this.dialog.core;
+    if (core !== undefined && core.state !== DialogState.Terminated) {
+      try {
+        const bye = core.createRequest('BYE');
+        const noop = { onProvisional: () => undefined, onFinal: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined };
+        this.connectionContext.client.stack.send(this.connectionContext.iapId, bye, noop);
+      } catch {
+        core.terminate(EndReason.Timeout);
+      }
+    }
+    const err = new SipError(SipErrorCode.Timeout, 'no ACK for the 2xx');
+    this.connectionContext.client.events.post(() => {
+      if (!this.isDisposed) this.connectionContext.observer.errorOccurredInDialog(err, tx, this);
+    });
+  }
+}
+
+function withTag(n: NameAddr, tag: string): NameAddr {
+  const c = n.clone();
+  c.tag = tag;
+  return c;
+}

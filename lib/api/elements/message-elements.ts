@@ -1,0 +1,133 @@
+/**
+ * CSIPMessageElements: the header fields an app may set and the body. A value: the app builds it,
+ * hands it over, and the stack copies what it needs (DESIGN §3).
+ * @module
+ */
+import type { HeaderField, MessageElementsView } from '../../../include-types/api.js';
+import { SipError, SipErrorCode } from '../../../include-types/errors.js';
+import { LIST_HEADERS, type SipMessage, headerKey, splitList } from '../../message/index.js';
+
+/** What a {@link MessageElements} is built from. */
+export interface MessageElementsInit {
+  /** Header fields as `[name, value]` pairs or `{ name, value }` objects, in order. */
+  headers?: ReadonlyArray<readonly [string, string] | HeaderField>;
+  /** The body; a string is encoded as UTF-8. */
+  content?: Buffer | string;
+  /** The body's Content-Type; required with `content`. */
+  contentType?: string;
+}
+
+/** Headers never shown among `userHeaders` of a received message (the stack owns them). */
+const HIDDEN = new Set(['content-length', 'content-type']);
+
+/** The headers and body of a request or response the app sends or received. */
+export class MessageElements implements MessageElementsView {
+  private readonly fields: HeaderField[] = [];
+  private body: Buffer | undefined;
+  private type: string | undefined;
+
+  /** @throws SipError(InvalidArgument) for content without a content type, or a bad header name. */
+  constructor(init: MessageElementsInit = {}) {
+    for (const h of init.headers ?? []) {
+      if (Array.isArray(h)) this.addHeader(h[0] as string, h[1] as string);
+      else this.addHeader((h as HeaderField).name, (h as HeaderField).value);
+    }
+    if (init.content !== undefined || init.contentType !== undefined) this.setContent(init.content ?? Buffer.alloc(0), init.contentType ?? '');
+  }
+
+  /** A copy of a received message's headers (except Content-Length/Type) and body. @internal */
+  static fromMessage(msg: SipMessage): MessageElements {
+    const me = new MessageElements();
+    for (const [name, value] of msg.headers.entries()) if (!HIDDEN.has(headerKey(name))) me.fields.push({ name, value });
+    if (msg.body.length > 0 || msg.headers.has('Content-Type')) {
+      me.body = Buffer.from(msg.body);
+      me.type = msg.headers.get('Content-Type');
+    }
+    return me;
+  }
+
+  /** Adds a header field at the end. Returns `this`. @throws SipError(InvalidArgument) for an empty or invalid name. */
+  addHeader(name: string, value: string): this {
+    if (!/^[A-Za-z0-9\-.!%*_+`'~]+$/.test(name)) throw new SipError(SipErrorCode.InvalidArgument, `invalid header name "${name}"`);
+    if (/[\r\n]/.test(value)) throw new SipError(SipErrorCode.InvalidArgument, `header ${name} value holds a line break`);
+    this.fields.push({ name, value });
+    return this;
+  }
+
+  /** Removes every field of a header. Returns `this`. */
+  removeHeader(name: string): this {
+    const key = headerKey(name);
+    for (let i = this.fields.length - 1; i >= 0; i--) if (headerKey(this.fields[i].name) === key) this.fields.splice(i, 1);
+    return this;
+  }
+
+  /** Sets the body and its Content-Type. Returns `this`. @throws SipError(InvalidArgument) without a type. */
+  setContent(content: Buffer | string, contentType: string): this {
+    if (contentType.trim() === '') throw new SipError(SipErrorCode.InvalidArgument, 'content needs a content type');
+    this.body = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+    this.type = contentType;
+    return this;
+  }
+
+  /** Header fields in order. */
+  get userHeaders(): readonly HeaderField[] {
+    return this.fields.map((f) => ({ ...f }));
+  }
+
+  /** The body, if any. */
+  get content(): Buffer | undefined {
+    return this.body === undefined ? undefined : Buffer.from(this.body);
+  }
+
+  /** The body as UTF-8 text ('' without a body). */
+  get contentText(): string {
+    return this.body?.toString('utf8') ?? '';
+  }
+
+  /** The body's Content-Type. */
+  get contentType(): string | undefined {
+    return this.type;
+  }
+
+  /** First value of a header (case-insensitive; compact forms understood). */
+  header(name: string): string | undefined {
+    return this.headerValues(name)[0];
+  }
+
+  /** Every value of a header, list headers split on their commas. */
+  headerValues(name: string): string[] {
+    const key = headerKey(name);
+    const out: string[] = [];
+    for (const f of this.fields) {
+      if (headerKey(f.name) !== key) continue;
+      if (LIST_HEADERS.has(key)) out.push(...splitList(f.value).map((s) => s.trim()).filter((s) => s.length > 0));
+      else out.push(f.value);
+    }
+    return out;
+  }
+
+  /** A deep copy. */
+  clone(): MessageElements {
+    const c = new MessageElements();
+    c.fields.push(...this.userHeaders);
+    if (this.body !== undefined) c.body = Buffer.from(this.body);
+    c.type = this.type;
+    return c;
+  }
+}
+
+/** Copies a view's headers and body into a message (the caller checked the names). @internal */
+export function applyElements(msg: SipMessage, elements: MessageElementsView | undefined): void {
+  if (elements === undefined) return;
+  for (const f of elements.userHeaders) msg.headers.append(f.name, f.value);
+  const body = elements.content;
+  if (body !== undefined) {
+    msg.body = Buffer.from(body);
+    if (elements.contentType !== undefined) msg.headers.set('Content-Type', elements.contentType);
+  }
+}
+
+/** Names of the headers in a view. @internal */
+export function headerNames(elements: MessageElementsView | undefined): string[] {
+  return elements === undefined ? [] : elements.userHeaders.map((h) => h.name);
+}

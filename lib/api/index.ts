@@ -1,0 +1,15 @@
+/**
+ * The SIP Client API (the Symbian model, DESIGN §3): the objects apps hold.
+ * @module
+ */
+export { SipClient, type SipClientOptions, defaultStackSettings } from './sip-client.js';
+export { SipConnection, type SendRequestOptions } from './sip-connection.js';
+export { MessageElements, type MessageElementsInit } from './elements/message-elements.js';
+export { RequestElements, type RequestElementsInit } from './elements/request-elements.js';
+export { ResponseElements, type ResponseElementsInit } from './elements/response-elements.js';
+export { Transaction } from './transactions/transaction.js';
+export { ClientTransaction } from './transactions/client-transaction.js';
+export { ServerTransaction } from './transactions/server-transaction.js';
+export { Dialog } from './dialogs/dialog.js';
+export { DialogAssoc } from './dialogs/dialog-assoc.js';
+export { InviteDialogAssoc, type InviteDialogAssocOptions, type InviteUasOptions } from './dialogs/invite-dialog-assoc.js';

@@ -1,0 +1,98 @@
+/**
+ * Routes in-dialog traffic inside one client (RFC 3261 §12.2.2). The stack routes by Call-ID and
+ * our tag to one endpoint per dialog set; here each set fans out by the remote tag to the dialog
+ * that owns it, or to the set's pending dialog (no remote tag yet: forks of an INVITE, a NOTIFY
+ * before the 2xx to SUBSCRIBE, RFC 6665 §4.1.2.4). Requests for a tag nobody owns get 481.
+ * @module
+ */
+import type { SipRequest, SipResponse } from '../../message/index.js';
+import { createResponse } from '../../message/index.js';
+import type { DialogKey, SipStack, StackUser } from '../../stack/index.js';
+import type { ServerTransaction as MachineServerTx } from '../../transaction/index.js';
+import type { MessageSource } from '../../transport/index.js';
+
+/** A dialog as the router sees it. */
+export interface DialogRouteTarget {
+  /** A request in the dialog (not ACK, not CANCEL). */
+  onRequest(tx: MachineServerTx): void;
+  /** An ACK for a 2xx we sent. */
+  onAck(ack: SipRequest, source: MessageSource): void;
+  /** A 2xx retransmission after the INVITE transaction ended: re-send the ACK. */
+  onStrayResponse(res: SipResponse): void;
+}
+
+interface DialogSet {
+  byRemoteTag: Map<string, DialogRouteTarget>;
+  pending: DialogRouteTarget | undefined;
+}
+
+/** The dialog sets of one client. */
+export class DialogRoutes {
+  private readonly sets = new Map<string, DialogSet>();
+
+  constructor(
+    private readonly stack: SipStack,
+    private readonly user: StackUser,
+  ) {}
+
+  /** Routes `remoteTag` of a set to `target` (undefined: the set's pending dialog). */
+  add(callId: string, localTag: string, remoteTag: string | undefined, target: DialogRouteTarget): void {
+    const k = key(callId, localTag);
+    let set = this.sets.get(k);
+    if (set === undefined) {
+      set = { byRemoteTag: new Map(), pending: undefined };
+      this.sets.set(k, set);
+      const s = set;
+      const stackKey: DialogKey = { callId, localTag };
+      this.stack.registerDialog(stackKey, {
+        user: this.user,
+        onRequest: (tx) => {
+          const target = this.route(s, tx.request);
+          if (target !== undefined) target.onRequest(tx);
+          else tx.respond(createResponse(tx.request, 481)); // RFC 3261 §12.2.2: no such dialog
+        },
+        onAck: (ack, source) => this.route(s, ack)?.onAck(ack, source),
+        onStrayResponse: (res) => (res.to.tag === undefined ? undefined : s.byRemoteTag.get(res.to.tag)?.onStrayResponse(res)),
+      });
+    }
+    if (remoteTag === undefined) set.pending = target;
+    else set.byRemoteTag.set(remoteTag, target);
+  }
+
+  /** Stops routing `remoteTag` (or the pending slot) of a set to `target`. */
+  remove(callId: string, localTag: string, remoteTag: string | undefined, target: DialogRouteTarget): void {
+    const k = key(callId, localTag);
+    const set = this.sets.get(k);
+    if (set === undefined) return;
+    if (remoteTag === undefined) {
+      if (set.pending === target) set.pending = undefined;
+    } else if (set.byRemoteTag.get(remoteTag) === target) set.byRemoteTag.delete(remoteTag);
+    if (set.pending === undefined && set.byRemoteTag.size === 0) {
+      this.sets.delete(k);
+      this.stack.unregisterDialog({ callId, localTag });
+    }
+  }
+
+  /** Number of dialog sets routed. */
+  get size(): number {
+    return this.sets.size;
+  }
+
+  /** Stops routing everything. */
+  clear(): void {
+    for (const k of this.sets.keys()) {
+      const [callId, localTag] = k.split('\u0000');
+      this.stack.unregisterDialog({ callId, localTag });
+    }
+    this.sets.clear();
+  }
+
+  private route(set: DialogSet, req: SipRequest): DialogRouteTarget | undefined {
+    const remote = req.from.tag ?? '';
+    return set.byRemoteTag.get(remote) ?? set.pending;
+  }
+}
+
+function key(callId: string, localTag: string): string {
+  return `${callId}\u0000${localTag}`;
+}

@@ -1,0 +1,311 @@
+/**
+ * CSIPClientTransaction: a request the app sent, its latest response, CANCEL for INVITE, and the
+ * ownership rule for INVITE (DESIGN §3: after a 2xx it lives until `inviteCompleted` or
+ * `errorOccurred`, or until its connection goes Inactive/Unavailable).
+ *
+ * States (include-types `TransactionState`): Constructing while the next hop resolves, then the
+ * RFC 3261 §17.1 machine's (Calling/Trying → Proceeding → Completed → Terminated; an INVITE with a
+ * 2xx shows Terminated at once). A 401/407 is answered here when credentials exist (RFC 3261
+ * §22.2): the request goes again with the next CSeq on a new machine, and the app sees only the
+ * final outcome. Without credentials the `HttpDigestChallengeObserver` is asked, if there is one.
+ * @module
+ */
+import type { ClientTransaction as ClientTransactionView, Refresh } from '../../../include-types/api.js';
+import { SipError, SipErrorCode } from '../../../include-types/errors.js';
+import { TransactionState } from '../../../include-types/states.js';
+import type { SipRequest, SipResponse, SipUri } from '../../message/index.js';
+import type { OutgoingRequest } from '../../stack/index.js';
+import { type ClientTransactionUser, type PendingCancel, buildCancel } from '../../transaction/index.js';
+import { RequestElements } from '../elements/request-elements.js';
+import { ResponseElements } from '../elements/response-elements.js';
+import type { ConnectionContext } from '../internal/contexts.js';
+import { answerChallenge, challengedRealms, isChallenge, nextAttempt, withCredentials } from './digest-retry.js';
+import { Transaction } from './transaction.js';
+
+/** The receiver of one client transaction's events (connection, binding, dialog assoc, refresh). */
+export interface ClientTxOwner {
+  /** A response arrived (provisional or final; digest challenges already handled). */
+  onResponse(tx: ClientTransaction, res: SipResponse): void;
+  /** The request failed: timeout, transport error, resolution failure. */
+  onError(tx: ClientTransaction, error: SipError): void;
+  /** INVITE only: the transaction ended 64*T1 after its first 2xx: no more forked 2xx. */
+  onInviteCompleted?(tx: ClientTransaction): void;
+  /**
+   * The request to send again after a digest challenge: same Call-ID and tags, next CSeq
+   * (RFC 3261 §22.2). Default: a copy of `previous` with CSeq + 1.
+   */
+  rebuild?(tx: ClientTransaction, previous: SipRequest): SipRequest;
+}
+
+/** Options of a client transaction. */
+export interface ClientTxOptions {
+  /** Send to this proxy whatever the Route/Request-URI say. */
+  outboundProxy?: SipUri;
+  /** The refresh the request belongs to. */
+  refresh?: Refresh;
+}
+
+/** Most digest answers per transaction before the challenge goes to the app as a response. */
+const MAX_AUTH_ROUNDS = 4;
+
+/** A request the app sent; it owns the object and disposes it. */
+export class ClientTransaction extends Transaction implements ClientTransactionView {
+  readonly kind = 'ClientTransaction';
+  private current: SipRequest;
+  private out: OutgoingRequest | undefined;
+  private latest: ResponseElements | undefined;
+  private finalSeen = false;
+  private got2xx = false;
+  private inviteDone = false;
+  private failed = false;
+  private ended = false;
+  private dropped = false;
+  private authRounds = 0;
+  private pendingChallenge: SipResponse | undefined;
+  private pendingCancel: PendingCancel | undefined;
+  private realms: Array<{ origin: 'www' | 'proxy'; realm: string }> = [];
+  private readonly untrack: () => void;
+  private linkedRefresh: Refresh | undefined;
+
+  /** @internal Built by the API objects that send; the app never constructs one. */
+  constructor(
+    readonly connectionContext: ConnectionContext,
+    private readonly owner: ClientTxOwner,
+    request: SipRequest,
+    private readonly options: ClientTxOptions = {},
+  ) {
+    super(connectionContext.client.live, request.method);
+    this.current = request;
+    this.linkedRefresh = options.refresh;
+    this.untrack = connectionContext.track(this);
+    this.track();
+  }
+
+  /**
+   * @internal Sends the request. On a synchronous refusal the object is released and the error
+   * thrown (the app never saw it).
+   */
+  start(): this {
+    try {
+      this.send(this.current);
+    } catch (e) {
+      this.forceDispose();
+      throw e;
+    }
+    return this;
+  }
+
+  /** The request as sent (stack fields filled in), latest attempt. */
+  get requestElements(): RequestElements {
+    return RequestElements.fromMessage(this.current);
+  }
+
+  /** @internal The request of the latest attempt. */
+  get request(): SipRequest {
+    return this.current;
+  }
+
+  /** The latest response (CSIPClientTransaction::ResponseElements); each new one replaces it. */
+  get responseElements(): ResponseElements | undefined {
+    return this.latest;
+  }
+
+  /** The refresh this request belongs to, if any. */
+  get refresh(): Refresh | undefined {
+    return this.linkedRefresh;
+  }
+
+  /** @internal Ties the transaction to a refresh. */
+  set refresh(r: Refresh | undefined) {
+    this.linkedRefresh = r;
+  }
+
+  get isClientTransaction(): true {
+    return true;
+  }
+
+  get state(): TransactionState {
+    if (this.pendingCancel !== undefined) {
+      if (this.pendingCancel.tx !== undefined) return this.pendingCancel.tx.state;
+      return this.pendingCancel.state === 'Dropped' || this.ended ? TransactionState.Terminated : TransactionState.Trying;
+    }
+    if (this.out === undefined) return this.ended ? TransactionState.Terminated : TransactionState.Constructing;
+    const m = this.out.transaction;
+    if (m !== undefined) return m.state;
+    if (this.ended || this.out.isFinished) return TransactionState.Terminated;
+    return TransactionState.Constructing;
+  }
+
+  /** True for an INVITE that has had no final response yet. */
+  get cancelAllowed(): boolean {
+    if (this.type !== 'INVITE' || this.isDisposed || this.dropped || this.finalSeen || this.failed || this.pendingChallenge !== undefined) return false;
+    const m = this.out?.transaction;
+    return m === undefined ? this.out !== undefined && !this.out.isFinished : m.rfcState === 'Calling' || m.rfcState === 'Proceeding';
+  }
+
+  /** @internal The realms challenged so far (to authorize later requests pre-emptively). */
+  get challengedRealms(): ReadonlyArray<{ origin: 'www' | 'proxy'; realm: string }> {
+    return this.realms;
+  }
+
+  /** @internal True if the INVITE got a 2xx. */
+  get answered(): boolean {
+    return this.got2xx;
+  }
+
+  /**
+   * Cancels the INVITE (RFC 3261 §9.1). The CANCEL goes out once a provisional response arrived;
+   * if the INVITE gets a final response first, nothing is sent and the CANCEL ends (Terminated).
+   * @returns the CANCEL's own client transaction, which the app owns.
+   * @throws SipError(MethodNotAllowed) for a non-INVITE; SipError(InvalidState) once a final
+   *   response arrived; SipError(ObjectDisposed).
+   */
+  cancel(): ClientTransaction {
+    this.assertAlive();
+    if (this.type !== 'INVITE') throw new SipError(SipErrorCode.MethodNotAllowed, 'only an INVITE can be cancelled');
+    if (!this.cancelAllowed || this.out === undefined) throw new SipError(SipErrorCode.InvalidState, 'the INVITE already has a final response');
+    const cancelTx = new ClientTransaction(this.connectionContext, this.owner, buildCancel(this.out.request));
+    const user = cancelTx.machineUser(undefined);
+    const pending = this.out.cancel(user);
+    cancelTx.pendingCancel = pending ?? undefined;
+    if (pending === undefined) cancelTx.ended = true;
+    return cancelTx;
+  }
+
+  /** @internal The app gave credentials for the pending challenge: answer it now. */
+  retryChallenge(): void {
+    const res = this.pendingChallenge;
+    if (res === undefined || this.isDisposed) return;
+    this.pendingChallenge = undefined;
+    if (!this.tryChallenge(res)) this.deliverFinal(res);
+  }
+
+  /** @internal The app declined the pending challenge: the 401/407 is the final response. */
+  ignoreChallenge(): void {
+    const res = this.pendingChallenge;
+    if (res === undefined) return;
+    this.pendingChallenge = undefined;
+    this.deliverFinal(res);
+  }
+
+  /** @internal True while the app is asked for credentials. */
+  get awaitingCredentials(): boolean {
+    return this.pendingChallenge !== undefined;
+  }
+
+  /** @internal The connection went down: no more callbacks (Symbian drops silently). */
+  dropSilently(): void {
+    this.dropped = true;
+    this.pendingChallenge = undefined;
+  }
+
+  /** @internal True once dropped with its connection. */
+  get isDropped(): boolean {
+    return this.dropped;
+  }
+
+  /** @internal Posts an observer call that is skipped if the app disposed the transaction meanwhile. */
+  post(fn: () => void): void {
+    this.connectionContext.client.events.post(() => {
+      if (!this.isDisposed && !this.dropped) fn();
+    });
+  }
+
+  protected override checkDisposable(): void {
+    // DESIGN §3: an INVITE with a 2xx is needed for the ACK until inviteCompleted/errorOccurred.
+    if (this.type === 'INVITE' && this.got2xx && !this.inviteDone && !this.failed && !this.dropped) {
+      const s = this.connectionContext.state;
+      if (s !== 'Inactive' && s !== 'Unavailable') {
+        throw new SipError(SipErrorCode.InviteTransactionInUse, 'the INVITE transaction is in use until inviteCompleted or errorOccurred');
+      }
+    }
+  }
+
+  protected onDispose(): void {
+    this.pendingChallenge = undefined;
+    this.untrack();
+  }
+
+  private send(request: SipRequest): void {
+    this.current = request;
+    const ctx = this.connectionContext;
+    let outRef: OutgoingRequest | undefined;
+    const user = this.machineUser(() => outRef);
+    outRef = ctx.client.stack.send(ctx.iapId, request, user, this.options.outboundProxy === undefined ? {} : { outboundProxy: this.options.outboundProxy });
+    this.out = outRef;
+  }
+
+  /** The transaction-layer user of one attempt (`attempt` undefined: a CANCEL's). */
+  private machineUser(attempt: (() => OutgoingRequest | undefined) | undefined): ClientTransactionUser {
+    const live = (): boolean => !this.dropped && (attempt === undefined || attempt() === this.out);
+    return {
+      onProvisional: (res) => {
+        if (!live() || this.finalSeen) return;
+        this.latest = ResponseElements.fromMessage(res);
+        this.owner.onResponse(this, res);
+      },
+      onFinal: (res) => {
+        if (!live()) return;
+        if (this.type === 'INVITE' && res.status < 300 && this.got2xx) {
+          this.owner.onResponse(this, res); // a retransmitted or forked 2xx (RFC 6026 Accepted)
+          return;
+        }
+        if (isChallenge(res) && this.type !== 'CANCEL' && this.type !== 'ACK' && this.tryChallenge(res)) return;
+        this.deliverFinal(res);
+      },
+      onTimeout: (err) => this.fail(live(), err),
+      onTransportError: (err) => this.fail(live(), err),
+      onTerminated: () => {
+        if (!live()) return;
+        this.ended = true;
+        if (this.type === 'INVITE' && this.got2xx && !this.inviteDone) {
+          this.inviteDone = true;
+          this.owner.onInviteCompleted?.(this);
+        }
+      },
+    };
+  }
+
+  private deliverFinal(res: SipResponse): void {
+    this.finalSeen = true;
+    if (this.type === 'INVITE' && res.status < 300) this.got2xx = true;
+    this.latest = ResponseElements.fromMessage(res);
+    this.owner.onResponse(this, res);
+  }
+
+  private fail(live: boolean, err: SipError): void {
+    if (!live) return;
+    this.failed = true;
+    this.ended = true;
+    this.owner.onError(this, err);
+  }
+
+  /** RFC 3261 §22.2: answers a challenge if it can; false when the 401/407 goes to the owner. */
+  private tryChallenge(res: SipResponse): boolean {
+    if (this.authRounds >= MAX_AUTH_ROUNDS) return false;
+    const digest = this.connectionContext.client.digest;
+    const proxy = this.options.outboundProxy?.toString();
+    const answer = answerChallenge(digest.store, this.current, res, proxy);
+    for (const r of challengedRealms(res)) if (!this.realms.some((x) => x.realm === r.realm && x.origin === r.origin)) this.realms.push(r);
+    if (answer.kind === 'retry') {
+      this.authRounds++;
+      const next = this.owner.rebuild?.(this, this.current) ?? nextAttempt(this.current);
+      try {
+        this.send(withCredentials(next, answer));
+      } catch (e) {
+        const err = e instanceof SipError ? e : new SipError(SipErrorCode.TransportError, String(e), { cause: e });
+        queueMicrotask(() => this.fail(true, err));
+      }
+      return true;
+    }
+    const observer = digest.observer;
+    if (answer.kind === 'needCredentials' && observer !== undefined) {
+      this.pendingChallenge = res;
+      this.latest = ResponseElements.fromMessage(res);
+      const refresh = this.linkedRefresh;
+      this.post(() => (refresh !== undefined && refresh.transaction !== this ? observer.challengeReceivedInRefresh(refresh) : observer.challengeReceived(this)));
+      return true;
+    }
+    return false;
+  }
+}
