@@ -368,7 +368,7 @@ export interface SrsSessionInfo {
 /** Event map of `Srs`. */
 export interface SrsEvents {
   sessionStarted: (e: SrsSessionInfo) => void;
-  sessionUpdated: (e: SrsSessionInfo & { paused: boolean; metadataUpdated: boolean }) => void;
+  sessionUpdated: (e: SrsSessionInfo & { paused: boolean; metadataUpdated: boolean; pauseChanged: boolean }) => void;
   sessionEnded: (e: SrsSessionInfo & { reason: 'bye' | 'shutdown' | 'timeout' }) => void;
   sessionRejected: (e: { recordingId: string; statusCode: number; reason: string }) => void;
 }

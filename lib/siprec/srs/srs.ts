@@ -1,0 +1,228 @@
+/**
+ * Srs: a Session Recording Server on the SIP Client API (DESIGN §4, seeds 002/003). It takes
+ * SIPREC INVITEs on its own SipClient/SipConnection, checks them (check-invite.ts; 486 past the
+ * session limit, 503 when no RTP port is left), answers 200 with `+sip.srs` and a recvonly SDP,
+ * receives each stream into the recording's storage, and follows re-INVITE/UPDATE and BYE.
+ */
+import { EventEmitter } from 'eventemitter3';
+import type { Dialog } from '../../../include-types/api.js';
+import type { TransportProtocol } from '../../../include-types/settings.js';
+import { ConnectionState } from '../../../include-types/states.js';
+import type { SrsEvents, SrsSessionInfo, SrsSettings } from '../../../include-types/siprec.js';
+import { MediaError, MediaErrorCode, PortAllocator } from '../media/index.js';
+import {
+  InviteDialogAssoc, MessageElements, ResponseElements, SipClient, SipConnection, type ServerTransaction,
+} from '../common/api.js';
+import { ObserverBase } from '../common/observer.js';
+import { checkRecordingBody, checkRecordingInvite, type CheckOptions } from './check-invite.js';
+import { SrsSession } from './srs-session.js';
+import { RecordingDir, recoverRecordings } from './storage/index.js';
+
+const IAP = 'srs';
+const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE';
+const ACCEPT = 'application/sdp, application/rs-metadata+xml, multipart/mixed';
+
+/** The recording server. */
+export class Srs extends EventEmitter<SrsEvents> {
+  private client: SipClient | undefined;
+  private connection: SipConnection | undefined;
+  private readonly sessions = new Map<Dialog, SrsSession>();
+  private readonly allocator: PortAllocator;
+  private readonly check: CheckOptions;
+  private pending = 0;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  /** Recordings a crash left behind, repaired at start. */
+  recovered: string[] = [];
+
+  /** @param settings - see {@link SrsSettings} */
+  constructor(readonly settings: SrsSettings) {
+    super();
+    this.allocator = new PortAllocator({ min: settings.rtpPortMin ?? 40000, max: settings.rtpPortMax ?? 49999 });
+    this.check = { codecs: settings.codecs ?? ['PCMU', 'PCMA'], requireMetadata: settings.requireMetadata ?? false };
+  }
+
+  /** Binds the SIP sockets and waits until the connection is Active. */
+  async start(): Promise<void> {
+    if (this.client) return;
+    if (!this.settings.signalingOnly) this.recovered = recoverRecordings(this.settings.dir);
+    const transports: TransportProtocol[] = this.settings.transports ?? ['udp', 'tcp'];
+    const client = new SipClient({
+      uid: `tsip-srs-${process.pid}-${Math.random().toString(36).slice(2)}`,
+      observer: { incomingRequest: (_iap, tx) => tx.dispose(), timedOut: () => undefined },
+      settings: {
+        iaps: [{ id: IAP, listen: transports.map((protocol) => ({ protocol, address: this.settings.host, port: this.settings.port })) }],
+        userAgent: this.settings.userAgent ?? 'tsip-srs',
+        transportLimits: { maxConnections: 20000 },
+        limits: { maxServerTransactions: 50000, maxClientTransactions: 50000, maxDialogs: 50000 },
+      },
+    });
+    this.client = client;
+    const active = new Promise<void>((resolve, reject) => {
+      const self = this;
+      class SrsObserver extends ObserverBase {
+        override incomingRequest(tx: ServerTransaction): void { self.onRequest(tx); }
+        override incomingRequestInDialog(tx: ServerTransaction, dialog: Dialog): void { self.onInDialog(tx, dialog); }
+        override errorOccurredInDialog(): void { /* ACK timeouts end in a BYE from the API */ }
+        override connectionStateChanged(s: ConnectionState): void {
+          if (s === ConnectionState.Active) resolve();
+          else if (s === ConnectionState.Unavailable) reject(new Error('SRS could not bind its SIP sockets'));
+        }
+      }
+      this.connection = new SipConnection(client, IAP, new SrsObserver());
+    });
+    await active;
+    this.checkpointTimer = setInterval(() => { for (const s of this.sessions.values()) s.rec?.checkpoint(); }, 5000);
+    this.checkpointTimer.unref();
+  }
+
+  /** The bound SIP sockets. */
+  get addresses(): { protocol: string; address: string; port: number }[] {
+    if (!this.client) return [];
+    return this.client.stack.boundAddresses(IAP).map((b) => ({ protocol: b.protocol, address: b.address, port: b.port }));
+  }
+
+  /** A SIP URI of this SRS for a transport (default the first bound). */
+  uri(protocol?: TransportProtocol): string {
+    const b = this.addresses.find((a) => protocol === undefined || a.protocol === protocol);
+    if (!b) throw new Error('SRS not started');
+    const host = b.address.includes(':') ? `[${b.address}]` : b.address;
+    return `sip:srs@${host}:${b.port}${b.protocol === 'udp' ? '' : `;transport=${b.protocol}`}`;
+  }
+
+  /** Sessions in progress. */
+  get activeSessions(): number {
+    return this.sessions.size;
+  }
+
+  /** Info on the sessions in progress. */
+  sessionInfos(): SrsSessionInfo[] {
+    return [...this.sessions.values()].map((s) => this.info(s));
+  }
+
+  /** Ends every session with BYE, closes recordings and sockets. */
+  async shutdown(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    for (const [dialog, s] of [...this.sessions]) {
+      try {
+        s.assoc.sendBye().dispose();
+      } catch {
+        // the dialog may already be gone
+      }
+      await this.endSession(dialog, s, 'shutdown');
+    }
+    this.connection?.dispose();
+    await this.client?.close();
+    this.client = undefined;
+  }
+
+  private contact(): string {
+    // RFC 7866 §6.2: the SRS marks its Contact with +sip.srs.
+    return `<${this.uri()}>;+sip.srs`;
+  }
+
+  private info(s: SrsSession): SrsSessionInfo {
+    return { recordingId: s.recordingId, dir: s.rec?.dir ?? '', labels: s.labels };
+  }
+
+  private respond(tx: ServerTransaction, status: number, reason?: string, headers: [string, string][] = [], sdp?: string): void {
+    try {
+      const me = new MessageElements({ headers });
+      if (sdp !== undefined) me.setContent(sdp, 'application/sdp');
+      tx.sendResponse(new ResponseElements({ statusCode: status, ...(reason !== undefined ? { reasonPhrase: reason } : {}), messageElements: me }));
+    } catch {
+      // the transaction ended meanwhile (CANCEL, timeout)
+    }
+    tx.dispose();
+  }
+
+  private onRequest(tx: ServerTransaction): void {
+    if (this.stopping) return this.respond(tx, 503, 'Shutting down');
+    if (tx.type === 'OPTIONS') return this.respond(tx, 200, undefined, [['Allow', ALLOW], ['Accept', ACCEPT], ['Supported', 'siprec, timer']]);
+    if (tx.type !== 'INVITE') return this.respond(tx, 405, undefined, [['Allow', ALLOW]]);
+    void this.onInvite(tx);
+  }
+
+  private reject(tx: ServerTransaction, status: number, reason: string): void {
+    const callId = tx.requestElements.callId ?? '';
+    const headers: [string, string][] = status === 486 || status === 503 ? [['Retry-After', '5']] : [];
+    this.respond(tx, status, reason, headers);
+    this.emit('sessionRejected', { recordingId: callId, statusCode: status, reason });
+  }
+
+  private async onInvite(tx: ServerTransaction): Promise<void> {
+    const req = tx.requestElements;
+    const callId = req.callId ?? '';
+    const verdict = checkRecordingInvite(req.messageElements, this.check);
+    if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason);
+    if (this.sessions.size + this.pending >= (this.settings.maxSessions ?? 1000)) return this.reject(tx, 486, 'Too many recording sessions');
+    if (!verdict.offer) return this.reject(tx, 488, 'SDP offer required');
+    this.pending++;
+    let assoc: InviteDialogAssoc | undefined;
+    let session: SrsSession | undefined;
+    try {
+      assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: this.contact() });
+      const rec = this.settings.signalingOnly ? undefined : RecordingDir.create({ root: this.settings.dir, recordingId: callId });
+      session = new SrsSession(callId, assoc, rec, { host: this.settings.host, allocator: this.allocator, media: !this.settings.signalingOnly });
+      if (verdict.metadata) session.addMetadata(verdict.metadata);
+      const answer = await session.applyOffer(verdict.offer);
+      if (!tx.responseAllowed) {
+        await session.end('canceled');
+        return;
+      }
+      this.respond(tx, 200, undefined, [['Allow', ALLOW], ['Supported', 'siprec'], ['Accept', ACCEPT]], answer);
+      this.sessions.set(assoc.dialog, session);
+      this.emit('sessionStarted', this.info(session));
+    } catch (e) {
+      const ports = e instanceof MediaError && e.code === MediaErrorCode.PortsExhausted;
+      await session?.end(ports ? 'no ports' : 'error');
+      if (!session) assoc?.dispose();
+      if (tx.responseAllowed) this.reject(tx, ports ? 503 : 500, ports ? 'No media ports available' : 'Recording could not start');
+      else tx.dispose();
+    } finally {
+      this.pending--;
+    }
+  }
+
+  private onInDialog(tx: ServerTransaction, dialog: Dialog): void {
+    const s = this.sessions.get(dialog);
+    if (tx.type === 'ACK') return tx.dispose();
+    if (!s) return this.respond(tx, 481);
+    if (tx.type === 'BYE') {
+      this.respond(tx, 200);
+      void this.endSession(dialog, s, 'bye');
+      return;
+    }
+    if (tx.type === 'INVITE' || tx.type === 'UPDATE') {
+      void this.onReinvite(tx, s);
+      return;
+    }
+    this.respond(tx, tx.type === 'OPTIONS' || tx.type === 'INFO' ? 200 : 405, undefined, [['Allow', ALLOW]]);
+  }
+
+  private async onReinvite(tx: ServerTransaction, s: SrsSession): Promise<void> {
+    const verdict = checkRecordingBody(tx.requestElements.messageElements, this.check, true);
+    // RFC 3261 §14.2: a refused re-INVITE leaves the session as it was.
+    if (!verdict.ok) return this.respond(tx, verdict.status, verdict.reason);
+    const wasPaused = s.paused;
+    if (verdict.metadata) s.addMetadata(verdict.metadata);
+    let sdp = s.answerSdp;
+    try {
+      if (verdict.offer) sdp = await s.applyOffer(verdict.offer);
+    } catch (e) {
+      const ports = e instanceof MediaError && e.code === MediaErrorCode.PortsExhausted;
+      return this.respond(tx, ports ? 503 : 500, ports ? 'No media ports available' : 'Update failed');
+    }
+    this.respond(tx, 200, undefined, [['Allow', ALLOW]], sdp);
+    this.emit('sessionUpdated', { ...this.info(s), paused: s.paused, metadataUpdated: verdict.metadata !== undefined, pauseChanged: wasPaused !== s.paused });
+  }
+
+  private async endSession(dialog: Dialog, s: SrsSession, reason: 'bye' | 'shutdown' | 'timeout'): Promise<void> {
+    if (!this.sessions.delete(dialog) && s.isEnded) return;
+    const info = this.info(s);
+    await s.end(reason);
+    this.emit('sessionEnded', { ...info, reason });
+  }
+}
