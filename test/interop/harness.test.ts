@@ -3,9 +3,11 @@
  * parsing, argument building and the missing-tool message. These run everywhere, so a broken
  * harness shows up even on a machine without the tools.
  */
+import { createSocket } from 'node:dgram';
 import t from 'tap';
 import {
   buildOptions,
+  isListening,
   missingToolMessage,
   parseSippCsv,
   parseSippDuration,
@@ -13,6 +15,7 @@ import {
   renderTemplate,
   requireTool,
   sippArgs,
+  startSipp,
   templatePlaceholders,
 } from './lib/index.js';
 
@@ -113,4 +116,17 @@ t.test('buildOptions is a well-formed OPTIONS request', async (t) => {
   t.match(m, /^OPTIONS sip:127\.0\.0\.1:5060 SIP\/2\.0\r\n/);
   t.match(m, /\r\nVia: SIP\/2\.0\/UDP 127\.0\.0\.1:40000;branch=z9hG4bK/);
   t.ok(m.endsWith('Content-Length: 0\r\n\r\n'));
+});
+
+t.test('a SIPp UAS whose port is taken is not reported ready', async (t) => {
+  if (!requireTool(t, 'sipp')) return;
+  const sock = createSocket('udp4');
+  await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', () => resolve()));
+  t.teardown(() => sock.close());
+  const port = sock.address().port;
+  t.ok(isListening(port, 'udp'), 'our socket shows in /proc/net/udp');
+  t.notOk(isListening(port, 'udp', process.pid + 1_000_000), 'but not as a socket of another pid');
+  const run = await startSipp({ scenario: 'uas', localPort: port, calls: 1, timeoutSeconds: 5 });
+  await t.rejects(run.ready, /exited early/, 'ready rejects: SIPp could not bind');
+  t.equal((await run.result).exitCode, 254, 'SIPp exit code for a bind error');
 });

@@ -151,14 +151,37 @@ export function sippArgs(
   return args;
 }
 
-/** Starts SIPp and returns at once; see {@link runSipp} for the one-call form. */
+/** SIPp's exit code when it cannot bind a socket (EXIT_BIND_ERROR, -2). */
+const EXIT_BIND_ERROR = 254;
+/** Attempts when a port picked for SIPp was taken meanwhile (a race with other programs). */
+const BIND_ATTEMPTS = 3;
+
+/**
+ * Starts SIPp and returns at once for a UAC; for a UAS, returns once it has bound its SIP port
+ * (`ready` is then already settled). A bind failure on ports we picked is retried on fresh ones.
+ * See {@link runSipp} for the one-call form.
+ */
 export async function startSipp(opts: SippOptions): Promise<SippRun> {
   const bin = toolPath('sipp');
   if (!bin) throw new Error(missingToolMessage('sipp'));
   if (!(opts.calls > 0)) throw new Error('runSipp: calls must be > 0 (every run is bounded)');
   if (!(opts.timeoutSeconds > 0)) throw new Error('runSipp: timeoutSeconds must be > 0');
   if (opts.scenario === 'uac' && opts.target === undefined) throw new Error('runSipp: a UAC needs a target');
+  const isUas = opts.scenario === 'uas' || opts.target === undefined;
+  for (let attempt = 1; ; attempt++) {
+    const run = await spawnSipp(bin, opts, isUas);
+    if (!isUas) return run;
+    try {
+      await run.ready;
+      return run;
+    } catch {
+      const r = await run.result;
+      if (r.exitCode !== EXIT_BIND_ERROR || attempt >= BIND_ATTEMPTS) return run;
+    }
+  }
+}
 
+async function spawnSipp(bin: string, opts: SippOptions, isUas: boolean): Promise<SippRun> {
   const host = opts.localHost ?? LOOPBACK;
   const local = opts.localPort ?? (await freePort(host));
   // SIPp binds audio RTP/RTCP at -mp, -mp+1 and video at -mp+2, -mp+3.
@@ -170,10 +193,15 @@ export async function startSipp(opts: SippOptions): Promise<SippRun> {
   const started = Date.now();
   const proc = new ManagedProcess(bin, args, { cwd: dir, tailChars: TAIL });
   const proto = (opts.transport ?? 'u1').startsWith('t') ? 'tcp' : 'udp';
-  const isUas = opts.scenario === 'uas' || opts.target === undefined;
 
   const ready = isUas
-    ? waitListening(local, proto, 5000, () => (proc.exit ? `sipp exited early (code ${proc.exit.code}): ${proc.stderr}` : undefined))
+    ? waitListening(
+        local,
+        proto,
+        5000,
+        () => (proc.exit ? `sipp exited early (code ${proc.exit.code}): ${proc.stderr}` : undefined),
+        proc.pid,
+      )
     : Promise.resolve();
   // A failed readiness wait is reported through `ready` only; keep it from being unhandled here.
   ready.catch(() => undefined);
@@ -215,10 +243,16 @@ export async function startSipp(opts: SippOptions): Promise<SippRun> {
   };
 }
 
-/** Runs SIPp to completion (or to its hard timeout) and returns what it measured. */
+/**
+ * Runs SIPp to completion (or to its hard timeout) and returns what it measured. A run that
+ * could not bind its sockets (and so placed no call) is retried on fresh ports.
+ */
 export async function runSipp(opts: SippOptions): Promise<SippResult> {
-  const run = await startSipp(opts);
-  return run.result;
+  for (let attempt = 1; ; attempt++) {
+    const r = await (await startSipp(opts)).result;
+    const placedNothing = r.successful + r.failed === 0 || Number.isNaN(r.successful + r.failed);
+    if (r.exitCode !== EXIT_BIND_ERROR || !placedNothing || attempt >= BIND_ATTEMPTS) return r;
+  }
 }
 
 /** A one-paragraph account of a run, for assertion messages. */
