@@ -143,7 +143,7 @@ t.test('timer: dispose clears everything and is idempotent', async (t) => {
   let calls = 0;
   const timer = new SessionTimer(clock, { interval: 600, localRefreshes: true }, { onRefreshDue: () => calls++, onExpired: () => calls++ });
   t.equal(clock.pending(), 2);
-  timer.dispose();
+  timer[Symbol.dispose]();
   timer.dispose();
   timer.refreshed();
   t.equal(clock.pending(), 0);

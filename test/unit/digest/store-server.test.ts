@@ -235,3 +235,26 @@ t.test('Authentication-Info nextnonce replaces the nonce and restarts the count'
   t.equal(parseDigestCredentials(a)?.nc, '00000001');
   t.same(server.verifyAuthorization(a, { ...req, lookup }).result, 'ok');
 });
+
+t.test('server: expired nonces are pruned first; RFC 2069 mode refuses qop; -sess needs a cnonce', async (t) => {
+  const { server, clock } = setup({ maxTrackedNonces: 2, algorithms: ['MD5'], nonceLifetimeMs: 1000 });
+  const answerOnce = (): string => {
+    const s = new DigestCredentialStore();
+    s.setCredentials('atlanta.com', alice);
+    return retry(s.answer({ wwwAuthenticate: server.createChallenge() }, req)).authorization[0];
+  };
+  t.equal(server.verifyAuthorization(answerOnce(), { ...req, lookup }).result, 'ok');
+  t.equal(server.verifyAuthorization(answerOnce(), { ...req, lookup }).result, 'ok');
+  clock.t += 2000; // both expire
+  t.equal(server.verifyAuthorization(answerOnce(), { ...req, lookup }).result, 'ok');
+  t.equal(server.trackedNonces, 1, 'the expired ones went first');
+
+  const plain = setup({ qop: [], algorithms: ['MD5-sess'] });
+  const s = new DigestCredentialStore();
+  s.setCredentials('atlanta.com', alice);
+  const a = retry(s.answer({ wwwAuthenticate: plain.server.createChallenge() }, req)).authorization[0];
+  t.match(a, /cnonce=/, '-sess sends a cnonce even without qop');
+  t.equal(plain.server.verifyAuthorization(a, { ...req, lookup }).result, 'ok');
+  t.same(plain.server.verifyAuthorization(a.replace(/, cnonce="[^"]*"/, ''), { ...req, lookup }), { result: 'bad', reason: 'malformed' });
+  t.same(plain.server.verifyAuthorization(a + ', qop=auth, nc=00000001', { ...req, lookup }), { result: 'bad', reason: 'qop' });
+});
