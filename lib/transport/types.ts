@@ -57,7 +57,7 @@ export type ConnectionCloseReason =
   | 'idle'
   /** A message above `maxMessageSize`. */
   | 'tooLarge'
-  /** An incomplete message above `maxBufferedBytesPerConnection`. */
+  /** An incomplete message above `maxBufferedBytesPerConnection`, or a peer not reading ours. */
   | 'bufferLimit'
   /** The stream broke SIP framing (missing or bad Content-Length). */
   | 'framing'
