@@ -20,11 +20,15 @@ function tsFiles(dir: string): string[] {
   return out;
 }
 
-/** Relative imports of a file (static, dynamic and type-only), resolved to .ts paths. */
-function importsOf(file: string): string[] {
+/**
+ * Relative imports of a file, resolved to .ts paths. `typeOnly: false` leaves out `import type` /
+ * `export type` statements, which vanish at run time and so cannot make a cycle.
+ */
+function importsOf(file: string, typeOnly = true): string[] {
   const src = readFileSync(file, 'utf8');
-  const specs = [...src.matchAll(/(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)]
-    .map((m) => m[1] ?? m[2]);
+  const specs = [...src.matchAll(/(?:import|export)(\s+type)?\s[^'"]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)]
+    .filter((m) => typeOnly || m[1] === undefined)
+    .map((m) => m[2] ?? m[3]);
   return specs.map((s) => resolve(dirname(file), s.replace(/\.js$/, '.ts')));
 }
 
@@ -56,9 +60,9 @@ t.test('include-types imports nothing from lib/', async (t) => {
   t.same(bad, []);
 });
 
-t.test('no import cycles', async (t) => {
+t.test('no run-time import cycles', async (t) => {
   const graph = new Map<string, string[]>();
-  for (const f of [...libFiles, ...typeFiles]) graph.set(f, importsOf(f).filter((i) => graph.has(i) || libFiles.includes(i) || typeFiles.includes(i)));
+  for (const f of [...libFiles, ...typeFiles]) graph.set(f, importsOf(f, false).filter((i) => graph.has(i) || libFiles.includes(i) || typeFiles.includes(i)));
   const state = new Map<string, 1 | 2>();
   const cycles: string[] = [];
   const visit = (n: string, path: string[]): void => {
