@@ -14,6 +14,11 @@ export interface DialogSetResult {
   dialog?: DialogCore;
   /** True if this response created `dialog` (a new fork when others exist). */
   created: boolean;
+  /**
+   * True for a 2xx on a tag that already had one: a retransmission, to be answered by sending the
+   * same ACK again (RFC 3261 §13.2.2.4), not passed to the app.
+   */
+  retransmission?: boolean;
 }
 
 /**
@@ -24,6 +29,7 @@ export class UacDialogSet {
   readonly request: SipRequest;
   private readonly options: UacDialogOptions;
   private readonly byTag = new Map<string, DialogCore>();
+  private readonly answered = new Set<string>();
   private failed = false;
 
   /** @param request the dialog-creating request as sent. */
@@ -65,6 +71,9 @@ export class UacDialogSet {
       return { created: false };
     }
     if (tag === undefined || res.status === 100) return { created: false };
+    const is2xx = res.status >= 200;
+    if (is2xx && this.answered.has(tag)) return { dialog: this.byTag.get(tag), created: false, retransmission: true };
+    if (is2xx) this.answered.add(tag);
     const known = this.byTag.get(tag);
     if (known !== undefined) {
       known.receiveResponse(res);

@@ -246,8 +246,9 @@ t.test('UacDialogSet: forked early dialogs, one answered, the others end with th
   t.equal(set.state, 'Early');
   t.same(set.receiveResponse(answer(180, 'A')), { dialog: a.dialog, created: false });
   t.equal(set.dialogs().length, 2);
-  set.receiveResponse(answer(200, 'B'));
+  t.same(set.receiveResponse(answer(200, 'B')), { dialog: b.dialog, created: false });
   t.equal(b.dialog?.state, 'Confirmed');
+  t.same(set.receiveResponse(answer(200, 'B')), { dialog: b.dialog, created: false, retransmission: true }, 'the 2xx again: re-send the ACK');
   t.equal(set.state, 'Confirmed');
   const late = set.receiveResponse(answer(200, 'C'));
   t.ok(late.created, 'a second 2xx on another tag is another (confirmed) dialog');
