@@ -133,6 +133,11 @@ export class Headers implements Iterable<[string, string]> {
     return out;
   }
 
+  /** @internal the raw values in order (do not modify). */
+  _valueList(): readonly string[] {
+    return this.values;
+  }
+
   /** @internal the lower-case keys in order (do not modify). */
   _keyList(): readonly string[] {
     return this.keys;

@@ -53,23 +53,29 @@ function optionalNumber(key: string, max: number, label: string) {
   };
 }
 
+/** Shared empty body (zero length, so it cannot be written to). */
+const EMPTY = Buffer.alloc(0);
+
 const P_VIA = (h: Headers) => parseViaList(h.linesByKey('via'));
-const P_TOPVIA = (h: Headers): Via => {
-  const first = h.firstByKey('via');
-  if (first === undefined) fail('missing Via header');
-  // the first element of the first Via line (RFC 3261 §7.3.1 list)
+/** Parses the first element of a raw Via field value (RFC 3261 §7.3.1 list). @internal */
+export function parseTopVia(first: string): Via {
   const top = first.indexOf(',') < 0 ? first : splitList(first)[0];
   if (top === undefined) fail('empty Via header');
   return parseVia(top);
-};
+}
 
-/** Shared empty body (zero length, so it cannot be written to). */
-const EMPTY = Buffer.alloc(0);
-const P_CALLID = (h: Headers) => {
-  const v = single(h, 'call-id', 'Call-ID');
+/** Checks a Call-ID value (RFC 3261 §20.8: word ["@" word], no whitespace). @internal */
+export function checkCallId(v: string): string {
   if (v.length === 0 || v.indexOf(' ') >= 0 || v.indexOf('\t') >= 0) fail('invalid Call-ID');
   return v;
+}
+
+const P_TOPVIA = (h: Headers): Via => {
+  const first = h.firstByKey('via');
+  if (first === undefined) fail('missing Via header');
+  return parseTopVia(first);
 };
+const P_CALLID = (h: Headers) => checkCallId(single(h, 'call-id', 'Call-ID'));
 const P_CSEQ = (h: Headers) => parseCSeq(single(h, 'cseq', 'CSeq'));
 const P_FROM = (h: Headers) => parseNameAddr(single(h, 'from', 'From'));
 const P_TO = (h: Headers) => parseNameAddr(single(h, 'to', 'To'));

@@ -10,13 +10,19 @@ import * as m_header_block from './header-block.js';
 import { isAscii } from 'node:buffer';
 import { SipParseError, fail } from './errors.js';
 import * as m_header_names from './header-names.js';
-import { Headers } from './headers.js';
+import { Headers, SLOT } from './headers.js';
 import { SipRequest, SipResponse } from './message.js';
+import * as m_message from './message.js';
+import * as m_cseq from './cseq.js';
+import * as m_name_addr from './name-addr.js';
 import * as m_uri from './uri.js';
 
 // NOTE: hot imported functions and tables are copied to locals once: under tsx's module
 // transform each access to an imported name is a getter call, which dominated parse profiles.
-const { scanToken } = m_chars;
+const { TOKEN, parseDecimal } = m_chars;
+const { checkCallId, parseTopVia } = m_message;
+const { parseCSeq } = m_cseq;
+const { parseNameAddr } = m_name_addr;
 const { parseHeaderBlock } = m_header_block;
 const { resolveHeaderName } = m_header_names;
 const { parseUri } = m_uri;
@@ -30,8 +36,8 @@ export interface ParseOptions {
   stream?: boolean;
 }
 
-/** Messages up to this size are searched as latin1 text. */
-const SMALL = 16384;
+/** Octets searched as latin1 text for the end of the head. */
+const PROBE = 4096;
 const NL_CRLF = Buffer.from('\n\r\n');
 const LFLF = Buffer.from('\n\n');
 
@@ -78,19 +84,18 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   let head: string;
   let hs = 0;
   let he: number;
-  if (buf.length <= SMALL) {
-    // latin1 text has one char per octet, so its indexes are octet offsets; a string search is
-    // cheaper than Buffer#indexOf, and a pure-ASCII message needs no UTF-8 decoding: the head
-    // is then read in place in this flat string (slices would slow every charCodeAt)
-    const text = buf.toString('latin1');
-    headEnd = text.indexOf('\n\r\n', start);
-    bodyStart = headEnd + 3;
-    if (headEnd < 0) {
-      // NOTE (deviation): bare-LF line ends are tolerated, as most stacks do
-      headEnd = text.indexOf('\n\n', start);
-      if (headEnd < 0) fail('missing empty line after headers');
-      bodyStart = headEnd + 2;
-    }
+  // latin1 text has one char per octet, so its indexes are octet offsets; a string search is
+  // cheaper than Buffer#indexOf, and a pure-ASCII head needs no UTF-8 decoding: it is then read
+  // in place in this flat string (slices would slow every charCodeAt)
+  const text = buf.toString('latin1', 0, buf.length < PROBE ? buf.length : PROBE);
+  headEnd = text.indexOf('\n\r\n', start);
+  bodyStart = headEnd + 3;
+  if (headEnd < 0) {
+    // NOTE (deviation): bare-LF line ends are tolerated, as most stacks do
+    headEnd = text.indexOf('\n\n', start);
+    bodyStart = headEnd + 2;
+  }
+  if (headEnd >= 0) {
     if (isAscii(buf)) {
       head = text;
       hs = start;
@@ -100,6 +105,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
       he = head.length;
     }
   } else {
+    // a head longer than the probe
     headEnd = buf.indexOf(NL_CRLF, start);
     bodyStart = headEnd + 3;
     if (headEnd < 0) {
@@ -117,8 +123,8 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   if (nl > he) nl = -1;
   let lineEnd = nl < 0 ? he : nl;
   if (lineEnd > hs && head.charCodeAt(lineEnd - 1) === 13) lineEnd--;
-  const startLine = head.slice(hs, lineEnd);
-  if (startLine.indexOf('\r') >= 0) fail('bare CR in start line');
+  const cr = head.indexOf('\r', hs);
+  if (cr >= 0 && cr < lineEnd) fail('bare CR in start line');
 
   // header fields; an empty line inside means a bare-LF head ended earlier
   const early = nl < 0 ? -1 : parseHeaderBlock(head, nl + 1, headers, he);
@@ -126,32 +132,42 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
     bodyStart = start + Buffer.byteLength(head.slice(hs, early)) + (head.charCodeAt(early) === 13 ? 2 : 1);
   }
 
-  const msg = parseStartLine(startLine, headers);
+  const msg = parseStartLine(head, hs, lineEnd, headers);
 
   // eager checks of the headers every layer relies on: each at most once, and well formed
-  let via = false;
   let seen = 0;
+  let iVia = -1;
+  let iCseq = -1;
+  let iCallId = -1;
+  let iFrom = -1;
+  let iTo = -1;
+  let iMf = -1;
   const keys = headers._keyList();
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     if (k === 'via') {
-      via = true;
+      if (iVia < 0) iVia = i;
       continue;
     }
     const bit = onceBit(k);
     if (bit === 0) continue;
     if ((seen & bit) !== 0) fail(`multiple ${resolveHeaderName(k).name} headers`);
     seen |= bit;
+    if (bit === 1) iCallId = i;
+    else if (bit === 2) iCseq = i;
+    else if (bit === 4) iFrom = i;
+    else if (bit === 8) iTo = i;
+    else if (bit === 16) iMf = i;
   }
-  // only the top Via is checked here: it is what transactions and responses rely on
-  if (via) void msg.topVia;
-  if (seen !== 0) {
-    if ((seen & 2) !== 0) void msg.cseq;
-    if ((seen & 1) !== 0) void msg.callId;
-    if ((seen & 4) !== 0) void msg.from;
-    if ((seen & 8) !== 0) void msg.to;
-    if ((seen & 16) !== 0) void msg.maxForwards;
-  }
+  // parse and cache what every layer reads; only the top Via is checked here: it is what
+  // transactions and responses rely on
+  const values = headers._valueList();
+  if (iVia >= 0) headers.setCached(SLOT.topVia, parseTopVia(values[iVia]));
+  if (iCseq >= 0) headers.setCached(SLOT.cseq, parseCSeq(values[iCseq]));
+  if (iCallId >= 0) headers.setCached(SLOT['call-id'], checkCallId(values[iCallId]));
+  if (iFrom >= 0) headers.setCached(SLOT.from, parseNameAddr(values[iFrom]));
+  if (iTo >= 0) headers.setCached(SLOT.to, parseNameAddr(values[iTo]));
+  if (iMf >= 0) headers.setCached(SLOT['max-forwards'], parseDecimal(values[iMf], 255, 'Max-Forwards'));
   const cl = (seen & 32) !== 0;
 
   // body, RFC 3261 §18.3
@@ -168,45 +184,53 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
 
 const VERSION_RE = /^SIP\/\d{1,3}\.\d{1,3}$/i;
 
-function parseStartLine(line: string, headers: Headers): SipRequest | SipResponse {
-  if (line.length > 4 && (line.charCodeAt(3) === 47) && /^sip$/i.test(line.slice(0, 3))) {
+/** Parses the start line written in `s[a, b)` (read in place: no slice of the whole line). */
+function parseStartLine(s: string, a: number, b: number, headers: Headers): SipRequest | SipResponse {
+  if (b - a > 4 && s.charCodeAt(a + 3) === 47 && (s.charCodeAt(a) | 0x20) === 115 && (s.charCodeAt(a + 1) | 0x20) === 105 && (s.charCodeAt(a + 2) | 0x20) === 112) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
-    const sp = line.indexOf(' ');
-    const version = sp < 0 ? line : line.slice(0, sp);
+    let sp = s.indexOf(' ', a);
+    if (sp < 0 || sp > b) sp = b;
+    const version = s.slice(a, sp);
     if (version !== 'SIP/2.0' && !VERSION_RE.test(version)) fail('invalid SIP version');
     const cs = sp + 1;
     let ce = cs;
-    while (ce < line.length && line.charCodeAt(ce) >= 48 && line.charCodeAt(ce) <= 57) ce++;
-    if (sp < 0 || ce - cs !== 3) fail('invalid status code');
-    if (ce < line.length && line.charCodeAt(ce) !== 32) fail('invalid status code');
-    const status = Number(line.slice(cs, ce));
+    while (ce < b && s.charCodeAt(ce) >= 48 && s.charCodeAt(ce) <= 57) ce++;
+    if (sp === b || ce - cs !== 3) fail('invalid status code');
+    if (ce < b && s.charCodeAt(ce) !== 32) fail('invalid status code');
+    const status = (s.charCodeAt(cs) - 48) * 100 + (s.charCodeAt(cs + 1) - 48) * 10 + (s.charCodeAt(cs + 2) - 48);
     if (status < 100 || status > 699) fail('status code out of range');
-    let reason = line.slice(ce);
-    let a = 0;
-    while (a < reason.length && reason.charCodeAt(a) === 32) a++;
-    let b = reason.length;
-    while (b > a && (reason.charCodeAt(b - 1) === 32 || reason.charCodeAt(b - 1) === 9)) b--;
-    reason = reason.slice(a, b);
-    return new SipResponse({ status, reason, headers, version: version.toUpperCase() });
+    let ra = ce;
+    while (ra < b && s.charCodeAt(ra) === 32) ra++;
+    let rb = b;
+    while (rb > ra && (s.charCodeAt(rb - 1) === 32 || s.charCodeAt(rb - 1) === 9)) rb--;
+    return new SipResponse({ status, reason: s.slice(ra, rb), headers, version: normVersion(version) });
   }
   // Request-Line = Method SP Request-URI SP SIP-Version
   // NOTE (deviation): runs of SP and trailing SP are tolerated (RFC 4475 §3.1.2.9/10 allow it)
-  const n = line.length;
-  const me = scanToken(line, 0);
-  if (me === 0 || line.charCodeAt(me) !== 32) fail('invalid method');
+  let me = a;
+  while (me < b) {
+    const c = s.charCodeAt(me);
+    if (c >= 128 || TOKEN[c] !== 1) break;
+    me++;
+  }
+  if (me === a || s.charCodeAt(me) !== 32) fail('invalid method');
   let us = me;
-  while (line.charCodeAt(us) === 32) us++;
-  const ue = line.indexOf(' ', us);
-  if (ue < 0) fail('malformed request line');
+  while (s.charCodeAt(us) === 32) us++;
+  const ue = s.indexOf(' ', us);
+  if (ue < 0 || ue >= b) fail('malformed request line');
   let vs = ue;
-  while (line.charCodeAt(vs) === 32) vs++;
+  while (s.charCodeAt(vs) === 32) vs++;
   let ve = vs;
-  while (ve < n && line.charCodeAt(ve) !== 32) ve++;
+  while (ve < b && s.charCodeAt(ve) !== 32) ve++;
   let rest = ve;
-  while (rest < n && line.charCodeAt(rest) === 32) rest++;
-  if (ve === vs || rest !== n) fail('malformed request line');
-  const version = line.slice(vs, ve);
+  while (rest < b && s.charCodeAt(rest) === 32) rest++;
+  if (ve === vs || rest !== b) fail('malformed request line');
+  const version = s.slice(vs, ve);
   if (version !== 'SIP/2.0' && !VERSION_RE.test(version)) fail('invalid SIP version');
-  const uri = parseUri(line.slice(us, ue));
-  return new SipRequest({ method: line.slice(0, me), uri, headers, version: version.toUpperCase() });
+  const uri = parseUri(s.slice(us, ue));
+  return new SipRequest({ method: s.slice(a, me), uri, headers, version: normVersion(version) });
+}
+
+function normVersion(v: string): string {
+  return v === 'SIP/2.0' ? v : v.toUpperCase();
 }
