@@ -20,6 +20,9 @@ export function remoteKey(
   return `${iapId}|${protocol}|${bareHost(address)}|${port}${name}`;
 }
 
+/** Most extra keys one connection may be known by (bounds what a peer's aliases cost). */
+const MAX_ALIASES = 4;
+
 /** Open connections and the keys they can be reused under. */
 export class ConnectionTable {
   private readonly byId = new Map<number, StreamConnection>();
@@ -48,7 +51,7 @@ export class ConnectionTable {
     const keys = this.keysOf.get(conn.id);
     if (keys === undefined) return;
     const key = remoteKey(conn.iapId, conn.protocol, address, port, servername);
-    if (keys.includes(key)) return;
+    if (keys.includes(key) || keys.length > MAX_ALIASES) return;
     keys.push(key);
     this.byKey.set(key, conn);
   }

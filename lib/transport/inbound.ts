@@ -5,7 +5,7 @@
 import type { RemoteInfo } from 'node:dgram';
 import { SipParseError, parseMessage, type SipRequest, type SipResponse } from '../message/index.js';
 import type { Logger } from '../../include-types/settings.js';
-import { bareHost, defaultPort } from './addresses.js';
+import { bareHost, defaultPort, sameHost } from './addresses.js';
 import type { ConnectionTable } from './connection-table.js';
 import { DropReason, type StatsCounters } from './stats.js';
 import type { StreamConnection } from './stream-connection.js';
@@ -107,6 +107,10 @@ export class InboundDispatcher {
   private noteAlias(request: SipRequest, conn: StreamConnection): void {
     const via = request.topVia;
     if (!via.params.has('alias')) return;
+    // NOTE (deviation): RFC 5923 relies on TLS mutual authentication, which we do not do; so an
+    // alias is only taken for the connection's own address (another port of the same host),
+    // which keeps a client from pulling in requests meant for a different host.
+    if (!sameHost(via.host, conn.remoteAddress)) return;
     this.deps.table.alias(conn, bareHost(via.host), via.port ?? defaultPort(conn.protocol));
   }
 

@@ -37,6 +37,14 @@ t.test('RFC 5923 alias: a request with ;alias makes its connection reusable towa
   t.equal(sent.remotePort, peer.socket.localPort, 'sent over the incoming connection');
   await until(() => peer.received().includes('NOTIFY sip:'), 2000, 'NOTIFY on the peer socket');
   t.equal(b.layer.stats().connections, 1, 'no new connection');
+
+  // An alias naming another host is not taken: the send tries ::1 itself (nothing listens there).
+  peer.socket.write(requestText({ via: 'SIP/2.0/TCP [::1]:5099;branch=z9hG4bK-al2;alias' }));
+  await b.user.nextRequest();
+  const err = await b.layer
+    .sendRequest(makeRequest({ method: 'NOTIFY' }), { protocol: 'tcp', address: '::1', port: 5099, iapId: 'b' })
+    .catch((e: unknown) => e);
+  t.ok(isSipError(err, 'TransportError'), 'no hijack through an alias for another host');
 });
 
 t.test('onConnectionClosed reports why a connection went away', async (t) => {
