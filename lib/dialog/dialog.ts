@@ -59,13 +59,19 @@ export interface DialogStateChange {
 
 /** The state of one dialog. */
 export class DialogCore {
+  /** Whether we sent ('uac') or received ('uas') the dialog-creating request. */
   readonly role: DialogRole;
+  /** Call-ID and tags, from our side. */
   readonly id: DialogId;
   /** `dialogKey(id)`. */
   readonly key: string;
+  /** Our URI (From of our requests), without tag. */
   readonly localUri: NameAddr;
+  /** The peer's URI (To of our requests), without tag. */
   readonly remoteUri: NameAddr;
+  /** RFC 3261 §12.1: created over TLS with a SIPS Request-URI. */
   readonly secure: boolean;
+  /** CSeq of the dialog-creating request. */
   readonly initial: { readonly seq: number; readonly method: string };
   private _state: DialogState;
   private _endReason: EndReason | undefined;
@@ -78,6 +84,7 @@ export class DialogCore {
   localContact: NameAddr | undefined;
   private readonly listeners = new Set<(change: DialogStateChange) => void>();
 
+  /** Use the factories (`createUacDialog`, `createUasDialog`, `UacDialogSet`) rather than this. */
   constructor(init: DialogInit) {
     this.role = init.role;
     this.id = { ...init.id };
@@ -96,6 +103,7 @@ export class DialogCore {
     this.localContact = init.localContact?.clone();
   }
 
+  /** Init, Early, Confirmed or Terminated. */
   get state(): DialogState {
     return this._state;
   }
@@ -107,9 +115,11 @@ export class DialogCore {
   get endStatus(): number | undefined {
     return this._endStatus;
   }
+  /** The CSeq of our last request (undefined until the UAS side sends one). */
   get localSeq(): number | undefined {
     return this._localSeq;
   }
+  /** The highest CSeq received (undefined until the UAC side receives a request). */
   get remoteSeq(): number | undefined {
     return this._remoteSeq;
   }
@@ -117,6 +127,7 @@ export class DialogCore {
   get routeSet(): readonly NameAddr[] {
     return this._routeSet;
   }
+  /** Where requests go (the peer's Contact), unless a strict router is first in the route set. */
   get remoteTarget(): Uri {
     return this._remoteTarget;
   }

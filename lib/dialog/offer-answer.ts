@@ -43,6 +43,7 @@ export class OfferAnswer {
     this.retryAfter = retryAfter;
   }
 
+  /** Idle, LocalOffer or RemoteOffer. */
   get state(): OfferAnswerState {
     return this._state;
   }

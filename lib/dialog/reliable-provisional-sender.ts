@@ -40,6 +40,7 @@ export class ReliableProvisionalSender {
   private pending: { response: SipResponse; rseq: number; interval: number; started: number; timer: TimerHandle } | undefined;
   private done = false;
 
+  /** @param options clock, T1, where to transmit, and what to do after 64*T1. */
   constructor(options: ReliableProvisionalSenderOptions) {
     this.o = { t1: 500, ...options };
     this.nextRSeq = options.initialRSeq ?? randomInt(1, 0x80000000);

@@ -71,6 +71,7 @@ export class SessionTimer {
     this.clear();
   }
 
+  /** Same as {@link SessionTimer.dispose}, for `using`. */
   [Symbol.dispose](): void {
     this.dispose();
   }

@@ -84,6 +84,7 @@ export class DigestCredentialStore {
   private readonly makeCnonce: () => string;
   private readonly preferAuthInt: boolean;
 
+  /** @param options cnonce source and qop preference. */
   constructor(options: DigestCredentialStoreOptions = {}) {
     this.makeCnonce = options.cnonce ?? (() => randomBytes(16).toString('hex'));
     this.preferAuthInt = options.preferAuthInt ?? false;

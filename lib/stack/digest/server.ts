@@ -75,6 +75,7 @@ export class DigestServer {
   private readonly o: Required<Omit<DigestServerOptions, 'opaque'>> & { opaque?: string };
   private readonly seen = new Map<string, number>();
 
+  /** @param options realm, clock, and what to offer. */
   constructor(options: DigestServerOptions) {
     this.o = {
       secret: randomBytes(32),
