@@ -87,7 +87,8 @@ export class RtpStreamRewriter {
    * Returns the packet as it must be sent to the SRS. `arrivalMs` is the
    * wall-clock time the packet arrived (used only on a source change).
    * `durationTicks` is the media duration of the packet in clock ticks
-   * (default: the payload length, right for G.711).
+   * (default: the payload length, right for G.711); once two consecutive
+   * packets were seen, their timestamp step is used instead.
    */
   rewrite(pkt: RtpPacket, arrivalMs: number = Date.now(), durationTicks: number = pkt.payload.length): RtpPacket {
     let marker = pkt.marker;
@@ -134,10 +135,13 @@ export class RtpStreamRewriter {
     // Only move "last" forward (a reordered packet does not rewind it).
     const seqAhead = ((seq - this.lastSeq) & 0xffff) < 0x8000;
     if (!this.sentAny || seqAhead) {
+      // Consecutive packets of one source tell the real packet duration (any codec).
+      const consecutive = this.sentAny && seq === ((this.lastSeq + 1) & 0xffff) && !marker;
+      const tsStep = (ts - this.lastTs + U32) % U32;
+      this.lastDuration = consecutive && tsStep > 0 && tsStep < this.clockRate ? tsStep : durationTicks;
       this.lastSeq = seq;
       this.lastTs = ts;
       this.lastArrivalMs = arrivalMs;
-      this.lastDuration = durationTicks;
     }
     this.sentAny = true;
     this.counters.packets++;

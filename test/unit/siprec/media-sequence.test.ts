@@ -83,3 +83,13 @@ t.test('a straggler of the previous source keeps its old mapping; a returning so
   t.equal(a2.marker, true);
   t.equal(r.counters.sourceChanges, 2);
 });
+
+t.test('packet duration learned from timestamps (non-G.711 framing)', async (t) => {
+  const r = new RtpStreamRewriter({ ssrc: 1, initialSequence: 0, initialTimestamp: 0, clockRate: 48000 });
+  // Opus-like: 20 ms = 960 ticks, payload size unrelated.
+  const op = (ssrc: number, seq: number, ts: number): RtpPacket => ({ ...pkt(ssrc, seq, ts), payload: Buffer.alloc(37) });
+  r.rewrite(op(4, 1, 0), 0);
+  r.rewrite(op(4, 2, 960), 20);
+  const next = r.rewrite(op(5, 100, 1), 20); // instant source change
+  t.equal(next.timestamp, 960 + 960, 'advanced by one real packet, not by the payload size');
+});

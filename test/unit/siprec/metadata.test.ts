@@ -181,3 +181,14 @@ t.test('deeply nested extension within the parser limit survives; beyond it is r
   t.equal(ok.extensions[0], nest(50));
   t.throws(() => parseMetadata(`<recording xmlns="${RECORDING_NS}">${nest(500)}</recording>`), { code: 'MalformedXml' });
 });
+
+t.test('compact build is smaller and parses to the same model', async (t) => {
+  const m = parseMetadata(CISCO_PREFIXED);
+  const pretty = buildMetadata(m);
+  const compact = buildMetadata(m, { compact: true });
+  t.notMatch(compact, /\n/, 'one line');
+  t.ok(compact.length < pretty.length * 0.85, `${compact.length} < ${pretty.length}`);
+  t.same(parseMetadata(compact), m);
+  const rfc = parseMetadata(RFC_COMPLETE);
+  t.same(parseMetadata(buildMetadata(rfc, { compact: true })), rfc, 'multi-line extensions stay verbatim');
+});
