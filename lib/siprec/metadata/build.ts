@@ -15,8 +15,8 @@ export interface BuildMetadataOptions {
   /** Skip the id/reference checks (default false: invalid models throw MetadataError). */
   skipValidation?: boolean;
   /**
-   * Write without newlines and indentation (default false): about a third
-   * smaller, which helps keep an RS INVITE under the UDP limit (RFC 3261 §18.1.1).
+   * Write without newlines and indentation (default false): every byte
+   * counts when an RS INVITE should stay under the UDP limit (RFC 3261 §18.1.1).
    */
   compact?: boolean;
 }
