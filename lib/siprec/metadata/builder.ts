@@ -5,6 +5,7 @@
  * while keeping its own complete snapshot current for `requestsnapshot`.
  */
 import { buildMetadata } from './build.js';
+import { diffMetadata } from './diff.js';
 import { newMetadataId } from './ids.js';
 import { applyPartialUpdate } from './partial.js';
 import type { Participant, ParticipantStreamAssoc, RecordingMetadata, SessionReason } from './types.js';
@@ -126,6 +127,18 @@ export class MetadataBuilder {
   /** The current complete snapshot as XML. */
   completeXml(): string {
     return buildMetadata(this.snapshot);
+  }
+
+  /**
+   * Runs several changes (`participantJoined`, `holdChanged`, ...) and returns
+   * ONE partial update equivalent to all of them in order, for a single
+   * re-INVITE/UPDATE. (Concatenating the individual updates is not the same:
+   * a later hold must be able to take a stream out of a `send` list.)
+   */
+  batch(changes: (b: this) => void): RecordingMetadata {
+    const before = this.complete();
+    changes(this);
+    return diffMetadata(before, this.snapshot);
   }
 
   /** A participant joined: partial update with its participant, session and stream associations. */

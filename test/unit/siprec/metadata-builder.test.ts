@@ -133,3 +133,21 @@ t.test('session end: stop-time, reason, RS disassociation; group option', async 
   const named = new MetadataBuilder({ group: 'my-group', participants: [], streams: [] });
   t.equal(named.complete().groups[0].groupId, 'my-group');
 });
+
+t.test('batch: one partial update for several changes, hold included', async (t) => {
+  const b = twoParty();
+  const base = b.complete();
+  const u = b.batch((x) => {
+    x.participantJoined({ key: 'carol', aor: 'sip:carol@chicago.com' });
+    x.streamAdded({ label: '3', sender: 'carol' });
+    x.holdChanged('caller', true);
+  });
+  t.equal(u.dataMode, 'partial');
+  t.equal(u.participants.length, 1);
+  t.equal(u.streams.length, 1);
+  const caller = u.participantStreamAssocs.find((a) => a.participantId === b.participantId('caller'))!;
+  t.same(caller.send, [], 'hold survives in the combined update');
+  const merged = applyPartialUpdate(base, parseMetadata(buildMetadata(u)));
+  t.same(merged, b.complete(), 'SRS reaches the SRC snapshot from one update');
+  t.same(b.batch(() => {}).participants, [], 'no change, nothing sent');
+});
