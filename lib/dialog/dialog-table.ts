@@ -3,14 +3,27 @@
  * A dialog leaves the table by itself when it is Terminated.
  * @module
  */
+import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import { DialogState } from '../../include-types/states.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import type { DialogCore } from './dialog.js';
 import { type DialogId, dialogIdOfIncomingRequest, dialogIdOfIncomingResponse, dialogKey } from './dialog-id.js';
 
+/** Options of {@link DialogTable}. */
+export interface DialogTableOptions {
+  /** Most live dialogs (StackLimits.maxDialogs; default 20000). */
+  maxDialogs?: number;
+}
+
 /** A map of live dialogs. */
 export class DialogTable {
   private readonly map = new Map<string, { dialog: DialogCore; unsubscribe: () => void }>();
+  private readonly maxDialogs: number;
+
+  /** @param options the dialog limit. */
+  constructor(options: DialogTableOptions = {}) {
+    this.maxDialogs = options.maxDialogs ?? 20_000;
+  }
 
   /** Number of dialogs in the table. */
   get size(): number {
@@ -20,9 +33,11 @@ export class DialogTable {
   /**
    * Adds a dialog; it is removed when it becomes Terminated.
    * @returns false (and adds nothing) if a dialog with that id is already there or it is Terminated.
+   * @throws SipError(LimitExceeded) when the table is full.
    */
   add(dialog: DialogCore): boolean {
     if (this.map.has(dialog.key) || dialog.state === DialogState.Terminated) return false;
+    if (this.map.size >= this.maxDialogs) throw new SipError(SipErrorCode.LimitExceeded, `more than ${this.maxDialogs} dialogs`);
     const unsubscribe = dialog.onStateChange((c) => {
       if (c.to === DialogState.Terminated) this.remove(dialog);
     });

@@ -304,3 +304,17 @@ t.test('DialogTable: matching both ways, removal on Terminated, counts', async (
   again.terminate('Shutdown');
   t.equal(table.size, 0);
 });
+
+t.test('DialogTable: the dialog limit', async (t) => {
+  const table = new DialogTable({ maxDialogs: 2 });
+  const a = createUasDialog(invite());
+  t.ok(table.add(a));
+  t.ok(table.add(createUasDialog(invite())));
+  t.throws(() => table.add(createUasDialog(invite())), { name: 'SipError', code: 'LimitExceeded' });
+  a.terminate('Rejected');
+  t.ok(table.add(createUasDialog(invite())), 'room again once one ended');
+  const many = new DialogTable();
+  for (let i = 0; i < 1000; i++) many.add(createUasDialog(invite()));
+  for (const d of many.all()) d.terminate('Shutdown');
+  t.equal(many.size, 0, 'no leak after a thousand dialogs end');
+});
