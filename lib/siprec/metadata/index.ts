@@ -13,7 +13,7 @@ export {
   type CallDescription, type CallParticipant, type CallStream, type MetadataBuilderOptions,
 } from './builder.js';
 export {
-  describeStreams, findStreamByLabel, senderOfLabel, type StreamDescription, type StreamParty,
+  callIdsOf, describeStreams, findExtensionValues, findStreamByLabel, senderOfLabel, type StreamDescription, type StreamParty,
 } from './queries.js';
 export { classifySiprecContentType, type SiprecBodyKind } from './content-type.js';
 export { diffMetadata, isEmptyUpdate } from './diff.js';

@@ -3,7 +3,9 @@
  * receives the stream behind an SDP label (SIPREC-NOTES §3.3/§3.5: SRSs need
  * caller/callee per m-line without assuming label order).
  */
+import { TSIP_EXTENSION_NS } from './builder.js';
 import type { Participant, RecordingMetadata, Stream } from './types.js';
+import { elementsOf, parseXmlTree, textOf, type XmlElement } from './xml-tree.js';
 
 /** A participant as seen from a stream. */
 export interface StreamParty {
@@ -59,4 +61,32 @@ export function findStreamByLabel(m: RecordingMetadata, label: string): Stream |
 /** The participant that sends the stream with this label (the "speaker" of that m-line), if known. */
 export function senderOfLabel(m: RecordingMetadata, label: string): StreamParty | undefined {
   return describeStreams(m).find((d) => d.label === label)?.senders[0];
+}
+
+function collectText(el: XmlElement, ns: string, local: string, out: string[]): void {
+  if (el.ns === ns && el.local === local) out.push(textOf(el));
+  for (const c of elementsOf(el)) collectText(c, ns, local, out);
+}
+
+/**
+ * Texts of the elements named `{ns}local` inside extension fragments (at any
+ * depth), e.g. Acme Packet's UCID:
+ * `findExtensionValues(m.extensions, 'http://acmepacket.com/siprec/extensiondata', 'ucid')`.
+ * Fragments that do not parse are skipped.
+ */
+export function findExtensionValues(extensions: readonly string[], ns: string, local: string): string[] {
+  const out: string[] = [];
+  for (const x of extensions) {
+    try {
+      collectText(parseXmlTree(x, { maxElements: 10000 }), ns, local, out);
+    } catch {
+      // not well-formed on its own: nothing to find
+    }
+  }
+  return out;
+}
+
+/** The CS Call-IDs that tsip's MetadataBuilder wrote under `<session>` (SIPREC-NOTES §3.6). */
+export function callIdsOf(m: RecordingMetadata): string[] {
+  return m.sessions.flatMap((s) => findExtensionValues(s.extensions, TSIP_EXTENSION_NS, 'callid'));
 }

@@ -1,6 +1,6 @@
 import t from 'tap';
 import {
-  classifySiprecContentType, describeStreams, findStreamByLabel, MetadataBuilder, parseMetadata, senderOfLabel,
+  callIdsOf, classifySiprecContentType, describeStreams, findExtensionValues, findStreamByLabel, MetadataBuilder, parseMetadata, senderOfLabel,
 } from '../../../lib/siprec/metadata/index.js';
 import { ACME_LEGACY, RFC_COMPLETE } from './metadata-fixtures.js';
 
@@ -46,4 +46,15 @@ t.test('content types', async (t) => {
   t.equal(classifySiprecContentType(' application/rs-metadata-request '), 'snapshot-request');
   t.equal(classifySiprecContentType('application/sdp'), undefined);
   t.equal(classifySiprecContentType(''), undefined);
+});
+
+t.test('extension values: Acme UCID, tsip Call-ID (escaped), nested and prefixed forms', async (t) => {
+  const acme = parseMetadata(ACME_LEGACY);
+  t.same(findExtensionValues(acme.extensions, 'http://acmepacket.com/siprec/extensiondata', 'ucid'), ['00FA080018803B69810C63;encoding=hex']);
+  t.same(findExtensionValues(acme.extensions, 'http://acmepacket.com/siprec/extensiondata', 'nothing'), []);
+  const b = new MetadataBuilder({ callId: 'a<b>&c@host', participants: [], streams: [] });
+  const wire = parseMetadata(b.completeXml());
+  t.same(callIdsOf(wire), ['a<b>&c@host']);
+  t.same(findExtensionValues(['<p:x xmlns:p="urn:p"><p:y><p:z>deep</p:z></p:y></p:x>', 'not xml <', '<z xmlns="urn:p">top</z>'], 'urn:p', 'z'), ['deep', 'top']);
+  t.same(callIdsOf(parseMetadata(RFC_COMPLETE)), []);
 });
