@@ -18,6 +18,10 @@
  *   sends `createRequest('BYE', { endReason: 'SessionTimerExpired' })`.
  * - `OfferAnswer` and `InviteGuard` per dialog give the 491/500 verdicts for colliding offers
  *   and overlapping INVITEs.
+ *
+ * Messages given to these functions should have passed the message layer's validation; a
+ * malformed optional header (Contact, Record-Route, Supported, Require) makes the message
+ * accessors throw `SipParseError`, which the stack answers with 400.
  * @module
  */
 export * from './dialog-id.js';
