@@ -63,6 +63,7 @@ t.test('provisional stops A and B; 486 is ACKed; retransmissions absorbed; Timer
   clock.advance(100);
   t.equal(layer.receiveResponse(reply(req, 100), source()).kind, 'matched');
   t.equal(tx.state, TransactionState.Proceeding);
+  t.equal(tx.runningTimers, 0, 'A and B stopped: no timer runs in Proceeding');
   clock.advance(60_000);
   t.equal(transport.requests('INVITE').length, 1, 'no retransmission in Proceeding');
   t.equal(tx.state, TransactionState.Proceeding, 'Timer B does not fire in Proceeding');
