@@ -96,14 +96,23 @@ export function parseNameAddr(text: string): NameAddr {
   } else {
     // unquoted display name: tokens separated by LWS, then '<'
     let j = i;
+    let oddWs = false; // a tab or a run of spaces, to be collapsed to one SP
     while (j < n) {
       c = s.charCodeAt(j);
-      if ((c < 128 && TOKEN[c] === 1) || isWs(c) || c >= 128) j++;
-      else break;
+      if (c >= 128 || TOKEN[c] === 1) j++;
+      else if (c === 32) {
+        if (s.charCodeAt(j + 1) === 32) oddWs = true;
+        j++;
+      } else if (c === 9) {
+        oddWs = true;
+        j++;
+      } else break;
     }
     if (j < n && s.charCodeAt(j) === 60) {
-      const dn = trimWs(s.slice(i, j));
-      if (dn.length > 0) displayName = dn.indexOf('  ') < 0 && dn.indexOf('\t') < 0 ? dn : dn.split(/[ \t]+/).join(' ');
+      if (j > i) {
+        const dn = trimWs(s.slice(i, j));
+        if (dn.length > 0) displayName = oddWs ? dn.split(/[ \t]+/).join(' ') : dn;
+      }
       i = j;
       nameAddr = true;
     }

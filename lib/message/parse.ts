@@ -37,7 +37,7 @@ export interface ParseOptions {
 }
 
 /** Octets searched as latin1 text for the end of the head. */
-const PROBE = 4096;
+const PROBE = 2048;
 const NL_CRLF = Buffer.from('\n\r\n');
 const LFLF = Buffer.from('\n\n');
 
