@@ -61,10 +61,21 @@ export function alawToLinear(byte: number): number {
 const ULAW_TABLE = Int16Array.from({ length: 256 }, (_, i) => ulawToLinear(i));
 const ALAW_TABLE = Int16Array.from({ length: 256 }, (_, i) => alawToLinear(i));
 
+let ulawEncodeTable: Uint8Array | undefined;
+let alawEncodeTable: Uint8Array | undefined;
+
+/** 64 KiB table indexed by the sample's 16-bit two's complement bits, built on first use. */
+function encodeTable(f: (s: number) => number): Uint8Array {
+  const t = new Uint8Array(65536);
+  for (let i = 0; i < 65536; i++) t[i] = f(i < 32768 ? i : i - 65536);
+  return t;
+}
+
 /** Encodes PCM samples to µ-law (PT 0, PCMU). */
 export function encodeUlaw(pcm: Int16Array): Buffer {
+  const table = (ulawEncodeTable ??= encodeTable(linearToUlaw));
   const out = Buffer.alloc(pcm.length);
-  for (let i = 0; i < pcm.length; i++) out[i] = linearToUlaw(pcm[i]);
+  for (let i = 0; i < pcm.length; i++) out[i] = table[pcm[i] & 0xffff];
   return out;
 }
 
@@ -77,8 +88,9 @@ export function decodeUlaw(bytes: Uint8Array): Int16Array {
 
 /** Encodes PCM samples to A-law (PT 8, PCMA). */
 export function encodeAlaw(pcm: Int16Array): Buffer {
+  const table = (alawEncodeTable ??= encodeTable(linearToAlaw));
   const out = Buffer.alloc(pcm.length);
-  for (let i = 0; i < pcm.length; i++) out[i] = linearToAlaw(pcm[i]);
+  for (let i = 0; i < pcm.length; i++) out[i] = table[pcm[i] & 0xffff];
   return out;
 }
 

@@ -12,6 +12,7 @@
  *   length; `readWavInfo` reports `complete: false` until then.
  */
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { MediaError, MediaErrorCode } from './errors.js';
 import {
   buildWavHeader, readWavLayout, WAV_HEADER_BYTES, WAV_MAX_DATA_BYTES, WAV_SIZE_PLACEHOLDER, type WavFormat,
@@ -53,6 +54,7 @@ export interface WavInfo {
 }
 
 const SILENCE_CHUNK = Buffer.alloc(16000);
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 /** Appends PCM to a new WAV file; see the module comment for crash safety. */
 export class WavWriter {
@@ -114,6 +116,11 @@ export class WavWriter {
 
   /** Appends samples (interleaved when multi-channel); durable against a process crash on return. */
   writeSamples(pcm: Int16Array): void {
+    if (LITTLE_ENDIAN) {
+      // WAV is little-endian like the machine: write the samples' own bytes.
+      this.append(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+      return;
+    }
     const buf = Buffer.alloc(pcm.length * 2);
     for (let i = 0; i < pcm.length; i++) buf.writeInt16LE(pcm[i], i * 2);
     this.append(buf);

@@ -77,3 +77,14 @@ t.test('bulk encode/decode and by payload type', async (t) => {
   t.ok(snr(errU) > 30, `µ-law SNR ${snr(errU).toFixed(1)} dB`);
   t.ok(snr(errA) > 30, `A-law SNR ${snr(errA).toFixed(1)} dB`);
 });
+
+t.test('bulk encoders agree with the per-sample encoders on every 16-bit value', async (t) => {
+  const all = Int16Array.from({ length: 65536 }, (_, i) => i - 32768);
+  const u = encodeUlaw(all);
+  const a = encodeAlaw(all);
+  let bad = 0;
+  for (let i = 0; i < all.length; i++) if (u[i] !== linearToUlaw(all[i]) || a[i] !== linearToAlaw(all[i])) bad++;
+  t.equal(bad, 0);
+  const view = new Int16Array(all.buffer, 2 * 100, 10);
+  t.same([...encodeUlaw(view)], [...view].map(linearToUlaw), 'views at an offset');
+});

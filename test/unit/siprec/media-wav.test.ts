@@ -171,3 +171,16 @@ t.test('header updates never count audio still in memory', async (t) => {
   w.close();
   t.equal(readWavInfo(path).dataBytes, 1600);
 });
+
+t.test('samples from a view into a larger buffer are written exactly', async (t) => {
+  const path = fresh();
+  const big = Int16Array.from({ length: 1000 }, (_, i) => i * 7 - 3000);
+  const w = WavWriter.create(path, { bufferBytes: 100 });
+  w.writeSamples(big.subarray(10, 20));
+  big.fill(0); // the caller reuses its buffer at once
+  w.writeSamples(Int16Array.from([-1]));
+  w.close();
+  const file = readFileSync(path);
+  const got = Array.from({ length: 11 }, (_, i) => file.readInt16LE(44 + i * 2));
+  t.same(got, [...Array.from({ length: 10 }, (_, i) => (i + 10) * 7 - 3000), -1]);
+});
