@@ -4,7 +4,7 @@
  * is measured alongside: the figures are informative only.
  */
 import { pathToFileURL } from 'node:url';
-import { buildMetadata, MetadataBuilder, parseMetadata } from '../lib/siprec/metadata/index.js';
+import { applyPartialUpdate, buildMetadata, MetadataBuilder, parseMetadata } from '../lib/siprec/metadata/index.js';
 
 function measure(label: string, fn: () => void, minMs = 500): number {
   for (let i = 0; i < 200; i++) fn(); // warm-up
@@ -23,7 +23,7 @@ function measure(label: string, fn: () => void, minMs = 500): number {
 
 /** Prints parse and build ops/s for a typical document. */
 export async function run(): Promise<void> {
-  const model = new MetadataBuilder({
+  const builder = new MetadataBuilder({
     callId: 'a84b4c76e66710@pc33.atlanta.com',
     sipSessionIds: ['ab30317f1a784dc48ff824d0d3715d86;remote=47755a9de7794ba387653f2099600ef2'],
     participants: [
@@ -31,11 +31,14 @@ export async function run(): Promise<void> {
       { key: 'callee', aor: 'sip:bob@biloxi.com', name: 'Bob' },
     ],
     streams: [{ label: '1', sender: 'caller' }, { label: '2', sender: 'callee' }],
-  }).complete();
+  });
+  const model = builder.complete();
   const xml = buildMetadata(model);
   console.log(`metadata (RFC 7865), ${Buffer.byteLength(xml)}-byte 2-participant 2-stream document; tsip only, no peer`);
   measure('tsip parseMetadata', () => { parseMetadata(xml); });
   measure('tsip buildMetadata', () => { buildMetadata(model); });
+  const hold = parseMetadata(buildMetadata(builder.holdChanged('caller', true)));
+  measure('tsip applyPartialUpdate (hold)', () => { applyPartialUpdate(model, hold); });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();
