@@ -13,6 +13,7 @@ import {
   parseSippDuration,
   parseSippScreen,
   renderTemplate,
+  requireKamailioModules,
   requireTool,
   sippArgs,
   startSipp,
@@ -94,21 +95,24 @@ t.test('a missing tool fails the test loudly, naming the fix', async (t) => {
   t.match(missingToolMessage('sipp'), /npm run test:interop/);
   t.match(missingToolMessage('kamailio'), /install-interop-tools\.sh/);
   const failures: string[] = [];
-  const saved = process.env.PATH;
-  const savedOverride = process.env.TSIP_SIPP;
-  // Point the lookup at a binary that does not exist, with an empty PATH: sipp is "missing"
-  // unless it sits at its Debian path, in which case requireTool must pass.
-  process.env.PATH = '';
-  process.env.TSIP_SIPP = '/nonexistent/sipp';
+  const saved = process.env.TSIP_INTEROP_HIDE;
+  process.env.TSIP_INTEROP_HIDE = 'sipp,kamailio';
+  const errors: unknown[] = [];
+  const consoleError = console.error;
+  console.error = (...args: unknown[]) => void errors.push(...args);
   try {
-    const ok = requireTool({ fail: (m: string) => failures.push(m) }, 'sipp');
-    if (ok) t.equal(failures.length, 0, 'installed at its Debian path: no failure');
-    else t.match(failures[0], /INTEROP TOOL MISSING: 'sipp'.*npm run test:interop/);
+    const fake = { fail: (m: string) => failures.push(m) };
+    t.equal(requireTool(fake, 'sipp'), false, 'the caller is told not to go on');
+    t.equal(requireKamailioModules(fake, ['presence']), false);
   } finally {
-    process.env.PATH = saved;
-    if (savedOverride === undefined) delete process.env.TSIP_SIPP;
-    else process.env.TSIP_SIPP = savedOverride;
+    console.error = consoleError;
+    if (saved === undefined) delete process.env.TSIP_INTEROP_HIDE;
+    else process.env.TSIP_INTEROP_HIDE = saved;
   }
+  t.equal(failures.length, 2, 'each call FAILS the test (no skip)');
+  t.match(failures[0], /INTEROP TOOL MISSING: 'sipp'.*npm run test:interop/);
+  t.match(failures[1], /INTEROP TOOL MISSING: 'kamailio'/);
+  t.match(String(errors[0]), /\*\*\* INTEROP TOOL MISSING/, 'and says so on stderr, outside the TAP stream');
 });
 
 t.test('buildOptions is a well-formed OPTIONS request', async (t) => {

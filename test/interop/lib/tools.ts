@@ -35,8 +35,13 @@ function isExecutable(path: string): boolean {
   }
 }
 
-/** Absolute path of `name`, or undefined when it is not installed. */
+/**
+ * Absolute path of `name`, or undefined when it is not installed. `TSIP_SIPP` / `TSIP_KAMAILIO`
+ * point at another binary; `TSIP_INTEROP_HIDE=sipp,kamailio` makes the tools look missing (to
+ * see, and test, what a machine without them reports).
+ */
 export function toolPath(name: ToolName): string | undefined {
+  if ((process.env.TSIP_INTEROP_HIDE ?? '').split(',').includes(name)) return undefined;
   const env = process.env[`TSIP_${name.toUpperCase()}`];
   if (env && isExecutable(env)) return env;
   for (const p of KNOWN_PATHS[name]) if (isExecutable(p)) return p;
@@ -63,7 +68,8 @@ export function missingToolMessage(name: ToolName): string {
   return (
     `INTEROP TOOL MISSING: '${name}' is not installed. The interop tests need SIPp and Kamailio ` +
     `(Debian packages sip-tester, kamailio, kamailio-presence-modules). Run \`npm run test:interop\` ` +
-    `(it runs scripts/install-interop-tools.sh as root, then the interop tests).`
+    `(it runs scripts/install-interop-tools.sh as root, then the interop tests), or ` +
+    `\`sudo bash scripts/install-interop-tools.sh\` and then \`npm test\`.`
   );
 }
 
