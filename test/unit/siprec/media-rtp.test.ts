@@ -130,3 +130,23 @@ t.test('RTCP: typed errors', async (t) => {
     try { parseRtcp(a); } catch (e) { if (!(e instanceof MediaError)) throw e; }
   }), { numRuns: 1000 });
 });
+
+t.test('RTCP: property round trip of SR/RR/BYE/SDES compounds', async (t) => {
+  const u32 = fc.integer({ min: 0, max: 0xffffffff });
+  const block = fc.record({
+    ssrc: u32, fractionLost: fc.integer({ min: 0, max: 255 }), cumulativeLost: fc.integer({ min: -0x800000, max: 0x7fffff }),
+    highestSeq: u32, jitter: u32, lastSr: u32, delaySinceLastSr: u32,
+  });
+  const sr = fc.record({ ssrc: u32, ntp: fc.record({ seconds: u32, fraction: u32 }), rtpTimestamp: u32, packetCount: u32, octetCount: u32, reports: fc.array(block, { maxLength: 31 }) });
+  const cname = fc.string({ maxLength: 40 }).filter((s) => Buffer.byteLength(s) <= 255);
+  fc.assert(fc.property(sr, fc.array(block, { maxLength: 5 }), u32, cname, fc.array(u32, { maxLength: 31 }), fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
+    (s, rrBlocks, rrSsrc, name, byeSsrcs, reason) => {
+      const buf = Buffer.concat([buildRtcpSr(s), buildRtcpRr(rrSsrc, rrBlocks), buildRtcpSdesCname(s.ssrc, name), buildRtcpBye(byeSsrcs, reason)]);
+      const [a, b, c, d] = parseRtcp(buf);
+      const cnameOk = c.type === 'sdes' && c.chunks.length === 1 && c.chunks[0].ssrc === s.ssrc && (c.chunks[0].cname ?? '') === name;
+      return JSON.stringify(a) === JSON.stringify({ type: 'sr', ...s }) &&
+        JSON.stringify(b) === JSON.stringify({ type: 'rr', ssrc: rrSsrc, reports: rrBlocks }) && cnameOk &&
+        (d.type === 'bye' && d.ssrcs.join() === byeSsrcs.join() && d.reason === reason);
+    }), { numRuns: 300 });
+  t.pass('300 random compounds');
+});

@@ -192,3 +192,21 @@ t.test('compact build is smaller and parses to the same model', async (t) => {
   const rfc = parseMetadata(RFC_COMPLETE);
   t.same(parseMetadata(buildMetadata(rfc, { compact: true })), rfc, 'multi-line extensions stay verbatim');
 });
+
+t.test('a large conference document (300 participants, 600 streams) parses within limits and round trips', async (t) => {
+  const m = emptyMetadata();
+  m.sessions.push({ sessionId: 'conf', sipSessionIds: [], reasons: [], extensions: [] });
+  for (let i = 0; i < 300; i++) {
+    m.participants.push({ participantId: `p${i}`, nameIds: [{ aor: `sip:user${i}@example.com`, names: [{ text: `User ${i}` }] }], extensions: [] });
+    m.streams.push({ streamId: `s${2 * i}`, sessionId: 'conf', label: String(2 * i), extensions: [] });
+    m.streams.push({ streamId: `s${2 * i + 1}`, sessionId: 'conf', label: String(2 * i + 1), extensions: [] });
+    m.participantStreamAssocs.push({ participantId: `p${i}`, send: [`s${2 * i}`], recv: [`s${2 * i + 1}`] });
+  }
+  const xml = buildMetadata(m);
+  t.ok(Buffer.byteLength(xml) < 1024 * 1024, 'under the default 1 MiB');
+  const start = process.hrtime.bigint();
+  const back = parseMetadata(xml);
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  t.same(back, m);
+  t.ok(ms < 2000, `parsed in ${ms.toFixed(0)} ms`);
+});
