@@ -111,6 +111,7 @@ export class RtpPcmReceiver {
   /** Where the written timeline begins (0 with an origin, else the first packet written). */
   private base = 0;
   private started = false;
+  private resyncPending = false;
   private headStart = 0;
   private headEnd = 0;
   private headArrivalMs = 0;
@@ -169,7 +170,9 @@ export class RtpPcmReceiver {
       return;
     }
     let pos = this.place(src, pkt);
-    if (this.wallClock && pos >= this.headStart && Math.abs(pos - Math.max(wallPos, this.headEnd)) > this.resyncTicks) {
+    const forced = this.resyncPending && pos >= this.headStart;
+    if (forced) this.resyncPending = false;
+    if (this.wallClock && pos >= this.headStart && (forced || Math.abs(pos - Math.max(wallPos, this.headEnd)) > this.resyncTicks)) {
       // Timestamps and the wall clock disagree: trust the wall clock.
       const anchored = Math.max(this.headEnd, wallPos);
       src.offset += anchored - pos;
@@ -182,6 +185,15 @@ export class RtpPcmReceiver {
       src.highestSeq = pkt.sequenceNumber;
     }
     this.accept(pos, pcm, arrivalMs);
+  }
+
+  /**
+   * Places the next packet by the wall clock whatever its timestamp says.
+   * Call it when signalling tells of a pause or hold (a=inactive, a=sendonly
+   * from the SRC), so that even a short pause keeps its length in the file.
+   */
+  resyncNext(): void {
+    this.resyncPending = true;
   }
 
   /** Writes out everything held for reordering. */

@@ -182,3 +182,17 @@ t.test('a late packet of the previous SSRC lands in its old place, not after the
   t.same(levels(sink2), [1, 2, 3], 'a returning source is appended');
   t.equal(r2.stats.sourceChanges, 2);
 });
+
+t.test('resyncNext: a short signalled pause keeps its length even under the threshold', async (t) => {
+  const run = (signalled: boolean): number => {
+    const r = new RtpPcmReceiver(new MemorySink());
+    r.push(pkt(1, 0, V[0]), 0);
+    r.push(pkt(1, 1, V[1]), 20);
+    if (signalled) r.resyncNext();
+    r.push(pkt(1, 2, V[2]), 20 + 1000); // 1 s pause, timestamps frozen
+    r.finish();
+    return r.position;
+  };
+  t.equal(run(false), 480, 'unsignalled 1 s pause is below resyncMs: timestamps win');
+  t.equal(run(true), 320 + 8000, 'signalled pause: the wall clock places the packet');
+});
