@@ -11,7 +11,7 @@
 import { randomInt } from 'node:crypto';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import { DialogState, EndReason } from '../../include-types/states.js';
-import type { NameAddr, SipRequest, SipResponse, Uri } from '../message/index.js';
+import { MAX_CSEQ, type NameAddr, type SipRequest, type SipResponse, type Uri } from '../message/index.js';
 import { type DialogId, dialogKey } from './dialog-id.js';
 import { type InDialogRequestOptions, buildInDialogRequest, extraPairs } from './request-builder.js';
 import { isTargetRefresh } from './target-refresh.js';
@@ -158,6 +158,8 @@ export class DialogCore {
     } else {
       // RFC 3261 §12.2.1.1: local CSeq + 1; an empty one starts at a random value (§8.1.1.5).
       seq = this._localSeq === undefined ? randomInt(1, 0x10000) : this._localSeq + 1;
+      // RFC 3261 §8.1.1.5: CSeq stays below 2**31.
+      if (seq > MAX_CSEQ) throw new SipError(SipErrorCode.InvalidDialogState, 'CSeq space of the dialog exhausted');
       this._localSeq = seq;
     }
     const req = buildInDialogRequest(this.addressing(), method, seq, isTargetRefresh(method), options);

@@ -318,3 +318,12 @@ t.test('DialogTable: the dialog limit', async (t) => {
   for (const d of many.all()) d.terminate('Shutdown');
   t.equal(many.size, 0, 'no leak after a thousand dialogs end');
 });
+
+t.test('the local CSeq never passes 2**31 - 1', async (t) => {
+  const req = invite();
+  req.cseq = { seq: 0x7ffffffe, method: 'INVITE' };
+  const d = createUacDialog(req, answer(200, 'b1'));
+  t.equal(d.createRequest('INFO').cseq.seq, 0x7fffffff);
+  t.throws(() => d.createRequest('INFO'), { name: 'SipError', code: 'InvalidDialogState' });
+  t.equal(d.localSeq, 0x7fffffff);
+});
