@@ -8,7 +8,7 @@ export interface PcmSink {
   writeSilence(frames: number): void;
 }
 
-/** Options of {@link RtpPcmReceiver}. */
+/** Options of `RtpPcmReceiver`. */
 export interface RtpPcmReceiverOptions {
   /** RTP clock rate = output sample rate (default 8000). */
   clockRate?: number;
