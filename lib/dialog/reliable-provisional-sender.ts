@@ -51,6 +51,14 @@ export class ReliableProvisionalSender {
     return this.pending !== undefined;
   }
 
+  /**
+   * The reliable provisional response awaiting PRACK, if any. RFC 3262 §3: a 2xx may not be sent
+   * while one that carried a session description is unacknowledged, so check its body first.
+   */
+  get pendingResponse(): SipResponse | undefined {
+    return this.pending?.response;
+  }
+
   /** The RSeq the next reliable provisional response gets. */
   get nextSequence(): number {
     return this.nextRSeq;

@@ -64,7 +64,9 @@ t.test('sender: Require/RSeq added, retransmits at T1, 2T1, 4T1 … and times ou
 
 t.test('sender: PRACK matching, one unacknowledged at a time, RSeq +1', async (t) => {
   const { clock, sent, s } = sender({ initialRSeq: 41 });
+  t.equal(s.pendingResponse, undefined);
   s.send(ringing(183, [['Require', '100rel']]));
+  t.equal(s.pendingResponse?.headers.get('RSeq'), '41');
   t.throws(() => s.send(ringing()), { name: 'SipError', code: 'InvalidState' });
   clock.advance(500);
   t.same(s.receivePrack(prack('41 6 INVITE')), { matched: false, status: 481 }, 'wrong CSeq');
