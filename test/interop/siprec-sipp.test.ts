@@ -3,6 +3,7 @@
  * scenario file, so this is how we know srs-uas.xml, src-uac.xml and src-uac-badmeta.xml load and
  * work in SIPp itself before tsip's SrcManager and Srs are put on either side of them:
  * - src-uac -> srs-uas: the SRS's RFC 7866 checks pass and the recording session completes;
+ * - src-uac-pause -> srs-uas: pause (a=inactive) and resume by re-INVITE, metadata by UPDATE;
  * - src-uac-badmeta -> srs-uas: the SRS answers 400 and the SRC expects exactly that;
  * - a plain (non-SIPREC) INVITE -> srs-uas: the SRS's checks fail it, so they really check;
  * - src-uac -> Kamailio (registrar.cfg, record-routing) -> srs-uas: the ~3 kB multipart INVITE
@@ -50,6 +51,13 @@ for (const transport of ['u1', 't1'] as const) {
     t.equal(srs.successful, 1, 'SRS: INVITE passed every SIPREC check; 200, ACK, BYE, 200', { sipp: describeSipp(srs) });
     t.equal(src.successful, 1, 'SRC: 200 with +sip.srs and two labelled recvonly streams', { sipp: describeSipp(src) });
     t.equal(src.failed + srs.failed, 0, 'no failed call on either side');
+  });
+
+  t.test(`${transport}: src-uac-pause pauses, resumes and updates the recording`, async (t) => {
+    if (!requireTool(t, 'sipp')) return;
+    const { src, srs } = await srsAgainst('src-uac-pause.xml', transport);
+    t.equal(src.successful, 1, 'SRC: pause answered inactive, resume recvonly, UPDATE 200, BYE 200', { sipp: describeSipp(src) });
+    t.equal(srs.successful, 1, 'SRS: re-INVITEs and UPDATE handled in the session until BYE', { sipp: describeSipp(srs) });
   });
 
   t.test(`${transport}: src-uac-badmeta is refused with 400`, async (t) => {
