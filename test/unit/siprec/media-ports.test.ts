@@ -79,16 +79,23 @@ t.test('RtpEndpoint: RTCP on port + 1, IPv6, closed endpoint', async (t) => {
 });
 
 t.test('bindFromAllocator skips ports held elsewhere and reports exhaustion', async (t) => {
-  const holder = createSocket('udp4');
-  await new Promise<void>((r) => holder.bind(43000, '127.0.0.1', () => r()));
+  let holder = createSocket('udp4');
+  await new Promise<void>((r) => holder.bind(0, '127.0.0.1', () => r()));
+  while (holder.address().port > 65000) { // keep room above for the range
+    holder.close();
+    holder = createSocket('udp4');
+    await new Promise<void>((r) => holder.bind(0, '127.0.0.1', () => r()));
+  }
   t.teardown(() => holder.close());
-  const alloc = new PortAllocator({ min: 43000, max: 43003 });
+  const held = holder.address().port;
+  const min = held - (held & 1); // the pair (min, min+1) includes the held port
+  const alloc = new PortAllocator({ min, max: min + 3 });
   const ep = await RtpEndpoint.bindFromAllocator(alloc);
-  t.equal(ep.local.port, 43002, 'skipped the busy 43000');
+  t.equal(ep.local.port, min + 2, 'skipped the pair with the busy port');
   t.equal(alloc.inUse, 1, 'the busy port was given back');
   await t.rejects(RtpEndpoint.bindFromAllocator(alloc), { code: MediaErrorCode.PortsExhausted });
   await ep.close();
-  await t.rejects(RtpEndpoint.bind({ port: 43001, rtcp: true }), RangeError, 'odd port refused for a pair');
+  await t.rejects(RtpEndpoint.bind({ port: min + 1, rtcp: true }), RangeError, 'odd port refused for a pair');
 });
 
 t.test('rtcpMux: RTCP shares the RTP port and is told apart (RFC 5761)', async (t) => {
