@@ -112,8 +112,31 @@ export interface Refresh extends Owned {
   readonly interval: number;
 }
 
+/** Where a {@link RegistrationBinding} is (Symbian keeps it internal; tsip shows it). */
+export const RegistrationState = {
+  /** Not registered: new, deregistered, or the last REGISTER failed. */
+  Unregistered: 'Unregistered',
+  /** A REGISTER is on its way. */
+  Registering: 'Registering',
+  /** The registrar answered 2xx; refreshed if the binding has a refresh. */
+  Registered: 'Registered',
+  /** A REGISTER with a new contact or expiry is on its way. */
+  Updating: 'Updating',
+  /** The REGISTER with expiry 0 is on its way. */
+  Deregistering: 'Deregistering',
+} as const;
+/** One of the {@link RegistrationState} values. */
+export type RegistrationState = (typeof RegistrationState)[keyof typeof RegistrationState];
+
 /** CSIPRegistrationBinding. */
 export interface RegistrationBinding extends Owned, RegistrationContext {
+  readonly state: RegistrationState;
+  /** RFC 3327 Path values of the last 2xx. */
+  readonly path: readonly string[];
+  /** RFC 3608 Service-Route values of the last 2xx. */
+  readonly serviceRoute: readonly string[];
+  /** Seconds the registrar granted in the last 2xx. */
+  readonly expires: number | undefined;
   /** The address-of-record (To). */
   readonly aor: string;
   /** The Contact the app asked to register. */

@@ -22,6 +22,7 @@ import type { ClientContext, ConnectionContext, DroppableWork } from './internal
 import { OwnedObject } from './internal/owned-object.js';
 import { hasRegistrationInfo } from './internal/registration-info.js';
 import { buildOutOfDialogRequest, nameAddr } from './internal/request-factory.js';
+import type { Refresh } from './refresh.js';
 import type { SipClient } from './sip-client.js';
 import { ClientTransaction, type ClientTxOwner } from './transactions/client-transaction.js';
 
@@ -32,6 +33,12 @@ const NOT_STANDALONE = new Set(['INVITE', 'ACK', 'CANCEL', 'BYE', 'PRACK', 'UPDA
 export interface SendRequestOptions {
   /** A registration to tie the request to: its AOR is the default From, its Service-Route is preloaded. */
   context?: RegistrationContext;
+  /**
+   * Refresh the request before it expires (CSIPConnection::SendRequestL with CSIPRefresh): a new
+   * `Refresh` (state Constructing) of the same client. Failures of later refreshes arrive in
+   * `errorOccurredInRefresh`.
+   */
+  refresh?: Refresh;
 }
 
 /** CSIPConnection: one per IAP per client. */
@@ -117,6 +124,10 @@ export class SipConnection extends OwnedObject implements SipConnectionView {
     if (NOT_STANDALONE.has(elements.method)) throw new SipError(SipErrorCode.MethodNotAllowed, `${elements.method} cannot be sent with sendRequest`);
     checkUserHeaders(headerNames(elements.messageElements), 'standalone');
     const req = this.buildStandalone(elements, options.context);
+    if (options.refresh !== undefined) {
+      if (options.refresh.owningClient !== this.ctx.client) throw new SipError(SipErrorCode.InvalidArgument, 'the refresh belongs to another client');
+      return options.refresh.startStandalone(this.ctx, req);
+    }
     const owner: ClientTxOwner = {
       onResponse: (tx) => tx.post(() => this.observer.incomingResponse(tx)),
       onError: (tx, err) => tx.post(() => this.observer.errorOccurred(err, tx)),

@@ -31,6 +31,11 @@ export interface DialogUsage {
   ackReceived?(tx: ServerTransaction): void;
   /** A 2xx retransmission arrived after the INVITE transaction ended: re-send the ACK. */
   strayResponse?(res: SipResponse): void;
+  /**
+   * A request arrived before the dialog has state (RFC 6665 §4.1.2.4: a NOTIFY before the 2xx
+   * to SUBSCRIBE). Return the dialog state it creates, or undefined.
+   */
+  adoptRequest?(req: SipRequest): DialogCore | undefined;
 }
 
 /** Where a dialog starts: its identity before any response. */
@@ -173,6 +178,15 @@ export class Dialog implements DialogView, DialogRouteTarget, Releasable {
   /** @internal A request in this dialog (RFC 3261 §12.2.2). */
   onRequest(machine: MachineServerTx): void {
     const req = machine.request;
+    if (this.coreRef === undefined) {
+      for (const u of this.usages) {
+        const adopted = u.adoptRequest?.(req);
+        if (adopted !== undefined) {
+          this.bind(adopted);
+          break;
+        }
+      }
+    }
     const core = this.coreRef;
     if (core === undefined) {
       machine.respond(createResponse(req, 481)); // no dialog state yet

@@ -23,9 +23,12 @@ import { nextAttempt } from '../transactions/digest-retry.js';
 import type { ServerTransaction } from '../transactions/server-transaction.js';
 import { checkUserHeaders } from '../elements/header-rules.js';
 import { headerNames } from '../elements/message-elements.js';
+import { Refresh } from '../refresh.js';
 import { DialogAssoc } from './dialog-assoc.js';
 import { Dialog } from './dialog.js';
 import { inDialogOptions } from './in-dialog-options.js';
+import { PrackState } from './invite-prack.js';
+import { SessionRefresher, type SessionTimerOptions } from './session-refresher.js';
 import { uasShaper } from './uas-shaper.js';
 
 /** Options of {@link InviteDialogAssoc.create} (CSIPInviteDialogAssoc::NewL with a connection). */
@@ -40,12 +43,16 @@ export interface InviteDialogAssocOptions {
   contact?: string;
   /** A registration to tie the dialog to (From and RFC 3608 Service-Route from it). */
   context?: RegistrationContext;
+  /** RFC 4028 session timer: ask for one in the INVITE and keep it (default: none asked for). */
+  sessionTimer?: SessionTimerOptions;
 }
 
 /** Options of {@link InviteDialogAssoc.fromServerTransaction}. */
 export interface InviteUasOptions {
   /** Our Contact (default: the IAP's address with the Request-URI's user part). */
   contact?: string;
+  /** RFC 4028: accept the caller's session timer (default: accepted when asked for, policy defaults). */
+  sessionTimer?: SessionTimerOptions;
 }
 
 /** CSIPInviteDialogAssoc. */
@@ -60,6 +67,10 @@ export class InviteDialogAssoc extends DialogAssoc {
   private outgoingInvite: ClientTransaction | undefined;
   private incomingInvite: ServerTransaction | undefined;
   private readonly origin: { route: readonly string[] };
+  private readonly prack: PrackState;
+  private session: SessionRefresher | undefined;
+  private sessionRefresh: Refresh | undefined;
+  private lastBody: { body: Buffer; type: string } | undefined;
 
   /** @internal Use the static factories. */
   constructor(conn: ConnectionContext, dialog: Dialog, forks?: Map<string, InviteDialogAssoc>, route: readonly string[] = []) {
@@ -67,6 +78,7 @@ export class InviteDialogAssoc extends DialogAssoc {
     if (dialog.dialogAssocs.some((a) => a.type === 'INVITE')) throw new SipError(SipErrorCode.InvalidState, 'the dialog already has an INVITE association');
     this.forks = forks ?? new Map();
     this.origin = { route };
+    this.prack = new PrackState(conn.client.clock, 500);
     this.join({
       screenRequest: (tx) => this.screen(tx),
       ackReceived: () => undefined,
@@ -100,6 +112,7 @@ export class InviteDialogAssoc extends DialogAssoc {
     const remoteUri = options.remoteUri ?? to.uri.toString();
     const dialog = new Dialog(conn, { callId: newCallId(), localTag: newTag(), local: from, remote: to, remoteUri });
     const assoc = new InviteDialogAssoc(conn, dialog, undefined, route);
+    if (options.sessionTimer !== undefined) assoc.enableSessionTimer(options.sessionTimer);
     const user = from.uri instanceof SipUri ? from.uri.user : undefined;
     dialog.localContactOverride = options.contact !== undefined ? nameAddr(options.contact) : conn.localContact(user);
     return assoc;
@@ -125,7 +138,8 @@ export class InviteDialogAssoc extends DialogAssoc {
     dialog.localContactOverride = contact;
     const assoc = new InviteDialogAssoc(conn, dialog);
     assoc.incomingInvite = tx;
-    tx.attachShaper(uasShaper(core, req, contact, { ackTimedOut: () => assoc.ackTimedOut(tx) }));
+    assoc.enableSessionTimer(options.sessionTimer ?? {});
+    tx.attachShaper(uasShaper(core, req, contact, assoc.uasHooks(tx)));
     return assoc;
   }
 
@@ -152,7 +166,9 @@ export class InviteDialogAssoc extends DialogAssoc {
       return this.sendInitialInvite(elements);
     }
     if (this.dialog.state !== DialogState.Confirmed) throw new SipError(SipErrorCode.InvalidDialogState, `cannot re-INVITE in state ${this.dialog.state}`);
-    const tx = this.sendInDialog('INVITE', elements, [], this.reInviteOwner());
+    const extra = this.session !== undefined && elements?.header('Session-Expires') === undefined ? this.session.requestHeaders() : [];
+    if (elements?.content !== undefined) this.lastBody = { body: elements.content, type: elements.contentType ?? 'application/sdp' };
+    const tx = this.sendInDialog('INVITE', elements, extra, this.reInviteOwner());
     this.outgoingInvite = tx;
     return tx;
   }
@@ -187,6 +203,33 @@ export class InviteDialogAssoc extends DialogAssoc {
     return this.sendInDialog('BYE', elements);
   }
 
+  /**
+   * Sends PRACK for the last reliable provisional response of this dialog (RFC 3262 §4); put
+   * an SDP answer or offer in `elements` as the offer/answer exchange needs.
+   * @throws SipError(InvalidState) when no reliable 1xx waits for its PRACK.
+   */
+  sendPrack(elements?: MessageElements): ClientTransaction {
+    this.assertUsable();
+    const rack = this.prack.takeRack(this.dialog.remoteTag ?? '');
+    if (rack === undefined) throw new SipError(SipErrorCode.InvalidState, 'no reliable provisional response to acknowledge');
+    return this.sendInDialog('PRACK', elements, [['RAck', rack]]);
+  }
+
+  /**
+   * Sends UPDATE (RFC 3311) in an early or confirmed dialog, e.g. a new SDP offer or a session
+   * refresh. With a session timer, its headers are added.
+   */
+  sendUpdate(elements?: MessageElements): ClientTransaction {
+    this.assertUsable();
+    const extra = this.session !== undefined && elements?.header('Session-Expires') === undefined ? this.session.requestHeaders() : [];
+    return this.sendInDialog('UPDATE', elements, extra, this.refreshingOwner(false));
+  }
+
+  /** The session timer's refresh (RFC 4028), if one runs or ran: Active with the interval, then Terminated. */
+  get refresh(): Refresh | undefined {
+    return this.sessionRefresh;
+  }
+
   /** @internal The INVITE sent by this dialog's caller side, if any. */
   get initialTransaction(): ClientTransaction | undefined {
     return this.initial?.tx;
@@ -194,7 +237,127 @@ export class InviteDialogAssoc extends DialogAssoc {
 
   protected override onDispose(): void {
     this.forks.forEach((a, tag) => a === this && this.forks.delete(tag));
+    this.session?.dispose();
+    this.prack.dispose();
+    this.sessionRefresh?.forceDispose();
     super.onDispose();
+  }
+
+  // ---- session timer (RFC 4028) ----
+
+  private enableSessionTimer(options: SessionTimerOptions): void {
+    this.sessionRefresh = Refresh.forSession(this.connectionContext);
+    const refresh = this.sessionRefresh;
+    this.session = new SessionRefresher(
+      {
+        clock: this.connectionContext.client.clock,
+        showState: (interval) => refresh.showSession(interval),
+        sendRefresh: (method, headers) => this.sendSessionRefresh(method, headers),
+        expired: () => this.sessionExpired(),
+      },
+      options,
+    );
+  }
+
+  private sendSessionRefresh(method: 'UPDATE' | 'INVITE', headers: Array<[string, string]>): void {
+    if (this.isDisposed || this.dialog.state !== DialogState.Confirmed || this.connectionContext.state !== 'Active') return;
+    if (method === 'INVITE' && this.inviteInProgress()) return; // one INVITE at a time; the next refresh is due soon
+    try {
+      const opts = inDialogOptions(undefined, headers);
+      if (method === 'INVITE' && this.lastBody !== undefined) {
+        opts.body = this.lastBody.body;
+        (opts.headers as Array<[string, string]>).push(['Content-Type', this.lastBody.type]);
+      }
+      const core = this.dialog.core;
+      if (core === undefined) return;
+      const req = core.createRequest(method, opts);
+      const tx = new ClientTransaction(this.connectionContext, this.refreshingOwner(true), req);
+      if (method === 'INVITE') this.outgoingInvite = tx;
+      tx.start();
+    } catch (e) {
+      this.connectionContext.client.logger.info('session refresh not sent', { error: String(e) });
+    }
+  }
+
+  /** Owner of requests that may refresh the session: 2xx restarts the timer. */
+  private refreshingOwner(internal: boolean): ClientTxOwner {
+    return {
+      onResponse: (tx, res) => {
+        if (internal && res.status >= 200 && res.status < 300 && tx.type === 'INVITE') {
+          const core = this.dialog.core;
+          if (core !== undefined && core.state === DialogState.Confirmed && !tx.answered) {
+            const ack = core.createAck(tx.request.cseq.seq);
+            this.acks.set(core.id.remoteTag, ack);
+            this.transmitAck(ack, tx);
+          } else if (tx.answered) return this.resendAck(res);
+        }
+        this.dialog.core?.receiveResponse(res);
+        if (res.status >= 200 && this.outgoingInvite === tx) this.outgoingInvite = undefined;
+        if (res.status >= 200 && res.status < 300) this.session?.uac2xx(res);
+        if (internal) {
+          if (res.status === 481 || res.status === 408) this.refreshError(new SipError(SipErrorCode.RefreshFailed, `session refresh answered ${res.status}`, { statusCode: res.status }));
+          if (res.status >= 200 && (tx.type !== 'INVITE' || res.status >= 300)) tx.forceDispose();
+          return;
+        }
+        this.postResponse(tx);
+      },
+      onError: (tx, err) => {
+        if (this.outgoingInvite === tx) this.outgoingInvite = undefined;
+        if (err.code === SipErrorCode.Timeout) this.dialog.core?.requestFailed('timeout');
+        if (internal) {
+          tx.forceDispose();
+          return this.refreshError(err);
+        }
+        this.postError(tx, err);
+      },
+      onInviteCompleted: (tx) => {
+        if (internal) tx.forceDispose();
+        else tx.post(() => this.connectionContext.observer.inviteCompleted(tx));
+      },
+    };
+  }
+
+  private refreshError(err: SipError): void {
+    this.connectionContext.client.events.post(() => {
+      if (!this.isDisposed) this.connectionContext.observer.errorOccurredInDialogRefresh(err, this);
+    });
+  }
+
+  /** RFC 4028 §10: no refresh in time: BYE, dialog Terminated (SessionTimerExpired), app told. */
+  private sessionExpired(): void {
+    const core = this.dialog.core;
+    if (core === undefined || core.state === DialogState.Terminated) return;
+    try {
+      const bye = core.createRequest('BYE', { endReason: EndReason.SessionTimerExpired });
+      const noop = { onProvisional: () => undefined, onFinal: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined };
+      this.connectionContext.client.stack.send(this.connectionContext.iapId, bye, noop);
+    } catch {
+      core.terminate(EndReason.SessionTimerExpired);
+    }
+    this.refreshError(new SipError(SipErrorCode.SessionTimerExpired, 'the session timer expired'));
+  }
+
+  /** @internal Response hooks of an INVITE (or UPDATE) the app answers. */
+  private uasHooks(tx: ServerTransaction) {
+    return {
+      shape: (res: SipResponse): SipResponse | undefined => {
+        const shaped = tx.type === 'INVITE' ? this.prack.uasShape(tx, res, () => this.reliableTimedOut(tx)) : res;
+        if (shaped === undefined) return undefined;
+        if (shaped.status >= 200 && shaped.status < 300 && this.session !== undefined) return this.session.uas2xx(tx.request, shaped);
+        return shaped;
+      },
+      sent: (res: SipResponse) => {
+        if (res.body.length > 0 && res.status >= 200 && res.status < 300) this.lastBody = { body: res.body, type: res.headers.get('Content-Type') ?? 'application/sdp' };
+      },
+      ackTimedOut: () => this.ackTimedOut(tx),
+    };
+  }
+
+  private reliableTimedOut(tx: ServerTransaction): void {
+    const err = new SipError(SipErrorCode.Timeout, 'no PRACK for the reliable provisional response');
+    this.connectionContext.client.events.post(() => {
+      if (!this.isDisposed) this.connectionContext.observer.errorOccurredInDialog(err, tx, this);
+    });
   }
 
   // ---- caller side ----
@@ -213,6 +376,13 @@ export class InviteDialogAssoc extends DialogAssoc {
       elements,
       userAgent: this.connectionContext.client.stack.userAgent,
     });
+    if (this.session !== undefined && !request.headers.has('Session-Expires')) {
+      for (const [n, v] of this.session.requestHeaders()) {
+        if (n === 'Supported' && request.supported.includes('timer')) continue;
+        request.headers.append(n, v);
+      }
+    }
+    if (request.body.length > 0) this.lastBody = { body: request.body, type: request.headers.get('Content-Type') ?? 'application/sdp' };
     const set = new UacDialogSet(request, { localContact: this.dialog.localContactOverride });
     const tx = new ClientTransaction(this.connectionContext, this.initialOwner(), request);
     this.initial = { request, set, tx, route: this.origin.route };
@@ -241,12 +411,16 @@ export class InviteDialogAssoc extends DialogAssoc {
         this.initial?.set.transactionEnded();
         tx.post(() => this.connectionContext.observer.inviteCompleted(tx));
       },
-      rebuild: (_tx, previous) => {
-        const next = nextAttempt(previous);
-        if (this.initial !== undefined) this.initial = { ...this.initial, request: next, set: new UacDialogSet(next, { localContact: this.dialog.localContactOverride }) };
-        return next;
-      },
+      rebuild: (_tx, previous) => this.nextInitial(previous),
+      // RFC 4028 §7.3: 422 → the INVITE again with the larger interval the UAS asked for
+      retryOn: (_tx, res) => this.session?.retryAfter422(res, _tx.request, () => this.nextInitial(_tx.request)),
     };
+  }
+
+  private nextInitial(previous: SipRequest): SipRequest {
+    const next = nextAttempt(previous);
+    if (this.initial !== undefined) this.initial = { ...this.initial, request: next, set: new UacDialogSet(next, { localContact: this.dialog.localContactOverride }) };
+    return next;
   }
 
   private initialResponse(tx: ClientTransaction, res: SipResponse): void {
@@ -259,6 +433,7 @@ export class InviteDialogAssoc extends DialogAssoc {
       this.resendAck(res); // RFC 3261 §13.2.2.4: a retransmitted 2xx is ACKed again
       return;
     }
+    if (res.status < 200 && !this.prack.uacProvisional(res)) return; // RFC 3262 §4: duplicate or out of order
     const r = init.set.receiveResponse(res);
     if (r.dialog !== undefined && tag !== undefined) {
       const mine = this.dialog.core;
@@ -273,7 +448,10 @@ export class InviteDialogAssoc extends DialogAssoc {
         }
       }
     }
-    if (is2xx && tag !== undefined) this.answeredTags.add(tag);
+    if (is2xx && tag !== undefined) {
+      this.answeredTags.add(tag);
+      if (this.dialog.core?.id.remoteTag === tag) this.session?.uac2xx(res);
+    }
     if (res.status >= 300 && this.dialog.core === undefined) this.dialog.markTerminated();
     if (res.status >= 200) this.outgoingInvite = undefined;
     this.postResponse(tx);
@@ -300,6 +478,7 @@ export class InviteDialogAssoc extends DialogAssoc {
         }
         this.dialog.core?.receiveResponse(res);
         if (res.status >= 200) this.outgoingInvite = undefined;
+        if (res.status >= 200 && res.status < 300) this.session?.uac2xx(res);
         this.postResponse(tx);
       },
       onError: (tx, err) => {
@@ -338,6 +517,13 @@ export class InviteDialogAssoc extends DialogAssoc {
 
   /** Requests in the dialog this association answers itself. */
   private screen(tx: ServerTransaction): boolean {
+    if (tx.type === 'PRACK') return this.prack.uasPrack(tx);
+    if (tx.type === 'UPDATE') {
+      const core = this.dialog.core;
+      const contact = this.dialog.localContactOverride;
+      if (core !== undefined && contact !== undefined) tx.attachShaper(uasShaper(core, tx.request, contact, this.uasHooks(tx)));
+      return false;
+    }
     if (tx.type !== 'INVITE') return false;
     if (this.inviteInProgress()) {
       const pendingIn = this.incomingInvite !== undefined && !this.incomingInvite.answered;
@@ -351,7 +537,7 @@ export class InviteDialogAssoc extends DialogAssoc {
     this.incomingInvite = tx;
     const core = this.dialog.core;
     const contact = this.dialog.localContactOverride;
-    if (core !== undefined && contact !== undefined) tx.attachShaper(uasShaper(core, tx.request, contact, { ackTimedOut: () => this.ackTimedOut(tx) }));
+    if (core !== undefined && contact !== undefined) tx.attachShaper(uasShaper(core, tx.request, contact, this.uasHooks(tx)));
     return false;
   }
 

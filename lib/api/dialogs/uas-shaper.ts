@@ -10,8 +10,8 @@ import type { ResponseShaper } from '../transactions/server-transaction.js';
 
 /** Hooks the association adds to the shaping. */
 export interface UasShaperHooks {
-  /** Extra changes to a response before it goes (session timer, 100rel). */
-  shape?(res: SipResponse): SipResponse;
+  /** Extra changes to a response before it goes (session timer); undefined if it sent it (100rel). */
+  shape?(res: SipResponse): SipResponse | undefined;
   /** After the response went. */
   sent?(res: SipResponse): void;
   ackTimedOut?(): void;
@@ -29,7 +29,7 @@ export function uasShaper(core: DialogCore, request: SipRequest, contact: NameAd
         if (creating && !res.headers.has('Record-Route')) for (const rr of request.headers.getAll('Record-Route')) res.headers.append('Record-Route', rr);
         if (!res.headers.has('Contact')) res.headers.set('Contact', contact.toString());
       }
-      return hooks.shape?.(res) ?? res;
+      return hooks.shape !== undefined ? hooks.shape(res) : res;
     },
     sent(res) {
       if (creating) core.responseSent(res);

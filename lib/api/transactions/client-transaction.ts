@@ -35,6 +35,16 @@ export interface ClientTxOwner {
    * (RFC 3261 §22.2). Default: a copy of `previous` with CSeq + 1.
    */
   rebuild?(tx: ClientTransaction, previous: SipRequest): SipRequest;
+  /**
+   * A final response the owner answers by sending the request again on this same transaction
+   * (e.g. RFC 4028 §7.3: 422 with a larger Session-Expires). Returns the new request, or undefined.
+   */
+  retryOn?(tx: ClientTransaction, res: SipResponse): SipRequest | undefined;
+}
+
+/** A refresh that wants to know which of its transactions waits for credentials. */
+export interface ChallengeSink {
+  noteChallenge(tx: ClientTransaction): void;
 }
 
 /** Options of a client transaction. */
@@ -61,6 +71,7 @@ export class ClientTransaction extends Transaction implements ClientTransactionV
   private ended = false;
   private dropped = false;
   private authRounds = 0;
+  private retries = 0;
   private pendingChallenge: SipResponse | undefined;
   private pendingCancel: PendingCancel | undefined;
   private realms: Array<{ origin: 'www' | 'proxy'; realm: string }> = [];
@@ -251,6 +262,18 @@ export class ClientTransaction extends Transaction implements ClientTransactionV
           return;
         }
         if (isChallenge(res) && this.type !== 'CANCEL' && this.type !== 'ACK' && this.tryChallenge(res)) return;
+        if (res.status >= 300 && this.retries < MAX_AUTH_ROUNDS) {
+          const again = this.owner.retryOn?.(this, res);
+          if (again !== undefined) {
+            this.retries++;
+            try {
+              this.send(again);
+              return;
+            } catch (e) {
+              this.connectionContext.client.logger.info('retry not sent', { error: String(e) });
+            }
+          }
+        }
         this.deliverFinal(res);
       },
       onTimeout: (err) => this.fail(live(), err),
@@ -303,6 +326,7 @@ export class ClientTransaction extends Transaction implements ClientTransactionV
       this.pendingChallenge = res;
       this.latest = ResponseElements.fromMessage(res);
       const refresh = this.linkedRefresh;
+      if (refresh !== undefined && refresh.transaction !== this) (refresh as Partial<ChallengeSink>).noteChallenge?.(this);
       this.post(() => (refresh !== undefined && refresh.transaction !== this ? observer.challengeReceivedInRefresh(refresh) : observer.challengeReceived(this)));
       return true;
     }

@@ -22,8 +22,11 @@ import { Transaction } from './transaction.js';
 export interface ResponseShaper {
   /** Our To tag (the dialog's local tag). */
   readonly localTag: string;
-  /** Adds what the dialog needs (Contact, Record-Route, session timer, 100rel) before sending. */
-  shape(res: SipResponse): SipResponse;
+  /**
+   * Adds what the dialog needs (Contact, Record-Route, session timer) before sending. Returns
+   * undefined when it sent the response itself (a reliable 1xx, RFC 3262).
+   */
+  shape(res: SipResponse): SipResponse | undefined;
   /** The response went out (dialog state: Early, Confirmed, Terminated). */
   sent(res: SipResponse): void;
   /** RFC 3261 §13.3.1.4: no ACK for the 2xx within 64*T1. */
@@ -105,10 +108,14 @@ export class ServerTransaction extends Transaction implements ServerTransactionV
     if (!this.responseAllowed || this.machine === undefined) throw new SipError(SipErrorCode.InvalidState, `no response allowed in state ${this.state}`);
     checkUserHeaders(headerNames(elements.messageElements), 'response');
     const status = elements.statusCode;
-    let res = createResponse(this.request, status, elements.reasonPhrase, status === 100 ? undefined : this.localTag);
+    let res: SipResponse = createResponse(this.request, status, elements.reasonPhrase, status === 100 ? undefined : this.localTag);
     applyElements(res, elements.messageElements);
     if (!res.headers.has('Server')) res.headers.set('Server', this.clientContext.stack.userAgent);
-    if (this.shaper !== undefined) res = this.shaper.shape(res);
+    if (this.shaper !== undefined) {
+      const shaped = this.shaper.shape(res);
+      if (shaped === undefined) return this.shaper.sent(res);
+      res = shaped;
+    }
     this.transmit(res);
   }
 
