@@ -57,6 +57,22 @@ export interface DialogStateChange {
   reason?: EndReason;
 }
 
+/** A plain-data picture of a dialog, for logs and the stack's live-object report. */
+export interface DialogSnapshot {
+  id: DialogId;
+  role: DialogRole;
+  state: DialogState;
+  endReason?: EndReason;
+  endStatus?: number;
+  localUri: string;
+  remoteUri: string;
+  localSeq?: number;
+  remoteSeq?: number;
+  routeSet: string[];
+  remoteTarget: string;
+  secure: boolean;
+}
+
 /** The state of one dialog. */
 export class DialogCore {
   /** Whether we sent ('uac') or received ('uas') the dialog-creating request. */
@@ -130,6 +146,25 @@ export class DialogCore {
   /** Where requests go (the peer's Contact), unless a strict router is first in the route set. */
   get remoteTarget(): Uri {
     return this._remoteTarget;
+  }
+
+  /** The dialog as plain data (a copy; later changes do not show in it). */
+  snapshot(): DialogSnapshot {
+    const snap: DialogSnapshot = {
+      id: { ...this.id },
+      role: this.role,
+      state: this._state,
+      localUri: this.localUri.toString(),
+      remoteUri: this.remoteUri.toString(),
+      routeSet: this._routeSet.map((r) => r.toString()),
+      remoteTarget: this._remoteTarget.toString(),
+      secure: this.secure,
+    };
+    if (this._endReason !== undefined) snap.endReason = this._endReason;
+    if (this._endStatus !== undefined) snap.endStatus = this._endStatus;
+    if (this._localSeq !== undefined) snap.localSeq = this._localSeq;
+    if (this._remoteSeq !== undefined) snap.remoteSeq = this._remoteSeq;
+    return snap;
   }
 
   /** Calls `fn` on every state change; returns the function that unsubscribes. */

@@ -327,3 +327,23 @@ t.test('the local CSeq never passes 2**31 - 1', async (t) => {
   t.throws(() => d.createRequest('INFO'), { name: 'SipError', code: 'InvalidDialogState' });
   t.equal(d.localSeq, 0x7fffffff);
 });
+
+t.test('snapshot: plain data, a copy', async (t) => {
+  const d = createUacDialog(invite(), answer(200, 'b1', { rr: ['<sip:p;lr>'] }));
+  const snap = d.snapshot();
+  t.same(snap, {
+    id: { callId: '3848276298220188511@atlanta.example.com', localTag: '9fxced76sl', remoteTag: 'b1' },
+    role: 'uac',
+    state: 'Confirmed',
+    localUri: '"Alice" <sip:alice@atlanta.example.com>',
+    remoteUri: '"Bob" <sip:bob@biloxi.example.com>',
+    localSeq: 1,
+    routeSet: ['<sip:p;lr>'],
+    remoteTarget: 'sip:bob@client.biloxi.example.com',
+    secure: false,
+  });
+  d.receiveResponse(answer(481, 'b1', { cseq: '2 INFO' }));
+  t.equal(snap.state, 'Confirmed', 'the copy did not change');
+  t.match(d.snapshot(), { state: 'Terminated', endReason: 'Rejected', endStatus: 481 });
+  t.same(JSON.parse(JSON.stringify(d.snapshot())), d.snapshot(), 'JSON-safe');
+});
