@@ -53,17 +53,24 @@ interface FakeTimer {
   fn: () => void;
 }
 
+/** Orders timers by due time, then by the order they were set. */
+function earlier(a: FakeTimer, b: FakeTimer): boolean {
+  return a.due < b.due || (a.due === b.due && a.id < b.id);
+}
+
 /**
  * A clock that only moves when told. `advance(ms)` fires every timer that falls due within the
  * window in due-time order (ties in the order they were set), with `now()` set to each timer's due
  * time while it runs; timers set by a firing timer fire in the same call if they fall due in the
  * window. An exception thrown by a timer propagates out of `advance` after `now()` has been set to
- * that timer's due time (the remaining window is not consumed).
+ * that timer's due time (the remaining window is not consumed). Timers sit in a binary heap
+ * (cancelled ones are skipped lazily), so tens of thousands of transactions stay cheap.
  */
 export class FakeClock implements Clock {
   private time: number;
   private nextId = 1;
-  private timers: FakeTimer[] = [];
+  private readonly live = new Map<number, FakeTimer>();
+  private readonly heap: FakeTimer[] = [];
 
   /** @param start the initial `now()` (default 0). */
   constructor(start = 0) {
@@ -77,14 +84,15 @@ export class FakeClock implements Clock {
 
   /** Schedules `fn` at `now() + ms` (negative delays count as 0). */
   setTimer(fn: () => void, ms: number): TimerHandle {
-    const id = this.nextId++;
-    this.timers.push({ id, due: this.time + Math.max(0, ms), fn });
-    return { id };
+    const timer: FakeTimer = { id: this.nextId++, due: this.time + Math.max(0, ms), fn };
+    this.live.set(timer.id, timer);
+    this.push(timer);
+    return { id: timer.id };
   }
 
   /** Cancels a timer; unknown, fired or cancelled handles are ignored. */
   clearTimer(handle: TimerHandle): void {
-    this.timers = this.timers.filter((t) => t.id !== handle.id);
+    this.live.delete(handle.id);
   }
 
   /** Moves time forward by `ms`, firing due timers in order. Returns how many fired. */
@@ -93,9 +101,10 @@ export class FakeClock implements Clock {
     const end = this.time + ms;
     let fired = 0;
     for (;;) {
-      const next = this.nextDue();
+      const next = this.peek();
       if (next === undefined || next.due > end) break;
-      this.timers.splice(this.timers.indexOf(next), 1);
+      this.pop();
+      this.live.delete(next.id);
       this.time = next.due;
       fired++;
       next.fn();
@@ -112,7 +121,7 @@ export class FakeClock implements Clock {
     let fired = 0;
     const end = this.time + limitMs;
     for (;;) {
-      const next = this.nextDue();
+      const next = this.peek();
       if (next === undefined || next.due > end) return fired;
       fired += this.advance(next.due - this.time);
     }
@@ -120,17 +129,47 @@ export class FakeClock implements Clock {
 
   /** Number of timers scheduled and not yet fired or cancelled. */
   pending(): number {
-    return this.timers.length;
+    return this.live.size;
   }
 
   /** Due time of the earliest pending timer, or undefined. */
   nextTimerAt(): number | undefined {
-    return this.nextDue()?.due;
+    return this.peek()?.due;
   }
 
-  private nextDue(): FakeTimer | undefined {
-    let best: FakeTimer | undefined;
-    for (const t of this.timers) if (best === undefined || t.due < best.due) best = t;
-    return best;
+  /** The earliest live timer, dropping cancelled ones from the top of the heap. */
+  private peek(): FakeTimer | undefined {
+    while (this.heap.length > 0 && !this.live.has(this.heap[0].id)) this.pop();
+    return this.heap[0];
+  }
+
+  private push(t: FakeTimer): void {
+    const h = this.heap;
+    h.push(t);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!earlier(h[i], h[parent])) break;
+      [h[i], h[parent]] = [h[parent], h[i]];
+      i = parent;
+    }
+  }
+
+  private pop(): void {
+    const h = this.heap;
+    const last = h.pop();
+    if (last === undefined || h.length === 0) return;
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && earlier(h[l], h[m])) m = l;
+      if (r < h.length && earlier(h[r], h[m])) m = r;
+      if (m === i) return;
+      [h[i], h[m]] = [h[m], h[i]];
+      i = m;
+    }
   }
 }

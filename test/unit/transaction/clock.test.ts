@@ -94,3 +94,39 @@ t.test('NamedTimers restart, stop and stopAll', async (t) => {
   t.equal(n.size, 0);
   t.equal(c.pending(), 0);
 });
+
+t.test('FakeClock keeps order among many timers set and cleared at random', async (t) => {
+  const c = new FakeClock();
+  let x = 7;
+  const rnd = (): number => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const fired: Array<[number, number]> = [];
+  const handles = [];
+  for (let i = 0; i < 2000; i++) {
+    const due = Math.floor(rnd() * 1000);
+    const id = i;
+    handles.push(c.setTimer(() => fired.push([c.now(), id]), due));
+  }
+  const cleared = new Set<number>();
+  for (let i = 0; i < 2000; i += 3) {
+    c.clearTimer(handles[i]);
+    cleared.add(i);
+  }
+  t.equal(c.pending(), 2000 - cleared.size);
+  c.advance(1000);
+  t.equal(fired.length, 2000 - cleared.size);
+  t.notOk(fired.some(([, id]) => cleared.has(id)), 'no cleared timer fired');
+  const sorted = [...fired].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  t.same(fired, sorted, 'fired by due time, ties in set order');
+  t.equal(c.pending(), 0);
+});
+
+t.test('a layer-sized load: 20000 timers set and cleared stays fast', async (t) => {
+  const c = new FakeClock();
+  const start = performance.now();
+  const hs = [];
+  for (let i = 0; i < 20_000; i++) hs.push(c.setTimer(() => {}, 32_000));
+  for (const h of hs) c.clearTimer(h);
+  c.advance(40_000);
+  t.ok(performance.now() - start < 2000, 'well under 2 s');
+  t.equal(c.pending(), 0);
+});
