@@ -347,3 +347,19 @@ t.test('snapshot: plain data, a copy', async (t) => {
   t.match(d.snapshot(), { state: 'Terminated', endReason: 'Rejected', endStatus: 481 });
   t.same(JSON.parse(JSON.stringify(d.snapshot())), d.snapshot(), 'JSON-safe');
 });
+
+t.test('peers that forget Contact: the target falls back to the Request-URI / From URI', async (t) => {
+  const noContact = answer(200, 'b1');
+  noContact.headers.delete('Contact');
+  const uac = createUacDialog(invite(), noContact, { localContact: NameAddr.parse('<sip:me@10.9.9.9>') });
+  t.equal(uac.remoteTarget.toString(), 'sip:bob@biloxi.example.com');
+  t.equal(uac.createRequest('UPDATE').contact.map(String).join(), '<sip:me@10.9.9.9>', 'the given Contact wins');
+  const inv = invite();
+  inv.headers.delete('Contact');
+  const uas = createUasDialog(inv);
+  t.equal(uas.remoteTarget.toString(), 'sip:alice@atlanta.example.com');
+  t.equal(uas.localContact, undefined);
+  const noOwn = createUacDialog(inv, answer(200, 'b1'));
+  t.equal(noOwn.localContact, undefined);
+  t.same(noOwn.createRequest('INVITE').contact, [], 'nothing to put in Contact');
+});
