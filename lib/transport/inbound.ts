@@ -11,6 +11,7 @@ import { DropReason, type StatsCounters } from './stats.js';
 import type { StreamConnection } from './stream-connection.js';
 import type { TransportUser, MessageSource } from './types.js';
 import type { UdpEndpoint } from './udp-endpoint.js';
+import { isStun, stunBindingResponse } from './stun.js';
 import { markReceived } from './via-rules.js';
 
 /** What the dispatcher needs from its owner. */
@@ -21,9 +22,6 @@ export interface InboundDeps {
   maxMessageSize: number;
   table: ConnectionTable;
 }
-
-/** STUN magic cookie (RFC 5389 §6), to tell RFC 5626 §4.4.2 STUN keep-alives from SIP. */
-const STUN_COOKIE = 0x2112a442;
 
 /** Turns received datagrams and framed stream messages into `TransportUser` calls. */
 export class InboundDispatcher {
@@ -50,7 +48,16 @@ export class InboundDispatcher {
       });
       return;
     }
-    if (isKeepAlive(data)) return; // RFC 5626 §4.4.2 / CRLF keep-alives carry no SIP message
+    if (data.every((b) => b === 13 || b === 10)) return; // a CRLF keep-alive carries no message
+    if (isStun(data)) {
+      // RFC 5626 §4.4.2: a STUN Binding request is a keep-alive; answer it from this socket.
+      const answer = stunBindingResponse(data, from.address, from.port);
+      if (answer) {
+        stats.keepAlivePongs += 1;
+        endpoint.send(answer, from.port, from.address).catch(() => undefined);
+      }
+      return;
+    }
     this.parseAndDeliver(data, source, false);
   }
 
@@ -135,10 +142,4 @@ export function streamSource(conn: StreamConnection): MessageSource {
     iapId: conn.iapId,
     connectionId: conn.id,
   };
-}
-
-/** A datagram of CR/LF only, or a STUN message (RFC 5389 header with the magic cookie). */
-function isKeepAlive(data: Buffer): boolean {
-  if (data.every((b) => b === 13 || b === 10)) return true;
-  return data.length >= 20 && (data[0] & 0xc0) === 0 && data.readUInt32BE(4) === STUN_COOKIE;
 }

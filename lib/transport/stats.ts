@@ -39,7 +39,7 @@ export interface TransportStats {
   streamMessagesIn: number;
   /** SIP messages sent over streams. */
   streamMessagesOut: number;
-  /** RFC 5626 keep-alive pings answered with a pong. */
+  /** RFC 5626 keep-alives answered: CRLF pongs on streams, STUN Binding responses on UDP. */
   keepAlivePongs: number;
   /** Drops and refusals, by reason. */
   dropped: Record<DropReason, number>;

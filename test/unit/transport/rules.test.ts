@@ -3,6 +3,7 @@ import { Via } from '../../../lib/message/index.js';
 import { IapRuntime } from '../../../lib/transport/iap-runtime.js';
 import { responseDestination } from '../../../lib/transport/response-route.js';
 import { markReceived, stampRequestVia } from '../../../lib/transport/via-rules.js';
+import { addressBytes, isStun, stunBindingResponse } from '../../../lib/transport/stun.js';
 import { makeRequest } from './fixtures.js';
 
 t.test('responseDestination: RFC 3261 §18.2.2 and RFC 3581 §4', async (t) => {
@@ -89,4 +90,25 @@ t.test('IapRuntime: sent-by choice, wildcard listeners, advertised host', async 
   t.equal(adv.sentByHost(adv.bound[0]), 'sip.example.com');
   t.notOk(adv.needsLocalSentBy(adv.bound[0]));
   t.equal(adv.mtu, 1300, 'default MTU');
+});
+
+t.test('STUN helpers: address bytes and malformed requests', async (t) => {
+  const hex = (a: string) => addressBytes(a)?.toString('hex');
+  t.equal(hex('192.0.2.1'), 'c0000201');
+  t.equal(hex('2001:db8::1'), '20010db8' + '0'.repeat(23) + '1');
+  t.equal(hex('::ffff:192.0.2.1'), '0'.repeat(20) + 'ffffc0000201');
+  t.equal(hex('64:ff9b::192.0.2.33'), '0064ff9b' + '0'.repeat(16) + 'c0000221');
+  t.equal(hex('fe80::1%eth0'), 'fe80' + '0'.repeat(27) + '1');
+  for (const bad of ['x::1', '1:2:3', '1::2::3', '1g::1', '1:2:3:4:5:6:7:8:9', 'example.com']) {
+    t.equal(addressBytes(bad), undefined, `${bad} is not an address`);
+  }
+  const header = Buffer.from('000100002112a442' + '00'.repeat(12), 'hex');
+  t.ok(stunBindingResponse(header, '127.0.0.1', 5060), 'a bare Binding request is answered');
+  const wrongLength = Buffer.from(header);
+  wrongLength.writeUInt16BE(8, 2);
+  t.equal(stunBindingResponse(wrongLength, '127.0.0.1', 5060), undefined, 'declared length must match');
+  const notBinding = Buffer.from(header);
+  notBinding.writeUInt16BE(0x0111, 0);
+  t.equal(stunBindingResponse(notBinding, '127.0.0.1', 5060), undefined, 'only Binding requests');
+  t.notOk(isStun(Buffer.from('OPTIONS sip:a SIP/2.0\r\n\r\n')), 'SIP is not STUN');
 });

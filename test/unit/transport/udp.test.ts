@@ -144,3 +144,27 @@ t.test('MTU switch with no TCP listener at the peer → TransportError, no UDP f
   t.equal(b.user.all.length, 0, 'nothing arrived over UDP');
   t.equal(a.layer.stats().datagramsOut, 0);
 });
+
+for (const host of ['127.0.0.1', '::1']) {
+  t.test(`RFC 5626 §4.4.2 STUN keep-alive on ${host}: Binding request answered with the mapped address`, async (t) => {
+    const b = await startLayer(t, { iaps: [iap('b', host, ['udp'])] });
+    const peer = await rawUdp(t, host);
+    const txid = Buffer.from('0102030405060708090a0b0c', 'hex');
+    const request = Buffer.concat([Buffer.from('000100002112a442', 'hex'), txid]);
+    peer.socket.send(request, b.port('udp'), host);
+    const answer = await peer.next();
+    t.equal(answer.readUInt16BE(0), 0x0101, 'Binding success response');
+    t.equal(answer.readUInt32BE(4), 0x2112a442);
+    t.same(answer.subarray(8, 20), txid, 'same transaction id');
+    t.equal(answer.readUInt16BE(2), answer.length - 20, 'length covers the attributes');
+    t.equal(answer.readUInt16BE(20), 0x0020, 'XOR-MAPPED-ADDRESS');
+    const family = answer[25];
+    t.equal(family, host.includes(':') ? 2 : 1);
+    t.equal(answer.readUInt16BE(26) ^ 0x2112, peer.port, 'mapped port');
+    const mask = Buffer.concat([Buffer.from('2112a442', 'hex'), txid]);
+    const ip = Buffer.from(answer.subarray(28).map((byte, i) => byte ^ mask[i]));
+    t.equal(ip.toString('hex'), host.includes(':') ? '0'.repeat(31) + '1' : '7f000001', 'mapped address');
+    t.equal(b.user.all.length, 0, 'not handed up as SIP');
+    t.equal(b.layer.stats().keepAlivePongs, 1);
+  });
+}
