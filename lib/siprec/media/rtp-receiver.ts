@@ -119,17 +119,26 @@ export class RtpPcmReceiver {
       return;
     }
     let pos = this.place(src, pkt);
+    const sd = (pkt.sequenceNumber - src.highestSeq) & 0xffff;
+    const seqAhead = sd > 0 && sd < 0x8000;
     const forced = this.resyncPending && pos >= this.headStart;
     if (forced) this.resyncPending = false;
-    if (this.wallClock && pos >= this.headStart && (forced || Math.abs(pos - Math.max(wallPos, this.headEnd)) > this.resyncTicks)) {
+    if (seqAhead && pos < this.headStart - this.resyncTicks) {
+      // A newer packet whose timestamp went far back: the sender reset its
+      // clock. Continue after what was received (or where the wall clock says).
+      const anchored = this.wallClock ? Math.max(this.headEnd, wallPos) : this.headEnd;
+      src.lastExtTs = pos - src.offset; // unwrap from here on
+      src.offset += anchored - pos;
+      pos = anchored;
+      this.stats.resyncs++;
+    } else if (this.wallClock && pos >= this.headStart && (forced || Math.abs(pos - Math.max(wallPos, this.headEnd)) > this.resyncTicks)) {
       // Timestamps and the wall clock disagree: trust the wall clock.
       const anchored = Math.max(this.headEnd, wallPos);
       src.offset += anchored - pos;
       pos = anchored;
       this.stats.resyncs++;
     }
-    const sd = (pkt.sequenceNumber - src.highestSeq) & 0xffff;
-    if (sd > 0 && sd < 0x8000) {
+    if (seqAhead) {
       this.stats.lost += sd - 1;
       src.highestSeq = pkt.sequenceNumber;
     }

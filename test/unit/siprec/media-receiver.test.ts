@@ -196,3 +196,19 @@ t.test('resyncNext: a short signalled pause keeps its length even under the thre
   t.equal(run(false), 480, 'unsignalled 1 s pause is below resyncMs: timestamps win');
   t.equal(run(true), 320 + 8000, 'signalled pause: the wall clock places the packet');
 });
+
+t.test('a timestamp reset within one SSRC (newer seq, much older ts) continues the timeline', async (t) => {
+  for (const wallClock of [false, true]) {
+    const sink = new MemorySink();
+    const r = new RtpPcmReceiver(sink, { wallClock });
+    r.push(pkt(1, 0, V[0], 5_000_000), 0);
+    r.push(pkt(1, 1, V[1], 5_000_000), 20);
+    // Sender restarts its RTP clock at 100 but keeps counting sequence numbers.
+    r.push({ ...pkt(1, 2, V[2], 100), timestamp: 100 }, 40);
+    r.push({ ...pkt(1, 3, V[3], 100), timestamp: 260 }, 60);
+    r.finish();
+    t.same(levels(sink), [1, 2, 3, 4], `wallClock=${wallClock}: nothing dropped as late`);
+    t.equal(r.stats.late, 0);
+    t.equal(r.stats.resyncs, 1);
+  }
+});
