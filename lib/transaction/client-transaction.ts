@@ -7,7 +7,7 @@ import type { SipError } from '../../include-types/errors.js';
 import type { SendTarget } from '../transport/types.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import type { IctState, NictState } from './states.js';
-import { type TerminationHook, Transaction, TransactionEndReason, type TransactionContext, asTransportError } from './transaction.js';
+import { type TerminationHook, Transaction, TransactionEndReason, type TransactionContext, asTransportError, settle } from './transaction.js';
 import type { ClientTransactionUser } from './user.js';
 
 /** Base of {@link InviteClientTransaction} and {@link NonInviteClientTransaction}. */
@@ -54,7 +54,7 @@ export abstract class ClientTransactionBase<S extends IctState | NictState, T ex
    * @returns resolves true once the transport took it, false if it failed (already handled).
    */
   protected send(msg: SipRequest): Promise<boolean> {
-    return this.ctx.transport.sendRequest(msg, this.target).then(
+    return settle(() => this.ctx.transport.sendRequest(msg, this.target)).then(
       (info) => {
         // RFC 3261 §18.1.1: a request above the MTU goes over TCP, which needs no retransmission
         if (!this.reliable && !this.terminated && this.ctx.transport.isReliable(info.protocol)) {

@@ -35,7 +35,7 @@ import { NonInviteServerTransaction } from './non-invite-server.js';
 import { buildCancel } from './requests.js';
 import { type Retransmit2xxOptions, TwoXxRetransmitter } from './retransmit-2xx.js';
 import { timerValues } from './timers.js';
-import { SILENT_LOGGER, type Transaction, type TransactionContext } from './transaction.js';
+import { SILENT_LOGGER, type Transaction, type TransactionContext, settle } from './transaction.js';
 import type { ClientTransactionUser } from './user.js';
 
 const DEFAULT_LIMIT = 10_000;
@@ -171,7 +171,7 @@ export class TransactionLayer {
     if (this.servers.size >= this.maxServers && method !== 'CANCEL') {
       this.ctx.logger.warn('server transaction limit reached: 503', { limit: this.maxServers, method });
       const res = createResponse(request, 503, 'Service Unavailable');
-      this.ctx.transport.sendResponse(res, source).then(undefined, (e: unknown) => this.ctx.logger.warn('503 not sent', { error: String(e) }));
+      settle(() => this.ctx.transport.sendResponse(res, source)).then(undefined, (e: unknown) => this.ctx.logger.warn('503 not sent', { error: String(e) }));
       return { kind: 'rejected', status: 503 };
     }
     const tx = this.startServer(request, source);

@@ -12,7 +12,7 @@ import type { MessageSource } from '../transport/types.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import { dialogAckKey } from './matching.js';
 import { NamedTimers } from './timers.js';
-import { type TransactionContext, asTransportError } from './transaction.js';
+import { type TransactionContext, asTransportError, settle } from './transaction.js';
 
 /** What {@link TwoXxRetransmitter.start} may tell the caller. */
 export interface Retransmit2xxOptions {
@@ -86,7 +86,7 @@ export class TwoXxRetransmitter {
 
   private fire(key: string, e: Entry): void {
     if (this.entries.get(key) !== e) return;
-    this.ctx.transport.sendResponse(e.response, e.source).then(undefined, (err: unknown) => {
+    settle(() => this.ctx.transport.sendResponse(e.response, e.source)).then(undefined, (err: unknown) => {
       if (this.entries.get(key) !== e) return;
       this.stop(key);
       const error = asTransportError(err);

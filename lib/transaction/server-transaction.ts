@@ -7,7 +7,7 @@ import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type { MessageSource } from '../transport/types.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import type { IstState, NistState } from './states.js';
-import { type TerminationHook, Transaction, TransactionEndReason, type TransactionContext, asTransportError } from './transaction.js';
+import { type TerminationHook, Transaction, TransactionEndReason, type TransactionContext, asTransportError, settle } from './transaction.js';
 import type { ServerTransactionUser } from './user.js';
 
 /** What a server transaction did with a request the layer matched to it. */
@@ -74,7 +74,7 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
    * @returns resolves true once the transport took it, false if it failed (already handled).
    */
   protected send(response: SipResponse): Promise<boolean> {
-    return this.ctx.transport.sendResponse(response, this.source).then(
+    return settle(() => this.ctx.transport.sendResponse(response, this.source)).then(
       () => true,
       (err: unknown) => {
         this.transportFailed(asTransportError(err));

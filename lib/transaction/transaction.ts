@@ -34,6 +34,18 @@ export const SILENT_LOGGER: Logger = Object.freeze({
   error() {},
 });
 
+/**
+ * Calls a transport send, turning a synchronous throw into a rejected promise, so a misbehaving
+ * transport cannot leave a transaction half-started or throw out of a timer.
+ */
+export function settle<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return send();
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
 /** Turns whatever a transport rejected with into a `SipError`. */
 export function asTransportError(err: unknown): SipError {
   if (isSipError(err)) return err;

@@ -159,3 +159,16 @@ t.test('a request that went over TCP (above the MTU) is not retransmitted by Tim
   clock.advance(1);
   t.same(user.events, ['timeout:Timeout', 'terminated'], 'Timer F still applies');
 });
+
+t.test('a transport that throws synchronously is handled like a rejected send', async (t) => {
+  const { transport, layer, clock } = single();
+  transport.sendRequest = () => {
+    throw new Error('socket closed');
+  };
+  const user = new ClientRecorder();
+  t.doesNotThrow(() => layer.sendRequest(options(), target('udp'), user));
+  await flush();
+  t.same(user.events, ['transportError:TransportError', 'terminated']);
+  t.equal(layer.stats().total, 0);
+  t.equal(clock.pending(), 0);
+});
