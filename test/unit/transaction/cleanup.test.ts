@@ -107,3 +107,25 @@ t.test('end to end: a lost ACK is recovered by Timer G and the ICT re-ACKing', a
   await drain(p.clock);
   t.equal(p.uac.stats().total + p.uas.stats().total, 0);
 });
+
+t.test('end to end over TCP: rejected INVITE and an OPTIONS leave nothing behind without any clock advance', async (t) => {
+  const p = pair('tcp');
+  p.ctl.onArrival = (d, req) => {
+    if (d.kind !== 'new') return;
+    if (d.tx.kind === 'ist') {
+      d.tx.respond(reply(req, 180));
+      d.tx.respond(reply(req, 486));
+    } else d.tx.respond(reply(req, 200));
+  };
+  const iu = new ClientRecorder();
+  const ou = new ClientRecorder();
+  p.uac.sendRequest(makeRequest({ transport: 'TCP' }), p.target, iu);
+  p.uac.sendRequest(makeRequest({ method: 'OPTIONS', transport: 'TCP' }), p.target, ou);
+  for (let i = 0; i < 5; i++) await p.step(0);
+  t.same(iu.events, ['provisional:180', 'final:486', 'terminated']);
+  t.same(ou.events, ['final:200', 'terminated']);
+  t.same(p.arrivals.map((a) => a.kind).sort(), ['absorbed', 'new', 'new'], 'INVITE, OPTIONS, the ACK absorbed');
+  t.equal(p.uac.stats().total + p.uas.stats().total, 0);
+  t.equal(p.clock.pending(), 0, 'Timers D, I, J, K are all 0 on TCP');
+  t.equal(p.clock.now(), 0);
+});
