@@ -45,7 +45,9 @@ export class IapRuntime {
 
   /** The UDP socket that sends to `family`, preferring the one bound to `localAddress:localPort`. */
   udpFor(family: 4 | 6, localAddress?: string, localPort?: number): UdpEndpoint | undefined {
-    const exact = this.udp.find((u) => u.address === localAddress && u.port === localPort);
+    const exact = this.udp.find(
+      (u) => u.family === family && u.address === localAddress && u.port === localPort,
+    );
     return exact ?? this.udp.find((u) => u.family === family);
   }
 
