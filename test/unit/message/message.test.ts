@@ -16,6 +16,16 @@ import {
 } from '../../../lib/message/index.js';
 
 const CRLF = '\r\n';
+/** The reason of the SipParseError thrown by `fn` ('' if none, 'other' for another error). */
+function reasonOf(fn: () => unknown): string {
+  try {
+    fn();
+    return '';
+  } catch (e) {
+    return e instanceof SipParseError ? e.reason : 'other';
+  }
+}
+
 const INVITE = [
   'INVITE sip:bob@biloxi.example.com SIP/2.0',
   'Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKnashds8, SIP/2.0/TCP p1.example.com;branch=z9hG4bK1',
@@ -68,10 +78,10 @@ t.test('body truncation and Content-Length errors on datagrams', async (t) => {
   const base = 'OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n';
   t.equal(parseMessage(base + 'Content-Length: 2\r\n\r\nabcdef').body.toString(), 'ab');
   t.equal(parseMessage(base + '\r\nabcdef').body.toString(), 'abcdef', 'no Content-Length: rest of datagram');
-  t.throws(() => parseMessage(base + 'l: 10\r\n\r\nabc'), { reason: 'Content-Length larger than message' });
+  t.equal(reasonOf(() => parseMessage(base + 'l: 10\r\n\r\nabc')), 'Content-Length larger than message');
   t.throws(() => parseMessage(base + 'Content-Length: -1\r\n\r\n'), SipParseError);
   t.throws(() => parseMessage(base + 'Content-Length: 1\r\nContent-Length: 1\r\n\r\nab'), SipParseError, 'duplicate Content-Length');
-  t.throws(() => parseMessage(base + '\r\nabc', { stream: true }), { reason: 'missing Content-Length on a stream' });
+  t.equal(reasonOf(() => parseMessage(base + '\r\nabc', { stream: true })), 'missing Content-Length on a stream');
 });
 
 t.test('parses a response', async (t) => {
@@ -134,7 +144,7 @@ t.test('malformed messages throw SipParseError with a short reason', async (t) =
 
 t.test('accessors throw SipParseError for missing mandatory or malformed lazy headers', async (t) => {
   const m = parseMessage('OPTIONS sip:a@b SIP/2.0\r\nContact: <sip:a@b\r\nExpires: soon\r\nRequire: a b\r\nContent-Type: text\r\n\r\n');
-  t.throws(() => m.callId, { reason: 'missing Call-ID header' });
+  t.equal(reasonOf(() => m.callId), 'missing Call-ID header');
   t.throws(() => m.from, SipParseError);
   t.throws(() => m.topVia, SipParseError);
   t.same(m.via, []);
