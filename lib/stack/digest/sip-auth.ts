@@ -5,12 +5,28 @@
  */
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import type { SipRequest, SipResponse } from '../../message/index.js';
-import type { ChallengeHeaders } from './challenge.js';
+import { type ChallengeHeaders, type ChallengeOrigin, parseChallenges } from './challenge.js';
 import type { ChallengedRequest, CredentialScope, DigestAnswer, DigestCredentialStore } from './credential-store.js';
 
 /** The WWW-Authenticate and Proxy-Authenticate values of a response. */
 export function challengesOf(res: SipResponse): ChallengeHeaders {
   return { wwwAuthenticate: res.headers.getAll('WWW-Authenticate'), proxyAuthenticate: res.headers.getAll('Proxy-Authenticate') };
+}
+
+/**
+ * The realms a 401/407 challenges, with the header each came in (quoted or not, several
+ * challenges per header value), for pre-emptive credentials on later requests.
+ */
+export function challengedRealms(res: SipResponse): Array<{ origin: ChallengeOrigin; realm: string }> {
+  const seen = new Set<string>();
+  const out: Array<{ origin: ChallengeOrigin; realm: string }> = [];
+  for (const c of parseChallenges(challengesOf(res)).supported) {
+    const key = c.origin + '\0' + c.realm;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ origin: c.origin, realm: c.realm });
+  }
+  return out;
 }
 
 /**

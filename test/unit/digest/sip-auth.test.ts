@@ -3,7 +3,7 @@ import t from 'tap';
 import { SipRequest, SipResponse, createResponse, parseMessage, serializeMessage } from '../../../lib/message/index.js';
 import { DigestCredentialStore } from '../../../lib/stack/digest/credential-store.js';
 import { DigestServer } from '../../../lib/stack/digest/server.js';
-import { answerChallenge, authenticationFailed, buildAuthorizedRetry, challengedRequestOf } from '../../../lib/stack/digest/sip-auth.js';
+import { answerChallenge, authenticationFailed, buildAuthorizedRetry, challengedRealms, challengedRequestOf } from '../../../lib/stack/digest/sip-auth.js';
 
 const clock = { now: () => 5_000 };
 const lookup = (u: string) => (u === 'alice' ? { password: 'pw' } : undefined);
@@ -81,4 +81,14 @@ t.test('authenticationFailed says why, with the status', async (t) => {
   t.match(authenticationFailed(407, { kind: 'needCredentials', realms: ['p', 'q'] }), { statusCode: 407, message: 'no credentials for p, q' });
   t.match(authenticationFailed(401, { kind: 'failed', reason: 'unsupported', realms: [] }), { message: 'no supported challenge' });
   t.match(authenticationFailed(401), { message: 'challenge ignored' });
+});
+
+t.test('challengedRealms: unquoted, several per value, deduplicated, unsupported left out', async (t) => {
+  const res = challenge(register(), 401, ['Digest realm=a.example, nonce=1, Digest realm="b, c", nonce="2", algorithm=SHA-256', 'Digest realm="b, c", nonce="3"', 'Basic realm="basic"']);
+  res.headers.append('Proxy-Authenticate', 'Digest realm="a.example", nonce="4"');
+  t.same(challengedRealms(res), [
+    { origin: 'proxy', realm: 'a.example' },
+    { origin: 'www', realm: 'a.example' },
+    { origin: 'www', realm: 'b, c' },
+  ]);
 });
