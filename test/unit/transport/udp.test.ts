@@ -1,5 +1,6 @@
 import t from 'tap';
 import { createResponse, parseMessage } from '../../../lib/message/index.js';
+import { createSocket } from 'node:dgram';
 import { isSipError } from '../../../include-types/errors.js';
 import { iap, makeRequest, rawUdp, requestText, startLayer, sleep } from './fixtures.js';
 
@@ -168,3 +169,26 @@ for (const host of ['127.0.0.1', '::1']) {
     t.equal(b.layer.stats().keepAlivePongs, 1);
   });
 }
+
+t.test('RFC 3581 §4: the response leaves from the socket the request arrived on', async (t) => {
+  const b = await startLayer(t, {
+    iaps: [{ id: 'b', listen: [{ protocol: 'udp', address: '127.0.0.1', port: 0 }, { protocol: 'udp', address: '127.0.0.1', port: 0 }] }],
+  });
+  const ports = b.layer.boundAddresses('b').map((x) => x.port);
+  t.equal(ports.length, 2);
+  const peer = createSocket('udp4');
+  await new Promise<void>((r) => peer.bind(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => peer.close(() => r())));
+  const from = new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no response')), 2000);
+    peer.once('message', (_m, rinfo) => {
+      clearTimeout(timer);
+      resolve(rinfo.port);
+    });
+  });
+  peer.send(requestText({ via: 'SIP/2.0/UDP 10.1.1.1:5060;rport;branch=z9hG4bK-sym' }), ports[1], '127.0.0.1');
+  const got = await b.user.nextRequest();
+  t.equal(got.source.localPort, ports[1]);
+  await b.layer.sendResponse(createResponse(got.msg, 200), got.source);
+  t.equal(await from, ports[1], 'sent from the second socket, not the first');
+});
