@@ -8,6 +8,7 @@ export * from './wav-writer.js';
 export * from './rtp-sequence.js';
 export * from './rtp-receiver.js';
 export * from './rtp-stats.js';
+export * from './stereo-sink.js';
 export * from './synthetic-call.js';
 export * from './port-allocator.js';
 export * from './rtp-endpoint.js';
