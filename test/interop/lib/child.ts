@@ -37,6 +37,39 @@ export interface SpawnOptions {
   logFile?: string;
 }
 
+/** Programs started here and not yet exited; killed if this node process goes away first. */
+const live = new Set<ManagedProcess>();
+let hooked = false;
+
+/**
+ * Our programs run detached (own process group), so they would outlive this process if it died
+ * without stopping them (a crash, tap's timeout SIGTERM): on exit or a terminating signal, SIGKILL
+ * every group we started. A signal is then left to whoever else listens for it (tap), or, when
+ * nobody does, ends the process as the default action would have.
+ */
+function hookExit(): void {
+  if (hooked) return;
+  hooked = true;
+  const killAll = (): void => {
+    for (const p of live) {
+      try {
+        process.kill(-p.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    live.clear();
+  };
+  process.on('exit', killAll);
+  const codes: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      killAll();
+      if (process.listenerCount(sig) === 1) process.exit(128 + codes[sig]);
+    });
+  }
+}
+
 /** A spawned program with its output tails and a promise of its exit. */
 export class ManagedProcess {
   readonly child: ChildProcess;
@@ -57,6 +90,8 @@ export class ManagedProcess {
     });
     if (this.child.pid === undefined) throw new Error(`could not start ${command}`);
     this.pid = this.child.pid;
+    hookExit();
+    live.add(this);
     const log = opts.logFile ? createWriteStream(opts.logFile, { flags: 'a' }) : undefined;
     this.child.stdout?.on('data', (d: Buffer) => {
       this.stdout.push(d);
@@ -71,11 +106,13 @@ export class ManagedProcess {
       this.child.once('error', (err) => {
         this.stderr.push(`spawn error: ${err.message}\n`);
         this.exitInfo ??= { code: -1, signal: null };
+        live.delete(this);
         resolve(this.exitInfo);
       });
       // 'close' (not 'exit') so the tails hold everything the program wrote.
       this.child.once('close', (code, signal) => {
         this.exitInfo ??= { code, signal };
+        live.delete(this);
         resolve(this.exitInfo);
       });
     });
