@@ -157,13 +157,24 @@ export async function rawUdp(t: Teardown, address = '127.0.0.1'): Promise<{ sock
   };
 }
 
-/** A raw TCP client socket, destroyed at teardown; `received` accumulates what arrives. */
+/**
+ * A raw TCP client socket, destroyed at teardown; `received` accumulates what arrives; `closed`
+ * settles when the socket closes and rejects if that takes more than 5 s.
+ */
 export async function rawTcp(t: Teardown, port: number, host = '127.0.0.1'): Promise<{ socket: Socket; received: () => Buffer; closed: Promise<void> }> {
   const socket = connect({ host, port });
   const chunks: Buffer[] = [];
   socket.on('data', (c: Buffer) => chunks.push(c));
   socket.on('error', () => undefined);
-  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  const closed = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('socket not closed within 5 s')), 5000);
+    timer.unref();
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  closed.catch(() => undefined); // only awaited by some tests
   t.teardown(() => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
