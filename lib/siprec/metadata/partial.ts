@@ -25,6 +25,21 @@ function overlay<T extends object>(to: T, from: T, keys: readonly (keyof T)[]): 
   for (const k of keys) if (from[k] !== undefined) to[k] = from[k];
 }
 
+type Timed = { associateTime?: string; disassociateTime?: string };
+
+/**
+ * Overlays association times. A new associate-time later than the old
+ * disassociate-time, with no disassociate-time of its own, is a re-join:
+ * the old disassociate-time no longer holds.
+ */
+function times(to: Timed, u: Timed): void {
+  if (u.associateTime !== undefined && u.disassociateTime === undefined && to.disassociateTime !== undefined &&
+    Date.parse(u.associateTime) > Date.parse(to.disassociateTime)) {
+    delete to.disassociateTime;
+  }
+  overlay(to, u, ['associateTime', 'disassociateTime']);
+}
+
 function mergeList<T>(
   base: T[], update: readonly T[], key: (x: T) => string, merge: (into: T, from: T) => void,
 ): T[] {
@@ -79,7 +94,7 @@ export function applyPartialUpdate(base: RecordingMetadata, update: RecordingMet
   const r: RecordingMetadata = {
     dataMode: 'complete',
     groups: mergeList(base.groups, update.groups, (g) => g.groupId, (to, u) => {
-      overlay(to, u, ['associateTime', 'disassociateTime']);
+      times(to, u);
       to.extensions = ext(to.extensions, u.extensions);
     }),
     sessions: mergeList(base.sessions, update.sessions, (s) => s.sessionId, (to, u) => {
@@ -98,18 +113,18 @@ export function applyPartialUpdate(base: RecordingMetadata, update: RecordingMet
       to.extensions = ext(to.extensions, u.extensions);
     }),
     sessionRecordingAssocs: mergeList(base.sessionRecordingAssocs, update.sessionRecordingAssocs, (a) => a.sessionId, (to, u) => {
-      overlay(to, u, ['associateTime', 'disassociateTime']);
+      times(to, u);
       if (u.extensions?.length) to.extensions = ext(to.extensions, u.extensions);
     }),
     participantSessionAssocs: mergeList(base.participantSessionAssocs, update.participantSessionAssocs,
       (a) => `${a.participantId} ${a.sessionId}`, (to, u) => {
-        overlay(to, u, ['associateTime', 'disassociateTime']);
+        times(to, u);
         to.params = mergeParams(to.params, u.params);
         if (u.extensions?.length) to.extensions = ext(to.extensions, u.extensions);
       }),
     participantStreamAssocs: mergeList(base.participantStreamAssocs, update.participantStreamAssocs,
       (a) => a.participantId, (to, u) => {
-        overlay(to, u, ['associateTime', 'disassociateTime']);
+        times(to, u);
         // RFC 7865 §6.8: an updated association lists the current send/recv
         // sets (send omitted while on hold). An update that only carries a
         // disassociate-time keeps the last known sets for the record.

@@ -99,3 +99,26 @@ t.test('errors: non-complete base, dangling references in the result', async (t)
   u2.streams.push({ streamId: 'x', sessionId: 'unknown-session', extensions: [] });
   expectCode(t, () => applyPartialUpdate(parseMetadata(RFC_COMPLETE), u2), MetadataErrorCode.DanglingReference, 'DanglingReference');
 });
+
+t.test('re-join: a later associate-time clears the old disassociate-time', async (t) => {
+  const base = applyPartialUpdate(parseMetadata(RFC_COMPLETE), parseMetadata(RFC_PARTIAL_JOIN_LEAVE));
+  const bobLeft = base.participantSessionAssocs.find((a) => a.participantId === BOB)!;
+  t.equal(bobLeft.disassociateTime, '2010-12-16T23:45:10Z');
+  const back = emptyMetadata('partial');
+  back.participantSessionAssocs.push({ participantId: BOB, sessionId: 'hVpd7YQgRW2nD22h7q60JQ==', associateTime: '2010-12-16T23:50:00Z', params: [] });
+  back.participantStreamAssocs.push({ participantId: BOB, send: ['UAAMm5GRQKSCMVvLyl4rFw=='], recv: [], associateTime: '2010-12-16T23:50:00Z' });
+  const merged = applyPartialUpdate(base, back);
+  const psa = merged.participantSessionAssocs.find((a) => a.participantId === BOB)!;
+  t.same([psa.associateTime, psa.disassociateTime], ['2010-12-16T23:50:00Z', undefined]);
+  const pstra = merged.participantStreamAssocs.find((a) => a.participantId === BOB)!;
+  t.equal(pstra.disassociateTime, undefined);
+  t.same(pstra.send, ['UAAMm5GRQKSCMVvLyl4rFw==']);
+  const stale = emptyMetadata('partial');
+  stale.participantSessionAssocs.push({ participantId: BOB, sessionId: 'hVpd7YQgRW2nD22h7q60JQ==', associateTime: '2010-12-16T23:00:00Z', params: [] });
+  t.equal(applyPartialUpdate(base, stale).participantSessionAssocs.find((a) => a.participantId === BOB)!.disassociateTime,
+    '2010-12-16T23:45:10Z', 'an older associate-time does not undo the leave');
+  const odd = emptyMetadata('partial');
+  odd.participantSessionAssocs.push({ participantId: BOB, sessionId: 'hVpd7YQgRW2nD22h7q60JQ==', associateTime: 'yesterday', params: [] });
+  t.equal(applyPartialUpdate(base, odd).participantSessionAssocs.find((a) => a.participantId === BOB)!.disassociateTime,
+    '2010-12-16T23:45:10Z', 'unparsable times change nothing');
+});
