@@ -48,7 +48,8 @@ export function markReceived(request: SipRequest, address: string, port: number)
   return editTopVia(request, (via) => {
     // RFC 3261 §18.2.1: received when sent-by differs from the packet's source address;
     // RFC 3581 §4: with rport, received is added even when they are the same.
-    via.received = bareHost(address);
+    // A link-local source carries a zone ("fe80::1%eth0"), which has no place in a Via.
+    via.received = bareHost(address).replace(/%.*$/, '');
     // RFC 3581 §4: a valueless rport gets the source port.
     if (wantsRport) via.rport = port;
   });

@@ -58,6 +58,9 @@ t.test('stampRequestVia and markReceived', async (t) => {
   markReceived(withRport, '::1', 4444);
   t.equal(withRport.topVia.received, '::1', 'received added with rport even when equal');
   t.equal(withRport.topVia.rport, 4444);
+  const zoned = makeRequest({ via: 'SIP/2.0/UDP [fe80::2]:5060;branch=z9hG4bKq' });
+  markReceived(zoned, 'fe80::1%eth0', 5060);
+  t.equal(zoned.topVia.received, 'fe80::1', 'zone id left out of received');
   const same = makeRequest({ via: 'SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bKz' });
   markReceived(same, '192.0.2.9', 5060);
   t.equal(same.topVia.received, undefined);
