@@ -62,7 +62,7 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
   abstract readonly kind: TransactionKind;
   /** The request that created the transaction. */
   readonly request: SipRequest;
-  /** The table key the layer filed it under (set by the layer). */
+  /** The table key the layer filed it under. @internal set by the layer only. */
   key = '';
   /** Why it ended, once Terminated. */
   endReason: TransactionEndReason | undefined;

@@ -67,9 +67,9 @@ export class FakeTransport implements TransportPort {
     return this;
   }
 
-  /** Makes every later send reject (undefined to stop). */
-  failAll(error: SipError | undefined = new SipError(SipErrorCode.TransportError, 'network unreachable')): this {
-    this.failEverything = error;
+  /** Makes every later send reject; `null` stops it. */
+  failAll(error: SipError | null = new SipError(SipErrorCode.TransportError, 'network unreachable')): this {
+    this.failEverything = error ?? undefined;
     return this;
   }
 

@@ -118,3 +118,18 @@ t.test('reliable: a failed final response is reported to the TU (§17.2.4)', asy
   t.equal(tx.endReason, 'TransportError');
   t.equal(layer.stats().total, 0);
 });
+
+t.test('the network comes back: failAll(null) stops failing', async (t) => {
+  const { transport, layer } = single();
+  transport.failAll();
+  transport.failAll(null);
+  const req = makeRequest({ method: 'OPTIONS' });
+  const tx = newNist(layer, req);
+  const user = new ServerRecorder();
+  tx.user = user;
+  tx.respond(reply(req, 200));
+  await flush();
+  t.same(user.events, []);
+  t.equal(transport.sent[0].failed, false);
+  layer.close();
+});
