@@ -38,6 +38,8 @@ interface Ctx {
   warn: (m: string) => void;
 }
 
+// NOTE (deviation): elements in no namespace count as recording elements
+// (SRCs that omit xmlns), as do the draft-era namespaces.
 function isOurs(el: XmlElement): boolean {
   return el.ns === undefined || OUR_NS.has(el.ns);
 }
@@ -51,7 +53,11 @@ function ext(ctx: Ctx, el: XmlElement): string {
   return rawFragment(ctx.src, el, inheritsDefault(ctx, el));
 }
 
-/** Known element name (lowercased local name) or undefined for extensions. */
+/**
+ * Known element name (lowercased local name) or undefined for extensions.
+ * NOTE (deviation): XML names are case-sensitive; draft-era SRCs write
+ * `<dataMode>`, `<sipSessionId>`, so names are matched ignoring case.
+ */
 function kind(el: XmlElement): string | undefined {
   return isOurs(el) ? el.local.toLowerCase() : undefined;
 }

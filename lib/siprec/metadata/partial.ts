@@ -126,8 +126,9 @@ export function applyPartialUpdate(base: RecordingMetadata, update: RecordingMet
       (a) => a.participantId, (to, u) => {
         times(to, u);
         // RFC 7865 §6.8: an updated association lists the current send/recv
-        // sets (send omitted while on hold). An update that only carries a
-        // disassociate-time keeps the last known sets for the record.
+        // sets (send omitted while on hold).
+        // NOTE (deviation): an update that only carries a disassociate-time
+        // keeps the last known sets, so the record shows what was recorded.
         const timesOnly = u.send.length === 0 && u.recv.length === 0 && u.disassociateTime !== undefined;
         if (!timesOnly) {
           to.send = [...u.send];

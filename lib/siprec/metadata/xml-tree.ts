@@ -102,6 +102,8 @@ function countElements(xml: string): number {
  * `MetadataError(TooManyElements)` past `limits.maxElements`.
  */
 export function parseXmlTree(xml: string, limits: XmlLimits): XmlElement {
+  // NOTE (deviation): XML allows a DTD; metadata never needs one, and refusing
+  // it rules out entity-expansion attacks.
   if (/<!DOCTYPE/i.test(xml)) {
     throw new MetadataError(MetadataErrorCode.MalformedXml, 'DOCTYPE not allowed in metadata');
   }
