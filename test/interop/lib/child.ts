@@ -61,8 +61,9 @@ function hookExit(): void {
     live.clear();
   };
   process.on('exit', killAll);
-  const codes: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  // SIGALRM is how tap tells a test process it timed out (SIGKILL follows).
+  const codes: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1, SIGALRM: 14 };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGALRM'] as const) {
     process.on(sig, () => {
       killAll();
       if (process.listenerCount(sig) === 1) process.exit(128 + codes[sig]);
