@@ -7,6 +7,7 @@ import t from 'tap';
 import {
   PRESENCE_TABLES,
   describeSipp,
+  freePort,
   hasIpv6Loopback,
   probeSip,
   requireKamailioModules,
@@ -104,9 +105,13 @@ t.test('registrar.cfg: digest REGISTER, proxied call, MESSAGE', async (t) => {
       await bob.ready;
       const reg = await register('bob', 'bobsecret', bob.localPort, transport);
       t.equal(reg.successful, 1, 'bob registered', { sipp: describeSipp(reg) });
+      // The caller is registered too, at the port it will call from: two registered UAs.
+      const callerPort = await freePort();
+      t.equal((await register('alice', 'secret', callerPort, transport)).successful, 1, 'alice registered');
       const call = await runSipp({
         scenario: scenarioPath('call-uac-rr.xml'),
         target,
+        localPort: callerPort,
         transport,
         calls: 1,
         timeoutSeconds: 15,
