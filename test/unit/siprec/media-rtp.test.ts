@@ -150,3 +150,15 @@ t.test('RTCP: property round trip of SR/RR/BYE/SDES compounds', async (t) => {
     }), { numRuns: 300 });
   t.pass('300 random compounds');
 });
+
+t.test('RTP: empty extension and payload, max CSRCs', async (t) => {
+  const p: RtpPacket = { marker: false, payloadType: 96, sequenceNumber: 1, timestamp: 2, ssrc: 3, csrcs: Array.from({ length: 15 }, (_, i) => i), extension: { profile: 0x1000, data: Buffer.alloc(0) }, payload: Buffer.alloc(0) };
+  const buf = buildRtp(p);
+  t.equal(buf.length, 12 + 60 + 4);
+  const back = parseRtp(buf);
+  t.equal(back.csrcs.length, 15);
+  t.equal(back.extension?.data.length, 0);
+  t.equal(back.payload.length, 0);
+  const padOnly = Buffer.from('a0000000' + '00000000' + '00000000' + '00000004', 'hex');
+  t.equal(parseRtp(padOnly).payload.length, 0, 'padding may fill the whole payload');
+});

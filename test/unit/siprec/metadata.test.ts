@@ -210,3 +210,22 @@ t.test('a large conference document (300 participants, 600 streams) parses withi
   t.same(back, m);
   t.ok(ms < 2000, `parsed in ${ms.toFixed(0)} ms`);
 });
+
+t.test('partial draft document keeps send/recv naming streams sent earlier', async (t) => {
+  const m = parseMetadata(`<recording xmlns="urn:ietf:params:xml:ns:recording"><dataMode>partial</dataMode>
+    <participant id="p9"><send>stream-from-before</send><recv>other</recv></participant></recording>`);
+  t.same(m.participantStreamAssocs, [{ participantId: 'p9', send: ['stream-from-before'], recv: ['other'] }]);
+  t.same(m.participantSessionAssocs, [], 'no session to tie the participant to');
+});
+
+t.test('objects without optional children build and parse back', async (t) => {
+  const m = emptyMetadata();
+  m.participants.push({ participantId: 'bare', nameIds: [], extensions: [] });
+  m.groups.push({ groupId: 'g', extensions: [] });
+  m.sessions.push({ sessionId: 's', sipSessionIds: [], reasons: [], extensions: [] });
+  m.streams.push({ streamId: 'st', sessionId: 's', extensions: [] });
+  m.participantStreamAssocs.push({ participantId: 'bare', send: [], recv: [] });
+  const xml = buildMetadata(m);
+  t.same(parseMetadata(xml), m);
+  t.match(xml, /<participant participant_id="bare">\n  <\/participant>|<participant participant_id="bare">\n\s*<\/participant>/);
+});
