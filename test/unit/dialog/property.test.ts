@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { SipRequest } from '../../../lib/message/index.js';
 import { createUacDialog } from '../../../lib/dialog/dialog-factory.js';
 import { answer, invite } from './helpers.js';
+import { parseMinSE, parseSessionExpires } from '../../../lib/dialog/session-expires.js';
+import { parseRAck, parseRSeq } from '../../../lib/dialog/rack.js';
 
 function incoming(method: string, seq: number): SipRequest {
   return new SipRequest({
@@ -51,6 +53,20 @@ t.test('outgoing: each request but ACK/CANCEL takes the next CSeq', async (t) =>
       }
       return true;
     }),
+  );
+  t.pass();
+});
+
+t.test('header parsers never throw on junk', async (t) => {
+  fc.assert(
+    fc.property(fc.string({ maxLength: 40 }), (s) => {
+      parseSessionExpires(s);
+      parseMinSE(s);
+      parseRSeq(s);
+      parseRAck(s);
+      return true;
+    }),
+    { numRuns: 1000 },
   );
   t.pass();
 });

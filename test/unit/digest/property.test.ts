@@ -5,6 +5,8 @@ import { formatAuthParams, parseAuthHeaderValue, quoteString } from '../../../li
 import { DigestCredentialStore } from '../../../lib/stack/digest/credential-store.js';
 import { DigestServer } from '../../../lib/stack/digest/server.js';
 import type { DigestAlgorithm } from '../../../lib/stack/digest/algorithms.js';
+import { parseChallenges } from '../../../lib/stack/digest/challenge.js';
+import { parseDigestCredentials } from '../../../lib/stack/digest/authorization.js';
 
 const algorithms: DigestAlgorithm[] = ['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess', 'SHA-512-256', 'SHA-512-256-sess'];
 const text = fc.string({ minLength: 1, maxLength: 24, unit: 'grapheme' });
@@ -39,6 +41,20 @@ t.test('client and server agree for any user, password, realm, URI, method and a
       return ok.result === 'ok' && ok.username === user && wrong.result === 'bad';
     }),
     { numRuns: 200 },
+  );
+  t.pass();
+});
+
+t.test('the parsers never throw on junk', async (t) => {
+  const junk = fc.oneof(fc.string({ maxLength: 80 }), fc.string({ maxLength: 80, unit: 'binary' }), fc.array(fc.constantFrom('Digest', ' ', ',', '=', '"', '\\', 'realm', 'nonce', 'a'), { maxLength: 30 }).map((a) => a.join('')));
+  fc.assert(
+    fc.property(junk, (s) => {
+      parseAuthHeaderValue(s);
+      parseChallenges({ wwwAuthenticate: [s], proxyAuthenticate: [s] });
+      parseDigestCredentials(s);
+      return true;
+    }),
+    { numRuns: 1000 },
   );
   t.pass();
 });
