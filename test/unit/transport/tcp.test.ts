@@ -168,3 +168,20 @@ t.test('RFC 5626 CRLF keep-alive: ping answered with pong; our pings on outgoing
   await until(() => b.layer.stats().keepAlivePongs >= 4, 2000, 'pings from a');
   t.equal(a.user.all.length, 0, 'pongs are not handed up as messages');
 });
+
+t.test('200 connections at once: every request answered on its own connection, none left after', async (t) => {
+  const b = await startLayer(t, { iaps: [iap('b', '127.0.0.1', ['tcp'])] });
+  const clients = await Promise.all(Array.from({ length: 200 }, () => rawTcp(t, b.port('tcp'))));
+  clients.forEach((c, i) => c.socket.write(requestText({ via: `SIP/2.0/TCP 127.0.0.1:${6000 + i};branch=z9hG4bK-m${i}` })));
+  for (let i = 0; i < 200; i++) {
+    const got = await b.user.nextRequest();
+    await b.layer.sendResponse(createResponse(got.msg, 200), got.source);
+  }
+  await until(() => clients.every((c) => c.received().includes('SIP/2.0 200')), 5000, 'all responses');
+  const wrong = clients.filter((c, i) => !c.received().includes(`branch=z9hG4bK-m${i}`));
+  t.equal(wrong.length, 0, 'each client got the response to its own request');
+  t.equal(b.layer.stats().connections, 200);
+  for (const c of clients) c.socket.destroy();
+  await until(() => b.layer.stats().connections === 0, 5000, 'all closed');
+  t.equal(b.layer.stats().streamMessagesOut, 200);
+});
