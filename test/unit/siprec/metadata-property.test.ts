@@ -93,5 +93,10 @@ t.test('property: parse never throws anything but MetadataError', async (t) => {
     const j = b % doc.length;
     check(doc.slice(0, Math.min(i, j)) + doc.slice(Math.max(i, j)));
   }), { numRuns: 400 });
+  const junk = fc.constantFrom('<', '>', '&', '"', "'", '</x>', '<x>', '<!--', ']]>', '<![CDATA[', '&#0;', '&#xD800;', '\u0000', 'xmlns:a="', ' id="', '<?x?>');
+  fc.assert(fc.property(fc.constantFrom(RFC_COMPLETE, ACME_LEGACY), fc.nat(), junk, (doc, a, j) => {
+    const i = a % doc.length;
+    check(doc.slice(0, i) + j + doc.slice(i));
+  }), { numRuns: 600 });
   t.ok(refused > 0, `refused ${refused} inputs with MetadataError`);
 });
