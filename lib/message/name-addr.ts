@@ -7,7 +7,7 @@ import * as m_chars from './chars.js';
 import { fail } from './errors.js';
 import { type Params } from './params.js';
 import * as m_params from './params.js';
-import { type Uri } from './uri.js';
+import { AbsoluteUri, SipUri, type Uri } from './uri.js';
 import * as m_uri from './uri.js';
 
 // NOTE: hot imported functions and tables are copied to locals once: under tsx's module
@@ -35,8 +35,13 @@ export class NameAddr {
   /** Header parameters, keys lower-cased; quoted values keep their quotes; `null` = flag. */
   params: Params;
 
-  /** Builds a value from parts. */
-  constructor(init: NameAddrInit) {
+  /** Builds a value from parts, or from just a URI. */
+  constructor(init: NameAddrInit | Uri) {
+    if (init instanceof SipUri || init instanceof AbsoluteUri) {
+      this.uri = init;
+      this.params = new Map();
+      return;
+    }
     if (init.displayName !== undefined) this.displayName = init.displayName;
     this.uri = init.uri;
     this.params = toMap(init.params);
@@ -134,7 +139,7 @@ export function parseNameAddr(text: string): NameAddr {
     uriText = s.slice(i, j);
     i = j;
   }
-  const na = new NameAddr({ uri: parseUri(uriText) });
+  const na = new NameAddr(parseUri(uriText));
   if (displayName !== undefined) na.displayName = displayName;
   parseParams(s, i, na.params, 'address parameters');
   return na;

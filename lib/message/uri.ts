@@ -50,7 +50,12 @@ export class SipUri {
   private _headers: Map<string, string> | undefined;
 
   /** Builds a URI from parts (defaults: scheme 'sip', no user, host ''). */
-  constructor(init: SipUriInit = {}) {
+  constructor(init?: SipUriInit) {
+    if (init === undefined) {
+      this.scheme = 'sip';
+      this.host = '';
+      return;
+    }
     this.scheme = init.scheme ?? 'sip';
     if (init.user !== undefined) this.user = init.user;
     if (init.password !== undefined) this.password = init.password;
@@ -189,6 +194,12 @@ function isSchemeChar(c: number, first: boolean): boolean {
  * @throws SipParseError if malformed.
  */
 export function parseUri(text: string): Uri {
+  // fast path for the common lower-case sip: / sips:
+  if (text.charCodeAt(0) === 115 && text.charCodeAt(1) === 105 && text.charCodeAt(2) === 112) {
+    const c3 = text.charCodeAt(3);
+    if (c3 === 58) return parseSip(text, 4, 'sip');
+    if (c3 === 115 && text.charCodeAt(4) === 58) return parseSip(text, 5, 'sips');
+  }
   const colon = text.indexOf(':');
   if (colon <= 0) fail('invalid URI');
   for (let i = 0; i < colon; i++) if (!isSchemeChar(text.charCodeAt(i), i === 0)) fail('invalid URI scheme');
@@ -211,12 +222,12 @@ function parseSip(text: string, i: number, scheme: 'sip' | 'sips'): SipUri {
   const at = text.indexOf('@', i);
   if (at >= 0) {
     // RFC 3261 §25.1: '@' is never legal unescaped after the userinfo, so the first one ends it
-    const userinfo = text.slice(i, at);
-    const pc = userinfo.indexOf(':');
-    const user = pc < 0 ? userinfo : userinfo.slice(0, pc);
-    if (user.length === 0) fail('empty user in URI');
-    uri.user = unescapeChecked(user, USER_CHARS, 'URI user');
-    if (pc >= 0) uri.password = unescapeChecked(userinfo.slice(pc + 1), PASSWORD_CHARS, 'URI password');
+    let pc = text.indexOf(':', i);
+    if (pc > at) pc = -1;
+    const ue = pc < 0 ? at : pc;
+    if (ue === i) fail('empty user in URI');
+    uri.user = unescapeChecked(text.slice(i, ue), USER_CHARS, 'URI user');
+    if (pc >= 0) uri.password = unescapeChecked(text.slice(pc + 1, at), PASSWORD_CHARS, 'URI password');
     i = at + 1;
   }
   const n = text.length;
