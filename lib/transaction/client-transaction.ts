@@ -18,6 +18,8 @@ export abstract class ClientTransactionBase<S extends IctState | NictState, T ex
   readonly user: ClientTransactionUser;
   /** The last response received, if any. */
   lastResponse: SipResponse | undefined;
+  /** The stream connection the request last went over, once a send resolved (TCP/TLS). */
+  connectionId: number | undefined;
   /** True if the transport retransmits for us (no Timer A/E; D/K are 0). */
   protected reliable: boolean;
 
@@ -56,6 +58,7 @@ export abstract class ClientTransactionBase<S extends IctState | NictState, T ex
   protected send(msg: SipRequest): Promise<boolean> {
     return settle(() => this.ctx.transport.sendRequest(msg, this.target)).then(
       (info) => {
+        if (info.connectionId !== undefined) this.connectionId = info.connectionId;
         // RFC 3261 §18.1.1: a request above the MTU goes over TCP, which needs no retransmission
         if (!this.reliable && !this.terminated && this.ctx.transport.isReliable(info.protocol)) {
           this.reliable = true;
@@ -68,6 +71,17 @@ export abstract class ClientTransactionBase<S extends IctState | NictState, T ex
         return false;
       },
     );
+  }
+
+  /** True until a final response arrived (the states a lost connection can still fail). */
+  abstract get awaitingFinal(): boolean;
+
+  /**
+   * The connection the request went over closed before a final response (RFC 3261 §17.1.4):
+   * report it as a transport error and end. Does nothing once a final response arrived.
+   */
+  connectionLost(error: SipError): void {
+    if (this.awaitingFinal) this.transportFailed(error);
   }
 
   /** RFC 3261 §17.1.4: a fatal transport error ends the transaction and is reported to the TU. */

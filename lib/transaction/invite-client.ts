@@ -13,7 +13,8 @@
  * - Timer D (max(32 s, 64*T1) unreliable; reliable: 0, i.e. as soon as the transport took the
  *   ACK): Completed → Terminated.
  * - Timer M (64*T1): Accepted → Terminated.
- * - Transport error: → Terminated, TU told (§17.1.4).
+ * - Transport error (a failed send, or the request's connection closed before a final
+ *   response): → Terminated, TU told (§17.1.4).
  * @module
  */
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
@@ -45,6 +46,11 @@ export class InviteClientTransaction extends ClientTransactionBase<IctState, Ict
   constructor(ctx: TransactionContext, request: SipRequest, target: SendTarget, user: ClientTransactionUser, onEnd?: TerminationHook) {
     super(ctx, request, target, user, IctState.Calling, onEnd);
     this.intervalA = ctx.timers.t1;
+  }
+
+  /** True in Calling and Proceeding. */
+  get awaitingFinal(): boolean {
+    return this.current === IctState.Calling || this.current === IctState.Proceeding;
   }
 
   /** RFC 3261 §17.1.1.2: send the INVITE, start A (unreliable) and B. */

@@ -202,6 +202,22 @@ export class TransactionLayer {
     return this.twoXx.stop(key);
   }
 
+  /**
+   * A TCP/TLS connection closed (wire it to `TransportUser.onConnectionClosed`). Client
+   * transactions whose request went over it and that have no final response yet end with
+   * `onTransportError` (RFC 3261 §17.1.4), so the caller can fail over at once instead of waiting
+   * for Timer B/F. Server transactions are left alone: their responses may still go over a new
+   * connection (RFC 3261 §18.2.2), and a failed send is reported then.
+   * @returns how many client transactions were failed.
+   */
+  connectionClosed(info: { connectionId: number; reason?: string }): number {
+    const hit = [...this.clients.values()].filter((tx) => tx.connectionId === info.connectionId && tx.awaitingFinal);
+    for (const tx of hit) {
+      tx.connectionLost(new SipError(SipErrorCode.TransportError, `connection closed (${info.reason ?? 'unknown'})`));
+    }
+    return hit.length;
+  }
+
   /** Live objects by kind; all zero once every transaction ran its course. */
   stats(): TransactionStats {
     const s = { clientInvite: 0, clientNonInvite: 0, serverInvite: 0, serverNonInvite: 0, pendingCancels: this.cancels.size, retransmitting2xx: this.twoXx.size };

@@ -9,7 +9,8 @@
  * - Timer E (unreliable only): retransmit; interval min(2^n*T1, T2) in Trying, T2 in Proceeding.
  * - Timer F (64*T1): Trying/Proceeding → Terminated, TU told Timeout.
  * - Timer K (T4 unreliable, 0 reliable): Completed → Terminated.
- * - Transport error: → Terminated, TU told (§17.1.4).
+ * - Transport error (a failed send, or the request's connection closed before a final
+ *   response): → Terminated, TU told (§17.1.4).
  * @module
  */
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
@@ -30,6 +31,11 @@ export class NonInviteClientTransaction extends ClientTransactionBase<NictState,
   constructor(ctx: TransactionContext, request: SipRequest, target: SendTarget, user: ClientTransactionUser, onEnd?: TerminationHook) {
     super(ctx, request, target, user, NictState.Trying, onEnd);
     this.intervalE = ctx.timers.t1;
+  }
+
+  /** True in Trying and Proceeding. */
+  get awaitingFinal(): boolean {
+    return this.current === NictState.Trying || this.current === NictState.Proceeding;
   }
 
   /** RFC 3261 §17.1.2.2: send the request, start E (unreliable) and F. */

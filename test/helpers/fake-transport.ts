@@ -45,6 +45,8 @@ export class FakeTransport implements TransportPort {
   peer: FakePeer | undefined;
   /** If set, decides per send whether it is lost (after {@link dropNth}). */
   dropIf: ((message: SipRequest | SipResponse, n: number) => boolean) | undefined;
+  /** Reported as `SentInfo.connectionId` for sends over reliable protocols. */
+  connectionId: number | undefined;
   /** Our address as the peer sees it. */
   local = { address: '192.0.2.10', port: 5060 };
 
@@ -152,7 +154,9 @@ export class FakeTransport implements TransportPort {
   }
 
   private info(protocol: TransportProtocol, address: string, port: number): SentInfo {
-    return { protocol, localAddress: this.local.address, localPort: this.local.port, remoteAddress: address, remotePort: port };
+    const info: SentInfo = { protocol, localAddress: this.local.address, localPort: this.local.port, remoteAddress: address, remotePort: port };
+    if (this.connectionId !== undefined && this.reliable.has(protocol)) info.connectionId = this.connectionId;
+    return info;
   }
 }
 

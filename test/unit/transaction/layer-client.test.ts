@@ -142,3 +142,34 @@ t.test('unsendable requests are refused with InvalidArgument', async (t) => {
   t.throws(() => layer.sendRequest(badVia, target(), new ClientRecorder()), { code: 'InvalidArgument' });
   t.equal(layer.stats().total, 0);
 });
+
+t.test('connectionClosed fails the client transactions still waiting on that connection (§17.1.4)', async (t) => {
+  const { layer, transport, clock } = single();
+  transport.connectionId = 7;
+  const waiting = new ClientRecorder();
+  const answered = new ClientRecorder();
+  const inv = makeRequest();
+  layer.sendRequest(inv, target('tcp'), waiting);
+  const opt = makeRequest({ method: 'OPTIONS' });
+  layer.sendRequest(opt, target('tcp'), new ClientRecorder());
+  const inv2 = makeRequest();
+  layer.sendRequest(inv2, target('tcp'), answered);
+  transport.connectionId = 8;
+  const other = new ClientRecorder();
+  layer.sendRequest(makeRequest(), target('tcp'), other);
+  transport.connectionId = undefined;
+  const udp = new ClientRecorder();
+  layer.sendRequest(makeRequest(), target('udp'), udp);
+  await flush();
+  layer.receiveResponse(reply(inv, 180), source('tcp'));
+  layer.receiveResponse(reply(inv2, 200), source('tcp'));
+  t.equal(layer.connectionClosed({ connectionId: 7, reason: 'peer' }), 2, 'the INVITE in Proceeding and the OPTIONS');
+  t.same(waiting.events, ['provisional:180', 'transportError:TransportError', 'terminated']);
+  t.match(waiting.errors[0].message, /connection closed \(peer\)/);
+  t.same(answered.events, ['final:200'], 'an INVITE in Accepted is left alone');
+  t.same(other.events, [], 'other connections are untouched');
+  t.same(udp.events, []);
+  t.equal(layer.connectionClosed({ connectionId: 7 }), 0, 'idempotent');
+  layer.close();
+  t.equal(clock.pending(), 0);
+});
