@@ -20,12 +20,14 @@ export interface UacDialogOptions {
  * The UAC's dialog from the request it sent and a 101–299 response with a To tag (RFC 3261
  * §12.1.2): route set = Record-Route reversed, remote target = Contact, local CSeq = request's,
  * remote CSeq empty; 1xx → Early, 2xx → Confirmed.
- * @throws SipError(InvalidArgument) if the response has no To tag or is not 101–299.
+ * @throws SipError(InvalidArgument) if the response is not 101–299, or a 1xx without To tag.
  */
 export function createUacDialog(request: SipRequest, response: SipResponse, options: UacDialogOptions = {}): DialogCore {
-  const remoteTag = response.to.tag;
-  if (remoteTag === undefined) throw new SipError(SipErrorCode.InvalidArgument, 'response has no To tag');
   if (response.status <= 100 || response.status >= 300) throw new SipError(SipErrorCode.InvalidArgument, 'only 101-299 create a dialog');
+  // RFC 3261 §12.1.2: a 2xx without a To tag (RFC 2543 peer) makes a dialog whose remote tag is
+  // null (''); a tagless 1xx makes none, since forks could not be told apart.
+  const remoteTag = response.to.tag ?? (response.status >= 200 ? '' : undefined);
+  if (remoteTag === undefined) throw new SipError(SipErrorCode.InvalidArgument, 'provisional response has no To tag');
   const contact = response.contact[0];
   // NOTE (deviation): a response without Contact (broken peer) keeps the Request-URI as target.
   const remoteTarget = contact !== undefined && contact !== '*' ? contact.uri : request.uri;

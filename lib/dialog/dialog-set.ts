@@ -64,7 +64,8 @@ export class UacDialogSet {
    * (§13.2.2.3: the final failure ends the transaction's early dialogs).
    */
   receiveResponse(res: SipResponse): DialogSetResult {
-    const tag = res.to.tag;
+    // RFC 3261 §12.1.2: a tagless 2xx (RFC 2543 peer) belongs to the dialog with the null tag ''.
+    const tag = res.to.tag ?? (res.status >= 200 ? '' : undefined);
     if (res.status >= 300) {
       for (const d of this.byTag.values()) if (d.state === DialogState.Early) d.receiveResponse(res);
       if (this.state !== DialogState.Confirmed) this.failed = true;

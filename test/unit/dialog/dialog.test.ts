@@ -165,6 +165,9 @@ t.test('UAC early dialog ended by a final failure; 487 → Canceled', async (t) 
   c.receiveResponse(answer(487, 'b1'));
   t.equal(c.endReason, 'Canceled');
   t.throws(() => createUacDialog(invite(), answer(180, undefined)), { name: 'SipError', code: 'InvalidArgument' });
+  const old = createUacDialog(invite(), answer(200, undefined));
+  t.equal(old.id.remoteTag, '', 'a tagless 2xx (RFC 2543) gives the null tag');
+  t.equal(old.createRequest('BYE').to.tag, undefined);
   t.throws(() => createUacDialog(invite(), answer(100, 'x')), { name: 'SipError', code: 'InvalidArgument' });
 });
 
@@ -362,4 +365,25 @@ t.test('peers that forget Contact: the target falls back to the Request-URI / Fr
   const noOwn = createUacDialog(inv, answer(200, 'b1'));
   t.equal(noOwn.localContact, undefined);
   t.same(noOwn.createRequest('INVITE').contact, [], 'nothing to put in Contact');
+});
+
+t.test('UacDialogSet: a tagless 2xx from an RFC 2543 peer still makes one dialog', async (t) => {
+  const set = new UacDialogSet(invite());
+  const r = set.receiveResponse(answer(200, undefined));
+  t.ok(r.created);
+  t.equal(r.dialog?.id.remoteTag, '');
+  t.equal(set.state, 'Confirmed');
+  t.same(set.receiveResponse(answer(200, undefined)).retransmission, true);
+  const table = new DialogTable();
+  table.add(r.dialog!);
+  const bye = req(`
+    BYE sip:alice@client.atlanta.example.com SIP/2.0
+    Via: SIP/2.0/UDP b;branch=z9hG4bKold
+    From: <sip:bob@biloxi.example.com>
+    To: <sip:alice@atlanta.example.com>;tag=9fxced76sl
+    Call-ID: 3848276298220188511@atlanta.example.com
+    CSeq: 5 BYE
+    Content-Length: 0
+  `);
+  t.equal(table.matchRequest(bye), r.dialog, 'their requests (no From tag) match it');
 });
