@@ -85,3 +85,9 @@ t.test('CDATA is not entity-decoded; double-escaped text stays single-decoded', 
   t.equal(m.participants[0].nameIds[0].names[0].text, '&amp; &#233;');
   t.same(parseMetadata(buildMetadata(m)), m);
 });
+
+t.test('character references to non-characters are left as written', async (t) => {
+  const m = parseMetadata(`<recording ${NS}><participant participant_id="p"><nameID aor="a"><name>&#0;&#xD800;&#xFFFF;&#x1F600;&#9;x</name></nameID></participant></recording>`);
+  t.equal(m.participants[0].nameIds[0].names[0].text, '&#0;&#xD800;&#xFFFF;\u{1F600}\tx');
+  t.same(parseMetadata(buildMetadata(m)), m);
+});
