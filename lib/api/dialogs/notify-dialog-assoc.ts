@@ -41,7 +41,15 @@ export class NotifyDialogAssoc extends DialogAssoc {
     if (subscriptionState.trim() === '') throw new SipError(SipErrorCode.InvalidArgument, 'Subscription-State is required');
     this.event = event;
     this.state = subscriptionState;
-    this.join({});
+    this.join({
+      // a re-SUBSCRIBE (or REFER) in the dialog: its 2xx needs our Contact (target refresh)
+      screenRequest: (tx) => {
+        const core = this.dialog.core;
+        const contact = this.dialog.localContactOverride;
+        if ((tx.type === 'SUBSCRIBE' || tx.type === 'REFER') && core !== undefined && contact !== undefined) tx.attachShaper(uasShaper(core, tx.request, contact));
+        return false;
+      },
+    });
   }
 
   /**
