@@ -194,9 +194,18 @@ export function elementsOf(el: XmlElement): XmlElement[] {
   return el.children.filter((c): c is XmlElement => c.kind === 'element');
 }
 
-/** Escapes text for an attribute value or element content. */
+// Characters XML 1.0 cannot carry at all (§2.2): C0 controls but tab/LF/CR,
+// lone surrogates, U+FFFE/U+FFFF.
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Escapes text for an attribute value or element content.
+ * NOTE (deviation): characters XML cannot carry (e.g. a control character in
+ * a display name taken from a SIP header) become U+FFFD instead of making
+ * the document ill-formed.
+ */
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"'\r\n\t]/g, (c) => ESC[c] ?? c);
+  return s.replace(NOT_XML, '\ufffd').replace(/[&<>"'\r\n\t]/g, (c) => ESC[c] ?? c);
 }
 const ESC: Record<string, string> = {
   '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;',
@@ -205,5 +214,5 @@ const ESC: Record<string, string> = {
 
 /** Escapes element content: keeps newlines and tabs literal. */
 export function escapeText(s: string): string {
-  return s.replace(/[&<>\r]/g, (c) => ESC[c] ?? c);
+  return s.replace(NOT_XML, '\ufffd').replace(/[&<>\r]/g, (c) => ESC[c] ?? c);
 }

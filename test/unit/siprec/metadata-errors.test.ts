@@ -91,3 +91,12 @@ t.test('character references to non-characters are left as written', async (t) =
   t.equal(m.participants[0].nameIds[0].names[0].text, '&#0;&#xD800;&#xFFFF;\u{1F600}\tx');
   t.same(parseMetadata(buildMetadata(m)), m);
 });
+
+t.test('characters XML cannot carry are replaced when building, so the output always parses', async (t) => {
+  const m = emptyMetadata();
+  m.participants.push({ participantId: 'p\u0001', nameIds: [{ aor: 'sip:a@b\u0000', names: [{ text: 'Bell\u0007 \ud800x \u{1F600} ok\uffff' }] }], extensions: [] });
+  const back = parseMetadata(buildMetadata(m));
+  t.equal(back.participants[0].participantId, 'p\ufffd');
+  t.equal(back.participants[0].nameIds[0].aor, 'sip:a@b\ufffd');
+  t.equal(back.participants[0].nameIds[0].names[0].text, 'Bell\ufffd \ufffdx \u{1F600} ok\ufffd', 'valid surrogate pairs kept');
+});
