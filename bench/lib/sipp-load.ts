@@ -3,7 +3,8 @@
  * or another scenario) at a fixed rate for a fixed number of calls, with SIPp's own timeout and
  * our hard kill above it.
  * Returns what was achieved, not what was asked: calls/s from the successful calls over SIPp's
- * measured elapsed time, failed and never-finished calls, and the peak memory of a watched pid.
+ * measured elapsed time (less one mean call length, the tail in which the last calls finish),
+ * failed and never-finished calls, and the peak memory of a watched pid.
  */
 import { runSipp, type SippResult, type SippTransport } from '../../test/interop/lib/index.js';
 import { sampleMemory } from './proc-mem.js';
@@ -40,7 +41,7 @@ export interface LoadStepOptions {
 
 export interface LoadStepResult {
   offeredCps: number;
-  /** Successful calls per second of SIPp's measured run time. */
+  /** Successful calls per second of SIPp's measured run time minus the last calls' tail. */
   achievedCps: number;
   calls: number;
   successful: number;
@@ -85,11 +86,15 @@ export async function runSippLoad(target: UasTarget, opts: LoadStepOptions): Pro
   const peak = mem?.stop();
   const s = sipp.stats;
   const elapsed = Number.isFinite(s.elapsedSeconds) && s.elapsedSeconds > 0 ? s.elapsedSeconds : sipp.durationMs / 1000;
+  // The run ends one call length after the last call started; that tail is not time spent
+  // offering calls, and for held calls (src-uac.xml holds 1 s) it would halve a short step's rate.
+  const tail = Number.isFinite(s.callLengthMs) ? s.callLengthMs / 1000 : 0;
+  const offering = elapsed - tail > 0 ? elapsed - tail : elapsed;
   const successful = Number.isFinite(sipp.successful) ? sipp.successful : 0;
   const failed = Number.isFinite(sipp.failed) ? sipp.failed : 0;
   return {
     offeredCps: opts.rate,
-    achievedCps: elapsed > 0 ? successful / elapsed : 0,
+    achievedCps: offering > 0 ? successful / offering : 0,
     calls: opts.calls,
     successful,
     failed,

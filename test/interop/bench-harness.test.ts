@@ -6,9 +6,10 @@
 import t from 'tap';
 import { measureUas, formatComparison, formatMeasurement } from '../../bench/lib/measure-uas.js';
 import { runSippLoad } from '../../bench/lib/sipp-load.js';
+import { measureSrs } from '../../bench/lib/measure-srs.js';
 import { processTree, treePssKb } from '../../bench/lib/proc-mem.js';
-import { freePort, requireTool, startKamailio } from './lib/index.js';
-import { kamailioConfig } from './lib/paths.js';
+import { describeSipp, freePort, requireTool, startKamailio, startSipp } from './lib/index.js';
+import { kamailioConfig, scenarioPath } from './lib/paths.js';
 
 t.test('measureUas against Kamailio at 50 cps', async (t) => {
   if (!requireTool(t, 'sipp') || !requireTool(t, 'kamailio')) return;
@@ -42,4 +43,20 @@ t.test('a UAS that does not answer is reported, not thrown', async (t) => {
   t.equal(r.successful, 0, 'no call succeeded');
   t.equal(r.failed + r.unfinished, 5, 'every call is counted as failed or unfinished');
   t.equal(r.achievedCps, 0);
+});
+
+t.test('measureSrs drives SIPREC sessions (src-uac.xml) into an SRS: SIPp srs-uas at 20 sessions/s', async (t) => {
+  if (!requireTool(t, 'sipp')) return;
+  const calls = 20; // one step of 1 s at 20/s, no warm-up: the SRS answers exactly that many
+  const srs = await startSipp({ scenario: scenarioPath('srs-uas.xml'), calls, timeoutSeconds: 20 });
+  t.teardown(() => srs.stop());
+  await srs.ready;
+  const m = await measureSrs(
+    { host: '127.0.0.1', port: srs.localPort, transport: 'u1' },
+    { name: 'sipp-srs', rates: [20], secondsPerStep: 1, warmupCalls: 0, watchPid: srs.pid, print: false, pauseBetweenStepsMs: 0 },
+  );
+  t.equal(m.steps[0].successful, calls, 'every recording session completed (INVITE, 200, ACK, 1 s, BYE, 200)');
+  t.ok(m.steps[0].sustained, 'sustained');
+  const served = await srs.result;
+  t.equal(served.successful, calls, 'the SRS passed its RFC 7866 checks on every INVITE', { sipp: describeSipp(served) });
 });

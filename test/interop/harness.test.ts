@@ -37,11 +37,11 @@ t.test('parseSippDuration', async (t) => {
 t.test('parseSippCsv takes the last dump', async (t) => {
   const header =
     'StartTime;CurrentTime;ElapsedTime(C);CallRate(C);IncomingCall(C);OutgoingCall(C);TotalCallCreated;' +
-    'SuccessfulCall(C);FailedCall(C);FailedMaxUDPRetrans(C);ResponseTime1(C);';
+    'SuccessfulCall(C);FailedCall(C);FailedMaxUDPRetrans(C);ResponseTime1(C);CallLength(C);';
   const csv = [
     header,
-    '2026-11-25\t06:00:00.000000\t100.000000;2026-11-25\t06:00:01.000000\t101.000000;00:00:01;5;0;5;5;4;0;0;00:00:00:001000;',
-    '2026-11-25\t06:00:00.000000\t100.000000;2026-11-25\t06:00:02.500000\t102.500000;00:00:02;8;0;10;10;8;2;2;00:00:00:002000;',
+    '2026-11-25\t06:00:00.000000\t100.000000;2026-11-25\t06:00:01.000000\t101.000000;00:00:01;5;0;5;5;4;0;0;00:00:00:001000;00:00:01:000000;',
+    '2026-11-25\t06:00:00.000000\t100.000000;2026-11-25\t06:00:02.500000\t102.500000;00:00:02;8;0;10;10;8;2;2;00:00:00:002000;00:00:01:250000;',
     '',
   ].join('\n');
   const s = parseSippCsv(csv);
@@ -52,6 +52,7 @@ t.test('parseSippCsv takes the last dump', async (t) => {
   t.equal(s?.callRate, 8);
   t.equal(s?.elapsedSeconds, 2.5, 'from the microsecond epochs, not the whole-second column');
   t.equal(s?.responseTimeMs, 2);
+  t.equal(s?.callLengthMs, 1250);
   t.same(s?.failureReasons, { FailedMaxUDPRetrans: 2 });
   t.equal(parseSippCsv(header), undefined, 'header only: no data');
 });

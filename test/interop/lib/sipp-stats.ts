@@ -21,6 +21,8 @@ export interface SippStats {
   elapsedSeconds: number;
   /** Mean of the first response-time measure (`rtd="true"`), ms; NaN when the scenario has none. */
   responseTimeMs: number;
+  /** Mean call length (first message to end of scenario), ms; NaN when unknown. */
+  callLengthMs: number;
   /** Failed-call reasons with a non-zero count, e.g. `{ FailedMaxUDPRetrans: 3 }`. */
   failureReasons: Record<string, number>;
   /** Where the figures came from. */
@@ -73,6 +75,7 @@ export function parseSippCsv(text: string): SippStats | undefined {
     elapsedSeconds: epoch(raw.CurrentTime) - epoch(raw.StartTime) || parseSippDuration(raw['ElapsedTime(C)'] ?? ''),
     // Older SIPp names it ResponseTime1(C); it is the mean in h:m:s:µs.
     responseTimeMs: parseSippDuration(raw['ResponseTime1(C)'] ?? '') * 1000,
+    callLengthMs: parseSippDuration(raw['CallLength(C)'] ?? '') * 1000,
     failureReasons,
     source: 'csv',
   };
@@ -95,6 +98,7 @@ export function parseSippScreen(screen: string): SippStats | undefined {
   const rate = screenValue(screen, 'Call Rate');
   const elapsed = screenValue(screen, 'Elapsed Time');
   const rt = screenValue(screen, 'Response Time 1');
+  const len = screenValue(screen, 'Call Length');
   return {
     raw: {},
     successful: Number(ok),
@@ -103,6 +107,7 @@ export function parseSippScreen(screen: string): SippStats | undefined {
     callRate: rate === undefined ? Number.NaN : Number.parseFloat(rate),
     elapsedSeconds: elapsed === undefined ? Number.NaN : parseSippDuration(elapsed),
     responseTimeMs: rt === undefined ? Number.NaN : parseSippDuration(rt) * 1000,
+    callLengthMs: len === undefined ? Number.NaN : parseSippDuration(len) * 1000,
     failureReasons: {},
     source: 'screen',
   };
@@ -118,6 +123,7 @@ export function emptySippStats(): SippStats {
     callRate: Number.NaN,
     elapsedSeconds: Number.NaN,
     responseTimeMs: Number.NaN,
+    callLengthMs: Number.NaN,
     failureReasons: {},
     source: 'none',
   };
