@@ -17,7 +17,7 @@ import type {
 } from './types.js';
 import { emptyMetadata } from './types.js';
 import { validateMetadata } from './validate.js';
-import { elementsOf, parseXmlTree, textOf, type XmlElement } from './xml-tree.js';
+import { elementsOf, parseXmlTree, textOf, xmlTrim, type XmlElement } from './xml-tree.js';
 
 /** Options of {@link parseMetadata}. */
 export interface ParseMetadataOptions {
@@ -66,7 +66,8 @@ function attr(el: XmlElement, ...names: string[]): string | undefined {
   for (const want of names) {
     for (const [k, v] of Object.entries(el.attrs)) {
       const local = k.includes(':') && !k.startsWith('xml:') ? k.slice(k.indexOf(':') + 1) : k;
-      if (local.toLowerCase() === want && v.trim() !== '') return v.trim();
+      const value = xmlTrim(v);
+      if (local.toLowerCase() === want && value !== '') return value;
     }
   }
   return undefined;

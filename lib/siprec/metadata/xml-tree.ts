@@ -182,11 +182,16 @@ function convert(nodes: FxpNode[], parentScope: ReadonlyMap<string, string>): Xm
   return out;
 }
 
-/** The concatenated text content directly under `el`, trimmed. */
+/** Trims XML white space only (space, tab, CR, LF), not every Unicode space. */
+export function xmlTrim(s: string): string {
+  return s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+}
+
+/** The concatenated text content directly under `el`, trimmed of XML white space. */
 export function textOf(el: XmlElement): string {
   let s = '';
   for (const c of el.children) if (c.kind === 'text') s += c.text;
-  return s.trim();
+  return xmlTrim(s);
 }
 
 /** Child elements of `el`. */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { isDeepStrictEqual } from 'node:util';
 import {
-  buildMetadata, MetadataError, parseMetadata, type RecordingMetadata,
+  buildMetadata, emptyMetadata, MetadataError, parseMetadata, type RecordingMetadata,
 } from '../../../lib/siprec/metadata/index.js';
 import { ACME_LEGACY, RFC_COMPLETE } from './metadata-fixtures.js';
 
@@ -75,6 +75,19 @@ t.test('property: build → parse gives the same model', async (t) => {
     return isDeepStrictEqual(back, structuredClone(m)) && buildMetadata(back) === xml;
   }), { numRuns: 300 });
   t.pass('300 random models survived build → parse → build');
+});
+
+t.test('property: any string survives as a name, sanitised and trimmed of XML white space only', async (t) => {
+  const sanitise = (s: string): string => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 10 }), (name, pid) => {
+    const m = emptyMetadata('partial');
+    const id = sanitise(pid).replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '') || 'x';
+    m.participants.push({ participantId: id, nameIds: [{ aor: 'sip:a@b', names: [{ text: name }] }], extensions: [] });
+    const back = parseMetadata(buildMetadata(m));
+    const want = sanitise(name).replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+    return back.participants[0].nameIds[0].names[0].text === want && back.participants[0].participantId === sanitise(id);
+  }), { numRuns: 500 });
+  t.pass('500 arbitrary strings');
 });
 
 t.test('property: parse never throws anything but MetadataError', async (t) => {
