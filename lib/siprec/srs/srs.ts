@@ -14,6 +14,7 @@ import {
   InviteDialogAssoc, MessageElements, ResponseElements, SipClient, SipConnection, type ServerTransaction,
 } from '../common/api.js';
 import { ObserverBase } from '../common/observer.js';
+import { freeSipPort } from '../common/ports.js';
 import { checkRecordingBody, checkRecordingInvite, type CheckOptions } from './check-invite.js';
 import { SrsSession } from './srs-session.js';
 import { RecordingDir, recoverRecordings } from './storage/index.js';
@@ -47,11 +48,12 @@ export class Srs extends EventEmitter<SrsEvents> {
     if (this.client) return;
     if (!this.settings.signalingOnly) this.recovered = recoverRecordings(this.settings.dir);
     const transports: TransportProtocol[] = this.settings.transports ?? ['udp', 'tcp'];
+    const port = this.settings.port === 0 && transports.length > 1 ? await freeSipPort(this.settings.host) : this.settings.port;
     const client = new SipClient({
       uid: `tsip-srs-${process.pid}-${Math.random().toString(36).slice(2)}`,
       observer: { incomingRequest: (_iap, tx) => tx.dispose(), timedOut: () => undefined },
       settings: {
-        iaps: [{ id: IAP, listen: transports.map((protocol) => ({ protocol, address: this.settings.host, port: this.settings.port })) }],
+        iaps: [{ id: IAP, listen: transports.map((protocol) => ({ protocol, address: this.settings.host, port })) }],
         userAgent: this.settings.userAgent ?? 'tsip-srs',
         transportLimits: { maxConnections: 20000 },
         limits: { maxServerTransactions: 50000, maxClientTransactions: 50000, maxDialogs: 50000 },

@@ -1,0 +1,498 @@
+/**
+ * One recording session (RS) of one call towards one SRS entry: an InviteDialogAssoc per attempt.
+ *
+ * States: Starting (trying the SRS URIs in order: a final non-2xx, Timer B, a transport error or
+ * our own invite timeout fails over to the next URI, unless skipFailoverCodes matches the code)
+ * → Active (media forked; pause/resume/update by re-INVITE, one at a time; RFC 4028 refresh by
+ * re-INVITE at half the interval) → Stopping (BYE sent) → Ended.
+ * Inputs: responses and errors routed by the user agent, SRS requests (BYE, re-INVITE, UPDATE).
+ */
+import { SipErrorCode } from '../../../include-types/errors.js';
+import {
+  RecordingEndReason, SrsAttemptOutcome,
+  type CallParams, type RecordedStreamInfo, type RecordingChanges, type RecordingEventBase, type SrsAttempt,
+} from '../../../include-types/siprec.js';
+import { parseSrsAnswer, splitRecordingBody, DEFAULT_AUDIO_CODECS, type AnsweredStream } from '../body/index.js';
+import { InviteDialogAssoc, MessageElements, ResponseElements, type ClientTransaction, type ServerTransaction } from '../common/api.js';
+import type { RtpPacket } from '../media/index.js';
+import type { LoggedCall } from '../ng911/index.js';
+import { MediaFork } from './media-fork.js';
+import type { RecordingSessionLike, SessionHost } from './session-host.js';
+import { SessionMetadata } from './session-metadata.js';
+import { offerSdp, sessionElements, sessionHeaders, type SessionStream } from './session-offer.js';
+import { requestText, responseText } from './sip-text.js';
+import { parseSessionExpiresHeader } from './session-timer.js';
+
+/** Where the session is. */
+export const SessionState = { Starting: 'Starting', Active: 'Active', Stopping: 'Stopping', Ended: 'Ended' } as const;
+/** One of the {@link SessionState} values. */
+export type SessionState = (typeof SessionState)[keyof typeof SessionState];
+
+interface Pending {
+  tx: ClientTransaction;
+  resolve: (status: number) => void;
+}
+
+/** A recording session of one call to one SRS entry. */
+export class RecordingSession implements RecordingSessionLike {
+  state: SessionState = SessionState.Starting;
+  paused = false;
+  private readonly attempts: SrsAttempt[] = [];
+  private uriIndex = -1;
+  private assoc: InviteDialogAssoc | undefined;
+  private inviteTx: ClientTransaction | undefined;
+  private inviteTimer: NodeJS.Timeout | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly fork: MediaFork;
+  private readonly meta: SessionMetadata;
+  private readonly streams: SessionStream[] = [];
+  private readonly sdpSessionId = Math.floor(Math.random() * 2 ** 31);
+  private sdpVersion = 1;
+  private pending: Pending | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private stopRequested: RecordingEndReason | undefined;
+  private minSe: number | undefined;
+  private lastStatus: number | undefined;
+  private readonly logged: LoggedCall;
+
+  constructor(private readonly host: SessionHost, readonly call: CallParams) {
+    const media = host.entry.media ?? {};
+    this.fork = new MediaFork({
+      address: host.mediaAddress, allocator: host.allocator, cname: `src@${host.mediaAddress}`,
+      rtcpIntervalMs: media.rtcp === false ? 0 : (media.rtcpIntervalMs ?? 5000),
+    });
+    this.meta = new SessionMetadata(call, host.entry.metadataExtensions);
+    this.logged = { callIdSip: call.callId, direction: call.direction ?? 'incoming',
+      ...(call.emergencyCallId ? { callId: call.emergencyCallId } : {}), ...(call.emergencyIncidentId ? { incidentId: call.emergencyIncidentId } : {}) };
+  }
+
+  /** The RS Call-ID (the recording session id). */
+  get recordingId(): string {
+    return this.assoc?.dialog.callId ?? '';
+  }
+
+  /** The SRS URI of the current or last attempt. */
+  get srs(): string {
+    return this.host.entry.srsUris[Math.max(0, this.uriIndex)] ?? '';
+  }
+
+  /** Binds the local ports and starts trying the SRS list. */
+  async begin(): Promise<void> {
+    try {
+      for (const s of this.call.streams) this.streams.push({ params: s, port: await this.fork.add(s.label, clockRate(s)) });
+    } catch {
+      return this.fail(RecordingEndReason.LocalError);
+    }
+    if (this.stopRequested) return this.fail(this.stopRequested);
+    this.tryNext();
+  }
+
+  /** Feeds one CS packet of a stream. */
+  forward(label: string, packet: RtpPacket | Uint8Array, arrivalMs?: number): boolean {
+    return this.state === SessionState.Active && this.fork.forward(label, packet, arrivalMs);
+  }
+
+  /** Packets sent per label. */
+  packetsSent(): Record<string, number> {
+    return this.fork.packetsSent();
+  }
+
+  /** Pauses: the fork stops first (PCI-safe), then a=inactive (RFC 7866 §7.1.1, SIPREC-NOTES SRC-8). */
+  pause(): Promise<boolean> {
+    this.fork.setPaused(true);
+    return this.enqueue(async () => {
+      if (this.paused) return true;
+      const ok = await this.reinvite(true, undefined);
+      if (ok) {
+        this.paused = true;
+        this.host.listener.paused(this.base());
+      } else if (!this.paused) this.fork.setPaused(false);
+      return ok;
+    });
+  }
+
+  /** Resumes: a=sendonly again, then the fork restarts. */
+  resume(): Promise<boolean> {
+    return this.enqueue(async () => {
+      if (!this.paused) return true;
+      const ok = await this.reinvite(false, undefined);
+      if (ok) {
+        this.paused = false;
+        this.fork.setPaused(false);
+        this.host.listener.resumed(this.base());
+      }
+      return ok;
+    });
+  }
+
+  /** Sends a partial metadata update, with new m-lines for added streams (RFC 7866 §7.1.1.1, §9.1). */
+  update(changes: RecordingChanges): Promise<boolean> {
+    return this.enqueue(async () => {
+      const xml = this.meta.changesXml(changes);
+      for (const s of changes.streamsAdded ?? []) {
+        this.streams.push({ params: s, port: await this.fork.add(s.label, clockRate(s)) });
+      }
+      const ok = await this.reinvite(this.paused, xml, (changes.streamsAdded?.length ?? 0) > 0);
+      if (ok && this.paused) this.fork.setPaused(true);
+      return ok;
+    });
+  }
+
+  /** Ends the recording: BYE when established, CANCEL/abandon while starting. */
+  stop(reason: RecordingEndReason): Promise<void> {
+    if (this.state === SessionState.Ended || this.state === SessionState.Stopping) return Promise.resolve();
+    if (this.state === SessionState.Starting) {
+      this.stopRequested = reason;
+      if (this.inviteTx?.cancelAllowed) {
+        try { this.inviteTx.cancel().dispose(); } catch { /* already answered */ }
+      }
+      return Promise.resolve();
+    }
+    this.state = SessionState.Stopping;
+    this.fork.setPaused(true);
+    return this.enqueue(async () => {
+      let status: number | undefined;
+      try {
+        const tx = this.assoc!.sendBye(sessionElements([], undefined, undefined));
+        this.logRequest(tx);
+        status = await this.await(tx);
+      } catch {
+        status = undefined;
+      }
+      await this.finish(reason, status);
+    });
+  }
+
+  // ---- routed callbacks ----
+
+  /** A response in the dialog (INVITE attempts, re-INVITEs, BYE). */
+  onResponse(tx: ClientTransaction): void {
+    const res = tx.responseElements;
+    if (!res) return;
+    if (res.statusCode >= 200) this.logResponse(tx);
+    if (tx === this.inviteTx) return this.inviteResponse(tx, res.statusCode);
+    if (this.pending?.tx === tx && res.statusCode >= 200) {
+      if (tx.type === 'INVITE' && res.isSuccess) this.ack(tx);
+      const p = this.pending;
+      this.pending = undefined;
+      p.resolve(res.statusCode);
+    }
+  }
+
+  /** A transaction of the dialog failed (Timer B/F, transport error). */
+  onError(code: string, tx: ClientTransaction): void {
+    if (tx === this.inviteTx) {
+      if (this.assoc) this.host.bind(this.assoc, undefined);
+      this.nextAfter(code === SipErrorCode.Timeout ? SrsAttemptOutcome.Timeout : SrsAttemptOutcome.TransportError, undefined, true);
+      return;
+    }
+    if (this.pending?.tx === tx) {
+      const p = this.pending;
+      this.pending = undefined;
+      p.resolve(code === SipErrorCode.Timeout ? 408 : 503);
+    }
+  }
+
+  /** A request from the SRS in the dialog. */
+  onRequest(tx: ServerTransaction): void {
+    const t = tx.type;
+    if (t === 'ACK') return tx.dispose();
+    if (this.host.ng911) this.host.ng911.signaling(this.logged, requestText(tx.requestElements), 'incoming');
+    if (t === 'BYE') {
+      this.reply(tx, 200);
+      if (this.state === SessionState.Active || this.state === SessionState.Stopping) void this.finish(RecordingEndReason.RemoteBye, undefined);
+      return;
+    }
+    if (t === 'INVITE' || t === 'UPDATE') return this.srsOffer(tx);
+    this.reply(tx, t === 'OPTIONS' ? 200 : 405);
+  }
+
+  // ---- starting ----
+
+  private tryNext(): void {
+    const uris = this.host.entry.srsUris;
+    for (;;) {
+      this.uriIndex++;
+      if (this.stopRequested) return void this.fail(this.stopRequested);
+      if (this.uriIndex >= uris.length) return void this.fail(RecordingEndReason.AllSrsFailed);
+      const uri = uris[this.uriIndex];
+      if (this.host.isUp(uri)) break;
+      this.attempts.push({ srs: uri, outcome: SrsAttemptOutcome.Down });
+    }
+    this.sendInitialInvite(this.srs);
+  }
+
+  private sendInitialInvite(uri: string): void {
+    const entry = this.host.entry;
+    try {
+      const assoc = InviteDialogAssoc.create(this.host.connection, {
+        to: `<${entry.toUri ?? uri}>`, remoteUri: uri, from: `<${this.host.fromUri}>`, contact: this.host.contact,
+      });
+      this.assoc = assoc;
+      this.host.bind(assoc, this);
+      const headers = sessionHeaders(entry, this.call, true);
+      if (this.minSe !== undefined) {
+        for (const h of headers) if (h[0] === 'Min-SE') h[1] = String(this.minSe);
+        for (const h of headers) if (h[0] === 'Session-Expires') h[1] = `${Math.max(this.minSe, entry.sessionExpires ?? 1800)};refresher=uac`;
+      }
+      const tx = assoc.sendInvite(sessionElements(headers, this.sdp(), this.meta.completeXml()));
+      this.inviteTx = tx;
+      this.logRequest(tx);
+      this.inviteTimer = setTimeout(() => this.inviteTimedOut(tx), this.host.inviteTimeoutMs);
+    } catch {
+      this.nextAfter(SrsAttemptOutcome.TransportError, undefined, true);
+    }
+  }
+
+  private inviteTimedOut(tx: ClientTransaction): void {
+    if (tx !== this.inviteTx) return;
+    // Our own bound on the wait (OpenSIPS#2772: a silent SRS must fail over too).
+    try { if (tx.cancelAllowed) tx.cancel().dispose(); } catch { /* answered meanwhile */ }
+    if (this.assoc) this.host.bind(this.assoc, undefined);
+    this.nextAfter(SrsAttemptOutcome.Timeout, undefined, true);
+  }
+
+  private inviteResponse(tx: ClientTransaction, status: number): void {
+    if (status < 200) return;
+    clearTimeout(this.inviteTimer);
+    this.inviteTx = undefined;
+    this.lastStatus = status;
+    if (status >= 300) {
+      try { tx.dispose(); } catch { /* kept by the API */ }
+      if (this.assoc) this.host.bind(this.assoc, undefined);
+      // RFC 4028 §7.4: 422 names the Min-SE to use; try the same SRS once more with it.
+      const minSe = Number(tx.responseElements?.messageElements.header('Min-SE'));
+      if (status === 422 && this.minSe === undefined && minSe > 0) {
+        this.minSe = minSe;
+        this.assoc?.dispose();
+        return this.sendInitialInvite(this.srs);
+      }
+      if (this.host.skip(status)) {
+        this.attempts.push({ srs: this.srs, outcome: SrsAttemptOutcome.Response, statusCode: status });
+        return void this.fail(RecordingEndReason.Rejected, status);
+      }
+      return this.nextAfter(SrsAttemptOutcome.Response, status, false);
+    }
+    this.host.holdInvite(tx);
+    this.ack(tx);
+    const answered = this.readAnswer(tx);
+    if (this.stopRequested) {
+      this.state = SessionState.Active;
+      void this.stop(this.stopRequested);
+      return;
+    }
+    if (!answered.some((s) => s.accepted)) {
+      // Every stream refused: this SRS does not record; end the RS and fail over.
+      try { this.assoc?.sendBye().dispose(); } catch { /* gone */ }
+      if (this.assoc) this.host.bind(this.assoc, undefined);
+      this.attempts.push({ srs: this.srs, outcome: SrsAttemptOutcome.Response, statusCode: status });
+      this.assoc?.dispose();
+      this.assoc = undefined;
+      return this.uriIndex + 1 < this.host.entry.srsUris.length ? this.tryNext() : void this.fail(RecordingEndReason.NoStreamsAccepted, status);
+    }
+    this.attempts.push({ srs: this.srs, outcome: SrsAttemptOutcome.Accepted, statusCode: status });
+    this.state = SessionState.Active;
+    this.armRefresh(tx);
+    this.host.listener.started({ ...this.base(), streams: answered, attempts: [...this.attempts] });
+    const ng = this.host.ng911;
+    if (ng) {
+      ng.callStart(this.logged);
+      ng.mediaStart(this.logged, answered.filter((s) => s.accepted).map((s) => s.label), tx.responseElements?.messageElements.contentText ?? '');
+    }
+  }
+
+  private nextAfter(outcome: SrsAttemptOutcome, status: number | undefined, down: boolean): void {
+    clearTimeout(this.inviteTimer);
+    this.attempts.push({ srs: this.srs, outcome, ...(status !== undefined ? { statusCode: status } : {}) });
+    if (down) this.host.markDown(this.srs);
+    const tx = this.inviteTx;
+    this.inviteTx = undefined;
+    if (tx) { try { tx.dispose(); } catch { /* kept until the API lets go */ } }
+    try { this.assoc?.dispose(); } catch { /* already gone */ }
+    this.assoc = undefined;
+    this.tryNext();
+  }
+
+  /** Sets the fork targets from a 2xx's SDP; returns the per-stream view. */
+  private readAnswer(tx: ClientTransaction): RecordedStreamInfo[] {
+    const me = tx.responseElements?.messageElements;
+    let sdp: string | undefined;
+    try {
+      sdp = splitRecordingBody(me?.contentType, me?.content).sdp;
+    } catch {
+      sdp = undefined;
+    }
+    const labels = this.streams.map((s) => s.params.label);
+    let answered: AnsweredStream[];
+    try {
+      answered = sdp === undefined ? [] : parseSrsAnswer(labels, sdp, this.streams.map((s) => (s.params.codecs ?? this.host.entry.media?.codecs ?? DEFAULT_AUDIO_CODECS).map((c) => c.payloadType)));
+    } catch {
+      answered = [];
+    }
+    return labels.map((label, i) => {
+      const a = answered[i];
+      if (!a || !a.accepted || !a.rtp) {
+        this.fork.setTarget(label, undefined);
+        return { label, accepted: false };
+      }
+      this.fork.setTarget(label, { rtp: a.rtp, ...(a.rtcp ? { rtcp: a.rtcp } : {}) });
+      return { label, accepted: true, remote: a.rtp };
+    });
+  }
+
+  // ---- established ----
+
+  private sdp(paused = this.paused): string {
+    return offerSdp(this.streams, this.host.mediaAddress, this.sdpSessionId, this.sdpVersion, paused);
+  }
+
+  /** Sends a re-INVITE; true on 2xx. A 491 is retried (RFC 3261 §14.1); 408/481 end the session. */
+  private async reinvite(paused: boolean, metadataXml: string | undefined, changed = true): Promise<boolean> {
+    if (this.state !== SessionState.Active || !this.assoc) return false;
+    if (changed || paused !== this.paused) this.sdpVersion++;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      let status: number;
+      try {
+        const tx = this.assoc.sendInvite(sessionElements(sessionHeaders(this.host.entry, this.call, false), this.sdp(paused), metadataXml));
+        this.logRequest(tx);
+        status = await this.await(tx);
+        if (status >= 200 && status < 300) this.readAnswer(tx);
+      } catch {
+        return false;
+      }
+      if (status >= 200 && status < 300) return true;
+      if (status === 491) {
+        await new Promise((r) => setTimeout(r, 200 + Math.random() * 800));
+        continue;
+      }
+      // RFC 3261 §12.2.1.2: 408/481 to a request in the dialog end it.
+      if (status === 408 || status === 481) void this.lost(RecordingEndReason.SessionRefreshFailed);
+      return false;
+    }
+    return false;
+  }
+
+  private armRefresh(tx: ClientTransaction): void {
+    clearTimeout(this.refreshTimer);
+    const se = parseSessionExpiresHeader(tx.responseElements?.messageElements.header('Session-Expires'));
+    // RFC 4028 §7.2: we refresh when the 2xx makes us (uac) the refresher.
+    if (!se || se.refresher === 'uas') return;
+    this.refreshTimer = setTimeout(() => {
+      void this.enqueue(async () => {
+        if (this.state !== SessionState.Active) return;
+        const ok = await this.reinvite(this.paused, undefined, false);
+        if (!ok && this.state === SessionState.Active) await this.lost(RecordingEndReason.SessionRefreshFailed);
+      });
+    }, (se.interval * 1000) / 2);
+    this.refreshTimer.unref();
+  }
+
+  /** The SRS re-INVITEs or UPDATEs: answer with our streams; a snapshot request gets a full snapshot. */
+  private srsOffer(tx: ServerTransaction): void {
+    const me = tx.requestElements.messageElements;
+    let parts;
+    try {
+      parts = splitRecordingBody(me.contentType, me.content);
+    } catch {
+      return this.reply(tx, 488);
+    }
+    // Our answer mirrors our streams: sendonly (inactive while paused) on the same m-lines.
+    this.reply(tx, 200, this.sdp());
+    if (parts.snapshotRequest) {
+      // RFC 7866 §9.1: a snapshot request is answered with a complete snapshot in a new request.
+      void this.enqueue(() => this.reinvite(this.paused, this.meta.completeXml(), false));
+    }
+  }
+
+  /** The session failed in the dialog: BYE (best effort) and end. */
+  private async lost(reason: RecordingEndReason): Promise<void> {
+    if (this.state === SessionState.Ended) return;
+    try { this.assoc?.sendBye().dispose(); } catch { /* dialog gone */ }
+    await this.finish(reason, undefined);
+  }
+
+  private async finish(reason: RecordingEndReason, byeStatus: number | undefined): Promise<void> {
+    if (this.state === SessionState.Ended) return;
+    this.state = SessionState.Ended;
+    clearTimeout(this.refreshTimer);
+    const packets = this.fork.packetsSent();
+    await this.fork.close();
+    if (this.assoc) {
+      this.host.bind(this.assoc, undefined);
+      this.assoc.dispose();
+    }
+    this.host.forget(this.call.callId);
+    const ng = this.host.ng911;
+    if (ng) {
+      ng.mediaEnd(this.logged, this.streams.map((s) => s.params.label));
+      ng.callEnd(this.logged);
+    }
+    this.host.listener.stopped({ ...this.base(), reason, packetsSent: packets, ...(byeStatus !== undefined ? { byeStatusCode: byeStatus } : {}) });
+  }
+
+  private async fail(reason: RecordingEndReason, status?: number): Promise<void> {
+    if (this.state === SessionState.Ended) return;
+    this.state = SessionState.Ended;
+    clearTimeout(this.inviteTimer);
+    await this.fork.close();
+    if (this.assoc) {
+      this.host.bind(this.assoc, undefined);
+      try { this.assoc.dispose(); } catch { /* gone */ }
+    }
+    this.host.forget(this.call.callId);
+    const st = status ?? this.lastStatus;
+    this.host.listener.failed({ ...this.base(), reason, attempts: [...this.attempts], ...(st !== undefined ? { statusCode: st } : {}) });
+  }
+
+  // ---- helpers ----
+
+  private base(): RecordingEventBase {
+    return { callId: this.call.callId, recordingId: this.recordingId, srsName: this.host.name, srs: this.srs };
+  }
+
+  private ack(tx: ClientTransaction): void {
+    try {
+      this.assoc?.sendAck(tx);
+    } catch {
+      // the dialog ended meanwhile
+    }
+  }
+
+  private await(tx: ClientTransaction): Promise<number> {
+    return new Promise((resolve) => {
+      this.pending = { tx, resolve: (s) => { if (tx.type !== 'INVITE') tx.dispose(); else this.host.holdInvite(tx); resolve(s); } };
+    });
+  }
+
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private reply(tx: ServerTransaction, status: number, sdp?: string): void {
+    try {
+      const me = new MessageElements();
+      if (sdp !== undefined) me.setContent(sdp, 'application/sdp');
+      const res = new ResponseElements({ statusCode: status, messageElements: me });
+      tx.sendResponse(res);
+      if (this.host.ng911) this.host.ng911.signaling(this.logged, responseText(res), 'outgoing');
+    } catch {
+      // the transaction ended meanwhile
+    }
+    tx.dispose();
+  }
+
+  private logRequest(tx: ClientTransaction): void {
+    this.host.ng911?.signaling(this.logged, requestText(tx.requestElements), 'outgoing');
+  }
+
+  private logResponse(tx: ClientTransaction): void {
+    const r = tx.responseElements;
+    if (r && this.host.ng911) this.host.ng911.signaling(this.logged, responseText(r), 'incoming');
+  }
+}
+
+function clockRate(s: { codecs?: { clockRate: number }[]; media?: string }): number {
+  return s.codecs?.[0]?.clockRate ?? (s.media === 'video' ? 90000 : 8000);
+}

@@ -1,0 +1,63 @@
+/**
+ * What a recording session needs from its user agent (SrcUserAgent implements it), and what it
+ * tells its manager: kept as interfaces so the session file knows neither class.
+ */
+import type {
+  RecordingFailedEvent, RecordingPausedEvent, RecordingStartedEvent, RecordingStoppedEvent, SrsEntrySettings,
+} from '../../../include-types/siprec.js';
+import type { PortAllocator } from '../media/index.js';
+import type { Ng911Logger } from '../ng911/index.js';
+import type { ClientTransaction, InviteDialogAssoc, SipConnection } from '../common/api.js';
+import type { SkipMatcher } from './skip-failover.js';
+
+/** Where a session's events go. */
+export interface SessionListener {
+  started(e: RecordingStartedEvent): void;
+  failed(e: RecordingFailedEvent): void;
+  paused(e: RecordingPausedEvent): void;
+  resumed(e: RecordingPausedEvent): void;
+  stopped(e: RecordingStoppedEvent): void;
+}
+
+/** The user agent as a session sees it. */
+export interface SessionHost {
+  /** Entry name. */
+  readonly name: string;
+  /** The entry's settings. */
+  readonly entry: SrsEntrySettings;
+  /** The connection INVITEs go out on. */
+  readonly connection: SipConnection;
+  /** Our Contact with +sip.src. */
+  readonly contact: string;
+  /** From of the RS dialogs. */
+  readonly fromUri: string;
+  /** Local media address. */
+  readonly mediaAddress: string;
+  /** RTP ports. */
+  readonly allocator: PortAllocator;
+  /** skipFailoverCodes. */
+  readonly skip: SkipMatcher;
+  /** Final-answer wait before failing over, ms. */
+  readonly inviteTimeoutMs: number;
+  /** NG9-1-1 logger, if configured. */
+  readonly ng911: Ng911Logger | undefined;
+  /** Event sink. */
+  readonly listener: SessionListener;
+  /** False when keep-alive marked the URI down. */
+  isUp(uri: string): boolean;
+  /** Reports an URI down after a timeout or transport error. */
+  markDown(uri: string): void;
+  /** Routes the association's callbacks to `session` (undefined: stop routing). */
+  bind(assoc: InviteDialogAssoc, session: RecordingSessionLike | undefined): void;
+  /** Keeps an INVITE transaction until inviteCompleted (DESIGN §3 ownership), then disposes it. */
+  holdInvite(tx: ClientTransaction): void;
+  /** The session ended: forget it. */
+  forget(callId: string): void;
+}
+
+/** The callbacks a user agent routes to a session. */
+export interface RecordingSessionLike {
+  onResponse(tx: ClientTransaction): void;
+  onError(code: string, tx: ClientTransaction): void;
+  onRequest(tx: import('../common/api.js').ServerTransaction): void;
+}

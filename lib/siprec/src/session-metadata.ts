@@ -1,0 +1,84 @@
+/**
+ * The metadata of one recorded call: a MetadataBuilder (stable ids, partial updates) plus the
+ * entry's vendor extensions as OpenSIPS's `$siprec` takes them (group and session custom
+ * extensions, per-participant XML), added to every complete snapshot.
+ */
+import type { CallParams, RecordingChanges, SrcMetadataExtensions } from '../../../include-types/siprec.js';
+import { buildMetadata, MetadataBuilder, type RecordingMetadata } from '../metadata/index.js';
+
+/** Metadata state of one recording. */
+export class SessionMetadata {
+  private readonly builder: MetadataBuilder;
+
+  constructor(call: CallParams, private readonly ext: SrcMetadataExtensions = {}) {
+    this.builder = new MetadataBuilder({
+      callId: call.callId,
+      ...(call.sipSessionIds ? { sipSessionIds: call.sipSessionIds } : {}),
+      ...(ext.group !== undefined ? { group: ext.group } : {}),
+      participants: call.participants.map((p) => ({ key: p.key, aor: p.aor, ...(p.name !== undefined ? { name: p.name } : {}) })),
+      streams: call.streams.map((s) => ({ label: s.label, ...(s.sender !== undefined ? { sender: s.sender } : {}), ...(s.receivers ? { receivers: s.receivers } : {}) })),
+    });
+  }
+
+  /** The CS session_id. */
+  get sessionId(): string {
+    return this.builder.sessionId;
+  }
+
+  /** RFC 7866 §9.1: the complete snapshot (initial INVITE, failover, snapshot requests). */
+  completeXml(): string {
+    const m = this.builder.complete();
+    if (this.ext.groupExtension && m.groups[0]) m.groups[0].extensions.push(this.ext.groupExtension);
+    if (this.ext.sessionExtension && m.sessions[0]) m.sessions[0].extensions.push(this.ext.sessionExtension);
+    for (const [key, xml] of Object.entries(this.ext.participantExtensions ?? {})) {
+      try {
+        const id = this.builder.participantId(key);
+        m.participants.find((p) => p.participantId === id)?.extensions.push(xml);
+      } catch {
+        // no such participant: nothing to extend
+      }
+    }
+    return buildMetadata(m);
+  }
+
+  /** A partial update for `changes` (RFC 7865 §6.1 datamode partial); throws RangeError on unknown keys. */
+  changesXml(changes: RecordingChanges): string {
+    const parts: RecordingMetadata[] = [];
+    for (const p of changes.participantsJoined ?? []) parts.push(this.builder.participantJoined({ key: p.key, aor: p.aor, ...(p.name !== undefined ? { name: p.name } : {}) }));
+    for (const s of changes.streamsAdded ?? []) parts.push(this.builder.streamAdded({ label: s.label, ...(s.sender !== undefined ? { sender: s.sender } : {}), ...(s.receivers ? { receivers: s.receivers } : {}) }));
+    for (const h of changes.hold ?? []) parts.push(this.builder.holdChanged(h.key, h.onHold));
+    for (const k of changes.participantsLeft ?? []) parts.push(this.builder.participantLeft(k));
+    return buildMetadata(merge(parts));
+  }
+
+  /** The partial update that ends the CS (stop-time, reason). */
+  endedXml(reason: string): string {
+    return buildMetadata(this.builder.sessionEnded({ protocol: 'SIP', text: reason }));
+  }
+}
+
+function merge(parts: RecordingMetadata[]): RecordingMetadata {
+  const out: RecordingMetadata = {
+    dataMode: 'partial', groups: [], sessions: [], participants: [], streams: [], sessionRecordingAssocs: [],
+    participantSessionAssocs: [], participantStreamAssocs: [], extensions: [],
+  };
+  for (const p of parts) {
+    out.groups.push(...p.groups);
+    out.sessions.push(...p.sessions);
+    out.participants.push(...p.participants);
+    out.streams.push(...p.streams);
+    out.sessionRecordingAssocs.push(...p.sessionRecordingAssocs);
+    out.participantSessionAssocs.push(...p.participantSessionAssocs);
+    for (const a of p.participantStreamAssocs) {
+      const have = out.participantStreamAssocs.find((x) => x.participantId === a.participantId);
+      if (!have) out.participantStreamAssocs.push(structuredClone(a));
+      else {
+        for (const s of a.send) if (!have.send.includes(s)) have.send.push(s);
+        for (const r of a.recv) if (!have.recv.includes(r)) have.recv.push(r);
+        if (a.associateTime !== undefined) have.associateTime = a.associateTime;
+        if (a.disassociateTime !== undefined) have.disassociateTime = a.disassociateTime;
+      }
+    }
+  }
+  return out;
+}

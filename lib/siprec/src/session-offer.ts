@@ -1,0 +1,58 @@
+/**
+ * The bodies and headers of one recording session's requests: offer SDP from the streams and
+ * their local ports, the INVITE headers (RFC 7866 §6.1.1 Require: siprec, Accept; RFC 4028
+ * Session-Expires/Min-SE; NG9-1-1 Call-Info; the entry's custom headers).
+ */
+import type { CallParams, RecordedStreamParams, SrsEntrySettings } from '../../../include-types/siprec.js';
+import { buildOfferSdp, buildRecordingBody } from '../body/index.js';
+import { MessageElements } from '../common/api.js';
+
+/** A stream of the session in m-line order. */
+export interface SessionStream {
+  params: RecordedStreamParams;
+  /** Local RTP port. */
+  port: number;
+}
+
+/** The offer for the current state. */
+export function offerSdp(streams: readonly SessionStream[], address: string, sessionId: number, version: number, paused: boolean): string {
+  return buildOfferSdp(
+    streams.map((s) => ({ label: s.params.label, port: s.port, ...(s.params.media ? { media: s.params.media } : {}), ...(s.params.codecs ? { codecs: s.params.codecs } : {}) })),
+    { address, sessionId, version, paused },
+  );
+}
+
+/** Headers of every INVITE / re-INVITE of the session. */
+export function sessionHeaders(entry: SrsEntrySettings, call: CallParams, initial: boolean): [string, string][] {
+  const h: [string, string][] = [];
+  const se = entry.sessionExpires ?? 1800;
+  if (initial) h.push(['Require', 'siprec']); // RFC 7866 §6.1.1
+  h.push(['Supported', se > 0 ? 'siprec, timer' : 'siprec']);
+  // RFC 7866 §9: the SRS may send snapshot requests.
+  h.push(['Accept', 'application/sdp, application/rs-metadata+xml, application/rs-metadata-request']);
+  h.push(['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE']);
+  if (se > 0) {
+    // RFC 4028 §7.1: we ask to be the refresher.
+    h.push(['Session-Expires', `${se};refresher=uac`]);
+    h.push(['Min-SE', String(entry.minSe ?? 90)]);
+  }
+  if (initial) {
+    // NG9-1-1 (seed 000): the emergency ids travel to the SRS in Call-Info.
+    if (call.emergencyCallId) h.push(['Call-Info', `<${call.emergencyCallId}>;purpose=emergency-CallId`]);
+    if (call.emergencyIncidentId) h.push(['Call-Info', `<${call.emergencyIncidentId}>;purpose=emergency-IncidentId`]);
+    for (const x of entry.headers ?? []) h.push([x.name, x.value]);
+    for (const x of call.headers ?? []) h.push([x.name, x.value]);
+  }
+  return h;
+}
+
+/** MessageElements for a request carrying SDP and/or metadata. */
+export function sessionElements(headers: [string, string][], sdp: string | undefined, metadataXml: string | undefined): MessageElements {
+  const me = new MessageElements({ headers });
+  if (sdp !== undefined || metadataXml !== undefined) {
+    const b = buildRecordingBody(sdp, metadataXml);
+    me.setContent(b.body, b.contentType);
+    if (metadataXml !== undefined) me.addHeader('MIME-Version', '1.0');
+  }
+  return me;
+}

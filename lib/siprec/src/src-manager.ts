@@ -1,0 +1,156 @@
+/**
+ * SrcManager (DESIGN §4, seed 000): the app's handle on SIPREC recording. It makes one
+ * SrcUserAgent per SRS entry; every call given to `startRecording` is recorded by every entry.
+ * Calls are synchronous (they validate and return at once); results come as events
+ * (`recordingStarted`, `recordingFailed`, `recordingPaused`, `recordingResumed`,
+ * `recordingStopped`, `srsStateChanged`, `logEvent`), each with the CS Call-ID, the recording
+ * session id, the SRS and, where it ended, the reason.
+ */
+import { EventEmitter } from 'eventemitter3';
+import {
+  RecordingEndReason, type CallParams, type RecordingChanges, type SrcManagerEvents, type SrcSettings,
+} from '../../../include-types/siprec.js';
+import type { RtpPacket } from '../media/index.js';
+import { Ng911Logger } from '../ng911/index.js';
+import type { SessionListener } from './session-host.js';
+import { SrcUserAgent } from './src-user-agent.js';
+
+/** The app's handle on one recorded call: feed it the call's RTP. */
+export class CallRecording {
+  constructor(readonly callId: string, private readonly agents: readonly SrcUserAgent[]) {}
+
+  /**
+   * Forks one RTP packet (parsed or wire form) of the stream `label` to every SRS recording the
+   * call. Returns how many SRSs it was sent to (0 while starting, paused or stopped).
+   */
+  forward(label: string, packet: RtpPacket | Uint8Array, arrivalMs?: number): number {
+    let n = 0;
+    for (const a of this.agents) if (a.forward(this.callId, label, packet, arrivalMs)) n++;
+    return n;
+  }
+
+  /** Packets sent per SRS entry and label. */
+  packetsSent(): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const a of this.agents) {
+      const s = a.session(this.callId);
+      if (s) out[a.name] = s.packetsSent();
+    }
+    return out;
+  }
+}
+
+/** Recording client manager. */
+export class SrcManager extends EventEmitter<SrcManagerEvents> {
+  private readonly agents: SrcUserAgent[] = [];
+  private readonly calls = new Map<string, CallRecording>();
+  private readonly ng911: Ng911Logger | undefined;
+  private started = false;
+  private stopped = false;
+
+  /** @param settings - see {@link SrcSettings}; checked here (RangeError). */
+  constructor(readonly settings: SrcSettings) {
+    super();
+    if (settings.srs.length === 0) throw new RangeError('SrcManager needs at least one SRS entry');
+    const names = new Set(settings.srs.map((e) => e.name));
+    if (names.size !== settings.srs.length) throw new RangeError('SRS entry names must be unique');
+    this.ng911 = settings.ng911 ? new Ng911Logger(settings.ng911, (e) => this.emit('logEvent', e)) : undefined;
+  }
+
+  /** Starts every user agent (binds their endpoints). */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const listener: SessionListener = {
+      started: (e) => this.emit('recordingStarted', e),
+      failed: (e) => { this.settle(e.callId); this.emit('recordingFailed', e); },
+      paused: (e) => this.emit('recordingPaused', e),
+      resumed: (e) => this.emit('recordingResumed', e),
+      stopped: (e) => { this.settle(e.callId); this.emit('recordingStopped', e); },
+    };
+    for (const entry of this.settings.srs) {
+      const ua = new SrcUserAgent({
+        entry, listener, userAgent: this.settings.userAgent ?? 'tsip-src', t1: this.settings.t1 ?? 500,
+        onSrsState: (srs, up, statusCode) => this.emit('srsStateChanged', { srsName: entry.name, srs, up, ...(statusCode !== undefined ? { statusCode } : {}) }),
+        ...(this.ng911 ? { ng911: this.ng911 } : {}),
+      });
+      this.agents.push(ua);
+    }
+    await Promise.all(this.agents.map((a) => a.start()));
+  }
+
+  /** The SRC user agents, one per entry. */
+  get userAgents(): readonly SrcUserAgent[] {
+    return this.agents;
+  }
+
+  /**
+   * Starts recording a call to every SRS entry.
+   * @throws Error before `start()` / after `shutdown()`; RangeError for a Call-ID already
+   *   recorded, no streams, or duplicate labels.
+   */
+  startRecording(call: CallParams): CallRecording {
+    this.assertRunning();
+    if (this.calls.has(call.callId)) throw new RangeError(`call ${call.callId} is already being recorded`);
+    if (call.streams.length === 0) throw new RangeError('a recording needs at least one stream');
+    if (new Set(call.streams.map((s) => s.label)).size !== call.streams.length) throw new RangeError('stream labels must be unique');
+    const rec = new CallRecording(call.callId, this.agents);
+    this.calls.set(call.callId, rec);
+    for (const a of this.agents) a.startRecording(call);
+    return rec;
+  }
+
+  /** The handle of a call being recorded. */
+  recording(callId: string): CallRecording | undefined {
+    return this.calls.get(callId);
+  }
+
+  /** Pauses a call's recording everywhere (re-INVITE a=inactive). Resolves true if every SRS took it. */
+  async pauseRecording(callId: string): Promise<boolean> {
+    this.assertKnown(callId);
+    return (await Promise.all(this.agents.map((a) => a.pause(callId)))).every(Boolean);
+  }
+
+  /** Resumes it. */
+  async resumeRecording(callId: string): Promise<boolean> {
+    this.assertKnown(callId);
+    return (await Promise.all(this.agents.map((a) => a.resume(callId)))).every(Boolean);
+  }
+
+  /** Sends participant/stream changes (partial metadata, new m-lines). */
+  async updateRecording(callId: string, changes: RecordingChanges): Promise<boolean> {
+    this.assertKnown(callId);
+    return (await Promise.all(this.agents.map((a) => a.update(callId, changes)))).every(Boolean);
+  }
+
+  /** Stops a call's recording (BYE to every SRS); resolves when each ended. */
+  async stopRecording(callId: string): Promise<void> {
+    this.assertKnown(callId);
+    await Promise.all(this.agents.map((a) => a.stop(callId, RecordingEndReason.Stopped)));
+  }
+
+  /** Ends every recording with BYE and releases every socket, timer and queued log event. */
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await Promise.all(this.agents.map((a) => a.shutdown()));
+    if (this.ng911) {
+      await this.ng911.drain(3000);
+      this.ng911.close();
+    }
+    this.calls.clear();
+  }
+
+  private settle(callId: string): void {
+    if (this.agents.every((a) => a.session(callId) === undefined)) this.calls.delete(callId);
+  }
+
+  private assertRunning(): void {
+    if (!this.started || this.stopped) throw new Error('SrcManager is not running (call start(), not after shutdown())');
+  }
+
+  private assertKnown(callId: string): void {
+    this.assertRunning();
+    if (!this.calls.has(callId)) throw new RangeError(`call ${callId} is not being recorded`);
+  }
+}

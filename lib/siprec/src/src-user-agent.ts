@@ -1,0 +1,263 @@
+/**
+ * SrcUserAgent (seed 000): the recording client towards one SRS entry. It has its own SipClient
+ * (an embedded stack) with one IAP bound to the entry's local address, one SipConnection whose
+ * observer routes every callback to the recording session it belongs to, the OPTIONS keep-alive,
+ * and its RTP port range. Every call the manager is given gets one RecordingSession here.
+ */
+import type { Dialog, DialogAssoc, Transaction } from '../../../include-types/api.js';
+import type { SipError } from '../../../include-types/errors.js';
+import { ConnectionState } from '../../../include-types/states.js';
+import {
+  RecordingEndReason, type CallParams, type RecordingChanges, type SrsEntrySettings,
+} from '../../../include-types/siprec.js';
+import type { TransportProtocol } from '../../../include-types/settings.js';
+import { PortAllocator, type RtpPacket } from '../media/index.js';
+import type { Ng911Logger } from '../ng911/index.js';
+import {
+  ResponseElements, SipClient, SipConnection, type ClientTransaction, type InviteDialogAssoc, type ServerTransaction,
+} from '../common/api.js';
+import { ObserverBase } from '../common/observer.js';
+import { freeSipPort } from '../common/ports.js';
+import { SrsKeepAlive } from './keepalive.js';
+import { RecordingSession } from './recording-session.js';
+import type { RecordingSessionLike, SessionHost, SessionListener } from './session-host.js';
+import { compileSkipFailover, type SkipMatcher } from './skip-failover.js';
+
+/** Told when keep-alive sees an SRS change state. */
+export type SrsStateCallback = (uri: string, up: boolean, statusCode?: number) => void;
+
+/** Options of {@link SrcUserAgent}. */
+export interface SrcUserAgentOptions {
+  /** The entry. */
+  entry: SrsEntrySettings;
+  /** Session events. */
+  listener: SessionListener;
+  /** Keep-alive events. */
+  onSrsState: SrsStateCallback;
+  /** User-Agent header. */
+  userAgent: string;
+  /** SIP T1 (ms). */
+  t1: number;
+  /** NG9-1-1 logger. */
+  ng911?: Ng911Logger;
+}
+
+function hostPart(a: string): string {
+  return a.includes(':') ? `[${a}]` : a;
+}
+
+/** The SRC towards one SRS entry. */
+export class SrcUserAgent implements SessionHost {
+  readonly name: string;
+  readonly entry: SrsEntrySettings;
+  readonly allocator: PortAllocator;
+  readonly skip: SkipMatcher;
+  readonly inviteTimeoutMs: number;
+  readonly ng911: Ng911Logger | undefined;
+  readonly listener: SessionListener;
+  readonly mediaAddress: string;
+  private client: SipClient | undefined;
+  private conn: SipConnection | undefined;
+  private keepAlive: SrsKeepAlive | undefined;
+  private readonly sessions = new Map<string, RecordingSession>();
+  private readonly byAssoc = new Map<DialogAssoc, RecordingSessionLike>();
+  private readonly byDialog = new Map<Dialog, RecordingSessionLike>();
+  private readonly heldInvites = new Set<ClientTransaction>();
+  private contactValue = '';
+  private fromValue = '';
+
+  constructor(private readonly opts: SrcUserAgentOptions) {
+    const e = opts.entry;
+    if (e.srsUris.length === 0) throw new RangeError(`SRS entry ${e.name} has no SRS URI`);
+    this.name = e.name;
+    this.entry = e;
+    this.listener = opts.listener;
+    this.ng911 = opts.ng911;
+    this.mediaAddress = e.media?.address ?? e.localAddress;
+    this.allocator = new PortAllocator({ min: e.media?.portMin ?? 30000, max: e.media?.portMax ?? 39999 });
+    this.skip = compileSkipFailover(e.skipFailoverCodes);
+    this.inviteTimeoutMs = e.inviteTimeoutMs ?? 64 * opts.t1;
+  }
+
+  /** The connection (after start). */
+  get connection(): SipConnection {
+    if (!this.conn) throw new Error('SrcUserAgent not started');
+    return this.conn;
+  }
+
+  /** Contact of the RS dialogs, with the +sip.src feature tag. */
+  get contact(): string {
+    return this.contactValue;
+  }
+
+  /** From URI of the RS dialogs. */
+  get fromUri(): string {
+    return this.fromValue;
+  }
+
+  /** Recordings in progress. */
+  get activeRecordings(): number {
+    return this.sessions.size;
+  }
+
+  /** Binds the local endpoint and waits for the connection to be Active. */
+  async start(): Promise<void> {
+    const e = this.entry;
+    const transport: TransportProtocol = e.transport ?? 'udp';
+    // The entry's transport on its port; UDP and TCP beside it so any SRS URI transport works.
+    const port = e.localPort ?? await freeSipPort(e.localAddress);
+    const listen = [{ protocol: transport, address: e.localAddress, port }];
+    for (const p of ['udp', 'tcp'] as const) if (p !== transport) listen.push({ protocol: p, address: e.localAddress, port });
+    const client = new SipClient({
+      uid: `tsip-src-${e.name}-${process.pid}-${Math.random().toString(36).slice(2)}`,
+      observer: { incomingRequest: (_iap, tx) => tx.dispose(), timedOut: () => undefined },
+      settings: {
+        iaps: [{ id: e.name, listen }],
+        userAgent: this.opts.userAgent,
+        timers: { t1: this.opts.t1 },
+        transportLimits: { maxConnections: 20000 },
+        limits: { maxServerTransactions: 50000, maxClientTransactions: 50000, maxDialogs: 50000 },
+      },
+    });
+    this.client = client;
+    await new Promise<void>((resolve, reject) => {
+      this.conn = new SipConnection(client, e.name, this.observer(resolve, reject));
+    });
+    const bound = client.stack.boundAddresses(e.name);
+    const b = bound.find((x) => x.protocol === transport) ?? bound[0];
+    const tp = b.protocol === 'udp' ? '' : `;transport=${b.protocol}`;
+    // RFC 7866 §6.1.1: the SRC MUST put +sip.src in the Contact of every RS request.
+    this.contactValue = `<sip:src@${hostPart(b.address)}:${b.port}${tp}>;+sip.src`;
+    this.fromValue = e.fromUri ?? `sip:src@${hostPart(e.localAddress)}`;
+    const interval = (e.optionsIntervalSeconds ?? 0) * 1000;
+    this.keepAlive = new SrsKeepAlive(this.connection, e.srsUris, interval, `<${this.fromValue}>`, (uri, up, code) => this.opts.onSrsState(uri, up, code));
+    this.keepAlive.start();
+  }
+
+  /** Starts recording a call (events follow). */
+  startRecording(call: CallParams): void {
+    if (this.sessions.has(call.callId)) return;
+    const s = new RecordingSession(this, call);
+    this.sessions.set(call.callId, s);
+    void s.begin();
+  }
+
+  /** The session of a call. */
+  session(callId: string): RecordingSession | undefined {
+    return this.sessions.get(callId);
+  }
+
+  /** Feeds one CS packet. */
+  forward(callId: string, label: string, packet: RtpPacket | Uint8Array, arrivalMs?: number): boolean {
+    return this.sessions.get(callId)?.forward(label, packet, arrivalMs) ?? false;
+  }
+
+  /** Pauses a call's recording. */
+  pause(callId: string): Promise<boolean> {
+    return this.sessions.get(callId)?.pause() ?? Promise.resolve(false);
+  }
+
+  /** Resumes it. */
+  resume(callId: string): Promise<boolean> {
+    return this.sessions.get(callId)?.resume() ?? Promise.resolve(false);
+  }
+
+  /** Sends a metadata/stream update. */
+  update(callId: string, changes: RecordingChanges): Promise<boolean> {
+    return this.sessions.get(callId)?.update(changes) ?? Promise.resolve(false);
+  }
+
+  /** Stops a call's recording (BYE). */
+  stop(callId: string, reason: RecordingEndReason = RecordingEndReason.Stopped): Promise<void> {
+    return this.sessions.get(callId)?.stop(reason) ?? Promise.resolve();
+  }
+
+  /** Ends every recording with BYE (bounded wait), stops keep-alive and closes the stack. */
+  async shutdown(timeoutMs = 5000): Promise<void> {
+    this.keepAlive?.stop();
+    const all = [...this.sessions.values()].map((s) => s.stop(RecordingEndReason.Shutdown));
+    await Promise.race([Promise.all(all), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    for (const tx of this.heldInvites) { try { tx.dispose(); } catch { /* the client disposes it */ } }
+    this.heldInvites.clear();
+    this.conn?.dispose();
+    await this.client?.close();
+    this.client = undefined;
+  }
+
+  // ---- SessionHost ----
+
+  isUp(uri: string): boolean {
+    return this.keepAlive?.isUp(uri) ?? true;
+  }
+
+  markDown(uri: string): void {
+    // Only keep-alive decides up/down when it runs; without it a failed INVITE says nothing lasting.
+    if ((this.entry.optionsIntervalSeconds ?? 0) > 0) this.keepAlive?.mark(uri, false);
+  }
+
+  bind(assoc: InviteDialogAssoc, session: RecordingSessionLike | undefined): void {
+    if (session) {
+      this.byAssoc.set(assoc, session);
+      this.byDialog.set(assoc.dialog, session);
+    } else {
+      this.byAssoc.delete(assoc);
+      this.byDialog.delete(assoc.dialog);
+    }
+  }
+
+  holdInvite(tx: ClientTransaction): void {
+    try {
+      tx.dispose();
+    } catch {
+      this.heldInvites.add(tx); // DESIGN §3: kept until inviteCompleted
+    }
+  }
+
+  forget(callId: string): void {
+    this.sessions.delete(callId);
+  }
+
+  private observer(resolve: () => void, reject: (e: Error) => void): ObserverBase {
+    const self = this;
+    return new (class extends ObserverBase {
+      override incomingRequest(tx: ServerTransaction): void {
+        // An SRS-initiated RS (RFC 7866 §6.2) is not supported: 488 keeps the SRS from waiting.
+        try {
+          tx.sendResponse(new ResponseElements({ statusCode: tx.type === 'OPTIONS' ? 200 : tx.type === 'INVITE' ? 488 : 405 }));
+        } catch { /* ended */ }
+        tx.dispose();
+      }
+      override incomingRequestInDialog(tx: ServerTransaction, dialog: Dialog): void {
+        const s = self.byDialog.get(dialog);
+        if (s) s.onRequest(tx);
+        else tx.dispose();
+      }
+      override incomingResponseInDialog(tx: ClientTransaction, assoc: DialogAssoc): void {
+        const s = self.byAssoc.get(assoc);
+        if (s) s.onResponse(tx);
+        else if (tx.responseElements && tx.responseElements.statusCode >= 200) self.holdInvite(tx);
+      }
+      override incomingResponse(tx: ClientTransaction): void {
+        self.keepAlive?.onResponse(tx);
+      }
+      override errorOccurred(e: SipError, tx: Transaction): void {
+        if (tx.isClientTransaction) self.keepAlive?.onError(tx as ClientTransaction, e);
+      }
+      override errorOccurredInDialog(e: SipError, tx: Transaction, assoc: DialogAssoc): void {
+        if (self.heldInvites.delete(tx as ClientTransaction)) { try { tx.dispose(); } catch { /* */ } }
+        const s = self.byAssoc.get(assoc);
+        if (s && tx.isClientTransaction) s.onError(e.code, tx as ClientTransaction);
+      }
+      override inviteCompleted(tx: ClientTransaction): void {
+        if (self.heldInvites.delete(tx)) { try { tx.dispose(); } catch { /* */ } }
+      }
+      override connectionStateChanged(st: ConnectionState): void {
+        if (st === ConnectionState.Active) resolve();
+        else if (st === ConnectionState.Unavailable) reject(new Error(`SRC ${self.name} could not bind ${self.entry.localAddress}`));
+        else if (st === ConnectionState.Inactive) {
+          for (const s of [...self.sessions.values()]) void s.stop(RecordingEndReason.ConnectionLost);
+        }
+      }
+    })();
+  }
+}
