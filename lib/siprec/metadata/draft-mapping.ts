@@ -55,15 +55,22 @@ export function applyDraftMappings(
       m.participantSessionAssocs.push(psa);
       warn(`participant ${d.participantId}: draft session membership mapped to participantsessionassoc`);
     }
-    const keep = (id: string): boolean => {
-      // NOTE (deviation): draft documents put session ids or free text in
-      // <send>/<recv>; only values naming a known stream are mapped.
-      if (!complete || streamIds.has(id)) return true;
+    const resolve = (id: string): string | undefined => {
+      // NOTE (deviation): draft documents put session ids, labels or free
+      // text in <send>/<recv>; values naming a known stream are kept, a
+      // value naming exactly one stream's label maps to that stream, the
+      // rest is dropped.
+      if (!complete || streamIds.has(id)) return id;
+      const byLabel = m.streams.filter((s) => s.label === id);
+      if (byLabel.length === 1) {
+        warn(`participant ${d.participantId}: <send>/<recv> '${id}' read as the label of stream ${byLabel[0].streamId}`);
+        return byLabel[0].streamId;
+      }
       warn(`participant ${d.participantId}: <send>/<recv> '${id}' names no stream; dropped`);
-      return false;
+      return undefined;
     };
-    const send = d.send.filter(keep);
-    const recv = d.recv.filter(keep);
+    const send = d.send.map(resolve).filter((x): x is string => x !== undefined);
+    const recv = d.recv.map(resolve).filter((x): x is string => x !== undefined);
     if (send.length === 0 && recv.length === 0) continue;
     let assoc = m.participantStreamAssocs.find((a) => a.participantId === d.participantId);
     if (!assoc) {

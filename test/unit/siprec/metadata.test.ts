@@ -229,3 +229,13 @@ t.test('objects without optional children build and parse back', async (t) => {
   t.same(parseMetadata(xml), m);
   t.match(xml, /<participant participant_id="bare">\n  <\/participant>|<participant participant_id="bare">\n\s*<\/participant>/);
 });
+
+t.test('draft send/recv naming a stream label maps to that stream', async (t) => {
+  const warnings: string[] = [];
+  const m = parseMetadata(`<recording xmlns="urn:ietf:params:xml:ns:recording"><session id="s"/>
+    <participant id="a"><send>1</send><recv>2</recv></participant>
+    <stream id="X" session="s"><label>1</label></stream><stream id="Y" session="s"><label>2</label></stream></recording>`,
+  { onWarning: (w) => warnings.push(w) });
+  t.same(m.participantStreamAssocs, [{ participantId: 'a', send: ['X'], recv: ['Y'] }]);
+  t.ok(warnings.some((w) => w.includes("'1' read as the label of stream X")));
+});
