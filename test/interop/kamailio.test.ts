@@ -3,6 +3,7 @@
  * its header says, proven by SIPp driving it. These are the peers tsip is tested and benchmarked
  * against, so they are tested first with a third party (SIPp) on both sides.
  */
+import { connect } from 'node:net';
 import t from 'tap';
 import {
   PRESENCE_TABLES,
@@ -123,6 +124,28 @@ t.test('registrar.cfg: digest REGISTER, proxied call, MESSAGE', async (t) => {
       t.equal(callee.successful, 1, 'callee saw INVITE, ACK and BYE through the proxy', { sipp: describeSipp(callee) });
     });
   }
+
+  t.test('TCP keep-alive: a double-CRLF ping gets a CRLF pong (RFC 5626 §4.4.1)', async (t) => {
+    // The peer behaviour tsip's flow keep-alive (transport keepAliveTimeout) relies on.
+    const pong = await new Promise<string>((resolve, reject) => {
+      const sock = connect(k.port, k.host, () => sock.write('\r\n\r\n'));
+      let buf = '';
+      const timer = setTimeout(() => {
+        sock.destroy();
+        resolve(buf);
+      }, 3000);
+      sock.on('data', (d: Buffer) => {
+        buf += d.toString('latin1');
+        if (buf.includes('\r\n')) {
+          clearTimeout(timer);
+          sock.destroy();
+          resolve(buf);
+        }
+      });
+      sock.on('error', reject);
+    });
+    t.equal(pong, '\r\n', 'pong is exactly CRLF');
+  });
 
   t.test('MESSAGE: relayed to a registered user, 200 for an unregistered one', async (t) => {
     const none = await runSipp({ scenario: scenarioPath('message-uac.xml'), target, calls: 1, timeoutSeconds: 10, service: 'carol' });
