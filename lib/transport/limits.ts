@@ -1,6 +1,7 @@
 /**
  * Transport limits with their documented defaults (include-types/settings.ts `TransportLimits`).
  */
+import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type { TransportLimits } from '../../include-types/settings.js';
 
 /** Default largest message, in bytes. */
@@ -16,8 +17,14 @@ export const MTU_MARGIN = 200;
  * Fills the unset fields of `partial` with the defaults documented in `TransportLimits`:
  * maxMessageSize 65535, maxConnections 1024, maxBufferedBytesPerConnection = maxMessageSize,
  * idleConnectionTimeout 120000 ms, keepAliveInterval 0 (off).
+ * @throws SipError(InvalidArgument) for a negative or non-integer value.
  */
 export function resolveLimits(partial: Partial<TransportLimits> = {}): TransportLimits {
+  for (const [name, value] of Object.entries(partial)) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+      throw new SipError(SipErrorCode.InvalidArgument, `limit ${name} must be a non-negative integer`);
+    }
+  }
   const maxMessageSize = partial.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
   return {
     maxMessageSize,

@@ -41,6 +41,15 @@ t.test('bad settings are refused', async (t) => {
     code: 'InvalidArgument',
   });
   t.throws(() => new TransportLayer({ iaps: [{ id: 'x', listen: [] }] }), { code: 'InvalidArgument' });
+  t.throws(() => new TransportLayer({ iaps: [], limits: { maxConnections: -1 } }), { code: 'InvalidArgument' });
+  t.throws(() => new TransportLayer({ iaps: [], limits: { idleConnectionTimeout: 1.5 } }), { code: 'InvalidArgument' });
+  t.match(new TransportLayer({ iaps: [], limits: { maxMessageSize: 4000 } }).limits, {
+    maxMessageSize: 4000,
+    maxBufferedBytesPerConnection: 4000,
+    maxConnections: 1024,
+    idleConnectionTimeout: 120000,
+    keepAliveInterval: 0,
+  }, 'defaults as documented');
   const noCert = new TransportLayer({ iaps: [iap('x', '127.0.0.1', ['tls'])] });
   await t.rejects(noCert.start(), { code: 'InvalidArgument' }, 'tls without cert/key');
 });
