@@ -1,6 +1,8 @@
 /**
- * The digest SIPp pair (uas-digest.xml challenges INVITEs, uac-digest.xml answers), run against
- * each other so both are known to work in SIPp before tsip's HttpDigest is put on either side.
+ * SIPp pairs for features tsip's stack implements, run against each other so both sides are known
+ * to work in SIPp before tsip is put on either side:
+ * - digest: uas-digest.xml challenges INVITEs, uac-digest.xml answers (tsip's HttpDigest);
+ * - 100rel: uas-100rel.xml answers in a reliable 183, uac-100rel.xml PRACKs it (RFC 3262).
  */
 import t from 'tap';
 import { describeSipp, requireTool, runSipp, startSipp } from './lib/index.js';
@@ -47,3 +49,26 @@ t.test('a wrong password is refused', async (t) => {
   t.match(uac.errorsTail, /403 Forbidden/, 'it got 403 for bad credentials');
   t.equal(uas.successful, 0, 'UAS did not count a successful call');
 });
+
+for (const transport of ['u1', 't1'] as const) {
+  t.test(`${transport}: reliable 183 (100rel) is PRACKed, then 200, ACK, BYE`, async (t) => {
+    if (!requireTool(t, 'sipp')) return;
+    const uas = await startSipp({ scenario: scenarioPath('uas-100rel.xml'), transport, calls: 1, timeoutSeconds: 15 });
+    try {
+      await uas.ready;
+      const uac = await runSipp({
+        scenario: scenarioPath('uac-100rel.xml'),
+        target: { host: '127.0.0.1', port: uas.localPort },
+        transport,
+        calls: 1,
+        timeoutSeconds: 10,
+        service: 'bob',
+      });
+      t.equal(uac.successful, 1, 'UAC: 183 with RSeq, PRACK with RAck, 200s, ACK, BYE', { sipp: describeSipp(uac) });
+      const got = await uas.result;
+      t.equal(got.successful, 1, 'UAS: PRACK matched its RSeq; 200 built from the INVITE', { sipp: describeSipp(got) });
+    } finally {
+      await uas.stop();
+    }
+  });
+}
