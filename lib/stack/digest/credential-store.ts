@@ -7,7 +7,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import type { DigestQop } from './algorithms.js';
+import type { DigestAlgorithm, DigestQop } from './algorithms.js';
 import { parseAuthHeaderValue } from './auth-params.js';
 import { formatDigestCredentials, parseDigestCredentials } from './authorization.js';
 import { type ChallengeHeaders, type ChallengeOrigin, type DigestChallenge, parseChallenges, selectChallenges } from './challenge.js';
@@ -123,7 +123,14 @@ export class DigestCredentialStore {
     if (parsed.supported.length === 0) {
       return { kind: 'failed', reason: 'unsupported', realms: parsed.unsupported.map((u) => u.realm ?? '') };
     }
-    const chosen = selectChallenges(parsed.supported);
+    // A stored HA1 only works with the hash it was made with, so the choice is limited to
+    // challenges whose digest length matches it (32 hex digits: MD5; 64: SHA-256, SHA-512-256).
+    const usable = parsed.supported.filter((c) => {
+      const user = this.lookup(c.realm, scope);
+      return user === undefined || 'password' in user.secret || hashLength(c.algorithm) === user.secret.ha1.length;
+    });
+    if (usable.length === 0) return { kind: 'failed', reason: 'unsupported', realms: [...new Set(parsed.supported.map((c) => c.realm))] };
+    const chosen = selectChallenges(usable);
     const sent = sentAnswers(request);
     const rejected: string[] = [];
     const missing: string[] = [];
@@ -261,6 +268,10 @@ function parseAuthParamsList(value: string): Map<string, string> {
 function push(out: { authorization: string[]; proxyAuthorization: string[] }, origin: ChallengeOrigin, value: string | undefined): void {
   if (value === undefined) return;
   (origin === 'proxy' ? out.proxyAuthorization : out.authorization).push(value);
+}
+
+function hashLength(a: DigestAlgorithm): number {
+  return a.startsWith('MD5') ? 32 : 64;
 }
 
 function nonceKey(origin: ChallengeOrigin, realm: string): string {

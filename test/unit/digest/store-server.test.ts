@@ -258,3 +258,19 @@ t.test('server: expired nonces are pruned first; RFC 2069 mode refuses qop; -ses
   t.same(plain.server.verifyAuthorization(a.replace(/, cnonce="[^"]*"/, ''), { ...req, lookup }), { result: 'bad', reason: 'malformed' });
   t.same(plain.server.verifyAuthorization(a + ', qop=auth, nc=00000001', { ...req, lookup }), { result: 'bad', reason: 'qop' });
 });
+
+t.test('a stored HA1 picks the challenge of its own hash', async (t) => {
+  const { server } = setup({ algorithms: ['SHA-256', 'MD5'] });
+  const md5Store = new DigestCredentialStore();
+  md5Store.setCredentials('atlanta.com', { username: 'alice', secret: { ha1: computeBaseHa1('MD5', 'alice', 'atlanta.com', 'secret') } });
+  const a = retry(md5Store.answer({ wwwAuthenticate: server.createChallenge() }, req)).authorization[0];
+  t.equal(parseDigestCredentials(a)?.algorithm, 'MD5', 'MD5 HA1: the MD5 challenge, though SHA-256 is stronger');
+  t.equal(server.verifyAuthorization(a, { ...req, lookup }).result, 'ok');
+  const shaStore = new DigestCredentialStore();
+  shaStore.setCredentials('atlanta.com', { username: 'alice', secret: { ha1: computeBaseHa1('SHA-256', 'alice', 'atlanta.com', 'secret') } });
+  const b = retry(shaStore.answer({ wwwAuthenticate: server.createChallenge() }, req)).authorization[0];
+  t.equal(parseDigestCredentials(b)?.algorithm, 'SHA-256');
+  t.equal(server.verifyAuthorization(b, { ...req, lookup }).result, 'ok');
+  const onlyMd5 = setup({ algorithms: ['MD5'] });
+  t.same(shaStore.answer({ wwwAuthenticate: onlyMd5.server.createChallenge() }, req), { kind: 'failed', reason: 'unsupported', realms: ['atlanta.com'] }, 'no challenge fits the stored hash');
+});
