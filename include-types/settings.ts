@@ -54,7 +54,10 @@ export interface IapSettings {
   listen: ListenSettings[];
   /** Host to advertise in Via and Contact if not the listening address (e.g. behind NAT). */
   advertisedHost?: string;
-  /** Datagrams larger than this switch to TCP (RFC 3261 §18.1.1; default 1300). */
+  /**
+   * Path MTU in bytes. A UDP request within 200 bytes of it goes over TCP instead (RFC 3261
+   * §18.1.1). Default 1500, so requests larger than 1300 bytes switch.
+   */
   mtu?: number;
 }
 

@@ -16,7 +16,16 @@ import {
   type ServerTransaction,
   type TransactionStats,
 } from '../transaction/index.js';
-import { Rfc3263Resolver, TransportLayer, type BoundAddress, type MessageSource, type SentInfo, type TransportStats, type TransportUser } from '../transport/index.js';
+import {
+  Rfc3263Resolver,
+  TransportLayer,
+  type BoundAddress,
+  type ConnectionClosedInfo,
+  type MessageSource,
+  type SentInfo,
+  type TransportStats,
+  type TransportUser,
+} from '../transport/index.js';
 import { DialogRouter } from './dialog-router.js';
 import { nextHopUri, resolveQuery, resolveTargets } from './next-hop.js';
 import { OutgoingRequest, type OutgoingRequestOptions } from './outgoing-request.js';
@@ -280,6 +289,15 @@ export class SipStack implements TransportUser {
     const res = statelessErrorFor(raw, error.status, error.reason, this.userAgent);
     if (res === undefined) return;
     this.transport.sendResponse(res, source).catch((e: unknown) => this.logger.info('stateless error response not sent', { error: String(e) }));
+  }
+
+  /**
+   * @internal A TCP/TLS connection closed: client transactions still waiting on it fail with
+   * TransportError (RFC 3261 §17.1.4) instead of waiting for Timer B/F.
+   */
+  onConnectionClosed(info: ConnectionClosedInfo): void {
+    const failed = this.transactions.connectionClosed(info);
+    if (failed > 0) this.logger.info('connection closed under live transactions', { reason: info.reason, failed });
   }
 
   // ---- routing ----

@@ -7,8 +7,12 @@ import type { TransportLimits } from '../../include-types/settings.js';
 /** Default largest message, in bytes. */
 export const DEFAULT_MAX_MESSAGE_SIZE = 65535;
 
-/** Default UDP path MTU assumed when an IAP does not set `mtu` (RFC 3261 §18.1.1). */
-export const DEFAULT_MTU = 1300;
+/**
+ * Path MTU assumed when an IAP does not set `mtu`: Ethernet's 1500. RFC 3261 §18.1.1 sends a
+ * request over TCP when it is within 200 bytes of the path MTU, or larger than 1300 bytes when the
+ * MTU is unknown; with this default both rules give the same 1300-byte threshold.
+ */
+export const DEFAULT_MTU = 1500;
 
 /** How close to the MTU a UDP request may come before it must go over TCP (RFC 3261 §18.1.1). */
 export const MTU_MARGIN = 200;

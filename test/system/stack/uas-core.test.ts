@@ -159,3 +159,18 @@ t.test('sending before start, after shutdown, or from an unknown IAP throws', as
   t.throws(() => s.send('a', req(), user), { code: 'StackShutdown' });
   t.throws(() => new SipStack({ iaps: [] }), { code: 'InvalidArgument' });
 });
+
+t.test('a TCP peer that closes the connection fails the request at once (RFC 3261 §17.1.4)', async (t) => {
+  const { createServer } = await import('node:net');
+  const server = createServer((sock) => sock.once('data', () => sock.destroy()));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const uac = new SipStack({ iaps: [{ id: 'uac', listen: [{ protocol: 'tcp', address: '127.0.0.1', port: 0 }] }] }); // default timers: Timer F is 32 s
+  uac.addUser(silentUser('uac'));
+  await uac.start();
+  t.teardown(async () => { await uac.shutdown(); server.close(); });
+  const started = Date.now();
+  const out = await request(uac, 'uac', buildRequest('OPTIONS', sipUri('x', '127.0.0.1', port, 'tcp')));
+  t.equal(out.error?.code, 'TransportError');
+  t.ok(Date.now() - started < 5000, 'long before Timer F');
+});

@@ -92,7 +92,7 @@ t.test('IapRuntime: sent-by choice, wildcard listeners, advertised host', async 
   adv.bound.push({ protocol: 'udp', address: '0.0.0.0', port: 5060, family: 4 });
   t.equal(adv.sentByHost(adv.bound[0]), 'sip.example.com');
   t.notOk(adv.needsLocalSentBy(adv.bound[0]));
-  t.equal(adv.mtu, 1300, 'default MTU');
+  t.equal(adv.mtu, 1500, 'default MTU: Ethernet, so requests over 1300 bytes go over TCP');
 });
 
 t.test('STUN helpers: address bytes and malformed requests', async (t) => {
