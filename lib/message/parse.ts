@@ -77,62 +77,52 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   // RFC 3261 §7.5: ignore CRLFs before the start line
   while (start < buf.length && (buf[start] === 13 || buf[start] === 10)) start++;
   if (start === buf.length) fail('empty message');
-  // the head ends at the first empty line; headEnd is the LF ending the last header line
-  let headEnd: number;
-  let bodyStart: number;
-  // `head` holds the start line and header fields in [hs, he)
-  let head: string;
-  let hs = 0;
-  let he: number;
-  // latin1 text has one char per octet, so its indexes are octet offsets; a string search is
-  // cheaper than Buffer#indexOf, and a pure-ASCII head needs no UTF-8 decoding: it is then read
-  // in place in this flat string (slices would slow every charCodeAt)
-  const text = buf.toString('latin1', 0, buf.length < PROBE ? buf.length : PROBE);
-  headEnd = text.indexOf('\n\r\n', start);
-  bodyStart = headEnd + 3;
-  if (headEnd < 0) {
-    // NOTE (deviation): bare-LF line ends are tolerated, as most stacks do
-    headEnd = text.indexOf('\n\n', start);
-    bodyStart = headEnd + 2;
-  }
-  if (headEnd >= 0) {
-    if (isAscii(buf)) {
-      head = text;
-      hs = start;
-      he = headEnd;
-    } else {
-      head = buf.toString('utf8', start, headEnd);
-      he = head.length;
+  let headers = new Headers();
+  let head = '';
+  let lineStart = start;
+  let lineEnd = -1;
+  let bodyStart = -1;
+  if (isAscii(buf)) {
+    // One pass over a flat latin1 string (one char per octet, so indexes are octet offsets): the
+    // header block stops at the empty line, which gives the body start without a separate search.
+    const probeEnd = buf.length < PROBE ? buf.length : PROBE;
+    head = buf.toString('latin1', 0, probeEnd);
+    const nl = head.indexOf('\n', start);
+    if (nl >= 0) {
+      lineEnd = nl > start && head.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      const empty = parseHeaderBlock(head, nl + 1, headers, probeEnd);
+      if (empty >= 0) {
+        if (buf[empty] === 10) bodyStart = empty + 1;
+        else if (buf[empty + 1] === 10) bodyStart = empty + 2;
+      }
     }
-  } else {
-    // a head longer than the probe
-    headEnd = buf.indexOf(NL_CRLF, start);
+    if (bodyStart < 0) {
+      if (probeEnd === buf.length) fail('missing empty line after headers');
+      headers = new Headers(); // head longer than the probe: start again below
+    }
+  }
+  if (bodyStart < 0) {
+    // non-ASCII octets (decoded as UTF-8) or a long head
+    let headEnd = buf.indexOf(NL_CRLF, start);
     bodyStart = headEnd + 3;
-    if (headEnd < 0) {
-      headEnd = buf.indexOf(LFLF, start);
-      if (headEnd < 0) fail('missing empty line after headers');
-      bodyStart = headEnd + 2;
+    // NOTE (deviation): bare-LF line ends are tolerated, as most stacks do
+    const lf = buf.indexOf(LFLF, start);
+    if (lf >= 0 && (headEnd < 0 || lf < headEnd)) {
+      headEnd = lf;
+      bodyStart = lf + 2;
     }
+    if (headEnd < 0) fail('missing empty line after headers');
     head = buf.toString('utf8', start, headEnd);
-    he = head.length;
+    lineStart = 0;
+    const nl = head.indexOf('\n');
+    lineEnd = nl < 0 ? head.length : nl;
+    if (lineEnd > 0 && head.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+    if (nl >= 0 && parseHeaderBlock(head, nl + 1, headers, head.length) >= 0) fail('bare CR in header');
   }
-  const headers = new Headers();
-
-  // start line
-  let nl = head.indexOf('\n', hs);
-  if (nl > he) nl = -1;
-  let lineEnd = nl < 0 ? he : nl;
-  if (lineEnd > hs && head.charCodeAt(lineEnd - 1) === 13) lineEnd--;
-  const cr = head.indexOf('\r', hs);
+  const cr = head.indexOf('\r', lineStart);
   if (cr >= 0 && cr < lineEnd) fail('bare CR in start line');
 
-  // header fields; an empty line inside means a bare-LF head ended earlier
-  const early = nl < 0 ? -1 : parseHeaderBlock(head, nl + 1, headers, he);
-  if (early >= 0) {
-    bodyStart = start + Buffer.byteLength(head.slice(hs, early)) + (head.charCodeAt(early) === 13 ? 2 : 1);
-  }
-
-  const msg = parseStartLine(head, hs, lineEnd, headers);
+  const msg = parseStartLine(head, lineStart, lineEnd, headers);
 
   // eager checks of the headers every layer relies on: each at most once, and well formed
   let seen = 0;

@@ -284,13 +284,32 @@ function parseTail(text: string, i: number, uri: SipUri): SipUri {
   if (q < 0) q = n;
   if (i < q) {
     if (text.charCodeAt(i) !== 59) fail('invalid character after URI host');
-    for (const part of text.slice(i + 1, q).split(';')) {
-      if (part.length === 0) fail('empty URI parameter');
-      const eq = part.indexOf('=');
-      const name = unescapeChecked(eq < 0 ? part : part.slice(0, eq), PARAM_CHARS, 'URI parameter');
-      if (name.length === 0) fail('empty URI parameter');
-      const value = eq < 0 ? null : unescapeChecked(part.slice(eq + 1), PARAM_CHARS, 'URI parameter');
-      uri.params.set(name.toLowerCase(), value);
+    const params = uri.params;
+    // each ';name[=value]' is scanned in place; plain names need no unescaping or lower-casing
+    while (i < q) {
+      const ps = i + 1;
+      let j = ps;
+      let eq = -1;
+      let plain = true;
+      while (j < q) {
+        const c = text.charCodeAt(j);
+        if (c === 59) break;
+        if (c === 61 && eq < 0) eq = j;
+        else if (c === 37 || (c >= 65 && c <= 90)) plain = false;
+        j++;
+      }
+      const ne = eq < 0 ? j : eq;
+      if (ne === ps) fail('empty URI parameter');
+      let name = text.slice(ps, ne);
+      if (!plain) name = unescapeChecked(name, PARAM_CHARS, 'URI parameter').toLowerCase();
+      else checkChars(name, PARAM_CHARS);
+      let value: string | null = null;
+      if (eq >= 0) {
+        value = text.slice(eq + 1, j);
+        value = value.indexOf('%') < 0 ? checkChars(value, PARAM_CHARS) : unescapeChecked(value, PARAM_CHARS, 'URI parameter');
+      }
+      params.set(name, value);
+      i = j;
     }
   }
   if (q < n) {
@@ -304,4 +323,13 @@ function parseTail(text: string, i: number, uri: SipUri): SipUri {
     }
   }
   return uri;
+}
+
+/** Checks that every character of `s` is allowed unescaped (a '=' is allowed in values only by the caller). */
+function checkChars(s: string, allowed: Uint8Array): string {
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 128 || allowed[c] !== 1) fail('invalid character in URI parameter');
+  }
+  return s;
 }
