@@ -48,6 +48,11 @@ export interface RtpEndpointOptions {
   rtcpMux?: boolean;
   /** Where to send (can be set later with `setRemote`). */
   remote?: UdpAddress;
+  /**
+   * Symmetric RTP (RFC 4961, RFC 7866 §8.1.8): send to wherever RTP comes
+   * from, following the peer when its address changes (NAT rebinding).
+   */
+  symmetric?: boolean;
 }
 
 /** Called for each datagram received. */
@@ -84,6 +89,7 @@ export class RtpEndpoint {
     private readonly rtcpSock: Socket | undefined,
     remote: UdpAddress | undefined,
     private readonly mux: boolean,
+    private readonly symmetric: boolean,
   ) {
     this.remote = remote;
     const a = rtp.address();
@@ -99,6 +105,9 @@ export class RtpEndpoint {
       }
       this.stats.packetsReceived++;
       this.stats.bytesReceived += msg.length;
+      if (this.symmetric && (this.remote?.address !== rinfo.address || this.remote.port !== rinfo.port)) {
+        this.remote = { address: rinfo.address, port: rinfo.port };
+      }
       this.rtpHandler?.(msg, rinfo);
     });
     rtp.on('error', () => { /* ICMP errors and the like: UDP keeps going */ });
@@ -124,7 +133,7 @@ export class RtpEndpoint {
         throw e;
       }
     }
-    return new RtpEndpoint(rtp, rtcp, opts.remote, opts.rtcpMux ?? false);
+    return new RtpEndpoint(rtp, rtcp, opts.remote, opts.rtcpMux ?? false, opts.symmetric ?? false);
   }
 
   /**
@@ -146,6 +155,11 @@ export class RtpEndpoint {
     throw new MediaError(MediaErrorCode.PortsExhausted, 'no bindable RTP port pair left');
   }
 
+
+  /** Where `send` goes now (undefined until set or, with `symmetric`, learnt). */
+  get remoteAddress(): UdpAddress | undefined {
+    return this.remote ? { ...this.remote } : undefined;
+  }
 
   /** Sets where `send` goes. */
   setRemote(remote: UdpAddress): void {

@@ -117,3 +117,28 @@ t.test('rtcpMux: RTCP shares the RTP port and is told apart (RFC 5761)', async (
   t.same([a.stats.packetsReceived, a.stats.rtcpReceived], [1, 1]);
   t.equal(a.localRtcp, undefined, 'no second socket');
 });
+
+t.test('symmetric RTP: the endpoint answers wherever RTP comes from', async (t) => {
+  const srs = await RtpEndpoint.bind({ symmetric: true });
+  const src1 = await RtpEndpoint.bind({ remote: srs.local });
+  const src2 = await RtpEndpoint.bind({ remote: srs.local });
+  t.teardown(async () => { await Promise.all([srs, src1, src2].map((e) => e.close())); });
+  t.equal(srs.remoteAddress, undefined);
+  const firstIn = new Promise<void>((r) => srs.onPacket(() => r()));
+  await src1.send(Buffer.from([0x80, 0, 0, 1]));
+  await within(firstIn, 2000);
+  t.same(srs.remoteAddress, src1.local, 'learnt from the first packet');
+  const back = new Promise<Buffer>((r) => src1.onPacket((d) => r(d)));
+  await srs.send(Buffer.from('back'));
+  t.equal((await within(back, 2000)).toString(), 'back');
+  const moved = new Promise<void>((r) => srs.onPacket(() => r()));
+  await src2.send(Buffer.from([0x80, 0, 0, 2])); // the peer's NAT binding changed
+  await within(moved, 2000);
+  t.same(srs.remoteAddress, src2.local, 'follows the peer');
+  const plain = await RtpEndpoint.bind({ remote: src1.local });
+  t.teardown(() => plain.close());
+  const got = new Promise<void>((r) => plain.onPacket(() => r()));
+  await src2.send(Buffer.from([0x80]), plain.local);
+  await within(got, 2000);
+  t.same(plain.remoteAddress, src1.local, 'without symmetric the remote stays');
+});
