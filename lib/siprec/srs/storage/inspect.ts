@@ -1,0 +1,68 @@
+/**
+ * Reading a stored recording's audio back: each WAV decoded to samples, with its duration, RMS
+ * level and the strength of given tones (Goertzel), so a demo or a test can prove the files
+ * decode to the call that was recorded.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readWavLayout } from '../../media/index.js';
+import type { StoredRecording } from './recover.js';
+
+/** One stream's audio as read back. */
+export interface StreamAudio {
+  /** Label. */
+  label: string;
+  /** File path. */
+  path: string;
+  /** Seconds of audio. */
+  durationSeconds: number;
+  /** RMS of the samples (0..32767). */
+  rms: number;
+  /** Normalised Goertzel power per requested frequency. */
+  tones: Record<number, number>;
+  /** The requested frequency with the most power. */
+  dominantHz?: number;
+}
+
+/** Goertzel power of `freq` in `x`, normalised by length². */
+export function tonePower(x: Int16Array, freq: number, rate: number): number {
+  const k = 2 * Math.cos((2 * Math.PI * freq) / rate);
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < x.length; i++) {
+    const s0 = x[i] + k * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  return x.length === 0 ? 0 : (s1 * s1 + s2 * s2 - k * s1 * s2) / (x.length * x.length);
+}
+
+/** Decodes a 16-bit PCM WAV into samples (reads the data to the end of the file). */
+export function readWavSamples(path: string): { rate: number; samples: Int16Array } {
+  const buf = readFileSync(path);
+  const layout = readWavLayout(buf.subarray(0, Math.min(buf.length, 4096)));
+  const data = buf.subarray(layout.dataOffset, layout.dataOffset + Math.floor((buf.length - layout.dataOffset) / 2) * 2);
+  const samples = new Int16Array(data.length / 2);
+  for (let i = 0; i < samples.length; i++) samples[i] = data.readInt16LE(i * 2);
+  return { rate: layout.sampleRate, samples };
+}
+
+/** Reads every stream of a recording; `freqs` are the tones to measure. */
+export function inspectRecording(rec: StoredRecording, freqs: readonly number[] = []): StreamAudio[] {
+  return rec.index.streams.map((s) => {
+    const path = join(rec.dir, s.file);
+    const { rate, samples } = readWavSamples(path);
+    let sum = 0;
+    for (let i = 0; i < samples.length; i++) sum += samples[i] * samples[i];
+    const tones: Record<number, number> = {};
+    let best: number | undefined;
+    for (const f of freqs) {
+      tones[f] = tonePower(samples, f, rate);
+      if (best === undefined || tones[f] > tones[best]) best = f;
+    }
+    return {
+      label: s.label, path, durationSeconds: samples.length / rate, rms: samples.length ? Math.sqrt(sum / samples.length) : 0, tones,
+      ...(best !== undefined ? { dominantHz: best } : {}),
+    };
+  });
+}
