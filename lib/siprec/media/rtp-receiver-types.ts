@@ -24,6 +24,12 @@ export interface RtpPcmReceiverOptions {
    * arrival time after it (leading silence), so streams of one recording line up.
    */
   originMs?: number;
+  /**
+   * Conceal gaps up to this long (ms) by repeating the last audio with a
+   * fade-out, instead of silence (simple packet loss concealment). Default 0:
+   * every gap is silence. Longer gaps are always silence (pauses, DTX).
+   */
+  concealMs?: number;
   /** Longest silence written for one gap (default 4 hours); longer gaps are cut to this. */
   maxGapSeconds?: number;
   /** Payload decoder (default G.711 PCMU/PCMA); undefined = ignore the packet (e.g. CN, DTMF events). */
@@ -50,6 +56,8 @@ export interface RtpReceiverStats {
   audioSamples: number;
   /** Silence samples written. */
   silenceSamples: number;
+  /** Samples filled by loss concealment. */
+  concealedSamples: number;
   /** Gaps cut to maxGapSeconds. */
   truncatedGaps: number;
 }

@@ -43,7 +43,7 @@ export class RtpPcmReceiver {
   /** Counters. */
   readonly stats: RtpReceiverStats = {
     packets: 0, ignored: 0, late: 0, duplicates: 0, lost: 0, sourceChanges: 0, resyncs: 0,
-    audioSamples: 0, silenceSamples: 0, truncatedGaps: 0,
+    audioSamples: 0, silenceSamples: 0, concealedSamples: 0, truncatedGaps: 0,
   };
   private readonly sink: PcmSink;
   private readonly rate: number;
@@ -53,6 +53,8 @@ export class RtpPcmReceiver {
   private readonly maxGap: number;
   private readonly decode: (pt: number, payload: Buffer) => Int16Array | undefined;
   private readonly origin: number | undefined;
+  private readonly concealTicks: number;
+  private lastAudio: Int16Array | undefined;
   private cur: SourceState | undefined;
   private readonly previous = new Map<number, SourceState>();
   /** Absolute timeline position written up to (valid once `started`). */
@@ -79,6 +81,7 @@ export class RtpPcmReceiver {
     this.maxGap = (opts.maxGapSeconds ?? 4 * 3600) * this.rate;
     this.decode = opts.decode ?? decodeG711;
     this.origin = this.wallClock ? opts.originMs : undefined;
+    this.concealTicks = ((opts.concealMs ?? 0) * this.rate) / 1000;
   }
 
   /** Samples of timeline written so far (audio + silence, including cut gaps). */
@@ -226,12 +229,28 @@ export class RtpPcmReceiver {
       this.started = true;
       if (this.origin === undefined) this.written = this.base = p.pos;
     }
-    if (p.pos > this.written) this.silence(p.pos - this.written);
+    if (p.pos > this.written) this.gap(p.pos - this.written);
     else if (p.pos < this.written) pcm = pcm.subarray(this.written - p.pos);
     if (pcm.length === 0) return;
+    this.lastAudio = pcm;
     this.sink.writeSamples(pcm);
     this.stats.audioSamples += pcm.length;
     this.written += pcm.length;
+  }
+
+  /** Fills a gap inside the stream: concealment when short, else silence. */
+  private gap(n: number): void {
+    const last = this.lastAudio;
+    if (!last || n > this.concealTicks) {
+      this.silence(n);
+      return;
+    }
+    // Repeat the last packet, fading linearly to zero over the gap.
+    const out = new Int16Array(n);
+    for (let i = 0; i < n; i++) out[i] = Math.round(last[i % last.length] * (1 - (i + 1) / (n + 1)));
+    this.sink.writeSamples(out);
+    this.stats.concealedSamples += n;
+    this.written += n;
   }
 
   private silence(n: number): void {

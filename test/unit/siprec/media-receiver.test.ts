@@ -212,3 +212,22 @@ t.test('a timestamp reset within one SSRC (newer seq, much older ts) continues t
     t.equal(r.stats.resyncs, 1);
   }
 });
+
+t.test('concealMs: short losses are concealed with a fade, long gaps stay silent', async (t) => {
+  const sink = new MemorySink();
+  const r = new RtpPcmReceiver(sink, { wallClock: false, concealMs: 40 });
+  for (const k of [0, 1, 3, 4, 20]) r.push(pkt(1, k, V[k % 8]));
+  r.finish();
+  t.equal(r.position, 21 * 160);
+  const lostOne = sink.samples.slice(2 * 160, 3 * 160);
+  t.ok(lostOne.every((s) => s > 0 && s <= V[1] + 100), 'one lost packet: the previous one, faded');
+  t.ok(lostOne[0] > lostOne[159], 'fading');
+  t.equal(r.stats.concealedSamples, 160);
+  t.ok(sink.samples.slice(5 * 160, 20 * 160).every((s) => s === 0), 'a 300 ms gap is silence');
+  t.equal(r.stats.silenceSamples, 15 * 160);
+  const off = new MemorySink();
+  const r2 = new RtpPcmReceiver(off, { wallClock: false });
+  for (const k of [0, 2]) r2.push(pkt(1, k, V[k]));
+  r2.finish();
+  t.ok(off.samples.slice(160, 320).every((s) => s === 0), 'default: no concealment');
+});
