@@ -1,0 +1,85 @@
+/** Shared setup of the SIPREC system tests: SRSs on loopback, managers pointed at them, waits. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventEmitter } from 'eventemitter3';
+import type { Test } from 'tap';
+import type { CallParams, SrcSettings, SrsEntrySettings, SrsSettings } from '../../../include-types/siprec.js';
+import { syntheticCall } from '../../../lib/siprec/media/index.js';
+import { SrcManager, type CallRecording } from '../../../lib/siprec/src/index.js';
+import { Srs } from '../../../lib/siprec/srs/index.js';
+
+let portBase = 42000 + (process.pid % 50) * 100;
+
+/** A fresh RTP port range for one SRS or SRC (tests run in parallel processes). */
+export function portRange(n = 40): { min: number; max: number } {
+  const min = portBase;
+  portBase += n;
+  if (portBase > 60000) portBase = 42000;
+  return { min, max: min + n - 1 };
+}
+
+/** A temp dir removed at the end of the test. */
+export function tempDir(t: Test): string {
+  const d = mkdtempSync(join(tmpdir(), 'tsip-siprec-'));
+  t.teardown(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+/** Starts an Srs on loopback with its own temp dir; shut down at the end of the test. */
+export async function startSrs(t: Test, extra: Partial<SrsSettings> = {}): Promise<Srs> {
+  const r = portRange();
+  const srs = new Srs({ host: '127.0.0.1', port: 0, dir: tempDir(t), rtpPortMin: r.min, rtpPortMax: r.max, ...extra });
+  await srs.start();
+  t.teardown(() => srs.shutdown());
+  return srs;
+}
+
+/** An SRS entry pointing at `uris`. */
+export function entry(uris: string[], extra: Partial<SrsEntrySettings> = {}): SrsEntrySettings {
+  const r = portRange();
+  return { name: extra.name ?? 'e1', srsUris: uris, localAddress: '127.0.0.1', inviteTimeoutMs: 3000, media: { portMin: r.min, portMax: r.max, rtcpIntervalMs: 200 }, ...extra };
+}
+
+/** A started manager, shut down at the end of the test. */
+export async function startManager(t: Test, entries: SrsEntrySettings[], extra: Partial<SrcSettings> = {}): Promise<SrcManager> {
+  const m = new SrcManager({ srs: entries, t1: 100, ...extra });
+  await m.start();
+  t.teardown(() => m.shutdown());
+  return m;
+}
+
+let callNo = 0;
+/** A two-party call description. */
+export function twoParty(extra: Partial<CallParams> = {}): CallParams {
+  return {
+    callId: `cs-${process.pid}-${++callNo}@test`,
+    participants: [{ key: 'alice', aor: 'sip:alice@example.com', name: 'Alice' }, { key: 'bob', aor: 'sip:bob@example.net' }],
+    streams: [{ label: '1', sender: 'alice' }, { label: '2', sender: 'bob' }],
+    ...extra,
+  };
+}
+
+/** Resolves with the first `event` whose payload passes `pred`; rejects after `ms`. */
+export function waitFor<E extends object, K extends string>(em: EventEmitter<E>, event: K, pred: (e: any) => boolean = () => true, ms = 10000): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { (em as any).off(event, on); reject(new Error(`no ${event} within ${ms} ms`)); }, ms); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const on = (e: unknown): void => {
+      if (!pred(e)) return;
+      clearTimeout(timer);
+      (em as any).off(event, on); // eslint-disable-line @typescript-eslint/no-explicit-any
+      resolve(e);
+    };
+    (em as any).on(event, on); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
+}
+
+/** Feeds a synthetic call (alice 440 Hz on label 1, bob 1000 Hz on label 2) paced in real time. */
+export async function feed(rec: CallRecording, ms: number, labels: [string, string] = ['1', '2']): Promise<number> {
+  let n = 0;
+  for await (const p of syntheticCall({ durationMs: ms, realtime: true })) n += rec.forward(labels[p.party], p.bytes) > 0 ? 1 : 0;
+  return n;
+}
+
+/** Waits `ms`. */
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
