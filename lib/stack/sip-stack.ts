@@ -27,6 +27,7 @@ import {
   type TransportUser,
 } from '../transport/index.js';
 import { DialogRouter } from './dialog-router.js';
+import { MergedRequestDetector } from './merged-requests.js';
 import { nextHopUri, resolveQuery, resolveTargets } from './next-hop.js';
 import { OutgoingRequest, type OutgoingRequestOptions } from './outgoing-request.js';
 import type { Claim, DialogEndpoint, DialogKey, StackUser } from './stack-user.js';
@@ -46,6 +47,8 @@ export interface StackStats {
   users: number;
   /** INVITE server transactions handed to users and not yet ended. */
   pendingInvites: number;
+  /** Requests outside dialogs whose server transaction has not ended (for §8.2.2.2). */
+  requestsInProgress: number;
   transport: TransportStats;
 }
 
@@ -69,6 +72,7 @@ export class SipStack implements TransportUser {
   private readonly users: StackUser[] = [];
   private readonly dialogs = new DialogRouter();
   private readonly inviteOwners = new Map<InviteServerTransaction, StackUser>();
+  private readonly merged = new MergedRequestDetector();
   private readonly supported: readonly string[];
   private state: 'new' | 'started' | 'stopped' = 'new';
   private readonly listeners = new Set<(e: StackEvent) => void>();
@@ -108,6 +112,7 @@ export class SipStack implements TransportUser {
     this.emit({ kind: 'stopped' });
     this.transactions.close();
     this.inviteOwners.clear();
+    this.merged.clear();
     this.dialogs.clear();
     await this.transport.stop();
   }
@@ -233,6 +238,7 @@ export class SipStack implements TransportUser {
       dialogSets: d.dialogSets,
       users: this.users.length,
       pendingInvites: this.inviteOwners.size,
+      requestsInProgress: this.merged.size,
       transport: this.transport.stats(),
     };
   }
@@ -319,13 +325,26 @@ export class SipStack implements TransportUser {
       error = reply(req, e instanceof SipParseError ? e.status : 400, checks, e instanceof SipParseError ? e.reason : undefined);
     }
     if (error !== undefined) return this.respondSafely(tx, error);
+    const mergeKey = this.merged.admit(req, tx.branch);
+    if (mergeKey === 'merged') return this.respondSafely(tx, reply(req, 482, checks, 'Merged Request')); // RFC 3261 §8.2.2.2
     const routed = this.pickUser(req, source.iapId);
-    if (routed === undefined) return this.respondSafely(tx, reply(req, 480, checks, 'No Client For Request'));
+    if (routed === undefined) {
+      if (mergeKey !== undefined) this.merged.release(mergeKey);
+      return this.respondSafely(tx, reply(req, 480, checks, 'No Client For Request'));
+    }
     const [user, claim] = routed;
-    if (tx instanceof InviteServerTransaction) {
-      this.inviteOwners.set(tx, user);
+    const isInvite = tx instanceof InviteServerTransaction;
+    if (isInvite) this.inviteOwners.set(tx, user);
+    if (isInvite || mergeKey !== undefined) {
       const prev = tx.user.onTerminated;
-      tx.user = { ...tx.user, onTerminated: () => { this.inviteOwners.delete(tx); prev?.(); } };
+      tx.user = {
+        ...tx.user,
+        onTerminated: () => {
+          if (isInvite) this.inviteOwners.delete(tx);
+          if (mergeKey !== undefined) this.merged.release(mergeKey);
+          prev?.();
+        },
+      };
     }
     this.guard(() => user.onRequest(tx, claim));
   }

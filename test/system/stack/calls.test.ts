@@ -26,7 +26,7 @@ async function pair(protocol: TransportProtocol, host = '127.0.0.1') {
 /** Waits until both stacks hold no transaction, dialog or pending INVITE (bounded). */
 async function drained(t: Test, ...stacks: SipStack[]): Promise<void> {
   const deadline = Date.now() + 8000;
-  const live = () => stacks.map((s) => { const st = s.stats(); return st.transactions.total + st.dialogs + st.dialogSets + st.pendingInvites; });
+  const live = () => stacks.map((s) => { const st = s.stats(); return st.transactions.total + st.dialogs + st.dialogSets + st.pendingInvites + st.requestsInProgress; });
   while (live().some((n) => n > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   t.same(live(), stacks.map(() => 0), 'no live transactions, dialogs or pending INVITEs left');
   if (live().some((n) => n > 0)) t.comment(JSON.stringify(stacks.map((s) => ({ ...s.stats(), transport: undefined }))));

@@ -174,3 +174,21 @@ t.test('a TCP peer that closes the connection fails the request at once (RFC 326
   t.equal(out.error?.code, 'TransportError');
   t.ok(Date.now() - started < 5000, 'long before Timer F');
 });
+
+t.test('a merged request (same From tag, Call-ID, CSeq; another branch) gets 482 (§8.2.2.2)', async (t) => {
+  const { stack, port } = await uasStack([]);
+  const uas = createAnsweringUas(stack, { host: '127.0.0.1', holdInvites: true });
+  stack.addUser(uas.user);
+  t.teardown(() => stack.shutdown());
+  const first = raw('INVITE').replace(/Call-ID: \S+/, 'Call-ID: merged-1@tsip.test');
+  const second = first.replace(/branch=z9hG4bK\w+/, 'branch=z9hG4bKotherpath');
+  void exchange(port, first);
+  await new Promise((r) => setTimeout(r, 100));
+  t.equal((await exchange(port, second))?.status, 482, 'the copy that came another way is refused');
+  t.equal(uas.counts.invites, 1, 'the user saw the INVITE once');
+  t.equal(stack.stats().requestsInProgress, 1, 'the first is still in progress');
+  const tx = uas.held[0];
+  const { createResponse } = await import('../../../lib/message/index.js');
+  tx.respond(createResponse(tx.request, 486));
+  t.equal(stack.stats().requestsInProgress, 1, 'tracked until its transaction ends, not just answered');
+});
