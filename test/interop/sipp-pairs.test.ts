@@ -2,7 +2,8 @@
  * SIPp pairs for features tsip's stack implements, run against each other so both sides are known
  * to work in SIPp before tsip is put on either side:
  * - digest: uas-digest.xml challenges INVITEs, uac-digest.xml answers (tsip's HttpDigest);
- * - 100rel: uas-100rel.xml answers in a reliable 183, uac-100rel.xml PRACKs it (RFC 3262).
+ * - 100rel: uas-100rel.xml answers in a reliable 183, uac-100rel.xml PRACKs it (RFC 3262);
+ * - REFER: refer-uac.xml transfers, refer-uas.xml accepts and reports by NOTIFY (RFC 3515).
  */
 import t from 'tap';
 import { describeSipp, requireTool, runSipp, startSipp } from './lib/index.js';
@@ -67,6 +68,29 @@ for (const transport of ['u1', 't1'] as const) {
       t.equal(uac.successful, 1, 'UAC: 183 with RSeq, PRACK with RAck, 200s, ACK, BYE', { sipp: describeSipp(uac) });
       const got = await uas.result;
       t.equal(got.successful, 1, 'UAS: PRACK matched its RSeq; 200 built from the INVITE', { sipp: describeSipp(got) });
+    } finally {
+      await uas.stop();
+    }
+  });
+}
+
+for (const transport of ['u1', 't1'] as const) {
+  t.test(`${transport}: in-dialog REFER, 202, NOTIFYs with sipfrag until terminated`, async (t) => {
+    if (!requireTool(t, 'sipp')) return;
+    const uas = await startSipp({ scenario: scenarioPath('refer-uas.xml'), transport, calls: 1, timeoutSeconds: 15 });
+    try {
+      await uas.ready;
+      const uac = await runSipp({
+        scenario: scenarioPath('refer-uac.xml'),
+        target: { host: '127.0.0.1', port: uas.localPort },
+        transport,
+        calls: 1,
+        timeoutSeconds: 10,
+        service: 'bob',
+      });
+      t.equal(uac.successful, 1, 'transferor: 202, NOTIFY 100 Trying, NOTIFY terminated 200 OK, BYE', { sipp: describeSipp(uac) });
+      const got = await uas.result;
+      t.equal(got.successful, 1, 'transferee: REFER accepted, both NOTIFYs answered 200', { sipp: describeSipp(got) });
     } finally {
       await uas.stop();
     }
