@@ -6,8 +6,9 @@
 import * as m_chars from './chars.js';
 import { fail } from './errors.js';
 
-// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
-// transform each access to an imported name is a getter call, which dominated parse profiles.
+// NOTE: hot imported functions and tables are copied to locals once: when these modules run
+// through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
+// name is a getter call, which dominated parse profiles.
 const { TOKEN, isToken, quote, scanQuoted, skipWs, splitList, trimWs, unquote } = m_chars;
 
 /** A challenge or credentials: scheme and its parameters. */

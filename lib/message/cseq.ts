@@ -5,8 +5,9 @@
 import * as m_chars from './chars.js';
 import { fail } from './errors.js';
 
-// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
-// transform each access to an imported name is a getter call, which dominated parse profiles.
+// NOTE: hot imported functions and tables are copied to locals once: when these modules run
+// through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
+// name is a getter call, which dominated parse profiles.
 const { TOKEN, isToken, skipWs } = m_chars;
 
 /** Largest CSeq sequence number: RFC 3261 §8.1.1.5 requires it below 2**31. */

@@ -8,8 +8,9 @@ import { fail } from './errors.js';
 import * as m_header_names from './header-names.js';
 import type { Headers } from './headers.js';
 
-// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
-// transform each access to an imported name is a getter call, which dominated parse profiles.
+// NOTE: hot imported functions and tables are copied to locals once: when these modules run
+// through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
+// name is a getter call, which dominated parse profiles.
 const { TOKEN, skipWs } = m_chars;
 const { knownHeaderAt, resolveHeaderName } = m_header_names;
 

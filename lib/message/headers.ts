@@ -5,8 +5,9 @@
 import * as m_chars from './chars.js';
 import * as m_header_names from './header-names.js';
 
-// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
-// transform each access to an imported name is a getter call, which dominated parse profiles.
+// NOTE: hot imported functions and tables are copied to locals once: when these modules run
+// through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
+// name is a getter call, which dominated parse profiles.
 const { splitList } = m_chars;
 const { LIST_HEADERS, resolveHeaderName } = m_header_names;
 

@@ -6,8 +6,9 @@ import * as m_chars from './chars.js';
 import { fail } from './errors.js';
 import * as m_params from './params.js';
 
-// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
-// transform each access to an imported name is a getter call, which dominated parse profiles.
+// NOTE: hot imported functions and tables are copied to locals once: when these modules run
+// through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
+// name is a getter call, which dominated parse profiles.
 const { isToken, quote, scanToken, skipWs, unquote, toMap } = m_chars;
 const { parseParams } = m_params;
 

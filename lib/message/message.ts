@@ -15,86 +15,22 @@ import * as m_name_addr from './name-addr.js';
 import { type Uri } from './uri.js';
 import * as m_uri from './uri.js';
 import { Via } from './via.js';
-import * as m_via from './via.js';
+import {
+  P_ALLOW, P_CALLID, P_CLEN, P_CONTACT, P_CSEQ, P_CTYPE, P_EXPIRES, P_FROM, P_MAXFWD, P_PROXY_REQUIRE, P_REQUIRE,
+  P_ROUTE, P_RROUTE, P_SUPPORTED, P_TO, P_TOPVIA, P_VIA,
+} from './header-values.js';
 
-// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
-// transform each access to an imported name is a getter call, which dominated parse profiles.
-const { isToken, parseDecimal, splitList } = m_chars;
-const { formatCSeq, parseCSeq } = m_cseq;
+// NOTE: hot imported functions and tables are copied to locals once: when these modules run
+// through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
+// name is a getter call, which dominated parse profiles.
+const { isToken } = m_chars;
+const { formatCSeq } = m_cseq;
 const { reasonPhrase } = m_reason_phrases;
-const { parseContacts, parseNameAddr, parseNameAddrList } = m_name_addr;
 const { parseUri } = m_uri;
-const { parseVia, parseViaList } = m_via;
-
-/** Largest Content-Length accepted (2**31-1). */
-export const MAX_CONTENT_LENGTH = 0x7fffffff;
-/** Largest delta-seconds value (RFC 3261 §25.1: up to 2**32-1). */
-export const MAX_DELTA_SECONDS = 0xffffffff;
-
-function single(h: Headers, key: string, label: string): string {
-  const v = h.firstByKey(key);
-  if (v === undefined) fail(`missing ${label} header`);
-  if (h.countKey(key) > 1) fail(`multiple ${label} headers`);
-  return v;
-}
-
-const parseTokens = (key: string) => (h: Headers): string[] => {
-  const out = h.getAllByKey(key);
-  for (const t of out) if (!isToken(t)) fail(`invalid ${key} value`);
-  return out;
-};
-
-function optionalNumber(key: string, max: number, label: string) {
-  return (h: Headers): number | undefined => {
-    const v = h.firstByKey(key);
-    if (v === undefined) return undefined;
-    if (h.countKey(key) > 1) fail(`multiple ${label} headers`);
-    return parseDecimal(v, max, label);
-  };
-}
+const { parseNameAddrList } = m_name_addr;
 
 /** Shared empty body (zero length, so it cannot be written to). */
 const EMPTY = Buffer.alloc(0);
-
-const P_VIA = (h: Headers) => parseViaList(h.linesByKey('via'));
-/** Parses the first element of a raw Via field value (RFC 3261 §7.3.1 list). @internal */
-export function parseTopVia(first: string): Via {
-  const top = first.indexOf(',') < 0 ? first : splitList(first)[0];
-  if (top === undefined) fail('empty Via header');
-  return parseVia(top);
-}
-
-/** Checks a Call-ID value (RFC 3261 §20.8: word ["@" word], no whitespace). @internal */
-export function checkCallId(v: string): string {
-  if (v.length === 0 || v.indexOf(' ') >= 0 || v.indexOf('\t') >= 0) fail('invalid Call-ID');
-  return v;
-}
-
-const P_TOPVIA = (h: Headers): Via => {
-  const first = h.firstByKey('via');
-  if (first === undefined) fail('missing Via header');
-  return parseTopVia(first);
-};
-const P_CALLID = (h: Headers) => checkCallId(single(h, 'call-id', 'Call-ID'));
-const P_CSEQ = (h: Headers) => parseCSeq(single(h, 'cseq', 'CSeq'));
-const P_FROM = (h: Headers) => parseNameAddr(single(h, 'from', 'From'));
-const P_TO = (h: Headers) => parseNameAddr(single(h, 'to', 'To'));
-const P_CONTACT = (h: Headers) => parseContacts(h.getAllByKey('contact'));
-const P_ROUTE = (h: Headers) => parseNameAddrList(h.getAllByKey('route'));
-const P_RROUTE = (h: Headers) => parseNameAddrList(h.getAllByKey('record-route'));
-const P_MAXFWD = optionalNumber('max-forwards', 255, 'Max-Forwards');
-const P_EXPIRES = optionalNumber('expires', MAX_DELTA_SECONDS, 'Expires');
-const P_CLEN = optionalNumber('content-length', MAX_CONTENT_LENGTH, 'Content-Length');
-const P_CTYPE = (h: Headers) => {
-  const lines = h.linesByKey('content-type');
-  if (lines.length === 0) return undefined;
-  if (lines.length > 1) fail('multiple Content-Type headers');
-  return MediaType.parse(lines[0]);
-};
-const P_REQUIRE = parseTokens('require');
-const P_SUPPORTED = parseTokens('supported');
-const P_PROXY_REQUIRE = parseTokens('proxy-require');
-const P_ALLOW = parseTokens('allow');
 
 /** Fields common to the constructors of requests and responses. */
 export interface SipMessageInit {

@@ -12,8 +12,9 @@ import { MediaType } from './media-type.js';
 import { type Params } from './params.js';
 import * as m_params from './params.js';
 
-// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
-// transform each access to an imported name is a getter call, which dominated parse profiles.
+// NOTE: hot imported functions and tables are copied to locals once: when these modules run
+// through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
+// name is a getter call, which dominated parse profiles.
 const { isToken } = m_chars;
 const { parseHeaderBlock } = m_header_block;
 const { formatParams, parseParams } = m_params;

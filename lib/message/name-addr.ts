@@ -10,8 +10,9 @@ import * as m_params from './params.js';
 import { AbsoluteUri, SipUri, type Uri } from './uri.js';
 import * as m_uri from './uri.js';
 
-// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
-// transform each access to an imported name is a getter call, which dominated parse profiles.
+// NOTE: hot imported functions and tables are copied to locals once: when these modules run
+// through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
+// name is a getter call, which dominated parse profiles.
 const { TOKEN, isWs, quote, scanQuoted, skipWs, splitList, trimWs, unquote, toMap } = m_chars;
 const { formatParams, parseParams } = m_params;
 const { parseUri } = m_uri;

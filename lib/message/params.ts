@@ -7,8 +7,9 @@
 import * as m_chars from './chars.js';
 import { fail } from './errors.js';
 
-// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
-// transform each access to an imported name is a getter call, which dominated parse profiles.
+// NOTE: hot imported functions and tables are copied to locals once: when these modules run
+// through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
+// name is a getter call, which dominated parse profiles.
 const { GEN_VALUE_CHARS, TOKEN, scanQuoted, skipWs } = m_chars;
 
 /** Parameter map: lower-case key to value (`null` = flag). */

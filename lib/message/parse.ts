@@ -12,15 +12,16 @@ import { SipParseError, fail } from './errors.js';
 import * as m_header_names from './header-names.js';
 import { Headers, SLOT } from './headers.js';
 import { SipRequest, SipResponse } from './message.js';
-import * as m_message from './message.js';
+import * as m_header_values from './header-values.js';
 import * as m_cseq from './cseq.js';
 import * as m_name_addr from './name-addr.js';
 import * as m_uri from './uri.js';
 
-// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
-// transform each access to an imported name is a getter call, which dominated parse profiles.
+// NOTE: hot imported functions and tables are copied to locals once: when these modules run
+// through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
+// name is a getter call, which dominated parse profiles.
 const { TOKEN, parseDecimal } = m_chars;
-const { checkCallId, parseTopVia } = m_message;
+const { checkCallId, parseTopVia } = m_header_values;
 const { parseCSeq } = m_cseq;
 const { parseNameAddr } = m_name_addr;
 const { parseHeaderBlock } = m_header_block;

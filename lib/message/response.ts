@@ -7,8 +7,9 @@ import { Headers } from './headers.js';
 import { SipResponse, type SipRequest } from './message.js';
 import * as m_reason_phrases from './reason-phrases.js';
 
-// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
-// transform each access to an imported name is a getter call, which dominated parse profiles.
+// NOTE: hot imported functions and tables are copied to locals once: when these modules run
+// through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
+// name is a getter call, which dominated parse profiles.
 const { reasonPhrase } = m_reason_phrases;
 
 /** A fresh random To/From tag (RFC 3261 §19.3: at least 32 bits of randomness). */

@@ -8,8 +8,9 @@ import { fail } from './errors.js';
 import * as m_escape from './escape.js';
 import * as m_uri_equals from './uri-equals.js';
 
-// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
-// transform each access to an imported name is a getter call, which dominated parse profiles.
+// NOTE: hot imported functions and tables are copied to locals once: when these modules run
+// through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
+// name is a getter call, which dominated parse profiles.
 const { HNV_CHARS, HOST_CHARS, PARAM_CHARS, PASSWORD_CHARS, USER_CHARS, toMap } = m_chars;
 const { escapeWith, unescapeChecked } = m_escape;
 const { uriEquals } = m_uri_equals;

@@ -35,7 +35,7 @@ function checkCommon(msg: SipRequest | SipResponse): void {
  * @throws SipParseError with `status` 400, or 505 for a SIP version other than 2.0.
  */
 export function validateRequest(req: SipRequest): void {
-  // RFC 3261 §8.2.2... a UAS rejects unsupported versions with 505 (§8.1.3.? / §21.5.6)
+  // RFC 3261 §21.5.6: 505 for a SIP version the UAS does not support
   if (req.version !== 'SIP/2.0') fail('Version Not Supported', 505);
   checkCommon(req);
   // RFC 3261 §8.1.1.5: the CSeq method MUST match the request's (ACK and CANCEL carry their own

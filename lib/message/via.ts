@@ -7,8 +7,9 @@ import { fail } from './errors.js';
 import { type Params } from './params.js';
 import * as m_params from './params.js';
 
-// NOTE: hot imported functions and tables are copied to locals once: under tsx's module
-// transform each access to an imported name is a getter call, which dominated parse profiles.
+// NOTE: hot imported functions and tables are copied to locals once: when these modules run
+// through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
+// name is a getter call, which dominated parse profiles.
 const { HOST_CHARS, TOKEN, scanToken, skipWs, splitList, toMap } = m_chars;
 const { formatParams, parseParams } = m_params;
 
