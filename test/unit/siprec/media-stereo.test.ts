@@ -71,3 +71,35 @@ t.test('two receivers → stereo WAV: one party per channel, aligned', async (t)
   t.ok(rms(ch(1, 0, 1000)) < 50, 'right silent while party 0 talks (DTX: no packets)');
   t.ok(rms(ch(0, 1000, 2000)) < 50, 'left silent while party 1 talks');
 });
+
+t.test('property: however the writes are chunked, the interleaved output is the same', async (t) => {
+  const fc = (await import('fast-check')).default;
+  type Op = { ch: 0 | 1; kind: 'pcm' | 'sil'; n: number };
+  const op = fc.record({ ch: fc.constantFrom(0 as const, 1 as const), kind: fc.constantFrom('pcm' as const, 'sil' as const), n: fc.integer({ min: 1, max: 50 }) });
+  fc.assert(fc.property(fc.array(op, { maxLength: 30 }), fc.integer({ min: 1, max: 64 }), (ops: Op[], block: number) => {
+    // Reference: expand each channel, pad, interleave.
+    const chans: number[][] = [[], []];
+    let v = 1;
+    const writes: (() => void)[] = [];
+    const out = new Out();
+    const s = new StereoInterleaver(out, { blockFrames: block, maxLagFrames: 1e9 });
+    const sinks = [s.left, s.right];
+    for (const o of ops) {
+      if (o.kind === 'pcm') {
+        const pcm = Int16Array.from({ length: o.n }, () => v++);
+        chans[o.ch].push(...pcm);
+        writes.push(() => sinks[o.ch].writeSamples(pcm));
+      } else {
+        for (let i = 0; i < o.n; i++) chans[o.ch].push(0);
+        writes.push(() => sinks[o.ch].writeSilence(o.n));
+      }
+    }
+    writes.forEach((w) => w());
+    s.flush();
+    const n = Math.max(chans[0].length, chans[1].length);
+    const want: number[] = [];
+    for (let i = 0; i < n; i++) want.push(chans[0][i] ?? 0, chans[1][i] ?? 0);
+    return out.frames.length === want.length && out.frames.every((x, i) => x === want[i]);
+  }), { numRuns: 300 });
+  t.pass('300 random write patterns');
+});

@@ -1,6 +1,6 @@
 import t from 'tap';
 import {
-  buildMetadata, emptyMetadata, MetadataErrorCode, parseMetadata, RECORDING_NS,
+  buildMetadata, emptyMetadata, MetadataErrorCode, parseMetadata, RECORDING_NS, validateMetadata,
 } from '../../../lib/siprec/metadata/index.js';
 import { expectCode } from './helpers.js';
 import { RFC_COMPLETE } from './metadata-fixtures.js';
@@ -99,4 +99,15 @@ t.test('characters XML cannot carry are replaced when building, so the output al
   t.equal(back.participants[0].participantId, 'p\ufffd');
   t.equal(back.participants[0].nameIds[0].aor, 'sip:a@b\ufffd');
   t.equal(back.participants[0].nameIds[0].names[0].text, 'Bell\ufffd \ufffdx \u{1F600} ok\ufffd', 'valid surrogate pairs kept');
+});
+
+t.test('validateMetadata: references can be forced on partial documents', async (t) => {
+  const m = parseMetadata(`<recording ${NS}><datamode>partial</datamode><stream stream_id="x" session_id="elsewhere"/></recording>`);
+  validateMetadata(m);
+  t.pass('partial: references to earlier objects allowed by default');
+  expectCode(t, () => validateMetadata(m, { checkReferences: true }), MetadataErrorCode.DanglingReference, 'forced');
+  const c = parseMetadata(`<recording ${NS}><session session_id="s"/><stream stream_id="x" session_id="s"/></recording>`);
+  c.streams[0].sessionId = 'gone';
+  validateMetadata(c, { checkReferences: false });
+  t.pass('complete: checks can be skipped');
 });
