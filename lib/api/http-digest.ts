@@ -12,9 +12,20 @@ import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type { HttpDigestChallengeObserver } from '../../include-types/observers.js';
 import type { DigestAgent } from './internal/contexts.js';
 import { OwnedObject } from './internal/owned-object.js';
-import type { Refresh } from './refresh.js';
+import type { ClientTransaction as ClientTransactionView, Refresh as RefreshView } from '../../include-types/api.js';
+import { Refresh } from './refresh.js';
 import type { SipClient } from './sip-client.js';
-import type { ClientTransaction } from './transactions/client-transaction.js';
+import { ClientTransaction } from './transactions/client-transaction.js';
+
+function asTx(tx: ClientTransactionView): ClientTransaction {
+  if (!(tx instanceof ClientTransaction)) throw new SipError(SipErrorCode.InvalidArgument, 'not a tsip ClientTransaction');
+  return tx;
+}
+
+function asRefresh(r: RefreshView): Refresh {
+  if (!(r instanceof Refresh)) throw new SipError(SipErrorCode.InvalidArgument, 'not a tsip Refresh');
+  return r;
+}
 
 /** Options of a credential. */
 export interface CredentialOptions {
@@ -60,27 +71,27 @@ export class HttpDigest extends OwnedObject {
   }
 
   /** Answers the challenge `tx` is waiting on: sets the realm's credentials and re-sends. */
-  setCredentialsFor(tx: ClientTransaction, realm: string, username: string, password: string, options: CredentialOptions = {}): void {
+  setCredentialsFor(tx: ClientTransactionView, realm: string, username: string, password: string, options: CredentialOptions = {}): void {
     this.setCredentials(realm, username, password, options);
-    tx.retryChallenge();
+    asTx(tx).retryChallenge();
   }
 
   /** Answers the challenge a refresh is waiting on. */
-  setCredentialsForRefresh(refresh: Refresh, realm: string, username: string, password: string, options: CredentialOptions = {}): void {
+  setCredentialsForRefresh(refresh: RefreshView, realm: string, username: string, password: string, options: CredentialOptions = {}): void {
     this.setCredentials(realm, username, password, options);
-    refresh.retryChallenge();
+    asRefresh(refresh).retryChallenge();
   }
 
   /** Declines the challenge `tx` is waiting on: its 401/407 becomes its final response. */
-  ignoreChallenge(tx: ClientTransaction, _realm?: string): void {
+  ignoreChallenge(tx: ClientTransactionView, _realm?: string): void {
     this.assertAlive();
-    tx.ignoreChallenge();
+    asTx(tx).ignoreChallenge();
   }
 
   /** Declines the challenge a refresh is waiting on: the refresh fails (`errorOccurredIn...Refresh`). */
-  ignoreChallengeInRefresh(refresh: Refresh, _realm?: string): void {
+  ignoreChallengeInRefresh(refresh: RefreshView, _realm?: string): void {
     this.assertAlive();
-    refresh.ignoreChallenge();
+    asRefresh(refresh).ignoreChallenge();
   }
 
   /** Removes a realm's credentials, or all of them (CSIPHttpDigest::RemoveCredentials). */

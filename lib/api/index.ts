@@ -22,3 +22,4 @@ export { Refresh, DEFAULT_REFRESH_INTERVAL } from './refresh.js';
 export { RegistrationBinding, type RegistrationBindingOptions, MIN_EXPIRES } from './registration-binding.js';
 export { HttpDigest, type CredentialOptions } from './http-digest.js';
 export { RegistrationState } from '../../include-types/api.js';
+export { DefaultConnectionObserver, DefaultSipObserver } from './observer-defaults.js';

@@ -8,6 +8,8 @@
  * @module
  */
 import type { RegistrationContext } from '../../../include-types/api.js';
+import type { ClientTransaction as ClientTransactionView, Dialog as DialogView, ServerTransaction as ServerTransactionView } from '../../../include-types/api.js';
+import { asClientTx, asDialog, asServerTx } from '../internal/downcast.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import { DialogState, EndReason } from '../../../include-types/states.js';
 import { UacDialogSet } from '../../dialog/dialog-set.js';
@@ -124,7 +126,8 @@ export class InviteDialogAssoc extends DialogAssoc {
    * @throws SipError(InvalidArgument) unless `tx` is an unanswered INVITE outside a dialog;
    *   SipError(InvalidState) without a `SipConnection` on the IAP it arrived on.
    */
-  static fromServerTransaction(tx: ServerTransaction, options: InviteUasOptions = {}): InviteDialogAssoc {
+  static fromServerTransaction(view: ServerTransactionView, options: InviteUasOptions = {}): InviteDialogAssoc {
+    const tx = asServerTx(view);
     if (tx.type !== 'INVITE' || !tx.responseAllowed || tx.request.to.tag !== undefined) {
       throw new SipError(SipErrorCode.InvalidArgument, 'needs an unanswered INVITE outside any dialog');
     }
@@ -147,7 +150,8 @@ export class InviteDialogAssoc extends DialogAssoc {
    * An INVITE usage for an existing dialog, e.g. one made by SUBSCRIBE (CSIPInviteDialogAssoc::NewL(dialog)).
    * @throws SipError(InvalidState) if the dialog already has one.
    */
-  static forDialog(dialog: Dialog): InviteDialogAssoc {
+  static forDialog(view: DialogView): InviteDialogAssoc {
+    const dialog = asDialog(view);
     return new InviteDialogAssoc(dialog.connectionContext, dialog);
   }
 
@@ -179,8 +183,9 @@ export class InviteDialogAssoc extends DialogAssoc {
    * @throws SipError(InvalidArgument) unless `tx` is an INVITE of this dialog with a 2xx;
    *   SipError(InvalidDialogState) if the dialog is not Confirmed.
    */
-  sendAck(tx: ClientTransaction, elements?: MessageElements): void {
+  sendAck(view: ClientTransactionView, elements?: MessageElements): void {
     this.assertUsable();
+    const tx = asClientTx(view);
     const core = this.dialog.core;
     if (tx.type !== 'INVITE' || tx.responseElements === undefined || !tx.responseElements.isSuccess) {
       throw new SipError(SipErrorCode.InvalidArgument, 'ACK needs an INVITE transaction that got a 2xx');

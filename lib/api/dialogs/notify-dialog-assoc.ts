@@ -6,6 +6,8 @@
  * @module
  */
 import type { MessageElementsView } from '../../../include-types/api.js';
+import type { Dialog as DialogView, ServerTransaction as ServerTransactionView } from '../../../include-types/api.js';
+import { asDialog, asServerTx } from '../internal/downcast.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import { createUasDialog } from '../../dialog/dialog-factory.js';
 import { SipUri } from '../../message/index.js';
@@ -58,7 +60,8 @@ export class NotifyDialogAssoc extends DialogAssoc {
    * @throws SipError(InvalidArgument) unless `tx` is an unanswered SUBSCRIBE or REFER;
    *   SipError(InvalidState) without a connection on its IAP.
    */
-  static fromServerTransaction(tx: ServerTransaction, options: NotifyDialogAssocOptions): NotifyDialogAssoc {
+  static fromServerTransaction(view: ServerTransactionView, options: NotifyDialogAssocOptions): NotifyDialogAssoc {
+    const tx = asServerTx(view);
     if ((tx.type !== 'SUBSCRIBE' && tx.type !== 'REFER') || !tx.responseAllowed) throw new SipError(SipErrorCode.InvalidArgument, 'needs an unanswered SUBSCRIBE or REFER');
     const conn = tx.clientContext.connectionContext(tx.iapId);
     if (conn === undefined) throw new SipError(SipErrorCode.InvalidState, `no SipConnection on IAP ${tx.iapId}`);
@@ -78,7 +81,8 @@ export class NotifyDialogAssoc extends DialogAssoc {
   }
 
   /** A notifier in an existing dialog (e.g. for a SUBSCRIBE that arrived in it). */
-  static forDialog(dialog: Dialog, options: NotifyDialogAssocOptions & { event: string }): NotifyDialogAssoc {
+  static forDialog(view: DialogView, options: NotifyDialogAssocOptions & { event: string }): NotifyDialogAssoc {
+    const dialog = asDialog(view);
     return new NotifyDialogAssoc(dialog.connectionContext, dialog, options.event, options.subscriptionState);
   }
 

@@ -5,6 +5,8 @@
  * @module
  */
 import type { MessageElementsView } from '../../../include-types/api.js';
+import type { Dialog as DialogView } from '../../../include-types/api.js';
+import { asDialog } from '../internal/downcast.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import type { SipRequest } from '../../message/index.js';
 import { NameAddr } from '../../message/index.js';
@@ -56,7 +58,8 @@ export class ReferDialogAssoc extends DialogAssoc {
   }
 
   /** A REFER in an existing dialog, e.g. a call's (CSIPReferDialogAssoc::NewL(dialog, referTo)). */
-  static forDialog(dialog: Dialog, referTo: string): ReferDialogAssoc {
+  static forDialog(view: DialogView, referTo: string): ReferDialogAssoc {
+    const dialog = asDialog(view);
     return new ReferDialogAssoc(dialog.connectionContext, dialog, referTo);
   }
 

@@ -9,6 +9,8 @@
  * @module
  */
 import type { MessageElementsView } from '../../../include-types/api.js';
+import type { Dialog as DialogView } from '../../../include-types/api.js';
+import { asDialog } from '../internal/downcast.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import { DialogState } from '../../../include-types/states.js';
 import type { SipRequest, SipResponse } from '../../message/index.js';
@@ -78,7 +80,8 @@ export class SubscribeDialogAssoc extends DialogAssoc implements RefreshDriver {
   }
 
   /** A subscription in an existing dialog (CSIPSubscribeDialogAssoc::NewL(dialog, event)). */
-  static forDialog(dialog: Dialog, event: string): SubscribeDialogAssoc {
+  static forDialog(view: DialogView, event: string): SubscribeDialogAssoc {
+    const dialog = asDialog(view);
     return new SubscribeDialogAssoc(dialog.connectionContext, dialog, event);
   }
 
