@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import t from 'tap';
 import {
   readWavInfo, RtpPcmReceiver, StereoInterleaver, syntheticCall, WavWriter,
@@ -73,7 +74,6 @@ t.test('two receivers → stereo WAV: one party per channel, aligned', async (t)
 });
 
 t.test('property: however the writes are chunked, the interleaved output is the same', async (t) => {
-  const fc = (await import('fast-check')).default;
   type Op = { ch: 0 | 1; kind: 'pcm' | 'sil'; n: number };
   const op = fc.record({ ch: fc.constantFrom(0 as const, 1 as const), kind: fc.constantFrom('pcm' as const, 'sil' as const), n: fc.integer({ min: 1, max: 50 }) });
   fc.assert(fc.property(fc.array(op, { maxLength: 30 }), fc.integer({ min: 1, max: 64 }), (ops: Op[], block: number) => {
