@@ -25,6 +25,8 @@ export interface CallParticipant {
   name?: string;
   /** Language of the display name. */
   lang?: string;
+  /** Raw XML extension elements for this participant (vendor data, own namespace). */
+  extensions?: string[];
 }
 
 /** A recorded stream: one RS m-line. */
@@ -51,6 +53,10 @@ export interface CallDescription {
   participants: CallParticipant[];
   /** Streams recorded from the start. */
   streams: CallStream[];
+  /** Raw XML extension elements for `<session>` (e.g. OpenSIPS-style custom session data). */
+  sessionExtensions?: string[];
+  /** Raw XML extension elements for `<group>` (only with `group`). */
+  groupExtensions?: string[];
 }
 
 /** Options of {@link MetadataBuilder}. */
@@ -88,7 +94,7 @@ export class MetadataBuilder {
     const m = emptyMetadata('complete');
     if (call.group !== undefined && call.group !== false) {
       this.groupId = call.group === true ? this.newId() : call.group;
-      m.groups.push({ groupId: this.groupId, associateTime: at, extensions: [] });
+      m.groups.push({ groupId: this.groupId, associateTime: at, extensions: [...(call.groupExtensions ?? [])] });
     }
     m.sessions.push({
       sessionId: this.sessionId,
@@ -96,8 +102,10 @@ export class MetadataBuilder {
       ...(this.groupId !== undefined ? { groupRef: this.groupId } : {}),
       startTime: at,
       reasons: [],
-      extensions: call.callId === undefined ? [] :
-        [`<callid xmlns="${TSIP_EXTENSION_NS}">${escapeText(call.callId)}</callid>`],
+      extensions: [
+        ...(call.callId === undefined ? [] : [`<callid xmlns="${TSIP_EXTENSION_NS}">${escapeText(call.callId)}</callid>`]),
+        ...(call.sessionExtensions ?? []),
+      ],
     });
     m.sessionRecordingAssocs.push({ sessionId: this.sessionId, associateTime: at });
     this.snapshot = m;
@@ -207,7 +215,7 @@ export class MetadataBuilder {
     this.participantIds.set(p.key, pid);
     this.present.add(p.key);
     const names = p.name === undefined ? [] : [p.lang === undefined ? { text: p.name } : { text: p.name, lang: p.lang }];
-    const participant: Participant = { participantId: pid, nameIds: [{ aor: p.aor, names }], extensions: [] };
+    const participant: Participant = { participantId: pid, nameIds: [{ aor: p.aor, names }], extensions: [...(p.extensions ?? [])] };
     m.participants.push(participant);
     m.participantSessionAssocs.push({ participantId: pid, sessionId: this.sessionId, associateTime: at, params: [] });
     const a = this.pstra(m, pid);

@@ -151,3 +151,18 @@ t.test('batch: one partial update for several changes, hold included', async (t)
   t.same(merged, b.complete(), 'SRS reaches the SRC snapshot from one update');
   t.same(b.batch(() => {}).participants, [], 'no change, nothing sent');
 });
+
+t.test('vendor extensions for group, session and participants travel in snapshots and join updates', async (t) => {
+  const b = new MetadataBuilder({
+    group: 'g1', groupExtensions: ['<cc:queue xmlns:cc="urn:example:cc">sales</cc:queue>'],
+    callId: 'c1', sessionExtensions: ['<x:ucid xmlns:x="urn:example:x">42</x:ucid>'],
+    participants: [{ key: 'a', aor: 'sip:a@x', extensions: ['<r:role xmlns:r="urn:example:r">agent</r:role>'] }],
+    streams: [],
+  });
+  const wire = parseMetadata(b.completeXml());
+  t.same(wire.groups[0].extensions, ['<cc:queue xmlns:cc="urn:example:cc">sales</cc:queue>']);
+  t.equal(wire.sessions[0].extensions.length, 2, 'callid + vendor');
+  t.same(wire.participants[0].extensions, ['<r:role xmlns:r="urn:example:r">agent</r:role>']);
+  const u = b.participantJoined({ key: 'b', aor: 'sip:b@x', extensions: ['<r:role xmlns:r="urn:example:r">customer</r:role>'] });
+  t.same(parseMetadata(buildMetadata(u)).participants[0].extensions, ['<r:role xmlns:r="urn:example:r">customer</r:role>']);
+});
