@@ -214,7 +214,7 @@ export class DialogCore {
 
   /** Checks and records a request received in this dialog (RFC 3261 §12.2.2). */
   receiveRequest(req: SipRequest): InDialogVerdict {
-    if (this._state === DialogState.Terminated) return { accept: false, status: 481, reason: 'Call/Transaction Does Not Exist' };
+    if (this._state === DialogState.Terminated || !this.matches(req)) return { accept: false, status: 481, reason: 'Call/Transaction Does Not Exist' };
     // ACK and CANCEL carry the CSeq of the request they belong to, so they neither check nor move it.
     if (req.method === 'ACK' || req.method === 'CANCEL') return { accept: true, targetRefreshed: false };
     const seq = req.cseq.seq;
@@ -282,6 +282,11 @@ export class DialogCore {
     this._endReason = reason;
     this._endStatus = status;
     this.setState(DialogState.Terminated, reason);
+  }
+
+  /** True if a request carries this dialog's id (RFC 3261 §12.2.2: Call-ID, To tag, From tag). */
+  matches(req: SipRequest): boolean {
+    return req.callId === this.id.callId && req.to.tag === this.id.localTag && (req.from.tag ?? '') === this.id.remoteTag;
   }
 
   private assertCanSend(method: string): void {

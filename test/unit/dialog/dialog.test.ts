@@ -387,3 +387,16 @@ t.test('UacDialogSet: a tagless 2xx from an RFC 2543 peer still makes one dialog
   `);
   t.equal(table.matchRequest(bye), r.dialog, 'their requests (no From tag) match it');
 });
+
+t.test('a request of another dialog is refused with 481 and changes nothing', async (t) => {
+  const d = createUacDialog(invite(), answer(200, 'b1'));
+  const other = bobRequest('INFO', 50).clone();
+  const from = other.from.clone();
+  from.tag = 'someone-else';
+  other.from = from;
+  t.notOk(d.matches(other));
+  t.same(d.receiveRequest(other), { accept: false, status: 481, reason: 'Call/Transaction Does Not Exist' });
+  t.equal(d.remoteSeq, undefined);
+  t.equal(d.state, 'Confirmed');
+  t.ok(d.matches(bobRequest('INFO', 1)));
+});
