@@ -3,7 +3,8 @@
  * to work in SIPp before tsip is put on either side:
  * - digest: uas-digest.xml challenges INVITEs, uac-digest.xml answers (tsip's HttpDigest);
  * - 100rel: uas-100rel.xml answers in a reliable 183, uac-100rel.xml PRACKs it (RFC 3262);
- * - REFER: refer-uac.xml transfers, refer-uas.xml accepts and reports by NOTIFY (RFC 3515).
+ * - REFER: refer-uac.xml transfers, refer-uas.xml accepts and reports by NOTIFY (RFC 3515);
+ * - rejection: uas-reject.xml answers every INVITE with a chosen code (SRC failover tests).
  */
 import t from 'tap';
 import { describeSipp, requireTool, runSipp, startSipp } from './lib/index.js';
@@ -96,3 +97,26 @@ for (const transport of ['u1', 't1'] as const) {
     }
   });
 }
+
+t.test('uas-reject answers INVITE with the chosen code and takes the ACK', async (t) => {
+  if (!requireTool(t, 'sipp')) return;
+  for (const [code, reason] of [['503', 'Service Unavailable'], ['486', 'Busy Here']]) {
+    const uas = await startSipp({
+      scenario: scenarioPath('uas-reject.xml'),
+      calls: 1,
+      timeoutSeconds: 10,
+      scenarioVars: { CODE: code, REASON: reason },
+    });
+    try {
+      await uas.ready;
+      // The plain SIPp UAC expects 200, so it fails on the rejection and shows what it got.
+      const uac = await runSipp({ scenario: 'uac', target: { host: '127.0.0.1', port: uas.localPort }, calls: 1, timeoutSeconds: 8 });
+      t.equal(uac.successful, 0, `${code}: the call is not established`);
+      t.match(uac.errorsTail, new RegExp(`SIP/2\\.0 ${code} ${reason}`), `${code}: the UAC received "${code} ${reason}"`);
+      const got = await uas.result;
+      t.equal(got.successful, 1, `${code}: the rejecting side completed (final response, ACK)`, { sipp: describeSipp(got) });
+    } finally {
+      await uas.stop();
+    }
+  }
+});

@@ -6,13 +6,14 @@
  * defaults 5060/6000/8888), `-m calls`, SIPp's own `-timeout` and, above that, a hard kill of the
  * pid we spawned. Results come from the `-trace_stat` CSV, falling back to the final screen.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ManagedProcess } from './child.js';
 import { waitListening } from './listening.js';
 import { LOOPBACK, freePort, freePorts } from './ports.js';
 import { emptySippStats, parseSippCsv, parseSippScreen, type SippStats } from './sipp-stats.js';
+import { renderTemplate, type TemplateVars } from './template.js';
 import { missingToolMessage, toolPath } from './tools.js';
 
 /** SIPp transport modes: UDP/TCP, one socket for all calls (`1`) or one per call (`n`). */
@@ -47,6 +48,12 @@ export interface SippOptions {
   service?: string;
   /** Values for `[key]` keywords in the scenario (`-key name value`). */
   keys?: Record<string, string | number>;
+  /**
+   * Values for `{{NAME}}` / `{{NAME=default}}` placeholders in a scenario file, rendered into the
+   * run's temp dir before SIPp reads it. For what SIPp's own `[key]`s cannot reach, such as the
+   * status code of a response, which SIPp checks when it loads the scenario.
+   */
+  scenarioVars?: TemplateVars;
   /** Digest credentials for `[authentication]` (`-au`, `-ap`). */
   auth?: { username: string; password: string };
   /** Record every message (`-trace_msg`) into the result's `messages` (for debugging). */
@@ -151,6 +158,20 @@ export function sippArgs(
   return args;
 }
 
+/**
+ * The scenario SIPp should load: built-ins and files without `{{...}}` as they are; templates
+ * rendered with `scenarioVars` (and their defaults) into `dir`.
+ */
+function renderScenario(opts: SippOptions, dir: string): string {
+  if (opts.scenario === 'uac' || opts.scenario === 'uas') return opts.scenario;
+  const path = isAbsolute(opts.scenario) ? opts.scenario : resolve(opts.scenario);
+  const text = readFileSync(path, 'latin1');
+  if (!text.includes('{{')) return path;
+  const out = join(dir, 'scenario.xml');
+  writeFileSync(out, renderTemplate(text, opts.scenarioVars ?? {}), 'latin1');
+  return out;
+}
+
 /** SIPp's exit code when it cannot bind a socket (EXIT_BIND_ERROR, -2). */
 const EXIT_BIND_ERROR = 254;
 /** Attempts when a port picked for SIPp was taken meanwhile (a race with other programs). */
@@ -189,7 +210,8 @@ async function spawnSipp(bin: string, opts: SippOptions, isUas: boolean): Promis
   // The control socket (UDP): any free port will do; SIPp only needs it not to collide.
   const control = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'tsip-sipp-'));
-  const args = sippArgs(opts, { local, media, control }, { dir });
+  const scenario = renderScenario(opts, dir);
+  const args = sippArgs({ ...opts, scenario }, { local, media, control }, { dir });
   const started = Date.now();
   const proc = new ManagedProcess(bin, args, { cwd: dir, tailChars: TAIL });
   const proto = (opts.transport ?? 'u1').startsWith('t') ? 'tcp' : 'udp';
