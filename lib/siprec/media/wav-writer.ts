@@ -129,6 +129,10 @@ export class WavWriter {
   /** Appends `frames` sample frames of silence (an RTP gap, a hold). */
   writeSilence(frames: number): void {
     let left = Math.max(0, Math.floor(frames)) * 2 * this.format.channels;
+    if (this.fd !== undefined && this.bytes + left > WAV_MAX_DATA_BYTES) {
+      // Refuse up front rather than write gigabytes and fail half-way.
+      throw new MediaError(MediaErrorCode.WavTooLarge, `${this.path} would pass the 4 GiB RIFF limit`);
+    }
     while (left > 0) {
       const n = Math.min(left, SILENCE_CHUNK.length);
       this.append(SILENCE_CHUNK.subarray(0, n));

@@ -162,3 +162,15 @@ t.test('RTP: empty extension and payload, max CSRCs', async (t) => {
   const padOnly = Buffer.from('a0000000' + '00000000' + '00000000' + '00000004', 'hex');
   t.equal(parseRtp(padOnly).payload.length, 0, 'padding may fill the whole payload');
 });
+
+t.test('RTCP: SDES with several chunks and non-CNAME items', async (t) => {
+  // Two chunks: (ssrc 1: NAME "x", CNAME "a@b") and (ssrc 2: no items).
+  const chunk1 = Buffer.concat([Buffer.from('00000001', 'hex'), Buffer.from([2, 1, 0x78, 1, 3]), Buffer.from('a@b'), Buffer.from([0, 0, 0, 0])]).subarray(0, 16);
+  const chunk2 = Buffer.from('0000000200000000', 'hex');
+  const body = Buffer.concat([chunk1, chunk2]);
+  const head = Buffer.from([0x82, 202, 0, body.length / 4]);
+  const parsed = parseRtcp(Buffer.concat([head, body]));
+  t.same(parsed, [{ type: 'sdes', chunks: [{ ssrc: 1, cname: 'a@b' }, { ssrc: 2 }] }]);
+  expectError(t, () => parseRtcp(Buffer.from([0x81, 202, 0, 1, 0, 0, 0, 1, 1, 9])), MediaError, MediaErrorCode.BadRtcp, 'trailing garbage past length');
+  expectError(t, () => parseRtcp(Buffer.from([0x81, 202, 0, 2, 0, 0, 0, 1, 1, 9, 0x61, 0x62])), MediaError, MediaErrorCode.BadRtcp, 'item runs past the packet');
+});

@@ -184,3 +184,17 @@ t.test('samples from a view into a larger buffer are written exactly', async (t)
   const got = Array.from({ length: 11 }, (_, i) => file.readInt16LE(44 + i * 2));
   t.same(got, [...Array.from({ length: 10 }, (_, i) => (i + 10) * 7 - 3000), -1]);
 });
+
+t.test('writeSilence edge values; the 4 GiB limit is refused up front', async (t) => {
+  const path = fresh();
+  const w = WavWriter.create(path);
+  w.writeSilence(0);
+  w.writeSilence(-5);
+  w.writeSilence(2.9);
+  t.equal(w.frames, 2, 'zero and negative write nothing, fractions round down');
+  expectError(t, () => w.writeSilence(2 ** 31), MediaError, MediaErrorCode.WavTooLarge, 'too large');
+  t.equal(statSync(path).size, 44 + 4, 'nothing written by the refused call');
+  w.close();
+  t.equal(readWavInfo(path).dataBytes, 4);
+  expectError(t, () => w.writeSilence(1), MediaError, MediaErrorCode.Closed, 'closed');
+});
