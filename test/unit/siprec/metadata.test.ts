@@ -239,3 +239,17 @@ t.test('draft send/recv naming a stream label maps to that stream', async (t) =>
   t.same(m.participantStreamAssocs, [{ participantId: 'a', send: ['X'], recv: ['Y'] }]);
   t.ok(warnings.some((w) => w.includes("'1' read as the label of stream X")));
 });
+
+t.test('unknown root attributes (state=, xsi:schemaLocation) are ignored', async (t) => {
+  const m = parseMetadata(`<recording xmlns="${RECORDING_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${RECORDING_NS} recording.xsd" state="active"><session session_id="s"/></recording>`);
+  t.equal(m.sessions[0].sessionId, 's');
+  t.same(m.extensions, []);
+});
+
+t.test('CRLF documents and comments between elements', async (t) => {
+  const crlf = RFC_COMPLETE.replace(/\n/g, '\r\n');
+  const m = parseMetadata(crlf);
+  t.same(m.sessions, parseMetadata(RFC_COMPLETE).sessions.map((s) => ({ ...s, extensions: s.extensions.map((e) => e.replace(/\n/g, '\r\n')) })),
+    'same model; extension fragments keep their own line ends');
+  t.equal(m.participants.length, 2);
+});
