@@ -83,14 +83,16 @@ function siprecBody(): string {
     'a=sendonly',
     '',
   ].join(CRLF);
-  const participants = ['alice@atlanta.example.com', 'bob@biloxi.example.com']
+  const participants = ['alice@atlanta.example.com', 'bob@biloxi.example.com', 'carol@chicago.example.com', 'dave@denver.example.com']
     .map(
       (aor, i) =>
         `  <participant participant_id="srfBElmCRp2QB23b7Mpk0w${i}==">\r\n` +
         `    <nameID aor="sip:${aor}">\r\n      <name xml:lang="en">${aor.split('@')[0]}</name>\r\n    </nameID>\r\n` +
+        `    <associate-time>2010-12-16T23:41:07Z</associate-time>\r\n` +
+        `    <send>i1aqpCn7Q9WBkkZ5GKE3oA${i % 2}==</send>\r\n` +
         `  </participant>\r\n` +
         `  <participantstreamassoc participant_id="srfBElmCRp2QB23b7Mpk0w${i}==">\r\n` +
-        `    <send>i1aqpCn7Q9WBkkZ5GKE3oA${i}==</send>\r\n    <recv>i1aqpCn7Q9WBkkZ5GKE3oA${1 - i}==</recv>\r\n` +
+        `    <send>i1aqpCn7Q9WBkkZ5GKE3oA${i % 2}==</send>\r\n    <recv>i1aqpCn7Q9WBkkZ5GKE3oA${1 - (i % 2)}==</recv>\r\n` +
         `  </participantstreamassoc>\r\n`,
     )
     .join('');
@@ -145,4 +147,4 @@ export const SIPREC_INVITE = msg([
   'Accept: application/sdp, application/rs-metadata+xml',
   'Content-Type: multipart/mixed;boundary=OSS-unique-boundary-42',
   'Content-Length: {{LEN}}',
-], siprecBody().repeat(1));
+], siprecBody());

@@ -41,7 +41,7 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
     if (end > pos && head.charCodeAt(end - 1) === 13) end--;
     if (end === pos) {
       // an empty line: the head ended here (possible only with bare-LF line ends)
-      if (have) headers._push(name, key, trimEnd(value));
+      if (have) headers._push(name, key, value);
       return pos;
     }
     const cr = head.indexOf('\r', pos);
@@ -50,13 +50,12 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
     if (c0 === 32 || c0 === 9) {
       // RFC 3261 §7.3.1: a line starting with whitespace continues the previous field
       if (!have) fail('continuation line before any header');
-      const cont = head.slice(skipWs(head, pos), end);
-      const v = trimEnd(value);
-      value = v.length === 0 ? cont : cont.length === 0 ? v : v + ' ' + cont;
+      const cont = trimEnd(head.slice(skipWs(head, pos), end));
+      value = value.length === 0 ? cont : cont.length === 0 ? value : value + ' ' + cont;
       pos = next;
       continue;
     }
-    if (have) headers._push(name, key, trimEnd(value));
+    if (have) headers._push(name, key, value);
     // field-name = token, then optional WS, then ':'
     let i = head.indexOf(':', pos);
     if (i < 0 || i >= end) fail('malformed header line');
@@ -75,10 +74,12 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
     key = hn.key;
     i++;
     while (i < end && (head.charCodeAt(i) === 32 || head.charCodeAt(i) === 9)) i++;
-    value = head.slice(i, end);
+    let ve = end;
+    while (ve > i && (head.charCodeAt(ve - 1) === 32 || head.charCodeAt(ve - 1) === 9)) ve--;
+    value = head.slice(i, ve);
     have = true;
     pos = next;
   }
-  if (have) headers._push(name, key, trimEnd(value));
+  if (have) headers._push(name, key, value);
   return -1;
 }
