@@ -206,10 +206,20 @@ export class DialogCore {
    * The ACK for a 2xx to an INVITE (RFC 3261 §13.2.2.4): CSeq number of that INVITE, method ACK,
    * routed like any request in the dialog (remote target as updated by the 2xx), carrying the
    * answer when the offer was in the 2xx. Its Via needs a new branch (the stack adds it).
+   * `invite`, when given, lends its Authorization and Proxy-Authorization values: §13.2.2.4 wants
+   * the ACK to carry the same credentials as the INVITE.
    */
-  createAck(inviteSeq: number, options: InDialogRequestOptions = {}): SipRequest {
+  createAck(inviteSeq: number, options: InDialogRequestOptions & { invite?: SipRequest } = {}): SipRequest {
     if (this._state === DialogState.Init) throw new SipError(SipErrorCode.InvalidDialogState, 'no dialog to ACK in');
-    return buildInDialogRequest(this.addressing(), 'ACK', inviteSeq, false, options);
+    const ack = buildInDialogRequest(this.addressing(), 'ACK', inviteSeq, false, options);
+    if (options.invite !== undefined) {
+      // RFC 3261 §13.2.2.4: the same credentials as the INVITE.
+      for (const name of ['Proxy-Authorization', 'Authorization']) {
+        ack.headers.delete(name);
+        for (const v of options.invite.headers.getAll(name)) ack.headers.append(name, v);
+      }
+    }
+    return ack;
   }
 
   /** Checks and records a request received in this dialog (RFC 3261 §12.2.2). */

@@ -400,3 +400,13 @@ t.test('a request of another dialog is refused with 481 and changes nothing', as
   t.equal(d.state, 'Confirmed');
   t.ok(d.matches(bobRequest('INFO', 1)));
 });
+
+t.test('the ACK for a 2xx carries the INVITE’s credentials (§13.2.2.4)', async (t) => {
+  const inv = invite('Authorization: Digest username="alice", realm="r", nonce="n", uri="sip:bob@biloxi.example.com", response="x"');
+  inv.headers.append('Proxy-Authorization', 'Digest username="alice", realm="p", nonce="m", uri="sip:bob@biloxi.example.com", response="y"');
+  const d = createUacDialog(inv, answer(200, 'b1'));
+  const ack = d.createAck(1, { invite: inv });
+  t.same(ack.headers.getAll('Authorization'), inv.headers.getAll('Authorization'));
+  t.same(ack.headers.getAll('Proxy-Authorization'), inv.headers.getAll('Proxy-Authorization'));
+  t.same(d.createAck(1).headers.getAll('Authorization'), [], 'none unless asked');
+});
