@@ -2,6 +2,7 @@
 export * from './errors.js';
 export * from './rtp.js';
 export * from './rtcp.js';
+export * from './rtcp-interval.js';
 export * from './g711.js';
 export * from './wav-format.js';
 export * from './wav-writer.js';
