@@ -230,6 +230,7 @@ export class RegistrationBinding extends OwnedObject implements RegistrationBind
         tx.forceDispose();
         this.refreshFailed(err);
       },
+      rebuild: (_tx, previous) => this.nextCSeq(previous),
     };
     this.refreshTx?.forceDispose();
     const tx = new ClientTransaction(this.ctx, owner, request, { refresh: this.linkedRefresh });
@@ -320,18 +321,21 @@ export class RegistrationBinding extends OwnedObject implements RegistrationBind
         if (this.current === state) this.current = state === RegistrationState.Registering ? RegistrationState.Unregistered : before;
         tx.post(() => observer.errorOccurredInRegistration(err, tx, this));
       },
-      rebuild: (_tx, previous) => {
-        this.cseq++;
-        const next = previous.clone();
-        next.headers.delete('Via');
-        next.cseq = { seq: this.cseq, method: 'REGISTER' };
-        return next;
-      },
+      rebuild: (_tx, previous) => this.nextCSeq(previous),
     };
     const tx = new ClientTransaction(this.ctx, owner, request, { refresh: this.linkedRefresh });
     tx.start();
     this.current = state;
     return tx;
+  }
+
+  /** RFC 3261 §10.2: every REGISTER of the binding, retries included, takes the next CSeq. */
+  private nextCSeq(previous: SipRequest): SipRequest {
+    this.cseq++;
+    const next = previous.clone();
+    next.headers.delete('Via');
+    next.cseq = { seq: this.cseq, method: 'REGISTER' };
+    return next;
   }
 
   private accepted(req: SipRequest, res: SipResponse, contact: NameAddr): void {

@@ -18,7 +18,7 @@ import type { StackEvent } from '../stack/index.js';
 import { checkUserHeaders } from './elements/header-rules.js';
 import { headerNames } from './elements/message-elements.js';
 import type { RequestElements } from './elements/request-elements.js';
-import type { ClientContext, ConnectionContext, DroppableWork } from './internal/contexts.js';
+import type { ConnectionContext, DroppableWork } from './internal/contexts.js';
 import { OwnedObject } from './internal/owned-object.js';
 import { hasRegistrationInfo } from './internal/registration-info.js';
 import { buildOutOfDialogRequest, nameAddr } from './internal/request-factory.js';

@@ -14,7 +14,7 @@ import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import { DialogState, EndReason } from '../../../include-types/states.js';
 import { UacDialogSet } from '../../dialog/dialog-set.js';
 import { createUasDialog } from '../../dialog/dialog-factory.js';
-import { NameAddr, type SipRequest, type SipResponse, SipUri, createResponse, newTag } from '../../message/index.js';
+import { NameAddr, type SipRequest, type SipResponse, SipUri, newTag } from '../../message/index.js';
 import type { MessageElements } from '../elements/message-elements.js';
 import type { ConnectionContext } from '../internal/contexts.js';
 import { hasRegistrationInfo } from '../internal/registration-info.js';
@@ -22,15 +22,12 @@ import { buildOutOfDialogRequest, nameAddr, newCallId } from '../internal/reques
 import type { SipConnection } from '../sip-connection.js';
 import { ClientTransaction, type ClientTxOwner } from '../transactions/client-transaction.js';
 import { nextAttempt } from '../transactions/digest-retry.js';
-import type { ServerTransaction } from '../transactions/server-transaction.js';
 import { checkUserHeaders } from '../elements/header-rules.js';
 import { headerNames } from '../elements/message-elements.js';
-import { Refresh } from '../refresh.js';
-import { DialogAssoc } from './dialog-assoc.js';
+import { InviteAssocBase } from './invite-assoc-base.js';
 import { Dialog } from './dialog.js';
 import { inDialogOptions } from './in-dialog-options.js';
-import { PrackState } from './invite-prack.js';
-import { SessionRefresher, type SessionTimerOptions } from './session-refresher.js';
+import type { SessionTimerOptions } from './session-refresher.js';
 import { uasShaper } from './uas-shaper.js';
 
 /** Options of {@link InviteDialogAssoc.create} (CSIPInviteDialogAssoc::NewL with a connection). */
@@ -58,34 +55,17 @@ export interface InviteUasOptions {
 }
 
 /** CSIPInviteDialogAssoc. */
-export class InviteDialogAssoc extends DialogAssoc {
+export class InviteDialogAssoc extends InviteAssocBase {
   readonly kind = 'InviteDialogAssoc';
-  readonly type = 'INVITE' as const;
-  /** @internal The initial INVITE, once sent (UAC). */
+  /** The initial INVITE, once sent (caller side). */
   private initial: { request: SipRequest; set: UacDialogSet; tx: ClientTransaction; route: readonly string[] } | undefined;
-  private readonly forks: Map<string, InviteDialogAssoc>;
-  private readonly acks = new Map<string, SipRequest>();
   private readonly answeredTags = new Set<string>();
-  private outgoingInvite: ClientTransaction | undefined;
-  private incomingInvite: ServerTransaction | undefined;
   private readonly origin: { route: readonly string[] };
-  private readonly prack: PrackState;
-  private session: SessionRefresher | undefined;
-  private sessionRefresh: Refresh | undefined;
-  private lastBody: { body: Buffer; type: string } | undefined;
 
   /** @internal Use the static factories. */
-  constructor(conn: ConnectionContext, dialog: Dialog, forks?: Map<string, InviteDialogAssoc>, route: readonly string[] = []) {
-    super(conn, dialog);
-    if (dialog.dialogAssocs.some((a) => a.type === 'INVITE')) throw new SipError(SipErrorCode.InvalidState, 'the dialog already has an INVITE association');
-    this.forks = forks ?? new Map();
+  constructor(conn: ConnectionContext, dialog: Dialog, forks?: Map<string, InviteAssocBase>, route: readonly string[] = []) {
+    super(conn, dialog, forks);
     this.origin = { route };
-    this.prack = new PrackState(conn.client.clock, 500);
-    this.join({
-      screenRequest: (tx) => this.screen(tx),
-      ackReceived: () => undefined,
-      strayResponse: (res) => this.resendAck(res),
-    });
   }
 
   /**
@@ -230,140 +210,18 @@ export class InviteDialogAssoc extends DialogAssoc {
     return this.sendInDialog('UPDATE', elements, extra, this.refreshingOwner(false));
   }
 
-  /** The session timer's refresh (RFC 4028), if one runs or ran: Active with the interval, then Terminated. */
-  get refresh(): Refresh | undefined {
-    return this.sessionRefresh;
-  }
-
   /** @internal The INVITE sent by this dialog's caller side, if any. */
   get initialTransaction(): ClientTransaction | undefined {
     return this.initial?.tx;
   }
 
-  protected override onDispose(): void {
-    this.forks.forEach((a, tag) => a === this && this.forks.delete(tag));
-    this.session?.dispose();
-    this.prack.dispose();
-    this.sessionRefresh?.forceDispose();
-    super.onDispose();
-  }
 
-  // ---- session timer (RFC 4028) ----
 
-  private enableSessionTimer(options: SessionTimerOptions): void {
-    this.sessionRefresh = Refresh.forSession(this.connectionContext);
-    const refresh = this.sessionRefresh;
-    this.session = new SessionRefresher(
-      {
-        clock: this.connectionContext.client.clock,
-        showState: (interval) => refresh.showSession(interval),
-        sendRefresh: (method, headers) => this.sendSessionRefresh(method, headers),
-        expired: () => this.sessionExpired(),
-      },
-      options,
-    );
-  }
 
-  private sendSessionRefresh(method: 'UPDATE' | 'INVITE', headers: Array<[string, string]>): void {
-    if (this.isDisposed || this.dialog.state !== DialogState.Confirmed || this.connectionContext.state !== 'Active') return;
-    if (method === 'INVITE' && this.inviteInProgress()) return; // one INVITE at a time; the next refresh is due soon
-    try {
-      const opts = inDialogOptions(undefined, headers);
-      if (method === 'INVITE' && this.lastBody !== undefined) {
-        opts.body = this.lastBody.body;
-        (opts.headers as Array<[string, string]>).push(['Content-Type', this.lastBody.type]);
-      }
-      const core = this.dialog.core;
-      if (core === undefined) return;
-      const req = core.createRequest(method, opts);
-      const tx = new ClientTransaction(this.connectionContext, this.refreshingOwner(true), req);
-      if (method === 'INVITE') this.outgoingInvite = tx;
-      tx.start();
-    } catch (e) {
-      this.connectionContext.client.logger.info('session refresh not sent', { error: String(e) });
-    }
-  }
 
-  /** Owner of requests that may refresh the session: 2xx restarts the timer. */
-  private refreshingOwner(internal: boolean): ClientTxOwner {
-    return {
-      onResponse: (tx, res) => {
-        if (internal && res.status >= 200 && res.status < 300 && tx.type === 'INVITE') {
-          const core = this.dialog.core;
-          if (core !== undefined && core.state === DialogState.Confirmed && !tx.answered) {
-            const ack = core.createAck(tx.request.cseq.seq);
-            this.acks.set(core.id.remoteTag, ack);
-            this.transmitAck(ack, tx);
-          } else if (tx.answered) return this.resendAck(res);
-        }
-        this.dialog.core?.receiveResponse(res);
-        if (res.status >= 200 && this.outgoingInvite === tx) this.outgoingInvite = undefined;
-        if (res.status >= 200 && res.status < 300) this.session?.uac2xx(res);
-        if (internal) {
-          if (res.status === 481 || res.status === 408) this.refreshError(new SipError(SipErrorCode.RefreshFailed, `session refresh answered ${res.status}`, { statusCode: res.status }));
-          if (res.status >= 200 && (tx.type !== 'INVITE' || res.status >= 300)) tx.forceDispose();
-          return;
-        }
-        this.postResponse(tx);
-      },
-      onError: (tx, err) => {
-        if (this.outgoingInvite === tx) this.outgoingInvite = undefined;
-        if (err.code === SipErrorCode.Timeout) this.dialog.core?.requestFailed('timeout');
-        if (internal) {
-          tx.forceDispose();
-          return this.refreshError(err);
-        }
-        this.postError(tx, err);
-      },
-      onInviteCompleted: (tx) => {
-        if (internal) tx.forceDispose();
-        else tx.post(() => this.connectionContext.observer.inviteCompleted(tx));
-      },
-    };
-  }
 
-  private refreshError(err: SipError): void {
-    this.connectionContext.client.events.post(() => {
-      if (!this.isDisposed) this.connectionContext.observer.errorOccurredInDialogRefresh(err, this);
-    });
-  }
 
-  /** RFC 4028 §10: no refresh in time: BYE, dialog Terminated (SessionTimerExpired), app told. */
-  private sessionExpired(): void {
-    const core = this.dialog.core;
-    if (core === undefined || core.state === DialogState.Terminated) return;
-    try {
-      const bye = core.createRequest('BYE', { endReason: EndReason.SessionTimerExpired });
-      const noop = { onProvisional: () => undefined, onFinal: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined };
-      this.connectionContext.client.stack.send(this.connectionContext.iapId, bye, noop);
-    } catch {
-      core.terminate(EndReason.SessionTimerExpired);
-    }
-    this.refreshError(new SipError(SipErrorCode.SessionTimerExpired, 'the session timer expired'));
-  }
 
-  /** @internal Response hooks of an INVITE (or UPDATE) the app answers. */
-  private uasHooks(tx: ServerTransaction) {
-    return {
-      shape: (res: SipResponse): SipResponse | undefined => {
-        const shaped = tx.type === 'INVITE' ? this.prack.uasShape(tx, res, () => this.reliableTimedOut(tx)) : res;
-        if (shaped === undefined) return undefined;
-        if (shaped.status >= 200 && shaped.status < 300 && this.session !== undefined) return this.session.uas2xx(tx.request, shaped);
-        return shaped;
-      },
-      sent: (res: SipResponse) => {
-        if (res.body.length > 0 && res.status >= 200 && res.status < 300) this.lastBody = { body: res.body, type: res.headers.get('Content-Type') ?? 'application/sdp' };
-      },
-      ackTimedOut: () => this.ackTimedOut(tx),
-    };
-  }
-
-  private reliableTimedOut(tx: ServerTransaction): void {
-    const err = new SipError(SipErrorCode.Timeout, 'no PRACK for the reliable provisional response');
-    this.connectionContext.client.events.post(() => {
-      if (!this.isDisposed) this.connectionContext.observer.errorOccurredInDialog(err, tx, this);
-    });
-  }
 
   // ---- caller side ----
 
@@ -472,97 +330,12 @@ export class InviteDialogAssoc extends DialogAssoc {
     tx.post(() => this.connectionContext.observer.incomingResponseForkedInvite(tx, assoc));
   }
 
-  private reInviteOwner(): ClientTxOwner {
-    return {
-      onResponse: (tx, res) => {
-        if (tx.type === 'CANCEL') return this.postResponse(tx);
-        const tag = this.dialog.core?.id.remoteTag;
-        if (res.status >= 200 && res.status < 300 && tx.answered && this.acks.has(tag ?? '') && this.outgoingInvite !== tx) {
-          this.resendAck(res);
-          return;
-        }
-        this.dialog.core?.receiveResponse(res);
-        if (res.status >= 200) this.outgoingInvite = undefined;
-        if (res.status >= 200 && res.status < 300) this.session?.uac2xx(res);
-        this.postResponse(tx);
-      },
-      onError: (tx, err) => {
-        if (this.outgoingInvite === tx) this.outgoingInvite = undefined;
-        if (err.code === SipErrorCode.Timeout) this.dialog.core?.requestFailed('timeout');
-        this.postError(tx, err);
-      },
-      onInviteCompleted: (tx) => tx.post(() => this.connectionContext.observer.inviteCompleted(tx)),
-    };
-  }
 
-  private transmitAck(ack: SipRequest, tx: ClientTransaction): void {
-    const stack = this.connectionContext.client.stack;
-    stack.sendAck(this.connectionContext.iapId, ack.clone()).catch((e: unknown) => {
-      const err = e instanceof SipError ? e : new SipError(SipErrorCode.TransportError, String(e), { cause: e });
-      this.postError(tx, err);
-    });
-  }
 
-  private resendAck(res: SipResponse): void {
-    const tag = res.to.tag ?? '';
-    const owner = this.forks.get(tag) ?? this;
-    const ack = owner.acks.get(tag);
-    if (ack === undefined || res.cseq.seq !== ack.cseq.seq) return;
-    this.connectionContext.client.stack.sendAck(this.connectionContext.iapId, ack.clone()).catch(() => undefined);
-  }
 
-  // ---- callee side ----
 
-  private inviteInProgress(): boolean {
-    const out = this.outgoingInvite;
-    if (out !== undefined && !out.isDisposed && out.responseElements?.isProvisional !== false && out.state !== 'Terminated') return true;
-    const inc = this.incomingInvite;
-    return inc !== undefined && !inc.answered;
-  }
 
-  /** Requests in the dialog this association answers itself. */
-  private screen(tx: ServerTransaction): boolean {
-    if (tx.type === 'PRACK') return this.prack.uasPrack(tx);
-    if (tx.type === 'UPDATE') {
-      const core = this.dialog.core;
-      const contact = this.dialog.localContactOverride;
-      if (core !== undefined && contact !== undefined) tx.attachShaper(uasShaper(core, tx.request, contact, this.uasHooks(tx)));
-      return false;
-    }
-    if (tx.type !== 'INVITE') return false;
-    if (this.inviteInProgress()) {
-      const pendingIn = this.incomingInvite !== undefined && !this.incomingInvite.answered;
-      // RFC 3261 §14.2: glare → 491; an INVITE while we still answer another → 500 with Retry-After
-      const res = createResponse(tx.request, pendingIn ? 500 : 491, undefined, tx.localTag);
-      if (pendingIn) res.headers.set('Retry-After', String(Math.floor(Math.random() * 10)));
-      tx.respondInternally(res);
-      tx.forceDispose();
-      return true;
-    }
-    this.incomingInvite = tx;
-    const core = this.dialog.core;
-    const contact = this.dialog.localContactOverride;
-    if (core !== undefined && contact !== undefined) tx.attachShaper(uasShaper(core, tx.request, contact, this.uasHooks(tx)));
-    return false;
-  }
 
-  /** RFC 3261 §13.3.1.4: no ACK for our 2xx: the dialog ends with BYE. */
-  private ackTimedOut(tx: ServerTransaction): void {
-    const core = this.dialog.core;
-    if (core !== undefined && core.state !== DialogState.Terminated) {
-      try {
-        const bye = core.createRequest('BYE');
-        const noop = { onProvisional: () => undefined, onFinal: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined };
-        this.connectionContext.client.stack.send(this.connectionContext.iapId, bye, noop);
-      } catch {
-        core.terminate(EndReason.Timeout);
-      }
-    }
-    const err = new SipError(SipErrorCode.Timeout, 'no ACK for the 2xx');
-    this.connectionContext.client.events.post(() => {
-      if (!this.isDisposed) this.connectionContext.observer.errorOccurredInDialog(err, tx, this);
-    });
-  }
 }
 
 function withTag(n: NameAddr, tag: string): NameAddr {

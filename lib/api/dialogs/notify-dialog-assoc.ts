@@ -14,7 +14,6 @@ import { SipUri } from '../../message/index.js';
 import type { ConnectionContext } from '../internal/contexts.js';
 import { nameAddr } from '../internal/request-factory.js';
 import type { ClientTransaction } from '../transactions/client-transaction.js';
-import type { ServerTransaction } from '../transactions/server-transaction.js';
 import { DialogAssoc } from './dialog-assoc.js';
 import { Dialog } from './dialog.js';
 import { uasShaper } from './uas-shaper.js';

@@ -62,12 +62,14 @@ t.test('register with digest, refresh, update, deregister', async (t) => {
   t.equal(third.callId, server.of('REGISTER')[0].callId);
   t.equal(third.cseq.seq, server.of('REGISTER')[1].cseq.seq + 1);
   t.match(third.headers.get('Authorization') ?? '', /nc=00000002/);
-  // the fake registrar's nonces live 300 s: the refresh's nonce is stale, answered without the app
+  // the fake registrar's nonces live 300 s: the refresh's nonce is stale (401 stale=true), answered without the app
+  await server.waitFor('REGISTER', 4);
+  await tick(30);
+  t.match(server.of('REGISTER')[3].headers.get('Authorization') ?? '', /nc=00000001/, 'a fresh nonce starts at nc 1');
   t.ok(server.of('REGISTER').every((r, i) => i === 0 || r.headers.has('Authorization')), 'every refresh carries credentials');
   t.notOk(a.rec.names().includes('challengeReceived'), 'the app was not asked');
   t.equal(binding.state, RegistrationState.Registered);
 
-  // a request tied to the registration gets its AOR and Service-Route
   // update the expiry
   const up = binding.update({ expires: 300 });
   t.equal(binding.state, RegistrationState.Updating);

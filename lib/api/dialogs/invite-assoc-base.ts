@@ -1,0 +1,270 @@
+/**
+ * What every INVITE association has, whichever side created the dialog: one INVITE at a time
+ * with 491/500 for colliding ones (RFC 3261 §14), the ACKs it sent (re-sent on 2xx
+ * retransmissions), the callee's response hooks (RFC 3262 reliable 1xx, RFC 4028 headers in
+ * 2xx), the RFC 4028 session timer with its refreshes and expiry, and the end of a dialog whose
+ * 2xx was never ACKed (RFC 3261 §13.3.1.4). `InviteDialogAssoc` adds the public calls and the
+ * caller's side of the dialog-creating INVITE.
+ * @module
+ */
+import { SipError, SipErrorCode } from '../../../include-types/errors.js';
+import { DialogState, EndReason } from '../../../include-types/states.js';
+import { type SipRequest, type SipResponse, createResponse } from '../../message/index.js';
+import type { ConnectionContext } from '../internal/contexts.js';
+import { Refresh } from '../refresh.js';
+import { ClientTransaction, type ClientTxOwner } from '../transactions/client-transaction.js';
+import type { ServerTransaction } from '../transactions/server-transaction.js';
+import { DialogAssoc } from './dialog-assoc.js';
+import type { Dialog } from './dialog.js';
+import { inDialogOptions } from './in-dialog-options.js';
+import { PrackState } from './invite-prack.js';
+import { SessionRefresher, type SessionTimerOptions } from './session-refresher.js';
+import { uasShaper } from './uas-shaper.js';
+
+/** RFC 3261 T1 used for reliable provisional responses (RFC 3262 §3), ms. */
+const T1 = 500;
+
+/** Base of `InviteDialogAssoc`. */
+export abstract class InviteAssocBase extends DialogAssoc {
+  readonly type = 'INVITE' as const;
+  /** Associations of the forks of one INVITE, by remote tag (shared by the forks). */
+  protected readonly forks: Map<string, InviteAssocBase>;
+  /** The ACK sent per remote tag, re-sent when the 2xx is retransmitted. */
+  protected readonly acks = new Map<string, SipRequest>();
+  protected outgoingInvite: ClientTransaction | undefined;
+  protected incomingInvite: ServerTransaction | undefined;
+  protected readonly prack: PrackState;
+  protected session: SessionRefresher | undefined;
+  protected sessionRefresh: Refresh | undefined;
+  /** The last session description we sent (for a session refresh by re-INVITE). */
+  protected lastBody: { body: Buffer; type: string } | undefined;
+
+  protected constructor(conn: ConnectionContext, dialog: Dialog, forks?: Map<string, InviteAssocBase>) {
+    super(conn, dialog);
+    if (dialog.dialogAssocs.some((a) => a.type === 'INVITE')) throw new SipError(SipErrorCode.InvalidState, 'the dialog already has an INVITE association');
+    this.forks = forks ?? new Map();
+    this.prack = new PrackState(conn.client.clock, T1);
+    this.join({
+      screenRequest: (tx) => this.screen(tx),
+      strayResponse: (res) => this.resendAck(res),
+    });
+  }
+
+  /** The session timer's refresh (RFC 4028), if one runs or ran: Active with the interval, then Terminated. */
+  get refresh(): Refresh | undefined {
+    return this.sessionRefresh;
+  }
+
+  protected override onDispose(): void {
+    this.forks.forEach((a, tag) => a === this && this.forks.delete(tag));
+    this.session?.dispose();
+    this.prack.dispose();
+    this.sessionRefresh?.forceDispose();
+    super.onDispose();
+  }
+
+  protected enableSessionTimer(options: SessionTimerOptions): void {
+    this.sessionRefresh = Refresh.forSession(this.connectionContext);
+    const refresh = this.sessionRefresh;
+    this.session = new SessionRefresher(
+      {
+        clock: this.connectionContext.client.clock,
+        showState: (interval) => refresh.showSession(interval),
+        sendRefresh: (method, headers) => this.sendSessionRefresh(method, headers),
+        expired: () => this.sessionExpired(),
+      },
+      options,
+    );
+  }
+
+  protected sendSessionRefresh(method: 'UPDATE' | 'INVITE', headers: Array<[string, string]>): void {
+    if (this.isDisposed || this.dialog.state !== DialogState.Confirmed || this.connectionContext.state !== 'Active') return;
+    if (method === 'INVITE' && this.inviteInProgress()) return; // one INVITE at a time; the next refresh is due soon
+    try {
+      const opts = inDialogOptions(undefined, headers);
+      if (method === 'INVITE' && this.lastBody !== undefined) {
+        opts.body = this.lastBody.body;
+        (opts.headers as Array<[string, string]>).push(['Content-Type', this.lastBody.type]);
+      }
+      const core = this.dialog.core;
+      if (core === undefined) return;
+      const req = core.createRequest(method, opts);
+      const tx = new ClientTransaction(this.connectionContext, this.refreshingOwner(true), req);
+      if (method === 'INVITE') this.outgoingInvite = tx;
+      tx.start();
+    } catch (e) {
+      this.connectionContext.client.logger.info('session refresh not sent', { error: String(e) });
+    }
+  }
+
+  /** Owner of requests that may refresh the session: 2xx restarts the timer. */
+  protected refreshingOwner(internal: boolean): ClientTxOwner {
+    return {
+      onResponse: (tx, res) => {
+        if (internal && res.status >= 200 && res.status < 300 && tx.type === 'INVITE') {
+          const core = this.dialog.core;
+          if (core !== undefined && core.state === DialogState.Confirmed && !tx.answered) {
+            const ack = core.createAck(tx.request.cseq.seq);
+            this.acks.set(core.id.remoteTag, ack);
+            this.transmitAck(ack, tx);
+          } else if (tx.answered) return this.resendAck(res);
+        }
+        this.dialog.core?.receiveResponse(res);
+        if (res.status >= 200 && this.outgoingInvite === tx) this.outgoingInvite = undefined;
+        if (res.status >= 200 && res.status < 300) this.session?.uac2xx(res);
+        if (internal) {
+          if (res.status === 481 || res.status === 408) this.refreshError(new SipError(SipErrorCode.RefreshFailed, `session refresh answered ${res.status}`, { statusCode: res.status }));
+          if (res.status >= 200 && (tx.type !== 'INVITE' || res.status >= 300)) tx.forceDispose();
+          return;
+        }
+        this.postResponse(tx);
+      },
+      onError: (tx, err) => {
+        if (this.outgoingInvite === tx) this.outgoingInvite = undefined;
+        if (err.code === SipErrorCode.Timeout) this.dialog.core?.requestFailed('timeout');
+        if (internal) {
+          tx.forceDispose();
+          return this.refreshError(err);
+        }
+        this.postError(tx, err);
+      },
+      onInviteCompleted: (tx) => {
+        if (internal) tx.forceDispose();
+        else tx.post(() => this.connectionContext.observer.inviteCompleted(tx));
+      },
+    };
+  }
+
+  protected refreshError(err: SipError): void {
+    this.connectionContext.client.events.post(() => {
+      if (!this.isDisposed) this.connectionContext.observer.errorOccurredInDialogRefresh(err, this);
+    });
+  }
+
+  /** RFC 4028 §10: no refresh in time: BYE, dialog Terminated (SessionTimerExpired), app told. */
+  protected sessionExpired(): void {
+    const core = this.dialog.core;
+    if (core === undefined || core.state === DialogState.Terminated) return;
+    try {
+      const bye = core.createRequest('BYE', { endReason: EndReason.SessionTimerExpired });
+      const noop = { onProvisional: () => undefined, onFinal: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined };
+      this.connectionContext.client.stack.send(this.connectionContext.iapId, bye, noop);
+    } catch {
+      core.terminate(EndReason.SessionTimerExpired);
+    }
+    this.refreshError(new SipError(SipErrorCode.SessionTimerExpired, 'the session timer expired'));
+  }
+
+  /** @internal Response hooks of an INVITE (or UPDATE) the app answers. */
+  protected uasHooks(tx: ServerTransaction) {
+    return {
+      shape: (res: SipResponse): SipResponse | undefined => {
+        const shaped = tx.type === 'INVITE' ? this.prack.uasShape(tx, res, () => this.reliableTimedOut(tx)) : res;
+        if (shaped === undefined) return undefined;
+        if (shaped.status >= 200 && shaped.status < 300 && this.session !== undefined) return this.session.uas2xx(tx.request, shaped);
+        return shaped;
+      },
+      sent: (res: SipResponse) => {
+        if (res.body.length > 0 && res.status >= 200 && res.status < 300) this.lastBody = { body: res.body, type: res.headers.get('Content-Type') ?? 'application/sdp' };
+      },
+      ackTimedOut: () => this.ackTimedOut(tx),
+    };
+  }
+
+  protected reliableTimedOut(tx: ServerTransaction): void {
+    const err = new SipError(SipErrorCode.Timeout, 'no PRACK for the reliable provisional response');
+    this.connectionContext.client.events.post(() => {
+      if (!this.isDisposed) this.connectionContext.observer.errorOccurredInDialog(err, tx, this);
+    });
+  }
+
+  protected reInviteOwner(): ClientTxOwner {
+    return {
+      onResponse: (tx, res) => {
+        if (tx.type === 'CANCEL') return this.postResponse(tx);
+        const tag = this.dialog.core?.id.remoteTag;
+        if (res.status >= 200 && res.status < 300 && tx.answered && this.acks.has(tag ?? '') && this.outgoingInvite !== tx) {
+          this.resendAck(res);
+          return;
+        }
+        this.dialog.core?.receiveResponse(res);
+        if (res.status >= 200) this.outgoingInvite = undefined;
+        if (res.status >= 200 && res.status < 300) this.session?.uac2xx(res);
+        this.postResponse(tx);
+      },
+      onError: (tx, err) => {
+        if (this.outgoingInvite === tx) this.outgoingInvite = undefined;
+        if (err.code === SipErrorCode.Timeout) this.dialog.core?.requestFailed('timeout');
+        this.postError(tx, err);
+      },
+      onInviteCompleted: (tx) => tx.post(() => this.connectionContext.observer.inviteCompleted(tx)),
+    };
+  }
+
+  protected transmitAck(ack: SipRequest, tx: ClientTransaction): void {
+    const stack = this.connectionContext.client.stack;
+    stack.sendAck(this.connectionContext.iapId, ack.clone()).catch((e: unknown) => {
+      const err = e instanceof SipError ? e : new SipError(SipErrorCode.TransportError, String(e), { cause: e });
+      this.postError(tx, err);
+    });
+  }
+
+  protected resendAck(res: SipResponse): void {
+    const tag = res.to.tag ?? '';
+    const owner = this.forks.get(tag) ?? this;
+    const ack = owner.acks.get(tag);
+    if (ack === undefined || res.cseq.seq !== ack.cseq.seq) return;
+    this.connectionContext.client.stack.sendAck(this.connectionContext.iapId, ack.clone()).catch(() => undefined);
+  }
+
+  protected inviteInProgress(): boolean {
+    const out = this.outgoingInvite;
+    if (out !== undefined && !out.isDisposed && out.responseElements?.isProvisional !== false && out.state !== 'Terminated') return true;
+    const inc = this.incomingInvite;
+    return inc !== undefined && !inc.answered;
+  }
+
+  /** Requests in the dialog this association answers itself. */
+  protected screen(tx: ServerTransaction): boolean {
+    if (tx.type === 'PRACK') return this.prack.uasPrack(tx);
+    if (tx.type === 'UPDATE') {
+      const core = this.dialog.core;
+      const contact = this.dialog.localContactOverride;
+      if (core !== undefined && contact !== undefined) tx.attachShaper(uasShaper(core, tx.request, contact, this.uasHooks(tx)));
+      return false;
+    }
+    if (tx.type !== 'INVITE') return false;
+    if (this.inviteInProgress()) {
+      const pendingIn = this.incomingInvite !== undefined && !this.incomingInvite.answered;
+      // RFC 3261 §14.2: glare → 491; an INVITE while we still answer another → 500 with Retry-After
+      const res = createResponse(tx.request, pendingIn ? 500 : 491, undefined, tx.localTag);
+      if (pendingIn) res.headers.set('Retry-After', String(Math.floor(Math.random() * 10)));
+      tx.respondInternally(res);
+      tx.forceDispose();
+      return true;
+    }
+    this.incomingInvite = tx;
+    const core = this.dialog.core;
+    const contact = this.dialog.localContactOverride;
+    if (core !== undefined && contact !== undefined) tx.attachShaper(uasShaper(core, tx.request, contact, this.uasHooks(tx)));
+    return false;
+  }
+
+  /** RFC 3261 §13.3.1.4: no ACK for our 2xx: the dialog ends with BYE. */
+  protected ackTimedOut(tx: ServerTransaction): void {
+    const core = this.dialog.core;
+    if (core !== undefined && core.state !== DialogState.Terminated) {
+      try {
+        const bye = core.createRequest('BYE');
+        const noop = { onProvisional: () => undefined, onFinal: () => undefined, onTimeout: () => undefined, onTransportError: () => undefined };
+        this.connectionContext.client.stack.send(this.connectionContext.iapId, bye, noop);
+      } catch {
+        core.terminate(EndReason.Timeout);
+      }
+    }
+    const err = new SipError(SipErrorCode.Timeout, 'no ACK for the 2xx');
+    this.connectionContext.client.events.post(() => {
+      if (!this.isDisposed) this.connectionContext.observer.errorOccurredInDialog(err, tx, this);
+    });
+  }
+}
