@@ -119,3 +119,29 @@ t.test('realtime call with DTX: wall clock keeps both WAVs the call length', asy
   t.ok(firstSound >= 7600 && firstSound <= 10400, `party 1 starts near 1.0 s (${(firstSound / 8000).toFixed(3)} s)`);
   t.equal(dominantFrequency(wav1.subarray(firstSound, firstSound + 1200), [440, 1000]), 1000);
 });
+
+t.test('the same path over IPv6 loopback (::1)', async (t) => {
+  const alloc = new PortAllocator({ min: 45000, max: 45099 });
+  const srs = await RtpEndpoint.bindFromAllocator(alloc, '::1');
+  const src = await RtpEndpoint.bind({ address: '::1', remote: srs.local });
+  t.teardown(async () => { await Promise.all([srs, src].map((e) => e.close())); });
+  t.equal(srs.local.address, '::1');
+  const path = join(dir, 'v6.wav');
+  const writer = WavWriter.create(path);
+  const receiver = new RtpPcmReceiver(writer, { wallClock: false });
+  srs.onPacket((d) => receiver.push(parseRtp(d)));
+  const rewriter = new RtpStreamRewriter();
+  let sent = 0;
+  for await (const p of syntheticCall({ durationMs: 600, payloadType: 8, parties: [{ frequency: 700, talk: [{ startMs: 0, endMs: 600 }] }, {}] })) {
+    if (p.party !== 0) continue;
+    await src.send(buildRtp(rewriter.rewrite(p.packet, p.timeMs)));
+    if (++sent % 10 === 0) await tick();
+  }
+  await waitFor(() => srs.stats.packetsReceived === sent, 3000);
+  receiver.finish();
+  writer.close();
+  t.equal(readWavInfo(path).durationSeconds, 0.6);
+  t.equal(dominantFrequency(wavSamples(path), [350, 700, 1400]), 700);
+  await srs.close();
+  t.equal(alloc.inUse, 0, 'port pair released');
+});
