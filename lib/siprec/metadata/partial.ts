@@ -2,13 +2,15 @@
  * applyPartialUpdate: merges a partial metadata document into the complete
  * snapshot it updates (RFC 7865 §5.1/§6.1: a partial document carries only
  * what changed; objects are matched by id, new ones are added, and nothing is
- * removed: leaving is expressed by `disassociate-time`).
+ * removed: leaving is expressed by `disassociate-time`). Extension data is
+ * merged element by element (see mergeExtensions).
  */
 import { MetadataError, MetadataErrorCode } from './errors.js';
 import type {
   AssocParam, NameId, RecordingMetadata, SessionReason,
 } from './types.js';
 import { validateMetadata } from './validate.js';
+import { parseXmlTree } from './xml-tree.js';
 
 function clone<T>(v: T): T {
   return structuredClone(v);
@@ -23,6 +25,42 @@ function union<T>(base: T[], more: readonly T[], same: (a: T, b: T) => boolean =
 /** Copies the defined optional fields of `from` onto `to`. */
 function overlay<T extends object>(to: T, from: T, keys: readonly (keyof T)[]): void {
   for (const k of keys) if (from[k] !== undefined) to[k] = from[k];
+}
+
+/** `{namespace}local` of a fragment's root element, or undefined when it does not parse. */
+function rootKey(fragment: string): string | undefined {
+  try {
+    const el = parseXmlTree(fragment, { maxElements: 10000 });
+    return `{${el.ns ?? ''}}${el.local}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Extension data of an update: an identical fragment is already there; one
+ * whose root element (namespace + name) matches an existing fragment replaces
+ * it (a vendor updating its value); anything else is added. Each existing
+ * fragment is replaced at most once per update, so repeated elements stay.
+ */
+function mergeExtensions(base: readonly string[], update: readonly string[]): string[] {
+  const out = [...base];
+  const keys = out.map(rootKey);
+  const touched = new Set<number>();
+  for (const u of update) {
+    const same = out.findIndex((x, i) => x === u && !touched.has(i));
+    if (same >= 0) { touched.add(same); continue; }
+    const key = rootKey(u);
+    const at = key === undefined ? -1 : keys.findIndex((k, i) => k === key && !touched.has(i));
+    if (at >= 0) {
+      out[at] = u;
+      touched.add(at);
+    } else {
+      touched.add(out.push(u) - 1);
+      keys.push(key);
+    }
+  }
+  return out;
 }
 
 type Timed = { associateTime?: string; disassociateTime?: string };
@@ -90,7 +128,7 @@ export function applyPartialUpdate(base: RecordingMetadata, update: RecordingMet
     validateMetadata(snap);
     return snap;
   }
-  const ext = (a: string[] | undefined, b: string[] | undefined): string[] => union(a ?? [], b ?? []);
+  const ext = (a: string[] | undefined, b: string[] | undefined): string[] => mergeExtensions(a ?? [], b ?? []);
   const r: RecordingMetadata = {
     dataMode: 'complete',
     groups: mergeList(base.groups, update.groups, (g) => g.groupId, (to, u) => {
@@ -136,7 +174,7 @@ export function applyPartialUpdate(base: RecordingMetadata, update: RecordingMet
         }
         if (u.extensions?.length) to.extensions = ext(to.extensions, u.extensions);
       }),
-    extensions: union(base.extensions, update.extensions),
+    extensions: mergeExtensions(base.extensions, update.extensions),
   };
   validateMetadata(r);
   return r;

@@ -122,3 +122,32 @@ t.test('re-join: a later associate-time clears the old disassociate-time', async
   t.equal(applyPartialUpdate(base, odd).participantSessionAssocs.find((a) => a.participantId === BOB)!.disassociateTime,
     '2010-12-16T23:45:10Z', 'unparsable times change nothing');
 });
+
+t.test('extension data: same element replaces, identical is kept once, new is added, repeats survive', async (t) => {
+  const base = parseMetadata(RFC_COMPLETE);
+  base.extensions = ['<v:ucid xmlns:v="urn:v">1</v:ucid>', '<v:tag xmlns:v="urn:v">a</v:tag>', '<v:tag xmlns:v="urn:v">b</v:tag>'];
+  const u = emptyMetadata('partial');
+  u.extensions = [
+    '<w:ucid xmlns:w="urn:v">2</w:ucid>', // same {urn:v}ucid under another prefix: replaces
+    '<v:tag xmlns:v="urn:v">a</v:tag>', // identical: kept once
+    '<v:tag xmlns:v="urn:v">c</v:tag>', // replaces the second tag (the first was matched already)
+    '<v:tag xmlns:v="urn:v">d</v:tag>', // no tag left to replace: added
+    '<other xmlns="urn:o"/>',
+    'not < xml',
+  ];
+  const m = applyPartialUpdate(base, u);
+  t.same(m.extensions, [
+    '<w:ucid xmlns:w="urn:v">2</w:ucid>',
+    '<v:tag xmlns:v="urn:v">a</v:tag>',
+    '<v:tag xmlns:v="urn:v">c</v:tag>',
+    '<v:tag xmlns:v="urn:v">d</v:tag>',
+    '<other xmlns="urn:o"/>',
+    'not < xml',
+  ]);
+  t.same(applyPartialUpdate(m, u).extensions, m.extensions, 'idempotent');
+  const s = emptyMetadata('partial');
+  s.sessions.push({ sessionId: 'hVpd7YQgRW2nD22h7q60JQ==', sipSessionIds: [], reasons: [], extensions: ["<mydata xmlns='http://example.com/my'><structure>BAR</structure></mydata>"] });
+  const merged = applyPartialUpdate(parseMetadata(RFC_COMPLETE), s);
+  t.equal(merged.sessions[0].extensions.length, 1, 'session <mydata> updated in place');
+  t.match(merged.sessions[0].extensions[0], /BAR/);
+});
