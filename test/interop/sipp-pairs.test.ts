@@ -4,7 +4,8 @@
  * - digest: uas-digest.xml challenges INVITEs, uac-digest.xml answers (tsip's HttpDigest);
  * - 100rel: uas-100rel.xml answers in a reliable 183, uac-100rel.xml PRACKs it (RFC 3262);
  * - REFER: refer-uac.xml transfers, refer-uas.xml accepts and reports by NOTIFY (RFC 3515);
- * - rejection: uas-reject.xml answers every INVITE with a chosen code (SRC failover tests).
+ * - rejection: uas-reject.xml answers every INVITE with a chosen code (SRC failover tests);
+ * - no answer: uas-silent.xml never answers; uac-cancel.xml CANCELs (200 + 487 + ACK).
  */
 import t from 'tap';
 import { describeSipp, requireTool, runSipp, startSipp } from './lib/index.js';
@@ -118,5 +119,48 @@ t.test('uas-reject answers INVITE with the chosen code and takes the ACK', async
     } finally {
       await uas.stop();
     }
+  }
+});
+
+for (const transport of ['u1', 't1'] as const) {
+  t.test(`${transport}: CANCEL of an unanswered INVITE: 200, 487, ACK`, async (t) => {
+    if (!requireTool(t, 'sipp')) return;
+    const uas = await startSipp({ scenario: scenarioPath('uas-silent.xml'), transport, calls: 1, timeoutSeconds: 15, scenarioVars: { SILENCE_MS: 8000 } });
+    try {
+      await uas.ready;
+      const uac = await runSipp({
+        scenario: scenarioPath('uac-cancel.xml'),
+        target: { host: '127.0.0.1', port: uas.localPort },
+        transport,
+        calls: 1,
+        timeoutSeconds: 10,
+        service: 'bob',
+      });
+      t.equal(uac.successful, 1, 'UAC: CANCEL answered 200, INVITE 487, ACK sent', { sipp: describeSipp(uac) });
+      const got = await uas.result;
+      t.equal(got.successful, 1, 'UAS: CANCEL matched the INVITE', { sipp: describeSipp(got) });
+    } finally {
+      await uas.stop();
+    }
+  });
+}
+
+t.test('uas-silent stays silent: the caller times out, the silent side ends normally', async (t) => {
+  if (!requireTool(t, 'sipp')) return;
+  const uas = await startSipp({ scenario: scenarioPath('uas-silent.xml'), calls: 1, timeoutSeconds: 10, scenarioVars: { SILENCE_MS: 1000 } });
+  try {
+    await uas.ready;
+    const uac = await runSipp({
+      scenario: 'uac',
+      target: { host: '127.0.0.1', port: uas.localPort },
+      calls: 1,
+      timeoutSeconds: 8,
+      extraArgs: ['-recv_timeout', '2500'],
+    });
+    t.equal(uac.successful, 0, 'no answer, no call');
+    t.ok((uac.stats.failureReasons.FailedTimeoutOnRecv ?? 0) >= 1, 'the caller failed on its receive timeout', { reasons: uac.stats.failureReasons });
+    t.equal((await uas.result).successful, 1, 'the silent side ended after SILENCE_MS without error');
+  } finally {
+    await uas.stop();
   }
 });
