@@ -7,7 +7,8 @@
  */
 import type { DialogAssoc as DialogAssocView, MessageElementsView } from '../../../include-types/api.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
-import type { SipResponse } from '../../message/index.js';
+import type { SipRequest, SipResponse } from '../../message/index.js';
+import { nextAttempt } from '../transactions/digest-retry.js';
 import type { ConnectionContext } from '../internal/contexts.js';
 import { OwnedObject } from '../internal/owned-object.js';
 import { ClientTransaction, type ClientTxOwner } from '../transactions/client-transaction.js';
@@ -65,7 +66,11 @@ export abstract class DialogAssoc extends OwnedObject implements DialogAssocView
     const options = inDialogOptions(elements, extra);
     const req = core.createRequest(method, options);
     const o: ClientTxOwner = owner ?? this.defaultOwner();
-    const withRebuild: ClientTxOwner = { ...bindOwner(o), rebuild: o.rebuild ?? (() => core.createRequest(method, options)) };
+    // a retry after a challenge takes the dialog's next CSeq; a BYE's dialog has already ended,
+    // so its retry just takes the next number (no other request can follow it, RFC 3261 §12.2.1.1)
+    const rebuild = (_tx: ClientTransaction, previous: SipRequest): SipRequest =>
+      core.state === 'Terminated' ? nextAttempt(previous) : core.createRequest(method, options);
+    const withRebuild: ClientTxOwner = { ...bindOwner(o), rebuild: o.rebuild ?? rebuild };
     return new ClientTransaction(this.connectionContext, withRebuild, req).start();
   }
 

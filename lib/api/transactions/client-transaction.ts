@@ -312,12 +312,12 @@ export class ClientTransaction extends Transaction implements ClientTransactionV
     for (const r of challengedRealms(res)) if (!this.realms.some((x) => x.realm === r.realm && x.origin === r.origin)) this.realms.push(r);
     if (answer.kind === 'retry') {
       this.authRounds++;
-      const next = this.owner.rebuild?.(this, this.current) ?? nextAttempt(this.current);
       try {
+        const next = this.owner.rebuild?.(this, this.current) ?? nextAttempt(this.current);
         this.send(withCredentials(next, answer));
       } catch (e) {
-        const err = e instanceof SipError ? e : new SipError(SipErrorCode.TransportError, String(e), { cause: e });
-        queueMicrotask(() => this.fail(true, err));
+        this.connectionContext.client.logger.info('challenge not answered', { error: String(e) });
+        return false; // the 401/407 is the final response
       }
       return true;
     }
