@@ -100,8 +100,9 @@ export class StreamFramer {
       p = this.pending = p.subarray(i);
       if (p.length === 0) return false;
     }
-    let headEnd = p.indexOf('\r\n\r\n');
-    let sep = 4;
+    // the head ends at an empty line: "\n\r\n" (CRLF, or a bare-LF line then CRLF) or "\n\n"
+    let headEnd = p.indexOf('\n\r\n');
+    let sep = 3;
     const lf = p.indexOf('\n\n');
     if (lf >= 0 && (headEnd < 0 || lf < headEnd)) [headEnd, sep] = [lf, 2];
     if (headEnd < 0) {

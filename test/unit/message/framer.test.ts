@@ -93,3 +93,9 @@ t.test('RFC 4475 dblreq.dat is two messages on a stream', async (t) => {
   t.equal(out.messages.length, 2);
   t.same(out.messages.map((m) => (parseMessage(m, { stream: true }) as { method: string }).method), ['REGISTER', 'INVITE']);
 });
+
+t.test('a bare-LF last header line before the CRLF empty line', async (t) => {
+  const { f, out } = collect();
+  f.push(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nl: 2\n\r\nabOPTIONS sip:a@b SIP/2.0\nl: 1\n\nz'));
+  t.same(out.messages.map((m) => parseMessage(m, { stream: true }).body.toString()), ['ab', 'z']);
+});

@@ -272,3 +272,9 @@ t.test('non-ASCII header values decode as UTF-8; body octets stay binary', async
   t.same(m.body, body);
   t.same(serializeMessage(m).subarray(-7), body);
 });
+
+t.test('serialization refuses a start line with CR or LF', async (t) => {
+  const { AbsoluteUri } = await import('../../../lib/message/index.js');
+  const req = new SipRequest({ method: 'OPTIONS', uri: new AbsoluteUri('x', 'a\r\nEvil: 1') });
+  t.throws(() => serializeMessage(req), TypeError);
+});
