@@ -55,24 +55,38 @@ export interface WavLayout extends WavFormat {
   declaredDataBytes: number;
 }
 
-/** Reads the layout from the head of a file (the first 4 KiB is plenty). Throws MediaError(BadWav). */
-export function readWavLayout(head: Buffer): WavLayout {
+/** Reads `length` bytes at `position` (fewer at the end of the file). */
+export type ReadAt = (position: number, length: number) => Buffer;
+
+/**
+ * Walks the RIFF chunks (skipping LIST and any other chunk, whatever its
+ * size) up to the data chunk. Throws MediaError(BadWav).
+ */
+export function readWavLayoutFrom(read: ReadAt): WavLayout {
+  const head = read(0, 12);
   if (head.length < 12 || head.toString('ascii', 0, 4) !== 'RIFF' || head.toString('ascii', 8, 12) !== 'WAVE') {
     throw new MediaError(MediaErrorCode.BadWav, 'not a RIFF/WAVE file');
   }
   let at = 12;
   let fmt: WavFormat | undefined;
-  while (at + 8 <= head.length) {
-    const id = head.toString('ascii', at, at + 4);
-    const size = head.readUInt32LE(at + 4);
+  for (;;) {
+    const ch = read(at, 8);
+    if (ch.length < 8) throw new MediaError(MediaErrorCode.BadWav, 'WAV data chunk not found');
+    const id = ch.toString('ascii', 0, 4);
+    const size = ch.readUInt32LE(4);
     if (id === 'fmt ') {
-      if (at + 24 > head.length || head.readUInt16LE(at + 8) !== 1) throw new MediaError(MediaErrorCode.BadWav, 'WAV format is not PCM');
-      fmt = { channels: head.readUInt16LE(at + 10), sampleRate: head.readUInt32LE(at + 12), bitsPerSample: head.readUInt16LE(at + 22) };
+      const f = read(at + 8, 16);
+      if (f.length < 16 || f.readUInt16LE(0) !== 1) throw new MediaError(MediaErrorCode.BadWav, 'WAV format is not PCM');
+      fmt = { channels: f.readUInt16LE(2), sampleRate: f.readUInt32LE(4), bitsPerSample: f.readUInt16LE(14) };
     } else if (id === 'data') {
       if (!fmt) throw new MediaError(MediaErrorCode.BadWav, 'WAV data chunk before fmt chunk');
       return { ...fmt, riffSize: head.readUInt32LE(4), dataSizeOffset: at + 4, dataOffset: at + 8, declaredDataBytes: size };
     }
     at += 8 + size + (size & 1);
   }
-  throw new MediaError(MediaErrorCode.BadWav, 'WAV data chunk not found');
+}
+
+/** Reads the layout from a buffer holding (the start of) a file. Throws MediaError(BadWav). */
+export function readWavLayout(head: Buffer): WavLayout {
+  return readWavLayoutFrom((pos, len) => head.subarray(pos, pos + len));
 }

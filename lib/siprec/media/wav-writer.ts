@@ -15,7 +15,7 @@ import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, wri
 import { endianness } from 'node:os';
 import { MediaError, MediaErrorCode } from './errors.js';
 import {
-  buildWavHeader, readWavLayout, WAV_HEADER_BYTES, WAV_MAX_DATA_BYTES, WAV_SIZE_PLACEHOLDER, type WavFormat,
+  buildWavHeader, readWavLayoutFrom, WAV_HEADER_BYTES, WAV_MAX_DATA_BYTES, WAV_SIZE_PLACEHOLDER, type WavFormat,
 } from './wav-format.js';
 
 export type { WavFormat } from './wav-format.js';
@@ -189,9 +189,10 @@ export class WavWriter {
 }
 
 function inspect(fd: number): { info: WavInfo; dataSizeOffset: number; dataOffset: number; fileBytes: number } {
-  const head = Buffer.alloc(4096);
-  const n = readSync(fd, head, 0, head.length, 0);
-  const layout = readWavLayout(head.subarray(0, n));
+  const layout = readWavLayoutFrom((pos, len) => {
+    const b = Buffer.alloc(len);
+    return b.subarray(0, readSync(fd, b, 0, len, pos));
+  });
   const fileBytes = fstatSync(fd).size;
   const blockAlign = layout.channels * (layout.bitsPerSample / 8);
   const onDisk = Math.max(0, fileBytes - layout.dataOffset);

@@ -198,3 +198,19 @@ t.test('writeSilence edge values; the 4 GiB limit is refused up front', async (t
   t.equal(readWavInfo(path).dataBytes, 4);
   expectError(t, () => w.writeSilence(1), MediaError, MediaErrorCode.Closed, 'closed');
 });
+
+t.test('a foreign file with a large LIST chunk before data is read and repaired', async (t) => {
+  const h = buildWavHeader({ sampleRate: 16000, channels: 1, bitsPerSample: 16 });
+  const info = Buffer.alloc(10_001, 0x41);
+  const list = Buffer.concat([Buffer.from('LIST'), Buffer.alloc(4), info, Buffer.alloc(1)]); // odd size + pad byte
+  list.writeUInt32LE(info.length, 4);
+  const path = fresh();
+  writeFileSync(path, Buffer.concat([h.subarray(0, 36), list, h.subarray(36), Buffer.alloc(3200)]));
+  const before = readWavInfo(path);
+  t.same([before.complete, before.dataBytes, before.sampleRate], [false, 3200, 16000]);
+  const after = repairWav(path);
+  t.same([after.complete, after.dataBytes, after.durationSeconds], [true, 3200, 0.1]);
+  const bad = fresh();
+  writeFileSync(bad, Buffer.concat([h.subarray(0, 12), Buffer.from('fmt '), Buffer.from([16, 0, 0, 0]), Buffer.from([0xfe, 0xff]), Buffer.alloc(14)]));
+  expectError(t, () => readWavInfo(bad), MediaError, MediaErrorCode.BadWav, 'extensible/non-PCM format');
+});
