@@ -58,3 +58,39 @@ t.test('the parsers never throw on junk', async (t) => {
   );
   t.pass();
 });
+
+t.test('challenges parse the same whatever the order, spacing, name case and quoting', async (t) => {
+  const ws = fc.constantFrom('', ' ', '  ', '\t');
+  const caseOf = (s: string, upper: boolean[]): string => [...s].map((c, i) => (upper[i % upper.length] ? c.toUpperCase() : c)).join('');
+  fc.assert(
+    fc.property(
+      fc.shuffledSubarray(['opaque', 'stale', 'algorithm', 'qop'], { minLength: 0, maxLength: 4 }),
+      fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }),
+      ws,
+      ws,
+      fc.boolean(),
+      fc.integer({ min: 0, max: 4 }),
+      (extra, upper, w1, w2, quoteTokens, realmAt) => {
+        const values: Record<string, string> = { realm: 'atlanta.com', nonce: 'n/o+n=ce', opaque: 'op', stale: 'TRUE', algorithm: 'SHA-256', qop: 'auth-int,auth' };
+        const quotedAlways = new Set(['realm', 'nonce', 'opaque', 'qop']);
+        const names = ['nonce', ...extra];
+        names.splice(Math.min(realmAt, names.length), 0, 'realm');
+        const parts = names.map((n) => `${caseOf(n, upper)}${w1}=${w2}${quotedAlways.has(n) || quoteTokens ? '"' + values[n] + '"' : values[n]}`);
+        const text = `Digest ${parts.join(`${w1},${w2}`)}`;
+        const { supported } = parseChallenges({ wwwAuthenticate: [text] });
+        if (supported.length !== 1) return false;
+        const c = supported[0];
+        return (
+          c.realm === 'atlanta.com' &&
+          c.nonce === 'n/o+n=ce' &&
+          c.algorithm === (extra.includes('algorithm') ? 'SHA-256' : 'MD5') &&
+          c.stale === extra.includes('stale') &&
+          c.opaque === (extra.includes('opaque') ? 'op' : undefined) &&
+          JSON.stringify(c.qop) === (extra.includes('qop') ? '["auth-int","auth"]' : '[]')
+        );
+      },
+    ),
+    { numRuns: 500 },
+  );
+  t.pass();
+});
