@@ -68,6 +68,13 @@ export async function measureKamailioUas(opts: KamailioUasBenchOptions = {}): Pr
 
 /** Entry point for `npm run bench`: measures Kamailio over UDP, then TCP, and prints the results. */
 export async function run(): Promise<void> {
+  // Without the peers there is nothing to measure; say so and let the other benchmarks run.
+  for (const tool of ['sipp', 'kamailio'] as const) {
+    if (!hasTool(tool)) {
+      console.log(`kamailio-uas bench not run: ${missingToolMessage(tool)}`);
+      return;
+    }
+  }
   const started = Date.now();
   console.log('# Kamailio 5.6 UAS (uas.cfg, 4 workers) under SIPp uac load (INVITE/200/ACK/BYE/200), loopback');
   const udp = await measureKamailioUas({ transport: 'u1' });
