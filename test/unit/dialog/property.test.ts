@@ -6,6 +6,8 @@ import { createUacDialog } from '../../../lib/dialog/dialog-factory.js';
 import { answer, invite } from './helpers.js';
 import { parseMinSE, parseSessionExpires } from '../../../lib/dialog/session-expires.js';
 import { parseRAck, parseRSeq } from '../../../lib/dialog/rack.js';
+import { OfferAnswer } from '../../../lib/dialog/offer-answer.js';
+import { InviteGuard } from '../../../lib/dialog/invite-guard.js';
 
 function incoming(method: string, seq: number): SipRequest {
   return new SipRequest({
@@ -67,6 +69,89 @@ t.test('header parsers never throw on junk', async (t) => {
       return true;
     }),
     { numRuns: 1000 },
+  );
+  t.pass();
+});
+
+t.test('offer/answer and INVITE guard follow their model under any sequence of events', async (t) => {
+  const ops = fc.array(fc.constantFrom('offerSent', 'offerReceived', 'answerSent', 'answerReceived', 'offerRejected'), { maxLength: 40 });
+  fc.assert(
+    fc.property(ops, (seq) => {
+      const oa = new OfferAnswer(() => 3);
+      let model: 'Idle' | 'LocalOffer' | 'RemoteOffer' = 'Idle';
+      let exchanges = 0;
+      for (const op of seq) {
+        let threw = false;
+        let verdict: ReturnType<OfferAnswer['offerReceived']> | undefined;
+        try {
+          if (op === 'offerReceived') verdict = oa.offerReceived();
+          else oa[op]();
+        } catch {
+          threw = true;
+        }
+        switch (op) {
+          case 'offerSent':
+            if (threw !== (model !== 'Idle')) return false;
+            if (!threw) model = 'LocalOffer';
+            break;
+          case 'offerReceived': {
+            const want = model === 'Idle' ? { accept: true } : model === 'LocalOffer' ? { accept: false, status: 491 } : { accept: false, status: 500, retryAfter: 3 };
+            if (JSON.stringify(verdict) !== JSON.stringify(want)) return false;
+            if (model === 'Idle') model = 'RemoteOffer';
+            break;
+          }
+          case 'answerSent':
+          case 'answerReceived': {
+            const need = op === 'answerSent' ? 'RemoteOffer' : 'LocalOffer';
+            if (threw !== (model !== need)) return false;
+            if (!threw) {
+              model = 'Idle';
+              exchanges++;
+            }
+            break;
+          }
+          case 'offerRejected':
+            model = 'Idle';
+            break;
+        }
+        if (oa.state !== model || oa.exchanges !== exchanges) return false;
+      }
+      return true;
+    }),
+    { numRuns: 500 },
+  );
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom('inviteSent', 'inviteCompleted', 'inviteReceived', 'inviteAnswered'), { maxLength: 40 }), (seq) => {
+      const g = new InviteGuard(() => 7);
+      let sending = false;
+      let receiving = false;
+      for (const op of seq) {
+        if (op === 'inviteSent') {
+          let threw = false;
+          try {
+            g.inviteSent();
+          } catch {
+            threw = true;
+          }
+          if (threw !== (sending || receiving)) return false;
+          if (!threw) sending = true;
+        } else if (op === 'inviteReceived') {
+          const v = g.inviteReceived();
+          const want = receiving ? { accept: false, status: 500, retryAfter: 7 } : sending ? { accept: false, status: 491 } : { accept: true };
+          if (JSON.stringify(v) !== JSON.stringify(want)) return false;
+          if (!receiving && !sending) receiving = true;
+        } else if (op === 'inviteCompleted') {
+          g.inviteCompleted();
+          sending = false;
+        } else {
+          g.inviteAnswered();
+          receiving = false;
+        }
+        if (g.canSendInvite() !== (!sending && !receiving)) return false;
+      }
+      return true;
+    }),
+    { numRuns: 500 },
   );
   t.pass();
 });
