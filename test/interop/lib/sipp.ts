@@ -210,7 +210,13 @@ async function spawnSipp(bin: string, opts: SippOptions, isUas: boolean): Promis
   // The control socket (UDP): any free port will do; SIPp only needs it not to collide.
   const control = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'tsip-sipp-'));
-  const scenario = renderScenario(opts, dir);
+  let scenario: string;
+  try {
+    scenario = renderScenario(opts, dir);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const args = sippArgs({ ...opts, scenario }, { local, media, control }, { dir });
   const started = Date.now();
   const proc = new ManagedProcess(bin, args, { cwd: dir, tailChars: TAIL });
