@@ -32,7 +32,7 @@ export abstract class OwnedObject implements Owned, Releasable {
 
   /**
    * Releases the object. Idempotent.
-   * @throws what {@link checkDisposable} throws (e.g. InviteTransactionInUse).
+   * @throws SipError(InviteTransactionInUse) for an INVITE client transaction still needed for its ACK.
    */
   dispose(): void {
     if (this.disposed) return;
