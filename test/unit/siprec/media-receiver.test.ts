@@ -231,3 +231,16 @@ t.test('concealMs: short losses are concealed with a fade, long gaps stay silent
   r2.finish();
   t.ok(off.samples.slice(160, 320).every((s) => s === 0), 'default: no concealment');
 });
+
+t.test('a packet overlapping what was written is trimmed, not duplicated', async (t) => {
+  const sink = new MemorySink();
+  const r = new RtpPcmReceiver(sink, { wallClock: false, reorderPackets: 0 });
+  r.push(pkt(1, 0, V[0]));
+  r.push(pkt(1, 1, V[1]));
+  // A retransmission-like packet starting 80 samples back (half old, half new audio).
+  r.push({ ...pkt(1, 2, V[2]), timestamp: 1000 + 2 * 160 - 80 });
+  r.flush();
+  t.equal(r.position, 320 + 80, 'only the new half was added');
+  t.same(sink.samples.slice(320), new Array(80).fill(sink.samples[320]));
+  t.equal(Math.round(sink.samples[320] / 1000), 3);
+});

@@ -174,3 +174,16 @@ t.test('RTCP: SDES with several chunks and non-CNAME items', async (t) => {
   expectError(t, () => parseRtcp(Buffer.from([0x81, 202, 0, 1, 0, 0, 0, 1, 1, 9])), MediaError, MediaErrorCode.BadRtcp, 'trailing garbage past length');
   expectError(t, () => parseRtcp(Buffer.from([0x81, 202, 0, 2, 0, 0, 0, 1, 1, 9, 0x61, 0x62])), MediaError, MediaErrorCode.BadRtcp, 'item runs past the packet');
 });
+
+t.test('RTCP: padded packets parse; bad padding is refused', async (t) => {
+  const rr = buildRtcpRr(5);
+  const padded = Buffer.concat([rr, Buffer.from([0, 0, 0, 4])]);
+  padded[0] |= 0x20;
+  padded.writeUInt16BE(padded.length / 4 - 1, 2);
+  t.same(parseRtcp(padded), [{ type: 'rr', ssrc: 5, reports: [] }]);
+  const badPad = Buffer.from(padded);
+  badPad[badPad.length - 1] = 0;
+  expectError(t, () => parseRtcp(badPad), MediaError, MediaErrorCode.BadPadding, 'zero padding count');
+  badPad[badPad.length - 1] = 200;
+  expectError(t, () => parseRtcp(badPad), MediaError, MediaErrorCode.BadPadding, 'padding past packet');
+});

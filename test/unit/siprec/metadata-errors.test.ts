@@ -111,3 +111,16 @@ t.test('validateMetadata: references can be forced on partial documents', async 
   validateMetadata(c, { checkReferences: false });
   t.pass('complete: checks can be skipped');
 });
+
+t.test('build refuses associations with empty ids', async (t) => {
+  const m = emptyMetadata('partial');
+  m.participantSessionAssocs.push({ participantId: '', sessionId: 's', params: [] });
+  expectCode(t, () => buildMetadata(m), MetadataErrorCode.MissingId, 'psa');
+  const m2 = emptyMetadata('partial');
+  m2.streams.push({ streamId: 'x', sessionId: '', extensions: [] });
+  expectCode(t, () => buildMetadata(m2), MetadataErrorCode.MissingId, 'stream session');
+  const m3 = emptyMetadata('partial');
+  m3.participantStreamAssocs.push({ participantId: 'p', send: [], recv: [] }, { participantId: 'p', send: [], recv: [] });
+  expectCode(t, () => buildMetadata(m3), MetadataErrorCode.DuplicateId, 'pstra twice');
+  t.ok(buildMetadata(m3, { skipValidation: true }).includes('participantstreamassoc'), 'unless asked not to check');
+});
