@@ -10,6 +10,7 @@
  * closes the connection.
  * @module
  */
+import { trimWs } from './chars.js';
 import { SipParseError } from './errors.js';
 
 /** Options of a {@link StreamFramer}. */
@@ -31,7 +32,12 @@ export interface StreamFramerOptions {
 export class StreamFramer {
   private readonly max: number;
   private readonly opts: StreamFramerOptions;
-  private pending: Buffer = Buffer.alloc(0);
+  /** Received octets live in buf[start, end); the buffer grows by doubling (no per-chunk concat). */
+  private buf: Buffer = Buffer.alloc(0);
+  private start = 0;
+  private end = 0;
+  /** Octets after `start` already searched for the end of the head (searches resume there). */
+  private scanned = 0;
   /** Total length of the message being received, once its head is complete. */
   private need = -1;
   private failed = false;
@@ -44,7 +50,7 @@ export class StreamFramer {
 
   /** Octets received but not yet emitted. */
   get bufferedBytes(): number {
-    return this.pending.length;
+    return this.end - this.start;
   }
 
   /** True once a framing error was reported. */
@@ -55,57 +61,84 @@ export class StreamFramer {
   /** Feeds received octets; calls back synchronously for every message completed. */
   push(chunk: Buffer): void {
     if (this.failed || chunk.length === 0) return;
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    while (!this.failed && this.pending.length > 0) {
-      if (this.need < 0 && !this.readHead()) return;
-      if (this.pending.length < this.need) return;
-      const msg = this.pending.length === this.need ? this.pending : Buffer.from(this.pending.subarray(0, this.need));
-      this.pending = this.pending.length === this.need ? Buffer.alloc(0) : this.pending.subarray(this.need);
+    this.append(chunk);
+    while (!this.failed && this.end > this.start) {
+      if (this.need < 0 && !this.readHead()) break;
+      if (this.end - this.start < this.need) break;
+      const msg = Buffer.from(this.buf.subarray(this.start, this.start + this.need));
+      this.start += this.need;
       this.need = -1;
+      this.scanned = 0;
       this.opts.onMessage(msg);
     }
+    if (this.start === this.end) this.start = this.end = 0;
   }
 
   /** Drops any partial message and clears a failure (e.g. after reconnecting). */
   reset(): void {
-    this.pending = Buffer.alloc(0);
+    this.buf = Buffer.alloc(0);
+    this.start = this.end = this.scanned = 0;
     this.need = -1;
     this.failed = false;
   }
 
+  private append(chunk: Buffer): void {
+    const live = this.end - this.start;
+    if (this.end + chunk.length > this.buf.length) {
+      if (live + chunk.length <= this.buf.length && this.start > 0) {
+        this.buf.copy(this.buf, 0, this.start, this.end);
+      } else {
+        const grown = Buffer.allocUnsafe(Math.max(4096, 2 * this.buf.length, live + chunk.length));
+        this.buf.copy(grown, 0, this.start, this.end);
+        this.buf = grown;
+      }
+      this.start = 0;
+      this.end = live;
+    }
+    chunk.copy(this.buf, this.end);
+    this.end += chunk.length;
+  }
+
   private fail(reason: string): false {
     this.failed = true;
-    this.pending = Buffer.alloc(0);
+    this.buf = Buffer.alloc(0);
+    this.start = this.end = this.scanned = 0;
     this.opts.onError(new SipParseError(reason, { status: reason.includes('large') ? 513 : 400 }));
     return false;
   }
 
   /** Consumes keep-alives, then finds the head; sets `need` or returns false to wait for more. */
   private readHead(): boolean {
-    let p = this.pending;
-    let i = 0;
+    const b = this.buf;
+    let i = this.start;
+    const e = this.end;
     // RFC 3261 §7.5 / RFC 5626 §4.4.1: CRLFs between messages are keep-alives, not messages
-    while (i < p.length && (p[i] === 13 || p[i] === 10)) {
-      if (p[i] === 13 && p[i + 1] === 10 && p[i + 2] === 13 && p[i + 3] === 10) {
+    while (i < e && (b[i] === 13 || b[i] === 10)) {
+      if (b[i] === 13 && i + 3 < e && b[i + 1] === 10 && b[i + 2] === 13 && b[i + 3] === 10) {
         this.opts.onKeepAlive?.('ping');
         i += 4;
-      } else if (p[i] === 13 && p[i + 1] === 10 && i + 2 === p.length) {
+      } else if (b[i] === 13 && i + 2 === e && b[i + 1] === 10) {
         this.opts.onKeepAlive?.('pong');
         i += 2;
-      } else if (p[i] === 13 && i + 1 === p.length) {
+      } else if (b[i] === 13 && i + 1 === e) {
         break; // half a CRLF: wait
       } else i++;
     }
-    if (i > 0) {
-      p = this.pending = p.subarray(i);
-      if (p.length === 0) return false;
+    if (i > this.start) {
+      this.start = i;
+      this.scanned = 0;
+      if (i === e) return false;
     }
-    // the head ends at an empty line: "\n\r\n" (CRLF, or a bare-LF line then CRLF) or "\n\n"
-    let headEnd = p.indexOf('\n\r\n');
+    // the head ends at an empty line: "\n\r\n" (CRLF, or a bare-LF line then CRLF) or "\n\n";
+    // the search resumes where the previous one stopped, so a slow sender costs linear time
+    const p = b.subarray(this.start, e);
+    const from = this.scanned > 2 ? this.scanned - 2 : 0;
+    let headEnd = p.indexOf('\n\r\n', from);
     let sep = 3;
-    const lf = p.indexOf('\n\n');
+    const lf = p.indexOf('\n\n', from);
     if (lf >= 0 && (headEnd < 0 || lf < headEnd)) [headEnd, sep] = [lf, 2];
     if (headEnd < 0) {
+      this.scanned = p.length;
       if (p.length > this.max) return this.fail('message too large');
       return false;
     }
@@ -129,7 +162,7 @@ function contentLength(head: string): number | string {
     if (c === 0x6c /* l */ || c === 0x63 /* c */) {
       const colon = head.indexOf(':', pos);
       if (colon > 0 && colon < nl) {
-        const name = head.slice(pos, colon).replace(/[ \t]+$/, '').toLowerCase();
+        const name = trimWs(head.slice(pos, colon)).toLowerCase();
         if (name === 'content-length' || name === 'l') {
           // a folded value continues on lines starting with SP/HTAB
           let end = nl;

@@ -99,3 +99,25 @@ t.test('a bare-LF last header line before the CRLF empty line', async (t) => {
   f.push(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nl: 2\n\r\nabOPTIONS sip:a@b SIP/2.0\nl: 1\n\nz'));
   t.same(out.messages.map((m) => parseMessage(m, { stream: true }).body.toString()), ['ab', 'z']);
 });
+
+t.test('long runs of whitespace cost linear time (no regex backtracking)', async (t) => {
+  const { f, out } = collect(1 << 20);
+  const started = performance.now();
+  f.push(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nc' + ' '.repeat(200000) + 'x: 1\r\nContent-Length:' + ' '.repeat(200000) + '0\r\n\r\n'));
+  t.ok(performance.now() - started < 500, 'fast');
+  t.equal(out.messages.length, 1);
+  const m = parseMessage(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nSubject:' + ' \t'.repeat(100000) + 'x' + ' '.repeat(100000) + '\r\n\r\n'));
+  t.equal(m.headers.get('Subject'), 'x');
+  t.ok(performance.now() - started < 1000, 'parser fast too');
+});
+
+t.test('a message trickling in one octet at a time costs linear time', async (t) => {
+  const { f, out } = collect(1 << 20);
+  const data = Buffer.from(msg('b'.repeat(100000), 'X-Pad: ' + 'p'.repeat(60000) + '\r\n'));
+  const started = performance.now();
+  for (let i = 0; i < data.length; i++) f.push(data.subarray(i, i + 1));
+  const took = performance.now() - started;
+  t.equal(out.messages.length, 1);
+  t.same(out.messages[0], data);
+  t.ok(took < 1500, `took ${took.toFixed(0)} ms for ${data.length} one-octet chunks`);
+});
