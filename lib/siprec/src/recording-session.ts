@@ -163,6 +163,17 @@ export class RecordingSession implements RecordingSessionLike {
     });
   }
 
+  /** Ends at once without waiting for the SRS (shutdown past its bound): ports closed, event sent. */
+  async abort(reason: RecordingEndReason): Promise<void> {
+    if (this.state === SessionState.Starting) return this.fail(reason);
+    if (this.pending) {
+      const p = this.pending;
+      this.pending = undefined;
+      try { p.tx.dispose(); } catch { /* kept by the API until the client closes */ }
+    }
+    await this.finish(reason, undefined);
+  }
+
   // ---- routed callbacks ----
 
   /** A response in the dialog (INVITE attempts, re-INVITEs, BYE). */

@@ -177,6 +177,8 @@ export class SrcUserAgent implements SessionHost {
     this.keepAlive?.stop();
     const all = [...this.sessions.values()].map((s) => s.stop(RecordingEndReason.Shutdown));
     await Promise.race([Promise.all(all), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    // Whatever did not end in time ends now: ports and timers released, events sent.
+    await Promise.all([...this.sessions.values()].map((s) => s.abort(RecordingEndReason.Shutdown)));
     for (const tx of this.heldInvites) { try { tx.dispose(); } catch { /* the client disposes it */ } }
     this.heldInvites.clear();
     this.conn?.dispose();

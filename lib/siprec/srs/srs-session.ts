@@ -86,13 +86,13 @@ export class SrsSession {
     return this.answerSdp;
   }
 
-  /** Ends the session: closes endpoints and the recording. Idempotent. */
-  async end(reason: string): Promise<void> {
+  /** Ends the session: closes endpoints and the recording (and the dialog, unless a BYE of ours is pending). Idempotent. */
+  async end(reason: string, disposeDialog = true): Promise<void> {
     if (this.ended) return;
     this.ended = true;
     for (const i of [...this.slots.keys()]) await this.closeSlot(i);
     this.rec?.close(reason);
-    this.assoc.dispose();
+    if (disposeDialog) this.assoc.dispose();
   }
 
   /** True once ended. */

@@ -5,13 +5,13 @@
  * receives each stream into the recording's storage, and follows re-INVITE/UPDATE and BYE.
  */
 import { EventEmitter } from 'eventemitter3';
-import type { Dialog } from '../../../include-types/api.js';
+import type { Dialog, Transaction } from '../../../include-types/api.js';
 import type { TransportProtocol } from '../../../include-types/settings.js';
 import { ConnectionState } from '../../../include-types/states.js';
 import type { SrsEvents, SrsSessionInfo, SrsSettings } from '../../../include-types/siprec.js';
 import { MediaError, MediaErrorCode, PortAllocator } from '../media/index.js';
 import {
-  InviteDialogAssoc, MessageElements, ResponseElements, SipClient, SipConnection, type ServerTransaction,
+  InviteDialogAssoc, MessageElements, ResponseElements, SipClient, SipConnection, type ClientTransaction, type ServerTransaction,
 } from '../common/api.js';
 import { ObserverBase } from '../common/observer.js';
 import { freeSipPort } from '../common/ports.js';
@@ -28,6 +28,8 @@ export class Srs extends EventEmitter<SrsEvents> {
   private client: SipClient | undefined;
   private connection: SipConnection | undefined;
   private readonly sessions = new Map<Dialog, SrsSession>();
+  private readonly byeWaiters = new Map<ClientTransaction, () => void>();
+  private readonly byeWaited: { dispose(): void }[] = [];
   private readonly allocator: PortAllocator;
   private readonly check: CheckOptions;
   private pending = 0;
@@ -65,7 +67,13 @@ export class Srs extends EventEmitter<SrsEvents> {
       class SrsObserver extends ObserverBase {
         override incomingRequest(tx: ServerTransaction): void { self.onRequest(tx); }
         override incomingRequestInDialog(tx: ServerTransaction, dialog: Dialog): void { self.onInDialog(tx, dialog); }
-        override errorOccurredInDialog(): void { /* ACK timeouts end in a BYE from the API */ }
+        override incomingResponseInDialog(tx: ClientTransaction): void {
+          if ((tx.responseElements?.statusCode ?? 0) >= 200) self.byeDone(tx);
+        }
+        override errorOccurredInDialog(_e: unknown, tx: Transaction): void {
+          // ACK timeouts end in a BYE from the API; a BYE of ours that failed is done too.
+          if (tx.isClientTransaction) self.byeDone(tx as ClientTransaction);
+        }
         override connectionStateChanged(s: ConnectionState): void {
           if (s === ConnectionState.Active) resolve();
           else if (s === ConnectionState.Unavailable) reject(new Error('SRS could not bind its SIP sockets'));
@@ -107,14 +115,19 @@ export class Srs extends EventEmitter<SrsEvents> {
     if (this.stopping) return;
     this.stopping = true;
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    const byes: Promise<void>[] = [];
     for (const [dialog, s] of [...this.sessions]) {
       try {
-        s.assoc.sendBye().dispose();
+        const tx = s.assoc.sendBye();
+        byes.push(new Promise<void>((resolve) => this.byeWaiters.set(tx, () => { tx.dispose(); resolve(); })));
       } catch {
         // the dialog may already be gone
       }
-      await this.endSession(dialog, s, 'shutdown');
+      await this.endSession(dialog, s, 'shutdown', false);
     }
+    // Give the SRCs a moment to answer the BYEs before the sockets close (bounded).
+    await Promise.race([Promise.all(byes), new Promise((r) => setTimeout(r, 2000).unref())]);
+    for (const s of this.byeWaited) s.dispose();
     this.connection?.dispose();
     await this.client?.close();
     this.client = undefined;
@@ -221,10 +234,18 @@ export class Srs extends EventEmitter<SrsEvents> {
     this.emit('sessionUpdated', { ...this.info(s), paused: s.paused, metadataUpdated: verdict.metadata !== undefined, pauseChanged: wasPaused !== s.paused });
   }
 
-  private async endSession(dialog: Dialog, s: SrsSession, reason: 'bye' | 'shutdown' | 'timeout'): Promise<void> {
+  private byeDone(tx: ClientTransaction): void {
+    const w = this.byeWaiters.get(tx);
+    if (!w) return;
+    this.byeWaiters.delete(tx);
+    w();
+  }
+
+  private async endSession(dialog: Dialog, s: SrsSession, reason: 'bye' | 'shutdown' | 'timeout', disposeDialog = true): Promise<void> {
     if (!this.sessions.delete(dialog) && s.isEnded) return;
     const info = this.info(s);
-    await s.end(reason);
+    await s.end(reason, disposeDialog);
+    if (!disposeDialog) this.byeWaited.push(s.assoc);
     this.emit('sessionEnded', { ...info, reason });
   }
 }

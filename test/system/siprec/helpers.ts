@@ -2,7 +2,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventEmitter } from 'eventemitter3';
 import type { Test } from 'tap';
 import type { CallParams, SrcSettings, SrsEntrySettings, SrsSettings } from '../../../include-types/siprec.js';
 import { syntheticCall } from '../../../lib/siprec/media/index.js';
@@ -60,17 +59,26 @@ export function twoParty(extra: Partial<CallParams> = {}): CallParams {
   };
 }
 
+/** An event payload as the tests read it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Payload = any;
+interface Loose {
+  on(event: string, fn: (e: Payload) => void): unknown;
+  off(event: string, fn: (e: Payload) => void): unknown;
+}
+
 /** Resolves with the first `event` whose payload passes `pred`; rejects after `ms`. */
-export function waitFor<E extends object, K extends string>(em: EventEmitter<E>, event: K, pred: (e: any) => boolean = () => true, ms = 10000): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function waitFor(em: object, event: string, pred: (e: Payload) => boolean = () => true, ms = 10000): Promise<Payload> {
+  const e = em as Loose;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { (em as any).off(event, on); reject(new Error(`no ${event} within ${ms} ms`)); }, ms); // eslint-disable-line @typescript-eslint/no-explicit-any
-    const on = (e: unknown): void => {
-      if (!pred(e)) return;
+    const timer = setTimeout(() => { e.off(event, on); reject(new Error(`no ${event} within ${ms} ms`)); }, ms);
+    const on = (x: Payload): void => {
+      if (!pred(x)) return;
       clearTimeout(timer);
-      (em as any).off(event, on); // eslint-disable-line @typescript-eslint/no-explicit-any
-      resolve(e);
+      e.off(event, on);
+      resolve(x);
     };
-    (em as any).on(event, on); // eslint-disable-line @typescript-eslint/no-explicit-any
+    e.on(event, on);
   });
 }
 
