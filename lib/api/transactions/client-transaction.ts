@@ -13,7 +13,7 @@
 import type { ClientTransaction as ClientTransactionView, Refresh } from '../../../include-types/api.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import { TransactionState } from '../../../include-types/states.js';
-import type { SipRequest, SipResponse, SipUri } from '../../message/index.js';
+import { SipRequest, type SipResponse, type SipUri } from '../../message/index.js';
 import type { OutgoingRequest } from '../../stack/index.js';
 import { type ClientTransactionUser, type PendingCancel, buildCancel } from '../../transaction/index.js';
 import { RequestElements } from '../elements/request-elements.js';
@@ -53,6 +53,15 @@ export interface ClientTxOptions {
   outboundProxy?: SipUri;
   /** The refresh the request belongs to. */
   refresh?: Refresh;
+}
+
+/** The CANCEL for an INVITE (RFC 3261 §9.1); before the INVITE has its Via (still resolving) a copy shows what would be sent. */
+function cancelRequest(invite: SipRequest): SipRequest {
+  if (invite.via.length > 0) return buildCancel(invite);
+  const c = new SipRequest({ method: 'CANCEL', uri: invite.uri.clone() });
+  for (const name of ['Route', 'Max-Forwards', 'From', 'To', 'Call-ID']) for (const v of invite.headers.getAll(name)) c.headers.append(name, v);
+  c.headers.set('CSeq', `${invite.cseq.seq} CANCEL`);
+  return c;
 }
 
 /** Most digest answers per transaction before the challenge goes to the app as a response. */
@@ -175,7 +184,7 @@ export class ClientTransaction extends Transaction implements ClientTransactionV
     this.assertAlive();
     if (this.type !== 'INVITE') throw new SipError(SipErrorCode.MethodNotAllowed, 'only an INVITE can be cancelled');
     if (!this.cancelAllowed || this.out === undefined) throw new SipError(SipErrorCode.InvalidState, 'the INVITE already has a final response');
-    const cancelTx = new ClientTransaction(this.connectionContext, this.owner, buildCancel(this.out.request));
+    const cancelTx = new ClientTransaction(this.connectionContext, this.owner, cancelRequest(this.out.request));
     const user = cancelTx.machineUser(undefined);
     const pending = this.out.cancel(user);
     cancelTx.pendingCancel = pending ?? undefined;

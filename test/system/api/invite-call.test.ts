@@ -94,4 +94,6 @@ t.test('call: INVITE, 180, 200, ACK, re-INVITE, BYE', async (t) => {
   uas.dispose();
   t.same(a.client.liveObjects(), { SipConnection: 1 });
   t.same(b.client.liveObjects(), { SipConnection: 1 });
+  t.same([a.client.stack.stats().dialogs, a.client.stack.stats().dialogSets], [0, 0], 'no dialog left routed (alice)');
+  t.same([b.client.stack.stats().dialogs, b.client.stack.stats().dialogSets], [0, 0], 'no dialog left routed (bob)');
 });
