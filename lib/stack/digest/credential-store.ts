@@ -183,6 +183,37 @@ export class DigestCredentialStore {
     return true;
   }
 
+  /**
+   * Checks the `rspauth` of an `Authentication-Info` value (RFC 7616 §3.5: the server proves it
+   * knows the secret) against the realm's nonce and our credentials. Call it before
+   * {@link DigestCredentialStore.authenticationInfo}, which may move to the next nonce.
+   * @param request the Request-URI as sent, and the 2xx's body for auth-int.
+   * @returns undefined when the value has no rspauth, else whether it is right.
+   */
+  verifyAuthenticationInfo(realm: string, value: string, request: { uri: string; body?: Buffer | string }, scope: CredentialScope = {}): boolean | undefined {
+    const p = parseAuthParamsList(value);
+    const rspauth = p.get('rspauth');
+    if (rspauth === undefined) return undefined;
+    const s = this.nonces.get(nonceKey('www', realm));
+    const user = this.lookup(realm, scope);
+    const qop = p.get('qop')?.toLowerCase();
+    if (s === undefined || user === undefined || (qop !== 'auth' && qop !== 'auth-int')) return false;
+    const expected = computeDigestResponse({
+      algorithm: s.challenge.algorithm,
+      username: user.username,
+      realm,
+      secret: user.secret,
+      nonce: s.challenge.nonce,
+      method: '',
+      uri: request.uri,
+      qop,
+      cnonce: p.get('cnonce') ?? s.cnonce,
+      nc: p.get('nc') ?? formatNonceCount(Math.max(1, s.count)),
+      body: request.body,
+    });
+    return expected === rspauth.toLowerCase();
+  }
+
   private next(key: string, request: DigestRequest, scope: CredentialScope): string | undefined {
     const s = this.nonces.get(key);
     if (s === undefined) return undefined;

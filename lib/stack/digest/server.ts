@@ -117,6 +117,36 @@ export class DigestServer {
     });
   }
 
+  /**
+   * The `Authentication-Info` value for the 2xx to a request whose credentials verified (RFC 7616
+   * §3.5, RFC 3261 §20.6): `rspauth` proves this server knows the secret (A2 = ":" digest-uri, with
+   * H(response body) for auth-int); `nextnonce` offers a fresh nonce. Undefined if the
+   * credentials cannot be read, carry no qop, or name an unknown user.
+   */
+  createAuthenticationInfo(authValue: string, request: Pick<VerifyRequest, 'lookup' | 'knownUsers'> & { responseBody?: Buffer | string }, options: { nextnonce?: boolean } = {}): string | undefined {
+    const c = parseDigestCredentials(authValue);
+    if (c === undefined || c.qop === undefined || c.realm !== this.o.realm) return undefined;
+    const username = c.userhash === true ? this.unhash(c.username, c.algorithm, request) : c.username;
+    const secret = username === undefined ? undefined : request.lookup(username, this.o.realm);
+    if (username === undefined || secret === undefined) return undefined;
+    const rspauth = computeDigestResponse({
+      algorithm: c.algorithm,
+      username,
+      realm: this.o.realm,
+      secret,
+      nonce: c.nonce,
+      method: '',
+      uri: c.uri,
+      qop: c.qop,
+      cnonce: c.cnonce,
+      nc: c.nc,
+      body: request.responseBody,
+    });
+    const parts = [`qop=${c.qop}`, `rspauth=${quoteString(rspauth)}`, `cnonce=${quoteString(c.cnonce ?? '')}`, `nc=${c.nc ?? ''}`];
+    if (options.nextnonce === true) parts.push(`nextnonce=${quoteString(this.createNonce())}`);
+    return parts.join(', ');
+  }
+
   /** Checks an `Authorization`/`Proxy-Authorization` value against `request`. */
   verifyAuthorization(value: string, request: VerifyRequest): VerifyResult {
     const c = parseDigestCredentials(value);
@@ -198,7 +228,7 @@ export class DigestServer {
     return createHmac('sha256', this.o.secret).update(head).update(this.o.realm).digest().subarray(0, 16);
   }
 
-  private unhash(hashed: string, algorithm: DigestAlgorithm, request: VerifyRequest): string | undefined {
+  private unhash(hashed: string, algorithm: DigestAlgorithm, request: Pick<VerifyRequest, 'knownUsers'>): string | undefined {
     for (const u of request.knownUsers?.() ?? []) {
       if (computeUserhash(algorithm, u, this.o.realm) === hashed.toLowerCase()) return u;
     }

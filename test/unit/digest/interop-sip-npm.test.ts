@@ -19,6 +19,7 @@ interface DigestNpm {
   challenge(ctx: Record<string, unknown>, rs: Msg): Msg;
   authenticateRequest(ctx: Record<string, unknown>, rq: Msg, creds: { user: string; password: string }): boolean;
   signRequest(ctx: Record<string, unknown> | null, rq: Msg, rs: Msg, creds: { user: string; password: string; realm?: string }): unknown;
+  signResponse(ctx: Record<string, unknown>, rs: Msg): Msg;
 }
 const require = createRequire(import.meta.url);
 const sipNpm = require('sip') as SipNpm;
@@ -57,6 +58,13 @@ for (const status of [401, 407] as const) {
     const text = serializeMessage(out.request).toString().replace('\r\n', '\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKi2\r\n');
     const theirs = sipNpm.parse(text);
     t.ok(digestNpm.authenticateRequest(serverCtx, theirs, { user: 'alice', password: 'secret' }), 'accepted');
+    if (status === 401) {
+      // their rspauth (RFC 2617 §3.2.3) checks out with tsip's client
+      const ok = digestNpm.signResponse(serverCtx, sipNpm.parse(serializeMessage(createResponse(out.request.clone(), 200)).toString().replace('\r\n', '\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKi2\r\n')));
+      const info = (parseMessage(sipNpm.stringify(ok)) as SipResponse).headers.get('Authentication-Info');
+      t.ok(info);
+      t.equal(store.verifyAuthenticationInfo('biloxi.example.com', info!, { uri: out.request.uri.toString() }), true, 'rspauth verified');
+    }
     const wrong = new DigestCredentialStore();
     wrong.setCredentials('biloxi.example.com', { username: 'alice', secret: { password: 'nope' } });
     const bad = answerChallenge(wrong, invite(), ours);

@@ -274,3 +274,31 @@ t.test('a stored HA1 picks the challenge of its own hash', async (t) => {
   const onlyMd5 = setup({ algorithms: ['MD5'] });
   t.same(shaStore.answer({ wwwAuthenticate: onlyMd5.server.createChallenge() }, req), { kind: 'failed', reason: 'unsupported', realms: ['atlanta.com'] }, 'no challenge fits the stored hash');
 });
+
+t.test('Authentication-Info: rspauth proves the server, nextnonce moves the client on', async (t) => {
+  const { server, store } = setup();
+  store.setCredentials('atlanta.com', alice);
+  const a = retry(store.answer({ wwwAuthenticate: server.createChallenge() }, req)).authorization[0];
+  t.equal(server.verifyAuthorization(a, { ...req, lookup }).result, 'ok');
+  const info = server.createAuthenticationInfo(a, { lookup }, { nextnonce: true })!;
+  t.match(info, /^qop=auth, rspauth="[0-9a-f]{64}", cnonce="cn1", nc=00000001, nextnonce="/);
+  t.equal(store.verifyAuthenticationInfo('atlanta.com', info, { uri: req.uri }), true);
+  t.equal(store.verifyAuthenticationInfo('atlanta.com', info.replace(/rspauth="./, 'rspauth="0'), { uri: req.uri }), false, 'forged');
+  t.equal(store.verifyAuthenticationInfo('atlanta.com', info, { uri: 'sip:elsewhere' }), false);
+  t.equal(store.verifyAuthenticationInfo('atlanta.com', 'nextnonce="x"', { uri: req.uri }), undefined, 'no rspauth');
+  t.equal(store.verifyAuthenticationInfo('unknown', info, { uri: req.uri }), false);
+  t.ok(store.authenticationInfo('atlanta.com', info));
+  const b = store.authorize('www', 'atlanta.com', req)!;
+  t.equal(parseDigestCredentials(b)?.nc, '00000001');
+  t.equal(server.verifyAuthorization(b, { ...req, lookup }).result, 'ok', 'the next nonce is one of the server’s');
+  // auth-int covers the response body
+  const int = setup({ qop: ['auth-int'] });
+  const s2 = new DigestCredentialStore();
+  s2.setCredentials('atlanta.com', alice);
+  const c = retry(s2.answer({ wwwAuthenticate: int.server.createChallenge() }, req)).authorization[0];
+  const info2 = int.server.createAuthenticationInfo(c, { lookup, responseBody: 'v=0' })!;
+  t.equal(s2.verifyAuthenticationInfo('atlanta.com', info2, { uri: req.uri, body: 'v=0' }), true);
+  t.equal(s2.verifyAuthenticationInfo('atlanta.com', info2, { uri: req.uri, body: 'v=1' }), false);
+  t.equal(int.server.createAuthenticationInfo(c, { lookup: () => undefined }), undefined);
+  t.equal(int.server.createAuthenticationInfo('Basic x', { lookup }), undefined);
+});
