@@ -1,7 +1,7 @@
 import t from 'tap';
 import { expectCode } from './helpers.js';
 import {
-  applyPartialUpdate, emptyMetadata, MetadataErrorCode, parseMetadata,
+  applyPartialUpdate, buildMetadata, emptyMetadata, MetadataErrorCode, parseMetadata,
 } from '../../../lib/siprec/metadata/index.js';
 import { RFC_COMPLETE, RFC_PARTIAL_HOLD, RFC_PARTIAL_JOIN_LEAVE } from './metadata-fixtures.js';
 
@@ -150,4 +150,20 @@ t.test('extension data: same element replaces, identical is kept once, new is ad
   const merged = applyPartialUpdate(parseMetadata(RFC_COMPLETE), s);
   t.equal(merged.sessions[0].extensions.length, 1, 'session <mydata> updated in place');
   t.match(merged.sessions[0].extensions[0], /BAR/);
+});
+
+t.test('extension data on associations merges too', async (t) => {
+  const base = parseMetadata(RFC_COMPLETE);
+  const u = emptyMetadata('partial');
+  const sid = 'hVpd7YQgRW2nD22h7q60JQ==';
+  u.sessionRecordingAssocs.push({ sessionId: sid, extensions: ['<a xmlns="urn:a">1</a>'] });
+  u.participantSessionAssocs.push({ participantId: ALICE, sessionId: sid, params: [], extensions: ['<b xmlns="urn:b">1</b>'] });
+  u.participantStreamAssocs.push({ participantId: ALICE, send: ['8zc6e0lYTlWIINA6GR+3ag=='], recv: [], extensions: ['<c xmlns="urn:c">1</c>'] });
+  const once = applyPartialUpdate(base, u);
+  u.sessionRecordingAssocs[0].extensions = ['<a xmlns="urn:a">2</a>'];
+  const twice = applyPartialUpdate(once, u);
+  t.same(twice.sessionRecordingAssocs[0].extensions, ['<a xmlns="urn:a">2</a>'], 'replaced by the newer value');
+  t.same(twice.participantSessionAssocs.find((a) => a.participantId === ALICE)!.extensions, ['<b xmlns="urn:b">1</b>']);
+  t.same(twice.participantStreamAssocs.find((a) => a.participantId === ALICE)!.extensions, ['<c xmlns="urn:c">1</c>']);
+  t.same(parseMetadata(buildMetadata(twice)), twice, 'and round trips');
 });

@@ -253,3 +253,14 @@ t.test('CRLF documents and comments between elements', async (t) => {
     'same model; extension fragments keep their own line ends');
   t.equal(m.participants.length, 2);
 });
+
+t.test('draft participant: bare <name>, leave time, session attribute on a multi-session document', async (t) => {
+  const m = parseMetadata(`<recording><session id="s1"/><session id="s2"/>
+    <participant id="p" session="s2"><name>Only a name</name><associate-time>T1</associate-time><disassociate-time>T2</disassociate-time></participant></recording>`);
+  t.same(m.participants[0].nameIds, [{ aor: '', names: [{ text: 'Only a name' }] }]);
+  t.same(m.participantSessionAssocs, [{ participantId: 'p', sessionId: 's2', params: [], associateTime: 'T1', disassociateTime: 'T2' }]);
+  const none = parseMetadata(`<recording><session id="s1"/><session id="s2"/><participant id="q"><associate-time>T</associate-time></participant></recording>`);
+  t.same(none.participantSessionAssocs, [], 'two sessions and no session attribute: ambiguous, not mapped');
+  t.same(parseMetadata(`<recording xmlns="${RECORDING_NS}"><participantsessionassoc participant_id="p" session_id="s"><param/></participantsessionassoc><datamode>partial</datamode></recording>`).participantSessionAssocs[0].params,
+    [{ name: '', value: '' }], 'param without attributes');
+});
