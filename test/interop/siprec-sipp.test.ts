@@ -9,6 +9,9 @@
  * - src-uac -> Kamailio (registrar.cfg, record-routing) -> srs-uas: the ~3 kB multipart INVITE
  *   and the in-dialog ACK/BYE survive a real proxy, over UDP and TCP.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import t from 'tap';
 import {
   describeSipp,
@@ -30,7 +33,7 @@ async function srsAgainst(uac: string, transport: SippTransport, extraArgs: stri
   try {
     await srs.ready;
     const src = await runSipp({
-      scenario: uac === 'uac' ? 'uac' : scenarioPath(uac),
+      scenario: uac === 'uac' || isAbsolute(uac) ? uac : scenarioPath(uac),
       target: { host, port: srs.localPort },
       localHost: host,
       transport,
@@ -117,5 +120,37 @@ t.test('src-uac records to srs-uas through Kamailio (registrar.cfg, record-routi
     } finally {
       await srs.stop();
     }
+  }
+});
+
+/**
+ * Each RFC 7866 check of srs-uas.xml bites on its own: src-uac.xml with exactly one thing broken
+ * must fail at the SRS. (The SRS aborts such a call without answering, so the SRC's wait is short.)
+ */
+const BROKEN_SRC: ReadonlyArray<[string, (xml: string) => string]> = [
+  ['no Require: siprec', (x) => x.replace('Require: siprec\n', '')],
+  ['no +sip.src in Contact', (x) => x.replace(';+sip.src\n      Require', '\n      Require')],
+  ['not multipart/mixed', (x) => x.replace('Content-Type: multipart/mixed;boundary=tsip-siprec-boundary', 'Content-Type: multipart/related;boundary=tsip-siprec-boundary')],
+  ['no a=label', (x) => x.replaceAll('a=label:', 'a=xlabel:')],
+  ['no a=sendonly', (x) => x.replaceAll('a=sendonly', 'a=sendrecv')],
+  ['no recording-session disposition', (x) => x.replace('Content-Disposition: recording-session', 'Content-Disposition: render')],
+  ['metadata not application/rs-metadata+xml', (x) => x.replace('Content-Type: application/rs-metadata+xml', 'Content-Type: application/xml')],
+];
+
+t.test('srs-uas rejects an INVITE missing any one SIPREC requirement', async (t) => {
+  if (!requireTool(t, 'sipp')) return;
+  const dir = mkdtempSync(join(tmpdir(), 'tsip-broken-src-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const original = readFileSync(scenarioPath('src-uac.xml'), 'latin1');
+  for (const [what, breakIt] of BROKEN_SRC) {
+    // Break the scenario itself, not the header comment that describes it.
+    const at = original.indexOf('<scenario');
+    const broken = original.slice(0, at) + breakIt(original.slice(at));
+    t.not(broken, original, `${what}: the variant differs from src-uac.xml`);
+    const file = join(dir, `${what.replace(/[^a-z0-9]+/gi, '-')}.xml`);
+    writeFileSync(file, broken, 'latin1');
+    const { srs } = await srsAgainst(file, 'u1', ['-recv_timeout', '1500', '-max_retrans', '1']);
+    t.equal(srs.successful, 0, `${what}: the SRS does not accept it`, { sipp: describeSipp(srs) });
+    t.equal(srs.failed, 1, `${what}: the SRS fails the call on its check`);
   }
 });
