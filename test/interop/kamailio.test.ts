@@ -3,19 +3,26 @@
  * its header says, proven by SIPp driving it. These are the peers tsip is tested and benchmarked
  * against, so they are tested first with a third party (SIPp) on both sides.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import {
   PRESENCE_TABLES,
   describeSipp,
   freePort,
   hasIpv6Loopback,
+  kamailioModuleDir,
   probeSip,
+  renderTemplate,
   requireKamailioModules,
   requireTool,
   runSipp,
   startKamailio,
   startSipp,
+  toolPath,
   type FailingTest,
   type KamailioInstance,
   type SippTransport,
@@ -33,6 +40,20 @@ function toolsPresent(t: FailingTest): boolean {
   const kam = requireTool(t, 'kamailio');
   return sipp && kam;
 }
+
+t.test('every config renders with its defaults and passes kamailio -c', async (t) => {
+  if (!toolsPresent(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), 'tsip-kamailio-check-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const vars = { HOST: '127.0.0.1', HOST_IP: '127.0.0.1', IP_VER: 4, PORT: 5999, MPATH: kamailioModuleDir() as string, WORKDIR: dir, CHILDREN: 1, DB_URL: `text://${dir}` };
+  for (const name of ['uas.cfg', 'registrar.cfg', 'presence.cfg']) {
+    const file = join(dir, name);
+    writeFileSync(file, renderTemplate(readFileSync(kamailioConfig(name), 'utf8'), vars));
+    // -c parses the config and loads the modules without opening sockets or starting workers.
+    const r = spawnSync(toolPath('kamailio') as string, ['-c', '-f', file, '-L', vars.MPATH], { encoding: 'utf8', timeout: 15_000 });
+    t.equal(r.status, 0, `${name}: kamailio -c accepts it`, { output: `${r.stdout}${r.stderr}`.slice(-2000) });
+  }
+});
 
 t.test('uas.cfg: answers INVITE/ACK/BYE from SIPp (stateful, 200 with SDP)', async (t) => {
   if (!toolsPresent(t)) return;
