@@ -42,6 +42,7 @@ t.test('register with digest, refresh, update, deregister', async (t) => {
   t.equal(ev.args[1], binding);
   t.equal(server.of('REGISTER').length, 2, '401 then the answer with credentials');
   t.ok(server.of('REGISTER')[1].headers.get('Authorization')?.includes('qop=auth'), 'qop=auth');
+  t.match(server.of('REGISTER')[1].headers.get('Authorization') ?? '', /algorithm=SHA-256/, 'SHA-256 preferred when offered first (RFC 8760)');
   t.equal(server.of('REGISTER')[1].cseq.seq, server.of('REGISTER')[0].cseq.seq + 1, 'CSeq + 1 on the retry');
   t.notOk(a.rec.names().includes('challengeReceived'));
   t.equal(binding.state, RegistrationState.Registered);
