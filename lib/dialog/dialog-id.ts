@@ -6,8 +6,11 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 
 /** A dialog's identity from this UA's point of view (RFC 3261 §12). */
 export interface DialogId {
+  /** The Call-ID. */
   readonly callId: string;
+  /** Our tag: the From tag of our requests, the To tag of theirs. */
   readonly localTag: string;
+  /** The peer's tag; '' when an RFC 2543 peer sent none. */
   readonly remoteTag: string;
 }
 

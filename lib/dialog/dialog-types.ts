@@ -12,8 +12,11 @@ export type DialogRole = 'uac' | 'uas';
 
 /** Everything a dialog starts with. */
 export interface DialogInit {
+  /** Who sent the dialog-creating request. */
   role: DialogRole;
+  /** The starting state. */
   state: DialogState;
+  /** Call-ID and tags. */
   id: DialogId;
   /** Our URI (From of our requests), without the tag. */
   localUri: NameAddr;
@@ -23,7 +26,9 @@ export interface DialogInit {
   localSeq?: number;
   /** Empty (undefined) on the UAC side until a request arrives (§12.1.2). */
   remoteSeq?: number;
+  /** The route set in the order Route headers are written. */
   routeSet: NameAddr[];
+  /** The peer's Contact URI. */
   remoteTarget: Uri;
   /** True when the dialog was created over TLS with a SIPS Request-URI (§12.1.1, §12.1.2). */
   secure: boolean;
