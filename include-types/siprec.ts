@@ -113,6 +113,12 @@ export interface SrsEntrySettings {
   minSe?: number;
   /** How long to wait for a final answer to the INVITE before failing over, ms (default 64*T1). */
   inviteTimeoutMs?: number;
+  /**
+   * Largest request sent over UDP, in bytes (default 1300). RFC 3261 §18.1.1 sends bigger ones
+   * (a SIPREC INVITE with metadata usually is) over TCP; raise it to 65000 for an SRS that only
+   * listens on UDP.
+   */
+  maxUdpRequestSize?: number;
   /** Media settings. */
   media?: SrcMediaSettings;
   /** Headers added to every recording-session INVITE (OpenSIPS `$siprec(headers)`, X-*). */

@@ -11,6 +11,8 @@
  *   npm start -- --srs sip:127.0.0.1:5090 --seconds 5        (an external SRS, e.g. samples/srs.ts)
  *   npm start -- --srs "sip:127.0.0.1:5091,sip:127.0.0.1:5090" (failover list)
  *
+ *   npm start -- --srs sip:10.0.0.5:5060 --max-udp 65000         (an SRS listening on UDP only)
+ *
  * Exit code 0 only if the recording was set up, carried media, ended with a 200 to its BYE and
  * (embedded SRS) the files verified.
  */
@@ -29,11 +31,12 @@ const { values } = parseArgs({
     local: { type: 'string', default: '127.0.0.1' },
     transport: { type: 'string', default: 'udp' },
     codec: { type: 'string', default: 'pcmu' },
+    'max-udp': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
-  console.log('usage: npm start -- [--srs sip:host:port[,sip:...]] [--seconds 10] [--dir ./recordings] [--local 127.0.0.1] [--transport udp|tcp] [--codec pcmu|pcma]');
+  console.log('usage: npm start -- [--srs sip:host:port[,sip:...]] [--seconds 10] [--dir ./recordings] [--local 127.0.0.1] [--transport udp|tcp] [--codec pcmu|pcma] [--max-udp bytes]');
   process.exit(0);
 }
 const seconds = Number(values.seconds);
@@ -70,6 +73,7 @@ async function main(): Promise<number> {
     userAgent: 'tsip-record-demo',
     srs: [{
       name: 'demo', srsUris: uris, localAddress: values.local, transport, inviteTimeoutMs: 8000,
+      ...(values['max-udp'] !== undefined ? { maxUdpRequestSize: Number(values['max-udp']) } : {}),
       media: { codecs: [pt === 0 ? { payloadType: 0, name: 'PCMU', clockRate: 8000 } : { payloadType: 8, name: 'PCMA', clockRate: 8000 }] },
     }],
   });

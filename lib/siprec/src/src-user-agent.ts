@@ -112,7 +112,8 @@ export class SrcUserAgent implements SessionHost {
       uid: `tsip-src-${e.name}-${process.pid}-${Math.random().toString(36).slice(2)}`,
       observer: { incomingRequest: (_iap, tx) => tx.dispose(), timedOut: () => undefined },
       settings: {
-        iaps: [{ id: e.name, listen }],
+        // RFC 3261 §18.1.1: the transport switches to TCP above mtu - 200.
+        iaps: [{ id: e.name, listen, ...(e.maxUdpRequestSize !== undefined ? { mtu: e.maxUdpRequestSize + 200 } : {}) }],
         userAgent: this.opts.userAgent,
         timers: { t1: this.opts.t1 },
         transportLimits: { maxConnections: 20000 },

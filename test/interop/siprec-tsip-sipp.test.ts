@@ -1,0 +1,87 @@
+/**
+ * tsip's SIPREC against SIPp on loopback:
+ * - tsip Srs answers SIPp's SRC (src-uac.xml) over UDP and TCP and stores the recording;
+ *   SIPp's malformed-metadata SRC (src-uac-badmeta.xml) gets the 400 it expects;
+ * - tsip SrcManager records to SIPp's SRS (srs-uas.xml), whose checks of Require: siprec,
+ *   +sip.src, the multipart body, labels, sendonly and the metadata namespace all pass;
+ * - `npm start -- --srs <SIPp SRS>` (samples/record-demo.ts) exits 0 against it.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { SrcManager } from '../../lib/siprec/src/index.js';
+import { listRecordings, Srs } from '../../lib/siprec/srs/index.js';
+import { describeSipp, requireTool, runSipp, startSipp } from './lib/index.js';
+import { scenarioPath } from './lib/paths.js';
+
+function tmp(t: { teardown(fn: () => void): void }): string {
+  const d = mkdtempSync(join(tmpdir(), 'tsip-siprec-interop-'));
+  t.teardown(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+for (const transport of ['u1', 't1'] as const) {
+  t.test(`${transport}: tsip Srs records SIPp's SRC and refuses its bad metadata with 400`, async (t) => {
+    if (!requireTool(t, 'sipp')) return;
+    const srs = new Srs({ host: '127.0.0.1', port: 0, dir: tmp(t), rtpPortMin: 46200, rtpPortMax: 46299 });
+    await srs.start();
+    t.teardown(() => srs.shutdown());
+    const port = srs.addresses[0].port;
+    const ok = await runSipp({ scenario: scenarioPath('src-uac.xml'), target: { host: '127.0.0.1', port }, transport, calls: 1, timeoutSeconds: 15 });
+    t.equal(ok.successful, 1, 'SIPp SRC: 200 with +sip.srs, recvonly labelled streams, BYE 200', { sipp: describeSipp(ok) });
+    const bad = await runSipp({ scenario: scenarioPath('src-uac-badmeta.xml'), target: { host: '127.0.0.1', port }, transport, calls: 1, timeoutSeconds: 15 });
+    t.equal(bad.successful, 1, 'SIPp SRC with malformed metadata got 400', { sipp: describeSipp(bad) });
+    const recs = listRecordings(srs.settings.dir);
+    t.equal(recs.length, 1, 'one recording stored (the bad one refused)');
+    t.equal(recs[0].index.state, 'complete');
+    t.same(recs[0].index.streams.map((s) => s.label), ['1', '2']);
+    t.same(recs[0].index.participants.map((p) => p.aors[0]).sort(), ['sip:alice@example.com', 'sip:bob@example.net']);
+  });
+
+  t.test(`${transport}: tsip SrcManager records to SIPp's SRS`, async (t) => {
+    if (!requireTool(t, 'sipp')) return;
+    const sipp = await startSipp({ scenario: scenarioPath('srs-uas.xml'), transport, calls: 1, timeoutSeconds: 20 });
+    t.teardown(() => sipp.stop());
+    await sipp.ready;
+    const m = new SrcManager({
+      srs: [{ name: 'sipp', srsUris: [`sip:srs@127.0.0.1:${sipp.localPort}${transport === 't1' ? ';transport=tcp' : ''}`], localAddress: '127.0.0.1', transport: transport === 't1' ? 'tcp' : 'udp',
+        // SIPp in u1 mode has no TCP socket: keep the big INVITE on UDP.
+        ...(transport === 'u1' ? { maxUdpRequestSize: 65000 } : {}), media: { portMin: 46300, portMax: 46399 } }],
+    });
+    await m.start();
+    t.teardown(() => m.shutdown());
+    const started = new Promise<{ streams: { accepted: boolean }[] }>((res, rej) => { m.once('recordingStarted', res); m.once('recordingFailed', (e) => rej(new Error(JSON.stringify(e)))); });
+    const stopped = new Promise<{ byeStatusCode?: number }>((res) => m.once('recordingStopped', res));
+    m.startRecording({
+      callId: `interop-${transport}@tsip`,
+      participants: [{ key: 'a', aor: 'sip:alice@example.com' }, { key: 'b', aor: 'sip:bob@example.net' }],
+      streams: [{ label: '1', sender: 'a' }, { label: '2', sender: 'b' }],
+    });
+    const s = await started;
+    t.same(s.streams.map((x) => x.accepted), [true, true], 'both streams accepted by SIPp');
+    await m.stopRecording(`interop-${transport}@tsip`);
+    t.equal((await stopped).byeStatusCode, 200);
+    const res = await sipp.result;
+    t.equal(res.successful, 1, 'SIPp SRS: every RFC 7866 check passed', { sipp: describeSipp(res) });
+  });
+}
+
+t.test('npm start -- --srs <SIPp SRS> exits 0', async (t) => {
+  if (!requireTool(t, 'sipp')) return;
+  const sipp = await startSipp({ scenario: scenarioPath('srs-uas.xml'), transport: 't1', calls: 1, timeoutSeconds: 30 });
+  t.teardown(() => sipp.stop());
+  await sipp.ready;
+  const args = ['--import=tsx', 'samples/record-demo.ts', '--srs', `sip:srs@127.0.0.1:${sipp.localPort};transport=tcp`, '--transport', 'tcp', '--seconds', '2'];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30000);
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  clearTimeout(timer);
+  t.equal(code, 0, 'demo exit code', { out });
+  t.match(out, /BYE answered 200/);
+  t.equal((await sipp.result).successful, 1);
+});
