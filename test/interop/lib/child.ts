@@ -7,7 +7,7 @@
  * bounded tail so a failing test can show what the peer said without buffering megabytes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 
 /** Keeps the last `max` characters written to it. */
 export class Tail {
@@ -39,7 +39,20 @@ export interface SpawnOptions {
 
 /** Programs started here and not yet exited; killed if this node process goes away first. */
 const live = new Set<ManagedProcess>();
+/** Temp dirs of running peers; removed if this node process goes away before their stop(). */
+const tempDirs = new Set<string>();
 let hooked = false;
+
+/** Removes `dir` if this process exits or is signalled before {@link forgetTempDir}. */
+export function removeOnExit(dir: string): void {
+  hookExit();
+  tempDirs.add(dir);
+}
+
+/** The caller cleaned `dir` up itself (or keeps it on purpose). */
+export function forgetTempDir(dir: string): void {
+  tempDirs.delete(dir);
+}
 
 /**
  * Our programs run detached (own process group), so they would outlive this process if it died
@@ -59,6 +72,8 @@ function hookExit(): void {
       }
     }
     live.clear();
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+    tempDirs.clear();
   };
   process.on('exit', killAll);
   // SIGALRM is how tap tells a test process it timed out (SIGKILL follows).

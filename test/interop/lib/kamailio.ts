@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ManagedProcess } from './child.js';
+import { ManagedProcess, forgetTempDir, removeOnExit } from './child.js';
 import { createDbText } from './dbtext.js';
 import { LOOPBACK, freePort } from './ports.js';
 import { probeSip } from './sip-probe.js';
@@ -64,6 +64,7 @@ export async function startKamailio(opts: StartKamailioOptions): Promise<Kamaili
   const v6 = host.includes(':');
   const port = opts.port ?? (await freePort(host));
   const dir = mkdtempSync(join(tmpdir(), 'tsip-kamailio-'));
+  if (!opts.keepDir) removeOnExit(dir);
   const vars: TemplateVars = {
     // HOST is URI/listen form ([::1] for IPv6); HOST_IP and IP_VER are for SDP lines.
     HOST: v6 ? `[${host}]` : host,
@@ -101,6 +102,7 @@ export async function startKamailio(opts: StartKamailioOptions): Promise<Kamaili
     stopped = true;
     await proc.stop(3000);
     if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
+    forgetTempDir(dir);
   };
 
   try {

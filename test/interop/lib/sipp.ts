@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ManagedProcess } from './child.js';
+import { ManagedProcess, forgetTempDir, removeOnExit } from './child.js';
 import { waitListening } from './listening.js';
 import { LOOPBACK, freePort, freePorts } from './ports.js';
 import { emptySippStats, parseSippCsv, parseSippScreen, type SippStats } from './sipp-stats.js';
@@ -210,11 +210,13 @@ async function spawnSipp(bin: string, opts: SippOptions, isUas: boolean): Promis
   // The control socket (UDP): any free port will do; SIPp only needs it not to collide.
   const control = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'tsip-sipp-'));
+  if (!opts.keepDir) removeOnExit(dir);
   let scenario: string;
   try {
     scenario = renderScenario(opts, dir);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
+    forgetTempDir(dir);
     throw err;
   }
   const args = sippArgs({ ...opts, scenario }, { local, media, control }, { dir });
@@ -255,6 +257,7 @@ async function spawnSipp(bin: string, opts: SippOptions, isUas: boolean): Promis
       localPort: local,
     };
     if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
+    forgetTempDir(dir);
     return res;
   })();
 
