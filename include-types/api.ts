@@ -110,6 +110,12 @@ export interface Refresh extends Owned {
   readonly transaction: ClientTransaction | undefined;
   /** Refresh interval in seconds. */
   readonly interval: number;
+  /** Sets the interval asked for in the next refresh (CSIPRefresh::SetIntervalL). */
+  setInterval(seconds: number): void;
+  /** Re-sends a stand-alone refreshed request with new headers/body (CSIPRefresh::UpdateL). */
+  update(elements?: MessageElementsView): ClientTransaction;
+  /** Ends a stand-alone refresh with `Expires: 0` (CSIPRefresh::TerminateL). */
+  terminate(elements?: MessageElementsView): ClientTransaction;
 }
 
 /** Where a {@link RegistrationBinding} is (Symbian keeps it internal; tsip shows it). */
@@ -145,6 +151,14 @@ export interface RegistrationBinding extends Owned, RegistrationContext {
   readonly registeredContact: string | undefined;
   readonly outboundProxy: string | undefined;
   readonly refresh: Refresh | undefined;
+  /** REGISTER (CSIPRegistrationBinding::RegisterL). */
+  register(elements?: MessageElementsView): ClientTransaction;
+  /** New expiry and/or contact (CSIPRegistrationBinding::UpdateL). */
+  update(change: { expires?: number; contact?: string }, elements?: MessageElementsView): ClientTransaction;
+  /** Expiry 0; refreshing stops (CSIPRegistrationBinding::DeregisterL). */
+  deregister(elements?: MessageElementsView): ClientTransaction;
+  /** Sets or removes the outbound proxy (CSIPRegistrationBinding::SetOutboundProxyL). */
+  setOutboundProxy(uri: string | undefined): void;
 }
 
 /** CSIPDialog: created by the stack only. */
@@ -168,9 +182,21 @@ export interface DialogAssoc extends Owned {
   sendNonTargetRefreshRequest(method: string, elements?: MessageElementsView): ClientTransaction;
 }
 
-/** CSIPInviteDialogAssoc (its methods are on the lib/api class). */
+/** CSIPInviteDialogAssoc. */
 export interface InviteDialogAssoc extends DialogAssoc {
   readonly type: 'INVITE';
+  /** The RFC 4028 session timer's refresh, if one was negotiated. */
+  readonly refresh: Refresh | undefined;
+  /** INVITE: dialog-creating while the dialog is Init, else a re-INVITE. */
+  sendInvite(elements?: MessageElementsView): ClientTransaction;
+  /** ACK for the 2xx `tx` got. */
+  sendAck(tx: ClientTransaction, elements?: MessageElementsView): void;
+  /** PRACK for the last reliable provisional response (RFC 3262). */
+  sendPrack(elements?: MessageElementsView): ClientTransaction;
+  /** UPDATE (RFC 3311). */
+  sendUpdate(elements?: MessageElementsView): ClientTransaction;
+  /** BYE; the dialog is Terminated at once. */
+  sendBye(elements?: MessageElementsView): ClientTransaction;
 }
 
 /** CSIPSubscribeDialogAssoc. */
@@ -179,12 +205,20 @@ export interface SubscribeDialogAssoc extends DialogAssoc {
   /** The Event header value. */
   readonly event: string;
   readonly refresh: Refresh | undefined;
+  /** SUBSCRIBE, refreshed automatically with `refresh`. */
+  sendSubscribe(elements?: MessageElementsView, refresh?: Refresh): ClientTransaction;
+  /** Re-SUBSCRIBE now with new headers/body. */
+  update(elements?: MessageElementsView): ClientTransaction;
+  /** SUBSCRIBE with `Expires: 0`. */
+  sendUnsubscribe(elements?: MessageElementsView): ClientTransaction;
 }
 
 /** CSIPReferDialogAssoc. */
 export interface ReferDialogAssoc extends DialogAssoc {
   readonly type: 'REFER';
   readonly referTo: string;
+  /** REFER with Refer-To. */
+  sendRefer(elements?: MessageElementsView): ClientTransaction;
 }
 
 /** CSIPNotifyDialogAssoc. */
@@ -193,10 +227,18 @@ export interface NotifyDialogAssoc extends DialogAssoc {
   readonly event: string;
   /** The Subscription-State header value the next NOTIFY carries. */
   readonly subscriptionState: string;
+  /** Sets the Subscription-State of the next NOTIFY. */
+  setSubscriptionState(value: string): void;
+  /** NOTIFY with Event and Subscription-State. */
+  sendNotify(elements?: MessageElementsView): ClientTransaction;
 }
 
 /** CSIPConnection. */
 export interface SipConnection extends Owned {
   readonly iapId: string;
   readonly state: ConnectionState;
+  /** A stand-alone request (CSIPConnection::SendRequestL). */
+  sendRequest(elements: RequestElementsView, options?: { context?: RegistrationContext; refresh?: Refresh }): ClientTransaction;
+  /** A REGISTER without Contact (CSIPConnection::FetchRegistrationsL). */
+  fetchRegistrations(elements: RequestElementsView): ClientTransaction;
 }

@@ -54,6 +54,15 @@ export class Refresh extends OwnedObject implements RefreshView {
     this.track();
   }
 
+  /**
+   * @internal The tsip Refresh behind an interface value.
+   * @throws SipError(InvalidArgument) for anything else.
+   */
+  static from(view: RefreshView): Refresh {
+    if (!(view instanceof Refresh)) throw new SipError(SipErrorCode.InvalidArgument, 'not a tsip Refresh');
+    return view;
+  }
+
   /** @internal The refresh showing a session timer's state (RFC 4028), owned by its association. */
   static forSession(conn: ConnectionContext): Refresh {
     const r = new Refresh({ context: conn.client });

@@ -11,7 +11,7 @@
  * `errorOccurredInRegistrationRefresh(error, binding)`.
  * @module
  */
-import type { MessageElementsView, RegistrationBinding as RegistrationBindingView } from '../../include-types/api.js';
+import type { MessageElementsView, Refresh as RefreshView, RegistrationBinding as RegistrationBindingView } from '../../include-types/api.js';
 import { RegistrationState } from '../../include-types/api.js';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import { type NameAddr, type SipRequest, type SipResponse, SipUri, newTag, uriEquals } from '../message/index.js';
@@ -22,7 +22,7 @@ import { grantedExpires } from './internal/expiry.js';
 import { OwnedObject } from './internal/owned-object.js';
 import type { RegistrationInfo } from './internal/registration-info.js';
 import { buildOutOfDialogRequest, firstCSeq, nameAddr, newCallId } from './internal/request-factory.js';
-import type { Refresh, RefreshDriver } from './refresh.js';
+import { Refresh, type RefreshDriver } from './refresh.js';
 import type { SipConnection } from './sip-connection.js';
 import { ClientTransaction, type ClientTxOwner } from './transactions/client-transaction.js';
 
@@ -35,7 +35,7 @@ export interface RegistrationBindingOptions {
   /** Expiry to ask for, seconds (default 3600). */
   expires?: number;
   /** Refresh the registration automatically (a new `Refresh` of the same client). */
-  refresh?: Refresh;
+  refresh?: RefreshView;
   /** Send every REGISTER through this proxy (a preloaded loose Route). */
   outboundProxy?: string;
   /** The registrar's URI, the Request-URI (default: the AOR's domain). */
@@ -100,8 +100,8 @@ export class RegistrationBinding extends OwnedObject implements RegistrationBind
     if (!Number.isInteger(this.askedExpires) || this.askedExpires < MIN_EXPIRES) throw new SipError(SipErrorCode.InvalidArgument, `expires must be an integer ≥ ${MIN_EXPIRES}`);
     this.proxy = options.outboundProxy;
     this.contextId = ctx.client.nextContextId();
-    this.linkedRefresh = options.refresh;
-    options.refresh?.attachDriver(ctx, this);
+    this.linkedRefresh = options.refresh === undefined ? undefined : Refresh.from(options.refresh);
+    this.linkedRefresh?.attachDriver(ctx, this);
     this.track();
   }
 

@@ -9,7 +9,7 @@
  * and pending client transaction of the connection is dropped silently (Symbian §5.3 (15)).
  * @module
  */
-import type { RegistrationContext, SipConnection as SipConnectionView } from '../../include-types/api.js';
+import type { RegistrationContext, RequestElementsView, Refresh as RefreshView, SipConnection as SipConnectionView } from '../../include-types/api.js';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type { SipConnectionObserver } from '../../include-types/observers.js';
 import { ConnectionState } from '../../include-types/states.js';
@@ -17,12 +17,11 @@ import { NameAddr, type SipRequest, SipUri } from '../message/index.js';
 import type { StackEvent } from '../stack/index.js';
 import { checkUserHeaders } from './elements/header-rules.js';
 import { headerNames } from './elements/message-elements.js';
-import type { RequestElements } from './elements/request-elements.js';
 import type { ConnectionContext, DroppableWork } from './internal/contexts.js';
 import { OwnedObject } from './internal/owned-object.js';
 import { hasRegistrationInfo } from './internal/registration-info.js';
 import { buildOutOfDialogRequest, nameAddr } from './internal/request-factory.js';
-import type { Refresh } from './refresh.js';
+import { Refresh } from './refresh.js';
 import type { SipClient } from './sip-client.js';
 import { ClientTransaction, type ClientTxOwner } from './transactions/client-transaction.js';
 
@@ -38,7 +37,7 @@ export interface SendRequestOptions {
    * `Refresh` (state Constructing) of the same client. Failures of later refreshes arrive in
    * `errorOccurredInRefresh`.
    */
-  refresh?: Refresh;
+  refresh?: RefreshView;
 }
 
 /** CSIPConnection: one per IAP per client. */
@@ -119,14 +118,15 @@ export class SipConnection extends OwnedObject implements SipConnectionView {
    *   stack owns; SipError(ConnectionNotActive); SipError(InvalidRegistrationState) if `context`
    *   is not active.
    */
-  sendRequest(elements: RequestElements, options: SendRequestOptions = {}): ClientTransaction {
+  sendRequest(elements: RequestElementsView, options: SendRequestOptions = {}): ClientTransaction {
     this.assertCanSend();
     if (NOT_STANDALONE.has(elements.method)) throw new SipError(SipErrorCode.MethodNotAllowed, `${elements.method} cannot be sent with sendRequest`);
     checkUserHeaders(headerNames(elements.messageElements), 'standalone');
     const req = this.buildStandalone(elements, options.context);
     if (options.refresh !== undefined) {
-      if (options.refresh.owningClient !== this.ctx.client) throw new SipError(SipErrorCode.InvalidArgument, 'the refresh belongs to another client');
-      return options.refresh.startStandalone(this.ctx, req);
+      const refresh = Refresh.from(options.refresh);
+      if (refresh.owningClient !== this.ctx.client) throw new SipError(SipErrorCode.InvalidArgument, 'the refresh belongs to another client');
+      return refresh.startStandalone(this.ctx, req);
     }
     const owner: ClientTxOwner = {
       onResponse: (tx) => tx.post(() => this.observer.incomingResponse(tx)),
@@ -141,7 +141,7 @@ export class SipConnection extends OwnedObject implements SipConnectionView {
    * The response (with the Contacts) arrives in `incomingResponse(tx)`.
    * @throws SipError(InvalidArgument) without a To; as {@link sendRequest} otherwise.
    */
-  fetchRegistrations(elements: RequestElements): ClientTransaction {
+  fetchRegistrations(elements: RequestElementsView): ClientTransaction {
     this.assertCanSend();
     if (elements.toHeader === undefined) throw new SipError(SipErrorCode.InvalidArgument, 'fetching registrations needs the AOR as To');
     checkUserHeaders(headerNames(elements.messageElements), 'register');
@@ -169,7 +169,7 @@ export class SipConnection extends OwnedObject implements SipConnectionView {
   }
 
   /** @internal Builds a stand-alone request (also used by refreshes). */
-  buildStandalone(elements: RequestElements, context: RegistrationContext | undefined, method = elements.method): SipRequest {
+  buildStandalone(elements: RequestElementsView, context: RegistrationContext | undefined, method = elements.method): SipRequest {
     let from = elements.fromHeader !== undefined ? nameAddr(elements.fromHeader) : undefined;
     let route: readonly string[] = [];
     if (context !== undefined) {

@@ -8,14 +8,14 @@
  * @module
  */
 import type { RegistrationContext } from '../../../include-types/api.js';
-import type { ClientTransaction as ClientTransactionView, Dialog as DialogView, ServerTransaction as ServerTransactionView } from '../../../include-types/api.js';
+import type { InviteDialogAssoc as InviteDialogAssocView } from '../../../include-types/api.js';
+import type { MessageElementsView, ClientTransaction as ClientTransactionView, Dialog as DialogView, ServerTransaction as ServerTransactionView } from '../../../include-types/api.js';
 import { asClientTx, asDialog, asServerTx } from '../internal/downcast.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import { DialogState, EndReason } from '../../../include-types/states.js';
 import { UacDialogSet } from '../../dialog/dialog-set.js';
 import { createUasDialog } from '../../dialog/dialog-factory.js';
 import { NameAddr, type SipRequest, type SipResponse, SipUri, newTag } from '../../message/index.js';
-import type { MessageElements } from '../elements/message-elements.js';
 import type { ConnectionContext } from '../internal/contexts.js';
 import { hasRegistrationInfo } from '../internal/registration-info.js';
 import { buildOutOfDialogRequest, nameAddr, newCallId } from '../internal/request-factory.js';
@@ -55,7 +55,7 @@ export interface InviteUasOptions {
 }
 
 /** CSIPInviteDialogAssoc. */
-export class InviteDialogAssoc extends InviteAssocBase {
+export class InviteDialogAssoc extends InviteAssocBase implements InviteDialogAssocView {
   readonly kind = 'InviteDialogAssoc';
   /** The initial INVITE, once sent (caller side). */
   private initial: { request: SipRequest; set: UacDialogSet; tx: ClientTransaction; route: readonly string[] } | undefined;
@@ -142,7 +142,7 @@ export class InviteDialogAssoc extends InviteAssocBase {
    * @throws SipError(InvalidDialogState) while another INVITE is in progress either way or the
    *   dialog ended; SipError(MalformedMessage); SipError(ConnectionNotActive).
    */
-  sendInvite(elements?: MessageElements): ClientTransaction {
+  sendInvite(elements?: MessageElementsView): ClientTransaction {
     this.assertUsable();
     if (this.inviteInProgress()) throw new SipError(SipErrorCode.InvalidDialogState, 'an INVITE transaction is in progress in this dialog'); // RFC 3261 §14.1
     if (this.dialog.core === undefined) {
@@ -163,7 +163,7 @@ export class InviteDialogAssoc extends InviteAssocBase {
    * @throws SipError(InvalidArgument) unless `tx` is an INVITE of this dialog with a 2xx;
    *   SipError(InvalidDialogState) if the dialog is not Confirmed.
    */
-  sendAck(view: ClientTransactionView, elements?: MessageElements): void {
+  sendAck(view: ClientTransactionView, elements?: MessageElementsView): void {
     this.assertUsable();
     const tx = asClientTx(view);
     const core = this.dialog.core;
@@ -183,7 +183,7 @@ export class InviteDialogAssoc extends InviteAssocBase {
    * @throws SipError(InvalidDialogState) before the dialog exists, after it ended, or as callee
    *   of an early dialog.
    */
-  sendBye(elements?: MessageElements): ClientTransaction {
+  sendBye(elements?: MessageElementsView): ClientTransaction {
     this.assertUsable();
     return this.sendInDialog('BYE', elements);
   }
@@ -193,7 +193,7 @@ export class InviteDialogAssoc extends InviteAssocBase {
    * an SDP answer or offer in `elements` as the offer/answer exchange needs.
    * @throws SipError(InvalidState) when no reliable 1xx waits for its PRACK.
    */
-  sendPrack(elements?: MessageElements): ClientTransaction {
+  sendPrack(elements?: MessageElementsView): ClientTransaction {
     this.assertUsable();
     const rack = this.prack.takeRack(this.dialog.remoteTag ?? '');
     if (rack === undefined) throw new SipError(SipErrorCode.InvalidState, 'no reliable provisional response to acknowledge');
@@ -204,7 +204,7 @@ export class InviteDialogAssoc extends InviteAssocBase {
    * Sends UPDATE (RFC 3311) in an early or confirmed dialog, e.g. a new SDP offer or a session
    * refresh. With a session timer, its headers are added.
    */
-  sendUpdate(elements?: MessageElements): ClientTransaction {
+  sendUpdate(elements?: MessageElementsView): ClientTransaction {
     this.assertUsable();
     const extra = this.session !== undefined && elements?.header('Session-Expires') === undefined ? this.session.requestHeaders() : [];
     return this.sendInDialog('UPDATE', elements, extra, this.refreshingOwner(false));
@@ -225,7 +225,7 @@ export class InviteDialogAssoc extends InviteAssocBase {
 
   // ---- caller side ----
 
-  private sendInitialInvite(elements: MessageElements | undefined): ClientTransaction {
+  private sendInitialInvite(elements: MessageElementsView | undefined): ClientTransaction {
     checkUserHeaders(headerNames(elements), 'dialog-creating');
     const o = this.dialog.originInfo;
     const request = buildOutOfDialogRequest({

@@ -6,6 +6,7 @@
  * @module
  */
 import type { MessageElementsView } from '../../../include-types/api.js';
+import type { NotifyDialogAssoc as NotifyDialogAssocView } from '../../../include-types/api.js';
 import type { Dialog as DialogView, ServerTransaction as ServerTransactionView } from '../../../include-types/api.js';
 import { asDialog, asServerTx } from '../internal/downcast.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
@@ -29,7 +30,7 @@ export interface NotifyDialogAssocOptions {
 }
 
 /** CSIPNotifyDialogAssoc. */
-export class NotifyDialogAssoc extends DialogAssoc {
+export class NotifyDialogAssoc extends DialogAssoc implements NotifyDialogAssocView {
   readonly kind = 'NotifyDialogAssoc';
   readonly type = 'NOTIFY' as const;
   readonly event: string;

@@ -5,6 +5,7 @@
  * @module
  */
 import type { MessageElementsView } from '../../../include-types/api.js';
+import type { ReferDialogAssoc as ReferDialogAssocView } from '../../../include-types/api.js';
 import type { Dialog as DialogView } from '../../../include-types/api.js';
 import { asDialog } from '../internal/downcast.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
@@ -24,7 +25,7 @@ export interface ReferDialogAssocOptions extends DialogStartOptions {
 }
 
 /** CSIPReferDialogAssoc. */
-export class ReferDialogAssoc extends DialogAssoc {
+export class ReferDialogAssoc extends DialogAssoc implements ReferDialogAssocView {
   readonly kind = 'ReferDialogAssoc';
   readonly type = 'REFER' as const;
   /** The Refer-To value. */

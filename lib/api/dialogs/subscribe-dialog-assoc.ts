@@ -9,14 +9,15 @@
  * @module
  */
 import type { MessageElementsView } from '../../../include-types/api.js';
-import type { Dialog as DialogView } from '../../../include-types/api.js';
+import type { SubscribeDialogAssoc as SubscribeDialogAssocView } from '../../../include-types/api.js';
+import type { Dialog as DialogView, Refresh as RefreshView } from '../../../include-types/api.js';
 import { asDialog } from '../internal/downcast.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import { DialogState } from '../../../include-types/states.js';
 import type { SipRequest, SipResponse } from '../../message/index.js';
 import type { ConnectionContext } from '../internal/contexts.js';
 import { grantedExpires } from '../internal/expiry.js';
-import type { Refresh, RefreshDriver } from '../refresh.js';
+import { Refresh, type RefreshDriver } from '../refresh.js';
 import type { SipConnection } from '../sip-connection.js';
 import { ClientTransaction, type ClientTxOwner } from '../transactions/client-transaction.js';
 import type { ServerTransaction } from '../transactions/server-transaction.js';
@@ -41,7 +42,7 @@ export function eventKey(value: string): string {
 const DEFAULT_EXPIRES = 3600;
 
 /** CSIPSubscribeDialogAssoc. */
-export class SubscribeDialogAssoc extends DialogAssoc implements RefreshDriver {
+export class SubscribeDialogAssoc extends DialogAssoc implements RefreshDriver, SubscribeDialogAssocView {
   readonly kind = 'SubscribeDialogAssoc';
   readonly type = 'SUBSCRIBE' as const;
   /** The Event header value. */
@@ -102,7 +103,8 @@ export class SubscribeDialogAssoc extends DialogAssoc implements RefreshDriver {
    * @throws SipError(InvalidState) if already subscribed; SipError(InvalidArgument) if `refresh`
    *   is in use; SipError(InvalidDialogState); SipError(MalformedMessage).
    */
-  sendSubscribe(elements?: MessageElementsView, refresh?: Refresh): ClientTransaction {
+  sendSubscribe(elements?: MessageElementsView, refreshView?: RefreshView): ClientTransaction {
+    const refresh = refreshView === undefined ? undefined : Refresh.from(refreshView);
     this.assertUsable();
     if (this.linkedRefresh !== undefined && this.linkedRefresh.state !== 'Terminated') throw new SipError(SipErrorCode.InvalidState, 'already subscribed; use update()');
     const expires = elements?.header('Expires');

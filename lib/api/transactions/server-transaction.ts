@@ -6,7 +6,7 @@
  * dialog's state; a 2xx to INVITE is retransmitted until the ACK (RFC 3261 §13.3.1.4).
  * @module
  */
-import type { ServerTransaction as ServerTransactionView } from '../../../include-types/api.js';
+import type { ResponseElementsView, ServerTransaction as ServerTransactionView } from '../../../include-types/api.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import { TransactionState } from '../../../include-types/states.js';
 import { type SipRequest, type SipResponse, createResponse, newTag } from '../../message/index.js';
@@ -14,7 +14,6 @@ import { InviteServerTransaction, type ServerTransaction as MachineServerTx } fr
 import { checkUserHeaders } from '../elements/header-rules.js';
 import { applyElements, headerNames } from '../elements/message-elements.js';
 import { RequestElements } from '../elements/request-elements.js';
-import type { ResponseElements } from '../elements/response-elements.js';
 import type { ClientContext } from '../internal/contexts.js';
 import { Transaction } from './transaction.js';
 
@@ -103,7 +102,7 @@ export class ServerTransaction extends Transaction implements ServerTransactionV
    * @throws SipError(InvalidState) if no response is allowed; SipError(MalformedMessage) for a
    *   header the stack owns; SipError(InvalidArgument) for 100 on INVITE... as the machine says.
    */
-  sendResponse(elements: ResponseElements): void {
+  sendResponse(elements: ResponseElementsView): void {
     this.assertAlive();
     if (!this.responseAllowed || this.machine === undefined) throw new SipError(SipErrorCode.InvalidState, `no response allowed in state ${this.state}`);
     checkUserHeaders(headerNames(elements.messageElements), 'response');
