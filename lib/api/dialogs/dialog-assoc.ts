@@ -47,8 +47,17 @@ export abstract class DialogAssoc extends OwnedObject implements DialogAssocView
   /** @internal Joins the dialog; subclasses call it once built. */
   protected join(usage: Omit<DialogUsage, 'assoc'>): void {
     this.dialog.attach({ ...usage, assoc: this });
+    this.untrack = this.connectionContext.track(this);
     this.track();
   }
+
+  private untrack: (() => void) | undefined;
+
+  /**
+   * @internal The connection went Inactive/Unavailable: refreshes stop without callbacks
+   * (Symbian §5.3 (15)). Subclasses with refreshes override it.
+   */
+  dropSilently(): void {}
 
   /** Throws unless the association may send. */
   protected assertUsable(): void {
@@ -108,6 +117,7 @@ export abstract class DialogAssoc extends OwnedObject implements DialogAssocView
   }
 
   protected onDispose(): void {
+    this.untrack?.();
     this.dialog.detach(this);
   }
 }

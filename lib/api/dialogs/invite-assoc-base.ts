@@ -55,6 +55,11 @@ export abstract class InviteAssocBase extends DialogAssoc {
     return this.sessionRefresh;
   }
 
+  /** @internal The connection went down: the session timer stops silently. */
+  override dropSilently(): void {
+    this.session?.dispose();
+  }
+
   protected override onDispose(): void {
     this.forks.forEach((a, tag) => a === this && this.forks.delete(tag));
     this.session?.dispose();

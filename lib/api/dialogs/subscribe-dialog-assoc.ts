@@ -157,7 +157,7 @@ export class SubscribeDialogAssoc extends DialogAssoc implements RefreshDriver, 
   }
 
   /** @internal The connection went down. */
-  dropSilently(): void {
+  override dropSilently(): void {
     this.linkedRefresh?.end();
   }
 

@@ -163,3 +163,31 @@ t.test('TransactionState Constructing while the next hop resolves', async (t) =>
   t.equal(tx.state, TransactionState.Completed);
   tx.dispose();
 });
+
+t.test('connection Inactive: refreshes, registrations and subscriptions are dropped silently', async (t) => {
+  const server = await FakeServer.start({ auth: false });
+  const a = await party('alice');
+  t.teardown(async () => {
+    await a.close();
+    await server.stop();
+  });
+  const { SubscribeDialogAssoc } = await import('../../../lib/api/dialogs/subscribe-dialog-assoc.js');
+  const regRefresh = new Refresh(a.client);
+  const binding = new RegistrationBinding(a.conn, { aor: '<sip:alice@tsip.test>', registrar: server.uri, refresh: regRefresh });
+  const rtx = binding.register();
+  await a.rec.wait('incomingResponseForRegistration');
+  const subRefresh = new Refresh(a.client);
+  const sub = SubscribeDialogAssoc.create(a.conn, { to: `<sip:p@127.0.0.1:${server.port}>`, event: 'presence' });
+  const stx = sub.sendSubscribe(undefined, subRefresh);
+  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x === stx);
+  t.equal(regRefresh.state, 'Active');
+  t.equal(subRefresh.state, 'Active');
+  const before = a.rec.events.length;
+  await a.client.stack.shutdown();
+  await a.rec.wait('connectionStateChanged', (s: string) => s === 'Inactive');
+  t.equal(regRefresh.state, 'Terminated');
+  t.equal(subRefresh.state, 'Terminated');
+  t.equal(binding.state, RegistrationState.Unregistered);
+  t.same(a.rec.events.slice(before).map((e) => e.name), ['connectionStateChanged'], 'no per-item errors (Symbian: no event flood)');
+  for (const o of [rtx, stx, sub, binding, regRefresh, subRefresh]) o.dispose();
+});
