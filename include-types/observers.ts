@@ -20,37 +20,54 @@ import type { ConnectionState } from './states.js';
 
 /** MSIPObserver: events for the client as a whole. */
 export interface SipObserver {
-  /** A request arrived on an IAP for which this client has no `SipConnection`; the app owns `tx`. */
+  /**
+   * A request outside any dialog arrived on an IAP where no client of the stack has a
+   * `SipConnection` (MSIPObserver::IncomingRequest). The app owns `tx`: answer it (after opening a
+   * connection, to build a dialog association on it) and dispose it. Unanswered after the client's
+   * `answerTimeout`, the stack answers 408 (480 for INVITE) and calls {@link timedOut}.
+   */
   incomingRequest(iapId: string, tx: ServerTransaction): void;
-  /** The app did not answer `tx` (or open a connection for it) in time; the stack answered 408/480. */
+  /** The app did not answer `tx` in time (MSIPObserver::TimedOut); the stack answered 408/480. Dispose `tx`. */
   timedOut(tx: ServerTransaction): void;
 }
 
 /** MSIPConnectionObserver: events for one connection (IAP). */
 export interface SipConnectionObserver {
-  /** (1) A request outside any dialog; the app owns `tx`. */
+  /**
+   * (1) A request outside any dialog arrived on this connection's IAP: MESSAGE, OPTIONS, a new
+   * INVITE (build `InviteDialogAssoc.fromServerTransaction(tx)`), SUBSCRIBE/REFER (build a
+   * `NotifyDialogAssoc`) ... The app owns `tx`, answers it and disposes it.
+   */
   incomingRequest(tx: ServerTransaction): void;
-  /** (2) A request inside `dialog`; the app owns `tx` and finds the association itself. */
+  /**
+   * (2) A request inside `dialog` that passed the dialog checks (481/500, 491 glare, PRACK matching
+   * are answered by the stack): re-INVITE, UPDATE, PRACK, BYE, INFO, NOTIFY, in-dialog SUBSCRIBE or
+   * REFER, and each ACK for a 2xx (on its own `ServerTransaction`, no response allowed). The app
+   * owns `tx`, finds the association in `dialog.dialogAssocs`, answers and disposes.
+   */
   incomingRequestInDialog(tx: ServerTransaction, dialog: Dialog): void;
-  /** (3) A response to a request sent outside dialogs and registrations. */
+  /** (3) A response (1xx or final) to `connection.sendRequest`/`fetchRegistrations`, or to a refresh's update/terminate. */
   incomingResponse(tx: ClientTransaction): void;
-  /** (4) A response to a request sent through `assoc`. */
+  /** (4) A response (1xx or final) to a request sent through `assoc`, including the CANCEL of its INVITE. */
   incomingResponseInDialog(tx: ClientTransaction, assoc: DialogAssoc): void;
-  /** (5) A 2xx from another fork of an INVITE: a new association the app owns (RFC 3261 §13.2.2.4). */
+  /**
+   * (5) A 2xx from another fork of the INVITE `tx` after the first 2xx (RFC 3261 §13.2.2.4): a new
+   * dialog and association the app owns; ACK it with `assoc.sendAck(tx)`, then keep or BYE it.
+   */
   incomingResponseForkedInvite(tx: ClientTransaction, assoc: InviteDialogAssoc): void;
-  /** (6) A response to a REGISTER of `binding`. */
+  /** (6) A response to a REGISTER of `binding` (register, update, deregister); digest challenges are answered first. */
   incomingResponseForRegistration(tx: ClientTransaction, binding: RegistrationBinding): void;
-  /** (7) A transaction failed (timeout, transport error). */
+  /** (7) A stand-alone request failed: Timer F/B (`Timeout`), transport error, no target (`ResolveFailed`), limits. */
   errorOccurred(error: SipError, tx: Transaction): void;
-  /** (8) A REGISTER transaction of `binding` failed. */
+  /** (8) A REGISTER of `binding` failed without a final response (timeout, transport error). */
   errorOccurredInRegistration(error: SipError, tx: ClientTransaction, binding: RegistrationBinding): void;
-  /** (9) A transaction of `assoc` failed. */
+  /** (9) A request of `assoc` failed, or (callee) no ACK came for our 2xx (`Timeout`, the dialog ends with BYE). */
   errorOccurredInDialog(error: SipError, tx: Transaction, assoc: DialogAssoc): void;
-  /** (10) A stand-alone refresh failed. */
+  /** (10) A later refresh of a stand-alone refreshed request failed (`RefreshFailed` with the status, or the error); the refresh is Terminated. */
   errorOccurredInRefresh(error: SipError, refresh: Refresh): void;
-  /** (11) Refreshing `binding` failed (CouldNotConnect if the connection went down). */
+  /** (11) A re-REGISTER of `binding` failed (`RefreshFailed`, `Timeout`; `CouldNotConnect` while Suspended); the binding is Unregistered. */
   errorOccurredInRegistrationRefresh(error: SipError, binding: RegistrationBinding): void;
-  /** (12) Refreshing within `assoc` failed (re-SUBSCRIBE, session refresh). */
+  /** (12) A refresh in `assoc` failed: a re-SUBSCRIBE, a session refresh answered 481/408, or the RFC 4028 session timer expired (`SessionTimerExpired`, BYE sent). */
   errorOccurredInDialogRefresh(error: SipError, assoc: DialogAssoc): void;
   /** (13) 64*T1 after the first 2xx: no more forked 2xx will come; `tx` may be disposed now. */
   inviteCompleted(tx: ClientTransaction): void;
