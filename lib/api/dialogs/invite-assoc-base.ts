@@ -107,12 +107,15 @@ export abstract class InviteAssocBase extends DialogAssoc {
     return {
       onResponse: (tx, res) => {
         if (internal && res.status >= 200 && res.status < 300 && tx.type === 'INVITE') {
+          // our own session refresh by re-INVITE: the stack ACKs it (and each retransmitted 2xx)
           const core = this.dialog.core;
-          if (core !== undefined && core.state === DialogState.Confirmed && !tx.answered) {
-            const ack = core.createAck(tx.request.cseq.seq);
+          const sent = core === undefined ? undefined : this.acks.get(core.id.remoteTag);
+          if (sent !== undefined && sent.cseq.seq === res.cseq.seq) return this.resendAck(res);
+          if (core !== undefined && core.state === DialogState.Confirmed) {
+            const ack = core.createAck(res.cseq.seq);
             this.acks.set(core.id.remoteTag, ack);
             this.transmitAck(ack, tx);
-          } else if (tx.answered) return this.resendAck(res);
+          }
         }
         this.dialog.core?.receiveResponse(res);
         if (res.status >= 200 && this.outgoingInvite === tx) this.outgoingInvite = undefined;

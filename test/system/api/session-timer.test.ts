@@ -94,3 +94,41 @@ t.test('no Session-Expires asked for: no timer', async (t) => {
   invite.forceDispose();
   for (const o of [inTx, uas, assoc]) o.dispose();
 });
+
+t.test('session refresh by re-INVITE: the refresher re-sends its SDP and ACKs by itself', async (t) => {
+  const clock = new FakeClock();
+  const a = await party('alice', { clock });
+  const b = await party('bob', { clock });
+  t.teardown(async () => {
+    await a.close();
+    await b.close();
+  });
+  const { MessageElements } = await import('../../../lib/api/elements/message-elements.js');
+  const sdp = new MessageElements({ content: 'v=0\r\no=bob 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 7002 RTP/AVP 0\r\n', contentType: 'application/sdp' });
+  const assoc = InviteDialogAssoc.create(a.conn, { to: `<${b.uri('bob')}>`, sessionTimer: { sessionExpires: 100 } });
+  const invite = assoc.sendInvite();
+  const inTx = (await b.rec.wait('incomingRequest', method('INVITE'))).args[0] as ServerTransaction;
+  const uas = InviteDialogAssoc.fromServerTransaction(inTx, { sessionTimer: { refreshMethod: 'INVITE' } });
+  inTx.sendResponse(new ResponseElements({ statusCode: 200, messageElements: sdp }));
+  await a.rec.wait('incomingResponseInDialog', (tx: ClientTransaction) => tx === invite);
+  assoc.sendAck(invite);
+  await b.rec.wait('incomingRequestInDialog', method('ACK'));
+  clock.advance(50_000);
+  const re = (await a.rec.wait('incomingRequestInDialog', method('INVITE'))).args[0] as ServerTransaction;
+  t.match(re.requestElements.messageElements.contentText, /o=bob/, 'the refresh re-offers the last SDP');
+  t.match(re.requestElements.messageElements.header('Session-Expires') ?? '', /^100;refresher=uac$/);
+  re.sendResponse(new ResponseElements({ statusCode: 200, messageElements: new MessageElements({ content: 'v=0\r\n', contentType: 'application/sdp' }) }));
+  await a.rec.wait('incomingRequestInDialog', method('ACK'));
+  t.pass('the refresher ACKed its re-INVITE');
+  t.equal(uas.refresh?.state, RefreshState.Active);
+  t.equal(assoc.refresh?.state, RefreshState.Active);
+  t.equal(b.client.liveObjects().ClientTransaction, 1, 'the refresh re-INVITE lives until its forking window closes');
+  clock.advance(32_000);
+  await tick(20);
+  t.equal(b.client.liveObjects().ClientTransaction, undefined, 'then the stack releases it');
+  for (const e of [...a.rec.events, ...b.rec.events]) if (e.name === 'incomingRequestInDialog') (e.args[0] as ServerTransaction).dispose();
+  invite.forceDispose();
+  for (const o of [inTx, uas, assoc]) o.dispose();
+  t.same(a.client.liveObjects(), { SipConnection: 1 });
+  t.same(b.client.liveObjects(), { SipConnection: 1 });
+});
