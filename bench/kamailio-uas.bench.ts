@@ -9,13 +9,14 @@
  *   const tsip = await measureUas({ host: '127.0.0.1', port, transport: 'u1' }, { name: 'tsip', watchPid });
  *   console.log(formatComparison(tsip, kam));
  *
- * Bounded: UDP at most six steps of ~4 s, TCP three of ~3 s, plus warm-ups and pauses (about 60 s);
+ * Bounded: UDP at most seven steps of ~4 s, TCP four of ~3 s, one 3 s step against SIPp's own UAS
+ * (the load generator's ceiling), plus warm-ups and pauses (about 75 s at most);
  * every SIPp run has a call count and a hard timeout, and Kamailio is stopped by its pid even when
  * a step throws.
  * Run alone: `npx tsx bench/kamailio-uas.bench.ts`.
  */
 import { pathToFileURL } from 'node:url';
-import { hasTool, missingToolMessage, startKamailio } from '../test/interop/lib/index.js';
+import { hasTool, missingToolMessage, startKamailio, startSipp } from '../test/interop/lib/index.js';
 import { kamailioConfig } from '../test/interop/lib/paths.js';
 import {
   DEFAULT_RATES,
@@ -66,6 +67,24 @@ export async function measureKamailioUas(opts: KamailioUasBenchOptions = {}): Pr
   }
 }
 
+/**
+ * The load generator's own ceiling on this machine: SIPp's built-in UAS answering the same load.
+ * When a peer tops out well below this, the peer (not SIPp) is what was measured.
+ */
+export async function measureSippCeiling(rate = 8000, seconds = 3): Promise<UasMeasurement> {
+  const calls = rate * seconds;
+  const uas = await startSipp({ scenario: 'uas', calls, timeoutSeconds: seconds * 4 + 10, extraArgs: ['-buff_size', String(4 * 1024 * 1024)] });
+  try {
+    await uas.ready;
+    return await measureUas(
+      { host: '127.0.0.1', port: uas.localPort, transport: 'u1' },
+      { name: 'sipp-uas', rates: [rate], secondsPerStep: seconds, warmupCalls: 0, watchPid: uas.pid },
+    );
+  } finally {
+    await uas.stop();
+  }
+}
+
 /** Entry point for `npm run bench`: measures Kamailio over UDP, then TCP, and prints the results. */
 export async function run(): Promise<void> {
   // Without the peers there is nothing to measure; say so and let the other benchmarks run.
@@ -80,8 +99,10 @@ export async function run(): Promise<void> {
   const udp = await measureKamailioUas({ transport: 'u1' });
   console.log(formatMeasurement(udp));
   // TCP only from 2000 cps up: the lower steps say nothing new, and the run stays bounded.
-  const tcp = await measureKamailioUas({ transport: 't1', rates: [2000, 4000, 6000], secondsPerStep: 3 });
+  const tcp = await measureKamailioUas({ transport: 't1', rates: [2000, 4000, 6000, 8000], secondsPerStep: 3 });
   console.log(formatMeasurement(tcp));
+  console.log('# SIPp UAS (sipp -sn uas) under the same load: the load generator\'s ceiling here');
+  console.log(formatMeasurement(await measureSippCeiling()));
   console.log(`# kamailio-uas bench took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

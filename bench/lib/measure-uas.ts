@@ -50,7 +50,7 @@ export interface UasMeasurement {
   peakTreePssKb: number;
 }
 
-export const DEFAULT_RATES: readonly number[] = [500, 1000, 2000, 3000, 4000, 6000];
+export const DEFAULT_RATES: readonly number[] = [500, 1000, 2000, 3000, 4000, 6000, 8000];
 
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
