@@ -1,0 +1,113 @@
+/**
+ * INVITE edge cases on a fake clock: the callee's 2xx never ACKed (errorOccurredInDialog and BYE,
+ * RFC 3261 §13.3.1.4), a reliable 1xx never PRACKed (504, RFC 3262 §3), and early dialogs from two
+ * forks where the 2xx comes from the second (the association follows the answered fork).
+ */
+import t from 'tap';
+import { DialogState } from '../../../include-types/states.js';
+import { InviteDialogAssoc } from '../../../lib/api/dialogs/invite-dialog-assoc.js';
+import { MessageElements } from '../../../lib/api/elements/message-elements.js';
+import { ResponseElements } from '../../../lib/api/elements/response-elements.js';
+import type { ClientTransaction } from '../../../lib/api/transactions/client-transaction.js';
+import type { ServerTransaction } from '../../../lib/api/transactions/server-transaction.js';
+import { createResponse } from '../../../lib/message/index.js';
+import { FakeClock } from '../../../lib/transaction/index.js';
+import { FakeServer } from '../../unit/api/fake-server.js';
+import { party, tick } from '../../unit/api/party.js';
+
+const method = (m: string) => (tx: ServerTransaction) => tx.type === m;
+
+t.test('no ACK for the 2xx: the callee ends the dialog with BYE and reports Timeout', async (t) => {
+  const clockA = new FakeClock();
+  const clockB = new FakeClock();
+  const a = await party('alice', { clock: clockA });
+  const b = await party('bob', { clock: clockB });
+  t.teardown(async () => {
+    await a.close();
+    await b.close();
+  });
+  const assoc = InviteDialogAssoc.create(a.conn, { to: `<${b.uri('bob')}>` });
+  const invite = assoc.sendInvite();
+  const inTx = (await b.rec.wait('incomingRequest', method('INVITE'))).args[0] as ServerTransaction;
+  const uas = InviteDialogAssoc.fromServerTransaction(inTx);
+  inTx.sendResponse(new ResponseElements({ statusCode: 200 }));
+  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x === invite);
+  // alice never ACKs
+  clockB.advance(32_000);
+  const e = await b.rec.wait('errorOccurredInDialog');
+  t.equal((e.args[0] as { code: string }).code, 'Timeout');
+  t.equal(e.args[1], inTx);
+  t.equal(e.args[2], uas);
+  t.equal(uas.dialog.state, DialogState.Terminated);
+  const bye = (await a.rec.wait('incomingRequestInDialog', method('BYE'))).args[0] as ServerTransaction;
+  t.equal(assoc.dialog.state, DialogState.Terminated);
+  bye.sendResponse(new ResponseElements({ statusCode: 200 }));
+  for (const o of [bye, inTx, uas, assoc]) o.dispose();
+  invite.forceDispose();
+});
+
+t.test('no PRACK for a reliable 1xx: 504 to the INVITE, errorOccurredInDialog on the callee', async (t) => {
+  const clockB = new FakeClock();
+  const a = await party('alice');
+  const b = await party('bob', { clock: clockB });
+  t.teardown(async () => {
+    await a.close();
+    await b.close();
+  });
+  const assoc = InviteDialogAssoc.create(a.conn, { to: `<${b.uri('bob')}>` });
+  const invite = assoc.sendInvite(new MessageElements({ headers: [['Supported', '100rel']] }));
+  const inTx = (await b.rec.wait('incomingRequest', method('INVITE'))).args[0] as ServerTransaction;
+  const uas = InviteDialogAssoc.fromServerTransaction(inTx);
+  inTx.sendResponse(new ResponseElements({ statusCode: 180, messageElements: new MessageElements({ headers: [['Require', '100rel']] }) }));
+  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x.responseElements?.statusCode === 180);
+  t.throws(() => inTx.sendResponse(new ResponseElements({ statusCode: 183, messageElements: new MessageElements({ headers: [['Require', '100rel']] }) })), { code: 'InvalidState' }, 'one unacknowledged reliable 1xx at a time');
+  // alice does not PRACK
+  for (let ms = 0; ms < 32_000; ms += 4000) {
+    clockB.advance(4000);
+    await tick(5);
+  }
+  const e = await b.rec.wait('errorOccurredInDialog');
+  t.equal((e.args[0] as { code: string }).code, 'Timeout');
+  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x === invite && x.responseElements?.statusCode === 504);
+  t.equal(a.rec.events.filter((ev) => ev.name === 'incomingResponseInDialog' && ev.args[0] === invite).length, 2, 'the 180 once (retransmissions dropped, RFC 3262 §4), then the 504');
+  for (const o of [inTx, uas, assoc, invite]) o.dispose();
+});
+
+t.test('early dialogs from two forks; the 2xx comes from the second', async (t) => {
+  const server = await FakeServer.start({
+    behaviour: (req, tx, srv) => {
+      if (req.method !== 'INVITE') return undefined;
+      const early = createResponse(req, 183, undefined, 'fork1');
+      early.headers.set('Contact', `<sip:one@127.0.0.1:${srv.port}>`);
+      tx.respond(early);
+      const early2 = createResponse(req, 183, undefined, 'fork2');
+      early2.headers.set('Contact', `<sip:two@127.0.0.1:${srv.port}>`);
+      tx.respond(early2);
+      setTimeout(() => {
+        const ok = createResponse(req, 200, undefined, 'fork2');
+        ok.headers.set('Contact', `<sip:two@127.0.0.1:${srv.port}>`);
+        srv.stack.send2xxUntilAck(tx as never, ok);
+      }, 50);
+      return 'handled';
+    },
+  });
+  const a = await party('alice');
+  t.teardown(async () => {
+    await a.close();
+    await server.stop();
+  });
+  const assoc = InviteDialogAssoc.create(a.conn, { to: `<sip:bob@127.0.0.1:${server.port}>` });
+  const invite = assoc.sendInvite();
+  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x.responseElements?.statusCode === 183);
+  t.equal(assoc.dialog.state, DialogState.Early);
+  t.equal(assoc.dialog.remoteTag, 'fork1', 'the first early dialog');
+  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x.responseElements?.statusCode === 200);
+  t.equal(assoc.dialog.remoteTag, 'fork2', 'the association follows the answered fork');
+  t.equal(assoc.dialog.state, DialogState.Confirmed);
+  t.equal(assoc.dialog.remoteUri, `sip:two@127.0.0.1:${server.port}`);
+  t.notOk(a.rec.names().includes('incomingResponseForkedInvite'), 'no forked association for an early fork that never answered');
+  assoc.sendAck(invite);
+  await tick(20);
+  invite.forceDispose();
+  assoc.dispose();
+});
