@@ -53,9 +53,9 @@ export function isWs(c: number): boolean {
   return c === 32 || c === 9;
 }
 
-/** Index of the first non SP/HTAB character at or after `i`. */
-export function skipWs(s: string, i: number): number {
-  while (i < s.length) {
+/** Index of the first non SP/HTAB character at or after `i` (at most `end`). */
+export function skipWs(s: string, i: number, end = s.length): number {
+  while (i < end) {
     const c = s.charCodeAt(i);
     if (c !== 32 && c !== 9) break;
     i++;
@@ -85,11 +85,12 @@ export function scanToken(s: string, i: number): number {
 /**
  * Scans a quoted-string starting at `i` (which must be a `"`).
  * RFC 3261 §25.1: quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F).
+ * @param end index where the text stops (default: its length).
  * @returns index just after the closing quote.
  */
-export function scanQuoted(s: string, i: number): number {
+export function scanQuoted(s: string, i: number, end = s.length): number {
   let j = i + 1;
-  while (j < s.length) {
+  while (j < end) {
     const c = s.charCodeAt(j);
     if (c === 34) return j + 1;
     if (c === 92) {

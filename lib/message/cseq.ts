@@ -22,15 +22,15 @@ export interface CSeq {
 }
 
 /**
- * Parses `1*DIGIT LWS Method`.
+ * Parses `1*DIGIT LWS Method` in `value[start, end)` (default: all of it).
  * @throws SipParseError if malformed or the number is out of range (RFC 3261 §8.1.1.5).
  */
-export function parseCSeq(value: string): CSeq {
+export function parseCSeq(value: string, start = 0, end = value.length): CSeq {
   const s = value;
-  let i = skipWs(s, 0);
+  let i = skipWs(s, start, end);
   const ds = i;
   let seq = 0;
-  while (i < s.length) {
+  while (i < end) {
     const c = s.charCodeAt(i) - 48;
     if (c < 0 || c > 9) break;
     seq = seq * 10 + c;
@@ -38,15 +38,15 @@ export function parseCSeq(value: string): CSeq {
   }
   if (i === ds) fail('invalid CSeq');
   if (seq > MAX_CSEQ) fail('CSeq out of range');
-  const ms = skipWs(s, i);
+  const ms = skipWs(s, i, end);
   if (ms === i) fail('invalid CSeq');
   let me = ms;
-  while (me < s.length) {
+  while (me < end) {
     const c = s.charCodeAt(me);
     if (c >= 128 || TOKEN[c] !== 1) break;
     me++;
   }
-  if (me === ms || skipWs(s, me) !== s.length) fail('invalid CSeq method');
+  if (me === ms || skipWs(s, me, end) !== end) fail('invalid CSeq method');
   return { seq, method: s.slice(ms, me) };
 }
 

@@ -24,13 +24,16 @@ function trimEnd(s: string): string {
  * Parses header lines of `head` from `pos` to `limit` (default: its end) into `headers`. Lines end in CRLF or a
  * bare LF; a line starting with SP/HTAB continues the previous field and the fold becomes one SP
  * (RFC 3261 §7.3.1). Values are trimmed of SP/HTAB. A bare CR is refused.
+ * @param offsets if given, receives for each field the index in `head` where its value starts, or
+ *   -1 when the value was folded (so `head[o, o + value.length)` is the value when o >= 0).
  * @returns the index of an empty line that ends the block early (bare-LF heads), or -1.
  * @throws SipParseError on a line without a colon, an invalid name or a misplaced continuation.
  */
-export function parseHeaderBlock(head: string, pos: number, headers: Headers, limit = head.length): number {
+export function parseHeaderBlock(head: string, pos: number, headers: Headers, limit = head.length, offsets?: number[]): number {
   let name = '';
   let key = '';
   let value = '';
+  let vStart = -1;
   let have = false;
   const n = limit;
   while (pos < n) {
@@ -41,7 +44,10 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
     if (end > pos && head.charCodeAt(end - 1) === 13) end--;
     if (end === pos) {
       // an empty line: the head ended here (possible only with bare-LF line ends)
-      if (have) headers._push(name, key, value);
+      if (have) {
+        headers._push(name, key, value);
+        offsets?.push(vStart);
+      }
       return pos;
     }
     const cr = head.indexOf('\r', pos);
@@ -52,10 +58,14 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
       if (!have) fail('continuation line before any header');
       const cont = trimEnd(head.slice(skipWs(head, pos), end));
       value = value.length === 0 ? cont : cont.length === 0 ? value : value + ' ' + cont;
+      vStart = -1; // folded: no longer one run of `head`
       pos = next;
       continue;
     }
-    if (have) headers._push(name, key, value);
+    if (have) {
+      headers._push(name, key, value);
+      offsets?.push(vStart);
+    }
     // field-name = token, then optional WS, then ':'
     let i = head.indexOf(':', pos);
     if (i < 0 || i >= end) fail('malformed header line');
@@ -77,9 +87,13 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
     let ve = end;
     while (ve > i && (head.charCodeAt(ve - 1) === 32 || head.charCodeAt(ve - 1) === 9)) ve--;
     value = head.slice(i, ve);
+    vStart = i;
     have = true;
     pos = next;
   }
-  if (have) headers._push(name, key, value);
+  if (have) {
+    headers._push(name, key, value);
+    offsets?.push(vStart);
+  }
   return -1;
 }

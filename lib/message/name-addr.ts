@@ -84,20 +84,20 @@ export class NameAddr {
 /** A Contact header value: an address or the wildcard `*` (RFC 3261 §20.10, REGISTER only). */
 export type ContactValue = NameAddr | '*';
 
-/** Parses one name-addr / addr-spec with header parameters. */
-export function parseNameAddr(text: string): NameAddr {
+/** Parses one name-addr / addr-spec with header parameters, in `text[start, end)` (default: all). */
+export function parseNameAddr(text: string, start = 0, end = text.length): NameAddr {
   const s = text;
-  const n = s.length;
-  let i = skipWs(s, 0);
+  const n = end;
+  let i = skipWs(s, start, n);
   if (i === n) fail('empty address');
   let displayName: string | undefined;
   let c = s.charCodeAt(i);
   let nameAddr = false;
   if (c === 34) {
-    const end = scanQuoted(s, i);
-    displayName = unquote(s.slice(i, end));
-    i = skipWs(s, end);
-    if (s.charCodeAt(i) !== 60) fail('expected < after display name');
+    const qe = scanQuoted(s, i, n);
+    displayName = unquote(s.slice(i, qe));
+    i = skipWs(s, qe, n);
+    if (i >= n || s.charCodeAt(i) !== 60) fail('expected < after display name');
     nameAddr = true;
   } else {
     // unquoted display name: tokens separated by LWS, then '<'
@@ -107,7 +107,7 @@ export function parseNameAddr(text: string): NameAddr {
       c = s.charCodeAt(j);
       if (c >= 128 || TOKEN[c] === 1) j++;
       else if (c === 32) {
-        if (s.charCodeAt(j + 1) === 32) oddWs = true;
+        if (j + 1 < n && s.charCodeAt(j + 1) === 32) oddWs = true;
         j++;
       } else if (c === 9) {
         oddWs = true;
@@ -126,7 +126,7 @@ export function parseNameAddr(text: string): NameAddr {
   let uriText: string;
   if (nameAddr) {
     const close = s.indexOf('>', i + 1);
-    if (close < 0) fail('missing > in address');
+    if (close < 0 || close >= n) fail('missing > in address');
     uriText = s.slice(i + 1, close);
     i = close + 1;
   } else {
@@ -142,7 +142,7 @@ export function parseNameAddr(text: string): NameAddr {
   }
   const na = new NameAddr(parseUri(uriText));
   if (displayName !== undefined) na.displayName = displayName;
-  parseParams(s, i, na.params, 'address parameters');
+  parseParams(s, i, na.params, 'address parameters', n);
   return na;
 }
 

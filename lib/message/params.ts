@@ -16,16 +16,16 @@ const { GEN_VALUE_CHARS, TOKEN, scanQuoted, skipWs } = m_chars;
 export type Params = Map<string, string | null>;
 
 /**
- * Parses `;name[=value]...` starting at `i` to the end of `s` into `into`.
+ * Parses `;name[=value]...` from `i` to `end` (default: the end of `s`) into `into`.
  * LWS is allowed around `;` and `=` (RFC 3261 §25.1 SEMI / EQUAL).
  * @throws SipParseError on an empty or malformed parameter.
  */
-export function parseParams(s: string, i: number, into: Params, what: string): Params {
-  const n = s.length;
-  i = skipWs(s, i);
+export function parseParams(s: string, i: number, into: Params, what: string, end = s.length): Params {
+  const n = end;
+  i = skipWs(s, i, n);
   while (i < n) {
     if (s.charCodeAt(i) !== 59) fail(`unexpected character in ${what}`);
-    i = skipWs(s, i + 1);
+    i = skipWs(s, i + 1, n);
     const ks = i;
     let lower = true;
     while (i < n) {
@@ -36,13 +36,13 @@ export function parseParams(s: string, i: number, into: Params, what: string): P
     }
     if (i === ks) fail(`empty parameter in ${what}`);
     const key = lower ? s.slice(ks, i) : s.slice(ks, i).toLowerCase();
-    i = skipWs(s, i);
+    i = skipWs(s, i, n);
     let value: string | null = null;
     if (i < n && s.charCodeAt(i) === 61) {
-      i = skipWs(s, i + 1);
+      i = skipWs(s, i + 1, n);
       const vs = i;
       if (i < n && s.charCodeAt(i) === 34) {
-        i = scanQuoted(s, i);
+        i = scanQuoted(s, i, n);
       } else {
         while (i < n) {
           const c = s.charCodeAt(i);
@@ -52,7 +52,7 @@ export function parseParams(s: string, i: number, into: Params, what: string): P
         if (i === vs) fail(`empty parameter value in ${what}`);
       }
       value = s.slice(vs, i);
-      i = skipWs(s, i);
+      i = skipWs(s, i, n);
     }
     into.set(key, value);
   }

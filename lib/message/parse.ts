@@ -15,6 +15,7 @@ import { SipRequest, SipResponse } from './message.js';
 import * as m_header_values from './header-values.js';
 import * as m_cseq from './cseq.js';
 import * as m_name_addr from './name-addr.js';
+import * as m_via from './via.js';
 import * as m_uri from './uri.js';
 
 // NOTE: hot imported functions and tables are copied to locals once: when these modules run
@@ -24,6 +25,7 @@ const { TOKEN, parseDecimal } = m_chars;
 const { checkCallId, parseTopVia } = m_header_values;
 const { parseCSeq } = m_cseq;
 const { parseNameAddr } = m_name_addr;
+const { parseVia } = m_via;
 const { parseHeaderBlock } = m_header_block;
 const { resolveHeaderName } = m_header_names;
 const { parseUri } = m_uri;
@@ -79,6 +81,8 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   while (start < buf.length && (buf[start] === 13 || buf[start] === 10)) start++;
   if (start === buf.length) fail('empty message');
   let headers = new Headers();
+  // where each value starts in `head`, so hot headers are parsed in place in the flat string
+  let offsets: number[] | undefined = [];
   let head = '';
   let lineStart = start;
   let lineEnd = -1;
@@ -91,7 +95,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
     const nl = head.indexOf('\n', start);
     if (nl >= 0) {
       lineEnd = nl > start && head.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      const empty = parseHeaderBlock(head, nl + 1, headers, probeEnd);
+      const empty = parseHeaderBlock(head, nl + 1, headers, probeEnd, offsets);
       if (empty >= 0) {
         if (buf[empty] === 10) bodyStart = empty + 1;
         else if (buf[empty + 1] === 10) bodyStart = empty + 2;
@@ -100,6 +104,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
     if (bodyStart < 0) {
       if (probeEnd === buf.length) fail('missing empty line after headers');
       headers = new Headers(); // head longer than the probe: start again below
+      offsets = [];
     }
   }
   if (bodyStart < 0) {
@@ -118,7 +123,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
     const nl = head.indexOf('\n');
     lineEnd = nl < 0 ? head.length : nl;
     if (lineEnd > 0 && head.charCodeAt(lineEnd - 1) === 13) lineEnd--;
-    if (nl >= 0 && parseHeaderBlock(head, nl + 1, headers, head.length) >= 0) fail('bare CR in header');
+    if (nl >= 0 && parseHeaderBlock(head, nl + 1, headers, head.length, offsets) >= 0) fail('bare CR in header');
   }
   const cr = head.indexOf('\r', lineStart);
   if (cr >= 0 && cr < lineEnd) fail('bare CR in start line');
@@ -153,11 +158,25 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   // parse and cache what every layer reads; only the top Via is checked here: it is what
   // transactions and responses rely on
   const values = headers._valueList();
-  if (iVia >= 0) headers.setCached(SLOT.topVia, parseTopVia(values[iVia]));
-  if (iCseq >= 0) headers.setCached(SLOT.cseq, parseCSeq(values[iCseq]));
+  const at = offsets;
+  if (iVia >= 0) {
+    const v = values[iVia];
+    const o = at[iVia];
+    headers.setCached(SLOT.topVia, o >= 0 && v.indexOf(',') < 0 ? parseVia(head, o, o + v.length) : parseTopVia(v));
+  }
+  if (iCseq >= 0) {
+    const o = at[iCseq];
+    headers.setCached(SLOT.cseq, o >= 0 ? parseCSeq(head, o, o + values[iCseq].length) : parseCSeq(values[iCseq]));
+  }
   if (iCallId >= 0) headers.setCached(SLOT['call-id'], checkCallId(values[iCallId]));
-  if (iFrom >= 0) headers.setCached(SLOT.from, parseNameAddr(values[iFrom]));
-  if (iTo >= 0) headers.setCached(SLOT.to, parseNameAddr(values[iTo]));
+  if (iFrom >= 0) {
+    const o = at[iFrom];
+    headers.setCached(SLOT.from, o >= 0 ? parseNameAddr(head, o, o + values[iFrom].length) : parseNameAddr(values[iFrom]));
+  }
+  if (iTo >= 0) {
+    const o = at[iTo];
+    headers.setCached(SLOT.to, o >= 0 ? parseNameAddr(head, o, o + values[iTo].length) : parseNameAddr(values[iTo]));
+  }
   if (iMf >= 0) headers.setCached(SLOT['max-forwards'], parseDecimal(values[iMf], 255, 'Max-Forwards'));
   const cl = (seen & 32) !== 0;
 

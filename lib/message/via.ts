@@ -119,27 +119,30 @@ function setOrDelete(p: Params, k: string, v: string | undefined): void {
   else p.set(k, v);
 }
 
-function slash(s: string, i: number): number {
-  i = skipWs(s, i);
-  if (s.charCodeAt(i) !== 47) fail('malformed Via protocol');
-  return skipWs(s, i + 1);
+function slash(s: string, i: number, n: number): number {
+  i = skipWs(s, i, n);
+  if (i >= n || s.charCodeAt(i) !== 47) fail('malformed Via protocol');
+  return skipWs(s, i + 1, n);
 }
 
-/** Parses one Via value; LWS is allowed around '/' and ':' (RFC 3261 §25.1 SLASH, COLON). */
-export function parseVia(s: string): Via {
-  const n = s.length;
-  let i = skipWs(s, 0);
+/**
+ * Parses one Via value in `s[start, end)` (default: all of `s`); LWS is allowed around '/' and ':'
+ * (RFC 3261 §25.1 SLASH, COLON).
+ */
+export function parseVia(s: string, start = 0, end = s.length): Via {
+  const n = end;
+  let i = skipWs(s, start, n);
   let protocol = 'SIP/2.0';
-  if (s.startsWith('SIP/2.0/', i)) i += 8;
+  if (i + 8 <= n && s.startsWith('SIP/2.0/', i)) i += 8;
   else {
-    let j = scanToken(s, i);
+    let j = scanTokenTo(s, i, n);
     if (j === i) fail('malformed Via');
     const name = s.slice(i, j);
-    i = slash(s, j);
-    j = scanToken(s, i);
+    i = slash(s, j, n);
+    j = scanTokenTo(s, i, n);
     if (j === i) fail('malformed Via version');
     protocol = name + '/' + s.slice(i, j);
-    i = slash(s, j);
+    i = slash(s, j, n);
   }
   const ts = i;
   let upper = true;
@@ -152,12 +155,12 @@ export function parseVia(s: string): Via {
   if (i === ts) fail('malformed Via transport');
   const transport = upper ? s.slice(ts, i) : s.slice(ts, i).toUpperCase();
   const te = i;
-  i = skipWs(s, i);
+  i = skipWs(s, i, n);
   if (i === te) fail('malformed Via sent-by');
   const hs = i;
   if (s.charCodeAt(i) === 91) {
     const close = s.indexOf(']', i);
-    if (close < 0) fail('malformed Via host');
+    if (close < 0 || close >= n) fail('malformed Via host');
     i = close + 1;
   } else {
     while (i < n) {
@@ -171,9 +174,9 @@ export function parseVia(s: string): Via {
   via.protocol = protocol;
   via.transport = transport;
   via.host = s.slice(hs, i);
-  i = skipWs(s, i);
-  if (s.charCodeAt(i) === 58) {
-    i = skipWs(s, i + 1);
+  i = skipWs(s, i, n);
+  if (i < n && s.charCodeAt(i) === 58) {
+    i = skipWs(s, i + 1, n);
     const ps = i;
     let port = 0;
     while (i < n) {
@@ -185,8 +188,17 @@ export function parseVia(s: string): Via {
     if (i === ps || i - ps > 5 || port > 65535) fail('invalid Via port');
     via.port = port;
   }
-  if (i < n) parseParams(s, i, via.params, 'Via');
+  if (i < n) parseParams(s, i, via.params, 'Via', n);
   return via;
+}
+
+function scanTokenTo(s: string, i: number, n: number): number {
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || TOKEN[c] !== 1) break;
+    i++;
+  }
+  return i;
 }
 
 /** Placeholder init the parser overwrites field by field. */
