@@ -359,6 +359,8 @@ export interface SrsSettings {
   signalingOnly?: boolean;
   /** User-Agent / Server header (default tsip-srs). */
   userAgent?: string;
+  /** SIP timer T1 in ms (default 500); Timers H/L keep answered INVITE transactions 64*T1. */
+  t1?: number;
 }
 
 /** A recording session as the SRS sees it. */

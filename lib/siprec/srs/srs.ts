@@ -57,6 +57,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       settings: {
         iaps: [{ id: IAP, listen: transports.map((protocol) => ({ protocol, address: this.settings.host, port })) }],
         userAgent: this.settings.userAgent ?? 'tsip-srs',
+        ...(this.settings.t1 !== undefined ? { timers: { t1: this.settings.t1 } } : {}),
         transportLimits: { maxConnections: 20000 },
         limits: { maxServerTransactions: 50000, maxClientTransactions: 50000, maxDialogs: 50000 },
       },

@@ -1,0 +1,197 @@
+/**
+ * SIPREC benchmark, SRC → SRS on loopback, the SRS in a child process (bench/siprec-srs-child.ts)
+ * so its memory is measured alone.
+ *
+ * 1. Setups per second: tsip SrcManager (the full client: media ports bound per call, complete
+ *    RFC 7865 metadata, multipart INVITE) records calls to the tsip Srs; each cycle is
+ *    INVITE/200/ACK then BYE/200, with a window of calls in flight. Goal ≥ 1000/s.
+ * 2. Concurrent sessions one SRS holds: a lean SRC on the same API (InviteDialogAssoc, same
+ *    INVITE with full metadata, no media) opens sessions up to the target and holds them; the
+ *    SRS reports its RSS and heap (after GC) per session. Goal ≥ 10 000 sessions, ≤ 20 KB each.
+ * 3. Peer, measured in the same run when SIPp is installed: SIPp's SIPREC SRC (src-uac.xml)
+ *    against SIPp's SRS (srs-uas.xml) at a fixed rate, for scale.
+ * Every run is bounded in count and time.
+ */
+import { fork } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConnectionState } from '../include-types/states.js';
+import { InviteDialogAssoc, MessageElements, SipClient, SipConnection, type ClientTransaction } from '../lib/siprec/common/api.js';
+import { ObserverBase } from '../lib/siprec/common/observer.js';
+import { buildOfferSdp, buildRecordingBody } from '../lib/siprec/body/index.js';
+import { MetadataBuilder } from '../lib/siprec/metadata/index.js';
+import { SrcManager } from '../lib/siprec/src/index.js';
+import type { DialogAssoc } from '../include-types/api.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+interface SrsStats { sessions: number; rss: number; heapUsed: number; external: number }
+
+/** Starts the SRS child; resolves with its SIP port and a stats/stop handle. */
+async function startSrsChild(): Promise<{ port: number; base: SrsStats; stats(): Promise<SrsStats>; stop(): Promise<void> }> {
+  const child = fork(join(here, 'siprec-srs-child.ts'), [], { execArgv: ['--import=tsx', '--expose-gc', '--max-old-space-size=4096'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const first = await new Promise<{ port: number } & SrsStats>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { port: number } & SrsStats));
+    child.once('exit', () => reject(new Error('SRS child exited')));
+  });
+  const ask = (): Promise<SrsStats> => new Promise((resolve) => { child.once('message', (m) => resolve(m as SrsStats)); child.send({ cmd: 'stats' }); });
+  return {
+    port: first.port, base: first, stats: ask,
+    stop: () => new Promise<void>((resolve) => {
+      const t = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 10000);
+      child.once('exit', () => { clearTimeout(t); resolve(); });
+      child.send({ cmd: 'stop' });
+    }),
+  };
+}
+
+const two = (i: number) => ({
+  callId: `bench-${process.pid}-${i}@tsip`,
+  participants: [{ key: 'alice', aor: `sip:alice${i}@example.com`, name: 'Alice' }, { key: 'bob', aor: `sip:bob${i}@example.net`, name: 'Bob' }],
+  streams: [{ label: '1', sender: 'alice' }, { label: '2', sender: 'bob' }],
+});
+
+/** 1. Full-client setup+teardown cycles per second. */
+async function setupsPerSecond(port: number, maxCycles: number, maxMs: number, window: number): Promise<{ rate: number; cycles: number; failed: number; ms: number }> {
+  const m = new SrcManager({ srs: [{ name: 'bench', srsUris: [`sip:srs@127.0.0.1:${port}`], localAddress: '127.0.0.1', transport: 'tcp', sessionExpires: 0, media: { rtcp: false, portMin: 30000, portMax: 39999 } }] });
+  await m.start();
+  let next = 0;
+  let done = 0;
+  let failed = 0;
+  const t0 = Date.now();
+  await new Promise<void>((resolve) => {
+    const launch = (): void => {
+      if (next >= maxCycles || Date.now() - t0 > maxMs) {
+        if (done + failed >= next) resolve();
+        return;
+      }
+      m.startRecording(two(next++));
+    };
+    m.on('recordingStarted', (e) => void m.stopRecording(e.callId));
+    m.on('recordingStopped', () => { done++; launch(); });
+    m.on('recordingFailed', () => { failed++; launch(); });
+    for (let i = 0; i < window; i++) launch();
+  });
+  const ms = Date.now() - t0;
+  await m.shutdown();
+  return { rate: (done / ms) * 1000, cycles: done, failed, ms };
+}
+
+/** 2. Lean SRC on the API: open and hold `target` sessions. */
+async function holdSessions(port: number, target: number, maxMs: number, window: number): Promise<{ held: number; ms: number; close(): Promise<void> }> {
+  const client = new SipClient({
+    uid: `bench-src-${process.pid}`,
+    observer: { incomingRequest: (_i, tx) => tx.dispose(), timedOut: () => undefined },
+    settings: {
+      iaps: [{ id: 'b', listen: [{ protocol: 'tcp', address: '127.0.0.1', port: 0 }, { protocol: 'udp', address: '127.0.0.1', port: 0 }] }],
+      limits: { maxClientTransactions: 100_000, maxServerTransactions: 100_000, maxDialogs: 100_000 },
+      timers: { t1: 100 },
+    },
+  });
+  const assocs = new Set<InviteDialogAssoc>();
+  const held: ClientTransaction[] = [];
+  let ok = 0;
+  let inFlight = 0;
+  let sent = 0;
+  let onProgress = (): void => undefined;
+  const conn = await new Promise<SipConnection>((resolve) => {
+    const c: SipConnection = new SipConnection(client, 'b', new (class extends ObserverBase {
+      override connectionStateChanged(s: ConnectionState): void { if (s === ConnectionState.Active) resolve(c); }
+      override incomingResponseInDialog(tx: ClientTransaction, assoc: DialogAssoc): void {
+        const r = tx.responseElements;
+        if (!r || r.statusCode < 200 || tx.type !== 'INVITE') return;
+        inFlight--;
+        if (r.isSuccess) { ok++; (assoc as InviteDialogAssoc).sendAck(tx); held.push(tx); } else { tx.dispose(); (assoc as InviteDialogAssoc).dispose(); assocs.delete(assoc as InviteDialogAssoc); }
+        onProgress();
+      }
+      override errorOccurredInDialog(): void { inFlight--; onProgress(); }
+      override inviteCompleted(tx: ClientTransaction): void { tx.dispose(); }
+    })());
+  });
+  const uri = `sip:srs@127.0.0.1:${port};transport=tcp`;
+  const sdp = buildOfferSdp([{ label: '1', port: 30000 }, { label: '2', port: 30002 }], { address: '127.0.0.1', sessionId: 1, version: 1 });
+  const t0 = Date.now();
+  await new Promise<void>((resolve) => {
+    onProgress = () => {
+      if (ok >= target || Date.now() - t0 > maxMs) { if (inFlight === 0) resolve(); return; }
+      while (inFlight < window && sent < target) {
+        const meta = new MetadataBuilder({ ...two(sent), callId: `cs-${sent}` }).completeXml();
+        const body = buildRecordingBody(sdp, meta);
+        const a = InviteDialogAssoc.create(conn, { to: `<${uri}>`, remoteUri: uri, from: '<sip:src@127.0.0.1>', contact: '<sip:src@127.0.0.1>;+sip.src' });
+        assocs.add(a);
+        a.sendInvite(new MessageElements({ headers: [['Require', 'siprec'], ['Accept', 'application/sdp, application/rs-metadata+xml']], content: body.body, contentType: body.contentType }));
+        sent++;
+        inFlight++;
+      }
+      if (sent >= target && inFlight === 0) resolve();
+    };
+    onProgress();
+  });
+  const ms = Date.now() - t0;
+  return {
+    held: ok, ms,
+    close: async () => {
+      let byes = 0;
+      for (const a of assocs) { try { a.sendBye().dispose(); byes++; } catch { /* gone */ } if (byes % 500 === 0) await new Promise((r) => setTimeout(r, 5)); }
+      await new Promise((r) => setTimeout(r, 1000));
+      for (const tx of held) { try { tx.dispose(); } catch { /* held until inviteCompleted */ } }
+      conn.dispose();
+      await client.close();
+    },
+  };
+}
+
+/** 3. Peer: SIPp SRC → SIPp SRS, fixed rate, bounded. */
+async function sippPeer(calls: number, rate: number): Promise<string> {
+  try {
+    const { hasTool, runSipp, startSipp } = await import('../test/interop/lib/index.js');
+    const { scenarioPath } = await import('../test/interop/lib/paths.js');
+    if (!hasTool('sipp')) return 'SIPp not installed: no peer figure';
+    const srs = await startSipp({ scenario: scenarioPath('srs-uas.xml'), transport: 't1', calls, timeoutSeconds: 60 });
+    await srs.ready;
+    const t0 = Date.now();
+    const src = await runSipp({ scenario: scenarioPath('src-uac.xml'), target: { host: '127.0.0.1', port: srs.localPort }, transport: 't1', calls, rate, limit: 5000, timeoutSeconds: 60 });
+    const ms = Date.now() - t0;
+    await srs.stop();
+    return `SIPp src-uac → SIPp srs-uas (TCP), asked ${rate}/s: ${src.successful}/${calls} recorded, ${src.failed} failed in ${(ms / 1000).toFixed(1)} s (each holds 1 s)`;
+  } catch (e) {
+    return `SIPp peer not measured: ${(e as Error).message}`;
+  }
+}
+
+/** Runs the three measurements and prints them. */
+export async function run(): Promise<void> {
+  const quick = process.env.TSIP_BENCH_QUICK === '1';
+  console.log('SIPREC on loopback; SRS in a child process');
+  const srs = await startSrsChild();
+  try {
+    const s = await setupsPerSecond(srs.port, quick ? 500 : 5000, quick ? 5000 : 20000, 64);
+    console.log(`tsip SrcManager → tsip Srs: ${s.rate.toFixed(0)} setups/s (INVITE/200/ACK + BYE/200, full metadata, media ports bound), ${s.cycles} cycles, ${s.failed} failed, ${(s.ms / 1000).toFixed(1)} s  [goal ≥ 1000/s: ${s.rate >= 1000 ? 'met' : 'NOT met'}]`);
+  } finally {
+    await srs.stop();
+  }
+  const srs2 = await startSrsChild();
+  try {
+    const target = quick ? 1000 : 10_000;
+    const before = await srs2.stats();
+    const h = await holdSessions(srs2.port, target, quick ? 20000 : 90000, 200);
+    // RFC 6026 Timer L / RFC 3261 Timer H keep each setup's INVITE server transaction for 64*T1
+    // (32 s): wait them out so the figure is the established session alone (bounded).
+    const settle = Number(process.env.TSIP_BENCH_SETTLE_MS ?? 34_000);
+    const mid = await srs2.stats();
+    console.log(`  right after setup: ${mid.sessions} sessions, ${((mid.rss - before.rss) / Math.max(1, mid.sessions) / 1024).toFixed(1)} KB RSS/session incl. setup transactions; waiting ${settle / 1000} s for them to end`);
+    await new Promise((r) => setTimeout(r, settle));
+    const after = await srs2.stats();
+    const n = Math.max(1, after.sessions);
+    const perRss = (after.rss - before.rss) / n / 1024;
+    const perHeap = (after.heapUsed + after.external - before.heapUsed - before.external) / n / 1024;
+    console.log(`tsip Srs holding ${after.sessions} concurrent sessions (opened in ${(h.ms / 1000).toFixed(1)} s): ${perRss.toFixed(1)} KB RSS/session, ${perHeap.toFixed(1)} KB heap/session  [goal ≥ 10000 sessions at ≤ 20 KB: ${after.sessions >= 10_000 && perRss <= 20 ? 'met' : 'NOT met'}]`);
+    await h.close();
+  } finally {
+    await srs2.stop();
+  }
+  console.log(await sippPeer(quick ? 200 : 2000, quick ? 100 : 500));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

@@ -1,0 +1,53 @@
+import t from 'tap';
+import { buildOfferSdp, buildRecordingBody } from '../../../../lib/siprec/body/index.js';
+import { MetadataBuilder } from '../../../../lib/siprec/metadata/index.js';
+import { checkRecordingBody, checkRecordingInvite } from '../../../../lib/siprec/srs/index.js';
+
+const opts = { codecs: ['PCMU', 'PCMA'], requireMetadata: false };
+const sdp = buildOfferSdp([{ label: '1', port: 30000 }, { label: '2', port: 30002 }], { address: '127.0.0.1', sessionId: 1, version: 1 });
+const meta = new MetadataBuilder({ participants: [{ key: 'a', aor: 'sip:a@x' }], streams: [{ label: '1', sender: 'a' }] }).completeXml();
+
+function req(headers: Record<string, string[]>, body?: { body: Buffer; contentType: string }) {
+  return { headerValues: (n: string) => headers[n.toLowerCase()] ?? [], content: body?.body, contentType: body?.contentType };
+}
+const siprec = { require: ['siprec'], contact: ['<sip:src@127.0.0.1>;+sip.src'] };
+
+t.test('a good SIPREC INVITE passes with its streams and metadata', async (t) => {
+  const v = checkRecordingInvite(req(siprec, buildRecordingBody(sdp, meta)), opts);
+  t.ok(v.ok);
+  if (v.ok) {
+    t.same(v.recordable.map((s) => s.label), ['1', '2']);
+    t.equal(v.metadata?.parsed.participants.length, 1);
+    t.equal(v.metadata?.raw.toString(), meta, 'metadata kept as received');
+  }
+});
+
+t.test('each check names its response', async (t) => {
+  const cases: [string, ReturnType<typeof req>, number, typeof opts?][] = [
+    ['no Require: siprec', req({ contact: siprec.contact }, buildRecordingBody(sdp, meta)), 488],
+    ['no +sip.src', req({ require: ['siprec'], contact: ['<sip:src@h>'] }, buildRecordingBody(sdp, meta)), 488],
+    ['malformed metadata', req(siprec, buildRecordingBody(sdp, '<recording xmlns="urn:ietf:params:xml:ns:recording:1"><session>')), 400],
+    ['metadata with a dangling reference', req(siprec, buildRecordingBody(sdp, meta.replace(/<stream stream_id="[^"]+" session_id="[^"]+"/, '<stream stream_id="s" session_id="nope"'))), 400],
+    ['metadata required and absent', req(siprec, buildRecordingBody(sdp, undefined)), 400, { ...opts, requireMetadata: true }],
+    ['no SDP', req(siprec, buildRecordingBody(undefined, meta)), 488],
+    ['unsupported codec', req(siprec, buildRecordingBody(sdp.replace(/RTP\/AVP 0 8/g, 'RTP/AVP 18'), meta)), 488],
+    ['broken multipart', req(siprec, { body: Buffer.from('garbage'), contentType: 'multipart/mixed;boundary=x' }), 400],
+    ['unknown body type', req(siprec, { body: Buffer.from('x'), contentType: 'text/plain' }), 415],
+  ];
+  for (const [name, r, status, o] of cases) {
+    const v = checkRecordingInvite(r, o ?? opts);
+    t.equal(v.ok, false, name);
+    if (!v.ok) {
+      t.equal(v.status, status, `${name}: ${status}`);
+      t.notMatch(v.reason, /[\r\n]/, `${name}: reason fits a status line`);
+    }
+  }
+});
+
+t.test('in a dialog: metadata-only update passes, a paused offer passes', async (t) => {
+  const v = checkRecordingBody(req({}, buildRecordingBody(undefined, meta)), opts, true);
+  t.ok(v.ok && v.offer === undefined && v.metadata !== undefined);
+  const paused = buildOfferSdp([{ label: '1', port: 30000 }], { address: '127.0.0.1', sessionId: 1, version: 2, paused: true });
+  const p = checkRecordingBody(req({}, buildRecordingBody(paused, undefined)), opts, true);
+  t.ok(p.ok && p.offer?.streams[0].direction === 'inactive');
+});
