@@ -155,6 +155,12 @@ export class SipClient implements StackUser {
     return out;
   }
 
+  /** SigComp (RFC 3320) is not supported (CSIP::IsSigCompSupportedL). */
+  isSigCompSupported(): boolean {
+    this.assertAlive();
+    return false;
+  }
+
   /** The connection this client has on an IAP (CSIP::Connection), if any. */
   connection(iapId: string): SipConnectionView | undefined {
     this.assertAlive();

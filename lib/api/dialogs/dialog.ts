@@ -8,7 +8,7 @@
  * Terminated, as the underlying `DialogCore` moves.
  * @module
  */
-import type { Dialog as DialogView, DialogAssoc as DialogAssocView } from '../../../include-types/api.js';
+import type { Dialog as DialogView, DialogAssoc as DialogAssocView, SipConnection as SipConnectionView } from '../../../include-types/api.js';
 import { DialogState, EndReason } from '../../../include-types/states.js';
 import type { DialogCore } from '../../dialog/dialog.js';
 import { type NameAddr, type SipRequest, type SipResponse, createResponse } from '../../message/index.js';
@@ -129,6 +129,11 @@ export class Dialog implements DialogView, DialogRouteTarget, Releasable {
   /** @internal The dialog where `origin` came from. */
   get originInfo(): DialogOrigin {
     return this.origin;
+  }
+
+  /** The connection the dialog belongs to (CSIPDialog::Connection). */
+  get connection(): SipConnectionView {
+    return this.connectionContext.connection;
   }
 
   /** True while the dialog is not terminated (MSIPRegistrationContext). */

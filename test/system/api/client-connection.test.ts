@@ -22,6 +22,7 @@ t.test('connection states: Init → Active → Suspended → Active → Inactive
   const client = new SipClient({ uid: 'c1', observer: rec.sipObserver() });
   t.teardown(() => client.close());
   t.same(client.supportedSecurityMechanisms(), ['digest']);
+  t.equal(client.isSigCompSupported(), false);
   t.throws(() => new SipConnection(client, 'nope', rec.connectionObserver()), { code: 'UnknownIap' });
   const conn = new SipConnection(client, 'default', rec.connectionObserver());
   t.equal(conn.state, ConnectionState.Init);

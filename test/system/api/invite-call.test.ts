@@ -25,6 +25,7 @@ t.test('call: INVITE, 180, 200, ACK, re-INVITE, BYE', async (t) => {
 
   const assoc = InviteDialogAssoc.create(a.conn, { to: `<${b.uri('bob')}>`, from: '<sip:alice@tsip.test>' });
   t.equal(assoc.dialog.state, DialogState.Init);
+  t.equal(assoc.dialog.connection, a.conn);
   const invite = assoc.sendInvite(sdp());
   t.equal(invite.type, 'INVITE');
   t.ok(([TransactionState.Calling, TransactionState.Constructing] as string[]).includes(invite.state));
