@@ -1,11 +1,12 @@
 /**
- * tsip's UAS (samples/uas.ts, its own process) next to Kamailio (test/interop/kamailio/uas.cfg)
- * under the same SIPp load in the same run: INVITE/200/ACK/BYE/200 per call over UDP on loopback.
- * Prints the best sustained calls/s of each and the ratio, then runs 100 000 calls through tsip at
- * a steady rate and prints its RSS after every 10 000 to show memory stays flat.
+ * tsip's UAS (samples/uas.ts compiled, its own process) next to Kamailio (test/interop/kamailio/
+ * uas.cfg, 4 workers) under the same SIPp load in the same run: INVITE/200/ACK/BYE/200 per call,
+ * over UDP then TCP, on loopback. Prints the load generator's own ceiling (SIPp's UAS), the best
+ * sustained calls/s of each and the ratio, then runs 100 000 calls through tsip at a steady rate
+ * and prints its RSS after every 10 000 to show memory stays flat.
  *
- * Bounded: each ladder is at most six steps of ~4 s; the soak is 10 steps of 10 000 calls with a
- * hard timeout each. Run alone: `npx tsx bench/run.ts uas`.
+ * Bounded: each ladder is at most seven steps of ~4 s; the soak is 10 steps of 10 000 calls with
+ * a hard timeout each (a few minutes in all). Run alone: `npx tsx bench/run.ts uas`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ManagedProcess, freePort, hasTool, missingToolMessage, waitListening } from '../test/interop/lib/index.js';
-import { measureKamailioUas } from './kamailio-uas.bench.js';
+import { measureKamailioUas, measureSippCeiling } from './lib/kamailio-uas.js';
 import { formatComparison, formatMeasurement, measureUas, type UasMeasurement } from './lib/measure-uas.js';
 import { runSippLoad } from './lib/sipp-load.js';
 import { rssKb } from './lib/proc-mem.js';
@@ -33,11 +34,12 @@ function compile(): string {
   return out;
 }
 
-/** Starts the compiled samples/uas.js in its own process on a free UDP port. */
+/** Starts the compiled samples/uas.js in its own process on a free port (UDP and TCP). */
 async function startTsipUas(build: string): Promise<{ proc: ManagedProcess; port: number }> {
   const port = await freePort();
-  const proc = new ManagedProcess(process.execPath, [join(build, 'samples/uas.js'), '--transport', 'udp', '--host', '127.0.0.1', '--port', String(port)], { cwd: build });
+  const proc = new ManagedProcess(process.execPath, [join(build, 'samples/uas.js'), '--transport', 'udp,tcp', '--host', '127.0.0.1', '--port', String(port)], { cwd: build });
   await waitListening(port, 'udp', 15_000, () => (proc.exit ? `uas exited: ${proc.stderr}` : undefined));
+  await waitListening(port, 'tcp', 15_000, () => (proc.exit ? `uas exited: ${proc.stderr}` : undefined));
   return { proc, port };
 }
 
@@ -63,16 +65,23 @@ export async function run(): Promise<void> {
       return;
     }
   }
-  console.log('# UAS answering SIPp uac (INVITE/200/ACK/BYE/200) over UDP on loopback; same machine, same run');
-  const kam = await measureKamailioUas({ transport: 'u1' });
-  console.log(formatMeasurement(kam));
+  console.log('# UAS answering SIPp uac (INVITE/200/ACK/BYE/200) on loopback; same machine, same run');
+  console.log("# SIPp's own UAS under the same load: the load generator's ceiling here");
+  console.log(formatMeasurement(await measureSippCeiling()));
+  const kamUdp = await measureKamailioUas({ transport: 'u1' });
+  console.log(formatMeasurement(kamUdp));
+  const kamTcp = await measureKamailioUas({ transport: 't1', rates: [1000, 2000, 4000, 6000, 8000], secondsPerStep: 3 });
+  console.log(formatMeasurement(kamTcp));
   const build = compile();
   const { proc, port } = await startTsipUas(build);
   let tsip: UasMeasurement;
   try {
     tsip = await measureUas({ host: '127.0.0.1', port, transport: 'u1' }, { name: 'tsip', watchPid: proc.pid });
     console.log(formatMeasurement(tsip));
-    console.log(formatComparison(tsip, kam));
+    const tsipTcp = await measureUas({ host: '127.0.0.1', port, transport: 't1' }, { name: 'tsip', watchPid: proc.pid, rates: [1000, 2000, 4000, 6000, 8000], secondsPerStep: 3 });
+    console.log(formatMeasurement(tsipTcp));
+    console.log(`UDP: ${formatComparison(tsip, kamUdp)}`);
+    console.log(`TCP: ${formatComparison(tsipTcp, kamTcp)}`);
     const rate = Math.max(500, Math.min(3000, Math.floor(tsip.maxSustainedOfferedCps * 0.6)));
     await soak(port, proc.pid, rate);
   } finally {

@@ -2,7 +2,7 @@
  * How many calls per second a UAS sustains: SIPp offers rising rates in bounded steps and we keep
  * the best step the UAS handled cleanly.
  *
- * Peer-agnostic on purpose: Kamailio (bench/kamailio-uas.bench.ts) and tsip's UAS
+ * Peer-agnostic on purpose: Kamailio (bench/lib/kamailio-uas.ts) and tsip's UAS
  * (samples/uas.ts) are measured by the same function on the same machine in the same run, so
  * their ratio means something even though the absolute numbers depend on the machine (and on
  * SIPp itself, which shares the CPUs and is single-threaded).

@@ -13,11 +13,11 @@
  * (the load generator's ceiling), plus warm-ups and pauses (about 75 s at most);
  * every SIPp run has a call count and a hard timeout, and Kamailio is stopped by its pid even when
  * a step throws.
- * Run alone: `npx tsx bench/kamailio-uas.bench.ts`.
+ * bench/uas.bench.ts measures tsip next to it; run this file alone with `npx tsx bench/lib/kamailio-uas.ts`.
  */
 import { pathToFileURL } from 'node:url';
-import { hasTool, missingToolMessage, startKamailio, startSipp } from '../test/interop/lib/index.js';
-import { kamailioConfig } from '../test/interop/lib/paths.js';
+import { hasTool, missingToolMessage, startKamailio, startSipp } from '../../test/interop/lib/index.js';
+import { kamailioConfig } from '../../test/interop/lib/paths.js';
 import {
   DEFAULT_RATES,
   formatComparison,
@@ -25,8 +25,8 @@ import {
   measureUas,
   type MeasureUasOptions,
   type UasMeasurement,
-} from './lib/measure-uas.js';
-import type { UasTarget } from './lib/sipp-load.js';
+} from './measure-uas.js';
+import type { UasTarget } from './sipp-load.js';
 
 export { measureUas, formatComparison, formatMeasurement, DEFAULT_RATES };
 export type { MeasureUasOptions, UasMeasurement, UasTarget };
@@ -85,7 +85,7 @@ export async function measureSippCeiling(rate = 8000, seconds = 3): Promise<UasM
   }
 }
 
-/** Entry point for `npm run bench`: measures Kamailio over UDP, then TCP, and prints the results. */
+/** Measures Kamailio alone over UDP, then TCP, and prints the results (this file run directly). */
 export async function run(): Promise<void> {
   // Without the peers there is nothing to measure; say so and let the other benchmarks run.
   for (const tool of ['sipp', 'kamailio'] as const) {
