@@ -86,6 +86,14 @@ export class SrsSession {
     return this.answerSdp;
   }
 
+  /** An answer to an SRC offer that keeps the streams as they are (the ACK of an offer-less re-INVITE). */
+  answerFor(offer: AnalysedOffer): string {
+    const ports = new Map<number, number>();
+    for (const [i, slot] of this.slots) ports.set(i, slot.port);
+    this.answerSdp = buildRecvonlyAnswer(offer, { address: this.env.host, sessionId: this.sdpSessionId, version: ++this.version, ports });
+    return this.answerSdp;
+  }
+
   /** Ends the session: closes endpoints and the recording (and the dialog, unless a BYE of ours is pending). Idempotent. */
   async end(reason: string, disposeDialog = true): Promise<void> {
     if (this.ended) return;

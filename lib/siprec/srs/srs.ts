@@ -10,6 +10,7 @@ import type { TransportProtocol } from '../../../include-types/settings.js';
 import { ConnectionState } from '../../../include-types/states.js';
 import type { SrsEvents, SrsSessionInfo, SrsSettings } from '../../../include-types/siprec.js';
 import { MediaError, MediaErrorCode, PortAllocator } from '../media/index.js';
+import { buildSnapshotRequest, SNAPSHOT_REQUEST_CONTENT_TYPE } from '../metadata/index.js';
 import {
   InviteDialogAssoc, MessageElements, ResponseElements, SipClient, SipConnection, type ClientTransaction, type ServerTransaction,
 } from '../common/api.js';
@@ -28,6 +29,7 @@ export class Srs extends EventEmitter<SrsEvents> {
   private client: SipClient | undefined;
   private connection: SipConnection | undefined;
   private readonly sessions = new Map<Dialog, SrsSession>();
+  /** Our own requests in dialogs (BYE, snapshot re-INVITE) waiting for their final response. */
   private readonly byeWaiters = new Map<ClientTransaction, () => void>();
   private readonly byeWaited: { dispose(): void }[] = [];
   private readonly allocator: PortAllocator;
@@ -109,6 +111,37 @@ export class Srs extends EventEmitter<SrsEvents> {
   /** Info on the sessions in progress. */
   sessionInfos(): SrsSessionInfo[] {
     return [...this.sessions.values()].map((s) => this.info(s));
+  }
+
+  /**
+   * Asks the SRC of a recording for a complete metadata snapshot (RFC 7866 §9.2): an offer-less
+   * re-INVITE with an application/rs-metadata-request body. The SRC answers 200 with its SDP
+   * offer (answered in the ACK) and then sends the snapshot in a request of its own, which is
+   * stored as the next metadata file. Resolves true on a 2xx.
+   */
+  requestSnapshot(recordingId: string, reason = 'SRS asks for a complete snapshot'): Promise<boolean> {
+    const s = [...this.sessions.values()].find((x) => x.recordingId === recordingId);
+    if (!s) return Promise.resolve(false);
+    const me = new MessageElements({ headers: [['Content-Disposition', 'recording-session']] });
+    me.setContent(buildSnapshotRequest(reason), SNAPSHOT_REQUEST_CONTENT_TYPE);
+    let tx: ClientTransaction;
+    try {
+      tx = s.assoc.sendInvite(me);
+    } catch {
+      return Promise.resolve(false);
+    }
+    return new Promise((resolve) => this.byeWaiters.set(tx, () => {
+      const res = tx.responseElements;
+      const ok = res !== undefined && res.isSuccess;
+      if (ok) {
+        // The 200 carries the SRC's offer: answer it in the ACK with the streams as they are.
+        const v = checkRecordingBody(res.messageElements, this.check, true);
+        const ack = new MessageElements();
+        if (v.ok && v.offer) ack.setContent(s.answerFor(v.offer), 'application/sdp');
+        try { s.assoc.sendAck(tx, ack); } catch { /* dialog gone */ }
+      }
+      resolve(ok);
+    }));
   }
 
   /** Ends every session with BYE, closes recordings and sockets. */

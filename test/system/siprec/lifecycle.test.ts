@@ -103,3 +103,22 @@ t.test('SRS-initiated BYE ends the recording (RemoteBye)', async (t) => {
   t.equal(e.callId, call.callId);
   t.equal(listRecordings(srs.settings.dir)[0].index.endReason, 'shutdown');
 });
+
+t.test('SRS-initiated re-INVITE with a snapshot request gets a complete snapshot (RFC 7866 §9.2)', async (t) => {
+  const srs = await startSrs(t);
+  const m = await startManager(t, [entry([srs.uri()])]);
+  const call = twoParty();
+  const p = waitFor(m, 'recordingStarted');
+  const rec = m.startRecording(call);
+  const started = await p;
+  const snap = waitFor(srs, 'sessionUpdated', (e) => e.metadataUpdated);
+  t.equal(await srs.requestSnapshot(started.recordingId), true, 'SRC answered the re-INVITE 200');
+  await snap;
+  t.ok(rec.forward('1', Buffer.concat([Buffer.from([0x80, 0, 0, 1, 0, 0, 0, 160, 0, 0, 0, 5]), Buffer.alloc(160, 0xff)])) === 1, 'still recording');
+  await m.stopRecording(call.callId);
+  const [r] = listRecordings(srs.settings.dir);
+  t.equal(r.index.metadataFiles.length, 2);
+  const second = parseMetadata(readFileSync(join(r.dir, r.index.metadataFiles[1])));
+  t.equal(second.dataMode, 'complete', 'a complete snapshot');
+  t.equal(second.participants.length, 2);
+});
