@@ -123,11 +123,13 @@ export function parseNameAddr(text: string, start = 0, end = text.length): NameA
       nameAddr = true;
     }
   }
-  let uriText: string;
+  let us: number;
+  let ue: number;
   if (nameAddr) {
     const close = s.indexOf('>', i + 1);
     if (close < 0 || close >= n) fail('missing > in address');
-    uriText = s.slice(i + 1, close);
+    us = i + 1;
+    ue = close;
     i = close + 1;
   } else {
     // addr-spec: the URI stops at the first ';' or LWS (its params are header params)
@@ -137,10 +139,11 @@ export function parseNameAddr(text: string, start = 0, end = text.length): NameA
       if (c === 59 || c === 32 || c === 9) break;
       j++;
     }
-    uriText = s.slice(i, j);
+    us = i;
+    ue = j;
     i = j;
   }
-  const na = new NameAddr(parseUri(uriText));
+  const na = new NameAddr(parseUri(s, us, ue));
   if (displayName !== undefined) na.displayName = displayName;
   parseParams(s, i, na.params, 'address parameters', n);
   return na;

@@ -237,7 +237,7 @@ function parseStartLine(s: string, a: number, b: number, headers: Headers): SipR
   if (ve === vs || rest !== b) fail('malformed request line');
   const version = s.slice(vs, ve);
   if (version !== 'SIP/2.0' && !VERSION_RE.test(version)) fail('invalid SIP version');
-  const uri = parseUri(s.slice(us, ue));
+  const uri = parseUri(s, us, ue);
   return new SipRequest({ method: s.slice(a, me), uri, headers, version: normVersion(version) });
 }
 

@@ -191,36 +191,38 @@ function isSchemeChar(c: number, first: boolean): boolean {
 }
 
 /**
- * Parses any URI: sip/sips/tel into {@link SipUri}, other schemes into {@link AbsoluteUri}.
+ * Parses any URI (in `text[start, end)`, default all of it): sip/sips/tel into {@link SipUri},
+ * other schemes into {@link AbsoluteUri}.
  * @throws SipParseError if malformed.
  */
-export function parseUri(text: string): Uri {
+export function parseUri(text: string, start = 0, end = text.length): Uri {
   // fast path for the common lower-case sip: / sips:
-  if (text.charCodeAt(0) === 115 && text.charCodeAt(1) === 105 && text.charCodeAt(2) === 112) {
-    const c3 = text.charCodeAt(3);
-    if (c3 === 58) return parseSip(text, 4, 'sip');
-    if (c3 === 115 && text.charCodeAt(4) === 58) return parseSip(text, 5, 'sips');
+  if (end - start > 4 && text.charCodeAt(start) === 115 && text.charCodeAt(start + 1) === 105 && text.charCodeAt(start + 2) === 112) {
+    const c3 = text.charCodeAt(start + 3);
+    if (c3 === 58) return parseSip(text, start + 4, 'sip', end);
+    if (c3 === 115 && text.charCodeAt(start + 4) === 58) return parseSip(text, start + 5, 'sips', end);
   }
-  const colon = text.indexOf(':');
-  if (colon <= 0) fail('invalid URI');
-  for (let i = 0; i < colon; i++) if (!isSchemeChar(text.charCodeAt(i), i === 0)) fail('invalid URI scheme');
-  const scheme = text.slice(0, colon).toLowerCase();
-  if (scheme === 'sip' || scheme === 'sips') return parseSip(text, colon + 1, scheme);
-  if (scheme === 'tel') return parseTel(text, colon + 1);
-  const opaque = text.slice(colon + 1);
+  const colon = text.indexOf(':', start);
+  if (colon <= start || colon >= end) fail('invalid URI');
+  for (let i = start; i < colon; i++) if (!isSchemeChar(text.charCodeAt(i), i === start)) fail('invalid URI scheme');
+  const scheme = text.slice(start, colon).toLowerCase();
+  if (scheme === 'sip' || scheme === 'sips') return parseSip(text, colon + 1, scheme, end);
+  if (scheme === 'tel') return parseTel(text, colon + 1, end);
+  const opaque = text.slice(colon + 1, end);
   if (opaque.length === 0) fail('empty URI');
   for (let i = 0; i < opaque.length; i++) {
     const c = opaque.charCodeAt(i);
     // absoluteURI characters are all printable ASCII except these
     if (c <= 32 || c >= 127 || c === 60 || c === 62 || c === 34) fail('invalid character in URI');
   }
-  return new AbsoluteUri(text.slice(0, colon), opaque);
+  return new AbsoluteUri(text.slice(start, colon), opaque);
 }
 
-function parseSip(text: string, i: number, scheme: 'sip' | 'sips'): SipUri {
+function parseSip(text: string, i: number, scheme: 'sip' | 'sips', n: number): SipUri {
   const uri = new SipUri();
   uri.scheme = scheme;
-  const at = text.indexOf('@', i);
+  let at = text.indexOf('@', i);
+  if (at >= n) at = -1;
   if (at >= 0) {
     // RFC 3261 §25.1: '@' is never legal unescaped after the userinfo, so the first one ends it
     let pc = text.indexOf(':', i);
@@ -231,12 +233,11 @@ function parseSip(text: string, i: number, scheme: 'sip' | 'sips'): SipUri {
     if (pc >= 0) uri.password = unescapeChecked(text.slice(pc + 1, at), PASSWORD_CHARS, 'URI password');
     i = at + 1;
   }
-  const n = text.length;
   const hs = i;
   if (text.charCodeAt(i) === 91) {
     // IPv6reference
     const close = text.indexOf(']', i);
-    if (close < 0) fail('unterminated IPv6 reference');
+    if (close < 0 || close >= n) fail('unterminated IPv6 reference');
     for (let j = i + 1; j < close; j++) {
       const c = text.charCodeAt(j);
       const hex = (c >= 48 && c <= 58) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) || c === 46;
@@ -265,24 +266,23 @@ function parseSip(text: string, i: number, scheme: 'sip' | 'sips'): SipUri {
     if (i === ps || i - ps > 5 || port > 65535) fail('invalid port in URI');
     uri.port = port;
   }
-  return parseTail(text, i, uri);
+  return parseTail(text, i, uri, n);
 }
 
-function parseTel(text: string, i: number): SipUri {
+function parseTel(text: string, i: number, n: number): SipUri {
   const uri = new SipUri({ scheme: 'tel' });
   let end = i;
-  while (end < text.length && text.charCodeAt(end) !== 59 && text.charCodeAt(end) !== 63) end++;
+  while (end < n && text.charCodeAt(end) !== 59 && text.charCodeAt(end) !== 63) end++;
   if (end === i) fail('empty tel number');
   uri.user = unescapeChecked(text.slice(i, end), PARAM_CHARS, 'tel number');
-  return parseTail(text, end, uri);
+  return parseTail(text, end, uri, n);
 }
 
 /** Parses `*(;param)[?headers]` from `i` to the end. */
-function parseTail(text: string, i: number, uri: SipUri): SipUri {
-  const n = text.length;
+function parseTail(text: string, i: number, uri: SipUri, n: number): SipUri {
   if (i === n) return uri;
   let q = text.indexOf('?', i);
-  if (q < 0) q = n;
+  if (q < 0 || q > n) q = n;
   if (i < q) {
     if (text.charCodeAt(i) !== 59) fail('invalid character after URI host');
     const params = uri.params;
@@ -314,7 +314,7 @@ function parseTail(text: string, i: number, uri: SipUri): SipUri {
     }
   }
   if (q < n) {
-    for (const part of text.slice(q + 1).split('&')) {
+    for (const part of text.slice(q + 1, n).split('&')) {
       const eq = part.indexOf('=');
       if (eq <= 0) fail('invalid URI header');
       uri.headers.set(
