@@ -122,6 +122,9 @@ export class SipClient implements StackUser {
         if (self.connections.get(c.iapId) === c) self.connections.delete(c.iapId);
       },
       nextContextId: () => ++contextIds,
+      noteServerTx: (m, tx) => {
+        if (tx instanceof ServerTransaction) self.byMachine.set(m, tx);
+      },
       stackReady: () => ensureStarted(stack),
     };
     stack.addUser(this);

@@ -319,7 +319,11 @@ export class SipStack implements TransportUser {
         const ep = this.dialogs.find(req.callId, req.to.tag, req.from.tag);
         // RFC 3261 §12.2.2: a request for a dialog we do not have → 481
         if (ep === undefined) error = reply(req, 481, checks);
-        else return this.guard(() => ep.onRequest(tx));
+        else {
+          // a re-INVITE: a CANCEL for it reaches the dialog's user like one for a new INVITE
+          if (tx instanceof InviteServerTransaction) this.trackInvite(tx, ep.user);
+          return this.guard(() => ep.onRequest(tx));
+        }
       }
     } catch (e) {
       error = reply(req, e instanceof SipParseError ? e.status : 400, checks, e instanceof SipParseError ? e.reason : undefined);
@@ -347,6 +351,18 @@ export class SipStack implements TransportUser {
       };
     }
     this.guard(() => user.onRequest(tx, claim));
+  }
+
+  private trackInvite(tx: InviteServerTransaction, user: StackUser): void {
+    this.inviteOwners.set(tx, user);
+    const prev = tx.user.onTerminated;
+    tx.user = {
+      ...tx.user,
+      onTerminated: () => {
+        this.inviteOwners.delete(tx);
+        prev?.();
+      },
+    };
   }
 
   private pickUser(req: SipRequest, iapId: string): [StackUser, Claim] | undefined {

@@ -204,6 +204,7 @@ export class Dialog implements DialogView, DialogRouteTarget, Releasable {
     }
     const client = this.connectionContext.client;
     const tx = new ServerTransaction(client, req, machine, machine.source.iapId);
+    client.noteServerTx(machine, tx);
     for (const u of this.usages) if (u.screenRequest?.(tx) === true) return;
     this.deliver(tx);
   }

@@ -4,7 +4,8 @@
  * transactions know neither).
  * @module
  */
-import type { SipConnection } from '../../../include-types/api.js';
+import type { ServerTransaction as ServerTransactionView, SipConnection } from '../../../include-types/api.js';
+import type { ServerTransaction as MachineServerTx } from '../../transaction/index.js';
 import type { HttpDigestChallengeObserver, SipConnectionObserver, SipObserver } from '../../../include-types/observers.js';
 import type { Clock, Logger } from '../../../include-types/settings.js';
 import type { ConnectionState } from '../../../include-types/states.js';
@@ -49,6 +50,8 @@ export interface ClientContext {
   detachConnection(c: ConnectionContext): void;
   /** A fresh registration-context id. */
   nextContextId(): number;
+  /** Remembers the API object of a server transaction (for `inviteCanceled`). */
+  noteServerTx(machine: MachineServerTx, tx: ServerTransactionView): void;
   /** Resolves once the stack runs (starting an embedded stack on first use). */
   stackReady(): Promise<void>;
 }

@@ -284,3 +284,33 @@ t.test('an answered INVITE may be disposed once its connection is Inactive', asy
   t.ok(invite.isDisposed);
   for (const o of [inTx, uas, assoc]) o.dispose();
 });
+
+t.test('CANCEL of a re-INVITE: inviteCanceled on the callee side, 487, the dialog stays', async (t) => {
+  const a = await party('alice');
+  const b = await party('bob');
+  t.teardown(async () => {
+    await a.close();
+    await b.close();
+  });
+  const { assoc, invite, inTx, uas } = await ringing(a, b);
+  inTx.sendResponse(new ResponseElements({ statusCode: 200 }));
+  await a.rec.wait('incomingResponseInDialog', status(200));
+  assoc.sendAck(invite);
+  ((await b.rec.wait('incomingRequestInDialog', method('ACK'))).args[0] as ServerTransaction).dispose();
+  const re = uas.sendInvite();
+  const reIn = (await a.rec.wait('incomingRequestInDialog', method('INVITE'))).args[0] as ServerTransaction;
+  reIn.sendResponse(new ResponseElements({ statusCode: 180 }));
+  await b.rec.wait('incomingResponseInDialog', (tx: ClientTransaction) => tx === re && tx.responseElements?.statusCode === 180);
+  const cancel = re.cancel();
+  const c = await a.rec.wait('inviteCanceled');
+  t.equal(c.args[0], reIn);
+  t.notOk(reIn.responseAllowed);
+  await b.rec.wait('incomingResponseInDialog', (tx: ClientTransaction) => tx === re && tx.responseElements?.statusCode === 487);
+  t.equal(assoc.dialog.state, DialogState.Confirmed);
+  t.equal(uas.dialog.state, DialogState.Confirmed, 'a failed re-INVITE leaves the dialog (RFC 3261 §14.1)');
+  const again = uas.sendInvite();
+  t.ok(again, 'a new re-INVITE is allowed');
+  for (const o of [re, cancel, reIn, inTx, uas, assoc]) o.dispose();
+  again.forceDispose();
+  invite.forceDispose();
+});
