@@ -66,6 +66,13 @@ t.test('REGISTER with digest, refresh, deregister; OPTIONS', async (t) => {
   t.equal(binding.state, RegistrationState.Registered, 'still registered after the refresh');
   t.notOk(a.rec.names().includes('errorOccurredInRegistrationRefresh'), 'the refresh succeeded');
 
+  // RFC 3261 §10.2.3: a REGISTER without Contact lists the bindings
+  const fetch = a.conn.fetchRegistrations(new RequestElements({ method: 'REGISTER', remoteUri: registrar, to: '<sip:alice@tsip.test>' }));
+  await a.rec.wait('incomingResponse', (x: ClientTransaction) => x === fetch && (x.responseElements?.statusCode ?? 0) >= 200);
+  t.equal(fetch.responseElements?.statusCode, 200, 'fetchRegistrations answered 200 (digest answered on the way)');
+  t.ok(fetch.responseElements?.messageElements.headerValues('Contact').some((c) => c.includes('sip:alice@127.0.0.1')), 'our binding is listed');
+  fetch.dispose();
+
   const opt = a.conn.sendRequest(new RequestElements({ method: 'OPTIONS', remoteUri: registrar }));
   await a.rec.wait('incomingResponse', (x: ClientTransaction) => x === opt && ok(200)(x));
   t.match(opt.responseElements?.messageElements.header('Allow') ?? '', /INVITE/);

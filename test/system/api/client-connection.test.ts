@@ -130,3 +130,35 @@ t.test('disposing the client disposes everything it made', async (t) => {
   }
   t.equal(b.client.liveObjects().ClientTransaction, undefined, '`using` disposed it');
 });
+
+t.test('SipObserver.incomingRequest, then the app opens a connection and answers the INVITE on it', async (t) => {
+  const { InviteDialogAssoc } = await import('../../../lib/api/dialogs/invite-dialog-assoc.js');
+  const caller = await party('caller');
+  const rec = new Recorder();
+  const callee = new SipClient({ uid: 'callee', observer: rec.sipObserver(), settings: { iaps: [{ id: 'x', listen: [{ protocol: 'udp', address: '127.0.0.1', port: 0 }] }] } });
+  const bootstrap = new SipConnection(callee, 'x', rec.connectionObserver());
+  await rec.wait('connectionStateChanged', (s: string) => s === ConnectionState.Active);
+  bootstrap.dispose(); // the stack keeps running; now no connection is on IAP x
+  t.teardown(async () => {
+    await caller.close();
+    await callee.close();
+  });
+  const port = callee.stack.boundAddresses('x')[0].port;
+  const assoc = InviteDialogAssoc.create(caller.conn, { to: `<sip:callee@127.0.0.1:${port}>` });
+  const invite = assoc.sendInvite();
+  const ev = await rec.wait('sip.incomingRequest');
+  t.equal(ev.args[0], 'x');
+  const tx = ev.args[1] as ServerTransaction;
+  t.throws(() => InviteDialogAssoc.fromServerTransaction(tx), { code: 'InvalidState' }, 'needs a connection on the IAP');
+  const conn = new SipConnection(callee, 'x', rec.connectionObserver());
+  await rec.wait('connectionStateChanged', (s: string) => s === ConnectionState.Active);
+  const uas = InviteDialogAssoc.fromServerTransaction(tx);
+  tx.sendResponse(new ResponseElements({ statusCode: 200 }));
+  await caller.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x === invite && x.responseElements?.statusCode === 200);
+  assoc.sendAck(invite);
+  const ack = await rec.wait('incomingRequestInDialog', (x: ServerTransaction) => x.type === 'ACK');
+  t.equal(ack.args[1], uas.dialog, "the dialog's requests go to the new connection");
+  (ack.args[0] as ServerTransaction).dispose();
+  for (const o of [tx, uas, assoc, conn]) o.dispose();
+  invite.forceDispose();
+});
