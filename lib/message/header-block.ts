@@ -24,14 +24,16 @@ function trimEnd(s: string): string {
  * Parses header lines of `head` from `pos` to `limit` (default: its end) into `headers`. Lines end in CRLF or a
  * bare LF; a line starting with SP/HTAB continues the previous field and the fold becomes one SP
  * (RFC 3261 §7.3.1). Values are trimmed of SP/HTAB. A bare CR is refused.
- * @param offsets if given, receives for each field the index in `head` where its value starts, or
- *   -1 when the value was folded (so `head[o, o + value.length)` is the value when o >= 0).
+ * @param hot if given (filled with -2), receives for the first field of each of HOT_HEADERS the
+ *   index in `head` where its value starts, or -1 when it was folded (so `head[o, o + value.length)`
+ *   is the value when o >= 0).
  * @returns the index of an empty line that ends the block early (bare-LF heads), or -1.
  * @throws SipParseError on a line without a colon, an invalid name or a misplaced continuation.
  */
-export function parseHeaderBlock(head: string, pos: number, headers: Headers, limit = head.length, offsets?: number[]): number {
+export function parseHeaderBlock(head: string, pos: number, headers: Headers, limit = head.length, hot?: Int32Array): number {
   let name = '';
   let key = '';
+  let hotIx = -1;
   let value = '';
   let vStart = -1;
   let have = false;
@@ -46,7 +48,7 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
       // an empty line: the head ended here (possible only with bare-LF line ends)
       if (have) {
         headers._push(name, key, value);
-        offsets?.push(vStart);
+        if (hotIx >= 0 && hot !== undefined && hot[hotIx] === -2) hot[hotIx] = vStart;
       }
       return pos;
     }
@@ -64,7 +66,7 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
     }
     if (have) {
       headers._push(name, key, value);
-      offsets?.push(vStart);
+      if (hotIx >= 0 && hot !== undefined && hot[hotIx] === -2) hot[hotIx] = vStart;
     }
     // field-name = token, then optional WS, then ':'
     let i = head.indexOf(':', pos);
@@ -82,6 +84,7 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
     }
     name = hn.name;
     key = hn.key;
+    hotIx = hn.hot;
     i++;
     while (i < end && (head.charCodeAt(i) === 32 || head.charCodeAt(i) === 9)) i++;
     let ve = end;
@@ -93,7 +96,7 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
   }
   if (have) {
     headers._push(name, key, value);
-    offsets?.push(vStart);
+    if (hotIx >= 0 && hot !== undefined && hot[hotIx] === -2) hot[hotIx] = vStart;
   }
   return -1;
 }

@@ -47,11 +47,17 @@ export const LIST_HEADERS: ReadonlySet<string> = new Set([
 export interface HeaderName {
   key: string;
   name: string;
+  /** Index among the headers the parser reads in place (see {@link HOT_HEADERS}), else -1. */
+  hot: number;
 }
+
+/** Headers whose value offsets the header-block parser reports, in this order. */
+export const HOT_HEADERS = ['via', 'cseq', 'from', 'to'] as const;
 
 const TABLE = new Map<string, HeaderName>();
 for (const name of CANONICAL) {
-  const hn = { key: name.toLowerCase(), name };
+  const key = name.toLowerCase();
+  const hn: HeaderName = { key, name, hot: (HOT_HEADERS as readonly string[]).indexOf(key) };
   TABLE.set(name, hn);
   TABLE.set(hn.key, hn);
 }
@@ -94,7 +100,7 @@ export function resolveHeaderName(raw: string): HeaderName {
   const key = raw.toLowerCase();
   const hit2 = TABLE.get(key);
   if (hit2 !== undefined) return hit2;
-  return { key, name: raw };
+  return { key, name: raw, hot: -1 };
 }
 
 /** Lower-case lookup key of a header name (compact forms expanded). */

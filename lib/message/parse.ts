@@ -82,7 +82,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   if (start === buf.length) fail('empty message');
   let headers = new Headers();
   // where each value starts in `head`, so hot headers are parsed in place in the flat string
-  let offsets: number[] | undefined = [];
+  const hot = new Int32Array(4).fill(-2);
   let head = '';
   let lineStart = start;
   let lineEnd = -1;
@@ -95,7 +95,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
     const nl = head.indexOf('\n', start);
     if (nl >= 0) {
       lineEnd = nl > start && head.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      const empty = parseHeaderBlock(head, nl + 1, headers, probeEnd, offsets);
+      const empty = parseHeaderBlock(head, nl + 1, headers, probeEnd, hot);
       if (empty >= 0) {
         if (buf[empty] === 10) bodyStart = empty + 1;
         else if (buf[empty + 1] === 10) bodyStart = empty + 2;
@@ -104,7 +104,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
     if (bodyStart < 0) {
       if (probeEnd === buf.length) fail('missing empty line after headers');
       headers = new Headers(); // head longer than the probe: start again below
-      offsets = [];
+      hot.fill(-2);
     }
   }
   if (bodyStart < 0) {
@@ -123,7 +123,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
     const nl = head.indexOf('\n');
     lineEnd = nl < 0 ? head.length : nl;
     if (lineEnd > 0 && head.charCodeAt(lineEnd - 1) === 13) lineEnd--;
-    if (nl >= 0 && parseHeaderBlock(head, nl + 1, headers, head.length, offsets) >= 0) fail('bare CR in header');
+    if (nl >= 0 && parseHeaderBlock(head, nl + 1, headers, head.length, hot) >= 0) fail('bare CR in header');
   }
   const cr = head.indexOf('\r', lineStart);
   if (cr >= 0 && cr < lineEnd) fail('bare CR in start line');
@@ -158,23 +158,22 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   // parse and cache what every layer reads; only the top Via is checked here: it is what
   // transactions and responses rely on
   const values = headers._valueList();
-  const at = offsets;
   if (iVia >= 0) {
     const v = values[iVia];
-    const o = at[iVia];
+    const o = hot[0];
     headers.setCached(SLOT.topVia, o >= 0 && v.indexOf(',') < 0 ? parseVia(head, o, o + v.length) : parseTopVia(v));
   }
   if (iCseq >= 0) {
-    const o = at[iCseq];
+    const o = hot[1];
     headers.setCached(SLOT.cseq, o >= 0 ? parseCSeq(head, o, o + values[iCseq].length) : parseCSeq(values[iCseq]));
   }
   if (iCallId >= 0) headers.setCached(SLOT['call-id'], checkCallId(values[iCallId]));
   if (iFrom >= 0) {
-    const o = at[iFrom];
+    const o = hot[2];
     headers.setCached(SLOT.from, o >= 0 ? parseNameAddr(head, o, o + values[iFrom].length) : parseNameAddr(values[iFrom]));
   }
   if (iTo >= 0) {
-    const o = at[iTo];
+    const o = hot[3];
     headers.setCached(SLOT.to, o >= 0 ? parseNameAddr(head, o, o + values[iTo].length) : parseNameAddr(values[iTo]));
   }
   if (iMf >= 0) headers.setCached(SLOT['max-forwards'], parseDecimal(values[iMf], 255, 'Max-Forwards'));
