@@ -170,6 +170,8 @@ export interface Dialog extends RegistrationContext {
   readonly fromHeader: string;
   readonly toHeader: string;
   readonly remoteUri: string;
+  /** The connection the dialog belongs to (CSIPDialog::Connection). */
+  readonly connection: SipConnection;
   isAssociated(assoc: DialogAssoc): boolean;
 }
 

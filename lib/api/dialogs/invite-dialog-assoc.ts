@@ -215,14 +215,6 @@ export class InviteDialogAssoc extends InviteAssocBase implements InviteDialogAs
     return this.initial?.tx;
   }
 
-
-
-
-
-
-
-
-
   // ---- caller side ----
 
   private sendInitialInvite(elements: MessageElementsView | undefined): ClientTransaction {
@@ -329,12 +321,6 @@ export class InviteDialogAssoc extends InviteAssocBase implements InviteDialogAs
     this.forks.set(tag, assoc);
     tx.post(() => this.connectionContext.observer.incomingResponseForkedInvite(tx, assoc));
   }
-
-
-
-
-
-
 
 }
 
