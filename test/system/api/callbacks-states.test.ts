@@ -191,3 +191,25 @@ t.test('connection Inactive: refreshes, registrations and subscriptions are drop
   t.same(a.rec.events.slice(before).map((e) => e.name), ['connectionStateChanged'], 'no per-item errors (Symbian: no event flood)');
   for (const o of [rtx, stx, sub, binding, regRefresh, subRefresh]) o.dispose();
 });
+
+t.test('a registration refresh due while the connection is Suspended: CouldNotConnect', async (t) => {
+  const clock = new FakeClock();
+  const server = await FakeServer.start({ clock, auth: false });
+  const a = await party('alice', { clock });
+  t.teardown(async () => {
+    await a.close();
+    await server.stop();
+  });
+  const refresh = new Refresh(a.client);
+  const binding = new RegistrationBinding(a.conn, { aor: '<sip:alice@tsip.test>', registrar: server.uri, refresh, expires: 120 });
+  const tx = binding.register();
+  await a.rec.wait('incomingResponseForRegistration');
+  a.client.stack.setIapSuspended('lo', true);
+  await a.rec.wait('connectionStateChanged', (s: string) => s === 'Suspended');
+  clock.advance(88_000);
+  const e = await a.rec.wait('errorOccurredInRegistrationRefresh');
+  t.equal((e.args[0] as { code: string }).code, 'CouldNotConnect');
+  t.equal(binding.state, RegistrationState.Unregistered);
+  t.equal(server.of('REGISTER').length, 1, 'nothing sent while suspended');
+  for (const o of [tx, binding, refresh]) o.dispose();
+});
