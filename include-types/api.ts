@@ -10,7 +10,9 @@ import type { ConnectionState, DialogState, RefreshState, TransactionState } fro
 
 /** One header field as the app sees it: a name and its raw value. */
 export interface HeaderField {
+  /** Header field name as written. */
   readonly name: string;
+  /** The raw value. */
   readonly value: string;
 }
 
@@ -40,6 +42,7 @@ export interface MessageElementsView {
 
 /** CSIPRequestElements. */
 export interface RequestElementsView {
+  /** The request method. */
   readonly method: string;
   /** The Request-URI (CSIPRequestElements::RemoteUri). */
   readonly remoteUri: string;
@@ -47,18 +50,25 @@ export interface RequestElementsView {
   readonly fromHeader: string | undefined;
   /** To as a name-addr. */
   readonly toHeader: string | undefined;
+  /** Headers and body. */
   readonly messageElements: MessageElementsView;
 }
 
 /** CSIPResponseElements. */
 export interface ResponseElementsView {
+  /** 100..699. */
   readonly statusCode: number;
+  /** The reason phrase. */
   readonly reasonPhrase: string;
   /** Filled in on received responses. */
   readonly fromHeader: string | undefined;
+  /** To as received (with tag). */
   readonly toHeader: string | undefined;
+  /** Call-ID as received. */
   readonly callId: string | undefined;
+  /** CSeq as received. */
   readonly cseq: { seq: number; method: string } | undefined;
+  /** Headers and body. */
   readonly messageElements: MessageElementsView;
 }
 
@@ -74,7 +84,9 @@ export interface RegistrationContext {
 export interface Transaction extends Owned {
   /** The request method (CSIPTransactionBase::Type). */
   readonly type: string;
+  /** The RFC 3261 §17 state (CSIPTransactionBase::StateL). */
   readonly state: TransactionState;
+  /** True for a client transaction. */
   readonly isClientTransaction: boolean;
 }
 
@@ -94,6 +106,7 @@ export interface ClientTransaction extends Transaction {
 
 /** CSIPServerTransaction. */
 export interface ServerTransaction extends Transaction {
+  /** The request that arrived. */
   readonly requestElements: RequestElementsView;
   /** True while a response may still be sent. */
   readonly responseAllowed: boolean;
@@ -103,6 +116,7 @@ export interface ServerTransaction extends Transaction {
 
 /** CSIPRefresh. */
 export interface Refresh extends Owned {
+  /** Constructing, Inactive, Active or Terminated. */
   readonly state: RefreshState;
   /** True for a stand-alone refresh (not a registration's, not a dialog's). */
   readonly isStandAlone: boolean;
@@ -136,6 +150,7 @@ export type RegistrationState = (typeof RegistrationState)[keyof typeof Registra
 
 /** CSIPRegistrationBinding. */
 export interface RegistrationBinding extends Owned, RegistrationContext {
+  /** Where the binding is. */
   readonly state: RegistrationState;
   /** RFC 3327 Path values of the last 2xx. */
   readonly path: readonly string[];
@@ -149,7 +164,9 @@ export interface RegistrationBinding extends Owned, RegistrationContext {
   readonly contactHeader: string;
   /** The Contact as the registrar's last 2xx returned it. */
   readonly registeredContact: string | undefined;
+  /** The outbound proxy every REGISTER goes through, if any. */
   readonly outboundProxy: string | undefined;
+  /** The refresh keeping the registration alive, if any. */
   readonly refresh: Refresh | undefined;
   /** REGISTER (CSIPRegistrationBinding::RegisterL). */
   register(elements?: MessageElementsView): ClientTransaction;
@@ -163,20 +180,27 @@ export interface RegistrationBinding extends Owned, RegistrationContext {
 
 /** CSIPDialog: created by the stack only. */
 export interface Dialog extends RegistrationContext {
+  /** Init, Early, Confirmed or Terminated. */
   readonly state: DialogState;
   /** Every association sharing this dialog. */
   readonly dialogAssocs: readonly DialogAssoc[];
+  /** The dialog's Call-ID. */
   readonly callId: string;
+  /** Our address with our tag. */
   readonly fromHeader: string;
+  /** The peer's address with its tag once known. */
   readonly toHeader: string;
+  /** The remote target (the peer's Contact). */
   readonly remoteUri: string;
   /** The connection the dialog belongs to (CSIPDialog::Connection). */
   readonly connection: SipConnection;
+  /** True if `assoc` shares this dialog. */
   isAssociated(assoc: DialogAssoc): boolean;
 }
 
 /** CSIPDialogAssocBase. */
 export interface DialogAssoc extends Owned {
+  /** The dialog this association uses. */
   readonly dialog: Dialog;
   /** INVITE, SUBSCRIBE, REFER or NOTIFY. */
   readonly type: string;
@@ -206,6 +230,7 @@ export interface SubscribeDialogAssoc extends DialogAssoc {
   readonly type: 'SUBSCRIBE';
   /** The Event header value. */
   readonly event: string;
+  /** The refresh keeping the subscription alive, if any. */
   readonly refresh: Refresh | undefined;
   /** SUBSCRIBE, refreshed automatically with `refresh`. */
   sendSubscribe(elements?: MessageElementsView, refresh?: Refresh): ClientTransaction;
@@ -218,6 +243,7 @@ export interface SubscribeDialogAssoc extends DialogAssoc {
 /** CSIPReferDialogAssoc. */
 export interface ReferDialogAssoc extends DialogAssoc {
   readonly type: 'REFER';
+  /** The Refer-To value. */
   readonly referTo: string;
   /** REFER with Refer-To. */
   sendRefer(elements?: MessageElementsView): ClientTransaction;
@@ -226,6 +252,7 @@ export interface ReferDialogAssoc extends DialogAssoc {
 /** CSIPNotifyDialogAssoc. */
 export interface NotifyDialogAssoc extends DialogAssoc {
   readonly type: 'NOTIFY';
+  /** The Event header value. */
   readonly event: string;
   /** The Subscription-State header value the next NOTIFY carries. */
   readonly subscriptionState: string;
@@ -237,7 +264,9 @@ export interface NotifyDialogAssoc extends DialogAssoc {
 
 /** CSIPConnection. */
 export interface SipConnection extends Owned {
+  /** The IAP (named local binding) it uses (CSIPConnection::IapId). */
   readonly iapId: string;
+  /** Init, Active, Suspended, Inactive or Unavailable (CSIPConnection::State). */
   readonly state: ConnectionState;
   /** A stand-alone request (CSIPConnection::SendRequestL). */
   sendRequest(elements: RequestElementsView, options?: { context?: RegistrationContext; refresh?: Refresh }): ClientTransaction;

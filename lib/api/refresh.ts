@@ -82,6 +82,7 @@ export class Refresh extends OwnedObject implements RefreshView {
     this.current = RefreshState.Active;
   }
 
+  /** Constructing, Inactive, Active or Terminated (CSIPRefresh::State). */
   get state(): RefreshState {
     return this.current;
   }

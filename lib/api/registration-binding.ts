@@ -105,6 +105,7 @@ export class RegistrationBinding extends OwnedObject implements RegistrationBind
     this.track();
   }
 
+  /** Where the binding is. */
   get state(): RegistrationState {
     return this.current;
   }
@@ -129,10 +130,12 @@ export class RegistrationBinding extends OwnedObject implements RegistrationBind
     return this.grantedSeconds;
   }
 
+  /** The outbound proxy, if any (CSIPRegistrationBinding::OutboundProxy). */
   get outboundProxy(): string | undefined {
     return this.proxy;
   }
 
+  /** The refresh keeping the registration alive, if any. */
   get refresh(): Refresh | undefined {
     return this.linkedRefresh;
   }

@@ -22,6 +22,7 @@ const OWN_METHODS = new Set(['INVITE', 'ACK', 'CANCEL', 'BYE', 'PRACK', 'UPDATE'
 export abstract class DialogAssoc extends OwnedObject implements DialogAssocView {
   /** INVITE, SUBSCRIBE, REFER or NOTIFY. */
   abstract readonly type: string;
+  /** The dialog this association uses (CSIPDialogAssocBase::Dialog). */
   readonly dialog: Dialog;
   /** @internal */
   readonly connectionContext: ConnectionContext;

@@ -73,6 +73,7 @@ export class Dialog implements DialogView, DialogRouteTarget, Releasable {
     else this.route(undefined);
   }
 
+  /** Init, Early, Confirmed or Terminated (CSIPDialog::State). */
   get state(): DialogState {
     if (this.coreRef !== undefined) return this.coreRef.state;
     return this.ended ? DialogState.Terminated : DialogState.Init;
@@ -83,6 +84,7 @@ export class Dialog implements DialogView, DialogRouteTarget, Releasable {
     return this.usages.map((u) => u.assoc);
   }
 
+  /** The dialog's Call-ID. */
   get callId(): string {
     return this.origin.callId;
   }

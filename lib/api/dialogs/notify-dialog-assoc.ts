@@ -33,6 +33,7 @@ export interface NotifyDialogAssocOptions {
 export class NotifyDialogAssoc extends DialogAssoc implements NotifyDialogAssocView {
   readonly kind = 'NotifyDialogAssoc';
   readonly type = 'NOTIFY' as const;
+  /** The Event value of the NOTIFYs. */
   readonly event: string;
   private state: string;
   private ended = false;

@@ -24,14 +24,19 @@ export interface RequestElementsInit {
 
 /** A request as the app builds it or as it arrived. */
 export class RequestElements implements RequestElementsView {
+  /** The method. */
   readonly method: string;
+  /** The Request-URI. */
   readonly remoteUri: string;
+  /** From (with tag on received requests). */
   readonly fromHeader: string | undefined;
+  /** To. */
   readonly toHeader: string | undefined;
   /** Filled in on received requests and on the requests the stack sent. */
   readonly callId: string | undefined;
   /** Filled in on received requests and on the requests the stack sent. */
   readonly cseq: { seq: number; method: string } | undefined;
+  /** Headers and body. */
   readonly messageElements: MessageElements;
 
   /** @throws SipError(InvalidArgument) for a bad method, URI, From or To. */

@@ -20,12 +20,19 @@ export interface ResponseElementsInit {
 
 /** A response as the app builds it or as it arrived. */
 export class ResponseElements implements ResponseElementsView {
+  /** 100..699. */
   readonly statusCode: number;
+  /** The reason phrase. */
   readonly reasonPhrase: string;
+  /** From as received. */
   readonly fromHeader: string | undefined;
+  /** To as received. */
   readonly toHeader: string | undefined;
+  /** Call-ID as received. */
   readonly callId: string | undefined;
+  /** CSeq as received. */
   readonly cseq: { seq: number; method: string } | undefined;
+  /** Headers and body. */
   readonly messageElements: MessageElements;
 
   /** @throws SipError(InvalidArgument) for a status outside 100..699 or a reason with a line break. */

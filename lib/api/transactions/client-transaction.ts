@@ -89,6 +89,7 @@ export class ClientTransaction extends Transaction implements ClientTransactionV
 
   /** @internal Built by the API objects that send; the app never constructs one. */
   constructor(
+    /** @internal */
     readonly connectionContext: ConnectionContext,
     private readonly owner: ClientTxOwner,
     request: SipRequest,

@@ -51,8 +51,11 @@ export class ServerTransaction extends Transaction implements ServerTransactionV
    * @internal Wraps a machine (or, for an ACK, only the request: no response is possible).
    */
   constructor(
+    /** @internal */
     readonly clientContext: ClientContext,
+    /** @internal The request as parsed. */
     readonly request: SipRequest,
+    /** @internal The RFC 3261 §17.2 machine (none for an ACK). */
     readonly machine: MachineServerTx | undefined,
     iapId: string,
   ) {
