@@ -6,3 +6,4 @@ export { MediaFork, type MediaForkOptions } from './media-fork.js';
 export { StreamForwarder, type ForkTarget, type ForwarderStats } from './stream-forwarder.js';
 export { compileSkipFailover, type SkipMatcher } from './skip-failover.js';
 export { parseSessionExpiresHeader } from './session-timer.js';
+export { EndpointPool } from './endpoint-pool.js';

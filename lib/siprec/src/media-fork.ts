@@ -2,15 +2,14 @@
  * The media side of one recording session: a StreamForwarder per recorded stream, the periodic
  * RTCP reports, and pause/resume of the whole fork.
  */
-import type { PortAllocator, RtpPacket } from '../media/index.js';
+import type { RtpPacket } from '../media/index.js';
+import type { EndpointPool } from './endpoint-pool.js';
 import { StreamForwarder, type ForkTarget } from './stream-forwarder.js';
 
 /** Options of {@link MediaFork}. */
 export interface MediaForkOptions {
-  /** Local address RTP is sent from. */
-  address: string;
-  /** Ports for the streams. */
-  allocator: PortAllocator;
+  /** Bound local endpoints (address and ports) for the streams. */
+  pool: EndpointPool;
   /** RTCP CNAME (RFC 3550 §6.5.1), e.g. src@host. */
   cname: string;
   /** RTCP interval in ms; 0 = no periodic reports (default 5000). */
@@ -36,7 +35,7 @@ export class MediaFork {
   async add(label: string, clockRate = 8000): Promise<number> {
     const have = this.streams.get(label);
     if (have) return have.localPort;
-    const f = await StreamForwarder.open(label, this.opts.address, this.opts.allocator, this.opts.cname, clockRate);
+    const f = await StreamForwarder.open(label, this.opts.pool, this.opts.cname, clockRate);
     if (this.closed) {
       await f.close();
       throw new Error('media fork closed');

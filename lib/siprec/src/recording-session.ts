@@ -58,7 +58,7 @@ export class RecordingSession implements RecordingSessionLike {
   constructor(private readonly host: SessionHost, readonly call: CallParams) {
     const media = host.entry.media ?? {};
     this.fork = new MediaFork({
-      address: host.mediaAddress, allocator: host.allocator, cname: `src@${host.mediaAddress}`,
+      pool: host.endpoints, cname: `src@${host.mediaAddress}`,
       rtcpIntervalMs: media.rtcp === false ? 0 : (media.rtcpIntervalMs ?? 5000),
     });
     this.meta = new SessionMetadata(call, host.entry.metadataExtensions);

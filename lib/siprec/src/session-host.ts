@@ -5,7 +5,7 @@
 import type {
   RecordingFailedEvent, RecordingPausedEvent, RecordingStartedEvent, RecordingStoppedEvent, SrsEntrySettings,
 } from '../../../include-types/siprec.js';
-import type { PortAllocator } from '../media/index.js';
+import type { EndpointPool } from './endpoint-pool.js';
 import type { Ng911Logger } from '../ng911/index.js';
 import type { ClientTransaction, InviteDialogAssoc, SipConnection } from '../common/api.js';
 import type { SkipMatcher } from './skip-failover.js';
@@ -33,8 +33,8 @@ export interface SessionHost {
   readonly fromUri: string;
   /** Local media address. */
   readonly mediaAddress: string;
-  /** RTP ports. */
-  readonly allocator: PortAllocator;
+  /** Bound RTP/RTCP endpoints. */
+  readonly endpoints: EndpointPool;
   /** skipFailoverCodes. */
   readonly skip: SkipMatcher;
   /** Final-answer wait before failing over, ms. */

@@ -18,6 +18,7 @@ import {
 } from '../common/api.js';
 import { ObserverBase } from '../common/observer.js';
 import { freeSipPort } from '../common/ports.js';
+import { EndpointPool } from './endpoint-pool.js';
 import { SrsKeepAlive } from './keepalive.js';
 import { RecordingSession } from './recording-session.js';
 import type { RecordingSessionLike, SessionHost, SessionListener } from './session-host.js';
@@ -51,6 +52,7 @@ export class SrcUserAgent implements SessionHost {
   readonly name: string;
   readonly entry: SrsEntrySettings;
   readonly allocator: PortAllocator;
+  readonly endpoints: EndpointPool;
   readonly skip: SkipMatcher;
   readonly inviteTimeoutMs: number;
   readonly ng911: Ng911Logger | undefined;
@@ -75,6 +77,7 @@ export class SrcUserAgent implements SessionHost {
     this.ng911 = opts.ng911;
     this.mediaAddress = e.media?.address ?? e.localAddress;
     this.allocator = new PortAllocator({ min: e.media?.portMin ?? 30000, max: e.media?.portMax ?? 39999 });
+    this.endpoints = new EndpointPool(this.mediaAddress, this.allocator);
     this.skip = compileSkipFailover(e.skipFailoverCodes);
     this.inviteTimeoutMs = e.inviteTimeoutMs ?? 64 * opts.t1;
   }
@@ -182,6 +185,7 @@ export class SrcUserAgent implements SessionHost {
     await Promise.all([...this.sessions.values()].map((s) => s.abort(RecordingEndReason.Shutdown)));
     for (const tx of this.heldInvites) { try { tx.dispose(); } catch { /* the client disposes it */ } }
     this.heldInvites.clear();
+    await this.endpoints.close();
     this.conn?.dispose();
     await this.client?.close();
     this.client = undefined;

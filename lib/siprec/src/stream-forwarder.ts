@@ -7,9 +7,10 @@
  * re-INVITE goes out) or when the SRS refused the stream (port 0).
  */
 import {
-  buildRtcpBye, buildRtcpSdesCname, buildRtcpSr, buildRtp, parseRtp, RtpEndpoint, RtpStreamRewriter,
-  type PortAllocator, type RtpPacket, type UdpAddress,
+  buildRtcpBye, buildRtcpSdesCname, buildRtcpSr, buildRtp, parseRtp, RtpStreamRewriter,
+  type RtpEndpoint, type RtpPacket, type UdpAddress,
 } from '../media/index.js';
+import type { EndpointPool } from './endpoint-pool.js';
 
 /** Where a stream goes, from the SRS answer. */
 export interface ForkTarget {
@@ -41,14 +42,15 @@ export class StreamForwarder {
   private readonly rewriter: RtpStreamRewriter;
   private closed = false;
 
-  private constructor(readonly label: string, private readonly endpoint: RtpEndpoint, private readonly cname: string, clockRate: number) {
+  private constructor(readonly label: string, private readonly endpoint: RtpEndpoint, private readonly pool: EndpointPool,
+    private readonly cname: string, clockRate: number) {
     this.rewriter = new RtpStreamRewriter({ clockRate });
   }
 
-  /** Binds the local RTP/RTCP pair from `allocator` on `address`. */
-  static async open(label: string, address: string, allocator: PortAllocator, cname: string, clockRate = 8000): Promise<StreamForwarder> {
-    const ep = await RtpEndpoint.bindFromAllocator(allocator, address);
-    return new StreamForwarder(label, ep, cname, clockRate);
+  /** Takes a local RTP/RTCP pair from the pool. */
+  static async open(label: string, pool: EndpointPool, cname: string, clockRate = 8000): Promise<StreamForwarder> {
+    const ep = await pool.acquire();
+    return new StreamForwarder(label, ep, pool, cname, clockRate);
   }
 
   /** Local RTP port (offered in the SDP). */
@@ -101,7 +103,7 @@ export class StreamForwarder {
     void this.sendRtcp(Buffer.concat([sr, sdes]));
   }
 
-  /** Sends RTCP BYE (if anything was sent) and releases the ports. Idempotent. */
+  /** Sends RTCP BYE (if anything was sent) and gives the ports back to the pool. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.target && this.rewriter.counters.packets > 0) {
@@ -109,7 +111,7 @@ export class StreamForwarder {
       await this.sendRtcp(Buffer.concat([buildRtcpSr(this.rewriter.senderInfo()), buildRtcpBye([this.rewriter.ssrc], 'recording ended')]));
     }
     this.closed = true;
-    await this.endpoint.close();
+    await this.pool.release(this.endpoint);
   }
 
   private sendRtcp(buf: Buffer): Promise<void> {

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { parseRtcp, parseRtp, PortAllocator, RtpEndpoint, syntheticCall, type RtpPacket } from '../../../../lib/siprec/media/index.js';
 import { MediaFork } from '../../../../lib/siprec/src/media-fork.js';
+import { EndpointPool } from '../../../../lib/siprec/src/endpoint-pool.js';
 
 async function sink() {
   const ep = await RtpEndpoint.bind({ address: '127.0.0.1', port: 0 });
@@ -16,7 +17,7 @@ const settle = (ms = 100) => new Promise((r) => setTimeout(r, ms));
 
 t.test('fork: own SSRC, continuous sequence across a CS source change, RTCP SR/SDES/BYE, pause, refused', async (t) => {
   const alloc = new PortAllocator({ min: 41000, max: 41099 });
-  const fork = new MediaFork({ address: '127.0.0.1', allocator: alloc, cname: 'src@test', rtcpIntervalMs: 50 });
+  const fork = new MediaFork({ pool: new EndpointPool('127.0.0.1', alloc, 0), cname: 'src@test', rtcpIntervalMs: 50 });
   const p1 = await fork.add('1');
   const p2 = await fork.add('2');
   t.ok(p1 % 2 === 0 && p2 % 2 === 0 && p1 !== p2, 'even local ports');
@@ -52,4 +53,23 @@ t.test('fork: own SSRC, continuous sequence across a CS source change, RTCP SR/S
   await settle();
   t.ok(s.rtcpGot.flatMap((b) => parseRtcp(b)).some((p) => p.type === 'bye'), 'RTCP BYE on close');
   t.equal(alloc.inUse, 0, 'ports released');
+});
+
+t.test('endpoint pool: the ports of a finished fork serve the next one; bounded; closed at the end', async (t) => {
+  const alloc = new PortAllocator({ min: 41100, max: 41199 });
+  const pool = new EndpointPool('127.0.0.1', alloc, 1);
+  const f1 = new MediaFork({ pool, cname: 'c', rtcpIntervalMs: 0 });
+  const a = await f1.add('1');
+  const b = await f1.add('2');
+  await f1.close();
+  t.equal(pool.size, 1, 'one kept (max 1), the other closed');
+  t.equal(alloc.inUse, 1);
+  const f2 = new MediaFork({ pool, cname: 'c', rtcpIntervalMs: 0 });
+  const c = await f2.add('x');
+  t.ok(c === a || c === b, 'reused a bound port');
+  t.equal(pool.size, 0);
+  await f2.close();
+  await pool.close();
+  t.equal(pool.size, 0);
+  t.equal(alloc.inUse, 0, 'every port released');
 });
