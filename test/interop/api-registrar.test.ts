@@ -133,3 +133,35 @@ t.test('MESSAGE to a registered user, and a call through Kamailio (Record-Route,
   for (const o of [ack, inBye, inInv, bye, uas, assoc, ra.tx, rb.tx, ra.binding, rb.binding, ra.digest, rb.digest]) o.dispose();
   invite.forceDispose();
 });
+
+t.test('Kamailio challenges the INVITE (407): answered from stored credentials, call completes', async (t) => {
+  if (!kamailioPresent(t)) return;
+  const k = await startKamailio({ config: kamailioConfig('registrar.cfg'), vars: { AUTH_CALLS: 1 } });
+  const a = await party('alice');
+  const b = await party('bob');
+  t.teardown(async () => {
+    await a.close();
+    await b.close();
+    await k.stop();
+  });
+  const registrar = `sip:${k.host}:${k.port}`;
+  const ra = await registered(a, 'alice', registrar);
+  const rb = await registered(b, 'bob', registrar);
+  const assoc = InviteDialogAssoc.create(a.conn, { to: `<sip:bob@${k.host}:${k.port}>`, from: '<sip:alice@tsip.test>' });
+  const invite = assoc.sendInvite();
+  const inInv = (await b.rec.wait('incomingRequest', method('INVITE'))).args[0] as ServerTransaction;
+  t.notOk(inInv.requestElements.messageElements.header('Proxy-Authorization'), 'the proxy consumed the credentials');
+  t.ok(invite.request.headers.get('Proxy-Authorization'), 'alice answered the 407');
+  t.notOk(a.rec.names().includes('challengeReceived'));
+  const uas = InviteDialogAssoc.fromServerTransaction(inInv);
+  inInv.sendResponse(new ResponseElements({ statusCode: 200 }));
+  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x === invite && ok(200)(x));
+  assoc.sendAck(invite);
+  const ack = (await b.rec.wait('incomingRequestInDialog', method('ACK'))).args[0] as ServerTransaction;
+  const bye = assoc.sendBye();
+  const inBye = (await b.rec.wait('incomingRequestInDialog', method('BYE'))).args[0] as ServerTransaction;
+  inBye.sendResponse(new ResponseElements({ statusCode: 200 }));
+  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x === bye && ok(200)(x));
+  for (const o of [ack, inBye, inInv, bye, uas, assoc, ra.tx, rb.tx, ra.binding, rb.binding, ra.digest, rb.digest]) o.dispose();
+  invite.forceDispose();
+});
