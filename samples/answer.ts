@@ -1,5 +1,6 @@
 /**
  * Answers calls: 180 Ringing, then 200 OK with an SDP answer; prints the ACK and the BYE it gets.
+ * MESSAGE and OPTIONS get 200 (the MESSAGE text is printed).
  * Stops after `--calls` calls (default: runs until Ctrl-C).
  *
  *   npx tsx samples/answer.ts --port 5062 [--calls 1]
@@ -28,6 +29,11 @@ let ended = 0;
 
 const observer = new (class extends DefaultConnectionObserver {
   override incomingRequest(tx: ServerTransaction): void {
+    if (tx.type === 'MESSAGE' || tx.type === 'OPTIONS') {
+      console.log(`${tx.type} from ${tx.requestElements.fromHeader ?? '?'}${tx.type === 'MESSAGE' ? `: ${tx.requestElements.messageElements.contentText}` : ''}`);
+      tx.sendResponse(new ResponseElements({ statusCode: 200 }));
+      return tx.dispose();
+    }
     if (tx.type !== 'INVITE') return super.incomingRequest(tx);
     const from = tx.requestElements.fromHeader ?? '?';
     console.log(`INVITE from ${from}`);

@@ -1,6 +1,6 @@
 /**
- * samples/answer.ts and samples/call.ts run as programs: a call between them over loopback,
- * and call.ts's exit code when nobody answers.
+ * samples/answer.ts, samples/message.ts and samples/call.ts run as programs: a MESSAGE and a call
+ * between them over loopback, and call.ts's exit code when the call is rejected.
  */
 import t from 'tap';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -33,6 +33,9 @@ t.test('call.ts calls answer.ts: answered, ACK, BYE 200, exit 0', async (t) => {
     if (answer.child.exitCode === null && answer.child.pid !== undefined) process.kill(answer.child.pid, 'SIGTERM');
   });
   for (let i = 0; i < 100 && !answer.out().includes('answering on'); i++) await new Promise((r) => setTimeout(r, 50));
+  const msg = run(['samples/message.ts', '--to', `sip:bob@127.0.0.1:${port}`, '--text', 'hello bob']);
+  t.equal(await msg.exit, 0, msg.out());
+  t.match(answer.out(), /MESSAGE from .*: hello bob/);
   const call = run(['samples/call.ts', '--to', `sip:bob@127.0.0.1:${port}`, '--seconds', '1']);
   t.equal(await call.exit, 0, call.out());
   t.match(call.out(), /INVITE ← 200 OK[\s\S]*ACK →[\s\S]*BYE ← 200 OK/);
