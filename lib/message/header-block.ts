@@ -6,6 +6,7 @@
 import * as m_chars from './chars.js';
 import { fail } from './errors.js';
 import * as m_header_names from './header-names.js';
+import type { HeaderName } from './header-names.js';
 import type { Headers } from './headers.js';
 
 // NOTE: hot imported functions and tables are copied to locals once: when these modules run
@@ -31,8 +32,7 @@ function trimEnd(s: string): string {
  * @throws SipParseError on a line without a colon, an invalid name or a misplaced continuation.
  */
 export function parseHeaderBlock(head: string, pos: number, headers: Headers, limit = head.length, hot?: Int32Array): number {
-  let name = '';
-  let key = '';
+  let hn: HeaderName | undefined;
   let hotIx = -1;
   let value = '';
   let vStart = -1;
@@ -47,7 +47,7 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
     if (end === pos) {
       // an empty line: the head ended here (possible only with bare-LF line ends)
       if (have) {
-        headers._push(name, key, value);
+        headers._push(hn as HeaderName, value);
         if (hotIx >= 0 && hot !== undefined && hot[hotIx] === -2) hot[hotIx] = vStart;
       }
       return pos;
@@ -65,13 +65,13 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
       continue;
     }
     if (have) {
-      headers._push(name, key, value);
+      headers._push(hn as HeaderName, value);
       if (hotIx >= 0 && hot !== undefined && hot[hotIx] === -2) hot[hotIx] = vStart;
     }
     // field-name = token, then optional WS, then ':'
     let i = head.indexOf(':', pos);
     if (i < 0 || i >= end) fail('malformed header line');
-    let hn = knownHeaderAt(head, pos, i - pos);
+    hn = knownHeaderAt(head, pos, i - pos);
     if (hn === undefined) {
       let ne = i;
       while (ne > pos && (head.charCodeAt(ne - 1) === 32 || head.charCodeAt(ne - 1) === 9)) ne--;
@@ -82,8 +82,6 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
       if (ne === pos) fail('invalid header name');
       hn = resolveHeaderName(head.slice(pos, ne));
     }
-    name = hn.name;
-    key = hn.key;
     hotIx = hn.hot;
     i++;
     while (i < end && (head.charCodeAt(i) === 32 || head.charCodeAt(i) === 9)) i++;
@@ -95,7 +93,7 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
     pos = next;
   }
   if (have) {
-    headers._push(name, key, value);
+    headers._push(hn as HeaderName, value);
     if (hotIx >= 0 && hot !== undefined && hot[hotIx] === -2) hot[hotIx] = vStart;
   }
   return -1;

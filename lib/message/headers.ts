@@ -3,6 +3,7 @@
  * @module
  */
 import * as m_chars from './chars.js';
+import type { HeaderName } from './header-names.js';
 import * as m_header_names from './header-names.js';
 
 // NOTE: hot imported functions and tables are copied to locals once: when these modules run
@@ -42,10 +43,8 @@ function checkValue(value: string): string {
  * the accessors of `SipMessage`, which cache the result here until that header changes.
  */
 export class Headers implements Iterable<[string, string]> {
-  /** Names as written out. */
-  private readonly names: string[] = [];
-  /** Lower-case lookup keys. */
-  private readonly keys: string[] = [];
+  /** Resolved names (lookup key and spelling to write), one per field. */
+  private readonly hns: HeaderName[] = [];
   /** Raw values. */
   private readonly values: string[] = [];
   /** Parsed-value cache, by {@link SLOT}. */
@@ -55,8 +54,7 @@ export class Headers implements Iterable<[string, string]> {
   constructor(init?: HeadersInit) {
     if (init === undefined) return;
     if (init instanceof Headers) {
-      this.names.push(...init.names);
-      this.keys.push(...init.keys);
+      this.hns.push(...init.hns);
       this.values.push(...init.values);
     } else if (Symbol.iterator in init) {
       for (const [n, v] of init as Iterable<readonly [string, string]>) this.append(n, v);
@@ -69,20 +67,19 @@ export class Headers implements Iterable<[string, string]> {
    * Appends a field without validation; for the parser only.
    * @internal
    */
-  _push(name: string, key: string, value: string): void {
-    this.names.push(name);
-    this.keys.push(key);
+  _push(hn: HeaderName, value: string): void {
+    this.hns.push(hn);
     this.values.push(value);
   }
 
   /** Number of field lines. */
   get size(): number {
-    return this.keys.length;
+    return this.hns.length;
   }
 
   /** True if a field of that name exists. */
   has(name: string): boolean {
-    return this.keys.indexOf(resolveHeaderName(name).key) >= 0;
+    return this.indexOfKey(resolveHeaderName(name).key) >= 0;
   }
 
   /**
@@ -91,11 +88,11 @@ export class Headers implements Iterable<[string, string]> {
    */
   get(name: string): string | undefined {
     const key = resolveHeaderName(name).key;
-    const i = this.keys.indexOf(key);
+    const i = this.indexOfKey(key);
     if (i < 0) return undefined;
     if (!LIST_HEADERS.has(key)) return this.values[i];
-    for (let j = i; j < this.keys.length; j++) {
-      if (this.keys[j] !== key) continue;
+    for (let j = i; j < this.hns.length; j++) {
+      if (this.hns[j].key !== key) continue;
       const parts = splitList(this.values[j]);
       if (parts.length > 0) return parts[0];
     }
@@ -114,8 +111,8 @@ export class Headers implements Iterable<[string, string]> {
   getAllByKey(key: string): string[] {
     const list = LIST_HEADERS.has(key);
     const out: string[] = [];
-    for (let i = 0; i < this.keys.length; i++) {
-      if (this.keys[i] !== key) continue;
+    for (let i = 0; i < this.hns.length; i++) {
+      if (this.hns[i].key !== key) continue;
       if (list) out.push(...splitList(this.values[i]));
       else out.push(this.values[i]);
     }
@@ -130,7 +127,7 @@ export class Headers implements Iterable<[string, string]> {
   /** @internal raw field values for a resolved key. */
   linesByKey(key: string): string[] {
     const out: string[] = [];
-    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === key) out.push(this.values[i]);
+    for (let i = 0; i < this.hns.length; i++) if (this.hns[i].key === key) out.push(this.values[i]);
     return out;
   }
 
@@ -139,21 +136,21 @@ export class Headers implements Iterable<[string, string]> {
     return this.values;
   }
 
-  /** @internal the lower-case keys in order (do not modify). */
-  _keyList(): readonly string[] {
-    return this.keys;
+  /** @internal the resolved names in order (do not modify). */
+  _nameList(): readonly HeaderName[] {
+    return this.hns;
   }
 
   /** @internal number of fields with that resolved key. */
   countKey(key: string): number {
     let c = 0;
-    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === key) c++;
+    for (let i = 0; i < this.hns.length; i++) if (this.hns[i].key === key) c++;
     return c;
   }
 
   /** @internal first raw field value for a resolved key. */
   firstByKey(key: string): string | undefined {
-    const i = this.keys.indexOf(key);
+    const i = this.indexOfKey(key);
     return i < 0 ? undefined : this.values[i];
   }
 
@@ -165,11 +162,10 @@ export class Headers implements Iterable<[string, string]> {
   set(name: string, value: string | readonly string[]): this {
     const hn = resolveHeaderName(name);
     const vals = typeof value === 'string' ? [checkValue(value)] : value.map(checkValue);
-    let at = this.keys.indexOf(hn.key);
+    let at = this.indexOfKey(hn.key);
     this.deleteKey(hn.key);
-    if (at < 0 || at > this.keys.length) at = this.keys.length;
-    this.names.splice(at, 0, ...vals.map(() => hn.name));
-    this.keys.splice(at, 0, ...vals.map(() => hn.key));
+    if (at < 0 || at > this.hns.length) at = this.hns.length;
+    this.hns.splice(at, 0, ...vals.map(() => hn));
     this.values.splice(at, 0, ...vals);
     return this;
   }
@@ -178,7 +174,7 @@ export class Headers implements Iterable<[string, string]> {
   append(name: string, value: string): this {
     const hn = resolveHeaderName(name);
     this.invalidate(hn.key);
-    this._push(hn.name, hn.key, checkValue(value));
+    this._push(hn, checkValue(value));
     return this;
   }
 
@@ -186,10 +182,9 @@ export class Headers implements Iterable<[string, string]> {
   prepend(name: string, value: string): this {
     const hn = resolveHeaderName(name);
     this.invalidate(hn.key);
-    let at = this.keys.indexOf(hn.key);
-    if (at < 0) at = this.keys.length;
-    this.names.splice(at, 0, hn.name);
-    this.keys.splice(at, 0, hn.key);
+    let at = this.indexOfKey(hn.key);
+    if (at < 0) at = this.hns.length;
+    this.hns.splice(at, 0, hn);
     this.values.splice(at, 0, checkValue(value));
     return this;
   }
@@ -202,10 +197,9 @@ export class Headers implements Iterable<[string, string]> {
   private deleteKey(key: string): boolean {
     this.invalidate(key);
     let removed = false;
-    for (let i = this.keys.length - 1; i >= 0; i--) {
-      if (this.keys[i] !== key) continue;
-      this.names.splice(i, 1);
-      this.keys.splice(i, 1);
+    for (let i = this.hns.length - 1; i >= 0; i--) {
+      if (this.hns[i].key !== key) continue;
+      this.hns.splice(i, 1);
       this.values.splice(i, 1);
       removed = true;
     }
@@ -214,7 +208,7 @@ export class Headers implements Iterable<[string, string]> {
 
   /** (name, raw value) per field line, in order. */
   *[Symbol.iterator](): IterableIterator<[string, string]> {
-    for (let i = 0; i < this.keys.length; i++) yield [this.names[i], this.values[i]];
+    for (let i = 0; i < this.hns.length; i++) yield [this.hns[i].name, this.values[i]];
   }
 
   /** Same as iterating the store. */
@@ -226,10 +220,10 @@ export class Headers implements Iterable<[string, string]> {
   fieldNames(): string[] {
     const seen = new Set<string>();
     const out: string[] = [];
-    for (let i = 0; i < this.keys.length; i++) {
-      if (seen.has(this.keys[i])) continue;
-      seen.add(this.keys[i]);
-      out.push(this.names[i]);
+    for (let i = 0; i < this.hns.length; i++) {
+      if (seen.has(this.hns[i].key)) continue;
+      seen.add(this.hns[i].key);
+      out.push(this.hns[i].name);
     }
     return out;
   }
@@ -275,19 +269,21 @@ export class Headers implements Iterable<[string, string]> {
   writeTo(replaceKey?: string, replacement = ''): string {
     let out = '';
     let replaced = false;
-    for (let i = 0; i < this.keys.length; i++) {
-      if (this.keys[i] === replaceKey) {
+    for (let i = 0; i < this.hns.length; i++) {
+      if (this.hns[i].key === replaceKey) {
         if (!replaced) out += replacement;
         replaced = true;
         continue;
       }
-      out += this.names[i] + ': ' + this.values[i] + '\r\n';
+      out += this.hns[i].name + ': ' + this.values[i] + '\r\n';
     }
     return out;
   }
 
   /** Index of the first field with that key, or -1. @internal */
   indexOfKey(key: string): number {
-    return this.keys.indexOf(key);
+    const hns = this.hns;
+    for (let i = 0; i < hns.length; i++) if (hns[i].key === key) return i;
+    return -1;
   }
 }

@@ -138,9 +138,9 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   let iFrom = -1;
   let iTo = -1;
   let iMf = -1;
-  const keys = headers._keyList();
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
+  const names = headers._nameList();
+  for (let i = 0; i < names.length; i++) {
+    const k = names[i].key;
     if (k === 'via') {
       if (iVia < 0) iVia = i;
       continue;
