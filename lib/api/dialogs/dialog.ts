@@ -207,7 +207,12 @@ export class Dialog implements DialogView, DialogRouteTarget, Releasable {
     const client = this.connectionContext.client;
     const tx = new ServerTransaction(client, req, machine, machine.source.iapId);
     client.noteServerTx(machine, tx);
-    for (const u of this.usages) if (u.screenRequest?.(tx) === true) return;
+    for (const u of this.usages) {
+      if (u.screenRequest?.(tx) === true) {
+        tx.forceDispose(); // answered by the association; the app never sees it
+        return;
+      }
+    }
     this.deliver(tx);
   }
 

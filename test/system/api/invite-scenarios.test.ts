@@ -221,6 +221,7 @@ t.test('PRACK: reliable 183, retransmission dropped, PRACK answered, then 200/AC
   prIn.sendResponse(new ResponseElements({ statusCode: 200 }));
   await a.rec.wait('incomingResponseInDialog', (tx: ClientTransaction) => tx === prack && tx.responseElements?.statusCode === 200);
   t.throws(() => assoc.sendPrack(), { code: 'InvalidState' }, 'one PRACK per reliable 1xx');
+  t.equal(b.client.liveObjects().ServerTransaction, 2, 'the INVITE and the PRACK, nothing else');
   inTx.sendResponse(new ResponseElements({ statusCode: 200 }));
   await a.rec.wait('incomingResponseInDialog', (tx: ClientTransaction) => tx === invite && tx.responseElements?.statusCode === 200);
   assoc.sendAck(invite);
