@@ -16,10 +16,11 @@ const srs = new Srs({
 });
 await srs.start();
 
-function mem(): { rss: number; heapUsed: number; external: number } {
+function mem(): { rss: number; heapUsed: number; external: number; cpuMs: number } {
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external + m.arrayBuffers };
+  const c = process.cpuUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external + m.arrayBuffers, cpuMs: (c.user + c.system) / 1000 };
 }
 
 process.on('message', (msg: { cmd: string }) => {

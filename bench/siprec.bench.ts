@@ -26,7 +26,7 @@ import type { DialogAssoc } from '../include-types/api.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-interface SrsStats { sessions: number; rss: number; heapUsed: number; external: number }
+interface SrsStats { sessions: number; rss: number; heapUsed: number; external: number; cpuMs: number }
 
 /** Starts the SRS child; resolves with its SIP port and a stats/stop handle. */
 async function startSrsChild(): Promise<{ port: number; base: SrsStats; stats(): Promise<SrsStats>; stop(): Promise<void> }> {
@@ -53,13 +53,14 @@ const two = (i: number) => ({
 });
 
 /** 1. Full-client setup+teardown cycles per second. */
-async function setupsPerSecond(port: number, maxCycles: number, maxMs: number, window: number): Promise<{ rate: number; cycles: number; failed: number; ms: number }> {
+async function setupsPerSecond(port: number, maxCycles: number, maxMs: number, window: number): Promise<{ rate: number; cycles: number; failed: number; ms: number; srcCpuMs: number }> {
   const m = new SrcManager({ srs: [{ name: 'bench', srsUris: [`sip:srs@127.0.0.1:${port}`], localAddress: '127.0.0.1', transport: 'tcp', sessionExpires: 0, media: { rtcp: false, portMin: 30000, portMax: 39999 } }] });
   await m.start();
   let next = 0;
   let done = 0;
   let failed = 0;
   const t0 = Date.now();
+  const c0 = process.cpuUsage();
   await new Promise<void>((resolve) => {
     const launch = (): void => {
       if (next >= maxCycles || Date.now() - t0 > maxMs) {
@@ -74,12 +75,13 @@ async function setupsPerSecond(port: number, maxCycles: number, maxMs: number, w
     for (let i = 0; i < window; i++) launch();
   });
   const ms = Date.now() - t0;
+  const cu = process.cpuUsage(c0);
   await m.shutdown();
-  return { rate: (done / ms) * 1000, cycles: done, failed, ms };
+  return { rate: (done / ms) * 1000, cycles: done, failed, ms, srcCpuMs: (cu.user + cu.system) / 1000 };
 }
 
 /** 2. Lean SRC on the API: open and hold `target` sessions. */
-async function holdSessions(port: number, target: number, maxMs: number, window: number): Promise<{ held: number; ms: number; close(): Promise<void> }> {
+export async function holdSessions(port: number, target: number, maxMs: number, window: number): Promise<{ held: number; ms: number; close(): Promise<void> }> {
   const client = new SipClient({
     uid: `bench-src-${process.pid}`,
     observer: { incomingRequest: (_i, tx) => tx.dispose(), timedOut: () => undefined },
@@ -166,7 +168,12 @@ export async function run(): Promise<void> {
   console.log('SIPREC on loopback; SRS in a child process');
   const srs = await startSrsChild();
   try {
+    const cpu0 = (await srs.stats()).cpuMs;
     const s = await setupsPerSecond(srs.port, quick ? 500 : 5000, quick ? 5000 : 20000, 64);
+    const srsCpu = (await srs.stats()).cpuMs - cpu0;
+    const srcPer = s.srcCpuMs / Math.max(1, s.cycles);
+    const srsPer = srsCpu / Math.max(1, s.cycles);
+    console.log(`  CPU per setup+teardown: SRC ${srcPer.toFixed(2)} ms, SRS ${srsPer.toFixed(2)} ms (+GC for the stats) → ${(1000 / Math.max(srcPer, srsPer)).toFixed(0)}/s when each side has a core to itself; load average now ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} CPUs`);
     console.log(`tsip SrcManager → tsip Srs: ${s.rate.toFixed(0)} setups/s (INVITE/200/ACK + BYE/200, full metadata, media ports bound), ${s.cycles} cycles, ${s.failed} failed, ${(s.ms / 1000).toFixed(1)} s  [goal ≥ 1000/s: ${s.rate >= 1000 ? 'met' : 'NOT met'}]`);
   } finally {
     await srs.stop();
