@@ -221,12 +221,10 @@ export function parseUri(text: string, start = 0, end = text.length): Uri {
 function parseSip(text: string, i: number, scheme: 'sip' | 'sips', n: number): SipUri {
   const uri = new SipUri();
   uri.scheme = scheme;
-  let at = text.indexOf('@', i);
-  if (at >= n) at = -1;
+  const at = indexIn(text, 64, i, n);
   if (at >= 0) {
     // RFC 3261 §25.1: '@' is never legal unescaped after the userinfo, so the first one ends it
-    let pc = text.indexOf(':', i);
-    if (pc > at) pc = -1;
+    const pc = indexIn(text, 58, i, at);
     const ue = pc < 0 ? at : pc;
     if (ue === i) fail('empty user in URI');
     uri.user = unescapeChecked(text.slice(i, ue), USER_CHARS, 'URI user');
@@ -281,8 +279,8 @@ function parseTel(text: string, i: number, n: number): SipUri {
 /** Parses `*(;param)[?headers]` from `i` to the end. */
 function parseTail(text: string, i: number, uri: SipUri, n: number): SipUri {
   if (i === n) return uri;
-  let q = text.indexOf('?', i);
-  if (q < 0 || q > n) q = n;
+  let q = indexIn(text, 63, i, n);
+  if (q < 0) q = n;
   if (i < q) {
     if (text.charCodeAt(i) !== 59) fail('invalid character after URI host');
     const params = uri.params;
@@ -324,6 +322,12 @@ function parseTail(text: string, i: number, uri: SipUri, n: number): SipUri {
     }
   }
   return uri;
+}
+
+/** Index of char code `c` in `s[i, n)`, or -1 (a bounded search: URIs are read inside a longer head). */
+function indexIn(s: string, c: number, i: number, n: number): number {
+  for (; i < n; i++) if (s.charCodeAt(i) === c) return i;
+  return -1;
 }
 
 /** Checks that every character of `s` is allowed unescaped (a '=' is allowed in values only by the caller). */
