@@ -160,7 +160,12 @@ export function parseVia(s: string, start = 0, end = s.length): Via {
   const hs = i;
   if (s.charCodeAt(i) === 91) {
     const close = s.indexOf(']', i);
-    if (close < 0 || close >= n) fail('malformed Via host');
+    if (close < 0 || close >= n || close === i + 1) fail('malformed Via host');
+    for (let j = i + 1; j < close; j++) {
+      const c = s.charCodeAt(j);
+      // IPv6reference: hex digits, ':' and '.' (an embedded IPv4 address)
+      if (!((c >= 48 && c <= 58) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) || c === 46)) fail('malformed Via host');
+    }
     i = close + 1;
   } else {
     while (i < n) {

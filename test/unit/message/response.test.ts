@@ -64,3 +64,12 @@ t.test('reason phrases', async (t) => {
   t.equal(reasonPhrase(499), 'Client Error');
   t.equal(reasonPhrase(699), 'Global Failure');
 });
+
+t.test('a 400 can be built for a request missing To, From and Call-ID (RFC 4475 insuf)', async (t) => {
+  const req = parseMessage('INVITE sip:user@example.com SIP/2.0\r\nCSeq: 193942 INVITE\r\nVia: SIP/2.0/UDP 192.0.2.95;branch=z9hG4bKkdj.insuf\r\nl: 0\r\n\r\n') as SipRequest;
+  const res = createResponse(req, 400, 'Missing To header');
+  t.equal(res.topVia.branch, 'z9hG4bKkdj.insuf');
+  t.same(res.cseq, { seq: 193942, method: 'INVITE' });
+  t.notOk(res.headers.has('To'));
+  t.match(serializeMessage(res).toString(), /^SIP\/2\.0 400 Missing To header\r\n/);
+});
