@@ -52,7 +52,7 @@ t.test('list parsing splits on commas', async (t) => {
 });
 
 t.test('malformed Vias throw SipParseError', async (t) => {
-  for (const bad of ['', 'SIP/2.0 host', 'SIP/2.0/UDP', 'SIP/2.0/UDP ;branch=x', 'SIP/2.0/UDP 192.0.2.15;;', 'SIP/2.0/UDP h:99999', 'SIP/2.0/UDP h;branch=', 'SIP/2.0/UDPh', 'SIP/2.0/UDP h junk', 'SIP/2.0/UDP [::1', 'SIP/2.0/UDP [evil host]', 'SIP/2.0/UDP []') {
+  for (const bad of ['', 'SIP/2.0 host', 'SIP/2.0/UDP', 'SIP/2.0/UDP ;branch=x', 'SIP/2.0/UDP 192.0.2.15;;', 'SIP/2.0/UDP h:99999', 'SIP/2.0/UDP h;branch=', 'SIP/2.0/UDPh', 'SIP/2.0/UDP h junk', 'SIP/2.0/UDP [::1', 'SIP/2.0/UDP [evil host]', 'SIP/2.0/UDP []']) {
     t.throws(() => Via.parse(bad), SipParseError, JSON.stringify(bad));
   }
   t.throws(() => parseViaList(['SIP/2.0/UDP 192.0.2.15;;,;,,']), SipParseError, 'RFC 4475 badinv01');
