@@ -36,6 +36,8 @@ export abstract class InviteAssocBase extends DialogAssoc {
   protected readonly prack: PrackState;
   protected session: SessionRefresher | undefined;
   protected sessionRefresh: Refresh | undefined;
+  /** Our UPDATE carrying an offer, while it has no final response (RFC 3311 §5.2 glare). */
+  protected offeringUpdate: ClientTransaction | undefined;
   /** The last session description we sent (for a session refresh by re-INVITE). */
   protected lastBody: { body: Buffer; type: string } | undefined;
 
@@ -236,6 +238,12 @@ export abstract class InviteAssocBase extends DialogAssoc {
   protected screen(tx: ServerTransaction): boolean {
     if (tx.type === 'PRACK') return this.prack.uasPrack(tx);
     if (tx.type === 'UPDATE') {
+      // RFC 3311 §5.2: an offer in UPDATE while our UPDATE's offer waits for its answer → 491
+      const ours = this.offeringUpdate;
+      if (tx.request.body.length > 0 && ours !== undefined && !ours.isDisposed && (ours.responseElements?.statusCode ?? 100) < 200 && ours.state !== 'Terminated') {
+        tx.respondInternally(createResponse(tx.request, 491, undefined, tx.localTag));
+        return true;
+      }
       const core = this.dialog.core;
       const contact = this.dialog.localContactOverride;
       if (core !== undefined && contact !== undefined) tx.attachShaper(uasShaper(core, tx.request, contact, this.uasHooks(tx)));

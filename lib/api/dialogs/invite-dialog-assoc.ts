@@ -207,7 +207,9 @@ export class InviteDialogAssoc extends InviteAssocBase implements InviteDialogAs
   sendUpdate(elements?: MessageElementsView): ClientTransaction {
     this.assertUsable();
     const extra = this.session !== undefined && elements?.header('Session-Expires') === undefined ? this.session.requestHeaders() : [];
-    return this.sendInDialog('UPDATE', elements, extra, this.refreshingOwner(false));
+    const tx = this.sendInDialog('UPDATE', elements, extra, this.refreshingOwner(false));
+    if (elements?.content !== undefined) this.offeringUpdate = tx;
+    return tx;
   }
 
   /** @internal The INVITE sent by this dialog's caller side, if any. */

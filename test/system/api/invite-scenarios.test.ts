@@ -315,3 +315,31 @@ t.test('CANCEL of a re-INVITE: inviteCanceled on the callee side, 487, the dialo
   again.forceDispose();
   invite.forceDispose();
 });
+
+t.test('UPDATE glare: both offer in UPDATE at once, both get 491 (RFC 3311 §5.2)', async (t) => {
+  const a = await party('alice');
+  const b = await party('bob');
+  t.teardown(async () => {
+    await a.close();
+    await b.close();
+  });
+  const { assoc, invite, inTx, uas } = await ringing(a, b);
+  inTx.sendResponse(new ResponseElements({ statusCode: 200 }));
+  await a.rec.wait('incomingResponseInDialog', status(200));
+  assoc.sendAck(invite);
+  ((await b.rec.wait('incomingRequestInDialog', method('ACK'))).args[0] as ServerTransaction).dispose();
+  const offer = () => new MessageElements({ content: 'v=0\r\n', contentType: 'application/sdp' });
+  const ua = assoc.sendUpdate(offer());
+  const ub = uas.sendUpdate(offer());
+  await a.rec.wait('incomingResponseInDialog', (tx: ClientTransaction) => tx === ua && tx.responseElements?.statusCode === 491);
+  await b.rec.wait('incomingResponseInDialog', (tx: ClientTransaction) => tx === ub && tx.responseElements?.statusCode === 491);
+  t.notOk(a.rec.events.some((e) => e.name === 'incomingRequestInDialog' && (e.args[0] as ServerTransaction).type === 'UPDATE'));
+  // an UPDATE without an offer is no glare
+  const plain = assoc.sendUpdate();
+  const inUp = (await b.rec.wait('incomingRequestInDialog', method('UPDATE'))).args[0] as ServerTransaction;
+  inUp.sendResponse(new ResponseElements({ statusCode: 200 }));
+  await a.rec.wait('incomingResponseInDialog', (tx: ClientTransaction) => tx === plain && tx.responseElements?.statusCode === 200);
+  t.equal(b.client.liveObjects().ServerTransaction, 2, 'the INVITE and the plain UPDATE; the refused one was released');
+  for (const o of [ua, ub, plain, inUp, inTx, uas, assoc]) o.dispose();
+  invite.forceDispose();
+});
