@@ -12,8 +12,9 @@ import {
   RecordingEndReason, SrsAttemptOutcome,
   type CallParams, type RecordedStreamInfo, type RecordingChanges, type RecordingEventBase, type SrsAttempt,
 } from '../../../include-types/siprec.js';
-import { parseSrsAnswer, splitRecordingBody, DEFAULT_AUDIO_CODECS, type AnsweredStream } from '../body/index.js';
-import { InviteDialogAssoc, MessageElements, ResponseElements, type ClientTransaction, type ServerTransaction } from '../common/api.js';
+import { splitRecordingBody } from '../body/index.js';
+import { InviteDialogAssoc, type ClientTransaction, type ServerTransaction } from '../common/api.js';
+import { applyAnswer, clockRate, replyTo } from './session-answer.js';
 import type { RtpPacket } from '../media/index.js';
 import type { LoggedCall } from '../ng911/index.js';
 import { MediaFork } from './media-fork.js';
@@ -326,29 +327,7 @@ export class RecordingSession implements RecordingSessionLike {
 
   /** Sets the fork targets from a 2xx's SDP; returns the per-stream view. */
   private readAnswer(tx: ClientTransaction): RecordedStreamInfo[] {
-    const me = tx.responseElements?.messageElements;
-    let sdp: string | undefined;
-    try {
-      sdp = splitRecordingBody(me?.contentType, me?.content).sdp;
-    } catch {
-      sdp = undefined;
-    }
-    const labels = this.streams.map((s) => s.params.label);
-    let answered: AnsweredStream[];
-    try {
-      answered = sdp === undefined ? [] : parseSrsAnswer(labels, sdp, this.streams.map((s) => (s.params.codecs ?? this.host.entry.media?.codecs ?? DEFAULT_AUDIO_CODECS).map((c) => c.payloadType)));
-    } catch {
-      answered = [];
-    }
-    return labels.map((label, i) => {
-      const a = answered[i];
-      if (!a || !a.accepted || !a.rtp) {
-        this.fork.setTarget(label, undefined);
-        return { label, accepted: false };
-      }
-      this.fork.setTarget(label, { rtp: a.rtp, ...(a.rtcp ? { rtcp: a.rtcp } : {}) });
-      return { label, accepted: true, remote: a.rtp };
-    });
+    return applyAnswer(this.fork, this.streams, tx.responseElements?.messageElements, this.host.entry.media?.codecs);
   }
 
   // ---- established ----
@@ -482,16 +461,8 @@ export class RecordingSession implements RecordingSessionLike {
   }
 
   private reply(tx: ServerTransaction, status: number, sdp?: string): void {
-    try {
-      const me = new MessageElements();
-      if (sdp !== undefined) me.setContent(sdp, 'application/sdp');
-      const res = new ResponseElements({ statusCode: status, messageElements: me });
-      tx.sendResponse(res);
-      if (this.host.ng911) this.host.ng911.signaling(this.logged, responseText(res), 'outgoing');
-    } catch {
-      // the transaction ended meanwhile
-    }
-    tx.dispose();
+    const sent = replyTo(tx, status, sdp);
+    if (sent && this.host.ng911) this.host.ng911.signaling(this.logged, responseText(sent), 'outgoing');
   }
 
   private logRequest(tx: ClientTransaction): void {
@@ -502,8 +473,4 @@ export class RecordingSession implements RecordingSessionLike {
     const r = tx.responseElements;
     if (r && this.host.ng911) this.host.ng911.signaling(this.logged, responseText(r), 'incoming');
   }
-}
-
-function clockRate(s: { codecs?: { clockRate: number }[]; media?: string }): number {
-  return s.codecs?.[0]?.clockRate ?? (s.media === 'video' ? 90000 : 8000);
 }

@@ -1,0 +1,58 @@
+/**
+ * Small pieces of a recording session's signalling: reading the SRS's SDP answer into the fork
+ * targets (RFC 3264 §6 per m-line; a refused or missing stream is not forked), answering a
+ * request from the SRS, and the RTP clock rate of a stream.
+ */
+import type { RecordedCodec, RecordedStreamInfo } from '../../../include-types/siprec.js';
+import type { MessageElementsView } from '../../../include-types/api.js';
+import { DEFAULT_AUDIO_CODECS, parseSrsAnswer, splitRecordingBody, type AnsweredStream } from '../body/index.js';
+import { MessageElements, ResponseElements, type ServerTransaction } from '../common/api.js';
+import type { MediaFork } from './media-fork.js';
+import type { SessionStream } from './session-offer.js';
+
+/** Sets each stream's fork target from the answer in `me`; returns what the SRS accepted. */
+export function applyAnswer(fork: MediaFork, streams: readonly SessionStream[], me: MessageElementsView | undefined, entryCodecs?: readonly RecordedCodec[]): RecordedStreamInfo[] {
+  let sdp: string | undefined;
+  try {
+    sdp = splitRecordingBody(me?.contentType, me?.content).sdp;
+  } catch {
+    sdp = undefined;
+  }
+  const labels = streams.map((s) => s.params.label);
+  let answered: AnsweredStream[];
+  try {
+    const pts = streams.map((s) => (s.params.codecs ?? entryCodecs ?? DEFAULT_AUDIO_CODECS).map((c) => c.payloadType));
+    answered = sdp === undefined ? [] : parseSrsAnswer(labels, sdp, pts);
+  } catch {
+    answered = [];
+  }
+  return labels.map((label, i) => {
+    const a = answered[i];
+    if (!a || !a.accepted || !a.rtp) {
+      fork.setTarget(label, undefined);
+      return { label, accepted: false };
+    }
+    fork.setTarget(label, { rtp: a.rtp, ...(a.rtcp ? { rtcp: a.rtcp } : {}) });
+    return { label, accepted: true, remote: a.rtp };
+  });
+}
+
+/** Answers a request (optionally with SDP) and disposes it; returns the response sent, if any. */
+export function replyTo(tx: ServerTransaction, status: number, sdp?: string): ResponseElements | undefined {
+  let sent: ResponseElements | undefined;
+  try {
+    const me = new MessageElements();
+    if (sdp !== undefined) me.setContent(sdp, 'application/sdp');
+    sent = new ResponseElements({ statusCode: status, messageElements: me });
+    tx.sendResponse(sent);
+  } catch {
+    sent = undefined; // the transaction ended meanwhile
+  }
+  tx.dispose();
+  return sent;
+}
+
+/** RTP clock rate of a stream: its first codec's, else 90 kHz for video and 8 kHz otherwise. */
+export function clockRate(s: { codecs?: readonly { clockRate: number }[]; media?: string }): number {
+  return s.codecs?.[0]?.clockRate ?? (s.media === 'video' ? 90000 : 8000);
+}
