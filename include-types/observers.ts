@@ -23,8 +23,8 @@ export interface SipObserver {
   /**
    * A request outside any dialog arrived on an IAP where no client of the stack has a
    * `SipConnection` (MSIPObserver::IncomingRequest). The app owns `tx`: answer it (after opening a
-   * connection, to build a dialog association on it) and dispose it. Unanswered after the client's
-   * `answerTimeout`, the stack answers 408 (480 for INVITE) and calls {@link timedOut}.
+   * connection, to build a dialog association on it) and dispose it. Without any response (a 1xx
+   * will do) within the client's `answerTimeout`, the stack answers 408 (480 for INVITE) and calls {@link timedOut}.
    */
   incomingRequest(iapId: string, tx: ServerTransaction): void;
   /** The app did not answer `tx` in time (MSIPObserver::TimedOut); the stack answered 408/480. Dispose `tx`. */

@@ -36,8 +36,9 @@ export interface SipClientOptions {
    */
   settings?: SipStackSettings;
   /**
-   * How long a request handed to `SipObserver.incomingRequest` may wait for an answer before the
-   * stack answers 480 (INVITE) / 408 and calls `SipObserver.timedOut`, in ms (default 32000).
+   * How long a request handed to `SipObserver.incomingRequest` may wait for a first response
+   * (a 1xx will do) before the stack answers 480 (INVITE) / 408 and calls `SipObserver.timedOut`,
+   * in ms (default 32000).
    */
   answerTimeout?: number;
   /** Methods this client serves outside dialogs (default: every method RFC 3261 and extensions define). */

@@ -161,6 +161,9 @@ export class ServerTransaction extends Transaction implements ServerTransactionV
   private transmit(res: SipResponse): void {
     const machine = this.machine;
     if (machine === undefined) return;
+    // any response, a 180 included, shows the app took the request: no SipObserver.timedOut
+    if (this.timeoutTimer !== undefined) this.clientContext.clock.clearTimer(this.timeoutTimer);
+    this.timeoutTimer = undefined;
     const final = res.status >= 200;
     if (machine instanceof InviteServerTransaction && res.status < 300 && final) {
       const shaper = this.shaper;

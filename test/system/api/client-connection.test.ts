@@ -105,6 +105,19 @@ t.test('clients sharing a stack: connection first, else SipObserver.incomingRequ
   inA.dispose();
   ta.dispose();
   t.equal(r2.names().filter((n) => n === 'sip.incomingRequest').length, 0);
+
+  // a provisional response is enough to show the app took the request: no timeout
+  const tc = peer.conn.sendRequest(new RequestElements({ method: 'OPTIONS', remoteUri: `sip:x@127.0.0.1:${portA}` }));
+  const inC = (await r1.wait('sip.incomingRequest')).args[1] as ServerTransaction;
+  inC.sendResponse(new ResponseElements({ statusCode: 183 }));
+  clock.advance(10_000);
+  await new Promise((r) => setTimeout(r, 20));
+  t.equal(r1.names().filter((n) => n === 'timedOut').length, 1, 'no second timedOut');
+  t.ok(inC.responseAllowed);
+  inC.sendResponse(new ResponseElements({ statusCode: 200 }));
+  await peer.rec.wait('incomingResponse', (x: ClientTransaction) => x === tc && x.responseElements?.statusCode === 200);
+  inC.dispose();
+  tc.dispose();
   conn2.dispose();
 });
 
