@@ -204,7 +204,8 @@ export abstract class InviteAssocBase extends DialogAssoc {
       },
       onError: (tx, err) => {
         if (this.outgoingInvite === tx) this.outgoingInvite = undefined;
-        if (err.code === SipErrorCode.Timeout) this.dialog.core?.requestFailed('timeout');
+        // RFC 3261 §12.2.1.2: a request in the dialog timing out ends it (a lost CANCEL does not)
+        if (err.code === SipErrorCode.Timeout && tx.type !== 'CANCEL') this.dialog.core?.requestFailed('timeout');
         this.postError(tx, err);
       },
       onInviteCompleted: (tx) => tx.post(() => this.connectionContext.observer.inviteCompleted(tx)),
