@@ -31,7 +31,7 @@ function trimEnd(s: string): string {
  * @returns the index of an empty line that ends the block early (bare-LF heads), or -1.
  * @throws SipParseError on a line without a colon, an invalid name or a misplaced continuation.
  */
-export function parseHeaderBlock(head: string, pos: number, headers: Headers, limit = head.length, hot?: Int32Array): number {
+export function parseHeaderBlock(head: string, pos: number, headers: Headers, limit = head.length, hot?: number[]): number {
   let hn: HeaderName | undefined;
   let hotIx = -1;
   let value = '';

@@ -82,7 +82,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   if (start === buf.length) fail('empty message');
   let headers = new Headers();
   // where each value starts in `head`, so hot headers are parsed in place in the flat string
-  const hot = new Int32Array(4).fill(-2);
+  const hot = [-2, -2, -2, -2];
   let head = '';
   let lineStart = start;
   let lineEnd = -1;
@@ -104,7 +104,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
     if (bodyStart < 0) {
       if (probeEnd === buf.length) fail('missing empty line after headers');
       headers = new Headers(); // head longer than the probe: start again below
-      hot.fill(-2);
+      hot[0] = hot[1] = hot[2] = hot[3] = -2;
     }
   }
   if (bodyStart < 0) {
