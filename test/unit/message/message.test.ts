@@ -278,3 +278,17 @@ t.test('serialization refuses a start line with CR or LF', async (t) => {
   const req = new SipRequest({ method: 'OPTIONS', uri: new AbsoluteUri('x', 'a\r\nEvil: 1') });
   t.throws(() => serializeMessage(req), TypeError);
 });
+
+t.test('non-ASCII heads take the UTF-8 path and still parse hot headers in place', async (t) => {
+  const text = 'INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKü\r\nFrom: "Jörg Müller" <sip:j%C3%B6rg@example.com>;tag=ä1\r\nTo: Zoë <sip:zoe@example.com>\r\nCSeq: 7 INVITE\r\nCall-ID: c1\r\n\r\n';
+  t.throws(() => parseMessage(text), SipParseError, 'a raw non-ASCII char is not a token char (branch)');
+  const ok = parseMessage(text.replace('z9hG4bKü', 'z9hG4bK1').replace('tag=ä1', 'tag=a1')) as SipRequest;
+  t.equal(ok.from.displayName, 'Jörg Müller');
+  t.equal((ok.from.uri as SipUri).user, 'jörg');
+  t.equal(ok.to.displayName, 'Zoë');
+  t.equal(ok.topVia.branch, 'z9hG4bK1');
+  t.same(ok.cseq, { seq: 7, method: 'INVITE' });
+  const folded = parseMessage('OPTIONS sip:a@b SIP/2.0\r\nFrom: <sip:a@b>\r\n ;tag=x\r\nCSeq: 1\r\n OPTIONS\r\n\r\n');
+  t.equal(folded.from.tag, 'x', 'folded hot header parsed from the joined value');
+  t.equal(folded.cseq.method, 'OPTIONS');
+});
