@@ -22,7 +22,7 @@ import type { RecordingSessionLike, SessionHost } from './session-host.js';
 import { SessionMetadata } from './session-metadata.js';
 import { offerSdp, sessionElements, sessionHeaders, type SessionStream } from './session-offer.js';
 import { requestText, responseText } from './sip-text.js';
-import { parseSessionExpiresHeader } from './session-timer.js';
+import { parseSessionExpiresHeader } from '../common/session-expires.js';
 
 /** Where the session is. */
 export const SessionState = { Starting: 'Starting', Active: 'Active', Stopping: 'Stopping', Ended: 'Ended' } as const;

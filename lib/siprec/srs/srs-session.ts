@@ -39,6 +39,7 @@ export class SrsSession {
   private version = 0;
   private readonly sdpSessionId = Math.floor(Math.random() * 2 ** 31);
   private ended = false;
+  private expiry: NodeJS.Timeout | undefined;
 
   /**
    * @param recordingId - the RS Call-ID
@@ -51,6 +52,13 @@ export class SrsSession {
     readonly rec: RecordingDir | undefined,
     private readonly env: SessionEnv,
   ) {}
+
+  /** Sets (replacing any earlier) the RFC 4028 expiry timer; cleared when the session ends. */
+  setExpiry(timer: NodeJS.Timeout): void {
+    clearTimeout(this.expiry);
+    this.expiry = timer;
+    timer.unref();
+  }
 
   /** Labels of the streams being received. */
   get labels(): string[] {
@@ -98,6 +106,7 @@ export class SrsSession {
   async end(reason: string, disposeDialog = true): Promise<void> {
     if (this.ended) return;
     this.ended = true;
+    clearTimeout(this.expiry);
     for (const i of [...this.slots.keys()]) await this.closeSlot(i);
     this.rec?.close(reason);
     if (disposeDialog) this.assoc.dispose();

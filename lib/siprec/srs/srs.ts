@@ -18,6 +18,7 @@ import { ObserverBase } from '../common/observer.js';
 import { freeSipPort } from '../common/ports.js';
 import { checkRecordingBody, checkRecordingInvite, type CheckOptions } from './check-invite.js';
 import { SrsSession } from './srs-session.js';
+import { parseSessionExpiresHeader } from '../common/session-expires.js';
 import { RecordingDir, recoverRecordings } from './storage/index.js';
 
 const IAP = 'srs';
@@ -31,7 +32,6 @@ export class Srs extends EventEmitter<SrsEvents> {
   private readonly sessions = new Map<Dialog, SrsSession>();
   /** Our own requests in dialogs (BYE, snapshot re-INVITE) waiting for their final response. */
   private readonly byeWaiters = new Map<ClientTransaction, () => void>();
-  private readonly byeWaited: { dispose(): void }[] = [];
   private readonly allocator: PortAllocator;
   private readonly check: CheckOptions;
   private pending = 0;
@@ -149,19 +149,11 @@ export class Srs extends EventEmitter<SrsEvents> {
     if (this.stopping) return;
     this.stopping = true;
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
-    const byes: Promise<void>[] = [];
-    for (const [dialog, s] of [...this.sessions]) {
-      try {
-        const tx = s.assoc.sendBye();
-        byes.push(new Promise<void>((resolve) => this.byeWaiters.set(tx, () => { tx.dispose(); resolve(); })));
-      } catch {
-        // the dialog may already be gone
-      }
-      await this.endSession(dialog, s, 'shutdown', false);
-    }
+    const ends = [...this.sessions].map(([dialog, s]) => this.byeAndEnd(dialog, s, 'shutdown'));
+    await Promise.all(ends.map((e) => e.ended));
+    const byes = ends.map((e) => e.answered);
     // Give the SRCs a moment to answer the BYEs before the sockets close (bounded).
     await Promise.race([Promise.all(byes), new Promise((r) => setTimeout(r, 2000).unref())]);
-    for (const s of this.byeWaited) s.dispose();
     this.connection?.dispose();
     await this.client?.close();
     this.client = undefined;
@@ -223,6 +215,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       }
       this.respond(tx, 200, undefined, [['Allow', ALLOW], ['Supported', 'siprec'], ['Accept', ACCEPT]], answer);
       this.sessions.set(assoc.dialog, session);
+      this.armExpiry(assoc.dialog, session, tx);
       this.emit('sessionStarted', this.info(session));
     } catch (e) {
       const ports = e instanceof MediaError && e.code === MediaErrorCode.PortsExhausted;
@@ -251,7 +244,22 @@ export class Srs extends EventEmitter<SrsEvents> {
     this.respond(tx, tx.type === 'OPTIONS' || tx.type === 'INFO' ? 200 : 405, undefined, [['Allow', ALLOW]]);
   }
 
+  /**
+   * RFC 4028 §10: when the SRC asked for a session timer and stops refreshing (it crashed, or the
+   * network failed), the session is ended with BYE shortly before it expires, so a recording is
+   * never left open forever. Re-armed by every re-INVITE/UPDATE.
+   */
+  private armExpiry(dialog: Dialog, s: SrsSession, tx: ServerTransaction): void {
+    const se = parseSessionExpiresHeader(tx.requestElements.messageElements.header('Session-Expires'));
+    if (!se) return;
+    const ms = (se.interval - Math.min(32, se.interval / 3)) * 1000;
+    s.setExpiry(setTimeout(() => {
+      if (this.sessions.get(dialog) === s) void this.byeAndEnd(dialog, s, 'timeout').ended;
+    }, ms));
+  }
+
   private async onReinvite(tx: ServerTransaction, s: SrsSession): Promise<void> {
+    this.armExpiry(s.assoc.dialog, s, tx);
     const verdict = checkRecordingBody(tx.requestElements.messageElements, this.check, true);
     // RFC 3261 §14.2: a refused re-INVITE leaves the session as it was.
     if (!verdict.ok) return this.respond(tx, verdict.status, verdict.reason);
@@ -268,6 +276,22 @@ export class Srs extends EventEmitter<SrsEvents> {
     this.emit('sessionUpdated', { ...this.info(s), paused: s.paused, metadataUpdated: verdict.metadata !== undefined, pauseChanged: wasPaused !== s.paused });
   }
 
+  /** Ends a session from our side: BYE, files closed; the dialog is released once the BYE is answered. */
+  private byeAndEnd(dialog: Dialog, s: SrsSession, reason: 'shutdown' | 'timeout'): { answered: Promise<void>; ended: Promise<void> } {
+    let answered: Promise<void> = Promise.resolve();
+    try {
+      const tx = s.assoc.sendBye();
+      answered = new Promise<void>((resolve) => this.byeWaiters.set(tx, () => {
+        tx.dispose();
+        s.assoc.dispose();
+        resolve();
+      }));
+    } catch {
+      // the dialog is gone already
+    }
+    return { answered, ended: this.endSession(dialog, s, reason, false) };
+  }
+
   private byeDone(tx: ClientTransaction): void {
     const w = this.byeWaiters.get(tx);
     if (!w) return;
@@ -279,7 +303,6 @@ export class Srs extends EventEmitter<SrsEvents> {
     if (!this.sessions.delete(dialog) && s.isEnded) return;
     const info = this.info(s);
     await s.end(reason, disposeDialog);
-    if (!disposeDialog) this.byeWaited.push(s.assoc);
     this.emit('sessionEnded', { ...info, reason });
   }
 }
