@@ -83,3 +83,45 @@ t.test('outbound proxy: REGISTER carries a preloaded loose Route; get/set', asyn
   tx.dispose();
   binding.dispose();
 });
+
+t.test('two clients on one shared stack call each other across their IAPs', async (t) => {
+  const { SipStack } = await import('../../../lib/stack/index.js');
+  const { SipClient } = await import('../../../lib/api/sip-client.js');
+  const { SipConnection } = await import('../../../lib/api/sip-connection.js');
+  const { Recorder } = await import('../../unit/api/recorder.js');
+  const stack = new SipStack({ iaps: ['a', 'b'].map((id) => ({ id, listen: [{ protocol: 'udp' as const, address: '127.0.0.1', port: 0 }] })) });
+  const ra = new Recorder();
+  const rb = new Recorder();
+  const ca = new SipClient({ uid: 'A', observer: ra.sipObserver(), stack });
+  const cb = new SipClient({ uid: 'B', observer: rb.sipObserver(), stack });
+  const conA = new SipConnection(ca, 'a', ra.connectionObserver());
+  const conB = new SipConnection(cb, 'b', rb.connectionObserver());
+  await ra.wait('connectionStateChanged', (s: string) => s === 'Active');
+  await rb.wait('connectionStateChanged', (s: string) => s === 'Active');
+  t.teardown(async () => {
+    await ca.close();
+    await cb.close();
+    await stack.shutdown();
+  });
+  const portB = stack.boundAddresses('b')[0].port;
+  const call = InviteDialogAssoc.create(conA, { to: `<sip:b@127.0.0.1:${portB}>` });
+  const invite = call.sendInvite();
+  const inInv = (await rb.wait('incomingRequest', method('INVITE'))).args[0] as ServerTransaction;
+  t.notOk(ra.names().includes('incomingRequest'), 'client A is not offered its own INVITE');
+  const answer = InviteDialogAssoc.fromServerTransaction(inInv);
+  inInv.sendResponse(new ResponseElements({ statusCode: 200 }));
+  await ra.wait('incomingResponseInDialog', (x: ClientTransaction) => x === invite);
+  call.sendAck(invite);
+  await rb.wait('incomingRequestInDialog', method('ACK'));
+  const bye = answer.sendBye();
+  const inBye = (await ra.wait('incomingRequestInDialog', method('BYE'))).args[0] as ServerTransaction;
+  inBye.sendResponse(new ResponseElements({ statusCode: 200 }));
+  await rb.wait('incomingResponseInDialog', (x: ClientTransaction) => x === bye && x.responseElements?.statusCode === 200);
+  t.equal(call.dialog.state, DialogState.Terminated);
+  for (const e of [...ra.events, ...rb.events]) if (e.name === 'incomingRequestInDialog') (e.args[0] as ServerTransaction).dispose();
+  for (const o of [bye, inInv, answer, call]) o.dispose();
+  invite.forceDispose();
+  t.same(ca.liveObjects(), { SipConnection: 1 });
+  t.same(cb.liveObjects(), { SipConnection: 1 });
+  t.equal(stack.stats().dialogSets, 0);
+});
