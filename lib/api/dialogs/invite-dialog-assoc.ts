@@ -14,6 +14,7 @@ import { asClientTx, asDialog, asServerTx } from '../internal/downcast.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import { DialogState, EndReason } from '../../../include-types/states.js';
 import { UacDialogSet } from '../../dialog/dialog-set.js';
+import { InviteGuard } from '../../dialog/invite-guard.js';
 import { createUasDialog } from '../../dialog/dialog-factory.js';
 import { NameAddr, type SipRequest, type SipResponse, SipUri, newTag } from '../../message/index.js';
 import type { ConnectionContext } from '../internal/contexts.js';
@@ -211,6 +212,16 @@ export class InviteDialogAssoc extends InviteAssocBase implements InviteDialogAs
     if (elements?.content !== undefined) this.offeringUpdate = tx;
     return tx;
   }
+
+  /**
+   * How long to wait before sending the re-INVITE again after a 491 (RFC 3261 §14.1), in ms:
+   * 2.1–4 s for the side that sent the dialog-creating INVITE, 0–2 s for the other.
+   */
+  glareRetryDelayMs(): number {
+    return this.guard.glareRetryDelayMs(this.initial !== undefined);
+  }
+
+  private readonly guard = new InviteGuard();
 
   /** @internal The INVITE sent by this dialog's caller side, if any. */
   get initialTransaction(): ClientTransaction | undefined {

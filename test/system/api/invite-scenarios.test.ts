@@ -188,6 +188,10 @@ t.test('glare: both re-INVITE at once, both get 491 (RFC 3261 §14.2)', async (t
   await b.rec.wait('incomingResponseInDialog', (tx: ClientTransaction) => tx === rb && tx.responseElements?.statusCode === 491);
   t.notOk(a.rec.events.some((e) => e.name === 'incomingRequestInDialog' && (e.args[0] as ServerTransaction).type === 'INVITE'), 'the app never saw the colliding INVITE');
   t.equal(assoc.dialog.state, DialogState.Confirmed);
+  const dCaller = assoc.glareRetryDelayMs();
+  const dCallee = uas.glareRetryDelayMs();
+  t.ok(dCaller >= 2100 && dCaller <= 4000, `caller waits 2.1–4 s (${dCaller})`);
+  t.ok(dCallee >= 0 && dCallee <= 2000, `callee waits 0–2 s (${dCallee})`);
   // the retry after 491 works
   const again = assoc.sendInvite();
   const reIn = (await b.rec.wait('incomingRequestInDialog', method('INVITE'))).args[0] as ServerTransaction;
