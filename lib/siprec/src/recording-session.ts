@@ -10,7 +10,7 @@
 import { SipErrorCode } from '../../../include-types/errors.js';
 import {
   RecordingEndReason, SrsAttemptOutcome,
-  type CallParams, type RecordedStreamInfo, type RecordingChanges, type RecordingEventBase, type SrsAttempt,
+  type CallParams, type RecordedStreamInfo, type RecordedStreamParams, type RecordingChanges, type RecordingEventBase, type SrsAttempt,
 } from '../../../include-types/siprec.js';
 import { splitRecordingBody } from '../body/index.js';
 import { InviteDialogAssoc, type ClientTransaction, type ServerTransaction } from '../common/api.js';
@@ -80,7 +80,7 @@ export class RecordingSession implements RecordingSessionLike {
   /** Binds the local ports and starts trying the SRS list. */
   async begin(): Promise<void> {
     try {
-      for (const s of this.call.streams) this.streams.push({ params: s, port: await this.fork.add(s.label, clockRate(s)) });
+      for (const s of this.call.streams) this.streams.push({ params: this.withCodecs(s), port: await this.fork.add(s.label, clockRate(s)) });
     } catch {
       return this.fail(RecordingEndReason.LocalError);
     }
@@ -131,7 +131,7 @@ export class RecordingSession implements RecordingSessionLike {
     return this.enqueue(async () => {
       const xml = this.meta.changesXml(changes);
       for (const s of changes.streamsAdded ?? []) {
-        this.streams.push({ params: s, port: await this.fork.add(s.label, clockRate(s)) });
+        this.streams.push({ params: this.withCodecs(s), port: await this.fork.add(s.label, clockRate(s)) });
       }
       const ok = await this.reinvite(this.paused, xml, (changes.streamsAdded?.length ?? 0) > 0);
       if (ok && this.paused) this.fork.setPaused(true);
@@ -435,6 +435,12 @@ export class RecordingSession implements RecordingSessionLike {
   }
 
   // ---- helpers ----
+
+  /** A stream with the entry's codecs when it names none (SrcMediaSettings.codecs). */
+  private withCodecs(s: RecordedStreamParams): RecordedStreamParams {
+    const codecs = s.codecs ?? this.host.entry.media?.codecs;
+    return codecs ? { ...s, codecs } : s;
+  }
 
   private base(): RecordingEventBase {
     return { callId: this.call.callId, recordingId: this.recordingId, srsName: this.host.name, srs: this.srs };
