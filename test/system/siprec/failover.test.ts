@@ -114,3 +114,23 @@ t.test('large metadata over TCP (RFC 3261 §18.1.1)', async (t) => {
   const size = statSync(`${r.dir}/${r.index.metadataFiles[0]}`).size;
   t.ok(size > 30000, `metadata of ${size} bytes carried`);
 });
+
+t.test('two SRS entries: every call is recorded by both, each on its own user agent', async (t) => {
+  const a = await startSrs(t);
+  const b = await startSrs(t);
+  const m = await startManager(t, [entry([a.uri()], { name: 'A' }), entry([b.uri()], { name: 'B' })]);
+  t.not(m.userAgents[0].contact, m.userAgents[1].contact, 'separate local endpoints');
+  const got: string[] = [];
+  const both = new Promise<void>((resolve) => m.on('recordingStarted', (e) => { got.push(e.srsName); if (got.length === 2) resolve(); }));
+  const call = twoParty();
+  const rec = m.startRecording(call);
+  await both;
+  t.same(got.sort(), ['A', 'B']);
+  t.equal(rec.forward('1', Buffer.concat([Buffer.from([0x80, 0, 0, 1, 0, 0, 0, 160, 0, 0, 0, 5]), Buffer.alloc(160, 0xff)])), 2, 'a packet goes to both SRSs');
+  const stops: string[] = [];
+  m.on('recordingStopped', (e) => stops.push(e.srsName));
+  await m.stopRecording(call.callId);
+  t.same(stops.sort(), ['A', 'B']);
+  t.equal(listRecordings(a.settings.dir).length, 1);
+  t.equal(listRecordings(b.settings.dir).length, 1);
+});
