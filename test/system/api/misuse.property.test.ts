@@ -95,3 +95,46 @@ t.test('random call operations: only SipErrors, nothing left behind', async (t) 
   t.same(b.client.liveObjects(), { SipConnection: 1 });
   t.equal(a.client.stack.stats().dialogSets + b.client.stack.stats().dialogSets, 0, 'no dialog left routed');
 });
+
+t.test('random registration operations: only SipErrors, the state always one of the five', async (t) => {
+  const { FakeServer } = await import('../../unit/api/fake-server.js');
+  const { RegistrationBinding } = await import('../../../lib/api/registration-binding.js');
+  const { Refresh } = await import('../../../lib/api/refresh.js');
+  const { RegistrationState } = await import('../../../include-types/api.js');
+  const server = await FakeServer.start({ auth: false });
+  const a = await party('alice');
+  t.teardown(async () => {
+    await a.close();
+    await server.stop();
+  });
+  const unexpected: string[] = [];
+  const states = new Set(Object.values(RegistrationState) as string[]);
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.constantFrom('register', 'update', 'contact', 'deregister', 'proxy', 'wait', 'disposeTx'), { minLength: 1, maxLength: 10 }), async (ops) => {
+      const refresh = new Refresh(a.client);
+      const binding = new RegistrationBinding(a.conn, { aor: '<sip:alice@tsip.test>', registrar: server.uri, refresh });
+      const txs: ClientTransaction[] = [];
+      for (const op of ops) {
+        try {
+          if (op === 'register') txs.push(binding.register());
+          else if (op === 'update') txs.push(binding.update({ expires: 120 }));
+          else if (op === 'contact') txs.push(binding.update({ contact: '<sip:alice-2@127.0.0.1>' }));
+          else if (op === 'deregister') txs.push(binding.deregister());
+          else if (op === 'proxy') binding.setOutboundProxy(undefined);
+          else if (op === 'disposeTx') txs.at(-1)?.dispose();
+          else await tick(15);
+        } catch (e) {
+          if (!isSipError(e)) unexpected.push(`${String(e)} in ${ops.join(',')}`);
+        }
+        if (!states.has(binding.state)) return false;
+      }
+      await tick(20);
+      for (const tx of txs) tx.forceDispose();
+      binding.dispose();
+      refresh.dispose();
+      return a.client.liveObjectCount === 1;
+    }),
+    { numRuns: 30 },
+  );
+  t.same(unexpected, []);
+});
