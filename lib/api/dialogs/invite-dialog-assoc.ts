@@ -196,9 +196,25 @@ export class InviteDialogAssoc extends InviteAssocBase implements InviteDialogAs
    */
   sendPrack(elements?: MessageElementsView): ClientTransaction {
     this.assertUsable();
-    const rack = this.prack.takeRack(this.dialog.remoteTag ?? '');
-    if (rack === undefined) throw new SipError(SipErrorCode.InvalidState, 'no reliable provisional response to acknowledge');
-    return this.sendInDialog('PRACK', elements, [['RAck', rack]]);
+    const own = this.dialog.remoteTag ?? '';
+    const ownRack = this.prack.takeRack(own);
+    if (ownRack !== undefined) return this.sendInDialog('PRACK', elements, [['RAck', ownRack]]);
+    // RFC 3262 §4: a reliable 1xx of another early fork is PRACKed in that fork's early dialog
+    for (const tag of this.prack.pendingTags()) {
+      const core = this.initial?.set.get(tag);
+      const rack = core === undefined ? undefined : this.prack.takeRack(tag);
+      if (core === undefined || rack === undefined) continue;
+      const req = core.createRequest('PRACK', inDialogOptions(elements, [['RAck', rack]]));
+      const owner: ClientTxOwner = {
+        onResponse: (tx, res) => {
+          core.receiveResponse(res);
+          this.postResponse(tx);
+        },
+        onError: (tx, err) => this.postError(tx, err),
+      };
+      return new ClientTransaction(this.connectionContext, owner, req).start();
+    }
+    throw new SipError(SipErrorCode.InvalidState, 'no reliable provisional response to acknowledge');
   }
 
   /**

@@ -31,6 +31,11 @@ export class PrackState {
     return true;
   }
 
+  /** Remote tags with a reliable 1xx waiting for its PRACK. */
+  pendingTags(): string[] {
+    return [...this.racks.keys()];
+  }
+
   /** The RAck for the PRACK of the last reliable 1xx of a fork, consumed. */
   takeRack(remoteTag: string): string | undefined {
     const r = this.racks.get(remoteTag);

@@ -111,3 +111,42 @@ t.test('early dialogs from two forks; the 2xx comes from the second', async (t) 
   invite.forceDispose();
   assoc.dispose();
 });
+
+t.test('reliable 183s from two early forks: each PRACKed in its own early dialog', async (t) => {
+  const pracks: string[] = [];
+  const server = await FakeServer.start({
+    behaviour: (req, tx, srv) => {
+      if (req.method !== 'INVITE') return undefined;
+      for (const [i, tag] of ['f1', 'f2'].entries()) {
+        srv.stack.registerDialog({ callId: req.callId, localTag: tag }, {
+          user: { uid: 'x', methods: [], claim: () => undefined, onRequest: () => undefined },
+          onRequest: (inTx) => {
+            if (inTx.request.method === 'PRACK') pracks.push(`${tag} ${inTx.request.headers.get('RAck')}`);
+            inTx.respond(createResponse(inTx.request, 200));
+          },
+        });
+        const r = createResponse(req, 183, undefined, tag);
+        r.headers.set('Contact', `<sip:${tag}@127.0.0.1:${srv.port}>`);
+        r.headers.set('Require', '100rel');
+        r.headers.set('RSeq', String(10 + i));
+        tx.respond(r);
+      }
+      return 'handled';
+    },
+  });
+  const a = await party('alice');
+  t.teardown(async () => {
+    await a.close();
+    await server.stop();
+  });
+  const assoc = InviteDialogAssoc.create(a.conn, { to: `<sip:bob@127.0.0.1:${server.port}>` });
+  const invite = assoc.sendInvite(new MessageElements({ headers: [['Supported', '100rel']] }));
+  for (let i = 0; i < 100 && a.rec.events.filter((e) => e.name === 'incomingResponseInDialog').length < 2; i++) await tick(10);
+  const p1 = assoc.sendPrack();
+  const p2 = assoc.sendPrack();
+  t.throws(() => assoc.sendPrack(), { code: 'InvalidState' });
+  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x === p1 && x.responseElements?.statusCode === 200);
+  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x === p2 && x.responseElements?.statusCode === 200);
+  t.same(pracks.sort(), ['f1 10 ' + invite.request.cseq.seq + ' INVITE', 'f2 11 ' + invite.request.cseq.seq + ' INVITE']);
+  for (const o of [p1, p2, invite, assoc]) o.forceDispose();
+});
