@@ -193,15 +193,18 @@ export class SrcUserAgent implements SessionHost {
 
   // ---- SessionHost ----
 
+  /** False while keep-alive has the URI down. */
   isUp(uri: string): boolean {
     return this.keepAlive?.isUp(uri) ?? true;
   }
 
+  /** An INVITE to `uri` timed out or failed in transport. */
   markDown(uri: string): void {
     // Only keep-alive decides up/down when it runs; without it a failed INVITE says nothing lasting.
     if ((this.entry.optionsIntervalSeconds ?? 0) > 0) this.keepAlive?.mark(uri, false);
   }
 
+  /** Routes (or stops routing) an association's callbacks to a session. */
   bind(assoc: InviteDialogAssoc, session: RecordingSessionLike | undefined): void {
     if (session) {
       this.byAssoc.set(assoc, session);
@@ -212,6 +215,7 @@ export class SrcUserAgent implements SessionHost {
     }
   }
 
+  /** Disposes an INVITE transaction now, or at inviteCompleted if the API still needs it. */
   holdInvite(tx: ClientTransaction): void {
     try {
       tx.dispose();
@@ -220,6 +224,7 @@ export class SrcUserAgent implements SessionHost {
     }
   }
 
+  /** The session of `callId` ended. */
   forget(callId: string): void {
     this.sessions.delete(callId);
   }
