@@ -144,19 +144,36 @@ export async function holdSessions(port: number, target: number, maxMs: number, 
   };
 }
 
-/** 3. Peer: SIPp SRC → SIPp SRS, fixed rate, bounded. */
+/** 3. Peer: SIPp's SRC at a fixed rate against SIPp's SRS and against tsip's Srs, bounded. */
 async function sippPeer(calls: number, rate: number): Promise<string> {
+  const first = await sippAgainst(calls, rate, 'sipp');
+  const second = await sippAgainst(calls, rate, 'tsip');
+  return `${first}\n${second}`;
+}
+
+async function sippAgainst(calls: number, rate: number, srsKind: 'sipp' | 'tsip'): Promise<string> {
   try {
     const { hasTool, runSipp, startSipp } = await import('../test/interop/lib/index.js');
     const { scenarioPath } = await import('../test/interop/lib/paths.js');
     if (!hasTool('sipp')) return 'SIPp not installed: no peer figure';
-    const srs = await startSipp({ scenario: scenarioPath('srs-uas.xml'), transport: 't1', calls, timeoutSeconds: 60 });
-    await srs.ready;
+    let port: number;
+    let stop: () => Promise<void>;
+    if (srsKind === 'sipp') {
+      const srs = await startSipp({ scenario: scenarioPath('srs-uas.xml'), transport: 't1', calls, timeoutSeconds: 60 });
+      await srs.ready;
+      port = srs.localPort;
+      stop = () => srs.stop();
+    } else {
+      const srs = await startSrsChild();
+      port = srs.port;
+      stop = () => srs.stop();
+    }
     const t0 = Date.now();
-    const src = await runSipp({ scenario: scenarioPath('src-uac.xml'), target: { host: '127.0.0.1', port: srs.localPort }, transport: 't1', calls, rate, limit: 5000, timeoutSeconds: 60 });
+    const src = await runSipp({ scenario: scenarioPath('src-uac.xml'), target: { host: '127.0.0.1', port }, transport: 't1', calls, rate, limit: 5000, timeoutSeconds: 60 });
     const ms = Date.now() - t0;
-    await srs.stop();
-    return `SIPp src-uac → SIPp srs-uas (TCP), asked ${rate}/s: ${src.successful}/${calls} recorded, ${src.failed} failed in ${(ms / 1000).toFixed(1)} s (each holds 1 s)`;
+    await stop();
+    const name = srsKind === 'sipp' ? 'SIPp srs-uas (peer)' : 'tsip Srs';
+    return `SIPp src-uac → ${name} (TCP), asked ${rate}/s: ${src.successful}/${calls} recorded, ${src.failed} failed in ${(ms / 1000).toFixed(1)} s (each holds 1 s)`;
   } catch (e) {
     return `SIPp peer not measured: ${(e as Error).message}`;
   }
@@ -189,7 +206,11 @@ export async function run(): Promise<void> {
       await srs.stop();
     }
   }
-  if (only !== undefined && only !== 'hold') return;
+  if (only === undefined || only === 'hold') await holdRun(quick);
+  if (only === undefined || only === 'peer') console.log(await sippPeer(quick ? 200 : 4000, quick ? 100 : 1000));
+}
+
+async function holdRun(quick: boolean): Promise<void> {
   const srs2 = await startSrsChild();
   try {
     const target = quick ? 1000 : 10_000;
@@ -210,7 +231,6 @@ export async function run(): Promise<void> {
   } finally {
     await srs2.stop();
   }
-  console.log(await sippPeer(quick ? 200 : 2000, quick ? 100 : 500));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();
