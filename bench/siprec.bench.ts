@@ -54,7 +54,7 @@ const two = (i: number) => ({
 
 /** 1. Full-client setup+teardown cycles per second. */
 async function setupsPerSecond(port: number, maxCycles: number, maxMs: number, window: number): Promise<{ rate: number; cycles: number; failed: number; ms: number; srcCpuMs: number }> {
-  const m = new SrcManager({ srs: [{ name: 'bench', srsUris: [`sip:srs@127.0.0.1:${port}`], localAddress: '127.0.0.1', transport: 'tcp', sessionExpires: 0, media: { rtcp: false, portMin: 30000, portMax: 39999 } }] });
+  const m = new SrcManager({ srs: [{ name: 'bench', srsUris: [`sip:srs@127.0.0.1:${port}`], localAddress: '127.0.0.1', transport: 'tcp', sessionExpires: 0, stopMetadata: false, media: { rtcp: false, portMin: 30000, portMax: 39999 } }] });
   await m.start();
   let next = 0;
   let done = 0;

@@ -119,6 +119,11 @@ export interface SrsEntrySettings {
    * listens on UDP.
    */
   maxUdpRequestSize?: number;
+  /**
+   * On `stopRecording`, send the partial metadata with the CS stop-time in a re-INVITE before the
+   * BYE (RFC 7866 §9.1; default true). Shutdown skips it.
+   */
+  stopMetadata?: boolean;
   /** Media settings. */
   media?: SrcMediaSettings;
   /** Headers added to every recording-session INVITE (OpenSIPS `$siprec(headers)`, X-*). */

@@ -153,6 +153,10 @@ export class RecordingSession implements RecordingSessionLike {
     this.fork.setPaused(true);
     return this.enqueue(async () => {
       let status: number | undefined;
+      if (reason === RecordingEndReason.Stopped && (this.host.entry.stopMetadata ?? true)) {
+        // SIPREC-NOTES SRC-18 / RFC 7866 §9.1: the CS stop-time reaches the SRS before the BYE.
+        await this.reinvite(this.paused, this.meta.endedXml('call ended'), false, true);
+      }
       try {
         const tx = this.assoc!.sendBye(sessionElements([], undefined, undefined));
         this.logRequest(tx);
@@ -337,8 +341,9 @@ export class RecordingSession implements RecordingSessionLike {
   }
 
   /** Sends a re-INVITE; true on 2xx. A 491 is retried (RFC 3261 §14.1); 408/481 end the session. */
-  private async reinvite(paused: boolean, metadataXml: string | undefined, changed = true): Promise<boolean> {
-    if (this.state !== SessionState.Active || !this.assoc) return false;
+  private async reinvite(paused: boolean, metadataXml: string | undefined, changed = true, stopping = false): Promise<boolean> {
+    const usable = this.state === SessionState.Active || (stopping && this.state === SessionState.Stopping);
+    if (!usable || !this.assoc) return false;
     if (changed || paused !== this.paused) this.sdpVersion++;
     for (let attempt = 0; attempt < 4; attempt++) {
       let status: number;

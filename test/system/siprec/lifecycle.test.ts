@@ -62,7 +62,9 @@ t.test('start, pause/resume, update, stop: events and stored recording', async (
   t.same(r.index.streams.map((s) => s.label), ['1', '2', '3']);
   t.equal(r.index.pauses.length, 1, 'one pause');
   t.ok(r.index.pauses[0].to, 'and its end');
-  t.ok(r.index.metadataFiles.length >= 2, 'initial metadata and the update');
+  t.equal(r.index.metadataFiles.length, 3, 'initial metadata, the update, the stop-time');
+  const last = parseMetadata(readFileSync(join(r.dir, r.index.metadataFiles[2])));
+  t.ok(last.sessions[0].stopTime, 'stop-time sent before the BYE');
   const update = parseMetadata(readFileSync(join(r.dir, r.index.metadataFiles[1])));
   t.equal(update.dataMode, 'partial');
   t.ok(update.participants.some((p) => p.nameIds[0].aor === 'sip:carol@example.org'));
@@ -117,7 +119,7 @@ t.test('SRS-initiated re-INVITE with a snapshot request gets a complete snapshot
   t.ok(rec.forward('1', Buffer.concat([Buffer.from([0x80, 0, 0, 1, 0, 0, 0, 160, 0, 0, 0, 5]), Buffer.alloc(160, 0xff)])) === 1, 'still recording');
   await m.stopRecording(call.callId);
   const [r] = listRecordings(srs.settings.dir);
-  t.equal(r.index.metadataFiles.length, 2);
+  t.equal(r.index.metadataFiles.length, 3, 'initial, snapshot, stop-time');
   const second = parseMetadata(readFileSync(join(r.dir, r.index.metadataFiles[1])));
   t.equal(second.dataMode, 'complete', 'a complete snapshot');
   t.equal(second.participants.length, 2);
