@@ -196,9 +196,10 @@ export class Srs extends EventEmitter<SrsEvents> {
   private async onInvite(tx: ServerTransaction): Promise<void> {
     const req = tx.requestElements;
     const callId = req.callId ?? '';
+    // The limit first: an overloaded SRS refuses before it parses anything.
+    if (this.sessions.size + this.pending >= (this.settings.maxSessions ?? 1000)) return this.reject(tx, 486, 'Too many recording sessions');
     const verdict = checkRecordingInvite(req.messageElements, this.check);
     if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason);
-    if (this.sessions.size + this.pending >= (this.settings.maxSessions ?? 1000)) return this.reject(tx, 486, 'Too many recording sessions');
     if (!verdict.offer) return this.reject(tx, 488, 'SDP offer required');
     this.pending++;
     let assoc: InviteDialogAssoc | undefined;
