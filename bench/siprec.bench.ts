@@ -226,7 +226,7 @@ async function holdRun(quick: boolean): Promise<void> {
     const n = Math.max(1, after.sessions);
     const perRss = (after.rss - before.rss) / n / 1024;
     const perHeap = (after.heapUsed + after.external - before.heapUsed - before.external) / n / 1024;
-    console.log(`tsip Srs holding ${after.sessions} concurrent sessions (opened in ${(h.ms / 1000).toFixed(1)} s): ${perRss.toFixed(1)} KB RSS/session, ${perHeap.toFixed(1)} KB heap/session  [goal ≥ 10000 sessions at ≤ 20 KB: ${after.sessions >= 10_000 && perRss <= 20 ? 'met' : 'NOT met'}]`);
+    console.log(`tsip Srs holding ${after.sessions} concurrent sessions (opened in ${(h.ms / 1000).toFixed(1)} s): ${perRss.toFixed(1)} KB RSS/session, ${perHeap.toFixed(1)} KB heap+buffers/session  [goal ≥ 10000 sessions at ≤ 20 KB: ${after.sessions >= 10_000 && perRss <= 20 ? 'met' : 'NOT met'}]`);
     await h.close();
   } finally {
     await srs2.stop();
