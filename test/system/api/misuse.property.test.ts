@@ -52,8 +52,8 @@ t.test('random call operations: only SipErrors, nothing left behind', async (t) 
           case 'answer180': tryOp(() => inInvite?.sendResponse(new ResponseElements({ statusCode: 180 }))); break;
           case 'answer200': tryOp(() => inInvite?.sendResponse(new ResponseElements({ statusCode: 200 }))); break;
           case 'answer486': tryOp(() => inInvite?.sendResponse(new ResponseElements({ statusCode: 486 }))); break;
-          case 'calleeBye': tryOp(() => callee?.sendBye()); break;
-          case 'calleeReinvite': tryOp(() => callee?.sendInvite()); break;
+          case 'calleeBye': tryOp(() => callee !== undefined && txs.push(callee.sendBye())); break;
+          case 'calleeReinvite': tryOp(() => callee !== undefined && txs.push(callee.sendInvite())); break;
           case 'wait': await tick(15); break;
         }
         // pick up the INVITE on bob's side when it arrived
@@ -85,6 +85,7 @@ t.test('random call operations: only SipErrors, nothing left behind', async (t) 
         if (a.client.liveObjectCount === 1 && b.client.liveObjectCount === 1 && round > 1) return true;
         await tick(15);
       }
+      t.comment(`left: alice ${JSON.stringify(a.client.liveObjects())} bob ${JSON.stringify(b.client.liveObjects())} after ${ops.join(',')}`);
       return false;
     }),
     { numRuns: 40 },
