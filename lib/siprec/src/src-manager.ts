@@ -6,6 +6,7 @@
  * `recordingStopped`, `srsStateChanged`, `logEvent`), each with the CS Call-ID, the recording
  * session id, the SRS and, where it ended, the reason.
  */
+import { Writable } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import {
   RecordingEndReason, type CallParams, type RecordingChanges, type SrcManagerEvents, type SrcSettings,
@@ -27,6 +28,20 @@ export class CallRecording {
     let n = 0;
     for (const a of this.agents) if (a.forward(this.callId, label, packet, arrivalMs)) n++;
     return n;
+  }
+
+  /**
+   * The stream `label` as a Writable (object mode): each chunk is one RTP packet (wire form or
+   * parsed) and is forwarded like {@link forward}, so a socket or a pipeline can feed it.
+   */
+  writable(label: string): Writable {
+    return new Writable({
+      objectMode: true,
+      write: (chunk: RtpPacket | Uint8Array, _enc, done) => {
+        this.forward(label, chunk);
+        done();
+      },
+    });
   }
 
   /** Packets sent per SRS entry and label. */

@@ -91,6 +91,24 @@ t.test('SRS answers with fewer usable streams: refused stream (port 0) is not fo
   t.same(listRecordings(srs.settings.dir)[0].index.streams.map((s) => s.label), ['a']);
 });
 
+t.test('a stream fed through CallRecording.writable (pipeline)', async (t) => {
+  const srs = await startSrs(t);
+  const m = await startManager(t, [entry([srs.uri()])]);
+  const call = twoParty();
+  const p = waitFor(m, 'recordingStarted');
+  const rec = m.startRecording(call);
+  await p;
+  const { Readable } = await import('node:stream');
+  const { pipeline } = await import('node:stream/promises');
+  const { syntheticCall } = await import('../../../lib/siprec/media/index.js');
+  const packets: Buffer[] = [];
+  for await (const x of syntheticCall({ durationMs: 600 })) if (x.party === 0) packets.push(x.bytes);
+  await pipeline(Readable.from(packets), rec.writable('1'));
+  const stopped = waitFor(m, 'recordingStopped');
+  await m.stopRecording(call.callId);
+  t.equal((await stopped).packetsSent['1'], packets.length, 'every piped packet forked');
+});
+
 t.test('SRS-initiated BYE ends the recording (RemoteBye)', async (t) => {
   const srs = await startSrs(t);
   const m = await startManager(t, [entry([srs.uri()])]);
