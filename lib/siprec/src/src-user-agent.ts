@@ -98,6 +98,11 @@ export class SrcUserAgent implements SessionHost {
     return this.fromValue;
   }
 
+  /** Live API objects of this user agent's client by class (a leak check: only the connection once idle). */
+  liveObjects(): Record<string, number> {
+    return this.client?.liveObjects() ?? {};
+  }
+
   /** Recordings in progress. */
   get activeRecordings(): number {
     return this.sessions.size;

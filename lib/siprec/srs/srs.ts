@@ -103,6 +103,11 @@ export class Srs extends EventEmitter<SrsEvents> {
     return `sip:srs@${host}:${b.port}${b.protocol === 'udp' ? '' : `;transport=${b.protocol}`}`;
   }
 
+  /** Live API objects of the server's client by class (a leak check: only the connection once idle). */
+  liveObjects(): Record<string, number> {
+    return this.client?.liveObjects() ?? {};
+  }
+
   /** Sessions in progress. */
   get activeSessions(): number {
     return this.sessions.size;
