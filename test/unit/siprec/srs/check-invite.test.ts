@@ -51,3 +51,21 @@ t.test('in a dialog: metadata-only update passes, a paused offer passes', async 
   const p = checkRecordingBody(req({}, buildRecordingBody(paused, undefined)), opts, true);
   t.ok(p.ok && p.offer?.streams[0].direction === 'inactive');
 });
+
+t.test('tolerant as SRCs in the field need (SIPREC-NOTES §3.3)', async (t) => {
+  // Oracle/Acme Packet draft-era document, AudioCodes' application/rs-metadata, bare-LF multipart.
+  const draft = '<?xml version="1.0"?>\n<recording xmlns="urn:ietf:params:xml:ns:recording">\n<dataMode>complete</dataMode>\n' +
+    '<session id="s1"><start-time>2026-11-25T07:00:00Z</start-time></session>\n' +
+    '<participant id="p1" session="s1"><nameID aor="sip:alice@example.com"/><send>st1</send></participant>\n' +
+    '<stream id="st1" session="s1"><label>1</label><mode>separate</mode></stream>\n</recording>\n';
+  const body = Buffer.from(`--b\nContent-Type: application/sdp\n\n${sdp.replace(/\r\n/g, '\n')}\n--b\nContent-Type: application/rs-metadata\nContent-Disposition: recording-session\n\n${draft}\n--b--\n`);
+  const v = checkRecordingInvite(req(siprec, { body, contentType: 'multipart/mixed; boundary=b' }), opts);
+  t.ok(v.ok, 'accepted');
+  if (v.ok) {
+    t.equal(v.metadata?.parsed.participants[0].nameIds[0].aor, 'sip:alice@example.com');
+    t.equal(v.metadata?.parsed.streams[0].label, '1');
+    t.same(v.recordable.map((s) => s.label), ['1', '2']);
+  }
+  const noMeta = checkRecordingInvite(req(siprec, buildRecordingBody(sdp, undefined)), opts);
+  t.ok(noMeta.ok, 'an INVITE without metadata is accepted (RFC 7866 §9.1: it may come later)');
+});
