@@ -16,3 +16,34 @@ export type { HeaderField, Owned, RegistrationContext } from '../include-types/a
 export { SipStack, TSIP_VERSION, type StackStats, type StackEvent } from './stack/index.js';
 export { FakeClock, RealClock } from './transaction/index.js';
 export { SipRequest, SipResponse, SipUri, NameAddr, parseUri, parseMessage } from './message/index.js';
+export {
+  SipParseError,
+  serializeMessage,
+  createResponse,
+  parseMultipart,
+  buildMultipart,
+  parseSdp,
+  writeSdp,
+  MediaType,
+  Headers,
+  Via,
+} from './message/index.js';
+
+// SIPREC (RFC 7866 / RFC 7865): the recording client, the recording server, their metadata and media.
+export { SrcManager, SrcUserAgent, RecordingSession } from './siprec/src/index.js';
+export { Srs, SrsSession, inspectRecording, listRecordings } from './siprec/srs/index.js';
+export {
+  parseMetadata,
+  buildMetadata,
+  applyPartialUpdate,
+  MetadataBuilder,
+  MetadataError,
+  MetadataErrorCode,
+  buildSnapshotRequest,
+  parseSnapshotRequest,
+  newMetadataId,
+} from './siprec/metadata/index.js';
+export type { RecordingMetadata } from './siprec/metadata/index.js';
+export { syntheticCall } from './siprec/media/index.js';
+export { RecordingEndReason, SrsAttemptOutcome } from '../include-types/siprec.js';
+export type * from '../include-types/siprec.js';
