@@ -4,6 +4,7 @@
  * remote tag catches every remote tag of that Call-ID and local tag (forked early dialogs,
  * RFC 6665 §4.1.2.4 NOTIFY before the 2xx to SUBSCRIBE).
  */
+import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type { DialogEndpoint, DialogKey } from './stack-user.js';
 
 const fullKey = (callId: string, local: string, remote: string): string => `${callId}\u0000${local}\u0000${remote}`;
@@ -14,10 +15,20 @@ export class DialogRouter {
   private readonly dialogs = new Map<string, DialogEndpoint>();
   private readonly sets = new Map<string, DialogEndpoint>();
 
-  /** Files a dialog (or a dialog set when `remoteTag` is undefined). Replaces a previous owner. */
+  /** @param maxDialogs most dialogs plus dialog sets filed at once (StackLimits.maxDialogs). */
+  constructor(private readonly maxDialogs = 20_000) {}
+
+  /**
+   * Files a dialog (or a dialog set when `remoteTag` is undefined). Replaces a previous owner.
+   * @throws SipError(LimitExceeded) when a new entry would pass `maxDialogs`.
+   */
   register(key: DialogKey, endpoint: DialogEndpoint): void {
-    if (key.remoteTag === undefined) this.sets.set(setKey(key.callId, key.localTag), endpoint);
-    else this.dialogs.set(fullKey(key.callId, key.localTag, key.remoteTag), endpoint);
+    const map = key.remoteTag === undefined ? this.sets : this.dialogs;
+    const k = key.remoteTag === undefined ? setKey(key.callId, key.localTag) : fullKey(key.callId, key.localTag, key.remoteTag);
+    if (!map.has(k) && this.dialogs.size + this.sets.size >= this.maxDialogs) {
+      throw new SipError(SipErrorCode.LimitExceeded, `dialog limit ${this.maxDialogs} reached`);
+    }
+    map.set(k, endpoint);
   }
 
   /** Removes a dialog or dialog set; true if it was there. */

@@ -70,7 +70,7 @@ export class SipStack implements TransportUser {
   readonly userAgent: string;
   private readonly iapSettings: readonly IapSettings[];
   private readonly users: StackUser[] = [];
-  private readonly dialogs = new DialogRouter();
+  private readonly dialogs: DialogRouter;
   private readonly inviteOwners = new Map<InviteServerTransaction, StackUser>();
   private readonly merged = new MergedRequestDetector();
   private readonly supported: readonly string[];
@@ -86,6 +86,7 @@ export class SipStack implements TransportUser {
     this.resolver = settings.resolver ?? new Rfc3263Resolver();
     this.userAgent = settings.userAgent ?? `tsip/${TSIP_VERSION}`;
     this.supported = (settings.supportedExtensions ?? DEFAULT_EXTENSIONS).map((s) => s.toLowerCase());
+    this.dialogs = new DialogRouter(settings.limits?.maxDialogs);
     this.transport = new TransportLayer({ iaps: [...settings.iaps], limits: settings.transportLimits, logger: this.logger, resolver: this.resolver, user: this });
     this.transactions = new TransactionLayer({
       transport: this.transport,
@@ -180,7 +181,10 @@ export class SipStack implements TransportUser {
     for (const [tx, owner] of this.inviteOwners) if (owner === user) this.inviteOwners.delete(tx);
   }
 
-  /** Routes in-dialog traffic of `key` to `endpoint` (see {@link DialogRouter}). */
+  /**
+   * Routes in-dialog traffic of `key` to `endpoint` (see {@link DialogRouter}).
+   * @throws SipError(LimitExceeded) beyond `limits.maxDialogs` (default 20000).
+   */
   registerDialog(key: DialogKey, endpoint: DialogEndpoint): void {
     this.dialogs.register(key, endpoint);
   }
