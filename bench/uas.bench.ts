@@ -2,8 +2,9 @@
  * tsip's UAS (samples/uas.ts compiled, its own process) next to Kamailio (test/interop/kamailio/
  * uas.cfg, 4 workers) under the same SIPp load in the same run: INVITE/200/ACK/BYE/200 per call,
  * over UDP then TCP, on loopback. Prints the load generator's own ceiling (SIPp's UAS), the best
- * sustained calls/s of each and the ratio, then runs 100 000 calls through tsip at a steady rate
- * and prints its RSS after every 10 000 to show memory stays flat.
+ * sustained calls/s of each and the ratio, then runs 100 000 calls through a fresh tsip process at
+ * a steady rate and prints its heap after a full GC every 10 000 calls and the bytes it keeps per
+ * live transaction, to show memory stays flat once the 32 s Timer L/J window is full.
  *
  * Bounded: each ladder is at most seven steps of ~4 s; the soak is 10 steps of 10 000 calls with
  * a hard timeout each (a few minutes in all). Run alone: `npx tsx bench/run.ts uas`.
@@ -17,7 +18,6 @@ import { ManagedProcess, freePort, hasTool, missingToolMessage, waitListening } 
 import { measureKamailioUas, measureSippCeiling } from './lib/kamailio-uas.js';
 import { formatComparison, formatMeasurement, measureUas, type UasMeasurement } from './lib/measure-uas.js';
 import { runSippLoad } from './lib/sipp-load.js';
-import { rssKb } from './lib/proc-mem.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -34,27 +34,99 @@ function compile(): string {
   return out;
 }
 
-/** Starts the compiled samples/uas.js in its own process on a free port (UDP and TCP). */
-async function startTsipUas(build: string): Promise<{ proc: ManagedProcess; port: number }> {
+/**
+ * Starts the compiled samples/uas.js in its own process on a free port (UDP and TCP). `nodeArgs`
+ * and `uasArgs` go before and after the script (the soak adds --expose-gc and --memory-report).
+ */
+async function startTsipUas(build: string, nodeArgs: readonly string[] = [], uasArgs: readonly string[] = []): Promise<{ proc: ManagedProcess; port: number }> {
   const port = await freePort();
-  const proc = new ManagedProcess(process.execPath, [join(build, 'samples/uas.js'), '--transport', 'udp,tcp', '--host', '127.0.0.1', '--port', String(port)], { cwd: build });
+  const proc = new ManagedProcess(process.execPath, [...nodeArgs, join(build, 'samples/uas.js'), '--transport', 'udp,tcp', '--host', '127.0.0.1', '--port', String(port), ...uasArgs], { cwd: build });
   await waitListening(port, 'udp', 15_000, () => (proc.exit ? `uas exited: ${proc.stderr}` : undefined));
   await waitListening(port, 'tcp', 15_000, () => (proc.exit ? `uas exited: ${proc.stderr}` : undefined));
   return { proc, port };
 }
 
-async function soak(port: number, pid: number, rate: number): Promise<void> {
-  console.log(`# tsip soak: 100000 calls at ${rate} calls/s, RSS after each 10000`);
-  const rss: number[] = [];
-  let failed = 0;
-  for (let i = 1; i <= 10; i++) {
-    const step = await runSippLoad({ host: '127.0.0.1', port, transport: 'u1' }, { rate, calls: 10_000, watchPid: pid });
-    failed += step.failed + step.unfinished;
-    rss.push(rssKb(pid));
-    console.log(`  calls ${String(i * 10_000).padStart(6)}: successful ${step.successful}, failed ${step.failed + step.unfinished}, RSS ${(rss[rss.length - 1] / 1024).toFixed(1)} MB`);
+interface MemoryReport {
+  heapUsed: number;
+  arrayBuffers: number;
+  rss: number;
+  liveTransactions: number;
+  liveDialogs: number;
+}
+
+/**
+ * Asks a UAS started with --memory-report for its memory (SIGUSR2: full GC, then one line) and
+ * waits for the line, at most 10 s.
+ */
+function memoryReport(proc: ManagedProcess): Promise<MemoryReport> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const onData = (d: Buffer): void => {
+      buf += d.toString('utf8');
+      const m = /^memory heapUsed=(\d+) arrayBuffers=(\d+) rss=(\d+) liveTransactions=(\d+) liveDialogs=(\d+)$/m.exec(buf);
+      if (m === null) return;
+      done();
+      resolve({ heapUsed: Number(m[1]), arrayBuffers: Number(m[2]), rss: Number(m[3]), liveTransactions: Number(m[4]), liveDialogs: Number(m[5]) });
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no memory report from the uas within 10 s: ${proc.stderr}`));
+    }, 10_000);
+    const done = (): void => {
+      clearTimeout(timer);
+      proc.child.stdout?.off('data', onData);
+    };
+    proc.child.stdout?.on('data', onData);
+    proc.child.kill('SIGUSR2');
+  });
+}
+
+const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);
+
+/**
+ * 100 000 calls through a FRESH tsip process (the ladders before it leave garbage and a grown
+ * heap behind, which would blur the figures), started with --expose-gc so each report is the heap
+ * after a full collection: what the process really retains, not where the GC happened to be.
+ *
+ * The rate is chosen so the 32 s window of Timers L and J (64*T1, on UDP too) fills within the
+ * first 40 000 calls: from then on live transactions are ~2 × rate × 32 s and heap after GC must
+ * stay level; growth there would be a leak. Bytes per live transaction are the heap (and array
+ * buffers) above the idle process's, divided by the live transactions, so they include everything
+ * the UAS keeps per call (dialog, 2xx retransmission, timers), charged to the two transactions.
+ */
+async function soak(build: string, rate: number): Promise<void> {
+  const { proc, port } = await startTsipUas(build, ['--expose-gc'], ['--memory-report']);
+  try {
+    const idle = await memoryReport(proc);
+    console.log(`# tsip soak: fresh process, 100000 calls at ${rate} calls/s (32 s window full after ${Math.round(rate * 32)} calls); heap after full GC each 10000`);
+    console.log(`  idle        : heap ${mb(idle.heapUsed)} MB, arrayBuffers ${mb(idle.arrayBuffers)} MB, RSS ${mb(idle.rss)} MB`);
+    const full: { heap: number; perTx: number }[] = [];
+    let failed = 0;
+    for (let i = 1; i <= 10; i++) {
+      const step = await runSippLoad({ host: '127.0.0.1', port, transport: 'u1' }, { rate, calls: 10_000, watchPid: proc.pid });
+      failed += step.failed + step.unfinished;
+      const r = await memoryReport(proc);
+      const retained = r.heapUsed - idle.heapUsed + (r.arrayBuffers - idle.arrayBuffers);
+      const perTx = r.liveTransactions > 0 ? retained / r.liveTransactions : Number.NaN;
+      const calls = i * 10_000;
+      if (calls >= rate * 32 + 10_000) full.push({ heap: r.heapUsed, perTx });
+      console.log(
+        `  calls ${String(calls).padStart(6)}: ok ${step.successful}, failed ${step.failed + step.unfinished}, ` +
+          `heap after GC ${mb(r.heapUsed).padStart(6)} MB, arrayBuffers ${mb(r.arrayBuffers).padStart(5)} MB, RSS ${mb(r.rss).padStart(6)} MB, ` +
+          `live transactions ${String(r.liveTransactions).padStart(6)}, live dialogs ${String(r.liveDialogs).padStart(5)}, ` +
+          `${Number.isFinite(perTx) ? perTx.toFixed(0) : '-'} bytes/live transaction`,
+      );
+    }
+    const heaps = full.map((f) => f.heap);
+    const mean = full.reduce((a, f) => a + f.perTx, 0) / Math.max(1, full.length);
+    console.log(
+      `# tsip soak: ${failed} failed calls in 100000; with the window full (${full.length} samples) heap after GC ` +
+        `${mb(Math.min(...heaps))}..${mb(Math.max(...heaps))} MB, mean ${mean.toFixed(0)} bytes per live transaction`,
+    );
+  } finally {
+    proc.child.kill('SIGTERM');
+    await proc.exited;
   }
-  const growth = (rss[9] - rss[1]) / 1024;
-  console.log(`# tsip soak: ${failed} failed calls in 100000; RSS ${(rss[0] / 1024).toFixed(1)} MB after 10k, ${(rss[9] / 1024).toFixed(1)} MB after 100k (growth after warm-up ${growth.toFixed(1)} MB)`);
 }
 
 /** Entry point for `npm run bench`. */
@@ -82,11 +154,16 @@ export async function run(): Promise<void> {
     console.log(formatMeasurement(tsipTcp));
     console.log(`UDP: ${formatComparison(tsip, kamUdp)}`);
     console.log(`TCP: ${formatComparison(tsipTcp, kamTcp)}`);
-    const rate = Math.max(500, Math.min(3000, Math.floor(tsip.maxSustainedOfferedCps * 0.6)));
-    await soak(port, proc.pid, rate);
   } finally {
     proc.child.kill('SIGTERM');
     await proc.exited;
+  }
+  try {
+    // 1250 calls/s fills the 32 s window after 40 000 calls, leaving six level samples; lower
+    // only if the ladder showed this machine cannot carry it.
+    const rate = Math.max(300, Math.min(1250, Math.floor(tsip.maxSustainedOfferedCps * 0.6)));
+    await soak(build, rate);
+  } finally {
     rmSync(build, { recursive: true, force: true });
   }
 }

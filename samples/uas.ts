@@ -5,6 +5,9 @@
  *   npx tsx samples/uas.ts --transport udp|tcp --host 127.0.0.1 --port 5062
  *
  * `--transport udp,tcp` listens on both. The benchmark and the SIPp interop tests drive it.
+ * `--memory-report`: on SIGUSR2, collect garbage (when started with `--expose-gc`) and print one
+ * `memory heapUsed=… arrayBuffers=… rss=… liveTransactions=… liveDialogs=…` line, so a benchmark
+ * can read live memory per transaction rather than RSS, which follows the GC's whims.
  */
 import { parseArgs } from 'node:util';
 import type { TransportProtocol } from '../include-types/settings.js';
@@ -16,6 +19,7 @@ const { values } = parseArgs({
     transport: { type: 'string', default: 'udp' },
     host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'string', default: '5062' },
+    'memory-report': { type: 'boolean', default: false },
   },
 });
 const transports = values.transport.split(',');
@@ -53,6 +57,20 @@ async function stop(signal: string): Promise<void> {
   );
   await stack.shutdown();
   process.exit(0);
+}
+if (values['memory-report']) {
+  process.on('SIGUSR2', () => {
+    // Only a full collection makes heapUsed mean "what is still reachable"; without --expose-gc
+    // the figure still prints, but includes garbage not yet collected.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc !== undefined) gc();
+    const m = process.memoryUsage();
+    const s = stack.stats();
+    console.log(
+      `memory heapUsed=${m.heapUsed} arrayBuffers=${m.arrayBuffers} rss=${m.rss} ` +
+        `liveTransactions=${s.transactions.total} liveDialogs=${s.dialogs}`,
+    );
+  });
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
