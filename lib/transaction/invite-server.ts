@@ -41,14 +41,9 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
 
   /** RFC 3261 §17.2.1: unless the TU answers within `trying100Delay`, send 100 Trying. */
   start(): void {
-    if (this.lastResponse === undefined && !this.terminated) {
+    if (!this.hasResponse && !this.terminated) {
       this.timers.start('Trying100', this.ctx.timers.trying100Delay, () => this.autoTrying());
     }
-  }
-
-  /** The To tag of the final response sent, if any (RFC 2543 ACK matching, §17.2.3). */
-  get responseToTag(): string | undefined {
-    return this.lastResponse !== undefined && this.lastResponse.status >= 200 ? this.lastResponse.to.tag : undefined;
   }
 
   respond(response: SipResponse): void {
@@ -59,6 +54,7 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
       if (s < 200 || s >= 300) this.refuse(response);
       this.lastResponse = response;
       void this.send(response);
+      this.releaseMessages();
       return;
     }
     if (this.current !== IstState.Proceeding) this.refuse(response);
@@ -69,14 +65,17 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
     } else if (s < 300) {
       this.enter(IstState.Accepted);
       void this.send(response);
-      // RFC 6026 §7.1: Timer L keeps absorbing INVITE retransmissions
+      // RFC 6026 §7.1: Timer L keeps absorbing INVITE retransmissions; matching needs only the key
       this.timers.start('L', this.ctx.timers.timeout64, () => this.finish(TransactionEndReason.Normal));
+      this.releaseMessages();
     } else {
       this.enter(IstState.Completed);
       void this.send(response);
       // RFC 3261 §17.2.1: G retransmits the final response over unreliable transports; H waits for the ACK
       if (!this.reliable) this.timers.start('G', this.intervalG, () => this.timerG());
       this.timers.start('H', this.ctx.timers.timeout64, () => this.timerH());
+      // Timer G and retransmitted INVITEs resend the response from its wire form
+      this.releaseMessages();
     }
   }
 
@@ -95,14 +94,14 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
     }
     // RFC 3261 §17.2.1: a retransmitted INVITE gets the last provisional (Proceeding) or final
     // (Completed) response again; RFC 6026: Accepted absorbs it silently
-    if ((this.current === IstState.Proceeding || this.current === IstState.Completed) && this.lastResponse !== undefined) {
-      void this.send(this.lastResponse);
+    if ((this.current === IstState.Proceeding || this.current === IstState.Completed) && this.hasResponse) {
+      void this.send(this.lastResponse as SipResponse);
     }
     return 'absorbed';
   }
 
   private autoTrying(): void {
-    if (this.current !== IstState.Proceeding || this.lastResponse !== undefined) return;
+    if (this.current !== IstState.Proceeding || this.hasResponse) return;
     // RFC 3261 §8.2.6.1: createResponse copies Timestamp into a 100 and adds no To tag
     const trying = createResponse(this.request, 100, 'Trying');
     this.sentAutomatic100 = true;
@@ -112,8 +111,9 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
 
   /** RFC 3261 §17.2.1 Timer G: resend the final response, back off to T2. */
   private timerG(): void {
-    if (this.current !== IstState.Completed || this.lastResponse === undefined) return;
-    void this.send(this.lastResponse);
+    const last = this.current === IstState.Completed ? this.lastResponse : undefined;
+    if (last === undefined) return;
+    void this.send(last);
     this.intervalG = Math.min(2 * this.intervalG, this.ctx.timers.t2);
     this.timers.start('G', this.intervalG, () => this.timerG());
   }

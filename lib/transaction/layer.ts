@@ -33,6 +33,7 @@ import { ackToTagMatches2543, clientKey, serverKey2543, serverKey3261 } from './
 import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
 import { buildCancel } from './requests.js';
+import { flatCopy } from './wire.js';
 import { type Retransmit2xxOptions, TwoXxRetransmitter } from './retransmit-2xx.js';
 import { timerValues } from './timers.js';
 import { SILENT_LOGGER, type Transaction, type TransactionContext, settle } from './transaction.js';
@@ -259,15 +260,19 @@ export class TransactionLayer {
     return tx;
   }
 
+  /** One termination hook shared by every server transaction (not a closure per transaction). */
+  private readonly serverEnded = (t: Transaction): void => {
+    if (this.servers.get(t.key) === t) this.servers.delete(t.key);
+  };
+
   private startServer(request: SipRequest, source: MessageSource): ServerTransaction {
-    const onEnd = (t: Transaction): void => {
-      if (this.servers.get(t.key) === t) this.servers.delete(t.key);
-    };
+    const onEnd = this.serverEnded;
     const tx =
       request.method === 'INVITE'
         ? new InviteServerTransaction(this.ctx, request, source, onEnd)
         : new NonInviteServerTransaction(this.ctx, request, source, onEnd);
-    tx.key = serverKey3261(request) ?? serverKey2543(request) ?? '';
+    // flat: the key is a concatenation of slices of the request's text and would pin all of it
+    tx.key = flatCopy(serverKey3261(request) ?? serverKey2543(request) ?? '');
     this.servers.set(tx.key, tx);
     tx.start();
     return tx;

@@ -45,15 +45,16 @@ export class NonInviteServerTransaction extends ServerTransactionBase<NistState,
       // response rather than at once, so a failed send still reaches the TU (§17.2.4).
       void sent.then((ok) => ok && this.finish(TransactionEndReason.Normal));
     } else {
-      // RFC 3261 §17.2.2: Timer J absorbs request retransmissions
+      // RFC 3261 §17.2.2: Timer J absorbs request retransmissions, answered from the wire form
       this.timers.start('J', this.ctx.timers.timeout64, () => this.finish(TransactionEndReason.Normal));
+      this.releaseMessages();
     }
   }
 
   receiveRequest(_request: SipRequest): AbsorbResult {
     // RFC 3261 §17.2.2: Trying absorbs; Proceeding and Completed resend the last response
-    if ((this.current === NistState.Proceeding || this.current === NistState.Completed) && this.lastResponse !== undefined) {
-      void this.send(this.lastResponse);
+    if ((this.current === NistState.Proceeding || this.current === NistState.Completed) && this.hasResponse) {
+      void this.send(this.lastResponse as SipResponse);
     }
     return 'absorbed';
   }

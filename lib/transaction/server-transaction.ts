@@ -9,6 +9,11 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import type { IstState, NistState } from './states.js';
 import { type TerminationHook, Transaction, TransactionEndReason, type TransactionContext, asTransportError, settle } from './transaction.js';
 import type { ServerTransactionUser } from './user.js';
+import { WireHeld, flatCopy } from './wire.js';
+
+function flatCopyOrUndefined(s: string | undefined): string | undefined {
+  return s === undefined ? undefined : flatCopy(s);
+}
 
 /** What a server transaction did with a request the layer matched to it. */
 export type AbsorbResult =
@@ -23,8 +28,14 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
   readonly source: MessageSource;
   /** Told of timeouts and transport errors; set it after the layer hands the transaction out. */
   user: ServerTransactionUser = {};
-  /** The last response sent (resent on retransmitted requests). */
-  lastResponse: SipResponse | undefined;
+  /** The last response sent, held as in {@link Transaction.request} once released. */
+  private heldResponse: WireHeld<SipResponse> | undefined;
+  /** Status of the last response sent (kept apart so checking it parses nothing). */
+  private lastStatus = 0;
+  /** To tag of the final response sent (RFC 2543 ACK matching reads it per ACK). */
+  private finalToTag: string | undefined;
+  /** Top Via branch, copied flat at creation: logged on every state change, so never re-parsed. */
+  private readonly branchId: string;
   /** True if the transport the request came over is reliable. */
   protected readonly reliable: boolean;
 
@@ -32,6 +43,46 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
     super(ctx, request, initial, onEnd);
     this.source = source;
     this.reliable = ctx.transport.isReliable(source.protocol);
+    this.branchId = flatCopy(request.via[0]?.branch ?? '');
+  }
+
+  override get branch(): string {
+    return this.branchId;
+  }
+
+  /** The last response sent (resent on retransmitted requests). */
+  get lastResponse(): SipResponse | undefined {
+    return this.heldResponse?.get();
+  }
+
+  set lastResponse(response: SipResponse | undefined) {
+    this.heldResponse = response === undefined ? undefined : new WireHeld(response);
+    this.lastStatus = response?.status ?? 0;
+    this.finalToTag = response !== undefined && response.status >= 200 ? flatCopyOrUndefined(response.to.tag) : undefined;
+  }
+
+  /** True once a response was sent (cheaper than reading {@link lastResponse}). */
+  protected get hasResponse(): boolean {
+    return this.heldResponse !== undefined;
+  }
+
+  /** Status of the last response sent, 0 for none. */
+  protected get lastResponseStatus(): number {
+    return this.lastStatus;
+  }
+
+  /** The To tag of the final response sent, if any (RFC 2543 ACK matching, §17.2.3). */
+  get responseToTag(): string | undefined {
+    return this.finalToTag;
+  }
+
+  /**
+   * Once the final response is out, the parsed request and response are needed only if a
+   * retransmission must be answered or the API asks: keep both as wire forms (see wire.ts).
+   */
+  protected releaseMessages(): void {
+    this.releaseRequest();
+    this.heldResponse?.release();
   }
 
   /** True if the transport in use is reliable. */

@@ -11,6 +11,7 @@ import type { TransportPort } from '../transport/types.js';
 import type { SipRequest } from '../message/index.js';
 import { type MachineState, TransactionEndReason, apiState } from './states.js';
 import { NamedTimers, type TimerValues } from './timers.js';
+import { WireHeld } from './wire.js';
 
 /** The four machines. */
 export type TransactionKind = 'ict' | 'nict' | 'ist' | 'nist';
@@ -60,8 +61,8 @@ export function asTransportError(err: unknown): SipError {
 export abstract class Transaction<S extends MachineState = MachineState, T extends string = string> {
   /** Which machine this is. */
   abstract readonly kind: TransactionKind;
-  /** The request that created the transaction. */
-  readonly request: SipRequest;
+  /** The request, held strongly until {@link releaseRequest} (see wire.ts). */
+  private readonly heldRequest: WireHeld<SipRequest>;
   /** The table key the layer filed it under. @internal set by the layer only. */
   key = '';
   /** Why it ended, once Terminated. */
@@ -74,10 +75,26 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
 
   protected constructor(ctx: TransactionContext, request: SipRequest, initial: S, onEnd?: TerminationHook) {
     this.ctx = ctx;
-    this.request = request;
+    this.heldRequest = new WireHeld(request);
     this.current = initial;
     this.timers = new NamedTimers<T>(ctx.clock);
     this.onEnd = onEnd;
+  }
+
+  /**
+   * The request that created the transaction: the same object while anyone else holds it, else
+   * parsed again from its wire form once the machine released it.
+   */
+  get request(): SipRequest {
+    return this.heldRequest.get();
+  }
+
+  /**
+   * Keeps the request only as its wire form from now on. Machines call it once a final response
+   * makes the parsed request unnecessary for matching and retransmission (server side).
+   */
+  protected releaseRequest(): void {
+    this.heldRequest.release();
   }
 
   /** The RFC state of the machine (RFC 6026 Accepted included). */

@@ -1,0 +1,74 @@
+/**
+ * Keeping a message as its wire form while nothing but retransmission needs it.
+ *
+ * A server transaction in Accepted/Completed lives 64*T1 (32 s, UDP) after its final response,
+ * so at a few thousand calls/s a UAS holds ~10^5 of them. A parsed SipMessage with its header
+ * arrays, parsed-value caches, URIs and body slices costs several kB, and its strings are often
+ * slices that pin the whole text they were cut from; its serialized form is one flat string of
+ * the message's length. Latin1 maps each octet to one char, so the round trip is exact for any
+ * octets (UTF-8 included) and V8 stores it as a one-byte string: no ArrayBuffer, no backing store,
+ * and no slice of Node's shared 8 KB Buffer pool, which a long-lived pooled Buffer would pin whole.
+ * @module
+ */
+import { type SipMessage, parseMessage, serializeMessage } from '../message/index.js';
+
+/** The message as one flat latin1 string of its octets. */
+export function toWire(msg: SipMessage): string {
+  return serializeMessage(msg).toString('latin1');
+}
+
+/**
+ * The message back from {@link toWire}. It parsed once and we wrote it, so it parses again.
+ * @throws SipParseError only if the serializer and parser disagree (a bug).
+ */
+export function fromWire(wire: string): SipMessage {
+  return parseMessage(Buffer.from(wire, 'latin1'));
+}
+
+/**
+ * A fresh sequential copy of `s`. V8 keeps substrings (≥ 13 chars) and concatenations as views
+ * onto their source strings, so a branch or a table key cut from a parsed header would keep the
+ * whole message text alive for as long as the transaction lives.
+ */
+export function flatCopy(s: string): string {
+  return s.length === 0 ? s : Buffer.from(s, 'utf8').toString('utf8');
+}
+
+/**
+ * Holds a message strongly until {@link release}, then as its wire form plus a weak reference, so
+ * whoever still holds the object (the TU, a test) keeps getting that very object, and a message
+ * nobody else holds is parsed again only if someone asks (a retransmission, the API).
+ */
+export class WireHeld<M extends SipMessage> {
+  private strong: M | undefined;
+  private wire: string | undefined;
+  private weak: WeakRef<M> | undefined;
+
+  constructor(msg: M) {
+    this.strong = msg;
+  }
+
+  /** The message (the same object while anyone holds it). */
+  get(): M {
+    if (this.strong !== undefined) return this.strong;
+    let m = this.weak?.deref();
+    if (m === undefined) {
+      m = fromWire(this.wire as string) as M;
+      this.weak = new WeakRef(m);
+    }
+    return m;
+  }
+
+  /** Drops the strong reference, keeping the wire form. Idempotent. */
+  release(): void {
+    if (this.strong === undefined) return;
+    this.wire = toWire(this.strong);
+    this.weak = new WeakRef(this.strong);
+    this.strong = undefined;
+  }
+
+  /** True once released. */
+  get released(): boolean {
+    return this.strong === undefined;
+  }
+}
