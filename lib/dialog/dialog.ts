@@ -16,6 +16,7 @@ import { type DialogId, dialogKey } from './dialog-id.js';
 import { type InDialogRequestOptions, buildInDialogRequest, extraPairs } from './request-builder.js';
 import type { DialogInit, DialogRole, DialogSnapshot, DialogStateChange, InDialogVerdict } from './dialog-types.js';
 import { isTargetRefresh } from './target-refresh.js';
+import { ownString } from './own-copy.js';
 
 export type { DialogInit, DialogRole, DialogSnapshot, DialogStateChange, InDialogVerdict } from './dialog-types.js';
 
@@ -49,7 +50,8 @@ export class DialogCore {
   /** Use the factories (`createUacDialog`, `createUasDialog`, `UacDialogSet`) rather than this. */
   constructor(init: DialogInit) {
     this.role = init.role;
-    this.id = { ...init.id };
+    // the id lives as long as the dialog: cut from a received message, it would pin the message's text
+    this.id = { callId: ownString(init.id.callId), localTag: ownString(init.id.localTag), remoteTag: ownString(init.id.remoteTag) };
     this.key = dialogKey(this.id);
     this.localUri = init.localUri.clone();
     this.localUri.tag = undefined;

@@ -17,6 +17,7 @@ import type { ServerTransaction } from '../transactions/server-transaction.js';
 import { DialogAssoc } from './dialog-assoc.js';
 import type { Dialog } from './dialog.js';
 import { inDialogOptions } from './in-dialog-options.js';
+import { ownBuffer } from '../../dialog/own-copy.js';
 import { PrackState } from './invite-prack.js';
 import { SessionRefresher, type SessionTimerOptions } from './session-refresher.js';
 import { uasShaper } from './uas-shaper.js';
@@ -32,13 +33,14 @@ export abstract class InviteAssocBase extends DialogAssoc {
   /** The ACK sent per remote tag, re-sent when the 2xx is retransmitted. */
   protected readonly acks = new Map<string, SipRequest>();
   protected outgoingInvite: ClientTransaction | undefined;
+  /** The INVITE we are answering, until its final response (then the dialog keeps only its state). */
   protected incomingInvite: ServerTransaction | undefined;
   protected readonly prack: PrackState;
   protected session: SessionRefresher | undefined;
   protected sessionRefresh: Refresh | undefined;
   /** Our UPDATE carrying an offer, while it has no final response (RFC 3311 §5.2 glare). */
   protected offeringUpdate: ClientTransaction | undefined;
-  /** The last session description we sent (for a session refresh by re-INVITE). */
+  /** The last session description we sent (for a session refresh by re-INVITE); see {@link keepBody}. */
   protected lastBody: { body: Buffer; type: string } | undefined;
 
   protected constructor(conn: ConnectionContext, dialog: Dialog, forks?: Map<string, InviteAssocBase>) {
@@ -175,10 +177,30 @@ export abstract class InviteAssocBase extends DialogAssoc {
         return shaped;
       },
       sent: (res: SipResponse) => {
-        if (res.body.length > 0 && res.status >= 200 && res.status < 300) this.lastBody = { body: res.body, type: res.headers.get('Content-Type') ?? 'application/sdp' };
+        if (res.body.length > 0 && res.status >= 200 && res.status < 300) this.keepBody(res.body, res.headers.get('Content-Type'));
+        if (res.status >= 200) this.answeredIncoming(tx);
       },
       ackTimedOut: () => this.ackTimedOut(tx),
+      canceled: () => this.answeredIncoming(tx),
     };
+  }
+
+  /**
+   * Keeps the session description we sent for the whole dialog, in its own allocation: the
+   * message's body is a slice of Node's Buffer pool, and a pooled slice would pin an 8 KB slab.
+   */
+  protected keepBody(body: Uint8Array, type: string | undefined): void {
+    this.lastBody = { body: ownBuffer(body), type: type ?? 'application/sdp' };
+  }
+
+  /**
+   * The INVITE we answered got its final response: let it go. Held for the whole dialog it would
+   * keep the request, its elements, the transaction machine and the response alive (~20 KB a call);
+   * what the dialog needs from them is in its DialogCore already. Its ACK or ACK timeout still
+   * reaches us through the 2xx retransmission, which holds the hooks itself.
+   */
+  private answeredIncoming(tx: ServerTransaction): void {
+    if (this.incomingInvite === tx) this.incomingInvite = undefined;
   }
 
   protected reliableTimedOut(tx: ServerTransaction): void {
@@ -232,7 +254,8 @@ export abstract class InviteAssocBase extends DialogAssoc {
     const out = this.outgoingInvite;
     if (out !== undefined && !out.isDisposed && out.responseElements?.isProvisional !== false && out.state !== 'Terminated') return true;
     const inc = this.incomingInvite;
-    return inc !== undefined && !inc.answered;
+    if (inc !== undefined && inc.answered) this.incomingInvite = undefined; // answered without our hooks (e.g. disposed unanswered: 500)
+    return this.incomingInvite !== undefined;
   }
 
   /** Requests in the dialog this association answers itself. */

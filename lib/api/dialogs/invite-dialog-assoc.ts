@@ -118,8 +118,9 @@ export class InviteDialogAssoc extends InviteAssocBase implements InviteDialogAs
     const user = req.uri instanceof SipUri ? req.uri.user : undefined;
     const contact = options.contact !== undefined ? nameAddr(options.contact) : conn.localContact(user);
     const core = createUasDialog(req, { localTag: tx.localTag, localContact: contact });
-    const dialog = new Dialog(conn, { callId: req.callId, localTag: core.id.localTag, local: req.to, remote: req.from, remoteUri: req.from.uri.toString() }, core);
-    dialog.localContactOverride = contact;
+    // the dialog's own copies, not the request's: the request is let go once answered
+    const dialog = new Dialog(conn, { callId: core.id.callId, localTag: core.id.localTag, local: core.localUri, remote: core.remoteUri, remoteUri: core.remoteUri.uri.toString() }, core);
+    dialog.localContactOverride = core.localContact ?? contact;
     const assoc = new InviteDialogAssoc(conn, dialog);
     assoc.incomingInvite = tx;
     assoc.enableSessionTimer(options.sessionTimer ?? {});
@@ -152,7 +153,8 @@ export class InviteDialogAssoc extends InviteAssocBase implements InviteDialogAs
     }
     if (this.dialog.state !== DialogState.Confirmed) throw new SipError(SipErrorCode.InvalidDialogState, `cannot re-INVITE in state ${this.dialog.state}`);
     const extra = this.session !== undefined && elements?.header('Session-Expires') === undefined ? this.session.requestHeaders() : [];
-    if (elements?.content !== undefined) this.lastBody = { body: elements.content, type: elements.contentType ?? 'application/sdp' };
+    const content = elements?.content;
+    if (content !== undefined) this.keepBody(content, elements?.contentType);
     const tx = this.sendInDialog('INVITE', elements, extra, this.reInviteOwner());
     this.outgoingInvite = tx;
     return tx;
@@ -266,7 +268,7 @@ export class InviteDialogAssoc extends InviteAssocBase implements InviteDialogAs
         request.headers.append(n, v);
       }
     }
-    if (request.body.length > 0) this.lastBody = { body: request.body, type: request.headers.get('Content-Type') ?? 'application/sdp' };
+    if (request.body.length > 0) this.keepBody(request.body, request.headers.get('Content-Type'));
     const set = new UacDialogSet(request, { localContact: this.dialog.localContactOverride });
     const tx = new ClientTransaction(this.connectionContext, this.initialOwner(), request);
     this.initial = { request, set, tx, route: this.origin.route };

@@ -7,6 +7,7 @@ import type { RequestElementsView } from '../../../include-types/api.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import { NameAddr, type SipRequest, SipUri, isToken, parseUri } from '../../message/index.js';
 import { MessageElements } from './message-elements.js';
+import { ownString } from '../../dialog/own-copy.js';
 
 /** What a {@link RequestElements} is built from. */
 export interface RequestElementsInit {
@@ -62,9 +63,11 @@ export class RequestElements implements RequestElementsView {
   static fromMessage(req: SipRequest): RequestElements {
     const r = new RequestElements({ method: req.method, remoteUri: req.uri.toString(), messageElements: MessageElements.fromMessage(req) });
     const w = r as { -readonly [K in keyof RequestElements]: RequestElements[K] };
-    w.fromHeader = req.headers.get('From');
-    w.toHeader = req.headers.get('To');
-    w.callId = req.headers.get('Call-ID');
+    // apps keep these for the whole call (a Call-ID as a map key): as slices of the parsed text
+    // they would pin the whole message
+    w.fromHeader = ownString(req.headers.get('From'));
+    w.toHeader = ownString(req.headers.get('To'));
+    w.callId = ownString(req.headers.get('Call-ID'));
     try {
       w.cseq = { ...req.cseq };
     } catch {

@@ -7,6 +7,7 @@ import type { ResponseElementsView } from '../../../include-types/api.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import { type SipResponse, reasonPhrase } from '../../message/index.js';
 import { MessageElements } from './message-elements.js';
+import { ownString } from '../../dialog/own-copy.js';
 
 /** What a {@link ResponseElements} is built from. */
 export interface ResponseElementsInit {
@@ -53,9 +54,11 @@ export class ResponseElements implements ResponseElementsView {
   static fromMessage(res: SipResponse): ResponseElements {
     const r = new ResponseElements({ statusCode: res.status, reasonPhrase: res.reason.replace(/[\r\n]/g, ' '), messageElements: MessageElements.fromMessage(res) });
     const w = r as { -readonly [K in keyof ResponseElements]: ResponseElements[K] };
-    w.fromHeader = res.headers.get('From');
-    w.toHeader = res.headers.get('To');
-    w.callId = res.headers.get('Call-ID');
+    // apps keep these for the whole call (a Call-ID as a map key): as slices of the parsed text
+    // they would pin the whole message
+    w.fromHeader = ownString(res.headers.get('From'));
+    w.toHeader = ownString(res.headers.get('To'));
+    w.callId = ownString(res.headers.get('Call-ID'));
     try {
       w.cseq = { ...res.cseq };
     } catch {
