@@ -4,8 +4,13 @@
  * (a forking proxy upstream). The UAS answers the second one 482 (Loop Detected).
  */
 import type { SipRequest } from '../message/index.js';
+import { flatCopy } from '../transaction/wire.js';
 
-const keyOf = (req: SipRequest): string => `${req.from.tag ?? ''}\u0000${req.callId}\u0000${req.cseq.seq}\u0000${req.cseq.method}`;
+/**
+ * Flat: the key lives as long as the INVITE transaction (32 s in Accepted on UDP), and a
+ * concatenation of header slices would keep the whole request text alive that long.
+ */
+const keyOf = (req: SipRequest): string => flatCopy(`${req.from.tag ?? ''}\u0000${req.callId}\u0000${req.cseq.seq}\u0000${req.cseq.method}`);
 
 /** Requests outside dialogs in progress, by the identity §8.2.2.2 compares. */
 export class MergedRequestDetector {

@@ -12,6 +12,7 @@ import type { MessageSource } from '../transport/types.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import { dialogAckKey } from './matching.js';
 import { NamedTimers } from './timers.js';
+import { WireHeld } from './wire.js';
 import { type TransactionContext, asTransportError, settle } from './transaction.js';
 
 /** What {@link TwoXxRetransmitter.start} may tell the caller. */
@@ -23,7 +24,8 @@ export interface Retransmit2xxOptions {
 }
 
 interface Entry {
-  response: SipResponse;
+  /** Held parsed until the first retransmission, then as its wire form (see wire.ts). */
+  response: WireHeld<SipResponse>;
   source: MessageSource;
   interval: number;
   timers: NamedTimers<'retransmit' | 'window'>;
@@ -44,7 +46,7 @@ export class TwoXxRetransmitter {
   start(response: SipResponse, source: MessageSource, options: Retransmit2xxOptions = {}): string {
     const key = dialogAckKey(response);
     this.stop(key);
-    const e: Entry = { response, source, interval: this.ctx.timers.t1, timers: new NamedTimers(this.ctx.clock), options };
+    const e: Entry = { response: new WireHeld(response), source, interval: this.ctx.timers.t1, timers: new NamedTimers(this.ctx.clock), options };
     this.entries.set(key, e);
     e.timers.start('retransmit', e.interval, () => this.fire(key, e));
     e.timers.start('window', this.ctx.timers.timeout64, () => {
@@ -86,7 +88,11 @@ export class TwoXxRetransmitter {
 
   private fire(key: string, e: Entry): void {
     if (this.entries.get(key) !== e) return;
-    settle(() => this.ctx.transport.sendResponse(e.response, e.source)).then(undefined, (err: unknown) => {
+    // The ACK usually arrives within a round trip, long before T1; only an entry still waiting
+    // here may wait up to 64*T1, so it is worth serializing then, not on every call.
+    const response = e.response.get();
+    e.response.release();
+    settle(() => this.ctx.transport.sendResponse(response, e.source)).then(undefined, (err: unknown) => {
       if (this.entries.get(key) !== e) return;
       this.stop(key);
       const error = asTransportError(err);

@@ -41,12 +41,19 @@ export function timerValues(s: Partial<TimerSettings> = {}): TimerValues {
   return { t1: m.t1, t2: m.t2, t4: m.t4, timeout64: 64 * m.t1, trying100Delay: m.trying100Delay };
 }
 
+const NO_SLOTS: readonly never[] = Object.freeze([]);
+
 /**
  * Named one-shot timers of one transaction. Starting a name that runs replaces it; `stopAll`
  * clears everything (used on termination, so no timer outlives its transaction).
+ *
+ * A machine runs one or two timers at a time, so names and handles sit in one flat array of
+ * exactly that size ([name, handle, name, handle ...]), replaced on each change, rather than a
+ * Map (or an array grown by push, which reserves 17 slots), whose tables cost more than the
+ * transaction itself once ~10^5 transactions wait out Timers L and J.
  */
 export class NamedTimers<N extends string = string> {
-  private readonly handles = new Map<N, TimerHandle>();
+  private slots: readonly (N | TimerHandle)[] = NO_SLOTS;
 
   constructor(private readonly clock: Clock) {}
 
@@ -54,34 +61,52 @@ export class NamedTimers<N extends string = string> {
   start(name: N, ms: number, fn: () => void): void {
     this.stop(name);
     const h = this.clock.setTimer(() => {
-      if (this.handles.get(name) !== h) return;
-      this.handles.delete(name);
+      const i = this.slots.indexOf(h);
+      if (i < 0) return;
+      this.remove(i - 1);
       fn();
     }, ms);
-    this.handles.set(name, h);
+    const old = this.slots;
+    const next = new Array<N | TimerHandle>(old.length + 2);
+    for (let i = 0; i < old.length; i++) next[i] = old[i];
+    next[old.length] = name;
+    next[old.length + 1] = h;
+    this.slots = next;
+  }
+
+  /** Drops the pair at `at` (a name's index). */
+  private remove(at: number): void {
+    const old = this.slots;
+    if (old.length === 2) {
+      this.slots = NO_SLOTS;
+      return;
+    }
+    const next = new Array<N | TimerHandle>(old.length - 2);
+    for (let i = 0, j = 0; i < old.length; i++) if (i !== at && i !== at + 1) next[j++] = old[i];
+    this.slots = next;
   }
 
   /** Stops timer `name` if it runs. */
   stop(name: N): void {
-    const h = this.handles.get(name);
-    if (h === undefined) return;
-    this.clock.clearTimer(h);
-    this.handles.delete(name);
+    const i = this.slots.indexOf(name);
+    if (i < 0) return;
+    this.clock.clearTimer(this.slots[i + 1] as TimerHandle);
+    this.remove(i);
   }
 
   /** True if timer `name` runs. */
   running(name: N): boolean {
-    return this.handles.has(name);
+    return this.slots.indexOf(name) >= 0;
   }
 
   /** Stops every timer. */
   stopAll(): void {
-    for (const h of this.handles.values()) this.clock.clearTimer(h);
-    this.handles.clear();
+    for (let i = 1; i < this.slots.length; i += 2) this.clock.clearTimer(this.slots[i] as TimerHandle);
+    this.slots = NO_SLOTS;
   }
 
   /** Number of running timers. */
   get size(): number {
-    return this.handles.size;
+    return this.slots.length >> 1;
   }
 }
