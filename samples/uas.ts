@@ -61,15 +61,20 @@ async function stop(signal: string): Promise<void> {
 if (values['memory-report']) {
   process.on('SIGUSR2', () => {
     // Only a full collection makes heapUsed mean "what is still reachable"; without --expose-gc
-    // the figure still prints, but includes garbage not yet collected.
+    // the figure still prints, but includes garbage not yet collected. A second collection a
+    // moment later lets V8 finish freeing ArrayBuffer backing stores (swept in the background),
+    // which arrayBuffers would otherwise still count.
     const gc = (globalThis as { gc?: () => void }).gc;
-    if (gc !== undefined) gc();
-    const m = process.memoryUsage();
-    const s = stack.stats();
-    console.log(
-      `memory heapUsed=${m.heapUsed} arrayBuffers=${m.arrayBuffers} rss=${m.rss} ` +
-        `liveTransactions=${s.transactions.total} liveDialogs=${s.dialogs}`,
-    );
+    gc?.();
+    setTimeout(() => {
+      gc?.();
+      const m = process.memoryUsage();
+      const s = stack.stats();
+      console.log(
+        `memory heapUsed=${m.heapUsed} arrayBuffers=${m.arrayBuffers} rss=${m.rss} ` +
+          `liveTransactions=${s.transactions.total} liveDialogs=${s.dialogs}`,
+      );
+    }, 50);
   });
 }
 process.on('SIGINT', () => void stop('SIGINT'));
