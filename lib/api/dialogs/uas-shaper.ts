@@ -21,12 +21,14 @@ export interface UasShaperHooks {
 /** A shaper for the request that created (or refreshes) `core`. */
 export function uasShaper(core: DialogCore, request: SipRequest, contact: NameAddr, hooks: UasShaperHooks = {}): ResponseShaper {
   const creating = request.to.tag === undefined;
+  // only what shaping needs, not the request: the shaper lives as long as the 2xx is retransmitted
+  const recordRoute = creating ? request.headers.getAll('Record-Route') : [];
   return {
     localTag: core.id.localTag,
     shape(res) {
       if (res.status > 100 && res.status < 300) {
         // RFC 3261 §12.1.1: Record-Route copied into dialog-creating responses; Contact required
-        if (creating && !res.headers.has('Record-Route')) for (const rr of request.headers.getAll('Record-Route')) res.headers.append('Record-Route', rr);
+        if (creating && !res.headers.has('Record-Route')) for (const rr of recordRoute) res.headers.append('Record-Route', rr);
         if (!res.headers.has('Contact')) res.headers.set('Contact', contact.toString());
       }
       return hooks.shape !== undefined ? hooks.shape(res) : res;

@@ -6,6 +6,7 @@
 import type { HeaderField, MessageElementsView } from '../../../include-types/api.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import { LIST_HEADERS, type SipMessage, headerKey, splitList } from '../../message/index.js';
+import { ownBuffer } from '../../dialog/own-copy.js';
 
 /** What a {@link MessageElements} is built from. */
 export interface MessageElementsInit {
@@ -40,7 +41,9 @@ export class MessageElements implements MessageElementsView {
     const me = new MessageElements();
     for (const [name, value] of msg.headers.entries()) if (!HIDDEN.has(headerKey(name))) me.fields.push({ name, value });
     if (msg.body.length > 0 || msg.headers.has('Content-Type')) {
-      me.body = Buffer.from(msg.body);
+      // its own allocation: the elements of a received request live as long as its transaction
+      // (Timer L, or as long as the app keeps it), and a pooled slice would pin an 8 KB slab
+      me.body = ownBuffer(msg.body);
       me.type = msg.headers.get('Content-Type');
     }
     return me;

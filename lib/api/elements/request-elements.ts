@@ -61,8 +61,9 @@ export class RequestElements implements RequestElementsView {
 
   /** The elements of a received (or sent) request. @internal */
   static fromMessage(req: SipRequest): RequestElements {
-    const r = new RequestElements({ method: req.method, remoteUri: req.uri.toString(), messageElements: MessageElements.fromMessage(req) });
+    const r = new RequestElements({ method: req.method, remoteUri: req.uri.toString() });
     const w = r as { -readonly [K in keyof RequestElements]: RequestElements[K] };
+    w.messageElements = MessageElements.fromMessage(req); // already a copy: the constructor would clone it again
     // apps keep these for the whole call (a Call-ID as a map key): as slices of the parsed text
     // they would pin the whole message
     w.fromHeader = ownString(req.headers.get('From'));

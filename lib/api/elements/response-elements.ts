@@ -52,8 +52,9 @@ export class ResponseElements implements ResponseElementsView {
 
   /** The elements of a received response. @internal */
   static fromMessage(res: SipResponse): ResponseElements {
-    const r = new ResponseElements({ statusCode: res.status, reasonPhrase: res.reason.replace(/[\r\n]/g, ' '), messageElements: MessageElements.fromMessage(res) });
+    const r = new ResponseElements({ statusCode: res.status, reasonPhrase: res.reason.replace(/[\r\n]/g, ' ') });
     const w = r as { -readonly [K in keyof ResponseElements]: ResponseElements[K] };
+    w.messageElements = MessageElements.fromMessage(res); // already a copy: the constructor would clone it again
     // apps keep these for the whole call (a Call-ID as a map key): as slices of the parsed text
     // they would pin the whole message
     w.fromHeader = ownString(res.headers.get('From'));

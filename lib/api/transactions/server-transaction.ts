@@ -46,6 +46,18 @@ export class ServerTransaction extends Transaction implements ServerTransactionV
   private finalSent = false;
   private retransmitKey: string | undefined;
   private timeoutTimer: { id: number } | undefined;
+  private parsed: SipRequest | undefined;
+
+  /**
+   * @internal The request as parsed. Let go once the transaction is answered and disposed: the
+   * stack may hold the transaction until the ACK or Timer L (32 s), and the parsed request with
+   * its body is most of what it costs. The app keeps `requestElements`.
+   * @throws SipError(ObjectDisposed) after that.
+   */
+  get request(): SipRequest {
+    if (this.parsed === undefined) throw new SipError(SipErrorCode.ObjectDisposed, `${this.kind} was disposed`);
+    return this.parsed;
+  }
 
   /**
    * @internal Wraps a machine (or, for an ACK, only the request: no response is possible).
@@ -53,13 +65,13 @@ export class ServerTransaction extends Transaction implements ServerTransactionV
   constructor(
     /** @internal */
     readonly clientContext: ClientContext,
-    /** @internal The request as parsed. */
-    readonly request: SipRequest,
+    request: SipRequest,
     /** @internal The RFC 3261 §17.2 machine (none for an ACK). */
     readonly machine: MachineServerTx | undefined,
     iapId: string,
   ) {
     super(clientContext.live, request.method);
+    this.parsed = request;
     this.iapId = iapId;
     this.requestElements = RequestElements.fromMessage(request);
     this.track();
@@ -156,6 +168,7 @@ export class ServerTransaction extends Transaction implements ServerTransactionV
         // the machine ended meanwhile
       }
     }
+    if (this.answered || this.machine === undefined) this.parsed = undefined;
   }
 
   private transmit(res: SipResponse): void {
