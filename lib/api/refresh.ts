@@ -30,6 +30,9 @@ export interface RefreshDriver {
 /** Default interval asked for when the app gave none (seconds). */
 export const DEFAULT_REFRESH_INTERVAL = 3600;
 
+/** A session timer's refresh is driven by its association: one shared no-op driver, not a closure per call. */
+const SESSION_DRIVER: RefreshDriver = { refreshNow: () => undefined };
+
 /** CSIPRefresh. */
 export class Refresh extends OwnedObject implements RefreshView {
   readonly kind = 'Refresh';
@@ -67,7 +70,7 @@ export class Refresh extends OwnedObject implements RefreshView {
   static forSession(conn: ConnectionContext): Refresh {
     const r = new Refresh({ context: conn.client });
     r.conn = conn;
-    r.driver = { refreshNow: () => undefined };
+    r.driver = SESSION_DRIVER;
     r.current = RefreshState.Inactive;
     return r;
   }

@@ -45,9 +45,9 @@ export abstract class DialogAssoc extends OwnedObject implements DialogAssocView
     return this.sendInDialog(method, elements);
   }
 
-  /** @internal Joins the dialog; subclasses call it once built. */
-  protected join(usage: Omit<DialogUsage, 'assoc'>): void {
-    this.dialog.attach({ ...usage, assoc: this });
+  /** @internal Joins the dialog; subclasses call it once built (a usage with `assoc` is attached as it is). */
+  protected join(usage: Omit<DialogUsage, 'assoc'> | DialogUsage): void {
+    this.dialog.attach('assoc' in usage ? usage : { ...usage, assoc: this });
     this.untrack = this.connectionContext.track(this);
     this.track();
   }

@@ -15,11 +15,12 @@ import { Refresh } from '../refresh.js';
 import { ClientTransaction, type ClientTxOwner } from '../transactions/client-transaction.js';
 import type { ServerTransaction } from '../transactions/server-transaction.js';
 import { DialogAssoc } from './dialog-assoc.js';
-import type { Dialog } from './dialog.js';
+import type { Dialog, DialogUsage } from './dialog.js';
 import { inDialogOptions } from './in-dialog-options.js';
 import { ownBuffer } from '../../dialog/own-copy.js';
 import { PrackState } from './invite-prack.js';
-import { SessionRefresher, type SessionTimerOptions } from './session-refresher.js';
+import { type SessionHost, SessionRefresher, type SessionTimerOptions } from './session-refresher.js';
+import type { Clock } from '../../../include-types/settings.js';
 import { uasShaper } from './uas-shaper.js';
 
 /** RFC 3261 T1 used for reliable provisional responses (RFC 3262 §3), ms. */
@@ -48,10 +49,7 @@ export abstract class InviteAssocBase extends DialogAssoc {
     if (dialog.dialogAssocs.some((a) => a.type === 'INVITE')) throw new SipError(SipErrorCode.InvalidState, 'the dialog already has an INVITE association');
     this.forks = forks ?? new Map();
     this.prack = new PrackState(conn.client.clock, T1);
-    this.join({
-      screenRequest: (tx) => this.screen(tx),
-      strayResponse: (res) => this.resendAck(res),
-    });
+    this.join(new InviteUsage(this));
   }
 
   /** The session timer's refresh (RFC 4028), if one runs or ran: Active with the interval, then Terminated. */
@@ -74,19 +72,11 @@ export abstract class InviteAssocBase extends DialogAssoc {
 
   protected enableSessionTimer(options: SessionTimerOptions): void {
     this.sessionRefresh = Refresh.forSession(this.connectionContext);
-    const refresh = this.sessionRefresh;
-    this.session = new SessionRefresher(
-      {
-        clock: this.connectionContext.client.clock,
-        showState: (interval) => refresh.showSession(interval),
-        sendRefresh: (method, headers) => this.sendSessionRefresh(method, headers),
-        expired: () => this.sessionExpired(),
-      },
-      options,
-    );
+    this.session = new SessionRefresher(new AssocSessionHost(this, this.sessionRefresh), options);
   }
 
-  protected sendSessionRefresh(method: 'UPDATE' | 'INVITE', headers: Array<[string, string]>): void {
+  /** @internal The session timer's refresh is due (RFC 4028 §10). */
+  sendSessionRefresh(method: 'UPDATE' | 'INVITE', headers: Array<[string, string]>): void {
     if (this.isDisposed || this.dialog.state !== DialogState.Confirmed || this.connectionContext.state !== 'Active') return;
     if (method === 'INVITE' && this.inviteInProgress()) return; // one INVITE at a time; the next refresh is due soon
     try {
@@ -153,8 +143,8 @@ export abstract class InviteAssocBase extends DialogAssoc {
     });
   }
 
-  /** RFC 4028 §10: no refresh in time: BYE, dialog Terminated (SessionTimerExpired), app told. */
-  protected sessionExpired(): void {
+  /** @internal RFC 4028 §10: no refresh in time: BYE, dialog Terminated (SessionTimerExpired), app told. */
+  sessionExpired(): void {
     const core = this.dialog.core;
     if (core === undefined || core.state === DialogState.Terminated) return;
     try {
@@ -242,7 +232,8 @@ export abstract class InviteAssocBase extends DialogAssoc {
     });
   }
 
-  protected resendAck(res: SipResponse): void {
+  /** @internal A 2xx retransmitted after its INVITE transaction ended: the ACK again. */
+  resendAck(res: SipResponse): void {
     const tag = res.to.tag ?? '';
     const owner = this.forks.get(tag) ?? this;
     const ack = owner.acks.get(tag);
@@ -258,8 +249,8 @@ export abstract class InviteAssocBase extends DialogAssoc {
     return this.incomingInvite !== undefined;
   }
 
-  /** Requests in the dialog this association answers itself. */
-  protected screen(tx: ServerTransaction): boolean {
+  /** @internal Requests in the dialog this association answers itself. */
+  screen(tx: ServerTransaction): boolean {
     if (tx.type === 'PRACK') return this.prack.uasPrack(tx);
     if (tx.type === 'UPDATE') {
       // RFC 3311 §5.2: an offer in UPDATE while our UPDATE's offer waits for its answer → 491
@@ -306,5 +297,46 @@ export abstract class InviteAssocBase extends DialogAssoc {
     this.connectionContext.client.events.post(() => {
       if (!this.isDisposed) this.connectionContext.observer.errorOccurredInDialog(err, tx, this);
     });
+  }
+}
+
+// Per-call helpers as small classes rather than object literals of arrow functions: held for the
+// whole dialog, each closure costs a function and its context per call (and under tsx's keepNames
+// a property dictionary each too); a class instance is one object with shared methods.
+
+/** The INVITE association's usage of its dialog. */
+class InviteUsage implements DialogUsage {
+  constructor(readonly assoc: InviteAssocBase) {}
+
+  screenRequest(tx: ServerTransaction): boolean {
+    return this.assoc.screen(tx);
+  }
+
+  strayResponse(res: SipResponse): void {
+    this.assoc.resendAck(res);
+  }
+}
+
+/** What the session timer needs from its association. */
+class AssocSessionHost implements SessionHost {
+  constructor(
+    private readonly assoc: InviteAssocBase,
+    private readonly refresh: Refresh,
+  ) {}
+
+  get clock(): Clock {
+    return this.assoc.connectionContext.client.clock;
+  }
+
+  showState(interval: number | undefined): void {
+    this.refresh.showSession(interval);
+  }
+
+  sendRefresh(method: 'UPDATE' | 'INVITE', headers: Array<[string, string]>): void {
+    this.assoc.sendSessionRefresh(method, headers);
+  }
+
+  expired(): void {
+    this.assoc.sessionExpired();
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { SipRequest, SipResponse } from '../../message/index.js';
 import { createResponse } from '../../message/index.js';
-import type { DialogKey, SipStack, StackUser } from '../../stack/index.js';
+import type { DialogEndpoint, DialogKey, SipStack, StackUser } from '../../stack/index.js';
 import type { ServerTransaction as MachineServerTx } from '../../transaction/index.js';
 import type { MessageSource } from '../../transport/index.js';
 
@@ -21,9 +21,35 @@ export interface DialogRouteTarget {
   onStrayResponse(res: SipResponse): void;
 }
 
-interface DialogSet {
-  byRemoteTag: Map<string, DialogRouteTarget>;
+/**
+ * One dialog set, and its endpoint at the stack. A class rather than an object literal of arrow
+ * functions: it lives as long as the dialog, and closures would cost a function and context each
+ * per call (and under tsx's keepNames a property dictionary each too).
+ */
+class DialogSet implements DialogEndpoint {
+  readonly byRemoteTag = new Map<string, DialogRouteTarget>();
   pending: DialogRouteTarget | undefined;
+
+  constructor(readonly user: StackUser) {}
+
+  onRequest(tx: MachineServerTx): void {
+    const target = this.route(tx.request);
+    if (target !== undefined) target.onRequest(tx);
+    else tx.respond(createResponse(tx.request, 481)); // RFC 3261 §12.2.2: no such dialog
+  }
+
+  onAck(ack: SipRequest, source: MessageSource): void {
+    this.route(ack)?.onAck(ack, source);
+  }
+
+  onStrayResponse(res: SipResponse): void {
+    if (res.to.tag !== undefined) this.byRemoteTag.get(res.to.tag)?.onStrayResponse(res);
+  }
+
+  private route(req: SipRequest): DialogRouteTarget | undefined {
+    const remote = req.from.tag ?? '';
+    return this.byRemoteTag.get(remote) ?? this.pending;
+  }
 }
 
 /** The dialog sets of one client. */
@@ -40,20 +66,10 @@ export class DialogRoutes {
     const k = key(callId, localTag);
     let set = this.sets.get(k);
     if (set === undefined) {
-      set = { byRemoteTag: new Map(), pending: undefined };
+      set = new DialogSet(this.user);
       this.sets.set(k, set);
-      const s = set;
       const stackKey: DialogKey = { callId, localTag };
-      this.stack.registerDialog(stackKey, {
-        user: this.user,
-        onRequest: (tx) => {
-          const target = this.route(s, tx.request);
-          if (target !== undefined) target.onRequest(tx);
-          else tx.respond(createResponse(tx.request, 481)); // RFC 3261 §12.2.2: no such dialog
-        },
-        onAck: (ack, source) => this.route(s, ack)?.onAck(ack, source),
-        onStrayResponse: (res) => (res.to.tag === undefined ? undefined : s.byRemoteTag.get(res.to.tag)?.onStrayResponse(res)),
-      });
+      this.stack.registerDialog(stackKey, set);
     }
     if (remoteTag === undefined) set.pending = target;
     else set.byRemoteTag.set(remoteTag, target);
@@ -85,11 +101,6 @@ export class DialogRoutes {
       this.stack.unregisterDialog({ callId, localTag });
     }
     this.sets.clear();
-  }
-
-  private route(set: DialogSet, req: SipRequest): DialogRouteTarget | undefined {
-    const remote = req.from.tag ?? '';
-    return set.byRemoteTag.get(remote) ?? set.pending;
   }
 }
 
