@@ -126,6 +126,9 @@ export class SipClient implements StackUser {
       noteServerTx: (m, tx) => {
         if (tx instanceof ServerTransaction) self.byMachine.set(m, tx);
       },
+      // the machine lives on until Timer L (32 s), and as a WeakMap key it would keep the whole
+      // API transaction (request elements and all) alive with it
+      forgetServerTx: (m) => self.byMachine.delete(m),
       stackReady: () => ensureStarted(stack),
     };
     stack.addUser(this);

@@ -109,6 +109,11 @@ export class MessageElements implements MessageElementsView {
     return out;
   }
 
+  /** @internal The body without a copy, for the stack to copy once. */
+  static bodyOf(elements: MessageElements): Buffer | undefined {
+    return elements.body;
+  }
+
   /** A deep copy. */
   clone(): MessageElements {
     const c = new MessageElements();
@@ -123,9 +128,11 @@ export class MessageElements implements MessageElementsView {
 export function applyElements(msg: SipMessage, elements: MessageElementsView | undefined): void {
   if (elements === undefined) return;
   for (const f of elements.userHeaders) msg.headers.append(f.name, f.value);
-  const body = elements.content;
+  // one copy, in its own allocation: the stack may keep the message for Timer L (a 2xx until its
+  // ACK), and a pooled slice would pin an 8 KB slab; `content` of a view is a copy already
+  const body = elements instanceof MessageElements ? MessageElements.bodyOf(elements) : elements.content;
   if (body !== undefined) {
-    msg.body = Buffer.from(body);
+    msg.body = ownBuffer(body);
     if (elements.contentType !== undefined) msg.headers.set('Content-Type', elements.contentType);
   }
 }

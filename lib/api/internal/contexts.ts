@@ -52,6 +52,8 @@ export interface ClientContext {
   nextContextId(): number;
   /** Remembers the API object of a server transaction (for `inviteCanceled`). */
   noteServerTx(machine: MachineServerTx, tx: ServerTransactionView): void;
+  /** Forgets it once answered and disposed (no CANCEL can reach it then). */
+  forgetServerTx(machine: MachineServerTx): void;
   /** Resolves once the stack runs (starting an embedded stack on first use). */
   stackReady(): Promise<void>;
 }

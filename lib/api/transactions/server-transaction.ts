@@ -168,7 +168,10 @@ export class ServerTransaction extends Transaction implements ServerTransactionV
         // the machine ended meanwhile
       }
     }
-    if (this.answered || this.machine === undefined) this.parsed = undefined;
+    if (this.answered || this.machine === undefined) {
+      this.parsed = undefined;
+      if (this.machine !== undefined) this.clientContext.forgetServerTx(this.machine);
+    }
   }
 
   private transmit(res: SipResponse): void {
