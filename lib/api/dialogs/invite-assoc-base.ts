@@ -39,6 +39,8 @@ export abstract class InviteAssocBase extends DialogAssoc {
   protected readonly prack: PrackState;
   protected session: SessionRefresher | undefined;
   protected sessionRefresh: Refresh | undefined;
+  /** The INVITE whose 2xx waits for its ACK (see {@link ackReceived}). */
+  private awaitingAck: HeldTx | undefined;
   /** Our UPDATE carrying an offer, while it has no final response (RFC 3311 §5.2 glare). */
   protected offeringUpdate: ClientTransaction | undefined;
   /** The last session description we sent (for a session refresh by re-INVITE); see {@link keepBody}. */
@@ -157,22 +159,42 @@ export abstract class InviteAssocBase extends DialogAssoc {
     this.refreshError(new SipError(SipErrorCode.SessionTimerExpired, 'the session timer expired'));
   }
 
-  /** @internal Response hooks of an INVITE (or UPDATE) the app answers. */
-  protected uasHooks(tx: ServerTransaction) {
+  /**
+   * @internal Response hooks of an INVITE (or UPDATE) the app answers. The hooks reach the
+   * transaction through `held`, never directly: the stack keeps them until the ACK or Timer L
+   * (32 s), and once the ACK is in they must not keep the transaction and its request elements.
+   */
+  protected uasHooks(transaction: ServerTransaction) {
+    const held: HeldTx = { tx: transaction, seq: transaction.requestElements.cseq?.seq };
     return {
       shape: (res: SipResponse): SipResponse | undefined => {
-        const shaped = tx.type === 'INVITE' ? this.prack.uasShape(tx, res, () => this.reliableTimedOut(tx)) : res;
+        const tx = held.tx;
+        if (tx === undefined) return res;
+        const shaped = tx.type === 'INVITE' ? this.prack.uasShape(tx, res, () => held.tx && this.reliableTimedOut(held.tx)) : res;
         if (shaped === undefined) return undefined;
         if (shaped.status >= 200 && shaped.status < 300 && this.session !== undefined) return this.session.uas2xx(tx.request, shaped);
         return shaped;
       },
       sent: (res: SipResponse) => {
         if (res.body.length > 0 && res.status >= 200 && res.status < 300) this.keepBody(res.body, res.headers.get('Content-Type'));
-        if (res.status >= 200) this.answeredIncoming(tx);
+        if (res.status >= 200 && held.tx !== undefined) this.answeredIncoming(held.tx);
+        if (res.status >= 200 && res.status < 300 && held.tx?.type === 'INVITE') this.awaitingAck = held;
       },
-      ackTimedOut: () => this.ackTimedOut(tx),
-      canceled: () => this.answeredIncoming(tx),
+      ackTimedOut: () => {
+        if (held.tx !== undefined) this.ackTimedOut(held.tx);
+      },
+      canceled: () => {
+        if (held.tx !== undefined) this.answeredIncoming(held.tx);
+      },
     };
+  }
+
+  /** @internal The ACK for our 2xx arrived: its hooks no longer need the INVITE's transaction. */
+  ackReceived(ack: ServerTransaction): void {
+    const held = this.awaitingAck;
+    if (held === undefined || held.seq !== ack.requestElements.cseq?.seq) return;
+    held.tx = undefined;
+    this.awaitingAck = undefined;
   }
 
   /**
@@ -315,6 +337,16 @@ class InviteUsage implements DialogUsage {
   strayResponse(res: SipResponse): void {
     this.assoc.resendAck(res);
   }
+
+  ackReceived(tx: ServerTransaction): void {
+    this.assoc.ackReceived(tx);
+  }
+}
+
+/** A transaction the response hooks reach while they need it, with its CSeq number. */
+interface HeldTx {
+  tx: ServerTransaction | undefined;
+  readonly seq: number | undefined;
 }
 
 /** What the session timer needs from its association. */
