@@ -20,7 +20,8 @@ function mem(): { rss: number; heapUsed: number; external: number; cpuMs: number
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
   const c = process.cpuUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external + m.arrayBuffers, cpuMs: (c.user + c.system) / 1000 };
+  // `external` already includes `arrayBuffers` (Node docs): adding both counted Buffers twice
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, cpuMs: (c.user + c.system) / 1000 };
 }
 
 process.on('message', (msg: { cmd: string }) => {
