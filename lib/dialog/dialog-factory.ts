@@ -94,9 +94,14 @@ function isSips(request: SipRequest): boolean {
  * REFER (RFC 6665 §4.1.2.4): Confirmed at once, local tag = NOTIFY's To tag (our From tag),
  * remote tag = NOTIFY's From tag, route set = NOTIFY's Record-Route in order (we are its UAS),
  * remote target = its Contact, local CSeq = the subscription request's, remote CSeq = NOTIFY's.
- * @throws SipError(InvalidArgument) if the NOTIFY has no From tag.
+ * @throws SipError(InvalidArgument) if the NOTIFY has no From tag, or is not for this
+ *   subscription (another Call-ID, or a To tag other than our From tag).
  */
 export function createDialogFromNotify(subscribe: SipRequest, notify: SipRequest, options: UacDialogOptions = {}): DialogCore {
+  // the NOTIFY must be for this subscription: same Call-ID, addressed to our From tag
+  if (notify.callId !== subscribe.callId || (subscribe.from.tag ?? '') !== (notify.to.tag ?? '')) {
+    throw new SipError(SipErrorCode.InvalidArgument, 'the NOTIFY does not match the subscription');
+  }
   const remoteTag = notify.from.tag;
   if (remoteTag === undefined) throw new SipError(SipErrorCode.InvalidArgument, 'NOTIFY has no From tag');
   const contact = notify.contact[0];

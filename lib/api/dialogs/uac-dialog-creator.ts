@@ -9,7 +9,7 @@ import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import type { MessageElementsView, RegistrationContext } from '../../../include-types/api.js';
 import { createUacDialog } from '../../dialog/dialog-factory.js';
 import type { DialogCore } from '../../dialog/dialog.js';
-import { createDialogFromNotify } from '../../dialog/notify-dialog-factory.js';
+import { createDialogFromNotify } from '../../dialog/dialog-factory.js';
 import { type NameAddr, type SipRequest, type SipResponse, SipUri, newTag } from '../../message/index.js';
 import { checkUserHeaders } from '../elements/header-rules.js';
 import { headerNames } from '../elements/message-elements.js';
@@ -118,7 +118,7 @@ export class UacDialogCreator {
   adopt(req: SipRequest): DialogCore | undefined {
     if (req.method !== 'NOTIFY' || this.request === undefined) return undefined;
     try {
-      return createDialogFromNotify(this.request, req, this.dialog.localContactOverride);
+      return createDialogFromNotify(this.request, req, this.dialog.localContactOverride === undefined ? {} : { localContact: this.dialog.localContactOverride });
     } catch {
       return undefined;
     }
