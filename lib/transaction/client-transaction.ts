@@ -95,15 +95,6 @@ export abstract class ClientTransactionBase<S extends IctState | NictState, T ex
     this.finish(TransactionEndReason.TransportError);
   }
 
-  /** Runs a user callback; an exception there is logged, never breaks the machine. */
-  protected callUser(fn: () => void): void {
-    try {
-      fn();
-    } catch (e) {
-      this.ctx.logger.error('transaction user callback threw', { branch: this.branch, error: String(e) });
-    }
-  }
-
   protected notifyTerminated(): void {
     const cb = this.user.onTerminated;
     if (cb !== undefined) this.callUser(() => cb.call(this.user));

@@ -152,15 +152,6 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
     return false;
   }
 
-  /** Runs a user callback; an exception there is logged, never breaks the machine. */
-  protected callUser(fn: () => void): void {
-    try {
-      fn();
-    } catch (e) {
-      this.ctx.logger.error('transaction user callback threw', { branch: this.branch, error: String(e) });
-    }
-  }
-
   protected notifyTerminated(): void {
     const cb = this.user.onTerminated;
     if (cb !== undefined) this.callUser(() => cb.call(this.user));

@@ -141,6 +141,15 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
     return true;
   }
 
+  /** Runs a user callback; an exception there is logged, never breaks the machine. */
+  protected callUser(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.ctx.logger.error('transaction user callback threw', { branch: this.branch, error: String(e) });
+    }
+  }
+
   /** Tells the user the transaction ended. */
   protected abstract notifyTerminated(): void;
 
