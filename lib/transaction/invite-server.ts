@@ -54,7 +54,7 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
       if (s < 200 || s >= 300) this.refuse(response);
       this.lastResponse = response;
       void this.send(response);
-      this.releaseMessages();
+      this.forgetMessages();
       return;
     }
     if (this.current !== IstState.Proceeding) this.refuse(response);
@@ -67,7 +67,7 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
       void this.send(response);
       // RFC 6026 §7.1: Timer L keeps absorbing INVITE retransmissions; matching needs only the key
       this.timers.start('L', this.ctx.timers.timeout64, () => this.finish(TransactionEndReason.Normal));
-      this.releaseMessages();
+      this.forgetMessages();
     } else {
       this.enter(IstState.Completed);
       void this.send(response);

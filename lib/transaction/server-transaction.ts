@@ -10,6 +10,7 @@ import type { IstState, NistState } from './states.js';
 import { type TerminationHook, Transaction, TransactionEndReason, type TransactionContext, asTransportError, settle } from './transaction.js';
 import type { ServerTransactionUser } from './user.js';
 import { WireHeld, flatCopy } from './wire.js';
+import { isRfc3261Branch } from './matching.js';
 
 function flatCopyOrUndefined(s: string | undefined): string | undefined {
   return s === undefined ? undefined : flatCopy(s);
@@ -38,12 +39,17 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
   private readonly branchId: string;
   /** True if the transport the request came over is reliable. */
   protected readonly reliable: boolean;
+  /** The request's CSeq, kept apart: responses are checked against it after the request is gone. */
+  private readonly cseqSeq: number;
+  private readonly cseqMethod: string;
 
   protected constructor(ctx: TransactionContext, request: SipRequest, source: MessageSource, initial: S, onEnd?: TerminationHook) {
     super(ctx, request, initial, onEnd);
     this.source = source;
     this.reliable = ctx.transport.isReliable(source.protocol);
     this.branchId = flatCopy(request.via[0]?.branch ?? '');
+    this.cseqSeq = request.cseq.seq;
+    this.cseqMethod = flatCopy(request.cseq.method);
   }
 
   override get branch(): string {
@@ -52,7 +58,8 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
 
   /** The last response sent (resent on retransmitted requests). */
   get lastResponse(): SipResponse | undefined {
-    return this.heldResponse?.get();
+    const held = this.heldResponse;
+    return held !== undefined && held.available ? held.get() : undefined;
   }
 
   set lastResponse(response: SipResponse | undefined) {
@@ -85,6 +92,18 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
     this.heldResponse?.release();
   }
 
+  /**
+   * RFC 6026 Accepted: the machine only absorbs retransmitted INVITEs (matched by branch) and
+   * passes the TU's 2xx on; the UAS core resends the 2xx itself. Neither message is needed again,
+   * so not even their wire forms are kept for the 32 s of Timer L. The RFC 2543 ACK match reads
+   * the request, so a request whose branch lacks the magic cookie keeps its wire form.
+   */
+  protected forgetMessages(): void {
+    if (isRfc3261Branch(this.branchId)) this.forgetRequest();
+    else this.releaseRequest();
+    this.heldResponse?.forget();
+  }
+
   /** True if the transport in use is reliable. */
   get isReliable(): boolean {
     return this.reliable;
@@ -110,7 +129,7 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
       throw new SipError(SipErrorCode.InvalidArgument, `invalid status code ${s}`);
     }
     const cseq = response.cseq;
-    if (cseq.seq !== this.request.cseq.seq || cseq.method !== this.request.cseq.method) {
+    if (cseq.seq !== this.cseqSeq || cseq.method !== this.cseqMethod) {
       throw new SipError(SipErrorCode.InvalidArgument, 'response CSeq does not match the request');
     }
   }

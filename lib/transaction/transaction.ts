@@ -97,6 +97,11 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
     this.heldRequest.release();
   }
 
+  /** Keeps not even the wire form of the request (see {@link WireHeld.forget}). */
+  protected forgetRequest(): void {
+    this.heldRequest.forget();
+  }
+
   /** The RFC state of the machine (RFC 6026 Accepted included). */
   get rfcState(): S {
     return this.current;

@@ -10,6 +10,7 @@
  * and no slice of Node's shared 8 KB Buffer pool, which a long-lived pooled Buffer would pin whole.
  * @module
  */
+import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import { type SipMessage, parseMessage, serializeMessage } from '../message/index.js';
 
 /** The message as one flat latin1 string of its octets. */
@@ -48,12 +49,16 @@ export class WireHeld<M extends SipMessage> {
     this.strong = msg;
   }
 
-  /** The message (the same object while anyone holds it). */
+  /**
+   * The message (the same object while anyone holds it).
+   * @throws SipError(InvalidState) once {@link forget} dropped it and nobody holds it any more.
+   */
   get(): M {
     if (this.strong !== undefined) return this.strong;
     let m = this.weak?.deref();
     if (m === undefined) {
-      m = fromWire(this.wire as string) as M;
+      if (this.wire === undefined) throw new SipError(SipErrorCode.InvalidState, 'the message is no longer kept (the transaction only absorbs retransmissions now)');
+      m = fromWire(this.wire) as M;
       this.weak = new WeakRef(m);
     }
     return m;
@@ -67,8 +72,29 @@ export class WireHeld<M extends SipMessage> {
     this.strong = undefined;
   }
 
+  /**
+   * Drops even the wire form: from now on the message is there only while someone else still
+   * holds the object. For a machine that will never need it again (RFC 6026 Accepted).
+   * Idempotent.
+   */
+  forget(): void {
+    if (this.strong !== undefined) this.weak = new WeakRef(this.strong);
+    this.strong = undefined;
+    this.wire = undefined;
+  }
+
+  /** The message if it is still to be had without parsing, else undefined. */
+  peek(): M | undefined {
+    return this.strong ?? this.weak?.deref();
+  }
+
   /** True once released. */
   get released(): boolean {
     return this.strong === undefined;
+  }
+
+  /** True while the message can still be returned (held, as wire text, or still referenced). */
+  get available(): boolean {
+    return this.strong !== undefined || this.wire !== undefined || this.weak?.deref() !== undefined;
   }
 }
