@@ -45,7 +45,8 @@ export class DialogCore {
   private _remoteTarget: Uri;
   /** Our Contact, added to target refresh requests the dialog builds. */
   localContact: NameAddr | undefined;
-  private readonly listeners = new Set<(change: DialogStateChange) => void>();
+  /** Made on the first subscription: most dialogs (an SRS holds 10^4) never have one. */
+  private listeners: Set<(change: DialogStateChange) => void> | undefined;
 
   /** Use the factories (`createUacDialog`, `createUasDialog`, `UacDialogSet`) rather than this. */
   constructor(init: DialogInit) {
@@ -117,8 +118,9 @@ export class DialogCore {
 
   /** Calls `fn` on every state change; returns the function that unsubscribes. */
   onStateChange(fn: (change: DialogStateChange) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    const listeners = (this.listeners ??= new Set());
+    listeners.add(fn);
+    return () => listeners.delete(fn);
   }
 
   /**
@@ -268,7 +270,7 @@ export class DialogCore {
     if (from === to) return;
     this._state = to;
     const change: DialogStateChange = reason === undefined ? { from, to } : { from, to, reason };
-    for (const fn of [...this.listeners]) fn(change);
+    if (this.listeners !== undefined) for (const fn of [...this.listeners]) fn(change);
   }
 
   private addressing() {

@@ -21,11 +21,12 @@ export type ProvisionalVerdict =
 
 /** Tracks the reliable provisional responses to one INVITE. */
 export class ReliableProvisionalReceiver {
-  private readonly lastByTag = new Map<string, number>();
+  /** Last RSeq per To tag, made on the first reliable 1xx (most INVITEs never see one). */
+  private lastByTag: Map<string, number> | undefined;
 
   /** Number of early dialogs (To tags) being tracked. */
   get size(): number {
-    return this.lastByTag.size;
+    return this.lastByTag?.size ?? 0;
   }
 
   /** Classifies a provisional response to the INVITE (RFC 3262 §4). */
@@ -35,18 +36,18 @@ export class ReliableProvisionalReceiver {
     const rseq = raw === undefined ? undefined : parseRSeq(raw);
     if (rseq === undefined) return { kind: 'invalid' };
     const tag = res.to.tag ?? '';
-    const last = this.lastByTag.get(tag);
+    const last = this.lastByTag?.get(tag);
     // RFC 3262 §4: the first one may carry any RSeq; then each must be exactly one higher.
     if (last !== undefined) {
       if (rseq <= last) return { kind: 'duplicate' };
       if (rseq !== last + 1) return { kind: 'out-of-order' };
     }
-    this.lastByTag.set(tag, rseq);
+    (this.lastByTag ??= new Map()).set(tag, rseq);
     return { kind: 'accept', rseq, rack: formatRAck({ rseq, cseq: res.cseq.seq, method: res.cseq.method }) };
   }
 
   /** Forgets an early dialog (e.g. when it ends). */
   forget(toTag: string): void {
-    this.lastByTag.delete(toTag);
+    this.lastByTag?.delete(toTag);
   }
 }

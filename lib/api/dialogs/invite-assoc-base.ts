@@ -17,7 +17,6 @@ import type { ServerTransaction } from '../transactions/server-transaction.js';
 import { DialogAssoc } from './dialog-assoc.js';
 import type { Dialog, DialogUsage } from './dialog.js';
 import { inDialogOptions } from './in-dialog-options.js';
-import { ownBuffer } from '../../dialog/own-copy.js';
 import { PrackState } from './invite-prack.js';
 import { type SessionHost, SessionRefresher, type SessionTimerOptions } from './session-refresher.js';
 import type { Clock } from '../../../include-types/settings.js';
@@ -29,10 +28,13 @@ const T1 = 500;
 /** Base of `InviteDialogAssoc`. */
 export abstract class InviteAssocBase extends DialogAssoc {
   readonly type = 'INVITE' as const;
-  /** Associations of the forks of one INVITE, by remote tag (shared by the forks). */
-  protected readonly forks: Map<string, InviteAssocBase>;
-  /** The ACK sent per remote tag, re-sent when the 2xx is retransmitted. */
-  protected readonly acks = new Map<string, SipRequest>();
+  /**
+   * Associations of the forks of one INVITE, by remote tag (shared by the forks). Made when the
+   * first fork needs it: most dialogs never fork, and an SRS holds 10^4 of them.
+   */
+  protected forks: Map<string, InviteAssocBase> | undefined;
+  /** The ACK sent per remote tag, re-sent when the 2xx is retransmitted (made on the first ACK). */
+  protected acks: Map<string, SipRequest> | undefined;
   protected outgoingInvite: ClientTransaction | undefined;
   /** The INVITE we are answering, until its final response (then the dialog keeps only its state). */
   protected incomingInvite: ServerTransaction | undefined;
@@ -44,17 +46,17 @@ export abstract class InviteAssocBase extends DialogAssoc {
   /** Our UPDATE carrying an offer, while it has no final response (RFC 3311 §5.2 glare). */
   protected offeringUpdate: ClientTransaction | undefined;
   /** The last session description we sent (for a session refresh by re-INVITE); see {@link keepBody}. */
-  protected lastBody: { body: Buffer; type: string } | undefined;
+  protected lastBody: { latin1: string; type: string } | undefined;
 
   protected constructor(conn: ConnectionContext, dialog: Dialog, forks?: Map<string, InviteAssocBase>) {
     super(conn, dialog);
     if (dialog.dialogAssocs.some((a) => a.type === 'INVITE')) throw new SipError(SipErrorCode.InvalidState, 'the dialog already has an INVITE association');
-    this.forks = forks ?? new Map();
+    this.forks = forks;
     this.prack = new PrackState(conn.client.clock, T1);
     this.join(new InviteUsage(this));
   }
 
-  /** The session timer's refresh (RFC 4028), if one runs or ran: Active with the interval, then Terminated. */
+  /** The session timer's refresh (RFC 4028), once one runs or ran: Active with the interval, then Terminated. */
   get refresh(): Refresh | undefined {
     return this.sessionRefresh;
   }
@@ -65,7 +67,8 @@ export abstract class InviteAssocBase extends DialogAssoc {
   }
 
   protected override onDispose(): void {
-    this.forks.forEach((a, tag) => a === this && this.forks.delete(tag));
+    const forks = this.forks;
+    forks?.forEach((a, tag) => a === this && forks.delete(tag));
     this.session?.dispose();
     this.prack.dispose();
     this.sessionRefresh?.forceDispose();
@@ -73,8 +76,16 @@ export abstract class InviteAssocBase extends DialogAssoc {
   }
 
   protected enableSessionTimer(options: SessionTimerOptions): void {
-    this.sessionRefresh = Refresh.forSession(this.connectionContext);
-    this.session = new SessionRefresher(new AssocSessionHost(this, this.sessionRefresh), options);
+    this.session = new SessionRefresher(new AssocSessionHost(this), options);
+  }
+
+  /**
+   * @internal The session timer runs with `interval` seconds, or stopped (undefined). The
+   * `Refresh` that shows it is made when a timer first runs: most dialogs never negotiate one.
+   */
+  showSessionTimer(interval: number | undefined): void {
+    if (interval === undefined) this.sessionRefresh?.showSession(undefined);
+    else (this.sessionRefresh ??= Refresh.forSession(this.connectionContext)).showSession(interval);
   }
 
   /** @internal The session timer's refresh is due (RFC 4028 §10). */
@@ -84,7 +95,7 @@ export abstract class InviteAssocBase extends DialogAssoc {
     try {
       const opts = inDialogOptions(undefined, headers);
       if (method === 'INVITE' && this.lastBody !== undefined) {
-        opts.body = this.lastBody.body;
+        opts.body = Buffer.from(this.lastBody.latin1, 'latin1');
         (opts.headers as Array<[string, string]>).push(['Content-Type', this.lastBody.type]);
       }
       const core = this.dialog.core;
@@ -105,11 +116,11 @@ export abstract class InviteAssocBase extends DialogAssoc {
         if (internal && res.status >= 200 && res.status < 300 && tx.type === 'INVITE') {
           // our own session refresh by re-INVITE: the stack ACKs it (and each retransmitted 2xx)
           const core = this.dialog.core;
-          const sent = core === undefined ? undefined : this.acks.get(core.id.remoteTag);
+          const sent = core === undefined ? undefined : this.acks?.get(core.id.remoteTag);
           if (sent !== undefined && sent.cseq.seq === res.cseq.seq) return this.resendAck(res);
           if (core !== undefined && core.state === DialogState.Confirmed) {
             const ack = core.createAck(res.cseq.seq);
-            this.acks.set(core.id.remoteTag, ack);
+            (this.acks ??= new Map()).set(core.id.remoteTag, ack);
             this.transmitAck(ack, tx);
           }
         }
@@ -198,11 +209,12 @@ export abstract class InviteAssocBase extends DialogAssoc {
   }
 
   /**
-   * Keeps the session description we sent for the whole dialog, in its own allocation: the
-   * message's body is a slice of Node's Buffer pool, and a pooled slice would pin an 8 KB slab.
+   * Keeps the session description we sent for the whole dialog as a latin1 string (exact for any
+   * octets): the message's body is a slice of Node's Buffer pool, which would pin an 8 KB slab,
+   * and a Buffer of its own costs a backing store and two objects more than a one-byte string.
    */
   protected keepBody(body: Uint8Array, type: string | undefined): void {
-    this.lastBody = { body: ownBuffer(body), type: type ?? 'application/sdp' };
+    this.lastBody = { latin1: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1'), type: type ?? 'application/sdp' };
   }
 
   /**
@@ -227,7 +239,7 @@ export abstract class InviteAssocBase extends DialogAssoc {
       onResponse: (tx, res) => {
         if (tx.type === 'CANCEL') return this.postResponse(tx);
         const tag = this.dialog.core?.id.remoteTag;
-        if (res.status >= 200 && res.status < 300 && tx.answered && this.acks.has(tag ?? '') && this.outgoingInvite !== tx) {
+        if (res.status >= 200 && res.status < 300 && tx.answered && this.acks?.has(tag ?? '') === true && this.outgoingInvite !== tx) {
           this.resendAck(res);
           return;
         }
@@ -257,8 +269,8 @@ export abstract class InviteAssocBase extends DialogAssoc {
   /** @internal A 2xx retransmitted after its INVITE transaction ended: the ACK again. */
   resendAck(res: SipResponse): void {
     const tag = res.to.tag ?? '';
-    const owner = this.forks.get(tag) ?? this;
-    const ack = owner.acks.get(tag);
+    const owner = this.forks?.get(tag) ?? this;
+    const ack = owner.acks?.get(tag);
     if (ack === undefined || res.cseq.seq !== ack.cseq.seq) return;
     this.connectionContext.client.stack.sendAck(this.connectionContext.iapId, ack.clone()).catch(() => undefined);
   }
@@ -351,17 +363,14 @@ interface HeldTx {
 
 /** What the session timer needs from its association. */
 class AssocSessionHost implements SessionHost {
-  constructor(
-    private readonly assoc: InviteAssocBase,
-    private readonly refresh: Refresh,
-  ) {}
+  constructor(private readonly assoc: InviteAssocBase) {}
 
   get clock(): Clock {
     return this.assoc.connectionContext.client.clock;
   }
 
   showState(interval: number | undefined): void {
-    this.refresh.showSession(interval);
+    this.assoc.showSessionTimer(interval);
   }
 
   sendRefresh(method: 'UPDATE' | 'INVITE', headers: Array<[string, string]>): void {

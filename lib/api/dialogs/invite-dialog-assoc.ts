@@ -60,7 +60,7 @@ export class InviteDialogAssoc extends InviteAssocBase implements InviteDialogAs
   readonly kind = 'InviteDialogAssoc';
   /** The initial INVITE, once sent (caller side). */
   private initial: { request: SipRequest; set: UacDialogSet; tx: ClientTransaction; route: readonly string[] } | undefined;
-  private readonly answeredTags = new Set<string>();
+  private answeredTags: Set<string> | undefined;
   private readonly origin: { route: readonly string[] };
 
   /** @internal Use the static factories. */
@@ -177,7 +177,7 @@ export class InviteDialogAssoc extends InviteAssocBase implements InviteDialogAs
     const ack = core.createAck(tx.request.cseq.seq, inDialogOptions(elements));
     for (const a of tx.request.headers.getAll('Authorization')) ack.headers.append('Authorization', a);
     for (const a of tx.request.headers.getAll('Proxy-Authorization')) ack.headers.append('Proxy-Authorization', a);
-    this.acks.set(core.id.remoteTag, ack);
+    (this.acks ??= new Map()).set(core.id.remoteTag, ack);
     this.transmitAck(ack, tx);
   }
 
@@ -315,7 +315,7 @@ export class InviteDialogAssoc extends InviteAssocBase implements InviteDialogAs
     if (init === undefined) return;
     const tag = res.to.tag;
     const is2xx = res.status >= 200 && res.status < 300;
-    if (is2xx && tag !== undefined && this.answeredTags.has(tag)) {
+    if (is2xx && tag !== undefined && this.answeredTags?.has(tag) === true) {
       this.resendAck(res); // RFC 3261 §13.2.2.4: a retransmitted 2xx is ACKed again
       return;
     }
@@ -329,13 +329,13 @@ export class InviteDialogAssoc extends InviteAssocBase implements InviteDialogAs
           mine.terminate(EndReason.Canceled);
           this.dialog.bind(r.dialog);
         } else {
-          this.answeredTags.add(tag);
+          (this.answeredTags ??= new Set()).add(tag);
           return this.fork(tx, r.dialog, tag);
         }
       }
     }
     if (is2xx && tag !== undefined) {
-      this.answeredTags.add(tag);
+      (this.answeredTags ??= new Set()).add(tag);
       if (this.dialog.core?.id.remoteTag === tag) this.session?.uac2xx(res);
     }
     if (res.status >= 300 && this.dialog.core === undefined) this.dialog.markTerminated();
@@ -348,6 +348,7 @@ export class InviteDialogAssoc extends InviteAssocBase implements InviteDialogAs
     const o = this.dialog.originInfo;
     const dialog = new Dialog(this.connectionContext, o, core);
     dialog.localContactOverride = this.dialog.localContactOverride;
+    this.forks ??= new Map();
     const assoc = new InviteDialogAssoc(this.connectionContext, dialog, this.forks, this.origin.route);
     this.forks.set(tag, assoc);
     tx.post(() => this.connectionContext.observer.incomingResponseForkedInvite(tx, assoc));

@@ -14,7 +14,8 @@ import type { ServerTransaction } from '../transactions/server-transaction.js';
 /** The PRACK state of one INVITE association. */
 export class PrackState {
   private readonly receiver = new ReliableProvisionalReceiver();
-  private readonly racks = new Map<string, string>();
+  /** RAck per remote tag awaiting its PRACK, made on the first reliable 1xx. */
+  private racks: Map<string, string> | undefined;
   private sender: ReliableProvisionalSender | undefined;
 
   constructor(
@@ -27,19 +28,19 @@ export class PrackState {
     const v = this.receiver.receive(res);
     if (v.kind === 'unreliable') return true;
     if (v.kind !== 'accept') return false;
-    this.racks.set(res.to.tag ?? '', v.rack);
+    (this.racks ??= new Map()).set(res.to.tag ?? '', v.rack);
     return true;
   }
 
   /** Remote tags with a reliable 1xx waiting for its PRACK. */
   pendingTags(): string[] {
-    return [...this.racks.keys()];
+    return this.racks === undefined ? [] : [...this.racks.keys()];
   }
 
   /** The RAck for the PRACK of the last reliable 1xx of a fork, consumed. */
   takeRack(remoteTag: string): string | undefined {
-    const r = this.racks.get(remoteTag);
-    this.racks.delete(remoteTag);
+    const r = this.racks?.get(remoteTag);
+    this.racks?.delete(remoteTag);
     return r;
   }
 
