@@ -17,6 +17,11 @@ export const RecordingState = {
   Complete: 'complete',
   /** Left by a crash and recovered: files readable, the end is missing. */
   Partial: 'partial',
+  /**
+   * Ended by the SRS because the session could not be set up (e.g. the ACK of an offer-less
+   * INVITE carried no usable SDP answer); `endReason` says why. Files are closed and readable.
+   */
+  Failed: 'failed',
 } as const;
 /** One of the {@link RecordingState} values. */
 export type RecordingState = (typeof RecordingState)[keyof typeof RecordingState];
@@ -27,19 +32,41 @@ export interface IndexStream {
   label: string;
   /** metadata stream_id, once known. */
   streamId?: string;
-  /** WAV file name within the directory. */
+  /** Main file within the directory: the WAV (G.711), the rtpdump (other RTP) or the MSRP message log. */
   file: string;
-  /** Encoding received (PCMU, PCMA). */
+  /** Encoding received (PCMU, PCMA; else the first format answered, e.g. H264, t140; MSRP for messages). */
   codec: string;
+  /** Media kind (absent in indexes written before it existed: audio). */
+  kind?: 'audio' | 'video' | 'text' | 'message';
+  /** How `file` is stored (absent: wav). */
+  format?: 'wav' | 'rtpdump' | 't140' | 'msrp';
+  /** Every payload format answered for the stream. */
+  formats?: { payloadType: number; name: string; clockRate: number }[];
+  /** Every file of the stream, `file` first (an RTT stream: rtpdump and transcript). */
+  files?: string[];
+  /** UTF-8 transcript of an RTT stream. */
+  transcript?: string;
+  /** RTCP packets kept in the rtpdump. */
+  rtcpPackets?: number;
+  /** Payload bytes stored (RTP packets in the dump, or MSRP bodies). */
+  bytes?: number;
+  /** RTT: bytes of text in the transcript. */
+  textBytes?: number;
+  /** RTT: T140blocks written. */
+  textBlocks?: number;
+  /** RTT: blocks recovered from red redundancy (their packet was lost). */
+  recoveredBlocks?: number;
+  /** MSRP: messages stored. */
+  messages?: number;
   /** RTP payload type. */
   payloadType: number;
-  /** RTP packets received. */
+  /** RTP packets received (MSRP: messages). */
   packets: number;
   /** When the stream was opened (ISO). */
   startedAt: string;
   /** When it was closed (ISO). */
   stoppedAt?: string;
-  /** Seconds of audio in the WAV (timeline incl. silence). */
+  /** Seconds of audio in the WAV (timeline incl. silence); first to last packet for a dump. */
   durationSeconds: number;
   /** participant_ids sending on this stream. */
   senders: string[];

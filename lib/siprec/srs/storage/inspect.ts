@@ -1,12 +1,66 @@
 /**
- * Reading a stored recording's audio back: each WAV decoded to samples, with its duration, RMS
- * level and the strength of given tones (Goertzel), so a demo or a test can prove the files
- * decode to the call that was recorded.
+ * Reading a stored recording back: each WAV decoded to samples, with its duration, RMS level and
+ * the strength of given tones (Goertzel), so a demo or a test can prove the files decode to the
+ * call that was recorded; and every stream of any kind listed with its files and what they hold
+ * (packets in the rtpdump, the RTT transcript, the MSRP messages), read from the files themselves.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readWavLayout } from '../../media/index.js';
+import { readWavInfo, readWavLayout } from '../../media/index.js';
+import { parseMessageLog } from './message-log.js';
 import type { StoredRecording } from './recover.js';
+import { readRtpdump } from './rtpdump.js';
+
+/** One stream of a recording as found on disk. */
+export interface StreamFiles {
+  /** Label. */
+  label: string;
+  /** Media kind (audio when the index predates kinds). */
+  kind: 'audio' | 'video' | 'text' | 'message';
+  /** How it is stored. */
+  format: 'wav' | 'rtpdump' | 't140' | 'msrp';
+  /** Encoding name. */
+  codec: string;
+  /** Each file with its size in bytes (-1 when missing). */
+  files: { name: string; bytes: number }[];
+  /** WAV: seconds of audio. */
+  durationSeconds?: number;
+  /** rtpdump: RTP packets and RTCP packets in the file. */
+  packets?: number;
+  /** rtpdump: RTCP packets in the file. */
+  rtcpPackets?: number;
+  /** RTT: the transcript text. */
+  text?: string;
+  /** MSRP: messages in the log. */
+  messages?: number;
+}
+
+/** Lists every stream of a recording with its files, reading what each file holds. */
+export function listStreamFiles(rec: StoredRecording): StreamFiles[] {
+  return rec.index.streams.map((s) => {
+    const format = s.format ?? 'wav';
+    const names = s.files ?? [s.file];
+    const out: StreamFiles = {
+      label: s.label, kind: s.kind ?? 'audio', format, codec: s.codec,
+      files: names.map((name) => ({ name, bytes: existsSync(join(rec.dir, name)) ? statSync(join(rec.dir, name)).size : -1 })),
+    };
+    const main = join(rec.dir, s.file);
+    if (!existsSync(main)) return out;
+    try {
+      if (format === 'wav') out.durationSeconds = readWavInfo(main).durationSeconds;
+      else if (format === 'msrp') out.messages = parseMessageLog(readFileSync(main)).length;
+      else {
+        const d = readRtpdump(main);
+        out.rtcpPackets = d.records.filter((r) => r.rtcp).length;
+        out.packets = d.records.length - out.rtcpPackets;
+      }
+      if (s.transcript !== undefined && existsSync(join(rec.dir, s.transcript))) out.text = readFileSync(join(rec.dir, s.transcript), 'utf8');
+    } catch {
+      // a file too damaged to read: listed with its size only
+    }
+    return out;
+  });
+}
 
 /** One stream's audio as read back. */
 export interface StreamAudio {
@@ -47,9 +101,9 @@ export function readWavSamples(path: string): { rate: number; samples: Int16Arra
   return { rate: layout.sampleRate, samples };
 }
 
-/** Reads every stream of a recording; `freqs` are the tones to measure. */
+/** Reads every WAV stream of a recording; `freqs` are the tones to measure. */
 export function inspectRecording(rec: StoredRecording, freqs: readonly number[] = []): StreamAudio[] {
-  return rec.index.streams.map((s) => {
+  return rec.index.streams.filter((s) => (s.format ?? 'wav') === 'wav').map((s) => {
     const path = join(rec.dir, s.file);
     const { rate, samples } = readWavSamples(path);
     let sum = 0;

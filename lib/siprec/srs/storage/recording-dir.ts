@@ -1,20 +1,24 @@
 /**
- * One recording on disk: a new directory per recording session holding one WAV per audio stream
- * (G.711 decoded to 16-bit PCM through the media receiver, which keeps the timeline across loss,
- * pauses and source changes), every metadata document as received (`metadata-000.xml` first,
- * then one numbered file per update) and index.json.
+ * One recording on disk: a new directory per recording session holding the files of each stream
+ * (stream-sinks.ts: a WAV per G.711 stream, decoded through the media receiver, which keeps the
+ * timeline across loss, pauses and source changes; an rtpdump per other RTP stream; an rtpdump
+ * and a UTF-8 transcript per RTT stream; a message log per MSRP stream), every metadata document
+ * as received (`metadata-000.xml` first, then one numbered file per update) and index.json.
  *
- * Crash safety: audio is appended with synchronous writes (WavWriter), metadata files are written
+ * Crash safety: media is appended with synchronous writes, metadata files are written
  * once with 'wx' and fsynced, the index is replaced atomically; while live the index says
  * `recording`, so a directory whose writer died reads as partial. Nothing is ever overwritten:
  * the directory, the WAVs and the metadata files are all created exclusively.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { RtpPcmReceiver, WavWriter, type RtpPacket } from '../../media/index.js';
+import type { RecordedCodec, RecordedMediaKind } from '../../../../include-types/siprec.js';
+import type { RtpPacket } from '../../media/index.js';
 import { applyPartialUpdate, type RecordingMetadata } from '../../metadata/index.js';
 import { RecordingState, writeIndexAtomic, type IndexStream, type RecordingIndex } from './index-file.js';
+import type { ReceivedMessage } from './message-log.js';
 import { callIdsOf, mapParticipants } from './participants.js';
+import { openSink, type StreamSink } from './stream-sinks.js';
 
 /** Options of {@link RecordingDir.create}. */
 export interface CreateRecordingOptions {
@@ -31,8 +35,27 @@ export interface CreateRecordingOptions {
 /** A stream being written. */
 interface LiveStream {
   entry: IndexStream;
-  writer: WavWriter;
-  receiver: RtpPcmReceiver;
+  sink: StreamSink;
+}
+
+/** A stream to open (see {@link RecordingDir.openMediaStream}). */
+export interface MediaStreamSpec {
+  /** RS a=label. */
+  label: string;
+  /** Media kind. */
+  kind: RecordedMediaKind;
+  /** How it is stored. */
+  store: 'wav' | 'rtpdump' | 't140' | 'msrp';
+  /** Encoding name (the main one). */
+  codec: string;
+  /** Main payload type (-1 for MSRP). */
+  payloadType: number;
+  /** Every format answered. */
+  formats?: readonly RecordedCodec[];
+  /** t140 / red payload types of an RTT stream. */
+  t140?: { t140: number; red?: number };
+  /** Address and port named in an rtpdump's first line (where the SRS receives it). */
+  source?: { address: string; port: number };
 }
 
 /** Characters kept in file and directory names; anything else becomes '_'. */
@@ -104,21 +127,29 @@ export class RecordingDir {
   }
 
   /**
-   * Opens the WAV of a stream (idempotent per label). `originMs` is the session's answer time, so
-   * the streams of one recording line up.
+   * Opens the WAV of a G.711 stream (idempotent per label). `originMs` is the session's answer
+   * time, so the streams of one recording line up.
    */
   openStream(label: string, codec: string, payloadType: number, originMs: number = this.now()): void {
-    if (this.closed || this.streams.has(label)) return;
-    let file = `stream-${safeName(label)}.wav`;
-    for (let n = 2; this.index.streams.some((s) => s.file === file); n++) file = `stream-${safeName(label)}-${n}.wav`;
-    const writer = WavWriter.create(join(this.dir, file));
-    const receiver = new RtpPcmReceiver(writer, { originMs });
+    this.openMediaStream({ label, kind: 'audio', store: 'wav', codec, payloadType }, originMs);
+  }
+
+  /** Opens the files of a stream of any kind (idempotent per label); see {@link MediaStreamSpec}. */
+  openMediaStream(spec: MediaStreamSpec, originMs: number = this.now()): void {
+    if (this.closed || this.streams.has(spec.label)) return;
+    const taken = new Set(this.index.streams.flatMap((s) => s.files ?? [s.file]));
+    let stem = `stream-${safeName(spec.label)}`;
+    const clash = (st: string): boolean => [...taken].some((f) => f.startsWith(`${st}.`));
+    for (let n = 2; clash(stem); n++) stem = `stream-${safeName(spec.label)}-${n}`;
+    const sink = openSink({ dir: this.dir, stem, store: spec.store, originMs, ...(spec.t140 ? { t140: spec.t140 } : {}), ...(spec.source ? { source: spec.source } : {}) });
     const entry: IndexStream = {
-      label, file, codec, payloadType, packets: 0, startedAt: new Date(this.now()).toISOString(), durationSeconds: 0,
-      senders: [], receivers: [],
+      label: spec.label, file: sink.files[0], codec: spec.codec, payloadType: spec.payloadType, packets: 0,
+      startedAt: new Date(this.now()).toISOString(), durationSeconds: 0, senders: [], receivers: [],
+      kind: spec.kind, format: spec.store, files: [...sink.files],
+      ...(spec.formats ? { formats: spec.formats.map((f) => ({ payloadType: f.payloadType, name: f.name, clockRate: f.clockRate })) } : {}),
     };
     this.index.streams.push(entry);
-    this.streams.set(label, { entry, writer, receiver });
+    this.streams.set(spec.label, { entry, sink });
     if (this.metadata) this.index.participants = mapParticipants(this.metadata, this.index.streams);
     this.checkpoint();
   }
@@ -127,7 +158,22 @@ export class RecordingDir {
   packet(label: string, pkt: RtpPacket, arrivalMs: number = this.now()): void {
     const s = this.streams.get(label);
     if (!s || this.closed) return;
-    s.receiver.push(pkt, arrivalMs);
+    s.sink.packet(pkt, arrivalMs);
+  }
+
+  /** Records one datagram of a stream as received: RTP, or RTCP with `rtcp` (kept by rtpdump streams). */
+  datagram(label: string, data: Buffer, arrivalMs: number = this.now(), rtcp = false): void {
+    const s = this.streams.get(label);
+    if (!s || this.closed) return;
+    if (rtcp) s.sink.rtcp(data, arrivalMs);
+    else s.sink.rtp(data, arrivalMs);
+  }
+
+  /** Records one MSRP message of a message stream. */
+  message(label: string, m: ReceivedMessage): void {
+    const s = this.streams.get(label);
+    if (!s || this.closed) return;
+    s.sink.message(m);
   }
 
   /**
@@ -176,19 +222,21 @@ export class RecordingDir {
     writeIndexAtomic(this.dir, this.index);
   }
 
-  /** Finishes every stream (silence up to the end), closes the files, marks the index complete. */
-  close(reason: string): RecordingIndex {
+  /**
+   * Finishes every stream (WAVs: silence up to the end), closes the files, marks the index
+   * complete, or `failed` with `failed` (the session could not be set up; `reason` says why).
+   */
+  close(reason: string, failed = false): RecordingIndex {
     if (this.closed) return structuredClone(this.index);
     const end = this.now();
     for (const s of this.streams.values()) {
-      s.receiver.finish(end);
-      s.writer.close();
+      s.sink.close(end);
       s.entry.stoppedAt = new Date(end).toISOString();
     }
     this.refreshCounts();
     const last = this.index.pauses.at(-1);
     if (last && last.to === undefined) last.to = new Date(end).toISOString();
-    this.index.state = RecordingState.Complete;
+    this.index.state = failed ? RecordingState.Failed : RecordingState.Complete;
     this.index.stoppedAt = new Date(end).toISOString();
     this.index.endReason = reason;
     this.index.revision++;
@@ -198,9 +246,6 @@ export class RecordingDir {
   }
 
   private refreshCounts(): void {
-    for (const s of this.streams.values()) {
-      s.entry.packets = s.receiver.stats.packets;
-      s.entry.durationSeconds = s.writer.durationSeconds;
-    }
+    for (const s of this.streams.values()) s.sink.count(s.entry);
   }
 }

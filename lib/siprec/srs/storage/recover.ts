@@ -1,12 +1,16 @@
 /**
  * Reading recordings back, and recovering the ones a crash left behind: a directory whose index
  * says `recording` while no live process writes it is partial; recovery fixes its WAV headers
- * from the file lengths (repairWav) and marks the index `partial`, leaving every byte of audio.
+ * from the file lengths (repairWav), cuts a record half-written by the crash off the end of each
+ * rtpdump and MSRP message log (counting what they hold into the index), and marks the index
+ * `partial`, leaving every complete packet, sample and message.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { readWavInfo, repairWav } from '../../media/index.js';
-import { INDEX_FILE, readIndex, RecordingState, writeIndexAtomic, type RecordingIndex } from './index-file.js';
+import { INDEX_FILE, readIndex, RecordingState, writeIndexAtomic, type IndexStream, type RecordingIndex } from './index-file.js';
+import { parseMessageLog } from './message-log.js';
+import { readRtpdump, repairRtpdump } from './rtpdump.js';
 
 function alive(pid: number | undefined): boolean {
   if (pid === undefined) return false;
@@ -54,15 +58,7 @@ export function recoverRecordings(root: string): string[] {
     if (r.index.state !== RecordingState.Partial) continue;
     const onDisk = readIndex(r.dir);
     if (onDisk.state !== RecordingState.Recording) continue;
-    for (const s of onDisk.streams) {
-      const p = join(r.dir, s.file);
-      if (!existsSync(p)) continue;
-      try {
-        s.durationSeconds = repairWav(p).durationSeconds;
-      } catch {
-        s.durationSeconds = 0; // a header cut short by the crash: nothing to play
-      }
-    }
+    for (const s of onDisk.streams) repairStream(r.dir, s);
     onDisk.state = RecordingState.Partial;
     onDisk.endReason = onDisk.endReason ?? 'crash';
     onDisk.revision++;
@@ -72,10 +68,46 @@ export function recoverRecordings(root: string): string[] {
   return fixed;
 }
 
-/** Seconds of audio per stream file, read from the WAVs (for reports and checks). */
+/** Repairs one stream's main file after a crash and updates its counts in `s`. */
+function repairStream(dir: string, s: IndexStream): void {
+  const p = join(dir, s.file);
+  if (!existsSync(p)) return;
+  const format = s.format ?? 'wav';
+  if (format === 'wav') {
+    try {
+      s.durationSeconds = repairWav(p).durationSeconds;
+    } catch {
+      s.durationSeconds = 0; // a header cut short by the crash: nothing to play
+    }
+    return;
+  }
+  if (format === 'msrp') {
+    const buf = readFileSync(p);
+    const msgs = parseMessageLog(buf);
+    const keep = msgs.length === 0 ? 0 : msgs.at(-1)!.body.byteOffset - buf.byteOffset + msgs.at(-1)!.body.length + 1;
+    if (keep < buf.length) truncateSync(p, keep);
+    s.packets = s.messages = msgs.length;
+    s.bytes = msgs.reduce((n, m) => n + m.body.length, 0);
+    return;
+  }
+  const fixed = repairRtpdump(p);
+  s.packets = fixed.packets;
+  s.rtcpPackets = fixed.rtcpPackets;
+  try {
+    const recs = readRtpdump(p).records.filter((x) => !x.rtcp);
+    s.bytes = recs.reduce((n, x) => n + x.data.length, 0);
+    s.durationSeconds = recs.length ? (recs.at(-1)!.offsetMs - recs[0].offsetMs) / 1000 : 0;
+  } catch {
+    s.durationSeconds = 0; // headers cut short by the crash
+  }
+  if (s.transcript !== undefined && existsSync(join(dir, s.transcript))) s.textBytes = statSync(join(dir, s.transcript)).size;
+}
+
+/** Seconds of audio per WAV stream file, read from the WAVs (for reports and checks). */
 export function wavDurations(rec: StoredRecording): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of rec.index.streams) {
+    if ((s.format ?? 'wav') !== 'wav') continue;
     const p = join(rec.dir, s.file);
     out[s.label] = existsSync(p) ? readWavInfo(p).durationSeconds : 0;
   }

@@ -1,0 +1,83 @@
+/**
+ * The message log of an MSRP stream: every message body received, in arrival order of their last
+ * chunk, each preceded by one header line:
+ *
+ * ```
+ * --- <ISO time> id=<Message-ID> type=<Content-Type> bytes=<n>[ incomplete]\n
+ * <body bytes>\n
+ * ```
+ * Created exclusively and appended with synchronous writes, like the other recording files.
+ */
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+
+/** A message as the MSRP endpoint hands it over. */
+export interface ReceivedMessage {
+  /** Message-ID. */
+  messageId: string;
+  /** Content-Type of the body ('' when the SEND had none, e.g. an empty keep-alive). */
+  contentType: string;
+  /** The body (chunks put together by Byte-Range). */
+  body: Buffer;
+  /** When its last chunk arrived (ms). */
+  receivedMs: number;
+  /** False when the sender aborted it ('#') or the connection ended before its last chunk. */
+  complete: boolean;
+}
+
+/** Appends messages to a new log file. */
+export class MessageLogWriter {
+  /** Messages written. */
+  messages = 0;
+  /** Body bytes written. */
+  bodyBytes = 0;
+  private fd: number | undefined;
+
+  private constructor(readonly path: string, fd: number) {
+    this.fd = fd;
+  }
+
+  /** Creates `path` ('wx': never overwrites). */
+  static create(path: string): MessageLogWriter {
+    return new MessageLogWriter(path, openSync(path, 'wx'));
+  }
+
+  /** Appends one message (ignored after close). */
+  append(m: ReceivedMessage): void {
+    if (this.fd === undefined) return;
+    const clean = (s: string): string => s.replace(/[\s]+/g, '_');
+    const head = `--- ${new Date(m.receivedMs).toISOString()} id=${clean(m.messageId)} type=${clean(m.contentType) || '-'} bytes=${m.body.length}${m.complete ? '' : ' incomplete'}\n`;
+    const buf = Buffer.concat([Buffer.from(head, 'utf8'), m.body, Buffer.from('\n')]);
+    let o = 0;
+    while (o < buf.length) o += writeSync(this.fd, buf, o, buf.length - o);
+    this.messages++;
+    this.bodyBytes += m.body.length;
+  }
+
+  /** fsyncs and closes. Idempotent. */
+  close(): void {
+    if (this.fd === undefined) return;
+    try {
+      fsyncSync(this.fd);
+    } finally {
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
+  }
+}
+
+/** Reads a message log back (for inspection and tests). */
+export function parseMessageLog(buf: Buffer): ReceivedMessage[] {
+  const out: ReceivedMessage[] = [];
+  let o = 0;
+  while (o < buf.length) {
+    const nl = buf.indexOf(0x0a, o);
+    if (nl < 0) break;
+    const m = /^--- (\S+) id=(\S*) type=(\S*) bytes=(\d+)( incomplete)?$/.exec(buf.subarray(o, nl).toString('utf8'));
+    if (!m) break;
+    const n = Number(m[4]);
+    if (nl + 1 + n + 1 > buf.length) break; // cut by a crash
+    out.push({ messageId: m[2], contentType: m[3] === '-' ? '' : m[3], body: buf.subarray(nl + 1, nl + 1 + n), receivedMs: Date.parse(m[1]), complete: m[5] === undefined });
+    o = nl + 1 + n + 1;
+  }
+  return out;
+}

@@ -1,0 +1,186 @@
+/**
+ * Where one recorded stream's data goes, by how it is stored:
+ * - `wav`: G.711 RTP → RtpPcmReceiver (timeline kept) → WavWriter;
+ * - `rtpdump`: every RTP and RTCP packet as received → RtpdumpWriter;
+ * - `t140`: as rtpdump, plus the text (T.140, red unwrapped, each block once) → a UTF-8 transcript;
+ * - `msrp`: each MSRP message body → a message log (see message-log.ts).
+ * Every sink writes through (synchronous appends), so a killed process leaves readable files.
+ */
+import { join } from 'node:path';
+import { buildRtp, parseRtp, RtpPcmReceiver, WavWriter, type RtpPacket } from '../../media/index.js';
+import type { IndexStream } from './index-file.js';
+import { MessageLogWriter, type ReceivedMessage } from './message-log.js';
+import { RtpdumpWriter } from './rtpdump.js';
+import { T140Extractor, TranscriptWriter } from './t140.js';
+
+/** A stream's sink. */
+export interface StreamSink {
+  /** Files written, the main one first. */
+  readonly files: string[];
+  /** One RTP packet as received (ignored by message sinks). */
+  rtp(data: Buffer, arrivalMs: number): void;
+  /** One parsed RTP packet. */
+  packet(pkt: RtpPacket, arrivalMs: number): void;
+  /** One RTCP packet (kept by dump sinks). */
+  rtcp(data: Buffer, arrivalMs: number): void;
+  /** One MSRP message (message sinks only). */
+  message(m: ReceivedMessage): void;
+  /** Copies the counters into the index entry. */
+  count(entry: IndexStream): void;
+  /** Ends the stream at `endMs` and closes the files. */
+  close(endMs: number): void;
+}
+
+/** What a sink needs to know. */
+export interface SinkSpec {
+  /** Recording directory. */
+  dir: string;
+  /** File name stem, e.g. `stream-1`. */
+  stem: string;
+  /** Storage. */
+  store: 'wav' | 'rtpdump' | 't140' | 'msrp';
+  /** The session's answer time (timeline origin of WAVs, start of dumps). */
+  originMs: number;
+  /** t140 / red payload types of a text stream. */
+  t140?: { t140: number; red?: number };
+  /** Address and port named in the dump's first line. */
+  source?: { address: string; port: number };
+}
+
+class WavSink implements StreamSink {
+  readonly files: string[];
+  private readonly writer: WavWriter;
+  private readonly receiver: RtpPcmReceiver;
+
+  constructor(spec: SinkSpec) {
+    this.files = [`${spec.stem}.wav`];
+    this.writer = WavWriter.create(join(spec.dir, this.files[0]));
+    this.receiver = new RtpPcmReceiver(this.writer, { originMs: spec.originMs });
+  }
+
+  rtp(data: Buffer, arrivalMs: number): void {
+    let pkt: RtpPacket;
+    try {
+      pkt = parseRtp(data);
+    } catch {
+      return; // not RTP
+    }
+    this.receiver.push(pkt, arrivalMs);
+  }
+
+  packet(pkt: RtpPacket, arrivalMs: number): void { this.receiver.push(pkt, arrivalMs); }
+  rtcp(): void {}
+  message(): void {}
+
+  count(e: IndexStream): void {
+    e.packets = this.receiver.stats.packets;
+    e.durationSeconds = this.writer.durationSeconds;
+  }
+
+  close(endMs: number): void {
+    this.receiver.finish(endMs);
+    this.writer.close();
+  }
+}
+
+class DumpSink implements StreamSink {
+  readonly files: string[];
+  protected readonly dump: RtpdumpWriter;
+  private firstMs: number | undefined;
+  private lastMs: number | undefined;
+
+  constructor(spec: SinkSpec) {
+    this.files = [`${spec.stem}.rtpdump`];
+    this.dump = RtpdumpWriter.create(join(spec.dir, this.files[0]), { address: spec.source?.address ?? '0.0.0.0', port: spec.source?.port ?? 0, startMs: spec.originMs });
+  }
+
+  rtp(data: Buffer, arrivalMs: number): void {
+    this.dump.write(data, arrivalMs);
+    this.firstMs ??= arrivalMs;
+    this.lastMs = arrivalMs;
+  }
+
+  packet(pkt: RtpPacket, arrivalMs: number): void { this.rtp(buildRtp(pkt), arrivalMs); }
+  rtcp(data: Buffer, arrivalMs: number): void { this.dump.write(data, arrivalMs, true); }
+  message(): void {}
+
+  count(e: IndexStream): void {
+    e.packets = this.dump.packets;
+    e.rtcpPackets = this.dump.rtcpPackets;
+    e.bytes = this.dump.bytes;
+    e.durationSeconds = this.firstMs === undefined ? 0 : ((this.lastMs ?? this.firstMs) - this.firstMs) / 1000;
+  }
+
+  close(): void { this.dump.close(); }
+}
+
+class TextSink extends DumpSink {
+  private readonly extractor: T140Extractor;
+  private readonly transcript: TranscriptWriter;
+
+  constructor(spec: SinkSpec) {
+    super(spec);
+    this.files.push(`${spec.stem}.txt`);
+    this.transcript = TranscriptWriter.create(join(spec.dir, this.files[1]));
+    const t = spec.t140 ?? { t140: -1 };
+    this.extractor = new T140Extractor({ t140PayloadType: t.t140, ...(t.red !== undefined ? { redPayloadType: t.red } : {}) });
+  }
+
+  override rtp(data: Buffer, arrivalMs: number): void {
+    super.rtp(data, arrivalMs);
+    let pkt: RtpPacket;
+    try {
+      pkt = parseRtp(data);
+    } catch {
+      return;
+    }
+    for (const chunk of this.extractor.push(pkt)) this.transcript.append(chunk);
+  }
+
+  override count(e: IndexStream): void {
+    super.count(e);
+    e.transcript = this.files[1];
+    e.textBytes = this.transcript.bytes;
+    e.textBlocks = this.extractor.blocks;
+    e.recoveredBlocks = this.extractor.recovered;
+  }
+
+  override close(): void {
+    super.close();
+    this.transcript.close();
+  }
+}
+
+class MessageSink implements StreamSink {
+  readonly files: string[];
+  private readonly log: MessageLogWriter;
+
+  constructor(spec: SinkSpec) {
+    this.files = [`${spec.stem}.msrp.txt`];
+    this.log = MessageLogWriter.create(join(spec.dir, this.files[0]));
+  }
+
+  rtp(): void {}
+  packet(): void {}
+  rtcp(): void {}
+  message(m: ReceivedMessage): void { this.log.append(m); }
+
+  count(e: IndexStream): void {
+    e.packets = this.log.messages;
+    e.messages = this.log.messages;
+    e.bytes = this.log.bodyBytes;
+    e.durationSeconds = 0;
+  }
+
+  close(): void { this.log.close(); }
+}
+
+/** Opens the sink of a stream (its files created exclusively). */
+export function openSink(spec: SinkSpec): StreamSink {
+  switch (spec.store) {
+    case 'wav': return new WavSink(spec);
+    case 'rtpdump': return new DumpSink(spec);
+    case 't140': return new TextSink(spec);
+    case 'msrp': return new MessageSink(spec);
+  }
+}
