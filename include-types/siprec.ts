@@ -356,8 +356,30 @@ export interface SrsSettings {
   rtpPortMin?: number;
   /** Highest RTP/RTCP port (default 49999); exhaustion answers 503. */
   rtpPortMax?: number;
-  /** Encoding names accepted for audio (default PCMU, PCMA); others 488. */
+  /**
+   * Encoding names accepted for audio; others get port 0, and 488 when no offered stream is left.
+   * PCMU/PCMA among them are decoded to WAV, any other name (G722, opus ...) is stored as an
+   * rtpdump. Default: PCMU and PCMA to WAV, plus every other audio codec `rawCodecs` allows as
+   * rtpdump. The G.711 ones are also what the SRS offers for an offer-less INVITE.
+   */
   codecs?: string[];
+  /**
+   * Media kinds recorded (default all four): `audio` (G.711 → WAV, other codecs → rtpdump),
+   * `video` (rtpdump), `text` (RFC 4103 RTT: rtpdump + UTF-8 transcript), `message` (RFC 4975 MSRP
+   * over TCP: message log). A kind left out is refused with port 0. `mediaKinds: ['audio']` with
+   * `codecs: ['PCMU', 'PCMA']` is the G.711-only SRS of before.
+   */
+  mediaKinds?: RecordedMediaKind[];
+  /**
+   * Encoding names (case-insensitive; '*' = any) of RTP streams stored raw as rtpdump: video, text
+   * without t140, and non-G.711 audio when `codecs` is not set. Default: any. `[]` stores no raw stream.
+   */
+  rawCodecs?: string[];
+  /**
+   * Audio streams the SRS offers for an offer-less INVITE whose metadata names no stream
+   * (RFC 7866 §7.1.2; default 2). With metadata streams, one per stream, labelled as in it.
+   */
+  offerlessStreams?: number;
   /** Refuse INVITEs without metadata (default false: metadata may come later, RFC 7866 §9.1). */
   requireMetadata?: boolean;
   /** Do not receive media or write files (signalling-only load testing; default false). */
@@ -380,8 +402,13 @@ export interface SrsSessionInfo {
 
 /** Event map of `Srs`. */
 export interface SrsEvents {
+  /** The session is answered; for an offer-less INVITE, once the SRC's answer in the ACK is applied. */
   sessionStarted: (e: SrsSessionInfo) => void;
   sessionUpdated: (e: SrsSessionInfo & { paused: boolean; metadataUpdated: boolean; pauseChanged: boolean }) => void;
-  sessionEnded: (e: SrsSessionInfo & { reason: 'bye' | 'shutdown' | 'timeout' }) => void;
+  /**
+   * `failed`: the SRS ended a session it could not set up (the ACK of its offer carried no usable
+   * SDP answer, or no ACK came); `failure` says why, and the index is marked `failed`.
+   */
+  sessionEnded: (e: SrsSessionInfo & { reason: 'bye' | 'shutdown' | 'timeout' | 'failed'; failure?: string }) => void;
   sessionRejected: (e: { recordingId: string; statusCode: number; reason: string }) => void;
 }

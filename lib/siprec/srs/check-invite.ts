@@ -1,15 +1,14 @@
 /**
  * The SRS's checks on a new INVITE, in order, each naming the response it fails with:
  * RFC 7866 §6.2 classification (488), a readable body (400 / 415), metadata that parses and
- * keeps the RFC 7865 id rules (400 with the reason), an SDP offer (488), and at least one stream
- * in a codec the SRS decodes (488). Session and port limits are the server's (486 / 503).
+ * keeps the RFC 7865 id rules (400 with the reason), and, when there is an SDP offer, at least one
+ * stream the SRS records (488; see media-plan.ts). No offer is fine: the SRS offers in its 2xx
+ * (RFC 7866 §7.1.2). Session and port limits are the server's (486 / 503).
  */
 import { SipParseError } from '../../message/index.js';
 import { MetadataError, parseMetadata, type RecordingMetadata } from '../metadata/index.js';
-import {
-  analyseOffer, classifyRecordingInvite, recordableStreams, splitRecordingBody,
-  type AnalysedOffer, type HeaderSource, type OfferedStream,
-} from '../body/index.js';
+import { classifyRecordingInvite, splitRecordingBody, type HeaderSource } from '../body/index.js';
+import { planOffer, recordable as recordableStreams, type MediaPlan, type MediaPolicy, type PlannedStream } from './media-plan.js';
 
 /** A request as the checks see it (a MessageElementsView fits). */
 export interface InviteSource extends HeaderSource {
@@ -29,15 +28,22 @@ export interface ReceivedMetadata {
 
 /** Outcome of {@link checkRecordingInvite}. */
 export type InviteVerdict =
-  | { ok: true; offer: AnalysedOffer | undefined; recordable: OfferedStream[]; metadata?: ReceivedMetadata; snapshotRequest?: boolean }
+  | { ok: true; offer: MediaPlan | undefined; recordable: PlannedStream[]; metadata?: ReceivedMetadata; snapshotRequest?: boolean }
   | { ok: false; status: number; reason: string };
 
 /** Options of the checks. */
 export interface CheckOptions {
-  /** Encoding names accepted. */
+  /** G.711 encoding names decoded to WAV (other names here are ignored; see `media.audioCodecs`). */
   codecs: readonly string[];
   /** Refuse an INVITE without metadata. */
   requireMetadata: boolean;
+  /** Kinds and raw codecs recorded (default: every kind, any raw codec, MSRP on). */
+  media?: Omit<MediaPolicy, 'wavCodecs'>;
+}
+
+/** The media policy of a set of check options. */
+export function policyOf(opts: CheckOptions): MediaPolicy {
+  return { kinds: ['audio', 'video', 'text', 'message'], msrp: true, ...opts.media, wavCodecs: opts.codecs.filter((c) => /^PCM[UA]$/i.test(c)) };
 }
 
 function reject(status: number, reason: string): InviteVerdict {
@@ -67,19 +73,18 @@ export function checkRecordingBody(src: InviteSource, opts: CheckOptions, inDial
   }
   if (metadata === undefined && opts.requireMetadata && !inDialog) return reject(400, 'Recording metadata required');
   if (parts.sdp === undefined) {
-    // NOTE (deviation): an offer-less SIPREC INVITE (RFC 7866 allows it) is not supported.
-    if (!inDialog) return reject(488, 'SDP offer required');
+    // RFC 7866 §7.1.2 / RFC 3261 §13.2.1: no offer; the SRS offers in the 2xx, the answer comes in the ACK.
     return { ok: true, offer: undefined, recordable: [], ...(metadata ? { metadata } : {}), ...(parts.snapshotRequest ? { snapshotRequest: true } : {}) };
   }
-  let offer: AnalysedOffer;
+  let offer: MediaPlan;
   try {
-    offer = analyseOffer(parts.sdp, opts.codecs);
+    offer = planOffer(parts.sdp, policyOf(opts));
   } catch (e) {
     return e instanceof SipParseError ? reject(488, e.reason) : reject(488, 'Bad SDP');
   }
   const recordable = recordableStreams(offer);
   const paused = offer.streams.some((s) => s.direction === 'inactive' && s.port !== 0);
-  if (recordable.length === 0 && !paused) return reject(488, 'No stream in a supported codec');
+  if (recordable.length === 0 && !paused) return reject(488, 'No recordable stream (media kind or codec not supported)');
   return { ok: true, offer, recordable, ...(metadata ? { metadata } : {}) };
 }
 

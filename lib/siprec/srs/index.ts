@@ -1,5 +1,10 @@
 /** The Session Recording Server: Srs, its checks, sessions and storage. */
 export { Srs } from './srs.js';
 export { SrsSession } from './srs-session.js';
-export { checkRecordingInvite, checkRecordingBody, type InviteVerdict, type ReceivedMetadata } from './check-invite.js';
+export { checkRecordingInvite, checkRecordingBody, policyOf, type CheckOptions, type InviteVerdict, type ReceivedMetadata } from './check-invite.js';
+export * from './media-plan.js';
+export {
+  MsrpAssembler, MsrpParser, MsrpReceiver, MsrpSyntaxError, buildMsrpFrame, msrpSessionId, parseByteRange,
+  type ByteRange, type MsrpFrame,
+} from './msrp.js';
 export * from './storage/index.js';

@@ -1,13 +1,19 @@
 /**
- * One recording session at the SRS: the dialog (an InviteDialogAssoc), a UDP endpoint per
- * recorded stream, and the recording on disk. Handles the SRC's re-INVITE/UPDATE (pause with
- * a=inactive, resume, streams added or removed with port 0, metadata updates, RFC 7866 §7.1.1.1,
- * §9.2) and its end.
+ * One recording session at the SRS: the dialog (an InviteDialogAssoc), a receiving endpoint per
+ * recorded stream (a UDP RTP/RTCP pair, or an MSRP TCP listener), and the recording on disk.
+ * Handles the SRC's offers (initial INVITE, re-INVITE/UPDATE: pause with a=inactive, resume,
+ * streams added or removed with port 0, metadata updates, RFC 7866 §7.1.1.1, §9.2), the offers
+ * the SRS makes itself when the SRC sent none (offer-less INVITE or re-INVITE: the answer comes
+ * in the ACK, RFC 3264 §5, RFC 3261 §13.2.1), and its end.
  */
-import { parseRtp, RtpEndpoint, type PortAllocator } from '../media/index.js';
-import { buildRecvonlyAnswer, type AnalysedOffer, type OfferedStream } from '../body/index.js';
+import { RtpEndpoint, type PortAllocator } from '../media/index.js';
 import type { InviteDialogAssoc } from '../common/api.js';
 import type { ReceivedMetadata } from './check-invite.js';
+import {
+  buildAnswer, buildSrsOffer, checkSrcAnswer, offerCodecs, planOffer,
+  type LocalMedia, type MediaPlan, type MediaPolicy, type PlannedStream, type SrsOfferStream,
+} from './media-plan.js';
+import { MsrpReceiver } from './msrp.js';
 import type { RecordingDir } from './storage/index.js';
 
 /** A recorded stream's receiving side. */
@@ -15,6 +21,9 @@ interface StreamSlot {
   label: string;
   port: number;
   endpoint: RtpEndpoint | undefined;
+  msrp: MsrpReceiver | undefined;
+  /** True once its files are open (an offered slot waits for the SRC's answer). */
+  attached: boolean;
 }
 
 /** What a session needs from its server. */
@@ -25,13 +34,23 @@ export interface SessionEnv {
   allocator: PortAllocator;
   /** False in signalling-only mode (ports reserved, nothing bound or written). */
   media: boolean;
+  /** What the SRS records (its G.711 codecs are offered in its own offers). */
+  policy: MediaPolicy;
+}
+
+/** The SRS's offer waiting for the SRC's answer in the ACK. */
+interface PendingOffer {
+  /** Streams offered, per m-line. */
+  streams: SrsOfferStream[];
+  /** True for the offer of an offer-less initial INVITE (slots are new and not yet attached). */
+  initial: boolean;
 }
 
 /** One SRS recording session. */
 export class SrsSession {
   /** True while the SRC has every stream inactive. */
   paused = false;
-  /** The latest answer SDP. */
+  /** The latest SDP we sent (answer or offer). */
   answerSdp = '';
   /** When the session was answered (ms). */
   readonly startedMs = Date.now();
@@ -40,6 +59,9 @@ export class SrsSession {
   private readonly sdpSessionId = Math.floor(Math.random() * 2 ** 31);
   private ended = false;
   private expiry: NodeJS.Timeout | undefined;
+  private pendingOffer: PendingOffer | undefined;
+  /** The last negotiated plan (the streams as the SRC offered or answered them). */
+  private plan: MediaPlan | undefined;
 
   /**
    * @param recordingId - the RS Call-ID
@@ -62,7 +84,17 @@ export class SrsSession {
 
   /** Labels of the streams being received. */
   get labels(): string[] {
-    return [...this.slots.values()].map((s) => s.label);
+    return [...this.slots.values()].filter((s) => s.attached || !this.env.media).map((s) => s.label);
+  }
+
+  /** True while an offer of ours waits for the SRC's answer in the ACK. */
+  get awaitingAnswer(): boolean {
+    return this.pendingOffer !== undefined;
+  }
+
+  /** True while the SRC's answer to our offer for an offer-less initial INVITE is awaited. */
+  get awaitingInitialAnswer(): boolean {
+    return this.pendingOffer?.initial === true;
   }
 
   /** Stores a metadata document (initial or update). */
@@ -71,44 +103,120 @@ export class SrsSession {
   }
 
   /**
-   * Applies an offer: opens streams new in it, closes those it removes (port 0), pauses or
+   * Applies an SRC offer: opens streams new in it, closes those it removes (port 0), pauses or
    * resumes, and returns the answer SDP. Throws MediaError(PortsExhausted) when no port is left.
    */
-  async applyOffer(offer: AnalysedOffer): Promise<string> {
+  async applyOffer(offer: MediaPlan): Promise<string> {
     for (const s of offer.streams) {
       const have = this.slots.get(s.index);
-      if (have && (s.port === 0 || s.label !== have.label)) await this.closeSlot(s.index);
-      if (!this.slots.has(s.index) && s.port !== 0 && s.payloadType !== undefined) await this.openSlot(s);
+      const old = this.plan?.streams[s.index];
+      const changed = have !== undefined && (s.port === 0 || s.label !== have.label || s.store !== old?.store || s.kind !== old?.kind);
+      if (changed) await this.closeSlot(s.index);
+      if (!this.slots.has(s.index) && s.port !== 0 && s.store !== undefined) {
+        await this.bindSlot(s.index, s.label, s.store === 'msrp');
+        this.attach(s.index, s);
+      }
     }
-    // RFC 7866 §7.1.1 / SIPREC-NOTES SRC-8: a=inactive on every live stream is a pause.
-    const live = offer.streams.filter((s) => s.port !== 0);
-    const nowPaused = live.length > 0 && live.every((s) => s.direction === 'inactive');
-    if (nowPaused !== this.paused) {
-      this.paused = nowPaused;
-      if (nowPaused) this.rec?.pause();
-      else this.rec?.resume();
-    }
-    const ports = new Map<number, number>();
-    for (const [i, slot] of this.slots) ports.set(i, slot.port);
-    this.answerSdp = buildRecvonlyAnswer(offer, { address: this.env.host, sessionId: this.sdpSessionId, version: ++this.version, ports });
+    this.plan = offer;
+    this.setPaused(offer.streams);
+    this.answerSdp = buildAnswer(offer, this.localMedia(), this.sdpOptions());
     return this.answerSdp;
   }
 
-  /** An answer to an SRC offer that keeps the streams as they are (the ACK of an offer-less re-INVITE). */
-  answerFor(offer: AnalysedOffer): string {
-    const ports = new Map<number, number>();
-    for (const [i, slot] of this.slots) ports.set(i, slot.port);
-    this.answerSdp = buildRecvonlyAnswer(offer, { address: this.env.host, sessionId: this.sdpSessionId, version: ++this.version, ports });
+  /**
+   * An answer to an SRC offer that keeps the streams as they are (the ACK of our offer-less
+   * snapshot re-INVITE, RFC 7866 §9.2): streams new in the offer get port 0.
+   */
+  answerFor(offer: MediaPlan): string {
+    this.answerSdp = buildAnswer(offer, this.localMedia(), this.sdpOptions());
     return this.answerSdp;
+  }
+
+  private localMedia(): Map<number, LocalMedia> {
+    const local = new Map<number, LocalMedia>();
+    for (const [i, slot] of this.slots) local.set(i, { port: slot.port, ...(slot.msrp ? { msrpPath: slot.msrp.path } : {}) });
+    return local;
+  }
+
+  /**
+   * The SRS's own offer for an offer-less initial INVITE (RFC 7866 §7.1.2): one recvonly audio
+   * stream per label, ports bound now, files opened when the SRC's answer comes in the ACK.
+   * Throws MediaError(PortsExhausted) when no port is left.
+   */
+  async makeInitialOffer(labels: readonly string[]): Promise<string> {
+    const streams: SrsOfferStream[] = [];
+    for (const [i, label] of labels.entries()) {
+      await this.bindSlot(i, label, false);
+      streams.push({ label, port: this.slots.get(i)!.port });
+    }
+    this.pendingOffer = { streams, initial: true };
+    this.answerSdp = buildSrsOffer(streams, offerCodecs(this.env.policy.wavCodecs), this.sdpOptions());
+    return this.answerSdp;
+  }
+
+  /**
+   * The SRS's offer in the 2xx of an offer-less re-INVITE (RFC 3261 §14.2): every m-line as last
+   * negotiated (same ports, formats and labels; refused ones port 0), recvonly. The SRC answers
+   * in the ACK ({@link applyAckAnswer}).
+   */
+  makeReoffer(): string {
+    const plan = this.plan ?? { session: { media: [] } as unknown as MediaPlan['session'], streams: [] };
+    const offer: MediaPlan = { session: plan.session, streams: plan.streams.map((s) => ({ ...s, direction: 'sendonly' })) };
+    const streams = plan.streams.map((s, i): SrsOfferStream => ({ label: s.label, port: this.slots.get(i)?.port ?? 0 }));
+    this.pendingOffer = { streams, initial: false };
+    this.answerSdp = buildAnswer(offer, this.localMedia(), this.sdpOptions());
+    return this.answerSdp;
+  }
+
+  /**
+   * Applies the SRC's answer carried by the ACK to our offer. Returns undefined when it is good
+   * (streams opened, pause state followed), else why not: the caller ends the session with BYE
+   * (RFC 3261 §13.3.1.4 / RFC 3264 §5). A session with no offer pending ignores ACK bodies.
+   */
+  async applyAckAnswer(sdp: string | undefined): Promise<string | undefined> {
+    const pending = this.pendingOffer;
+    if (!pending) return undefined;
+    this.pendingOffer = undefined;
+    if (!pending.initial) return this.applyReofferAnswer(sdp, pending);
+    const check = checkSrcAnswer(sdp, pending.streams, offerCodecs(this.env.policy.wavCodecs));
+    if (!check.ok) return check.reason;
+    for (const s of check.streams) {
+      if (s.store === undefined || s.port === 0) await this.closeSlot(s.index);
+      else this.attach(s.index, s);
+    }
+    if (![...this.slots.values()].some((x) => x.attached)) return 'SRC answered no stream to record';
+    this.plan = { session: planOffer(sdp!, this.env.policy).session, streams: check.streams };
+    this.setPaused(check.streams);
+    return undefined;
+  }
+
+  /** The answer to a re-offer: same m-lines; port 0 closes a stream, directions pause or resume. */
+  private async applyReofferAnswer(sdp: string | undefined, pending: PendingOffer): Promise<string | undefined> {
+    if (sdp === undefined) return 'ACK without an SDP answer';
+    let answer: MediaPlan;
+    try {
+      answer = planOffer(sdp, this.env.policy);
+    } catch {
+      return 'SDP answer in the ACK does not parse';
+    }
+    if (answer.streams.length !== pending.streams.length) return `SDP answer has ${answer.streams.length} m-lines for ${pending.streams.length} offered`;
+    for (const s of answer.streams) if (s.port === 0) await this.closeSlot(s.index);
+    if (this.plan) {
+      // The SRC's directions now rule; formats and kinds stay as negotiated.
+      this.plan = { session: this.plan.session, streams: this.plan.streams.map((p, i) => ({ ...p, direction: answer.streams[i].direction, port: answer.streams[i].port === 0 ? 0 : p.port })) };
+      this.setPaused(this.plan.streams);
+    }
+    return undefined;
   }
 
   /** Ends the session: closes endpoints and the recording (and the dialog, unless a BYE of ours is pending). Idempotent. */
-  async end(reason: string, disposeDialog = true): Promise<void> {
+  async end(reason: string, disposeDialog = true, failed = false): Promise<void> {
     if (this.ended) return;
     this.ended = true;
+    this.pendingOffer = undefined;
     clearTimeout(this.expiry);
     for (const i of [...this.slots.keys()]) await this.closeSlot(i);
-    this.rec?.close(reason);
+    this.rec?.close(reason, failed);
     if (disposeDialog) this.assoc.dispose();
   }
 
@@ -117,23 +225,50 @@ export class SrsSession {
     return this.ended;
   }
 
-  private async openSlot(s: OfferedStream): Promise<void> {
+  private sdpOptions(): { address: string; sessionId: number; version: number } {
+    return { address: this.env.host, sessionId: this.sdpSessionId, version: ++this.version };
+  }
+
+  /** RFC 7866 §7.1.1 / SIPREC-NOTES SRC-8: a=inactive on every live stream is a pause. */
+  private setPaused(streams: readonly PlannedStream[]): void {
+    const live = streams.filter((s) => s.port !== 0);
+    const nowPaused = live.length > 0 && live.every((s) => s.direction === 'inactive');
+    if (nowPaused === this.paused) return;
+    this.paused = nowPaused;
+    if (nowPaused) this.rec?.pause();
+    else this.rec?.resume();
+  }
+
+  /** Reserves (signalling-only) or binds the receiving side of a stream. */
+  private async bindSlot(index: number, label: string, msrp: boolean): Promise<void> {
     if (!this.env.media) {
-      const port = this.env.allocator.allocate();
-      this.slots.set(s.index, { label: s.label, port, endpoint: undefined });
+      this.slots.set(index, { label, port: this.env.allocator.allocate(), endpoint: undefined, msrp: undefined, attached: false });
+      return;
+    }
+    if (msrp) {
+      const r = await MsrpReceiver.listen(this.env.allocator, this.env.host);
+      this.slots.set(index, { label, port: r.port, endpoint: undefined, msrp: r, attached: false });
       return;
     }
     const ep = await RtpEndpoint.bindFromAllocator(this.env.allocator, this.env.host);
-    const label = s.label;
-    this.slots.set(s.index, { label, port: ep.local.port, endpoint: ep });
-    this.rec?.openStream(label, s.codec ?? 'PCMU', s.payloadType ?? 0, this.startedMs);
-    ep.onPacket((data) => {
-      try {
-        this.rec?.packet(label, parseRtp(data));
-      } catch {
-        // not RTP: ignored
-      }
-    });
+    this.slots.set(index, { label, port: ep.local.port, endpoint: ep, msrp: undefined, attached: false });
+  }
+
+  /** Opens the files of a bound stream and feeds them. */
+  private attach(index: number, s: PlannedStream): void {
+    const slot = this.slots.get(index);
+    if (!slot || slot.attached || s.store === undefined) return;
+    slot.attached = true;
+    if (!this.env.media) return;
+    const label = slot.label;
+    this.rec?.openMediaStream({
+      label, kind: s.kind ?? 'audio', store: s.store, codec: s.codec ?? '?', payloadType: s.payloadType ?? -1, formats: s.formats,
+      ...(s.t140 ? { t140: s.t140 } : {}),
+      source: { address: this.env.host, port: slot.port },
+    }, this.startedMs);
+    slot.endpoint?.onPacket((data) => this.rec?.datagram(label, data, Date.now()));
+    slot.endpoint?.onRtcp((data) => this.rec?.datagram(label, data, Date.now(), true));
+    slot.msrp?.onMessage((m) => this.rec?.message(label, m));
   }
 
   private async closeSlot(index: number): Promise<void> {
@@ -141,6 +276,7 @@ export class SrsSession {
     if (!slot) return;
     this.slots.delete(index);
     if (slot.endpoint) await slot.endpoint.close();
+    else if (slot.msrp) await slot.msrp.close();
     else this.env.allocator.release(slot.port);
   }
 }

@@ -1,11 +1,13 @@
 /**
  * Srs: a Session Recording Server on the SIP Client API (DESIGN §4, seeds 002/003). It takes
  * SIPREC INVITEs on its own SipClient/SipConnection, checks them (check-invite.ts; 486 past the
- * session limit, 503 when no RTP port is left), answers 200 with `+sip.srs` and a recvonly SDP,
- * receives each stream into the recording's storage, and follows re-INVITE/UPDATE and BYE.
+ * session limit, 503 when no RTP port is left), answers 200 with `+sip.srs` and a recvonly SDP
+ * (or, for an INVITE without an offer, offers in the 200 and takes the SRC's answer from the
+ * ACK), receives each stream into the recording's storage (media-plan.ts says how, per kind),
+ * and follows re-INVITE/UPDATE and BYE.
  */
 import { EventEmitter } from 'eventemitter3';
-import type { Dialog, Transaction } from '../../../include-types/api.js';
+import type { Dialog, DialogAssoc, Transaction } from '../../../include-types/api.js';
 import type { TransportProtocol } from '../../../include-types/settings.js';
 import { ConnectionState } from '../../../include-types/states.js';
 import type { SrsEvents, SrsSessionInfo, SrsSettings } from '../../../include-types/siprec.js';
@@ -16,7 +18,8 @@ import {
 } from '../common/api.js';
 import { ObserverBase } from '../common/observer.js';
 import { freeSipPort } from '../common/ports.js';
-import { checkRecordingBody, checkRecordingInvite, type CheckOptions } from './check-invite.js';
+import { splitRecordingBody } from '../body/index.js';
+import { checkRecordingBody, checkRecordingInvite, policyOf, type CheckOptions } from './check-invite.js';
 import { SrsSession } from './srs-session.js';
 import { parseSessionExpiresHeader } from '../common/session-expires.js';
 import { RecordingDir, recoverRecordings } from './storage/index.js';
@@ -44,7 +47,14 @@ export class Srs extends EventEmitter<SrsEvents> {
   constructor(readonly settings: SrsSettings) {
     super();
     this.allocator = new PortAllocator({ min: settings.rtpPortMin ?? 40000, max: settings.rtpPortMax ?? 49999 });
-    this.check = { codecs: settings.codecs ?? ['PCMU', 'PCMA'], requireMetadata: settings.requireMetadata ?? false };
+    const kinds = settings.mediaKinds ?? ['audio', 'video', 'text', 'message'];
+    this.check = {
+      codecs: settings.codecs ?? ['PCMU', 'PCMA'], requireMetadata: settings.requireMetadata ?? false,
+      media: {
+        kinds, msrp: kinds.includes('message'),
+        ...(settings.rawCodecs ? { rawCodecs: settings.rawCodecs } : {}), ...(settings.codecs ? { audioCodecs: settings.codecs } : {}),
+      },
+    };
   }
 
   /** Binds the SIP sockets and waits until the connection is Active. */
@@ -73,9 +83,11 @@ export class Srs extends EventEmitter<SrsEvents> {
         override incomingResponseInDialog(tx: ClientTransaction): void {
           if ((tx.responseElements?.statusCode ?? 0) >= 200) self.byeDone(tx);
         }
-        override errorOccurredInDialog(_e: unknown, tx: Transaction): void {
-          // ACK timeouts end in a BYE from the API; a BYE of ours that failed is done too.
-          if (tx.isClientTransaction) self.byeDone(tx as ClientTransaction);
+        override errorOccurredInDialog(_e: unknown, tx: Transaction, assoc: DialogAssoc): void {
+          // A BYE of ours that failed is done too.
+          if (tx.isClientTransaction) return self.byeDone(tx as ClientTransaction);
+          // RFC 3261 §13.3.1.4: no ACK for our 2xx; the API has sent the BYE.
+          self.ackTimedOut(assoc.dialog);
         }
         override connectionStateChanged(s: ConnectionState): void {
           if (s === ConnectionState.Active) resolve();
@@ -205,16 +217,16 @@ export class Srs extends EventEmitter<SrsEvents> {
     if (this.sessions.size + this.pending >= (this.settings.maxSessions ?? 1000)) return this.reject(tx, 486, 'Too many recording sessions');
     const verdict = checkRecordingInvite(req.messageElements, this.check);
     if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason);
-    if (!verdict.offer) return this.reject(tx, 488, 'SDP offer required');
     this.pending++;
     let assoc: InviteDialogAssoc | undefined;
     let session: SrsSession | undefined;
     try {
       assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: this.contact() });
       const rec = this.settings.signalingOnly ? undefined : RecordingDir.create({ root: this.settings.dir, recordingId: callId });
-      session = new SrsSession(callId, assoc, rec, { host: this.settings.host, allocator: this.allocator, media: !this.settings.signalingOnly });
+      session = new SrsSession(callId, assoc, rec, { host: this.settings.host, allocator: this.allocator, media: !this.settings.signalingOnly, policy: policyOf(this.check) });
       if (verdict.metadata) session.addMetadata(verdict.metadata);
-      const answer = await session.applyOffer(verdict.offer);
+      // RFC 7866 §7.1.2: without an offer the SRS offers, one stream per metadata stream.
+      const answer = verdict.offer ? await session.applyOffer(verdict.offer) : await session.makeInitialOffer(this.offerLabels(verdict.metadata));
       if (!tx.responseAllowed) {
         await session.end('canceled');
         return;
@@ -222,7 +234,8 @@ export class Srs extends EventEmitter<SrsEvents> {
       this.respond(tx, 200, undefined, [['Allow', ALLOW], ['Supported', 'siprec'], ['Accept', ACCEPT]], answer);
       this.sessions.set(assoc.dialog, session);
       this.armExpiry(assoc.dialog, session, tx);
-      this.emit('sessionStarted', this.info(session));
+      // An offer-less session starts once the SRC's answer in the ACK is applied (onAck).
+      if (!session.awaitingAnswer) this.emit('sessionStarted', this.info(session));
     } catch (e) {
       const ports = e instanceof MediaError && e.code === MediaErrorCode.PortsExhausted;
       await session?.end(ports ? 'no ports' : 'error');
@@ -234,9 +247,46 @@ export class Srs extends EventEmitter<SrsEvents> {
     }
   }
 
+  /** Labels of the streams the SRS offers for an offer-less INVITE: the metadata's, else 1..n. */
+  private offerLabels(metadata: { parsed: { streams: { label?: string }[] } } | undefined): string[] {
+    const labels: string[] = [];
+    for (const st of metadata?.parsed.streams ?? []) if (st.label !== undefined && st.label !== '' && !labels.includes(st.label)) labels.push(st.label);
+    if (labels.length > 0) return labels;
+    return Array.from({ length: Math.max(1, this.settings.offerlessStreams ?? 2) }, (_, i) => String(i + 1));
+  }
+
+  /** The ACK of a 2xx: when it answers an offer of ours, apply it; a missing or bad answer ends the session. */
+  private async onAck(tx: ServerTransaction, dialog: Dialog, s: SrsSession | undefined): Promise<void> {
+    if (!s || !s.awaitingAnswer) return tx.dispose();
+    const me = tx.requestElements.messageElements;
+    let sdp: string | undefined;
+    let unreadable = false;
+    try {
+      sdp = splitRecordingBody(me.contentType, me.content).sdp;
+    } catch {
+      unreadable = true;
+    }
+    tx.dispose();
+    const initial = s.awaitingInitialAnswer;
+    const failure = unreadable ? 'ACK body unreadable' : await s.applyAckAnswer(sdp);
+    if (s.isEnded) return;
+    if (failure === undefined) {
+      if (initial) this.emit('sessionStarted', this.info(s));
+      return;
+    }
+    // RFC 3261 §13.3.1.4, RFC 3264 §5: an offer left unanswered ends the session with BYE.
+    void this.byeAndEnd(dialog, s, 'failed', failure).ended;
+  }
+
+  private ackTimedOut(dialog: Dialog): void {
+    const s = this.sessions.get(dialog);
+    // The API sent the BYE already; only the recording is left to close.
+    if (s) void this.endSession(dialog, s, 'failed', true, 'no ACK for the 2xx');
+  }
+
   private onInDialog(tx: ServerTransaction, dialog: Dialog): void {
     const s = this.sessions.get(dialog);
-    if (tx.type === 'ACK') return tx.dispose();
+    if (tx.type === 'ACK') return void this.onAck(tx, dialog, s);
     if (!s) return this.respond(tx, 481);
     if (tx.type === 'BYE') {
       this.respond(tx, 200);
@@ -271,9 +321,12 @@ export class Srs extends EventEmitter<SrsEvents> {
     if (!verdict.ok) return this.respond(tx, verdict.status, verdict.reason);
     const wasPaused = s.paused;
     if (verdict.metadata) s.addMetadata(verdict.metadata);
-    let sdp = s.answerSdp;
+    // RFC 3311 §5.2: an UPDATE without an offer gets a 2xx without SDP; an offer-less re-INVITE
+    // gets our offer (RFC 3261 §14.2), answered in the ACK.
+    let sdp: string | undefined;
     try {
       if (verdict.offer) sdp = await s.applyOffer(verdict.offer);
+      else if (tx.type === 'INVITE') sdp = s.makeReoffer();
     } catch (e) {
       const ports = e instanceof MediaError && e.code === MediaErrorCode.PortsExhausted;
       return this.respond(tx, ports ? 503 : 500, ports ? 'No media ports available' : 'Update failed');
@@ -283,7 +336,7 @@ export class Srs extends EventEmitter<SrsEvents> {
   }
 
   /** Ends a session from our side: BYE, files closed; the dialog is released once the BYE is answered. */
-  private byeAndEnd(dialog: Dialog, s: SrsSession, reason: 'shutdown' | 'timeout'): { answered: Promise<void>; ended: Promise<void> } {
+  private byeAndEnd(dialog: Dialog, s: SrsSession, reason: 'shutdown' | 'timeout' | 'failed', failure?: string): { answered: Promise<void>; ended: Promise<void> } {
     let answered: Promise<void> = Promise.resolve();
     try {
       const tx = s.assoc.sendBye();
@@ -295,7 +348,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     } catch {
       // the dialog is gone already
     }
-    return { answered, ended: this.endSession(dialog, s, reason, false) };
+    return { answered, ended: this.endSession(dialog, s, reason, false, failure) };
   }
 
   private byeDone(tx: ClientTransaction): void {
@@ -305,10 +358,10 @@ export class Srs extends EventEmitter<SrsEvents> {
     w();
   }
 
-  private async endSession(dialog: Dialog, s: SrsSession, reason: 'bye' | 'shutdown' | 'timeout', disposeDialog = true): Promise<void> {
+  private async endSession(dialog: Dialog, s: SrsSession, reason: 'bye' | 'shutdown' | 'timeout' | 'failed', disposeDialog = true, failure?: string): Promise<void> {
     if (!this.sessions.delete(dialog) && s.isEnded) return;
     const info = this.info(s);
-    await s.end(reason, disposeDialog);
-    this.emit('sessionEnded', { ...info, reason });
+    await s.end(failure ?? reason, disposeDialog, reason === 'failed');
+    this.emit('sessionEnded', { ...info, reason, ...(failure !== undefined ? { failure } : {}) });
   }
 }

@@ -1,9 +1,10 @@
 import t from 'tap';
 import { buildOfferSdp, buildRecordingBody } from '../../../../lib/siprec/body/index.js';
 import { MetadataBuilder } from '../../../../lib/siprec/metadata/index.js';
-import { checkRecordingBody, checkRecordingInvite } from '../../../../lib/siprec/srs/index.js';
+import { checkRecordingBody, checkRecordingInvite, type CheckOptions } from '../../../../lib/siprec/srs/index.js';
 
-const opts = { codecs: ['PCMU', 'PCMA'], requireMetadata: false };
+const opts: CheckOptions = { codecs: ['PCMU', 'PCMA'], requireMetadata: false };
+const g711Only: CheckOptions = { ...opts, media: { kinds: ['audio'], rawCodecs: [], msrp: false } };
 const sdp = buildOfferSdp([{ label: '1', port: 30000 }, { label: '2', port: 30002 }], { address: '127.0.0.1', sessionId: 1, version: 1 });
 const meta = new MetadataBuilder({ participants: [{ key: 'a', aor: 'sip:a@x' }], streams: [{ label: '1', sender: 'a' }] }).completeXml();
 
@@ -23,14 +24,14 @@ t.test('a good SIPREC INVITE passes with its streams and metadata', async (t) =>
 });
 
 t.test('each check names its response', async (t) => {
-  const cases: [string, ReturnType<typeof req>, number, typeof opts?][] = [
+  const cases: [string, ReturnType<typeof req>, number, CheckOptions?][] = [
     ['no Require: siprec', req({ contact: siprec.contact }, buildRecordingBody(sdp, meta)), 488],
     ['no +sip.src', req({ require: ['siprec'], contact: ['<sip:src@h>'] }, buildRecordingBody(sdp, meta)), 488],
     ['malformed metadata', req(siprec, buildRecordingBody(sdp, '<recording xmlns="urn:ietf:params:xml:ns:recording:1"><session>')), 400],
     ['metadata with a dangling reference', req(siprec, buildRecordingBody(sdp, meta.replace(/<stream stream_id="[^"]+" session_id="[^"]+"/, '<stream stream_id="s" session_id="nope"'))), 400],
     ['metadata required and absent', req(siprec, buildRecordingBody(sdp, undefined)), 400, { ...opts, requireMetadata: true }],
-    ['no SDP', req(siprec, buildRecordingBody(undefined, meta)), 488],
-    ['unsupported codec', req(siprec, buildRecordingBody(sdp.replace(/RTP\/AVP 0 8/g, 'RTP/AVP 18'), meta)), 488],
+    ['codec not stored (G.711-only SRS)', req(siprec, buildRecordingBody(sdp.replace(/RTP\/AVP 0 8/g, 'RTP/AVP 18'), meta)), 488, g711Only],
+    ['only SRTP streams (no keys to record them)', req(siprec, buildRecordingBody(sdp.replace(/RTP\/AVP/g, 'RTP/SAVP'), meta)), 488],
     ['broken multipart', req(siprec, { body: Buffer.from('garbage'), contentType: 'multipart/mixed;boundary=x' }), 400],
     ['unknown body type', req(siprec, { body: Buffer.from('x'), contentType: 'text/plain' }), 415],
   ];
