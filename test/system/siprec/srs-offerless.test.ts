@@ -91,6 +91,20 @@ t.test('a lone application/rs-metadata+xml body; one stream declined in the answ
   t.same(r.index.streams.map((s) => [s.label, s.packets]), [['1', 0], ['3', 10]], 'the declined stream is not recorded');
 });
 
+t.test('no port left for the streams the SRS would offer: 503, and the ports taken are given back', async (t) => {
+  const srs = await startSrs(t, { rtpPortMin: 45990, rtpPortMax: 45993 }); // two RTP/RTCP pairs
+  const src = await startLeanSrc(t);
+  const rejected = waitFor(srs, 'sessionRejected');
+  const b = buildRecordingBody(undefined, meta(['1', '2', '3']));
+  const { tx } = await src.invite(srs.uri('udp'), { content: b.body, contentType: b.contentType });
+  t.equal(tx.responseElements?.statusCode, 503);
+  t.equal((await rejected).statusCode, 503);
+  const b2 = buildRecordingBody(undefined, meta(['1', '2']));
+  const { assoc, tx: ok } = await src.invite(srs.uri('udp'), { content: b2.body, contentType: b2.contentType });
+  t.equal(ok.responseElements?.statusCode, 200, 'both pairs free again for the next session');
+  src.ack(assoc, ok, answer(offerOf(ok), 36000));
+});
+
 t.test('no body at all: two audio streams offered', async (t) => {
   const srs = await startSrs(t, { signalingOnly: true });
   const src = await startLeanSrc(t);
