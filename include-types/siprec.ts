@@ -67,8 +67,13 @@ export interface SrcMediaSettings {
   portMin?: number;
   /** Highest local RTP/RTCP port (default 39999). */
   portMax?: number;
-  /** Send RTCP sender reports to the SRS (default true, RFC 7866 §8.1.1). */
-  rtcp?: boolean;
+  /**
+   * RTCP towards the SRS (RFC 7866 §8.1.1). 'relay' (default): the call's RTCP the app feeds with
+   * `CallRecording.forwardRtcp` is relayed with SSRCs and timestamps rewritten like the RTP, and a
+   * stream with none fed for three intervals gets the SRC's own SR + SDES; 'own' (or true): the
+   * SRC's own reports only; false: no periodic RTCP (the BYE at the end still goes).
+   */
+  rtcp?: boolean | 'own' | 'relay';
   /** RTCP report interval in ms (default 5000). */
   rtcpIntervalMs?: number;
   /** Codecs offered when a stream names none (default PCMU and PCMA). */

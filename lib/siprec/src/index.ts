@@ -3,7 +3,7 @@ export { SrcManager, CallRecording } from './src-manager.js';
 export { SrcUserAgent, type SrcUserAgentOptions } from './src-user-agent.js';
 export { RecordingSession, SessionState } from './recording-session.js';
 export { MediaFork, type MediaForkOptions } from './media-fork.js';
-export { StreamForwarder, type ForkTarget, type ForwarderStats } from './stream-forwarder.js';
+export { StreamForwarder, type ForkTarget, type ForwarderRtcp, type ForwarderStats } from './stream-forwarder.js';
 export { compileSkipFailover, type SkipMatcher } from './skip-failover.js';
 export { parseSessionExpiresHeader } from '../common/session-expires.js';
 export { EndpointPool } from './endpoint-pool.js';

@@ -1,10 +1,12 @@
 /**
  * The media side of one recording session: a StreamForwarder per recorded stream, the periodic
- * RTCP reports, and pause/resume of the whole fork.
+ * RTCP reports (or the call's RTCP relayed, one SSRC map for every stream of the recording, since
+ * a report block of one stream names another), and pause/resume of the whole fork.
  */
 import type { RtpPacket } from '../media/index.js';
+import { RtcpSsrcMap } from '../media/rtcp-rewrite.js';
 import type { EndpointPool } from './endpoint-pool.js';
-import { StreamForwarder, type ForkTarget } from './stream-forwarder.js';
+import { StreamForwarder, type ForkTarget, type ForwarderRtcp, type ForwarderShared } from './stream-forwarder.js';
 
 /** Options of {@link MediaFork}. */
 export interface MediaForkOptions {
@@ -14,6 +16,11 @@ export interface MediaForkOptions {
   cname: string;
   /** RTCP interval in ms; 0 = no periodic reports (default 5000). */
   rtcpIntervalMs?: number;
+  /**
+   * 'relay' (default): the call's RTCP fed through {@link MediaFork.relayRtcp} is relayed, and a
+   * stream without fed RTCP for three intervals gets the SRC's own SRs; 'own': own SRs only.
+   */
+  rtcp?: ForwarderRtcp;
 }
 
 /** The forwarders of one recording. */
@@ -21,10 +28,20 @@ export class MediaFork {
   private readonly streams = new Map<string, StreamForwarder>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly shared: ForwarderShared;
 
   /** @param opts - see {@link MediaForkOptions} */
   constructor(private readonly opts: MediaForkOptions) {
     const every = opts.rtcpIntervalMs ?? 5000;
+    this.shared = {
+      ssrcs: new RtcpSsrcMap(),
+      counts: (ssrc) => {
+        for (const s of this.streams.values()) if (s.ssrc === ssrc) return s.counters;
+        return undefined;
+      },
+      rtcp: opts.rtcp ?? 'relay',
+      relayFallbackMs: 3 * (every > 0 ? every : 5000),
+    };
     if (every > 0) {
       this.timer = setInterval(() => { for (const s of this.streams.values()) s.sendReport(); }, every);
       this.timer.unref();
@@ -35,7 +52,7 @@ export class MediaFork {
   async add(label: string, clockRate = 8000): Promise<number> {
     const have = this.streams.get(label);
     if (have) return have.localPort;
-    const f = await StreamForwarder.open(label, this.opts.pool, this.opts.cname, clockRate);
+    const f = await StreamForwarder.open(label, this.opts.pool, this.opts.cname, clockRate, this.shared);
     if (this.closed) {
       await f.close();
       throw new Error('media fork closed');
@@ -68,6 +85,15 @@ export class MediaFork {
   forward(label: string, packet: RtpPacket | Uint8Array, arrivalMs?: number): boolean {
     const s = this.streams.get(label);
     return s ? s.forward(packet, arrivalMs) : false;
+  }
+
+  /**
+   * Relays one RTCP datagram of the call for the stream `label` (see StreamForwarder.relayRtcp);
+   * false when not sent (unknown label, paused, refused, 'own' mode, nothing mappable).
+   */
+  relayRtcp(label: string, data: Uint8Array, nowMs?: number): boolean {
+    const s = this.streams.get(label);
+    return s ? s.relayRtcp(data, nowMs) : false;
   }
 
   /** Packets sent per label. */

@@ -61,6 +61,7 @@ export class RecordingSession implements RecordingSessionLike {
     this.fork = new MediaFork({
       pool: host.endpoints, cname: `src@${host.mediaAddress}`,
       rtcpIntervalMs: media.rtcp === false ? 0 : (media.rtcpIntervalMs ?? 5000),
+      rtcp: media.rtcp === undefined || media.rtcp === 'relay' ? 'relay' : 'own',
     });
     this.meta = new SessionMetadata(call, host.entry.metadataExtensions);
     this.logged = { callIdSip: call.callId, direction: call.direction ?? 'incoming',
@@ -91,6 +92,11 @@ export class RecordingSession implements RecordingSessionLike {
   /** Feeds one CS packet of a stream. */
   forward(label: string, packet: RtpPacket | Uint8Array, arrivalMs?: number): boolean {
     return this.state === SessionState.Active && this.fork.forward(label, packet, arrivalMs);
+  }
+
+  /** Relays one RTCP datagram of the call for a stream (RFC 7866 §8.1.1; see MediaFork.relayRtcp). */
+  forwardRtcp(label: string, data: Uint8Array, nowMs?: number): boolean {
+    return this.state === SessionState.Active && this.fork.relayRtcp(label, data, nowMs);
   }
 
   /** Packets sent per label. */

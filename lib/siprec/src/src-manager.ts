@@ -31,6 +31,20 @@ export class CallRecording {
   }
 
   /**
+   * Relays one RTCP datagram (compound, wire form) the call sent for the stream `label` to every
+   * SRS recording the call (RFC 7866 §8.1.1, RFC 3550 §7.2): SR sender SSRC, report-block SSRCs,
+   * SDES chunks moved onto the SSRCs the RTP was rewritten to, the SR timestamp by the same
+   * offset, SR counts by what was sent; sources never seen in the forwarded RTP, CS BYEs, APP and
+   * feedback packets are left out. Only with `media.rtcp` 'relay' (the default); while a stream is
+   * fed, the SRC's own SRs for it stand down. Returns how many SRSs it was sent to.
+   */
+  forwardRtcp(label: string, data: Uint8Array, nowMs?: number): number {
+    let n = 0;
+    for (const a of this.agents) if (a.forwardRtcp(this.callId, label, data, nowMs)) n++;
+    return n;
+  }
+
+  /**
    * The stream `label` as a Writable (object mode): each chunk is one RTP packet (wire form or
    * parsed) and is forwarded like {@link forward}, so a socket or a pipeline can feed it.
    */

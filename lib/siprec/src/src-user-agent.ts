@@ -161,6 +161,11 @@ export class SrcUserAgent implements SessionHost {
     return this.sessions.get(callId)?.forward(label, packet, arrivalMs) ?? false;
   }
 
+  /** Feeds one CS RTCP datagram of a stream. */
+  forwardRtcp(callId: string, label: string, data: Uint8Array, nowMs?: number): boolean {
+    return this.sessions.get(callId)?.forwardRtcp(label, data, nowMs) ?? false;
+  }
+
   /** Pauses a call's recording. */
   pause(callId: string): Promise<boolean> {
     return this.sessions.get(callId)?.pause() ?? Promise.resolve(false);

@@ -2,15 +2,33 @@
  * Forks one recorded stream to the SRS (RFC 7866 §8.2: the SRC as an RTP translator): packets the
  * app feeds from the CS are rewritten onto the stream's own SSRC with continuous sequence numbers
  * and timestamps (RtpStreamRewriter) and sent from the SRC's local endpoint to the RTP address of
- * the SRS answer; RTCP SR + SDES CNAME go to the answer's RTCP address (RFC 7866 §8.1.1), and an
- * RTCP BYE on close. Nothing is sent while paused (PCI: stop the fork before the a=inactive
- * re-INVITE goes out) or when the SRS refused the stream (port 0).
+ * the SRS answer. RTCP goes to the answer's RTCP address (RFC 7866 §8.1.1): the call's own RTCP
+ * when the app feeds it (`relayRtcp`, rewritten onto the same SSRCs and timestamp offsets as the
+ * RTP), else the SRC's own SR + SDES CNAME; an RTCP BYE on close. Nothing is sent while paused
+ * (PCI: stop the fork before the a=inactive re-INVITE goes out) or when the SRS refused the
+ * stream (port 0).
  */
 import {
-  buildRtcpBye, buildRtcpSdesCname, buildRtcpSr, buildRtp, parseRtp, RtpStreamRewriter,
+  buildRtcpBye, buildRtcpRr, buildRtcpSdesCname, buildRtcpSr, buildRtp, parseRtp, RtpStreamRewriter,
   type RtpEndpoint, type RtpPacket, type UdpAddress,
 } from '../media/index.js';
+import { rewriteRtcp, type RtcpSsrcMap } from '../media/rtcp-rewrite.js';
 import type { EndpointPool } from './endpoint-pool.js';
+
+/** How a forwarder's RTCP is made: relayed from the call when fed (own SRs meanwhile), or always its own. */
+export type ForwarderRtcp = 'own' | 'relay';
+
+/** What a forwarder shares with the other streams of its recording. */
+export interface ForwarderShared {
+  /** CS SSRC → outgoing mapping of every stream of the recording (report blocks name the others). */
+  ssrcs: RtcpSsrcMap;
+  /** Packet/octet counts sent under an outgoing SSRC of the recording. */
+  counts: (ssrc: number) => { packets: number; octets: number } | undefined;
+  /** RTCP mode. */
+  rtcp: ForwarderRtcp;
+  /** How long after the last relayed RTCP the own SRs take over again, ms. */
+  relayFallbackMs: number;
+}
 
 /** Where a stream goes, from the SRS answer. */
 export interface ForkTarget {
@@ -30,27 +48,37 @@ export interface ForwarderStats {
   malformed: number;
   /** RTCP packets sent. */
   rtcpSent: number;
+  /** RTCP datagrams of the call relayed. */
+  rtcpRelayed: number;
+  /** RTCP datagrams of the call not relayed (paused, no target, 'own' mode, nothing mappable, malformed). */
+  rtcpNotRelayed: number;
 }
 
 /** One recorded stream's sender. */
 export class StreamForwarder {
   /** Counters. */
-  readonly stats: ForwarderStats = { sent: 0, dropped: 0, malformed: 0, rtcpSent: 0 };
+  readonly stats: ForwarderStats = { sent: 0, dropped: 0, malformed: 0, rtcpSent: 0, rtcpRelayed: 0, rtcpNotRelayed: 0 };
   /** True while not sending. */
   paused = false;
   private target: ForkTarget | undefined;
   private readonly rewriter: RtpStreamRewriter;
   private closed = false;
+  private lastRelayMs = -Infinity;
 
   private constructor(readonly label: string, private readonly endpoint: RtpEndpoint, private readonly pool: EndpointPool,
-    private readonly cname: string, clockRate: number) {
+    private readonly cname: string, clockRate: number, private readonly shared: ForwarderShared | undefined) {
     this.rewriter = new RtpStreamRewriter({ clockRate });
   }
 
-  /** Takes a local RTP/RTCP pair from the pool. */
-  static async open(label: string, pool: EndpointPool, cname: string, clockRate = 8000): Promise<StreamForwarder> {
+  /** Takes a local RTP/RTCP pair from the pool; `shared` ties it to its recording's other streams (RTCP relay). */
+  static async open(label: string, pool: EndpointPool, cname: string, clockRate = 8000, shared?: ForwarderShared): Promise<StreamForwarder> {
     const ep = await pool.acquire();
-    return new StreamForwarder(label, ep, pool, cname, clockRate);
+    return new StreamForwarder(label, ep, pool, cname, clockRate, shared);
+  }
+
+  /** Packets and payload octets sent under the outgoing SSRC. */
+  get counters(): { packets: number; octets: number } {
+    return this.rewriter.counters;
   }
 
   /** Local RTP port (offered in the SDP). */
@@ -89,15 +117,51 @@ export class StreamForwarder {
       this.stats.malformed++;
       return false;
     }
-    const out = buildRtp(this.rewriter.rewrite(pkt, arrivalMs));
+    const rewritten = this.rewriter.rewrite(pkt, arrivalMs);
+    this.shared?.ssrcs.learn(pkt, rewritten);
+    const out = buildRtp(rewritten);
     this.stats.sent++;
     this.endpoint.send(out, this.target!.rtp).catch(() => { /* UDP: an ICMP error is not fatal */ });
     return true;
   }
 
-  /** Sends an RTCP SR + SDES CNAME (RFC 3550 §6.4.1, §6.5.1) if anything was sent. */
+  /**
+   * Relays one RTCP datagram of the call for this stream (RFC 3550 §7.2): SSRCs, the SR timestamp
+   * and report-block sequence numbers moved as the RTP was (`rewriteRtcp`), SR counts replaced by
+   * what this SRC sent. True when something was sent.
+   */
+  relayRtcp(data: Uint8Array, nowMs: number = Date.now()): boolean {
+    const sh = this.shared;
+    if (!this.active || sh?.rtcp !== 'relay') {
+      this.stats.rtcpNotRelayed++;
+      return false;
+    }
+    let out: Buffer | undefined;
+    try {
+      // NOTE (deviation): a CS BYE is not relayed. The outgoing SSRC outlives every CS source (the
+      // rewriter continues it across SSRC changes), so only the SRC's own BYE at the end ends it.
+      out = rewriteRtcp(data, { map: (s) => sh.ssrcs.get(s), senderCounts: sh.counts, dropBye: true }).data;
+    } catch {
+      out = undefined;
+    }
+    if (!out) {
+      this.stats.rtcpNotRelayed++;
+      return false;
+    }
+    this.lastRelayMs = nowMs;
+    this.stats.rtcpRelayed++;
+    void this.sendRtcp(out);
+    return true;
+  }
+
+  /** True while the call's RTCP is being relayed (the own SRs stand down). */
+  relaying(nowMs: number = Date.now()): boolean {
+    return this.shared?.rtcp === 'relay' && nowMs - this.lastRelayMs < this.shared.relayFallbackMs;
+  }
+
+  /** Sends an RTCP SR + SDES CNAME (RFC 3550 §6.4.1, §6.5.1) if anything was sent and no call RTCP is relayed. */
   sendReport(nowMs: number = Date.now()): void {
-    if (!this.active || this.rewriter.counters.packets === 0) return;
+    if (!this.active || this.rewriter.counters.packets === 0 || this.relaying(nowMs)) return;
     const sr = buildRtcpSr(this.rewriter.senderInfo(nowMs));
     const sdes = buildRtcpSdesCname(this.rewriter.ssrc, this.cname);
     void this.sendRtcp(Buffer.concat([sr, sdes]));
@@ -107,8 +171,10 @@ export class StreamForwarder {
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.target && this.rewriter.counters.packets > 0) {
-      // RFC 3550 §6.6: say goodbye before the ports go away.
-      await this.sendRtcp(Buffer.concat([buildRtcpSr(this.rewriter.senderInfo()), buildRtcpBye([this.rewriter.ssrc], 'recording ended')]));
+      // RFC 3550 §6.6: say goodbye before the ports go away. While the call's SRs were relayed an
+      // SR of ours would bring a second NTP↔RTP mapping, so an empty RR leads the BYE instead.
+      const lead = this.relaying() ? buildRtcpRr(this.rewriter.ssrc) : buildRtcpSr(this.rewriter.senderInfo());
+      await this.sendRtcp(Buffer.concat([lead, buildRtcpBye([this.rewriter.ssrc], 'recording ended')]));
     }
     this.closed = true;
     await this.pool.release(this.endpoint);
