@@ -35,19 +35,11 @@ export function withCredentials(request: SipRequest, answer: { authorization: st
   return request;
 }
 
-/** The realms a challenge names, with where they came from (for pre-emptive credentials later). */
-export function challengedRealms(res: SipResponse): Array<{ origin: 'www' | 'proxy'; realm: string }> {
-  const out: Array<{ origin: 'www' | 'proxy'; realm: string }> = [];
-  const grab = (values: string[], origin: 'www' | 'proxy'): void => {
-    for (const v of values) {
-      const m = /realm\s*=\s*"([^"]*)"/i.exec(v);
-      if (m !== null) out.push({ origin, realm: m[1] });
-    }
-  };
-  grab(res.headers.getAll('WWW-Authenticate'), 'www');
-  grab(res.headers.getAll('Proxy-Authenticate'), 'proxy');
-  return out;
-}
+/**
+ * The realms a 401/407 challenges (for pre-emptive credentials later): lib/stack/digest's parser
+ * (RFC 7616 §3.3 / RFC 8760 challenges, quoted or not, several per header value), not a copy.
+ */
+export { challengedRealms } from '../../stack/digest/index.js';
 
 /** A copy of a request for its next attempt: CSeq + 1, no Via (a new branch). */
 export function nextAttempt(previous: SipRequest): SipRequest {
