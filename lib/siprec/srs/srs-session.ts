@@ -22,6 +22,8 @@ interface StreamSlot {
   port: number;
   endpoint: RtpEndpoint | undefined;
   msrp: MsrpReceiver | undefined;
+  /** MSRP: the a=path URI (the receiver's, or a placeholder in signalling-only mode). */
+  msrpPath?: string;
   /** True once its files are open (an offered slot waits for the SRC's answer). */
   attached: boolean;
 }
@@ -134,7 +136,7 @@ export class SrsSession {
 
   private localMedia(): Map<number, LocalMedia> {
     const local = new Map<number, LocalMedia>();
-    for (const [i, slot] of this.slots) local.set(i, { port: slot.port, ...(slot.msrp ? { msrpPath: slot.msrp.path } : {}) });
+    for (const [i, slot] of this.slots) local.set(i, { port: slot.port, ...(slot.msrpPath !== undefined ? { msrpPath: slot.msrpPath } : {}) });
     return local;
   }
 
@@ -242,12 +244,14 @@ export class SrsSession {
   /** Reserves (signalling-only) or binds the receiving side of a stream. */
   private async bindSlot(index: number, label: string, msrp: boolean): Promise<void> {
     if (!this.env.media) {
-      this.slots.set(index, { label, port: this.env.allocator.allocate(), endpoint: undefined, msrp: undefined, attached: false });
+      const port = this.env.allocator.allocate();
+      const host = this.env.host.includes(':') ? `[${this.env.host}]` : this.env.host;
+      this.slots.set(index, { label, port, endpoint: undefined, msrp: undefined, attached: false, ...(msrp ? { msrpPath: `msrp://${host}:${port}/signalling-only;tcp` } : {}) });
       return;
     }
     if (msrp) {
       const r = await MsrpReceiver.listen(this.env.allocator, this.env.host);
-      this.slots.set(index, { label, port: r.port, endpoint: undefined, msrp: r, attached: false });
+      this.slots.set(index, { label, port: r.port, endpoint: undefined, msrp: r, msrpPath: r.path, attached: false });
       return;
     }
     const ep = await RtpEndpoint.bindFromAllocator(this.env.allocator, this.env.host);

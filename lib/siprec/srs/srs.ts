@@ -87,7 +87,7 @@ export class Srs extends EventEmitter<SrsEvents> {
           // A BYE of ours that failed is done too.
           if (tx.isClientTransaction) return self.byeDone(tx as ClientTransaction);
           // RFC 3261 §13.3.1.4: no ACK for our 2xx; the API has sent the BYE.
-          self.ackTimedOut(assoc.dialog);
+          if (tx.type === 'INVITE') self.ackTimedOut(assoc.dialog);
         }
         override connectionStateChanged(s: ConnectionState): void {
           if (s === ConnectionState.Active) resolve();

@@ -144,6 +144,23 @@ for (const c of [
   });
 }
 
+t.test('no ACK at all: the API ends the dialog with BYE, the recording is closed as failed', async (t) => {
+  const srs = await startSrs(t, { t1: 50 }); // Timer H = 64*T1 = 3.2 s
+  const src = await startLeanSrc(t);
+  const b = buildRecordingBody(undefined, meta(['x']));
+  const ended = waitFor(srs, 'sessionEnded', () => true, 15000);
+  const { tx } = await src.invite(srs.uri('tcp'), { content: b.body, contentType: b.contentType });
+  t.equal(tx.responseElements?.statusCode, 200);
+  const e = await ended;
+  t.equal(e.reason, 'failed');
+  t.equal(e.failure, 'no ACK for the 2xx');
+  await src.waitRequest('BYE');
+  const [r] = listRecordings(srs.settings.dir);
+  t.equal(r.index.state, RecordingState.Failed);
+  t.equal(r.index.endReason, 'no ACK for the 2xx');
+  t.equal(srs.activeSessions, 0);
+});
+
 t.test('an offer-less re-INVITE gets the SRS offer; the ACK answer pauses the recording', async (t) => {
   const srs = await startSrs(t);
   const src = await startLeanSrc(t);
