@@ -146,6 +146,34 @@ export async function holdSessions(port: number, target: number, maxMs: number, 
   };
 }
 
+/**
+ * 2b. Peer for the hold figure: SIPp's SRS scenario (srs-uas.xml, which checks each INVITE and
+ * answers it) holding the same sessions from the same lean SRC, its RSS (VmRSS) per session after
+ * the same settle time. SIPp is C++ and keeps per call only its state and last messages.
+ */
+async function holdPeer(target: number): Promise<string> {
+  try {
+    const { hasTool, startSipp } = await import('../test/interop/lib/index.js');
+    const { scenarioPath } = await import('../test/interop/lib/paths.js');
+    const { rssKb } = await import('./lib/proc-mem.js');
+    if (!hasTool('sipp')) return 'SIPp not installed: no peer figure for holding sessions';
+    const srs = await startSipp({ scenario: scenarioPath('srs-uas.xml'), transport: 't1', calls: target, limit: target + 100, timeoutSeconds: 400 });
+    try {
+      await srs.ready;
+      const before = rssKb(srs.pid);
+      const h = await holdSessions(srs.localPort, target, 90_000, 200);
+      await new Promise((r) => setTimeout(r, Number(process.env.TSIP_BENCH_SETTLE_MS ?? 34_000)));
+      const after = rssKb(srs.pid);
+      await h.close();
+      return `SIPp srs-uas (peer) holding ${h.held} sessions (opened in ${(h.ms / 1000).toFixed(1)} s): ${((after - before) / Math.max(1, h.held)).toFixed(1)} KB RSS per session`;
+    } finally {
+      await srs.stop();
+    }
+  } catch (e) {
+    return `SIPp hold peer not measured: ${(e as Error).message}`;
+  }
+}
+
 /** 3. Peer: SIPp's SRC at a fixed rate against SIPp's SRS and against tsip's Srs, bounded. */
 async function sippPeer(calls: number, rate: number): Promise<string> {
   const first = await sippAgainst(calls, rate, 'sipp');
@@ -209,6 +237,7 @@ export async function run(): Promise<void> {
     }
   }
   if (only === undefined || only === 'hold') await holdRun(quick);
+  if (only === undefined || only === 'hold' || only === 'hold-peer') console.log(await holdPeer(quick ? 1000 : 10_000));
   if (only === undefined || only === 'peer') console.log(await sippPeer(quick ? 200 : 4000, quick ? 100 : 1000));
 }
 
