@@ -53,9 +53,7 @@ export class NonInviteServerTransaction extends ServerTransactionBase<NistState,
 
   receiveRequest(_request: SipRequest): AbsorbResult {
     // RFC 3261 §17.2.2: Trying absorbs; Proceeding and Completed resend the last response
-    if ((this.current === NistState.Proceeding || this.current === NistState.Completed) && this.hasResponse) {
-      void this.send(this.lastResponse as SipResponse);
-    }
+    if ((this.current === NistState.Proceeding || this.current === NistState.Completed) && this.hasResponse) this.resendLast();
     return 'absorbed';
   }
 }

@@ -56,10 +56,22 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
     return this.branchId;
   }
 
-  /** The last response sent (resent on retransmitted requests). */
+  /**
+   * The last response sent (resent on retransmitted requests and by Timer G). Once released it is
+   * parsed again from its wire form; should that ever fail (a serializer/parser disagreement),
+   * the response cannot be resent, so the transaction ends here with TransportError (see
+   * {@link wireLost}) and this returns undefined: a timer or a retransmitted request must never
+   * throw out of the machine.
+   */
   get lastResponse(): SipResponse | undefined {
     const held = this.heldResponse;
-    return held !== undefined && held.available ? held.get() : undefined;
+    if (held === undefined || !held.available) return undefined;
+    try {
+      return held.get();
+    } catch (e) {
+      this.wireLost(e);
+      return undefined;
+    }
   }
 
   set lastResponse(response: SipResponse | undefined) {
@@ -104,6 +116,30 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
     this.heldResponse?.forget();
   }
 
+  /**
+   * The held response could not be parsed again: log the reason, forget it and end as on a
+   * failed send (RFC 3261 §17.2.4: the TU is told TransportError).
+   */
+  private wireLost(e: unknown): void {
+    const reason = e instanceof Error ? e.message : String(e);
+    this.ctx.logger.error('server transaction: the last response cannot be parsed from its wire form; transaction ended', {
+      branch: this.branch,
+      state: this.current,
+      error: reason,
+    });
+    this.heldResponse = undefined;
+    this.transportFailed(new SipError(SipErrorCode.TransportError, `last response not resendable: ${reason}`, { cause: e }));
+  }
+
+  /**
+   * Resends the last response (a retransmitted request, RFC 3261 §17.2.1, §17.2.2). Nothing is
+   * sent if there is none, or if it was lost (see {@link lastResponse}: the machine then ended).
+   */
+  protected resendLast(): void {
+    const last = this.lastResponse;
+    if (last !== undefined) void this.send(last);
+  }
+
   /** True if the transport in use is reliable. */
   get isReliable(): boolean {
     return this.reliable;
@@ -141,9 +177,11 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
 
   /**
    * Sends a response of this transaction (new or resent).
+   * `undefined` (a lost {@link lastResponse}, already handled) sends nothing.
    * @returns resolves true once the transport took it, false if it failed (already handled).
    */
-  protected send(response: SipResponse): Promise<boolean> {
+  protected send(response: SipResponse | undefined): Promise<boolean> {
+    if (response === undefined) return Promise.resolve(false);
     return settle(() => this.ctx.transport.sendResponse(response, this.source)).then(
       () => true,
       (err: unknown) => {

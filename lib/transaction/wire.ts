@@ -88,6 +88,17 @@ export class WireHeld<M extends SipMessage> {
     return this.strong ?? this.weak?.deref();
   }
 
+  /**
+   * @internal Test seam: replaces the wire form and drops every reference to the object, as if
+   * nobody held it any more, so the next {@link get} parses `wire`. Tests pass a corrupted one to
+   * prove a failed re-parse is survived; nothing else may call it.
+   */
+  replaceWireForTest(wire: string): void {
+    this.strong = undefined;
+    this.weak = undefined;
+    this.wire = wire;
+  }
+
   /** True once released. */
   get released(): boolean {
     return this.strong === undefined;
