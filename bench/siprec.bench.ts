@@ -11,7 +11,9 @@
  *    ended the setup transactions, and in steady state (RSS followed until it stops falling).
  *    Goal ≥ 10 000 sessions, ≤ 20 KB each.
  * 3. Peer, measured in the same run when SIPp is installed: SIPp's SIPREC SRC (src-uac.xml)
- *    against SIPp's SRS (srs-uas.xml) at a fixed rate, for scale.
+ *    against SIPp's SRS (srs-uas.xml) at a fixed rate, for scale; SIPp's SRS holding the same
+ *    sessions as 2 (memory per session); and the transaction-layer figure of SIPp against
+ *    Kamailio (uas.cfg, TCP) the SIPREC figures are read against.
  * Every run is bounded in count and time.
  */
 import { fork } from 'node:child_process';
@@ -174,6 +176,22 @@ async function holdPeer(target: number): Promise<string> {
   }
 }
 
+/**
+ * 4. The transaction-layer reference the SIPREC figures are read against, measured in the same run:
+ * SIPp's uac (INVITE/200/ACK/BYE/200, no bodies) against Kamailio's uas.cfg over TCP, best
+ * sustained calls/s on a short ladder. A SIPREC setup + teardown is the same two transactions
+ * plus a 3-4 KB multipart body, metadata validation and the recording state.
+ */
+async function kamailioReference(quick: boolean): Promise<string> {
+  try {
+    const { measureKamailioUas } = await import('./lib/kamailio-uas.js');
+    const m = await measureKamailioUas({ transport: 't1', rates: quick ? [500] : [1000, 2000, 4000, 6000], secondsPerStep: 3 });
+    return `transaction-layer reference: SIPp uac → Kamailio uas.cfg (TCP, 4 workers): ${m.maxSustainedCps.toFixed(0)} calls/s sustained (offered ${m.maxSustainedOfferedCps}), INVITE/200/ACK + BYE/200 without bodies`;
+  } catch (e) {
+    return `Kamailio reference not measured: ${(e as Error).message}`;
+  }
+}
+
 /** 3. Peer: SIPp's SRC at a fixed rate against SIPp's SRS and against tsip's Srs, bounded. */
 async function sippPeer(calls: number, rate: number): Promise<string> {
   const first = await sippAgainst(calls, rate, 'sipp');
@@ -239,6 +257,7 @@ export async function run(): Promise<void> {
   if (only === undefined || only === 'hold') await holdRun(quick);
   if (only === undefined || only === 'hold' || only === 'hold-peer') console.log(await holdPeer(quick ? 1000 : 10_000));
   if (only === undefined || only === 'peer') console.log(await sippPeer(quick ? 200 : 4000, quick ? 100 : 1000));
+  if (only === undefined || only === 'kamailio') console.log(await kamailioReference(quick));
 }
 
 async function holdRun(quick: boolean): Promise<void> {
