@@ -73,6 +73,8 @@ export class SipStack implements TransportUser {
   private readonly dialogs: DialogRouter;
   private readonly inviteOwners = new Map<InviteServerTransaction, StackUser>();
   private readonly merged = new MergedRequestDetector();
+  /** The §8.2.2.2 key each admitted request's server transaction releases when it ends. */
+  private readonly mergeKeys = new Map<ServerTransaction, string>();
   private readonly supported: readonly string[];
   private state: 'new' | 'started' | 'stopped' = 'new';
   private readonly listeners = new Set<(e: StackEvent) => void>();
@@ -95,6 +97,8 @@ export class SipStack implements TransportUser {
       logger: this.logger,
       limits: settings.limits,
     });
+    // the layer's own termination hook, not a wrapped tx.user that an upper layer may replace
+    this.transactions.onServerTerminated((tx) => this.serverTransactionEnded(tx));
   }
 
   /** Binds every socket of every IAP. @throws what binding throws (address in use ...). */
@@ -113,6 +117,7 @@ export class SipStack implements TransportUser {
     this.emit({ kind: 'stopped' });
     this.transactions.close();
     this.inviteOwners.clear();
+    this.mergeKeys.clear();
     this.merged.clear();
     this.dialogs.clear();
     await this.transport.stop();
@@ -341,32 +346,27 @@ export class SipStack implements TransportUser {
       return this.respondSafely(tx, reply(req, 480, checks, 'No Client For Request'));
     }
     const [user, claim] = routed;
-    const isInvite = tx instanceof InviteServerTransaction;
-    if (isInvite) this.inviteOwners.set(tx, user);
-    if (isInvite || mergeKey !== undefined) {
-      const prev = tx.user.onTerminated;
-      tx.user = {
-        ...tx.user,
-        onTerminated: () => {
-          if (isInvite) this.inviteOwners.delete(tx);
-          if (mergeKey !== undefined) this.merged.release(mergeKey);
-          prev?.();
-        },
-      };
-    }
+    if (tx instanceof InviteServerTransaction) this.trackInvite(tx, user);
+    // RFC 3261 §8.2.2.2: the request is in progress until its transaction ends (serverTransactionEnded)
+    if (mergeKey !== undefined) this.mergeKeys.set(tx, mergeKey);
     this.guard(() => user.onRequest(tx, claim));
   }
 
+  /** Remembers who owns an INVITE (for CANCEL) until its transaction ends (serverTransactionEnded). */
   private trackInvite(tx: InviteServerTransaction, user: StackUser): void {
     this.inviteOwners.set(tx, user);
-    const prev = tx.user.onTerminated;
-    tx.user = {
-      ...tx.user,
-      onTerminated: () => {
-        this.inviteOwners.delete(tx);
-        prev?.();
-      },
-    };
+  }
+
+  /**
+   * A server transaction ended (the transaction layer's termination hook, whatever `tx.user`
+   * is now): forget its INVITE owner and release its RFC 3261 §8.2.2.2 merged-request key.
+   */
+  private serverTransactionEnded(tx: ServerTransaction): void {
+    if (tx instanceof InviteServerTransaction) this.inviteOwners.delete(tx);
+    const key = this.mergeKeys.get(tx);
+    if (key === undefined) return;
+    this.mergeKeys.delete(tx);
+    this.merged.release(key);
   }
 
   private pickUser(req: SipRequest, iapId: string): [StackUser, Claim] | undefined {

@@ -61,6 +61,8 @@ export class TransactionLayer {
   private readonly maxClients: number;
   private readonly maxServers: number;
   private closed = false;
+  /** See {@link onServerTerminated}. */
+  private serverEndListener: ((tx: ServerTransaction) => void) | undefined;
 
   /** @throws RangeError on invalid timer values. */
   constructor(options: TransactionLayerOptions) {
@@ -227,6 +229,17 @@ export class TransactionLayer {
     return { ...s, total: s.clientInvite + s.clientNonInvite + s.serverInvite + s.serverNonInvite + s.pendingCancels + s.retransmitting2xx };
   }
 
+  /**
+   * Sets (or with `undefined` removes) the one listener told when a server transaction reaches
+   * Terminated, for any reason ({@link close} included), once, from the machine's own termination
+   * hook: before `tx.user.onTerminated` and whatever `tx.user` is, so the UAS core's bookkeeping
+   * (INVITE owners, RFC 3261 §8.2.2.2 merged-request keys) does not depend on an upper layer
+   * keeping a wrapped `tx.user`. A listener that throws is logged.
+   */
+  onServerTerminated(listener: ((tx: ServerTransaction) => void) | undefined): void {
+    this.serverEndListener = listener;
+  }
+
   /** True after {@link close}. */
   get isClosed(): boolean {
     return this.closed;
@@ -263,6 +276,13 @@ export class TransactionLayer {
   /** One termination hook shared by every server transaction (not a closure per transaction). */
   private readonly serverEnded = (t: Transaction): void => {
     if (this.servers.get(t.key) === t) this.servers.delete(t.key);
+    const listener = this.serverEndListener;
+    if (listener === undefined) return;
+    try {
+      listener(t as ServerTransaction);
+    } catch (e) {
+      this.ctx.logger.error('server termination listener threw', { branch: t.branch, error: String(e) });
+    }
   };
 
   private startServer(request: SipRequest, source: MessageSource): ServerTransaction {
