@@ -329,7 +329,8 @@ export class MsrpReceiver {
       // RFC 4975 §7.1.3: one success REPORT for the whole message.
       const tid = `r${(++tidCounter).toString(36)}${randomBytes(3).toString('hex')}`;
       sock.write(buildMsrpFrame(tid, 'REPORT', [
-        ['To-Path', fromPath.trim().split(/\s+/)[0]], ['From-Path', this.path], ['Message-ID', messageId],
+        // §7.1.2: a REPORT goes back along the whole From-Path of the SEND.
+        ['To-Path', fromPath.trim()], ['From-Path', this.path], ['Message-ID', messageId],
         ['Byte-Range', `1-${m.body.length}/${m.body.length}`], ['Status', '000 200 OK'],
       ]));
     }
