@@ -196,3 +196,26 @@ t.test('an offer-less re-INVITE gets the SRS offer; the ACK answer pauses the re
   [r] = listRecordings(srs.settings.dir);
   t.equal(r.index.state, RecordingState.Failed);
 });
+
+t.test('nothing leaks: offer-less sessions that ended well, by a bad ACK and without ACK', async (t) => {
+  const srs = await startSrs(t, { t1: 50 });
+  const src = await startLeanSrc(t);
+  const body = (): { content: Buffer; contentType: string } => { const b = buildRecordingBody(undefined, meta(['1', '2'])); return { content: b.body, contentType: b.contentType }; };
+  const good = await src.invite(srs.uri('tcp'), body());
+  src.ack(good.assoc, good.tx, answer(offerOf(good.tx), 37000));
+  await new Promise((r) => setTimeout(r, 100));
+  const e1 = waitFor(srs, 'sessionEnded');
+  good.assoc.sendBye();
+  await e1;
+  const e2 = waitFor(srs, 'sessionEnded');
+  const bad = await src.invite(srs.uri('tcp'), body());
+  src.ack(bad.assoc, bad.tx, 'junk');
+  t.equal((await e2).reason, 'failed');
+  const e3 = waitFor(srs, 'sessionEnded', () => true, 15000);
+  await src.invite(srs.uri('tcp'), body());
+  t.equal((await e3).failure, 'no ACK for the 2xx');
+  await new Promise((r) => setTimeout(r, 64 * 50 + 1500));
+  t.same(srs.liveObjects(), { SipConnection: 1 }, 'SRS: only its connection');
+  t.equal(srs.activeSessions, 0);
+  t.same(listRecordings(srs.settings.dir).map((r) => r.index.state).sort(), ['complete', 'failed', 'failed']);
+});
