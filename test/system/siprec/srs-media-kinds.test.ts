@@ -170,3 +170,16 @@ t.test('settings narrow what is accepted; nothing acceptable is 488', async (t) 
   t.equal((await failed).statusCode, 488);
   t.match((await rej).reason, /No recordable stream/);
 });
+
+t.test('signalling-only: every kind answered, nothing written', async (t) => {
+  const srs = await startSrs(t, { signalingOnly: true });
+  const m = await startManager(t, [entry([srs.uri('tcp')], { transport: 'tcp' })]);
+  const call = twoParty({ streams: [{ label: 'a', sender: 'alice' }, { label: 'v', sender: 'bob', media: 'video', codecs: [H264] }, { label: 'm', sender: 'bob', media: 'message' }] });
+  const started = waitFor(m, 'recordingStarted');
+  const srsStarted = waitFor(srs, 'sessionStarted');
+  m.startRecording(call);
+  t.same((await started).streams.map((s: { accepted: boolean }) => s.accepted), [true, true, true]);
+  t.same((await srsStarted).labels, ['a', 'v', 'm']);
+  await m.stopRecording(call.callId);
+  t.same(listRecordings(srs.settings.dir), [], 'no recording on disk');
+});
