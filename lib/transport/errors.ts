@@ -23,6 +23,23 @@ export function toTransportError(err: unknown, what: string): SipError {
   return new SipError(SipErrorCode.TransportError, `${what}: ${detail}`, { cause: err });
 }
 
+/**
+ * Errno codes of a connect the peer turned away: a TCP reset (refused, or reset during the
+ * handshake) or ICMP Protocol Not Supported/Unreachable (RFC 3261 §18.1.1 names both).
+ */
+const REFUSALS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOPROTOOPT', 'EPROTONOSUPPORT']);
+
+/**
+ * True if a failed connect (a `SipError` from {@link toTransportError}, or the socket error
+ * itself) was refused or reset by the peer, as opposed to timing out, being unreachable or a
+ * local limit.
+ */
+export function isConnectRefusal(err: unknown): boolean {
+  // a SipError's own `code` is its SipErrorCode: the socket's errno is on its cause
+  const code = errnoCode(err instanceof SipError ? err.cause : err);
+  return code !== undefined && REFUSALS.has(code);
+}
+
 /** `SipError(MessageTooLarge)` for a message of `size` bytes above `limit`. */
 export function tooLargeError(size: number, limit: number): SipError {
   return new SipError(

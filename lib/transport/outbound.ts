@@ -4,13 +4,14 @@
  */
 import { serializeMessage, type SipRequest, type SipResponse, type Via } from '../message/index.js';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
-import type { Resolver, TransportLimits, TransportProtocol } from '../../include-types/settings.js';
+import type { Logger, Resolver, TransportLimits, TransportProtocol } from '../../include-types/settings.js';
 import { bareHost, defaultPort, ipFamily, isStream } from './addresses.js';
-import { toTransportError, tooLargeError } from './errors.js';
+import { isConnectRefusal, toTransportError, tooLargeError } from './errors.js';
 import type { IapRuntime } from './iap-runtime.js';
 import { MTU_MARGIN } from './limits.js';
 import { responseDestination } from './response-route.js';
 import type { StatsCounters } from './stats.js';
+import type { StreamConnection } from './stream-connection.js';
 import type { StreamPool } from './stream-pool.js';
 import type { MessageSource, SendTarget, SentInfo } from './types.js';
 import { stampRequestVia } from './via-rules.js';
@@ -23,6 +24,7 @@ export interface OutboundDeps {
   stats: StatsCounters;
   limits: TransportLimits;
   resolver: Resolver;
+  logger?: Logger;
 }
 
 /** A numeric next hop. */
@@ -32,8 +34,19 @@ interface Hop {
   family: 4 | 6;
 }
 
+/**
+ * How long a next hop that refused TCP for a large request gets large requests over UDP without
+ * another connect attempt: 64*T1 with the default T1, a non-INVITE transaction's lifetime.
+ */
+const REFUSED_TCP_MEMORY_MS = 32_000;
+/** At most this many such next hops are remembered (oldest forgotten first). */
+const REFUSED_TCP_MAX = 1024;
+
 /** The sending half of the transport layer. */
 export class Outbound {
+  /** Next hops (`iap|address|port`) that refused TCP for a large request, until when (Date.now ms). */
+  private readonly refusedTcp = new Map<string, number>();
+
   constructor(private readonly deps: OutboundDeps) {}
 
   /** See `TransportPort.sendRequest`. */
@@ -42,16 +55,36 @@ export class Outbound {
     const hop = await this.numeric(target.address, target.port, target.protocol);
     let protocol = target.protocol;
     let data = this.stamp(request, iap, protocol, hop.family);
+    let switched = false;
     if (protocol === 'udp' && data.length > iap.mtu - MTU_MARGIN) {
+      // RFC 3261 §18.1.1 (below): a peer that just refused TCP gets the request over UDP at once,
+      // so Timer A/E retransmissions do not each wait for another refused connect
+      const open = this.deps.pool.table.find(iap.id, 'tcp', hop.address, hop.port);
+      if (open === undefined && this.refusedTcpRecently(iap.id, hop)) return this.udpInstead(request, iap, hop);
       // RFC 3261 §18.1.1: within 200 bytes of the MTU → a congestion-controlled transport, and
-      // the top Via changes with it. No fall-back to UDP if the TCP connect fails.
+      // the top Via changes with it.
       protocol = 'tcp';
+      switched = true;
       data = this.stamp(request, iap, protocol, hop.family);
     }
     if (protocol === 'udp') return this.sendDatagram(iap, data, hop);
     // A TLS next hop given by name is checked against that name (RFC 5922 §4).
     const servername = target.servername ?? (ipFamily(target.address) === 0 ? bareHost(target.address) : undefined);
-    const conn = await this.openFor(iap, protocol, hop, servername);
+    let conn: StreamConnection;
+    try {
+      conn = await this.openFor(iap, protocol, hop, servername);
+    } catch (err) {
+      if (!switched || !isConnectRefusal(err)) throw err;
+      // RFC 3261 §18.1.1: TCP was chosen only for the size and the connect was refused or reset
+      // (or ICMP Protocol Not Supported): retry once over UDP, the top Via back to UDP.
+      this.deps.logger?.info('transport: TCP for a large request refused, retrying over UDP (RFC 3261 §18.1.1)', {
+        target: `${hop.address}:${hop.port}`,
+        bytes: data.length,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      this.rememberRefusedTcp(iap.id, hop);
+      return this.udpInstead(request, iap, hop);
+    }
     const bound = iap.listenerFor(protocol, hop.family);
     if (bound && iap.needsLocalSentBy(bound)) {
       // A wildcard listener: the connection's own address is the one to put in sent-by.
@@ -60,6 +93,31 @@ export class Outbound {
     await conn.send(data);
     this.deps.stats.streamMessagesOut += 1;
     return sentOver(conn);
+  }
+
+  /** The RFC 3261 §18.1.1 retry: the top Via back to UDP, one datagram. */
+  private udpInstead(request: SipRequest, iap: IapRuntime, hop: Hop): Promise<SentInfo> {
+    this.deps.stats.udpFallbacks += 1;
+    return this.sendDatagram(iap, this.stamp(request, iap, 'udp', hop.family), hop);
+  }
+
+  private refusedTcpRecently(iapId: string, hop: Hop): boolean {
+    const key = `${iapId}|${hop.address}|${hop.port}`;
+    const until = this.refusedTcp.get(key);
+    if (until === undefined) return false;
+    if (Date.now() < until) return true;
+    this.refusedTcp.delete(key);
+    return false;
+  }
+
+  private rememberRefusedTcp(iapId: string, hop: Hop): void {
+    const key = `${iapId}|${hop.address}|${hop.port}`;
+    this.refusedTcp.delete(key); // re-inserted last: the Map's order is the eviction order
+    this.refusedTcp.set(key, Date.now() + REFUSED_TCP_MEMORY_MS);
+    if (this.refusedTcp.size > REFUSED_TCP_MAX) {
+      const oldest = this.refusedTcp.keys().next().value;
+      if (oldest !== undefined) this.refusedTcp.delete(oldest);
+    }
   }
 
   /** See `TransportPort.sendResponse`. */

@@ -41,6 +41,8 @@ export interface TransportStats {
   streamMessagesOut: number;
   /** RFC 5626 keep-alives answered: CRLF pongs on streams, STUN Binding responses on UDP. */
   keepAlivePongs: number;
+  /** Requests switched to TCP for their size whose connect was refused, sent over UDP instead (RFC 3261 §18.1.1). */
+  udpFallbacks: number;
   /** Drops and refusals, by reason. */
   dropped: Record<DropReason, number>;
 }
@@ -52,6 +54,7 @@ export class StatsCounters {
   streamMessagesIn = 0;
   streamMessagesOut = 0;
   keepAlivePongs = 0;
+  udpFallbacks = 0;
   readonly dropped: Record<DropReason, number> = {
     tooLarge: 0,
     parseError: 0,
@@ -76,6 +79,7 @@ export class StatsCounters {
       streamMessagesIn: this.streamMessagesIn,
       streamMessagesOut: this.streamMessagesOut,
       keepAlivePongs: this.keepAlivePongs,
+      udpFallbacks: this.udpFallbacks,
       dropped: { ...this.dropped },
     };
   }

@@ -110,6 +110,7 @@ export class TransportLayer implements TransportPort {
       stats: this.counters,
       limits: this.limits,
       resolver: this.resolver,
+      logger: this.logger,
     });
   }
 
@@ -168,8 +169,9 @@ export class TransportLayer implements TransportPort {
   }
 
   /**
-   * Sends a request (RFC 3261 §18.1.1): fills the top Via, switches UDP to TCP above `mtu - 200`,
-   * reuses an open connection to the target. Rejects with `SipError` TransportError,
+   * Sends a request (RFC 3261 §18.1.1): fills the top Via, switches UDP to TCP above `mtu - 200`
+   * (and back to UDP, once, if that TCP connect is refused or reset; the next hop then gets large
+   * requests over UDP for 32 s), reuses an open connection to the target. Rejects with `SipError` TransportError,
    * MessageTooLarge, LimitExceeded, UnknownIap or StackShutdown.
    */
   sendRequest(request: SipRequest, target: SendTarget): Promise<SentInfo> {

@@ -133,18 +133,7 @@ t.test('a 3 KB request for UDP goes over TCP (RFC 3261 §18.1.1) and the respons
   t.equal(small.protocol, 'udp');
 });
 
-t.test('MTU switch with no TCP listener at the peer → TransportError, no UDP fall-back', async (t) => {
-  const a = await startLayer(t, { iaps: [iap('a', '127.0.0.1', ['udp', 'tcp'], { mtu: 1000 })] });
-  const b = await startLayer(t, { iaps: [iap('b', '127.0.0.1', ['udp'])] });
-  const err = await a.layer
-    .sendRequest(makeRequest({ body: 'y'.repeat(900) }), { protocol: 'udp', address: '127.0.0.1', port: b.port('udp'), iapId: 'a' })
-    .catch((e: unknown) => e);
-  t.ok(isSipError(err, 'TransportError'), 'connect refused is reported');
-  t.match((err as Error).message, /ECONNREFUSED/);
-  await sleep(50);
-  t.equal(b.user.all.length, 0, 'nothing arrived over UDP');
-  t.equal(a.layer.stats().datagramsOut, 0);
-});
+// The MTU switch whose TCP connect is refused falls back to UDP: see mtu-fallback.test.ts.
 
 for (const host of ['127.0.0.1', '::1']) {
   t.test(`RFC 5626 §4.4.2 STUN keep-alive on ${host}: Binding request answered with the mapped address`, async (t) => {
