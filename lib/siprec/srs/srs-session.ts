@@ -26,7 +26,12 @@ interface StreamSlot {
   msrpPath?: string;
   /** True once its files are open (an offered slot waits for the SRC's answer). */
   attached: boolean;
+  /** Datagrams that came before the files were open (RTP may overtake the ACK), replayed on attach. */
+  early?: { data: Buffer; ms: number; rtcp: boolean }[];
 }
+
+/** Most datagrams kept per stream while the SRC's answer is awaited (about 4 s of 20 ms audio). */
+const EARLY_MAX = 200;
 
 /** What a session needs from its server. */
 export interface SessionEnv {
@@ -255,7 +260,12 @@ export class SrsSession {
       return;
     }
     const ep = await RtpEndpoint.bindFromAllocator(this.env.allocator, this.env.host);
-    this.slots.set(index, { label, port: ep.local.port, endpoint: ep, msrp: undefined, attached: false });
+    const slot: StreamSlot = { label, port: ep.local.port, endpoint: ep, msrp: undefined, attached: false, early: [] };
+    this.slots.set(index, slot);
+    // RFC 3264 §5: we take media as soon as we offered; RTP may come before the ACK's answer.
+    const keep = (data: Buffer, rtcp: boolean): void => { if (slot.early && slot.early.length < EARLY_MAX) slot.early.push({ data, ms: Date.now(), rtcp }); };
+    ep.onPacket((data) => keep(data, false));
+    ep.onRtcp((data) => keep(data, true));
   }
 
   /** Opens the files of a bound stream and feeds them. */
@@ -270,6 +280,8 @@ export class SrsSession {
       ...(s.t140 ? { t140: s.t140 } : {}),
       source: { address: this.env.host, port: slot.port },
     }, this.startedMs);
+    for (const e of slot.early ?? []) this.rec?.datagram(label, e.data, e.ms, e.rtcp);
+    delete slot.early;
     slot.endpoint?.onPacket((data) => this.rec?.datagram(label, data, Date.now()));
     slot.endpoint?.onRtcp((data) => this.rec?.datagram(label, data, Date.now(), true));
     slot.msrp?.onMessage((m) => this.rec?.message(label, m));

@@ -89,9 +89,9 @@ export async function udp(t: Test): Promise<Socket> {
   return s;
 }
 
-/** Sends `n` 20 ms PCMU packets of a `hz` tone to `port`, paced at `paceMs`. */
-export async function sendTone(sock: Socket, port: number, hz: number, n: number, ssrc: number, paceMs = 2): Promise<void> {
-  for (let i = 0; i < n; i++) {
+/** Sends `n` 20 ms PCMU packets of a `hz` tone to `port`, paced at `paceMs`, numbered from `first`. */
+export async function sendTone(sock: Socket, port: number, hz: number, n: number, ssrc: number, paceMs = 2, first = 0): Promise<void> {
+  for (let i = first; i < first + n; i++) {
     const pcm = new Int16Array(160).map((_, k) => Math.round(8000 * Math.sin((2 * Math.PI * hz * (i * 160 + k)) / 8000)));
     const pkt = buildRtp({ marker: i === 0, payloadType: 0, sequenceNumber: i, timestamp: i * 160, ssrc, csrcs: [], payload: encodeG711(0, pcm) });
     await new Promise<void>((r) => sock.send(pkt, port, '127.0.0.1', () => r()));

@@ -51,11 +51,14 @@ t.test('multipart with only rs-metadata: the SRS offers, the ACK answers, both s
   t.same(offer.media[0].rtp.map((r) => r.codec.toUpperCase()), ['PCMU', 'PCMA'], 'the codecs it records');
   const ports = offer.media.map((m) => Number(m.port));
   t.ok(ports.every((p) => p > 0) && new Set(ports).size === 2, 'a port per stream');
+  // RTP may overtake the ACK (RFC 3264 §5: the offerer takes media once it offered): kept.
+  const sock = await udp(t);
+  await sendTone(sock, ports[0], 440, 10, 111);
+  await new Promise((r) => setTimeout(r, 50));
   src.ack(assoc, tx, answer(offer, 31000));
   await started;
-  const sock = await udp(t);
-  await new Promise((r) => setTimeout(r, 100)); // the ACK reaches the SRS first
-  await sendTone(sock, ports[0], 440, 50, 111);
+  await new Promise((r) => setTimeout(r, 100));
+  await sendTone(sock, ports[0], 440, 40, 111, 2, 10);
   await sendTone(sock, ports[1], 1000, 40, 222);
   await new Promise((r) => setTimeout(r, 200));
   const ended = waitFor(srs, 'sessionEnded');
