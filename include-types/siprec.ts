@@ -181,6 +181,33 @@ export interface Ng911Settings {
   logSignaling?: boolean;
 }
 
+/**
+ * An SRS-initiated recording request (RFC 7866 §6.2: an INVITE from the SRS with `Require:
+ * siprec` and `+sip.srs` on its Contact, without an SDP offer) as the SRC's policy sees it.
+ */
+export interface SrsInitiatedRequest {
+  /** The SRS entry (user agent) it arrived at. */
+  srsName: string;
+  /** Its Request-URI (the SRS may name the call in the user part). */
+  requestUri: string;
+  /** From (the SRS). */
+  from: string;
+  /** To. */
+  to: string;
+  /** The SRS's Contact. */
+  contact: string | undefined;
+  /** Its Call-ID: the recording session id should it be accepted. */
+  recordingId: string;
+  /** First value of a header of the INVITE (e.g. one naming the call). */
+  header(name: string): string | undefined;
+  /** Body type, when the INVITE carries one (metadata, say). */
+  contentType: string | undefined;
+  /** Body, when the INVITE carries one. */
+  body: Buffer | undefined;
+  /** Call-IDs of the calls the manager records now. */
+  calls: readonly string[];
+}
+
 /** Settings of an `SrcManager`. */
 export interface SrcSettings {
   /** One entry per SRS (each gets its own user agent); all record every call. */
@@ -191,6 +218,13 @@ export interface SrcSettings {
   t1?: number;
   /** NG9-1-1 log events; none when absent. */
   ng911?: Ng911Settings;
+  /**
+   * Which call an SRS-initiated recording session is for (RFC 7866 §6.2): the Call-ID of a call
+   * the manager records now (recorded by this entry too), or the `CallParams` of another call (now
+   * recorded by this entry), or undefined to refuse (404). The SRC offers in its 2xx and takes the
+   * SRS's answer from the ACK. Default: none, every INVITE to the SRC is refused with 488.
+   */
+  acceptSrsInitiated?: (request: SrsInitiatedRequest) => CallParams | string | undefined;
 }
 
 /** A participant of the recorded call. */
@@ -287,6 +321,8 @@ export interface RecordingStartedEvent extends RecordingEventBase {
   streams: RecordedStreamInfo[];
   /** URIs tried before this one succeeded, with the outcome of each. */
   attempts: SrsAttempt[];
+  /** True when the SRS asked for this recording session (RFC 7866 §6.2; `acceptSrsInitiated`). */
+  srsInitiated?: boolean;
 }
 
 /** `recordingFailed`: no SRS of an entry records the call. */

@@ -1,6 +1,6 @@
 /** The Session Recording Client: SrcManager, SrcUserAgent, recording sessions and media forking. */
 export { SrcManager, CallRecording } from './src-manager.js';
-export { SrcUserAgent, type SrcUserAgentOptions } from './src-user-agent.js';
+export { SrcUserAgent, type SrcUserAgentOptions, type SrsInitiatedVerdict } from './src-user-agent.js';
 export { RecordingSession, SessionState } from './recording-session.js';
 export { MediaFork, type MediaForkOptions } from './media-fork.js';
 export { StreamForwarder, type ForkTarget, type ForwarderRtcp, type ForwarderStats } from './stream-forwarder.js';

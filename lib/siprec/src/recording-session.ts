@@ -2,10 +2,11 @@
  * One recording session (RS) of one call towards one SRS entry: an InviteDialogAssoc per attempt.
  *
  * States: Starting (trying the SRS URIs in order: a final non-2xx, Timer B, a transport error or
- * our own invite timeout fails over to the next URI, unless skipFailoverCodes matches the code)
+ * our own invite timeout fails over to the next URI, unless skipFailoverCodes matches the code;
+ * or, SRS-initiated, our offer sent in the 2xx and the answer awaited in the ACK)
  * → Active (media forked; pause/resume/update by re-INVITE, one at a time; RFC 4028 refresh by
  * re-INVITE at half the interval) → Stopping (BYE sent) → Ended.
- * Inputs: responses and errors routed by the user agent, SRS requests (BYE, re-INVITE, UPDATE).
+ * Inputs: responses and errors routed by the user agent, SRS requests (ACK, BYE, re-INVITE, UPDATE).
  */
 import { SipErrorCode } from '../../../include-types/errors.js';
 import {
@@ -13,14 +14,14 @@ import {
   type CallParams, type RecordedStreamInfo, type RecordedStreamParams, type RecordingChanges, type RecordingEventBase, type SrsAttempt,
 } from '../../../include-types/siprec.js';
 import { splitRecordingBody } from '../body/index.js';
-import { InviteDialogAssoc, type ClientTransaction, type ServerTransaction } from '../common/api.js';
+import { InviteDialogAssoc, ResponseElements, type ClientTransaction, type ServerTransaction } from '../common/api.js';
 import { applyAnswer, clockRate, replyTo } from './session-answer.js';
 import type { RtpPacket } from '../media/index.js';
 import type { LoggedCall } from '../ng911/index.js';
 import { MediaFork } from './media-fork.js';
 import type { RecordingSessionLike, SessionHost } from './session-host.js';
 import { SessionMetadata } from './session-metadata.js';
-import { offerSdp, sessionElements, sessionHeaders, type SessionStream } from './session-offer.js';
+import { offerSdp, sessionElements, sessionHeaders, srsInitiatedHeaders, type SessionStream } from './session-offer.js';
 import { requestText, responseText } from './sip-text.js';
 import { parseSessionExpiresHeader } from '../common/session-expires.js';
 
@@ -55,6 +56,8 @@ export class RecordingSession implements RecordingSessionLike {
   private minSe: number | undefined;
   private lastStatus: number | undefined;
   private readonly logged: LoggedCall;
+  /** SRS-initiated (RFC 7866 §6.2): the SRS that asked, from its INVITE's From. */
+  private srsUri: string | undefined;
 
   constructor(private readonly host: SessionHost, readonly call: CallParams) {
     const media = host.entry.media ?? {};
@@ -75,7 +78,12 @@ export class RecordingSession implements RecordingSessionLike {
 
   /** The SRS URI of the current or last attempt. */
   get srs(): string {
-    return this.host.entry.srsUris[Math.max(0, this.uriIndex)] ?? '';
+    return this.srsUri ?? this.host.entry.srsUris[Math.max(0, this.uriIndex)] ?? '';
+  }
+
+  /** True when the SRS asked for this session. */
+  get srsInitiated(): boolean {
+    return this.srsUri !== undefined;
   }
 
   /** Binds the local ports and starts trying the SRS list. */
@@ -87,6 +95,47 @@ export class RecordingSession implements RecordingSessionLike {
     }
     if (this.stopRequested) return this.fail(this.stopRequested);
     this.tryNext();
+  }
+
+  /**
+   * An SRS asked for this recording session with an offer-less INVITE (RFC 7866 §6.2): the
+   * dialog is made on its transaction, our offer (SDP + complete metadata, RFC 7866 §7.1.1, §9.1)
+   * goes in the 2xx (RFC 3261 §13.3.1 / RFC 3264), and the SRS's answer comes in the ACK
+   * ({@link onRequest}). `srs` is the SRS's URI for the events.
+   */
+  async acceptSrs(tx: ServerTransaction, srs: string): Promise<void> {
+    this.srsUri = srs;
+    if (this.host.ng911) this.host.ng911.signaling(this.logged, requestText(tx.requestElements), 'incoming');
+    try {
+      this.assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: this.host.contact });
+    } catch {
+      this.reply(tx, 500);
+      return this.fail(RecordingEndReason.LocalError);
+    }
+    this.host.bind(this.assoc, this);
+    try {
+      for (const s of this.call.streams) this.streams.push({ params: this.withCodecs(s), port: await this.fork.add(s.label, clockRate(s)) });
+    } catch {
+      this.reply(tx, 503);
+      return this.fail(RecordingEndReason.LocalError);
+    }
+    if (this.stopRequested || !tx.responseAllowed) {
+      // Stopped meanwhile, or the SRS CANCELed (the API answered 487).
+      if (tx.responseAllowed) this.reply(tx, 480);
+      else tx.dispose();
+      this.attempts.push({ srs, outcome: SrsAttemptOutcome.Response, statusCode: 487 });
+      return this.fail(this.stopRequested ?? RecordingEndReason.Rejected);
+    }
+    const res = new ResponseElements({ statusCode: 200, messageElements: sessionElements(srsInitiatedHeaders(), this.sdp(), this.meta.completeXml()) });
+    try {
+      tx.sendResponse(res);
+    } catch {
+      tx.dispose();
+      return this.fail(RecordingEndReason.LocalError);
+    }
+    tx.dispose();
+    this.lastStatus = 200;
+    if (this.host.ng911) this.host.ng911.signaling(this.logged, responseText(res), 'outgoing');
   }
 
   /** Feeds one CS packet of a stream. */
@@ -215,10 +264,23 @@ export class RecordingSession implements RecordingSessionLike {
     }
   }
 
+  /** The SRS never ACKed our 2xx (RFC 3261 §13.3.1.4; the API sent BYE). */
+  onAckTimeout(): void {
+    if (!this.srsInitiated || this.state !== SessionState.Starting) return;
+    this.attempts.push({ srs: this.srs, outcome: SrsAttemptOutcome.Timeout, statusCode: 200 });
+    void this.fail(RecordingEndReason.AllSrsFailed, 200);
+  }
+
+  /** The API's session timer (RFC 4028) ended the dialog: no refresh in time. */
+  onRefreshError(): void {
+    if (this.state === SessionState.Active || this.state === SessionState.Stopping) void this.finish(RecordingEndReason.SessionRefreshFailed, undefined);
+    else if (this.state === SessionState.Starting && this.srsInitiated) void this.fail(RecordingEndReason.SessionRefreshFailed);
+  }
+
   /** A request from the SRS in the dialog. */
   onRequest(tx: ServerTransaction): void {
     const t = tx.type;
-    if (t === 'ACK') return tx.dispose();
+    if (t === 'ACK') return this.srsInitiated && this.state === SessionState.Starting ? this.srsAck(tx) : tx.dispose();
     if (this.host.ng911) this.host.ng911.signaling(this.logged, requestText(tx.requestElements), 'incoming');
     if (t === 'BYE') {
       this.reply(tx, 200);
@@ -312,14 +374,39 @@ export class RecordingSession implements RecordingSessionLike {
       this.assoc = undefined;
       return this.uriIndex + 1 < this.host.entry.srsUris.length ? this.tryNext() : void this.fail(RecordingEndReason.NoStreamsAccepted, status);
     }
+    this.armRefresh(tx);
+    this.established(answered, status, tx.responseElements?.messageElements.contentText ?? '');
+  }
+
+  /** The SRS answered our offer from the 2xx in its ACK (SRS-initiated; RFC 3264 §4, RFC 3261 §13.2.1). */
+  private srsAck(tx: ServerTransaction): void {
+    const me = tx.requestElements.messageElements;
+    const answered = applyAnswer(this.fork, this.streams, me, this.host.entry.media?.codecs);
+    if (this.host.ng911) this.host.ng911.signaling(this.logged, requestText(tx.requestElements), 'incoming');
+    tx.dispose();
+    if (this.stopRequested) {
+      this.state = SessionState.Active;
+      void this.stop(this.stopRequested);
+      return;
+    }
+    if (!answered.some((s) => s.accepted)) {
+      // No answer in the ACK, or one refusing every stream: nothing to record, the RS ends (BYE).
+      this.attempts.push({ srs: this.srs, outcome: SrsAttemptOutcome.Response, statusCode: 200 });
+      try { this.assoc?.sendBye().dispose(); } catch { /* gone */ }
+      return void this.fail(RecordingEndReason.NoStreamsAccepted, 200);
+    }
+    this.established(answered, 200, me.contentText ?? '');
+  }
+
+  /** Starting → Active: started event and NG9-1-1 start events. */
+  private established(answered: RecordedStreamInfo[], status: number, answerText: string): void {
     this.attempts.push({ srs: this.srs, outcome: SrsAttemptOutcome.Accepted, statusCode: status });
     this.state = SessionState.Active;
-    this.armRefresh(tx);
-    this.host.listener.started({ ...this.base(), streams: answered, attempts: [...this.attempts] });
+    this.host.listener.started({ ...this.base(), streams: answered, attempts: [...this.attempts], ...(this.srsInitiated ? { srsInitiated: true } : {}) });
     const ng = this.host.ng911;
     if (ng) {
       ng.callStart(this.logged);
-      ng.mediaStart(this.logged, answered.filter((s) => s.accepted).map((s) => s.label), tx.responseElements?.messageElements.contentText ?? '');
+      ng.mediaStart(this.logged, answered.filter((s) => s.accepted).map((s) => s.label), answerText);
     }
   }
 
@@ -354,7 +441,7 @@ export class RecordingSession implements RecordingSessionLike {
     for (let attempt = 0; attempt < 4; attempt++) {
       let status: number;
       try {
-        const tx = this.assoc.sendInvite(sessionElements(sessionHeaders(this.host.entry, this.call, false), this.sdp(paused), metadataXml));
+        const tx = this.assoc.sendInvite(sessionElements(sessionHeaders(this.host.entry, this.call, false, !this.srsInitiated), this.sdp(paused), metadataXml));
         this.logRequest(tx);
         status = await this.await(tx);
         if (status >= 200 && status < 300) this.readAnswer(tx);

@@ -60,4 +60,8 @@ export interface RecordingSessionLike {
   onResponse(tx: ClientTransaction): void;
   onError(code: string, tx: ClientTransaction): void;
   onRequest(tx: import('../common/api.js').ServerTransaction): void;
+  /** Our 2xx to an SRS-initiated INVITE was never ACKed. */
+  onAckTimeout(): void;
+  /** The API's session timer ended the dialog. */
+  onRefreshError(): void;
 }

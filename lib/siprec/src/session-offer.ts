@@ -22,10 +22,22 @@ export function offerSdp(streams: readonly SessionStream[], address: string, ses
   );
 }
 
-/** Headers of every INVITE / re-INVITE of the session. */
-export function sessionHeaders(entry: SrsEntrySettings, call: CallParams, initial: boolean): [string, string][] {
+/** Headers of the SRC's 2xx to an SRS-initiated INVITE (its offer goes in the body). */
+export function srsInitiatedHeaders(): [string, string][] {
+  return [
+    ['Supported', 'siprec'],
+    ['Accept', 'application/sdp, application/rs-metadata+xml, application/rs-metadata-request'],
+    ['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE'],
+  ];
+}
+
+/**
+ * Headers of every INVITE / re-INVITE of the session. `timer` false leaves RFC 4028 to the API
+ * (SRS-initiated sessions: the dialog's session timer was set by the SRS's INVITE).
+ */
+export function sessionHeaders(entry: SrsEntrySettings, call: CallParams, initial: boolean, timer = true): [string, string][] {
   const h: [string, string][] = [];
-  const se = entry.sessionExpires ?? 1800;
+  const se = timer ? (entry.sessionExpires ?? 1800) : 0;
   if (initial) h.push(['Require', 'siprec']); // RFC 7866 §6.1.1
   h.push(['Supported', se > 0 ? 'siprec, timer' : 'siprec']);
   // RFC 7866 §9: the SRS may send snapshot requests.

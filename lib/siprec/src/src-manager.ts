@@ -1,24 +1,30 @@
 /**
  * SrcManager (DESIGN §4, seed 000): the app's handle on SIPREC recording. It makes one
  * SrcUserAgent per SRS entry; every call given to `startRecording` is recorded by every entry.
- * Calls are synchronous (they validate and return at once); results come as events
- * (`recordingStarted`, `recordingFailed`, `recordingPaused`, `recordingResumed`,
- * `recordingStopped`, `srsStateChanged`, `logEvent`), each with the CS Call-ID, the recording
- * session id, the SRS and, where it ended, the reason.
+ * An SRS may also ask for a recording session itself (RFC 7866 §6.2): `acceptSrsInitiated` in
+ * the settings names the call (default: refused with 488). Calls are synchronous (they validate
+ * and return at once); results come as events (`recordingStarted`, `recordingFailed`,
+ * `recordingPaused`, `recordingResumed`, `recordingStopped`, `srsStateChanged`, `logEvent`), each
+ * with the CS Call-ID, the recording session id, the SRS and, where it ended, the reason.
  */
 import { Writable } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import {
-  RecordingEndReason, type CallParams, type RecordingChanges, type SrcManagerEvents, type SrcSettings,
+  RecordingEndReason, type CallParams, type RecordingChanges, type SrcManagerEvents, type SrcSettings, type SrsInitiatedRequest,
 } from '../../../include-types/siprec.js';
 import type { RtpPacket } from '../media/index.js';
 import { Ng911Logger } from '../ng911/index.js';
 import type { SessionListener } from './session-host.js';
-import { SrcUserAgent } from './src-user-agent.js';
+import { SrcUserAgent, type SrsInitiatedVerdict } from './src-user-agent.js';
 
 /** The app's handle on one recorded call: feed it the call's RTP. */
 export class CallRecording {
-  constructor(readonly callId: string, private readonly agents: readonly SrcUserAgent[]) {}
+  /**
+   * @param callId - the CS Call-ID
+   * @param agents - every SRS entry's user agent
+   * @param params - the call as given to `startRecording` (or by `acceptSrsInitiated`)
+   */
+  constructor(readonly callId: string, private readonly agents: readonly SrcUserAgent[], readonly params: CallParams) {}
 
   /**
    * Forks one RTP packet (parsed or wire form) of the stream `label` to every SRS recording the
@@ -69,7 +75,21 @@ export class CallRecording {
   }
 }
 
-/** Recording client manager. */
+/**
+ * Recording client manager.
+ *
+ * Settings ({@link SrcSettings}): the SRS entries, User-Agent, T1, NG9-1-1, and
+ * `acceptSrsInitiated(request)`, the policy for SRS-initiated recording sessions (RFC 7866
+ * §6.2): an INVITE to an entry's user agent with `Require: siprec` and `+sip.srs` on its Contact
+ * and no SDP offer is shown to it; it returns the Call-ID of a call being recorded (that entry
+ * records it too), the `CallParams` of a call to record now on that entry, or undefined (404).
+ * The SRC then answers 200 with its offer (SDP + complete metadata) and takes the SRS's answer
+ * from the ACK; an ACK without a usable answer ends the session with BYE (`recordingFailed`,
+ * `NoStreamsAccepted`), no ACK at all with `AllSrsFailed`. Once established it is an RS like
+ * any other: `recordingStarted` (with `srsInitiated: true`), the same fork, pause/resume/update/
+ * stop and events; the app gets its handle from `recording(callId)`. Without the policy every
+ * INVITE to the SRC is refused with 488, and so is an INVITE without the two marks or with an offer.
+ */
 export class SrcManager extends EventEmitter<SrcManagerEvents> {
   private readonly agents: SrcUserAgent[] = [];
   private readonly calls = new Map<string, CallRecording>();
@@ -98,8 +118,9 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
       stopped: (e) => { this.settle(e.callId); this.emit('recordingStopped', e); },
     };
     for (const entry of this.settings.srs) {
-      const ua = new SrcUserAgent({
+      const ua: SrcUserAgent = new SrcUserAgent({
         entry, listener, userAgent: this.settings.userAgent ?? 'tsip-src', t1: this.settings.t1 ?? 500,
+        srsInitiated: (req): SrsInitiatedVerdict => this.srsInitiated(ua, req),
         onSrsState: (srs, up, statusCode) => this.emit('srsStateChanged', { srsName: entry.name, srs, up, ...(statusCode !== undefined ? { statusCode } : {}) }),
         ...(this.ng911 ? { ng911: this.ng911 } : {}),
       });
@@ -123,7 +144,7 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     if (this.calls.has(call.callId)) throw new RangeError(`call ${call.callId} is already being recorded`);
     if (call.streams.length === 0) throw new RangeError('a recording needs at least one stream');
     if (new Set(call.streams.map((s) => s.label)).size !== call.streams.length) throw new RangeError('stream labels must be unique');
-    const rec = new CallRecording(call.callId, this.agents);
+    const rec = new CallRecording(call.callId, this.agents, call);
     this.calls.set(call.callId, rec);
     for (const a of this.agents) a.startRecording(call);
     return rec;
@@ -168,6 +189,27 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
       this.ng911.close();
     }
     this.calls.clear();
+  }
+
+  /** The policy's verdict on an SRS-initiated INVITE that reached `agent`. */
+  private srsInitiated(agent: SrcUserAgent, req: SrsInitiatedRequest): SrsInitiatedVerdict {
+    const policy = this.settings.acceptSrsInitiated;
+    if (!policy || this.stopped) return { status: 488, reason: 'SRS-initiated recording not accepted' };
+    let pick: CallParams | string | undefined;
+    try {
+      pick = policy({ ...req, calls: [...this.calls.keys()] });
+    } catch {
+      pick = undefined;
+    }
+    const known = pick === undefined ? undefined : this.calls.get(typeof pick === 'string' ? pick : pick.callId);
+    const call = typeof pick === 'string' ? known?.params : pick;
+    if (!call) return { status: 404, reason: 'No such call to record' };
+    if (agent.session(call.callId)) return { status: 486, reason: 'Call already recorded to this SRS entry' };
+    if (call.streams.length === 0 || new Set(call.streams.map((s) => s.label)).size !== call.streams.length) {
+      return { status: 500, reason: 'Bad call parameters' };
+    }
+    if (!known) this.calls.set(call.callId, new CallRecording(call.callId, this.agents, call));
+    return { call };
   }
 
   private settle(callId: string): void {

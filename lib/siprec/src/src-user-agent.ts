@@ -2,19 +2,21 @@
  * SrcUserAgent (seed 000): the recording client towards one SRS entry. It has its own SipClient
  * (an embedded stack) with one IAP bound to the entry's local address, one SipConnection whose
  * observer routes every callback to the recording session it belongs to, the OPTIONS keep-alive,
- * and its RTP port range. Every call the manager is given gets one RecordingSession here.
+ * and its RTP port range. Every call the manager is given gets one RecordingSession here, and so
+ * does every SRS-initiated INVITE the manager's policy accepts.
  */
 import type { Dialog, DialogAssoc, Transaction } from '../../../include-types/api.js';
+import { contactHasFeatureTag, splitRecordingBody } from '../body/index.js';
 import type { SipError } from '../../../include-types/errors.js';
 import { ConnectionState } from '../../../include-types/states.js';
 import {
-  RecordingEndReason, type CallParams, type RecordingChanges, type SrsEntrySettings,
+  RecordingEndReason, type CallParams, type RecordingChanges, type SrsEntrySettings, type SrsInitiatedRequest,
 } from '../../../include-types/siprec.js';
 import type { TransportProtocol } from '../../../include-types/settings.js';
 import { PortAllocator, type RtpPacket } from '../media/index.js';
 import type { Ng911Logger } from '../ng911/index.js';
 import {
-  ResponseElements, SipClient, SipConnection, type ClientTransaction, type InviteDialogAssoc, type ServerTransaction,
+  MessageElements, ResponseElements, SipClient, SipConnection, type ClientTransaction, type InviteDialogAssoc, type ServerTransaction,
 } from '../common/api.js';
 import { ObserverBase } from '../common/observer.js';
 import { freeSipPort } from '../common/ports.js';
@@ -26,6 +28,9 @@ import { compileSkipFailover, type SkipMatcher } from './skip-failover.js';
 
 /** Told when keep-alive sees an SRS change state. */
 export type SrsStateCallback = (uri: string, up: boolean, statusCode?: number) => void;
+
+/** The manager's verdict on an SRS-initiated INVITE: the call to record, or the refusal. */
+export type SrsInitiatedVerdict = { call: CallParams } | { status: number; reason: string };
 
 /** Options of {@link SrcUserAgent}. */
 export interface SrcUserAgentOptions {
@@ -41,6 +46,14 @@ export interface SrcUserAgentOptions {
   t1: number;
   /** NG9-1-1 logger. */
   ng911?: Ng911Logger;
+  /** Decides on an SRS-initiated INVITE (RFC 7866 §6.2); without it every INVITE gets 488. */
+  srsInitiated?: (request: SrsInitiatedRequest) => SrsInitiatedVerdict;
+}
+
+function uriOf(nameAddr: string | undefined): string {
+  const v = nameAddr ?? '';
+  const m = /<([^>]*)>/.exec(v);
+  return (m ? m[1] : v.split(';')[0]).trim();
 }
 
 function hostPart(a: string): string {
@@ -239,13 +252,51 @@ export class SrcUserAgent implements SessionHost {
     this.sessions.delete(callId);
   }
 
+  /**
+   * An INVITE outside any dialog. RFC 7866 §6.1.1: it is a request for a recording session only
+   * with `Require: siprec` and `+sip.srs` on the Contact; the manager's policy then names the call
+   * (or refuses), and the session answers with its offer in the 2xx. Anything else gets 488.
+   */
+  private srsInvite(tx: ServerTransaction): void {
+    const req = tx.requestElements;
+    const me = req.messageElements;
+    const contacts = me.headerValues('Contact');
+    const siprec = me.headerValues('Require').some((t) => t.trim().toLowerCase() === 'siprec') && contactHasFeatureTag(contacts, '+sip.srs');
+    if (!siprec || !this.opts.srsInitiated) return this.refuse(tx, 488, siprec ? 'SRS-initiated recording not accepted' : 'Not a recording session');
+    let sdp: string | undefined;
+    try {
+      sdp = splitRecordingBody(me.contentType, me.content).sdp;
+    } catch {
+      return this.refuse(tx, 400, 'Bad body');
+    }
+    // NOTE (deviation): an SRS offer would have to be answered on its own m-lines; only the
+    // offer-less INVITE (the SRC knows the streams and offers them in its 2xx) is taken.
+    if (sdp !== undefined) return this.refuse(tx, 488, 'Offer-less INVITE expected');
+    const callId = req.callId ?? '';
+    const verdict = this.opts.srsInitiated({
+      srsName: this.name, requestUri: req.remoteUri, from: req.fromHeader ?? '', to: req.toHeader ?? '', contact: contacts[0],
+      recordingId: callId, header: (n) => me.header(n), contentType: me.contentType, body: me.content, calls: [],
+    });
+    if ('status' in verdict) return this.refuse(tx, verdict.status, verdict.reason);
+    const s = new RecordingSession(this, verdict.call);
+    this.sessions.set(verdict.call.callId, s);
+    void s.acceptSrs(tx, uriOf(req.fromHeader));
+  }
+
+  private refuse(tx: ServerTransaction, status: number, reason: string): void {
+    try {
+      tx.sendResponse(new ResponseElements({ statusCode: status, reasonPhrase: reason, messageElements: new MessageElements() }));
+    } catch { /* ended */ }
+    tx.dispose();
+  }
+
   private observer(resolve: () => void, reject: (e: Error) => void): ObserverBase {
     const self = this;
     return new (class extends ObserverBase {
       override incomingRequest(tx: ServerTransaction): void {
-        // An SRS-initiated RS (RFC 7866 §6.2) is not supported: 488 keeps the SRS from waiting.
+        if (tx.type === 'INVITE') return self.srsInvite(tx);
         try {
-          tx.sendResponse(new ResponseElements({ statusCode: tx.type === 'OPTIONS' ? 200 : tx.type === 'INVITE' ? 488 : 405 }));
+          tx.sendResponse(new ResponseElements({ statusCode: tx.type === 'OPTIONS' ? 200 : 405 }));
         } catch { /* ended */ }
         tx.dispose();
       }
@@ -269,6 +320,10 @@ export class SrcUserAgent implements SessionHost {
         if (self.heldInvites.delete(tx as ClientTransaction)) { try { tx.dispose(); } catch { /* */ } }
         const s = self.byAssoc.get(assoc);
         if (s && tx.isClientTransaction) s.onError(e.code, tx as ClientTransaction);
+        else if (s && tx.type === 'INVITE') s.onAckTimeout(); // our 2xx to an SRS-initiated INVITE
+      }
+      override errorOccurredInDialogRefresh(_e: SipError, assoc: DialogAssoc): void {
+        self.byAssoc.get(assoc)?.onRefreshError();
       }
       override inviteCompleted(tx: ClientTransaction): void {
         if (self.heldInvites.delete(tx)) { try { tx.dispose(); } catch { /* */ } }

@@ -88,12 +88,13 @@ export class ApiSrs {
    * Sends an SRS-initiated INVITE without an offer to `srcUri`; on a 2xx answers the SRC's
    * offer in the ACK (`ackAnswer` false: an ACK without body). Resolves with the final response.
    */
-  invite(srcUri: string, o: { headers?: [string, string][]; ackAnswer?: boolean; siprec?: boolean } = {}): Promise<SrsInviteResult> {
+  invite(srcUri: string, o: { headers?: [string, string][]; ackAnswer?: boolean; ack?: boolean; siprec?: boolean; offer?: string } = {}): Promise<SrsInviteResult> {
     const siprec = o.siprec ?? true;
     const assoc = InviteDialogAssoc.create(this.conn, {
       to: `<${srcUri}>`, from: '<sip:srs@127.0.0.1>', contact: `<${this.uri}>${siprec ? ';+sip.srs' : ''}`,
     });
     const me = new MessageElements({ headers: [...(siprec ? [['Require', 'siprec'] as [string, string]] : []), ['Allow', this.allow], ...(o.headers ?? [])] });
+    if (o.offer !== undefined) me.setContent(o.offer, 'application/sdp');
     const tx = assoc.sendInvite(me);
     return new Promise((resolve) => this.waiting.set(tx, (t) => {
       const res = t.responseElements!;
@@ -106,10 +107,11 @@ export class ApiSrs {
         out.metadata = parts.metadata?.toString('utf8');
         out.contact = rme.header('Contact');
         out.require = rme.header('Require');
-        const ack = new MessageElements();
         const ackAnswer = o.ackAnswer ?? true;
-        if (ackAnswer && parts.sdp) ack.setContent(this.answer(parts.sdp), 'application/sdp');
+        if (o.ack === false) return resolve(out); // never ACKed (RFC 3261 §13.3.1.4 on the SRC)
         void this.answered(parts.sdp, ackAnswer).then(() => {
+          const ack = new MessageElements();
+          if (ackAnswer && parts.sdp) ack.setContent(this.answer(parts.sdp), 'application/sdp');
           assoc.sendAck(t, ack);
           resolve(out);
         });
@@ -172,7 +174,7 @@ export class ApiSrs {
     const me = tx.requestElements.messageElements;
     this.seen.push({
       method: tx.type, contentType: me.contentType, body: me.content?.toString('utf8') ?? '',
-      headers: { require: me.header('Require'), contact: me.header('Contact'), allow: me.header('Allow') },
+      headers: { require: me.header('Require'), contact: me.header('Contact'), allow: me.header('Allow'), sessionExpires: me.header('Session-Expires') },
     });
   }
 
