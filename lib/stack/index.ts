@@ -3,7 +3,7 @@
  * routes incoming requests to the clients using it.
  * @module
  */
-export { SipStack, TSIP_VERSION, type StackStats, type StackEvent } from './sip-stack.js';
+export { SipStack, TSIP_VERSION, DEFAULT_SHUTDOWN_GRACE_MS, MAX_SHUTDOWN_GRACE_MS, type ShutdownOptions, type StackStats, type StackEvent } from './sip-stack.js';
 export type { StackUser, Claim, DialogKey, DialogEndpoint } from './stack-user.js';
 export { DialogRouter } from './dialog-router.js';
 export { OutgoingRequest, type OutgoingRequestOptions } from './outgoing-request.js';

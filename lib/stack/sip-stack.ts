@@ -52,6 +52,21 @@ export interface StackStats {
   transport: TransportStats;
 }
 
+/** Longest wait {@link SipStack.shutdown} allows for sends still in flight, in ms. */
+export const MAX_SHUTDOWN_GRACE_MS = 2000;
+/** Default wait of {@link SipStack.shutdown} for sends still in flight, in ms. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 1000;
+
+/** Options of {@link SipStack.shutdown}. */
+export interface ShutdownOptions {
+  /**
+   * How long to wait for sends still in flight (a response just handed over that is resolving
+   * its destination, connecting or being written) before the sockets close; 0 to close at once.
+   * Default {@link DEFAULT_SHUTDOWN_GRACE_MS}, at most {@link MAX_SHUTDOWN_GRACE_MS}.
+   */
+  graceMs?: number;
+}
+
 /** A change in the stack's life or in one IAP's availability (the API turns these into connection states). */
 export type StackEvent =
   | { kind: 'started' }
@@ -77,6 +92,8 @@ export class SipStack implements TransportUser {
   private readonly mergeKeys = new Map<ServerTransaction, string>();
   private readonly supported: readonly string[];
   private state: 'new' | 'started' | 'stopped' = 'new';
+  /** The one shutdown in progress or done. */
+  private stopping: Promise<void> | undefined;
   private readonly listeners = new Set<(e: StackEvent) => void>();
   private readonly suspendedIaps = new Set<string>();
 
@@ -110,9 +127,17 @@ export class SipStack implements TransportUser {
     this.emit({ kind: 'started' });
   }
 
-  /** Ends every transaction and closes every socket. Idempotent. */
-  async shutdown(): Promise<void> {
-    if (this.state === 'stopped') return;
+  /**
+   * Ends every transaction, lets the sends already handed to the transport finish (bounded by
+   * `options.graceMs`), then closes every socket. Idempotent: a second call returns the first
+   * call's promise.
+   */
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
+    this.stopping ??= this.stop(options);
+    return this.stopping;
+  }
+
+  private async stop(options: ShutdownOptions): Promise<void> {
     this.state = 'stopped';
     this.emit({ kind: 'stopped' });
     this.transactions.close();
@@ -120,6 +145,12 @@ export class SipStack implements TransportUser {
     this.mergeKeys.clear();
     this.merged.clear();
     this.dialogs.clear();
+    // a final response (or an ACK, a BYE) handed over just before shutdown may still be resolving,
+    // connecting or writing: closing the sockets now would lose it (RFC 3261 §17.2.4 never told)
+    const grace = Math.min(Math.max(options.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS, 0), MAX_SHUTDOWN_GRACE_MS);
+    if (grace > 0 && !(await this.transport.drain(grace))) {
+      this.logger.warn('shutdown: sends still in flight after the grace period; closing anyway', { graceMs: grace, sends: this.transport.sendsInFlight });
+    }
     await this.transport.stop();
   }
 

@@ -34,6 +34,8 @@ import { UdpEndpoint } from './udp-endpoint.js';
 
 export type { BoundAddress } from './iap-runtime.js';
 
+const noop = (): void => undefined;
+
 /** Options of a {@link TransportLayer}. */
 export interface TransportLayerOptions {
   /** The local bindings; each listens on all its `listen` entries. */
@@ -72,6 +74,8 @@ export class TransportLayer implements TransportPort {
   private readonly logger: Logger | undefined;
   private readonly connectTimeout: number;
   private state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
+  /** One settled-promise per send in flight (see {@link drain}). */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(options: TransportLayerOptions) {
     this.limits = resolveLimits(options.limits);
@@ -175,7 +179,7 @@ export class TransportLayer implements TransportPort {
    * MessageTooLarge, LimitExceeded, UnknownIap or StackShutdown.
    */
   sendRequest(request: SipRequest, target: SendTarget): Promise<SentInfo> {
-    return this.outbound.sendRequest(request, target);
+    return this.track(this.outbound.sendRequest(request, target));
   }
 
   /**
@@ -183,7 +187,40 @@ export class TransportLayer implements TransportPort {
    * open; else received/rport, maddr or sent-by). Rejects like {@link sendRequest}.
    */
   sendResponse(response: SipResponse, source: MessageSource): Promise<SentInfo> {
-    return this.outbound.sendResponse(response, source);
+    return this.track(this.outbound.sendResponse(response, source));
+  }
+
+  /** Sends not yet settled: resolving a host, connecting, or waiting for a write to complete. */
+  get sendsInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  /**
+   * Waits until every send started so far has settled (the datagram handed to the socket, the
+   * bytes of a stream write handed to the kernel, or failed), at most `timeoutMs`. Call it before
+   * {@link stop}, which would cut a connect or a write short. Sends started while waiting are
+   * waited for too.
+   * @returns true if nothing is in flight any more, false if the time ran out first.
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + Math.max(0, timeoutMs);
+    while (this.inFlight.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeUp = new Promise<void>((r) => (timer = setTimeout(r, left)));
+      await Promise.race([Promise.all(this.inFlight), timeUp]);
+      clearTimeout(timer);
+    }
+    return true;
+  }
+
+  /** Counts a send as in flight until it settles (see {@link drain}); returns it unchanged. */
+  private track(send: Promise<SentInfo>): Promise<SentInfo> {
+    const settled = send.then(noop, noop);
+    this.inFlight.add(settled);
+    void settled.then(() => this.inFlight.delete(settled));
+    return send;
   }
 
   /** True for TCP and TLS (no retransmission timers A/E/G needed). */
