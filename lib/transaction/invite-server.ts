@@ -94,9 +94,7 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
     }
     // RFC 3261 §17.2.1: a retransmitted INVITE gets the last provisional (Proceeding) or final
     // (Completed) response again; RFC 6026: Accepted absorbs it silently
-    if ((this.current === IstState.Proceeding || this.current === IstState.Completed) && this.hasResponse) {
-      void this.send(this.lastResponse as SipResponse);
-    }
+    if ((this.current === IstState.Proceeding || this.current === IstState.Completed) && this.hasResponse) this.resendLast();
     return 'absorbed';
   }
 

@@ -90,7 +90,17 @@ export class TwoXxRetransmitter {
     if (this.entries.get(key) !== e) return;
     // The ACK usually arrives within a round trip, long before T1; only an entry still waiting
     // here may wait up to 64*T1, so it is worth serializing then, not on every call.
-    const response = e.response.get();
+    let response: SipResponse;
+    try {
+      response = e.response.get();
+    } catch (err) {
+      // the wire form no longer parses (a serializer/parser disagreement): stop, as for a
+      // transport error, rather than throw out of a timer
+      this.stop(key);
+      this.ctx.logger.error('2xx to retransmit no longer parses', { key, error: String(err) });
+      this.safe(() => e.options.onTransportError?.(asTransportError(err)));
+      return;
+    }
     e.response.release();
     settle(() => this.ctx.transport.sendResponse(response, e.source)).then(undefined, (err: unknown) => {
       if (this.entries.get(key) !== e) return;

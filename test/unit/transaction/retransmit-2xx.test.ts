@@ -131,3 +131,21 @@ t.test('end to end: forked 2xx from two UAS both reach the UAC TU in Accepted; a
   t.same(user.events.at(-1), 'terminated');
   t.equal(layer.stats().total, 0);
 });
+
+t.test('a 2xx whose wire form no longer parses stops with a transport error instead of throwing out of the timer', async (t) => {
+  const { layer, transport, clock } = single();
+  const inv = makeRequest();
+  const tx = newIst(layer, inv);
+  const errors: string[] = [];
+  const key = layer.retransmit2xxUntilAck(tx, reply(inv, 200, 'uas'), { onTransportError: (e) => errors.push(e.code) });
+  clock.advance(500); // first retransmission: the entry now keeps only the wire form
+  t.equal(transport.responses(200).length, 2);
+  // reach the entry the way nothing but a test may, and break its wire form
+  const entries = (layer as unknown as { twoXx: { entries: Map<string, { response: { replaceWireForTest(w: string): void } }> } }).twoXx.entries;
+  entries.get(key)?.response.replaceWireForTest('SIP/2.0 2000 not a status line\r\n\r\n');
+  t.doesNotThrow(() => clock.advance(1000), 'the timer does not throw');
+  t.equal(transport.responses(200).length, 2, 'nothing more sent');
+  t.same(errors, ['TransportError'], 'the TU is told, as for a transport error');
+  t.equal(layer.stats().retransmitting2xx, 0, 'the retransmission stopped');
+  await drain(clock);
+});
