@@ -4,7 +4,7 @@
  * events. Types and const objects only.
  */
 import type { HeaderField } from './api.js';
-import type { TransportProtocol } from './settings.js';
+import type { Logger, StackLimits, TransportLimits, TransportProtocol } from './settings.js';
 
 /** Why a recording ended or could not start: a value to switch on, never a message string. */
 export const RecordingEndReason = {
@@ -429,7 +429,82 @@ export interface SrsSettings {
   userAgent?: string;
   /** SIP timer T1 in ms (default 500); Timers H/L keep answered INVITE transactions 64*T1. */
   t1?: number;
+  /**
+   * Limits of the SRS's SIP transports, merged over the SRS's defaults (`maxConnections` 20000;
+   * the rest the transport's: `maxMessageSize` 65535, `maxBufferedBytesPerConnection` =
+   * `maxMessageSize`, `idleConnectionTimeout` 120 s). A message over `maxMessageSize` is dropped
+   * (UDP) or its connection closed (TCP), logged to `logger` and counted in the stack's
+   * `transport.dropped.tooLarge`; it never reaches the SRS. It also caps the metadata: a part
+   * can be no larger than the message carrying it.
+   */
+  transportLimits?: Partial<TransportLimits>;
+  /**
+   * Transaction and dialog limits of the SRS's stack, merged over the SRS's defaults
+   * (`maxServerTransactions`, `maxClientTransactions`, `maxDialogs`: 50000 each). Past
+   * `maxServerTransactions` the stack answers 503 itself.
+   */
+  limits?: Partial<StackLimits>;
+  /** Where the SRS's stack logs what it drops or refuses (e.g. an oversized message); default silent. */
+  logger?: Logger;
+  /**
+   * Largest metadata part (RFC 7865 XML, or an rs-metadata-request) in bytes (default 1 MiB;
+   * 0 = no limit beyond `transportLimits.maxMessageSize`). A larger one in a new INVITE gets 413
+   * Request Entity Too Large (RFC 3261 §21.4.11); in a re-INVITE or UPDATE of a live session it
+   * gets 413 and the recording goes on unchanged (RFC 3261 §14.2).
+   */
+  maxMetadataBytes?: number;
+  /**
+   * Most new recording sessions accepted per second (a token bucket holding one second's worth;
+   * default 0 = unlimited). A new INVITE beyond it gets 503 Service Unavailable with Retry-After
+   * (RFC 3261 §21.5.4) before its body is read. Re-INVITEs and UPDATEs are not counted.
+   */
+  maxSetupsPerSecond?: number;
+  /**
+   * Free space the recordings directory must keep, in bytes (default 100 MiB; 0 = off; ignored in
+   * `signalingOnly` mode). A new INVITE while less is free gets 503 with Retry-After and a reason
+   * saying so. While recording, the free space is checked every `diskCheckIntervalMs`; below the
+   * floor every live recording is ended cleanly: files closed, index.json `partial` with the
+   * reason in `endReason`, BYE sent, `sessionEnded` with `reason: 'limit'` and `limit:
+   * 'minFreeDiskBytes'`. A write that fails anyway (ENOSPC) ends its recording the same way.
+   */
+  minFreeDiskBytes?: number;
+  /** How often the free space is checked while sessions are live, in ms (default 5000). */
+  diskCheckIntervalMs?: number;
+  /**
+   * Free-space probe of `dir` (default `fs.promises.statfs`); replaceable for tests or for a
+   * filesystem statfs does not describe. Free bytes are `bavail * bsize`. A probe that throws
+   * refuses new sessions with 503 (free space unknown) and leaves live ones recording.
+   */
+  statfs?: StatfsLike;
+  /**
+   * Longest recording session in seconds (default 0 = no limit). A session that reaches it is
+   * ended with BYE; its index.json is `complete` with `endReason` naming the limit, and
+   * `sessionEnded` has `reason: 'limit'`, `limit: 'maxRecordingSeconds'`.
+   */
+  maxRecordingSeconds?: number;
+  /**
+   * Most datagrams (RTP and RTCP together) accepted per second on one recorded stream (a token
+   * bucket holding one second's worth; default 1000; 0 = no limit). Datagrams beyond it are
+   * dropped, never queued, and counted in the stream's `droppedPackets` in index.json (with the
+   * datagrams dropped because the pre-ACK buffer was full).
+   */
+  maxRtpPacketsPerSecondPerStream?: number;
 }
+
+/** What {@link SrsSettings.statfs} returns (a subset of node's `StatsFs`). */
+export interface StatfsResult {
+  /** Blocks free for an unprivileged user. */
+  bavail: number | bigint;
+  /** Block size in bytes. */
+  bsize: number | bigint;
+}
+
+/** A free-space probe (node's `fs.promises.statfs` fits). */
+export type StatfsLike = (path: string) => Promise<StatfsResult>;
+
+/** The SRS limit a refusal or an ended session is due to (the `SrsSettings` name). */
+export type SrsLimitName =
+  | 'maxSessions' | 'maxMetadataBytes' | 'maxSetupsPerSecond' | 'minFreeDiskBytes' | 'maxRecordingSeconds' | 'rtpPorts';
 
 /** A recording session as the SRS sees it. */
 export interface SrsSessionInfo {
@@ -450,6 +525,14 @@ export interface SrsEvents {
    * `failed`: the SRS ended a session it could not set up (the ACK of its offer carried no usable
    * SDP answer, or no ACK came); `failure` says why, and the index is marked `failed`.
    */
-  sessionEnded: (e: SrsSessionInfo & { reason: 'bye' | 'shutdown' | 'timeout' | 'failed'; failure?: string }) => void;
-  sessionRejected: (e: { recordingId: string; statusCode: number; reason: string }) => void;
+  /**
+   * `limit`: the SRS ended a live session on one of its limits (`limit` names it: free disk space
+   * or recording length); `failure` says why in words.
+   */
+  sessionEnded: (e: SrsSessionInfo & { reason: 'bye' | 'shutdown' | 'timeout' | 'failed' | 'limit'; failure?: string; limit?: SrsLimitName }) => void;
+  /**
+   * A new INVITE (or a re-INVITE/UPDATE, with `inDialog`) refused: the status sent, its reason
+   * phrase, the Retry-After sent if any, and the limit it broke if it was one.
+   */
+  sessionRejected: (e: { recordingId: string; statusCode: number; reason: string; retryAfter?: number; limit?: SrsLimitName; inDialog?: boolean }) => void;
 }

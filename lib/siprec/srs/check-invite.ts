@@ -3,7 +3,8 @@
  * RFC 7866 §6.2 classification (488), a readable body (400 / 415), metadata that parses and
  * keeps the RFC 7865 id rules (400 with the reason), and, when there is an SDP offer, at least one
  * stream the SRS records (488; see media-plan.ts). No offer is fine: the SRS offers in its 2xx
- * (RFC 7866 §7.1.2). Session and port limits are the server's (486 / 503).
+ * (RFC 7866 §7.1.2). A metadata part over `maxMetadataBytes` is 413 (RFC 3261 §21.4.11), checked
+ * before it is parsed. Session, rate, disk and port limits are the server's (486 / 503).
  */
 import { SipParseError } from '../../message/index.js';
 import { MetadataError, parseMetadata, type RecordingMetadata } from '../metadata/index.js';
@@ -29,7 +30,7 @@ export interface ReceivedMetadata {
 /** Outcome of {@link checkRecordingInvite}. */
 export type InviteVerdict =
   | { ok: true; offer: MediaPlan | undefined; recordable: PlannedStream[]; metadata?: ReceivedMetadata; snapshotRequest?: boolean }
-  | { ok: false; status: number; reason: string };
+  | { ok: false; status: number; reason: string; limit?: 'maxMetadataBytes' };
 
 /** Options of the checks. */
 export interface CheckOptions {
@@ -39,6 +40,8 @@ export interface CheckOptions {
   requireMetadata: boolean;
   /** Kinds and raw codecs recorded (default: every kind, any raw codec, MSRP on). */
   media?: Omit<MediaPolicy, 'wavCodecs'>;
+  /** Largest metadata (or metadata-request) part in bytes; larger is 413 (default and 0: no limit). */
+  maxMetadataBytes?: number;
 }
 
 /** The media policy of a set of check options. */
@@ -62,6 +65,14 @@ export function checkRecordingBody(src: InviteSource, opts: CheckOptions, inDial
     parts = splitRecordingBody(src.contentType, src.content);
   } catch (e) {
     return e instanceof SipParseError ? reject(e.status, e.reason) : reject(400, 'Unreadable body');
+  }
+  const maxMeta = opts.maxMetadataBytes ?? 0;
+  if (maxMeta > 0) {
+    for (const part of [parts.metadata, parts.snapshotRequest]) {
+      if (part !== undefined && part.length > maxMeta) {
+        return { ...reject(413, `Metadata too large (${part.length} bytes, limit ${maxMeta})`), limit: 'maxMetadataBytes' } as InviteVerdict;
+      }
+    }
   }
   let metadata: ReceivedMetadata | undefined;
   try {

@@ -147,37 +147,99 @@ interface Assembly {
   contentType: string;
   total?: number;
   bytes: number;
+  /** A chunk was left out (over a limit): the message is incomplete. */
+  cut?: boolean;
 }
 
-/** Puts chunks of messages together by Message-ID (chunks of several messages may interleave). */
+/** Limits of an {@link MsrpAssembler}. */
+export interface MsrpAssemblerLimits {
+  /** Largest message; a chunk reaching past it (by its Byte-Range) is left out (default 16 MiB). */
+  maxMessageBytes?: number;
+  /** Messages open at once; one more hands the oldest over, incomplete (default 16). */
+  maxOpenMessages?: number;
+  /** Bytes held in open messages; a chunk beyond it is left out (default 32 MiB). */
+  maxOpenBytes?: number;
+}
+
+/**
+ * Puts chunks of messages together by Message-ID (chunks of several messages may interleave).
+ * Bounded: no message grows past `maxMessageBytes` (a Byte-Range far out is not allocated), at
+ * most `maxOpenMessages` are open, at most `maxOpenBytes` held; what is left out marks its
+ * message incomplete.
+ */
 export class MsrpAssembler {
   private readonly open = new Map<string, Assembly>();
+  private readonly maxMessageBytes: number;
+  private readonly maxOpenMessages: number;
+  private readonly maxOpenBytes: number;
+  private heldBytes = 0;
+  /** Messages handed over early because too many were open (call {@link takeEvicted}). */
+  private evicted: ReceivedMessage[] = [];
 
-  /** @param maxMessageBytes - a message larger than this is cut (handed over incomplete) */
-  constructor(private readonly maxMessageBytes = 16 << 20) {}
+  /** @param limits - a number is `maxMessageBytes` (as before); see {@link MsrpAssemblerLimits} */
+  constructor(limits: number | MsrpAssemblerLimits = {}) {
+    const l = typeof limits === 'number' ? { maxMessageBytes: limits } : limits;
+    this.maxMessageBytes = l.maxMessageBytes ?? 16 << 20;
+    this.maxOpenMessages = Math.max(1, l.maxOpenMessages ?? 16);
+    this.maxOpenBytes = l.maxOpenBytes ?? 32 << 20;
+  }
+
+  /** Bytes held in open messages. */
+  get bytesHeld(): number {
+    return this.heldBytes;
+  }
+
+  /** Messages open. */
+  get openMessages(): number {
+    return this.open.size;
+  }
 
   /** Adds one SEND chunk; returns the message when this chunk ends it ('$' or '#'). */
   add(messageId: string, range: ByteRange, contentType: string | undefined, data: Buffer, flag: MsrpFrame['flag'], nowMs: number = Date.now()): ReceivedMessage | undefined {
     let a = this.open.get(messageId);
     if (!a) {
+      if (this.open.size >= this.maxOpenMessages) {
+        const [oldId, old] = this.open.entries().next().value as [string, Assembly];
+        this.forget(oldId, old);
+        this.evicted.push(build(oldId, old, false, nowMs));
+      }
       a = { chunks: [], contentType: '', bytes: 0 };
       this.open.set(messageId, a);
     }
     if (contentType && !a.contentType) a.contentType = contentType;
     if (range.total !== undefined) a.total = range.total;
-    if (data.length > 0 && a.bytes + data.length <= this.maxMessageBytes) {
-      a.chunks.push({ offset: range.start - 1, data: Buffer.from(data) });
-      a.bytes += data.length;
+    if (data.length > 0) {
+      const end = range.start - 1 + data.length;
+      if (end <= this.maxMessageBytes && a.bytes + data.length <= this.maxMessageBytes && this.heldBytes + data.length <= this.maxOpenBytes) {
+        a.chunks.push({ offset: range.start - 1, data: Buffer.from(data) });
+        a.bytes += data.length;
+        this.heldBytes += data.length;
+      } else {
+        a.cut = true;
+      }
     }
     if (flag === '+') return undefined;
-    this.open.delete(messageId);
+    this.forget(messageId, a);
     return build(messageId, a, flag === '$', nowMs);
+  }
+
+  /** Messages handed over incomplete because too many were open, since the last call. */
+  takeEvicted(): ReceivedMessage[] {
+    const out = this.evicted;
+    this.evicted = [];
+    return out;
+  }
+
+  private forget(id: string, a: Assembly): void {
+    this.open.delete(id);
+    this.heldBytes -= a.bytes;
   }
 
   /** Hands over every message still open as incomplete (the connection ended). */
   drain(nowMs: number = Date.now()): ReceivedMessage[] {
-    const out = [...this.open].map(([id, a]) => build(id, a, false, nowMs));
+    const out = [...this.takeEvicted(), ...[...this.open].map(([id, a]) => build(id, a, false, nowMs))];
     this.open.clear();
+    this.heldBytes = 0;
     return out;
   }
 }
@@ -190,7 +252,7 @@ function build(messageId: string, a: Assembly, ended: boolean, nowMs: number): R
     c.data.copy(body, c.offset);
     covered.fill(1, c.offset, c.offset + c.data.length);
   }
-  const whole = covered.every((x) => x === 1) && (a.total === undefined || a.total === size);
+  const whole = !a.cut && covered.every((x) => x === 1) && (a.total === undefined || a.total === size);
   return { messageId, contentType: a.contentType, body, receivedMs: nowMs, complete: ended && whole };
 }
 
@@ -214,6 +276,11 @@ export function buildMsrpFrame(tid: string, startRest: string, headers: [string,
   return Buffer.concat([Buffer.from(`${head}Content-Type: ${body.contentType}\r\n\r\n`, 'utf8'), body.data, Buffer.from(`\r\n-------${tid}${flag}\r\n`, 'utf8')]);
 }
 
+/** Messages kept for a receiver whose handler is not set yet; more are dropped and counted. */
+const MAX_EARLY_MESSAGES = 256;
+/** TCP connections at once per receiver. */
+const MAX_CONNECTIONS = 4;
+
 /** Listens for one recorded MSRP stream and hands over each message received. */
 export class MsrpReceiver {
   /** Our URI, for a=path. */
@@ -225,6 +292,8 @@ export class MsrpReceiver {
   private handler: ((m: ReceivedMessage) => void) | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly early: ReceivedMessage[] = [];
+  /** Messages dropped because no handler was set and `early` was full. */
+  droppedMessages = 0;
   private closed = false;
 
   private constructor(private readonly server: Server, host: string, port: number, private readonly sessionId: string, private readonly release: () => void) {
@@ -276,11 +345,13 @@ export class MsrpReceiver {
 
   private deliver(m: ReceivedMessage): void {
     if (this.handler) this.handler(m);
-    else this.early.push(m);
+    else if (this.early.length < MAX_EARLY_MESSAGES) this.early.push(m);
+    else this.droppedMessages++;
   }
 
   private onConnection(sock: Socket): void {
-    if (this.closed) return void sock.destroy();
+    // One connection per session is the norm (RFC 4975 §4); a few are allowed, no more.
+    if (this.closed || this.sockets.size >= MAX_CONNECTIONS) return void sock.destroy();
     this.sockets.add(sock);
     const parser = new MsrpParser();
     const assembler = new MsrpAssembler();
@@ -323,6 +394,7 @@ export class MsrpReceiver {
     // RFC 4975 §5.4 / §7.1.1: a SEND with no body (e.g. the first one on a new connection) is no message.
     if (data.length === 0 && f.body === undefined && f.flag === '$' && range.start === 1) return;
     const m = assembler.add(messageId, range, f.headers.get('content-type'), data, f.flag);
+    for (const old of assembler.takeEvicted()) this.deliver(old);
     if (!m) return;
     this.deliver(m);
     if ((f.headers.get('success-report') ?? 'no').toLowerCase() === 'yes' && m.complete) {

@@ -15,6 +15,7 @@ import {
 } from './media-plan.js';
 import { MsrpReceiver } from './msrp.js';
 import type { RecordingDir } from './storage/index.js';
+import { TokenBucket } from './limits.js';
 
 /** A recorded stream's receiving side. */
 interface StreamSlot {
@@ -28,6 +29,10 @@ interface StreamSlot {
   attached: boolean;
   /** Datagrams that came before the files were open (RTP may overtake the ACK), replayed on attach. */
   early?: { data: Buffer; ms: number; rtcp: boolean }[];
+  /** Datagrams dropped before the files were open (rate limit, `early` full), counted on attach. */
+  earlyDropped: number;
+  /** The stream's datagram rate limit. */
+  bucket: TokenBucket;
 }
 
 /** Most datagrams kept per stream while the SRC's answer is awaited (about 4 s of 20 ms audio). */
@@ -43,6 +48,15 @@ export interface SessionEnv {
   media: boolean;
   /** What the SRS records (its G.711 codecs are offered in its own offers). */
   policy: MediaPolicy;
+  /** Datagrams (RTP + RTCP) per second and stream beyond which they are dropped (0 = no limit). */
+  maxPacketsPerSecond?: number;
+  /** Clock of the rate limits (default Date.now). */
+  now?: () => number;
+  /**
+   * Writing the recording failed (a full disk): called once; the server ends the session.
+   * Without it the error is swallowed and the stream stops being written.
+   */
+  onStorageError?: (e: unknown) => void;
 }
 
 /** The SRS's offer waiting for the SRC's answer in the ACK. */
@@ -66,6 +80,8 @@ export class SrsSession {
   private readonly sdpSessionId = Math.floor(Math.random() * 2 ** 31);
   private ended = false;
   private expiry: NodeJS.Timeout | undefined;
+  private limitTimer: NodeJS.Timeout | undefined;
+  private storageFailed = false;
   private pendingOffer: PendingOffer | undefined;
   /** The last negotiated plan (the streams as the SRC offered or answered them). */
   private plan: MediaPlan | undefined;
@@ -87,6 +103,40 @@ export class SrsSession {
     clearTimeout(this.expiry);
     this.expiry = timer;
     timer.unref();
+  }
+
+  /** Sets (replacing any earlier) a timer that ends the session on a limit; cleared when it ends. */
+  setLimitTimer(timer: NodeJS.Timeout): void {
+    clearTimeout(this.limitTimer);
+    this.limitTimer = timer;
+    timer.unref();
+  }
+
+  /** True once a write to the recording failed. */
+  get storageError(): boolean {
+    return this.storageFailed;
+  }
+
+  /** Datagrams dropped so far on a stream (stored or not yet), by label; for tests and stats. */
+  droppedPackets(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const slot of this.slots.values()) out[slot.label] = slot.earlyDropped;
+    for (const st of this.rec?.snapshot.streams ?? []) out[st.label] = (out[st.label] ?? 0) + (st.droppedPackets ?? 0);
+    return out;
+  }
+
+  /**
+   * Runs a write to the recording; a failure (ENOSPC, EIO) is reported once to the server and
+   * never thrown into a socket handler.
+   */
+  write(fn: () => void): void {
+    if (this.storageFailed || this.ended) return;
+    try {
+      fn();
+    } catch (e) {
+      this.storageFailed = true;
+      this.env.onStorageError?.(e);
+    }
   }
 
   /** Labels of the streams being received. */
@@ -217,13 +267,18 @@ export class SrsSession {
   }
 
   /** Ends the session: closes endpoints and the recording (and the dialog, unless a BYE of ours is pending). Idempotent. */
-  async end(reason: string, disposeDialog = true, failed = false): Promise<void> {
+  async end(reason: string, disposeDialog = true, failed: boolean | 'partial' = false): Promise<void> {
     if (this.ended) return;
     this.ended = true;
     this.pendingOffer = undefined;
     clearTimeout(this.expiry);
+    clearTimeout(this.limitTimer);
     for (const i of [...this.slots.keys()]) await this.closeSlot(i);
-    this.rec?.close(reason, failed);
+    try {
+      this.rec?.close(reason, failed);
+    } catch {
+      // A full disk: every file was closed; what could not be written is lost, the rest kept.
+    }
     if (disposeDialog) this.assoc.dispose();
   }
 
@@ -251,19 +306,24 @@ export class SrsSession {
     if (!this.env.media) {
       const port = this.env.allocator.allocate();
       const host = this.env.host.includes(':') ? `[${this.env.host}]` : this.env.host;
-      this.slots.set(index, { label, port, endpoint: undefined, msrp: undefined, attached: false, ...(msrp ? { msrpPath: `msrp://${host}:${port}/signalling-only;tcp` } : {}) });
+      this.slots.set(index, { label, port, endpoint: undefined, msrp: undefined, attached: false, earlyDropped: 0, bucket: this.bucket(), ...(msrp ? { msrpPath: `msrp://${host}:${port}/signalling-only;tcp` } : {}) });
       return;
     }
     if (msrp) {
       const r = await MsrpReceiver.listen(this.env.allocator, this.env.host);
-      this.slots.set(index, { label, port: r.port, endpoint: undefined, msrp: r, msrpPath: r.path, attached: false });
+      this.slots.set(index, { label, port: r.port, endpoint: undefined, msrp: r, msrpPath: r.path, attached: false, earlyDropped: 0, bucket: this.bucket() });
       return;
     }
     const ep = await RtpEndpoint.bindFromAllocator(this.env.allocator, this.env.host);
-    const slot: StreamSlot = { label, port: ep.local.port, endpoint: ep, msrp: undefined, attached: false, early: [] };
+    const slot: StreamSlot = { label, port: ep.local.port, endpoint: ep, msrp: undefined, attached: false, early: [], earlyDropped: 0, bucket: this.bucket() };
     this.slots.set(index, slot);
     // RFC 3264 §5: we take media as soon as we offered; RTP may come before the ACK's answer.
-    const keep = (data: Buffer, rtcp: boolean): void => { if (slot.early && slot.early.length < EARLY_MAX) slot.early.push({ data, ms: Date.now(), rtcp }); };
+    // Kept up to EARLY_MAX datagrams and within the rate; the rest is dropped and counted.
+    const keep = (data: Buffer, rtcp: boolean): void => {
+      if (!slot.early) return;
+      if (slot.early.length < EARLY_MAX && slot.bucket.take()) slot.early.push({ data, ms: Date.now(), rtcp });
+      else slot.earlyDropped++;
+    };
     ep.onPacket((data) => keep(data, false));
     ep.onRtcp((data) => keep(data, true));
   }
@@ -280,11 +340,26 @@ export class SrsSession {
       ...(s.t140 ? { t140: s.t140 } : {}),
       source: { address: this.env.host, port: slot.port },
     }, this.startedMs);
-    for (const e of slot.early ?? []) this.rec?.datagram(label, e.data, e.ms, e.rtcp);
+    const rec = this.rec;
+    if (!rec) return;
+    this.write(() => {
+      for (const e of slot.early ?? []) rec.datagram(label, e.data, e.ms, e.rtcp);
+      rec.dropped(label, slot.earlyDropped);
+    });
     delete slot.early;
-    slot.endpoint?.onPacket((data) => this.rec?.datagram(label, data, Date.now()));
-    slot.endpoint?.onRtcp((data) => this.rec?.datagram(label, data, Date.now(), true));
-    slot.msrp?.onMessage((m) => this.rec?.message(label, m));
+    slot.earlyDropped = 0;
+    const store = (data: Buffer, rtcp: boolean): void => {
+      // Over the rate: dropped and counted, never queued.
+      if (!slot.bucket.take()) return rec.dropped(label);
+      this.write(() => rec.datagram(label, data, Date.now(), rtcp));
+    };
+    slot.endpoint?.onPacket((data) => store(data, false));
+    slot.endpoint?.onRtcp((data) => store(data, true));
+    slot.msrp?.onMessage((m) => this.write(() => rec.message(label, m)));
+  }
+
+  private bucket(): TokenBucket {
+    return new TokenBucket(this.env.maxPacketsPerSecond ?? 0, this.env.now);
   }
 
   private async closeSlot(index: number): Promise<void> {

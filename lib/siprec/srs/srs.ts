@@ -4,13 +4,17 @@
  * session limit, 503 when no RTP port is left), answers 200 with `+sip.srs` and a recvonly SDP
  * (or, for an INVITE without an offer, offers in the 200 and takes the SRC's answer from the
  * ACK), receives each stream into the recording's storage (media-plan.ts says how, per kind),
- * and follows re-INVITE/UPDATE and BYE.
+ * and follows re-INVITE/UPDATE and BYE. Its limits (limits.ts, SrsSettings): sessions (486), setup
+ * rate and free disk space (503 + Retry-After), metadata size (413), recording length and disk
+ * space while recording (BYE, index says why), datagrams per stream and second (dropped, counted);
+ * the stack's transport and transaction limits are the app's to set.
  */
+import { mkdirSync } from 'node:fs';
 import { EventEmitter } from 'eventemitter3';
 import type { Dialog, DialogAssoc, Transaction } from '../../../include-types/api.js';
 import type { TransportProtocol } from '../../../include-types/settings.js';
 import { ConnectionState } from '../../../include-types/states.js';
-import type { SrsEvents, SrsSessionInfo, SrsSettings } from '../../../include-types/siprec.js';
+import type { SrsEvents, SrsLimitName, SrsSessionInfo, SrsSettings } from '../../../include-types/siprec.js';
 import { MediaError, MediaErrorCode, PortAllocator } from '../media/index.js';
 import { buildSnapshotRequest, SNAPSHOT_REQUEST_CONTENT_TYPE } from '../metadata/index.js';
 import {
@@ -22,7 +26,8 @@ import { splitRecordingBody } from '../body/index.js';
 import { checkRecordingBody, checkRecordingInvite, policyOf, type CheckOptions } from './check-invite.js';
 import { SrsSession } from './srs-session.js';
 import { parseSessionExpiresHeader } from '../common/session-expires.js';
-import { RecordingDir, recoverRecordings } from './storage/index.js';
+import { RecordingDir, RecordingState, recoverRecordings } from './storage/index.js';
+import { bytesText, defaultStatfs, freeBytes, retryAfterSeconds, SRS_LIMIT_DEFAULTS, TokenBucket, validateSrsLimits } from './limits.js';
 
 const IAP = 'srs';
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE';
@@ -39,28 +44,49 @@ export class Srs extends EventEmitter<SrsEvents> {
   private readonly check: CheckOptions;
   private pending = 0;
   private checkpointTimer: NodeJS.Timeout | undefined;
+  private diskTimer: NodeJS.Timeout | undefined;
+  private diskChecking = false;
+  private readonly setups: TokenBucket;
   private stopping = false;
   /** Recordings a crash left behind, repaired at start. */
   recovered: string[] = [];
 
-  /** @param settings - see {@link SrsSettings} */
+  /**
+   * @param settings - see {@link SrsSettings}
+   * @throws SipError(InvalidArgument) for a limit that is negative, not a number, or not whole where it must be
+   */
   constructor(readonly settings: SrsSettings) {
     super();
+    validateSrsLimits(settings);
     this.allocator = new PortAllocator({ min: settings.rtpPortMin ?? 40000, max: settings.rtpPortMax ?? 49999 });
     const kinds = settings.mediaKinds ?? ['audio', 'video', 'text', 'message'];
     this.check = {
       codecs: settings.codecs ?? ['PCMU', 'PCMA'], requireMetadata: settings.requireMetadata ?? false,
+      maxMetadataBytes: settings.maxMetadataBytes ?? SRS_LIMIT_DEFAULTS.maxMetadataBytes,
       media: {
         kinds, msrp: kinds.includes('message'),
         ...(settings.rawCodecs ? { rawCodecs: settings.rawCodecs } : {}), ...(settings.codecs ? { audioCodecs: settings.codecs } : {}),
       },
     };
+    this.setups = new TokenBucket(settings.maxSetupsPerSecond ?? SRS_LIMIT_DEFAULTS.maxSetupsPerSecond);
+  }
+
+  /** Free space `dir` must keep (0: not checked; never in signalling-only mode). */
+  private get minFreeDisk(): number {
+    return this.settings.signalingOnly ? 0 : Math.max(0, this.settings.minFreeDiskBytes ?? SRS_LIMIT_DEFAULTS.minFreeDiskBytes);
+  }
+
+  private get diskIntervalMs(): number {
+    return Math.max(1, this.settings.diskCheckIntervalMs ?? SRS_LIMIT_DEFAULTS.diskCheckIntervalMs);
   }
 
   /** Binds the SIP sockets and waits until the connection is Active. */
   async start(): Promise<void> {
     if (this.client) return;
-    if (!this.settings.signalingOnly) this.recovered = recoverRecordings(this.settings.dir);
+    if (!this.settings.signalingOnly) {
+      mkdirSync(this.settings.dir, { recursive: true });
+      this.recovered = recoverRecordings(this.settings.dir);
+    }
     const transports: TransportProtocol[] = this.settings.transports ?? ['udp', 'tcp'];
     const port = this.settings.port === 0 && transports.length > 1 ? await freeSipPort(this.settings.host) : this.settings.port;
     const client = new SipClient({
@@ -70,8 +96,9 @@ export class Srs extends EventEmitter<SrsEvents> {
         iaps: [{ id: IAP, listen: transports.map((protocol) => ({ protocol, address: this.settings.host, port })) }],
         userAgent: this.settings.userAgent ?? 'tsip-srs',
         ...(this.settings.t1 !== undefined ? { timers: { t1: this.settings.t1 } } : {}),
-        transportLimits: { maxConnections: 20000 },
-        limits: { maxServerTransactions: 50000, maxClientTransactions: 50000, maxDialogs: 50000 },
+        transportLimits: { maxConnections: 20000, ...this.settings.transportLimits },
+        limits: { maxServerTransactions: 50000, maxClientTransactions: 50000, maxDialogs: 50000, ...this.settings.limits },
+        ...(this.settings.logger ? { logger: this.settings.logger } : {}),
       },
     });
     this.client = client;
@@ -97,8 +124,35 @@ export class Srs extends EventEmitter<SrsEvents> {
       this.connection = new SipConnection(client, IAP, new SrsObserver());
     });
     await active;
-    this.checkpointTimer = setInterval(() => { for (const s of this.sessions.values()) s.rec?.checkpoint(); }, 5000);
+    this.checkpointTimer = setInterval(() => { for (const s of this.sessions.values()) s.write(() => s.rec?.checkpoint()); }, 5000);
     this.checkpointTimer.unref();
+    if (this.minFreeDisk > 0) {
+      this.diskTimer = setInterval(() => void this.checkDisk(), this.diskIntervalMs);
+      this.diskTimer.unref();
+    }
+  }
+
+  /**
+   * The periodic free-space check: below `minFreeDiskBytes` every live recording is ended (files
+   * closed, index partial with the reason, BYE) before a write can fail half-way. Exposed for
+   * tests; resolves with the free bytes seen (undefined when the probe failed or nothing is live).
+   */
+  async checkDisk(): Promise<number | undefined> {
+    const floor = this.minFreeDisk;
+    if (floor <= 0 || this.diskChecking || this.stopping || this.sessions.size === 0) return undefined;
+    this.diskChecking = true;
+    let free: number;
+    try {
+      free = await freeBytes(this.settings.dir, this.settings.statfs ?? defaultStatfs);
+    } catch {
+      return undefined; // unknown: keep recording; new sessions are refused until it answers
+    } finally {
+      this.diskChecking = false;
+    }
+    if (free >= floor) return free;
+    const why = `free disk space ${bytesText(free)} below minFreeDiskBytes ${bytesText(floor)}`;
+    await Promise.all([...this.sessions].map(([dialog, s]) => this.byeAndEnd(dialog, s, 'limit', why, 'minFreeDiskBytes', RecordingState.Partial).ended));
+    return free;
   }
 
   /** The bound SIP sockets. */
@@ -166,6 +220,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     if (this.stopping) return;
     this.stopping = true;
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    if (this.diskTimer) clearInterval(this.diskTimer);
     const ends = [...this.sessions].map(([dialog, s]) => this.byeAndEnd(dialog, s, 'shutdown'));
     await Promise.all(ends.map((e) => e.ended));
     const byes = ends.map((e) => e.answered);
@@ -197,33 +252,65 @@ export class Srs extends EventEmitter<SrsEvents> {
   }
 
   private onRequest(tx: ServerTransaction): void {
-    if (this.stopping) return this.respond(tx, 503, 'Shutting down');
+    if (this.stopping) return tx.type === 'INVITE' ? this.reject(tx, 503, 'Shutting down') : this.respond(tx, 503, 'Shutting down');
     if (tx.type === 'OPTIONS') return this.respond(tx, 200, undefined, [['Allow', ALLOW], ['Accept', ACCEPT], ['Supported', 'siprec, timer']]);
     if (tx.type !== 'INVITE') return this.respond(tx, 405, undefined, [['Allow', ALLOW]]);
     void this.onInvite(tx);
   }
 
-  private reject(tx: ServerTransaction, status: number, reason: string): void {
+  /**
+   * Refuses a request: the response (486/503 with Retry-After, default 5 s) and `sessionRejected`.
+   * `inDialog`: a re-INVITE/UPDATE of a live session, which goes on as it was.
+   */
+  private reject(tx: ServerTransaction, status: number, reason: string, opts: { retryAfter?: number; limit?: SrsLimitName; inDialog?: boolean } = {}): void {
     const callId = tx.requestElements.callId ?? '';
-    const headers: [string, string][] = status === 486 || status === 503 ? [['Retry-After', '5']] : [];
+    const retryAfter = opts.retryAfter ?? (status === 486 || status === 503 ? 5 : undefined);
+    const headers: [string, string][] = retryAfter !== undefined ? [['Retry-After', String(retryAfter)]] : [];
     this.respond(tx, status, reason, headers);
-    this.emit('sessionRejected', { recordingId: callId, statusCode: status, reason });
+    this.emit('sessionRejected', {
+      recordingId: callId, statusCode: status, reason,
+      ...(retryAfter !== undefined ? { retryAfter } : {}), ...(opts.limit ? { limit: opts.limit } : {}), ...(opts.inDialog ? { inDialog: true } : {}),
+    });
+  }
+
+  /** Why a new session cannot be stored now (free space below the floor, or unknown), else undefined. */
+  private async diskRefusal(): Promise<string | undefined> {
+    const floor = this.minFreeDisk;
+    if (floor <= 0) return undefined;
+    let free: number;
+    try {
+      free = await freeBytes(this.settings.dir, this.settings.statfs ?? defaultStatfs);
+    } catch (e) {
+      return `Free disk space unknown (${(e as NodeJS.ErrnoException).code ?? 'statfs failed'})`;
+    }
+    return free < floor ? `Insufficient disk space (${bytesText(free)} free, ${bytesText(floor)} needed)` : undefined;
   }
 
   private async onInvite(tx: ServerTransaction): Promise<void> {
     const req = tx.requestElements;
     const callId = req.callId ?? '';
-    // The limit first: an overloaded SRS refuses before it parses anything.
-    if (this.sessions.size + this.pending >= (this.settings.maxSessions ?? 1000)) return this.reject(tx, 486, 'Too many recording sessions');
-    const verdict = checkRecordingInvite(req.messageElements, this.check);
-    if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason);
+    // The limits first: an overloaded SRS refuses before it parses anything.
+    if (this.sessions.size + this.pending >= (this.settings.maxSessions ?? 1000)) return this.reject(tx, 486, 'Too many recording sessions', { limit: 'maxSessions' });
+    if (!this.setups.take()) {
+      return this.reject(tx, 503, 'Too many recording setups per second', { retryAfter: retryAfterSeconds(this.setups.msUntilNext()), limit: 'maxSetupsPerSecond' });
+    }
     this.pending++;
     let assoc: InviteDialogAssoc | undefined;
     let session: SrsSession | undefined;
     try {
+      const full = await this.diskRefusal();
+      if (full !== undefined) return this.reject(tx, 503, full, { retryAfter: retryAfterSeconds(this.diskIntervalMs), limit: 'minFreeDiskBytes' });
+      if (this.stopping) return this.reject(tx, 503, 'Shutting down');
+      const verdict = checkRecordingInvite(req.messageElements, this.check);
+      if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, verdict.limit ? { limit: verdict.limit } : {});
       assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: this.contact() });
       const rec = this.settings.signalingOnly ? undefined : RecordingDir.create({ root: this.settings.dir, recordingId: callId });
-      session = new SrsSession(callId, assoc, rec, { host: this.settings.host, allocator: this.allocator, media: !this.settings.signalingOnly, policy: policyOf(this.check) });
+      const dialog = assoc.dialog;
+      session = new SrsSession(callId, assoc, rec, {
+        host: this.settings.host, allocator: this.allocator, media: !this.settings.signalingOnly, policy: policyOf(this.check),
+        maxPacketsPerSecond: this.settings.maxRtpPacketsPerSecondPerStream ?? SRS_LIMIT_DEFAULTS.maxRtpPacketsPerSecondPerStream,
+        onStorageError: (e) => this.storageFailed(dialog, e),
+      });
       if (verdict.metadata) session.addMetadata(verdict.metadata);
       // RFC 7866 §7.1.2: without an offer the SRS offers, one stream per metadata stream.
       const answer = verdict.offer ? await session.applyOffer(verdict.offer) : await session.makeInitialOffer(this.offerLabels(verdict.metadata));
@@ -234,14 +321,19 @@ export class Srs extends EventEmitter<SrsEvents> {
       this.respond(tx, 200, undefined, [['Allow', ALLOW], ['Supported', 'siprec'], ['Accept', ACCEPT]], answer);
       this.sessions.set(assoc.dialog, session);
       this.armExpiry(assoc.dialog, session, tx);
+      this.armMaxDuration(assoc.dialog, session);
       // An offer-less session starts once the SRC's answer in the ACK is applied (onAck).
       if (!session.awaitingAnswer) this.emit('sessionStarted', this.info(session));
     } catch (e) {
       const ports = e instanceof MediaError && e.code === MediaErrorCode.PortsExhausted;
-      await session?.end(ports ? 'no ports' : 'error');
+      const code = (e as NodeJS.ErrnoException)?.code;
+      const full = code === 'ENOSPC' || code === 'EDQUOT';
+      await session?.end(ports ? 'no ports' : full ? 'disk full' : 'error', true, full ? 'partial' : false);
       if (!session) assoc?.dispose();
-      if (tx.responseAllowed) this.reject(tx, ports ? 503 : 500, ports ? 'No media ports available' : 'Recording could not start');
-      else tx.dispose();
+      if (!tx.responseAllowed) tx.dispose();
+      else if (ports) this.reject(tx, 503, 'No media ports available', { limit: 'rtpPorts' });
+      else if (full) this.reject(tx, 503, 'Insufficient disk space', { retryAfter: retryAfterSeconds(this.diskIntervalMs), limit: 'minFreeDiskBytes' });
+      else this.reject(tx, 500, 'Recording could not start');
     } finally {
       this.pending--;
     }
@@ -318,9 +410,13 @@ export class Srs extends EventEmitter<SrsEvents> {
     this.armExpiry(s.assoc.dialog, s, tx);
     const verdict = checkRecordingBody(tx.requestElements.messageElements, this.check, true);
     // RFC 3261 §14.2: a refused re-INVITE leaves the session as it was.
-    if (!verdict.ok) return this.respond(tx, verdict.status, verdict.reason);
+    if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, { inDialog: true, ...(verdict.limit ? { limit: verdict.limit } : {}) });
     const wasPaused = s.paused;
-    if (verdict.metadata) s.addMetadata(verdict.metadata);
+    if (verdict.metadata) {
+      const m = verdict.metadata;
+      s.write(() => s.addMetadata(m));
+      if (s.storageError) return this.reject(tx, 500, 'Metadata could not be stored', { inDialog: true });
+    }
     // RFC 3311 §5.2: an UPDATE without an offer gets a 2xx without SDP; an offer-less re-INVITE
     // gets our offer (RFC 3261 §14.2), answered in the ACK.
     let sdp: string | undefined;
@@ -329,14 +425,44 @@ export class Srs extends EventEmitter<SrsEvents> {
       else if (tx.type === 'INVITE') sdp = s.makeReoffer();
     } catch (e) {
       const ports = e instanceof MediaError && e.code === MediaErrorCode.PortsExhausted;
-      return this.respond(tx, ports ? 503 : 500, ports ? 'No media ports available' : 'Update failed');
+      return this.reject(tx, ports ? 503 : 500, ports ? 'No media ports available' : 'Update failed', { inDialog: true, ...(ports ? { limit: 'rtpPorts' as const } : {}) });
     }
     this.respond(tx, 200, undefined, [['Allow', ALLOW]], sdp);
     this.emit('sessionUpdated', { ...this.info(s), paused: s.paused, metadataUpdated: verdict.metadata !== undefined, pauseChanged: wasPaused !== s.paused });
   }
 
+  /**
+   * `maxRecordingSeconds`: the session is ended with BYE once it has lasted that long since its
+   * 2xx; the index stays `complete` and says why.
+   */
+  private armMaxDuration(dialog: Dialog, s: SrsSession): void {
+    const max = this.settings.maxRecordingSeconds ?? SRS_LIMIT_DEFAULTS.maxRecordingSeconds;
+    if (!(max > 0)) return;
+    s.setLimitTimer(setTimeout(() => {
+      if (this.sessions.get(dialog) !== s) return;
+      void this.byeAndEnd(dialog, s, 'limit', `maxRecordingSeconds (${max} s) reached`, 'maxRecordingSeconds').ended;
+    }, max * 1000));
+  }
+
+  /** A write to a recording failed (ENOSPC, EIO): end it with what was written, BYE, index partial. */
+  private storageFailed(dialog: Dialog, e: unknown): void {
+    const s = this.sessions.get(dialog);
+    if (!s) return;
+    const code = (e as NodeJS.ErrnoException)?.code;
+    const full = code === 'ENOSPC' || code === 'EDQUOT';
+    const why = `recording could not be written (${code ?? String(e)})`;
+    // Deferred: the failed write may be inside a socket handler or a sink.
+    setImmediate(() => {
+      if (this.sessions.get(dialog) !== s) return;
+      void this.byeAndEnd(dialog, s, full ? 'limit' : 'failed', why, full ? 'minFreeDiskBytes' : undefined, RecordingState.Partial).ended;
+    });
+  }
+
   /** Ends a session from our side: BYE, files closed; the dialog is released once the BYE is answered. */
-  private byeAndEnd(dialog: Dialog, s: SrsSession, reason: 'shutdown' | 'timeout' | 'failed', failure?: string): { answered: Promise<void>; ended: Promise<void> } {
+  private byeAndEnd(
+    dialog: Dialog, s: SrsSession, reason: 'shutdown' | 'timeout' | 'failed' | 'limit', failure?: string,
+    limit?: SrsLimitName, state?: 'partial',
+  ): { answered: Promise<void>; ended: Promise<void> } {
     let answered: Promise<void> = Promise.resolve();
     try {
       const tx = s.assoc.sendBye();
@@ -348,7 +474,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     } catch {
       // the dialog is gone already
     }
-    return { answered, ended: this.endSession(dialog, s, reason, false, failure) };
+    return { answered, ended: this.endSession(dialog, s, reason, false, failure, limit, state) };
   }
 
   private byeDone(tx: ClientTransaction): void {
@@ -358,10 +484,13 @@ export class Srs extends EventEmitter<SrsEvents> {
     w();
   }
 
-  private async endSession(dialog: Dialog, s: SrsSession, reason: 'bye' | 'shutdown' | 'timeout' | 'failed', disposeDialog = true, failure?: string): Promise<void> {
+  private async endSession(
+    dialog: Dialog, s: SrsSession, reason: 'bye' | 'shutdown' | 'timeout' | 'failed' | 'limit', disposeDialog = true, failure?: string,
+    limit?: SrsLimitName, state?: 'partial',
+  ): Promise<void> {
     if (!this.sessions.delete(dialog) && s.isEnded) return;
     const info = this.info(s);
-    await s.end(failure ?? reason, disposeDialog, reason === 'failed');
-    this.emit('sessionEnded', { ...info, reason, ...(failure !== undefined ? { failure } : {}) });
+    await s.end(failure ?? reason, disposeDialog, state ?? reason === 'failed');
+    this.emit('sessionEnded', { ...info, reason, ...(failure !== undefined ? { failure } : {}), ...(limit ? { limit } : {}) });
   }
 }

@@ -15,7 +15,10 @@ export const RecordingState = {
   Recording: 'recording',
   /** Closed cleanly: every file final. */
   Complete: 'complete',
-  /** Left by a crash and recovered: files readable, the end is missing. */
+  /**
+   * Left by a crash and recovered, or ended early by the SRS to keep what it had (the disk ran
+   * low, `endReason` says so): files readable, the end of the call is missing.
+   */
   Partial: 'partial',
   /**
    * Ended by the SRS because the session could not be set up (e.g. the ACK of an offer-less
@@ -62,6 +65,11 @@ export interface IndexStream {
   payloadType: number;
   /** RTP packets received (MSRP: messages). */
   packets: number;
+  /**
+   * Datagrams (RTP and RTCP) received but not stored: beyond `maxRtpPacketsPerSecondPerStream`,
+   * or beyond the buffer kept before the SRC's answer opened the files. Absent when none.
+   */
+  droppedPackets?: number;
   /** When the stream was opened (ISO). */
   startedAt: string;
   /** When it was closed (ISO). */

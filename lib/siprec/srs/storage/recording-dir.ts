@@ -223,25 +223,48 @@ export class RecordingDir {
   }
 
   /**
-   * Finishes every stream (WAVs: silence up to the end), closes the files, marks the index
-   * complete, or `failed` with `failed` (the session could not be set up; `reason` says why).
+   * Counts datagrams of a stream received but not stored (rate limit, pre-answer buffer full);
+   * they show as the stream's `droppedPackets` at the next checkpoint.
    */
-  close(reason: string, failed = false): RecordingIndex {
+  dropped(label: string, n = 1): void {
+    const s = this.streams.get(label);
+    if (!s || this.closed || n <= 0) return;
+    s.entry.droppedPackets = (s.entry.droppedPackets ?? 0) + n;
+  }
+
+  /**
+   * Finishes every stream (WAVs: silence up to the end), closes the files, marks the index
+   * complete; or `failed` with `failed` true (the session could not be set up; `reason` says
+   * why); or the state given (`partial`: ended early to keep what was written).
+   * Every file is closed even when one of them fails (a full disk); the first error is thrown
+   * after the index is written, if it can be.
+   */
+  close(reason: string, failed: boolean | RecordingState = false): RecordingIndex {
     if (this.closed) return structuredClone(this.index);
     const end = this.now();
+    let firstError: unknown;
     for (const s of this.streams.values()) {
-      s.sink.close(end);
+      try {
+        s.sink.close(end);
+      } catch (e) {
+        firstError ??= e;
+      }
       s.entry.stoppedAt = new Date(end).toISOString();
     }
-    this.refreshCounts();
+    try {
+      this.refreshCounts();
+    } catch (e) {
+      firstError ??= e;
+    }
     const last = this.index.pauses.at(-1);
     if (last && last.to === undefined) last.to = new Date(end).toISOString();
-    this.index.state = failed ? RecordingState.Failed : RecordingState.Complete;
+    this.index.state = typeof failed === 'string' ? failed : failed ? RecordingState.Failed : RecordingState.Complete;
     this.index.stoppedAt = new Date(end).toISOString();
     this.index.endReason = reason;
     this.index.revision++;
-    writeIndexAtomic(this.dir, this.index);
     this.closed = true;
+    writeIndexAtomic(this.dir, this.index);
+    if (firstError !== undefined) throw firstError;
     return structuredClone(this.index);
   }
 
