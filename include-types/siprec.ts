@@ -441,7 +441,8 @@ export interface SrsSettings {
   /**
    * Transaction and dialog limits of the SRS's stack, merged over the SRS's defaults
    * (`maxServerTransactions`, `maxClientTransactions`, `maxDialogs`: 50000 each). Past
-   * `maxServerTransactions` the stack answers 503 itself.
+   * `maxServerTransactions` the stack answers 503 itself; a new INVITE past `maxDialogs` gets 503
+   * with Retry-After from the SRS (`sessionRejected` `limit: 'maxDialogs'`).
    */
   limits?: Partial<StackLimits>;
   /** Where the SRS's stack logs what it drops or refuses (e.g. an oversized message); default silent. */
@@ -504,7 +505,9 @@ export type StatfsLike = (path: string) => Promise<StatfsResult>;
 
 /** The SRS limit a refusal or an ended session is due to (the `SrsSettings` name). */
 export type SrsLimitName =
-  | 'maxSessions' | 'maxMetadataBytes' | 'maxSetupsPerSecond' | 'minFreeDiskBytes' | 'maxRecordingSeconds' | 'rtpPorts';
+  | 'maxSessions' | 'maxMetadataBytes' | 'maxSetupsPerSecond' | 'minFreeDiskBytes' | 'maxRecordingSeconds' | 'rtpPorts'
+  /** The stack's `limits.maxDialogs` (503, Retry-After 5). */
+  | 'maxDialogs';
 
 /** A recording session as the SRS sees it. */
 export interface SrsSessionInfo {

@@ -14,6 +14,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { Dialog, DialogAssoc, Transaction } from '../../../include-types/api.js';
 import type { TransportProtocol } from '../../../include-types/settings.js';
 import { ConnectionState } from '../../../include-types/states.js';
+import { isSipError, SipErrorCode } from '../../../include-types/errors.js';
 import type { SrsEvents, SrsLimitName, SrsSessionInfo, SrsSettings } from '../../../include-types/siprec.js';
 import { MediaError, MediaErrorCode, PortAllocator } from '../media/index.js';
 import { buildSnapshotRequest, SNAPSHOT_REQUEST_CONTENT_TYPE } from '../metadata/index.js';
@@ -328,11 +329,14 @@ export class Srs extends EventEmitter<SrsEvents> {
       const ports = e instanceof MediaError && e.code === MediaErrorCode.PortsExhausted;
       const code = (e as NodeJS.ErrnoException)?.code;
       const full = code === 'ENOSPC' || code === 'EDQUOT';
+      // The stack's limits.maxDialogs: refused like the SRS's own session limit, to be retried.
+      const dialogs = isSipError(e, SipErrorCode.LimitExceeded);
       await session?.end(ports ? 'no ports' : full ? 'disk full' : 'error', true, full ? 'partial' : false);
       if (!session) assoc?.dispose();
       if (!tx.responseAllowed) tx.dispose();
       else if (ports) this.reject(tx, 503, 'No media ports available', { limit: 'rtpPorts' });
       else if (full) this.reject(tx, 503, 'Insufficient disk space', { retryAfter: retryAfterSeconds(this.diskIntervalMs), limit: 'minFreeDiskBytes' });
+      else if (dialogs) this.reject(tx, 503, 'Too many dialogs', { limit: 'maxDialogs' });
       else this.reject(tx, 500, 'Recording could not start');
     } finally {
       this.pending--;

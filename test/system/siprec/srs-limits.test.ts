@@ -92,6 +92,26 @@ t.test('transportLimits.maxMessageSize: a huge metadata INVITE over TCP is refus
   t.equal(r.index.participants.length, 20, 'every participant of the big metadata stored');
 });
 
+t.test('limits.maxDialogs passed to the stack: past it a new INVITE gets 503 with Retry-After, nothing left on disk', { timeout: 20000 }, async (t) => {
+  // A UAS dialog here files one stack entry per session: maxDialogs 2 holds two sessions.
+  const srs = await startSrs(t, { limits: { maxDialogs: 2 } });
+  const refused = rejections(srs);
+  const src = await startLeanSrc(t);
+  const codes: (number | undefined)[] = [];
+  let last: ClientTransaction | undefined;
+  for (let i = 0; i < 3; i++) {
+    const { assoc, tx } = await src.invite(srs.uri('tcp'), body(offer(), meta()));
+    codes.push(status(tx));
+    if (tx.responseElements?.isSuccess) src.ack(assoc, tx);
+    last = tx;
+  }
+  t.same(codes, [200, 200, 503]);
+  t.equal(header(last!, 'Retry-After'), '5');
+  t.match(refused, [{ statusCode: 503, reason: 'Too many dialogs', limit: 'maxDialogs', retryAfter: 5 }]);
+  t.equal(srs.activeSessions, 2);
+  t.equal(listRecordings(srs.settings.dir).length, 2, 'no recording directory for the refused one');
+});
+
 t.test('maxMetadataBytes: 413 on a new INVITE; on a re-INVITE and an UPDATE, 413 and the recording goes on', { timeout: 20000 }, async (t) => {
   const small = meta(2);
   const large = meta(40);
