@@ -225,6 +225,14 @@ export interface SrcSettings {
    * SRS's answer from the ACK. Default: none, every INVITE to the SRC is refused with 488.
    */
   acceptSrsInitiated?: (request: SrsInitiatedRequest) => CallParams | string | undefined;
+  /**
+   * How a metadata update that needs no SDP change goes (participants joined or left, hold, the
+   * stop-time before BYE, a snapshot the SRS asked for): 'update' by UPDATE (RFC 3311), 'reinvite'
+   * by re-INVITE, 'auto' (default) by UPDATE when the SRS listed UPDATE in the Allow of its 2xx
+   * (or of its INVITE, SRS-initiated), else re-INVITE. An UPDATE answered 405/501 is sent again as
+   * a re-INVITE. Stream changes and pause/resume always go by re-INVITE.
+   */
+  metadataUpdateMethod?: 'reinvite' | 'update' | 'auto';
 }
 
 /** A participant of the recorded call. */

@@ -17,12 +17,11 @@ import { splitRecordingBody } from '../body/index.js';
 import { InviteDialogAssoc, ResponseElements, type ClientTransaction, type ServerTransaction } from '../common/api.js';
 import { applyAnswer, clockRate, replyTo } from './session-answer.js';
 import type { RtpPacket } from '../media/index.js';
-import type { LoggedCall } from '../ng911/index.js';
 import { MediaFork } from './media-fork.js';
 import type { RecordingSessionLike, SessionHost } from './session-host.js';
 import { SessionMetadata } from './session-metadata.js';
 import { offerSdp, sessionElements, sessionHeaders, srsInitiatedHeaders, type SessionStream } from './session-offer.js';
-import { requestText, responseText } from './sip-text.js';
+import { SessionLog } from './session-log.js';
 import { parseSessionExpiresHeader } from '../common/session-expires.js';
 
 /** Where the session is. */
@@ -33,6 +32,11 @@ export type SessionState = (typeof SessionState)[keyof typeof SessionState];
 interface Pending {
   tx: ClientTransaction;
   resolve: (status: number) => void;
+}
+
+/** True when an Allow header lists UPDATE. */
+function allowsUpdate(allow: readonly string[]): boolean {
+  return allow.some((m) => m.trim().toUpperCase() === 'UPDATE');
 }
 
 /** A recording session of one call to one SRS entry. */
@@ -55,9 +59,13 @@ export class RecordingSession implements RecordingSessionLike {
   private stopRequested: RecordingEndReason | undefined;
   private minSe: number | undefined;
   private lastStatus: number | undefined;
-  private readonly logged: LoggedCall;
+  private readonly log: SessionLog;
   /** SRS-initiated (RFC 7866 §6.2): the SRS that asked, from its INVITE's From. */
   private srsUri: string | undefined;
+  /** The SRS listed UPDATE in its Allow (RFC 3311 §5.1): undefined until known. */
+  private srsAllowsUpdate: boolean | undefined;
+  /** The SRS answered an UPDATE 405/501: no more UPDATEs, whatever the setting. */
+  private updateRefused = false;
 
   constructor(private readonly host: SessionHost, readonly call: CallParams) {
     const media = host.entry.media ?? {};
@@ -67,8 +75,7 @@ export class RecordingSession implements RecordingSessionLike {
       rtcp: media.rtcp === undefined || media.rtcp === 'relay' ? 'relay' : 'own',
     });
     this.meta = new SessionMetadata(call, host.entry.metadataExtensions);
-    this.logged = { callIdSip: call.callId, direction: call.direction ?? 'incoming',
-      ...(call.emergencyCallId ? { callId: call.emergencyCallId } : {}), ...(call.emergencyIncidentId ? { incidentId: call.emergencyIncidentId } : {}) };
+    this.log = new SessionLog(host.ng911, call);
   }
 
   /** The RS Call-ID (the recording session id). */
@@ -105,7 +112,8 @@ export class RecordingSession implements RecordingSessionLike {
    */
   async acceptSrs(tx: ServerTransaction, srs: string): Promise<void> {
     this.srsUri = srs;
-    if (this.host.ng911) this.host.ng911.signaling(this.logged, requestText(tx.requestElements), 'incoming');
+    this.srsAllowsUpdate = allowsUpdate(tx.requestElements.messageElements.headerValues('Allow'));
+    this.log.got(tx.requestElements);
     try {
       this.assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: this.host.contact });
     } catch {
@@ -135,7 +143,7 @@ export class RecordingSession implements RecordingSessionLike {
     }
     tx.dispose();
     this.lastStatus = 200;
-    if (this.host.ng911) this.host.ng911.signaling(this.logged, responseText(res), 'outgoing');
+    this.log.replied(res);
   }
 
   /** Feeds one CS packet of a stream. */
@@ -214,7 +222,7 @@ export class RecordingSession implements RecordingSessionLike {
       }
       try {
         const tx = this.assoc!.sendBye(sessionElements([], undefined, undefined));
-        this.logRequest(tx);
+        this.log.sent(tx);
         status = await this.await(tx);
       } catch {
         status = undefined;
@@ -240,7 +248,7 @@ export class RecordingSession implements RecordingSessionLike {
   onResponse(tx: ClientTransaction): void {
     const res = tx.responseElements;
     if (!res) return;
-    if (res.statusCode >= 200) this.logResponse(tx);
+    if (res.statusCode >= 200) this.log.answered(tx);
     if (tx === this.inviteTx) return this.inviteResponse(tx, res.statusCode);
     if (this.pending?.tx === tx && res.statusCode >= 200) {
       if (tx.type === 'INVITE' && res.isSuccess) this.ack(tx);
@@ -268,7 +276,7 @@ export class RecordingSession implements RecordingSessionLike {
   onAckTimeout(): void {
     if (!this.srsInitiated || this.state !== SessionState.Starting) return;
     this.attempts.push({ srs: this.srs, outcome: SrsAttemptOutcome.Timeout, statusCode: 200 });
-    void this.fail(RecordingEndReason.AllSrsFailed, 200);
+    void this.fail(this.stopRequested ?? RecordingEndReason.AllSrsFailed, 200);
   }
 
   /** The API's session timer (RFC 4028) ended the dialog: no refresh in time. */
@@ -281,7 +289,7 @@ export class RecordingSession implements RecordingSessionLike {
   onRequest(tx: ServerTransaction): void {
     const t = tx.type;
     if (t === 'ACK') return this.srsInitiated && this.state === SessionState.Starting ? this.srsAck(tx) : tx.dispose();
-    if (this.host.ng911) this.host.ng911.signaling(this.logged, requestText(tx.requestElements), 'incoming');
+    this.log.got(tx.requestElements);
     if (t === 'BYE') {
       this.reply(tx, 200);
       if (this.state === SessionState.Active || this.state === SessionState.Stopping) void this.finish(RecordingEndReason.RemoteBye, undefined);
@@ -321,7 +329,7 @@ export class RecordingSession implements RecordingSessionLike {
       }
       const tx = assoc.sendInvite(sessionElements(headers, this.sdp(), this.meta.completeXml()));
       this.inviteTx = tx;
-      this.logRequest(tx);
+      this.log.sent(tx);
       this.inviteTimer = setTimeout(() => this.inviteTimedOut(tx), this.host.inviteTimeoutMs);
     } catch {
       this.nextAfter(SrsAttemptOutcome.TransportError, undefined, true);
@@ -359,6 +367,7 @@ export class RecordingSession implements RecordingSessionLike {
     }
     this.host.holdInvite(tx);
     this.ack(tx);
+    this.srsAllowsUpdate = allowsUpdate(tx.responseElements?.messageElements.headerValues('Allow') ?? []);
     const answered = this.readAnswer(tx);
     if (this.stopRequested) {
       this.state = SessionState.Active;
@@ -382,7 +391,7 @@ export class RecordingSession implements RecordingSessionLike {
   private srsAck(tx: ServerTransaction): void {
     const me = tx.requestElements.messageElements;
     const answered = applyAnswer(this.fork, this.streams, me, this.host.entry.media?.codecs);
-    if (this.host.ng911) this.host.ng911.signaling(this.logged, requestText(tx.requestElements), 'incoming');
+    this.log.got(tx.requestElements);
     tx.dispose();
     if (this.stopRequested) {
       this.state = SessionState.Active;
@@ -403,11 +412,7 @@ export class RecordingSession implements RecordingSessionLike {
     this.attempts.push({ srs: this.srs, outcome: SrsAttemptOutcome.Accepted, statusCode: status });
     this.state = SessionState.Active;
     this.host.listener.started({ ...this.base(), streams: answered, attempts: [...this.attempts], ...(this.srsInitiated ? { srsInitiated: true } : {}) });
-    const ng = this.host.ng911;
-    if (ng) {
-      ng.callStart(this.logged);
-      ng.mediaStart(this.logged, answered.filter((s) => s.accepted).map((s) => s.label), answerText);
-    }
+    this.log.started(answered.filter((s) => s.accepted).map((s) => s.label), answerText);
   }
 
   private nextAfter(outcome: SrsAttemptOutcome, status: number | undefined, down: boolean): void {
@@ -433,22 +438,44 @@ export class RecordingSession implements RecordingSessionLike {
     return offerSdp(this.streams, this.host.mediaAddress, this.sdpSessionId, this.sdpVersion, paused);
   }
 
-  /** Sends a re-INVITE; true on 2xx. A 491 is retried (RFC 3261 §14.1); 408/481 end the session. */
+  /** A metadata update that changes no SDP goes by UPDATE (RFC 3311) when set or allowed. */
+  private byUpdate(metadataXml: string | undefined, sdpChange: boolean): boolean {
+    if (metadataXml === undefined || sdpChange || this.updateRefused) return false;
+    const how = this.host.metadataUpdateMethod;
+    return how === 'update' || (how === 'auto' && this.srsAllowsUpdate === true);
+  }
+
+  /**
+   * Sends a re-INVITE (or, for metadata alone, an UPDATE: {@link byUpdate}); true on 2xx. A 491
+   * is retried (RFC 3261 §14.1); 408/481 end the session; an UPDATE refused with 405/501 goes
+   * again as re-INVITE.
+   */
   private async reinvite(paused: boolean, metadataXml: string | undefined, changed = true, stopping = false): Promise<boolean> {
     const usable = this.state === SessionState.Active || (stopping && this.state === SessionState.Stopping);
     if (!usable || !this.assoc) return false;
-    if (changed || paused !== this.paused) this.sdpVersion++;
+    const sdpChange = changed || paused !== this.paused;
+    let update = this.byUpdate(metadataXml, sdpChange);
+    if (sdpChange) this.sdpVersion++;
     for (let attempt = 0; attempt < 4; attempt++) {
       let status: number;
       try {
-        const tx = this.assoc.sendInvite(sessionElements(sessionHeaders(this.host.entry, this.call, false, !this.srsInitiated), this.sdp(paused), metadataXml));
-        this.logRequest(tx);
+        const headers = sessionHeaders(this.host.entry, this.call, false, !this.srsInitiated);
+        // RFC 3311 §5.1: an UPDATE without an offer carries the metadata part alone.
+        const tx = update
+          ? this.assoc.sendUpdate(sessionElements(headers, undefined, metadataXml))
+          : this.assoc.sendInvite(sessionElements(headers, this.sdp(paused), metadataXml));
+        this.log.sent(tx);
         status = await this.await(tx);
-        if (status >= 200 && status < 300) this.readAnswer(tx);
+        if (status >= 200 && status < 300 && !update) this.readAnswer(tx);
       } catch {
         return false;
       }
       if (status >= 200 && status < 300) return true;
+      if (update && (status === 405 || status === 501)) {
+        this.updateRefused = true;
+        update = false;
+        continue;
+      }
       if (status === 491) {
         await new Promise((r) => setTimeout(r, 200 + Math.random() * 800));
         continue;
@@ -510,11 +537,7 @@ export class RecordingSession implements RecordingSessionLike {
       this.assoc.dispose();
     }
     this.host.forget(this.call.callId);
-    const ng = this.host.ng911;
-    if (ng) {
-      ng.mediaEnd(this.logged, this.streams.map((s) => s.params.label));
-      ng.callEnd(this.logged);
-    }
+    this.log.ended(this.streams.map((s) => s.params.label));
     this.host.listener.stopped({ ...this.base(), reason, packetsSent: packets, ...(byeStatus !== undefined ? { byeStatusCode: byeStatus } : {}) });
   }
 
@@ -566,15 +589,6 @@ export class RecordingSession implements RecordingSessionLike {
 
   private reply(tx: ServerTransaction, status: number, sdp?: string): void {
     const sent = replyTo(tx, status, sdp);
-    if (sent && this.host.ng911) this.host.ng911.signaling(this.logged, responseText(sent), 'outgoing');
-  }
-
-  private logRequest(tx: ClientTransaction): void {
-    this.host.ng911?.signaling(this.logged, requestText(tx.requestElements), 'outgoing');
-  }
-
-  private logResponse(tx: ClientTransaction): void {
-    const r = tx.responseElements;
-    if (r && this.host.ng911) this.host.ng911.signaling(this.logged, responseText(r), 'incoming');
+    if (sent) this.log.replied(sent);
   }
 }

@@ -39,6 +39,8 @@ export interface SessionHost {
   readonly skip: SkipMatcher;
   /** Final-answer wait before failing over, ms. */
   readonly inviteTimeoutMs: number;
+  /** How metadata-only updates go (SrcSettings.metadataUpdateMethod). */
+  readonly metadataUpdateMethod: 'reinvite' | 'update' | 'auto';
   /** NG9-1-1 logger, if configured. */
   readonly ng911: Ng911Logger | undefined;
   /** Event sink. */

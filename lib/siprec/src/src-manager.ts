@@ -89,6 +89,11 @@ export class CallRecording {
  * any other: `recordingStarted` (with `srsInitiated: true`), the same fork, pause/resume/update/
  * stop and events; the app gets its handle from `recording(callId)`. Without the policy every
  * INVITE to the SRC is refused with 488, and so is an INVITE without the two marks or with an offer.
+ *
+ * `metadataUpdateMethod` ('auto' by default): metadata updates that change no SDP (participants,
+ * hold, the stop-time before BYE, a snapshot the SRS asked for) go by UPDATE (RFC 3311) when the
+ * SRS allows it (Allow of its 2xx, or of its INVITE), else by re-INVITE; 'update' and 'reinvite'
+ * force one (an UPDATE refused with 405/501 goes again as re-INVITE).
  */
 export class SrcManager extends EventEmitter<SrcManagerEvents> {
   private readonly agents: SrcUserAgent[] = [];
@@ -121,6 +126,7 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
       const ua: SrcUserAgent = new SrcUserAgent({
         entry, listener, userAgent: this.settings.userAgent ?? 'tsip-src', t1: this.settings.t1 ?? 500,
         srsInitiated: (req): SrsInitiatedVerdict => this.srsInitiated(ua, req),
+        ...(this.settings.metadataUpdateMethod ? { metadataUpdateMethod: this.settings.metadataUpdateMethod } : {}),
         onSrsState: (srs, up, statusCode) => this.emit('srsStateChanged', { srsName: entry.name, srs, up, ...(statusCode !== undefined ? { statusCode } : {}) }),
         ...(this.ng911 ? { ng911: this.ng911 } : {}),
       });

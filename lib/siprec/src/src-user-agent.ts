@@ -46,6 +46,8 @@ export interface SrcUserAgentOptions {
   t1: number;
   /** NG9-1-1 logger. */
   ng911?: Ng911Logger;
+  /** How metadata-only updates go (default 'auto'). */
+  metadataUpdateMethod?: 'reinvite' | 'update' | 'auto';
   /** Decides on an SRS-initiated INVITE (RFC 7866 §6.2); without it every INVITE gets 488. */
   srsInitiated?: (request: SrsInitiatedRequest) => SrsInitiatedVerdict;
 }
@@ -71,6 +73,7 @@ export class SrcUserAgent implements SessionHost {
   readonly ng911: Ng911Logger | undefined;
   readonly listener: SessionListener;
   readonly mediaAddress: string;
+  readonly metadataUpdateMethod: 'reinvite' | 'update' | 'auto';
   private client: SipClient | undefined;
   private conn: SipConnection | undefined;
   private keepAlive: SrsKeepAlive | undefined;
@@ -93,6 +96,7 @@ export class SrcUserAgent implements SessionHost {
     this.endpoints = new EndpointPool(this.mediaAddress, this.allocator);
     this.skip = compileSkipFailover(e.skipFailoverCodes);
     this.inviteTimeoutMs = e.inviteTimeoutMs ?? 64 * opts.t1;
+    this.metadataUpdateMethod = opts.metadataUpdateMethod ?? 'auto';
   }
 
   /** The connection (after start). */

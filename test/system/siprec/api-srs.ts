@@ -40,6 +40,8 @@ export interface ApiSrsOptions {
   ports: { min: number; max: number };
   /** Allow header of its answers (default with UPDATE). */
   allow?: string;
+  /** Answer UPDATE with 405. */
+  refuseUpdate?: boolean;
 }
 
 /** The test SRS. */
@@ -246,6 +248,7 @@ export class ApiSrs {
       setTimeout(() => { try { a?.dispose(); } catch { /* */ } }, 50);
       return;
     }
+    if (tx.type === 'UPDATE' && this.opts.refuseUpdate) return this.respond(tx, 405);
     if (tx.type === 'INVITE' || tx.type === 'UPDATE') {
       const me = tx.requestElements.messageElements;
       const sdp = splitRecordingBody(me.contentType, me.content).sdp;
