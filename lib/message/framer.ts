@@ -8,10 +8,19 @@
  * connection survives: the caller answers 400. Framing errors (no or bad Content-Length, too big)
  * leave the stream out of sync: the framer reports once, ignores further input, and the caller
  * closes the connection.
+ *
+ * A message over `maxMessageSize` whose head (through the empty line) is complete and itself within
+ * the limit is still in sync, since its Content-Length is known: with `onTooLarge` set the caller
+ * sees its head and chooses to skip the body (the framer drops exactly Content-Length octets as they
+ * arrive, never buffering them, and goes on with the next message) or to stop (input ignored, the
+ * caller closes). A head that outgrows the limit before its empty line is a framing error.
  * @module
  */
 import { trimWs } from './chars.js';
 import { SipParseError } from './errors.js';
+
+// the head of a message over the limit is read with these (re-exported here, so index.ts has them)
+export { headLength, parseHeadOnly } from './head-only.js';
 
 /** Options of a {@link StreamFramer}. */
 export interface StreamFramerOptions {
@@ -26,6 +35,14 @@ export interface StreamFramerOptions {
   onKeepAlive?(kind: 'ping' | 'pong'): void;
   /** Called once on a framing error; the framer then ignores input and the caller closes. */
   onError(error: SipParseError): void;
+  /**
+   * Optional: a message whose head is complete and within `maxMessageSize` but whose Content-Length
+   * takes it over (RFC 3261 §21.5.14). Called with a copy of the head (start line through the empty
+   * line) and the declared body length. Return 'skip' to have the framer drop the next `bodyLength`
+   * octets unbuffered and go on with the message after them, or 'stop' to have it ignore all further
+   * input (the caller closes; `onError` is not called). Without it such a message is a framing error.
+   */
+  onTooLarge?(head: Buffer, bodyLength: number): 'skip' | 'stop';
 }
 
 /** Splits a byte stream into SIP messages; see the module comment for the contract. */
@@ -40,6 +57,8 @@ export class StreamFramer {
   private scanned = 0;
   /** Total length of the message being received, once its head is complete. */
   private need = -1;
+  /** Body octets of a message over the limit still to drop as they arrive (see `onTooLarge`). */
+  private skip = 0;
   private failed = false;
 
   /** @param options limits and callbacks. */
@@ -53,17 +72,38 @@ export class StreamFramer {
     return this.end - this.start;
   }
 
-  /** True once a framing error was reported. */
+  /** True once a framing error was reported, or `onTooLarge` chose 'stop'. */
   get hasFailed(): boolean {
     return this.failed;
+  }
+
+  /** Body octets of a message over the limit still to be dropped as they arrive. */
+  get skippingBytes(): number {
+    return this.skip;
   }
 
   /** Feeds received octets; calls back synchronously for every message completed. */
   push(chunk: Buffer): void {
     if (this.failed || chunk.length === 0) return;
+    if (this.skip > 0) {
+      // the body of a message over the limit: dropped before it reaches the buffer
+      const n = Math.min(this.skip, chunk.length);
+      this.skip -= n;
+      if (n === chunk.length) return;
+      chunk = chunk.subarray(n);
+    }
     this.append(chunk);
     while (!this.failed && this.end > this.start) {
-      if (this.need < 0 && !this.readHead()) break;
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, this.end - this.start);
+        this.start += n;
+        this.skip -= n;
+        continue;
+      }
+      if (this.need < 0) {
+        if (!this.readHead()) break;
+        if (this.need < 0) continue; // a message over the limit was skipped: look again
+      }
       if (this.end - this.start < this.need) break;
       const msg = Buffer.from(this.buf.subarray(this.start, this.start + this.need));
       this.start += this.need;
@@ -77,7 +117,7 @@ export class StreamFramer {
   /** Drops any partial message and clears a failure (e.g. after reconnecting). */
   reset(): void {
     this.buf = Buffer.alloc(0);
-    this.start = this.end = this.scanned = 0;
+    this.start = this.end = this.scanned = this.skip = 0;
     this.need = -1;
     this.failed = false;
   }
@@ -100,14 +140,42 @@ export class StreamFramer {
   }
 
   private fail(reason: string): false {
-    this.failed = true;
-    this.buf = Buffer.alloc(0);
-    this.start = this.end = this.scanned = 0;
+    this.stop();
     this.opts.onError(new SipParseError(reason, { status: reason.includes('large') ? 513 : 400 }));
     return false;
   }
 
-  /** Consumes keep-alives, then finds the head; sets `need` or returns false to wait for more. */
+  /** Ignores all further input (until `reset`). */
+  private stop(): void {
+    this.failed = true;
+    this.buf = Buffer.alloc(0);
+    this.start = this.end = this.scanned = this.skip = 0;
+    this.need = -1;
+  }
+
+  /**
+   * A message over the limit whose head (`headLength` octets at `start`) is complete and within it:
+   * the caller chooses to skip its body or stop. True to go on (the head is consumed, `skip` set).
+   */
+  private tooLarge(headLength: number, bodyLength: number): boolean {
+    const decide = this.opts.onTooLarge;
+    if (decide === undefined) return this.fail('message too large');
+    const head = Buffer.from(this.buf.subarray(this.start, this.start + headLength));
+    if (decide(head, bodyLength) !== 'skip' || this.failed) {
+      this.stop();
+      return false;
+    }
+    this.start += headLength;
+    this.scanned = 0;
+    this.need = -1;
+    this.skip = bodyLength;
+    return true;
+  }
+
+  /**
+   * Consumes keep-alives, then finds the head; sets `need` or returns false to wait for more.
+   * Returns true with `need` unset when a message over the limit had its head consumed.
+   */
   private readHead(): boolean {
     const b = this.buf;
     let i = this.start;
@@ -144,8 +212,12 @@ export class StreamFramer {
     }
     const cl = contentLength(p.toString('latin1', 0, headEnd));
     if (typeof cl === 'string') return this.fail(cl);
-    this.need = headEnd + sep + cl;
-    if (this.need > this.max) return this.fail('message too large');
+    const headLength = headEnd + sep;
+    // a head alone over the limit cannot be trusted to be read safely: framing error, as before
+    if (headLength > this.max) return this.fail('message too large');
+    // RFC 3261 §21.5.14: the body takes it over; the caller may answer 513 and skip the body
+    if (headLength + cl > this.max) return this.tooLarge(headLength, cl);
+    this.need = headLength + cl;
     return true;
   }
 }
