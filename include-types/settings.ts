@@ -73,6 +73,13 @@ export interface TransportLimits {
   idleConnectionTimeout: number;
   /** RFC 5626 CRLF keep-alive interval on stream connections we opened, in ms; 0 = off (default 0). */
   keepAliveInterval: number;
+  /**
+   * TCP/TLS: a message over `maxMessageSize` whose header block is complete within it gets its
+   * answer (513 for a request, RFC 3261 §21.5.14) and its body, when at most this many bytes, is
+   * read and thrown away unbuffered so the connection goes on; a longer body closes the connection
+   * after the answer. 0 = always close after the answer (default 16777216, 16 MiB).
+   */
+  maxDiscardBytes: number;
 }
 
 /** Limits the stack enforces above the transports. */

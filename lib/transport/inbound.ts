@@ -12,6 +12,7 @@ import type { StreamConnection } from './stream-connection.js';
 import type { TransportUser, MessageSource } from './types.js';
 import type { UdpEndpoint } from './udp-endpoint.js';
 import { isStun, stunBindingResponse } from './stun.js';
+import type { TooLargeHandler } from './too-large.js';
 import { markReceived } from './via-rules.js';
 
 /** What the dispatcher needs from its owner. */
@@ -21,6 +22,8 @@ export interface InboundDeps {
   logger?: Logger;
   maxMessageSize: number;
   table: ConnectionTable;
+  /** Datagrams over `maxMessageSize` go here. */
+  tooLarge: TooLargeHandler;
 }
 
 /** Turns received datagrams and framed stream messages into `TransportUser` calls. */
@@ -29,7 +32,7 @@ export class InboundDispatcher {
 
   /** One UDP datagram. */
   datagram(data: Buffer, from: RemoteInfo, endpoint: UdpEndpoint): void {
-    const { stats, logger } = this.deps;
+    const { stats } = this.deps;
     stats.datagramsIn += 1;
     const source: MessageSource = {
       protocol: 'udp',
@@ -40,12 +43,8 @@ export class InboundDispatcher {
       iapId: endpoint.iapId,
     };
     if (data.length > this.deps.maxMessageSize) {
-      stats.drop(DropReason.TooLarge);
-      logger?.warn('transport: datagram dropped, larger than maxMessageSize', {
-        size: data.length,
-        maxMessageSize: this.deps.maxMessageSize,
-        from: `${from.address}:${from.port}`,
-      });
+      // RFC 3261 §21.5.14: a request whose head can be read is answered 513; then dropped
+      this.deps.tooLarge.datagram(data, source);
       return;
     }
     if (data.every((b) => b === 13 || b === 10)) return; // a CRLF keep-alive carries no message

@@ -7,6 +7,9 @@ import type { TransportLimits } from '../../include-types/settings.js';
 /** Default largest message, in bytes. */
 export const DEFAULT_MAX_MESSAGE_SIZE = 65535;
 
+/** Default largest body of an oversized stream message skipped to keep its connection (16 MiB). */
+export const DEFAULT_MAX_DISCARD_BYTES = 16 * 1024 * 1024;
+
 /**
  * Path MTU assumed when an IAP does not set `mtu`: Ethernet's 1500. RFC 3261 §18.1.1 sends a
  * request over TCP when it is within 200 bytes of the path MTU, or larger than 1300 bytes when the
@@ -20,7 +23,7 @@ export const MTU_MARGIN = 200;
 /**
  * Fills the unset fields of `partial` with the defaults documented in `TransportLimits`:
  * maxMessageSize 65535, maxConnections 1024, maxBufferedBytesPerConnection = maxMessageSize,
- * idleConnectionTimeout 120000 ms, keepAliveInterval 0 (off).
+ * idleConnectionTimeout 120000 ms, keepAliveInterval 0 (off), maxDiscardBytes 16 MiB.
  * @throws SipError(InvalidArgument) for a negative or non-integer value.
  */
 export function resolveLimits(partial: Partial<TransportLimits> = {}): TransportLimits {
@@ -36,5 +39,6 @@ export function resolveLimits(partial: Partial<TransportLimits> = {}): Transport
     maxBufferedBytesPerConnection: partial.maxBufferedBytesPerConnection ?? maxMessageSize,
     idleConnectionTimeout: partial.idleConnectionTimeout ?? 120000,
     keepAliveInterval: partial.keepAliveInterval ?? 0,
+    maxDiscardBytes: partial.maxDiscardBytes ?? DEFAULT_MAX_DISCARD_BYTES,
   };
 }

@@ -45,6 +45,22 @@ export interface TransportStats {
   udpFallbacks: number;
   /** Drops and refusals, by reason. */
   dropped: Record<DropReason, number>;
+  /** What became of messages over `maxMessageSize` (each also counted in `dropped.tooLarge`). */
+  tooLarge: TooLargeStats;
+}
+
+/** Messages over `maxMessageSize` (RFC 3261 §21.5.14), by outcome. */
+export interface TooLargeStats {
+  /** Requests whose head was read and answered (513), over UDP or a stream. */
+  answered: number;
+  /** Stream messages whose body was skipped unbuffered, the connection going on. */
+  bodiesSkipped: number;
+  /** Body octets announced by those messages and skipped. */
+  bytesSkipped: number;
+  /** Responses dropped (never answered). */
+  responsesDropped: number;
+  /** Connections closed for one (a header block over the limit, a body over `maxDiscardBytes`). */
+  connectionsClosed: number;
 }
 
 /** Mutable counters behind {@link TransportStats}; connection and socket counts are set by the owner. */
@@ -64,6 +80,13 @@ export class StatsCounters {
     framing: 0,
     noUser: 0,
   };
+  readonly tooLarge: TooLargeStats = {
+    answered: 0,
+    bodiesSkipped: 0,
+    bytesSkipped: 0,
+    responsesDropped: 0,
+    connectionsClosed: 0,
+  };
 
   /** Counts one drop. */
   drop(reason: DropReason): void {
@@ -81,6 +104,7 @@ export class StatsCounters {
       keepAlivePongs: this.keepAlivePongs,
       udpFallbacks: this.udpFallbacks,
       dropped: { ...this.dropped },
+      tooLarge: { ...this.tooLarge },
     };
   }
 }

@@ -47,6 +47,9 @@ export const PING = Buffer.from('\r\n\r\n');
 /** RFC 5626 §4.4.1 keep-alive pong: CRLF. */
 export const PONG = Buffer.from('\r\n');
 
+/** How long {@link StreamConnection.closeAfterFlush} keeps reading after its FIN, in ms. */
+export const LINGER_MS = 2000;
+
 /** A live stream connection, owned by the transport layer's connection pool. */
 export class StreamConnection {
   readonly id: number;
@@ -65,6 +68,9 @@ export class StreamConnection {
   lastReceived = Date.now();
   private sink: StreamSink | undefined;
   private closed = false;
+  /** Set by closeAfterFlush: our side is finished, the close is reported with this reason. */
+  private closing: CloseReason | undefined;
+  private lingerTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private pongTimer: NodeJS.Timeout | undefined;
@@ -95,9 +101,9 @@ export class StreamConnection {
     }
   }
 
-  /** True once closed; nothing can be sent any more. */
+  /** True once closed or closing; nothing can be sent any more. */
   get isClosed(): boolean {
-    return this.closed;
+    return this.closed || this.closing !== undefined;
   }
 
   /** Sets where received bytes go; must be called before the first 'data' (same tick as creation). */
@@ -112,7 +118,7 @@ export class StreamConnection {
 
   /** Writes one serialized SIP message; rejects with `SipError(TransportError)` if it cannot. */
   send(data: Buffer): Promise<void> {
-    if (this.closed) {
+    if (this.isClosed) {
       return Promise.reject(
         new SipError(SipErrorCode.TransportError, `connection ${this.id} is closed`),
       );
@@ -141,7 +147,7 @@ export class StreamConnection {
 
   /** Sends an RFC 5626 §4.4.1 CRLFCRLF ping now (not counted as traffic); false if closed. */
   ping(): boolean {
-    if (this.closed) return false;
+    if (this.isClosed) return false;
     this.writeRaw(PING);
     this.awaitPong();
     return true;
@@ -163,12 +169,26 @@ export class StreamConnection {
     this.shut(reason);
   }
 
+  /**
+   * Closes once what was written has gone out: sends FIN after it, then keeps reading (and
+   * ignoring) what the peer still sends, so that closing with unread input does not reset the
+   * connection and lose our last response at the peer; closes for good when the peer closes or
+   * after `lingerMs`. Nothing more can be sent meanwhile. `reason` is the one reported.
+   */
+  closeAfterFlush(reason: CloseReason, lingerMs = LINGER_MS): void {
+    if (this.isClosed) return;
+    this.closing = reason;
+    this.socket.end();
+    this.lingerTimer = setTimeout(() => this.shut(reason), lingerMs);
+    this.lingerTimer.unref();
+  }
+
   private writeRaw(data: Buffer): void {
-    if (!this.closed) this.socket.write(data);
+    if (!this.isClosed) this.socket.write(data);
   }
 
   private received(chunk: Buffer): void {
-    if (this.closed) return;
+    if (this.isClosed) return;
     this.touch(); // any bytes from the peer (messages, pings, pongs) count as traffic
     this.lastReceived = this.lastActivity;
     if (this.sink === undefined) {
@@ -193,6 +213,8 @@ export class StreamConnection {
   private shut(reason: CloseReason, error?: Error): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.closing !== undefined) reason = this.closing; // the peer's close ends our linger
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.pingTimer) clearInterval(this.pingTimer);
     if (this.pongTimer) clearTimeout(this.pongTimer);

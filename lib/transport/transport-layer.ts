@@ -14,7 +14,7 @@ import type {
 } from '../../include-types/settings.js';
 import { bareHost, ipFamily } from './addresses.js';
 import { IapRuntime, type BoundAddress } from './iap-runtime.js';
-import { InboundDispatcher } from './inbound.js';
+import { InboundDispatcher, streamSource } from './inbound.js';
 import { resolveLimits } from './limits.js';
 import { Outbound } from './outbound.js';
 import { Rfc3263Resolver } from './resolver.js';
@@ -22,6 +22,7 @@ import { DropReason, StatsCounters, type TransportStats } from './stats.js';
 import type { StreamConnection, StreamSink } from './stream-connection.js';
 import { StreamListener } from './stream-listener.js';
 import { StreamPool } from './stream-pool.js';
+import { TooLargeHandler } from './too-large.js';
 import type {
   ConnectionCloseReason,
   MessageSource,
@@ -70,6 +71,7 @@ export class TransportLayer implements TransportPort {
   private readonly counters = new StatsCounters();
   private readonly pool: StreamPool;
   private readonly inbound: InboundDispatcher;
+  private readonly tooLarge: TooLargeHandler;
   private readonly outbound: Outbound;
   private readonly logger: Logger | undefined;
   private readonly connectTimeout: number;
@@ -101,12 +103,20 @@ export class TransportLayer implements TransportPort {
       makeSink: (conn) => this.framerFor(conn),
       onClosed: (conn, reason) => this.connectionClosed(conn, reason),
     });
+    this.tooLarge = new TooLargeHandler({
+      user: () => this.user,
+      stats: this.counters,
+      logger: this.logger,
+      limits: this.limits,
+      sendResponse: (response, source) => this.sendResponse(response, source),
+    });
     this.inbound = new InboundDispatcher({
       user: () => this.user,
       stats: this.counters,
       logger: this.logger,
       maxMessageSize: this.limits.maxMessageSize,
       table: this.pool.table,
+      tooLarge: this.tooLarge,
     });
     this.outbound = new Outbound({
       iap: (id) => this.startedIap(id),
@@ -253,10 +263,14 @@ export class TransportLayer implements TransportPort {
         this.counters.keepAlivePongs += 1;
         conn.pong();
       },
+      // RFC 3261 §21.5.14: a complete head announcing too much: 513, then skip the body or close
+      onTooLarge: (head, bodyLength) => this.tooLarge.stream(head, bodyLength, conn, streamSource(conn)),
       onError: (error) => {
-        // RFC 3261 §18.3: a stream out of sync (bad or missing Content-Length, too big) is closed.
+        // RFC 3261 §18.3: a stream out of sync (bad or missing Content-Length, a header block over
+        // maxMessageSize) is closed.
         const reason = error.status === 513 ? DropReason.TooLarge : DropReason.Framing;
         this.counters.drop(reason);
+        if (reason === DropReason.TooLarge) this.counters.tooLarge.connectionsClosed += 1;
         this.logger?.warn('transport: stream closed, framing failed', { id: conn.id, reason: error.reason });
         conn.close(reason);
       },

@@ -41,6 +41,15 @@ export interface TransportUser {
    */
   onParseError(raw: Buffer, error: SipParseError, source: MessageSource): void;
   /**
+   * Optional: a request larger than `maxMessageSize` arrived; only its head was read (RFC 3261
+   * §21.5.14). `request` has its headers (the top Via marked as for `onRequest`) and no body;
+   * `size` is its declared size (stream) or the datagram's. Returns the response to send back (the
+   * stack's stateless 513) or undefined for none. The transport sends it itself (over the request's
+   * connection, or per §18.2.2 / RFC 3581 for UDP) so that it goes out before the body is skipped
+   * or the connection closed. Without this method nothing is answered.
+   */
+  onRequestTooLarge?(request: SipRequest, source: MessageSource, size: number): SipResponse | undefined;
+  /**
    * Optional: a TCP/TLS connection closed. Lets the stack fail what was bound to it (RFC 3261
    * §17.1.4 transport errors, RFC 5626 flows). Not called for connections closed by `stop()`.
    */
@@ -55,7 +64,7 @@ export type ConnectionCloseReason =
   | 'error'
   /** No traffic for `idleConnectionTimeout`. */
   | 'idle'
-  /** A message above `maxMessageSize`. */
+  /** A message above `maxMessageSize` whose body could not be skipped (header block over it, body over `maxDiscardBytes`). */
   | 'tooLarge'
   /** An incomplete message above `maxBufferedBytesPerConnection`, or a peer not reading ours. */
   | 'bufferLimit'
