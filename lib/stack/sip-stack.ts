@@ -31,7 +31,7 @@ import { MergedRequestDetector } from './merged-requests.js';
 import { nextHopUri, resolveQuery, resolveTargets } from './next-hop.js';
 import { OutgoingRequest, type OutgoingRequestOptions } from './outgoing-request.js';
 import type { Claim, DialogEndpoint, DialogKey, StackUser } from './stack-user.js';
-import { statelessErrorFor } from './stateless-reply.js';
+import { statelessErrorFor, tooLargeReply } from './stateless-reply.js';
 import { DEFAULT_EXTENSIONS, KNOWN_METHODS, checkNewRequest, reply, type UasCheckContext } from './uas-checks.js';
 
 /** The stack's version, sent in User-Agent/Server. */
@@ -335,6 +335,16 @@ export class SipStack implements TransportUser {
     const res = statelessErrorFor(raw, error.status, error.reason, this.userAgent);
     if (res === undefined) return;
     this.transport.sendResponse(res, source).catch((e: unknown) => this.logger.info('stateless error response not sent', { error: String(e) }));
+  }
+
+  /**
+   * @internal A request over the transport's maxMessageSize, its head only: the stateless 513
+   * (RFC 3261 §21.5.14) the transport sends back, or nothing for an ACK or an invalid head.
+   */
+  onRequestTooLarge(request: SipRequest, source: MessageSource, size: number): SipResponse | undefined {
+    const res = tooLargeReply(request, this.userAgent);
+    this.logger.debug('request over maxMessageSize', { method: request.method, size, answered: res !== undefined, from: `${source.remoteAddress}:${source.remotePort}` });
+    return res;
   }
 
   /**

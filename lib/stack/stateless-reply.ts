@@ -1,9 +1,10 @@
 /**
  * A 400 for a request that could not be parsed (RFC 3261 §8.2, RFC 4475 §3.1.2): the headers a
  * response needs (Via, From, To, Call-ID, CSeq) are salvaged from the raw text; if the Via is not
- * usable the request is dropped, since there is nowhere to send a response.
+ * usable the request is dropped, since there is nowhere to send a response. And the 513 for a
+ * request over the transport's `maxMessageSize`, built from its head alone (RFC 3261 §21.5.14).
  */
-import { SipResponse, Via, newTag, parseNameAddr } from '../message/index.js';
+import { SipParseError, SipResponse, Via, createResponse, newTag, parseNameAddr, validateRequest, type SipRequest } from '../message/index.js';
 
 const WANTED: Record<string, string> = {
   via: 'Via', v: 'Via',
@@ -66,4 +67,23 @@ export function statelessErrorFor(raw: Buffer, status: number, reason: string, s
   }
   if (server !== undefined) res.headers.set('Server', server);
   return res;
+}
+
+/**
+ * The stateless 513 Message Too Large (RFC 3261 §21.5.14) for a request whose head alone was read:
+ * Via, From, To, Call-ID and CSeq copied, a To tag added (§8.2.6), no body. Undefined for an ACK
+ * (never answered, §17.1.1) or a request missing a mandatory header (§8.1.1) or otherwise not
+ * valid, which is dropped.
+ */
+export function tooLargeReply(request: SipRequest, server?: string): SipResponse | undefined {
+  if (request.method === 'ACK') return undefined;
+  try {
+    validateRequest(request);
+    const res = createResponse(request, 513);
+    if (server !== undefined) res.headers.set('Server', server);
+    return res;
+  } catch (e) {
+    if (e instanceof SipParseError) return undefined;
+    throw e;
+  }
 }
