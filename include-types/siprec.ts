@@ -493,7 +493,7 @@ export interface SrsSettings {
   maxRecordingSeconds?: number;
   /**
    * Most datagrams (RTP and RTCP together) accepted per second on one recorded stream (a token
-   * bucket holding one second's worth; default 1000; 0 = no limit). Datagrams beyond it are
+   * bucket holding one second's worth; default 5000, which high-bitrate video stays under; 0 = no limit). Datagrams beyond it are
    * dropped, never queued, and counted in the stream's `droppedPackets` in index.json (with the
    * datagrams dropped because the pre-ACK buffer was full).
    */

@@ -13,7 +13,8 @@ export const SRS_LIMIT_DEFAULTS = {
   minFreeDiskBytes: 100 * (1 << 20),
   diskCheckIntervalMs: 5000,
   maxRecordingSeconds: 0,
-  maxRtpPacketsPerSecondPerStream: 1000,
+  // 5000/s: a 20 Mbit/s video stream with its RTCP stays under it; a flood does not
+  maxRtpPacketsPerSecondPerStream: 5000,
 } as const;
 
 /** The numeric SRS limits and their floors (a value below, NaN or infinite is refused). */

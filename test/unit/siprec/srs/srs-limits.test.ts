@@ -71,7 +71,7 @@ t.test('free-space probe: bavail * bsize, numbers or bigints; errors are the cal
   t.equal(bytesText(12), '12 bytes');
   t.same(SRS_LIMIT_DEFAULTS, {
     maxMetadataBytes: 1 << 20, maxSetupsPerSecond: 0, minFreeDiskBytes: 100 << 20, diskCheckIntervalMs: 5000,
-    maxRecordingSeconds: 0, maxRtpPacketsPerSecondPerStream: 1000,
+    maxRecordingSeconds: 0, maxRtpPacketsPerSecondPerStream: 5000,
   }, 'the documented defaults');
 });
 
