@@ -61,7 +61,11 @@ export interface IapSettings {
   mtu?: number;
 }
 
-/** Limits the transports enforce. Breaking one closes that connection or drops that datagram. */
+/**
+ * Limits the transports enforce. Breaking one closes that connection or drops that datagram, except
+ * a request over `maxMessageSize` whose headers can be read: that gets a stateless 513 (RFC 3261
+ * §21.5.14) and, over TCP/TLS, its body is skipped up to `maxDiscardBytes` so the connection lives on.
+ */
 export interface TransportLimits {
   /** Largest SIP message accepted or sent, in bytes (default 65535). */
   maxMessageSize: number;

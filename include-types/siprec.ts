@@ -440,9 +440,10 @@ export interface SrsSettings {
   /**
    * Limits of the SRS's SIP transports, merged over the SRS's defaults (`maxConnections` 20000;
    * the rest the transport's: `maxMessageSize` 65535, `maxBufferedBytesPerConnection` =
-   * `maxMessageSize`, `idleConnectionTimeout` 120 s). A message over `maxMessageSize` is dropped
-   * (UDP) or its connection closed (TCP), logged to `logger` and counted in the stack's
-   * `transport.dropped.tooLarge`; it never reaches the SRS. It also caps the metadata: a part
+   * `maxMessageSize`, `idleConnectionTimeout` 120 s). A request over `maxMessageSize` whose
+   * headers can be read gets a stateless 513 Message Too Large from the stack (RFC 3261
+   * §21.5.14; over TCP its body is skipped up to `maxDiscardBytes`, else the connection is closed
+   * after the 513); it is counted in the stack's `transport.tooLarge` and never reaches the SRS. It also caps the metadata: a part
    * can be no larger than the message carrying it.
    */
   transportLimits?: Partial<TransportLimits>;
