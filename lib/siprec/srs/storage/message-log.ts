@@ -8,7 +8,7 @@
  * ```
  * Created exclusively and appended with synchronous writes, like the other recording files.
  */
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { AppendOnlyFile } from './append-file.js';
 
 /** A message as the MSRP endpoint hands it over. */
 export interface ReceivedMessage {
@@ -30,38 +30,32 @@ export class MessageLogWriter {
   messages = 0;
   /** Body bytes written. */
   bodyBytes = 0;
-  private fd: number | undefined;
+  private constructor(private readonly file: AppendOnlyFile) {}
 
-  private constructor(readonly path: string, fd: number) {
-    this.fd = fd;
+  /** The file's path. */
+  get path(): string {
+    return this.file.path;
   }
 
   /** Creates `path` ('wx': never overwrites). */
   static create(path: string): MessageLogWriter {
-    return new MessageLogWriter(path, openSync(path, 'wx'));
+    return new MessageLogWriter(AppendOnlyFile.create(path));
   }
 
   /** Appends one message (ignored after close). */
   append(m: ReceivedMessage): void {
-    if (this.fd === undefined) return;
+    if (!this.file.isOpen) return;
     const clean = (s: string): string => s.replace(/[\s]+/g, '_');
     const head = `--- ${new Date(m.receivedMs).toISOString()} id=${clean(m.messageId)} type=${clean(m.contentType) || '-'} bytes=${m.body.length}${m.complete ? '' : ' incomplete'}\n`;
     const buf = Buffer.concat([Buffer.from(head, 'utf8'), m.body, Buffer.from('\n')]);
-    let o = 0;
-    while (o < buf.length) o += writeSync(this.fd, buf, o, buf.length - o);
+    this.file.append(buf);
     this.messages++;
     this.bodyBytes += m.body.length;
   }
 
   /** fsyncs and closes. Idempotent. */
   close(): void {
-    if (this.fd === undefined) return;
-    try {
-      fsyncSync(this.fd);
-    } finally {
-      closeSync(this.fd);
-      this.fd = undefined;
-    }
+    this.file.close();
   }
 }
 

@@ -12,8 +12,9 @@
  * file even if the process is killed next. A record cut by a crash (power loss, full disk) is
  * dropped by {@link readRtpdump} and cut off by {@link repairRtpdump}.
  */
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
+import { AppendOnlyFile } from './append-file.js';
 
 /** The first line's magic. */
 export const RTPDUMP_MAGIC = '#!rtpplay1.0 ';
@@ -76,36 +77,29 @@ export class RtpdumpWriter {
   rtcpPackets = 0;
   /** Packet bytes written (without the record headers). */
   bytes = 0;
-  private fd: number | undefined;
+  private readonly file: AppendOnlyFile;
 
-  private constructor(path: string, fd: number, startMs: number) {
-    this.path = path;
-    this.fd = fd;
+  private constructor(file: AppendOnlyFile, startMs: number) {
+    this.path = file.path;
+    this.file = file;
     this.startMs = startMs;
   }
 
   /** Creates `path` (throws EEXIST if it exists: recordings are never overwritten) and writes the headers. */
   static create(path: string, opts: RtpdumpWriterOptions): RtpdumpWriter {
     const startMs = opts.startMs ?? Date.now();
-    const fd = openSync(path, 'wx');
-    try {
-      const line = Buffer.from(`${RTPDUMP_MAGIC}${opts.address}/${opts.port}\n`, 'latin1');
-      const hdr = Buffer.alloc(RTPDUMP_FILE_HEADER_BYTES);
-      hdr.writeUInt32BE(Math.floor(startMs / 1000), 0);
-      hdr.writeUInt32BE(Math.round((startMs % 1000) * 1000), 4);
-      hdr.writeUInt32BE(ipv4ToU32(opts.address), 8);
-      hdr.writeUInt16BE(opts.port & 0xffff, 12);
-      writeAll(fd, Buffer.concat([line, hdr]));
-    } catch (e) {
-      closeSync(fd);
-      throw e;
-    }
-    return new RtpdumpWriter(path, fd, startMs);
+    const line = Buffer.from(`${RTPDUMP_MAGIC}${opts.address}/${opts.port}\n`, 'latin1');
+    const hdr = Buffer.alloc(RTPDUMP_FILE_HEADER_BYTES);
+    hdr.writeUInt32BE(Math.floor(startMs / 1000), 0);
+    hdr.writeUInt32BE(Math.round((startMs % 1000) * 1000), 4);
+    hdr.writeUInt32BE(ipv4ToU32(opts.address), 8);
+    hdr.writeUInt16BE(opts.port & 0xffff, 12);
+    return new RtpdumpWriter(AppendOnlyFile.create(path, Buffer.concat([line, hdr])), startMs);
   }
 
   /** True until `close()`. */
   get isOpen(): boolean {
-    return this.fd !== undefined;
+    return this.file.isOpen;
   }
 
   /**
@@ -114,14 +108,14 @@ export class RtpdumpWriter {
    * Ignored after close.
    */
   write(packet: Uint8Array, arrivalMs: number = Date.now(), rtcp = false): void {
-    if (this.fd === undefined) return;
+    if (!this.file.isOpen) return;
     const kept = Math.min(packet.length, RTPDUMP_MAX_PACKET);
     const rec = Buffer.allocUnsafe(RTPDUMP_PACKET_HEADER_BYTES + kept);
     rec.writeUInt16BE(RTPDUMP_PACKET_HEADER_BYTES + kept, 0);
     rec.writeUInt16BE(rtcp ? 0 : Math.min(packet.length, 0xffff), 2);
     rec.writeUInt32BE(Math.max(0, Math.round(arrivalMs - this.startMs)) >>> 0, 4);
     rec.set(packet.subarray(0, kept), RTPDUMP_PACKET_HEADER_BYTES);
-    writeAll(this.fd, rec);
+    this.file.append(rec);
     if (rtcp) this.rtcpPackets++;
     else this.packets++;
     this.bytes += kept;
@@ -129,19 +123,8 @@ export class RtpdumpWriter {
 
   /** fsyncs and closes. Idempotent. */
   close(): void {
-    if (this.fd === undefined) return;
-    try {
-      fsyncSync(this.fd);
-    } finally {
-      closeSync(this.fd);
-      this.fd = undefined;
-    }
+    this.file.close();
   }
-}
-
-function writeAll(fd: number, buf: Buffer): void {
-  let off = 0;
-  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
 }
 
 /** Parses rtpdump bytes. Throws RangeError when the file headers are not rtpdump. */

@@ -10,7 +10,7 @@
  * already written is skipped (duplicates, redundancy of packets that arrived), and a block whose
  * packet was lost is recovered from the redundancy of a later one, before that packet's primary.
  */
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { AppendOnlyFile } from './append-file.js';
 import type { RtpPacket } from '../../media/index.js';
 
 /** One block of a red payload. */
@@ -157,33 +157,26 @@ export class T140Extractor {
 export class TranscriptWriter {
   /** Bytes written. */
   bytes = 0;
-  private fd: number | undefined;
 
-  private constructor(readonly path: string, fd: number) {
-    this.fd = fd;
+  private constructor(private readonly file: AppendOnlyFile) {}
+
+  /** The file's path. */
+  get path(): string {
+    return this.file.path;
   }
 
   /** Creates `path` ('wx': never overwrites). */
   static create(path: string): TranscriptWriter {
-    return new TranscriptWriter(path, openSync(path, 'wx'));
+    return new TranscriptWriter(AppendOnlyFile.create(path));
   }
 
   /** Appends text bytes (ignored after close). */
   append(text: Buffer): void {
-    if (this.fd === undefined || text.length === 0) return;
-    let o = 0;
-    while (o < text.length) o += writeSync(this.fd, text, o, text.length - o);
-    this.bytes += text.length;
+    if (text.length > 0 && this.file.append(text)) this.bytes += text.length;
   }
 
   /** fsyncs and closes. Idempotent. */
   close(): void {
-    if (this.fd === undefined) return;
-    try {
-      fsyncSync(this.fd);
-    } finally {
-      closeSync(this.fd);
-      this.fd = undefined;
-    }
+    this.file.close();
   }
 }
