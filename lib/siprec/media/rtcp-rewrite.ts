@@ -21,7 +21,7 @@
  * starts with SR or RR (RFC 3550 §6.1) is dropped whole. Padding is removed.
  */
 import { MediaError, MediaErrorCode } from './errors.js';
-import { RtcpType } from './rtcp.js';
+import { RtcpType, rtcpPackets } from './rtcp.js';
 
 /** How one CS source maps onto the stream sent to the SRS. */
 export interface SsrcMapping {
@@ -204,25 +204,10 @@ function bye(buf: Buffer, end: number, count: number, map: RtcpRewriteOptions['m
  * for a malformed datagram.
  */
 export function rewriteRtcp(input: Uint8Array, opts: RtcpRewriteOptions): RtcpRewriteResult {
-  const all = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  if (all.length < 4) throw new MediaError(MediaErrorCode.PacketTooShort, `RTCP of ${all.length} bytes`);
   const parts: Buffer[] = [];
   const types: number[] = [];
   let dropped = 0;
-  for (let at = 0; at < all.length;) {
-    if (all.length - at < 4) throw new MediaError(MediaErrorCode.BadRtcp, 'trailing bytes after RTCP packet');
-    if (all[at] >> 6 !== 2) throw new MediaError(MediaErrorCode.BadVersion, `RTCP version ${all[at] >> 6}`);
-    const len = (all.readUInt16BE(at + 2) + 1) * 4;
-    if (at + len > all.length) throw new MediaError(MediaErrorCode.BadRtcp, 'RTCP length field past the datagram');
-    const buf = all.subarray(at, at + len);
-    let end = len;
-    if (buf[0] & 0x20) {
-      const pad = buf[len - 1];
-      if (pad === 0 || pad > len - 4) throw new MediaError(MediaErrorCode.BadPadding, `RTCP padding ${pad} invalid`);
-      end -= pad;
-    }
-    const count = buf[0] & 0x1f;
-    const type = buf[1];
+  for (const { buf, end, count, type } of rtcpPackets(input)) {
     let r: { out?: Buffer; dropped: number };
     if (type === RtcpType.SR || type === RtcpType.RR) r = report(buf, end, type, count, opts);
     else if (type === RtcpType.SDES) r = sdes(buf, end, count, opts.map);
@@ -233,7 +218,6 @@ export function rewriteRtcp(input: Uint8Array, opts: RtcpRewriteOptions): RtcpRe
       parts.push(r.out);
       types.push(type);
     }
-    at += len;
   }
   // RFC 3550 §6.1: a compound starts with SR or RR.
   if (types.length === 0 || (types[0] !== RtcpType.SR && types[0] !== RtcpType.RR)) {

@@ -226,26 +226,46 @@ function parseSdes(buf: Buffer, count: number, end: number): RtcpSdes {
   return { type: 'sdes', chunks };
 }
 
-/** Parses a (compound) RTCP datagram. Throws {@link MediaError} for malformed input. */
-export function parseRtcp(input: Uint8Array): RtcpPacket[] {
+/** One packet of a compound RTCP datagram, as {@link rtcpPackets} cuts it out. */
+export interface RtcpPart {
+  /** The packet's bytes (a view into the datagram), padding included. */
+  buf: Buffer;
+  /** Where its content ends (its length less any padding). */
+  end: number;
+  /** The 5-bit count field (reception reports, SDES chunks or BYE sources). */
+  count: number;
+  /** The packet type (RFC 3550 §12.1). */
+  type: number;
+}
+
+/**
+ * Cuts a compound RTCP datagram into its packets (RFC 3550 §6.1: version 2, length in 32-bit
+ * words minus one, padding counted in the last octet). Throws {@link MediaError} for malformed input.
+ */
+export function* rtcpPackets(input: Uint8Array): Generator<RtcpPart> {
   const all = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  const out: RtcpPacket[] = [];
-  let at = 0;
   if (all.length < 4) throw new MediaError(MediaErrorCode.PacketTooShort, `RTCP of ${all.length} bytes`);
-  while (at < all.length) {
+  for (let at = 0; at < all.length;) {
     if (all.length - at < 4) throw new MediaError(MediaErrorCode.BadRtcp, 'trailing bytes after RTCP packet');
     if (all[at] >> 6 !== 2) throw new MediaError(MediaErrorCode.BadVersion, `RTCP version ${all[at] >> 6}`);
     const len = (all.readUInt16BE(at + 2) + 1) * 4;
     if (at + len > all.length) throw new MediaError(MediaErrorCode.BadRtcp, 'RTCP length field past the datagram');
-    let buf = all.subarray(at, at + len);
+    const buf = all.subarray(at, at + len);
     let end = len;
     if (buf[0] & 0x20) {
       const pad = buf[len - 1];
       if (pad === 0 || pad > len - 4) throw new MediaError(MediaErrorCode.BadPadding, `RTCP padding ${pad} invalid`);
       end -= pad;
     }
-    const count = buf[0] & 0x1f;
-    const type = buf[1];
+    yield { buf, end, count: buf[0] & 0x1f, type: buf[1] };
+    at += len;
+  }
+}
+
+/** Parses a (compound) RTCP datagram. Throws {@link MediaError} for malformed input. */
+export function parseRtcp(input: Uint8Array): RtcpPacket[] {
+  const out: RtcpPacket[] = [];
+  for (const { buf, end, count, type } of rtcpPackets(input)) {
     if (type === RtcpType.SR) {
       if (end < 28) throw new MediaError(MediaErrorCode.PacketTooShort, 'RTCP SR too short');
       out.push({
@@ -268,10 +288,8 @@ export function parseRtcp(input: Uint8Array): RtcpPacket[] {
       if (r < end && r + 1 + buf[r] <= end) bye.reason = buf.toString('utf8', r + 1, r + 1 + buf[r]);
       out.push(bye);
     } else {
-      buf = Buffer.from(buf);
-      out.push({ type: 'other', packetType: type, data: buf });
+      out.push({ type: 'other', packetType: type, data: Buffer.from(buf) });
     }
-    at += len;
   }
   return out;
 }
