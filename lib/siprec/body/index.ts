@@ -8,3 +8,7 @@ export {
   analyseOffer, buildRecvonlyAnswer, recordableStreams,
   type AnalysedOffer, type AnswerOptions, type OfferedStream,
 } from './srs-answer.js';
+export {
+  answerCrypto, cryptoAttrsOf, formatCryptoAttr, keyMaterialOf, matchCryptoAnswer, newCryptoAttr, parseCryptoAttr, setCryptoAttrs, usableCrypto,
+  type CryptoAttr, type CryptoChoice,
+} from './crypto-attr.js';
