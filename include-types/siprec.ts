@@ -78,6 +78,15 @@ export interface SrcMediaSettings {
   rtcpIntervalMs?: number;
   /** Codecs offered when a stream names none (default PCMU and PCMA). */
   codecs?: RecordedCodec[];
+  /**
+   * SRTP towards the SRS (RFC 7866 §12; RFC 3711, SDES keys RFC 4568): a suite offers every RTP
+   * stream as RTP/SAVP with an `a=crypto` of that suite and a fresh key; once the SRS's answer
+   * takes it (RTP/SAVP, an `a=crypto` with the same tag and suite and the SRS's own key) RTP and
+   * RTCP to the SRS are protected with the offered key (RFC 4568 §6.1: each side sends with the
+   * key of its own SDP). An answer without a matching `a=crypto` (or plain RTP/AVP) refuses that
+   * stream: it is not forked. Default false: plain RTP.
+   */
+  srtp?: false | 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
 }
 
 /** Metadata extensions as OpenSIPS's `$siprec` takes them: raw XML blocks. */
@@ -424,6 +433,15 @@ export interface SrsSettings {
    * without t140, and non-G.711 audio when `codecs` is not set. Default: any. `[]` stores no raw stream.
    */
   rawCodecs?: string[];
+  /**
+   * SRTP recording media (RFC 7866 §12, RFC 3711 with SDES keys, RFC 4568): `'accept'` (default)
+   * records RTP/SAVP(F) streams that carry a usable `a=crypto` (AES_CM_128_HMAC_SHA1_80/_32),
+   * answers RTP/SAVP with a key of its own and decrypts before storing (packets failing
+   * authentication or replayed are counted in index.json, never stored); `'refuse'` answers port 0
+   * to every SRTP stream; `'require'` also refuses plain RTP streams (488 when none is left).
+   * SRTP without SDES keys (DTLS-SRTP) is always refused with port 0.
+   */
+  srtp?: 'refuse' | 'accept' | 'require';
   /**
    * Audio streams the SRS offers for an offer-less INVITE whose metadata names no stream
    * (RFC 7866 §7.1.2; default 2). With metadata streams, one per stream, labelled as in it.

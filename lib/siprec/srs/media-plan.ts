@@ -8,13 +8,15 @@
  * | any other RTP/AVP(F) stream (audio, video, text) | `rtpdump`: every packet as received |
  * | m=message TCP/MSRP (RFC 4975) | `msrp`: message bodies, when the MSRP endpoint is on |
  *
- * Everything else (SRTP profiles we hold no keys for, kinds or codecs switched off) is refused
- * with port 0. The module also builds the SRS's own offer for an offer-less INVITE (RFC 7866 §7.1.2:
+ * RTP/SAVP(F) with an SDES a=crypto (RFC 4568) is recorded like RTP/AVP(F): the SRS answers with
+ * RTP/SAVP and a key of its own and decrypts before storing (RFC 7866 §12: the recording as well
+ * protected as the call). Everything else (SRTP without keys, e.g. DTLS-SRTP, kinds or codecs
+ * switched off, plain RTP under `srtp: 'require'`) is refused with port 0. The module also builds the SRS's own offer for an offer-less INVITE (RFC 7866 §7.1.2:
  * the SRS offers in the 2xx, one recvonly audio m-line per metadata stream).
  */
 import { mediaLabel, parseSdp, writeSdp, type SdpMedia, type SdpSession } from '../../message/index.js';
 import type { RecordedCodec, RecordedMediaKind } from '../../../include-types/siprec.js';
-import { mediaCodecs } from '../body/index.js';
+import { answerCrypto, cryptoAttrsOf, mediaCodecs, setCryptoAttrs, type CryptoChoice } from '../body/index.js';
 
 /** How a stream is stored. */
 export type StreamStore = 'wav' | 'rtpdump' | 't140' | 'msrp';
@@ -34,6 +36,8 @@ export interface MediaPolicy {
   audioCodecs?: readonly string[];
   /** True when MSRP streams are received. */
   msrp: boolean;
+  /** SRTP (SDES) streams: 'refuse', 'accept' (default) or 'require' (plain RTP refused). */
+  srtp?: 'refuse' | 'accept' | 'require';
 }
 
 /** An offered stream with the SRS's decision. */
@@ -68,6 +72,8 @@ export interface PlannedStream {
   t140?: { t140: number; red?: number };
   /** MSRP: the SRC's a=path and a=accept-types. */
   msrp?: { path?: string; acceptTypes: string[] };
+  /** RTP/SAVP(F): the offered a=crypto taken (the SRC's key) and the SRS's own line for the answer. */
+  srtp?: CryptoChoice;
 }
 
 /** An offer (or the SRC's answer to our offer) broken down per stream. */
@@ -80,6 +86,7 @@ export interface MediaPlan {
 
 const KINDS: readonly string[] = ['audio', 'video', 'text', 'message'];
 const RTP_PROFILES = ['RTP/AVP', 'RTP/AVPF'];
+const SRTP_PROFILES = ['RTP/SAVP', 'RTP/SAVPF'];
 
 function invalidAttr(m: SdpMedia, name: string): string | undefined {
   const inv = (m as { invalid?: { value: string }[] }).invalid ?? [];
@@ -112,8 +119,15 @@ function planStream(m: SdpMedia, index: number, session: SdpSession, p: MediaPol
     }
     return s;
   }
-  // NOTE (deviation): RTP/SAVP(F) is refused: without the keys the recording would be ciphertext.
-  if (!RTP_PROFILES.includes(s.protocol.toUpperCase())) return s;
+  const profile = s.protocol.toUpperCase();
+  const srtpMode = p.srtp ?? 'accept';
+  if (SRTP_PROFILES.includes(profile)) {
+    // RFC 4568 §5.1.2: an acceptable a=crypto (first in offer order) or the stream is refused; an
+    // SRTP stream keyed otherwise (DTLS-SRTP a=fingerprint) would be stored as ciphertext.
+    const choice = srtpMode === 'refuse' ? undefined : answerCrypto(cryptoAttrsOf(m));
+    if (!choice) return s;
+    s.srtp = choice;
+  } else if (!RTP_PROFILES.includes(profile) || srtpMode === 'require') return s;
   const codecs = kind === 'audio' && p.audioCodecs !== undefined
     ? mediaCodecs(m).filter((c) => nameAllowed(p.audioCodecs, c.name))
     : mediaCodecs(m);
@@ -218,6 +232,8 @@ export function buildAnswer(plan: MediaPlan, local: ReadonlyMap<number, LocalMed
         fmtp: s.fmtp.map((f) => ({ ...f })),
         rtcp: { port: at.port + 1 },
       };
+      // RFC 4568 §5.1.2: the same tag and suite as the line taken, our own key.
+      if (s.srtp) setCryptoAttrs(m, [s.srtp.answer]);
     }
     if (s.labelled) m.label = s.label;
     // RFC 7866 §7.2: the SRS only receives; while the SRC pauses (inactive) it answers inactive.

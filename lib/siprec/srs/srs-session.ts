@@ -7,6 +7,8 @@
  * in the ACK, RFC 3264 §5, RFC 3261 §13.2.1), and its end.
  */
 import { RtpEndpoint, type PortAllocator } from '../media/index.js';
+import { SrtpReceiver, type SrtpReceiverStats } from '../media/srtp/index.js';
+import { keyMaterialOf, type CryptoChoice } from '../body/index.js';
 import type { InviteDialogAssoc } from '../common/api.js';
 import type { ReceivedMetadata } from './check-invite.js';
 import {
@@ -33,6 +35,8 @@ interface StreamSlot {
   earlyDropped: number;
   /** The stream's datagram rate limit. */
   bucket: TokenBucket;
+  /** SRTP (SDES): the SRC's key taken, our answer line, and the receiving context. */
+  srtp?: { choice: CryptoChoice; receiver: SrtpReceiver };
 }
 
 /** Most datagrams kept per stream while the SRC's answer is awaited (about 4 s of 20 ms audio). */
@@ -167,12 +171,12 @@ export class SrsSession {
     for (const s of offer.streams) {
       const have = this.slots.get(s.index);
       const old = this.plan?.streams[s.index];
-      const changed = have !== undefined && (s.port === 0 || s.label !== have.label || s.store !== old?.store || s.kind !== old?.kind);
+      const changed = have !== undefined && (s.port === 0 || s.label !== have.label || s.store !== old?.store || s.kind !== old?.kind || (s.srtp === undefined) !== (old?.srtp === undefined));
       if (changed) await this.closeSlot(s.index);
       if (!this.slots.has(s.index) && s.port !== 0 && s.store !== undefined) {
         await this.bindSlot(s.index, s.label, s.store === 'msrp');
         this.attach(s.index, s);
-      }
+      } else if (s.srtp && s.store !== undefined) this.rekey(this.slots.get(s.index), s);
     }
     this.plan = offer;
     this.setPaused(offer.streams);
@@ -333,17 +337,30 @@ export class SrsSession {
     const slot = this.slots.get(index);
     if (!slot || slot.attached || s.store === undefined) return;
     slot.attached = true;
+    this.rekey(slot, s);
     if (!this.env.media) return;
     const label = slot.label;
     this.rec?.openMediaStream({
       label, kind: s.kind ?? 'audio', store: s.store, codec: s.codec ?? '?', payloadType: s.payloadType ?? -1, formats: s.formats,
       ...(s.t140 ? { t140: s.t140 } : {}),
       source: { address: this.env.host, port: slot.port },
+      ...(slot.srtp ? { srtp: { suite: slot.srtp.choice.offered.suite, stats: () => slot.srtp?.receiver.stats } } : {}),
     }, this.startedMs);
     const rec = this.rec;
     if (!rec) return;
+    // RFC 3711 §3.3 / §3.4: SRTP and SRTCP are checked and decrypted before anything is stored; a
+    // packet that fails (tag, replay) is counted in the receiver's stats and never stored.
+    const plain = (data: Buffer, rtcp: boolean): Buffer | undefined => {
+      const r = slot.srtp?.receiver;
+      if (!r) return data;
+      const v = rtcp ? r.unprotectRtcp(data) : r.unprotectRtp(data);
+      return v.ok ? v.packet : undefined;
+    };
     this.write(() => {
-      for (const e of slot.early ?? []) rec.datagram(label, e.data, e.ms, e.rtcp);
+      for (const e of slot.early ?? []) {
+        const p = plain(e.data, e.rtcp);
+        if (p) rec.datagram(label, p, e.ms, e.rtcp);
+      }
       rec.dropped(label, slot.earlyDropped);
     });
     delete slot.early;
@@ -351,11 +368,35 @@ export class SrsSession {
     const store = (data: Buffer, rtcp: boolean): void => {
       // Over the rate: dropped and counted, never queued.
       if (!slot.bucket.take()) return rec.dropped(label);
-      this.write(() => rec.datagram(label, data, Date.now(), rtcp));
+      const p = plain(data, rtcp);
+      if (p) this.write(() => rec.datagram(label, p, Date.now(), rtcp));
     };
     slot.endpoint?.onPacket((data) => store(data, false));
     slot.endpoint?.onRtcp((data) => store(data, true));
     slot.msrp?.onMessage((m) => this.write(() => rec.message(label, m)));
+  }
+
+  /**
+   * SRTP on a kept stream (re-INVITE, RFC 4568 §7.1.4): the same offered key keeps the context
+   * (ROC, replay list) and our answer line; a new key starts a new context.
+   */
+  private rekey(slot: StreamSlot | undefined, s: PlannedStream): void {
+    if (!slot || !s.srtp) return;
+    const same = slot.srtp && slot.srtp.choice.offered.keySalt.equals(s.srtp.offered.keySalt) && slot.srtp.choice.offered.suite === s.srtp.offered.suite;
+    if (same && slot.srtp) {
+      s.srtp.answer = slot.srtp.choice.answer;
+      return;
+    }
+    const receiver = new SrtpReceiver(keyMaterialOf(s.srtp.offered));
+    if (slot.srtp) Object.assign(receiver.stats, slot.srtp.receiver.stats); // the counts go on
+    slot.srtp = { choice: s.srtp, receiver };
+  }
+
+  /** SRTP counters per label (streams received as SRTP); for tests and stats. */
+  srtpStats(): Record<string, SrtpReceiverStats> {
+    const out: Record<string, SrtpReceiverStats> = {};
+    for (const slot of this.slots.values()) if (slot.srtp) out[slot.label] = { ...slot.srtp.receiver.stats };
+    return out;
   }
 
   private bucket(): TokenBucket {

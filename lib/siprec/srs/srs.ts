@@ -67,6 +67,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       media: {
         kinds, msrp: kinds.includes('message'),
         ...(settings.rawCodecs ? { rawCodecs: settings.rawCodecs } : {}), ...(settings.codecs ? { audioCodecs: settings.codecs } : {}),
+        ...(settings.srtp ? { srtp: settings.srtp } : {}),
       },
     };
     this.setups = new TokenBucket(settings.maxSetupsPerSecond ?? SRS_LIMIT_DEFAULTS.maxSetupsPerSecond);

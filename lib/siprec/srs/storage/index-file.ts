@@ -70,6 +70,12 @@ export interface IndexStream {
    * or beyond the buffer kept before the SRC's answer opened the files. Absent when none.
    */
   droppedPackets?: number;
+  /**
+   * Received as SRTP (RFC 3711, SDES keys): the suite, and packets (RTP + RTCP) refused before
+   * storing — tag mismatch (`authFailures`), replayed or too old (`replays`), too short or a
+   * foreign MKI (`malformed`). Absent for plain RTP.
+   */
+  srtp?: { suite: string; authFailures: number; replays: number; malformed: number };
   /** When the stream was opened (ISO). */
   startedAt: string;
   /** When it was closed (ISO). */

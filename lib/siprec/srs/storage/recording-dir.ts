@@ -18,7 +18,7 @@ import { applyPartialUpdate, type RecordingMetadata } from '../../metadata/index
 import { RecordingState, writeIndexAtomic, type IndexStream, type RecordingIndex } from './index-file.js';
 import type { ReceivedMessage } from './message-log.js';
 import { callIdsOf, mapParticipants } from './participants.js';
-import { openSink, type StreamSink } from './stream-sinks.js';
+import { openSink, type SinkSrtp, type StreamSink } from './stream-sinks.js';
 
 /** Options of {@link RecordingDir.create}. */
 export interface CreateRecordingOptions {
@@ -56,6 +56,8 @@ export interface MediaStreamSpec {
   t140?: { t140: number; red?: number };
   /** Address and port named in an rtpdump's first line (where the SRS receives it). */
   source?: { address: string; port: number };
+  /** Received as SRTP: suite and counters for the index (see stream-sinks.ts). */
+  srtp?: SinkSrtp;
 }
 
 /** Characters kept in file and directory names; anything else becomes '_'. */
@@ -141,7 +143,7 @@ export class RecordingDir {
     let stem = `stream-${safeName(spec.label)}`;
     const clash = (st: string): boolean => [...taken].some((f) => f.startsWith(`${st}.`));
     for (let n = 2; clash(stem); n++) stem = `stream-${safeName(spec.label)}-${n}`;
-    const sink = openSink({ dir: this.dir, stem, store: spec.store, originMs, ...(spec.t140 ? { t140: spec.t140 } : {}), ...(spec.source ? { source: spec.source } : {}) });
+    const sink = openSink({ dir: this.dir, stem, store: spec.store, originMs, ...(spec.t140 ? { t140: spec.t140 } : {}), ...(spec.source ? { source: spec.source } : {}), ...(spec.srtp ? { srtp: spec.srtp } : {}) });
     const entry: IndexStream = {
       label: spec.label, file: sink.files[0], codec: spec.codec, payloadType: spec.payloadType, packets: 0,
       startedAt: new Date(this.now()).toISOString(), durationSeconds: 0, senders: [], receivers: [],

@@ -45,6 +45,16 @@ export interface SinkSpec {
   t140?: { t140: number; red?: number };
   /** Address and port named in the dump's first line. */
   source?: { address: string; port: number };
+  /** SRTP stream: its suite and live receiver counters, copied into the index entry by `count`. */
+  srtp?: SinkSrtp;
+}
+
+/** What a sink reports of a stream received as SRTP (decrypted before it reaches the sink). */
+export interface SinkSrtp {
+  /** Crypto suite. */
+  suite: string;
+  /** The receiver's counters now. */
+  stats: () => { authFailures: number; replays: number; malformed: number } | undefined;
 }
 
 class WavSink implements StreamSink {
@@ -175,12 +185,26 @@ class MessageSink implements StreamSink {
   close(): void { this.log.close(); }
 }
 
-/** Opens the sink of a stream (its files created exclusively). */
-export function openSink(spec: SinkSpec): StreamSink {
+function sinkOf(spec: SinkSpec): StreamSink {
   switch (spec.store) {
     case 'wav': return new WavSink(spec);
     case 'rtpdump': return new DumpSink(spec);
     case 't140': return new TextSink(spec);
     case 'msrp': return new MessageSink(spec);
   }
+}
+
+/** Opens the sink of a stream (its files created exclusively). */
+export function openSink(spec: SinkSpec): StreamSink {
+  const sink = sinkOf(spec);
+  const srtp = spec.srtp;
+  if (!srtp) return sink;
+  // The packets arrive decrypted; the sink only adds the SRTP counters to the index entry.
+  const count = sink.count.bind(sink);
+  sink.count = (e: IndexStream): void => {
+    count(e);
+    const st = srtp.stats();
+    e.srtp = { suite: srtp.suite, authFailures: st?.authFailures ?? 0, replays: st?.replays ?? 0, malformed: st?.malformed ?? 0 };
+  };
+  return sink;
 }
