@@ -14,133 +14,19 @@
  * 200 OK (§7.2) unless the SEND said `Failure-Report: no` (none) or `partial` (errors only); a
  * `Success-Report: yes` gets a REPORT once the whole message is in (§7.1.3). A To-Path that is not
  * this session gets 481, a SEND without its mandatory headers 400, other methods 501; REPORTs are
- * never answered (§7.1.2). TLS (msrps) and relays are not supported.
+ * never answered (§7.1.2). TLS (msrps) and relays are not supported. Framing, parsing, Byte-Range,
+ * identifiers, paths and URIs come from the shared `lib/siprec/msrp/` (the SRC's sender uses them too).
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { randomBytes } from 'node:crypto';
 import { MediaError, MediaErrorCode, type PortAllocator } from '../media/index.js';
+import {
+  buildMsrpFrame, buildMsrpResponse, firstUri, formatMsrpUri, lastUri, msrpSessionId, MsrpParser, newSessionId, newTransactionId,
+  parseByteRange, type ByteRange, type MsrpFrame,
+} from '../msrp/index.js';
 import type { ReceivedMessage } from './storage/message-log.js';
 
-/** One MSRP request or response as framed on the wire. */
-export interface MsrpFrame {
-  /** transact-id. */
-  transactionId: string;
-  /** Request method (SEND, REPORT ...), for requests. */
-  method?: string;
-  /** Status code, for responses. */
-  status?: number;
-  /** Headers by lower-case name (the first of each). */
-  headers: Map<string, string>;
-  /** Body data, when the frame has content. */
-  body?: Buffer;
-  /** Continuation flag of the end-line. */
-  flag: '$' | '+' | '#';
-}
-
-/** Thrown by the parser for bytes that are not MSRP. */
-export class MsrpSyntaxError extends Error {
-  override readonly name = 'MsrpSyntaxError';
-}
-
-const START = /^MSRP ([A-Za-z0-9][A-Za-z0-9.\-+%=]{3,31}) (?:([A-Z]+)|(\d{3})(?: .*)?)$/;
-const CRLF = Buffer.from('\r\n');
-const DOUBLE_CRLF = Buffer.from('\r\n\r\n');
-
-/** Frames MSRP messages out of a TCP byte stream. */
-export class MsrpParser {
-  private buf: Buffer = Buffer.alloc(0);
-
-  /** @param maxFrameBytes - largest frame buffered before the stream is declared broken (default 1 MiB + headers) */
-  constructor(private readonly maxFrameBytes = (1 << 20) + 16384) {}
-
-  /** Adds bytes; returns every frame now complete. Throws MsrpSyntaxError on garbage. */
-  push(data: Buffer): MsrpFrame[] {
-    this.buf = this.buf.length === 0 ? data : Buffer.concat([this.buf, data]);
-    const out: MsrpFrame[] = [];
-    for (;;) {
-      const r = this.next();
-      if (!r) break;
-      out.push(r.frame);
-      this.buf = this.buf.subarray(r.used);
-    }
-    if (this.buf.length > this.maxFrameBytes) throw new MsrpSyntaxError('MSRP frame too large');
-    return out;
-  }
-
-  private next(): { frame: MsrpFrame; used: number } | undefined {
-    const b = this.buf;
-    const eol = b.indexOf(CRLF);
-    if (eol < 0) {
-      if (b.length > 1024) throw new MsrpSyntaxError('MSRP start line too long');
-      return undefined;
-    }
-    const m = START.exec(b.subarray(0, eol).toString('latin1'));
-    if (!m) throw new MsrpSyntaxError('not an MSRP start line');
-    const tid = m[1];
-    const marker = Buffer.from(`\r\n-------${tid}`, 'latin1');
-    const endAt = (from: number): { at: number; flag: MsrpFrame['flag'] } | undefined | 'more' => {
-      for (let i = b.indexOf(marker, from); i >= 0; i = b.indexOf(marker, i + 1)) {
-        const f = i + marker.length;
-        if (b.length < f + 3) return 'more';
-        const flag = String.fromCharCode(b[f]);
-        if ((flag === '$' || flag === '+' || flag === '#') && b[f + 1] === 0x0d && b[f + 2] === 0x0a) return { at: i, flag };
-      }
-      return undefined;
-    };
-    // A frame without content: headers, then the end-line; with content: headers, a blank line.
-    const dbl = b.indexOf(DOUBLE_CRLF, eol);
-    const plain = endAt(eol);
-    if (plain === 'more') return undefined;
-    let headerEnd: number;
-    let body: Buffer | undefined;
-    let end: { at: number; flag: MsrpFrame['flag'] };
-    if (plain !== undefined && (dbl < 0 || plain.at < dbl)) {
-      headerEnd = plain.at;
-      end = plain;
-    } else {
-      if (dbl < 0) return undefined;
-      const withBody = endAt(dbl + 2);
-      if (withBody === undefined || withBody === 'more') return undefined;
-      headerEnd = dbl;
-      end = withBody;
-      body = b.subarray(Math.min(dbl + 4, end.at), end.at);
-    }
-    const headers = new Map<string, string>();
-    const text = b.subarray(eol + 2, headerEnd).toString('utf8');
-    for (const line of text.split('\r\n')) {
-      if (line === '') continue;
-      const c = line.indexOf(':');
-      if (c <= 0) throw new MsrpSyntaxError(`bad MSRP header line: ${line.slice(0, 40)}`);
-      const name = line.slice(0, c).trim().toLowerCase();
-      if (!headers.has(name)) headers.set(name, line.slice(c + 1).trim());
-    }
-    const frame: MsrpFrame = { transactionId: tid, headers, flag: end.flag, ...(body !== undefined ? { body } : {}) };
-    if (m[2] !== undefined) frame.method = m[2];
-    else frame.status = Number(m[3]);
-    return { frame, used: end.at + marker.length + 3 };
-  }
-}
-
-/** A Byte-Range value (RFC 4975 §9): 1-based start, end and total, `undefined` for `*`. */
-export interface ByteRange {
-  /** First byte (1-based). */
-  start: number;
-  /** Last byte, if known. */
-  end?: number;
-  /** Message size, if known. */
-  total?: number;
-}
-
-/** Parses `start-end/total`; the default (absent header) is the whole message, `1-*\/*`. */
-export function parseByteRange(v: string | undefined): ByteRange | undefined {
-  if (v === undefined) return { start: 1 };
-  const m = /^(\d+)-(\d+|\*)\/(\d+|\*)$/.exec(v.trim());
-  if (!m) return undefined;
-  const r: ByteRange = { start: Number(m[1]) };
-  if (m[2] !== '*') r.end = Number(m[2]);
-  if (m[3] !== '*') r.total = Number(m[3]);
-  return r.start >= 1 ? r : undefined;
-}
+// The wire pieces live in lib/siprec/msrp (shared with the SRC's sender); re-exported as before.
+export { buildMsrpFrame, msrpSessionId, MsrpParser, MsrpSyntaxError, parseByteRange, type ByteRange, type MsrpFrame } from '../msrp/index.js';
 
 interface Assembly {
   chunks: { offset: number; data: Buffer }[];
@@ -256,26 +142,6 @@ function build(messageId: string, a: Assembly, ended: boolean, nowMs: number): R
   return { messageId, contentType: a.contentType, body, receivedMs: nowMs, complete: ended && whole };
 }
 
-/** The last URI of a path header (the final destination, RFC 4975 §5.2). */
-function lastUri(v: string): string {
-  return v.trim().split(/\s+/).at(-1) ?? '';
-}
-
-/** The session-id part of an MSRP URI (`msrp://host:port/<session-id>;tcp`). */
-export function msrpSessionId(uri: string): string | undefined {
-  const m = /^msrps?:\/\/[^/]+\/([^;\s]+)(?:;\S*)?$/i.exec(uri.trim());
-  return m?.[1];
-}
-
-let tidCounter = 0;
-
-/** Builds a request or response frame (`flag`: the end-line's continuation flag). */
-export function buildMsrpFrame(tid: string, startRest: string, headers: [string, string][], body?: { contentType: string; data: Buffer }, flag: MsrpFrame['flag'] = '$'): Buffer {
-  const head = `MSRP ${tid} ${startRest}\r\n${headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}`;
-  if (!body) return Buffer.from(`${head}-------${tid}${flag}\r\n`, 'utf8');
-  return Buffer.concat([Buffer.from(`${head}Content-Type: ${body.contentType}\r\n\r\n`, 'utf8'), body.data, Buffer.from(`\r\n-------${tid}${flag}\r\n`, 'utf8')]);
-}
-
 /** Messages kept for a receiver whose handler is not set yet; more are dropped and counted. */
 const MAX_EARLY_MESSAGES = 256;
 /** TCP connections at once per receiver. */
@@ -298,8 +164,7 @@ export class MsrpReceiver {
 
   private constructor(private readonly server: Server, host: string, port: number, private readonly sessionId: string, private readonly release: () => void) {
     this.port = port;
-    const h = host.includes(':') ? `[${host}]` : host;
-    this.path = `msrp://${h}:${port}/${sessionId};tcp`;
+    this.path = formatMsrpUri(host, port, sessionId);
     server.on('connection', (s) => this.onConnection(s));
   }
 
@@ -323,7 +188,7 @@ export class MsrpReceiver {
         continue;
       }
       server.on('error', () => undefined);
-      return new MsrpReceiver(server, host, port, randomBytes(9).toString('base64url'), () => allocator.release(port));
+      return new MsrpReceiver(server, host, port, newSessionId(), () => allocator.release(port));
     }
     throw new MediaError(MediaErrorCode.PortsExhausted, 'no bindable MSRP port left');
   }
@@ -380,7 +245,7 @@ export class MsrpReceiver {
     const reply = (status: number, comment: string): void => {
       // RFC 4975 §7.1.1: 'no' wants no response at all, 'partial' only failures.
       if (failureReport === 'no' || (failureReport === 'partial' && status === 200) || fromPath === undefined) return;
-      sock.write(buildMsrpFrame(f.transactionId, `${status} ${comment}`, [['To-Path', fromPath.trim().split(/\s+/)[0]], ['From-Path', this.path]]));
+      sock.write(buildMsrpResponse(f.transactionId, status, comment, firstUri(fromPath), this.path));
     };
     if (f.method !== 'SEND') return reply(501, 'Unknown method');
     const messageId = f.headers.get('message-id');
@@ -399,7 +264,7 @@ export class MsrpReceiver {
     this.deliver(m);
     if ((f.headers.get('success-report') ?? 'no').toLowerCase() === 'yes' && m.complete) {
       // RFC 4975 §7.1.3: one success REPORT for the whole message.
-      const tid = `r${(++tidCounter).toString(36)}${randomBytes(3).toString('hex')}`;
+      const tid = newTransactionId('r');
       sock.write(buildMsrpFrame(tid, 'REPORT', [
         // §7.1.2: a REPORT goes back along the whole From-Path of the SEND.
         ['To-Path', fromPath.trim()], ['From-Path', this.path], ['Message-ID', messageId],
