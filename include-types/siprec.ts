@@ -26,6 +26,11 @@ export const RecordingEndReason = {
   ConnectionLost: 'ConnectionLost',
   /** A local error (ports, bad call parameters). */
   LocalError: 'LocalError',
+  /**
+   * A participant asked for no recording (`a=recordpref:off`, RFC 7866 §7.1.3, given to
+   * `SrcManager` as `recordingPreference`) and `honourRecordingPreference` is on.
+   */
+  PreferenceOff: 'PreferenceOff',
 } as const;
 /** One of the {@link RecordingEndReason} values. */
 export type RecordingEndReason = (typeof RecordingEndReason)[keyof typeof RecordingEndReason];
@@ -217,6 +222,19 @@ export interface SrsInitiatedRequest {
   calls: readonly string[];
 }
 
+/**
+ * The recording indication for the recorded call's participants (RFC 7866 §7.1.2, SDP
+ * `a=record`, §11.5.1): 'on' while recorded, 'paused' while every recording of it is paused,
+ * 'off' otherwise.
+ */
+export type RecordingIndication = 'on' | 'off' | 'paused';
+
+/**
+ * A recording-aware participant's preference (RFC 7866 §7.1.3, SDP `a=recordpref`, §11.5.2).
+ * A preference, not a command: the SRC SHOULD take it into account.
+ */
+export type RecordingPreference = 'on' | 'off' | 'pause' | 'nopreference';
+
 /** Settings of an `SrcManager`. */
 export interface SrcSettings {
   /** One entry per SRS (each gets its own user agent); all record every call. */
@@ -242,6 +260,15 @@ export interface SrcSettings {
    * a re-INVITE. Stream changes and pause/resume always go by re-INVITE.
    */
   metadataUpdateMethod?: 'reinvite' | 'update' | 'auto';
+  /**
+   * Whether a call's `recordingPreference` (RFC 7866 §7.1.3: what a recording-aware participant
+   * sent in `a=recordpref`) changes what is recorded. Default true: 'off' keeps a recording from
+   * starting (or stops it, reason `PreferenceOff`), 'pause' pauses it, 'on' and 'nopreference'
+   * start or resume what a preference held back (never a pause the app asked for). False: the
+   * preference is kept and reported (`recordingPreferenceApplied`, action 'ignored') but changes
+   * nothing.
+   */
+  honourRecordingPreference?: boolean;
 }
 
 /** A participant of the recorded call. */
@@ -286,6 +313,12 @@ export interface CallParams {
   direction?: 'incoming' | 'outgoing';
   /** Extra headers for this call's INVITEs. */
   headers?: HeaderField[];
+  /**
+   * The participants' recording preference at the start (RFC 7866 §7.1.3; from the CS SDP's
+   * `a=recordpref`, e.g. with `callRecordingPreference`); later ones go to
+   * `SrcManager.setRecordingPreference`. Applied per `SrcSettings.honourRecordingPreference`.
+   */
+  recordingPreference?: RecordingPreference;
 }
 
 /** Changes to a recorded call, sent to the SRS as a partial metadata update. */
@@ -387,6 +420,33 @@ export interface LogEventEmitted {
   callId?: string;
 }
 
+/**
+ * `recordingIndicationChanged`: the call's recording indication changed (RFC 7866 §7.1.2). An app
+ * puts it in the CS SDP as `a=record` towards recording-aware participants (and tells the others
+ * some other way). It follows what the SRSs confirmed: 'on' once any entry records, 'paused' once
+ * every recording entry has paused, 'off' once none records.
+ */
+export interface RecordingIndicationChangedEvent {
+  /** Call-ID of the recorded call (CS). */
+  callId: string;
+  /** The new indication. */
+  indication: RecordingIndication;
+}
+
+/**
+ * `recordingPreferenceApplied`: what a call's recording preference did (RFC 7866 §7.1.3):
+ * 'withheld' (not started), 'stopped', 'paused', 'resumed', 'started', 'none' (nothing to change),
+ * or 'ignored' (`honourRecordingPreference` false).
+ */
+export interface RecordingPreferenceAppliedEvent {
+  /** Call-ID of the recorded call (CS). */
+  callId: string;
+  /** The preference. */
+  preference: RecordingPreference;
+  /** What it did. */
+  action: 'withheld' | 'stopped' | 'paused' | 'resumed' | 'started' | 'none' | 'ignored';
+}
+
 /** Event map of `SrcManager`. */
 export interface SrcManagerEvents {
   recordingStarted: (e: RecordingStartedEvent) => void;
@@ -396,6 +456,10 @@ export interface SrcManagerEvents {
   recordingStopped: (e: RecordingStoppedEvent) => void;
   srsStateChanged: (e: SrsStateChangedEvent) => void;
   logEvent: (e: LogEventEmitted) => void;
+  /** The call's recording indication (`a=record` value) changed; see {@link RecordingIndicationChangedEvent}. */
+  recordingIndicationChanged: (e: RecordingIndicationChangedEvent) => void;
+  /** A recording preference was applied; see {@link RecordingPreferenceAppliedEvent}. */
+  recordingPreferenceApplied: (e: RecordingPreferenceAppliedEvent) => void;
 }
 
 /** Settings of an `Srs`. */

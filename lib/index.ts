@@ -45,5 +45,6 @@ export {
 } from './siprec/metadata/index.js';
 export type { RecordingMetadata } from './siprec/metadata/index.js';
 export { syntheticCall } from './siprec/media/index.js';
+export { RECORD_AWARE_OPTION_TAG, RECORD_AWARE_SUPPORTED, callRecordingPreference, indicationForState, isRecordAware, parseRecordIndication, parseRecordPreference, readRecordAttributes, recordIndicationOf, recordPreferenceOf, setRecordIndication, setRecordPreference, withRecordAware } from './siprec/body/index.js';
 export { RecordingEndReason, SrsAttemptOutcome } from '../include-types/siprec.js';
 export type * from '../include-types/siprec.js';

@@ -9,6 +9,12 @@ export {
   type AnalysedOffer, type AnswerOptions, type OfferedStream,
 } from './srs-answer.js';
 export {
+  RECORD_AWARE_OPTION_TAG, RECORD_AWARE_SUPPORTED, callRecordingPreference, indicationForState, isRecordAware,
+  parseRecordIndication, parseRecordPreference, readRecordAttributes, recordIndicationOf, recordPreferenceOf,
+  setRecordIndication, setRecordPreference, withRecordAware,
+  type RecordAttributeOptions, type RecordAttributes, type RecordingStateName, type SdpRecordAttributes,
+} from './record-indication.js';
+export {
   answerCrypto, cryptoAttrsOf, formatCryptoAttr, keyMaterialOf, matchCryptoAnswer, newCryptoAttr, parseCryptoAttr, setCryptoAttrs, usableCrypto,
   type CryptoAttr, type CryptoChoice,
 } from './crypto-attr.js';

@@ -10,8 +10,10 @@
 import { Writable } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import {
-  RecordingEndReason, type CallParams, type RecordingChanges, type SrcManagerEvents, type SrcSettings, type SrsInitiatedRequest,
+  RecordingEndReason, type CallParams, type RecordingChanges, type RecordingEventBase, type RecordingIndication, type RecordingPreference,
+  type RecordingPreferenceAppliedEvent, type SrcManagerEvents, type SrcSettings, type SrsInitiatedRequest,
 } from '../../../include-types/siprec.js';
+import { indicationForState } from '../body/index.js';
 import type { RtpPacket } from '../media/index.js';
 import { Ng911Logger } from '../ng911/index.js';
 import type { SessionListener } from './session-host.js';
@@ -94,6 +96,16 @@ export class CallRecording {
  * hold, the stop-time before BYE, a snapshot the SRS asked for) go by UPDATE (RFC 3311) when the
  * SRS allows it (Allow of its 2xx, or of its INVITE), else by re-INVITE; 'update' and 'reinvite'
  * force one (an UPDATE refused with 405/501 goes again as re-INVITE).
+ *
+ * Recording indication and preference (RFC 7866 §6.1.2, §7.1.2, §7.1.3): the SRC must make sure
+ * the call's participants know they are recorded; the app owns the call's dialog, so it puts
+ * `recordingIndication(callId)` in its SDP as `a=record` (body/record-indication.ts), and hears
+ * of every change from `recordingIndicationChanged`. A recording-aware participant's
+ * `a=recordpref` comes in as `CallParams.recordingPreference` or `setRecordingPreference`, and
+ * with `honourRecordingPreference` (default true) 'off' withholds or stops the recording (reason
+ * `PreferenceOff`; the call stays known, so a later 'on' or 'nopreference' starts a new one),
+ * 'pause' pauses it (each entry as it starts), 'on'/'nopreference' undo what a preference did
+ * (a pause the app asked for stays); `recordingPreferenceApplied` says what was done.
  */
 export class SrcManager extends EventEmitter<SrcManagerEvents> {
   private readonly agents: SrcUserAgent[] = [];
@@ -101,6 +113,18 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
   private readonly ng911: Ng911Logger | undefined;
   private started = false;
   private stopped = false;
+  /** Last recording preference per call (RFC 7866 §7.1.3). */
+  private readonly prefs = new Map<string, RecordingPreference>();
+  /** Calls a preference 'off' keeps unrecorded (known, so a later preference can start them). */
+  private readonly withheld = new Set<string>();
+  /** Who asked for a call's pause: the app or a preference. */
+  private readonly pausedBy = new Map<string, 'app' | 'preference'>();
+  /** Entries whose session of a call is ending and should start again once ended (by name). */
+  private readonly restarts = new Map<string, Set<string>>();
+  /** Per call, per entry: recording ('on') or paused, as the SRSs confirmed. */
+  private readonly entryStates = new Map<string, Map<string, 'on' | 'paused'>>();
+  /** The indication last reported per call (absent: 'off'). */
+  private readonly indications = new Map<string, RecordingIndication>();
 
   /** @param settings - see {@link SrcSettings}; checked here (RangeError). */
   constructor(readonly settings: SrcSettings) {
@@ -116,11 +140,11 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     if (this.started) return;
     this.started = true;
     const listener: SessionListener = {
-      started: (e) => this.emit('recordingStarted', e),
-      failed: (e) => { this.settle(e.callId); this.emit('recordingFailed', e); },
-      paused: (e) => this.emit('recordingPaused', e),
-      resumed: (e) => this.emit('recordingResumed', e),
-      stopped: (e) => { this.settle(e.callId); this.emit('recordingStopped', e); },
+      started: (e) => { this.pauseIfPreferred(e); this.emit('recordingStarted', e); this.track(e, 'on'); },
+      failed: (e) => { this.settle(e.callId); this.emit('recordingFailed', e); this.track(e, undefined); this.restart(e); },
+      paused: (e) => { this.emit('recordingPaused', e); this.track(e, 'paused'); },
+      resumed: (e) => { this.emit('recordingResumed', e); this.track(e, 'on'); },
+      stopped: (e) => { this.settle(e.callId); this.emit('recordingStopped', e); this.track(e, undefined); this.restart(e); },
     };
     for (const entry of this.settings.srs) {
       const ua: SrcUserAgent = new SrcUserAgent({
@@ -152,6 +176,20 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     if (new Set(call.streams.map((s) => s.label)).size !== call.streams.length) throw new RangeError('stream labels must be unique');
     const rec = new CallRecording(call.callId, this.agents, call);
     this.calls.set(call.callId, rec);
+    const pref = call.recordingPreference;
+    if (pref !== undefined) {
+      this.prefs.set(call.callId, pref);
+      if (!this.honours()) this.applied(call.callId, pref, 'ignored');
+      else if (pref === 'off') {
+        // RFC 7866 §7.1.3: a participant prefers not to be recorded; nothing is started.
+        this.withheld.add(call.callId);
+        this.applied(call.callId, pref, 'withheld');
+        return rec;
+      } else if (pref === 'pause') {
+        this.pausedBy.set(call.callId, 'preference'); // each entry pauses as it starts
+        this.applied(call.callId, pref, 'paused');
+      } else this.applied(call.callId, pref, 'none');
+    }
     for (const a of this.agents) a.startRecording(call);
     return rec;
   }
@@ -164,12 +202,14 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
   /** Pauses a call's recording everywhere (re-INVITE a=inactive). Resolves true if every SRS took it. */
   async pauseRecording(callId: string): Promise<boolean> {
     this.assertKnown(callId);
+    this.pausedBy.set(callId, 'app');
     return (await Promise.all(this.agents.map((a) => a.pause(callId)))).every(Boolean);
   }
 
   /** Resumes it. */
   async resumeRecording(callId: string): Promise<boolean> {
     this.assertKnown(callId);
+    this.pausedBy.delete(callId);
     return (await Promise.all(this.agents.map((a) => a.resume(callId)))).every(Boolean);
   }
 
@@ -182,13 +222,77 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
   /** Stops a call's recording (BYE to every SRS); resolves when each ended. */
   async stopRecording(callId: string): Promise<void> {
     this.assertKnown(callId);
+    this.withheld.delete(callId);
+    this.restarts.delete(callId);
     await Promise.all(this.agents.map((a) => a.stop(callId, RecordingEndReason.Stopped)));
+    this.settle(callId); // a call a preference withheld has no session to end
+  }
+
+  /**
+   * The recording indication for the call's participants (RFC 7866 §7.1.2; the `a=record` value
+   * the app puts in the CS SDP): 'on' while any SRS entry records it, 'paused' while every entry
+   * recording it has paused, 'off' otherwise (starting, stopped, failed, withheld, unknown call).
+   * It follows what the SRSs confirmed; `recordingIndicationChanged` reports every change.
+   */
+  recordingIndication(callId: string): RecordingIndication {
+    return this.indications.get(callId) ?? 'off';
+  }
+
+  /**
+   * A recording-aware participant's new preference for a call being recorded (RFC 7866 §7.1.3,
+   * `a=recordpref` in the CS SDP). With `honourRecordingPreference` (default true): 'off' stops
+   * every recording of it (`recordingStopped`/`recordingFailed` reason `PreferenceOff`) and keeps
+   * the call known but unrecorded; 'pause' pauses it; 'on' and 'nopreference' start it again
+   * after an 'off', or resume a pause a preference caused (not one the app asked for). Resolves
+   * true when every SRS took the change (a start: once asked; its events follow).
+   * @throws Error before `start()` / after `shutdown()`; RangeError for an unknown call or value
+   */
+  async setRecordingPreference(callId: string, preference: RecordingPreference): Promise<boolean> {
+    this.assertKnown(callId);
+    if (!['on', 'off', 'pause', 'nopreference'].includes(preference)) throw new RangeError(`unknown recording preference ${String(preference)}`);
+    this.prefs.set(callId, preference);
+    if (!this.honours()) return this.applied(callId, preference, 'ignored');
+    if (preference === 'off') {
+      if (this.withheld.has(callId)) return this.applied(callId, preference, 'none');
+      this.withheld.add(callId);
+      this.restarts.delete(callId);
+      if (this.pausedBy.get(callId) === 'preference') this.pausedBy.delete(callId);
+      const live = this.agents.some((a) => a.session(callId) !== undefined);
+      this.applied(callId, preference, live ? 'stopped' : 'withheld');
+      await Promise.all(this.agents.map((a) => a.stop(callId, RecordingEndReason.PreferenceOff)));
+      return true;
+    }
+    if (this.withheld.has(callId)) {
+      // RFC 7866 §7.1.3: no longer 'off': the recording the app asked for starts (a new RS).
+      this.withheld.delete(callId);
+      if (preference === 'pause') this.pausedBy.set(callId, 'preference');
+      const params = this.calls.get(callId)!.params;
+      const ending = new Set<string>();
+      for (const a of this.agents) {
+        if (a.session(callId)) ending.add(a.name); // still ending after the 'off': starts once ended
+        else a.startRecording(params);
+      }
+      if (ending.size > 0) this.restarts.set(callId, ending);
+      return this.applied(callId, preference, 'started');
+    }
+    if (preference === 'pause') {
+      if (this.pausedBy.has(callId)) return this.applied(callId, preference, 'none');
+      this.pausedBy.set(callId, 'preference');
+      this.applied(callId, preference, 'paused');
+      return (await Promise.all(this.agents.map((a) => a.pause(callId)))).every(Boolean);
+    }
+    if (this.pausedBy.get(callId) !== 'preference') return this.applied(callId, preference, 'none');
+    this.pausedBy.delete(callId);
+    this.applied(callId, preference, 'resumed');
+    return (await Promise.all(this.agents.map((a) => a.resume(callId)))).every(Boolean);
   }
 
   /** Ends every recording with BYE and releases every socket, timer and queued log event. */
   async shutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.withheld.clear();
+    this.restarts.clear();
     await Promise.all(this.agents.map((a) => a.shutdown()));
     if (this.ng911) {
       await this.ng911.drain(3000);
@@ -210,16 +314,74 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     const known = pick === undefined ? undefined : this.calls.get(typeof pick === 'string' ? pick : pick.callId);
     const call = typeof pick === 'string' ? known?.params : pick;
     if (!call) return { status: 404, reason: 'No such call to record' };
+    if (this.honours() && (this.withheld.has(call.callId) || (!known && call.recordingPreference === 'off'))) {
+      return { status: 403, reason: 'Recording declined by participant preference' }; // RFC 7866 §7.1.3
+    }
     if (agent.session(call.callId)) return { status: 486, reason: 'Call already recorded to this SRS entry' };
     if (call.streams.length === 0 || new Set(call.streams.map((s) => s.label)).size !== call.streams.length) {
       return { status: 500, reason: 'Bad call parameters' };
     }
-    if (!known) this.calls.set(call.callId, new CallRecording(call.callId, this.agents, call));
+    if (!known) {
+      this.calls.set(call.callId, new CallRecording(call.callId, this.agents, call));
+      if (call.recordingPreference !== undefined) this.prefs.set(call.callId, call.recordingPreference);
+      if (call.recordingPreference === 'pause' && this.honours()) this.pausedBy.set(call.callId, 'preference');
+    }
     return { call };
   }
 
   private settle(callId: string): void {
-    if (this.agents.every((a) => a.session(callId) === undefined)) this.calls.delete(callId);
+    // A call a preference withheld or restarts stays known (RFC 7866 §7.1.3).
+    if (this.withheld.has(callId) || this.restarts.has(callId)) return;
+    if (this.agents.every((a) => a.session(callId) === undefined)) {
+      this.calls.delete(callId);
+      this.prefs.delete(callId);
+      this.pausedBy.delete(callId);
+    }
+  }
+
+  private honours(): boolean {
+    return this.settings.honourRecordingPreference ?? true;
+  }
+
+  /** Reports what a preference did, after the call that caused it returned (DESIGN §3). */
+  private applied(callId: string, preference: RecordingPreference, action: RecordingPreferenceAppliedEvent['action']): true {
+    queueMicrotask(() => this.emit('recordingPreferenceApplied', { callId, preference, action }));
+    return true;
+  }
+
+  /** An entry started recording a call a preference wants paused: pause it before any media. */
+  private pauseIfPreferred(e: RecordingEventBase): void {
+    if (this.pausedBy.get(e.callId) !== 'preference' || !this.honours()) return;
+    void this.agents.find((a) => a.name === e.srsName)?.pause(e.callId);
+  }
+
+  /** An entry's session ended; start it again if a preference asked for it meanwhile. */
+  private restart(e: RecordingEventBase): void {
+    const ending = this.restarts.get(e.callId);
+    if (!ending?.delete(e.srsName)) return;
+    if (ending.size === 0) this.restarts.delete(e.callId);
+    const call = this.calls.get(e.callId);
+    const agent = this.agents.find((a) => a.name === e.srsName);
+    if (call && agent && !this.stopped) agent.startRecording(call.params);
+  }
+
+  /**
+   * Keeps the per-entry state of a call and reports a change of its indication (RFC 7866
+   * §7.1.2): on when any entry records, paused when every recording entry paused, else off.
+   */
+  private track(e: RecordingEventBase, state: 'on' | 'paused' | undefined): void {
+    let entries = this.entryStates.get(e.callId);
+    if (state !== undefined) {
+      if (!entries) this.entryStates.set(e.callId, (entries = new Map()));
+      entries.set(e.srsName, state);
+    } else entries?.delete(e.srsName);
+    const states = [...(entries?.values() ?? [])];
+    const now = indicationForState(states.includes('on') ? 'recording' : states.includes('paused') ? 'paused' : 'none');
+    if (entries?.size === 0) this.entryStates.delete(e.callId);
+    const before = this.recordingIndication(e.callId);
+    if (now === 'off') this.indications.delete(e.callId);
+    else this.indications.set(e.callId, now);
+    if (now !== before) this.emit('recordingIndicationChanged', { callId: e.callId, indication: now });
   }
 
   private assertRunning(): void {
