@@ -6,6 +6,7 @@
 import { writeSdp, type SdpMedia, type SdpSession } from '../../message/index.js';
 import type { RecordedCodec, RecordedMediaKind } from '../../../include-types/siprec.js';
 import { DEFAULT_AUDIO_CODECS } from './codecs.js';
+import { setCryptoAttrs, type CryptoAttr } from './crypto-attr.js';
 
 /** One offered stream. */
 export interface OfferStream {
@@ -17,6 +18,8 @@ export interface OfferStream {
   port: number;
   /** Codecs (default PCMU, PCMA). */
   codecs?: readonly RecordedCodec[];
+  /** SRTP (RFC 4568): offered as RTP/SAVP with this a=crypto (the key the SRC sends with). */
+  crypto?: CryptoAttr;
 }
 
 /** Options of {@link buildOfferSdp}. */
@@ -46,10 +49,11 @@ function streamMedia(s: OfferStream, paused: boolean): SdpMedia {
   }
   const codecs = s.codecs ?? (kind === 'text' ? [{ payloadType: 98, name: 't140', clockRate: 1000 }] : DEFAULT_AUDIO_CODECS);
   const m: SdpMedia = {
-    type: kind, port: s.port, protocol: 'RTP/AVP', payloads: codecs.map((c) => c.payloadType).join(' '),
+    type: kind, port: s.port, protocol: s.crypto ? 'RTP/SAVP' : 'RTP/AVP', payloads: codecs.map((c) => c.payloadType).join(' '),
     rtp: codecs.map((c) => ({ payload: c.payloadType, codec: c.name, rate: c.clockRate })), fmtp: [],
   };
   if (s.port !== 0) m.rtcp = { port: s.port + 1 };
+  if (s.crypto && s.port !== 0) setCryptoAttrs(m, [s.crypto]);
   // RFC 7866 §7.1.1: every RS m-line carries a label the metadata <stream> refers to.
   m.label = s.label;
   // RFC 7866 §7.1.1: the SRC only sends; inactive while the recording is paused.

@@ -390,7 +390,7 @@ export class RecordingSession implements RecordingSessionLike {
   /** The SRS answered our offer from the 2xx in its ACK (SRS-initiated; RFC 3264 §4, RFC 3261 §13.2.1). */
   private srsAck(tx: ServerTransaction): void {
     const me = tx.requestElements.messageElements;
-    const answered = applyAnswer(this.fork, this.streams, me, this.host.entry.media?.codecs);
+    const answered = applyAnswer(this.fork, this.streams, me, this.host.entry.media?.codecs, this.host.entry.media?.srtp);
     this.log.got(tx.requestElements);
     tx.dispose();
     if (this.stopRequested) {
@@ -429,13 +429,13 @@ export class RecordingSession implements RecordingSessionLike {
 
   /** Sets the fork targets from a 2xx's SDP; returns the per-stream view. */
   private readAnswer(tx: ClientTransaction): RecordedStreamInfo[] {
-    return applyAnswer(this.fork, this.streams, tx.responseElements?.messageElements, this.host.entry.media?.codecs);
+    return applyAnswer(this.fork, this.streams, tx.responseElements?.messageElements, this.host.entry.media?.codecs, this.host.entry.media?.srtp);
   }
 
   // ---- established ----
 
   private sdp(paused = this.paused): string {
-    return offerSdp(this.streams, this.host.mediaAddress, this.sdpSessionId, this.sdpVersion, paused);
+    return offerSdp(this.streams, this.host.mediaAddress, this.sdpSessionId, this.sdpVersion, paused, this.host.entry.media?.srtp);
   }
 
   /** A metadata update that changes no SDP goes by UPDATE (RFC 3311) when set or allowed. */

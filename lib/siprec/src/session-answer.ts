@@ -5,13 +5,36 @@
  */
 import type { RecordedCodec, RecordedStreamInfo } from '../../../include-types/siprec.js';
 import type { MessageElementsView } from '../../../include-types/api.js';
-import { DEFAULT_AUDIO_CODECS, parseSrsAnswer, splitRecordingBody, type AnsweredStream } from '../body/index.js';
+import {
+  cryptoAttrsOf, DEFAULT_AUDIO_CODECS, keyMaterialOf, matchCryptoAnswer, parseSrsAnswer, splitRecordingBody, type AnsweredStream,
+} from '../body/index.js';
+import { parseSdp, type SdpSession } from '../../message/index.js';
 import { MessageElements, ResponseElements, type ServerTransaction } from '../common/api.js';
 import type { MediaFork } from './media-fork.js';
-import type { SessionStream } from './session-offer.js';
+import { offeredCrypto, type SessionStream, type SrtpSetting } from './session-offer.js';
+
+/**
+ * RFC 4568 §5.1.3: a stream offered as SRTP is taken only when the answer keeps RTP/SAVP(F) and
+ * one a=crypto with the tag and suite offered; the SRC then sends with its offered key (§6.1).
+ * Returns false when the SRS refused SRTP for it (the SRC requires it: the stream is not forked).
+ */
+function applySrtp(fork: MediaFork, stream: SessionStream, index: number, answer: SdpSession | undefined, srtp: SrtpSetting): boolean {
+  const offered = offeredCrypto(stream, srtp);
+  const fwd = fork.get(stream.params.label);
+  if (!offered) {
+    fwd?.setSrtp(undefined);
+    return true;
+  }
+  const m = answer?.media[index];
+  if (!m || !/^RTP\/SAVPF?$/i.test(String(m.protocol))) return false;
+  const match = matchCryptoAnswer([offered], cryptoAttrsOf(m));
+  if (!match) return false;
+  fwd?.setSrtp(keyMaterialOf(match.offered));
+  return true;
+}
 
 /** Sets each stream's fork target from the answer in `me`; returns what the SRS accepted. */
-export function applyAnswer(fork: MediaFork, streams: readonly SessionStream[], me: MessageElementsView | undefined, entryCodecs?: readonly RecordedCodec[]): RecordedStreamInfo[] {
+export function applyAnswer(fork: MediaFork, streams: readonly SessionStream[], me: MessageElementsView | undefined, entryCodecs?: readonly RecordedCodec[], srtp?: SrtpSetting): RecordedStreamInfo[] {
   let sdp: string | undefined;
   try {
     sdp = splitRecordingBody(me?.contentType, me?.content).sdp;
@@ -26,9 +49,15 @@ export function applyAnswer(fork: MediaFork, streams: readonly SessionStream[], 
   } catch {
     answered = [];
   }
+  let session: SdpSession | undefined;
+  try {
+    session = srtp && sdp !== undefined ? parseSdp(sdp) : undefined;
+  } catch {
+    session = undefined;
+  }
   return labels.map((label, i) => {
     const a = answered[i];
-    if (!a || !a.accepted || !a.rtp) {
+    if (!a || !a.accepted || !a.rtp || !applySrtp(fork, streams[i], i, session, srtp)) {
       fork.setTarget(label, undefined);
       return { label, accepted: false };
     }

@@ -3,8 +3,8 @@
  * their local ports, the INVITE headers (RFC 7866 §6.1.1 Require: siprec, Accept; RFC 4028
  * Session-Expires/Min-SE; NG9-1-1 Call-Info; the entry's custom headers).
  */
-import type { CallParams, RecordedStreamParams, SrsEntrySettings } from '../../../include-types/siprec.js';
-import { buildOfferSdp, buildRecordingBody } from '../body/index.js';
+import type { CallParams, RecordedStreamParams, SrcMediaSettings, SrsEntrySettings } from '../../../include-types/siprec.js';
+import { buildOfferSdp, buildRecordingBody, newCryptoAttr, type CryptoAttr } from '../body/index.js';
 import { MessageElements } from '../common/api.js';
 
 /** A stream of the session in m-line order. */
@@ -14,10 +14,35 @@ export interface SessionStream {
   port: number;
 }
 
-/** The offer for the current state. */
-export function offerSdp(streams: readonly SessionStream[], address: string, sessionId: number, version: number, paused: boolean): string {
+/** The SRTP suite of an entry's media settings, if any. */
+export type SrtpSetting = SrcMediaSettings['srtp'];
+
+/**
+ * The a=crypto the SRC offers for a stream (RFC 4568 §6.1: the key it sends with), made once per
+ * stream and offered again unchanged in every re-offer (§7.1.4), so the SRS's context (ROC,
+ * replay list) carries on. Undefined for MSRP streams and without an SRTP setting.
+ */
+const offeredKeys = new WeakMap<SessionStream, CryptoAttr>();
+export function offeredCrypto(s: SessionStream, srtp: SrtpSetting): CryptoAttr | undefined {
+  if (!srtp || s.params.media === 'message') return undefined;
+  let c = offeredKeys.get(s);
+  if (!c || c.suite !== srtp) {
+    c = newCryptoAttr(1, srtp);
+    offeredKeys.set(s, c);
+  }
+  return c;
+}
+
+/** The offer for the current state; with `srtp`, RTP streams go as RTP/SAVP with their a=crypto. */
+export function offerSdp(streams: readonly SessionStream[], address: string, sessionId: number, version: number, paused: boolean, srtp?: SrtpSetting): string {
   return buildOfferSdp(
-    streams.map((s) => ({ label: s.params.label, port: s.port, ...(s.params.media ? { media: s.params.media } : {}), ...(s.params.codecs ? { codecs: s.params.codecs } : {}) })),
+    streams.map((s) => {
+      const crypto = offeredCrypto(s, srtp);
+      return {
+        label: s.params.label, port: s.port, ...(s.params.media ? { media: s.params.media } : {}), ...(s.params.codecs ? { codecs: s.params.codecs } : {}),
+        ...(crypto ? { crypto } : {}),
+      };
+    }),
     { address, sessionId, version, paused },
   );
 }

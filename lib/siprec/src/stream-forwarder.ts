@@ -6,13 +6,15 @@
  * when the app feeds it (`relayRtcp`, rewritten onto the same SSRCs and timestamp offsets as the
  * RTP), else the SRC's own SR + SDES CNAME; an RTCP BYE on close. Nothing is sent while paused
  * (PCI: stop the fork before the a=inactive re-INVITE goes out) or when the SRS refused the
- * stream (port 0).
+ * stream (port 0). With SRTP keys set (`setSrtp`, RFC 4568 SDES) every RTP and RTCP packet to the
+ * SRS is protected (RFC 3711 §3.3, §3.4) with the SRC's offered key; never sent in the clear.
  */
 import {
   buildRtcpBye, buildRtcpRr, buildRtcpSdesCname, buildRtcpSr, buildRtp, parseRtp, RtpStreamRewriter,
   type RtpEndpoint, type RtpPacket, type UdpAddress,
 } from '../media/index.js';
 import { rewriteRtcp, type RtcpSsrcMap } from '../media/rtcp-rewrite.js';
+import { SrtpSender, type SrtpKeyMaterial } from '../media/srtp/index.js';
 import type { EndpointPool } from './endpoint-pool.js';
 
 /** How a forwarder's RTCP is made: relayed from the call when fed (own SRs meanwhile), or always its own. */
@@ -64,6 +66,7 @@ export class StreamForwarder {
   private readonly rewriter: RtpStreamRewriter;
   private closed = false;
   private lastRelayMs = -Infinity;
+  private srtp: { sender: SrtpSender; key: string } | undefined;
 
   private constructor(readonly label: string, private readonly endpoint: RtpEndpoint, private readonly pool: EndpointPool,
     private readonly cname: string, clockRate: number, private readonly shared: ForwarderShared | undefined) {
@@ -89,6 +92,24 @@ export class StreamForwarder {
   /** The outgoing SSRC. */
   get ssrc(): number {
     return this.rewriter.ssrc;
+  }
+
+  /**
+   * Protects what is sent from now on with SRTP/SRTCP under `km` (undefined: plain RTP). The same
+   * key again keeps the running context (ROC, SRTCP index); a new key starts a new one.
+   */
+  setSrtp(km: SrtpKeyMaterial | undefined): void {
+    if (!km) {
+      this.srtp = undefined;
+      return;
+    }
+    const key = `${km.suite}:${Buffer.from(km.masterKey).toString('hex')}:${Buffer.from(km.masterSalt).toString('hex')}`;
+    if (this.srtp?.key !== key) this.srtp = { sender: new SrtpSender(km), key };
+  }
+
+  /** True when packets go out as SRTP. */
+  get secure(): boolean {
+    return this.srtp !== undefined;
   }
 
   /** Sets (or clears, for a refused stream) the SRS destination. */
@@ -119,7 +140,12 @@ export class StreamForwarder {
     }
     const rewritten = this.rewriter.rewrite(pkt, arrivalMs);
     this.shared?.ssrcs.learn(pkt, rewritten);
-    const out = buildRtp(rewritten);
+    let out: Buffer | undefined = buildRtp(rewritten);
+    if (this.srtp) out = this.srtp.sender.protectRtp(out);
+    if (!out) {
+      this.stats.malformed++;
+      return false;
+    }
     this.stats.sent++;
     this.endpoint.send(out, this.target!.rtp).catch(() => { /* UDP: an ICMP error is not fatal */ });
     return true;
@@ -184,7 +210,9 @@ export class StreamForwarder {
     const t = this.target;
     if (!t) return Promise.resolve();
     const to = t.rtcp ?? { address: t.rtp.address, port: t.rtp.port + 1 };
+    const out = this.srtp ? this.srtp.sender.protectRtcp(buf) : buf;
+    if (!out) return Promise.resolve();
     this.stats.rtcpSent++;
-    return this.endpoint.sendRtcp(buf, to).catch(() => {});
+    return this.endpoint.sendRtcp(out, to).catch(() => {});
   }
 }
