@@ -6,6 +6,7 @@
 import t from 'tap';
 import type { RecordingIndication } from '../../../include-types/siprec.js';
 import type { SrcManager } from '../../../lib/siprec/src/index.js';
+import { ApiSrs, testPorts } from './api-srs.js';
 import { entry, sleep, startManager, startSrs, twoParty, waitFor, type Payload } from './helpers.js';
 
 /** Every indication change of `callId`, in order. */
@@ -138,4 +139,30 @@ t.test('honourRecordingPreference false: the preference is reported and ignored'
   await started;
   t.equal(m.recordingIndication(call.callId), 'on');
   await m.stopRecording(call.callId);
+});
+
+t.test("SRS-initiated INVITE for a call a preference withholds: 403; 'pause' pauses it", async (t) => {
+  const srs = await ApiSrs.start({ ports: testPorts() });
+  t.teardown(() => srs.close());
+  const withheld = twoParty({ recordingPreference: 'off' });
+  const fresh = twoParty({ recordingPreference: 'off' });
+  const pausing = twoParty({ recordingPreference: 'pause' });
+  const m = await startManager(t, [entry([srs.uri])], {
+    acceptSrsInitiated: (req) => {
+      const which = req.header('X-Record-Call');
+      return which === 'fresh' ? fresh : which === 'pausing' ? pausing : which;
+    },
+  });
+  const ua = /<([^>]+)>/.exec(m.userAgents[0].contact)![1];
+  m.startRecording(withheld);
+  t.equal((await srs.invite(ua, { headers: [['X-Record-Call', withheld.callId]] })).status, 403, 'a known call withheld');
+  t.equal((await srs.invite(ua, { headers: [['X-Record-Call', 'fresh']] })).status, 403, "a new call with 'off'");
+  t.equal(m.recording(fresh.callId), undefined, 'not taken on');
+
+  const paused = waitFor(m, 'recordingPaused', (e) => e.callId === pausing.callId);
+  t.equal((await srs.invite(ua, { headers: [['X-Record-Call', 'pausing']] })).status, 200);
+  await paused;
+  t.equal(m.recordingIndication(pausing.callId), 'paused');
+  await m.stopRecording(pausing.callId);
+  await m.stopRecording(withheld.callId);
 });
