@@ -33,7 +33,13 @@ export function parseSdp(text: string | Buffer): SdpSession {
 
 /** Writes a session description as SDP text (CRLF line ends). */
 export function writeSdp(session: SdpSession): string {
-  return sdpTransform.write(session);
+  const text = sdpTransform.write(session);
+  const o = session.origin;
+  if (o === undefined) return text;
+  // sdp-transform formats sess-version with %d, through a JS number: a 64-bit value (WebRTC
+  // stacks use them, RFC 8866 §5.2 allows them) would come out rounded. Write o= as parsed.
+  const origin = `o=${o.username} ${o.sessionId} ${o.sessionVersion} ${o.netType} IP${o.ipVer} ${o.address}`;
+  return text.replace(/^o=.*$/m, () => origin);
 }
 
 /** The RFC 4574 `a=label` of an m= section, if any. */

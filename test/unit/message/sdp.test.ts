@@ -44,3 +44,11 @@ t.test('non-SDP bodies are refused with 488', async (t) => {
   t.throws(() => parseSdp('v=0\r\ns=-\r\n'), SipParseError, 'o= is mandatory');
   t.same(parseSdp('v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n').media, [], 'no m= lines gives []');
 });
+
+t.test('o= keeps 64-bit session ids and versions exactly (RFC 8866 §5.2; WebRTC stacks use them)', async (t) => {
+  const text = 'v=0\r\no=- 4611686018427387904 9223372036854775807 IN IP4 192.0.2.1\r\ns=-\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
+  const out = writeSdp(parseSdp(text));
+  t.match(out, /^o=- 4611686018427387904 9223372036854775807 IN IP4 192\.0\.2\.1\r$/m, 'not rounded through a JS number');
+  const small = writeSdp(parseSdp('v=0\r\no=alice 2890844526 2890844527 IN IP6 ::1\r\ns=-\r\nt=0 0\r\n'));
+  t.match(small, /^o=alice 2890844526 2890844527 IN IP6 ::1\r$/m, 'ordinary values as before');
+});
