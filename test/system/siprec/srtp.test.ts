@@ -128,3 +128,26 @@ t.test("SRS with srtp 'require': a plain RTP offer is refused with 488", async (
   const f = await failed;
   t.equal(f.attempts[0].statusCode, 488);
 });
+
+t.test('pause and resume (re-INVITEs with the same keys): the SRTP contexts carry on', async (t) => {
+  const srs = await startSrs(t);
+  const e = entry([srs.uri()]);
+  const m = await startManager(t, [{ ...e, media: { ...e.media, srtp: 'AES_CM_128_HMAC_SHA1_80' } }]);
+  const call = twoParty();
+  const startedP = waitFor(m, 'recordingStarted');
+  const rec = m.startRecording(call);
+  await startedP;
+  await feed(rec, 500);
+  t.equal(await m.pauseRecording(call.callId), true);
+  t.equal(await m.resumeRecording(call.callId), true);
+  await feed(rec, 500);
+  const stoppedP = waitFor(m, 'recordingStopped');
+  await m.stopRecording(call.callId);
+  const stopped = await stoppedP;
+  const [r] = listRecordings(srs.settings.dir);
+  t.equal(r.index.pauses.length, 1);
+  for (const [i, s] of r.index.streams.entries()) {
+    t.same(s.srtp, { suite: 'AES_CM_128_HMAC_SHA1_80', authFailures: 0, replays: 0, malformed: 0 });
+    t.equal(s.packets, stopped.packetsSent[String(i + 1)], `stream ${s.label}: every packet before and after the pause stored`);
+  }
+});
