@@ -92,6 +92,47 @@ export interface SrcMediaSettings {
    * stream: it is not forked. Default false: plain RTP.
    */
   srtp?: false | 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
+  /** MSRP (RFC 4975) message streams (`media: 'message'`): see {@link SrcMsrpSettings}. */
+  msrp?: SrcMsrpSettings;
+}
+
+/**
+ * How the SRC relays a call's MSRP messages (RFC 4975) to the SRS. The SRC offers
+ * `a=setup:active` and connects to the SRS's answered `a=path`; see `CallRecording.forwardMessage`.
+ */
+export interface SrcMsrpSettings {
+  /** MIME types offered in `a=accept-types` (RFC 4975 §8.6; default `['*']`, anything). */
+  acceptTypes?: string[];
+  /**
+   * Body bytes per SEND chunk (default 2048: RFC 4975 §7.1 wants chunks larger than 2048 octets
+   * to be interruptible, and the SRC never interrupts one).
+   */
+  chunkSize?: number;
+  /** Messages waiting per stream and SRS at most; one more is dropped (`messageDropped`, default 256). */
+  maxQueueMessages?: number;
+  /** Body bytes waiting per stream and SRS at most (default 4 MiB). */
+  maxQueueBytes?: number;
+  /** Wait for the response to each SEND before the stream fails, ms (default 30000). */
+  transactionTimeoutMs?: number;
+  /** Wait for the TCP connection to the SRS, ms (default 10000). */
+  connectTimeoutMs?: number;
+  /** On stop, how long the queue may take to drain before the rest is given up, ms (default 5000). */
+  closeTimeoutMs?: number;
+}
+
+/** One message of a recorded MSRP stream, as the app feeds it (`CallRecording.forwardMessage`). */
+export interface RecordedMessage {
+  /** MIME type of the body, e.g. `text/plain;charset=UTF-8` or `message/cpim`. */
+  contentType: string;
+  /** The body (a string is sent as UTF-8). */
+  body: Buffer | string;
+  /**
+   * Who sent it in the call (a URI or name-addr). With `from` or `to` the message goes wrapped
+   * in `message/cpim` (RFC 3862: From, To, DateTime, then the message); without, as is.
+   */
+  from?: string;
+  /** Who it was sent to in the call. */
+  to?: string;
 }
 
 /** Metadata extensions as OpenSIPS's `$siprec` takes them: raw XML blocks. */
@@ -396,6 +437,55 @@ export interface RecordingStoppedEvent extends RecordingEventBase {
   byeStatusCode?: number;
   /** RTP packets forwarded per label. */
   packetsSent: Record<string, number>;
+  /** MSRP streams: counters per label (only when the recording has message streams). */
+  messages?: Record<string, MessageStreamStats>;
+}
+
+/** `streamFailed`: one recorded stream stopped carrying media (the recording goes on without it). */
+export interface StreamFailedEvent extends RecordingEventBase {
+  /** The stream's label. */
+  label: string;
+  /**
+   * MSRP: `connect` (no TCP connection to the answered a=path), `response` (an MSRP error
+   * response), `timeout` (no response to a SEND in time), `closed` (the SRS closed the
+   * connection), `protocol` (not MSRP), `setup` (an a=setup in the answer the SRC cannot honour).
+   */
+  reason: 'connect' | 'response' | 'timeout' | 'closed' | 'protocol' | 'setup';
+  /** The MSRP status, for `response`. */
+  statusCode?: number;
+  /** Words. */
+  message: string;
+}
+
+/** `messageDropped`: a message fed with `forwardMessage` will not reach one SRS. */
+export interface MessageDroppedEvent extends RecordingEventBase {
+  /** The stream's label. */
+  label: string;
+  /**
+   * `queueFull` (over `maxQueueMessages`/`maxQueueBytes`), `rejected` (the SRS answered 413 or
+   * 415), `closed` (still queued when the recording stopped), `failed` (queued when the stream failed).
+   */
+  reason: 'queueFull' | 'rejected' | 'closed' | 'failed';
+  /** Body bytes of the message. */
+  bytes: number;
+  /** The MSRP status, for `rejected`. */
+  statusCode?: number;
+}
+
+/** Per MSRP stream counters in `recordingStopped`. */
+export interface MessageStreamStats {
+  /** Messages sent whole. */
+  sent: number;
+  /** SEND chunks answered 200. */
+  chunks: number;
+  /** Body bytes sent. */
+  bytes: number;
+  /** Messages fed while paused (not sent). */
+  notSentPaused: number;
+  /** Messages dropped (see `messageDropped`). */
+  dropped: number;
+  /** Messages ended with '#' at stop (the queue did not drain in time). */
+  aborted: number;
 }
 
 /** `srsStateChanged`: OPTIONS keep-alive saw an SRS go down or come back. */
@@ -460,6 +550,10 @@ export interface SrcManagerEvents {
   recordingIndicationChanged: (e: RecordingIndicationChangedEvent) => void;
   /** A recording preference was applied; see {@link RecordingPreferenceAppliedEvent}. */
   recordingPreferenceApplied: (e: RecordingPreferenceAppliedEvent) => void;
+  /** A recorded stream failed (MSRP connection or response); the recording goes on. See {@link StreamFailedEvent}. */
+  streamFailed: (e: StreamFailedEvent) => void;
+  /** A message fed with `forwardMessage` will not reach an SRS. See {@link MessageDroppedEvent}. */
+  messageDropped: (e: MessageDroppedEvent) => void;
 }
 
 /** Settings of an `Srs`. */

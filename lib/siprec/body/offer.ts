@@ -20,6 +20,8 @@ export interface OfferStream {
   codecs?: readonly RecordedCodec[];
   /** SRTP (RFC 4568): offered as RTP/SAVP with this a=crypto (the key the SRC sends with). */
   crypto?: CryptoAttr;
+  /** MSRP (`media: 'message'`): our a=path URI and the a=accept-types (default `*`). */
+  msrp?: { path: string; acceptTypes?: readonly string[] };
 }
 
 /** Options of {@link buildOfferSdp}. */
@@ -41,11 +43,18 @@ function ipVer(address: string): 4 | 6 {
 function streamMedia(s: OfferStream, paused: boolean): SdpMedia {
   const kind = s.media ?? 'audio';
   if (kind === 'message') {
-    // RFC 4975 MSRP: the SRC relays the session; the SRS gets a TCP/MSRP m-line.
-    return {
+    // RFC 4975 §8.1: m=message <port> TCP/MSRP *, with a=accept-types and a=path (the URI the
+    // SRS's SENDs' To-Path would name); RFC 4145 / RFC 6135: a=setup:active, the SRC connects.
+    const m = {
       type: 'message', port: s.port, protocol: 'TCP/MSRP', payloads: '*', rtp: [], fmtp: [],
       label: s.label, direction: paused ? 'inactive' : 'sendonly',
     } as SdpMedia;
+    if (s.msrp && s.port !== 0) {
+      m.setup = 'active';
+      const accept = s.msrp.acceptTypes?.length ? s.msrp.acceptTypes.join(' ') : '*';
+      (m as { invalid?: { value: string }[] }).invalid = [{ value: `accept-types:${accept}` }, { value: `path:${s.msrp.path}` }];
+    }
+    return m;
   }
   const codecs = s.codecs ?? (kind === 'text' ? [{ payloadType: 98, name: 't140', clockRate: 1000 }] : DEFAULT_AUDIO_CODECS);
   const m: SdpMedia = {
