@@ -11,33 +11,25 @@
 import { SipErrorCode } from '../../../include-types/errors.js';
 import {
   RecordingEndReason, SrsAttemptOutcome,
-  type CallParams, type RecordedStreamInfo, type RecordedStreamParams, type RecordingChanges, type RecordingEventBase, type SrsAttempt,
+  type CallParams, type RecordedMessage, type RecordedStreamInfo, type RecordedStreamParams, type RecordingChanges, type RecordingEventBase, type SrsAttempt,
 } from '../../../include-types/siprec.js';
 import { splitRecordingBody } from '../body/index.js';
-import { InviteDialogAssoc, ResponseElements, type ClientTransaction, type ServerTransaction } from '../common/api.js';
-import { applyAnswer, clockRate, replyTo } from './session-answer.js';
+import { InviteDialogAssoc, type ClientTransaction, type ServerTransaction } from '../common/api.js';
+import { applyAnswer, replyTo } from './session-answer.js';
 import type { RtpPacket } from '../media/index.js';
-import { MediaFork } from './media-fork.js';
+import type { MessageElementsView } from '../../../include-types/api.js';
+import { SessionMedia } from './session-media.js';
 import type { RecordingSessionLike, SessionHost } from './session-host.js';
 import { SessionMetadata } from './session-metadata.js';
-import { offerSdp, sessionElements, sessionHeaders, srsInitiatedHeaders, type SessionStream } from './session-offer.js';
+import { offerSdp, sessionElements, sessionHeaders, srsInitiatedHeaders } from './session-offer.js';
 import { SessionLog } from './session-log.js';
-import { parseSessionExpiresHeader } from '../common/session-expires.js';
+import { allowsUpdate, SessionRequests } from './session-requests.js';
+import { acceptSrsInvite } from './session-srs-initiated.js';
 
 /** Where the session is. */
 export const SessionState = { Starting: 'Starting', Active: 'Active', Stopping: 'Stopping', Ended: 'Ended' } as const;
 /** One of the {@link SessionState} values. */
 export type SessionState = (typeof SessionState)[keyof typeof SessionState];
-
-interface Pending {
-  tx: ClientTransaction;
-  resolve: (status: number) => void;
-}
-
-/** True when an Allow header lists UPDATE. */
-function allowsUpdate(allow: readonly string[]): boolean {
-  return allow.some((m) => m.trim().toUpperCase() === 'UPDATE');
-}
 
 /** A recording session of one call to one SRS entry. */
 export class RecordingSession implements RecordingSessionLike {
@@ -48,13 +40,11 @@ export class RecordingSession implements RecordingSessionLike {
   private assoc: InviteDialogAssoc | undefined;
   private inviteTx: ClientTransaction | undefined;
   private inviteTimer: NodeJS.Timeout | undefined;
-  private refreshTimer: NodeJS.Timeout | undefined;
-  private readonly fork: MediaFork;
+  /** RTP fork and MSRP streams (session-media.ts). */
+  private readonly media: SessionMedia;
   private readonly meta: SessionMetadata;
-  private readonly streams: SessionStream[] = [];
   private readonly sdpSessionId = Math.floor(Math.random() * 2 ** 31);
   private sdpVersion = 1;
-  private pending: Pending | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private stopRequested: RecordingEndReason | undefined;
   private minSe: number | undefined;
@@ -62,20 +52,30 @@ export class RecordingSession implements RecordingSessionLike {
   private readonly log: SessionLog;
   /** SRS-initiated (RFC 7866 §6.2): the SRS that asked, from its INVITE's From. */
   private srsUri: string | undefined;
-  /** The SRS listed UPDATE in its Allow (RFC 3311 §5.1): undefined until known. */
-  private srsAllowsUpdate: boolean | undefined;
-  /** The SRS answered an UPDATE 405/501: no more UPDATEs, whatever the setting. */
-  private updateRefused = false;
+  /** re-INVITE / UPDATE / BYE and the transaction awaited (session-requests.ts). */
+  private readonly requests: SessionRequests;
 
   constructor(private readonly host: SessionHost, readonly call: CallParams) {
-    const media = host.entry.media ?? {};
-    this.fork = new MediaFork({
-      pool: host.endpoints, cname: `src@${host.mediaAddress}`,
-      rtcpIntervalMs: media.rtcp === false ? 0 : (media.rtcpIntervalMs ?? 5000),
-      rtcp: media.rtcp === undefined || media.rtcp === 'relay' ? 'relay' : 'own',
+    this.media = new SessionMedia(host, {
+      failed: (label, reason, message, statusCode) => host.listener.streamFailed?.({ ...this.base(), label, reason, message, ...(statusCode !== undefined ? { statusCode } : {}) }),
+      dropped: (label, reason, bytes, statusCode) => host.listener.messageDropped?.({ ...this.base(), label, reason, bytes, ...(statusCode !== undefined ? { statusCode } : {}) }),
     });
     this.meta = new SessionMetadata(call, host.entry.metadataExtensions);
     this.log = new SessionLog(host.ng911, call);
+    const self = this;
+    this.requests = new SessionRequests({
+      get assoc() { return self.assoc; },
+      updateMethod: host.metadataUpdateMethod,
+      usable: (stopping) => this.state === SessionState.Active || (stopping && this.state === SessionState.Stopping),
+      pausedChanges: (paused) => paused !== this.paused,
+      bumpVersion: () => { this.sdpVersion++; },
+      elements: (sdpPaused, xml) => sessionElements(sessionHeaders(host.entry, call, false, !this.srsInitiated), sdpPaused === undefined ? undefined : this.sdp(sdpPaused), xml),
+      sent: (tx) => this.log.sent(tx),
+      readAnswer: (tx) => { this.readAnswer(tx.responseElements?.messageElements); },
+      ack: (tx) => this.ack(tx),
+      holdInvite: (tx) => host.holdInvite(tx),
+      lost: (reason) => { void this.lost(reason); },
+    });
   }
 
   /** The RS Call-ID (the recording session id). */
@@ -96,7 +96,7 @@ export class RecordingSession implements RecordingSessionLike {
   /** Binds the local ports and starts trying the SRS list. */
   async begin(): Promise<void> {
     try {
-      for (const s of this.call.streams) this.streams.push({ params: this.withCodecs(s), port: await this.fork.add(s.label, clockRate(s)) });
+      for (const s of this.call.streams) await this.media.open(s);
     } catch {
       return this.fail(RecordingEndReason.LocalError);
     }
@@ -108,69 +108,57 @@ export class RecordingSession implements RecordingSessionLike {
    * An SRS asked for this recording session with an offer-less INVITE (RFC 7866 §6.2): the
    * dialog is made on its transaction, our offer (SDP + complete metadata, RFC 7866 §7.1.1, §9.1)
    * goes in the 2xx (RFC 3261 §13.3.1 / RFC 3264), and the SRS's answer comes in the ACK
-   * ({@link onRequest}). `srs` is the SRS's URI for the events.
+   * ({@link onRequest}). `srs` is the SRS's URI for the events. See session-srs-initiated.ts.
    */
   async acceptSrs(tx: ServerTransaction, srs: string): Promise<void> {
     this.srsUri = srs;
-    this.srsAllowsUpdate = allowsUpdate(tx.requestElements.messageElements.headerValues('Allow'));
-    this.log.got(tx.requestElements);
-    try {
-      this.assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: this.host.contact });
-    } catch {
-      this.reply(tx, 500);
-      return this.fail(RecordingEndReason.LocalError);
-    }
-    this.host.bind(this.assoc, this);
-    try {
-      for (const s of this.call.streams) this.streams.push({ params: this.withCodecs(s), port: await this.fork.add(s.label, clockRate(s)) });
-    } catch {
-      this.reply(tx, 503);
-      return this.fail(RecordingEndReason.LocalError);
-    }
-    if (this.stopRequested || !tx.responseAllowed) {
-      // Stopped meanwhile, or the SRS CANCELed (the API answered 487).
-      if (tx.responseAllowed) this.reply(tx, 480);
-      else tx.dispose();
-      this.attempts.push({ srs, outcome: SrsAttemptOutcome.Response, statusCode: 487 });
-      return this.fail(this.stopRequested ?? RecordingEndReason.Rejected);
-    }
-    const res = new ResponseElements({ statusCode: 200, messageElements: sessionElements(srsInitiatedHeaders(), this.sdp(), this.meta.completeXml()) });
-    try {
-      tx.sendResponse(res);
-    } catch {
-      tx.dispose();
-      return this.fail(RecordingEndReason.LocalError);
-    }
-    tx.dispose();
-    this.lastStatus = 200;
-    this.log.replied(res);
+    this.requests.srsAllowsUpdate = allowsUpdate(tx.requestElements.messageElements.headerValues('Allow'));
+    const self = this;
+    await acceptSrsInvite({
+      host: this.host, log: this.log, get stopRequested() { return self.stopRequested; },
+      adopt: (assoc) => { this.assoc = assoc; this.host.bind(assoc, this); },
+      openStreams: async () => { for (const s of this.call.streams) await this.media.open(s); },
+      offer: () => sessionElements(srsInitiatedHeaders(), this.sdp(), this.meta.completeXml()),
+      attempt: (a) => { this.attempts.push(a); },
+      reply: (t, status) => this.reply(t, status),
+      fail: (reason) => this.fail(reason),
+      offered: (res) => { this.lastStatus = 200; this.log.replied(res); },
+    }, tx, srs);
   }
 
   /** Feeds one CS packet of a stream. */
   forward(label: string, packet: RtpPacket | Uint8Array, arrivalMs?: number): boolean {
-    return this.state === SessionState.Active && this.fork.forward(label, packet, arrivalMs);
+    return this.state === SessionState.Active && this.media.fork.forward(label, packet, arrivalMs);
   }
 
   /** Relays one RTCP datagram of the call for a stream (RFC 7866 §8.1.1; see MediaFork.relayRtcp). */
   forwardRtcp(label: string, data: Uint8Array, nowMs?: number): boolean {
-    return this.state === SessionState.Active && this.fork.relayRtcp(label, data, nowMs);
+    return this.state === SessionState.Active && this.media.fork.relayRtcp(label, data, nowMs);
+  }
+
+  /**
+   * Queues one CS message of an MSRP stream (RFC 4975; msrp-streams.ts): false when not queued
+   * (not Active, not a message stream, no connection, paused: counted, queue full: messageDropped).
+   */
+  forwardMessage(label: string, message: RecordedMessage): boolean {
+    return this.state === SessionState.Active && this.media.forwardMessage(label, message);
   }
 
   /** Packets sent per label. */
   packetsSent(): Record<string, number> {
-    return this.fork.packetsSent();
+    return this.media.fork.packetsSent();
   }
 
   /** Pauses: the fork stops first (PCI-safe), then a=inactive (RFC 7866 §7.1.1, SIPREC-NOTES SRC-8). */
   pause(): Promise<boolean> {
-    this.fork.setPaused(true);
+    this.media.setPaused(true);
     return this.enqueue(async () => {
       if (this.paused) return true;
-      const ok = await this.reinvite(true, undefined);
+      const ok = await this.requests.send(true, undefined);
       if (ok) {
         this.paused = true;
         this.host.listener.paused(this.base());
-      } else if (!this.paused) this.fork.setPaused(false);
+      } else if (!this.paused) this.media.setPaused(false);
       return ok;
     });
   }
@@ -179,10 +167,10 @@ export class RecordingSession implements RecordingSessionLike {
   resume(): Promise<boolean> {
     return this.enqueue(async () => {
       if (!this.paused) return true;
-      const ok = await this.reinvite(false, undefined);
+      const ok = await this.requests.send(false, undefined);
       if (ok) {
         this.paused = false;
-        this.fork.setPaused(false);
+        this.media.setPaused(false);
         this.host.listener.resumed(this.base());
       }
       return ok;
@@ -193,11 +181,9 @@ export class RecordingSession implements RecordingSessionLike {
   update(changes: RecordingChanges): Promise<boolean> {
     return this.enqueue(async () => {
       const xml = this.meta.changesXml(changes);
-      for (const s of changes.streamsAdded ?? []) {
-        this.streams.push({ params: this.withCodecs(s), port: await this.fork.add(s.label, clockRate(s)) });
-      }
-      const ok = await this.reinvite(this.paused, xml, (changes.streamsAdded?.length ?? 0) > 0);
-      if (ok && this.paused) this.fork.setPaused(true);
+      for (const s of changes.streamsAdded ?? []) await this.media.open(s);
+      const ok = await this.requests.send(this.paused, xml, (changes.streamsAdded?.length ?? 0) > 0);
+      if (ok && this.paused) this.media.setPaused(true);
       return ok;
     });
   }
@@ -213,17 +199,19 @@ export class RecordingSession implements RecordingSessionLike {
       return Promise.resolve();
     }
     this.state = SessionState.Stopping;
-    this.fork.setPaused(true);
+    this.media.setRtpPaused(true);
     return this.enqueue(async () => {
       let status: number | undefined;
+      // MSRP: what the app fed goes out first (bounded), a message half-way is ended with '#'.
+      await this.media.closeMessages();
       if (reason === RecordingEndReason.Stopped && (this.host.entry.stopMetadata ?? true)) {
         // SIPREC-NOTES SRC-18 / RFC 7866 §9.1: the CS stop-time reaches the SRS before the BYE.
-        await this.reinvite(this.paused, this.meta.endedXml('call ended'), false, true);
+        await this.requests.send(this.paused, this.meta.endedXml('call ended'), false, true);
       }
       try {
         const tx = this.assoc!.sendBye(sessionElements([], undefined, undefined));
         this.log.sent(tx);
-        status = await this.await(tx);
+        status = await this.requests.await(tx);
       } catch {
         status = undefined;
       }
@@ -234,11 +222,7 @@ export class RecordingSession implements RecordingSessionLike {
   /** Ends at once without waiting for the SRS (shutdown past its bound): ports closed, event sent. */
   async abort(reason: RecordingEndReason): Promise<void> {
     if (this.state === SessionState.Starting) return this.fail(reason);
-    if (this.pending) {
-      const p = this.pending;
-      this.pending = undefined;
-      try { p.tx.dispose(); } catch { /* kept by the API until the client closes */ }
-    }
+    this.requests.drop();
     await this.finish(reason, undefined);
   }
 
@@ -250,12 +234,7 @@ export class RecordingSession implements RecordingSessionLike {
     if (!res) return;
     if (res.statusCode >= 200) this.log.answered(tx);
     if (tx === this.inviteTx) return this.inviteResponse(tx, res.statusCode);
-    if (this.pending?.tx === tx && res.statusCode >= 200) {
-      if (tx.type === 'INVITE' && res.isSuccess) this.ack(tx);
-      const p = this.pending;
-      this.pending = undefined;
-      p.resolve(res.statusCode);
-    }
+    this.requests.onResponse(tx);
   }
 
   /** A transaction of the dialog failed (Timer B/F, transport error). */
@@ -265,11 +244,7 @@ export class RecordingSession implements RecordingSessionLike {
       this.nextAfter(code === SipErrorCode.Timeout ? SrsAttemptOutcome.Timeout : SrsAttemptOutcome.TransportError, undefined, true);
       return;
     }
-    if (this.pending?.tx === tx) {
-      const p = this.pending;
-      this.pending = undefined;
-      p.resolve(code === SipErrorCode.Timeout ? 408 : 503);
-    }
+    this.requests.onError(code, tx);
   }
 
   /** The SRS never ACKed our 2xx (RFC 3261 §13.3.1.4; the API sent BYE). */
@@ -367,8 +342,8 @@ export class RecordingSession implements RecordingSessionLike {
     }
     this.host.holdInvite(tx);
     this.ack(tx);
-    this.srsAllowsUpdate = allowsUpdate(tx.responseElements?.messageElements.headerValues('Allow') ?? []);
-    const answered = this.readAnswer(tx);
+    this.requests.srsAllowsUpdate = allowsUpdate(tx.responseElements?.messageElements.headerValues('Allow') ?? []);
+    const answered = this.readAnswer(tx.responseElements?.messageElements);
     if (this.stopRequested) {
       this.state = SessionState.Active;
       void this.stop(this.stopRequested);
@@ -383,14 +358,19 @@ export class RecordingSession implements RecordingSessionLike {
       this.assoc = undefined;
       return this.uriIndex + 1 < this.host.entry.srsUris.length ? this.tryNext() : void this.fail(RecordingEndReason.NoStreamsAccepted, status);
     }
-    this.armRefresh(tx);
+    // RFC 4028: refresh by re-INVITE at half the interval when we are the refresher.
+    this.requests.armRefresh(tx, () => void this.enqueue(async () => {
+      if (this.state !== SessionState.Active) return;
+      const ok = await this.requests.send(this.paused, undefined, false);
+      if (!ok && this.state === SessionState.Active) await this.lost(RecordingEndReason.SessionRefreshFailed);
+    }));
     this.established(answered, status, tx.responseElements?.messageElements.contentText ?? '');
   }
 
   /** The SRS answered our offer from the 2xx in its ACK (SRS-initiated; RFC 3264 §4, RFC 3261 §13.2.1). */
   private srsAck(tx: ServerTransaction): void {
     const me = tx.requestElements.messageElements;
-    const answered = applyAnswer(this.fork, this.streams, me, this.host.entry.media?.codecs, this.host.entry.media?.srtp);
+    const answered = this.readAnswer(me);
     this.log.got(tx.requestElements);
     tx.dispose();
     if (this.stopRequested) {
@@ -427,80 +407,18 @@ export class RecordingSession implements RecordingSessionLike {
     this.tryNext();
   }
 
-  /** Sets the fork targets from a 2xx's SDP; returns the per-stream view. */
-  private readAnswer(tx: ClientTransaction): RecordedStreamInfo[] {
-    return applyAnswer(this.fork, this.streams, tx.responseElements?.messageElements, this.host.entry.media?.codecs, this.host.entry.media?.srtp);
+  /** Reads an SDP answer (of a 2xx, or SRS-initiated of the ACK) into the fork and the MSRP streams. */
+  private readAnswer(me: MessageElementsView | undefined): RecordedStreamInfo[] {
+    this.media.answerMessages(me);
+    return applyAnswer(this.media.fork, this.media.streams, me, this.host.entry.media?.codecs, this.host.entry.media?.srtp);
   }
 
   // ---- established ----
 
   private sdp(paused = this.paused): string {
-    return offerSdp(this.streams, this.host.mediaAddress, this.sdpSessionId, this.sdpVersion, paused, this.host.entry.media?.srtp);
+    return offerSdp(this.media.streams, this.host.mediaAddress, this.sdpSessionId, this.sdpVersion, paused, this.host.entry.media?.srtp);
   }
 
-  /** A metadata update that changes no SDP goes by UPDATE (RFC 3311) when set or allowed. */
-  private byUpdate(metadataXml: string | undefined, sdpChange: boolean): boolean {
-    if (metadataXml === undefined || sdpChange || this.updateRefused) return false;
-    const how = this.host.metadataUpdateMethod;
-    return how === 'update' || (how === 'auto' && this.srsAllowsUpdate === true);
-  }
-
-  /**
-   * Sends a re-INVITE (or, for metadata alone, an UPDATE: {@link byUpdate}); true on 2xx. A 491
-   * is retried (RFC 3261 §14.1); 408/481 end the session; an UPDATE refused with 405/501 goes
-   * again as re-INVITE.
-   */
-  private async reinvite(paused: boolean, metadataXml: string | undefined, changed = true, stopping = false): Promise<boolean> {
-    const usable = this.state === SessionState.Active || (stopping && this.state === SessionState.Stopping);
-    if (!usable || !this.assoc) return false;
-    const sdpChange = changed || paused !== this.paused;
-    let update = this.byUpdate(metadataXml, sdpChange);
-    if (sdpChange) this.sdpVersion++;
-    for (let attempt = 0; attempt < 4; attempt++) {
-      let status: number;
-      try {
-        const headers = sessionHeaders(this.host.entry, this.call, false, !this.srsInitiated);
-        // RFC 3311 §5.1: an UPDATE without an offer carries the metadata part alone.
-        const tx = update
-          ? this.assoc.sendUpdate(sessionElements(headers, undefined, metadataXml))
-          : this.assoc.sendInvite(sessionElements(headers, this.sdp(paused), metadataXml));
-        this.log.sent(tx);
-        status = await this.await(tx);
-        if (status >= 200 && status < 300 && !update) this.readAnswer(tx);
-      } catch {
-        return false;
-      }
-      if (status >= 200 && status < 300) return true;
-      if (update && (status === 405 || status === 501)) {
-        this.updateRefused = true;
-        update = false;
-        continue;
-      }
-      if (status === 491) {
-        await new Promise((r) => setTimeout(r, 200 + Math.random() * 800));
-        continue;
-      }
-      // RFC 3261 §12.2.1.2: 408/481 to a request in the dialog end it.
-      if (status === 408 || status === 481) void this.lost(RecordingEndReason.SessionRefreshFailed);
-      return false;
-    }
-    return false;
-  }
-
-  private armRefresh(tx: ClientTransaction): void {
-    clearTimeout(this.refreshTimer);
-    const se = parseSessionExpiresHeader(tx.responseElements?.messageElements.header('Session-Expires'));
-    // RFC 4028 §7.2: we refresh when the 2xx makes us (uac) the refresher.
-    if (!se || se.refresher === 'uas') return;
-    this.refreshTimer = setTimeout(() => {
-      void this.enqueue(async () => {
-        if (this.state !== SessionState.Active) return;
-        const ok = await this.reinvite(this.paused, undefined, false);
-        if (!ok && this.state === SessionState.Active) await this.lost(RecordingEndReason.SessionRefreshFailed);
-      });
-    }, (se.interval * 1000) / 2);
-    this.refreshTimer.unref();
-  }
 
   /** The SRS re-INVITEs or UPDATEs: answer with our streams; a snapshot request gets a full snapshot. */
   private srsOffer(tx: ServerTransaction): void {
@@ -515,7 +433,7 @@ export class RecordingSession implements RecordingSessionLike {
     this.reply(tx, 200, this.sdp());
     if (parts.snapshotRequest) {
       // RFC 7866 §9.1: a snapshot request is answered with a complete snapshot in a new request.
-      void this.enqueue(() => this.reinvite(this.paused, this.meta.completeXml(), false));
+      void this.enqueue(() => this.requests.send(this.paused, this.meta.completeXml(), false));
     }
   }
 
@@ -529,23 +447,24 @@ export class RecordingSession implements RecordingSessionLike {
   private async finish(reason: RecordingEndReason, byeStatus: number | undefined): Promise<void> {
     if (this.state === SessionState.Ended) return;
     this.state = SessionState.Ended;
-    clearTimeout(this.refreshTimer);
-    const packets = this.fork.packetsSent();
-    await this.fork.close();
+    this.requests.disarm();
+    const packets = this.media.fork.packetsSent();
+    const messages = this.media.messageStats();
+    await this.media.close();
     if (this.assoc) {
       this.host.bind(this.assoc, undefined);
       this.assoc.dispose();
     }
     this.host.forget(this.call.callId);
-    this.log.ended(this.streams.map((s) => s.params.label));
-    this.host.listener.stopped({ ...this.base(), reason, packetsSent: packets, ...(byeStatus !== undefined ? { byeStatusCode: byeStatus } : {}) });
+    this.log.ended(this.media.streams.map((s) => s.params.label));
+    this.host.listener.stopped({ ...this.base(), reason, packetsSent: packets, ...(messages ? { messages } : {}), ...(byeStatus !== undefined ? { byeStatusCode: byeStatus } : {}) });
   }
 
   private async fail(reason: RecordingEndReason, status?: number): Promise<void> {
     if (this.state === SessionState.Ended) return;
     this.state = SessionState.Ended;
     clearTimeout(this.inviteTimer);
-    await this.fork.close();
+    await this.media.close();
     if (this.assoc) {
       this.host.bind(this.assoc, undefined);
       try { this.assoc.dispose(); } catch { /* gone */ }
@@ -557,12 +476,6 @@ export class RecordingSession implements RecordingSessionLike {
 
   // ---- helpers ----
 
-  /** A stream with the entry's codecs when it names none (SrcMediaSettings.codecs). */
-  private withCodecs(s: RecordedStreamParams): RecordedStreamParams {
-    const codecs = s.codecs ?? this.host.entry.media?.codecs;
-    return codecs ? { ...s, codecs } : s;
-  }
-
   private base(): RecordingEventBase {
     return { callId: this.call.callId, recordingId: this.recordingId, srsName: this.host.name, srs: this.srs };
   }
@@ -573,12 +486,6 @@ export class RecordingSession implements RecordingSessionLike {
     } catch {
       // the dialog ended meanwhile
     }
-  }
-
-  private await(tx: ClientTransaction): Promise<number> {
-    return new Promise((resolve) => {
-      this.pending = { tx, resolve: (s) => { if (tx.type !== 'INVITE') tx.dispose(); else this.host.holdInvite(tx); resolve(s); } };
-    });
   }
 
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {

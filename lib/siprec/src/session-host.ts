@@ -3,7 +3,7 @@
  * tells its manager: kept as interfaces so the session file knows neither class.
  */
 import type {
-  RecordingFailedEvent, RecordingPausedEvent, RecordingStartedEvent, RecordingStoppedEvent, SrsEntrySettings,
+  MessageDroppedEvent, RecordingFailedEvent, RecordingPausedEvent, RecordingStartedEvent, RecordingStoppedEvent, SrsEntrySettings, StreamFailedEvent,
 } from '../../../include-types/siprec.js';
 import type { EndpointPool } from './endpoint-pool.js';
 import type { Ng911Logger } from '../ng911/index.js';
@@ -17,6 +17,10 @@ export interface SessionListener {
   paused(e: RecordingPausedEvent): void;
   resumed(e: RecordingPausedEvent): void;
   stopped(e: RecordingStoppedEvent): void;
+  /** A stream of a live recording failed (MSRP connection or response). */
+  streamFailed?(e: StreamFailedEvent): void;
+  /** A message fed for an MSRP stream will not reach the SRS. */
+  messageDropped?(e: MessageDroppedEvent): void;
 }
 
 /** The user agent as a session sees it. */

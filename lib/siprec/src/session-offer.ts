@@ -12,6 +12,8 @@ export interface SessionStream {
   params: RecordedStreamParams;
   /** Local RTP port. */
   port: number;
+  /** MSRP streams: our a=path and a=accept-types (the m-line's port is {@link port}). */
+  msrp?: { path: string; acceptTypes: readonly string[] };
 }
 
 /** The SRTP suite of an entry's media settings, if any. */
@@ -40,7 +42,7 @@ export function offerSdp(streams: readonly SessionStream[], address: string, ses
       const crypto = offeredCrypto(s, srtp);
       return {
         label: s.params.label, port: s.port, ...(s.params.media ? { media: s.params.media } : {}), ...(s.params.codecs ? { codecs: s.params.codecs } : {}),
-        ...(crypto ? { crypto } : {}),
+        ...(crypto ? { crypto } : {}), ...(s.msrp ? { msrp: s.msrp } : {}),
       };
     }),
     { address, sessionId, version, paused },

@@ -10,7 +10,7 @@
 import { Writable } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import {
-  RecordingEndReason, type CallParams, type RecordingChanges, type RecordingEventBase, type RecordingIndication, type RecordingPreference,
+  RecordingEndReason, type CallParams, type RecordedMessage, type RecordingChanges, type RecordingEventBase, type RecordingIndication, type RecordingPreference,
   type RecordingPreferenceAppliedEvent, type SrcManagerEvents, type SrcSettings, type SrsInitiatedRequest,
 } from '../../../include-types/siprec.js';
 import { indicationForState } from '../body/index.js';
@@ -49,6 +49,23 @@ export class CallRecording {
   forwardRtcp(label: string, data: Uint8Array, nowMs?: number): number {
     let n = 0;
     for (const a of this.agents) if (a.forwardRtcp(this.callId, label, data, nowMs)) n++;
+    return n;
+  }
+
+  /**
+   * Relays one message of the call's MSRP stream `label` (`media: 'message'`, RFC 4975) to every
+   * SRS recording the call: queued per SRS (bounded: `media.msrp.maxQueueMessages` /
+   * `maxQueueBytes`, past it `messageDropped` reason `queueFull`), sent as SEND chunks of
+   * `media.msrp.chunkSize` bytes (default 2048) over the SRC's connection to the SRS's a=path, one
+   * transaction at a time, in the order fed. A string body goes as UTF-8; with `from`/`to` the
+   * message is wrapped in message/cpim (RFC 3862). While paused nothing is sent (the message is
+   * counted in `recordingStopped.messages[label].notSentPaused`); on stop the queue drains first
+   * (`closeTimeoutMs`). Returns how many SRSs queued it (0 while starting, paused, stopped, or
+   * when the SRS's connection failed: `streamFailed`).
+   */
+  forwardMessage(label: string, message: RecordedMessage): number {
+    let n = 0;
+    for (const a of this.agents) if (a.forwardMessage(this.callId, label, message)) n++;
     return n;
   }
 
@@ -145,6 +162,8 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
       paused: (e) => { this.emit('recordingPaused', e); this.track(e, 'paused'); },
       resumed: (e) => { this.emit('recordingResumed', e); this.track(e, 'on'); },
       stopped: (e) => { this.settle(e.callId); this.emit('recordingStopped', e); this.track(e, undefined); this.restart(e); },
+      streamFailed: (e) => this.emit('streamFailed', e),
+      messageDropped: (e) => this.emit('messageDropped', e),
     };
     for (const entry of this.settings.srs) {
       const ua: SrcUserAgent = new SrcUserAgent({

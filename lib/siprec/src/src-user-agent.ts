@@ -10,7 +10,7 @@ import { contactHasFeatureTag, splitRecordingBody } from '../body/index.js';
 import type { SipError } from '../../../include-types/errors.js';
 import { ConnectionState } from '../../../include-types/states.js';
 import {
-  RecordingEndReason, type CallParams, type RecordingChanges, type SrsEntrySettings, type SrsInitiatedRequest,
+  RecordingEndReason, type CallParams, type RecordedMessage, type RecordingChanges, type SrsEntrySettings, type SrsInitiatedRequest,
 } from '../../../include-types/siprec.js';
 import type { TransportProtocol } from '../../../include-types/settings.js';
 import { PortAllocator, type RtpPacket } from '../media/index.js';
@@ -181,6 +181,11 @@ export class SrcUserAgent implements SessionHost {
   /** Feeds one CS RTCP datagram of a stream. */
   forwardRtcp(callId: string, label: string, data: Uint8Array, nowMs?: number): boolean {
     return this.sessions.get(callId)?.forwardRtcp(label, data, nowMs) ?? false;
+  }
+
+  /** Feeds one CS message of an MSRP stream (see CallRecording.forwardMessage). */
+  forwardMessage(callId: string, label: string, message: RecordedMessage): boolean {
+    return this.sessions.get(callId)?.forwardMessage(label, message) ?? false;
   }
 
   /** Pauses a call's recording. */

@@ -1,0 +1,161 @@
+/**
+ * The requests a recording session sends in its dialog and waits on: re-INVITE or UPDATE for an
+ * offer or a metadata update (RFC 3311 when the SRS allows it and no SDP changes; 405/501 sends it
+ * again as re-INVITE and no UPDATE follows), the retry of a 491 (RFC 3261 §14.1), the end of the
+ * session on 408/481 (§12.2.1.2), the one transaction awaited at a time (BYE included), and the
+ * RFC 4028 refresh timer.
+ */
+import { SipErrorCode } from '../../../include-types/errors.js';
+import { RecordingEndReason } from '../../../include-types/siprec.js';
+import type { ClientTransaction, InviteDialogAssoc, MessageElements } from '../common/api.js';
+import { parseSessionExpiresHeader } from '../common/session-expires.js';
+
+/** What the requests need from their session. */
+export interface SessionRequestHost {
+  /** The RS dialog, once there is one. */
+  readonly assoc: InviteDialogAssoc | undefined;
+  /** How metadata-only updates go (SrcSettings.metadataUpdateMethod). */
+  readonly updateMethod: 'reinvite' | 'update' | 'auto';
+  /** The session may send now (Active, or Stopping for the stop-time update). */
+  usable(stopping: boolean): boolean;
+  /** True when the offer's direction would change (paused vs. the state now). */
+  pausedChanges(paused: boolean): boolean;
+  /** A new SDP version (RFC 3264 §8: each new offer). */
+  bumpVersion(): void;
+  /** The request body: SDP (or none) and metadata, with the session's headers. */
+  elements(sdpPaused: boolean | undefined, metadataXml: string | undefined): MessageElements;
+  /** Logs a sent request (NG9-1-1). */
+  sent(tx: ClientTransaction): void;
+  /** Applies the SDP answer of a 2xx to a re-INVITE. */
+  readAnswer(tx: ClientTransaction): void;
+  /** ACKs a 2xx to a re-INVITE. */
+  ack(tx: ClientTransaction): void;
+  /** Keeps an INVITE transaction until the API is done with it. */
+  holdInvite(tx: ClientTransaction): void;
+  /** The dialog is gone (408/481): end the session. */
+  lost(reason: RecordingEndReason): void;
+}
+
+interface Pending {
+  tx: ClientTransaction;
+  resolve: (status: number) => void;
+}
+
+/** True when an Allow header lists UPDATE. */
+export function allowsUpdate(allow: readonly string[]): boolean {
+  return allow.some((m) => m.trim().toUpperCase() === 'UPDATE');
+}
+
+/** In-dialog requests of one recording session. */
+export class SessionRequests {
+  /** The SRS listed UPDATE in its Allow (RFC 3311 §5.1): undefined until known. */
+  srsAllowsUpdate: boolean | undefined;
+  /** The SRS answered an UPDATE 405/501: no more UPDATEs, whatever the setting. */
+  private updateRefused = false;
+  private pending: Pending | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  /** @param host - the session */
+  constructor(private readonly host: SessionRequestHost) {}
+
+  /** A metadata update that changes no SDP goes by UPDATE (RFC 3311) when set or allowed. */
+  private byUpdate(metadataXml: string | undefined, sdpChange: boolean): boolean {
+    if (metadataXml === undefined || sdpChange || this.updateRefused) return false;
+    const how = this.host.updateMethod;
+    return how === 'update' || (how === 'auto' && this.srsAllowsUpdate === true);
+  }
+
+  /**
+   * Sends a re-INVITE (or, for metadata alone, an UPDATE: {@link byUpdate}); true on 2xx. A 491
+   * is retried (RFC 3261 §14.1); 408/481 end the session; an UPDATE refused with 405/501 goes
+   * again as re-INVITE.
+   */
+  async send(paused: boolean, metadataXml: string | undefined, changed = true, stopping = false): Promise<boolean> {
+    const assoc = this.host.assoc;
+    if (!this.host.usable(stopping) || !assoc) return false;
+    const sdpChange = changed || this.host.pausedChanges(paused);
+    let update = this.byUpdate(metadataXml, sdpChange);
+    if (sdpChange) this.host.bumpVersion();
+    for (let attempt = 0; attempt < 4; attempt++) {
+      let status: number;
+      try {
+        // RFC 3311 §5.1: an UPDATE without an offer carries the metadata part alone.
+        const tx = update
+          ? assoc.sendUpdate(this.host.elements(undefined, metadataXml))
+          : assoc.sendInvite(this.host.elements(paused, metadataXml));
+        this.host.sent(tx);
+        status = await this.await(tx);
+        if (status >= 200 && status < 300 && !update) this.host.readAnswer(tx);
+      } catch {
+        return false;
+      }
+      if (status >= 200 && status < 300) return true;
+      if (update && (status === 405 || status === 501)) {
+        this.updateRefused = true;
+        update = false;
+        continue;
+      }
+      if (status === 491) {
+        await new Promise((r) => setTimeout(r, 200 + Math.random() * 800));
+        continue;
+      }
+      // RFC 3261 §12.2.1.2: 408/481 to a request in the dialog end it.
+      if (status === 408 || status === 481) this.host.lost(RecordingEndReason.SessionRefreshFailed);
+      return false;
+    }
+    return false;
+  }
+
+  /** Waits for the final response of a request in the dialog (one at a time). */
+  await(tx: ClientTransaction): Promise<number> {
+    return new Promise((resolve) => {
+      this.pending = { tx, resolve: (s) => { if (tx.type !== 'INVITE') tx.dispose(); else this.host.holdInvite(tx); resolve(s); } };
+    });
+  }
+
+  /** A response in the dialog: true when it was the awaited one's final response. */
+  onResponse(tx: ClientTransaction): boolean {
+    const res = tx.responseElements;
+    if (!res || this.pending?.tx !== tx || res.statusCode < 200) return false;
+    if (tx.type === 'INVITE' && res.isSuccess) this.host.ack(tx);
+    const p = this.pending;
+    this.pending = undefined;
+    p.resolve(res.statusCode);
+    return true;
+  }
+
+  /** A transaction of the dialog failed: the awaited one gets 408 (timeout) or 503. */
+  onError(code: string, tx: ClientTransaction): boolean {
+    if (this.pending?.tx !== tx) return false;
+    const p = this.pending;
+    this.pending = undefined;
+    p.resolve(code === SipErrorCode.Timeout ? 408 : 503);
+    return true;
+  }
+
+  /**
+   * RFC 4028 §7.2: when the 2xx in `tx` makes us (uac) the refresher, `refresh` runs at half the
+   * session interval (a re-INVITE). Replaces any earlier timer.
+   */
+  armRefresh(tx: ClientTransaction, refresh: () => void): void {
+    this.disarm();
+    const se = parseSessionExpiresHeader(tx.responseElements?.messageElements.header('Session-Expires'));
+    if (!se || se.refresher === 'uas') return;
+    this.refreshTimer = setTimeout(refresh, (se.interval * 1000) / 2);
+    this.refreshTimer.unref();
+  }
+
+  /** Stops the refresh timer. */
+  disarm(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+  }
+
+  /** Lets go of the awaited transaction (the session ends without waiting). */
+  drop(): void {
+    if (!this.pending) return;
+    const p = this.pending;
+    this.pending = undefined;
+    try { p.tx.dispose(); } catch { /* kept by the API until the client closes */ }
+  }
+}
