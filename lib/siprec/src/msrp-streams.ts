@@ -34,6 +34,8 @@ interface Stream {
   unsent: number;
   /** Messages fed while paused and no sender was usable. */
   unsentPaused: number;
+  /** A failure of the answer itself (a=setup, no a=path) was reported: once per stream. */
+  reported: boolean;
 }
 
 function attr(m: SdpMedia, name: string): string | undefined {
@@ -59,7 +61,7 @@ export class MsrpStreams {
   add(label: string): { port: number; path: string; acceptTypes: string[] } {
     let s = this.streams.get(label);
     if (!s) {
-      s = { path: formatMsrpUri(this.address, MSRP_ACTIVE_PORT, newSessionId()), sender: undefined, past: [], unsent: 0, unsentPaused: 0 };
+      s = { path: formatMsrpUri(this.address, MSRP_ACTIVE_PORT, newSessionId()), sender: undefined, past: [], unsent: 0, unsentPaused: 0, reported: false };
       this.streams.set(label, s);
     }
     return { port: MSRP_ACTIVE_PORT, path: s.path, acceptTypes: this.settings.acceptTypes ?? ['*'] };
@@ -99,7 +101,8 @@ export class MsrpStreams {
     const setup = (m.setup ?? 'passive').toLowerCase();
     const path = attr(m, 'path');
     if (setup === 'holdconn' || setup === 'active' || setup === 'actpass') {
-      if (s.sender === undefined && s.past.length === 0 && s.unsent === 0 && !this.closed) {
+      if (!s.reported && !this.closed) {
+        s.reported = true;
         this.events.failed(label, 'setup', setup === 'holdconn'
           ? 'the SRS answered a=setup:holdconn: no MSRP connection'
           : `the SRS answered a=setup:${setup} to an a=setup:active offer (RFC 4145 §4.1)`);
@@ -108,7 +111,10 @@ export class MsrpStreams {
       return;
     }
     if (path === undefined) {
-      if (!s.sender) this.events.failed(label, 'connect', 'no a=path in the SRS answer');
+      if (!s.sender && !s.reported) {
+        s.reported = true;
+        this.events.failed(label, 'connect', 'no a=path in the SRS answer');
+      }
       return;
     }
     if (s.sender && s.sender.toPath === path) return; // same SRS endpoint: keep the connection
