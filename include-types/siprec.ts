@@ -326,7 +326,10 @@ export interface CallParticipantParams {
 export interface RecordedStreamParams {
   /** The RS `a=label` (RFC 4574); stable for the life of the recording. */
   label: string;
-  /** Media kind (default audio). */
+  /**
+   * Media kind (default audio). `'message'` is an MSRP stream (RFC 4975): the app feeds its
+   * messages with `CallRecording.forwardMessage`, not RTP (see {@link SrcMsrpSettings}).
+   */
   media?: RecordedMediaKind;
   /** Key of the participant whose media the stream carries. */
   sender?: string;

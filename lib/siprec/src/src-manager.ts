@@ -4,8 +4,9 @@
  * An SRS may also ask for a recording session itself (RFC 7866 §6.2): `acceptSrsInitiated` in
  * the settings names the call (default: refused with 488). Calls are synchronous (they validate
  * and return at once); results come as events (`recordingStarted`, `recordingFailed`,
- * `recordingPaused`, `recordingResumed`, `recordingStopped`, `srsStateChanged`, `logEvent`), each
- * with the CS Call-ID, the recording session id, the SRS and, where it ended, the reason.
+ * `recordingPaused`, `recordingResumed`, `recordingStopped`, `srsStateChanged`, `logEvent`, and for
+ * MSRP streams `streamFailed` / `messageDropped`), each with the CS Call-ID, the recording session
+ * id, the SRS and, where it ended, the reason.
  */
 import { Writable } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
