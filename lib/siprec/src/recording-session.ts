@@ -447,7 +447,7 @@ export class RecordingSession implements RecordingSessionLike {
   private async finish(reason: RecordingEndReason, byeStatus: number | undefined): Promise<void> {
     if (this.state === SessionState.Ended) return;
     this.state = SessionState.Ended;
-    this.requests.disarm();
+    this.requests.stopRefreshing();
     const packets = this.media.fork.packetsSent();
     const messages = this.media.messageStats();
     await this.media.close();

@@ -54,6 +54,8 @@ export class SessionRequests {
   private updateRefused = false;
   private pending: Pending | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** What a due refresh runs, once {@link armRefresh} set it. */
+  private refresh: (() => void) | undefined;
 
   /** @param host - the session */
   constructor(private readonly host: SessionRequestHost) {}
@@ -86,6 +88,9 @@ export class SessionRequests {
         this.host.sent(tx);
         status = await this.await(tx);
         if (status >= 200 && status < 300 && !update) this.host.readAnswer(tx);
+        // RFC 4028 §7.2, §10: every 2xx carrying Session-Expires (the refresh's own included)
+        // starts the session interval again
+        if (status >= 200 && status < 300) this.rearm(tx);
       } catch {
         return false;
       }
@@ -135,20 +140,40 @@ export class SessionRequests {
 
   /**
    * RFC 4028 §7.2: when the 2xx in `tx` makes us (uac) the refresher, `refresh` runs at half the
-   * session interval (a re-INVITE). Replaces any earlier timer.
+   * session interval (a re-INVITE); every later 2xx in the dialog with Session-Expires arms it
+   * again from its own interval (see {@link send}). Replaces any earlier timer.
    */
   armRefresh(tx: ClientTransaction, refresh: () => void): void {
+    this.refresh = refresh;
     this.disarm();
+    this.rearm(tx);
+  }
+
+  /**
+   * A 2xx in the dialog: with Session-Expires it sets the timer anew (refresher=uac: at half the
+   * interval; uas: none of ours); without, the timer runs on as it was (a metadata UPDATE need not
+   * carry the session timer headers).
+   */
+  private rearm(tx: ClientTransaction): void {
     const se = parseSessionExpiresHeader(tx.responseElements?.messageElements.header('Session-Expires'));
-    if (!se || se.refresher === 'uas') return;
+    const refresh = this.refresh;
+    if (!se || refresh === undefined) return;
+    this.disarm();
+    if (se.refresher === 'uas') return;
     this.refreshTimer = setTimeout(refresh, (se.interval * 1000) / 2);
     this.refreshTimer.unref();
   }
 
-  /** Stops the refresh timer. */
+  /** Stops the refresh timer (a later 2xx with Session-Expires may arm it again). */
   disarm(): void {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
+  }
+
+  /** The session ended: no timer now, and none armed by a late 2xx. */
+  stopRefreshing(): void {
+    this.refresh = undefined;
+    this.disarm();
   }
 
   /** Lets go of the awaited transaction (the session ends without waiting). */
