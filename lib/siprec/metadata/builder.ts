@@ -194,6 +194,16 @@ export class MetadataBuilder {
     return this.commit(u);
   }
 
+  /**
+   * The recording of the CS stops while the CS goes on (e.g. a participant's a=recordpref:off):
+   * partial update with the RS disassociation only, no stop-time (RFC 7865 sessionrecordingassoc).
+   */
+  recordingDisassociated(at: Date | string = this.now()): RecordingMetadata {
+    const u = emptyMetadata('partial');
+    u.sessionRecordingAssocs.push({ sessionId: this.sessionId, disassociateTime: iso(at) });
+    return this.commit(u);
+  }
+
   private commit(u: RecordingMetadata): RecordingMetadata {
     this.snapshot = applyPartialUpdate(this.snapshot, u);
     return u;

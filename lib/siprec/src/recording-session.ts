@@ -204,9 +204,11 @@ export class RecordingSession implements RecordingSessionLike {
       let status: number | undefined;
       // MSRP: what the app fed goes out first (bounded), a message half-way is ended with '#'.
       await this.media.closeMessages();
-      if (reason === RecordingEndReason.Stopped && (this.host.entry.stopMetadata ?? true)) {
-        // SIPREC-NOTES SRC-18 / RFC 7866 §9.1: the CS stop-time reaches the SRS before the BYE.
-        await this.requests.send(this.paused, this.meta.endedXml('call ended'), false, true);
+      if (this.host.entry.stopMetadata ?? true) {
+        // SIPREC-NOTES SRC-18 / RFC 7866 §9.1: the CS stop-time reaches the SRS before the BYE;
+        // stopped by a participant's preference, the CS goes on: only the RS disassociation.
+        if (reason === RecordingEndReason.Stopped) await this.requests.send(this.paused, this.meta.endedXml('call ended'), false, true);
+        else if (reason === RecordingEndReason.PreferenceOff) await this.requests.send(this.paused, this.meta.disassociatedXml(), false, true);
       }
       try {
         const tx = this.assoc!.sendBye(sessionElements([], undefined, undefined));

@@ -55,6 +55,11 @@ export class SessionMetadata {
   endedXml(reason: string): string {
     return buildMetadata(this.builder.sessionEnded({ protocol: 'SIP', text: reason }));
   }
+
+  /** The recording stops, the CS goes on: the RS disassociation alone. */
+  disassociatedXml(): string {
+    return buildMetadata(this.builder.recordingDisassociated());
+  }
 }
 
 function merge(parts: RecordingMetadata[]): RecordingMetadata {

@@ -3,7 +3,10 @@
  * tsip Srs on loopback: the indication follows start/pause/resume/stop, and a participant's
  * preference withholds, stops, pauses and restarts the recording.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import t from 'tap';
+import { listRecordings } from '../../../lib/siprec/srs/index.js';
 import type { RecordingIndication } from '../../../include-types/siprec.js';
 import type { SrcManager } from '../../../lib/siprec/src/index.js';
 import { ApiSrs, testPorts } from './api-srs.js';
@@ -73,7 +76,14 @@ t.test("preference 'off' withholds the recording; 'on' starts it; 'off' stops it
   await m.setRecordingPreference(call.callId, 'off');
   const e = await stopped;
   t.equal(e.reason, 'PreferenceOff', 'the reason says why');
-  t.equal((await srsEnded).reason, 'bye');
+  const ended = await srsEnded;
+  t.equal(ended.reason, 'bye');
+  // before the BYE the SRS got the RS disassociation, and no stop-time: the call goes on
+  const rec2 = listRecordings(srs.settings.dir).find((r) => r.dir === ended.dir);
+  const last = rec2?.index.metadataFiles.at(-1);
+  const xml = last === undefined ? '' : readFileSync(join(ended.dir, last), 'utf8');
+  t.match(xml, /disassociate-time/, 'the disassociation reached the SRS before the BYE');
+  t.notMatch(xml, /stop-time/, 'no stop-time: the call itself did not end');
   t.equal(m.recordingIndication(call.callId), 'off');
   t.equal(m.recording(call.callId), rec, 'still known: a later preference may start it again');
   t.same(seen, ['on', 'off']);
