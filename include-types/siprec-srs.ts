@@ -1,0 +1,175 @@
+/**
+ * SIPREC contract, recording server (DESIGN §4): `SrsSettings`, its limits and the payloads of `Srs` events.
+ * Types and const objects only; `siprec.ts` re-exports every part.
+ */
+import type { Logger, StackLimits, TransportLimits, TransportProtocol } from './settings.js';
+import type { RecordedMediaKind } from './siprec-common.js';
+
+/** Settings of an `Srs`. */
+export interface SrsSettings {
+  /** Local address (IPv4 or IPv6) for SIP and RTP. */
+  host: string;
+  /** SIP port (0: any). */
+  port: number;
+  /** Transports (default udp and tcp). */
+  transports?: TransportProtocol[];
+  /** Directory recordings go to (created if missing). */
+  dir: string;
+  /** Most concurrent recording sessions; beyond it 486 (default 1000). */
+  maxSessions?: number;
+  /** Lowest RTP port (default 40000). */
+  rtpPortMin?: number;
+  /** Highest RTP/RTCP port (default 49999); exhaustion answers 503. */
+  rtpPortMax?: number;
+  /**
+   * Encoding names accepted for audio; others get port 0, and 488 when no offered stream is left.
+   * PCMU/PCMA among them are decoded to WAV, any other name (G722, opus ...) is stored as an
+   * rtpdump. Default: PCMU and PCMA to WAV, plus every other audio codec `rawCodecs` allows as
+   * rtpdump. The G.711 ones are also what the SRS offers for an offer-less INVITE.
+   */
+  codecs?: string[];
+  /**
+   * Media kinds recorded (default all four): `audio` (G.711 → WAV, other codecs → rtpdump),
+   * `video` (rtpdump), `text` (RFC 4103 RTT: rtpdump + UTF-8 transcript), `message` (RFC 4975 MSRP
+   * over TCP: message log). A kind left out is refused with port 0. `mediaKinds: ['audio']` with
+   * `codecs: ['PCMU', 'PCMA']` is the G.711-only SRS of before.
+   */
+  mediaKinds?: RecordedMediaKind[];
+  /**
+   * Encoding names (case-insensitive; '*' = any) of RTP streams stored raw as rtpdump: video, text
+   * without t140, and non-G.711 audio when `codecs` is not set. Default: any. `[]` stores no raw stream.
+   */
+  rawCodecs?: string[];
+  /**
+   * SRTP recording media (RFC 7866 §12, RFC 3711 with SDES keys, RFC 4568): `'accept'` (default)
+   * records RTP/SAVP(F) streams that carry a usable `a=crypto` (AES_CM_128_HMAC_SHA1_80/_32),
+   * answers RTP/SAVP with a key of its own and decrypts before storing (packets failing
+   * authentication or replayed are counted in index.json, never stored); `'refuse'` answers port 0
+   * to every SRTP stream; `'require'` also refuses plain RTP streams (488 when none is left).
+   * SRTP without SDES keys (DTLS-SRTP) is always refused with port 0.
+   */
+  srtp?: 'refuse' | 'accept' | 'require';
+  /**
+   * Audio streams the SRS offers for an offer-less INVITE whose metadata names no stream
+   * (RFC 7866 §7.1.2; default 2). With metadata streams, one per stream, labelled as in it.
+   */
+  offerlessStreams?: number;
+  /** Refuse INVITEs without metadata (default false: metadata may come later, RFC 7866 §9.1). */
+  requireMetadata?: boolean;
+  /** Do not receive media or write files (signalling-only load testing; default false). */
+  signalingOnly?: boolean;
+  /** User-Agent / Server header (default tsip-srs). */
+  userAgent?: string;
+  /** SIP timer T1 in ms (default 500); Timers H/L keep answered INVITE transactions 64*T1. */
+  t1?: number;
+  /**
+   * Limits of the SRS's SIP transports, merged over the SRS's defaults (`maxConnections` 20000;
+   * the rest the transport's: `maxMessageSize` 65535, `maxBufferedBytesPerConnection` =
+   * `maxMessageSize`, `idleConnectionTimeout` 120 s). A request over `maxMessageSize` whose
+   * headers can be read gets a stateless 513 Message Too Large from the stack (RFC 3261
+   * §21.5.14; over TCP its body is skipped up to `maxDiscardBytes`, else the connection is closed
+   * after the 513); it is counted in the stack's `transport.tooLarge` and never reaches the SRS. It also caps the metadata: a part
+   * can be no larger than the message carrying it.
+   */
+  transportLimits?: Partial<TransportLimits>;
+  /**
+   * Transaction and dialog limits of the SRS's stack, merged over the SRS's defaults
+   * (`maxServerTransactions`, `maxClientTransactions`, `maxDialogs`: 50000 each). Past
+   * `maxServerTransactions` the stack answers 503 itself; a new INVITE past `maxDialogs` gets 503
+   * with Retry-After from the SRS (`sessionRejected` `limit: 'maxDialogs'`).
+   */
+  limits?: Partial<StackLimits>;
+  /** Where the SRS's stack logs what it drops or refuses (e.g. an oversized message); default silent. */
+  logger?: Logger;
+  /**
+   * Largest metadata part (RFC 7865 XML, or an rs-metadata-request) in bytes (default 1 MiB;
+   * 0 = no limit beyond `transportLimits.maxMessageSize`). A larger one in a new INVITE gets 413
+   * Request Entity Too Large (RFC 3261 §21.4.11); in a re-INVITE or UPDATE of a live session it
+   * gets 413 and the recording goes on unchanged (RFC 3261 §14.2).
+   */
+  maxMetadataBytes?: number;
+  /**
+   * Most new recording sessions accepted per second (a token bucket holding one second's worth;
+   * default 0 = unlimited). A new INVITE beyond it gets 503 Service Unavailable with Retry-After
+   * (RFC 3261 §21.5.4) before its body is read. Re-INVITEs and UPDATEs are not counted.
+   */
+  maxSetupsPerSecond?: number;
+  /**
+   * Free space the recordings directory must keep, in bytes (default 100 MiB; 0 = off; ignored in
+   * `signalingOnly` mode). A new INVITE while less is free gets 503 with Retry-After and a reason
+   * saying so. While recording, the free space is checked every `diskCheckIntervalMs`; below the
+   * floor every live recording is ended cleanly: files closed, index.json `partial` with the
+   * reason in `endReason`, BYE sent, `sessionEnded` with `reason: 'limit'` and `limit:
+   * 'minFreeDiskBytes'`. A write that fails anyway (ENOSPC) ends its recording the same way.
+   */
+  minFreeDiskBytes?: number;
+  /** How often the free space is checked while sessions are live, in ms (default 5000). */
+  diskCheckIntervalMs?: number;
+  /**
+   * Free-space probe of `dir` (default `fs.promises.statfs`); replaceable for tests or for a
+   * filesystem statfs does not describe. Free bytes are `bavail * bsize`. A probe that throws
+   * refuses new sessions with 503 (free space unknown) and leaves live ones recording.
+   */
+  statfs?: StatfsLike;
+  /**
+   * Longest recording session in seconds (default 0 = no limit). A session that reaches it is
+   * ended with BYE; its index.json is `complete` with `endReason` naming the limit, and
+   * `sessionEnded` has `reason: 'limit'`, `limit: 'maxRecordingSeconds'`.
+   */
+  maxRecordingSeconds?: number;
+  /**
+   * Most datagrams (RTP and RTCP together) accepted per second on one recorded stream (a token
+   * bucket holding one second's worth; default 5000, which high-bitrate video stays under; 0 = no limit). Datagrams beyond it are
+   * dropped, never queued, and counted in the stream's `droppedPackets` in index.json (with the
+   * datagrams dropped because the pre-ACK buffer was full).
+   */
+  maxRtpPacketsPerSecondPerStream?: number;
+}
+
+/** What {@link SrsSettings.statfs} returns (a subset of node's `StatsFs`). */
+export interface StatfsResult {
+  /** Blocks free for an unprivileged user. */
+  bavail: number | bigint;
+  /** Block size in bytes. */
+  bsize: number | bigint;
+}
+
+/** A free-space probe (node's `fs.promises.statfs` fits). */
+export type StatfsLike = (path: string) => Promise<StatfsResult>;
+
+/** The SRS limit a refusal or an ended session is due to (the `SrsSettings` name). */
+export type SrsLimitName =
+  | 'maxSessions' | 'maxMetadataBytes' | 'maxSetupsPerSecond' | 'minFreeDiskBytes' | 'maxRecordingSeconds' | 'rtpPorts'
+  /** The stack's `limits.maxDialogs` (503, Retry-After 5). */
+  | 'maxDialogs';
+
+/** A recording session as the SRS sees it. */
+export interface SrsSessionInfo {
+  /** RS Call-ID. */
+  recordingId: string;
+  /** Directory of the recording. */
+  dir: string;
+  /** Labels of the recorded streams. */
+  labels: string[];
+}
+
+/** Event map of `Srs`. */
+export interface SrsEvents {
+  /** The session is answered; for an offer-less INVITE, once the SRC's answer in the ACK is applied. */
+  sessionStarted: (e: SrsSessionInfo) => void;
+  sessionUpdated: (e: SrsSessionInfo & { paused: boolean; metadataUpdated: boolean; pauseChanged: boolean }) => void;
+  /**
+   * `failed`: the SRS ended a session it could not set up (the ACK of its offer carried no usable
+   * SDP answer, or no ACK came); `failure` says why, and the index is marked `failed`.
+   */
+  /**
+   * `limit`: the SRS ended a live session on one of its limits (`limit` names it: free disk space
+   * or recording length); `failure` says why in words.
+   */
+  sessionEnded: (e: SrsSessionInfo & { reason: 'bye' | 'shutdown' | 'timeout' | 'failed' | 'limit'; failure?: string; limit?: SrsLimitName }) => void;
+  /**
+   * A new INVITE (or a re-INVITE/UPDATE, with `inDialog`) refused: the status sent, its reason
+   * phrase, the Retry-After sent if any, and the limit it broke if it was one.
+   */
+  sessionRejected: (e: { recordingId: string; statusCode: number; reason: string; retryAfter?: number; limit?: SrsLimitName; inDialog?: boolean }) => void;
+}
