@@ -82,6 +82,8 @@ export interface MediaPlan {
   session: SdpSession;
   /** Per m-line. */
   streams: PlannedStream[];
+  /** The SDP text it was parsed from (a session keeps this, not the parsed object graph). */
+  sdp?: string;
 }
 
 const KINDS: readonly string[] = ['audio', 'video', 'text', 'message'];
@@ -169,7 +171,7 @@ function planStream(m: SdpMedia, index: number, session: SdpSession, p: MediaPol
  */
 export function planOffer(sdp: string, policy: MediaPolicy): MediaPlan {
   const session = parseSdp(sdp);
-  return { session, streams: session.media.map((m, i) => planStream(m, i, session, policy)) };
+  return { session, streams: session.media.map((m, i) => planStream(m, i, session, policy)), sdp };
 }
 
 /** Streams the SRS will record: a storage decision and a non-zero port. */

@@ -10,6 +10,7 @@ import { RtpEndpoint, type PortAllocator } from '../media/index.js';
 import { SrtpReceiver, type SrtpReceiverStats } from '../media/srtp/index.js';
 import { keyMaterialOf, type CryptoChoice } from '../body/index.js';
 import type { InviteDialogAssoc } from '../common/api.js';
+import { parseSdp } from '../../message/index.js';
 import type { ReceivedMetadata } from './check-invite.js';
 import {
   buildAnswer, buildSrsOffer, checkSrcAnswer, offerCodecs, planOffer,
@@ -60,7 +61,7 @@ export interface SessionEnv {
    * Writing the recording failed (a full disk): called once; the server ends the session.
    * Without it the error is swallowed and the stream stops being written.
    */
-  onStorageError?: (e: unknown) => void;
+  onStorageError?: (session: SrsSession, e: unknown) => void;
 }
 
 /** The SRS's offer waiting for the SRC's answer in the ACK. */
@@ -87,8 +88,13 @@ export class SrsSession {
   private limitTimer: NodeJS.Timeout | undefined;
   private storageFailed = false;
   private pendingOffer: PendingOffer | undefined;
-  /** The last negotiated plan (the streams as the SRC offered or answered them). */
-  private plan: MediaPlan | undefined;
+  /** The last negotiated streams (as the SRC offered or answered them). */
+  private planStreams: PlannedStream[] | undefined;
+  /**
+   * The SDP they came from, as text: only an offer-less re-INVITE needs it parsed again, and the
+   * parsed object graph would cost a few kB for each of 10^4 sessions.
+   */
+  private planSdp: string | undefined;
 
   /**
    * @param recordingId - the RS Call-ID
@@ -139,7 +145,7 @@ export class SrsSession {
       fn();
     } catch (e) {
       this.storageFailed = true;
-      this.env.onStorageError?.(e);
+      this.env.onStorageError?.(this, e);
     }
   }
 
@@ -170,7 +176,7 @@ export class SrsSession {
   async applyOffer(offer: MediaPlan): Promise<string> {
     for (const s of offer.streams) {
       const have = this.slots.get(s.index);
-      const old = this.plan?.streams[s.index];
+      const old = this.planStreams?.[s.index];
       const changed = have !== undefined && (s.port === 0 || s.label !== have.label || s.store !== old?.store || s.kind !== old?.kind || (s.srtp === undefined) !== (old?.srtp === undefined));
       if (changed) await this.closeSlot(s.index);
       if (!this.slots.has(s.index) && s.port !== 0 && s.store !== undefined) {
@@ -178,7 +184,7 @@ export class SrsSession {
         this.attach(s.index, s);
       } else if (s.srtp && s.store !== undefined) this.rekey(this.slots.get(s.index), s);
     }
-    this.plan = offer;
+    this.keepPlan(offer.streams, offer.sdp);
     this.setPaused(offer.streams);
     this.answerSdp = buildAnswer(offer, this.localMedia(), this.sdpOptions());
     return this.answerSdp;
@@ -191,6 +197,19 @@ export class SrsSession {
   answerFor(offer: MediaPlan): string {
     this.answerSdp = buildAnswer(offer, this.localMedia(), this.sdpOptions());
     return this.answerSdp;
+  }
+
+  /** Keeps the negotiated streams and, as a flat string of its own, the SDP they came from. */
+  private keepPlan(streams: PlannedStream[], sdp: string | undefined): void {
+    this.planStreams = streams;
+    // a copy: the text may be a slice of the whole multipart body, which it would keep alive
+    this.planSdp = sdp === undefined ? undefined : Buffer.from(sdp, 'utf8').toString('utf8');
+  }
+
+  /** The negotiated plan with its SDP parsed again (for a re-offer), or an empty one. */
+  private plan(): MediaPlan {
+    if (this.planStreams === undefined || this.planSdp === undefined) return { session: { media: [] } as unknown as MediaPlan['session'], streams: this.planStreams ?? [] };
+    return { session: parseSdp(this.planSdp), streams: this.planStreams };
   }
 
   private localMedia(): Map<number, LocalMedia> {
@@ -221,7 +240,7 @@ export class SrsSession {
    * in the ACK ({@link applyAckAnswer}).
    */
   makeReoffer(): string {
-    const plan = this.plan ?? { session: { media: [] } as unknown as MediaPlan['session'], streams: [] };
+    const plan = this.plan();
     const offer: MediaPlan = { session: plan.session, streams: plan.streams.map((s) => ({ ...s, direction: 'sendonly' })) };
     const streams = plan.streams.map((s, i): SrsOfferStream => ({ label: s.label, port: this.slots.get(i)?.port ?? 0 }));
     this.pendingOffer = { streams, initial: false };
@@ -246,7 +265,7 @@ export class SrsSession {
       else this.attach(s.index, s);
     }
     if (![...this.slots.values()].some((x) => x.attached)) return 'SRC answered no stream to record';
-    this.plan = { session: planOffer(sdp!, this.env.policy).session, streams: check.streams };
+    this.keepPlan(check.streams, sdp);
     this.setPaused(check.streams);
     return undefined;
   }
@@ -262,10 +281,10 @@ export class SrsSession {
     }
     if (answer.streams.length !== pending.streams.length) return `SDP answer has ${answer.streams.length} m-lines for ${pending.streams.length} offered`;
     for (const s of answer.streams) if (s.port === 0) await this.closeSlot(s.index);
-    if (this.plan) {
+    if (this.planStreams) {
       // The SRC's directions now rule; formats and kinds stay as negotiated.
-      this.plan = { session: this.plan.session, streams: this.plan.streams.map((p, i) => ({ ...p, direction: answer.streams[i].direction, port: answer.streams[i].port === 0 ? 0 : p.port })) };
-      this.setPaused(this.plan.streams);
+      this.planStreams = this.planStreams.map((p, i) => ({ ...p, direction: answer.streams[i].direction, port: answer.streams[i].port === 0 ? 0 : p.port }));
+      this.setPaused(this.planStreams);
     }
     return undefined;
   }

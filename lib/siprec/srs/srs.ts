@@ -25,7 +25,7 @@ import { ObserverBase } from '../common/observer.js';
 import { freeSipPort } from '../common/ports.js';
 import { splitRecordingBody } from '../body/index.js';
 import { checkRecordingBody, checkRecordingInvite, policyOf, type CheckOptions } from './check-invite.js';
-import { SrsSession } from './srs-session.js';
+import { SrsSession, type SessionEnv } from './srs-session.js';
 import { parseSessionExpiresHeader } from '../common/session-expires.js';
 import { RecordingDir, RecordingState, recoverRecordings } from './storage/index.js';
 import { bytesText, defaultStatfs, freeBytes, retryAfterSeconds, SRS_LIMIT_DEFAULTS, TokenBucket, validateSrsLimits } from './limits.js';
@@ -43,6 +43,8 @@ export class Srs extends EventEmitter<SrsEvents> {
   private readonly byeWaiters = new Map<ClientTransaction, () => void>();
   private readonly allocator: PortAllocator;
   private readonly check: CheckOptions;
+  /** What the sessions share (see {@link sessionEnv}). */
+  private env: SessionEnv | undefined;
   private pending = 0;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private diskTimer: NodeJS.Timeout | undefined;
@@ -307,12 +309,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, verdict.limit ? { limit: verdict.limit } : {});
       assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: this.contact() });
       const rec = this.settings.signalingOnly ? undefined : RecordingDir.create({ root: this.settings.dir, recordingId: callId });
-      const dialog = assoc.dialog;
-      session = new SrsSession(callId, assoc, rec, {
-        host: this.settings.host, allocator: this.allocator, media: !this.settings.signalingOnly, policy: policyOf(this.check),
-        maxPacketsPerSecond: this.settings.maxRtpPacketsPerSecondPerStream ?? SRS_LIMIT_DEFAULTS.maxRtpPacketsPerSecondPerStream,
-        onStorageError: (e) => this.storageFailed(dialog, e),
-      });
+      session = new SrsSession(callId, assoc, rec, this.sessionEnv());
       if (verdict.metadata) session.addMetadata(verdict.metadata);
       // RFC 7866 §7.1.2: without an offer the SRS offers, one stream per metadata stream.
       const answer = verdict.offer ? await session.applyOffer(verdict.offer) : await session.makeInitialOffer(this.offerLabels(verdict.metadata));
@@ -450,6 +447,19 @@ export class Srs extends EventEmitter<SrsEvents> {
   }
 
   /** A write to a recording failed (ENOSPC, EIO): end it with what was written, BYE, index partial. */
+  /**
+   * What every session shares of the server, made once: a session keeps a reference, and an
+   * object (and a closure) of its own per session would cost ~200 bytes each at 10^4 sessions.
+   */
+  private sessionEnv(): SessionEnv {
+    this.env ??= {
+      host: this.settings.host, allocator: this.allocator, media: !this.settings.signalingOnly, policy: policyOf(this.check),
+      maxPacketsPerSecond: this.settings.maxRtpPacketsPerSecondPerStream ?? SRS_LIMIT_DEFAULTS.maxRtpPacketsPerSecondPerStream,
+      onStorageError: (session, e) => this.storageFailed(session.assoc.dialog, e),
+    };
+    return this.env;
+  }
+
   private storageFailed(dialog: Dialog, e: unknown): void {
     const s = this.sessions.get(dialog);
     if (!s) return;

@@ -128,7 +128,7 @@ t.test('a failed write is reported once to the server, never thrown into the soc
   const errors: unknown[] = [];
   const s = new SrsSession('w@h', {} as InviteDialogAssoc, undefined, {
     host: '127.0.0.1', allocator: new PortAllocator({ min: 41000, max: 41009 }), media: true,
-    policy: { kinds: ['audio'], msrp: false, wavCodecs: ['PCMU'] }, onStorageError: (e) => errors.push(e),
+    policy: { kinds: ['audio'], msrp: false, wavCodecs: ['PCMU'] }, onStorageError: (_session, e) => errors.push(e),
   });
   const enospc = Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
   t.doesNotThrow(() => s.write(() => { throw enospc; }));
