@@ -4,6 +4,7 @@
  * INVITE timeout, inviteCompleted and the disposal rule of an INVITE client transaction.
  */
 import t from 'tap';
+import type { Test } from 'tap';
 import { DialogState, TransactionState } from '../../../include-types/states.js';
 import { InviteDialogAssoc } from '../../../lib/api/dialogs/invite-dialog-assoc.js';
 import { MessageElements } from '../../../lib/api/elements/message-elements.js';
@@ -18,6 +19,27 @@ import { party, tick, type Party } from '../../unit/api/party.js';
 const status = (code: number) => (tx: ClientTransaction) => tx.responseElements?.statusCode === code;
 const method = (m: string) => (tx: ServerTransaction) => tx.type === m;
 
+/** Alice and Bob, closed when the test ends. */
+async function parties(t: Test): Promise<{ a: Party; b: Party }> {
+  const a = await party('alice');
+  const b = await party('bob');
+  t.teardown(async () => {
+    await a.close();
+    await b.close();
+  });
+  return { a, b };
+}
+
+/** Alice calls Bob; Bob answers 200 and gets the ACK: the call is up. */
+async function established(a: Party, b: Party) {
+  const call = await ringing(a, b);
+  call.inTx.sendResponse(new ResponseElements({ statusCode: 200 }));
+  await a.rec.wait('incomingResponseInDialog', status(200));
+  call.assoc.sendAck(call.invite);
+  ((await b.rec.wait('incomingRequestInDialog', method('ACK'))).args[0] as ServerTransaction).dispose();
+  return call;
+}
+
 async function ringing(a: Party, b: Party, inviteElements?: MessageElements) {
   const assoc = InviteDialogAssoc.create(a.conn, { to: `<${b.uri('bob')}>` });
   const invite = assoc.sendInvite(inviteElements);
@@ -27,12 +49,7 @@ async function ringing(a: Party, b: Party, inviteElements?: MessageElements) {
 }
 
 t.test('CANCEL before the answer: inviteCanceled, 487, both dialogs Terminated', async (t) => {
-  const a = await party('alice');
-  const b = await party('bob');
-  t.teardown(async () => {
-    await a.close();
-    await b.close();
-  });
+  const { a, b } = await parties(t);
   const { assoc, invite, inTx, uas } = await ringing(a, b);
   inTx.sendResponse(new ResponseElements({ statusCode: 180 }));
   await a.rec.wait('incomingResponseInDialog', status(180));
@@ -58,12 +75,7 @@ t.test('CANCEL before the answer: inviteCanceled, 487, both dialogs Terminated',
 });
 
 t.test('CANCEL crossing the 200: the call is up, the CANCEL has no effect, ACK and BYE end it', async (t) => {
-  const a = await party('alice');
-  const b = await party('bob');
-  t.teardown(async () => {
-    await a.close();
-    await b.close();
-  });
+  const { a, b } = await parties(t);
   const { assoc, invite, inTx, uas } = await ringing(a, b);
   inTx.sendResponse(new ResponseElements({ statusCode: 180 }));
   await a.rec.wait('incomingResponseInDialog', status(180));
@@ -147,17 +159,8 @@ t.test('forked 2xx: a new association per fork (incomingResponseForkedInvite), t
 });
 
 t.test('481 from a peer that forgot the dialog ends ours', async (t) => {
-  const a = await party('alice');
-  const b = await party('bob');
-  t.teardown(async () => {
-    await a.close();
-    await b.close();
-  });
-  const { assoc, invite, inTx, uas } = await ringing(a, b);
-  inTx.sendResponse(new ResponseElements({ statusCode: 200 }));
-  await a.rec.wait('incomingResponseInDialog', status(200));
-  assoc.sendAck(invite);
-  ((await b.rec.wait('incomingRequestInDialog', method('ACK'))).args[0] as ServerTransaction).dispose();
+  const { a, b } = await parties(t);
+  const { assoc, invite, inTx, uas } = await established(a, b);
   uas.dispose(); // bob's dialog is gone
   inTx.dispose();
   const info = assoc.sendNonTargetRefreshRequest('INFO', new MessageElements({ content: 'x', contentType: 'text/plain' }));
@@ -171,17 +174,8 @@ t.test('481 from a peer that forgot the dialog ends ours', async (t) => {
 });
 
 t.test('glare: both re-INVITE at once, both get 491 (RFC 3261 §14.2)', async (t) => {
-  const a = await party('alice');
-  const b = await party('bob');
-  t.teardown(async () => {
-    await a.close();
-    await b.close();
-  });
-  const { assoc, invite, inTx, uas } = await ringing(a, b);
-  inTx.sendResponse(new ResponseElements({ statusCode: 200 }));
-  await a.rec.wait('incomingResponseInDialog', status(200));
-  assoc.sendAck(invite);
-  ((await b.rec.wait('incomingRequestInDialog', method('ACK'))).args[0] as ServerTransaction).dispose();
+  const { a, b } = await parties(t);
+  const { assoc, invite, inTx, uas } = await established(a, b);
   const ra = assoc.sendInvite();
   const rb = uas.sendInvite();
   await a.rec.wait('incomingResponseInDialog', (tx: ClientTransaction) => tx === ra && tx.responseElements?.statusCode === 491);
@@ -235,12 +229,7 @@ t.test('PRACK: reliable 183, retransmission dropped, PRACK answered, then 200/AC
 });
 
 t.test('a reliable 1xx needs the caller to support 100rel', async (t) => {
-  const a = await party('alice');
-  const b = await party('bob');
-  t.teardown(async () => {
-    await a.close();
-    await b.close();
-  });
+  const { a, b } = await parties(t);
   const { assoc, invite, inTx, uas } = await ringing(a, b);
   t.throws(() => inTx.sendResponse(new ResponseElements({ statusCode: 180, messageElements: new MessageElements({ headers: [['Require', '100rel']] }) })), { code: 'InvalidState' });
   inTx.sendResponse(new ResponseElements({ statusCode: 486 }));
@@ -273,12 +262,7 @@ t.test('no answer at all: Timer B → errorOccurredInDialog(Timeout); the transa
 });
 
 t.test('an answered INVITE may be disposed once its connection is Inactive', async (t) => {
-  const a = await party('alice');
-  const b = await party('bob');
-  t.teardown(async () => {
-    await a.close();
-    await b.close();
-  });
+  const { a, b } = await parties(t);
   const { invite, inTx, assoc, uas } = await ringing(a, b);
   inTx.sendResponse(new ResponseElements({ statusCode: 200 }));
   await a.rec.wait('incomingResponseInDialog', status(200));
@@ -291,17 +275,8 @@ t.test('an answered INVITE may be disposed once its connection is Inactive', asy
 });
 
 t.test('CANCEL of a re-INVITE: inviteCanceled on the callee side, 487, the dialog stays', async (t) => {
-  const a = await party('alice');
-  const b = await party('bob');
-  t.teardown(async () => {
-    await a.close();
-    await b.close();
-  });
-  const { assoc, invite, inTx, uas } = await ringing(a, b);
-  inTx.sendResponse(new ResponseElements({ statusCode: 200 }));
-  await a.rec.wait('incomingResponseInDialog', status(200));
-  assoc.sendAck(invite);
-  ((await b.rec.wait('incomingRequestInDialog', method('ACK'))).args[0] as ServerTransaction).dispose();
+  const { a, b } = await parties(t);
+  const { assoc, invite, inTx, uas } = await established(a, b);
   const re = uas.sendInvite();
   const reIn = (await a.rec.wait('incomingRequestInDialog', method('INVITE'))).args[0] as ServerTransaction;
   reIn.sendResponse(new ResponseElements({ statusCode: 180 }));
@@ -321,17 +296,8 @@ t.test('CANCEL of a re-INVITE: inviteCanceled on the callee side, 487, the dialo
 });
 
 t.test('UPDATE glare: both offer in UPDATE at once, both get 491 (RFC 3311 §5.2)', async (t) => {
-  const a = await party('alice');
-  const b = await party('bob');
-  t.teardown(async () => {
-    await a.close();
-    await b.close();
-  });
-  const { assoc, invite, inTx, uas } = await ringing(a, b);
-  inTx.sendResponse(new ResponseElements({ statusCode: 200 }));
-  await a.rec.wait('incomingResponseInDialog', status(200));
-  assoc.sendAck(invite);
-  ((await b.rec.wait('incomingRequestInDialog', method('ACK'))).args[0] as ServerTransaction).dispose();
+  const { a, b } = await parties(t);
+  const { assoc, invite, inTx, uas } = await established(a, b);
   const offer = () => new MessageElements({ content: 'v=0\r\n', contentType: 'application/sdp' });
   const ua = assoc.sendUpdate(offer());
   const ub = uas.sendUpdate(offer());
