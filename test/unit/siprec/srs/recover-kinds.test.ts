@@ -3,12 +3,11 @@
  * transcript and an MSRP message log reads as partial; recovery cuts torn records, writes the
  * counts found in the files into the index, and marks it partial; nothing complete is lost.
  */
-import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import t from 'tap';
+import { killedWriter } from './killed-writer.js';
 import {
   listStreamFiles, parseMessageLog, readRecording, readRtpdump, recoverRecordings, RecordingState,
 } from '../../../../lib/siprec/srs/index.js';
@@ -16,19 +15,7 @@ import {
 t.test('killed writer: rtpdump, transcript and message log recovered', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'tsip-recover-kinds-'));
   t.teardown(() => rmSync(root, { recursive: true, force: true }));
-  const child = spawn(process.execPath, ['--import=tsx', join(dirname(fileURLToPath(import.meta.url)), 'crash-writer-kinds.ts'), root], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const dir = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('child not ready')), 20000);
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /READY (.+)\n/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-  });
-  await new Promise((r) => setTimeout(r, 150));
-  child.kill('SIGKILL');
-  await new Promise((r) => child.once('exit', r));
+  const dir = await killedWriter('crash-writer-kinds.ts', root, 150);
   const before = readRecording(dir);
   t.equal(before.index.state, RecordingState.Partial, 'a dead writer\'s recording reads as partial');
   const dump = readRtpdump(join(dir, 'stream-v.rtpdump'));

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { killedWriter } from './killed-writer.js';
 import { buildRtp, encodeG711, parseRtp, readWavInfo } from '../../../../lib/siprec/media/index.js';
 import { MetadataBuilder, parseMetadata } from '../../../../lib/siprec/metadata/index.js';
 import {
@@ -77,19 +76,7 @@ t.test('nothing is overwritten: same id twice gives two directories', async (t) 
 
 t.test('crash: a killed writer leaves readable files marked partial; recovery repairs them', async (t) => {
   const croot = join(root, 'crash');
-  const child = spawn(process.execPath, ['--import=tsx', join(dirname(fileURLToPath(import.meta.url)), 'crash-writer.ts'), croot], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const dir = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('child not ready')), 20000);
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /READY (.+)\n/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-  });
-  await new Promise((r) => setTimeout(r, 200));
-  child.kill('SIGKILL');
-  await new Promise((r) => child.once('exit', r));
+  const dir = await killedWriter('crash-writer.ts', croot, 200);
   const before = readRecording(dir);
   t.equal(before.index.state, RecordingState.Partial, 'a dead writer\'s recording reads as partial');
   t.ok(existsSync(join(dir, 'metadata-000.xml')), 'metadata survived');

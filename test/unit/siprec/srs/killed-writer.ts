@@ -1,0 +1,27 @@
+/**
+ * Runs a crash-writer script (a recording writer in a child process), waits until it says
+ * `READY <dir>`, lets it write `runMs` more, then SIGKILLs it: what a crash leaves on disk.
+ */
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Kills `script` (a file next to this one) after it has written for `runMs`; resolves with its recording dir. */
+export async function killedWriter(script: string, root: string, runMs: number): Promise<string> {
+  const child = spawn(process.execPath, ['--import=tsx', join(here, script), root], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const dir = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('child not ready')), 20000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /READY (.+)\n/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+  });
+  await new Promise((r) => setTimeout(r, runMs));
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  return dir;
+}
