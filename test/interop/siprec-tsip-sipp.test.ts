@@ -1,7 +1,8 @@
 /**
  * tsip's SIPREC against SIPp on loopback:
  * - tsip Srs answers SIPp's SRC (src-uac.xml) over UDP and TCP and stores the recording;
- *   SIPp's malformed-metadata SRC (src-uac-badmeta.xml) gets the 400 it expects;
+ *   SIPp's malformed-metadata SRC (src-uac-badmeta.xml) gets the 400 it expects; SIPp's
+ *   offer-less SRC (src-uac-offerless.xml) gets the SRS's offer in the 200 and answers in the ACK;
  * - tsip SrcManager records to SIPp's SRS (srs-uas.xml), whose checks of Require: siprec,
  *   +sip.src, the multipart body, labels, sendonly and the metadata namespace all pass;
  * - `npm start -- --srs <SIPp SRS>` (samples/record-demo.ts) exits 0 against it.
@@ -33,8 +34,13 @@ for (const transport of ['u1', 't1'] as const) {
     t.equal(ok.successful, 1, 'SIPp SRC: 200 with +sip.srs, recvonly labelled streams, BYE 200', { sipp: describeSipp(ok) });
     const bad = await runSipp({ scenario: scenarioPath('src-uac-badmeta.xml'), target: { host: '127.0.0.1', port }, transport, calls: 1, timeoutSeconds: 15 });
     t.equal(bad.successful, 1, 'SIPp SRC with malformed metadata got 400', { sipp: describeSipp(bad) });
-    const recs = listRecordings(srs.settings.dir);
-    t.equal(recs.length, 1, 'one recording stored (the bad one refused)');
+    const offerless = await runSipp({ scenario: scenarioPath('src-uac-offerless.xml'), target: { host: '127.0.0.1', port }, transport, calls: 1, timeoutSeconds: 15 });
+    t.equal(offerless.successful, 1, 'SIPp SRC without an SDP offer: the 200 offers two recvonly PCMU streams labelled from the metadata, the ACK answers, BYE 200', { sipp: describeSipp(offerless) });
+    const recs = listRecordings(srs.settings.dir).sort((a, b) => a.index.startedAt.localeCompare(b.index.startedAt));
+    t.equal(recs.length, 2, 'two recordings stored (the bad one refused)');
+    const second = recs[1];
+    t.equal(second.index.state, 'complete', 'the offer-less one completed');
+    t.same(second.index.streams.map((s) => s.label), ['1', '2'], 'its streams carry the metadata labels');
     t.equal(recs[0].index.state, 'complete');
     t.same(recs[0].index.streams.map((s) => s.label), ['1', '2']);
     t.same(recs[0].index.participants.map((p) => p.aors[0]).sort(), ['sip:alice@example.com', 'sip:bob@example.net']);
