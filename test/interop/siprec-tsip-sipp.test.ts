@@ -3,6 +3,8 @@
  * - tsip Srs answers SIPp's SRC (src-uac.xml) over UDP and TCP and stores the recording;
  *   SIPp's malformed-metadata SRC (src-uac-badmeta.xml) gets the 400 it expects; SIPp's
  *   offer-less SRC (src-uac-offerless.xml) gets the SRS's offer in the 200 and answers in the ACK;
+ * - SIPp as an SRS (srs-uac-initiated.xml) starts the recording session itself (RFC 7866 §6.2)
+ *   and checks the SrcManager's offer and metadata in the 200;
  * - tsip SrcManager records to SIPp's SRS (srs-uas.xml), whose checks of Require: siprec,
  *   +sip.src, the multipart body, labels, sendonly and the metadata namespace all pass;
  * - `npm start -- --srs <SIPp SRS>` (samples/record-demo.ts) exits 0 against it.
@@ -71,6 +73,37 @@ for (const transport of ['u1', 't1'] as const) {
     t.equal((await stopped).byeStatusCode, 200);
     const res = await sipp.result;
     t.equal(res.successful, 1, 'SIPp SRS: every RFC 7866 check passed', { sipp: describeSipp(res) });
+  });
+}
+
+for (const transport of ['u1', 't1'] as const) {
+  t.test(`${transport}: SIPp as an SRS starts the recording session (RFC 7866 §6.2) and tsip's SrcManager records`, async (t) => {
+    if (!requireTool(t, 'sipp')) return;
+    const callId = `interop-srs-init-${transport}@tsip`;
+    const m = new SrcManager({
+      srs: [{ name: 'sipp', srsUris: ['sip:srs@127.0.0.1:9'], localAddress: '127.0.0.1', transport: transport === 't1' ? 'tcp' : 'udp', stopMetadata: false,
+        ...(transport === 'u1' ? { maxUdpRequestSize: 65000 } : {}), media: { portMin: 46400, portMax: 46499 } }],
+      acceptSrsInitiated: (req) => (req.header('X-Record-Call') === callId ? {
+        callId,
+        participants: [{ key: 'a', aor: 'sip:alice@example.com' }, { key: 'b', aor: 'sip:bob@example.net' }],
+        streams: [{ label: '1', sender: 'a' }, { label: '2', sender: 'b' }],
+      } : undefined),
+    });
+    await m.start();
+    t.teardown(() => m.shutdown());
+    const started = new Promise<{ srsInitiated?: boolean; streams: { accepted: boolean }[] }>((res, rej) => { m.once('recordingStarted', res); m.once('recordingFailed', (e) => rej(new Error(JSON.stringify(e)))); });
+    const src = /<sip:[^@]+@([^:;>]+):(\d+)/.exec(m.userAgents[0].contact);
+    t.ok(src, `the SRC's address from its Contact ${m.userAgents[0].contact}`);
+    const sipp = await startSipp({ scenario: scenarioPath('srs-uac-initiated.xml'), target: { host: src![1], port: Number(src![2]) }, transport, calls: 1, timeoutSeconds: 30, keys: { record_call: callId } });
+    t.teardown(() => sipp.stop());
+    const s = await started;
+    t.equal(s.srsInitiated, true, 'recordingStarted says the SRS asked for it');
+    t.same(s.streams.map((x) => x.accepted), [true, true], 'both streams accepted by the answer in the ACK');
+    const stopped = new Promise<{ byeStatusCode?: number }>((res) => m.once('recordingStopped', res));
+    await m.stopRecording(callId);
+    t.equal((await stopped).byeStatusCode, 200, 'SIPp answered the BYE');
+    const res = await sipp.result;
+    t.equal(res.successful, 1, 'SIPp SRS: the 2xx carried the offer and complete metadata, +sip.src', { sipp: describeSipp(res) });
   });
 }
 
