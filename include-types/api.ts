@@ -108,10 +108,24 @@ export interface ClientTransaction extends Transaction {
 export interface ServerTransaction extends Transaction {
   /** The request that arrived. */
   readonly requestElements: RequestElementsView;
+  /**
+   * Where the request came from (the packet's source, not what its Via says): for access control
+   * such as an allow-list of peers. A tsip addition; Symbian does not show it. Undefined for none.
+   */
+  readonly remote: RemoteAddress | undefined;
   /** True while a response may still be sent. */
   readonly responseAllowed: boolean;
   /** Sends a response; the stack adds Via, From, To (with tag), Call-ID, CSeq. */
   sendResponse(elements: ResponseElementsView): void;
+}
+
+/** The transport address a request came from. */
+export interface RemoteAddress {
+  /** udp, tcp or tls. */
+  readonly protocol: string;
+  /** IPv4 or IPv6 address, as the socket reports it. */
+  readonly address: string;
+  readonly port: number;
 }
 
 /** CSIPRefresh. */

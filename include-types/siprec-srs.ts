@@ -5,6 +5,19 @@
 import type { Logger, StackLimits, TransportLimits, TransportProtocol } from './settings.js';
 import type { RecordedMediaKind } from './siprec-common.js';
 
+/**
+ * HTTP Digest authentication of SRCs at the SRS (RFC 3261 §22, RFC 7616): every new recording
+ * INVITE must carry credentials for this realm, else it gets 401 with the challenge.
+ */
+export interface SrsAuthSettings {
+  /** The realm of the challenges. */
+  realm: string;
+  /** A user's secret: the password, or H(username:realm:password) as `ha1`; undefined for an unknown user. */
+  lookup(username: string, realm: string): { password: string } | { ha1: string } | undefined;
+  /** How long a nonce is good for, ms (default 300 000); an older one gets `stale=true`. */
+  nonceLifetimeMs?: number;
+}
+
 /** Settings of an `Srs`. */
 export interface SrsSettings {
   /** Local address (IPv4 or IPv6) for SIP and RTP. */
@@ -17,6 +30,14 @@ export interface SrsSettings {
   dir: string;
   /** Most concurrent recording sessions; beyond it 486 (default 1000). */
   maxSessions?: number;
+  /**
+   * SRC addresses allowed to record: IPv4/IPv6 addresses or CIDR prefixes (`198.51.100.0/24`,
+   * `2001:db8::/32`), matched against the packet's source. Others get 403 (RFC 3261 §21.4.4).
+   * Default: any source. A malformed entry makes `new Srs` throw SipError(InvalidArgument).
+   */
+  allowedSources?: string[];
+  /** Digest authentication of SRCs (default none): a new INVITE without valid credentials gets 401. */
+  auth?: SrsAuthSettings;
   /** Lowest RTP port (default 40000). */
   rtpPortMin?: number;
   /** Highest RTP/RTCP port (default 49999); exhaustion answers 503. */

@@ -21,5 +21,7 @@ export type { SessionTimerOptions } from './dialogs/session-refresher.js';
 export { Refresh, DEFAULT_REFRESH_INTERVAL } from './refresh.js';
 export { RegistrationBinding, type RegistrationBindingOptions, MIN_EXPIRES } from './registration-binding.js';
 export { HttpDigest, type CredentialOptions } from './http-digest.js';
+// the server side of Digest, for apps that challenge requests they receive (an SRS authenticating SRCs)
+export { DigestServer, type DigestServerOptions, type DigestUserLookup, type VerifyResult } from '../stack/digest/index.js';
 export { RegistrationState } from '../../include-types/api.js';
 export { DefaultConnectionObserver, DefaultSipObserver } from './observer-defaults.js';

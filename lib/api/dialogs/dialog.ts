@@ -220,7 +220,7 @@ export class Dialog implements DialogView, DialogRouteTarget, Releasable {
   onAck(ack: SipRequest, source: MessageSource): void {
     if (this.coreRef === undefined) return;
     this.coreRef.receiveRequest(ack);
-    const tx = new ServerTransaction(this.connectionContext.client, ack, undefined, source.iapId);
+    const tx = new ServerTransaction(this.connectionContext.client, ack, undefined, source.iapId, source);
     for (const u of this.usages) u.ackReceived?.(tx);
     this.deliver(tx);
   }

@@ -6,11 +6,12 @@
  * dialog's state; a 2xx to INVITE is retransmitted until the ACK (RFC 3261 §13.3.1.4).
  * @module
  */
-import type { ResponseElementsView, ServerTransaction as ServerTransactionView } from '../../../include-types/api.js';
+import type { RemoteAddress, ResponseElementsView, ServerTransaction as ServerTransactionView } from '../../../include-types/api.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import { TransactionState } from '../../../include-types/states.js';
 import { type SipRequest, type SipResponse, createResponse, newTag } from '../../message/index.js';
 import { InviteServerTransaction, type ServerTransaction as MachineServerTx } from '../../transaction/index.js';
+import type { MessageSource } from '../../transport/index.js';
 import { checkUserHeaders } from '../elements/header-rules.js';
 import { applyElements, headerNames } from '../elements/message-elements.js';
 import { RequestElements } from '../elements/request-elements.js';
@@ -69,12 +70,20 @@ export class ServerTransaction extends Transaction implements ServerTransactionV
     /** @internal The RFC 3261 §17.2 machine (none for an ACK). */
     readonly machine: MachineServerTx | undefined,
     iapId: string,
+    /** @internal Where an ACK (no machine) came from. */
+    private readonly ackSource?: MessageSource,
   ) {
     super(clientContext.live, request.method);
     this.parsed = request;
     this.iapId = iapId;
     this.requestElements = RequestElements.fromMessage(request);
     this.track();
+  }
+
+  /** Where the request came from (its packet's source; see include-types ServerTransaction.remote). */
+  get remote(): RemoteAddress | undefined {
+    const src = this.machine?.source ?? this.ackSource;
+    return src === undefined ? undefined : { protocol: src.protocol, address: src.remoteAddress, port: src.remotePort };
   }
 
   get isClientTransaction(): false {

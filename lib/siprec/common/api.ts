@@ -5,4 +5,5 @@
 export {
   SipClient, SipConnection, InviteDialogAssoc, MessageElements, RequestElements, ResponseElements,
   ClientTransaction, ServerTransaction, type SipClientOptions,
+  HttpDigest, DigestServer, type DigestUserLookup,
 } from '../../api/index.js';

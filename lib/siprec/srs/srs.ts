@@ -26,6 +26,7 @@ import { freeSipPort } from '../common/ports.js';
 import { splitRecordingBody } from '../body/index.js';
 import { checkRecordingBody, checkRecordingInvite, policyOf, type CheckOptions } from './check-invite.js';
 import { SrsSession, type SessionEnv } from './srs-session.js';
+import { SrsAccess, type AccessVerdict } from './access.js';
 import { parseSessionExpiresHeader } from '../common/session-expires.js';
 import { RecordingDir, RecordingState, recoverRecordings } from './storage/index.js';
 import { bytesText, defaultStatfs, freeBytes, retryAfterSeconds, SRS_LIMIT_DEFAULTS, TokenBucket, validateSrsLimits } from './limits.js';
@@ -50,6 +51,8 @@ export class Srs extends EventEmitter<SrsEvents> {
   private diskTimer: NodeJS.Timeout | undefined;
   private diskChecking = false;
   private readonly setups: TokenBucket;
+  /** Allow-list and Digest authentication of SRCs. */
+  private readonly access: SrsAccess;
   private stopping = false;
   /** Recordings a crash left behind, repaired at start. */
   recovered: string[] = [];
@@ -61,6 +64,7 @@ export class Srs extends EventEmitter<SrsEvents> {
   constructor(readonly settings: SrsSettings) {
     super();
     validateSrsLimits(settings);
+    this.access = new SrsAccess(settings.allowedSources, settings.auth);
     this.allocator = new PortAllocator({ min: settings.rtpPortMin ?? 40000, max: settings.rtpPortMax ?? 49999 });
     const kinds = settings.mediaKinds ?? ['audio', 'video', 'text', 'message'];
     this.check = {
@@ -277,6 +281,13 @@ export class Srs extends EventEmitter<SrsEvents> {
     });
   }
 
+  /** A 401 (with the challenge) or 403 from the access checks, and its `sessionRejected`. */
+  private refuseAccess(tx: ServerTransaction, verdict: Extract<AccessVerdict, { ok: false }>): void {
+    const recordingId = tx.requestElements.callId ?? '';
+    this.respond(tx, verdict.status, verdict.reason, verdict.headers);
+    this.emit('sessionRejected', { recordingId, statusCode: verdict.status, reason: verdict.reason });
+  }
+
   /** Why a new session cannot be stored now (free space below the floor, or unknown), else undefined. */
   private async diskRefusal(): Promise<string | undefined> {
     const floor = this.minFreeDisk;
@@ -293,7 +304,11 @@ export class Srs extends EventEmitter<SrsEvents> {
   private async onInvite(tx: ServerTransaction): Promise<void> {
     const req = tx.requestElements;
     const callId = req.callId ?? '';
-    // The limits first: an overloaded SRS refuses before it parses anything.
+    // Who may record first (RFC 7866 §12), then the limits: an overloaded SRS refuses before it parses anything.
+    if (this.access.active) {
+      const verdict = this.access.check(tx);
+      if (!verdict.ok) return this.refuseAccess(tx, verdict);
+    }
     if (this.sessions.size + this.pending >= (this.settings.maxSessions ?? 1000)) return this.reject(tx, 486, 'Too many recording sessions', { limit: 'maxSessions' });
     if (!this.setups.take()) {
       return this.reject(tx, 503, 'Too many recording setups per second', { retryAfter: retryAfterSeconds(this.setups.msUntilNext()), limit: 'maxSetupsPerSecond' });

@@ -8,7 +8,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { Test } from 'tap';
 import type { DialogAssoc, Dialog } from '../../../include-types/api.js';
 import { ConnectionState } from '../../../include-types/states.js';
-import { InviteDialogAssoc, MessageElements, ResponseElements, SipClient, SipConnection, type ClientTransaction, type ServerTransaction } from '../../../lib/siprec/common/api.js';
+import { HttpDigest, InviteDialogAssoc, MessageElements, ResponseElements, SipClient, SipConnection, type ClientTransaction, type ServerTransaction } from '../../../lib/siprec/common/api.js';
 import { ObserverBase } from '../../../lib/siprec/common/observer.js';
 import { buildRtp, encodeG711 } from '../../../lib/siprec/media/index.js';
 
@@ -26,13 +26,14 @@ export interface LeanSrc {
   waitRequest(method: string, ms?: number): Promise<void>;
 }
 
-/** Starts a lean SRC on loopback (UDP and TCP), closed at the end of the test. */
-export async function startLeanSrc(t: Test, uid = `lean-src-${process.pid}-${Math.random().toString(36).slice(2)}`): Promise<LeanSrc> {
+/** Starts a lean SRC on loopback (UDP and TCP), closed at the end of the test; with `credentials` it answers Digest challenges. */
+export async function startLeanSrc(t: Test, uid = `lean-src-${process.pid}-${Math.random().toString(36).slice(2)}`, opts: { credentials?: { realm: string; username: string; password: string } } = {}): Promise<LeanSrc> {
   const client = new SipClient({
     uid, observer: { incomingRequest: (_i, tx) => tx.dispose(), timedOut: () => undefined },
     settings: { iaps: [{ id: 'x', listen: [{ protocol: 'tcp', address: '127.0.0.1', port: 0 }, { protocol: 'udp', address: '127.0.0.1', port: 0 }] }] },
   });
   t.teardown(() => client.close());
+  if (opts.credentials) new HttpDigest(client).setCredentials(opts.credentials.realm, opts.credentials.username, opts.credentials.password);
   const waiters = new Map<ClientTransaction, (tx: ClientTransaction) => void>();
   const received: string[] = [];
   const requestWaiters: { method: string; resolve: () => void }[] = [];
