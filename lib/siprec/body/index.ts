@@ -1,5 +1,6 @@
 /** SIPREC bodies: the SRC's offer and multipart body, the SRS's classification, codec choice and answer. */
 export { DEFAULT_AUDIO_CODECS, mediaCodecs, payloadTypes } from './codecs.js';
+export { buildSrcAnswer, noStreamReason, type SrcAnswer, type SrcAnsweredLine } from './src-answer.js';
 export { buildOfferSdp, type OfferOptions, type OfferStream } from './offer.js';
 export { buildRecordingBody, splitRecordingBody, type BuiltBody, type RecordingBodyParts } from './recording-body.js';
 export { parseSrsAnswer, connectionAddress, type AnsweredStream } from './answer.js';

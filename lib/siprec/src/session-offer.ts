@@ -6,6 +6,7 @@
 import type { CallParams, RecordedStreamParams, SrcMediaSettings, SrsEntrySettings } from '../../../include-types/siprec.js';
 import { buildOfferSdp, buildRecordingBody, newCryptoAttr, type CryptoAttr } from '../body/index.js';
 import { MessageElements } from '../common/api.js';
+import { layoutOffer } from './session-answer.js';
 
 /** A stream of the session in m-line order. */
 export interface SessionStream {
@@ -37,7 +38,8 @@ export function offeredCrypto(s: SessionStream, srtp: SrtpSetting): CryptoAttr |
 
 /** The offer for the current state; with `srtp`, RTP streams go as RTP/SAVP with their a=crypto. */
 export function offerSdp(streams: readonly SessionStream[], address: string, sessionId: number, version: number, paused: boolean, srtp?: SrtpSetting): string {
-  return buildOfferSdp(
+  // SRS-initiated with the SRS's offer: later offers keep the SRS's m-lines (session-answer.ts).
+  return layoutOffer(streams, buildOfferSdp(
     streams.map((s) => {
       const crypto = offeredCrypto(s, srtp);
       return {
@@ -46,7 +48,7 @@ export function offerSdp(streams: readonly SessionStream[], address: string, ses
       };
     }),
     { address, sessionId, version, paused },
-  );
+  ));
 }
 
 /** Headers of the SRC's 2xx to an SRS-initiated INVITE (its offer goes in the body). */

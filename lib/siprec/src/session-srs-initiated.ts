@@ -1,11 +1,17 @@
 /**
- * Accepting an SRS-initiated recording session (RFC 7866 §6.2): the SRS sent an offer-less
- * INVITE; the dialog is made on its transaction, the streams are opened, and our offer (SDP +
- * complete metadata, RFC 7866 §7.1.1, §9.1) goes in the 2xx (RFC 3261 §13.3.1, RFC 3264 §4). The
- * SRS's answer then comes in the ACK, which the session reads like any other answer.
+ * Accepting an SRS-initiated recording session (RFC 7866 §6.2): the dialog is made on the SRS's
+ * INVITE transaction and the streams are opened. An offer-less INVITE gets our offer (SDP +
+ * complete metadata, RFC 7866 §7.1.1, §9.1) in the 2xx (RFC 3261 §13.3.1, RFC 3264 §4) and the
+ * SRS's answer comes in the ACK, which the session reads like any other answer. An INVITE with
+ * the SRS's offer (recvonly m-lines) gets our answer in the 2xx (sendonly, same m-lines, RFC 3264
+ * §6; body/src-answer.ts) with the complete metadata; the ACK then points the fork at the SRS
+ * (session-answer.ts), or 488 when no offered stream can be served.
  */
 import { RecordingEndReason, SrsAttemptOutcome, type SrsAttempt } from '../../../include-types/siprec.js';
-import { InviteDialogAssoc, ResponseElements, type MessageElements, type ServerTransaction } from '../common/api.js';
+import { InviteDialogAssoc, MessageElements, ResponseElements, type ServerTransaction } from '../common/api.js';
+import { buildSrcAnswer, noStreamReason, splitRecordingBody, type SrcAnswer } from '../body/index.js';
+import { answeredSrsOffer } from './session-answer.js';
+import { sessionElements, srsInitiatedHeaders } from './session-offer.js';
 import type { SessionHost } from './session-host.js';
 import type { SessionLog } from './session-log.js';
 
@@ -32,9 +38,10 @@ export interface SrsInitiatedSession {
 }
 
 /**
- * Takes the SRS's offer-less INVITE `tx` from `srs`: 500 when no dialog can be made on it, 503
- * when the streams cannot be opened, 480 when the app stopped meanwhile (a CANCELed INVITE was
- * answered 487 by the API), else 200 with our offer.
+ * Takes the SRS's INVITE `tx` from `srs`: 500 when no dialog can be made on it, 503 when the
+ * streams cannot be opened, 480 when the app stopped meanwhile (a CANCELed INVITE was answered
+ * 487 by the API), 488 when the SRS's offer has no stream we can send, else 200 with our offer,
+ * or our answer to the SRS's offer.
  */
 export async function acceptSrsInvite(s: SrsInitiatedSession, tx: ServerTransaction, srs: string): Promise<void> {
   s.log.got(tx.requestElements);
@@ -59,7 +66,30 @@ export async function acceptSrsInvite(s: SrsInitiatedSession, tx: ServerTransact
     s.attempt({ srs, outcome: SrsAttemptOutcome.Response, statusCode: 487 });
     return s.fail(s.stopRequested ?? RecordingEndReason.Rejected);
   }
-  const res = new ResponseElements({ statusCode: 200, messageElements: s.offer() });
+  const offer = srsOffer(tx);
+  let body = s.offer();
+  let answer: SrcAnswer | undefined;
+  if (offer !== undefined) {
+    // RFC 3264 §6: our answer on the SRS's m-lines, from what our own offer would have been.
+    const ours = splitRecordingBody(body.contentType, body.content);
+    try {
+      answer = buildSrcAnswer(offer, ours.sdp ?? '');
+    } catch {
+      answer = undefined;
+    }
+    if (!answer || !answer.layout.some((j) => j !== undefined)) {
+      const reason = answer ? noStreamReason(answer) : 'Bad SDP offer';
+      try {
+        tx.sendResponse(new ResponseElements({ statusCode: 488, reasonPhrase: reason, messageElements: new MessageElements() }));
+      } catch { /* ended */ }
+      tx.dispose();
+      s.attempt({ srs, outcome: SrsAttemptOutcome.Response, statusCode: 488 });
+      return s.fail(RecordingEndReason.NoStreamsAccepted);
+    }
+    body = sessionElements(srsInitiatedHeaders(), answer.sdp, ours.metadata?.toString('utf8'));
+  }
+  const res = new ResponseElements({ statusCode: 200, messageElements: body });
+  if (answer) answeredSrsOffer(assoc.dialog, answer); // read at the ACK
   try {
     tx.sendResponse(res);
   } catch {
@@ -68,4 +98,14 @@ export async function acceptSrsInvite(s: SrsInitiatedSession, tx: ServerTransact
   }
   tx.dispose();
   s.offered(res);
+}
+
+/** The SDP offer of the SRS's INVITE, if any (the caller checked that the body splits). */
+function srsOffer(tx: ServerTransaction): string | undefined {
+  const me = tx.requestElements.messageElements;
+  try {
+    return splitRecordingBody(me.contentType, me.content).sdp;
+  } catch {
+    return undefined;
+  }
 }

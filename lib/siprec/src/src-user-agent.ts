@@ -23,6 +23,8 @@ import { freeSipPort } from '../common/ports.js';
 import { EndpointPool } from './endpoint-pool.js';
 import { SrsKeepAlive } from './keepalive.js';
 import { RecordingSession } from './recording-session.js';
+import { ackedSrsOffer } from './session-answer.js';
+import { parseSdp } from '../../message/index.js';
 import type { RecordingSessionLike, SessionHost, SessionListener } from './session-host.js';
 import { compileSkipFailover, type SkipMatcher } from './skip-failover.js';
 
@@ -264,7 +266,8 @@ export class SrcUserAgent implements SessionHost {
   /**
    * An INVITE outside any dialog. RFC 7866 §6.1.1: it is a request for a recording session only
    * with `Require: siprec` and `+sip.srs` on the Contact; the manager's policy then names the call
-   * (or refuses), and the session answers with its offer in the 2xx. Anything else gets 488.
+   * (or refuses), and the session answers with its offer in the 2xx, or with its answer when the
+   * INVITE carried the SRS's offer. Anything else gets 488.
    */
   private srsInvite(tx: ServerTransaction): void {
     const req = tx.requestElements;
@@ -278,9 +281,15 @@ export class SrcUserAgent implements SessionHost {
     } catch {
       return this.refuse(tx, 400, 'Bad body');
     }
-    // NOTE (deviation): an SRS offer would have to be answered on its own m-lines; only the
-    // offer-less INVITE (the SRC knows the streams and offers them in its 2xx) is taken.
-    if (sdp !== undefined) return this.refuse(tx, 488, 'Offer-less INVITE expected');
+    // An offer (RFC 7866 §6.2: recvonly m-lines) is answered on its m-lines in the 2xx
+    // (session-srs-initiated.ts); one that is not SDP is refused before any call is looked up.
+    if (sdp !== undefined) {
+      try {
+        if (parseSdp(sdp).media.length === 0) return this.refuse(tx, 488, 'No media in the offer');
+      } catch {
+        return this.refuse(tx, 488, 'Bad SDP offer');
+      }
+    }
     const callId = req.callId ?? '';
     const verdict = this.opts.srsInitiated({
       srsName: this.name, requestUri: req.remoteUri, from: req.fromHeader ?? '', to: req.toHeader ?? '', contact: contacts[0],
@@ -311,6 +320,7 @@ export class SrcUserAgent implements SessionHost {
       }
       override incomingRequestInDialog(tx: ServerTransaction, dialog: Dialog): void {
         const s = self.byDialog.get(dialog);
+        if (s && tx.type === 'ACK') ackedSrsOffer(dialog, tx.requestElements.messageElements); // the SRS offered: our 2xx answered
         if (s) s.onRequest(tx);
         else tx.dispose();
       }

@@ -26,6 +26,8 @@ export interface Seen {
 /** What an SRS-initiated INVITE came back with. */
 export interface SrsInviteResult {
   status: number;
+  /** Its reason phrase. */
+  reason?: string;
   /** The SRC's offer and metadata from the 2xx. */
   sdp?: string;
   metadata?: string;
@@ -87,8 +89,10 @@ export class ApiSrs {
   }
 
   /**
-   * Sends an SRS-initiated INVITE without an offer to `srcUri`; on a 2xx answers the SRC's
-   * offer in the ACK (`ackAnswer` false: an ACK without body). Resolves with the final response.
+   * Sends an SRS-initiated INVITE to `srcUri`, without an offer unless `offer` (see
+   * {@link ApiSrs.offer}); on a 2xx to an offer-less INVITE answers the SRC's offer in the ACK
+   * (`ackAnswer` false: an ACK without body); with `offer` the 2xx is the SRC's answer and the
+   * ACK has no body. Resolves with the final response.
    */
   invite(srcUri: string, o: { headers?: [string, string][]; ackAnswer?: boolean; ack?: boolean; siprec?: boolean; offer?: string } = {}): Promise<SrsInviteResult> {
     const siprec = o.siprec ?? true;
@@ -100,7 +104,7 @@ export class ApiSrs {
     const tx = assoc.sendInvite(me);
     return new Promise((resolve) => this.waiting.set(tx, (t) => {
       const res = t.responseElements!;
-      const out: SrsInviteResult = { status: res.statusCode };
+      const out: SrsInviteResult = { status: res.statusCode, reason: res.reasonPhrase };
       if (res.isSuccess) {
         this.assocs.set(assoc.dialog, assoc);
         const rme = res.messageElements;
@@ -109,7 +113,7 @@ export class ApiSrs {
         out.metadata = parts.metadata?.toString('utf8');
         out.contact = rme.header('Contact');
         out.require = rme.header('Require');
-        const ackAnswer = o.ackAnswer ?? true;
+        const ackAnswer = (o.ackAnswer ?? true) && o.offer === undefined; // with our offer the 2xx answers it
         if (o.ack === false) return resolve(out); // never ACKed (RFC 3261 §13.3.1.4 on the SRC)
         void this.answered(parts.sdp, ackAnswer).then(() => {
           const ack = new MessageElements();
@@ -122,6 +126,31 @@ export class ApiSrs {
         resolve(out);
       }
     }));
+  }
+
+  /**
+   * An SRS offer for an SRS-initiated INVITE (RFC 7866 §6.2): one recvonly m-line per entry, on a
+   * socket of its own bound now (RTP noted under `key`), with `a=label` when given. `payloads`
+   * default `0 8`, `proto` RTP/AVP, `crypto` a whole a=crypto value, `port0` a refused line.
+   */
+  async offer(lines: { key: string; label?: string; media?: string; payloads?: string; proto?: string; crypto?: string; port0?: boolean }[]): Promise<string> {
+    const out = ['v=0', `o=tsip-test-srs 77 ${this.sdpVersion++} IN IP4 127.0.0.1`, 's=SRS offer', 'c=IN IP4 127.0.0.1', 't=0 0'];
+    for (const l of lines) {
+      const port = l.port0 ? 0 : (await this.endpoint(l.key)).local.port;
+      const payloads = l.payloads ?? '0 8';
+      out.push(`m=${l.media ?? 'audio'} ${port} ${l.proto ?? 'RTP/AVP'} ${payloads}`);
+      for (const pt of payloads.split(' ')) {
+        if (pt === '0') out.push('a=rtpmap:0 PCMU/8000');
+        else if (pt === '8') out.push('a=rtpmap:8 PCMA/8000');
+        else if (pt === '96') out.push('a=rtpmap:96 opus/48000/2');
+        else if (pt === '98') out.push('a=rtpmap:98 t140/1000');
+      }
+      if (port) out.push(`a=rtcp:${port + 1}`);
+      if (l.label !== undefined) out.push(`a=label:${l.label}`);
+      if (l.crypto) out.push(`a=crypto:${l.crypto}`);
+      out.push('a=recvonly');
+    }
+    return out.join('\r\n') + '\r\n';
   }
 
   /** Sends BYE in every dialog. */

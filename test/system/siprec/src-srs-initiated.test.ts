@@ -151,14 +151,14 @@ t.test('ACK without an answer: BYE from the SRC, recordingFailed NoStreamsAccept
   t.equal(m.userAgents[0].activeRecordings, 0);
 });
 
-t.test('not a recording session (no +sip.srs / Require), or with an offer: 488 even with a policy', async (t) => {
+t.test('not a recording session (no +sip.srs / Require), with or without an offer: 488 even with a policy', async (t) => {
   const srs = await ApiSrs.start({ ports: testPorts() });
   t.teardown(() => srs.close());
   let asked = 0;
   const m = await manager(t, srs.uri, () => { asked++; return call('x@test'); });
   t.equal((await srs.invite(srcUri(m), { siprec: false })).status, 488);
   const offer = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=recvonly\r\n';
-  t.equal((await srs.invite(srcUri(m), { offer })).status, 488, 'an INVITE with an offer');
+  t.equal((await srs.invite(srcUri(m), { offer, siprec: false })).status, 488, 'an INVITE with an offer (offers with the marks: src-srs-initiated-offer.test.ts)');
   t.equal(asked, 0, 'the policy is not asked');
 });
 
