@@ -6,66 +6,13 @@
 import type { RecordedCodec, RecordedStreamInfo } from '../../../include-types/siprec.js';
 import type { MessageElementsView } from '../../../include-types/api.js';
 import {
-  cryptoAttrsOf, DEFAULT_AUDIO_CODECS, keyMaterialOf, matchCryptoAnswer, parseSrsAnswer, splitRecordingBody, type AnsweredStream, type SrcAnswer,
+  cryptoAttrsOf, DEFAULT_AUDIO_CODECS, keyMaterialOf, matchCryptoAnswer, parseSrsAnswer, splitRecordingBody, type AnsweredStream,
 } from '../body/index.js';
-import { parseSdp, writeSdp, type SdpMedia, type SdpSession } from '../../message/index.js';
+import { parseSdp, type SdpSession } from '../../message/index.js';
 import { MessageElements, ResponseElements, type ServerTransaction } from '../common/api.js';
 import type { MediaFork } from './media-fork.js';
 import { offeredCrypto, type SessionStream, type SrtpSetting } from './session-offer.js';
-
-/**
- * SRS-initiated sessions whose INVITE carried the SRS's offer (RFC 7866 §6.2): the SRC answered
- * in its 2xx (src-answer.ts), so the ACK carries no SDP; the SRS's side, written in the SRC's
- * stream order, is read at the ACK as the session's answer. From then on the session's m-lines
- * are the SRS's (RFC 3264 §8: same number and order in every later offer): the SRC's offers are
- * laid out on them and the SRS's answers read back into the stream order.
- */
-const byDialog = new WeakMap<object, SrcAnswer>();
-const byAck = new WeakMap<object, SrcAnswer>();
-const layouts = new WeakMap<readonly SessionStream[], SrcAnswer>();
-
-/** The SRC answered the SRS's offer in the 2xx of `dialog`. */
-export function answeredSrsOffer(dialog: object, answer: SrcAnswer): void {
-  byDialog.set(dialog, answer);
-}
-
-/** The ACK of `dialog` (its message elements `me`) completes an answered SRS offer, if any. */
-export function ackedSrsOffer(dialog: object, me: object): void {
-  const a = byDialog.get(dialog);
-  if (!a) return;
-  byDialog.delete(dialog);
-  byAck.set(me, a);
-}
-
-const refusedStub = (): SdpMedia => ({ type: 'audio', port: 0, protocol: 'RTP/AVP', payloads: '0', rtp: [], fmtp: [] } as SdpMedia);
-
-/** An offer built on `streams` (one m-line each), laid out on the SRS's m-lines when the SRS offered first. */
-export function layoutOffer(streams: readonly SessionStream[], sdp: string): string {
-  const a = layouts.get(streams);
-  if (!a) return sdp;
-  const s = parseSdp(sdp);
-  const media = a.refused.map((stub, j) => {
-    const i = a.layout.indexOf(j);
-    return i >= 0 && s.media[i] ? s.media[i] : stub;
-  });
-  // Streams added since (RFC 3264 §8.2: new m-lines go at the end), in stream order.
-  return writeSdp({ ...s, media: [...media, ...s.media.slice(a.layout.length)] });
-}
-
-/** The m-line of stream `i` in an SRS-laid-out session (undefined: it has none). */
-function lineOf(a: SrcAnswer, i: number): number | undefined {
-  return i < a.layout.length ? a.layout[i] : a.refused.length + i - a.layout.length;
-}
-
-/** An SRS answer on the SRS's m-lines, back in the stream order (a stream without a line: port 0). */
-function streamOrder(a: SrcAnswer, streams: number, sdp: string): string {
-  const s = parseSdp(sdp);
-  const media = Array.from({ length: streams }, (_, i) => {
-    const j = lineOf(a, i);
-    return (j === undefined ? undefined : s.media[j]) ?? refusedStub();
-  });
-  return writeSdp({ ...s, media });
-}
+import { inStreamOrder, takeAckedAnswer } from './session-layout.js';
 
 /**
  * RFC 4568 §5.1.3: a stream offered as SRTP is taken only when the answer keeps RTP/SAVP(F) and
@@ -90,16 +37,13 @@ function applySrtp(fork: MediaFork, stream: SessionStream, index: number, answer
 /** Sets each stream's fork target from the answer in `me`; returns what the SRS accepted. */
 export function applyAnswer(fork: MediaFork, streams: readonly SessionStream[], me: MessageElementsView | undefined, entryCodecs?: readonly RecordedCodec[], srtp?: SrtpSetting): RecordedStreamInfo[] {
   let sdp: string | undefined;
-  const acked = me ? byAck.get(me) : undefined;
+  const acked = me ? takeAckedAnswer(me, streams) : undefined;
   if (acked) {
-    byAck.delete(me!);
-    layouts.set(streams, acked);
     sdp = acked.remote;
   } else {
     try {
       sdp = splitRecordingBody(me?.contentType, me?.content).sdp;
-      const a = layouts.get(streams);
-      if (a && sdp !== undefined) sdp = streamOrder(a, streams.length, sdp);
+      if (sdp !== undefined) sdp = inStreamOrder(streams, sdp);
     } catch {
       sdp = undefined;
     }

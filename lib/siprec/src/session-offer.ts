@@ -6,7 +6,7 @@
 import type { CallParams, RecordedStreamParams, SrcMediaSettings, SrsEntrySettings } from '../../../include-types/siprec.js';
 import { buildOfferSdp, buildRecordingBody, newCryptoAttr, type CryptoAttr } from '../body/index.js';
 import { MessageElements } from '../common/api.js';
-import { layoutOffer } from './session-answer.js';
+import { layoutOffer } from './session-layout.js';
 
 /** A stream of the session in m-line order. */
 export interface SessionStream {

@@ -10,7 +10,7 @@
 import { RecordingEndReason, SrsAttemptOutcome, type SrsAttempt } from '../../../include-types/siprec.js';
 import { InviteDialogAssoc, MessageElements, ResponseElements, type ServerTransaction } from '../common/api.js';
 import { buildSrcAnswer, noStreamReason, splitRecordingBody, type SrcAnswer } from '../body/index.js';
-import { answeredSrsOffer } from './session-answer.js';
+import { answeredSrsOffer } from './session-layout.js';
 import { sessionElements, srsInitiatedHeaders } from './session-offer.js';
 import type { SessionHost } from './session-host.js';
 import type { SessionLog } from './session-log.js';

@@ -23,7 +23,7 @@ import { freeSipPort } from '../common/ports.js';
 import { EndpointPool } from './endpoint-pool.js';
 import { SrsKeepAlive } from './keepalive.js';
 import { RecordingSession } from './recording-session.js';
-import { ackedSrsOffer } from './session-answer.js';
+import { ackedSrsOffer } from './session-layout.js';
 import { parseSdp } from '../../message/index.js';
 import type { RecordingSessionLike, SessionHost, SessionListener } from './session-host.js';
 import { compileSkipFailover, type SkipMatcher } from './skip-failover.js';
