@@ -6,6 +6,14 @@ import type { HeaderField } from './api.js';
 import type { TransportProtocol } from './settings.js';
 import type { CallParams } from './siprec-src-events.js';
 
+/** Digest credentials of an SRS entry (see {@link SrsEntrySettings.credentials}). */
+export interface SrsCredentials {
+  /** The realm the SRS challenges with. */
+  realm: string;
+  username: string;
+  password: string;
+}
+
 /** A payload format offered for a recorded stream (an SDP rtpmap). */
 export interface RecordedCodec {
   /** RTP payload type. */
@@ -131,6 +139,12 @@ export interface SrsEntrySettings {
    * listens on UDP.
    */
   maxUdpRequestSize?: number;
+  /**
+   * HTTP Digest credentials for SRSs that authenticate SRCs (RFC 3261 §22.2, RFC 7616): a 401/407
+   * for the realm is answered by re-sending the request with them. Default none (a challenge
+   * fails the attempt like any other 4xx).
+   */
+  credentials?: SrsCredentials;
   /**
    * On `stopRecording`, send the partial metadata with the CS stop-time in a re-INVITE before the
    * BYE (RFC 7866 §9.1; default true). Shutdown skips it.

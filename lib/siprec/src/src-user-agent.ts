@@ -16,7 +16,7 @@ import type { TransportProtocol } from '../../../include-types/settings.js';
 import { PortAllocator, type RtpPacket } from '../media/index.js';
 import type { Ng911Logger } from '../ng911/index.js';
 import {
-  MessageElements, ResponseElements, SipClient, SipConnection, type ClientTransaction, type InviteDialogAssoc, type ServerTransaction,
+  HttpDigest, MessageElements, ResponseElements, SipClient, SipConnection, type ClientTransaction, type InviteDialogAssoc, type ServerTransaction,
 } from '../common/api.js';
 import { ObserverBase } from '../common/observer.js';
 import { freeSipPort } from '../common/ports.js';
@@ -148,6 +148,8 @@ export class SrcUserAgent implements SessionHost {
       },
     });
     this.client = client;
+    // RFC 3261 §22.2: an SRS that authenticates SRCs gets the INVITE again with these credentials
+    if (e.credentials) new HttpDigest(client).setCredentials(e.credentials.realm, e.credentials.username, e.credentials.password);
     await new Promise<void>((resolve, reject) => {
       this.conn = new SipConnection(client, e.name, this.observer(resolve, reject));
     });

@@ -8,7 +8,7 @@ import { SipErrorCode } from '../../../include-types/errors.js';
 import { buildOfferSdp, buildRecordingBody } from '../../../lib/siprec/body/index.js';
 import { MetadataBuilder } from '../../../lib/siprec/metadata/index.js';
 import { listRecordings, Srs } from '../../../lib/siprec/srs/index.js';
-import { startSrs, tempDir, waitFor } from './helpers.js';
+import { entry, startManager, startSrs, tempDir, twoParty, waitFor } from './helpers.js';
 import { startLeanSrc } from './lean-src.js';
 
 function recordingBody(): { content: Buffer; contentType: string } {
@@ -70,4 +70,22 @@ t.test('auth: no credentials → 401 with a Digest challenge; wrong ones → 401
   assoc.sendBye();
   await ended;
   t.equal(listRecordings(srs.settings.dir).length, 1, 'only the authenticated SRC recorded');
+});
+
+t.test('SrcManager with credentials records to an authenticating Srs; without them the attempt fails on the 401', async (t) => {
+  const srs = await startSrs(t, { auth: { realm: 'srs.example', lookup: (u) => (u === 'src1' ? { password: 'recording-secret' } : undefined) } });
+  const call = twoParty();
+  const withCreds = await startManager(t, [entry([srs.uri()], { credentials: { realm: 'srs.example', username: 'src1', password: 'recording-secret' } })]);
+  const started = waitFor(withCreds, 'recordingStarted');
+  withCreds.startRecording(call);
+  t.same((await started).streams.map((s: { accepted: boolean }) => s.accepted), [true, true], 'challenged, answered, recording');
+  const stopped = waitFor(withCreds, 'recordingStopped');
+  await withCreds.stopRecording(call.callId);
+  t.equal((await stopped).byeStatusCode, 200);
+
+  const without = await startManager(t, [entry([srs.uri()])]);
+  const failed = waitFor(without, 'recordingFailed');
+  without.startRecording({ ...twoParty(), callId: `${call.callId}-2` });
+  const f = await failed;
+  t.match(f.attempts, [{ statusCode: 401 }], 'the SRS said 401 and nothing was recorded');
 });
