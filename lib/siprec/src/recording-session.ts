@@ -13,7 +13,7 @@ import {
   RecordingEndReason, SrsAttemptOutcome,
   type CallParams, type RecordedMessage, type RecordedStreamInfo, type RecordedStreamParams, type RecordingChanges, type RecordingEventBase, type SrsAttempt,
 } from '../../../include-types/siprec.js';
-import { splitRecordingBody } from '../body/index.js';
+import { splitRecordingBody, type SrcAnswer } from '../body/index.js';
 import { InviteDialogAssoc, type ClientTransaction, type ServerTransaction } from '../common/api.js';
 import { applyAnswer, replyTo } from './session-answer.js';
 import type { RtpPacket } from '../media/index.js';
@@ -52,6 +52,10 @@ export class RecordingSession implements RecordingSessionLike {
   private readonly log: SessionLog;
   /** SRS-initiated (RFC 7866 §6.2): the SRS that asked, from its INVITE's From. */
   private srsUri: string | undefined;
+  /** The SRS's offer we answered in our 2xx (SRS-initiated), until its ACK. */
+  private srsOfferAnswered: SrcAnswer | undefined;
+  /** Set once the session sits on the SRS's m-lines (it offered first; see session-layout.ts). */
+  private layout: SrcAnswer | undefined;
   /** re-INVITE / UPDATE / BYE and the transaction awaited (session-requests.ts). */
   private readonly requests: SessionRequests;
 
@@ -123,6 +127,7 @@ export class RecordingSession implements RecordingSessionLike {
       reply: (t, status) => this.reply(t, status),
       fail: (reason) => this.fail(reason),
       offered: (res) => { this.lastStatus = 200; this.log.replied(res); },
+      answeredOffer: (answer) => { this.srsOfferAnswered = answer; },
     }, tx, srs);
   }
 
@@ -372,7 +377,11 @@ export class RecordingSession implements RecordingSessionLike {
   /** The SRS answered our offer from the 2xx in its ACK (SRS-initiated; RFC 3264 §4, RFC 3261 §13.2.1). */
   private srsAck(tx: ServerTransaction): void {
     const me = tx.requestElements.messageElements;
-    const answered = this.readAnswer(me);
+    // The SRS offered and our 2xx answered: the ACK has no SDP; the session sits on its m-lines now.
+    const srsSide = this.srsOfferAnswered;
+    this.srsOfferAnswered = undefined;
+    if (srsSide) this.layout = srsSide;
+    const answered = this.readAnswer(me, srsSide?.remote);
     this.log.got(tx.requestElements);
     tx.dispose();
     if (this.stopRequested) {
@@ -410,15 +419,15 @@ export class RecordingSession implements RecordingSessionLike {
   }
 
   /** Reads an SDP answer (of a 2xx, or SRS-initiated of the ACK) into the fork and the MSRP streams. */
-  private readAnswer(me: MessageElementsView | undefined): RecordedStreamInfo[] {
+  private readAnswer(me: MessageElementsView | undefined, srsAnswer?: string): RecordedStreamInfo[] {
     this.media.answerMessages(me);
-    return applyAnswer(this.media.fork, this.media.streams, me, this.host.entry.media?.codecs, this.host.entry.media?.srtp);
+    return applyAnswer(this.media.fork, this.media.streams, me, this.host.entry.media?.codecs, this.host.entry.media?.srtp, this.layout, srsAnswer);
   }
 
   // ---- established ----
 
   private sdp(paused = this.paused): string {
-    return offerSdp(this.media.streams, this.host.mediaAddress, this.sdpSessionId, this.sdpVersion, paused, this.host.entry.media?.srtp);
+    return offerSdp(this.media.streams, this.host.mediaAddress, this.sdpSessionId, this.sdpVersion, paused, this.host.entry.media?.srtp, this.layout);
   }
 
 

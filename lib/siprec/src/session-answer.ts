@@ -6,13 +6,13 @@
 import type { RecordedCodec, RecordedStreamInfo } from '../../../include-types/siprec.js';
 import type { MessageElementsView } from '../../../include-types/api.js';
 import {
-  cryptoAttrsOf, DEFAULT_AUDIO_CODECS, keyMaterialOf, matchCryptoAnswer, parseSrsAnswer, splitRecordingBody, type AnsweredStream,
+  cryptoAttrsOf, DEFAULT_AUDIO_CODECS, keyMaterialOf, matchCryptoAnswer, parseSrsAnswer, splitRecordingBody, type AnsweredStream, type SrcAnswer,
 } from '../body/index.js';
 import { parseSdp, type SdpSession } from '../../message/index.js';
 import { MessageElements, ResponseElements, type ServerTransaction } from '../common/api.js';
 import type { MediaFork } from './media-fork.js';
 import { offeredCrypto, type SessionStream, type SrtpSetting } from './session-offer.js';
-import { inStreamOrder, takeAckedAnswer } from './session-layout.js';
+import { inStreamOrder } from './session-layout.js';
 
 /**
  * RFC 4568 §5.1.3: a stream offered as SRTP is taken only when the answer keeps RTP/SAVP(F) and
@@ -34,16 +34,19 @@ function applySrtp(fork: MediaFork, stream: SessionStream, index: number, answer
   return true;
 }
 
-/** Sets each stream's fork target from the answer in `me`; returns what the SRS accepted. */
-export function applyAnswer(fork: MediaFork, streams: readonly SessionStream[], me: MessageElementsView | undefined, entryCodecs?: readonly RecordedCodec[], srtp?: SrtpSetting): RecordedStreamInfo[] {
+/**
+ * Sets each stream's fork target from the answer in `me` (or `srsAnswer`: the SRS's side of an
+ * SRS offer we answered in our 2xx, already in stream order); returns what the SRS accepted.
+ * `layout`: the session sits on the SRS's m-lines (session-layout.ts).
+ */
+export function applyAnswer(fork: MediaFork, streams: readonly SessionStream[], me: MessageElementsView | undefined, entryCodecs?: readonly RecordedCodec[], srtp?: SrtpSetting, layout?: SrcAnswer, srsAnswer?: string): RecordedStreamInfo[] {
   let sdp: string | undefined;
-  const acked = me ? takeAckedAnswer(me, streams) : undefined;
-  if (acked) {
-    sdp = acked.remote;
+  if (srsAnswer !== undefined) {
+    sdp = srsAnswer;
   } else {
     try {
       sdp = splitRecordingBody(me?.contentType, me?.content).sdp;
-      if (sdp !== undefined) sdp = inStreamOrder(streams, sdp);
+      if (sdp !== undefined) sdp = inStreamOrder(layout, streams.length, sdp);
     } catch {
       sdp = undefined;
     }

@@ -4,7 +4,7 @@
  * Session-Expires/Min-SE; NG9-1-1 Call-Info; the entry's custom headers).
  */
 import type { CallParams, RecordedStreamParams, SrcMediaSettings, SrsEntrySettings } from '../../../include-types/siprec.js';
-import { buildOfferSdp, buildRecordingBody, newCryptoAttr, type CryptoAttr } from '../body/index.js';
+import { buildOfferSdp, buildRecordingBody, newCryptoAttr, type CryptoAttr, type SrcAnswer } from '../body/index.js';
 import { MessageElements } from '../common/api.js';
 import { layoutOffer } from './session-layout.js';
 
@@ -37,9 +37,9 @@ export function offeredCrypto(s: SessionStream, srtp: SrtpSetting): CryptoAttr |
 }
 
 /** The offer for the current state; with `srtp`, RTP streams go as RTP/SAVP with their a=crypto. */
-export function offerSdp(streams: readonly SessionStream[], address: string, sessionId: number, version: number, paused: boolean, srtp?: SrtpSetting): string {
-  // SRS-initiated with the SRS's offer: later offers keep the SRS's m-lines (session-answer.ts).
-  return layoutOffer(streams, buildOfferSdp(
+export function offerSdp(streams: readonly SessionStream[], address: string, sessionId: number, version: number, paused: boolean, srtp?: SrtpSetting, layout?: SrcAnswer): string {
+  // SRS-initiated with the SRS's offer (`layout`): later offers keep the SRS's m-lines (session-layout.ts).
+  return layoutOffer(layout, buildOfferSdp(
     streams.map((s) => {
       const crypto = offeredCrypto(s, srtp);
       return {

@@ -10,7 +10,6 @@
 import { RecordingEndReason, SrsAttemptOutcome, type SrsAttempt } from '../../../include-types/siprec.js';
 import { InviteDialogAssoc, MessageElements, ResponseElements, type ServerTransaction } from '../common/api.js';
 import { buildSrcAnswer, noStreamReason, splitRecordingBody, type SrcAnswer } from '../body/index.js';
-import { answeredSrsOffer } from './session-layout.js';
 import { sessionElements, srsInitiatedHeaders } from './session-offer.js';
 import type { SessionHost } from './session-host.js';
 import type { SessionLog } from './session-log.js';
@@ -35,6 +34,8 @@ export interface SrsInitiatedSession {
   fail(reason: RecordingEndReason): Promise<void>;
   /** The 2xx with our offer went out. */
   offered(res: ResponseElements): void;
+  /** The INVITE carried the SRS's offer and the 2xx our answer on its m-lines: read at the ACK. */
+  answeredOffer(answer: SrcAnswer): void;
 }
 
 /**
@@ -89,7 +90,7 @@ export async function acceptSrsInvite(s: SrsInitiatedSession, tx: ServerTransact
     body = sessionElements(srsInitiatedHeaders(), answer.sdp, ours.metadata?.toString('utf8'));
   }
   const res = new ResponseElements({ statusCode: 200, messageElements: body });
-  if (answer) answeredSrsOffer(assoc.dialog, answer); // read at the ACK
+  if (answer) s.answeredOffer(answer); // read at the ACK
   try {
     tx.sendResponse(res);
   } catch {

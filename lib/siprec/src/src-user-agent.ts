@@ -23,7 +23,6 @@ import { freeSipPort } from '../common/ports.js';
 import { EndpointPool } from './endpoint-pool.js';
 import { SrsKeepAlive } from './keepalive.js';
 import { RecordingSession } from './recording-session.js';
-import { ackedSrsOffer } from './session-layout.js';
 import { parseSdp } from '../../message/index.js';
 import type { RecordingSessionLike, SessionHost, SessionListener } from './session-host.js';
 import { compileSkipFailover, type SkipMatcher } from './skip-failover.js';
@@ -322,7 +321,6 @@ export class SrcUserAgent implements SessionHost {
       }
       override incomingRequestInDialog(tx: ServerTransaction, dialog: Dialog): void {
         const s = self.byDialog.get(dialog);
-        if (s && tx.type === 'ACK') ackedSrsOffer(dialog, tx.requestElements.messageElements); // the SRS offered: our 2xx answered
         if (s) s.onRequest(tx);
         else tx.dispose();
       }
