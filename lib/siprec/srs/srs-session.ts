@@ -11,6 +11,7 @@ import { SrtpReceiver, type SrtpReceiverStats } from '../media/srtp/index.js';
 import { keyMaterialOf, type CryptoChoice } from '../body/index.js';
 import type { InviteDialogAssoc } from '../common/api.js';
 import { parseSdp } from '../../message/index.js';
+import { ownString } from '../../dialog/own-copy.js';
 import type { ReceivedMetadata } from './check-invite.js';
 import {
   buildAnswer, buildSrsOffer, checkSrcAnswer, offerCodecs, planOffer,
@@ -203,7 +204,7 @@ export class SrsSession {
   private keepPlan(streams: PlannedStream[], sdp: string | undefined): void {
     this.planStreams = streams;
     // a copy: the text may be a slice of the whole multipart body, which it would keep alive
-    this.planSdp = sdp === undefined ? undefined : Buffer.from(sdp, 'utf8').toString('utf8');
+    this.planSdp = ownString(sdp);
   }
 
   /** The negotiated plan with its SDP parsed again (for a re-offer), or an empty one. */
