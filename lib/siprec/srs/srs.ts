@@ -26,7 +26,7 @@ import { freeSipPort } from '../common/ports.js';
 import { splitRecordingBody } from '../body/index.js';
 import { checkRecordingBody, checkRecordingInvite, policyOf, type CheckOptions } from './check-invite.js';
 import { SrsSession, type SessionEnv } from './srs-session.js';
-import { SrsAccess, type AccessVerdict } from './access.js';
+import { SrsAccess } from './access.js';
 import { parseSessionExpiresHeader } from '../common/session-expires.js';
 import { RecordingDir, RecordingState, recoverRecordings } from './storage/index.js';
 import { bytesText, defaultStatfs, freeBytes, retryAfterSeconds, SRS_LIMIT_DEFAULTS, TokenBucket, validateSrsLimits } from './limits.js';
@@ -270,22 +270,15 @@ export class Srs extends EventEmitter<SrsEvents> {
    * Refuses a request: the response (486/503 with Retry-After, default 5 s) and `sessionRejected`.
    * `inDialog`: a re-INVITE/UPDATE of a live session, which goes on as it was.
    */
-  private reject(tx: ServerTransaction, status: number, reason: string, opts: { retryAfter?: number; limit?: SrsLimitName; inDialog?: boolean } = {}): void {
+  private reject(tx: ServerTransaction, status: number, reason: string, opts: { retryAfter?: number; limit?: SrsLimitName; inDialog?: boolean; headers?: [string, string][] } = {}): void {
     const callId = tx.requestElements.callId ?? '';
     const retryAfter = opts.retryAfter ?? (status === 486 || status === 503 ? 5 : undefined);
-    const headers: [string, string][] = retryAfter !== undefined ? [['Retry-After', String(retryAfter)]] : [];
+    const headers: [string, string][] = [...(retryAfter !== undefined ? [['Retry-After', String(retryAfter)] as [string, string]] : []), ...(opts.headers ?? [])];
     this.respond(tx, status, reason, headers);
     this.emit('sessionRejected', {
       recordingId: callId, statusCode: status, reason,
       ...(retryAfter !== undefined ? { retryAfter } : {}), ...(opts.limit ? { limit: opts.limit } : {}), ...(opts.inDialog ? { inDialog: true } : {}),
     });
-  }
-
-  /** A 401 (with the challenge) or 403 from the access checks, and its `sessionRejected`. */
-  private refuseAccess(tx: ServerTransaction, verdict: Extract<AccessVerdict, { ok: false }>): void {
-    const recordingId = tx.requestElements.callId ?? '';
-    this.respond(tx, verdict.status, verdict.reason, verdict.headers);
-    this.emit('sessionRejected', { recordingId, statusCode: verdict.status, reason: verdict.reason });
   }
 
   /** Why a new session cannot be stored now (free space below the floor, or unknown), else undefined. */
@@ -307,7 +300,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     // Who may record first (RFC 7866 §12), then the limits: an overloaded SRS refuses before it parses anything.
     if (this.access.active) {
       const verdict = this.access.check(tx);
-      if (!verdict.ok) return this.refuseAccess(tx, verdict);
+      if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, { headers: verdict.headers });
     }
     if (this.sessions.size + this.pending >= (this.settings.maxSessions ?? 1000)) return this.reject(tx, 486, 'Too many recording sessions', { limit: 'maxSessions' });
     if (!this.setups.take()) {
