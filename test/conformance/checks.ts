@@ -1,5 +1,5 @@
 /**
- * Evaluator of the RFC 4475 manifest `checks` notation (see shared/conformance/rfc4475/README.md).
+ * Evaluator of the RFC 4475 manifest `checks` notation (see rfc4475/README.md beside this file).
  * @module
  */
 import {

@@ -1,5 +1,5 @@
 /**
- * RFC 4475 torture messages: every row of shared/conformance/rfc4475/MANIFEST.tsv.
+ * RFC 4475 torture messages: every row of test/conformance/rfc4475/MANIFEST.tsv (copied from the RFC's archive with SHA256SUMS).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,10 +17,10 @@ import {
 import { matches, parseChecks, resolvePath } from './checks.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dir = path.resolve(here, '../../../shared/conformance/rfc4475');
+const dir = path.resolve(here, 'rfc4475');
 
 if (!existsSync(path.join(dir, 'MANIFEST.tsv'))) {
-  // fail loudly: the conformance data must sit beside the repository
+  // fail loudly: the conformance data is part of the repository (test/conformance/rfc4475)
   throw new Error(`RFC 4475 conformance data not found at ${dir}`);
 }
 

@@ -12,7 +12,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** RFC 4475 dblreq.dat cut to its two messages (a REGISTER, then an INVITE with a 150-octet body). */
 function dblreq(): { register: Buffer; invite: Buffer; inviteHead: Buffer } {
-  const data = readFileSync(path.resolve(here, '../../../../shared/conformance/rfc4475/dblreq.dat'));
+  const data = readFileSync(path.resolve(here, '../../conformance/rfc4475/dblreq.dat'));
   const i = data.indexOf('INVITE');
   const head = data.indexOf('\r\n\r\n', i) + 4 - i;
   return { register: data.subarray(0, i), invite: data.subarray(i, i + head + 150), inviteHead: data.subarray(i, i + head) };

@@ -20,7 +20,7 @@ import {
 } from '../../../lib/message/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const tortureDir = path.resolve(here, '../../../../shared/conformance/rfc4475');
+const tortureDir = path.resolve(here, '../../conformance/rfc4475');
 const torture = readdirSync(tortureDir)
   .filter((f) => f.endsWith('.dat'))
   .map((f) => readFileSync(path.join(tortureDir, f)));

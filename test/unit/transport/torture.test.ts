@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { iap, rawTcp, rawUdp, requestText, startLayer, until } from './fixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dir = path.resolve(here, '../../../../shared/conformance/rfc4475');
+const dir = path.resolve(here, '../../conformance/rfc4475');
 
 t.test('RFC 4475 messages as datagrams: parse → delivered, reject → onParseError', async (t) => {
   if (!existsSync(path.join(dir, 'MANIFEST.tsv'))) throw new Error(`conformance data missing at ${dir}`);
