@@ -9,7 +9,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { JsonLinesStore, readLogEventId, recCallEvent, recMediaStart, signJws, startLogEventServer, type LogEventServer } from '../../../../lib/siprec/ng911/index.js';
+import { JsonLinesStore, Ng911Logger, readLogEventId, startDemoLogEventServer, recCallEvent, recMediaStart, signJws, startLogEventServer, type LogEventServer } from '../../../../lib/siprec/ng911/index.js';
 import type { LogEventServiceSettings, StoredLogEvent } from '../../../../include-types/ng911-logging.js';
 
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -168,4 +168,20 @@ t.test('bad settings: no key, or a key that cannot verify ES256/RS256', async (t
   const ed = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
   await t.rejects(startLogEventServer({ port: 0, dir, keys: [ed] }), /cannot verify/);
   await t.rejects(startLogEventServer({ port: 0, dir, keys: ['not a key'] }), RangeError);
+});
+
+t.test('startDemoLogEventServer: the settings it returns get the five SRC events stored', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsip-logdemo-'));
+  const demo = await startDemoLogEventServer({ dir });
+  t.teardown(async () => { await demo.close(); rmSync(dir, { recursive: true, force: true }); });
+  const lg = new Ng911Logger(demo.ng911, () => undefined);
+  const call = { callIdSip: 'cs-demo', direction: 'incoming' as const };
+  lg.callStart(call);
+  lg.mediaStart(call, ['1'], 'm=audio 4000 RTP/AVP 0\r\n');
+  lg.signaling(call, 'INVITE sip:srs@h SIP/2.0\r\n\r\n', 'outgoing');
+  lg.mediaEnd(call, ['1']);
+  lg.callEnd(call);
+  await lg.drain(5000);
+  lg.close();
+  t.same(lines(demo.server.file).map((e) => e.logEventType), ['RecCallStartLogEvent', 'RecMediaStartLogEvent', 'CallSignalingMessageLogEvent', 'RecMediaEndLogEvent', 'RecCallEndLogEvent']);
 });
