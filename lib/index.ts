@@ -53,3 +53,6 @@ export { startLogEventServer, startDemoLogEventServer, LogEventRejection } from 
 export type { LogEventServer, LogEventServerEvents, LogEventServerStats, DemoLogEvents, DemoLogEventsOptions } from './siprec/ng911/index.js';
 export { LogEventRejectCode } from '../include-types/ng911-logging.js';
 export type * from '../include-types/ng911-logging.js';
+// Prometheus metrics of a recording client, for the operator HTTP server.
+export { SrcMetrics, srcMetricsRoutes } from './siprec/src/index.js';
+export type { SrcMetricsOptions } from './siprec/src/index.js';
