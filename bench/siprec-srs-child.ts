@@ -8,7 +8,12 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Srs } from '../lib/siprec/srs/index.js';
+
+/** Event-loop delay (a loop that stops reading its sockets loses datagrams once their buffers fill). */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 const media = process.argv.includes('--media');
 const dir = mkdtempSync(join(tmpdir(), 'tsip-bench-srs-'));
@@ -57,7 +62,8 @@ process.on('message', (msg: { cmd: string }) => {
   else if (msg.cmd === 'collect') process.send?.(collect());
   else if (msg.cmd === 'cpu') {
     const c = process.cpuUsage(); // no GC first: a CPU figure should not include one it caused
-    process.send?.({ cpuMs: (c.user + c.system) / 1000 });
+    process.send?.({ cpuMs: (c.user + c.system) / 1000, maxLoopDelayMs: loopDelay.max / 1e6 });
+    loopDelay.reset();
   }
   else if (msg.cmd === 'stop') {
     void srs.shutdown().finally(() => {
