@@ -1,12 +1,19 @@
 /**
  * The SRS side of bench/siprec.bench.ts, in its own process so its memory is its own: an Srs on
  * loopback (signalling only by default, or recording with `--media`) that reports its address,
- * then answers `{ cmd: 'stats' }` with session count and memory (after a GC) over IPC.
+ * then answers `{ cmd: 'stats' }` with session count and memory (after a GC) over IPC, and
+ * `{ cmd: 'collect' }` (bench/siprec-media.bench.ts) with the RTP packets the ended recordings
+ * stored, read back from their index.json, whose directories it then removes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Srs } from '../lib/siprec/srs/index.js';
+
+/** Event-loop delay (a loop that stops reading its sockets loses datagrams once their buffers fill). */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 const media = process.argv.includes('--media');
 const dir = mkdtempSync(join(tmpdir(), 'tsip-bench-srs-'));
@@ -24,8 +31,40 @@ function mem(): { rss: number; heapUsed: number; external: number; cpuMs: number
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, cpuMs: (c.user + c.system) / 1000 };
 }
 
+/** Sums the streams of every ended recording (index.json state not `recording`), then removes them. */
+function collect(): { recordings: number; packets: number; dropped: number; streams: number } {
+  const out = { recordings: 0, packets: 0, dropped: 0, streams: 0 };
+  const live = new Set(srs.sessionInfos().map((i) => i.dir));
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    if (!name.isDirectory()) continue;
+    const d = join(dir, name.name);
+    if (live.has(d)) continue;
+    let idx: { state: string; streams: { packets: number; droppedPackets?: number }[] };
+    try {
+      idx = JSON.parse(readFileSync(join(d, 'index.json'), 'utf8')) as typeof idx;
+    } catch {
+      continue; // not written yet
+    }
+    if (idx.state === 'recording') continue;
+    out.recordings++;
+    for (const s of idx.streams) {
+      out.streams++;
+      out.packets += s.packets;
+      out.dropped += s.droppedPackets ?? 0;
+    }
+    rmSync(d, { recursive: true, force: true });
+  }
+  return out;
+}
+
 process.on('message', (msg: { cmd: string }) => {
   if (msg.cmd === 'stats') process.send?.({ sessions: srs.activeSessions, ...mem() });
+  else if (msg.cmd === 'collect') process.send?.(collect());
+  else if (msg.cmd === 'cpu') {
+    const c = process.cpuUsage(); // no GC first: a CPU figure should not include one it caused
+    process.send?.({ cpuMs: (c.user + c.system) / 1000, maxLoopDelayMs: loopDelay.max / 1e6 });
+    loopDelay.reset();
+  }
   else if (msg.cmd === 'stop') {
     void srs.shutdown().finally(() => {
       rmSync(dir, { recursive: true, force: true });
@@ -33,4 +72,4 @@ process.on('message', (msg: { cmd: string }) => {
     });
   }
 });
-process.send?.({ ready: true, port: srs.addresses[0].port, ...mem() });
+process.send?.({ ready: true, port: srs.addresses[0].port, dir, ...mem() });

@@ -8,3 +8,4 @@ export * from './settings.js';
 export * from './api.js';
 export * from './observers.js';
 export * from './siprec.js';
+export * from './ng911-logging.js';

@@ -172,6 +172,10 @@ export interface LogEventServerSettings {
   maxRetries?: number;
   /** First retry delay in ms, doubled each time (default 500). */
   retryDelayMs?: number;
+  /** Longest delay between two retries in ms, however often the doubling went (default 30000). */
+  maxRetryDelayMs?: number;
+  /** Trust anchors (PEM) for an https `baseUrl` under a private CA; default: Node's bundled CAs. */
+  ca?: string | string[];
   /** Most events queued; older ones are dropped beyond it (default 1000). */
   maxQueue?: number;
 }

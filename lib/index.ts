@@ -48,3 +48,11 @@ export { syntheticCall } from './siprec/media/index.js';
 export { RECORD_AWARE_OPTION_TAG, RECORD_AWARE_SUPPORTED, callRecordingPreference, indicationForState, isRecordAware, parseRecordIndication, parseRecordPreference, readRecordAttributes, recordIndicationOf, recordPreferenceOf, setRecordIndication, setRecordPreference, withRecordAware } from './siprec/body/index.js';
 export { RecordingEndReason, SrsAttemptOutcome } from '../include-types/siprec.js';
 export type * from '../include-types/siprec.js';
+// NG9-1-1 Logging Service (NENA-STA-010.3): verify, check and store log events; the demo's service.
+export { startLogEventServer, startDemoLogEventServer, LogEventRejection } from './siprec/ng911/index.js';
+export type { LogEventServer, LogEventServerEvents, LogEventServerStats, DemoLogEvents, DemoLogEventsOptions } from './siprec/ng911/index.js';
+export { LogEventRejectCode } from '../include-types/ng911-logging.js';
+export type * from '../include-types/ng911-logging.js';
+// Prometheus metrics of a recording client, for the operator HTTP server.
+export { SrcMetrics, srcMetricsRoutes } from './siprec/src/index.js';
+export type { SrcMetricsOptions } from './siprec/src/index.js';

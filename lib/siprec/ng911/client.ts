@@ -1,6 +1,7 @@
 /**
  * Delivery of log events to one Logging Service (NENA-STA-010.3 §4.12.3.7): each event is signed
- * (flattened JWS) and POSTed to `{baseUrl}/LogEvents` as application/json, in order, one at a
+ * (flattened JWS) and POSTed to `{baseUrl}/LogEvents` as application/json (over https with the
+ * server entry's own `ca` when given), in order, one at a
  * time. 201 (or any 2xx) = logged; a network error, a timeout, 429 or a 5xx is retried with
  * doubling delays; the Logging Service's own 4xx codes (434 signature, 438 alg, 454, 460 bad event,
  * 461 too big, 462/463 extension) are final and the event is dropped and reported. The queue is
@@ -9,6 +10,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import type { LogEventServerSettings, LogEventSigning } from '../../../include-types/siprec.js';
+import { postJson } from './http-post.js';
 import { signJws } from './jws.js';
 
 /** The outcome of one event on one server. */
@@ -135,22 +137,13 @@ export class LogEventClient extends EventEmitter<LogEventClientEvents> {
     let logEventId: string | undefined;
     try {
       const jws = signJws(item.event, this.signing, this.key);
-      const res = await fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(jws),
-        signal: AbortSignal.timeout(this.opts.requestTimeoutMs ?? 5000),
+      const res = await postJson(this.url, JSON.stringify(jws), {
+        timeoutMs: this.opts.requestTimeoutMs ?? 5000,
+        ...(this.server.ca !== undefined ? { ca: this.server.ca } : {}),
       });
       status = res.status;
-      const text = await res.text();
-      if (res.ok) {
-        try {
-          const j = JSON.parse(text) as { logEventId?: unknown };
-          if (typeof j.logEventId === 'string') logEventId = j.logEventId;
-        } catch {
-          if (text.trim() !== '') logEventId = text.trim();
-        }
-      } else error = `HTTP ${res.status}`;
+      if (status >= 200 && status < 300) logEventId = readLogEventId(res.body);
+      else error = `HTTP ${res.status}`;
     } catch (e) {
       error = (e as Error).message;
     }
@@ -167,10 +160,27 @@ export class LogEventClient extends EventEmitter<LogEventClientEvents> {
       this.emit('failed', { ...base, delivered: false, ...(status !== undefined ? { status } : {}), error: error ?? 'failed' });
       return;
     }
-    const delay = (this.server.retryDelayMs ?? 500) * 2 ** (item.attempts - 1);
+    const delay = Math.min((this.server.retryDelayMs ?? 500) * 2 ** (item.attempts - 1), this.server.maxRetryDelayMs ?? 30_000);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.pump();
     }, delay);
+  }
+}
+
+/**
+ * The logEventId of a 201. loggingservice.yaml gives the body as a JSON string (`"urn:..."`);
+ * an object with `logEventId` and a bare text id are taken too, for servers that answer so.
+ */
+export function readLogEventId(body: string): string | undefined {
+  const text = body.trim();
+  if (text === '') return undefined;
+  try {
+    const j = JSON.parse(text) as unknown;
+    if (typeof j === 'string') return j;
+    if (j !== null && typeof j === 'object' && typeof (j as { logEventId?: unknown }).logEventId === 'string') return (j as { logEventId: string }).logEventId;
+    return undefined;
+  } catch {
+    return text;
   }
 }

@@ -103,6 +103,17 @@ export class MediaFork {
     return out;
   }
 
+  /** RTP packets and bytes sent, all labels together. */
+  totals(): { packets: number; bytes: number } {
+    let packets = 0;
+    let bytes = 0;
+    for (const s of this.streams.values()) {
+      packets += s.stats.sent;
+      bytes += s.stats.bytesSent;
+    }
+    return { packets, bytes };
+  }
+
   /** Closes every forwarder (RTCP BYE) and releases the ports. */
   async close(): Promise<void> {
     this.closed = true;

@@ -154,6 +154,11 @@ export class RecordingSession implements RecordingSessionLike {
     return this.media.fork.packetsSent();
   }
 
+  /** RTP packets and bytes sent so far, all streams together. */
+  mediaTotals(): { packets: number; bytes: number } {
+    return this.media.fork.totals();
+  }
+
   /** Pauses: the fork stops first (PCI-safe), then a=inactive (RFC 7866 §7.1.1, SIPREC-NOTES SRC-8). */
   pause(): Promise<boolean> {
     this.media.setPaused(true);

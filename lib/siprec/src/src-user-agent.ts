@@ -79,6 +79,8 @@ export class SrcUserAgent implements SessionHost {
   private conn: SipConnection | undefined;
   private keepAlive: SrsKeepAlive | undefined;
   private readonly sessions = new Map<string, RecordingSession>();
+  /** Media totals of the recordings that ended (see mediaTotals). */
+  private readonly endedMedia = { packets: 0, bytes: 0 };
   private readonly byAssoc = new Map<DialogAssoc, RecordingSessionLike>();
   private readonly byDialog = new Map<Dialog, RecordingSessionLike>();
   private readonly heldInvites = new Set<ClientTransaction>();
@@ -124,6 +126,26 @@ export class SrcUserAgent implements SessionHost {
   /** Recordings in progress. */
   get activeRecordings(): number {
     return this.sessions.size;
+  }
+
+  /**
+   * RTP packets and bytes forwarded to the SRSs of this entry since start: the ended recordings'
+   * totals plus the live ones' (for metrics; a session's packets are counted once, when it ends
+   * they move from live to ended).
+   */
+  mediaTotals(): { packets: number; bytes: number } {
+    let { packets, bytes } = this.endedMedia;
+    for (const s of this.sessions.values()) {
+      const m = s.mediaTotals();
+      packets += m.packets;
+      bytes += m.bytes;
+    }
+    return { packets, bytes };
+  }
+
+  /** The SIP stack counters of this entry's client (undefined before start or after shutdown). */
+  stackStats(): ReturnType<SipClient['stack']['stats']> | undefined {
+    return this.client?.stack.stats();
   }
 
   /** Binds the local endpoint and waits for the connection to be Active. */
@@ -261,6 +283,12 @@ export class SrcUserAgent implements SessionHost {
 
   /** The session of `callId` ended. */
   forget(callId: string): void {
+    const s = this.sessions.get(callId);
+    if (s) {
+      const m = s.mediaTotals();
+      this.endedMedia.packets += m.packets;
+      this.endedMedia.bytes += m.bytes;
+    }
     this.sessions.delete(callId);
   }
 

@@ -44,6 +44,8 @@ export interface ForkTarget {
 export interface ForwarderStats {
   /** Packets sent to the SRS. */
   sent: number;
+  /** Bytes of the RTP datagrams sent to the SRS (after SRTP protection). */
+  bytesSent: number;
   /** Packets fed while paused or without target (not sent). */
   dropped: number;
   /** Packets that could not be parsed. */
@@ -59,7 +61,7 @@ export interface ForwarderStats {
 /** One recorded stream's sender. */
 export class StreamForwarder {
   /** Counters. */
-  readonly stats: ForwarderStats = { sent: 0, dropped: 0, malformed: 0, rtcpSent: 0, rtcpRelayed: 0, rtcpNotRelayed: 0 };
+  readonly stats: ForwarderStats = { sent: 0, bytesSent: 0, dropped: 0, malformed: 0, rtcpSent: 0, rtcpRelayed: 0, rtcpNotRelayed: 0 };
   /** True while not sending. */
   paused = false;
   private target: ForkTarget | undefined;
@@ -147,6 +149,7 @@ export class StreamForwarder {
       return false;
     }
     this.stats.sent++;
+    this.stats.bytesSent += out.length;
     this.endpoint.send(out, this.target!.rtp).catch(() => { /* UDP: an ICMP error is not fatal */ });
     return true;
   }
