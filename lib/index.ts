@@ -48,3 +48,6 @@ export { syntheticCall } from './siprec/media/index.js';
 export { RECORD_AWARE_OPTION_TAG, RECORD_AWARE_SUPPORTED, callRecordingPreference, indicationForState, isRecordAware, parseRecordIndication, parseRecordPreference, readRecordAttributes, recordIndicationOf, recordPreferenceOf, setRecordIndication, setRecordPreference, withRecordAware } from './siprec/body/index.js';
 export { RecordingEndReason, SrsAttemptOutcome } from '../include-types/siprec.js';
 export type * from '../include-types/siprec.js';
+// SIPREC conformance probe: check any SRS (acting as an SRC) or any SRC (acting as an SRS) against RFC 7866 / RFC 7865.
+export { probeSrs, probeSrc, startSrcProbe, formatReport as formatProbeReport, type SrcProbeHandle } from './siprec/probe/index.js';
+export { ProbeLevel } from '../include-types/siprec-probe.js';
