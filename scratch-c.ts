@@ -1,0 +1,13 @@
+import { startSipp, describeSipp } from './test/interop/lib/index.js';
+import { scenarioPath } from './test/interop/lib/paths.js';
+import { probeSrs } from './lib/siprec/probe/srs-runner.js';
+import { formatReport } from './lib/siprec/probe/results.js';
+const vars = JSON.parse(process.argv[2] ?? '{}');
+const sipp = await startSipp({ scenario: scenarioPath('probe-srs-uas.xml'), scenarioVars: vars, transport: 'u1', calls: 6, timeoutSeconds: 20 });
+await sipp.ready;
+const t0 = Date.now();
+const r = await probeSrs(`sip:127.0.0.1:${sipp.localPort}`, { timeoutMs: 2000 });
+console.log(formatReport(r), Date.now() - t0);
+const res = await Promise.race([sipp.result, new Promise((r) => setTimeout(r, 3000))]);
+console.log(res ? describeSipp(res as never) : 'sipp still running');
+await sipp.stop();

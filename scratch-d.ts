@@ -1,0 +1,11 @@
+import { runSipp, describeSipp } from './test/interop/lib/index.js';
+import { scenarioPath } from './test/interop/lib/paths.js';
+import { startSrcProbe } from './lib/siprec/probe/src-runner.js';
+import { formatReport } from './lib/siprec/probe/results.js';
+const vars = JSON.parse(process.argv[2] ?? '{}');
+const h = await startSrcProbe({ host: '127.0.0.1', port: 0, timeoutMs: 3000 });
+const t0 = Date.now();
+const src = await runSipp({ scenario: scenarioPath('probe-src-uac.xml'), scenarioVars: vars, target: { host: '127.0.0.1', port: h.port }, transport: 'u1', calls: 1, timeoutSeconds: 15 });
+const r = await h.report;
+console.log(formatReport(r), Date.now() - t0);
+console.log(describeSipp(src));
