@@ -91,6 +91,13 @@ t.test('CLI: probe src --calls 2 reports two calls and exits 0', async (t) => {
   t.match(out, /^OK: SRC\(s\) at sip:srs@127\.0\.0\.1:\d+: 26 pass, 0 fail, 0 warn, 0 skip$/m, 'summary line');
 });
 
+t.test('probe src: no INVITE within the timeout is a FAIL', async (t) => {
+  const probe = await startSrcProbe({ host: '127.0.0.1', port: 0, timeoutMs: 300 });
+  const report = await probe.report;
+  t.same(report.results.map((r) => [r.id, r.level]), [['src-invite', 'FAIL']]);
+  t.notOk(report.ok);
+});
+
 t.test('CLI: usage errors exit 2, a failing probe exits 1', async (t) => {
   const io = { out: () => undefined, err: () => undefined };
   t.equal(await runProbe([], io), 2, 'no target');
