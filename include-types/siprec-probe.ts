@@ -60,7 +60,7 @@ export interface ProbeSrsOptions {
   transport?: 'udp' | 'tcp';
   /** Longest wait for any one response or event, ms (default 4000). */
   timeoutMs?: number;
-  /** Local address to bind SIP and RTP on (default: 127.0.0.1 for a loopback target, else 0.0.0.0). */
+  /** Local address to bind SIP and RTP on, put in Via, Contact and SDP (default: the one the system routes to the target by). */
   localAddress?: string;
   /** RTP packets sent to each answered stream (default 10, one per 20 ms). */
   rtpPackets?: number;

@@ -1,6 +1,6 @@
 /**
  * `tsip probe`: the SIPREC conformance probe on the command line.
- *   tsip probe srs sip:HOST:PORT [--transport udp|tcp] [--json] [--timeout-ms N]
+ *   tsip probe srs sip:HOST:PORT [--transport udp|tcp] [--json] [--timeout-ms N] [--local ADDRESS]
  *   tsip probe src --listen HOST:PORT [--transport udp|tcp] [--json] [--calls N] [--timeout-ms N]
  * Prints one line per check (level, RFC section, id, reason) and a summary, or with --json the
  * result array; exits 0 only when no check FAILed.
@@ -22,7 +22,7 @@ export interface ProbeIo {
 }
 
 const HELP = `Usage:
-  tsip probe srs sip:HOST:PORT [--transport udp|tcp] [--json] [--timeout-ms N]
+  tsip probe srs sip:HOST:PORT [--transport udp|tcp] [--json] [--timeout-ms N] [--local ADDRESS]
   tsip probe src --listen HOST:PORT [--transport udp|tcp] [--json] [--calls N] [--timeout-ms N]
 
 probe srs   act as a recording client (SRC) against any SRS and check it against RFC 7866/7865:
@@ -40,6 +40,7 @@ Options:
   --timeout-ms N        longest wait for one response (srs, default 4000) or for the SRC's
                         next step (src, default 30000)
   --calls N             recording sessions to take (src, default 1)
+  --local ADDRESS       local address for SIP and RTP (srs; default: the one routed to the SRS)
 
 Each line: PASS/FAIL/WARN/SKIP, the RFC section, the check id and a short reason. A broken MUST
 is a FAIL; a broken SHOULD, or a choice the RFC allows that peers may not expect, is a WARN.
@@ -93,7 +94,7 @@ export async function runProbe(argv: readonly string[], io: ProbeIo): Promise<nu
       args: [...argv], allowPositionals: true, strict: true,
       options: {
         transport: { type: 'string' }, json: { type: 'boolean', default: false }, 'timeout-ms': { type: 'string' },
-        listen: { type: 'string' }, calls: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
+        listen: { type: 'string' }, calls: { type: 'string' }, local: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
       },
     });
   } catch (e) {
@@ -112,12 +113,16 @@ export async function runProbe(argv: readonly string[], io: ProbeIo): Promise<nu
     if (role === 'srs') {
       if (rest.length !== 1) throw new RangeError('probe srs takes one SRS URI, e.g. sip:127.0.0.1:5090');
       if (values.listen !== undefined || values.calls !== undefined) throw new RangeError('--listen and --calls are for probe src');
-      const report = await probeSrs(rest[0], { ...(transport ? { transport } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+      if (values.local !== undefined && !isIP(values.local)) throw new RangeError(`--local needs an IP address (not ${values.local})`);
+      const report = await probeSrs(rest[0], {
+        ...(transport ? { transport } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(values.local !== undefined ? { localAddress: values.local } : {}),
+      });
       return print(report, values.json, io);
     }
     if (role === 'src') {
       if (rest.length !== 0) throw new RangeError(`probe src takes no positional argument (got ${rest.join(' ')})`);
       if (values.listen === undefined) throw new RangeError('probe src needs --listen HOST:PORT');
+      if (values.local !== undefined) throw new RangeError('--local is for probe srs (probe src listens on --listen)');
       const { host, port } = parseListen(values.listen);
       const calls = positiveInt(values.calls, '--calls');
       const h = await startSrcProbe({ host, port, ...(transport ? { transport } : {}), ...(calls ? { calls } : {}), ...(timeoutMs ? { timeoutMs } : {}) });

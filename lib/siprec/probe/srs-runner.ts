@@ -4,9 +4,11 @@
  * resume; BYE; then the INVITEs the SRS must refuse). A step that needs the recording session is
  * SKIPped when the INVITE was not accepted.
  */
+import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
 import type { ProbeReport, ProbeSrsOptions } from '../../../include-types/siprec-probe.js';
 import { parseUri } from '../../message/index.js';
+import { MessageElements, ResponseElements, type ServerTransaction } from '../common/api.js';
 import { ProbeUa } from './probe-ua.js';
 import { ProbeResults } from './results.js';
 import { ProbeMediaPort } from './rtp.js';
@@ -18,7 +20,7 @@ import { checkBye, checkMetadataReinvite, checkMetadataUpdate, checkPauseResume 
 import { checkMalformedMetadata, checkNoRequire, checkNoSrcTag, checkUnknownRequire } from './srs-checks-refusals.js';
 
 /** The SRS URI and transport to use, from what the user typed. @throws RangeError when it is no SIP URI. */
-export function srsTarget(target: string, transport?: 'udp' | 'tcp'): { uri: string; host: string; transport: 'udp' | 'tcp' } {
+export function srsTarget(target: string, transport?: 'udp' | 'tcp'): { uri: string; host: string; port: number; transport: 'udp' | 'tcp' } {
   let u;
   try {
     u = parseUri(/^sips?:/i.test(target) ? target : `sip:${target}`);
@@ -32,13 +34,40 @@ export function srsTarget(target: string, transport?: 'udp' | 'tcp'): { uri: str
   const hostText = host.includes(':') ? `[${host}]` : host;
   const user = u.user ? `${u.user}@` : 'srs@';
   const uri = `sip:${user}${hostText}${u.port ? `:${u.port}` : ''}${tp === 'tcp' ? ';transport=tcp' : ''}`;
-  return { uri, host, transport: tp };
+  return { uri, host, port: u.port ?? 0, transport: tp };
 }
 
-function defaultLocal(host: string): string {
+/**
+ * The local address the system routes to `host` by (a connected UDP socket sends nothing): it
+ * goes into Via, Contact and the SDP, so it must be one the SRS can reach, never a wildcard.
+ */
+async function routeAddress(host: string, port: number): Promise<string> {
   if (host === '::1') return '::1';
   if (host.startsWith('127.')) return '127.0.0.1';
-  return isIP(host) === 6 ? '::' : '0.0.0.0';
+  const v6 = isIP(host) === 6;
+  const s = createSocket(v6 ? 'udp6' : 'udp4');
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      s.once('error', reject);
+      s.connect(port || 5060, host, () => resolve(s.address().address));
+    });
+  } catch {
+    return v6 ? '::1' : '127.0.0.1';
+  } finally {
+    s.close();
+  }
+}
+
+/**
+ * A request the SRS sends in the recording session (its own BYE, OPTIONS, a snapshot request):
+ * BYE/OPTIONS/INFO get 200, offers 488 (the probe keeps its own SDP), the rest 405.
+ */
+function answerSrs(tx: ServerTransaction): void {
+  if (tx.type !== 'ACK') {
+    const status = ['BYE', 'OPTIONS', 'INFO'].includes(tx.type) ? 200 : tx.type === 'INVITE' || tx.type === 'UPDATE' ? 488 : 405;
+    try { tx.sendResponse(new ResponseElements({ statusCode: status, messageElements: new MessageElements() })); } catch { /* ended */ }
+  }
+  tx.dispose();
 }
 
 /**
@@ -48,18 +77,17 @@ function defaultLocal(host: string): string {
  */
 export async function probeSrs(target: string, options: ProbeSrsOptions = {}): Promise<ProbeReport> {
   const t = srsTarget(target, options.transport);
-  const local = options.localAddress ?? defaultLocal(t.host);
+  const local = options.localAddress ?? await routeAddress(t.host, t.port);
   const timeoutMs = options.timeoutMs ?? 4000;
-  const ua = await ProbeUa.start({ host: local, port: 0, transport: t.transport, t1: options.t1 ?? 500, timeoutMs });
+  const ua = await ProbeUa.start({ host: local, port: 0, transport: t.transport, t1: options.t1 ?? 500, timeoutMs, onInDialog: answerSrs });
   const media: ProbeMediaPort[] = [];
   try {
     for (let i = 0; i < PROBE_LABELS.length; i++) media.push(await ProbeMediaPort.open(local));
-    const sdpAddress = local === '0.0.0.0' || local === '::' ? ua.address.host : local;
     const results = new ProbeResults();
     const ctx: SrsProbeContext = {
       ua, results, target: t.uri, from: `<${ua.uri('probe').replace(/;transport=\w+$/, '')}>`,
       contact: (srcTag) => `<${ua.uri('probe')}>${srcTag ? ';+sip.src' : ''}`,
-      session: new ProbeSession(sdpAddress, media.map((m) => m.port)), media, rtpPackets: options.rtpPackets ?? 10,
+      session: new ProbeSession(local, media.map((m) => m.port)), media, rtpPackets: options.rtpPackets ?? 10,
     };
     await checkOptions(ctx);
     const rs = await checkRecordingInvite(ctx);

@@ -16,9 +16,9 @@ import { buildMetadata, MetadataBuilder } from '../../../lib/siprec/metadata/ind
 const levelOf = (r: ProbeResults, id: string): string | undefined => r.all.find((x) => x.id === id)?.level;
 
 t.test('srsTarget: URI forms and transport', async (t) => {
-  t.same(srsTarget('sip:127.0.0.1:5090'), { uri: 'sip:srs@127.0.0.1:5090', host: '127.0.0.1', transport: 'udp' });
-  t.same(srsTarget('127.0.0.1:5090', 'tcp'), { uri: 'sip:srs@127.0.0.1:5090;transport=tcp', host: '127.0.0.1', transport: 'tcp' });
-  t.same(srsTarget('sip:rec@[::1]:5070;transport=tcp'), { uri: 'sip:rec@[::1]:5070;transport=tcp', host: '::1', transport: 'tcp' });
+  t.same(srsTarget('sip:127.0.0.1:5090'), { uri: 'sip:srs@127.0.0.1:5090', host: '127.0.0.1', port: 5090, transport: 'udp' });
+  t.same(srsTarget('127.0.0.1:5090', 'tcp'), { uri: 'sip:srs@127.0.0.1:5090;transport=tcp', host: '127.0.0.1', port: 5090, transport: 'tcp' });
+  t.same(srsTarget('sip:rec@[::1]:5070;transport=tcp'), { uri: 'sip:rec@[::1]:5070;transport=tcp', host: '::1', port: 5070, transport: 'tcp' });
   t.throws(() => srsTarget('http://x'), RangeError);
 });
 
