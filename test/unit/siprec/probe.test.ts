@@ -125,3 +125,11 @@ t.test('the probe INVITE is what RFC 7866 asks of an SRC', async (t) => {
   checkSrcOffer(r, body.sdp!);
   t.same(r.all.filter((x) => x.level !== 'PASS').map((x) => x.id), [], 'the probe passes its own SRC checks');
 });
+
+t.test('the package entry exports the probe', async (t) => {
+  const tsip = await import('../../../lib/index.js');
+  for (const name of ['probeSrs', 'probeSrc', 'startSrcProbe', 'formatProbeReport']) t.equal(typeof (tsip as Record<string, unknown>)[name], 'function', name);
+  t.equal(tsip.ProbeLevel.Fail, 'FAIL');
+  const { commands } = await import('../../../lib/cli/commands.js');
+  t.ok(commands.some((c) => c.name === 'probe' && c.help.includes('Exit codes')), 'probe is listed in lib/cli/commands.ts');
+});
