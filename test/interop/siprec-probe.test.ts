@@ -17,12 +17,12 @@ function levels(r: ProbeReport, level: ProbeLevel): string[] {
   return r.results.filter((x) => x.level === level).map((x) => x.id);
 }
 
-async function probeSippSrs(vars: Record<string, string>): Promise<{ report: ProbeReport; sipp: SippResult }> {
+async function probeSippSrs(vars: Record<string, string>, transport: 'u1' | 't1' = 'u1'): Promise<{ report: ProbeReport; sipp: SippResult }> {
   // One SIPp call per probe transaction: OPTIONS, the recording session, four refusals.
-  const sipp = await startSipp({ scenario: scenarioPath('probe-srs-uas.xml'), scenarioVars: vars, transport: 'u1', calls: 6, timeoutSeconds: 20 });
+  const sipp = await startSipp({ scenario: scenarioPath('probe-srs-uas.xml'), scenarioVars: vars, transport, calls: 6, timeoutSeconds: 20 });
   try {
     await sipp.ready;
-    const report = await probeSrs(`sip:127.0.0.1:${sipp.localPort}`, { timeoutMs: 2000 });
+    const report = await probeSrs(`sip:127.0.0.1:${sipp.localPort}${transport === 't1' ? ';transport=tcp' : ''}`, { timeoutMs: 2000 });
     return { report, sipp: await sipp.result };
   } finally {
     await sipp.stop();
@@ -38,14 +38,16 @@ const SRS_CASES: ReadonlyArray<{ what: string; vars: Record<string, string>; fai
   { what: 'drops the labels (no MUST: a WARN only)', vars: { LABEL_ATTR: 'x-nolabel' }, warn: 'answer-labels' },
 ];
 
-t.test('probe srs: a conformant SIPp SRS passes every check', async (t) => {
-  if (!requireTool(t, 'sipp')) return;
-  const { report, sipp } = await probeSippSrs({});
-  t.same(levels(report, ProbeLevel.Fail), [], 'no FAIL');
-  t.same(levels(report, ProbeLevel.Warn), [], 'no WARN');
-  t.ok(report.ok, 'report ok');
-  t.equal(sipp.successful, 6, 'SIPp handled all six probe transactions', { sipp: describeSipp(sipp) });
-});
+for (const transport of ['u1', 't1'] as const) {
+  t.test(`probe srs: a conformant SIPp SRS passes every check (${transport})`, async (t) => {
+    if (!requireTool(t, 'sipp')) return;
+    const { report, sipp } = await probeSippSrs({}, transport);
+    t.same(levels(report, ProbeLevel.Fail), [], 'no FAIL');
+    t.same(levels(report, ProbeLevel.Warn), [], 'no WARN');
+    t.ok(report.ok, 'report ok');
+    t.equal(sipp.successful, 6, 'SIPp handled all six probe transactions', { sipp: describeSipp(sipp) });
+  });
+}
 
 for (const c of SRS_CASES) {
   t.test(`probe srs: an SRS that ${c.what} → ${c.fail ? `FAIL ${c.fail}` : `WARN ${c.warn}`} only`, async (t) => {
@@ -58,11 +60,11 @@ for (const c of SRS_CASES) {
   });
 }
 
-async function probeSippSrc(vars: Record<string, string>): Promise<{ report: ProbeReport; sipp: SippResult }> {
-  const probe = await startSrcProbe({ host: '127.0.0.1', port: 0, timeoutMs: 3000 });
+async function probeSippSrc(vars: Record<string, string>, transport: 'u1' | 't1' = 'u1'): Promise<{ report: ProbeReport; sipp: SippResult }> {
+  const probe = await startSrcProbe({ host: '127.0.0.1', port: 0, timeoutMs: 3000, transport: transport === 't1' ? 'tcp' : 'udp' });
   try {
     const sipp = await runSipp({
-      scenario: scenarioPath('probe-src-uac.xml'), scenarioVars: vars, target: { host: '127.0.0.1', port: probe.port }, transport: 'u1', calls: 1, timeoutSeconds: 15,
+      scenario: scenarioPath('probe-src-uac.xml'), scenarioVars: vars, target: { host: '127.0.0.1', port: probe.port }, transport, calls: 1, timeoutSeconds: 15,
     });
     return { report: await probe.report, sipp };
   } finally {
@@ -76,13 +78,15 @@ const SRC_CASES: ReadonlyArray<{ what: string; vars: Record<string, string>; fai
   { what: 'leaves out Require: siprec', vars: { REQUIRE_HDR: 'X-Not-Require' }, fail: 'src-require' },
 ];
 
-t.test('probe src: a conformant SIPp SRC has no FAIL (no RTP, no stop-time: WARN)', async (t) => {
-  if (!requireTool(t, 'sipp')) return;
-  const { report, sipp } = await probeSippSrc({});
-  t.same(levels(report, ProbeLevel.Fail), [], 'no FAIL');
-  t.same(levels(report, ProbeLevel.Warn).sort(), ['src-rtp', 'src-stop-time'], 'SIPp sends no RTP and no stop-time');
-  t.equal(sipp.successful, 1, 'SIPp got its 200 with +sip.srs and finished', { sipp: describeSipp(sipp) });
-});
+for (const transport of ['u1', 't1'] as const) {
+  t.test(`probe src: a conformant SIPp SRC has no FAIL (no RTP, no stop-time: WARN) (${transport})`, async (t) => {
+    if (!requireTool(t, 'sipp')) return;
+    const { report, sipp } = await probeSippSrc({}, transport);
+    t.same(levels(report, ProbeLevel.Fail), [], 'no FAIL');
+    t.same(levels(report, ProbeLevel.Warn).sort(), ['src-rtp', 'src-stop-time'], 'SIPp sends no RTP and no stop-time');
+    t.equal(sipp.successful, 1, 'SIPp got its 200 with +sip.srs and finished', { sipp: describeSipp(sipp) });
+  });
+}
 
 for (const c of SRC_CASES) {
   t.test(`probe src: an SRC that ${c.what} → FAIL ${c.fail} only`, async (t) => {
