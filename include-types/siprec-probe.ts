@@ -34,9 +34,13 @@ export interface ProbeCheckResult {
 
 /** Counts per level. */
 export interface ProbeSummary {
+  /** Checks that held. */
   readonly pass: number;
+  /** Checks that broke a MUST. */
   readonly fail: number;
+  /** Checks that broke a SHOULD or met an allowed but unexpected choice. */
   readonly warn: number;
+  /** Checks that could not run. */
   readonly skip: number;
 }
 

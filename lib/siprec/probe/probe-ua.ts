@@ -26,9 +26,13 @@ export interface Outcome {
 
 /** Options of {@link ProbeUa.start}. */
 export interface ProbeUaOptions {
+  /** Local address (never a wildcard: it goes into Via and Contact). */
   host: string;
+  /** Local port (0: one free for UDP and TCP). */
   port: number;
+  /** The transport that names us; the other one listens beside it. */
   transport: 'udp' | 'tcp';
+  /** SIP T1, ms. */
   t1: number;
   /** Longest wait for a final response, ms. */
   timeoutMs: number;
@@ -48,7 +52,7 @@ function hostPart(a: string): string {
   return a.includes(':') ? `[${a}]` : a;
 }
 
-/** The probe's SIP side. */
+/** The probe's SIP side. @internal */
 export class ProbeUa {
   private readonly waiters = new Map<ClientTransaction, Waiter>();
   /** INVITE transactions the API still needs (a 2xx was ACKed): disposed at inviteCompleted or close. */
