@@ -8,3 +8,4 @@ export * from './siprec-common.js';
 export * from './siprec-src-settings.js';
 export * from './siprec-src-events.js';
 export * from './siprec-srs.js';
+export * from './siprec-probe.js';

@@ -56,3 +56,6 @@ export type * from '../include-types/ng911-logging.js';
 // Prometheus metrics of a recording client, for the operator HTTP server.
 export { SrcMetrics, srcMetricsRoutes } from './siprec/src/index.js';
 export type { SrcMetricsOptions } from './siprec/src/index.js';
+// SIPREC conformance probe: check any SRS (acting as an SRC) or any SRC (acting as an SRS) against RFC 7866 / RFC 7865.
+export { probeSrs, probeSrc, startSrcProbe, formatReport as formatProbeReport, type SrcProbeHandle } from './siprec/probe/index.js';
+export { ProbeLevel } from '../include-types/siprec-probe.js';

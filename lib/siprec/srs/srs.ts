@@ -239,9 +239,12 @@ export class Srs extends EventEmitter<SrsEvents> {
     this.client = undefined;
   }
 
-  private contact(): string {
-    // RFC 7866 §6.2: the SRS marks its Contact with +sip.srs.
-    return `<${this.uri()}>;+sip.srs`;
+  private contact(protocol?: string): string {
+    // RFC 7866 §6.2: the SRS marks its Contact with +sip.srs. RFC 3261 §12.1.1, RFC 3263 §4.1: the
+    // Contact names the transport the INVITE came over, else the SRC's in-dialog requests would
+    // go by UDP (a TCP-only SRC could not reach us).
+    const bound = protocol !== undefined && this.addresses.some((a) => a.protocol === protocol) ? (protocol as TransportProtocol) : undefined;
+    return `<${this.uri(bound)}>;+sip.srs`;
   }
 
   private info(s: SrsSession): SrsSessionInfo {
@@ -315,7 +318,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       if (this.stopping) return this.reject(tx, 503, 'Shutting down');
       const verdict = checkRecordingInvite(req.messageElements, this.check);
       if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, verdict.limit ? { limit: verdict.limit } : {});
-      assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: this.contact() });
+      assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: this.contact(tx.remote?.protocol) });
       const rec = this.settings.signalingOnly ? undefined : RecordingDir.create({ root: this.settings.dir, recordingId: callId });
       session = new SrsSession(callId, assoc, rec, this.sessionEnv());
       if (verdict.metadata) session.addMetadata(verdict.metadata);

@@ -1,0 +1,11 @@
+/**
+ * The SIPREC conformance probe as a process (what `tsip probe` runs):
+ *
+ *   npx tsx samples/probe.ts srs sip:127.0.0.1:5090 [--transport tcp] [--json] [--timeout-ms 4000]
+ *   npx tsx samples/probe.ts src --listen 127.0.0.1:5090 [--calls 1] [--json] [--timeout-ms 30000]
+ *
+ * Exit code 0 when no check failed, 1 when one did, 2 for bad arguments.
+ */
+import { probeCommand } from '../lib/cli/probe.js';
+
+process.exitCode = await probeCommand.run(process.argv.slice(2));
