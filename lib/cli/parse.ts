@@ -51,7 +51,7 @@ function describePart(part: Pick<BodyPart, 'contentType' | 'body' | 'disposition
   if (type.startsWith('application/sdp')) {
     const sdp = parseSdp(part.body);
     for (const m of sdp.media) {
-      lines.push(`    m=${m.type} port ${m.port} codecs ${m.rtp.map((r) => r.codec).join('/') || m.payloads || '-'} label ${mediaLabel(m) ?? '-'} ${mediaDirection(m, sdp)}`);
+      lines.push(`    m=${m.type} port ${m.port} codecs ${m.rtp.map((r) => r.codec).join('/') || String(m.payloads ?? '-')} label ${mediaLabel(m) ?? '-'} ${mediaDirection(m, sdp)}`);
     }
   } else if (type.startsWith('application/rs-metadata+xml')) {
     const md = parseMetadata(part.body);
