@@ -8,13 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SipClient, SrcManager, Srs, listRecordings, syntheticCall, TSIP_VERSION } from 'tsip';
-import { RecordingEndReason, type RecordingStartedEvent, type RecordingStoppedEvent } from 'tsip/include-types';
+import { RecordingEndReason, type RecordingStartedEvent, type RecordingStoppedEvent, type SrsSettings } from 'tsip/include-types';
 
 // a public API class is there at run time too (not just the SIPREC ones)
 if (typeof SipClient !== 'function') throw new Error('SipClient is not exported');
 
 const dir = mkdtempSync(join(tmpdir(), 'tsip-packed-app-'));
-const srs = new Srs({ host: '127.0.0.1', port: 0, dir });
+const settings: SrsSettings = { host: '127.0.0.1', port: 0, dir };
+const srs = new Srs(settings);
 
 async function main(): Promise<boolean> {
   await srs.start();
