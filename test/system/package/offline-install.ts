@@ -91,56 +91,85 @@ export function dependencyClosure(lock: Record<string, LockEntry>, deps: readonl
   return [...found];
 }
 
-/** What {@link prepareOfflineProject} writes. */
-export interface OfflineProject {
-  /** package.json of the project. */
-  packageJson: object;
-  /** package-lock.json of the project. */
-  lock: object;
+/** The dependencies of a project, packed from the repository's node_modules. */
+export interface PackedDependencies {
+  /** Lockfile paths (`node_modules/x`) of everything needed, with the repository lock's entries. */
+  entries: Map<string, LockEntry>;
+  /** The tarballs, by `name@version`. */
+  tarballs: Map<string, PackInfo>;
 }
 
 /**
- * Packs what the project needs besides tsip from the repository's node_modules into `depsDir`, and
- * returns the project's package.json and package-lock.json installing `tsipTarball` (relative to
- * the project dir) plus `extraRootDeps` (e.g. @types/node).
+ * Packs `deps` (tsip's `dependencies` plus e.g. @types/node) and everything they need, as the
+ * repository's package-lock.json places them, from its node_modules into `depsDir`.
  */
-export async function prepareOfflineProject(opts: {
+export async function packDependencies(deps: readonly string[], depsDir: string, timeoutMs: number): Promise<PackedDependencies> {
+  const repoLock = (JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> }).packages;
+  const paths = dependencyClosure(repoLock, deps);
+  const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', depsDir, ...paths.map((p) => join(repoRoot, p))], { cwd: depsDir, timeoutMs });
+  if (packed.code !== 0) throw new Error(`npm pack of the dependencies failed: ${packed.stderr}`);
+  return {
+    entries: new Map(paths.map((p) => [p, repoLock[p]])),
+    tarballs: new Map(packJson(packed.stdout).map((p) => [`${p.name}@${p.version}`, p])),
+  };
+}
+
+/** The package.json fields of tsip its lockfile entry repeats. */
+export interface TsipManifest {
+  dependencies?: Record<string, string>;
+  bin?: Record<string, string>;
+  engines?: Record<string, string>;
+  license?: string;
+}
+
+/**
+ * package.json and package-lock.json of an empty project installing the tsip tarball (`tsipTarball`,
+ * relative to the project) plus `extraRootDeps`, every dependency from the local tarballs of
+ * {@link packDependencies} (in `depsDirFromProject`).
+ */
+export function offlineProject(opts: {
   tsip: PackInfo;
   tsipTarball: string;
-  tsipPackageJson: { dependencies?: Record<string, string>; bin?: Record<string, string>; engines?: Record<string, string>; license?: string };
+  tsipManifest: TsipManifest;
   extraRootDeps: readonly string[];
-  depsDir: string;
+  deps: PackedDependencies;
   depsDirFromProject: string;
-  timeoutMs: number;
-}): Promise<OfflineProject> {
-  const repoLock = (JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> }).packages;
-  const tsipDeps = Object.keys(opts.tsipPackageJson.dependencies ?? {});
-  const paths = dependencyClosure(repoLock, [...tsipDeps, ...opts.extraRootDeps]);
-  const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', opts.depsDir, ...paths.map((p) => join(repoRoot, p))], { cwd: opts.depsDir, timeoutMs: opts.timeoutMs });
-  if (packed.code !== 0) throw new Error(`npm pack of the dependencies failed: ${packed.stderr}`);
-  const byId = new Map(packJson(packed.stdout).map((p) => [`${p.name}@${p.version}`, p]));
-  const packages: Record<string, object> = {};
-  for (const at of paths) {
+}): { packageJson: object; lock: object } {
+  const tarballOf = (at: string, version: string): PackInfo => {
     const name = at.slice(at.lastIndexOf('node_modules/') + 'node_modules/'.length);
-    const { dev: _dev, devOptional: _devOptional, peer: _peer, resolved: _resolved, integrity: _integrity, ...entry } = repoLock[at];
-    const tgz = byId.get(`${name}@${entry.version}`);
-    if (tgz === undefined) throw new Error(`node_modules has ${name} at another version than package-lock.json says (${entry.version}): run npm ci`);
+    const tgz = opts.deps.tarballs.get(`${name}@${version}`);
+    if (tgz === undefined) throw new Error(`node_modules has ${name} at another version than package-lock.json says (${version}): run npm ci`);
+    return tgz;
+  };
+  const packages: Record<string, object> = {};
+  for (const [at, lockEntry] of opts.deps.entries) {
+    // the project installs these as its own (not dev) dependencies, from the local tarballs
+    const { dev: _dev, devOptional: _devOptional, peer: _peer, resolved: _resolved, integrity: _integrity, ...entry } = lockEntry;
+    const tgz = tarballOf(at, entry.version);
     packages[at] = { ...entry, resolved: `file:${opts.depsDirFromProject}/${tgz.filename}`, integrity: tgz.integrity };
   }
   const rootDeps: Record<string, string> = { tsip: `file:${opts.tsipTarball}` };
-  for (const name of opts.extraRootDeps) rootDeps[name] = `file:${opts.depsDirFromProject}/${byId.get(`${name}@${repoLock[`node_modules/${name}`].version}`)?.filename}`;
-  const { dependencies, bin, engines, license } = opts.tsipPackageJson;
-  const packageJson = { name: 'tsip-packed-app', version: '1.0.0', private: true, type: 'module', dependencies: rootDeps };
-  const lock = {
-    name: packageJson.name,
-    version: packageJson.version,
-    lockfileVersion: 3,
-    requires: true,
-    packages: {
-      '': { name: packageJson.name, version: packageJson.version, dependencies: rootDeps },
-      'node_modules/tsip': { version: opts.tsip.version, resolved: `file:${opts.tsipTarball}`, integrity: opts.tsip.integrity, license, dependencies, bin, engines },
-      ...packages,
+  for (const name of opts.extraRootDeps) {
+    const at = `node_modules/${name}`;
+    const entry = opts.deps.entries.get(at);
+    if (entry === undefined) throw new Error(`${name} was not packed`);
+    rootDeps[name] = `file:${opts.depsDirFromProject}/${tarballOf(at, entry.version).filename}`;
+  }
+  const { dependencies, bin, engines, license } = opts.tsipManifest;
+  const name = 'tsip-packed-app';
+  const version = '1.0.0';
+  return {
+    packageJson: { name, version, private: true, type: 'module', dependencies: rootDeps },
+    lock: {
+      name,
+      version,
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': { name, version, dependencies: rootDeps },
+        'node_modules/tsip': { version: opts.tsip.version, resolved: `file:${opts.tsipTarball}`, integrity: opts.tsip.integrity, license, dependencies, bin, engines },
+        ...packages,
+      },
     },
   };
-  return { packageJson, lock };
 }

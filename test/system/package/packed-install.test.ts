@@ -11,7 +11,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import t from 'tap';
-import { packJson, prepareOfflineProject, repoRoot, run, type PackInfo } from './offline-install.js';
+import { offlineProject, packDependencies, packJson, repoRoot, run, type PackInfo, type TsipManifest } from './offline-install.js';
 
 /** Generous bounds for a loaded 2-core machine; the whole test takes ~30 s there. */
 const PACK_TIMEOUT_MS = 120_000;
@@ -35,10 +35,27 @@ const deps = join(root, 'deps');
 for (const d of [stage, app, deps]) mkdirSync(d);
 
 const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
+const EXTRA_ROOT_DEPS = ['@types/node'];
+
+for (const name of BUILD_INPUTS) {
+  if (existsSync(join(repoRoot, name))) cpSync(join(repoRoot, name), join(stage, name), { recursive: true });
+}
+symlinkSync(join(repoRoot, 'node_modules'), join(stage, 'node_modules'), 'dir');
+const manifest = JSON.parse(readFileSync(join(stage, 'package.json'), 'utf8')) as TsipManifest;
+
+// The three npm runs are independent: start them together (the build is the long one).
+// --ignore-scripts on the repository: no build into it; dist/ may or may not exist there.
+const repoDryRun = run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repoRoot, timeoutMs: STEP_TIMEOUT_MS });
+// prepack (clean + build) runs in the staged copy: a tarball without dist/ fails every check below
+const packStarted = Date.now();
+const stagePack = run('npm', ['pack', '--json', '--pack-destination', root], { cwd: stage, timeoutMs: PACK_TIMEOUT_MS })
+  .then((r) => ({ ...r, seconds: (Date.now() - packStarted) / 1000 }));
+const depsPack = packDependencies([...Object.keys(manifest.dependencies ?? {}), ...EXTRA_ROOT_DEPS], deps, STEP_TIMEOUT_MS);
+// handled here too, so a failure is reported by the test that awaits it, not as an unhandled rejection
+for (const p of [repoDryRun, stagePack, depsPack]) p.catch(() => undefined);
 
 t.test('the repository packs only dist/, README and package.json (files)', async (t) => {
-  // --ignore-scripts: no build into the repository; dist/ may or may not exist here
-  const r = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repoRoot, timeoutMs: STEP_TIMEOUT_MS });
+  const r = await repoDryRun;
   t.equal(r.code, 0, r.stderr);
   const files = packJson(r.stdout)[0].files.map((f) => f.path);
   t.same(files.filter((f) => !f.startsWith('dist/') && !ALWAYS_PACKED.test(f)), [], 'nothing outside dist/ but README, LICENSE, package.json');
@@ -46,17 +63,10 @@ t.test('the repository packs only dist/, README and package.json (files)', async
 });
 
 t.test('packed, installed offline, type-checked and run', async (t) => {
-  for (const name of BUILD_INPUTS) {
-    if (existsSync(join(repoRoot, name))) cpSync(join(repoRoot, name), join(stage, name), { recursive: true });
-  }
-  symlinkSync(join(repoRoot, 'node_modules'), join(stage, 'node_modules'), 'dir');
-
-  // prepack (clean + build) runs here: a tarball without dist/ would fail every check below
-  const started = Date.now();
-  const packed = await run('npm', ['pack', '--json', '--pack-destination', root], { cwd: stage, timeoutMs: PACK_TIMEOUT_MS });
+  const packed = await stagePack;
   t.equal(packed.code, 0, 'npm pack (with its prepack build)', { stderr: packed.stderr });
   if (packed.code !== 0) return;
-  t.comment(`npm pack incl. build: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  t.comment(`npm pack incl. build: ${packed.seconds.toFixed(1)} s`);
   const tsip: PackInfo = packJson(packed.stdout)[0];
   const files = tsip.files.map((f) => f.path);
 
@@ -70,21 +80,14 @@ t.test('packed, installed offline, type-checked and run', async (t) => {
     t.same(files.filter((f) => f.endsWith('.map')), [], 'no source maps pointing at sources that are not shipped');
   });
 
-  const pkg = JSON.parse(readFileSync(join(stage, 'package.json'), 'utf8')) as Parameters<typeof prepareOfflineProject>[0]['tsipPackageJson'];
-  const project = await prepareOfflineProject({
-    tsip,
-    tsipTarball: `../${tsip.filename}`,
-    tsipPackageJson: pkg,
-    extraRootDeps: ['@types/node'],
-    depsDir: deps,
-    depsDirFromProject: '../deps',
-    timeoutMs: STEP_TIMEOUT_MS,
-  });
+  const project = offlineProject({ tsip, tsipTarball: `../${tsip.filename}`, tsipManifest: manifest, extraRootDeps: EXTRA_ROOT_DEPS, deps: await depsPack, depsDirFromProject: '../deps' });
   writeFileSync(join(app, 'package.json'), JSON.stringify(project.packageJson, null, 2));
   writeFileSync(join(app, 'package-lock.json'), JSON.stringify(project.lock, null, 2));
+  const installStarted = Date.now();
   const installed = await run('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: app, timeoutMs: STEP_TIMEOUT_MS });
   t.equal(installed.code, 0, 'npm ci --offline', { stderr: installed.stderr });
   if (installed.code !== 0) return;
+  t.comment(`npm ci --offline: ${((Date.now() - installStarted) / 1000).toFixed(1)} s`);
   const pkgDir = join(app, 'node_modules/tsip');
 
   t.test('no @internal declaration is published', async (t) => {
@@ -107,8 +110,10 @@ t.test('packed, installed offline, type-checked and run', async (t) => {
       },
       include: ['src'],
     }, null, 2));
+    const checkStarted = Date.now();
     const checked = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app, timeoutMs: STEP_TIMEOUT_MS });
     t.equal(checked.code, 0, 'tsc (strict, skipLibCheck false) passes', { stdout: checked.stdout });
+    t.comment(`tsc of the program: ${((Date.now() - checkStarted) / 1000).toFixed(1)} s`);
     if (checked.code !== 0) return;
     const ran = await run(process.execPath, ['out/main.js'], { cwd: app, timeoutMs: STEP_TIMEOUT_MS });
     t.equal(ran.code, 0, 'the program exits 0', { stdout: ran.stdout, stderr: ran.stderr });
