@@ -24,10 +24,19 @@ export interface RunResult {
   stderr: string;
 }
 
+/**
+ * This process's environment without npm's `npm_*` variables: under `npm test` they describe the
+ * repository's run (`npm_config_local_prefix`, `npm_package_json`, ...) and would leak into the npm
+ * runs of the temp projects as configuration.
+ */
+export function envWithoutNpm(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
+}
+
 /** Runs a program to its end (killed after `timeoutMs`), collecting its output. */
-export function run(cmd: string, args: readonly string[], opts: { cwd: string; timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<RunResult> {
+export function run(cmd: string, args: readonly string[], opts: { cwd: string; timeoutMs: number }): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: envWithoutNpm(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
