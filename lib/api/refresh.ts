@@ -49,6 +49,9 @@ export class Refresh extends OwnedObject implements RefreshView {
   private readonly client: ClientContext;
 
   /** A refresh to hand to `sendRequest`, a `RegistrationBinding` or a `SubscribeDialogAssoc`. */
+  constructor(client: SipClient);
+  /** @internal Any holder of a client context (a session timer's refresh has only its connection's). */
+  constructor(client: Pick<SipClient, 'context'>);
   constructor(client: Pick<SipClient, 'context'>) {
     const ctx = client.context;
     ctx.assertAlive();

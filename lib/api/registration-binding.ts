@@ -22,7 +22,7 @@ import { grantedExpires } from './internal/expiry.js';
 import { OwnedObject } from './internal/owned-object.js';
 import type { RegistrationInfo } from './internal/registration-info.js';
 import { buildOutOfDialogRequest, firstCSeq, nameAddr, newCallId } from './internal/request-factory.js';
-import { Refresh, type RefreshDriver } from './refresh.js';
+import { Refresh } from './refresh.js';
 import type { SipConnection } from './sip-connection.js';
 import { ClientTransaction, type ClientTxOwner } from './transactions/client-transaction.js';
 
@@ -48,7 +48,8 @@ export interface RegistrationBindingOptions {
 export const MIN_EXPIRES = 60;
 
 /** CSIPRegistrationBinding. */
-export class RegistrationBinding extends OwnedObject implements RegistrationBindingView, RegistrationInfo, RefreshDriver {
+// NOTE: no `implements RefreshDriver` (refreshNow is marked internal, see stripInternal); attachDriver(.., this) checks it.
+export class RegistrationBinding extends OwnedObject implements RegistrationBindingView, RegistrationInfo {
   readonly kind = 'RegistrationBinding';
   readonly contextId: number;
   /** The connection it registers through. */

@@ -12,7 +12,7 @@ import type { SipObserver } from '../../include-types/observers.js';
 import type { Clock, Logger, SipStackSettings } from '../../include-types/settings.js';
 import { type SipRequest, createResponse } from '../message/index.js';
 import { DEFAULT_MIN_SE, parseSessionExpires } from '../dialog/session-expires.js';
-import { type Claim, SipStack, type StackUser } from '../stack/index.js';
+import { type Claim, SipStack } from '../stack/index.js';
 import { DigestCredentialStore } from '../stack/digest/index.js';
 import type { InviteServerTransaction, ServerTransaction as MachineServerTx } from '../transaction/index.js';
 import type { ClientContext, ConnectionContext, DigestAgent } from './internal/contexts.js';
@@ -66,8 +66,10 @@ export function defaultStackSettings(): SipStackSettings {
 
 let contextIds = 0;
 
+// NOTE: no `implements StackUser`: those members are marked internal, so the published .d.ts (stripInternal)
+// would not satisfy it; `stack.addUser(this)` checks the shape instead.
 /** CSIP: one per app (or per app component), identified by its UID. */
-export class SipClient implements StackUser {
+export class SipClient {
   /** The client's UID. */
   readonly uid: string;
   /** The stack this client runs on. */

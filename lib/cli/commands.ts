@@ -4,4 +4,17 @@ import { probeCommand } from './probe.js';
 
 export const commands: CliCommand[] = [
   probeCommand,
+/**
+ * Every `tsip` subcommand, in the order `tsip --help` lists them.
+ * One import and one entry per line, so commands added on different branches merge cleanly.
+ * @module
+ */
+import type { CliCommand } from './command.js';
+import { parseCommand } from './parse.js';
+import { recordCommand } from './record.js';
+
+/** The subcommands the dispatcher (main.ts) knows. */
+export const commands: CliCommand[] = [
+  recordCommand,
+  parseCommand,
 ];

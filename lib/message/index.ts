@@ -14,7 +14,9 @@ export * from './media-type.js';
 export * from './header-names.js';
 export * from './headers.js';
 export * from './message.js';
-export { MAX_CONTENT_LENGTH, MAX_DELTA_SECONDS, checkCallId, parseTopVia } from './header-values.js';
+export { MAX_CONTENT_LENGTH, MAX_DELTA_SECONDS } from './header-values.js';
+/** @internal */
+export { checkCallId, parseTopVia } from './header-values.js';
 export * from './parse.js';
 export * from './serialize.js';
 export * from './validate.js';

@@ -24,7 +24,6 @@ import {
   type MessageSource,
   type SentInfo,
   type TransportStats,
-  type TransportUser,
 } from '../transport/index.js';
 import { DialogRouter } from './dialog-router.js';
 import { MergedRequestDetector } from './merged-requests.js';
@@ -74,8 +73,10 @@ export type StackEvent =
   | { kind: 'iapSuspended'; iapId: string }
   | { kind: 'iapResumed'; iapId: string };
 
+// NOTE: no `implements TransportUser`: those members are marked internal, so the published .d.ts (stripInternal)
+// would not satisfy it; `new TransportLayer({ user: this })` checks the shape instead.
 /** The shared SIP engine; several API clients may use one. */
-export class SipStack implements TransportUser {
+export class SipStack {
   readonly clock: Clock;
   readonly resolver: Resolver;
   readonly logger: Logger;

@@ -15,8 +15,6 @@ import { type NameAddr, type SipRequest, type SipResponse, createResponse } from
 import type { ServerTransaction as MachineServerTx } from '../../transaction/index.js';
 import type { MessageSource } from '../../transport/index.js';
 import type { ConnectionContext } from '../internal/contexts.js';
-import type { DialogRouteTarget } from '../internal/dialog-routes.js';
-import type { Releasable } from '../internal/live-objects.js';
 import { ServerTransaction } from '../transactions/server-transaction.js';
 
 /** What a dialog asks of each association sharing it. */
@@ -48,8 +46,10 @@ export interface DialogOrigin {
   remoteUri: string;
 }
 
+// NOTE: no `implements DialogRouteTarget, Releasable`: those members are marked internal, so the published .d.ts
+// (stripInternal) would not satisfy them; `dialogRoutes.add(.., this)` and `live.add(this)` check the shape.
 /** CSIPDialog. */
-export class Dialog implements DialogView, DialogRouteTarget, Releasable {
+export class Dialog implements DialogView {
   readonly kind = 'Dialog';
   /** @internal */
   readonly connectionContext: ConnectionContext;

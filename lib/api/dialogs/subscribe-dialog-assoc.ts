@@ -17,7 +17,7 @@ import { DialogState } from '../../../include-types/states.js';
 import type { SipRequest, SipResponse } from '../../message/index.js';
 import type { ConnectionContext } from '../internal/contexts.js';
 import { grantedExpires } from '../internal/expiry.js';
-import { Refresh, type RefreshDriver } from '../refresh.js';
+import { Refresh } from '../refresh.js';
 import type { SipConnection } from '../sip-connection.js';
 import { ClientTransaction, type ClientTxOwner } from '../transactions/client-transaction.js';
 import type { ServerTransaction } from '../transactions/server-transaction.js';
@@ -42,7 +42,8 @@ export function eventKey(value: string): string {
 const DEFAULT_EXPIRES = 3600;
 
 /** CSIPSubscribeDialogAssoc. */
-export class SubscribeDialogAssoc extends DialogAssoc implements RefreshDriver, SubscribeDialogAssocView {
+// NOTE: no `implements RefreshDriver` (refreshNow is marked internal, see stripInternal); attachDriver(.., this) checks it.
+export class SubscribeDialogAssoc extends DialogAssoc implements SubscribeDialogAssocView {
   readonly kind = 'SubscribeDialogAssoc';
   readonly type = 'SUBSCRIBE' as const;
   /** The Event header value. */

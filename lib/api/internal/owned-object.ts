@@ -6,10 +6,11 @@
  */
 import type { Owned } from '../../../include-types/api.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
-import type { LiveObjects, Releasable } from './live-objects.js';
+import type { LiveObjects } from './live-objects.js';
 
 /** Base of every object the app owns. */
-export abstract class OwnedObject implements Owned, Releasable {
+// NOTE: no `implements Releasable` (forceDispose is marked internal, see stripInternal); track() checks it.
+export abstract class OwnedObject implements Owned {
   /** The class name, as counted in `SipClient.liveObjects()`. */
   abstract readonly kind: string;
   private disposed = false;

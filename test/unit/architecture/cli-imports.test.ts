@@ -1,0 +1,35 @@
+/**
+ * lib/cli sits above every layer (DESIGN §2): nothing else in lib/ imports it, and no lib/ file imports
+ * from samples/ or test/ (those are not in the package, so such an import breaks the installed tsip).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import t from 'tap';
+
+const root = resolve(import.meta.dirname, '../../..');
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+}
+
+/** Relative import specifiers (static and dynamic, type-only too), resolved to repository paths. */
+function importsOf(file: string): string[] {
+  const src = readFileSync(file, 'utf8');
+  return [...src.matchAll(/(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)]
+    .map((m) => relative(root, resolve(dirname(file), m[1] ?? m[2])));
+}
+
+const libFiles = tsFiles(join(root, 'lib'));
+
+t.test('no lib/ file imports from samples/ or test/', async (t) => {
+  const bad = libFiles.flatMap((f) => importsOf(f).filter((i) => /^(samples|test)\//.test(i)).map((i) => `${relative(root, f)} -> ${i}`));
+  t.same(bad, []);
+});
+
+t.test('only lib/cli imports lib/cli', async (t) => {
+  const outside = libFiles.filter((f) => !relative(root, f).startsWith('lib/cli/'));
+  t.ok(outside.length > 100, `${outside.length} files checked`);
+  const bad = outside.flatMap((f) => importsOf(f).filter((i) => i.startsWith('lib/cli/')).map((i) => `${relative(root, f)} -> ${i}`));
+  t.same(bad, []);
+});
