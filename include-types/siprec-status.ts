@@ -32,7 +32,7 @@ export interface SrsStatusReport {
   version: 1;
   /** When it was made (ISO 8601, UTC). */
   generatedAt: string;
-  /** Recordings the Srs is writing now, oldest first. */
+  /** Recordings the Srs is writing now, oldest first: at most a page's worth (`page.liveTotal` counts them all). */
   live: SrsStatusRecording[];
   /** Finished recordings (and those another process is writing) of this page, newest first. */
   finished: SrsStatusRecording[];
@@ -50,6 +50,8 @@ export interface SrsStatusPage {
   count: number;
   /** Recording directories found (not live here). */
   finishedTotal: number;
+  /** Recordings live now (`live` holds the oldest `size` of them). */
+  liveTotal: number;
 }
 
 /** One recording as the status page shows it. */

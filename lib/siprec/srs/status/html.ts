@@ -101,9 +101,10 @@ function pager(report: SrsStatusReport, base: string): string {
 /** The whole page. */
 export function renderPage(report: SrsStatusReport, opts: PageOptions): string {
   const nowMs = Date.parse(report.generatedAt);
-  const pausedCount = report.live.filter((r) => r.paused).length;
+  const pausedCount = report.live.filter((r) => r.paused).length; // of those shown
+  const more = report.page.liveTotal - report.live.length;
   const live = report.live.length > 0
-    ? report.live.map((r) => recordingCard(r, nowMs)).join('')
+    ? report.live.map((r) => recordingCard(r, nowMs)).join('') + (more > 0 ? `<p class="none">and ${e(more)} more live (newest not shown)</p>` : '')
     : '<p class="none">no recording in progress</p>';
   const finished = report.finished.length > 0
     ? report.finished.map((r) => recordingCard(r, nowMs)).join('')
@@ -114,7 +115,7 @@ export function renderPage(report: SrsStatusReport, opts: PageOptions): string {
     + `<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
     + `<title>${e(opts.title)}</title><link rel="stylesheet" href="${e(`${opts.base}/status.css`)}"><link rel="icon" href="${e(`${opts.base}/favicon.svg`)}" type="image/svg+xml"></head><body>`
     + `<header class="top"><h1>${e(opts.title)}</h1><div class="summary">`
-    + `<span class="count" id="live-count">${e(report.live.length)} live</span>`
+    + `<span class="count" id="live-count">${e(report.page.liveTotal)} live</span>`
     + (pausedCount > 0 ? `<span class="count paused">${e(pausedCount)} paused</span>` : '')
     + `<span class="count">${e(report.page.finishedTotal)} finished</span>`
     + `<span class="asof">as of ${e(formatTime(report.generatedAt))} UTC</span>`

@@ -146,8 +146,8 @@ export function pageNumberOf(url: URL): number {
 export function buildReport(source: StatusSource, ctx: ReportContext, page: number): SrsStatusReport {
   const nowMs = ctx.now();
   const liveViews = source.liveRecordings().sort((a, b) => a.startedMs - b.startedMs);
-  const live = liveViews.map((r) => liveOf(r, ctx, nowMs));
-  const liveKeys = new Set(live.map((r) => r.key).filter((k) => k !== ''));
+  const liveKeys = new Set(liveViews.filter((r) => r.dir !== '').map((r) => basename(r.dir)));
+  const live = liveViews.slice(0, ctx.pageSize).map((r) => liveOf(r, ctx, nowMs));
   const names = ctx.list.names().filter((n) => !liveKeys.has(n));
   const count = Math.max(1, Math.ceil(names.length / ctx.pageSize));
   const finished: SrsStatusRecording[] = [];
@@ -157,6 +157,6 @@ export function buildReport(source: StatusSource, ctx: ReportContext, page: numb
   }
   return {
     version: 1, generatedAt: iso(nowMs), live, finished,
-    page: { number: page, size: ctx.pageSize, count, finishedTotal: names.length },
+    page: { number: page, size: ctx.pageSize, count, finishedTotal: names.length, liveTotal: liveViews.length },
   };
 }

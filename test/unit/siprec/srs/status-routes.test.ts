@@ -122,7 +122,7 @@ t.test('recordings.json: the documented shape, newest first, paging, live ones a
   const rep = JSON.parse(r1.body.toString()) as SrsStatusReport;
   t.equal(rep.version, 1);
   t.equal(rep.generatedAt, '2026-01-01T12:00:30.000Z');
-  t.same(rep.page, { number: 1, size: 2, count: 4, finishedTotal: 7 }, 'the live one is not counted as finished');
+  t.same(rep.page, { number: 1, size: 2, count: 4, finishedTotal: 7, liveTotal: 1 }, 'the live one is not counted as finished');
   t.same(rep.live.map((r) => [r.recordingId, r.live, r.paused, r.state, r.durationSeconds]), [['live1', true, true, 'recording', 30]]);
   t.same(rep.finished.map((r) => r.key), [], 'newest two names are a dir without index and a torn index: skipped');
   const p2 = JSON.parse((await raw(srv, '/recordings.json?page=2')).body.toString()) as SrsStatusReport;
@@ -258,4 +258,15 @@ t.test('options: checked, basePath mounts everything under it', async (t) => {
   t.equal((await raw(srv, `/srs/status/files/${KEY}/stream-1.wav`)).status, 200);
   t.equal((await raw(srv, '/srs/status/recordings.json')).status, 200);
   t.equal((await raw(srv, '/srs/status/status.css')).headers['content-type'], 'text/css; charset=utf-8');
+});
+
+t.test('live recordings: at most a page of them, oldest first; signalling-only ones without an index', async (t) => {
+  const live: SrsLiveRecording[] = [3, 1, 2].map((n) => ({ recordingId: `live${n}`, dir: '', labels: ['1'], startedMs: 1000 * n, paused: false }));
+  const { srv } = await setup(t, live, { pageSize: 2, now: () => 10_000 });
+  const rep = JSON.parse((await raw(srv, '/recordings.json')).body.toString()) as SrsStatusReport;
+  t.same(rep.live.map((r) => [r.recordingId, r.key, r.durationSeconds, r.streams.length]), [['live1', '', 9, 0], ['live2', '', 8, 0]]);
+  t.equal(rep.page.liveTotal, 3);
+  const html = (await raw(srv, '/')).body.toString();
+  t.match(html, /3 live/);
+  t.match(html, /and 1 more live/);
 });
