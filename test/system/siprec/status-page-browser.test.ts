@@ -107,7 +107,7 @@ t.test('status page in headless Chromium: participants, players, a paused live r
   await pausedB;
 
   const browser = await browserP;
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1100, height: 500 } });
   const problems: string[] = [];
   const dialogs: string[] = [];
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
