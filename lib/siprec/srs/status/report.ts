@@ -14,7 +14,7 @@ import { RECORDING_KEY, filesOf, type RecordingList } from './recording-list.js'
 import { contentTypeOf, FILE_NAME } from './content-types.js';
 
 /** What the report needs of an Srs (an `Srs` has both). */
-export interface StatusSource {
+export interface SrsStatusSource {
   /** Its settings; `dir` is where the recordings are. */
   readonly settings: { readonly dir: string };
   /** The recordings being written now. */
@@ -143,7 +143,7 @@ export function pageNumberOf(url: URL): number {
 }
 
 /** Builds the report for page `page` of the finished recordings. */
-export function buildReport(source: StatusSource, ctx: ReportContext, page: number): SrsStatusReport {
+export function buildReport(source: SrsStatusSource, ctx: ReportContext, page: number): SrsStatusReport {
   const nowMs = ctx.now();
   const liveViews = source.liveRecordings().sort((a, b) => a.startedMs - b.startedMs);
   const liveKeys = new Set(liveViews.filter((r) => r.dir !== '').map((r) => basename(r.dir)));

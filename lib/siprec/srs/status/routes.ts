@@ -22,7 +22,7 @@ import { securityHeaders } from './headers.js';
 import { renderPage } from './html.js';
 import { STATUS_CSS, STATUS_ICON } from './page-css.js';
 import { RecordingList } from './recording-list.js';
-import { buildReport, pageNumberOf, type ReportContext, type StatusSource } from './report.js';
+import { buildReport, pageNumberOf, type ReportContext, type SrsStatusSource } from './report.js';
 
 /** Defaults of {@link SrsStatusOptions}. */
 export const SRS_STATUS_DEFAULTS = { pageSize: 100, listCacheMs: 2000, indexCacheEntries: 2000, title: 'tsip SRS' } as const;
@@ -48,7 +48,7 @@ function send(req: IncomingMessage, res: ServerResponse, type: string, body: str
  * @param options - see {@link SrsStatusOptions}
  * @throws SipError(InvalidArgument) for a page size, cache setting or base path out of range
  */
-export function srsStatusRoutes(srs: StatusSource, options: SrsStatusOptions = {}): HttpRoute[] {
+export function srsStatusRoutes(srs: SrsStatusSource, options: SrsStatusOptions = {}): HttpRoute[] {
   checkInt('pageSize', options.pageSize, 1, 1000);
   checkInt('listCacheMs', options.listCacheMs, 0, 3_600_000);
   checkInt('indexCacheEntries', options.indexCacheEntries, 1, 1_000_000);

@@ -270,3 +270,8 @@ t.test('live recordings: at most a page of them, oldest first; signalling-only o
   t.match(html, /3 live/);
   t.match(html, /and 1 more live/);
 });
+
+t.test('exported from the package entry', async (t) => {
+  const tsip = await import('../../../../lib/index.js');
+  t.equal(typeof tsip.srsStatusRoutes, 'function');
+});
