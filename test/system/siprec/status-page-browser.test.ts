@@ -16,7 +16,7 @@ import t from 'tap';
 import { chromium, type Browser } from 'playwright-core';
 import { startOperatorHttp } from '../../../lib/siprec/common/operator-http.js';
 import { syntheticCall } from '../../../lib/siprec/media/index.js';
-import type { CallRecording, SrcManager } from '../../../lib/siprec/src/index.js';
+import type { CallRecording } from '../../../lib/siprec/src/index.js';
 import { srsStatusRoutes } from '../../../lib/siprec/srs/status/index.js';
 import type { SrsStatusReport } from '../../../include-types/siprec.js';
 import { entry, startManager, startSrs, waitFor } from './helpers.js';
@@ -47,7 +47,7 @@ function chromiumMissing(): boolean {
 }
 
 /** Feeds `ms` of a synthetic two-party call; `at` runs actions when the call reaches a time (not awaited in the loop). */
-async function talk(m: SrcManager, callId: string, rec: CallRecording, ms: number, at: [number, () => Promise<unknown>][] = []): Promise<void> {
+async function talk(rec: CallRecording, ms: number, at: [number, () => Promise<unknown>][] = []): Promise<void> {
   const pending: Promise<unknown>[] = [];
   const todo = [...at];
   for await (const p of syntheticCall({ durationMs: ms, realtime: true, parties: [{ frequency: 440 }, { frequency: 1000 }] })) {
@@ -55,8 +55,6 @@ async function talk(m: SrcManager, callId: string, rec: CallRecording, ms: numbe
     rec.forward(p.party === 0 ? '1' : '2', p.bytes);
   }
   await Promise.all(pending);
-  void m;
-  void callId;
 }
 
 /** A finished recording with hostile metadata, written as the SRS would (it sorts oldest: page 2). */
@@ -99,8 +97,8 @@ t.test('status page in headless Chromium: participants, players, a paused live r
   const pausedB = waitFor(srs, 'sessionUpdated', (e) => e.recordingId === idB && e.paused);
   const callMs = 2400;
   await Promise.all([
-    talk(m, A.callId, recA, callMs, [[800, () => m.pauseRecording(A.callId)], [1600, () => m.resumeRecording(A.callId)]]),
-    talk(m, B.callId, recB, 1200).then(() => m.pauseRecording(B.callId)),
+    talk(recA, callMs, [[800, () => m.pauseRecording(A.callId)], [1600, () => m.resumeRecording(A.callId)]]),
+    talk(recB, 1200).then(() => m.pauseRecording(B.callId)),
   ]);
   await m.stopRecording(A.callId);
   await endedA;

@@ -15,6 +15,16 @@ export interface PageOptions {
   title: string;
   /** URL prefix of the routes. */
   base: string;
+  /** Reload the page every this many seconds (`?refresh=N`; a meta refresh, no script), if set. */
+  refreshSeconds?: number;
+}
+
+/** Parses `?refresh=N` (5..3600 seconds); anything else: no auto-refresh. */
+export function refreshOf(url: URL): number | undefined {
+  const v = url.searchParams.get('refresh');
+  if (v === null || !/^[0-9]{1,4}$/.test(v)) return undefined;
+  const n = Number(v);
+  return n >= 5 && n <= 3600 ? n : undefined;
 }
 
 function partyName(p: SrsStatusParticipant): string {
@@ -90,10 +100,10 @@ function recordingCard(r: SrsStatusRecording, nowMs: number): string {
     + `<footer class="details">${details.join(' · ')}</footer></article>`;
 }
 
-function pager(report: SrsStatusReport, base: string): string {
+function pager(report: SrsStatusReport, base: string, refresh: number | undefined): string {
   const { number, count } = report.page;
   if (count <= 1) return '';
-  const link = (n: number, text: string, rel: string): string => `<a rel="${rel}" href="${e(`${base}/?page=${n}`)}">${text}</a>`;
+  const link = (n: number, text: string, rel: string): string => `<a rel="${rel}" href="${e(`${base}/?page=${n}${refresh !== undefined ? `&refresh=${refresh}` : ''}`)}">${text}</a>`;
   return `<nav class="pager">${number > 1 ? link(number - 1, '← newer', 'prev') : '<span></span>'}`
     + `<span>page ${e(number)} of ${e(count)}</span>${number < count ? link(number + 1, 'older →', 'next') : '<span></span>'}</nav>`;
 }
@@ -110,17 +120,27 @@ export function renderPage(report: SrsStatusReport, opts: PageOptions): string {
     ? report.finished.map((r) => recordingCard(r, nowMs)).join('')
     : '<p class="none">no finished recordings</p>';
   const jsonUrl = `${opts.base}/recordings.json${report.page.number > 1 ? `?page=${report.page.number}` : ''}`;
-  const selfUrl = `${opts.base}/${report.page.number > 1 ? `?page=${report.page.number}` : ''}`;
+  const query = (refresh: number | undefined): string => {
+    const q = [...(report.page.number > 1 ? [`page=${report.page.number}`] : []), ...(refresh !== undefined ? [`refresh=${refresh}`] : [])];
+    return q.length > 0 ? `?${q.join('&')}` : '';
+  };
+  const selfUrl = `${opts.base}/${query(opts.refreshSeconds)}`;
+  // A reload stops a player: auto-refresh is asked for, never the default.
+  const auto = opts.refreshSeconds !== undefined
+    ? `<a href="${e(`${opts.base}/${query(undefined)}`)}">stop auto-refresh (${e(opts.refreshSeconds)} s)</a>`
+    : `<a href="${e(`${opts.base}/${query(10)}`)}">auto-refresh</a>`;
   return '<!doctype html>\n'
     + `<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
-    + `<title>${e(opts.title)}</title><link rel="stylesheet" href="${e(`${opts.base}/status.css`)}"><link rel="icon" href="${e(`${opts.base}/favicon.svg`)}" type="image/svg+xml"></head><body>`
+    + `<title>${e(opts.title)}</title><link rel="stylesheet" href="${e(`${opts.base}/status.css`)}"><link rel="icon" href="${e(`${opts.base}/favicon.svg`)}" type="image/svg+xml">`
+    + (opts.refreshSeconds !== undefined ? `<meta http-equiv="refresh" content="${e(opts.refreshSeconds)}">` : '')
+    + '</head><body>'
     + `<header class="top"><h1>${e(opts.title)}</h1><div class="summary">`
     + `<span class="count" id="live-count">${e(report.page.liveTotal)} live</span>`
     + (pausedCount > 0 ? `<span class="count paused">${e(pausedCount)} paused</span>` : '')
     + `<span class="count">${e(report.page.finishedTotal)} finished</span>`
     + `<span class="asof">as of ${e(formatTime(report.generatedAt))} UTC</span>`
-    + `<a href="${e(selfUrl)}">refresh</a><a href="${e(jsonUrl)}">JSON</a></div></header><main>`
+    + `<a href="${e(selfUrl)}">refresh</a>${auto}<a href="${e(jsonUrl)}">JSON</a></div></header><main>`
     + `<section id="live"><h2>Live</h2>${live}</section>`
-    + `<section id="finished"><h2>Finished <span class="sub">newest first</span></h2>${finished}${pager(report, opts.base)}</section>`
+    + `<section id="finished"><h2>Finished <span class="sub">newest first</span></h2>${finished}${pager(report, opts.base, opts.refreshSeconds)}</section>`
     + '</main></body></html>\n';
 }

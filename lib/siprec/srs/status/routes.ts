@@ -10,7 +10,8 @@
  * | `<base>/favicon.svg` | its icon (a red dot) |
  * | `<base>/files/<recording dir>/<file>` | stored files, with Range (files.ts) |
  *
- * `?page=N` pages through the finished recordings. Every answer carries the security headers
+ * `?page=N` pages through the finished recordings; `?refresh=N` (5..3600 s) reloads the page by
+ * itself (a meta refresh: it would stop a player, so it is never the default). Every answer carries the security headers
  * (headers.ts); the page and the JSON are never cached.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -19,7 +20,7 @@ import type { SrsStatusOptions } from '../../../../include-types/siprec.js';
 import type { HttpRoute } from '../../common/operator-http.js';
 import { serveStoredFile } from './files.js';
 import { securityHeaders } from './headers.js';
-import { renderPage } from './html.js';
+import { refreshOf, renderPage } from './html.js';
 import { STATUS_CSS, STATUS_ICON } from './page-css.js';
 import { RecordingList } from './recording-list.js';
 import { buildReport, pageNumberOf, type ReportContext, type SrsStatusSource } from './report.js';
@@ -69,7 +70,7 @@ export function srsStatusRoutes(srs: SrsStatusSource, options: SrsStatusOptions 
 
   const page: HttpRoute = (req, res, url) => {
     if (url.pathname !== `${base}/` && !(base !== '' && url.pathname === base)) return false;
-    send(req, res, 'text/html; charset=utf-8', renderPage(buildReport(srs, ctx, pageNumberOf(url)), { title, base }));
+    send(req, res, 'text/html; charset=utf-8', renderPage(buildReport(srs, ctx, pageNumberOf(url)), { title, base, ...(refreshOf(url) !== undefined ? { refreshSeconds: refreshOf(url) } : {}) }));
     return true;
   };
   const json: HttpRoute = (req, res, url) => {

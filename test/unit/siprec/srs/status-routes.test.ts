@@ -275,3 +275,14 @@ t.test('exported from the package entry', async (t) => {
   const tsip = await import('../../../../lib/index.js');
   t.equal(typeof tsip.srsStatusRoutes, 'function');
 });
+
+t.test('auto-refresh only when asked (?refresh=N, 5..3600 s)', async (t) => {
+  const { srv } = await setup(t);
+  const plain = (await raw(srv, '/')).body.toString();
+  t.notMatch(plain, /http-equiv="refresh"/, 'off by default (a reload stops a player)');
+  t.match(plain, /href="\/\?refresh=10">auto-refresh/);
+  t.match((await raw(srv, '/?refresh=15')).body.toString(), /<meta http-equiv="refresh" content="15">/);
+  for (const bad of ['1', '4000', 'x', '10;url=http://evil.example']) {
+    t.notMatch((await raw(srv, `/?refresh=${encodeURIComponent(bad)}`)).body.toString(), /http-equiv="refresh"/, `ignored: ${bad}`);
+  }
+});
