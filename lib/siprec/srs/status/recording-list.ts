@@ -54,12 +54,15 @@ function writerAlive(pid: number | undefined): boolean {
 /** Every file an index names: the streams' files, transcripts and metadata documents, and itself. */
 export function filesOf(index: RecordingIndex): string[] {
   const out = new Set<string>([INDEX_FILE]);
-  for (const s of index.streams ?? []) {
-    for (const f of s.files ?? [s.file]) out.add(f);
-    if (s.transcript !== undefined) out.add(s.transcript);
+  const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
+  for (const s of list(index.streams)) {
+    if (typeof s !== 'object' || s === null) continue;
+    for (const f of Array.isArray(s.files) ? s.files : [s.file]) out.add(f);
+    out.add(s.transcript as string);
   }
-  for (const m of index.metadataFiles ?? []) out.add(m);
-  return [...out];
+  for (const m of list(index.metadataFiles)) out.add(m);
+  // Only names: what the index says may be anything, and only plain names can be served.
+  return [...out].filter((f): f is string => typeof f === 'string');
 }
 
 function sizeOf(path: string): number {

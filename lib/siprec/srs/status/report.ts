@@ -33,7 +33,10 @@ export interface ReportContext {
   now: () => number;
 }
 
+// index.json is read back from disk: anything in it may be missing or of another type.
 const STATES = new Set(['recording', 'complete', 'partial', 'failed']);
+const KINDS = new Set(['audio', 'video', 'text', 'message']);
+const FORMATS = new Set(['wav', 'rtpdump', 't140', 'msrp']);
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -56,26 +59,30 @@ function fileOf(base: string, key: string, name: string, bytes: number): SrsStat
   return { name, url: `${base}/files/${key}/${name}`, contentType, bytes, playable: contentType === 'audio/wav' };
 }
 
+function isObject<T>(v: T): v is T & object {
+  return typeof v === 'object' && v !== null;
+}
+
 function streamOf(s: IndexStream, base: string, key: string, bytes: (f: string) => number, liveUntilMs: number | undefined): SrsStatusStream {
-  const names = [...(s.files ?? [s.file])];
-  if (s.transcript !== undefined && !names.includes(s.transcript)) names.push(s.transcript);
+  const names = strings(Array.isArray(s.files) ? s.files : [s.file]);
+  if (typeof s.transcript === 'string' && !names.includes(s.transcript)) names.push(s.transcript);
   let duration = typeof s.durationSeconds === 'number' && Number.isFinite(s.durationSeconds) ? s.durationSeconds : 0;
-  const started = msOf(s.startedAt);
+  const started = msOf(typeof s.startedAt === 'string' ? s.startedAt : undefined);
   // A live WAV's own length lags by the receiver's jitter buffer: count from the stream's start.
   if (liveUntilMs !== undefined && started !== undefined && s.stoppedAt === undefined) duration = Math.max(duration, (liveUntilMs - started) / 1000);
   const out: SrsStatusStream = {
-    label: String(s.label), kind: s.kind ?? 'audio', format: s.format ?? 'wav', codec: String(s.codec ?? ''),
+    label: String(s.label), kind: KINDS.has(s.kind ?? '') ? s.kind! : 'audio', format: FORMATS.has(s.format ?? '') ? s.format! : 'wav', codec: String(s.codec ?? ''),
     startedAt: String(s.startedAt ?? ''), durationSeconds: Math.max(0, duration), packets: Number(s.packets) || 0,
     senders: strings(s.senders), receivers: strings(s.receivers),
     files: names.map((n) => fileOf(base, key, n, bytes(n))).filter((f): f is SrsStatusFile => f !== undefined),
   };
-  if (s.stoppedAt !== undefined) out.stoppedAt = s.stoppedAt;
-  if (s.droppedPackets !== undefined && s.droppedPackets > 0) out.droppedPackets = s.droppedPackets;
+  if (typeof s.stoppedAt === 'string') out.stoppedAt = s.stoppedAt;
+  if (typeof s.droppedPackets === 'number' && s.droppedPackets > 0) out.droppedPackets = s.droppedPackets;
   return out;
 }
 
 function participantsOf(index: RecordingIndex): SrsStatusParticipant[] {
-  return (Array.isArray(index.participants) ? index.participants : []).map((p) => {
+  return (Array.isArray(index.participants) ? index.participants : []).filter(isObject).map((p) => {
     const out: SrsStatusParticipant = {
       participantId: String(p.participantId), names: strings(p.names), aors: strings(p.aors), sends: strings(p.sends), receives: strings(p.receives),
     };
@@ -94,11 +101,11 @@ export function recordingOf(
   live?: { nowMs: number; startedMs: number; paused: boolean },
 ): SrsStatusRecording {
   const pauses = (Array.isArray(index.pauses) ? index.pauses : [])
-    .filter((p) => typeof p.from === 'string')
+    .filter((p) => isObject(p) && typeof p.from === 'string')
     .map((p) => (typeof p.to === 'string' ? { from: p.from, to: p.to } : { from: p.from }));
-  const streams = (Array.isArray(index.streams) ? index.streams : []).map((s) => streamOf(s, base, key, bytes, live?.nowMs));
-  const startMs = msOf(index.startedAt) ?? live?.startedMs;
-  const stopMs = msOf(index.stoppedAt);
+  const streams = (Array.isArray(index.streams) ? index.streams : []).filter(isObject).map((s) => streamOf(s, base, key, bytes, live?.nowMs));
+  const startMs = msOf(typeof index.startedAt === 'string' ? index.startedAt : undefined) ?? live?.startedMs;
+  const stopMs = msOf(typeof index.stoppedAt === 'string' ? index.stoppedAt : undefined);
   const duration = live
     ? (live.nowMs - (startMs ?? live.startedMs)) / 1000
     : startMs !== undefined && stopMs !== undefined ? (stopMs - startMs) / 1000 : Math.max(0, ...streams.map((s) => s.durationSeconds));
@@ -110,7 +117,7 @@ export function recordingOf(
     durationSeconds: Math.max(0, duration), participants: participantsOf(index), streams, pauses,
     metadataFiles: strings(index.metadataFiles).map((m) => fileOf(base, key, m, bytes(m))).filter((f): f is SrsStatusFile => f !== undefined),
   };
-  if (index.stoppedAt !== undefined) out.stoppedAt = index.stoppedAt;
+  if (typeof index.stoppedAt === 'string') out.stoppedAt = index.stoppedAt;
   if (typeof index.endReason === 'string') out.endReason = index.endReason;
   if (typeof index.source === 'string') out.source = index.source;
   return out;
@@ -153,7 +160,12 @@ export function buildReport(source: SrsStatusSource, ctx: ReportContext, page: n
   const finished: SrsStatusRecording[] = [];
   for (const key of names.slice((page - 1) * ctx.pageSize, page * ctx.pageSize)) {
     const r = ctx.list.get(key);
-    if (r) finished.push(recordingOf(key, r.index, (f) => r.bytes.get(f) ?? -1, ctx.base));
+    if (!r) continue;
+    try {
+      finished.push(recordingOf(key, r.index, (f) => r.bytes.get(f) ?? -1, ctx.base));
+    } catch {
+      // an index too odd to show: left out, the page still answers
+    }
   }
   return {
     version: 1, generatedAt: iso(nowMs), live, finished,

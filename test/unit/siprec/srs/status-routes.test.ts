@@ -286,3 +286,16 @@ t.test('auto-refresh only when asked (?refresh=N, 5..3600 s)', async (t) => {
     t.notMatch((await raw(srv, `/?refresh=${encodeURIComponent(bad)}`)).body.toString(), /http-equiv="refresh"/, `ignored: ${bad}`);
   }
 });
+
+t.test('an index with junk in it still gives a page', async (t) => {
+  const { root, srv } = await setup(t);
+  const junk = { ...index('junk'), stoppedAt: 5, callIds: 'x', pauses: [null, { from: 1 }], participants: [null, 7, { participantId: 'p', names: 'N', aors: [1, 'sip:a@b'] }],
+    streams: [null, 5, { label: 1, files: 'x', kind: '<k>', format: 'zip', startedAt: {}, durationSeconds: 'long', transcript: 3 }], metadataFiles: [null, '../../x'] };
+  writeRecording(root, KEY, junk as unknown as RecordingIndex);
+  const r = await raw(srv, '/recordings.json');
+  t.equal(r.status, 200);
+  const rec = (JSON.parse(r.body.toString()) as SrsStatusReport).finished[0];
+  t.same([rec.callIds, rec.pauses, rec.participants.length, rec.participants[0].aors, rec.metadataFiles], [[], [], 1, ['sip:a@b'], []]);
+  t.same([rec.streams.length, rec.streams[0].kind, rec.streams[0].format, rec.streams[0].files, rec.streams[0].durationSeconds], [1, 'audio', 'wav', [], 0]);
+  t.equal((await raw(srv, '/')).status, 200);
+});
