@@ -1,9 +1,3 @@
-/** Every `tsip` subcommand, in the order `tsip --help` lists them. */
-import type { CliCommand } from './command.js';
-import { probeCommand } from './probe.js';
-
-export const commands: CliCommand[] = [
-  probeCommand,
 /**
  * Every `tsip` subcommand, in the order `tsip --help` lists them.
  * One import and one entry per line, so commands added on different branches merge cleanly.
@@ -11,10 +5,12 @@ export const commands: CliCommand[] = [
  */
 import type { CliCommand } from './command.js';
 import { parseCommand } from './parse.js';
+import { probeCommand } from './probe.js';
 import { recordCommand } from './record.js';
 
 /** The subcommands the dispatcher (main.ts) knows. */
 export const commands: CliCommand[] = [
   recordCommand,
   parseCommand,
+  probeCommand,
 ];

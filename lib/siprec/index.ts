@@ -2,3 +2,4 @@
 export { SrcManager, CallRecording, SrcUserAgent } from './src/index.js';
 export { Srs } from './srs/index.js';
 export { listRecordings, readRecording, recoverRecordings, wavDurations, type StoredRecording, type RecordingIndex } from './srs/storage/index.js';
+export { srsStatusRoutes } from './srs/status/index.js';

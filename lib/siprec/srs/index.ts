@@ -1,6 +1,7 @@
 /** The Session Recording Server: Srs, its checks, sessions and storage. */
 export { Srs } from './srs.js';
 export { SrsSession } from './srs-session.js';
+export { liveRecordingOf, type SrsLiveRecording } from './live-recordings.js';
 export { checkRecordingInvite, checkRecordingBody, policyOf, type CheckOptions, type InviteVerdict, type ReceivedMetadata } from './check-invite.js';
 export * from './media-plan.js';
 export {

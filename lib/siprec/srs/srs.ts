@@ -27,6 +27,7 @@ import { splitRecordingBody } from '../body/index.js';
 import { checkRecordingBody, checkRecordingInvite, policyOf, type CheckOptions } from './check-invite.js';
 import { SrsSession, type SessionEnv } from './srs-session.js';
 import { SrsAccess } from './access.js';
+import { liveRecordingOf, type SrsLiveRecording } from './live-recordings.js';
 import { parseSessionExpiresHeader } from '../common/session-expires.js';
 import { RecordingDir, RecordingState, recoverRecordings } from './storage/index.js';
 import { bytesText, defaultStatfs, freeBytes, retryAfterSeconds, SRS_LIMIT_DEFAULTS, TokenBucket, validateSrsLimits } from './limits.js';
@@ -190,6 +191,11 @@ export class Srs extends EventEmitter<SrsEvents> {
   /** Info on the sessions in progress. */
   sessionInfos(): SrsSessionInfo[] {
     return [...this.sessions.values()].map((s) => this.info(s));
+  }
+
+  /** The recordings being written now, each with a copy of its index and its pause state (read-only; see live-recordings.ts). */
+  liveRecordings(): SrsLiveRecording[] {
+    return [...this.sessions.values()].map(liveRecordingOf);
   }
 
   /**
