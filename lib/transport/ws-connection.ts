@@ -167,7 +167,7 @@ export class WsConnection implements TransportConnection {
       const sentAt = Date.now();
       this.pongTimer = setTimeout(() => {
         this.pongTimer = undefined;
-        if (this.lastReceived < sentAt) this.shut('keepAliveTimeout');
+        if (this.lastReceived < sentAt) this.close('keepAliveTimeout');
       }, this.init.pongTimeout);
       this.pongTimer.unref();
     }
@@ -175,7 +175,10 @@ export class WsConnection implements TransportConnection {
   }
 
   close(reason: ConnectionCloseReason = 'local'): void {
-    if (this.isClosed) return;
+    if (this.closed) return;
+    // stop(): gone at once, as TCP connections are (no closing handshake to wait for)
+    if (reason === 'shutdown') return this.shut(reason);
+    if (this.closing !== undefined) return;
     this.closing = reason;
     this.startClosingHandshake(reason);
   }
