@@ -1,0 +1,10 @@
+/**
+ * The subcommands of the `tsip` command line, one import and one entry per line.
+ */
+import type { CliCommand } from './command.js';
+import { uasCommand } from './uas.js';
+
+/** Every `tsip` subcommand. */
+export const commands: CliCommand[] = [
+  uasCommand,
+];
