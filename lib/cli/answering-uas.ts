@@ -4,7 +4,8 @@
  * see webrtc-answer.ts), answers BYE, OPTIONS and MESSAGE with 200, and REGISTER with 200 echoing
  * the Contacts (a registrar that keeps nothing). Tests and the benchmark use it in-process.
  */
-import { createResponse, newTag, type SipRequest, type SipResponse } from '../message/index.js';
+import { NameAddr, createResponse, newTag, type SipRequest, type SipResponse } from '../message/index.js';
+import { createUasDialog } from '../dialog/index.js';
 import type { SipStack, StackUser } from '../stack/index.js';
 import { InviteServerTransaction, type ServerTransaction } from '../transaction/index.js';
 import { dtlsFingerprint, isWebRtcOffer, webRtcAnswer } from './webrtc-answer.js';
@@ -18,6 +19,8 @@ export interface AnsweringCounts {
   registers: number;
   messages: number;
   ackTimeouts: number;
+  /** BYEs this UAS sent (with `hangupAfterMs`) that got a 2xx. */
+  hangups: number;
 }
 
 /** Options of {@link createAnsweringUas}. */
@@ -28,6 +31,8 @@ export interface AnsweringUasOptions {
   holdInvites?: boolean;
   /** `a=fingerprint` value for WebRTC answers (default: generated once, see `dtlsFingerprint`). */
   dtlsFingerprint?: string;
+  /** Send BYE this many ms after the ACK of each call (default: never, the caller hangs up). */
+  hangupAfterMs?: number;
   /** Called with each request answered (for logs and tests). */
   onRequest?(request: SipRequest): void;
 }
@@ -50,7 +55,7 @@ function sdpAnswer(host: string): string {
 /** Builds the answering user for `stack`; add it with `stack.addUser(uas.user)`. */
 export function createAnsweringUas(stack: SipStack, options: AnsweringUasOptions): AnsweringUas {
   const hostInUri = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const counts: AnsweringCounts = { invites: 0, acks: 0, byes: 0, options: 0, registers: 0, messages: 0, ackTimeouts: 0 };
+  const counts: AnsweringCounts = { invites: 0, acks: 0, byes: 0, options: 0, registers: 0, messages: 0, ackTimeouts: 0, hangups: 0 };
   let fingerprint = options.dtlsFingerprint;
   const uas: AnsweringUas = { user: undefined as unknown as StackUser, counts, held: [], canceled: 0 };
 
@@ -73,14 +78,24 @@ export function createAnsweringUas(stack: SipStack, options: AnsweringUasOptions
       res.body = Buffer.from(sdpAnswer(options.host));
     }
     const key = { callId: req.callId, localTag: tag, remoteTag: req.from.tag ?? '' };
+    let ended = false;
     stack.registerDialog(key, {
       user: uas.user,
       onAck: () => {
         counts.acks++;
+        if (options.hangupAfterMs !== undefined && counts.acks > 0 && !ended) {
+          const timer = setTimeout(() => {
+            if (ended) return;
+            ended = true;
+            hangUp(tx, req, res, () => stack.unregisterDialog(key));
+          }, options.hangupAfterMs);
+          timer.unref();
+        }
       },
       onRequest: (inDialog: ServerTransaction) => {
         if (inDialog.request.method === 'BYE') {
           counts.byes++;
+          ended = true;
           stack.unregisterDialog(key);
         }
         inDialog.respond(createResponse(inDialog.request, 200, 'OK'));
@@ -91,6 +106,28 @@ export function createAnsweringUas(stack: SipStack, options: AnsweringUasOptions
         counts.ackTimeouts++;
         stack.unregisterDialog(key);
       },
+    });
+  };
+
+  /** RFC 3261 §15.1.1: the callee ends the call with a BYE in the dialog. */
+  const hangUp = (tx: InviteServerTransaction, invite: SipRequest, ok: SipResponse, done: () => void): void => {
+    let bye: SipRequest;
+    try {
+      const contact = NameAddr.parse(ok.headers.get('Contact') ?? '');
+      const dialog = createUasDialog(invite, { localTag: ok.to.tag, localContact: contact, secureTransport: tx.source.protocol === 'tls' || tx.source.protocol === 'wss' });
+      dialog.responseSent(ok);
+      bye = dialog.createRequest('BYE');
+    } catch {
+      return done();
+    }
+    stack.send(tx.source.iapId, bye, {
+      onProvisional: () => undefined,
+      onFinal: (r) => {
+        if (r.status < 300) counts.hangups++;
+        done();
+      },
+      onTimeout: done,
+      onTransportError: done,
     });
   };
 

@@ -30,6 +30,7 @@ Options:
   --allowed-origin O   accept browsers from this Origin only (repeatable; default: any)
   --dtls-cert FILE     PEM certificate whose SHA-256 fingerprint goes in WebRTC answers
                        (default: a generated key's)
+  --hangup-after MS    send BYE MS milliseconds after each call's ACK (default: never)
   --memory-report      on SIGUSR2 print one "memory heapUsed=... liveDialogs=..." line
   --verbose            print each request answered
 
@@ -43,6 +44,7 @@ interface UasArgs {
   memoryReport: boolean;
   verbose: boolean;
   dtlsCert?: string;
+  hangupAfterMs?: number;
 }
 
 const PROTOCOLS: readonly TransportProtocol[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
@@ -73,6 +75,7 @@ function parseUasArgs(argv: readonly string[]): UasArgs {
         'allowed-origin': { type: 'string', multiple: true },
         'dtls-cert': { type: 'string' },
         'memory-report': { type: 'boolean', default: false },
+        'hangup-after': { type: 'string' },
         verbose: { type: 'boolean', default: false },
       },
     }));
@@ -102,7 +105,10 @@ function parseUasArgs(argv: readonly string[]): UasArgs {
     ...(protocol === 'tls' || protocol === 'wss' ? { tls } : {}),
     ...(protocol === 'ws' || protocol === 'wss' ? { websocket } : {}),
   }));
-  return { listen, host: values.host, memoryReport: values['memory-report'], verbose: values.verbose, dtlsCert: values['dtls-cert'] };
+  const hangup = values['hangup-after'];
+  const hangupAfterMs = hangup === undefined ? undefined : Number(hangup);
+  if (hangupAfterMs !== undefined && (!Number.isInteger(hangupAfterMs) || hangupAfterMs < 0)) throw new UsageError(`--hangup-after must be a whole number of ms (not ${hangup})`);
+  return { listen, host: values.host, memoryReport: values['memory-report'], verbose: values.verbose, dtlsCert: values['dtls-cert'], hangupAfterMs };
 }
 
 /** Runs the UAS until a signal; resolves to the exit code. */
@@ -114,6 +120,7 @@ async function runUas(args: UasArgs): Promise<number> {
   });
   const uas = createAnsweringUas(stack, {
     host: args.host,
+    hangupAfterMs: args.hangupAfterMs,
     dtlsFingerprint: dtlsFingerprint(args.dtlsCert === undefined ? undefined : readFileSync(args.dtlsCert)),
     onRequest: args.verbose ? (r) => console.log(`tsip uas: ${r.method} ${r.callId}`) : undefined,
   });
@@ -151,7 +158,7 @@ async function runUas(args: UasArgs): Promise<number> {
   const c = uas.counts;
   const s = stack.stats();
   console.log(
-    `tsip uas ${signal}: invites=${c.invites} acks=${c.acks} byes=${c.byes} options=${c.options} registers=${c.registers} messages=${c.messages} ackTimeouts=${c.ackTimeouts} ` +
+    `tsip uas ${signal}: invites=${c.invites} acks=${c.acks} byes=${c.byes} options=${c.options} registers=${c.registers} messages=${c.messages} ackTimeouts=${c.ackTimeouts} hangups=${c.hangups} ` +
       `liveDialogs=${s.dialogs} liveTransactions=${s.transactions.total}`,
   );
   await stack.shutdown();
