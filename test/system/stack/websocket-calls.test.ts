@@ -4,6 +4,7 @@
  * UAS hanging up over a browser's WebSocket is in test/interop/browser-jssip.test.ts.)
  */
 import t from 'tap';
+import { WebSocket } from 'ws';
 import { SipStack } from '../../../lib/stack/index.js';
 import { createAnsweringUas } from '../../../lib/cli/answering-uas.js';
 import { testCerts } from '../../helpers/tls-cert.js';
@@ -45,3 +46,19 @@ for (const protocol of ['ws', 'wss'] as const) {
     t.equal(uasStack.stats().transport.connections, 1);
   });
 }
+
+t.test('the stack answers a malformed request over WebSocket with 400 on that WebSocket', async (t) => {
+  const { uasStack } = await pair('ws');
+  const port = uasStack.boundAddresses('uas')[0].port;
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/`, ['sip']);
+  t.teardown(() => ws.terminate());
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  const answer = new Promise<string>((resolve) => ws.once('message', (d) => resolve(String(d))));
+  // no Call-ID: RFC 3261 §8.1.1 mandatory header missing
+  ws.send('OPTIONS sip:bob@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/WS x1.invalid;branch=z9hG4bK-bad1\r\nMax-Forwards: 70\r\nFrom: <sip:a@x1.invalid>;tag=1\r\nTo: <sip:bob@127.0.0.1>\r\nCSeq: 1 OPTIONS\r\n\r\n');
+  t.match(await answer, /^SIP\/2\.0 400 /);
+  t.equal(uasStack.stats().transport.connections, 1, 'the WebSocket stays open');
+});
