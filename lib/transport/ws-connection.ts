@@ -161,7 +161,8 @@ export class WsConnection implements TransportConnection {
 
   /** Sends a WebSocket ping (not counted as traffic); closes (`keepAliveTimeout`) if nothing answers. */
   ping(): boolean {
-    if (this.isClosed) return false;
+    // the peer may have started closing before our 'close' event: ws.ping() would throw then
+    if (this.isClosed || this.ws.readyState !== this.ws.OPEN) return false;
     this.ws.ping();
     if (this.init.pongTimeout > 0 && this.pongTimer === undefined) {
       const sentAt = Date.now();

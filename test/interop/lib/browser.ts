@@ -10,8 +10,12 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import type { FailingTest } from './tools.js';
 
-/** Where Debian puts Chromium; `TSIP_CHROMIUM` points at another binary. */
+/**
+ * Where Debian puts Chromium; `TSIP_CHROMIUM` points at another binary;
+ * `TSIP_INTEROP_HIDE=chromium` makes it look missing (to see the loud failure).
+ */
 export function chromiumPath(): string | undefined {
+  if ((process.env.TSIP_INTEROP_HIDE ?? '').split(',').includes('chromium')) return undefined;
   for (const p of [process.env.TSIP_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
     if (p === undefined || p === '') continue;
     try {
