@@ -3,8 +3,11 @@
  * configurable; the defaults are listed next to each field.
  */
 
-/** A transport protocol a local binding listens on and requests are sent over. */
-export type TransportProtocol = 'udp' | 'tcp' | 'tls';
+/**
+ * A transport protocol a local binding listens on and requests are sent over. `ws` and `wss` are
+ * SIP over WebSocket (RFC 7118), plain and over TLS.
+ */
+export type TransportProtocol = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
 
 /** RFC 3261 §17 timer base values, in milliseconds. */
 export interface TimerSettings {
@@ -32,6 +35,27 @@ export interface TlsSettings {
   servername?: string;
 }
 
+/**
+ * HTTP-side settings of a `ws`/`wss` listener (RFC 7118 over RFC 6455). The `sip` subprotocol is
+ * always required: a handshake without it is refused (400).
+ */
+export interface WebSocketSettings {
+  /** Only this request path is accepted, e.g. "/sip" (404 otherwise). Default: any path. */
+  path?: string;
+  /**
+   * Origins (RFC 6454, e.g. "https://phone.example.com") whose browsers may connect; another
+   * Origin, or none, gets 403. Compared case-insensitively. Default: unset, any Origin or none.
+   */
+  allowedOrigins?: string[];
+  /** Extra HTTP headers sent in the 101 Switching Protocols response. */
+  responseHeaders?: Record<string, string>;
+  /**
+   * Path requested by the WebSocket connections this IAP opens to other servers (a SIP URI has
+   * no path). Default "/".
+   */
+  connectPath?: string;
+}
+
 /** One socket a local binding listens on. */
 export interface ListenSettings {
   protocol: TransportProtocol;
@@ -39,8 +63,10 @@ export interface ListenSettings {
   address: string;
   /** Local port; 0 picks a free one (read the chosen one back from the stack). */
   port: number;
-  /** Required for `tls`. */
+  /** Required for `tls` and `wss` (cert and key); its `ca` etc. also serve the connections opened. */
   tls?: TlsSettings;
+  /** For `ws` and `wss`: path, allowed Origins, extra response headers. */
+  websocket?: WebSocketSettings;
 }
 
 /**
@@ -69,13 +95,20 @@ export interface IapSettings {
 export interface TransportLimits {
   /** Largest SIP message accepted or sent, in bytes (default 65535). */
   maxMessageSize: number;
-  /** Most simultaneous TCP/TLS connections per binding (default 1024). */
+  /** Most simultaneous TCP/TLS/WebSocket connections per binding (default 1024). */
   maxConnections: number;
-  /** Bytes buffered per connection while a message is incomplete (default maxMessageSize). */
+  /**
+   * Bytes buffered per connection while a message is incomplete (default maxMessageSize). For
+   * WebSocket it is the largest WebSocket message read at all (the whole message is held before
+   * it is parsed): above it the connection is closed with 1009.
+   */
   maxBufferedBytesPerConnection: number;
   /** Idle stream connections are closed after this many ms (default 120000). */
   idleConnectionTimeout: number;
-  /** RFC 5626 CRLF keep-alive interval on stream connections we opened, in ms; 0 = off (default 0). */
+  /**
+   * RFC 5626 CRLF keep-alive interval on TCP/TLS connections we opened, in ms; 0 = off (default 0).
+   * WebSocket connections (both directions) get a WebSocket ping frame at this interval instead.
+   */
   keepAliveInterval: number;
   /**
    * TCP/TLS: a message over `maxMessageSize` whose header block is complete within it gets its

@@ -30,18 +30,44 @@ export function resolveQuery(uri: SipUri): ResolveQuery {
   return q;
 }
 
+/** The transport a URI's parameter asks for (RFC 3261 §19.1.1, RFC 7118 §5: ws, wss). */
+function queryProtocol(query: ResolveQuery): TransportProtocol {
+  switch (query.transport) {
+    case 'tcp':
+      return query.secure ? 'tls' : 'tcp';
+    case 'tls':
+      return 'tls';
+    case 'ws':
+      return query.secure ? 'wss' : 'ws';
+    case 'wss':
+      return 'wss';
+    default:
+      return query.secure ? 'tls' : 'udp';
+  }
+}
+
+/** RFC 3261 §19.1.2 default ports; for WebSocket the RFC 6455 §3 ones. */
+function defaultPortOf(protocol: TransportProtocol): number {
+  return protocol === 'tls' ? 5061 : protocol === 'ws' ? 80 : protocol === 'wss' ? 443 : 5060;
+}
+
 /**
  * Targets known without DNS: a numeric host (RFC 3263 §4.1/§4.2: transport from the URI's
- * parameter, TLS for sips, else UDP; port from the URI or the default). `undefined` for names.
+ * parameter, TLS for sips, else UDP; port from the URI or the default), or a WebSocket client's
+ * `.invalid` name. `undefined` for other names.
  */
 export function literalTargets(query: ResolveQuery): ResolvedTarget[] | undefined {
   const bare = query.host.startsWith('[') ? query.host.slice(1, -1) : query.host;
   const family = isIP(bare);
-  if (family === 0) return undefined;
-  let protocol: TransportProtocol = query.secure ? 'tls' : 'udp';
-  if (query.transport === 'tcp') protocol = query.secure ? 'tls' : 'tcp';
-  else if (query.transport === 'tls') protocol = 'tls';
-  const port = query.port ?? (protocol === 'tls' ? 5061 : 5060);
+  const protocol = queryProtocol(query);
+  const port = query.port ?? defaultPortOf(protocol);
+  if (family === 0) {
+    // RFC 7118 §5: a `.invalid` host (RFC 6761 §6.4) resolves nowhere; the transport sends it over
+    // the WebSocket connection of the client that named itself so. NOTE: it has no address
+    // family; 4 is a placeholder the transport does not read for such a target.
+    if ((protocol === 'ws' || protocol === 'wss') && /\.invalid\.?$/i.test(bare)) return [{ protocol, address: bare, port, family: 4 }];
+    return undefined;
+  }
   return [{ protocol, address: bare, port, family: family as 4 | 6 }];
 }
 

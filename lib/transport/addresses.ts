@@ -26,22 +26,36 @@ export function hostForHeader(host: string): string {
   return isIP(bare) === 6 ? `[${bare}]` : host;
 }
 
-/** RFC 3261 §19.1.2: 5061 for TLS, 5060 otherwise. */
+/**
+ * RFC 3261 §19.1.2: 5061 for TLS, 5060 otherwise; for WebSocket the RFC 6455 §3 defaults, 80 for
+ * ws and 443 for wss.
+ */
 export function defaultPort(protocol: TransportProtocol): number {
+  // NOTE: RFC 7118 names no default port for transport=ws/wss; the WebSocket URI ones are used.
+  if (protocol === 'ws') return 80;
+  if (protocol === 'wss') return 443;
   return protocol === 'tls' ? 5061 : 5060;
 }
 
-/** True for the connection-oriented transports. */
-export function isStream(protocol: TransportProtocol): protocol is 'tcp' | 'tls' {
+/** True for the connection-oriented transports (TCP, TLS, WebSocket). */
+export function isStream(protocol: TransportProtocol): protocol is 'tcp' | 'tls' | 'ws' | 'wss' {
   return protocol !== 'udp';
 }
 
-/** The Via transport token of a protocol (RFC 3261 §20.42). */
-export function viaTransport(protocol: TransportProtocol): 'UDP' | 'TCP' | 'TLS' {
-  return protocol === 'udp' ? 'UDP' : protocol === 'tcp' ? 'TCP' : 'TLS';
+/** The Via transport token of a protocol (RFC 3261 §20.42, RFC 7118 §5: WS and WSS). */
+export function viaTransport(protocol: TransportProtocol): 'UDP' | 'TCP' | 'TLS' | 'WS' | 'WSS' {
+  return protocol.toUpperCase() as 'UDP' | 'TCP' | 'TLS' | 'WS' | 'WSS';
 }
 
-/** The protocol of a Via transport token, or undefined for one we do not speak (SCTP, WS ...). */
+/**
+ * True for a host under the `.invalid` TLD (RFC 6761 §6.4), which a WebSocket client puts in its
+ * Via and Contact because it cannot be reached at any address (RFC 7118 §5).
+ */
+export function isInvalidHost(host: string): boolean {
+  return bareHost(host).replace(/\.$/, '').endsWith('.invalid');
+}
+
+/** The protocol of a Via transport token, or undefined for one we do not speak (SCTP ...). */
 export function protocolOfVia(transport: string): TransportProtocol | undefined {
   switch (transport.toUpperCase()) {
     case 'UDP':
@@ -50,6 +64,10 @@ export function protocolOfVia(transport: string): TransportProtocol | undefined 
       return 'tcp';
     case 'TLS':
       return 'tls';
+    case 'WS':
+      return 'ws';
+    case 'WSS':
+      return 'wss';
     default:
       return undefined;
   }

@@ -1,9 +1,11 @@
 /**
- * The open stream connections, findable by id and by (IAP, protocol, remote address, port) so a
- * request to a peer reuses a connection already open to it (RFC 3261 §18.1.1, RFC 5923 style).
+ * The open stream connections (TCP, TLS, WebSocket), findable by id and by (IAP, protocol, remote
+ * address, port) so a request to a peer reuses a connection already open to it (RFC 3261 §18.1.1,
+ * RFC 5923 style), and WebSocket connections also by the `.invalid` name their client gave itself
+ * (RFC 7118 §5).
  */
 import { bareHost } from './addresses.js';
-import type { StreamConnection } from './stream-connection.js';
+import type { TransportConnection } from './connection.js';
 
 /**
  * The reuse key of a remote end seen from one IAP. A TLS connection is also keyed by the name its
@@ -16,7 +18,7 @@ export function remoteKey(
   port: number,
   servername?: string,
 ): string {
-  const name = protocol === 'tls' && servername !== undefined ? `|${servername.toLowerCase()}` : '';
+  const name = (protocol === 'tls' || protocol === 'wss') && servername !== undefined ? `|${servername.toLowerCase()}` : '';
   return `${iapId}|${protocol}|${bareHost(address)}|${port}${name}`;
 }
 
@@ -25,8 +27,8 @@ const MAX_ALIASES = 4;
 
 /** Open connections and the keys they can be reused under. */
 export class ConnectionTable {
-  private readonly byId = new Map<number, StreamConnection>();
-  private readonly byKey = new Map<string, StreamConnection>();
+  private readonly byId = new Map<number, TransportConnection>();
+  private readonly byKey = new Map<string, TransportConnection>();
   private readonly keysOf = new Map<number, string[]>();
   private readonly perIap = new Map<string, number>();
 
@@ -36,7 +38,7 @@ export class ConnectionTable {
   }
 
   /** Adds an open connection under its remote address and port. */
-  add(conn: StreamConnection): void {
+  add(conn: TransportConnection): void {
     this.byId.set(conn.id, conn);
     this.keysOf.set(conn.id, []);
     this.perIap.set(conn.iapId, this.countFor(conn.iapId) + 1);
@@ -47,7 +49,7 @@ export class ConnectionTable {
    * Makes `conn` reusable for sends to (address, port) as well, e.g. the sent-by of a request that
    * carried `;alias` (RFC 5923 §5). The newest connection wins a key.
    */
-  alias(conn: StreamConnection, address: string, port: number, servername?: string): void {
+  alias(conn: TransportConnection, address: string, port: number, servername?: string): void {
     const keys = this.keysOf.get(conn.id);
     if (keys === undefined) return;
     const key = remoteKey(conn.iapId, conn.protocol, address, port, servername);
@@ -56,8 +58,28 @@ export class ConnectionTable {
     this.byKey.set(key, conn);
   }
 
+  /**
+   * RFC 7118 §5: makes a WebSocket connection findable by the host its client named itself in Via
+   * and Contact (a random `xxx.invalid` name, RFC 6761 §6.4, that no DNS knows), whatever port or
+   * `ws`/`wss` a URI with that host says: requests to it can only go over this connection.
+   */
+  aliasWebSocketName(conn: TransportConnection, host: string): void {
+    const keys = this.keysOf.get(conn.id);
+    if (keys === undefined) return;
+    const key = webSocketNameKey(conn.iapId, host);
+    if (keys.includes(key) || keys.length > MAX_ALIASES) return;
+    keys.push(key);
+    this.byKey.set(key, conn);
+  }
+
+  /** The open WebSocket connection whose client named itself `host` (see {@link aliasWebSocketName}). */
+  findWebSocketName(iapId: string, host: string): TransportConnection | undefined {
+    const conn = this.byKey.get(webSocketNameKey(iapId, host));
+    return conn && !conn.isClosed ? conn : undefined;
+  }
+
   /** Removes a connection and every key it was known by. */
-  remove(conn: StreamConnection): void {
+  remove(conn: TransportConnection): void {
     if (!this.byId.delete(conn.id)) return;
     for (const key of this.keysOf.get(conn.id) ?? []) {
       if (this.byKey.get(key) === conn) this.byKey.delete(key);
@@ -67,7 +89,7 @@ export class ConnectionTable {
   }
 
   /** The open connection with that id. */
-  get(id: number): StreamConnection | undefined {
+  get(id: number): TransportConnection | undefined {
     const conn = this.byId.get(id);
     return conn && !conn.isClosed ? conn : undefined;
   }
@@ -79,7 +101,7 @@ export class ConnectionTable {
     address: string,
     port: number,
     servername?: string,
-  ): StreamConnection | undefined {
+  ): TransportConnection | undefined {
     const conn = this.byKey.get(remoteKey(iapId, protocol, address, port, servername));
     return conn && !conn.isClosed ? conn : undefined;
   }
@@ -90,7 +112,11 @@ export class ConnectionTable {
   }
 
   /** Every open connection. */
-  all(): StreamConnection[] {
+  all(): TransportConnection[] {
     return [...this.byId.values()];
   }
+}
+
+function webSocketNameKey(iapId: string, host: string): string {
+  return `${iapId}|ws-name|${bareHost(host)}`;
 }

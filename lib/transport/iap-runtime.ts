@@ -7,6 +7,7 @@ import type { IapSettings, TlsSettings, TransportProtocol } from '../../include-
 import { ipFamily } from './addresses.js';
 import { DEFAULT_MTU } from './limits.js';
 import type { StreamListener } from './stream-listener.js';
+import type { WsListener } from './ws-listener.js';
 import type { UdpEndpoint } from './udp-endpoint.js';
 
 /** One socket an IAP listens on, as bound (port 0 replaced by the chosen port). */
@@ -21,7 +22,7 @@ export interface BoundAddress {
 export class IapRuntime {
   readonly settings: IapSettings;
   readonly udp: UdpEndpoint[] = [];
-  readonly listeners: StreamListener[] = [];
+  readonly listeners: Array<StreamListener | WsListener> = [];
   readonly bound: BoundAddress[] = [];
 
   /**
@@ -89,9 +90,19 @@ export class IapRuntime {
     return address === undefined || isWildcard(address) ? undefined : address;
   }
 
-  /** Client-side TLS settings: those of the IAP's first TLS listener, if any. */
-  clientTls(): TlsSettings | undefined {
-    return this.settings.listen.find((l) => l.protocol === 'tls')?.tls;
+  /**
+   * Client-side TLS settings for connections over `protocol`: those of the IAP's first listener of
+   * that protocol with TLS settings, else of its first TLS or WSS listener, if any.
+   */
+  clientTls(protocol: TransportProtocol = 'tls'): TlsSettings | undefined {
+    const withTls = this.settings.listen.filter((l) => (l.protocol === 'tls' || l.protocol === 'wss') && l.tls !== undefined);
+    return (withTls.find((l) => l.protocol === protocol) ?? withTls[0])?.tls;
+  }
+
+  /** The HTTP path WebSocket connections opened from this IAP ask for (RFC 7118 URIs have none). */
+  webSocketConnectPath(): string {
+    const ws = this.settings.listen.find((l) => l.websocket?.connectPath !== undefined);
+    return ws?.websocket?.connectPath ?? '/';
   }
 
   /** True if a host literal's family can be reached from this IAP. */

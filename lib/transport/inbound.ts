@@ -3,12 +3,12 @@
  * marks of §18.2.1 and RFC 3581 §4, parse errors reported (never thrown), limits applied.
  */
 import type { RemoteInfo } from 'node:dgram';
-import { SipParseError, parseMessage, type SipRequest, type SipResponse } from '../message/index.js';
+import { SipParseError, SipUri, parseMessage, type SipRequest, type SipResponse } from '../message/index.js';
 import type { Logger } from '../../include-types/settings.js';
-import { bareHost, defaultPort, sameHost } from './addresses.js';
+import { bareHost, defaultPort, isInvalidHost, sameHost } from './addresses.js';
+import type { TransportConnection } from './connection.js';
 import type { ConnectionTable } from './connection-table.js';
 import { DropReason, type StatsCounters } from './stats.js';
-import type { StreamConnection } from './stream-connection.js';
 import type { TransportUser, MessageSource } from './types.js';
 import type { UdpEndpoint } from './udp-endpoint.js';
 import { isStun, stunBindingResponse } from './stun.js';
@@ -61,19 +61,36 @@ export class InboundDispatcher {
   }
 
   /** One complete message cut from a stream by the framer. */
-  streamMessage(raw: Buffer, conn: StreamConnection): void {
+  streamMessage(raw: Buffer, conn: TransportConnection): void {
     this.deps.stats.streamMessagesIn += 1;
     const source = streamSource(conn);
     this.parseAndDeliver(raw, source, true, conn);
   }
 
-  private parseAndDeliver(raw: Buffer, source: MessageSource, stream: boolean, conn?: StreamConnection): void {
+  /**
+   * One WebSocket message: exactly one SIP message (RFC 7118 §5). Message boundaries are kept, so
+   * it is parsed as a datagram is (Content-Length optional); one that does not parse is reported
+   * (the stack may answer 400) and the connection goes on, as no framing was lost.
+   */
+  webSocketMessage(raw: Buffer, conn: TransportConnection): void {
+    this.deps.stats.streamMessagesIn += 1;
+    const source = streamSource(conn);
+    if (raw.length > this.deps.maxMessageSize) {
+      // RFC 3261 §21.5.14: a request whose head can be read is answered 513; then dropped
+      this.deps.tooLarge.datagram(raw, source);
+      return;
+    }
+    this.parseAndDeliver(raw, source, false, conn);
+  }
+
+  private parseAndDeliver(raw: Buffer, source: MessageSource, stream: boolean, conn?: TransportConnection): void {
     let msg: SipRequest | SipResponse;
     try {
       msg = parseMessage(raw, { stream });
       if (msg.isRequest()) {
         markReceived(msg, source.remoteAddress, source.remotePort);
-        if (conn) this.noteAlias(msg, conn);
+        if (conn && (conn.protocol === 'ws' || conn.protocol === 'wss')) this.noteWebSocketNames(msg, conn);
+        else if (conn) this.noteAlias(msg, conn);
       } else {
         msg.topVia; // RFC 3261 §8.1.3.3 / §18.1.2: a response needs a Via to be matched
       }
@@ -109,8 +126,26 @@ export class InboundDispatcher {
     }
   }
 
+  /**
+   * RFC 7118 §5: a WebSocket client names itself with a `.invalid` host in Via and Contact; later
+   * requests to that host (e.g. a BYE to its Contact) go over this connection.
+   */
+  private noteWebSocketNames(request: SipRequest, conn: TransportConnection): void {
+    const via = request.topVia;
+    if (isInvalidHost(via.host)) this.deps.table.aliasWebSocketName(conn, via.host);
+    if (!request.headers.has('Contact')) return;
+    try {
+      for (const contact of request.contact) {
+        if (contact === '*' || !(contact.uri instanceof SipUri)) continue;
+        if (isInvalidHost(contact.uri.host)) this.deps.table.aliasWebSocketName(conn, contact.uri.host);
+      }
+    } catch {
+      // a malformed Contact is the stack's to answer (400); it names nothing here
+    }
+  }
+
   /** RFC 5923 §5: a request with `;alias` lets us reuse its connection towards its sent-by. */
-  private noteAlias(request: SipRequest, conn: StreamConnection): void {
+  private noteAlias(request: SipRequest, conn: TransportConnection): void {
     const via = request.topVia;
     if (!via.params.has('alias')) return;
     // NOTE (deviation): RFC 5923 relies on TLS mutual authentication, which we do not do; so an
@@ -131,7 +166,7 @@ export class InboundDispatcher {
 }
 
 /** The {@link MessageSource} of messages arriving on a stream connection. */
-export function streamSource(conn: StreamConnection): MessageSource {
+export function streamSource(conn: TransportConnection): MessageSource {
   return {
     protocol: conn.protocol,
     remoteAddress: conn.remoteAddress,

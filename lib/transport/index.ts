@@ -1,6 +1,6 @@
 /**
- * The transport layer: UDP, TCP and TLS, RFC 3263 resolution, RFC 3581 rport, connection reuse
- * and RFC 5626 CRLF keep-alives.
+ * The transport layer: UDP, TCP, TLS and WebSocket (RFC 7118), RFC 3263 resolution, RFC 3581
+ * rport, connection reuse and RFC 5626 CRLF keep-alives.
  *
  * Where things live:
  * - `transport-layer.ts`: {@link TransportLayer}, the `TransportPort`; start/stop, stats, wiring.
@@ -10,6 +10,10 @@
  *   `too-large.ts`: messages over `maxMessageSize` (513 from the head, body skipped or closed).
  * - `udp-endpoint.ts`, `stream-listener.ts`: the listening sockets; `stream-pool.ts`,
  *   `stream-connection.ts`, `connection-table.ts`: TCP/TLS connections, limits, keep-alives.
+ * - `ws-listener.ts`, `ws-pool.ts`, `ws-connection.ts`: WebSocket (RFC 7118): handshake checks
+ *   (`sip` subprotocol, Origin, path), one SIP message per WebSocket message, ping/pong; they
+ *   share `connection-table.ts` (and `maxConnections`) with TCP/TLS through `connection.ts`,
+ *   and the table also finds a browser's connection by its `.invalid` name.
  * - `resolver.ts`, `srv-order.ts`, `dns-lookup.ts`: RFC 3263 / RFC 2782 with injectable DNS.
  * @module
  */

@@ -5,14 +5,15 @@
 import { serializeMessage, type SipRequest, type SipResponse, type Via } from '../message/index.js';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type { Logger, Resolver, TransportLimits, TransportProtocol } from '../../include-types/settings.js';
-import { bareHost, defaultPort, ipFamily, isStream } from './addresses.js';
+import { bareHost, defaultPort, ipFamily, isInvalidHost, isStream } from './addresses.js';
+import { isWebSocket, type ConnectionProtocol, type TransportConnection } from './connection.js';
 import { isConnectRefusal, toTransportError, tooLargeError } from './errors.js';
 import type { IapRuntime } from './iap-runtime.js';
 import { MTU_MARGIN } from './limits.js';
 import { responseDestination } from './response-route.js';
 import type { StatsCounters } from './stats.js';
-import type { StreamConnection } from './stream-connection.js';
 import type { StreamPool } from './stream-pool.js';
+import type { WsPool } from './ws-pool.js';
 import type { MessageSource, SendTarget, SentInfo } from './types.js';
 import { stampRequestVia } from './via-rules.js';
 
@@ -21,6 +22,8 @@ export interface OutboundDeps {
   /** The started IAP of that id; throws `SipError(UnknownIap)` / `StackShutdown`. */
   iap(id: string): IapRuntime;
   pool: StreamPool;
+  /** The WebSocket connections (RFC 7118). */
+  wsPool: WsPool;
   stats: StatsCounters;
   limits: TransportLimits;
   resolver: Resolver;
@@ -52,6 +55,7 @@ export class Outbound {
   /** See `TransportPort.sendRequest`. */
   async sendRequest(request: SipRequest, target: SendTarget): Promise<SentInfo> {
     const iap = this.deps.iap(target.iapId);
+    if (isWebSocket(target.protocol) && isInvalidHost(target.address)) return this.toWebSocketName(request, iap, target);
     const hop = await this.numeric(target.address, target.port, target.protocol);
     let protocol = target.protocol;
     let data = this.stamp(request, iap, protocol, hop.family);
@@ -70,7 +74,7 @@ export class Outbound {
     if (protocol === 'udp') return this.sendDatagram(iap, data, hop);
     // A TLS next hop given by name is checked against that name (RFC 5922 §4).
     const servername = target.servername ?? (ipFamily(target.address) === 0 ? bareHost(target.address) : undefined);
-    let conn: StreamConnection;
+    let conn: TransportConnection;
     try {
       conn = await this.openFor(iap, protocol, hop, servername);
     } catch (err) {
@@ -90,6 +94,25 @@ export class Outbound {
       // A wildcard listener: the connection's own address is the one to put in sent-by.
       data = this.stamp(request, iap, protocol, hop.family, conn.localAddress);
     }
+    await conn.send(data);
+    this.deps.stats.streamMessagesOut += 1;
+    return sentOver(conn);
+  }
+
+  /**
+   * RFC 7118 §5: a request to a `.invalid` host (a WebSocket client's own name in its Contact)
+   * can only go over the WebSocket connection that client opened, whatever `ws`/`wss` or port
+   * the URI says; the Via says what the connection really is.
+   */
+  private async toWebSocketName(request: SipRequest, iap: IapRuntime, target: SendTarget): Promise<SentInfo> {
+    const conn = this.deps.pool.table.findWebSocketName(iap.id, target.address);
+    if (conn === undefined) {
+      // NOTE (deviation): without RFC 5626 Outbound / RFC 5627 GRUU, a client whose connection
+      // closed cannot be reached until it connects and registers again.
+      throw new SipError(SipErrorCode.TransportError, `no open WebSocket connection from ${target.address} (RFC 7118 §5)`);
+    }
+    const family = ipFamily(conn.localAddress) === 6 ? 6 : 4;
+    const data = this.stamp(request, iap, conn.protocol, family, conn.localAddress);
     await conn.send(data);
     this.deps.stats.streamMessagesOut += 1;
     return sentOver(conn);
@@ -128,6 +151,7 @@ export class Outbound {
     if (isStream(source.protocol)) {
       // RFC 3261 §18.2.2: reliable → the connection the request came on, if still open.
       const open = source.connectionId === undefined ? undefined : this.deps.pool.table.get(source.connectionId);
+      if (isWebSocket(source.protocol) && open === undefined) return this.webSocketResponseGone(data, iap, via, source);
       const dest = responseDestination(via, source.protocol);
       const conn =
         open ??
@@ -140,6 +164,24 @@ export class Outbound {
     const hop = await this.numeric(dest.host, dest.port, 'udp');
     // RFC 3581 §4: sent from the address and port the request arrived on.
     return this.sendDatagram(iap, data, hop, source.localAddress, source.localPort);
+  }
+
+  /**
+   * RFC 7118 §5: the WebSocket a request came on is gone. A browser cannot take connections, so
+   * instead of §18.2.2's new connection to received/port the response goes over another open
+   * WebSocket of the same client (its `.invalid` name, or its address and port), if any.
+   */
+  private async webSocketResponseGone(data: Buffer, iap: IapRuntime, via: Via, source: MessageSource): Promise<SentInfo> {
+    const table = this.deps.pool.table;
+    const conn = isInvalidHost(via.host)
+      ? table.findWebSocketName(iap.id, via.host)
+      : table.find(iap.id, source.protocol, source.remoteAddress, source.remotePort);
+    if (conn === undefined) {
+      throw new SipError(SipErrorCode.TransportError, `WebSocket connection ${source.connectionId ?? '?'} is closed; no other to ${via.host}`);
+    }
+    await conn.send(data);
+    this.deps.stats.streamMessagesOut += 1;
+    return sentOver(conn);
   }
 
   /** Fills the top Via for `protocol` and serializes; checks the size limit. */
@@ -185,14 +227,26 @@ export class Outbound {
     };
   }
 
-  private openFor(iap: IapRuntime, protocol: 'tcp' | 'tls', hop: Hop, servername?: string) {
+  private openFor(iap: IapRuntime, protocol: ConnectionProtocol, hop: Hop, servername?: string): Promise<TransportConnection> {
+    if (isWebSocket(protocol)) {
+      return this.deps.wsPool.obtain({
+        iapId: iap.id,
+        protocol,
+        address: hop.address,
+        port: hop.port,
+        path: iap.webSocketConnectPath(),
+        localAddress: iap.localAddressFor(hop.family),
+        tls: iap.clientTls(protocol),
+        servername,
+      });
+    }
     return this.deps.pool.obtain({
       iapId: iap.id,
       protocol,
       address: hop.address,
       port: hop.port,
       localAddress: iap.localAddressFor(hop.family),
-      tls: iap.clientTls(),
+      tls: iap.clientTls(protocol),
       servername,
     });
   }
@@ -205,8 +259,8 @@ export class Outbound {
     const found = await this.deps.resolver.resolve({
       host: bare,
       port: port || defaultPort(protocol),
-      transport: protocol === 'tls' ? 'tls' : protocol,
-      secure: protocol === 'tls',
+      transport: protocol,
+      secure: protocol === 'tls' || protocol === 'wss',
     });
     const first = found[0];
     if (first === undefined) throw toTransportError(new Error('no address'), `resolve ${host}`);

@@ -19,7 +19,10 @@ export interface Rfc3263ResolverOptions {
   dns?: DnsLookup;
   /** Random source for SRV weights, in [0, 1) (default Math.random). */
   random?: () => number;
-  /** Transports this stack can use; others are skipped (default udp, tcp, tls). */
+  /**
+   * Transports this stack can use; others are skipped (default udp, tcp, tls, ws, wss). WebSocket
+   * is only used when a URI asks for it (`transport=ws|wss`).
+   */
   protocols?: readonly TransportProtocol[];
 }
 
@@ -30,8 +33,8 @@ const NAPTR_SERVICES: Record<string, TransportProtocol> = {
   'SIPS+D2T': 'tls',
 };
 
-/** SRV owner-name prefix per transport (RFC 3263 §4.1). */
-const SRV_PREFIX: Record<TransportProtocol, string> = {
+/** SRV owner-name prefix per transport (RFC 3263 §4.1); WebSocket has none (see below). */
+const SRV_PREFIX: Record<'udp' | 'tcp' | 'tls', string> = {
   udp: '_sip._udp.',
   tcp: '_sip._tcp.',
   tls: '_sips._tcp.',
@@ -46,7 +49,7 @@ export class Rfc3263Resolver implements Resolver {
   constructor(options: Rfc3263ResolverOptions = {}) {
     this.dns = options.dns ?? nodeDnsLookup();
     this.random = options.random ?? Math.random;
-    this.protocols = options.protocols ?? ['udp', 'tcp', 'tls'];
+    this.protocols = options.protocols ?? ['udp', 'tcp', 'tls', 'ws', 'wss'];
   }
 
   /** Resolves `query`; rejects with `SipError(ResolveFailed)` when no target is found. */
@@ -72,8 +75,10 @@ export class Rfc3263Resolver implements Resolver {
     if (t === 'udp') protocol = 'udp';
     else if (t === 'tcp') protocol = query.secure ? 'tls' : 'tcp';
     else if (t === 'tls') protocol = 'tls';
+    else if (t === 'ws') protocol = query.secure ? 'wss' : 'ws';
+    else if (t === 'wss') protocol = 'wss';
     else throw new SipError(SipErrorCode.ResolveFailed, `transport ${t} is not supported`);
-    if (query.secure && protocol !== 'tls') {
+    if (query.secure && protocol !== 'tls' && protocol !== 'wss') {
       throw new SipError(SipErrorCode.ResolveFailed, `a sips URI cannot use transport=${t}`);
     }
     if (!this.protocols.includes(protocol)) {
@@ -101,6 +106,10 @@ export class Rfc3263Resolver implements Resolver {
       // RFC 3263 §4.2: an explicit port means A/AAAA only, no SRV.
       return this.hostTargets(host, port, fallback, errors);
     }
+    if (explicit === 'ws' || explicit === 'wss') {
+      // NOTE: RFC 7118 defines no NAPTR service or SRV name for WebSocket: A/AAAA only.
+      return this.hostTargets(host, defaultPort(explicit), explicit, errors);
+    }
     if (explicit !== undefined) {
       // RFC 3263 §4.2: a transport parameter means SRV for that transport, then A/AAAA.
       const viaSrv = await this.srvTargets(SRV_PREFIX[explicit] + host, explicit, errors);
@@ -113,7 +122,7 @@ export class Rfc3263Resolver implements Resolver {
     const wanted = secure ? (['tls'] as const) : (['udp', 'tcp', 'tls'] as const);
     const out: ResolvedTarget[] = [];
     for (const protocol of wanted) {
-      if (!this.protocols.includes(protocol)) continue;
+      if (!this.protocols.includes(protocol)) continue; // ws/wss are never picked without a transport param
       out.push(...(await this.srvTargets(SRV_PREFIX[protocol] + host, protocol, errors)));
     }
     if (out.length > 0) return out;

@@ -4,6 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
+import type { TransportConnection } from './connection.js';
 import { toTransportError } from './errors.js';
 import { DropReason } from './stats.js';
 import type { ConnectionCloseReason } from './types.js';
@@ -51,7 +52,7 @@ export const PONG = Buffer.from('\r\n');
 export const LINGER_MS = 2000;
 
 /** A live stream connection, owned by the transport layer's connection pool. */
-export class StreamConnection {
+export class StreamConnection implements TransportConnection {
   readonly id: number;
   readonly iapId: string;
   readonly protocol: 'tcp' | 'tls';

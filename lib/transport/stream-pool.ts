@@ -9,6 +9,7 @@ import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type { Logger, TlsSettings, TransportLimits } from '../../include-types/settings.js';
 import { bareHost, ipFamily } from './addresses.js';
 import { ConnectionTable, remoteKey } from './connection-table.js';
+import type { TransportConnection } from './connection.js';
 import { toTransportError } from './errors.js';
 import { DropReason, type StatsCounters } from './stats.js';
 import { StreamConnection, type CloseReason, type StreamSink } from './stream-connection.js';
@@ -40,17 +41,26 @@ export interface StreamPoolInit {
   makeSink(conn: StreamConnection): StreamSink;
   /** Told after a connection closed for any reason but shutdown. */
   onClosed?(conn: StreamConnection, reason: CloseReason): void;
+  /** The table to keep connections in, when shared with other pools (default: a new one). */
+  table?: ConnectionTable;
+  /** The connection id source, when shared with other pools (default: 1, 2, 3 ...). */
+  nextId?: () => number;
 }
 
 /** Owner of every TCP/TLS connection. */
 export class StreamPool {
-  readonly table = new ConnectionTable();
-  private readonly pending = new Map<string, Promise<StreamConnection>>();
+  readonly table: ConnectionTable;
+  private readonly pending = new Map<string, Promise<TransportConnection>>();
   private readonly connecting = new Set<Socket>();
-  private nextId = 1;
+  private readonly live = new Set<StreamConnection>();
+  private readonly nextId: () => number;
   private stopped = false;
 
-  constructor(private readonly init: StreamPoolInit) {}
+  constructor(private readonly init: StreamPoolInit) {
+    this.table = init.table ?? new ConnectionTable();
+    let id = 1;
+    this.nextId = init.nextId ?? (() => id++);
+  }
 
   /**
    * Takes an accepted socket. Beyond `maxConnections` for the IAP it is closed at once and
@@ -81,7 +91,7 @@ export class StreamPool {
    * with `SipError(LimitExceeded)` beyond `maxConnections`, `SipError(TransportError)` when the
    * connect or TLS handshake fails.
    */
-  obtain(req: ConnectRequest): Promise<StreamConnection> {
+  obtain(req: ConnectRequest): Promise<TransportConnection> {
     const open = this.table.find(req.iapId, req.protocol, req.address, req.port, req.servername);
     if (open) return Promise.resolve(open);
     const key = remoteKey(req.iapId, req.protocol, req.address, req.port, req.servername);
@@ -106,7 +116,7 @@ export class StreamPool {
     this.stopped = true;
     for (const socket of this.connecting) socket.destroy();
     this.connecting.clear();
-    for (const conn of this.table.all()) conn.close('shutdown');
+    for (const conn of [...this.live]) conn.close('shutdown');
   }
 
   private pendingFor(iapId: string): number {
@@ -193,7 +203,7 @@ export class StreamPool {
   ): StreamConnection {
     const { limits } = this.init;
     const conn = new StreamConnection({
-      id: this.nextId++,
+      id: this.nextId(),
       iapId,
       protocol,
       socket,
@@ -209,12 +219,14 @@ export class StreamPool {
       onClose: (c, reason, error) => this.closed(c, reason, error),
     });
     conn.attach(this.init.makeSink(conn));
+    this.live.add(conn);
     this.table.add(conn);
     this.init.logger?.debug('transport: connection open', describe(conn));
     return conn;
   }
 
   private closed(conn: StreamConnection, reason: CloseReason, error?: Error): void {
+    this.live.delete(conn);
     this.table.remove(conn);
     if (reason === DropReason.Idle || reason === DropReason.BufferLimit) this.init.stats.drop(reason);
     const data = { ...describe(conn), reason, error: error?.message };

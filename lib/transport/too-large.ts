@@ -56,7 +56,10 @@ export class TooLargeHandler {
     return 'stop';
   }
 
-  /** A datagram over the limit: a request whose head can be read gets its answer; then dropped. */
+  /**
+   * A datagram, or a whole WebSocket message (RFC 7118 §5: message-bounded like one), over the
+   * limit: a request whose head can be read gets its answer; then dropped.
+   */
   datagram(data: Buffer, source: MessageSource): void {
     const { stats, logger, limits } = this.deps;
     stats.drop(DropReason.TooLarge);
@@ -64,7 +67,7 @@ export class TooLargeHandler {
     while (start < data.length && (data[start] === 13 || data[start] === 10)) start++; // RFC 3261 §7.5
     const length = headLength(data.subarray(start), limits.maxMessageSize);
     const answer = length < 0 ? { kind: 'unreadable' as const } : this.answer(data.subarray(start, start + length), source, data.length);
-    logger?.warn('transport: datagram dropped, larger than maxMessageSize', {
+    logger?.warn(`transport: ${source.protocol === 'udp' ? 'datagram' : 'websocket message'} dropped, larger than maxMessageSize`, {
       size: data.length,
       maxMessageSize: limits.maxMessageSize,
       from: `${source.remoteAddress}:${source.remotePort}`,

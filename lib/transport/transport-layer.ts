@@ -13,6 +13,8 @@ import type {
   TransportProtocol,
 } from '../../include-types/settings.js';
 import { bareHost, ipFamily } from './addresses.js';
+import { ConnectionTable } from './connection-table.js';
+import type { TransportConnection } from './connection.js';
 import { IapRuntime, type BoundAddress } from './iap-runtime.js';
 import { InboundDispatcher, streamSource } from './inbound.js';
 import { resolveLimits } from './limits.js';
@@ -20,6 +22,8 @@ import { Outbound } from './outbound.js';
 import { Rfc3263Resolver } from './resolver.js';
 import { DropReason, StatsCounters, type TransportStats } from './stats.js';
 import type { StreamConnection, StreamSink } from './stream-connection.js';
+import { WsListener } from './ws-listener.js';
+import { WsPool } from './ws-pool.js';
 import { StreamListener } from './stream-listener.js';
 import { StreamPool } from './stream-pool.js';
 import { TooLargeHandler } from './too-large.js';
@@ -60,7 +64,7 @@ export interface TransportLayerOptions {
   keepAlivePongTimeout?: number;
 }
 
-/** UDP, TCP and TLS transports for the SIP stack. */
+/** UDP, TCP, TLS and WebSocket (RFC 7118) transports for the SIP stack. */
 export class TransportLayer implements TransportPort {
   /** The limits in force (defaults filled in). */
   readonly limits: TransportLimits;
@@ -70,6 +74,7 @@ export class TransportLayer implements TransportPort {
   private readonly iaps = new Map<string, IapRuntime>();
   private readonly counters = new StatsCounters();
   private readonly pool: StreamPool;
+  private readonly wsPool: WsPool;
   private readonly inbound: InboundDispatcher;
   private readonly tooLarge: TooLargeHandler;
   private readonly outbound: Outbound;
@@ -94,7 +99,12 @@ export class TransportLayer implements TransportPort {
       }
       this.iaps.set(settings.id, new IapRuntime(settings));
     }
+    const table = new ConnectionTable();
+    let connectionIds = 1;
+    const nextId = (): number => connectionIds++;
     this.pool = new StreamPool({
+      table,
+      nextId,
       limits: this.limits,
       stats: this.counters,
       logger: this.logger,
@@ -103,6 +113,23 @@ export class TransportLayer implements TransportPort {
       makeSink: (conn) => this.framerFor(conn),
       onClosed: (conn, reason) => this.connectionClosed(conn, reason),
     });
+    this.wsPool = new WsPool(
+      {
+        table,
+        limits: this.limits,
+        stats: this.counters,
+        logger: this.logger,
+        connectTimeout: this.connectTimeout,
+        pongTimeout: options.keepAlivePongTimeout ?? 10000,
+        maxPayload: this.webSocketMaxPayload(),
+        sink: {
+          message: (data, conn) => this.inbound.webSocketMessage(data, conn),
+          pinged: () => (this.counters.keepAlivePongs += 1),
+        },
+        onClosed: (conn, reason) => this.connectionClosed(conn, reason),
+      },
+      nextId,
+    );
     this.tooLarge = new TooLargeHandler({
       user: () => this.user,
       stats: this.counters,
@@ -121,6 +148,7 @@ export class TransportLayer implements TransportPort {
     this.outbound = new Outbound({
       iap: (id) => this.startedIap(id),
       pool: this.pool,
+      wsPool: this.wsPool,
       stats: this.counters,
       limits: this.limits,
       resolver: this.resolver,
@@ -156,6 +184,7 @@ export class TransportLayer implements TransportPort {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
     this.pool.closeAll();
+    this.wsPool.closeAll();
     const closing: Promise<void>[] = [];
     for (const iap of this.iaps.values()) {
       for (const u of iap.udp) closing.push(u.close());
@@ -233,7 +262,7 @@ export class TransportLayer implements TransportPort {
     return send;
   }
 
-  /** True for TCP and TLS (no retransmission timers A/E/G needed). */
+  /** True for TCP, TLS and WebSocket (no retransmission timers A/E/G needed). */
   isReliable(protocol: TransportProtocol): boolean {
     return protocol !== 'udp';
   }
@@ -244,8 +273,9 @@ export class TransportLayer implements TransportPort {
   }
 
   /**
-   * Sends an RFC 5626 §4.4.1 CRLFCRLF ping on a connection now; false if it is not open. If
-   * nothing arrives within `keepAlivePongTimeout`, the connection is closed (`keepAliveTimeout`).
+   * Sends an RFC 5626 §4.4.1 CRLFCRLF ping on a TCP/TLS connection now (a WebSocket ping frame
+   * on a WebSocket one); false if it is not open. If nothing arrives within
+   * `keepAlivePongTimeout`, the connection is closed (`keepAliveTimeout`).
    */
   ping(connectionId: number): boolean {
     const conn = this.pool.table.get(connectionId);
@@ -283,7 +313,19 @@ export class TransportLayer implements TransportPort {
     };
   }
 
-  private connectionClosed(conn: StreamConnection, reason: ConnectionCloseReason): void {
+  /**
+   * The largest WebSocket message read: `ws` holds a whole message before it is delivered, so the
+   * per-connection buffer limit bounds it (never below maxMessageSize).
+   */
+  private webSocketMaxPayload(): number {
+    // NOTE (deviation): over TCP a message above maxMessageSize is answered 513 from its head and
+    // its body skipped unbuffered; over WebSocket only one within maxBufferedBytesPerConnection
+    // can be read and answered 513; a larger one closes the connection (1009), which is what
+    // happens with the defaults (both limits equal).
+    return Math.max(this.limits.maxMessageSize, this.limits.maxBufferedBytesPerConnection);
+  }
+
+  private connectionClosed(conn: TransportConnection, reason: ConnectionCloseReason): void {
     try {
       this.user?.onConnectionClosed?.({
         connectionId: conn.id,
@@ -324,6 +366,20 @@ export class TransportLayer implements TransportPort {
         iap.udp.push(udp);
         await udp.bind(address, listen.port);
         port = udp.port;
+      } else if (listen.protocol === 'ws' || listen.protocol === 'wss') {
+        const listener = new WsListener(
+          iap.id,
+          listen,
+          {
+            onWebSocket: (ws, req, l) => this.wsPool.accept(l.iapId, l.protocol, ws, req),
+            hasRoom: (l) => this.wsPool.hasRoom(l.iapId),
+            onError: (err) => this.logger?.info('transport: websocket listener', { iapId: iap.id, error: err.message }),
+          },
+          { handshakeTimeout: this.connectTimeout, maxPayload: this.webSocketMaxPayload() },
+        );
+        iap.listeners.push(listener);
+        await listener.listen(address, listen.port);
+        port = listener.boundAddress.port;
       } else {
         const events = {
           onSocket: (socket: Socket, l: StreamListener) => this.pool.accept(l.iapId, l.protocol, socket),

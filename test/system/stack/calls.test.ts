@@ -42,7 +42,7 @@ for (const [protocol, host] of [['udp', '127.0.0.1'], ['tcp', '127.0.0.1'], ['ud
       t.equal(o.inviteStatus, 200, 'INVITE answered');
       t.equal(o.byeStatus, 200, 'BYE answered');
     }
-    t.same(uas.counts, { invites: 3, acks: 3, byes: 3, options: 0, ackTimeouts: 0 }, 'UAS saw INVITE, ACK, BYE of each call');
+    t.same(uas.counts, { invites: 3, acks: 3, byes: 3, options: 0, registers: 0, messages: 0, ackTimeouts: 0, hangups: 0 }, 'UAS saw INVITE, ACK, BYE of each call');
     await drained(t, uacStack, uasStack);
   });
 }

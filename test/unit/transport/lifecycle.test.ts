@@ -120,9 +120,9 @@ t.test('after stop() the process has no handles left: a child exits by itself', 
   t.equal(code, 0, `child exited by itself (${Date.now() - started} ms) ${err}`);
   const report = JSON.parse(out.trim()) as Record<string, unknown>;
   t.match(report, {
-    connectionsBefore: 4,
+    connectionsBefore: 8,
     udpBefore: 2,
-    listenersBefore: 4,
+    listenersBefore: 8,
     after: { connections: 0, udpSockets: 0, streamListeners: 0 },
     interruptedStart: 'StackShutdown',
     interruptedStats: { udpSockets: 0, streamListeners: 0, connections: 0 },

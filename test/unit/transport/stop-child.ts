@@ -1,5 +1,5 @@
 /**
- * Run by lifecycle.test.ts in a child process: exercises UDP, TCP and TLS with keep-alive and idle
+ * Run by lifecycle.test.ts in a child process: exercises UDP, TCP, TLS, WS and WSS with keep-alive and idle
  * timers armed, stops both layers, and then must exit by itself (no handle left behind).
  */
 import { createResponse } from '../../../lib/message/index.js';
@@ -10,7 +10,7 @@ import { Collector, makeRequest } from './fixtures.js';
 const certs = testCerts();
 const tls = { cert: certs.cert, key: certs.key, ca: certs.ca };
 const listen = (address: string) =>
-  (['udp', 'tcp', 'tls'] as const).map((protocol) => ({ protocol, address, port: 0, tls }));
+  (['udp', 'tcp', 'tls', 'ws', 'wss'] as const).map((protocol) => ({ protocol, address, port: 0, tls }));
 const limits = { keepAliveInterval: 1000, idleConnectionTimeout: 60000 };
 const ua = new Collector();
 const ub = new Collector();

@@ -1,0 +1,192 @@
+/**
+ * The behaviour of `tsip uas` (and samples/uas.ts) as a reusable StackUser: answers every INVITE
+ * with 200 OK and an SDP answer (retransmitted until the ACK; a WebRTC offer gets a WebRTC answer,
+ * see webrtc-answer.ts), answers BYE, OPTIONS and MESSAGE with 200, and REGISTER with 200 echoing
+ * the Contacts (a registrar that keeps nothing). Tests and the benchmark use it in-process.
+ */
+import { NameAddr, createResponse, newTag, type SipRequest, type SipResponse } from '../message/index.js';
+import { createUasDialog } from '../dialog/index.js';
+import type { SipStack, StackUser } from '../stack/index.js';
+import { InviteServerTransaction, type ServerTransaction } from '../transaction/index.js';
+import { dtlsFingerprint, isWebRtcOffer, webRtcAnswer } from './webrtc-answer.js';
+
+/** What the UAS saw. */
+export interface AnsweringCounts {
+  invites: number;
+  acks: number;
+  byes: number;
+  options: number;
+  registers: number;
+  messages: number;
+  ackTimeouts: number;
+  /** BYEs this UAS sent (with `hangupAfterMs`) that got a 2xx. */
+  hangups: number;
+}
+
+/** Options of {@link createAnsweringUas}. */
+export interface AnsweringUasOptions {
+  /** Host written in Contact and SDP. */
+  host: string;
+  /** Hold INVITEs unanswered (for CANCEL tests): the user gets them in `held` instead. */
+  holdInvites?: boolean;
+  /** `a=fingerprint` value for WebRTC answers (default: generated once, see `dtlsFingerprint`). */
+  dtlsFingerprint?: string;
+  /** Send BYE this many ms after the ACK of each call (default: never, the caller hangs up). */
+  hangupAfterMs?: number;
+  /** Called with each request answered (for logs and tests). */
+  onRequest?(request: SipRequest): void;
+}
+
+/** The answering UAS: a StackUser plus its counters. */
+export interface AnsweringUas {
+  user: StackUser;
+  counts: AnsweringCounts;
+  /** INVITE transactions held unanswered (only with `holdInvites`). */
+  held: InviteServerTransaction[];
+  /** INVITEs whose CANCEL arrived. */
+  canceled: number;
+}
+
+function sdpAnswer(host: string): string {
+  const family = host.includes(':') ? 'IP6' : 'IP4';
+  return [`v=0`, `o=tsip ${Date.now()} 1 IN ${family} ${host}`, 's=tsip uas', `c=IN ${family} ${host}`, 't=0 0', 'm=audio 6000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', 'a=sendrecv', ''].join('\r\n');
+}
+
+/** Builds the answering user for `stack`; add it with `stack.addUser(uas.user)`. */
+export function createAnsweringUas(stack: SipStack, options: AnsweringUasOptions): AnsweringUas {
+  const hostInUri = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const counts: AnsweringCounts = { invites: 0, acks: 0, byes: 0, options: 0, registers: 0, messages: 0, ackTimeouts: 0, hangups: 0 };
+  let fingerprint = options.dtlsFingerprint;
+  const uas: AnsweringUas = { user: undefined as unknown as StackUser, counts, held: [], canceled: 0 };
+
+  const answerInvite = (tx: InviteServerTransaction): void => {
+    const req = tx.request;
+    const tag = newTag();
+    const res = createResponse(req, 200, 'OK', tag);
+    const transport = tx.source.protocol === 'udp' ? '' : `;transport=${tx.source.protocol}`;
+    res.headers.set('Contact', `<sip:uas@${hostInUri}:${tx.source.localPort}${transport}>`);
+    res.headers.set('Content-Type', 'application/sdp');
+    if (isWebRtcOffer(req.body)) {
+      fingerprint ??= dtlsFingerprint();
+      try {
+        res.body = Buffer.from(webRtcAnswer(req.body, { host: options.host, port: 9, fingerprint }));
+      } catch {
+        tx.respond(createResponse(req, 488, 'Not Acceptable Here')); // RFC 3261 §13.3.1.3
+        return;
+      }
+    } else {
+      res.body = Buffer.from(sdpAnswer(options.host));
+    }
+    const key = { callId: req.callId, localTag: tag, remoteTag: req.from.tag ?? '' };
+    let ended = false;
+    stack.registerDialog(key, {
+      user: uas.user,
+      onAck: () => {
+        counts.acks++;
+        if (options.hangupAfterMs !== undefined && counts.acks > 0 && !ended) {
+          const timer = setTimeout(() => {
+            if (ended) return;
+            ended = true;
+            hangUp(tx, req, res, () => stack.unregisterDialog(key));
+          }, options.hangupAfterMs);
+          timer.unref();
+        }
+      },
+      onRequest: (inDialog: ServerTransaction) => {
+        if (inDialog.request.method === 'BYE') {
+          counts.byes++;
+          ended = true;
+          stack.unregisterDialog(key);
+        }
+        inDialog.respond(createResponse(inDialog.request, 200, 'OK'));
+      },
+    });
+    stack.send2xxUntilAck(tx, res, {
+      onAckTimeout: () => {
+        counts.ackTimeouts++;
+        stack.unregisterDialog(key);
+      },
+    });
+  };
+
+  /** RFC 3261 §15.1.1: the callee ends the call with a BYE in the dialog. */
+  const hangUp = (tx: InviteServerTransaction, invite: SipRequest, ok: SipResponse, done: () => void): void => {
+    let bye: SipRequest;
+    try {
+      const contact = NameAddr.parse(ok.headers.get('Contact') ?? '');
+      const dialog = createUasDialog(invite, { localTag: ok.to.tag, localContact: contact, secureTransport: tx.source.protocol === 'tls' || tx.source.protocol === 'wss' });
+      dialog.responseSent(ok);
+      bye = dialog.createRequest('BYE');
+    } catch {
+      return done();
+    }
+    stack.send(tx.source.iapId, bye, {
+      onProvisional: () => undefined,
+      onFinal: (r) => {
+        if (r.status < 300) counts.hangups++;
+        done();
+      },
+      onTimeout: done,
+      onTransportError: done,
+    });
+  };
+
+  uas.user = {
+    uid: 'answering-uas',
+    methods: ['INVITE', 'BYE', 'OPTIONS', 'REGISTER', 'MESSAGE'],
+    claim: () => 'connection',
+    onRequest(tx: ServerTransaction): void {
+      options.onRequest?.(tx.request);
+      if (tx instanceof InviteServerTransaction) {
+        counts.invites++;
+        if (options.holdInvites === true) uas.held.push(tx);
+        else answerInvite(tx);
+        return;
+      }
+      const method = tx.request.method;
+      if (method === 'OPTIONS') counts.options++;
+      else if (method === 'MESSAGE') counts.messages++;
+      if (method === 'REGISTER') {
+        counts.registers++;
+        tx.respond(registerOk(tx.request));
+        return;
+      }
+      const res = createResponse(tx.request, 200, 'OK');
+      if (method === 'OPTIONS') res.headers.set('Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, MESSAGE');
+      tx.respond(res);
+    },
+    onInviteCanceled(): void {
+      uas.canceled++;
+    },
+  };
+  return uas;
+}
+
+/** Default registration lifetime when the REGISTER names none, in seconds. */
+const DEFAULT_EXPIRES = 600;
+
+/**
+ * RFC 3261 §10.3 step 8, for a registrar that stores nothing: 200 listing the request's Contacts,
+ * each with its expires (the Contact's, else the Expires header's, else 600), so clients that look
+ * for their own Contact in the answer (JsSIP, SIP.js) see their binding.
+ */
+function registerOk(request: SipRequest): SipResponse {
+  const res = createResponse(request, 200, 'OK');
+  let contacts: ReturnType<SipRequest['contact']['slice']> = [];
+  try {
+    contacts = request.headers.has('Contact') ? request.contact : [];
+  } catch {
+    contacts = [];
+  }
+  const expiresHeader = Number(request.headers.get('Expires') ?? DEFAULT_EXPIRES);
+  for (const c of contacts) {
+    if (c === '*') continue;
+    const own = c.params.get('expires');
+    const expires = typeof own === 'string' && /^\d+$/.test(own) ? Number(own) : Number.isFinite(expiresHeader) ? expiresHeader : DEFAULT_EXPIRES;
+    if (expires === 0) continue; // RFC 3261 §10.3 step 6: removed
+    const echoed = c.clone();
+    echoed.params.set('expires', String(expires));
+    res.headers.append('Contact', echoed.toString());
+  }
+  return res;
+}

@@ -1,0 +1,253 @@
+/**
+ * One SIP-over-WebSocket connection (RFC 7118): each WebSocket message carries exactly one SIP
+ * message (§5: no stream framing), sent as a text frame when it is valid UTF-8 and as a binary
+ * frame otherwise (§5.1). Keeps the idle timer, WebSocket ping/pong keep-alives (RFC 6455 §5.5.2),
+ * answers an RFC 5626 CRLFCRLF ping sent as a message, and caps what waits for a slow reader.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import { SipError, SipErrorCode } from '../../include-types/errors.js';
+import type { TransportConnection } from './connection.js';
+import { toTransportError } from './errors.js';
+import { DropReason } from './stats.js';
+import type { ConnectionCloseReason } from './types.js';
+
+/** Where the messages of a WebSocket connection go. */
+export interface WsMessageSink {
+  /** One received WebSocket message (a whole SIP message, or a keep-alive). */
+  message(data: Buffer, conn: WsConnection): void;
+  /** An RFC 5626 CRLFCRLF ping arrived (and was answered); for the counters. */
+  pinged(conn: WsConnection): void;
+}
+
+/** Construction values of a {@link WsConnection}. */
+export interface WsConnectionInit {
+  id: number;
+  iapId: string;
+  protocol: 'ws' | 'wss';
+  /** An open WebSocket (the handshake done, `sip` subprotocol agreed). */
+  ws: WebSocket;
+  /** The TCP (or TLS) socket under it, for the addresses. */
+  socket: Socket;
+  outgoing: boolean;
+  servername?: string;
+  /** Close after this many ms without traffic (0 = never). */
+  idleTimeout: number;
+  /** WebSocket ping interval in ms (0 = none). */
+  keepAliveInterval: number;
+  /** Close when no pong (nor anything else) arrives this many ms after a ping; 0 = never. */
+  pongTimeout: number;
+  /** Close when more than this many written bytes wait for a peer that does not read. */
+  maxQueuedBytes: number;
+  /** Called once when the connection is gone. */
+  onClose(conn: WsConnection, reason: ConnectionCloseReason, error?: Error): void;
+}
+
+/** RFC 5626 §4.4.1 pong, sent back when a CRLFCRLF ping arrives as a WebSocket message. */
+const CRLF = Buffer.from('\r\n');
+
+/** How long a closing handshake may take before the socket is cut, in ms. */
+const CLOSE_GRACE_MS = 2000;
+
+/** The WebSocket close code of a close reason (RFC 6455 §7.4.1). */
+function closeCode(reason: ConnectionCloseReason): number {
+  switch (reason) {
+    case 'bufferLimit':
+    case 'tooLarge':
+      return 1009; // message too big
+    case 'framing':
+      return 1002; // protocol error
+    case 'shutdown':
+      return 1001; // going away
+    default:
+      return 1000;
+  }
+}
+
+/** The close reason of an error the `ws` library reports (its `code` names the broken rule). */
+function reasonOfError(err: Error): ConnectionCloseReason {
+  const code = (err as { code?: unknown }).code;
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return DropReason.BufferLimit;
+  if (typeof code === 'string' && code.startsWith('WS_ERR_')) return DropReason.Framing;
+  return 'error';
+}
+
+/** A live WebSocket connection, owned by the transport layer's WebSocket pool. */
+export class WsConnection implements TransportConnection {
+  readonly id: number;
+  readonly iapId: string;
+  readonly protocol: 'ws' | 'wss';
+  readonly outgoing: boolean;
+  readonly servername: string | undefined;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** Last time (ms, Date.now) something arrived or a SIP message was sent (our pings do not count). */
+  lastActivity = Date.now();
+  /** Last time (ms, Date.now) something arrived from the peer (messages, pings, pongs). */
+  lastReceived = Date.now();
+  private sink: WsMessageSink | undefined;
+  private closed = false;
+  private closing: ConnectionCloseReason | undefined;
+  private closeTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private pongTimer: NodeJS.Timeout | undefined;
+  private readonly ws: WebSocket;
+  private readonly init: WsConnectionInit;
+
+  constructor(init: WsConnectionInit) {
+    this.init = init;
+    this.id = init.id;
+    this.iapId = init.iapId;
+    this.protocol = init.protocol;
+    this.outgoing = init.outgoing;
+    this.servername = init.servername;
+    this.ws = init.ws;
+    this.localAddress = init.socket.localAddress ?? '';
+    this.localPort = init.socket.localPort ?? 0;
+    this.remoteAddress = init.socket.remoteAddress ?? '';
+    this.remotePort = init.socket.remotePort ?? 0;
+    init.socket.setNoDelay(true);
+    this.ws.on('message', (data, isBinary) => this.received(toBuffer(data), isBinary));
+    this.ws.on('ping', () => this.heard());
+    this.ws.on('pong', () => this.heard());
+    this.ws.on('error', (err) => this.shut(reasonOfError(err), err));
+    this.ws.on('close', () => this.shut('peer'));
+    this.armIdle(init.idleTimeout);
+    // NOTE: unlike CRLF pings on TCP (only on connections we opened, RFC 5626 §4.4.1), WebSocket
+    // pings go both ways: every WebSocket endpoint must answer one (RFC 6455 §5.5.2), and a server
+    // is how a dead browser is found.
+    if (init.keepAliveInterval > 0) {
+      this.pingTimer = setInterval(() => this.ping(), init.keepAliveInterval);
+      this.pingTimer.unref();
+    }
+  }
+
+  get isClosed(): boolean {
+    return this.closed || this.closing !== undefined;
+  }
+
+  /** Sets where received messages go; must be called before the first message (same tick as creation). */
+  attach(sink: WsMessageSink): void {
+    this.sink = sink;
+  }
+
+  /** Bytes written but not yet handed to the kernel. */
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  send(data: Buffer): Promise<void> {
+    if (this.isClosed) {
+      return Promise.reject(new SipError(SipErrorCode.TransportError, `connection ${this.id} is closed`));
+    }
+    if (this.ws.bufferedAmount + data.length > this.init.maxQueuedBytes) {
+      // A peer that stopped reading must not make us hold its messages without bound.
+      this.shut(DropReason.BufferLimit);
+      return Promise.reject(new SipError(SipErrorCode.TransportError, `connection ${this.id}: peer is not reading`));
+    }
+    this.lastActivity = Date.now();
+    return new Promise((resolve, reject) => {
+      // RFC 7118 §5.1: text frames carry UTF-8; anything else must go in a binary frame.
+      this.ws.send(data, { binary: !isUtf8(data) }, (err) => {
+        if (err) reject(toTransportError(err, `write on connection ${this.id}`));
+        else resolve();
+      });
+    });
+  }
+
+  /** Sends a WebSocket ping (not counted as traffic); closes (`keepAliveTimeout`) if nothing answers. */
+  ping(): boolean {
+    // the peer may have started closing before our 'close' event: ws.ping() would throw then
+    if (this.isClosed || this.ws.readyState !== this.ws.OPEN) return false;
+    this.ws.ping();
+    if (this.init.pongTimeout > 0 && this.pongTimer === undefined) {
+      const sentAt = Date.now();
+      this.pongTimer = setTimeout(() => {
+        this.pongTimer = undefined;
+        if (this.lastReceived < sentAt) this.close('keepAliveTimeout');
+      }, this.init.pongTimeout);
+      this.pongTimer.unref();
+    }
+    return true;
+  }
+
+  close(reason: ConnectionCloseReason = 'local'): void {
+    if (this.closed) return;
+    // stop(): gone at once, as TCP connections are (no closing handshake to wait for)
+    if (reason === 'shutdown') return this.shut(reason);
+    if (this.closing !== undefined) return;
+    this.closing = reason;
+    this.startClosingHandshake(reason);
+  }
+
+  /** Sends a close frame after what was queued (ws sends in order) and waits for the peer's. */
+  closeAfterFlush(reason: ConnectionCloseReason): void {
+    this.close(reason);
+  }
+
+  private startClosingHandshake(reason: ConnectionCloseReason): void {
+    // RFC 6455 §7.1.2: a close frame, then wait (bounded) for the peer's before the socket goes.
+    try {
+      this.ws.close(closeCode(reason));
+    } catch {
+      this.ws.terminate();
+    }
+    this.closeTimer = setTimeout(() => this.shut(reason), CLOSE_GRACE_MS);
+    this.closeTimer.unref();
+  }
+
+  private heard(): void {
+    this.lastReceived = this.lastActivity = Date.now();
+  }
+
+  private received(data: Buffer, isBinary: boolean): void {
+    if (this.isClosed) return;
+    this.heard();
+    if (data.length > 0 && data.every((b) => b === 13 || b === 10)) {
+      // RFC 5626 §4.4.1 keep-alive sent as a message (SIP.js does): CRLFCRLF is answered with
+      // CRLF, a lone CRLF is a pong; neither carries a SIP message.
+      if (data.length >= 4) {
+        this.ws.send(CRLF, { binary: isBinary });
+        this.sink?.pinged(this);
+      }
+      return;
+    }
+    if (this.sink === undefined) {
+      this.shut('error', new Error('no sink attached'));
+      return;
+    }
+    this.sink.message(data, this);
+  }
+
+  private armIdle(ms: number): void {
+    if (this.init.idleTimeout <= 0 || this.closed) return;
+    this.idleTimer = setTimeout(() => {
+      const quiet = Date.now() - this.lastActivity;
+      if (quiet >= this.init.idleTimeout) this.close(DropReason.Idle);
+      else this.armIdle(this.init.idleTimeout - quiet);
+    }, ms);
+    this.idleTimer.unref();
+  }
+
+  private shut(reason: ConnectionCloseReason, error?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.closing !== undefined) reason = this.closing;
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    if (this.pongTimer) clearTimeout(this.pongTimer);
+    this.ws.terminate();
+    this.init.onClose(this, reason, error);
+  }
+}
+
+function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
