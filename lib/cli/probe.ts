@@ -21,9 +21,8 @@ export interface ProbeIo {
   interrupted?: Promise<void>;
 }
 
-const HELP = `Usage:
-  tsip probe srs sip:HOST:PORT [--transport udp|tcp] [--json] [--timeout-ms N] [--local ADDRESS]
-  tsip probe src --listen HOST:PORT [--transport udp|tcp] [--json] [--calls N] [--timeout-ms N]
+const HELP = `usage: tsip probe srs sip:HOST:PORT [--transport udp|tcp] [--json] [--timeout-ms N] [--local ADDRESS]
+       tsip probe src --listen HOST:PORT [--transport udp|tcp] [--json] [--calls N] [--timeout-ms N]
 
 probe srs   act as a recording client (SRC) against any SRS and check it against RFC 7866/7865:
             OPTIONS, the SIPREC INVITE and its answer (+sip.srs, recvonly m-lines, labels, Require),
@@ -45,7 +44,7 @@ Options:
 Each line: PASS/FAIL/WARN/SKIP, the RFC section, the check id and a short reason. A broken MUST
 is a FAIL; a broken SHOULD, or a choice the RFC allows that peers may not expect, is a WARN.
 
-Exit codes: 0 no check failed, 1 at least one FAIL (or the probe could not run), 2 bad arguments.`;
+exit codes: 0 no check failed, 1 at least one FAIL (or the probe could not run), 2 bad arguments.`;
 
 function positiveInt(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;

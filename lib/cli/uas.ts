@@ -12,7 +12,7 @@ import { createAnsweringUas } from './answering-uas.js';
 import { CliExit, type CliCommand } from './command.js';
 import { dtlsFingerprint } from './webrtc-answer.js';
 
-const HELP = `Usage: tsip uas [options]
+const HELP = `usage: tsip uas [options]
 
 Answers INVITE with 200 OK and an SDP answer (a WebRTC answer with ICE, DTLS fingerprint and BUNDLE
 to a browser's offer; no media flows), absorbs the ACK, answers BYE, OPTIONS, MESSAGE and REGISTER
@@ -35,7 +35,7 @@ Options:
   --verbose            print each request answered
 
 Prints "tsip uas listening on PROTO:ADDR:PORT ..." once listening.
-Exit codes: 0 stopped by a signal, 1 could not start (e.g. port in use), 2 bad arguments.`;
+exit codes: 0 stopped by a signal, 1 could not start (e.g. port in use), 2 bad arguments.`;
 
 /** The parsed command line. */
 interface UasArgs {

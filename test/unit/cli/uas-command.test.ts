@@ -24,7 +24,7 @@ t.test('bad arguments exit with Usage and say why', async (t) => {
   t.match(await usage(['--transport', 'tcp,ws', '--port', '5070']), { code: CliExit.Usage, err: /different ports/ });
   t.match(await usage(['--transport', 'wss']), { code: CliExit.Usage, err: /--tls-cert/ });
   t.match(await usage(['--hangup-after', 'soon']), { code: CliExit.Usage, err: /--hangup-after/ });
-  t.match(await usage(['--bogus']), { code: CliExit.Usage, err: /Usage: tsip uas/ });
+  t.match(await usage(['--bogus']), { code: CliExit.Usage, err: /usage: tsip uas/ });
 });
 
 t.test('uas is a listed tsip command with help', async (t) => {

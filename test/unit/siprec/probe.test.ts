@@ -131,5 +131,5 @@ t.test('the package entry exports the probe', async (t) => {
   for (const name of ['probeSrs', 'probeSrc', 'startSrcProbe', 'formatProbeReport']) t.equal(typeof (tsip as Record<string, unknown>)[name], 'function', name);
   t.equal(tsip.ProbeLevel.Fail, 'FAIL');
   const { commands } = await import('../../../lib/cli/commands.js');
-  t.ok(commands.some((c) => c.name === 'probe' && c.help.includes('Exit codes')), 'probe is listed in lib/cli/commands.ts');
+  t.ok(commands.some((c) => c.name === 'probe' && c.help.includes('exit codes')), 'probe is listed in lib/cli/commands.ts');
 });
