@@ -16,6 +16,8 @@ import {
 } from '../../../include-types/siprec.js';
 import { indicationForState } from '../body/index.js';
 import type { RtpPacket } from '../media/index.js';
+import type { Clock } from '../../../include-types/settings.js';
+import { defaultSiprecClock } from '../common/timers.js';
 import { Ng911Logger } from '../ng911/index.js';
 import type { SessionListener } from './session-host.js';
 import { SrcUserAgent, type SrsInitiatedVerdict } from './src-user-agent.js';
@@ -129,6 +131,8 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
   private readonly agents: SrcUserAgent[] = [];
   private readonly calls = new Map<string, CallRecording>();
   private readonly ng911: Ng911Logger | undefined;
+  /** Time source of every timer below (SrcSettings.clock, else real time). */
+  private readonly clock: Clock;
   private started = false;
   private stopped = false;
   /** Last recording preference per call (RFC 7866 §7.1.3). */
@@ -150,7 +154,8 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     if (settings.srs.length === 0) throw new RangeError('SrcManager needs at least one SRS entry');
     const names = new Set(settings.srs.map((e) => e.name));
     if (names.size !== settings.srs.length) throw new RangeError('SRS entry names must be unique');
-    this.ng911 = settings.ng911 ? new Ng911Logger(settings.ng911, (e) => this.emit('logEvent', e)) : undefined;
+    this.clock = settings.clock ?? defaultSiprecClock();
+    this.ng911 = settings.ng911 ? new Ng911Logger(settings.ng911, (e) => this.emit('logEvent', e), undefined, this.clock) : undefined;
   }
 
   /** Starts every user agent (binds their endpoints). */
@@ -169,6 +174,7 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     for (const entry of this.settings.srs) {
       const ua: SrcUserAgent = new SrcUserAgent({
         entry, listener, userAgent: this.settings.userAgent ?? 'tsip-src', t1: this.settings.t1 ?? 500,
+        clock: this.clock, ...(this.settings.clock ? { stackClock: this.settings.clock } : {}),
         srsInitiated: (req): SrsInitiatedVerdict => this.srsInitiated(ua, req),
         ...(this.settings.metadataUpdateMethod ? { metadataUpdateMethod: this.settings.metadataUpdateMethod } : {}),
         onSrsState: (srs, up, statusCode) => this.emit('srsStateChanged', { srsName: entry.name, srs, up, ...(statusCode !== undefined ? { statusCode } : {}) }),
