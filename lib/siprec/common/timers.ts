@@ -10,11 +10,12 @@ import type { Clock, TimerHandle } from '../../../include-types/settings.js';
 import { RealClock } from '../../transaction/clock.js';
 
 /**
- * The clock SIPREC runs on when the app gives none: real time, timers that do not keep the
- * process alive (as the unref'd Node.js timers before it; the sockets do that while running).
+ * The clock SIPREC runs on when the app gives none: real time, as the stack's default. Its timers
+ * keep the process alive like the stack's: a pending NG9-1-1 retry or MSRP timeout must run, and
+ * the periodic ones (keep-alive, RTCP, checkpoints) stop at shutdown.
  */
 export function defaultSiprecClock(): Clock {
-  return new RealClock(true);
+  return new RealClock();
 }
 
 /** A timer that fires every `ms` on a clock (Clock timers are one-shot) until stopped. */
