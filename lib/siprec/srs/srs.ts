@@ -70,7 +70,9 @@ export class Srs extends EventEmitter<SrsEvents> {
   constructor(readonly settings: SrsSettings) {
     super();
     validateSrsLimits(settings);
-    this.access = new SrsAccess(settings.allowedSources, settings.auth);
+    this.clock = settings.clock ?? defaultSiprecClock();
+    this.now = epochNow(settings.clock);
+    this.access = new SrsAccess(settings.allowedSources, settings.auth, this.now);
     this.allocator = new PortAllocator({ min: settings.rtpPortMin ?? 40000, max: settings.rtpPortMax ?? 49999 });
     const kinds = settings.mediaKinds ?? ['audio', 'video', 'text', 'message'];
     this.check = {
@@ -82,8 +84,6 @@ export class Srs extends EventEmitter<SrsEvents> {
         ...(settings.srtp ? { srtp: settings.srtp } : {}),
       },
     };
-    this.clock = settings.clock ?? defaultSiprecClock();
-    this.now = epochNow(settings.clock);
     this.setups = new TokenBucket(settings.maxSetupsPerSecond ?? SRS_LIMIT_DEFAULTS.maxSetupsPerSecond, this.now);
   }
 
