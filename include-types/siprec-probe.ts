@@ -3,6 +3,7 @@
  * check, graded by the RFC keyword behind it (MUST broken → FAIL, SHOULD or an allowed choice →
  * WARN), and the report that gathers them. Types and const objects only.
  */
+import type { Clock } from './settings.js';
 
 /** How a check came out. */
 export const ProbeLevel = {
@@ -70,6 +71,8 @@ export interface ProbeSrsOptions {
   rtpPackets?: number;
   /** SIP T1 in ms for the probe's own stack (default 500). */
   t1?: number;
+  /** Time source of the probe's waits and its stack (default: real time). */
+  clock?: Clock;
 }
 
 /** Options of `probeSrc` / `startSrcProbe`. */
@@ -86,4 +89,6 @@ export interface ProbeSrcOptions {
   timeoutMs?: number;
   /** SIP T1 in ms for the probe's own stack (default 500). */
   t1?: number;
+  /** Time source of the probe's waits and its stack (default: real time). */
+  clock?: Clock;
 }

@@ -3,7 +3,7 @@
  * Types and const objects only; `siprec.ts` re-exports every part.
  */
 import type { HeaderField } from './api.js';
-import type { TransportProtocol } from './settings.js';
+import type { Clock, TransportProtocol } from './settings.js';
 import type { CallParams } from './siprec-src-events.js';
 
 /** Digest credentials of an SRS entry (see {@link SrsEntrySettings.credentials}). */
@@ -254,6 +254,12 @@ export interface SrcSettings {
   userAgent?: string;
   /** SIP timer T1 in ms (default 500); INVITE timeout is 64*T1. */
   t1?: number;
+  /**
+   * Time source of every SIPREC client timer (session refresh, INVITE timeout, OPTIONS
+   * keep-alive, MSRP timeouts, RTCP reports, failover, NG9-1-1 retries) and of the user agents'
+   * stacks. Default: real time (a `RealClock`; the stacks keep their own). Tests pass a `FakeClock`.
+   */
+  clock?: Clock;
   /** NG9-1-1 log events; none when absent. */
   ng911?: Ng911Settings;
   /**

@@ -2,7 +2,7 @@
  * SIPREC contract, recording server (DESIGN §4): `SrsSettings`, its limits and the payloads of `Srs` events.
  * Types and const objects only; `siprec.ts` re-exports every part.
  */
-import type { Logger, StackLimits, TransportLimits, TransportProtocol } from './settings.js';
+import type { Clock, Logger, StackLimits, TransportLimits, TransportProtocol } from './settings.js';
 import type { RecordedMediaKind } from './siprec-common.js';
 
 /**
@@ -83,6 +83,13 @@ export interface SrsSettings {
   userAgent?: string;
   /** SIP timer T1 in ms (default 500); Timers H/L keep answered INVITE transactions 64*T1. */
   t1?: number;
+  /**
+   * Time source of every SRS timer (RFC 4028 expiry, `maxRecordingSeconds`, checkpoints, the disk
+   * check, shutdown's wait), of the per-stream rate limit windows, of the arrival times the
+   * recordings' timelines (jitter, gap fill) are built from, and of the SRS's stack. Default: real
+   * time (`Date.now` for timestamps). Tests pass a `FakeClock`.
+   */
+  clock?: Clock;
   /**
    * Limits of the SRS's SIP transports, merged over the SRS's defaults (`maxConnections` 20000;
    * the rest the transport's: `maxMessageSize` 65535, `maxBufferedBytesPerConnection` =

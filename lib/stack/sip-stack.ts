@@ -14,6 +14,7 @@ import {
   type ClientTransactionUser,
   type Retransmit2xxOptions,
   type ServerTransaction,
+  type TimerValues,
   type TransactionStats,
 } from '../transaction/index.js';
 import {
@@ -153,6 +154,11 @@ export class SipStack {
       this.logger.warn('shutdown: sends still in flight after the grace period; closing anyway', { graceMs: grace, sends: this.transport.sendsInFlight });
     }
     await this.transport.stop();
+  }
+
+  /** The RFC 3261 §17 timer values in force (T1 ... from `SipStackSettings.timers`, else the defaults). */
+  get timers(): TimerValues {
+    return this.transactions.timers;
   }
 
   /** True between {@link start} and {@link shutdown}. */

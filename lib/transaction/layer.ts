@@ -35,7 +35,7 @@ import { NonInviteServerTransaction } from './non-invite-server.js';
 import { buildCancel } from './requests.js';
 import { flatCopy } from './wire.js';
 import { type Retransmit2xxOptions, TwoXxRetransmitter } from './retransmit-2xx.js';
-import { timerValues } from './timers.js';
+import { type TimerValues, timerValues } from './timers.js';
 import { SILENT_LOGGER, type Transaction, type TransactionContext, settle } from './transaction.js';
 import type { ClientTransactionUser } from './user.js';
 
@@ -75,6 +75,11 @@ export class TransactionLayer {
     this.maxClients = options.limits?.maxClientTransactions ?? DEFAULT_LIMIT;
     this.maxServers = options.limits?.maxServerTransactions ?? DEFAULT_LIMIT;
     this.twoXx = new TwoXxRetransmitter(this.ctx);
+  }
+
+  /** The RFC 3261 §17 timer values in force (T1, T2, T4, 64*T1, the 100 Trying delay). */
+  get timers(): TimerValues {
+    return this.ctx.timers;
   }
 
   /**

@@ -22,9 +22,6 @@ import { type SessionHost, SessionRefresher, type SessionTimerOptions } from './
 import type { Clock } from '../../../include-types/settings.js';
 import { uasShaper } from './uas-shaper.js';
 
-/** RFC 3261 T1 used for reliable provisional responses (RFC 3262 §3), ms. */
-const T1 = 500;
-
 /** Base of `InviteDialogAssoc`. */
 export abstract class InviteAssocBase extends DialogAssoc {
   readonly type = 'INVITE' as const;
@@ -52,7 +49,8 @@ export abstract class InviteAssocBase extends DialogAssoc {
     super(conn, dialog);
     if (dialog.dialogAssocs.some((a) => a.type === 'INVITE')) throw new SipError(SipErrorCode.InvalidState, 'the dialog already has an INVITE association');
     this.forks = forks;
-    this.prack = new PrackState(conn.client.clock, T1);
+    // RFC 3262 §3: reliable 1xx retransmitted from T1, given up after 64*T1: the stack's T1 (TimerSettings)
+    this.prack = new PrackState(conn.client.clock, conn.client.stack.timers.t1);
     this.join(new InviteUsage(this));
   }
 

@@ -9,6 +9,8 @@
  * (each with the time it would have been sent, `timeMs`).
  */
 import { randomInt } from 'node:crypto';
+// NOTE: pacing stays on real time (not the stack's Clock): this is the demo/sample generator of a
+// call's packets, not a protocol timer; a test that wants no waiting reads it with realtime false.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeG711 } from './g711.js';
 import { buildRtp, type RtpPacket } from './rtp.js';

@@ -9,7 +9,9 @@
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
+import type { Clock, TimerHandle } from '../../../include-types/settings.js';
 import type { LogEventServerSettings, LogEventSigning } from '../../../include-types/siprec.js';
+import { defaultSiprecClock } from '../common/timers.js';
 import { postJson } from './http-post.js';
 import { signJws } from './jws.js';
 
@@ -46,6 +48,8 @@ interface Queued {
 export interface LogEventClientOptions {
   /** Per-request timeout in ms (default 5000). */
   requestTimeoutMs?: number;
+  /** Time source of the retry delays, request timeouts and drain bound (default: real time). */
+  clock?: Clock;
 }
 
 /** Queues, signs and delivers log events to one server. */
@@ -54,7 +58,8 @@ export class LogEventClient extends EventEmitter<LogEventClientEvents> {
   private readonly key: KeyObject;
   private busy = false;
   private closed = false;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
+  private readonly clock: Clock;
   private idleWaiters: (() => void)[] = [];
   private readonly url: string;
 
@@ -66,6 +71,7 @@ export class LogEventClient extends EventEmitter<LogEventClientEvents> {
     super();
     this.key = createPrivateKey(signing.privateKeyPem);
     this.url = server.baseUrl.replace(/\/+$/, '') + '/LogEvents';
+    this.clock = opts.clock ?? defaultSiprecClock();
   }
 
   /** Events waiting (including the one in flight). */
@@ -90,10 +96,10 @@ export class LogEventClient extends EventEmitter<LogEventClientEvents> {
   drain(timeoutMs = 5000): Promise<void> {
     if (this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const t = setTimeout(done, timeoutMs);
+      const t = this.clock.setTimer(done, timeoutMs);
       const self = this;
       function done(): void {
-        clearTimeout(t);
+        self.clock.clearTimer(t);
         self.idleWaiters = self.idleWaiters.filter((w) => w !== done);
         resolve();
       }
@@ -104,7 +110,7 @@ export class LogEventClient extends EventEmitter<LogEventClientEvents> {
   /** Stops delivering; queued events are dropped. */
   close(): void {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) this.clock.clearTimer(this.timer);
     this.queue.length = 0;
     this.idle();
     this.removeAllListeners();
@@ -135,10 +141,13 @@ export class LogEventClient extends EventEmitter<LogEventClientEvents> {
     let status: number | undefined;
     let error: string | undefined;
     let logEventId: string | undefined;
+    // the request's timeout on the clock too (not AbortSignal.timeout, which runs on real time)
+    const abort = new AbortController();
+    const timeout = this.clock.setTimer(() => abort.abort(new Error(`no answer within ${this.opts.requestTimeoutMs ?? 5000} ms`)), this.opts.requestTimeoutMs ?? 5000);
     try {
       const jws = signJws(item.event, this.signing, this.key);
       const res = await postJson(this.url, JSON.stringify(jws), {
-        timeoutMs: this.opts.requestTimeoutMs ?? 5000,
+        signal: abort.signal,
         ...(this.server.ca !== undefined ? { ca: this.server.ca } : {}),
       });
       status = res.status;
@@ -146,6 +155,8 @@ export class LogEventClient extends EventEmitter<LogEventClientEvents> {
       else error = `HTTP ${res.status}`;
     } catch (e) {
       error = (e as Error).message;
+    } finally {
+      this.clock.clearTimer(timeout);
     }
     if (this.closed) return;
     const base = { server: this.server.name, logEventType: item.event.logEventType, attempts: item.attempts };
@@ -161,7 +172,7 @@ export class LogEventClient extends EventEmitter<LogEventClientEvents> {
       return;
     }
     const delay = Math.min((this.server.retryDelayMs ?? 500) * 2 ** (item.attempts - 1), this.server.maxRetryDelayMs ?? 30_000);
-    this.timer = setTimeout(() => {
+    this.timer = this.clock.setTimer(() => {
       this.timer = undefined;
       this.pump();
     }, delay);

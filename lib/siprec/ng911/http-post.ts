@@ -8,8 +8,11 @@ import { request as httpsRequest } from 'node:https';
 
 /** What {@link postJson} needs besides the URL and body. */
 export interface PostOptions {
-  /** Whole-exchange timeout in ms. */
-  timeoutMs: number;
+  /**
+   * Ends the exchange when aborted (its reason is the rejection). The caller times it on its own
+   * clock, so a test with a FakeClock drives the timeout (lib/siprec runs no raw timers).
+   */
+  signal: AbortSignal;
   /** Trust anchors (PEM) for an https URL; default: Node's bundled CAs. */
   ca?: string | string[];
   /** Most response bytes read; the rest is discarded (default 64 KiB). */
@@ -22,7 +25,7 @@ export interface PostResult {
   body: string;
 }
 
-/** POSTs `body` as application/json; rejects on a network error or the timeout. */
+/** POSTs `body` as application/json; rejects on a network error or when `signal` aborts. */
 export function postJson(url: string, body: string, opts: PostOptions): Promise<PostResult> {
   const u = new URL(url);
   const https = u.protocol === 'https:';
@@ -38,15 +41,17 @@ export function postJson(url: string, body: string, opts: PostOptions): Promise<
         if (size < limit) chunks.push(d.subarray(0, limit - size));
         size += d.length;
       });
-      res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }); });
+      res.on('end', () => { opts.signal.removeEventListener('abort', onAbort); resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }); });
       res.on('error', fail);
     };
     const req = https
       ? httpsRequest(u, { method: 'POST', headers, ...(opts.ca !== undefined ? { ca: opts.ca } : {}) }, onResponse)
       : httpRequest(u, { method: 'POST', headers }, onResponse);
-    const timer = setTimeout(() => { req.destroy(new Error(`timed out after ${opts.timeoutMs} ms`)); }, opts.timeoutMs);
+    const onAbort = (): void => { req.destroy(opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted')); };
+    if (opts.signal.aborted) onAbort();
+    else opts.signal.addEventListener('abort', onAbort, { once: true });
     function fail(e: Error): void {
-      clearTimeout(timer);
+      opts.signal.removeEventListener('abort', onAbort);
       reject(e);
     }
     req.on('error', fail);

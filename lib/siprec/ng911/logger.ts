@@ -2,6 +2,7 @@
  * The SRC's NG9-1-1 logger: builds the recording log events of a call and hands each to every
  * configured Logging Service, and to a listener (SrcManager turns it into its `logEvent` event).
  */
+import type { Clock } from '../../../include-types/settings.js';
 import type { LogEventEmitted, Ng911Settings } from '../../../include-types/siprec.js';
 import { LogEventClient, type DeliveryReport } from './client.js';
 import {
@@ -26,13 +27,15 @@ export class Ng911Logger {
    * @param settings - element/agency ids, servers, signing key
    * @param onEvent - told of every event built
    * @param onReport - told of every delivery outcome
+   * @param clock - time source of the retries and request timeouts (default: real time)
    */
   constructor(
     private readonly settings: Ng911Settings,
     private readonly onEvent: (e: LogEventEmitted) => void,
     onReport?: (r: DeliveryReport) => void,
+    clock?: Clock,
   ) {
-    this.clients = settings.servers.map((s) => new LogEventClient(s, settings.signing));
+    this.clients = settings.servers.map((s) => new LogEventClient(s, settings.signing, clock ? { clock } : {}));
     if (onReport) for (const c of this.clients) { c.on('delivered', onReport); c.on('failed', onReport); }
   }
 

@@ -5,6 +5,7 @@
  * re-INVITEs, UPDATEs and BYEs; as an SRS it hands new INVITEs and in-dialog requests to the
  * caller's handlers.
  */
+import type { Clock, TimerHandle } from '../../../include-types/settings.js';
 import type { Dialog, DialogAssoc, ResponseElementsView, Transaction } from '../../../include-types/api.js';
 import type { SipError } from '../../../include-types/errors.js';
 import { ConnectionState } from '../../../include-types/states.js';
@@ -36,6 +37,8 @@ export interface ProbeUaOptions {
   t1: number;
   /** Longest wait for a final response, ms. */
   timeoutMs: number;
+  /** Time source of the waits and of the probe's stack. */
+  clock: Clock;
   /** New INVITE outside a dialog (SRS role); default: refused by the API. */
   onInvite?: (tx: ServerTransaction) => void;
   /** A request inside a dialog (SRS role). */
@@ -44,7 +47,7 @@ export interface ProbeUaOptions {
 
 interface Waiter {
   resolve: (o: Outcome) => void;
-  timer: NodeJS.Timeout;
+  timer: TimerHandle;
   assoc?: InviteDialogAssoc;
 }
 
@@ -78,6 +81,7 @@ export class ProbeUa {
         iaps: [{ id: 'probe', listen: [{ protocol: opts.transport, address: opts.host, port }, { protocol: other, address: opts.host, port }], mtu: 65535 + 200 }],
         userAgent: 'tsip-probe',
         timers: { t1: opts.t1 },
+        clock: opts.clock,
       },
     });
     const ua = new ProbeUa(client, opts);
@@ -151,7 +155,7 @@ export class ProbeUa {
 
   /** Closes the stack (everything it made is disposed). */
   async close(): Promise<void> {
-    for (const w of this.waiters.values()) clearTimeout(w.timer);
+    for (const w of this.waiters.values()) this.opts.clock.clearTimer(w.timer);
     this.waiters.clear();
     this.conn?.dispose();
     await this.client.close();
@@ -170,7 +174,7 @@ export class ProbeUa {
   /** Waits for the final response (or error, or our own bound); a 2xx to an INVITE is ACKed. */
   private await(tx: ClientTransaction, assoc?: InviteDialogAssoc): Promise<Outcome> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      const timer = this.opts.clock.setTimer(() => {
         this.waiters.delete(tx);
         try { if (tx.cancelAllowed) tx.cancel().dispose(); } catch { /* answered meanwhile */ }
         this.release(tx);
@@ -185,7 +189,7 @@ export class ProbeUa {
     const res = tx.responseElements;
     if (!w || (error === undefined && (!res || res.statusCode < 200))) return;
     this.waiters.delete(tx);
-    clearTimeout(w.timer);
+    this.opts.clock.clearTimer(w.timer);
     if (error === undefined && res && tx.type === 'INVITE' && res.statusCode < 300 && w.assoc) {
       try { w.assoc.sendAck(tx); } catch { /* dialog gone */ }
     }

@@ -8,6 +8,8 @@
  * filtered on the way; it cannot show that the packets were stored. (Against tsip's Srs the tests
  * read the recording's packet counts instead.)
  */
+import type { Clock } from '../../../include-types/settings.js';
+import { wait } from '../common/timers.js';
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { buildRtp } from '../media/index.js';
@@ -52,7 +54,7 @@ export class ProbeMediaPort {
    * Sends `count` PCMU packets (one per 20 ms) to `address:port` from this socket, connected
    * so that an ICMP port unreachable is reported, then waits `settleMs` for it.
    */
-  async sendRtp(address: string, port: number, count: number, payloadType = 0, settleMs = 150): Promise<void> {
+  async sendRtp(clock: Clock, address: string, port: number, count: number, payloadType = 0, settleMs = 150): Promise<void> {
     await new Promise<void>((resolve) => {
       this.socket.connect(port, address, () => resolve());
     });
@@ -67,9 +69,9 @@ export class ProbeMediaPort {
         }
         resolve();
       }));
-      await new Promise((r) => setTimeout(r, 20));
+      await wait(clock, 20).done;
     }
-    await new Promise((r) => setTimeout(r, settleMs));
+    await wait(clock, settleMs).done;
     try { this.socket.disconnect(); } catch { /* not connected */ }
   }
 

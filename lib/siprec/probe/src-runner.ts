@@ -3,6 +3,8 @@
  * from whatever SRC calls it, checks each (src-session.ts) and reports. Sessions past `calls` are
  * refused 486. No INVITE within `timeoutMs` is a FAIL of `src-invite`.
  */
+import type { TimerHandle } from '../../../include-types/settings.js';
+import { defaultSiprecClock } from '../common/timers.js';
 import type { Dialog } from '../../../include-types/api.js';
 import type { ProbeReport, ProbeSrcOptions } from '../../../include-types/siprec-probe.js';
 import { MessageElements, ResponseElements, type ServerTransaction } from '../common/api.js';
@@ -36,14 +38,16 @@ export async function startSrcProbe(options: ProbeSrcOptions): Promise<SrcProbeH
   const head = new ProbeResults();
   let settle!: (r: ProbeReport) => void;
   const report = new Promise<ProbeReport>((r) => { settle = r; });
-  let waitTimer: NodeJS.Timeout | undefined;
+  let waitTimer: TimerHandle | undefined;
+  const clock = options.clock ?? defaultSiprecClock();
+  const clearWait = (): void => { if (waitTimer !== undefined) clock.clearTimer(waitTimer); waitTimer = undefined; };
   let finished = false;
   let ua: ProbeUa;
 
   const finish = async (): Promise<ProbeReport> => {
     if (!finished) {
       finished = true;
-      clearTimeout(waitTimer);
+      clearWait();
       const all = [...head.all, ...sessions.flatMap((s) => s.results.all)];
       const summary = summarize(all);
       await ua.close();
@@ -52,8 +56,9 @@ export async function startSrcProbe(options: ProbeSrcOptions): Promise<SrcProbeH
     return report;
   };
   const armWait = (): void => {
-    clearTimeout(waitTimer);
-    waitTimer = setTimeout(() => {
+    clearWait();
+    waitTimer = clock.setTimer(() => {
+      waitTimer = undefined;
       head.call = calls > 1 ? sessions.length + 1 : undefined;
       head.fail('src-invite', 'RFC 7866 §6.1.1', `no recording INVITE within ${timeoutMs} ms`);
       void Promise.all(sessions.map((s) => s.done)).then(finish);
@@ -69,7 +74,7 @@ export async function startSrcProbe(options: ProbeSrcOptions): Promise<SrcProbeH
     const s = new SrcProbeSession(ua, calls > 1 ? sessions.length + 1 : undefined, timeoutMs);
     sessions.push(s);
     if (sessions.length < calls) armWait();
-    else clearTimeout(waitTimer);
+    else clearWait();
     void s.start(tx).then(() => { if (s.assoc) byDialog.set(s.assoc.dialog, s); });
     void s.done.then(() => {
       if (sessions.length >= calls) void Promise.all(sessions.map((x) => x.done)).then(finish);
@@ -82,14 +87,14 @@ export async function startSrcProbe(options: ProbeSrcOptions): Promise<SrcProbeH
   };
 
   ua = await ProbeUa.start({
-    host: options.host, port: options.port, transport: options.transport ?? 'udp', t1: options.t1 ?? 500, timeoutMs: 4000, onInvite, onInDialog,
+    host: options.host, port: options.port, transport: options.transport ?? 'udp', t1: options.t1 ?? 500, timeoutMs: 4000, clock, onInvite, onInDialog,
   });
   const uri = ua.uri('srs');
   armWait();
   return {
     host: ua.address.host, port: ua.address.port, uri, report,
     stop: async () => {
-      clearTimeout(waitTimer);
+      clearWait();
       await Promise.all(sessions.map((s) => s.stop()));
       return finish();
     },

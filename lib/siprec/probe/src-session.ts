@@ -6,6 +6,8 @@
  * BYE (or when the SRC goes quiet for `timeoutMs`: the probe ends it with BYE) reports RTP,
  * re-offers, metadata, stop-time and BYE.
  */
+import type { TimerHandle } from '../../../include-types/settings.js';
+import { wait } from '../common/timers.js';
 import { analyseOffer, buildRecvonlyAnswer, type AnalysedOffer } from '../body/index.js';
 import { InviteDialogAssoc, MessageElements, ResponseElements, type ServerTransaction } from '../common/api.js';
 import { ProbeResults } from './results.js';
@@ -31,7 +33,7 @@ export class SrcProbeSession {
   private reofferCount = 0;
   private version = 1;
   private readonly sessionId = Math.floor(Math.random() * 2 ** 31);
-  private quiet: NodeJS.Timeout | undefined;
+  private quiet: TimerHandle | undefined;
   private ended = false;
 
   constructor(private readonly ua: ProbeUa, call: number | undefined, private readonly timeoutMs: number) {
@@ -86,10 +88,16 @@ export class SrcProbeSession {
     return this.done;
   }
 
+  private clearQuiet(): void {
+    if (this.quiet !== undefined) this.ua.opts.clock.clearTimer(this.quiet);
+    this.quiet = undefined;
+  }
+
   /** The SRC went quiet for `timeoutMs`: the probe ends the session itself. */
   private armQuiet(): void {
-    clearTimeout(this.quiet);
-    this.quiet = setTimeout(() => {
+    this.clearQuiet();
+    this.quiet = this.ua.opts.clock.setTimer(() => {
+      this.quiet = undefined;
       if (this.ended) return;
       this.metadata.stopBeforeBye = this.metadata.stopped;
       this.results.warn('src-bye', 'RFC 3261 §15', `no BYE within ${this.timeoutMs} ms of the SRC's last request: the probe sent BYE`);
@@ -149,10 +157,10 @@ export class SrcProbeSession {
   private async end(report: boolean): Promise<void> {
     if (this.ended) return;
     this.ended = true;
-    clearTimeout(this.quiet);
+    this.clearQuiet();
     if (report) {
       // Datagrams still in flight when the BYE came.
-      await new Promise((r) => setTimeout(r, 100));
+      await wait(this.ua.opts.clock, 100).done;
       this.reportMedia();
       const rfc = 'RFC 3264 §8';
       if (this.reofferCount === 0) this.results.skip('src-reoffer', rfc, 'no re-INVITE or UPDATE with SDP');

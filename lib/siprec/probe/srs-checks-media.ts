@@ -19,7 +19,7 @@ export async function checkMediaPorts(ctx: SrsProbeContext, answer: ResponseElem
   if (unspecified.length > 0) {
     return ctx.results.fail('media-ports', 'RFC 3264 §6', `answered c= ${unspecified[0].line.address} for stream ${unspecified[0].label}: nowhere to send RTP`);
   }
-  await Promise.all(targets.map((t) => t.port.sendRtp(t.line.address!, t.line.port, ctx.rtpPackets)));
+  await Promise.all(targets.map((t) => t.port.sendRtp(ctx.ua.opts.clock, t.line.address!, t.line.port, ctx.rtpPackets)));
   const refused = targets.filter((t) => t.port.refused).map((t) => `${t.label} (${t.line.address}:${t.line.port})`);
   const errors = targets.flatMap((t) => t.port.sendErrors.map((e) => `${t.label}: ${e}`));
   if (refused.length > 0) return ctx.results.fail('media-ports', rfc, `ICMP port unreachable for stream ${refused.join(', ')}: nothing listens on the answered port`);

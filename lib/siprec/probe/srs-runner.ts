@@ -4,6 +4,7 @@
  * resume; BYE; then the INVITEs the SRS must refuse). A step that needs the recording session is
  * SKIPped when the INVITE was not accepted.
  */
+import { defaultSiprecClock } from '../common/timers.js';
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
 import type { ProbeReport, ProbeSrsOptions } from '../../../include-types/siprec-probe.js';
@@ -79,7 +80,7 @@ export async function probeSrs(target: string, options: ProbeSrsOptions = {}): P
   const t = srsTarget(target, options.transport);
   const local = options.localAddress ?? await routeAddress(t.host, t.port);
   const timeoutMs = options.timeoutMs ?? 4000;
-  const ua = await ProbeUa.start({ host: local, port: 0, transport: t.transport, t1: options.t1 ?? 500, timeoutMs, onInDialog: answerSrs });
+  const ua = await ProbeUa.start({ host: local, port: 0, transport: t.transport, t1: options.t1 ?? 500, timeoutMs, clock: options.clock ?? defaultSiprecClock(), onInDialog: answerSrs });
   const media: ProbeMediaPort[] = [];
   try {
     for (let i = 0; i < PROBE_LABELS.length; i++) media.push(await ProbeMediaPort.open(local));

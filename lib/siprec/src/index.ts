@@ -5,6 +5,5 @@ export { RecordingSession, SessionState } from './recording-session.js';
 export { MediaFork, type MediaForkOptions } from './media-fork.js';
 export { StreamForwarder, type ForkTarget, type ForwarderRtcp, type ForwarderStats } from './stream-forwarder.js';
 export { compileSkipFailover, type SkipMatcher } from './skip-failover.js';
-export { parseSessionExpiresHeader } from '../common/session-expires.js';
 export { EndpointPool } from './endpoint-pool.js';
 export { SrcMetrics, srcMetricsRoutes, type SrcMetricsOptions } from './src-metrics.js';

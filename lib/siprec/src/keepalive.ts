@@ -5,6 +5,8 @@
  * URIs that are down.
  */
 import type { SipError } from '../../../include-types/errors.js';
+import type { Clock } from '../../../include-types/settings.js';
+import { RepeatingTimer } from '../common/timers.js';
 import { RequestElements, MessageElements, type ClientTransaction, type SipConnection } from '../common/api.js';
 
 /** Told when an SRS goes down or comes back. */
@@ -14,14 +16,15 @@ export type SrsStateListener = (uri: string, up: boolean, statusCode?: number) =
 export class SrsKeepAlive {
   private readonly up = new Map<string, boolean>();
   private readonly inFlight = new Map<ClientTransaction, string>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: RepeatingTimer | undefined;
 
   /**
    * @param uris - the SRS URIs
    * @param intervalMs - 0 = off
+   * @param clock - time source of the interval
    */
   constructor(private readonly connection: SipConnection, private readonly uris: readonly string[], private readonly intervalMs: number,
-    private readonly from: string, private readonly listener: SrsStateListener) {
+    private readonly from: string, private readonly listener: SrsStateListener, private readonly clock: Clock) {
     for (const u of uris) this.up.set(u, true);
   }
 
@@ -29,8 +32,7 @@ export class SrsKeepAlive {
   start(): void {
     if (this.intervalMs <= 0 || this.timer) return;
     this.round();
-    this.timer = setInterval(() => this.round(), this.intervalMs);
-    this.timer.unref();
+    this.timer = new RepeatingTimer(this.clock, this.intervalMs, () => this.round());
   }
 
   /** False when the last ping of `uri` failed. */
@@ -69,7 +71,7 @@ export class SrsKeepAlive {
 
   /** Stops pinging and drops pings in flight. */
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.stop();
     this.timer = undefined;
     for (const tx of this.inFlight.keys()) tx.dispose();
     this.inFlight.clear();

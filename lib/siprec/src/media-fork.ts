@@ -3,7 +3,9 @@
  * RTCP reports (or the call's RTCP relayed, one SSRC map for every stream of the recording, since
  * a report block of one stream names another), and pause/resume of the whole fork.
  */
+import type { Clock } from '../../../include-types/settings.js';
 import type { RtpPacket } from '../media/index.js';
+import { defaultSiprecClock, RepeatingTimer } from '../common/timers.js';
 import { RtcpSsrcMap } from '../media/rtcp-rewrite.js';
 import type { EndpointPool } from './endpoint-pool.js';
 import { StreamForwarder, type ForkTarget, type ForwarderRtcp, type ForwarderShared } from './stream-forwarder.js';
@@ -21,12 +23,14 @@ export interface MediaForkOptions {
    * stream without fed RTCP for three intervals gets the SRC's own SRs; 'own': own SRs only.
    */
   rtcp?: ForwarderRtcp;
+  /** Time source of the report interval (default: real time). */
+  clock?: Clock;
 }
 
 /** The forwarders of one recording. */
 export class MediaFork {
   private readonly streams = new Map<string, StreamForwarder>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: RepeatingTimer | undefined;
   private closed = false;
   private readonly shared: ForwarderShared;
 
@@ -43,8 +47,7 @@ export class MediaFork {
       relayFallbackMs: 3 * (every > 0 ? every : 5000),
     };
     if (every > 0) {
-      this.timer = setInterval(() => { for (const s of this.streams.values()) s.sendReport(); }, every);
-      this.timer.unref();
+      this.timer = new RepeatingTimer(opts.clock ?? defaultSiprecClock(), every, () => { for (const s of this.streams.values()) s.sendReport(); });
     }
   }
 
@@ -117,7 +120,7 @@ export class MediaFork {
   /** Closes every forwarder (RTCP BYE) and releases the ports. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.stop();
     await Promise.all([...this.streams.values()].map((s) => s.close()));
   }
 }

@@ -21,6 +21,8 @@
  * dropped. Requests from the SRS: REPORTs are taken silently (§7.1.2), a SEND gets 403 (the
  * stream is sendonly), other methods 501 (§12).
  */
+import type { Clock, TimerHandle } from '../../../include-types/settings.js';
+import { defaultSiprecClock } from '../common/timers.js';
 import { connect, type Socket } from 'node:net';
 import {
   buildAbortChunk, buildBindSend, buildMsrpResponse, buildSendChunk, firstUri, lastUri, MSRP_DEFAULT_CHUNK_BYTES, MsrpParser,
@@ -69,6 +71,8 @@ export interface MsrpSenderOptions {
   connectTimeoutMs?: number;
   /** Local address to connect from. */
   localAddress?: string;
+  /** Time source of the connect, transaction and close timeouts (default: real time). */
+  clock?: Clock;
   /** The stream failed (called once). */
   onFailed?: (f: MsrpSenderFailure) => void;
   /** A message was dropped (not a paused one: those are only counted). */
@@ -97,7 +101,7 @@ export type MsrpSenderState = 'connecting' | 'binding' | 'open' | 'closed' | 'fa
 interface Pending {
   tid: string;
   resolve: (status: number | undefined) => void;
-  timer: NodeJS.Timeout;
+  timer: TimerHandle;
 }
 
 /** Sends the messages of one recorded MSRP stream to the SRS. */
@@ -119,6 +123,7 @@ export class MsrpSender {
   private readonly maxQueueBytes: number;
   private readonly txTimeoutMs: number;
   private idleWaiters: (() => void)[] = [];
+  private readonly clock: Clock;
 
   /** @param opts - see {@link MsrpSenderOptions}; RangeError for a bad a=path or limits */
   constructor(private readonly opts: MsrpSenderOptions) {
@@ -127,6 +132,7 @@ export class MsrpSender {
     this.maxQueueMessages = opts.maxQueueMessages ?? 256;
     this.maxQueueBytes = opts.maxQueueBytes ?? 4 << 20;
     this.txTimeoutMs = opts.transactionTimeoutMs ?? 30000;
+    this.clock = opts.clock ?? defaultSiprecClock();
     for (const [n, v] of [['chunkSize', this.chunkSize], ['maxQueueMessages', this.maxQueueMessages], ['maxQueueBytes', this.maxQueueBytes], ['transactionTimeoutMs', this.txTimeoutMs]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`MSRP ${n} must be a positive integer, not ${v}`);
     }
@@ -152,10 +158,10 @@ export class MsrpSender {
     const sock = connect({ host: target.host, port: target.port, ...(this.opts.localAddress ? { localAddress: this.opts.localAddress } : {}) });
     this.sock = sock;
     sock.setNoDelay(true);
-    const timer = setTimeout(() => this.fail({ reason: 'connect', message: `no TCP connection to ${target.host}:${target.port} in time` }), this.opts.connectTimeoutMs ?? 10000);
+    const timer = this.clock.setTimer(() => this.fail({ reason: 'connect', message: `no TCP connection to ${target.host}:${target.port} in time` }), this.opts.connectTimeoutMs ?? 10000);
     const parser = new MsrpParser();
     sock.once('connect', () => {
-      clearTimeout(timer);
+      this.clock.clearTimer(timer);
       if (this.state !== 'connecting') return;
       this.state = 'binding';
       void this.bind();
@@ -171,11 +177,11 @@ export class MsrpSender {
       for (const f of frames) this.onFrame(f);
     });
     sock.on('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
+      this.clock.clearTimer(timer);
       this.fail({ reason: this.state === 'connecting' ? 'connect' : 'closed', message: `${e.code ?? ''} ${e.message}`.trim() });
     });
     sock.on('close', () => {
-      clearTimeout(timer);
+      this.clock.clearTimer(timer);
       if (this.state !== 'closed' && this.state !== 'failed') this.fail({ reason: this.state === 'connecting' ? 'connect' : 'closed', message: 'the SRS closed the MSRP connection' });
     });
   }
@@ -228,7 +234,7 @@ export class MsrpSender {
     this.sock?.end();
     this.sock?.destroySoon?.();
     const s = this.sock;
-    if (s) setTimeout(() => s.destroy(), 1000).unref();
+    if (s) this.clock.setTimer(() => s.destroy(), 1000);
   }
 
   // ---- internals ----
@@ -300,7 +306,7 @@ export class MsrpSender {
     const sock = this.sock;
     if (!sock || this.state === 'failed' || this.state === 'closed') return Promise.resolve(undefined);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      const timer = this.clock.setTimer(() => {
         this.fail({ reason: 'timeout', message: `no response to SEND ${tid} within ${this.txTimeoutMs} ms` });
       }, this.txTimeoutMs);
       this.pending = { tid, resolve, timer };
@@ -313,7 +319,7 @@ export class MsrpSender {
       const p = this.pending;
       if (p && p.tid === f.transactionId) {
         this.pending = undefined;
-        clearTimeout(p.timer);
+        this.clock.clearTimer(p.timer);
         p.resolve(f.status);
       }
       return;
@@ -340,7 +346,7 @@ export class MsrpSender {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
-    clearTimeout(p.timer);
+    this.clock.clearTimer(p.timer);
     p.resolve(status);
   }
 
@@ -365,8 +371,8 @@ export class MsrpSender {
     // Still connecting: the queue waits for the connection, so idle means "connected and drained".
     if (this.isIdle() && this.state !== 'connecting' && this.state !== 'binding') return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.idleWaiters = this.idleWaiters.filter((w) => w !== done); resolve(); }, ms);
-      const done = (): void => { clearTimeout(timer); resolve(); };
+      const timer = this.clock.setTimer(() => { this.idleWaiters = this.idleWaiters.filter((w) => w !== done); resolve(); }, ms);
+      const done = (): void => { this.clock.clearTimer(timer); resolve(); };
       this.idleWaiters.push(done);
     });
   }

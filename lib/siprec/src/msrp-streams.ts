@@ -7,6 +7,7 @@
  * (`streamFailed`, reason `setup`). A later answer naming another a=path moves the stream to a
  * new connection (RFC 4975 §8.4); one refusing the stream (port 0) closes it.
  */
+import type { Clock } from '../../../include-types/settings.js';
 import type { MessageStreamStats, RecordedMessage, SrcMsrpSettings, StreamFailedEvent } from '../../../include-types/siprec.js';
 import { parseSdp, type SdpMedia } from '../../message/index.js';
 import { formatMsrpUri, newSessionId, wrapCpim } from '../msrp/index.js';
@@ -55,7 +56,7 @@ export class MsrpStreams {
    * @param address - local address (our a=path host, the address we connect from)
    * @param events - failures and drops, per label
    */
-  constructor(private readonly settings: SrcMsrpSettings, private readonly address: string, private readonly events: MsrpStreamsEvents) {}
+  constructor(private readonly settings: SrcMsrpSettings, private readonly address: string, private readonly events: MsrpStreamsEvents, private readonly clock?: Clock) {}
 
   /** Adds a message stream; returns what the offer needs (idempotent). */
   add(label: string): { port: number; path: string; acceptTypes: string[] } {
@@ -122,6 +123,7 @@ export class MsrpStreams {
     const ms = this.settings;
     const sender = new MsrpSender({
       toPath: path, fromPath: s.path, localAddress: this.address,
+      ...(this.clock ? { clock: this.clock } : {}),
       ...(ms.chunkSize !== undefined ? { chunkSize: ms.chunkSize } : {}),
       ...(ms.maxQueueMessages !== undefined ? { maxQueueMessages: ms.maxQueueMessages } : {}),
       ...(ms.maxQueueBytes !== undefined ? { maxQueueBytes: ms.maxQueueBytes } : {}),

@@ -9,6 +9,7 @@
  * Inputs: responses and errors routed by the user agent, SRS requests (ACK, BYE, re-INVITE, UPDATE).
  */
 import { SipErrorCode } from '../../../include-types/errors.js';
+import type { TimerHandle } from '../../../include-types/settings.js';
 import {
   RecordingEndReason, SrsAttemptOutcome,
   type CallParams, type RecordedMessage, type RecordedStreamInfo, type RecordedStreamParams, type RecordingChanges, type RecordingEventBase, type SrsAttempt,
@@ -39,7 +40,7 @@ export class RecordingSession implements RecordingSessionLike {
   private uriIndex = -1;
   private assoc: InviteDialogAssoc | undefined;
   private inviteTx: ClientTransaction | undefined;
-  private inviteTimer: NodeJS.Timeout | undefined;
+  private inviteTimer: TimerHandle | undefined;
   /** RTP fork and MSRP streams (session-media.ts). */
   private readonly media: SessionMedia;
   private readonly meta: SessionMetadata;
@@ -70,6 +71,7 @@ export class RecordingSession implements RecordingSessionLike {
     this.requests = new SessionRequests({
       get assoc() { return self.assoc; },
       updateMethod: host.metadataUpdateMethod,
+      clock: host.clock,
       usable: (stopping) => this.state === SessionState.Active || (stopping && this.state === SessionState.Stopping),
       pausedChanges: (paused) => paused !== this.paused,
       bumpVersion: () => { this.sdpVersion++; },
@@ -317,13 +319,19 @@ export class RecordingSession implements RecordingSessionLike {
       const tx = assoc.sendInvite(sessionElements(headers, this.sdp(), this.meta.completeXml()));
       this.inviteTx = tx;
       this.log.sent(tx);
-      this.inviteTimer = setTimeout(() => this.inviteTimedOut(tx), this.host.inviteTimeoutMs);
+      this.inviteTimer = this.host.clock.setTimer(() => this.inviteTimedOut(tx), this.host.inviteTimeoutMs);
     } catch {
       this.nextAfter(SrsAttemptOutcome.TransportError, undefined, true);
     }
   }
 
+  private clearInviteTimer(): void {
+    if (this.inviteTimer !== undefined) this.host.clock.clearTimer(this.inviteTimer);
+    this.inviteTimer = undefined;
+  }
+
   private inviteTimedOut(tx: ClientTransaction): void {
+    this.inviteTimer = undefined;
     if (tx !== this.inviteTx) return;
     // Our own bound on the wait (OpenSIPS#2772: a silent SRS must fail over too).
     try { if (tx.cancelAllowed) tx.cancel().dispose(); } catch { /* answered meanwhile */ }
@@ -333,7 +341,7 @@ export class RecordingSession implements RecordingSessionLike {
 
   private inviteResponse(tx: ClientTransaction, status: number): void {
     if (status < 200) return;
-    clearTimeout(this.inviteTimer);
+    this.clearInviteTimer();
     this.inviteTx = undefined;
     this.lastStatus = status;
     if (status >= 300) {
@@ -412,7 +420,7 @@ export class RecordingSession implements RecordingSessionLike {
   }
 
   private nextAfter(outcome: SrsAttemptOutcome, status: number | undefined, down: boolean): void {
-    clearTimeout(this.inviteTimer);
+    this.clearInviteTimer();
     this.attempts.push({ srs: this.srs, outcome, ...(status !== undefined ? { statusCode: status } : {}) });
     if (down) this.host.markDown(this.srs);
     const tx = this.inviteTx;
@@ -479,7 +487,7 @@ export class RecordingSession implements RecordingSessionLike {
   private async fail(reason: RecordingEndReason, status?: number): Promise<void> {
     if (this.state === SessionState.Ended) return;
     this.state = SessionState.Ended;
-    clearTimeout(this.inviteTimer);
+    this.clearInviteTimer();
     await this.media.close();
     if (this.assoc) {
       this.host.bind(this.assoc, undefined);

@@ -5,6 +5,7 @@
 import type {
   MessageDroppedEvent, RecordingFailedEvent, RecordingPausedEvent, RecordingStartedEvent, RecordingStoppedEvent, SrsEntrySettings, StreamFailedEvent,
 } from '../../../include-types/siprec.js';
+import type { Clock } from '../../../include-types/settings.js';
 import type { EndpointPool } from './endpoint-pool.js';
 import type { Ng911Logger } from '../ng911/index.js';
 import type { ClientTransaction, InviteDialogAssoc, SipConnection } from '../common/api.js';
@@ -41,6 +42,8 @@ export interface SessionHost {
   readonly endpoints: EndpointPool;
   /** skipFailoverCodes. */
   readonly skip: SkipMatcher;
+  /** Time source of every timer of the session (invite timeout, refresh, 491 retry, media). */
+  readonly clock: Clock;
   /** Final-answer wait before failing over, ms. */
   readonly inviteTimeoutMs: number;
   /** How metadata-only updates go (SrcSettings.metadataUpdateMethod). */

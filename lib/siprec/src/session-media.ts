@@ -39,8 +39,9 @@ export class SessionMedia {
       pool: host.endpoints, cname: `src@${host.mediaAddress}`,
       rtcpIntervalMs: media.rtcp === false ? 0 : (media.rtcpIntervalMs ?? 5000),
       rtcp: media.rtcp === undefined || media.rtcp === 'relay' ? 'relay' : 'own',
+      clock: host.clock,
     });
-    this.msrp = new MsrpStreams(media.msrp ?? {}, host.mediaAddress, events);
+    this.msrp = new MsrpStreams(media.msrp ?? {}, host.mediaAddress, events, host.clock);
   }
 
   /**

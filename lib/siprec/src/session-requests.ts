@@ -1,14 +1,19 @@
 /**
  * The requests a recording session sends in its dialog and waits on: re-INVITE or UPDATE for an
  * offer or a metadata update (RFC 3311 when the SRS allows it and no SDP changes; 405/501 sends it
- * again as re-INVITE and no UPDATE follows), the retry of a 491 (RFC 3261 §14.1), the end of the
- * session on 408/481 (§12.2.1.2), the one transaction awaited at a time (BYE included), and the
- * RFC 4028 refresh timer.
+ * again as re-INVITE and no UPDATE follows), the retry of a 491 (RFC 3261 §14.1, the dialog
+ * layer's delay through `InviteDialogAssoc.glareRetryDelayMs`), the end of the session on 408/481
+ * (§12.2.1.2), the one transaction awaited at a time (BYE included), and the RFC 4028 session
+ * timer (lib/dialog's `SessionTimer`: refresh at half the interval, expiry before the end), all on
+ * the session's clock.
  */
 import { SipErrorCode } from '../../../include-types/errors.js';
+import type { Clock } from '../../../include-types/settings.js';
 import { RecordingEndReason } from '../../../include-types/siprec.js';
+import { parseSessionExpires } from '../../dialog/session-expires.js';
+import { SessionTimer } from '../../dialog/session-timer.js';
 import type { ClientTransaction, InviteDialogAssoc, MessageElements } from '../common/api.js';
-import { parseSessionExpiresHeader } from '../common/session-expires.js';
+import { wait } from '../common/timers.js';
 
 /** What the requests need from their session. */
 export interface SessionRequestHost {
@@ -16,6 +21,8 @@ export interface SessionRequestHost {
   readonly assoc: InviteDialogAssoc | undefined;
   /** How metadata-only updates go (SrcSettings.metadataUpdateMethod). */
   readonly updateMethod: 'reinvite' | 'update' | 'auto';
+  /** Time source of the refresh timer and the 491 retry. */
+  readonly clock: Clock;
   /** The session may send now (Active, or Stopping for the stop-time update). */
   usable(stopping: boolean): boolean;
   /** True when the offer's direction would change (paused vs. the state now). */
@@ -53,7 +60,7 @@ export class SessionRequests {
   /** The SRS answered an UPDATE 405/501: no more UPDATEs, whatever the setting. */
   private updateRefused = false;
   private pending: Pending | undefined;
-  private refreshTimer: NodeJS.Timeout | undefined;
+  private timer: SessionTimer | undefined;
   /** What a due refresh runs, once {@link armRefresh} set it. */
   private refresh: (() => void) | undefined;
 
@@ -101,7 +108,8 @@ export class SessionRequests {
         continue;
       }
       if (status === 491) {
-        await new Promise((r) => setTimeout(r, 200 + Math.random() * 800));
+        // RFC 3261 §14.1: 2.1–4 s when we sent the dialog-creating INVITE, else 0–2 s
+        await wait(this.host.clock, assoc.glareRetryDelayMs()).done;
         continue;
       }
       // RFC 3261 §12.2.1.2: 408/481 to a request in the dialog end it.
@@ -141,7 +149,9 @@ export class SessionRequests {
   /**
    * RFC 4028 §7.2: when the 2xx in `tx` makes us (uac) the refresher, `refresh` runs at half the
    * session interval (a re-INVITE); every later 2xx in the dialog with Session-Expires arms it
-   * again from its own interval (see {@link send}). Replaces any earlier timer.
+   * again from its own interval (see {@link send}). Replaces any earlier timer. No successful
+   * refresh by the session's end (RFC 4028 §10: interval − min(32 s, interval/3)) ends it
+   * ({@link SessionRequestHost.lost}, `SessionRefreshFailed`).
    */
   armRefresh(tx: ClientTransaction, refresh: () => void): void {
     this.refresh = refresh;
@@ -155,19 +165,29 @@ export class SessionRequests {
    * carry the session timer headers).
    */
   private rearm(tx: ClientTransaction): void {
-    const se = parseSessionExpiresHeader(tx.responseElements?.messageElements.header('Session-Expires'));
+    const value = tx.responseElements?.messageElements.header('Session-Expires');
+    const se = value === undefined ? undefined : parseSessionExpires(value);
     const refresh = this.refresh;
     if (!se || refresh === undefined) return;
+    // NOTE (deviation): with refresher=uas the SRS refreshes and the SRC keeps no timer of its own
+    // (the SRS's refreshes come as re-INVITE/UPDATE, answered without the session timer).
+    if (se.refresher === 'uas') return this.disarm();
+    const settings = { interval: se.interval, localRefreshes: true };
+    if (this.timer?.running === true) return this.timer.refreshed(settings);
     this.disarm();
-    if (se.refresher === 'uas') return;
-    this.refreshTimer = setTimeout(refresh, (se.interval * 1000) / 2);
-    this.refreshTimer.unref();
+    this.timer = new SessionTimer(this.host.clock, settings, {
+      onRefreshDue: () => this.refresh?.(),
+      onExpired: () => {
+        this.timer = undefined;
+        if (this.refresh !== undefined) this.host.lost(RecordingEndReason.SessionRefreshFailed);
+      },
+    });
   }
 
-  /** Stops the refresh timer (a later 2xx with Session-Expires may arm it again). */
+  /** Stops the session timer (a later 2xx with Session-Expires may arm it again). */
   disarm(): void {
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = undefined;
+    this.timer?.dispose();
+    this.timer = undefined;
   }
 
   /** The session ended: no timer now, and none armed by a late 2xx. */

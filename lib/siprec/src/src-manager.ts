@@ -16,9 +16,12 @@ import {
 } from '../../../include-types/siprec.js';
 import { indicationForState } from '../body/index.js';
 import type { RtpPacket } from '../media/index.js';
+import type { Clock } from '../../../include-types/settings.js';
+import { defaultSiprecClock } from '../common/timers.js';
 import { Ng911Logger } from '../ng911/index.js';
 import type { SessionListener } from './session-host.js';
 import { SrcUserAgent, type SrsInitiatedVerdict } from './src-user-agent.js';
+import { CallState } from './call-state.js';
 
 /** The app's handle on one recorded call: feed it the call's RTP. */
 export class CallRecording {
@@ -127,22 +130,13 @@ export class CallRecording {
  */
 export class SrcManager extends EventEmitter<SrcManagerEvents> {
   private readonly agents: SrcUserAgent[] = [];
-  private readonly calls = new Map<string, CallRecording>();
+  /** Per CS Call-ID: the handle, preference, pause owner, restarts, entry states, indication (call-state.ts). */
+  private readonly calls = new Map<string, CallState>();
   private readonly ng911: Ng911Logger | undefined;
+  /** Time source of every timer below (SrcSettings.clock, else real time). */
+  private readonly clock: Clock;
   private started = false;
   private stopped = false;
-  /** Last recording preference per call (RFC 7866 §7.1.3). */
-  private readonly prefs = new Map<string, RecordingPreference>();
-  /** Calls a preference 'off' keeps unrecorded (known, so a later preference can start them). */
-  private readonly withheld = new Set<string>();
-  /** Who asked for a call's pause: the app or a preference. */
-  private readonly pausedBy = new Map<string, 'app' | 'preference'>();
-  /** Entries whose session of a call is ending and should start again once ended (by name). */
-  private readonly restarts = new Map<string, Set<string>>();
-  /** Per call, per entry: recording ('on') or paused, as the SRSs confirmed. */
-  private readonly entryStates = new Map<string, Map<string, 'on' | 'paused'>>();
-  /** The indication last reported per call (absent: 'off'). */
-  private readonly indications = new Map<string, RecordingIndication>();
 
   /** @param settings - see {@link SrcSettings}; checked here (RangeError). */
   constructor(readonly settings: SrcSettings) {
@@ -150,7 +144,8 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     if (settings.srs.length === 0) throw new RangeError('SrcManager needs at least one SRS entry');
     const names = new Set(settings.srs.map((e) => e.name));
     if (names.size !== settings.srs.length) throw new RangeError('SRS entry names must be unique');
-    this.ng911 = settings.ng911 ? new Ng911Logger(settings.ng911, (e) => this.emit('logEvent', e)) : undefined;
+    this.clock = settings.clock ?? defaultSiprecClock();
+    this.ng911 = settings.ng911 ? new Ng911Logger(settings.ng911, (e) => this.emit('logEvent', e), undefined, this.clock) : undefined;
   }
 
   /** Starts every user agent (binds their endpoints). */
@@ -169,6 +164,7 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     for (const entry of this.settings.srs) {
       const ua: SrcUserAgent = new SrcUserAgent({
         entry, listener, userAgent: this.settings.userAgent ?? 'tsip-src', t1: this.settings.t1 ?? 500,
+        clock: this.clock, ...(this.settings.clock ? { stackClock: this.settings.clock } : {}),
         srsInitiated: (req): SrsInitiatedVerdict => this.srsInitiated(ua, req),
         ...(this.settings.metadataUpdateMethod ? { metadataUpdateMethod: this.settings.metadataUpdateMethod } : {}),
         onSrsState: (srs, up, statusCode) => this.emit('srsStateChanged', { srsName: entry.name, srs, up, ...(statusCode !== undefined ? { statusCode } : {}) }),
@@ -191,22 +187,23 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
    */
   startRecording(call: CallParams): CallRecording {
     this.assertRunning();
-    if (this.calls.has(call.callId)) throw new RangeError(`call ${call.callId} is already being recorded`);
+    if (this.known(call.callId)) throw new RangeError(`call ${call.callId} is already being recorded`);
     if (call.streams.length === 0) throw new RangeError('a recording needs at least one stream');
     if (new Set(call.streams.map((s) => s.label)).size !== call.streams.length) throw new RangeError('stream labels must be unique');
     const rec = new CallRecording(call.callId, this.agents, call);
-    this.calls.set(call.callId, rec);
+    const st = this.state(call.callId);
+    st.recording = rec;
     const pref = call.recordingPreference;
     if (pref !== undefined) {
-      this.prefs.set(call.callId, pref);
+      st.preference = pref;
       if (!this.honours()) this.applied(call.callId, pref, 'ignored');
       else if (pref === 'off') {
         // RFC 7866 §7.1.3: a participant prefers not to be recorded; nothing is started.
-        this.withheld.add(call.callId);
+        st.withheld = true;
         this.applied(call.callId, pref, 'withheld');
         return rec;
       } else if (pref === 'pause') {
-        this.pausedBy.set(call.callId, 'preference'); // each entry pauses as it starts
+        st.pausedBy = 'preference'; // each entry pauses as it starts
         this.applied(call.callId, pref, 'paused');
       } else this.applied(call.callId, pref, 'none');
     }
@@ -216,20 +213,18 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
 
   /** The handle of a call being recorded. */
   recording(callId: string): CallRecording | undefined {
-    return this.calls.get(callId);
+    return this.known(callId);
   }
 
   /** Pauses a call's recording everywhere (re-INVITE a=inactive). Resolves true if every SRS took it. */
   async pauseRecording(callId: string): Promise<boolean> {
-    this.assertKnown(callId);
-    this.pausedBy.set(callId, 'app');
+    this.assertKnown(callId).pausedBy = 'app';
     return (await Promise.all(this.agents.map((a) => a.pause(callId)))).every(Boolean);
   }
 
   /** Resumes it. */
   async resumeRecording(callId: string): Promise<boolean> {
-    this.assertKnown(callId);
-    this.pausedBy.delete(callId);
+    this.assertKnown(callId).pausedBy = undefined;
     return (await Promise.all(this.agents.map((a) => a.resume(callId)))).every(Boolean);
   }
 
@@ -241,9 +236,9 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
 
   /** Stops a call's recording (BYE to every SRS); resolves when each ended. */
   async stopRecording(callId: string): Promise<void> {
-    this.assertKnown(callId);
-    this.withheld.delete(callId);
-    this.restarts.delete(callId);
+    const st = this.assertKnown(callId);
+    st.withheld = false;
+    st.restarts = undefined;
     await Promise.all(this.agents.map((a) => a.stop(callId, RecordingEndReason.Stopped)));
     this.settle(callId); // a call a preference withheld has no session to end
   }
@@ -255,7 +250,7 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
    * It follows what the SRSs confirmed; `recordingIndicationChanged` reports every change.
    */
   recordingIndication(callId: string): RecordingIndication {
-    return this.indications.get(callId) ?? 'off';
+    return this.calls.get(callId)?.indication ?? 'off';
   }
 
   /**
@@ -268,41 +263,41 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
    * @throws Error before `start()` / after `shutdown()`; RangeError for an unknown call or value
    */
   async setRecordingPreference(callId: string, preference: RecordingPreference): Promise<boolean> {
-    this.assertKnown(callId);
+    const st = this.assertKnown(callId);
     if (!['on', 'off', 'pause', 'nopreference'].includes(preference)) throw new RangeError(`unknown recording preference ${String(preference)}`);
-    this.prefs.set(callId, preference);
+    st.preference = preference;
     if (!this.honours()) return this.applied(callId, preference, 'ignored');
     if (preference === 'off') {
-      if (this.withheld.has(callId)) return this.applied(callId, preference, 'none');
-      this.withheld.add(callId);
-      this.restarts.delete(callId);
-      if (this.pausedBy.get(callId) === 'preference') this.pausedBy.delete(callId);
+      if (st.withheld) return this.applied(callId, preference, 'none');
+      st.withheld = true;
+      st.restarts = undefined;
+      if (st.pausedBy === 'preference') st.pausedBy = undefined;
       const live = this.agents.some((a) => a.session(callId) !== undefined);
       this.applied(callId, preference, live ? 'stopped' : 'withheld');
       await Promise.all(this.agents.map((a) => a.stop(callId, RecordingEndReason.PreferenceOff)));
       return true;
     }
-    if (this.withheld.has(callId)) {
+    if (st.withheld) {
       // RFC 7866 §7.1.3: no longer 'off': the recording the app asked for starts (a new RS).
-      this.withheld.delete(callId);
-      if (preference === 'pause') this.pausedBy.set(callId, 'preference');
-      const params = this.calls.get(callId)!.params;
+      st.withheld = false;
+      if (preference === 'pause') st.pausedBy = 'preference';
+      const params = st.recording!.params;
       const ending = new Set<string>();
       for (const a of this.agents) {
         if (a.session(callId)) ending.add(a.name); // still ending after the 'off': starts once ended
         else a.startRecording(params);
       }
-      if (ending.size > 0) this.restarts.set(callId, ending);
+      if (ending.size > 0) st.restarts = ending;
       return this.applied(callId, preference, 'started');
     }
     if (preference === 'pause') {
-      if (this.pausedBy.has(callId)) return this.applied(callId, preference, 'none');
-      this.pausedBy.set(callId, 'preference');
+      if (st.pausedBy !== undefined) return this.applied(callId, preference, 'none');
+      st.pausedBy = 'preference';
       this.applied(callId, preference, 'paused');
       return (await Promise.all(this.agents.map((a) => a.pause(callId)))).every(Boolean);
     }
-    if (this.pausedBy.get(callId) !== 'preference') return this.applied(callId, preference, 'none');
-    this.pausedBy.delete(callId);
+    if (st.pausedBy !== 'preference') return this.applied(callId, preference, 'none');
+    st.pausedBy = undefined;
     this.applied(callId, preference, 'resumed');
     return (await Promise.all(this.agents.map((a) => a.resume(callId)))).every(Boolean);
   }
@@ -311,14 +306,19 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
   async shutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.withheld.clear();
-    this.restarts.clear();
+    for (const st of this.calls.values()) {
+      st.withheld = false;
+      st.restarts = undefined;
+    }
     await Promise.all(this.agents.map((a) => a.shutdown()));
     if (this.ng911) {
       await this.ng911.drain(3000);
       this.ng911.close();
     }
-    this.calls.clear();
+    for (const [callId, st] of this.calls) {
+      st.forget(); // no longer known; what the indication said stays readable
+      if (st.idle) this.calls.delete(callId);
+    }
   }
 
   /** The policy's verdict on an SRS-initiated INVITE that reached `agent`. */
@@ -327,14 +327,14 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     if (!policy || this.stopped) return { status: 488, reason: 'SRS-initiated recording not accepted' };
     let pick: CallParams | string | undefined;
     try {
-      pick = policy({ ...req, calls: [...this.calls.keys()] });
+      pick = policy({ ...req, calls: [...this.calls].filter(([, st]) => st.recording !== undefined).map(([id]) => id) });
     } catch {
       pick = undefined;
     }
-    const known = pick === undefined ? undefined : this.calls.get(typeof pick === 'string' ? pick : pick.callId);
+    const known = pick === undefined ? undefined : this.known(typeof pick === 'string' ? pick : pick.callId);
     const call = typeof pick === 'string' ? known?.params : pick;
     if (!call) return { status: 404, reason: 'No such call to record' };
-    if (this.honours() && (this.withheld.has(call.callId) || (!known && call.recordingPreference === 'off'))) {
+    if (this.honours() && (this.calls.get(call.callId)?.withheld === true || (!known && call.recordingPreference === 'off'))) {
       return { status: 403, reason: 'Recording declined by participant preference' }; // RFC 7866 §7.1.3
     }
     if (agent.session(call.callId)) return { status: 486, reason: 'Call already recorded to this SRS entry' };
@@ -342,20 +342,21 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
       return { status: 500, reason: 'Bad call parameters' };
     }
     if (!known) {
-      this.calls.set(call.callId, new CallRecording(call.callId, this.agents, call));
-      if (call.recordingPreference !== undefined) this.prefs.set(call.callId, call.recordingPreference);
-      if (call.recordingPreference === 'pause' && this.honours()) this.pausedBy.set(call.callId, 'preference');
+      const st = this.state(call.callId);
+      st.recording = new CallRecording(call.callId, this.agents, call);
+      if (call.recordingPreference !== undefined) st.preference = call.recordingPreference;
+      if (call.recordingPreference === 'pause' && this.honours()) st.pausedBy = 'preference';
     }
     return { call };
   }
 
   private settle(callId: string): void {
     // A call a preference withheld or restarts stays known (RFC 7866 §7.1.3).
-    if (this.withheld.has(callId) || this.restarts.has(callId)) return;
+    const st = this.calls.get(callId);
+    if (!st || st.withheld || st.restarts !== undefined) return;
     if (this.agents.every((a) => a.session(callId) === undefined)) {
-      this.calls.delete(callId);
-      this.prefs.delete(callId);
-      this.pausedBy.delete(callId);
+      st.forget();
+      this.tidy(callId, st);
     }
   }
 
@@ -371,16 +372,17 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
 
   /** An entry started recording a call a preference wants paused: pause it before any media. */
   private pauseIfPreferred(e: RecordingEventBase): void {
-    if (this.pausedBy.get(e.callId) !== 'preference' || !this.honours()) return;
+    if (this.calls.get(e.callId)?.pausedBy !== 'preference' || !this.honours()) return;
     void this.agents.find((a) => a.name === e.srsName)?.pause(e.callId);
   }
 
   /** An entry's session ended; start it again if a preference asked for it meanwhile. */
   private restart(e: RecordingEventBase): void {
-    const ending = this.restarts.get(e.callId);
-    if (!ending?.delete(e.srsName)) return;
-    if (ending.size === 0) this.restarts.delete(e.callId);
-    const call = this.calls.get(e.callId);
+    const st = this.calls.get(e.callId);
+    const ending = st?.restarts;
+    if (!st || !ending?.delete(e.srsName)) return;
+    if (ending.size === 0) st.restarts = undefined;
+    const call = st.recording;
     const agent = this.agents.find((a) => a.name === e.srsName);
     if (call && agent && !this.stopped) agent.startRecording(call.params);
   }
@@ -390,26 +392,43 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
    * §7.1.2): on when any entry records, paused when every recording entry paused, else off.
    */
   private track(e: RecordingEventBase, state: 'on' | 'paused' | undefined): void {
-    let entries = this.entryStates.get(e.callId);
-    if (state !== undefined) {
-      if (!entries) this.entryStates.set(e.callId, (entries = new Map()));
-      entries.set(e.srsName, state);
-    } else entries?.delete(e.srsName);
-    const states = [...(entries?.values() ?? [])];
+    const st = state !== undefined ? this.state(e.callId) : this.calls.get(e.callId);
+    if (!st) return;
+    if (state !== undefined) st.entries.set(e.srsName, state);
+    else st.entries.delete(e.srsName);
+    const states = [...st.entries.values()];
     const now = indicationForState(states.includes('on') ? 'recording' : states.includes('paused') ? 'paused' : 'none');
-    if (entries?.size === 0) this.entryStates.delete(e.callId);
-    const before = this.recordingIndication(e.callId);
-    if (now === 'off') this.indications.delete(e.callId);
-    else this.indications.set(e.callId, now);
+    const before = st.indication;
+    st.indication = now;
+    this.tidy(e.callId, st);
     if (now !== before) this.emit('recordingIndicationChanged', { callId: e.callId, indication: now });
+  }
+
+  /** The state of a call, made on first use. */
+  private state(callId: string): CallState {
+    let st = this.calls.get(callId);
+    if (!st) this.calls.set(callId, (st = new CallState()));
+    return st;
+  }
+
+  /** The handle of a known call. */
+  private known(callId: string): CallRecording | undefined {
+    return this.calls.get(callId)?.recording;
+  }
+
+  /** Drops a call's state once nothing is left in it. */
+  private tidy(callId: string, st: CallState): void {
+    if (st.idle && this.calls.get(callId) === st) this.calls.delete(callId);
   }
 
   private assertRunning(): void {
     if (!this.started || this.stopped) throw new Error('SrcManager is not running (call start(), not after shutdown())');
   }
 
-  private assertKnown(callId: string): void {
+  private assertKnown(callId: string): CallState {
     this.assertRunning();
-    if (!this.calls.has(callId)) throw new RangeError(`call ${callId} is not being recorded`);
+    const st = this.calls.get(callId);
+    if (st?.recording === undefined) throw new RangeError(`call ${callId} is not being recorded`);
+    return st;
   }
 }

@@ -12,7 +12,8 @@ import { ConnectionState } from '../../../include-types/states.js';
 import {
   RecordingEndReason, type CallParams, type RecordedMessage, type RecordingChanges, type SrsEntrySettings, type SrsInitiatedRequest,
 } from '../../../include-types/siprec.js';
-import type { TransportProtocol } from '../../../include-types/settings.js';
+import type { Clock, TransportProtocol } from '../../../include-types/settings.js';
+import { waitAtMost } from '../common/timers.js';
 import { PortAllocator, type RtpPacket } from '../media/index.js';
 import type { Ng911Logger } from '../ng911/index.js';
 import {
@@ -45,6 +46,10 @@ export interface SrcUserAgentOptions {
   userAgent: string;
   /** SIP T1 (ms). */
   t1: number;
+  /** Time source of the session timers, keep-alive and media. */
+  clock: Clock;
+  /** The app's clock, given to the user agent's stack too (absent: the stack keeps its own real clock). */
+  stackClock?: Clock;
   /** NG9-1-1 logger. */
   ng911?: Ng911Logger;
   /** How metadata-only updates go (default 'auto'). */
@@ -75,6 +80,7 @@ export class SrcUserAgent implements SessionHost {
   readonly listener: SessionListener;
   readonly mediaAddress: string;
   readonly metadataUpdateMethod: 'reinvite' | 'update' | 'auto';
+  readonly clock: Clock;
   private client: SipClient | undefined;
   private conn: SipConnection | undefined;
   private keepAlive: SrsKeepAlive | undefined;
@@ -100,6 +106,7 @@ export class SrcUserAgent implements SessionHost {
     this.skip = compileSkipFailover(e.skipFailoverCodes);
     this.inviteTimeoutMs = e.inviteTimeoutMs ?? 64 * opts.t1;
     this.metadataUpdateMethod = opts.metadataUpdateMethod ?? 'auto';
+    this.clock = opts.clock;
   }
 
   /** The connection (after start). */
@@ -164,6 +171,7 @@ export class SrcUserAgent implements SessionHost {
         iaps: [{ id: e.name, listen, ...(e.maxUdpRequestSize !== undefined ? { mtu: e.maxUdpRequestSize + 200 } : {}) }],
         userAgent: this.opts.userAgent,
         timers: { t1: this.opts.t1 },
+        ...(this.opts.stackClock ? { clock: this.opts.stackClock } : {}),
         transportLimits: { maxConnections: 20000 },
         limits: { maxServerTransactions: 50000, maxClientTransactions: 50000, maxDialogs: 50000 },
       },
@@ -181,7 +189,7 @@ export class SrcUserAgent implements SessionHost {
     this.contactValue = `<sip:src@${hostPart(b.address)}:${b.port}${tp}>;+sip.src`;
     this.fromValue = e.fromUri ?? `sip:src@${hostPart(e.localAddress)}`;
     const interval = (e.optionsIntervalSeconds ?? 0) * 1000;
-    this.keepAlive = new SrsKeepAlive(this.connection, e.srsUris, interval, `<${this.fromValue}>`, (uri, up, code) => this.opts.onSrsState(uri, up, code));
+    this.keepAlive = new SrsKeepAlive(this.connection, e.srsUris, interval, `<${this.fromValue}>`, (uri, up, code) => this.opts.onSrsState(uri, up, code), this.clock);
     this.keepAlive.start();
   }
 
@@ -237,7 +245,7 @@ export class SrcUserAgent implements SessionHost {
   async shutdown(timeoutMs = 5000): Promise<void> {
     this.keepAlive?.stop();
     const all = [...this.sessions.values()].map((s) => s.stop(RecordingEndReason.Shutdown));
-    await Promise.race([Promise.all(all), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    await waitAtMost(this.clock, Promise.all(all), timeoutMs);
     // Whatever did not end in time ends now: ports and timers released, events sent.
     await Promise.all([...this.sessions.values()].map((s) => s.abort(RecordingEndReason.Shutdown)));
     for (const tx of this.heldInvites) { try { tx.dispose(); } catch { /* the client disposes it */ } }

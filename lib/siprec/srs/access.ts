@@ -49,10 +49,11 @@ export class SrsAccess {
   constructor(
     allowedSources: readonly string[] | undefined,
     private readonly auth: SrsAuthSettings | undefined,
+    now: () => number = Date.now,
   ) {
     this.allowed = allowedSources === undefined ? undefined : allowList(allowedSources);
     this.digest = auth === undefined ? undefined : new DigestServer({
-      realm: auth.realm, clock: { now: () => Date.now() },
+      realm: auth.realm, clock: { now }, // nonce timestamps (epoch ms) on the SRS's clock
       ...(auth.nonceLifetimeMs !== undefined ? { nonceLifetimeMs: auth.nonceLifetimeMs } : {}),
     });
   }

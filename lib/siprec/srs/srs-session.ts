@@ -6,7 +6,9 @@
  * the SRS makes itself when the SRC sent none (offer-less INVITE or re-INVITE: the answer comes
  * in the ACK, RFC 3264 §5, RFC 3261 §13.2.1), and its end.
  */
+import type { Clock, TimerHandle } from '../../../include-types/settings.js';
 import { RtpEndpoint, type PortAllocator } from '../media/index.js';
+import { defaultSiprecClock } from '../common/timers.js';
 import { SrtpReceiver, type SrtpReceiverStats } from '../media/srtp/index.js';
 import { keyMaterialOf, type CryptoChoice } from '../body/index.js';
 import type { InviteDialogAssoc } from '../common/api.js';
@@ -56,8 +58,13 @@ export interface SessionEnv {
   policy: MediaPolicy;
   /** Datagrams (RTP + RTCP) per second and stream beyond which they are dropped (0 = no limit). */
   maxPacketsPerSecond?: number;
-  /** Clock of the rate limits (default Date.now). */
+  /**
+   * Epoch ms of the rate limit windows, the arrival times stored (the timeline's jitter and gap
+   * fill are built from them) and the session's start (default Date.now).
+   */
   now?: () => number;
+  /** Time source of the session's timers: RFC 4028 expiry, limits (default: real time). */
+  clock?: Clock;
   /**
    * Writing the recording failed (a full disk): called once; the server ends the session.
    * Without it the error is swallowed and the stream stops being written.
@@ -80,13 +87,15 @@ export class SrsSession {
   /** The latest SDP we sent (answer or offer). */
   answerSdp = '';
   /** When the session was answered (ms). */
-  readonly startedMs = Date.now();
+  readonly startedMs: number;
   private readonly slots = new Map<number, StreamSlot>();
   private version = 0;
   private readonly sdpSessionId = Math.floor(Math.random() * 2 ** 31);
   private ended = false;
-  private expiry: NodeJS.Timeout | undefined;
-  private limitTimer: NodeJS.Timeout | undefined;
+  private expiry: TimerHandle | undefined;
+  private limitTimer: TimerHandle | undefined;
+  private readonly clock: Clock;
+  private readonly now: () => number;
   private storageFailed = false;
   private pendingOffer: PendingOffer | undefined;
   /** The last negotiated streams (as the SRC offered or answered them). */
@@ -107,20 +116,26 @@ export class SrsSession {
     readonly assoc: InviteDialogAssoc,
     readonly rec: RecordingDir | undefined,
     private readonly env: SessionEnv,
-  ) {}
-
-  /** Sets (replacing any earlier) the RFC 4028 expiry timer; cleared when the session ends. */
-  setExpiry(timer: NodeJS.Timeout): void {
-    clearTimeout(this.expiry);
-    this.expiry = timer;
-    timer.unref();
+  ) {
+    this.clock = env.clock ?? defaultSiprecClock();
+    this.now = env.now ?? Date.now;
+    this.startedMs = this.now();
   }
 
-  /** Sets (replacing any earlier) a timer that ends the session on a limit; cleared when it ends. */
-  setLimitTimer(timer: NodeJS.Timeout): void {
-    clearTimeout(this.limitTimer);
-    this.limitTimer = timer;
-    timer.unref();
+  /** Sets (replacing any earlier) the RFC 4028 expiry timer: `fn` after `ms`; cleared when the session ends. */
+  setExpiry(fn: () => void, ms: number): void {
+    this.clear(this.expiry);
+    this.expiry = this.clock.setTimer(() => { this.expiry = undefined; fn(); }, ms);
+  }
+
+  /** Sets (replacing any earlier) a timer that ends the session on a limit: `fn` after `ms`; cleared when it ends. */
+  setLimitTimer(fn: () => void, ms: number): void {
+    this.clear(this.limitTimer);
+    this.limitTimer = this.clock.setTimer(() => { this.limitTimer = undefined; fn(); }, ms);
+  }
+
+  private clear(h: TimerHandle | undefined): void {
+    if (h !== undefined) this.clock.clearTimer(h);
   }
 
   /** True once a write to the recording failed. */
@@ -295,8 +310,10 @@ export class SrsSession {
     if (this.ended) return;
     this.ended = true;
     this.pendingOffer = undefined;
-    clearTimeout(this.expiry);
-    clearTimeout(this.limitTimer);
+    this.clear(this.expiry);
+    this.clear(this.limitTimer);
+    this.expiry = undefined;
+    this.limitTimer = undefined;
     for (const i of [...this.slots.keys()]) await this.closeSlot(i);
     try {
       this.rec?.close(reason, failed);
@@ -345,7 +362,7 @@ export class SrsSession {
     // Kept up to EARLY_MAX datagrams and within the rate; the rest is dropped and counted.
     const keep = (data: Buffer, rtcp: boolean): void => {
       if (!slot.early) return;
-      if (slot.early.length < EARLY_MAX && slot.bucket.take()) slot.early.push({ data, ms: Date.now(), rtcp });
+      if (slot.early.length < EARLY_MAX && slot.bucket.take()) slot.early.push({ data, ms: this.now(), rtcp });
       else slot.earlyDropped++;
     };
     ep.onPacket((data) => keep(data, false));
@@ -389,7 +406,7 @@ export class SrsSession {
       // Over the rate: dropped and counted, never queued.
       if (!slot.bucket.take()) return rec.dropped(label);
       const p = plain(data, rtcp);
-      if (p) this.write(() => rec.datagram(label, p, Date.now(), rtcp));
+      if (p) this.write(() => rec.datagram(label, p, this.now(), rtcp));
     };
     slot.endpoint?.onPacket((data) => store(data, false));
     slot.endpoint?.onRtcp((data) => store(data, true));

@@ -12,7 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import { EventEmitter } from 'eventemitter3';
 import type { Dialog, DialogAssoc, Transaction } from '../../../include-types/api.js';
-import type { TransportProtocol } from '../../../include-types/settings.js';
+import type { Clock, TransportProtocol } from '../../../include-types/settings.js';
 import { ConnectionState } from '../../../include-types/states.js';
 import { isSipError, SipErrorCode } from '../../../include-types/errors.js';
 import type { SrsEvents, SrsLimitName, SrsSessionInfo, SrsSettings } from '../../../include-types/siprec.js';
@@ -28,7 +28,9 @@ import { checkRecordingBody, checkRecordingInvite, policyOf, type CheckOptions }
 import { SrsSession, type SessionEnv } from './srs-session.js';
 import { SrsAccess } from './access.js';
 import { liveRecordingOf, type SrsLiveRecording } from './live-recordings.js';
-import { parseSessionExpiresHeader } from '../common/session-expires.js';
+import { parseSessionExpires } from '../../dialog/session-expires.js';
+import { expiryMargin } from '../../dialog/session-timer.js';
+import { defaultSiprecClock, epochNow, RepeatingTimer, waitAtMost } from '../common/timers.js';
 import { RecordingDir, RecordingState, recoverRecordings } from './storage/index.js';
 import { bytesText, defaultStatfs, freeBytes, retryAfterSeconds, SRS_LIMIT_DEFAULTS, TokenBucket, validateSrsLimits } from './limits.js';
 
@@ -48,8 +50,12 @@ export class Srs extends EventEmitter<SrsEvents> {
   /** What the sessions share (see {@link sessionEnv}). */
   private env: SessionEnv | undefined;
   private pending = 0;
-  private checkpointTimer: NodeJS.Timeout | undefined;
-  private diskTimer: NodeJS.Timeout | undefined;
+  private checkpointTimer: RepeatingTimer | undefined;
+  private diskTimer: RepeatingTimer | undefined;
+  /** Time source of every timer (SrsSettings.clock, else real time). */
+  private readonly clock: Clock;
+  /** Epoch ms on that clock (Date.now without an app clock). */
+  private readonly now: () => number;
   private diskChecking = false;
   private readonly setups: TokenBucket;
   /** Allow-list and Digest authentication of SRCs. */
@@ -65,7 +71,9 @@ export class Srs extends EventEmitter<SrsEvents> {
   constructor(readonly settings: SrsSettings) {
     super();
     validateSrsLimits(settings);
-    this.access = new SrsAccess(settings.allowedSources, settings.auth);
+    this.clock = settings.clock ?? defaultSiprecClock();
+    this.now = epochNow(settings.clock);
+    this.access = new SrsAccess(settings.allowedSources, settings.auth, this.now);
     this.allocator = new PortAllocator({ min: settings.rtpPortMin ?? 40000, max: settings.rtpPortMax ?? 49999 });
     const kinds = settings.mediaKinds ?? ['audio', 'video', 'text', 'message'];
     this.check = {
@@ -77,7 +85,7 @@ export class Srs extends EventEmitter<SrsEvents> {
         ...(settings.srtp ? { srtp: settings.srtp } : {}),
       },
     };
-    this.setups = new TokenBucket(settings.maxSetupsPerSecond ?? SRS_LIMIT_DEFAULTS.maxSetupsPerSecond);
+    this.setups = new TokenBucket(settings.maxSetupsPerSecond ?? SRS_LIMIT_DEFAULTS.maxSetupsPerSecond, this.now);
   }
 
   /** Free space `dir` must keep (0: not checked; never in signalling-only mode). */
@@ -108,6 +116,7 @@ export class Srs extends EventEmitter<SrsEvents> {
         transportLimits: { maxConnections: 20000, ...this.settings.transportLimits },
         limits: { maxServerTransactions: 50000, maxClientTransactions: 50000, maxDialogs: 50000, ...this.settings.limits },
         ...(this.settings.logger ? { logger: this.settings.logger } : {}),
+        ...(this.settings.clock ? { clock: this.settings.clock } : {}),
       },
     });
     this.client = client;
@@ -133,12 +142,8 @@ export class Srs extends EventEmitter<SrsEvents> {
       this.connection = new SipConnection(client, IAP, new SrsObserver());
     });
     await active;
-    this.checkpointTimer = setInterval(() => { for (const s of this.sessions.values()) s.write(() => s.rec?.checkpoint()); }, 5000);
-    this.checkpointTimer.unref();
-    if (this.minFreeDisk > 0) {
-      this.diskTimer = setInterval(() => void this.checkDisk(), this.diskIntervalMs);
-      this.diskTimer.unref();
-    }
+    this.checkpointTimer = new RepeatingTimer(this.clock, 5000, () => { for (const s of this.sessions.values()) s.write(() => s.rec?.checkpoint()); });
+    if (this.minFreeDisk > 0) this.diskTimer = new RepeatingTimer(this.clock, this.diskIntervalMs, () => void this.checkDisk());
   }
 
   /**
@@ -233,13 +238,13 @@ export class Srs extends EventEmitter<SrsEvents> {
   async shutdown(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
-    if (this.diskTimer) clearInterval(this.diskTimer);
+    this.checkpointTimer?.stop();
+    this.diskTimer?.stop();
     const ends = [...this.sessions].map(([dialog, s]) => this.byeAndEnd(dialog, s, 'shutdown'));
     await Promise.all(ends.map((e) => e.ended));
     const byes = ends.map((e) => e.answered);
     // Give the SRCs a moment to answer the BYEs before the sockets close (bounded).
-    await Promise.race([Promise.all(byes), new Promise((r) => setTimeout(r, 2000).unref())]);
+    await waitAtMost(this.clock, Promise.all(byes), 2000);
     this.connection?.dispose();
     await this.client?.close();
     this.client = undefined;
@@ -325,7 +330,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       const verdict = checkRecordingInvite(req.messageElements, this.check);
       if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, verdict.limit ? { limit: verdict.limit } : {});
       assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: this.contact(tx.remote?.protocol) });
-      const rec = this.settings.signalingOnly ? undefined : RecordingDir.create({ root: this.settings.dir, recordingId: callId });
+      const rec = this.settings.signalingOnly ? undefined : RecordingDir.create({ root: this.settings.dir, recordingId: callId, now: this.now });
       session = new SrsSession(callId, assoc, rec, this.sessionEnv());
       if (verdict.metadata) session.addMetadata(verdict.metadata);
       // RFC 7866 §7.1.2: without an offer the SRS offers, one stream per metadata stream.
@@ -417,12 +422,12 @@ export class Srs extends EventEmitter<SrsEvents> {
    * never left open forever. Re-armed by every re-INVITE/UPDATE.
    */
   private armExpiry(dialog: Dialog, s: SrsSession, tx: ServerTransaction): void {
-    const se = parseSessionExpiresHeader(tx.requestElements.messageElements.header('Session-Expires'));
+    const value = tx.requestElements.messageElements.header('Session-Expires');
+    const se = value === undefined ? undefined : parseSessionExpires(value);
     if (!se) return;
-    const ms = (se.interval - Math.min(32, se.interval / 3)) * 1000;
-    s.setExpiry(setTimeout(() => {
+    s.setExpiry(() => {
       if (this.sessions.get(dialog) === s) void this.byeAndEnd(dialog, s, 'timeout').ended;
-    }, ms));
+    }, (se.interval - expiryMargin(se.interval)) * 1000);
   }
 
   private async onReinvite(tx: ServerTransaction, s: SrsSession): Promise<void> {
@@ -457,10 +462,10 @@ export class Srs extends EventEmitter<SrsEvents> {
   private armMaxDuration(dialog: Dialog, s: SrsSession): void {
     const max = this.settings.maxRecordingSeconds ?? SRS_LIMIT_DEFAULTS.maxRecordingSeconds;
     if (!(max > 0)) return;
-    s.setLimitTimer(setTimeout(() => {
+    s.setLimitTimer(() => {
       if (this.sessions.get(dialog) !== s) return;
       void this.byeAndEnd(dialog, s, 'limit', `maxRecordingSeconds (${max} s) reached`, 'maxRecordingSeconds').ended;
-    }, max * 1000));
+    }, max * 1000);
   }
 
   /** A write to a recording failed (ENOSPC, EIO): end it with what was written, BYE, index partial. */
@@ -473,6 +478,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       host: this.settings.host, allocator: this.allocator, media: !this.settings.signalingOnly, policy: policyOf(this.check),
       maxPacketsPerSecond: this.settings.maxRtpPacketsPerSecondPerStream ?? SRS_LIMIT_DEFAULTS.maxRtpPacketsPerSecondPerStream,
       onStorageError: (session, e) => this.storageFailed(session.assoc.dialog, e),
+      clock: this.clock, now: this.now,
     };
     return this.env;
   }

@@ -150,3 +150,32 @@ t.test('reliable 183s from two early forks: each PRACKed in its own early dialog
   t.same(pracks.sort(), ['f1 10 ' + invite.request.cseq.seq + ' INVITE', 'f2 11 ' + invite.request.cseq.seq + ' INVITE']);
   for (const o of [p1, p2, invite, assoc]) o.forceDispose();
 });
+
+t.test('the reliable 1xx follows the stack\'s T1 (TimerSettings): with T1 = 100 ms no PRACK ends it at 64*T1 = 6.4 s', async (t) => {
+  const clockB = new FakeClock();
+  const a = await party('alice');
+  const b = await party('bob', { clock: clockB, t1: 100 });
+  t.teardown(async () => {
+    await a.close();
+    await b.close();
+  });
+  const assoc = InviteDialogAssoc.create(a.conn, { to: `<${b.uri('bob')}>` });
+  const invite = assoc.sendInvite(new MessageElements({ headers: [['Supported', '100rel']] }));
+  const inTx = (await b.rec.wait('incomingRequest', method('INVITE'))).args[0] as ServerTransaction;
+  const uas = InviteDialogAssoc.fromServerTransaction(inTx);
+  inTx.sendResponse(new ResponseElements({ statusCode: 180, messageElements: new MessageElements({ headers: [['Require', '100rel']] }) }));
+  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x.responseElements?.statusCode === 180);
+  // alice does not PRACK
+  for (let ms = 0; ms < 6300; ms += 700) {
+    clockB.advance(700);
+    await tick(5);
+  }
+  clockB.advance(6399 - 6300);
+  await tick(20);
+  t.notOk(b.rec.events.some((ev) => ev.name === 'errorOccurredInDialog'), 'still waiting for the PRACK at 6.4 s - 1 ms');
+  clockB.advance(1);
+  const e = await b.rec.wait('errorOccurredInDialog');
+  t.equal((e.args[0] as { code: string }).code, 'Timeout', 'given up at 64*T1 of the configured T1 (not of 500 ms)');
+  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x === invite && x.responseElements?.statusCode === 504);
+  for (const o of [inTx, uas, assoc, invite]) o.dispose();
+});

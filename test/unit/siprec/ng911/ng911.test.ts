@@ -5,6 +5,9 @@ import {
 } from '../../../../lib/siprec/ng911/index.js';
 import type { LogEventEmitted } from '../../../../include-types/siprec.js';
 import { startLogServer } from './log-server.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const ecPriv = ec.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -97,4 +100,55 @@ t.test('logger: five event types to every server, logEvent listener', async (t) 
   t.equal(a.events[0].incidentId, call.incidentId);
   t.equal(a.events[2].protocol, 'sip');
   lg.close();
+});
+
+/** Waits (real time, bounded) until `cond` holds: the HTTP exchange itself is real I/O. */
+const until = async (cond: () => boolean, ms = 3000): Promise<void> => {
+  for (let i = 0; i < ms / 10 && !cond(); i++) await new Promise((r) => setImmediate(r)).then(() => new Promise((r) => setTimeout(r, 10)));
+};
+
+t.test('client on a FakeClock: retries wait retryDelayMs, doubling; nothing moves until the clock does', async (t) => {
+  const server = await startLogServer(ecPub);
+  t.teardown(() => server.close());
+  const clock = new FakeClock();
+  const reports: DeliveryReport[] = [];
+  const c = new LogEventClient({ name: 'log1', baseUrl: server.baseUrl, retryDelayMs: 5000 }, { alg: 'ES256', privateKeyPem: ecPriv }, { clock });
+  t.teardown(() => c.close());
+  c.on('delivered', (r) => reports.push(r));
+  server.failNext(2, 503);
+  c.send(recCallEvent('start', ctx, 'incoming'));
+  await until(() => clock.pending() === 1 && server.raw.length === 1);
+  t.equal(server.raw.length, 1, 'first attempt, answered 503');
+  t.equal(clock.nextTimerAt(), 5000, 'the retry is due after retryDelayMs');
+  clock.advance(4999);
+  await new Promise((r) => setTimeout(r, 100));
+  t.equal(server.raw.length, 1, 'no retry before it');
+  clock.advance(1);
+  await until(() => server.raw.length === 2 && clock.pending() === 1);
+  t.equal(clock.nextTimerAt(), 5000 + 10_000, 'the next retry after twice the delay');
+  clock.advance(10_000);
+  await until(() => reports.length === 1);
+  t.equal(reports[0].attempts, 3, 'two 503s then 201');
+  t.equal(clock.pending(), 0, 'no timer left once delivered');
+});
+
+t.test('client on a FakeClock: a request without an answer is aborted at requestTimeoutMs and retried', async (t) => {
+  let requests = 0;
+  const held = createServer((req) => { requests++; req.resume(); }); // never answers
+  await new Promise<void>((r) => held.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => { held.closeAllConnections(); held.close(() => r()); }));
+  const clock = new FakeClock();
+  const failed: DeliveryReport[] = [];
+  const c = new LogEventClient({ name: 'slow', baseUrl: `http://127.0.0.1:${(held.address() as AddressInfo).port}/x`, retryDelayMs: 100, maxRetries: 0 }, { alg: 'ES256', privateKeyPem: ecPriv }, { clock, requestTimeoutMs: 8000 });
+  t.teardown(() => c.close());
+  c.on('failed', (r) => failed.push(r));
+  c.send(recCallEvent('start', ctx, 'incoming'));
+  await until(() => requests === 1);
+  clock.advance(7999);
+  await new Promise((r) => setTimeout(r, 100));
+  t.same(failed, [], 'still waiting for the answer');
+  clock.advance(1);
+  await until(() => failed.length === 1);
+  t.equal(failed[0].attempts, 1, 'timed out (maxRetries 0: reported at once)');
+  t.match(failed[0].error, /8000 ms/);
 });

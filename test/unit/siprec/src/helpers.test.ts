@@ -1,5 +1,6 @@
 import t from 'tap';
-import { compileSkipFailover, parseSessionExpiresHeader } from '../../../../lib/siprec/src/index.js';
+import { compileSkipFailover } from '../../../../lib/siprec/src/index.js';
+import { parseSessionExpires } from '../../../../lib/dialog/session-expires.js';
 import { SessionMetadata } from '../../../../lib/siprec/src/session-metadata.js';
 import { sessionHeaders } from '../../../../lib/siprec/src/session-offer.js';
 import { parseMetadata } from '../../../../lib/siprec/metadata/index.js';
@@ -20,13 +21,12 @@ t.test('skipFailoverCodes as OpenSIPS: whole-code regex, list, default none', as
   t.notOk(compileSkipFailover('')(503));
 });
 
-t.test('Session-Expires parsing (RFC 4028 §4)', async (t) => {
-  t.same(parseSessionExpiresHeader('1800;refresher=uac'), { interval: 1800, refresher: 'uac' });
-  t.same(parseSessionExpiresHeader(' 90 ; refresher = UAS'), { interval: 90, refresher: 'uas' });
-  t.same(parseSessionExpiresHeader('600'), { interval: 600 });
-  t.equal(parseSessionExpiresHeader('abc'), undefined);
-  t.equal(parseSessionExpiresHeader('0'), undefined);
-  t.equal(parseSessionExpiresHeader(undefined), undefined);
+t.test('Session-Expires as SIPREC reads it: the dialog layer\'s parser (RFC 4028 §4), one home for the rule', async (t) => {
+  t.same(parseSessionExpires('1800;refresher=uac'), { interval: 1800, refresher: 'uac' });
+  t.same(parseSessionExpires(' 90 ; refresher = UAS'), { interval: 90, refresher: 'uas' });
+  t.same(parseSessionExpires('600'), { interval: 600 });
+  t.equal(parseSessionExpires('abc'), undefined);
+  t.equal(parseSessionExpires('0'), undefined);
 });
 
 t.test('INVITE headers: Require: siprec, timer, NG9-1-1 Call-Info, custom headers; re-INVITE without Require', async (t) => {

@@ -12,6 +12,7 @@ import { MsrpSender, type MsrpSenderFailure, type MsrpSenderOptions } from '../.
 import { MsrpStreams } from '../../../../lib/siprec/src/msrp-streams.js';
 import { buildOfferSdp } from '../../../../lib/siprec/body/index.js';
 import { parseSdp } from '../../../../lib/message/index.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 
 const FROM = 'msrp://127.0.0.1:9/src0001;tcp';
 
@@ -276,4 +277,32 @@ t.test('the offer and the answer: a=path, a=accept-types, a=setup', async (t) =>
   await streams.close();
   await s2.close();
   await s3.close();
+});
+
+t.test('the connect and transaction timeouts run on the clock (FakeClock: exactly at the setting)', async (t) => {
+  // connect: time moves past connectTimeoutMs before the loopback connection can complete
+  const p = await peer(t);
+  const clock = new FakeClock();
+  const { s, failures } = sender(t, p, { clock, connectTimeoutMs: 7000 });
+  s.start();
+  clock.advance(6999);
+  t.same(failures, [], 'not before connectTimeoutMs');
+  clock.advance(1);
+  t.same(failures.map((f) => f.reason), ['connect'], 'no TCP connection in time');
+  t.equal(s.state, 'failed');
+
+  // transaction: the binding SEND answered, the next never
+  const p2 = await peer(t);
+  p2.status = (_f, n) => (n === 1 ? 200 : undefined);
+  const clock2 = new FakeClock();
+  const { s: s2, failures: f2 } = sender(t, p2, { clock: clock2, transactionTimeoutMs: 30_000 });
+  s2.start();
+  s2.send({ contentType: 'text/plain', body: Buffer.from('never answered') });
+  await p2.waitFrames(2);
+  t.equal(p2.frames.length, 2, 'binding SEND and the message sent');
+  clock2.advance(29_999);
+  t.same(f2, [], 'still waiting at 30 s - 1 ms');
+  clock2.advance(1);
+  t.same(f2.map((f) => f.reason), ['timeout'], 'no response to the SEND within transactionTimeoutMs');
+  t.equal(clock2.pending(), 0, 'no timer left');
 });

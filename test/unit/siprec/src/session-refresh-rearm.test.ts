@@ -1,12 +1,15 @@
 /**
- * RFC 4028 §7.2/§10 at the SRC: the refresh timer runs from every 2xx that carries
+ * RFC 4028 §7.2/§10 at the SRC, on a FakeClock: the refresh timer runs from every 2xx that carries
  * Session-Expires, the refresh's own included, so a recording is refreshed for as long as it
- * lasts, not once. A fake session host and fake transactions stand in for the dialog.
+ * lasts, not once; with no successful refresh the session ends before it expires; a 491 is
+ * retried after the dialog layer's RFC 3261 §14.1 delay. A fake session host and fake
+ * transactions stand in for the dialog.
  */
 import t from 'tap';
 import { RecordingEndReason } from '../../../../include-types/siprec.js';
 import type { ClientTransaction, InviteDialogAssoc, MessageElements } from '../../../../lib/siprec/common/api.js';
 import { SessionRequests, type SessionRequestHost } from '../../../../lib/siprec/src/session-requests.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 
 /** A client transaction whose final response the test sets. */
 function fakeTx(type: 'INVITE' | 'UPDATE'): ClientTransaction & { answer(status: number, sessionExpires?: string): void } {
@@ -25,54 +28,80 @@ function fakeTx(type: 'INVITE' | 'UPDATE'): ClientTransaction & { answer(status:
   return tx as unknown as ClientTransaction & { answer(status: number, sessionExpires?: string): void };
 }
 
-function setup(): { requests: SessionRequests; sent: ReturnType<typeof fakeTx>[]; lost: RecordingEndReason[] } {
+function setup(glareMs = 3000): { requests: SessionRequests; sent: ReturnType<typeof fakeTx>[]; lost: RecordingEndReason[]; clock: FakeClock } {
   const sent: ReturnType<typeof fakeTx>[] = [];
   const lost: RecordingEndReason[] = [];
+  const clock = new FakeClock();
   const assoc = {
     sendInvite: () => { const tx = fakeTx('INVITE'); sent.push(tx); return tx; },
     sendUpdate: () => { const tx = fakeTx('UPDATE'); sent.push(tx); return tx; },
+    glareRetryDelayMs: () => glareMs,
   } as unknown as InviteDialogAssoc;
   const host: SessionRequestHost = {
-    assoc, updateMethod: 'update',
+    assoc, updateMethod: 'update', clock,
     usable: () => true, pausedChanges: () => false, bumpVersion: () => undefined,
     elements: () => ({}) as MessageElements,
     sent: () => undefined, readAnswer: () => undefined, ack: () => undefined, holdInvite: () => undefined,
     lost: (r) => lost.push(r),
   };
-  return { requests: new SessionRequests(host), sent, lost };
+  return { requests: new SessionRequests(host), sent, lost, clock };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Lets the awaited promise chains of `send` run. */
+const settle = async (): Promise<void> => { for (let i = 0; i < 5; i++) await Promise.resolve(); };
 
-t.test('each refresh 2xx with Session-Expires arms the next refresh', async (t) => {
-  const { requests, sent } = setup();
-  let refreshes = 0;
+t.test('each refresh 2xx with Session-Expires arms the next refresh, at half the interval', async (t) => {
+  const { requests, sent, clock, lost } = setup();
+  const at: number[] = [];
   const refresh = (): void => {
-    refreshes++;
+    at.push(clock.now());
     // what the session does when the refresh is due: a re-INVITE, answered with the interval
-    const done = requests.send(false, undefined, false);
+    void requests.send(false, undefined, false);
     const tx = sent[sent.length - 1];
-    tx.answer(200, '1;refresher=uac');
+    tx.answer(200, '90;refresher=uac');
     requests.onResponse(tx);
-    void done;
   };
   const initial = fakeTx('INVITE');
-  initial.answer(200, '1;refresher=uac'); // 1 s: a refresh every 500 ms
+  initial.answer(200, '90;refresher=uac');
   requests.armRefresh(initial, refresh);
-  await sleep(1700);
-  t.ok(refreshes >= 3, `refreshed ${refreshes} times in 1.7 s at a 1 s interval, not once`);
+  clock.advance(44_999);
+  t.same(at, [], 'nothing before Session-Expires/2');
+  clock.advance(1);
+  t.same(at, [45_000], 'the first refresh at 45 s');
+  await settle(); // the 2xx is read once the awaited send resumes
+  for (let i = 0; i < 3; i++) {
+    clock.advance(45_000);
+    await settle();
+  }
+  t.same(at, [45_000, 90_000, 135_000, 180_000], 'refreshed every 45 s, not once');
+  t.same(lost, [], 'never expired');
   requests.stopRefreshing();
-  const after = refreshes;
-  await sleep(700);
-  t.equal(refreshes, after, 'none after the session ended');
+  t.equal(clock.pending(), 0, 'no timer left once the session ended');
+  clock.advance(100_000);
+  t.equal(at.length, 4, 'none after the session ended');
+});
+
+t.test('no successful refresh: the session ends before it expires (RFC 4028 §10)', async (t) => {
+  const { requests, clock, lost } = setup();
+  let due = 0;
+  const initial = fakeTx('INVITE');
+  initial.answer(200, '90;refresher=uac');
+  requests.armRefresh(initial, () => { due++; }); // the refresh goes unanswered
+  clock.advance(59_999);
+  t.equal(due, 1);
+  t.same(lost, [], 'still up at 60 s - 1 ms');
+  clock.advance(1);
+  t.same(lost, [RecordingEndReason.SessionRefreshFailed], 'ended at 90 - min(32, 90/3) = 60 s');
+  t.equal(clock.pending(), 0);
 });
 
 t.test('a 2xx without Session-Expires (a metadata UPDATE) leaves the timer as it was; refresher=uas stops ours', async (t) => {
-  const { requests, sent } = setup();
+  const { requests, sent, clock } = setup();
   let refreshes = 0;
   const initial = fakeTx('INVITE');
-  initial.answer(200, '1;refresher=uac');
+  initial.answer(200, '90;refresher=uac');
   requests.armRefresh(initial, () => { refreshes++; });
+  clock.advance(20_000);
   // a metadata update by UPDATE, answered without the timer headers
   const upd = requests.send(false, '<recording/>', false);
   const u = sent[sent.length - 1];
@@ -80,15 +109,35 @@ t.test('a 2xx without Session-Expires (a metadata UPDATE) leaves the timer as it
   u.answer(200);
   requests.onResponse(u);
   t.equal(await upd, true);
-  await sleep(650);
-  t.equal(refreshes, 1, 'the timer armed by the INVITE still fired');
+  clock.advance(25_000);
+  t.equal(refreshes, 1, 'the timer armed by the INVITE still fired at 45 s');
   // the SRS takes the refresher role in a later 2xx: we stop refreshing
   const re = requests.send(false, undefined, true);
   const r = sent[sent.length - 1];
-  r.answer(200, '1;refresher=uas');
+  r.answer(200, '90;refresher=uas');
   requests.onResponse(r);
   await re;
-  await sleep(700);
-  t.equal(refreshes, 1, 'no refresh of ours once the SRS refreshes');
+  t.equal(clock.pending(), 0, 'no timer of ours once the SRS refreshes');
+  clock.advance(200_000);
+  t.equal(refreshes, 1);
   requests.stopRefreshing();
+});
+
+t.test('491: sent again after the dialog layer\'s glare delay (RFC 3261 §14.1), on the clock', async (t) => {
+  const { requests, sent, clock } = setup(2500);
+  const done = requests.send(true, undefined);
+  t.equal(sent.length, 1);
+  sent[0].answer(491);
+  requests.onResponse(sent[0]);
+  await settle();
+  t.equal(clock.nextTimerAt(), 2500, 'waits glareRetryDelayMs (2.1–4 s as the dialog creator), not 0.2–1 s');
+  clock.advance(2499);
+  await settle();
+  t.equal(sent.length, 1, 'not before');
+  clock.advance(1);
+  await settle();
+  t.equal(sent.length, 2, 'the re-INVITE again');
+  sent[1].answer(200);
+  requests.onResponse(sent[1]);
+  t.equal(await done, true);
 });
