@@ -1,6 +1,9 @@
 /** The Session Recording Server: Srs, its checks, sessions and storage. */
 export { Srs } from './srs.js';
 export { SrsSession } from './srs-session.js';
+export { SrsMetrics, type SrsMetricsOptions, type MetricsSource } from './srs-metrics.js';
+export { srsServiceRoutes, startSrsHttp, type SrsHttpSettings, type SrsServiceRouteOptions, type SrsServiceSource } from './srs-http.js';
+export { DEFAULT_DRAIN_TIMEOUT_MS } from './srs-drain.js';
 export { checkRecordingInvite, checkRecordingBody, policyOf, type CheckOptions, type InviteVerdict, type ReceivedMetadata } from './check-invite.js';
 export * from './media-plan.js';
 export {

@@ -15,7 +15,10 @@ import type { Dialog, DialogAssoc, Transaction } from '../../../include-types/ap
 import type { TransportProtocol } from '../../../include-types/settings.js';
 import { ConnectionState } from '../../../include-types/states.js';
 import { isSipError, SipErrorCode } from '../../../include-types/errors.js';
-import type { SrsEvents, SrsLimitName, SrsSessionInfo, SrsSettings } from '../../../include-types/siprec.js';
+import type {
+  SrsDrainOptions, SrsDrainResult, SrsEndReason, SrsEvents, SrsHealth, SrsLimitName, SrsSessionInfo, SrsSettings, SrsStats,
+} from '../../../include-types/siprec.js';
+import type { StackStats } from '../../stack/index.js';
 import { MediaError, MediaErrorCode, PortAllocator } from '../media/index.js';
 import { buildSnapshotRequest, SNAPSHOT_REQUEST_CONTENT_TYPE } from '../metadata/index.js';
 import {
@@ -30,6 +33,9 @@ import { SrsAccess } from './access.js';
 import { parseSessionExpiresHeader } from '../common/session-expires.js';
 import { RecordingDir, RecordingState, recoverRecordings } from './storage/index.js';
 import { bytesText, defaultStatfs, freeBytes, retryAfterSeconds, SRS_LIMIT_DEFAULTS, TokenBucket, validateSrsLimits } from './limits.js';
+import { SrsCounters } from './srs-stats.js';
+import { assessHealth, DiskProbe, healthReasonPhrase } from './srs-health.js';
+import { DEFAULT_DRAIN_TIMEOUT_MS, DrainRun } from './srs-drain.js';
 
 const IAP = 'srs';
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE';
@@ -47,6 +53,8 @@ export class Srs extends EventEmitter<SrsEvents> {
   /** What the sessions share (see {@link sessionEnv}). */
   private env: SessionEnv | undefined;
   private pending = 0;
+  /** Sessions whose files are being closed (still live for a drain). */
+  private ending = 0;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private diskTimer: NodeJS.Timeout | undefined;
   private diskChecking = false;
@@ -54,6 +62,12 @@ export class Srs extends EventEmitter<SrsEvents> {
   /** Allow-list and Digest authentication of SRCs. */
   private readonly access: SrsAccess;
   private stopping = false;
+  /** Outcome and media counters (see {@link stats}). */
+  private readonly counters = new SrsCounters();
+  /** The drain in progress or done, once `drain()` was called. */
+  private drainRun: DrainRun | undefined;
+  /** Free space of `dir` for health and metrics, at most a second old. */
+  private readonly disk: DiskProbe;
   /** Recordings a crash left behind, repaired at start. */
   recovered: string[] = [];
 
@@ -77,6 +91,84 @@ export class Srs extends EventEmitter<SrsEvents> {
       },
     };
     this.setups = new TokenBucket(settings.maxSetupsPerSecond ?? SRS_LIMIT_DEFAULTS.maxSetupsPerSecond);
+    this.disk = new DiskProbe(() => freeBytes(this.settings.dir, this.settings.statfs ?? defaultStatfs), () => this.now(), 1000);
+  }
+
+  /**
+   * The one place the Srs's own new timers come from (the drain deadline), so they can move onto
+   * an injectable clock together. Returns the cancel.
+   */
+  private after(ms: number, fn: () => void): () => void {
+    const t = setTimeout(fn, ms);
+    t.unref();
+    return () => clearTimeout(t);
+  }
+
+  private now(): number {
+    return Date.now();
+  }
+
+  /**
+   * Drains the SRS gracefully: from now on new recordings are refused (OPTIONS and INVITE 503
+   * with Retry-After, so a dispatcher takes this SRS out of rotation and fails the INVITE over);
+   * live recordings run on to their SRC's BYE. Resolves when none is left; when `timeoutMs`
+   * passes first, the SRS sends BYE to the rest and closes their files as `complete` with
+   * `endReason` "drain timeout". Emits `drainStarted` and `drainEnded`. Calling it again returns
+   * the same drain; the SRS stays refusing afterwards (call `shutdown()` to stop it).
+   */
+  drain(options: SrsDrainOptions = {}): Promise<SrsDrainResult> {
+    if (this.drainRun) return this.drainRun.done;
+    const timeoutMs = Math.max(0, options.timeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+    const run = new DrainRun({
+      live: () => this.sessions.size + this.pending + this.ending,
+      cutAll: () => {
+        const why = `drain timeout (${timeoutMs} ms)`;
+        for (const [dialog, s] of [...this.sessions]) void this.byeAndEnd(dialog, s, 'drain', why).ended;
+      },
+      after: (ms, fn) => this.after(ms, fn),
+      now: () => this.now(),
+    }, timeoutMs, (r) => this.emit('drainEnded', r));
+    this.drainRun = run;
+    this.emit('drainStarted', { live: run.live, timeoutMs });
+    run.begin();
+    return run.done;
+  }
+
+  /** True once `drain()` or `shutdown()` was called: no new recording is taken. */
+  get draining(): boolean {
+    return this.drainRun !== undefined || this.stopping;
+  }
+
+  /**
+   * Whether the SRS takes new recordings now, and if not why (draining, low disk, no RTP ports,
+   * at maxSessions). OPTIONS outside a dialog is answered 200 when healthy, else 503 with this
+   * Retry-After; /healthz says the same over HTTP.
+   */
+  async health(): Promise<SrsHealth> {
+    const floor = this.minFreeDisk;
+    const disk = this.settings.signalingOnly ? undefined : { floor, ...(await this.disk.read()) };
+    return assessHealth({
+      ...(this.draining ? { draining: { why: this.stopping ? 'shutting down' : 'draining: live recordings run to their end, new ones are refused', ...(this.drainRun ? { retryAfter: this.drainRun.retryAfterSeconds() } : {}) } } : {}),
+      sessions: this.sessions.size + this.pending, maxSessions: this.settings.maxSessions ?? 1000,
+      freePortPairs: this.allocator.available, portCapacity: this.allocator.capacity,
+      ...(disk ? { disk } : {}), diskRetryAfter: retryAfterSeconds(this.diskIntervalMs),
+    });
+  }
+
+  /** Counters and gauges since the Srs was made (the source of its /metrics). */
+  stats(): SrsStats {
+    const c = this.counters;
+    return {
+      liveSessions: this.sessions.size, pendingSetups: this.pending, maxSessions: this.settings.maxSessions ?? 1000, draining: this.draining,
+      setupAttempts: c.setupAttempts, recordingsStarted: c.recordingsStarted, recordingsCompleted: c.recordingsCompleted,
+      recordingsFailed: c.recordingsFailed, ended: { ...c.ended }, rejected: { ...c.rejected },
+      ports: { capacity: this.allocator.capacity, inUse: this.allocator.inUse }, media: c.media(),
+    };
+  }
+
+  /** The SIP stack's transaction, dialog and transport counters (undefined before start / after shutdown). */
+  sipStats(): StackStats | undefined {
+    return this.client?.stack.stats();
   }
 
   /** Free space `dir` must keep (0: not checked; never in signalling-only mode). */
@@ -260,10 +352,21 @@ export class Srs extends EventEmitter<SrsEvents> {
   }
 
   private onRequest(tx: ServerTransaction): void {
+    if (tx.type === 'INVITE') this.counters.attempt();
     if (this.stopping) return tx.type === 'INVITE' ? this.reject(tx, 503, 'Shutting down') : this.respond(tx, 503, 'Shutting down');
-    if (tx.type === 'OPTIONS') return this.respond(tx, 200, undefined, [['Allow', ALLOW], ['Accept', ACCEPT], ['Supported', 'siprec, timer']]);
+    if (tx.type === 'OPTIONS') return void this.onOptions(tx);
     if (tx.type !== 'INVITE') return this.respond(tx, 405, undefined, [['Allow', ALLOW]]);
+    // RFC 3261 §21.5.4: 503 with Retry-After, so a dispatcher fails the INVITE over to another SRS.
+    if (this.drainRun) return this.reject(tx, 503, 'Draining', { retryAfter: this.drainRun.retryAfterSeconds() });
     void this.onInvite(tx);
+  }
+
+  /** OPTIONS outside a dialog: 200 while healthy, else 503 with Retry-After (RFC 3261 §11.2, §21.5.4). */
+  private async onOptions(tx: ServerTransaction): Promise<void> {
+    const h = await this.health();
+    const headers: [string, string][] = [['Allow', ALLOW], ['Accept', ACCEPT], ['Supported', 'siprec, timer']];
+    if (h.healthy) return this.respond(tx, 200, undefined, headers);
+    this.respond(tx, 503, healthReasonPhrase(h), [...(h.retryAfter !== undefined ? [['Retry-After', String(h.retryAfter)] as [string, string]] : []), ...headers]);
   }
 
   /**
@@ -275,6 +378,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     const retryAfter = opts.retryAfter ?? (status === 486 || status === 503 ? 5 : undefined);
     const headers: [string, string][] = [...(retryAfter !== undefined ? [['Retry-After', String(retryAfter)] as [string, string]] : []), ...(opts.headers ?? [])];
     this.respond(tx, status, reason, headers);
+    if (!opts.inDialog) this.counters.reject(status);
     this.emit('sessionRejected', {
       recordingId: callId, statusCode: status, reason,
       ...(retryAfter !== undefined ? { retryAfter } : {}), ...(opts.limit ? { limit: opts.limit } : {}), ...(opts.inDialog ? { inDialog: true } : {}),
@@ -313,11 +417,13 @@ export class Srs extends EventEmitter<SrsEvents> {
       const full = await this.diskRefusal();
       if (full !== undefined) return this.reject(tx, 503, full, { retryAfter: retryAfterSeconds(this.diskIntervalMs), limit: 'minFreeDiskBytes' });
       if (this.stopping) return this.reject(tx, 503, 'Shutting down');
+      if (this.drainRun) return this.reject(tx, 503, 'Draining', { retryAfter: this.drainRun.retryAfterSeconds() });
       const verdict = checkRecordingInvite(req.messageElements, this.check);
       if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, verdict.limit ? { limit: verdict.limit } : {});
       assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: this.contact() });
       const rec = this.settings.signalingOnly ? undefined : RecordingDir.create({ root: this.settings.dir, recordingId: callId });
       session = new SrsSession(callId, assoc, rec, this.sessionEnv());
+      this.counters.track(session);
       if (verdict.metadata) session.addMetadata(verdict.metadata);
       // RFC 7866 §7.1.2: without an offer the SRS offers, one stream per metadata stream.
       const answer = verdict.offer ? await session.applyOffer(verdict.offer) : await session.makeInitialOffer(this.offerLabels(verdict.metadata));
@@ -330,7 +436,9 @@ export class Srs extends EventEmitter<SrsEvents> {
       this.armExpiry(assoc.dialog, session, tx);
       this.armMaxDuration(assoc.dialog, session);
       // An offer-less session starts once the SRC's answer in the ACK is applied (onAck).
-      if (!session.awaitingAnswer) this.emit('sessionStarted', this.info(session));
+      if (!session.awaitingAnswer) this.started(session);
+      // Set up while a drain's timeout passed: cut like the rest.
+      if (this.drainCutting()) void this.byeAndEnd(assoc.dialog, session, 'drain', 'drain timeout').ended;
     } catch (e) {
       const ports = e instanceof MediaError && e.code === MediaErrorCode.PortsExhausted;
       const code = (e as NodeJS.ErrnoException)?.code;
@@ -346,7 +454,18 @@ export class Srs extends EventEmitter<SrsEvents> {
       else this.reject(tx, 500, 'Recording could not start');
     } finally {
       this.pending--;
+      this.drainRun?.check();
     }
+  }
+
+  /** True once a drain's timeout passed (read after an await: the field may have changed). */
+  private drainCutting(): boolean {
+    return this.drainRun?.timedOut === true;
+  }
+
+  private started(s: SrsSession): void {
+    this.counters.start();
+    this.emit('sessionStarted', this.info(s));
   }
 
   /** Labels of the streams the SRS offers for an offer-less INVITE: the metadata's, else 1..n. */
@@ -373,7 +492,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     const failure = unreadable ? 'ACK body unreadable' : await s.applyAckAnswer(sdp);
     if (s.isEnded) return;
     if (failure === undefined) {
-      if (initial) this.emit('sessionStarted', this.info(s));
+      if (initial) this.started(s);
       return;
     }
     // RFC 3261 §13.3.1.4, RFC 3264 §5: an offer left unanswered ends the session with BYE.
@@ -464,6 +583,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       host: this.settings.host, allocator: this.allocator, media: !this.settings.signalingOnly, policy: policyOf(this.check),
       maxPacketsPerSecond: this.settings.maxRtpPacketsPerSecondPerStream ?? SRS_LIMIT_DEFAULTS.maxRtpPacketsPerSecondPerStream,
       onStorageError: (session, e) => this.storageFailed(session.assoc.dialog, e),
+      onEnded: (session) => this.counters.fold(session),
     };
     return this.env;
   }
@@ -483,7 +603,7 @@ export class Srs extends EventEmitter<SrsEvents> {
 
   /** Ends a session from our side: BYE, files closed; the dialog is released once the BYE is answered. */
   private byeAndEnd(
-    dialog: Dialog, s: SrsSession, reason: 'shutdown' | 'timeout' | 'failed' | 'limit', failure?: string,
+    dialog: Dialog, s: SrsSession, reason: Exclude<SrsEndReason, 'bye'>, failure?: string,
     limit?: SrsLimitName, state?: 'partial',
   ): { answered: Promise<void>; ended: Promise<void> } {
     let answered: Promise<void> = Promise.resolve();
@@ -508,12 +628,21 @@ export class Srs extends EventEmitter<SrsEvents> {
   }
 
   private async endSession(
-    dialog: Dialog, s: SrsSession, reason: 'bye' | 'shutdown' | 'timeout' | 'failed' | 'limit', disposeDialog = true, failure?: string,
+    dialog: Dialog, s: SrsSession, reason: SrsEndReason, disposeDialog = true, failure?: string,
     limit?: SrsLimitName, state?: 'partial',
   ): Promise<void> {
     if (!this.sessions.delete(dialog) && s.isEnded) return;
     const info = this.info(s);
-    await s.end(failure ?? reason, disposeDialog, state ?? reason === 'failed');
+    const failed = state ?? reason === 'failed';
+    this.ending++;
+    try {
+      await s.end(failure ?? reason, disposeDialog, failed);
+    } finally {
+      this.ending--;
+    }
+    this.counters.end(reason, failed === false);
+    this.drainRun?.ended(reason);
     this.emit('sessionEnded', { ...info, reason, ...(failure !== undefined ? { failure } : {}), ...(limit ? { limit } : {}) });
+    this.drainRun?.check();
   }
 }
