@@ -93,6 +93,8 @@ export class RecordingDir {
   private readonly streams = new Map<string, LiveStream>();
   private metadata: RecordingMetadata | undefined;
   private metadataBytes = 0;
+  /** {@link signature} at the last index write. */
+  private lastWritten = '';
   private closed = false;
 
   private constructor(dir: string, index: RecordingIndex, now: () => number) {
@@ -253,9 +255,26 @@ export class RecordingDir {
   /** Rewrites the index with the current counts (call it now and then while recording). */
   checkpoint(): void {
     if (this.closed) return;
+    this.lastWritten = this.signature();
     this.refreshCounts();
     this.index.revision++;
     writeIndexAtomic(this.dir, this.index);
+  }
+
+  /**
+   * Rewrites the index only when something was stored since the last write (a periodic
+   * checkpoint of a silent recording costs no fsync). Structural changes (streams, metadata,
+   * pauses) write at once anyway.
+   */
+  checkpointIfChanged(): void {
+    if (this.closed || this.signature() === this.lastWritten) return;
+    this.checkpoint();
+  }
+
+  /** What changes when media is stored: a cheap stand-in for comparing the index. */
+  private signature(): string {
+    const c = this.counters();
+    return `${c.files}/${c.bytes}/${c.lost}/${c.late}/${c.dropped}/${this.index.pauses.length}`;
   }
 
   /**
