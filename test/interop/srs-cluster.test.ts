@@ -24,7 +24,7 @@ const HOLD_MS = 4000;
  * can stall for seconds (event-loop lag max 2.4 s measured with the machine at load 18), and the
  * test is about drain and failover, not latency. A kill -9 is still noticed within FR_TIMEOUT_MS.
  */
-const VARS = { FR_TIMEOUT_MS: 6000, FR_NONINVITE_MS: 12000 };
+const VARS = { FR_TIMEOUT_MS: 6000, FR_NONINVITE_MS: 8000 };
 
 interface CallOutcome {
   callId: string;
