@@ -4,7 +4,7 @@
  * are summed live while it is tracked and folded into the totals when it ends, in one synchronous
  * step, so every counter only grows (a Prometheus counter that dipped would read as a restart).
  */
-import type { SrsEndReason, SrsMediaCounters } from '../../../include-types/siprec.js';
+import type { SrsEndReason, SrsMediaCounters, SrsStats } from '../../../include-types/siprec.js';
 
 /** What the counters need of a session. */
 export interface CountedSession {
@@ -63,6 +63,14 @@ export class SrsCounters {
   fold(s: CountedSession): void {
     if (!this.live.delete(s)) return;
     addMedia(this.mediaDone, s.mediaCounters());
+  }
+
+  /** The whole {@link SrsStats}: these counters and the gauges the Srs knows. */
+  snapshot(now: Pick<SrsStats, 'liveSessions' | 'pendingSetups' | 'maxSessions' | 'draining' | 'ports'>): SrsStats {
+    return {
+      ...now, setupAttempts: this.setupAttempts, recordingsStarted: this.recordingsStarted, recordingsCompleted: this.recordingsCompleted,
+      recordingsFailed: this.recordingsFailed, ended: { ...this.ended }, rejected: { ...this.rejected }, media: this.media(),
+    };
   }
 
   /** Media of every session so far, the live ones included. */

@@ -11,30 +11,30 @@
  */
 import { mkdirSync } from 'node:fs';
 import { EventEmitter } from 'eventemitter3';
-import type { Dialog, DialogAssoc, Transaction } from '../../../include-types/api.js';
+import type { Dialog } from '../../../include-types/api.js';
 import type { TransportProtocol } from '../../../include-types/settings.js';
-import { ConnectionState } from '../../../include-types/states.js';
 import { isSipError, SipErrorCode } from '../../../include-types/errors.js';
 import type {
   SrsDrainOptions, SrsDrainResult, SrsEndReason, SrsEvents, SrsHealth, SrsLimitName, SrsSessionInfo, SrsSettings, SrsStats,
 } from '../../../include-types/siprec.js';
 import type { StackStats } from '../../stack/index.js';
 import { MediaError, MediaErrorCode, PortAllocator } from '../media/index.js';
-import { buildSnapshotRequest, SNAPSHOT_REQUEST_CONTENT_TYPE } from '../metadata/index.js';
 import {
-  InviteDialogAssoc, MessageElements, ResponseElements, SipClient, SipConnection, type ClientTransaction, type ServerTransaction,
+  InviteDialogAssoc, SipClient, SipConnection, type ClientTransaction, type ServerTransaction,
 } from '../common/api.js';
-import { ObserverBase } from '../common/observer.js';
-import { freeSipPort } from '../common/ports.js';
 import { splitRecordingBody } from '../body/index.js';
 import { checkRecordingBody, checkRecordingInvite, policyOf, type CheckOptions } from './check-invite.js';
 import { SrsSession, type SessionEnv } from './srs-session.js';
 import { SrsAccess } from './access.js';
 import { parseSessionExpiresHeader } from '../common/session-expires.js';
 import { RecordingDir, RecordingState, recoverRecordings } from './storage/index.js';
-import { bytesText, defaultStatfs, freeBytes, retryAfterSeconds, SRS_LIMIT_DEFAULTS, TokenBucket, validateSrsLimits } from './limits.js';
+import { retryAfterSeconds, SRS_LIMIT_DEFAULTS, TokenBucket, validateSrsLimits } from './limits.js';
 import { SrsCounters } from './srs-stats.js';
-import { assessHealth, DiskProbe, healthReasonPhrase } from './srs-health.js';
+import { openSrsSip } from './srs-sip.js';
+import { sendSnapshotRequest } from './srs-snapshot.js';
+import { respond } from './srs-respond.js';
+import { assessHealth, healthReasonPhrase } from './srs-health.js';
+import { SrsDisk } from './srs-disk.js';
 import { DEFAULT_DRAIN_TIMEOUT_MS, DrainRun } from './srs-drain.js';
 
 const IAP = 'srs';
@@ -57,7 +57,6 @@ export class Srs extends EventEmitter<SrsEvents> {
   private ending = 0;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private diskTimer: NodeJS.Timeout | undefined;
-  private diskChecking = false;
   private readonly setups: TokenBucket;
   /** Allow-list and Digest authentication of SRCs. */
   private readonly access: SrsAccess;
@@ -66,8 +65,8 @@ export class Srs extends EventEmitter<SrsEvents> {
   private readonly counters = new SrsCounters();
   /** The drain in progress or done, once `drain()` was called. */
   private drainRun: DrainRun | undefined;
-  /** Free space of `dir` for health and metrics, at most a second old. */
-  private readonly disk: DiskProbe;
+  /** Free-space checks of `dir` (`minFreeDiskBytes`). */
+  private readonly disk: SrsDisk;
   /** Recordings a crash left behind, repaired at start. */
   recovered: string[] = [];
 
@@ -91,7 +90,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       },
     };
     this.setups = new TokenBucket(settings.maxSetupsPerSecond ?? SRS_LIMIT_DEFAULTS.maxSetupsPerSecond);
-    this.disk = new DiskProbe(() => freeBytes(this.settings.dir, this.settings.statfs ?? defaultStatfs), () => this.now(), 1000);
+    this.disk = new SrsDisk(settings, () => this.now());
   }
 
   /**
@@ -145,39 +144,26 @@ export class Srs extends EventEmitter<SrsEvents> {
    * Retry-After; /healthz says the same over HTTP.
    */
   async health(): Promise<SrsHealth> {
-    const floor = this.minFreeDisk;
-    const disk = this.settings.signalingOnly ? undefined : { floor, ...(await this.disk.read()) };
+    const disk = this.settings.signalingOnly ? undefined : { floor: this.disk.floor, ...(await this.disk.cached.read()) };
     return assessHealth({
       ...(this.draining ? { draining: { why: this.stopping ? 'shutting down' : 'draining: live recordings run to their end, new ones are refused', ...(this.drainRun ? { retryAfter: this.drainRun.retryAfterSeconds() } : {}) } } : {}),
       sessions: this.sessions.size + this.pending, maxSessions: this.settings.maxSessions ?? 1000,
       freePortPairs: this.allocator.available, portCapacity: this.allocator.capacity,
-      ...(disk ? { disk } : {}), diskRetryAfter: retryAfterSeconds(this.diskIntervalMs),
+      ...(disk ? { disk } : {}), diskRetryAfter: retryAfterSeconds(this.disk.intervalMs),
     });
   }
 
   /** Counters and gauges since the Srs was made (the source of its /metrics). */
   stats(): SrsStats {
-    const c = this.counters;
-    return {
-      liveSessions: this.sessions.size, pendingSetups: this.pending, maxSessions: this.settings.maxSessions ?? 1000, draining: this.draining,
-      setupAttempts: c.setupAttempts, recordingsStarted: c.recordingsStarted, recordingsCompleted: c.recordingsCompleted,
-      recordingsFailed: c.recordingsFailed, ended: { ...c.ended }, rejected: { ...c.rejected },
-      ports: { capacity: this.allocator.capacity, inUse: this.allocator.inUse }, media: c.media(),
-    };
+    return this.counters.snapshot({
+      liveSessions: this.sessions.size, pendingSetups: this.pending, maxSessions: this.settings.maxSessions ?? 1000,
+      draining: this.draining, ports: { capacity: this.allocator.capacity, inUse: this.allocator.inUse },
+    });
   }
 
   /** The SIP stack's transaction, dialog and transport counters (undefined before start / after shutdown). */
   sipStats(): StackStats | undefined {
     return this.client?.stack.stats();
-  }
-
-  /** Free space `dir` must keep (0: not checked; never in signalling-only mode). */
-  private get minFreeDisk(): number {
-    return this.settings.signalingOnly ? 0 : Math.max(0, this.settings.minFreeDiskBytes ?? SRS_LIMIT_DEFAULTS.minFreeDiskBytes);
-  }
-
-  private get diskIntervalMs(): number {
-    return Math.max(1, this.settings.diskCheckIntervalMs ?? SRS_LIMIT_DEFAULTS.diskCheckIntervalMs);
   }
 
   /** Binds the SIP sockets and waits until the connection is Active. */
@@ -187,43 +173,11 @@ export class Srs extends EventEmitter<SrsEvents> {
       mkdirSync(this.settings.dir, { recursive: true });
       this.recovered = recoverRecordings(this.settings.dir);
     }
-    const transports: TransportProtocol[] = this.settings.transports ?? ['udp', 'tcp'];
-    const port = this.settings.port === 0 && transports.length > 1 ? await freeSipPort(this.settings.host) : this.settings.port;
-    const client = new SipClient({
-      uid: `tsip-srs-${process.pid}-${Math.random().toString(36).slice(2)}`,
-      observer: { incomingRequest: (_iap, tx) => tx.dispose(), timedOut: () => undefined },
-      settings: {
-        iaps: [{ id: IAP, listen: transports.map((protocol) => ({ protocol, address: this.settings.host, port })) }],
-        userAgent: this.settings.userAgent ?? 'tsip-srs',
-        ...(this.settings.t1 !== undefined ? { timers: { t1: this.settings.t1 } } : {}),
-        transportLimits: { maxConnections: 20000, ...this.settings.transportLimits },
-        limits: { maxServerTransactions: 50000, maxClientTransactions: 50000, maxDialogs: 50000, ...this.settings.limits },
-        ...(this.settings.logger ? { logger: this.settings.logger } : {}),
-      },
-    });
-    this.client = client;
-    const active = new Promise<void>((resolve, reject) => {
-      const self = this;
-      class SrsObserver extends ObserverBase {
-        override incomingRequest(tx: ServerTransaction): void { self.onRequest(tx); }
-        override incomingRequestInDialog(tx: ServerTransaction, dialog: Dialog): void { self.onInDialog(tx, dialog); }
-        override incomingResponseInDialog(tx: ClientTransaction): void {
-          if ((tx.responseElements?.statusCode ?? 0) >= 200) self.byeDone(tx);
-        }
-        override errorOccurredInDialog(_e: unknown, tx: Transaction, assoc: DialogAssoc): void {
-          // A BYE of ours that failed is done too.
-          if (tx.isClientTransaction) return self.byeDone(tx as ClientTransaction);
-          // RFC 3261 §13.3.1.4: no ACK for our 2xx; the API has sent the BYE.
-          if (tx.type === 'INVITE') self.ackTimedOut(assoc.dialog);
-        }
-        override connectionStateChanged(s: ConnectionState): void {
-          if (s === ConnectionState.Active) resolve();
-          else if (s === ConnectionState.Unavailable) reject(new Error('SRS could not bind its SIP sockets'));
-        }
-      }
-      this.connection = new SipConnection(client, IAP, new SrsObserver());
-    });
-    await active;
+    const sip = await openSrsSip(this.settings, IAP, {
+      request: (tx) => this.onRequest(tx), inDialog: (tx, dialog) => this.onInDialog(tx, dialog),
+      finalInDialog: (tx) => this.byeDone(tx), ackTimedOut: (dialog) => this.ackTimedOut(dialog),
+    }, (client) => { this.client = client; });
+    this.connection = sip.connection;
     // Each second a fifth of the live recordings rewrite their index (so each one every ~5 s),
     // and only when something was stored: an index write costs two fsyncs (~10 ms on a busy
     // disk), and all of them at once stalled the event loop for seconds at a few hundred sessions.
@@ -234,8 +188,8 @@ export class Srs extends EventEmitter<SrsEvents> {
       for (const s of this.sessions.values()) if (i++ % 5 === mine) s.write(() => s.rec?.checkpointIfChanged());
     }, 1000);
     this.checkpointTimer.unref();
-    if (this.minFreeDisk > 0) {
-      this.diskTimer = setInterval(() => void this.checkDisk(), this.diskIntervalMs);
+    if (this.disk.floor > 0) {
+      this.diskTimer = setInterval(() => void this.checkDisk(), this.disk.intervalMs);
       this.diskTimer.unref();
     }
   }
@@ -246,21 +200,11 @@ export class Srs extends EventEmitter<SrsEvents> {
    * tests; resolves with the free bytes seen (undefined when the probe failed or nothing is live).
    */
   async checkDisk(): Promise<number | undefined> {
-    const floor = this.minFreeDisk;
-    if (floor <= 0 || this.diskChecking || this.stopping || this.sessions.size === 0) return undefined;
-    this.diskChecking = true;
-    let free: number;
-    try {
-      free = await freeBytes(this.settings.dir, this.settings.statfs ?? defaultStatfs);
-    } catch {
-      return undefined; // unknown: keep recording; new sessions are refused until it answers
-    } finally {
-      this.diskChecking = false;
-    }
-    if (free >= floor) return free;
-    const why = `free disk space ${bytesText(free)} below minFreeDiskBytes ${bytesText(floor)}`;
-    await Promise.all([...this.sessions].map(([dialog, s]) => this.byeAndEnd(dialog, s, 'limit', why, 'minFreeDiskBytes', RecordingState.Partial).ended));
-    return free;
+    if (this.stopping || this.sessions.size === 0) return undefined;
+    const r = await this.disk.check();
+    const why = r?.low;
+    if (why !== undefined) await Promise.all([...this.sessions].map(([dialog, s]) => this.byeAndEnd(dialog, s, 'limit', why, 'minFreeDiskBytes', RecordingState.Partial).ended));
+    return r?.free;
   }
 
   /** The bound SIP sockets. */
@@ -300,27 +244,7 @@ export class Srs extends EventEmitter<SrsEvents> {
    */
   requestSnapshot(recordingId: string, reason = 'SRS asks for a complete snapshot'): Promise<boolean> {
     const s = [...this.sessions.values()].find((x) => x.recordingId === recordingId);
-    if (!s) return Promise.resolve(false);
-    const me = new MessageElements({ headers: [['Content-Disposition', 'recording-session']] });
-    me.setContent(buildSnapshotRequest(reason), SNAPSHOT_REQUEST_CONTENT_TYPE);
-    let tx: ClientTransaction;
-    try {
-      tx = s.assoc.sendInvite(me);
-    } catch {
-      return Promise.resolve(false);
-    }
-    return new Promise((resolve) => this.byeWaiters.set(tx, () => {
-      const res = tx.responseElements;
-      const ok = res !== undefined && res.isSuccess;
-      if (ok) {
-        // The 200 carries the SRC's offer: answer it in the ACK with the streams as they are.
-        const v = checkRecordingBody(res.messageElements, this.check, true);
-        const ack = new MessageElements();
-        if (v.ok && v.offer) ack.setContent(s.answerFor(v.offer), 'application/sdp');
-        try { s.assoc.sendAck(tx, ack); } catch { /* dialog gone */ }
-      }
-      resolve(ok);
-    }));
+    return s ? sendSnapshotRequest(s, reason, this.check, this.byeWaiters) : Promise.resolve(false);
   }
 
   /** Ends every session with BYE, closes recordings and sockets. */
@@ -348,22 +272,11 @@ export class Srs extends EventEmitter<SrsEvents> {
     return { recordingId: s.recordingId, dir: s.rec?.dir ?? '', labels: s.labels };
   }
 
-  private respond(tx: ServerTransaction, status: number, reason?: string, headers: [string, string][] = [], sdp?: string): void {
-    try {
-      const me = new MessageElements({ headers });
-      if (sdp !== undefined) me.setContent(sdp, 'application/sdp');
-      tx.sendResponse(new ResponseElements({ statusCode: status, ...(reason !== undefined ? { reasonPhrase: reason } : {}), messageElements: me }));
-    } catch {
-      // the transaction ended meanwhile (CANCEL, timeout)
-    }
-    tx.dispose();
-  }
-
   private onRequest(tx: ServerTransaction): void {
     if (tx.type === 'INVITE') this.counters.attempt();
-    if (this.stopping) return tx.type === 'INVITE' ? this.reject(tx, 503, 'Shutting down') : this.respond(tx, 503, 'Shutting down');
+    if (this.stopping) return tx.type === 'INVITE' ? this.reject(tx, 503, 'Shutting down') : respond(tx, 503, 'Shutting down');
     if (tx.type === 'OPTIONS') return void this.onOptions(tx);
-    if (tx.type !== 'INVITE') return this.respond(tx, 405, undefined, [['Allow', ALLOW]]);
+    if (tx.type !== 'INVITE') return respond(tx, 405, undefined, [['Allow', ALLOW]]);
     // RFC 3261 §21.5.4: 503 with Retry-After, so a dispatcher fails the INVITE over to another SRS.
     if (this.drainRun) return this.reject(tx, 503, 'Draining', { retryAfter: this.drainRun.retryAfterSeconds() });
     void this.onInvite(tx);
@@ -373,8 +286,8 @@ export class Srs extends EventEmitter<SrsEvents> {
   private async onOptions(tx: ServerTransaction): Promise<void> {
     const h = await this.health();
     const headers: [string, string][] = [['Allow', ALLOW], ['Accept', ACCEPT], ['Supported', 'siprec, timer']];
-    if (h.healthy) return this.respond(tx, 200, undefined, headers);
-    this.respond(tx, 503, healthReasonPhrase(h), [...(h.retryAfter !== undefined ? [['Retry-After', String(h.retryAfter)] as [string, string]] : []), ...headers]);
+    if (h.healthy) return respond(tx, 200, undefined, headers);
+    respond(tx, 503, healthReasonPhrase(h), [...(h.retryAfter !== undefined ? [['Retry-After', String(h.retryAfter)] as [string, string]] : []), ...headers]);
   }
 
   /**
@@ -385,25 +298,12 @@ export class Srs extends EventEmitter<SrsEvents> {
     const callId = tx.requestElements.callId ?? '';
     const retryAfter = opts.retryAfter ?? (status === 486 || status === 503 ? 5 : undefined);
     const headers: [string, string][] = [...(retryAfter !== undefined ? [['Retry-After', String(retryAfter)] as [string, string]] : []), ...(opts.headers ?? [])];
-    this.respond(tx, status, reason, headers);
+    respond(tx, status, reason, headers);
     if (!opts.inDialog) this.counters.reject(status);
     this.emit('sessionRejected', {
       recordingId: callId, statusCode: status, reason,
       ...(retryAfter !== undefined ? { retryAfter } : {}), ...(opts.limit ? { limit: opts.limit } : {}), ...(opts.inDialog ? { inDialog: true } : {}),
     });
-  }
-
-  /** Why a new session cannot be stored now (free space below the floor, or unknown), else undefined. */
-  private async diskRefusal(): Promise<string | undefined> {
-    const floor = this.minFreeDisk;
-    if (floor <= 0) return undefined;
-    let free: number;
-    try {
-      free = await freeBytes(this.settings.dir, this.settings.statfs ?? defaultStatfs);
-    } catch (e) {
-      return `Free disk space unknown (${(e as NodeJS.ErrnoException).code ?? 'statfs failed'})`;
-    }
-    return free < floor ? `Insufficient disk space (${bytesText(free)} free, ${bytesText(floor)} needed)` : undefined;
   }
 
   private async onInvite(tx: ServerTransaction): Promise<void> {
@@ -422,8 +322,8 @@ export class Srs extends EventEmitter<SrsEvents> {
     let assoc: InviteDialogAssoc | undefined;
     let session: SrsSession | undefined;
     try {
-      const full = await this.diskRefusal();
-      if (full !== undefined) return this.reject(tx, 503, full, { retryAfter: retryAfterSeconds(this.diskIntervalMs), limit: 'minFreeDiskBytes' });
+      const full = await this.disk.refusal();
+      if (full !== undefined) return this.reject(tx, 503, full, { retryAfter: retryAfterSeconds(this.disk.intervalMs), limit: 'minFreeDiskBytes' });
       if (this.stopping) return this.reject(tx, 503, 'Shutting down');
       if (this.drainRun) return this.reject(tx, 503, 'Draining', { retryAfter: this.drainRun.retryAfterSeconds() });
       const verdict = checkRecordingInvite(req.messageElements, this.check);
@@ -439,7 +339,7 @@ export class Srs extends EventEmitter<SrsEvents> {
         await session.end('canceled');
         return;
       }
-      this.respond(tx, 200, undefined, [['Allow', ALLOW], ['Supported', 'siprec'], ['Accept', ACCEPT]], answer);
+      respond(tx, 200, undefined, [['Allow', ALLOW], ['Supported', 'siprec'], ['Accept', ACCEPT]], answer);
       this.sessions.set(assoc.dialog, session);
       this.armExpiry(assoc.dialog, session, tx);
       this.armMaxDuration(assoc.dialog, session);
@@ -457,7 +357,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       if (!session) assoc?.dispose();
       if (!tx.responseAllowed) tx.dispose();
       else if (ports) this.reject(tx, 503, 'No media ports available', { limit: 'rtpPorts' });
-      else if (full) this.reject(tx, 503, 'Insufficient disk space', { retryAfter: retryAfterSeconds(this.diskIntervalMs), limit: 'minFreeDiskBytes' });
+      else if (full) this.reject(tx, 503, 'Insufficient disk space', { retryAfter: retryAfterSeconds(this.disk.intervalMs), limit: 'minFreeDiskBytes' });
       else if (dialogs) this.reject(tx, 503, 'Too many dialogs', { limit: 'maxDialogs' });
       else this.reject(tx, 500, 'Recording could not start');
     } finally {
@@ -516,9 +416,9 @@ export class Srs extends EventEmitter<SrsEvents> {
   private onInDialog(tx: ServerTransaction, dialog: Dialog): void {
     const s = this.sessions.get(dialog);
     if (tx.type === 'ACK') return void this.onAck(tx, dialog, s);
-    if (!s) return this.respond(tx, 481);
+    if (!s) return respond(tx, 481);
     if (tx.type === 'BYE') {
-      this.respond(tx, 200);
+      respond(tx, 200);
       void this.endSession(dialog, s, 'bye');
       return;
     }
@@ -526,7 +426,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       void this.onReinvite(tx, s);
       return;
     }
-    this.respond(tx, tx.type === 'OPTIONS' || tx.type === 'INFO' ? 200 : 405, undefined, [['Allow', ALLOW]]);
+    respond(tx, tx.type === 'OPTIONS' || tx.type === 'INFO' ? 200 : 405, undefined, [['Allow', ALLOW]]);
   }
 
   /**
@@ -564,7 +464,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       const ports = e instanceof MediaError && e.code === MediaErrorCode.PortsExhausted;
       return this.reject(tx, ports ? 503 : 500, ports ? 'No media ports available' : 'Update failed', { inDialog: true, ...(ports ? { limit: 'rtpPorts' as const } : {}) });
     }
-    this.respond(tx, 200, undefined, [['Allow', ALLOW]], sdp);
+    respond(tx, 200, undefined, [['Allow', ALLOW]], sdp);
     this.emit('sessionUpdated', { ...this.info(s), paused: s.paused, metadataUpdated: verdict.metadata !== undefined, pauseChanged: wasPaused !== s.paused });
   }
 
