@@ -93,7 +93,7 @@ export class DiskProbe {
   /** Free bytes (or the probe's error code), at most `maxAgeMs` old. */
   async read(): Promise<{ free?: number; error?: string }> {
     const l = this.last;
-    if (l && this.now() - l.at < this.maxAgeMs) return l;
+    if (l && this.now() - l.at < this.maxAgeMs) return l.error !== undefined ? { error: l.error } : { ...(l.free !== undefined ? { free: l.free } : {}) };
     this.running ??= this.probe().then(
       (free) => ({ free }),
       (e: unknown) => ({ error: (e as NodeJS.ErrnoException)?.code ?? 'statfs failed' }),
