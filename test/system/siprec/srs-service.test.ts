@@ -10,7 +10,7 @@ import t from 'tap';
 import type { StatfsLike } from '../../../include-types/siprec.js';
 import { listRecordings, startSrsHttp, type Srs } from '../../../lib/siprec/srs/index.js';
 import { buildOptions } from '../../interop/lib/sip-probe.js';
-import { entry, feed, sleep, startManager, startSrs, twoParty, waitFor, type Payload } from './helpers.js';
+import { entry, feed, portRange, sleep, startManager, startSrs, twoParty, waitFor, type Payload } from './helpers.js';
 
 /** Sends one OPTIONS over UDP; resolves with the status code and the raw response. */
 function options(srs: Srs): Promise<{ status: number; text: string }> {
@@ -68,7 +68,8 @@ t.test('health: ok, overSessions, lowDisk; OPTIONS and /healthz follow it', asyn
   t.equal(o2.status, 503);
   t.match(o2.text, /^SIP\/2\.0 503 Insufficient disk space/);
 
-  const tight = await startSrs(t, { rtpPortMin: 47000, rtpPortMax: 47003 }); // two pairs
+  const pairs = portRange(4); // two pairs
+  const tight = await startSrs(t, { rtpPortMin: pairs.min, rtpPortMax: pairs.max });
   t.equal((await tight.health()).state, 'ok', 'two free pairs are enough for a recording');
   const mt = await startManager(t, [entry([tight.uri('tcp')], { transport: 'tcp' })]);
   const onTight = waitFor(mt, 'recordingStarted');
