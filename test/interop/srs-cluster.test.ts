@@ -105,6 +105,17 @@ function recordingsOf(cluster: SrsCluster): Map<string, StoredRecording & { srs:
   return out;
 }
 
+/**
+ * The recordings once those of `ids` are closed: the SRS answers the BYE first and closes the
+ * files right after, so the last calls' indexes may still say `recording` for a moment (bounded).
+ */
+async function settled(cluster: SrsCluster, ids: (string | undefined)[], ms = 5000): Promise<Map<string, StoredRecording & { srs: number }>> {
+  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 100))) {
+    const recs = recordingsOf(cluster);
+    if (ids.every((id) => recs.get(id ?? '')?.index.state !== 'recording') || Date.now() > end) return recs;
+  }
+}
+
 const count = <T>(xs: T[], p: (x: T) => boolean): number => xs.filter(p).length;
 
 t.test('SIGTERM to one SRS mid-run: it drains, all 100 calls succeed, 100 complete recordings', async (t) => {
@@ -125,7 +136,7 @@ t.test('SIGTERM to one SRS mid-run: it drains, all 100 calls succeed, 100 comple
   const drained = /drained: (\d+) ended by BYE, (\d+) cut at the timeout/.exec(victim.out());
   t.ok(drained, 'it reported the drain');
   t.equal(drained?.[2], '0', 'none cut: every live recording ran to its BYE');
-  const recs = recordingsOf(cluster);
+  const recs = await settled(cluster, outcomes.map((c) => c.recordingId));
   const complete = [...recs.values()].filter((r) => r.index.state === 'complete' && r.index.endReason === 'bye');
   t.equal(complete.length, CALLS, `${complete.length} complete recordings across the two SRSs`);
   t.same(outcomes.filter((c) => !recs.has(c.recordingId ?? '')).map((c) => c.callId), [], 'each call has its recording');
@@ -149,8 +160,8 @@ t.test('kill -9 one SRS mid-run: new calls go to the other, completed calls have
   });
   const exit = await victim.proc.exited;
   t.equal(exit.signal, 'SIGKILL', 'the SRS was killed -9');
-  const before = recordingsOf(cluster);
   const completed = outcomes.filter((c) => c.stopped?.bye === 200);
+  const before = await settled(cluster, completed.map((c) => c.recordingId));
   const cut = outcomes.filter((c) => c.recordingId !== undefined && c.stopped?.bye !== 200);
   const failedSetup = outcomes.filter((c) => c.recordingId === undefined);
   t.equal(failedSetup.length, 0, 'every call got a recording (INVITEs to the dead SRS failed over)', { failed: failedSetup.slice(0, 5), ...(failedSetup.length ? diagnostics(cluster) : {}) });
@@ -175,7 +186,7 @@ t.test('kill -9 one SRS mid-run: new calls go to the other, completed calls have
   // The dispatcher's OPTIONS probe takes the restarted SRS back.
   await new Promise((r) => setTimeout(r, 2500));
   const again = await runLoad(t, cluster.uri, { calls: 6, rate: 20, holdMs: 200 });
-  const back = recordingsOf(cluster);
+  const back = await settled(cluster, again.map((c) => c.recordingId));
   t.equal(count(again, (c) => c.stopped?.bye === 200), 6, 'calls after the restart succeed');
   t.ok(count(again, (c) => back.get(c.recordingId ?? '')?.srs === victim.index) > 0, 'and the restarted SRS records again');
   t.comment(`kill -9: ${completed.length} calls completed (complete recordings), ${cut.length} cut (partial after restart: ${partial.length}, recovered ${recovered}), ${failedSetup.length} failed to start; per SRS before the kill ${cluster.srs.map((s) => count([...before.values()], (r) => r.srs === s.index)).join(' + ')}`);
