@@ -27,7 +27,8 @@ function send(res: ServerResponse, req: { method?: string }, status: number, typ
 
 /** `/healthz` and `/metrics` of an Srs as operator routes. */
 export function srsServiceRoutes(srs: SrsServiceSource, options: SrsServiceRouteOptions = {}): HttpRoute[] {
-  let metrics = options.metrics;
+  // Made now, not on the first scrape: the event-loop delay histograms start measuring here.
+  const metrics = options.metrics ?? new SrsMetrics(srs, options.metricsOptions);
   const healthz: HttpRoute = async (req, res, url) => {
     if (url.pathname !== '/healthz') return false;
     const h = await srs.health();
@@ -38,7 +39,6 @@ export function srsServiceRoutes(srs: SrsServiceSource, options: SrsServiceRoute
   };
   const prom: HttpRoute = async (req, res, url) => {
     if (url.pathname !== '/metrics') return false;
-    metrics ??= new SrsMetrics(srs, options.metricsOptions);
     send(res, req, 200, metrics.contentType, await metrics.text());
     return true;
   };
