@@ -194,10 +194,139 @@ export interface SrsEvents {
    * `limit`: the SRS ended a live session on one of its limits (`limit` names it: free disk space
    * or recording length); `failure` says why in words.
    */
-  sessionEnded: (e: SrsSessionInfo & { reason: 'bye' | 'shutdown' | 'timeout' | 'failed' | 'limit'; failure?: string; limit?: SrsLimitName }) => void;
+  /**
+   * `drain`: the drain timeout passed while the session was live and the SRS ended it with BYE;
+   * its index is `complete` with `endReason` saying so.
+   */
+  sessionEnded: (e: SrsSessionInfo & { reason: SrsEndReason; failure?: string; limit?: SrsLimitName }) => void;
   /**
    * A new INVITE (or a re-INVITE/UPDATE, with `inDialog`) refused: the status sent, its reason
    * phrase, the Retry-After sent if any, and the limit it broke if it was one.
    */
   sessionRejected: (e: { recordingId: string; statusCode: number; reason: string; retryAfter?: number; limit?: SrsLimitName; inDialog?: boolean }) => void;
+  /** `drain()` began: new recordings are refused from now on. */
+  drainStarted: (e: SrsDrainStartedEvent) => void;
+  /** The drain is over: no live recording is left (ended by the SRCs' BYEs, or cut at the timeout). */
+  drainEnded: (e: SrsDrainResult) => void;
+}
+
+/** Why an SRS session ended (`sessionEnded.reason`). */
+export type SrsEndReason = 'bye' | 'shutdown' | 'timeout' | 'failed' | 'limit' | 'drain';
+
+/** Options of `Srs.drain()`. */
+export interface SrsDrainOptions {
+  /**
+   * How long live recordings may run on to their BYE, in ms (default 30 000). When it passes the
+   * SRS sends BYE to the rest and closes their files (`complete`, `endReason` "drain timeout").
+   * 0: cut every live recording at once.
+   */
+  timeoutMs?: number;
+}
+
+/** `drainStarted`. */
+export interface SrsDrainStartedEvent {
+  /** Recordings live (or being set up) when the drain began. */
+  live: number;
+  /** The timeout in force, ms. */
+  timeoutMs: number;
+}
+
+/** What `Srs.drain()` resolves with (and `drainEnded` carries). */
+export interface SrsDrainResult {
+  /** Recordings live (or being set up) when the drain began. */
+  live: number;
+  /** Of those, ended by a BYE from their SRC. */
+  endedByBye: number;
+  /** Cut by the SRS with BYE when the timeout passed. */
+  cutAtTimeout: number;
+  /** Ended otherwise meanwhile (session timer, a limit, a failure, `shutdown()`). */
+  endedOtherwise: number;
+  /** True when the timeout passed with recordings still live. */
+  timedOut: boolean;
+  /** How long the drain took, ms. */
+  durationMs: number;
+}
+
+/**
+ * What keeps an SRS from taking new recordings (`Srs.health()`), in the order they are reported:
+ * `draining` (drain() was called or shutdown began), `lowDisk` (free space below
+ * `minFreeDiskBytes`, or unknown), `noPorts` (fewer RTP port pairs free than a two-stream
+ * recording needs), `overSessions` (at `maxSessions`).
+ */
+export type SrsHealthProblem = 'draining' | 'lowDisk' | 'noPorts' | 'overSessions';
+
+/** The SRS's health state: `ok`, or its first problem. */
+export type SrsHealthState = 'ok' | SrsHealthProblem;
+
+/** `Srs.health()`: whether the SRS takes new recordings now, and if not why. */
+export interface SrsHealth {
+  /** `ok`, or the first of `problems`. */
+  state: SrsHealthState;
+  /** True when `state` is `ok` (OPTIONS 200, /healthz 200). */
+  healthy: boolean;
+  /** Every problem found, with a reason in words (empty when healthy). */
+  problems: { state: SrsHealthProblem; reason: string }[];
+  /** Seconds after which a retry may succeed (the Retry-After of an OPTIONS 503), when it makes sense. */
+  retryAfter?: number;
+  /** Sessions live and being set up. */
+  sessions: number;
+  /** `maxSessions` in force. */
+  maxSessions: number;
+  /** RTP/RTCP port pairs free. */
+  freePortPairs: number;
+  /** Free bytes of the recordings directory, when checked (not in signalling-only mode or with `minFreeDiskBytes` 0). */
+  freeDiskBytes?: number;
+}
+
+/**
+ * Counters and gauges of an SRS since it was made (`Srs.stats()`), the source of its Prometheus
+ * metrics. Counters only grow; media counters include the sessions still live.
+ */
+export interface SrsStats {
+  /** Sessions live now. */
+  liveSessions: number;
+  /** INVITEs being set up now. */
+  pendingSetups: number;
+  /** `maxSessions` in force. */
+  maxSessions: number;
+  /** True while draining (or shutting down). */
+  draining: boolean;
+  /** New recording INVITEs received (started, refused, or failed to set up). */
+  setupAttempts: number;
+  /** Sessions started (`sessionStarted`). */
+  recordingsStarted: number;
+  /** Sessions ended with their recording `complete`. */
+  recordingsCompleted: number;
+  /** Sessions ended `failed` or `partial` (set-up failure, no ACK, a write failure, the disk ran low). */
+  recordingsFailed: number;
+  /** Sessions ended, by `sessionEnded.reason`. */
+  ended: Partial<Record<SrsEndReason, number>>;
+  /** New INVITEs refused, by status code (re-INVITEs/UPDATEs not counted). */
+  rejected: Record<string, number>;
+  /** RTP/RTCP port pairs: how many the range holds and how many are in use. */
+  ports: { capacity: number; inUse: number };
+  /** Media of every session so far (live ones included). */
+  media: SrsMediaCounters;
+}
+
+/** Media counters of SRS sessions (see {@link SrsStats.media}). */
+export interface SrsMediaCounters {
+  /** RTP packets received on the recording ports (before any rate limit or SRTP check). */
+  rtpPackets: number;
+  /** Bytes of those RTP packets (UDP payload). */
+  rtpBytes: number;
+  /** RTCP packets received. */
+  rtcpPackets: number;
+  /** RTP packets never received (sequence gaps), in G.711 streams written as WAV. */
+  packetsLost: number;
+  /** RTP packets that arrived after their place in the WAV was written. */
+  packetsLate: number;
+  /** Datagrams received but not stored (rate limit, pre-answer buffer full). */
+  packetsDropped: number;
+  /** SRTP/SRTCP packets that failed authentication (RFC 3711 §3.3), never stored. */
+  srtpAuthFailures: number;
+  /** Files created in recording directories (media, transcripts, metadata, index.json). */
+  filesWritten: number;
+  /** Bytes stored in media files (WAV data, rtpdump packets, transcripts, MSRP bodies) and metadata files. */
+  bytesWritten: number;
 }

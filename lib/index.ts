@@ -33,6 +33,7 @@ export {
 export { SrcManager, SrcUserAgent, RecordingSession } from './siprec/src/index.js';
 export { Srs, SrsSession, inspectRecording, listRecordings } from './siprec/srs/index.js';
 export { srsStatusRoutes, type SrsStatusSource } from './siprec/srs/status/index.js';
+export { SrsMetrics, srsServiceRoutes, startSrsHttp, type SrsMetricsOptions, type SrsHttpSettings, type SrsServiceRouteOptions } from './siprec/srs/index.js';
 export {
   parseMetadata,
   buildMetadata,

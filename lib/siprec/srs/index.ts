@@ -2,6 +2,9 @@
 export { Srs } from './srs.js';
 export { SrsSession } from './srs-session.js';
 export { liveRecordingOf, type SrsLiveRecording } from './live-recordings.js';
+export { SrsMetrics, type SrsMetricsOptions, type MetricsSource } from './srs-metrics.js';
+export { srsServiceRoutes, startSrsHttp, type SrsHttpSettings, type SrsServiceRouteOptions, type SrsServiceSource } from './srs-http.js';
+export { DEFAULT_DRAIN_TIMEOUT_MS } from './srs-drain.js';
 export { checkRecordingInvite, checkRecordingBody, policyOf, type CheckOptions, type InviteVerdict, type ReceivedMetadata } from './check-invite.js';
 export * from './media-plan.js';
 export {

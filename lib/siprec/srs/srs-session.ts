@@ -22,6 +22,7 @@ import {
 import { MsrpReceiver } from './msrp.js';
 import type { RecordingDir } from './storage/index.js';
 import { TokenBucket } from './limits.js';
+import type { SrsMediaCounters } from '../../../include-types/siprec.js';
 
 /** A recorded stream's receiving side. */
 interface StreamSlot {
@@ -41,6 +42,19 @@ interface StreamSlot {
   bucket: TokenBucket;
   /** SRTP (SDES): the SRC's key taken, our answer line, and the receiving context. */
   srtp?: { choice: CryptoChoice; receiver: SrtpReceiver };
+}
+
+/** Counters a stream's receiving side keeps (its endpoint and SRTP receiver). */
+type SlotCounters = Pick<SrsMediaCounters, 'rtpPackets' | 'rtpBytes' | 'rtcpPackets' | 'srtpAuthFailures'>;
+
+function addSlot(c: SlotCounters, slot: StreamSlot): void {
+  const st = slot.endpoint?.stats;
+  if (st) {
+    c.rtpPackets += st.packetsReceived;
+    c.rtpBytes += st.bytesReceived;
+    c.rtcpPackets += st.rtcpReceived;
+  }
+  c.srtpAuthFailures += slot.srtp?.receiver.stats.authFailures ?? 0;
 }
 
 /** Most datagrams kept per stream while the SRC's answer is awaited (about 4 s of 20 ms audio). */
@@ -70,6 +84,8 @@ export interface SessionEnv {
    * Without it the error is swallowed and the stream stops being written.
    */
   onStorageError?: (session: SrsSession, e: unknown) => void;
+  /** The session's sockets and files are closed (its counters are final). */
+  onEnded?: (session: SrsSession) => void;
 }
 
 /** The SRS's offer waiting for the SRC's answer in the ACK. */
@@ -97,6 +113,8 @@ export class SrsSession {
   private readonly clock: Clock;
   private readonly now: () => number;
   private storageFailed = false;
+  /** Receive counters of the streams closed so far (see {@link mediaCounters}). */
+  private readonly closedMedia: SlotCounters = { rtpPackets: 0, rtpBytes: 0, rtcpPackets: 0, srtpAuthFailures: 0 };
   private pendingOffer: PendingOffer | undefined;
   /** The last negotiated streams (as the SRC offered or answered them). */
   private planStreams: PlannedStream[] | undefined;
@@ -321,6 +339,7 @@ export class SrsSession {
       // A full disk: every file was closed; what could not be written is lost, the rest kept.
     }
     if (disposeDialog) this.assoc.dispose();
+    this.env.onEnded?.(this);
   }
 
   /** True once ended. */
@@ -436,6 +455,21 @@ export class SrsSession {
     return out;
   }
 
+  /**
+   * Media counters of the session so far, closed streams included (for `Srs.stats()`): read on
+   * a scrape from the endpoints', SRTP receivers' and recording's own counters, nothing counted
+   * in the packet path here.
+   */
+  mediaCounters(): SrsMediaCounters {
+    const c = { ...this.closedMedia };
+    for (const slot of this.slots.values()) addSlot(c, slot);
+    const r = this.rec?.counters();
+    return {
+      ...c, packetsLost: r?.lost ?? 0, packetsLate: r?.late ?? 0, packetsDropped: r?.dropped ?? 0,
+      filesWritten: r?.files ?? 0, bytesWritten: r?.bytes ?? 0,
+    };
+  }
+
   private bucket(): TokenBucket {
     return new TokenBucket(this.env.maxPacketsPerSecond ?? 0, this.env.now);
   }
@@ -444,6 +478,7 @@ export class SrsSession {
     const slot = this.slots.get(index);
     if (!slot) return;
     this.slots.delete(index);
+    addSlot(this.closedMedia, slot);
     if (slot.endpoint) await slot.endpoint.close();
     else if (slot.msrp) await slot.msrp.close();
     else this.env.allocator.release(slot.port);

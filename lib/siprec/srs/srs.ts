@@ -11,18 +11,17 @@
  */
 import { mkdirSync } from 'node:fs';
 import { EventEmitter } from 'eventemitter3';
-import type { Dialog, DialogAssoc, Transaction } from '../../../include-types/api.js';
+import type { Dialog } from '../../../include-types/api.js';
 import type { Clock, TransportProtocol } from '../../../include-types/settings.js';
-import { ConnectionState } from '../../../include-types/states.js';
 import { isSipError, SipErrorCode } from '../../../include-types/errors.js';
-import type { SrsEvents, SrsLimitName, SrsSessionInfo, SrsSettings } from '../../../include-types/siprec.js';
+import type {
+  SrsDrainOptions, SrsDrainResult, SrsEndReason, SrsEvents, SrsHealth, SrsLimitName, SrsSessionInfo, SrsSettings, SrsStats,
+} from '../../../include-types/siprec.js';
+import type { StackStats } from '../../stack/index.js';
 import { MediaError, MediaErrorCode, PortAllocator } from '../media/index.js';
-import { buildSnapshotRequest, SNAPSHOT_REQUEST_CONTENT_TYPE } from '../metadata/index.js';
 import {
-  InviteDialogAssoc, MessageElements, ResponseElements, SipClient, SipConnection, type ClientTransaction, type ServerTransaction,
+  InviteDialogAssoc, SipClient, SipConnection, type ClientTransaction, type ServerTransaction,
 } from '../common/api.js';
-import { ObserverBase } from '../common/observer.js';
-import { freeSipPort } from '../common/ports.js';
 import { splitRecordingBody } from '../body/index.js';
 import { checkRecordingBody, checkRecordingInvite, policyOf, type CheckOptions } from './check-invite.js';
 import { SrsSession, type SessionEnv } from './srs-session.js';
@@ -32,7 +31,14 @@ import { parseSessionExpires } from '../../dialog/session-expires.js';
 import { expiryMargin } from '../../dialog/session-timer.js';
 import { defaultSiprecClock, epochNow, RepeatingTimer, waitAtMost } from '../common/timers.js';
 import { RecordingDir, RecordingState, recoverRecordings } from './storage/index.js';
-import { bytesText, defaultStatfs, freeBytes, retryAfterSeconds, SRS_LIMIT_DEFAULTS, TokenBucket, validateSrsLimits } from './limits.js';
+import { retryAfterSeconds, SRS_LIMIT_DEFAULTS, TokenBucket, validateSrsLimits } from './limits.js';
+import { SrsCounters } from './srs-stats.js';
+import { openSrsSip } from './srs-sip.js';
+import { sendSnapshotRequest } from './srs-snapshot.js';
+import { respond } from './srs-respond.js';
+import { assessHealth, healthReasonPhrase } from './srs-health.js';
+import { SrsDisk } from './srs-disk.js';
+import { DEFAULT_DRAIN_TIMEOUT_MS, DrainRun } from './srs-drain.js';
 
 const IAP = 'srs';
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE';
@@ -50,17 +56,24 @@ export class Srs extends EventEmitter<SrsEvents> {
   /** What the sessions share (see {@link sessionEnv}). */
   private env: SessionEnv | undefined;
   private pending = 0;
+  /** Sessions whose files are being closed (still live for a drain). */
+  private ending = 0;
   private checkpointTimer: RepeatingTimer | undefined;
   private diskTimer: RepeatingTimer | undefined;
   /** Time source of every timer (SrsSettings.clock, else real time). */
   private readonly clock: Clock;
   /** Epoch ms on that clock (Date.now without an app clock). */
   private readonly now: () => number;
-  private diskChecking = false;
   private readonly setups: TokenBucket;
   /** Allow-list and Digest authentication of SRCs. */
   private readonly access: SrsAccess;
   private stopping = false;
+  /** Outcome and media counters (see {@link stats}). */
+  private readonly counters = new SrsCounters();
+  /** The drain in progress or done, once `drain()` was called. */
+  private drainRun: DrainRun | undefined;
+  /** Free-space checks of `dir` (`minFreeDiskBytes`). */
+  private readonly disk: SrsDisk;
   /** Recordings a crash left behind, repaired at start. */
   recovered: string[] = [];
 
@@ -86,15 +99,72 @@ export class Srs extends EventEmitter<SrsEvents> {
       },
     };
     this.setups = new TokenBucket(settings.maxSetupsPerSecond ?? SRS_LIMIT_DEFAULTS.maxSetupsPerSecond, this.now);
+    this.disk = new SrsDisk(settings, this.now);
   }
 
-  /** Free space `dir` must keep (0: not checked; never in signalling-only mode). */
-  private get minFreeDisk(): number {
-    return this.settings.signalingOnly ? 0 : Math.max(0, this.settings.minFreeDiskBytes ?? SRS_LIMIT_DEFAULTS.minFreeDiskBytes);
+  /** A one-shot timer on the Srs's clock (the drain deadline); returns the cancel. */
+  private after(ms: number, fn: () => void): () => void {
+    const t = this.clock.setTimer(fn, ms);
+    return () => this.clock.clearTimer(t);
   }
 
-  private get diskIntervalMs(): number {
-    return Math.max(1, this.settings.diskCheckIntervalMs ?? SRS_LIMIT_DEFAULTS.diskCheckIntervalMs);
+  /**
+   * Drains the SRS gracefully: from now on new recordings are refused (OPTIONS and INVITE 503
+   * with Retry-After, so a dispatcher takes this SRS out of rotation and fails the INVITE over);
+   * live recordings run on to their SRC's BYE. Resolves when none is left; when `timeoutMs`
+   * passes first, the SRS sends BYE to the rest and closes their files as `complete` with
+   * `endReason` "drain timeout". Emits `drainStarted` and `drainEnded`. Calling it again returns
+   * the same drain; the SRS stays refusing afterwards (call `shutdown()` to stop it).
+   */
+  drain(options: SrsDrainOptions = {}): Promise<SrsDrainResult> {
+    if (this.drainRun) return this.drainRun.done;
+    const timeoutMs = Math.max(0, options.timeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+    const run = new DrainRun({
+      live: () => this.sessions.size + this.pending + this.ending,
+      cutAll: () => {
+        const why = `drain timeout (${timeoutMs} ms)`;
+        for (const [dialog, s] of [...this.sessions]) void this.byeAndEnd(dialog, s, 'drain', why).ended;
+      },
+      after: (ms, fn) => this.after(ms, fn),
+      now: () => this.now(),
+    }, timeoutMs, (r) => this.emit('drainEnded', r));
+    this.drainRun = run;
+    this.emit('drainStarted', { live: run.live, timeoutMs });
+    run.begin();
+    return run.done;
+  }
+
+  /** True once `drain()` or `shutdown()` was called: no new recording is taken. */
+  get draining(): boolean {
+    return this.drainRun !== undefined || this.stopping;
+  }
+
+  /**
+   * Whether the SRS takes new recordings now, and if not why (draining, low disk, no RTP ports,
+   * at maxSessions). OPTIONS outside a dialog is answered 200 when healthy, else 503 with this
+   * Retry-After; /healthz says the same over HTTP.
+   */
+  async health(): Promise<SrsHealth> {
+    const disk = this.settings.signalingOnly ? undefined : { floor: this.disk.floor, ...(await this.disk.cached.read()) };
+    return assessHealth({
+      ...(this.draining ? { draining: { why: this.stopping ? 'shutting down' : 'draining: live recordings run to their end, new ones are refused', ...(this.drainRun ? { retryAfter: this.drainRun.retryAfterSeconds() } : {}) } } : {}),
+      sessions: this.sessions.size + this.pending, maxSessions: this.settings.maxSessions ?? 1000,
+      freePortPairs: this.allocator.available, portCapacity: this.allocator.capacity,
+      ...(disk ? { disk } : {}), diskRetryAfter: retryAfterSeconds(this.disk.intervalMs),
+    });
+  }
+
+  /** Counters and gauges since the Srs was made (the source of its /metrics). */
+  stats(): SrsStats {
+    return this.counters.snapshot({
+      liveSessions: this.sessions.size, pendingSetups: this.pending, maxSessions: this.settings.maxSessions ?? 1000,
+      draining: this.draining, ports: { capacity: this.allocator.capacity, inUse: this.allocator.inUse },
+    });
+  }
+
+  /** The SIP stack's transaction, dialog and transport counters (undefined before start / after shutdown). */
+  sipStats(): StackStats | undefined {
+    return this.client?.stack.stats();
   }
 
   /** Binds the SIP sockets and waits until the connection is Active. */
@@ -104,46 +174,21 @@ export class Srs extends EventEmitter<SrsEvents> {
       mkdirSync(this.settings.dir, { recursive: true });
       this.recovered = recoverRecordings(this.settings.dir);
     }
-    const transports: TransportProtocol[] = this.settings.transports ?? ['udp', 'tcp'];
-    const port = this.settings.port === 0 && transports.length > 1 ? await freeSipPort(this.settings.host) : this.settings.port;
-    const client = new SipClient({
-      uid: `tsip-srs-${process.pid}-${Math.random().toString(36).slice(2)}`,
-      observer: { incomingRequest: (_iap, tx) => tx.dispose(), timedOut: () => undefined },
-      settings: {
-        iaps: [{ id: IAP, listen: transports.map((protocol) => ({ protocol, address: this.settings.host, port })) }],
-        userAgent: this.settings.userAgent ?? 'tsip-srs',
-        ...(this.settings.t1 !== undefined ? { timers: { t1: this.settings.t1 } } : {}),
-        transportLimits: { maxConnections: 20000, ...this.settings.transportLimits },
-        limits: { maxServerTransactions: 50000, maxClientTransactions: 50000, maxDialogs: 50000, ...this.settings.limits },
-        ...(this.settings.logger ? { logger: this.settings.logger } : {}),
-        ...(this.settings.clock ? { clock: this.settings.clock } : {}),
-      },
+    const sip = await openSrsSip(this.settings, IAP, {
+      request: (tx) => this.onRequest(tx), inDialog: (tx, dialog) => this.onInDialog(tx, dialog),
+      finalInDialog: (tx) => this.byeDone(tx), ackTimedOut: (dialog) => this.ackTimedOut(dialog),
+    }, (client) => { this.client = client; });
+    this.connection = sip.connection;
+    // Each second a fifth of the live recordings rewrite their index (so each one every ~5 s),
+    // and only when something was stored: an index write costs two fsyncs (~10 ms on a busy
+    // disk), and all of them at once stalled the event loop for seconds at a few hundred sessions.
+    let turn = 0;
+    this.checkpointTimer = new RepeatingTimer(this.clock, 1000, () => {
+      const mine = turn++ % 5;
+      let i = 0;
+      for (const s of this.sessions.values()) if (i++ % 5 === mine) s.write(() => s.rec?.checkpointIfChanged());
     });
-    this.client = client;
-    const active = new Promise<void>((resolve, reject) => {
-      const self = this;
-      class SrsObserver extends ObserverBase {
-        override incomingRequest(tx: ServerTransaction): void { self.onRequest(tx); }
-        override incomingRequestInDialog(tx: ServerTransaction, dialog: Dialog): void { self.onInDialog(tx, dialog); }
-        override incomingResponseInDialog(tx: ClientTransaction): void {
-          if ((tx.responseElements?.statusCode ?? 0) >= 200) self.byeDone(tx);
-        }
-        override errorOccurredInDialog(_e: unknown, tx: Transaction, assoc: DialogAssoc): void {
-          // A BYE of ours that failed is done too.
-          if (tx.isClientTransaction) return self.byeDone(tx as ClientTransaction);
-          // RFC 3261 §13.3.1.4: no ACK for our 2xx; the API has sent the BYE.
-          if (tx.type === 'INVITE') self.ackTimedOut(assoc.dialog);
-        }
-        override connectionStateChanged(s: ConnectionState): void {
-          if (s === ConnectionState.Active) resolve();
-          else if (s === ConnectionState.Unavailable) reject(new Error('SRS could not bind its SIP sockets'));
-        }
-      }
-      this.connection = new SipConnection(client, IAP, new SrsObserver());
-    });
-    await active;
-    this.checkpointTimer = new RepeatingTimer(this.clock, 5000, () => { for (const s of this.sessions.values()) s.write(() => s.rec?.checkpoint()); });
-    if (this.minFreeDisk > 0) this.diskTimer = new RepeatingTimer(this.clock, this.diskIntervalMs, () => void this.checkDisk());
+    if (this.disk.floor > 0) this.diskTimer = new RepeatingTimer(this.clock, this.disk.intervalMs, () => void this.checkDisk());
   }
 
   /**
@@ -152,21 +197,11 @@ export class Srs extends EventEmitter<SrsEvents> {
    * tests; resolves with the free bytes seen (undefined when the probe failed or nothing is live).
    */
   async checkDisk(): Promise<number | undefined> {
-    const floor = this.minFreeDisk;
-    if (floor <= 0 || this.diskChecking || this.stopping || this.sessions.size === 0) return undefined;
-    this.diskChecking = true;
-    let free: number;
-    try {
-      free = await freeBytes(this.settings.dir, this.settings.statfs ?? defaultStatfs);
-    } catch {
-      return undefined; // unknown: keep recording; new sessions are refused until it answers
-    } finally {
-      this.diskChecking = false;
-    }
-    if (free >= floor) return free;
-    const why = `free disk space ${bytesText(free)} below minFreeDiskBytes ${bytesText(floor)}`;
-    await Promise.all([...this.sessions].map(([dialog, s]) => this.byeAndEnd(dialog, s, 'limit', why, 'minFreeDiskBytes', RecordingState.Partial).ended));
-    return free;
+    if (this.stopping || this.sessions.size === 0) return undefined;
+    const r = await this.disk.check();
+    const why = r?.low;
+    if (why !== undefined) await Promise.all([...this.sessions].map(([dialog, s]) => this.byeAndEnd(dialog, s, 'limit', why, 'minFreeDiskBytes', RecordingState.Partial).ended));
+    return r?.free;
   }
 
   /** The bound SIP sockets. */
@@ -211,27 +246,7 @@ export class Srs extends EventEmitter<SrsEvents> {
    */
   requestSnapshot(recordingId: string, reason = 'SRS asks for a complete snapshot'): Promise<boolean> {
     const s = [...this.sessions.values()].find((x) => x.recordingId === recordingId);
-    if (!s) return Promise.resolve(false);
-    const me = new MessageElements({ headers: [['Content-Disposition', 'recording-session']] });
-    me.setContent(buildSnapshotRequest(reason), SNAPSHOT_REQUEST_CONTENT_TYPE);
-    let tx: ClientTransaction;
-    try {
-      tx = s.assoc.sendInvite(me);
-    } catch {
-      return Promise.resolve(false);
-    }
-    return new Promise((resolve) => this.byeWaiters.set(tx, () => {
-      const res = tx.responseElements;
-      const ok = res !== undefined && res.isSuccess;
-      if (ok) {
-        // The 200 carries the SRC's offer: answer it in the ACK with the streams as they are.
-        const v = checkRecordingBody(res.messageElements, this.check, true);
-        const ack = new MessageElements();
-        if (v.ok && v.offer) ack.setContent(s.answerFor(v.offer), 'application/sdp');
-        try { s.assoc.sendAck(tx, ack); } catch { /* dialog gone */ }
-      }
-      resolve(ok);
-    }));
+    return s ? sendSnapshotRequest(s, reason, this.check, this.byeWaiters) : Promise.resolve(false);
   }
 
   /** Ends every session with BYE, closes recordings and sockets. */
@@ -262,22 +277,22 @@ export class Srs extends EventEmitter<SrsEvents> {
     return { recordingId: s.recordingId, dir: s.rec?.dir ?? '', labels: s.labels };
   }
 
-  private respond(tx: ServerTransaction, status: number, reason?: string, headers: [string, string][] = [], sdp?: string): void {
-    try {
-      const me = new MessageElements({ headers });
-      if (sdp !== undefined) me.setContent(sdp, 'application/sdp');
-      tx.sendResponse(new ResponseElements({ statusCode: status, ...(reason !== undefined ? { reasonPhrase: reason } : {}), messageElements: me }));
-    } catch {
-      // the transaction ended meanwhile (CANCEL, timeout)
-    }
-    tx.dispose();
+  private onRequest(tx: ServerTransaction): void {
+    if (tx.type === 'INVITE') this.counters.attempt();
+    if (this.stopping) return tx.type === 'INVITE' ? this.reject(tx, 503, 'Shutting down') : respond(tx, 503, 'Shutting down');
+    if (tx.type === 'OPTIONS') return void this.onOptions(tx);
+    if (tx.type !== 'INVITE') return respond(tx, 405, undefined, [['Allow', ALLOW]]);
+    // RFC 3261 §21.5.4: 503 with Retry-After, so a dispatcher fails the INVITE over to another SRS.
+    if (this.drainRun) return this.reject(tx, 503, 'Draining', { retryAfter: this.drainRun.retryAfterSeconds() });
+    void this.onInvite(tx);
   }
 
-  private onRequest(tx: ServerTransaction): void {
-    if (this.stopping) return tx.type === 'INVITE' ? this.reject(tx, 503, 'Shutting down') : this.respond(tx, 503, 'Shutting down');
-    if (tx.type === 'OPTIONS') return this.respond(tx, 200, undefined, [['Allow', ALLOW], ['Accept', ACCEPT], ['Supported', 'siprec, timer']]);
-    if (tx.type !== 'INVITE') return this.respond(tx, 405, undefined, [['Allow', ALLOW]]);
-    void this.onInvite(tx);
+  /** OPTIONS outside a dialog: 200 while healthy, else 503 with Retry-After (RFC 3261 §11.2, §21.5.4). */
+  private async onOptions(tx: ServerTransaction): Promise<void> {
+    const h = await this.health();
+    const headers: [string, string][] = [['Allow', ALLOW], ['Accept', ACCEPT], ['Supported', 'siprec, timer']];
+    if (h.healthy) return respond(tx, 200, undefined, headers);
+    respond(tx, 503, healthReasonPhrase(h), [...(h.retryAfter !== undefined ? [['Retry-After', String(h.retryAfter)] as [string, string]] : []), ...headers]);
   }
 
   /**
@@ -288,24 +303,12 @@ export class Srs extends EventEmitter<SrsEvents> {
     const callId = tx.requestElements.callId ?? '';
     const retryAfter = opts.retryAfter ?? (status === 486 || status === 503 ? 5 : undefined);
     const headers: [string, string][] = [...(retryAfter !== undefined ? [['Retry-After', String(retryAfter)] as [string, string]] : []), ...(opts.headers ?? [])];
-    this.respond(tx, status, reason, headers);
+    respond(tx, status, reason, headers);
+    if (!opts.inDialog) this.counters.reject(status);
     this.emit('sessionRejected', {
       recordingId: callId, statusCode: status, reason,
       ...(retryAfter !== undefined ? { retryAfter } : {}), ...(opts.limit ? { limit: opts.limit } : {}), ...(opts.inDialog ? { inDialog: true } : {}),
     });
-  }
-
-  /** Why a new session cannot be stored now (free space below the floor, or unknown), else undefined. */
-  private async diskRefusal(): Promise<string | undefined> {
-    const floor = this.minFreeDisk;
-    if (floor <= 0) return undefined;
-    let free: number;
-    try {
-      free = await freeBytes(this.settings.dir, this.settings.statfs ?? defaultStatfs);
-    } catch (e) {
-      return `Free disk space unknown (${(e as NodeJS.ErrnoException).code ?? 'statfs failed'})`;
-    }
-    return free < floor ? `Insufficient disk space (${bytesText(free)} free, ${bytesText(floor)} needed)` : undefined;
   }
 
   private async onInvite(tx: ServerTransaction): Promise<void> {
@@ -324,14 +327,16 @@ export class Srs extends EventEmitter<SrsEvents> {
     let assoc: InviteDialogAssoc | undefined;
     let session: SrsSession | undefined;
     try {
-      const full = await this.diskRefusal();
-      if (full !== undefined) return this.reject(tx, 503, full, { retryAfter: retryAfterSeconds(this.diskIntervalMs), limit: 'minFreeDiskBytes' });
+      const full = await this.disk.refusal();
+      if (full !== undefined) return this.reject(tx, 503, full, { retryAfter: retryAfterSeconds(this.disk.intervalMs), limit: 'minFreeDiskBytes' });
       if (this.stopping) return this.reject(tx, 503, 'Shutting down');
+      if (this.drainRun) return this.reject(tx, 503, 'Draining', { retryAfter: this.drainRun.retryAfterSeconds() });
       const verdict = checkRecordingInvite(req.messageElements, this.check);
       if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, verdict.limit ? { limit: verdict.limit } : {});
       assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: this.contact(tx.remote?.protocol) });
       const rec = this.settings.signalingOnly ? undefined : RecordingDir.create({ root: this.settings.dir, recordingId: callId, now: this.now });
       session = new SrsSession(callId, assoc, rec, this.sessionEnv());
+      this.counters.track(session);
       if (verdict.metadata) session.addMetadata(verdict.metadata);
       // RFC 7866 §7.1.2: without an offer the SRS offers, one stream per metadata stream.
       const answer = verdict.offer ? await session.applyOffer(verdict.offer) : await session.makeInitialOffer(this.offerLabels(verdict.metadata));
@@ -339,12 +344,14 @@ export class Srs extends EventEmitter<SrsEvents> {
         await session.end('canceled');
         return;
       }
-      this.respond(tx, 200, undefined, [['Allow', ALLOW], ['Supported', 'siprec'], ['Accept', ACCEPT]], answer);
+      respond(tx, 200, undefined, [['Allow', ALLOW], ['Supported', 'siprec'], ['Accept', ACCEPT]], answer);
       this.sessions.set(assoc.dialog, session);
       this.armExpiry(assoc.dialog, session, tx);
       this.armMaxDuration(assoc.dialog, session);
       // An offer-less session starts once the SRC's answer in the ACK is applied (onAck).
-      if (!session.awaitingAnswer) this.emit('sessionStarted', this.info(session));
+      if (!session.awaitingAnswer) this.started(session);
+      // Set up while a drain's timeout passed: cut like the rest.
+      if (this.drainCutting()) void this.byeAndEnd(assoc.dialog, session, 'drain', 'drain timeout').ended;
     } catch (e) {
       const ports = e instanceof MediaError && e.code === MediaErrorCode.PortsExhausted;
       const code = (e as NodeJS.ErrnoException)?.code;
@@ -355,12 +362,23 @@ export class Srs extends EventEmitter<SrsEvents> {
       if (!session) assoc?.dispose();
       if (!tx.responseAllowed) tx.dispose();
       else if (ports) this.reject(tx, 503, 'No media ports available', { limit: 'rtpPorts' });
-      else if (full) this.reject(tx, 503, 'Insufficient disk space', { retryAfter: retryAfterSeconds(this.diskIntervalMs), limit: 'minFreeDiskBytes' });
+      else if (full) this.reject(tx, 503, 'Insufficient disk space', { retryAfter: retryAfterSeconds(this.disk.intervalMs), limit: 'minFreeDiskBytes' });
       else if (dialogs) this.reject(tx, 503, 'Too many dialogs', { limit: 'maxDialogs' });
       else this.reject(tx, 500, 'Recording could not start');
     } finally {
       this.pending--;
+      this.drainRun?.check();
     }
+  }
+
+  /** True once a drain's timeout passed (read after an await: the field may have changed). */
+  private drainCutting(): boolean {
+    return this.drainRun?.timedOut === true;
+  }
+
+  private started(s: SrsSession): void {
+    this.counters.start();
+    this.emit('sessionStarted', this.info(s));
   }
 
   /** Labels of the streams the SRS offers for an offer-less INVITE: the metadata's, else 1..n. */
@@ -387,7 +405,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     const failure = unreadable ? 'ACK body unreadable' : await s.applyAckAnswer(sdp);
     if (s.isEnded) return;
     if (failure === undefined) {
-      if (initial) this.emit('sessionStarted', this.info(s));
+      if (initial) this.started(s);
       return;
     }
     // RFC 3261 §13.3.1.4, RFC 3264 §5: an offer left unanswered ends the session with BYE.
@@ -403,9 +421,9 @@ export class Srs extends EventEmitter<SrsEvents> {
   private onInDialog(tx: ServerTransaction, dialog: Dialog): void {
     const s = this.sessions.get(dialog);
     if (tx.type === 'ACK') return void this.onAck(tx, dialog, s);
-    if (!s) return this.respond(tx, 481);
+    if (!s) return respond(tx, 481);
     if (tx.type === 'BYE') {
-      this.respond(tx, 200);
+      respond(tx, 200);
       void this.endSession(dialog, s, 'bye');
       return;
     }
@@ -413,7 +431,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       void this.onReinvite(tx, s);
       return;
     }
-    this.respond(tx, tx.type === 'OPTIONS' || tx.type === 'INFO' ? 200 : 405, undefined, [['Allow', ALLOW]]);
+    respond(tx, tx.type === 'OPTIONS' || tx.type === 'INFO' ? 200 : 405, undefined, [['Allow', ALLOW]]);
   }
 
   /**
@@ -451,7 +469,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       const ports = e instanceof MediaError && e.code === MediaErrorCode.PortsExhausted;
       return this.reject(tx, ports ? 503 : 500, ports ? 'No media ports available' : 'Update failed', { inDialog: true, ...(ports ? { limit: 'rtpPorts' as const } : {}) });
     }
-    this.respond(tx, 200, undefined, [['Allow', ALLOW]], sdp);
+    respond(tx, 200, undefined, [['Allow', ALLOW]], sdp);
     this.emit('sessionUpdated', { ...this.info(s), paused: s.paused, metadataUpdated: verdict.metadata !== undefined, pauseChanged: wasPaused !== s.paused });
   }
 
@@ -479,6 +497,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       maxPacketsPerSecond: this.settings.maxRtpPacketsPerSecondPerStream ?? SRS_LIMIT_DEFAULTS.maxRtpPacketsPerSecondPerStream,
       onStorageError: (session, e) => this.storageFailed(session.assoc.dialog, e),
       clock: this.clock, now: this.now,
+      onEnded: (session) => this.counters.fold(session),
     };
     return this.env;
   }
@@ -498,7 +517,7 @@ export class Srs extends EventEmitter<SrsEvents> {
 
   /** Ends a session from our side: BYE, files closed; the dialog is released once the BYE is answered. */
   private byeAndEnd(
-    dialog: Dialog, s: SrsSession, reason: 'shutdown' | 'timeout' | 'failed' | 'limit', failure?: string,
+    dialog: Dialog, s: SrsSession, reason: Exclude<SrsEndReason, 'bye'>, failure?: string,
     limit?: SrsLimitName, state?: 'partial',
   ): { answered: Promise<void>; ended: Promise<void> } {
     let answered: Promise<void> = Promise.resolve();
@@ -523,12 +542,21 @@ export class Srs extends EventEmitter<SrsEvents> {
   }
 
   private async endSession(
-    dialog: Dialog, s: SrsSession, reason: 'bye' | 'shutdown' | 'timeout' | 'failed' | 'limit', disposeDialog = true, failure?: string,
+    dialog: Dialog, s: SrsSession, reason: SrsEndReason, disposeDialog = true, failure?: string,
     limit?: SrsLimitName, state?: 'partial',
   ): Promise<void> {
     if (!this.sessions.delete(dialog) && s.isEnded) return;
     const info = this.info(s);
-    await s.end(failure ?? reason, disposeDialog, state ?? reason === 'failed');
+    const failed = state ?? reason === 'failed';
+    this.ending++;
+    try {
+      await s.end(failure ?? reason, disposeDialog, failed);
+    } finally {
+      this.ending--;
+    }
+    this.counters.end(reason, failed === false);
+    this.drainRun?.ended(reason);
     this.emit('sessionEnded', { ...info, reason, ...(failure !== undefined ? { failure } : {}), ...(limit ? { limit } : {}) });
+    this.drainRun?.check();
   }
 }

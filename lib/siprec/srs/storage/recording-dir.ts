@@ -60,6 +60,20 @@ export interface MediaStreamSpec {
   srtp?: SinkSrtp;
 }
 
+/** See {@link RecordingDir.counters}. */
+export interface RecordingCounters {
+  /** Files created. */
+  files: number;
+  /** Bytes stored in media and metadata files. */
+  bytes: number;
+  /** RTP packets lost (WAV streams). */
+  lost: number;
+  /** RTP packets late (WAV streams). */
+  late: number;
+  /** Datagrams received but not stored. */
+  dropped: number;
+}
+
 /** Characters kept in file and directory names; anything else becomes '_'. */
 export function safeName(s: string, max = 64): string {
   const out = s.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, max);
@@ -78,6 +92,9 @@ export class RecordingDir {
   private readonly index: RecordingIndex;
   private readonly streams = new Map<string, LiveStream>();
   private metadata: RecordingMetadata | undefined;
+  private metadataBytes = 0;
+  /** {@link signature} at the last index write. */
+  private lastWritten = '';
   private closed = false;
 
   private constructor(dir: string, index: RecordingIndex, now: () => number) {
@@ -121,6 +138,24 @@ export class RecordingDir {
   /** The merged metadata so far, if any. */
   get currentMetadata(): RecordingMetadata | undefined {
     return this.metadata;
+  }
+
+  /**
+   * What this recording wrote so far, for the SRS's metrics: files created (stream files,
+   * metadata files, index.json), bytes stored (media and metadata), packets lost and late (WAV
+   * streams), datagrams dropped. Cheap (no copy of the index); still right after close.
+   */
+  counters(): RecordingCounters {
+    const c: RecordingCounters = { files: 1 + this.index.metadataFiles.length, bytes: this.metadataBytes, lost: 0, late: 0, dropped: 0 };
+    for (const s of this.streams.values()) {
+      const st = s.sink.stored();
+      c.files += s.sink.files.length;
+      c.bytes += st.bytes;
+      c.lost += st.lost;
+      c.late += st.late;
+      c.dropped += s.entry.droppedPackets ?? 0;
+    }
+    return c;
   }
 
   /** Labels of the streams opened. */
@@ -192,6 +227,7 @@ export class RecordingDir {
       closeSync(fd);
     }
     this.index.metadataFiles.push(file);
+    this.metadataBytes += raw.length;
     this.metadata = parsed.dataMode === 'partial' && this.metadata ? applyPartialUpdate(this.metadata, parsed) : parsed;
     this.index.sessionIds = this.metadata.sessions.map((s) => s.sessionId);
     for (const c of callIdsOf(this.metadata)) if (!this.index.callIds.includes(c)) this.index.callIds.push(c);
@@ -219,9 +255,26 @@ export class RecordingDir {
   /** Rewrites the index with the current counts (call it now and then while recording). */
   checkpoint(): void {
     if (this.closed) return;
+    this.lastWritten = this.signature();
     this.refreshCounts();
     this.index.revision++;
     writeIndexAtomic(this.dir, this.index);
+  }
+
+  /**
+   * Rewrites the index only when something was stored since the last write (a periodic
+   * checkpoint of a silent recording costs no fsync). Structural changes (streams, metadata,
+   * pauses) write at once anyway.
+   */
+  checkpointIfChanged(): void {
+    if (this.closed || this.signature() === this.lastWritten) return;
+    this.checkpoint();
+  }
+
+  /** What changes when media is stored: a cheap stand-in for comparing the index. */
+  private signature(): string {
+    const c = this.counters();
+    return `${c.files}/${c.bytes}/${c.lost}/${c.late}/${c.dropped}/${this.index.pauses.length}`;
   }
 
   /**

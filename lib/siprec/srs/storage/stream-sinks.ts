@@ -27,8 +27,20 @@ export interface StreamSink {
   message(m: ReceivedMessage): void;
   /** Copies the counters into the index entry. */
   count(entry: IndexStream): void;
+  /** What it stored so far, for the SRS's metrics (cheap: no copy of the index). */
+  stored(): SinkCounters;
   /** Ends the stream at `endMs` and closes the files. */
   close(endMs: number): void;
+}
+
+/** What a sink stored so far (see {@link StreamSink.stored}). */
+export interface SinkCounters {
+  /** Bytes of media stored (WAV data, rtpdump packets, transcript text, MSRP bodies). */
+  bytes: number;
+  /** RTP packets never received (WAV streams: sequence gaps). */
+  lost: number;
+  /** RTP packets that came after their place was written (WAV streams). */
+  late: number;
 }
 
 /** What a sink needs to know. */
@@ -87,6 +99,11 @@ class WavSink implements StreamSink {
     e.durationSeconds = this.writer.durationSeconds;
   }
 
+  stored(): SinkCounters {
+    const st = this.receiver.stats;
+    return { bytes: this.writer.dataBytes, lost: st.lost, late: st.late };
+  }
+
   close(endMs: number): void {
     this.receiver.finish(endMs);
     this.writer.close();
@@ -119,6 +136,10 @@ class DumpSink implements StreamSink {
     e.rtcpPackets = this.dump.rtcpPackets;
     e.bytes = this.dump.bytes;
     e.durationSeconds = this.firstMs === undefined ? 0 : ((this.lastMs ?? this.firstMs) - this.firstMs) / 1000;
+  }
+
+  stored(): SinkCounters {
+    return { bytes: this.dump.bytes, lost: 0, late: 0 };
   }
 
   close(): void { this.dump.close(); }
@@ -155,6 +176,11 @@ class TextSink extends DumpSink {
     e.recoveredBlocks = this.extractor.recovered;
   }
 
+  override stored(): SinkCounters {
+    const c = super.stored();
+    return { ...c, bytes: c.bytes + this.transcript.bytes };
+  }
+
   override close(): void {
     super.close();
     this.transcript.close();
@@ -180,6 +206,10 @@ class MessageSink implements StreamSink {
     e.messages = this.log.messages;
     e.bytes = this.log.bodyBytes;
     e.durationSeconds = 0;
+  }
+
+  stored(): SinkCounters {
+    return { bytes: this.log.bodyBytes, lost: 0, late: 0 };
   }
 
   close(): void { this.log.close(); }

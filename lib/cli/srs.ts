@@ -1,0 +1,172 @@
+/**
+ * `tsip srs`: a standalone Session Recording Server. UDP and TCP on one port; optionally an
+ * operator HTTP server with /healthz and /metrics. SIGTERM (or a first Ctrl-C) drains: new
+ * recordings are refused (503), live ones run to their BYE, at most `--drain-timeout` seconds,
+ * then the SRS stops and the process exits 0. A second SIGINT/SIGTERM stops at once (BYE to every
+ * live recording, files closed complete).
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { HttpRoute, OperatorHttpServer } from '../siprec/common/operator-http.js';
+import { Srs, startSrsHttp } from '../siprec/srs/index.js';
+import type { SrsSettings } from '../../include-types/siprec.js';
+import { CliExit, type CliCommand } from './command.js';
+
+const HELP = `usage: tsip srs [options]
+
+A SIPREC Session Recording Server on UDP and TCP.
+
+Options:
+  --host ADDR              SIP and RTP address (default 127.0.0.1)
+  --port N                 SIP port, UDP and TCP (default 5090; 0 = any free port)
+  --dir PATH               recordings directory (default ./recordings)
+  --max-sessions N         concurrent recordings; beyond it 486 (default 1000)
+  --rtp-ports MIN-MAX      RTP/RTCP port range (default 40000-49999)
+  --max-setups-per-second N  new recordings per second; beyond it 503 (default unlimited)
+  --min-free-disk BYTES    free space the directory keeps (default 104857600; 0 = off)
+  --require-metadata       refuse INVITEs without RFC 7865 metadata
+  --http HOST:PORT         operator HTTP server: /healthz, /metrics (off by default)
+  --drain-timeout SECONDS  how long SIGTERM waits for live recordings (default 30)
+  -h, --help               this text
+
+Signals: SIGTERM or Ctrl-C drains (OPTIONS and new INVITEs get 503, live recordings run to
+their BYE, the rest get BYE at the drain timeout), then exits 0. A second signal stops at once.
+
+exit codes: 0 stopped cleanly, 1 could not start, 2 bad arguments.`;
+
+/** Options of {@link runSrs} beyond the command line (for embedding and tests). */
+export interface RunSrsOptions {
+  /** More routes for the HTTP server, after /healthz and /metrics (e.g. the status page). */
+  routes?: (srs: Srs) => HttpRoute[];
+  /** Where lines go (default console.log). */
+  log?: (line: string) => void;
+}
+
+class UsageError extends Error {}
+
+function int(name: string, v: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer ${min}..${max} (not ${v})`);
+  return n;
+}
+
+/** `HOST:PORT`, `[v6]:PORT` or `PORT`. */
+export function parseHostPort(v: string, name = 'http'): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(v) ?? /^()()(\d+)$/.exec(v);
+  if (!m) throw new UsageError(`--${name} must be HOST:PORT (not ${v})`);
+  return { host: m[1] || m[2] || '127.0.0.1', port: int(name, m[3], 0, 65535) };
+}
+
+/** The settings and the rest of the command line. */
+export function parseSrsArgs(argv: readonly string[]): { settings: SrsSettings; http?: { host: string; port: number }; drainTimeoutMs: number; help: boolean } {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '5090' },
+      dir: { type: 'string', default: './recordings' },
+      'max-sessions': { type: 'string', default: '1000' },
+      'rtp-ports': { type: 'string' },
+      'max-setups-per-second': { type: 'string' },
+      'min-free-disk': { type: 'string' },
+      'require-metadata': { type: 'boolean', default: false },
+      http: { type: 'string' },
+      'drain-timeout': { type: 'string', default: '30' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  const settings: SrsSettings = {
+    host: values.host, port: int('port', values.port, 0, 65535), dir: resolve(values.dir),
+    maxSessions: int('max-sessions', values['max-sessions'], 1), requireMetadata: values['require-metadata'],
+  };
+  if (values['rtp-ports'] !== undefined) {
+    const m = /^(\d+)-(\d+)$/.exec(values['rtp-ports']);
+    if (!m) throw new UsageError(`--rtp-ports must be MIN-MAX (not ${values['rtp-ports']})`);
+    settings.rtpPortMin = int('rtp-ports', m[1], 1024, 65535);
+    settings.rtpPortMax = int('rtp-ports', m[2], settings.rtpPortMin + 1, 65535);
+  }
+  if (values['max-setups-per-second'] !== undefined) {
+    const n = Number(values['max-setups-per-second']);
+    if (!(n >= 0)) throw new UsageError('--max-setups-per-second must be a number >= 0');
+    settings.maxSetupsPerSecond = n;
+  }
+  if (values['min-free-disk'] !== undefined) settings.minFreeDiskBytes = int('min-free-disk', values['min-free-disk'], 0);
+  const drain = Number(values['drain-timeout']);
+  if (!(drain >= 0 && Number.isFinite(drain))) throw new UsageError(`--drain-timeout must be seconds >= 0 (not ${values['drain-timeout']})`);
+  return {
+    settings, drainTimeoutMs: Math.round(drain * 1000), help: values.help,
+    ...(values.http !== undefined ? { http: parseHostPort(values.http) } : {}),
+  };
+}
+
+/** Runs an SRS until it is signalled to stop; resolves with the exit code. */
+export async function runSrs(argv: readonly string[], opts: RunSrsOptions = {}): Promise<number> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  let parsed: ReturnType<typeof parseSrsArgs>;
+  try {
+    parsed = parseSrsArgs(argv);
+  } catch (e) {
+    console.error(`tsip srs: ${(e as Error).message}\n\n${HELP}`);
+    return CliExit.Usage;
+  }
+  if (parsed.help) {
+    log(HELP);
+    return CliExit.Ok;
+  }
+  const srs = new Srs(parsed.settings);
+  srs.on('sessionStarted', (e) => log(`started  ${e.recordingId} streams [${e.labels}] -> ${e.dir}`));
+  srs.on('sessionUpdated', (e) => log(`updated  ${e.recordingId}${e.pauseChanged ? (e.paused ? ' paused' : ' resumed') : ''}${e.metadataUpdated ? ' metadata' : ''}`));
+  srs.on('sessionEnded', (e) => log(`ended    ${e.recordingId} (${e.reason})`));
+  srs.on('sessionRejected', (e) => log(`rejected ${e.recordingId}: ${e.statusCode} ${e.reason}`));
+  srs.on('drainEnded', (r) => log(`drained: ${r.endedByBye} ended by BYE, ${r.cutAtTimeout} cut at the timeout, ${r.endedOtherwise} otherwise, in ${r.durationMs} ms`));
+
+  let http: OperatorHttpServer | undefined;
+  try {
+    await srs.start();
+    if (parsed.http) http = await startSrsHttp(srs, { ...parsed.http, routes: opts.routes?.(srs) ?? [] });
+  } catch (e) {
+    console.error(`tsip srs: could not start: ${(e as Error).message}`);
+    await srs.shutdown().catch(() => undefined);
+    return CliExit.Failed;
+  }
+  if (srs.recovered.length) log(`recovered ${srs.recovered.length} partial recordings left by a crash`);
+  log(`SRS listening on ${srs.addresses.map((a) => `${a.protocol}:${a.address}:${a.port}`).join(', ')}; recordings in ${parsed.settings.dir}`);
+  if (http) log(`HTTP on ${http.url} (/healthz, /metrics)`);
+
+  return new Promise<number>((done) => {
+    let signals = 0;
+    let shutting: Promise<void> | undefined;
+    const shutdown = (): Promise<void> => (shutting ??= srs.shutdown());
+    const stopNow = async (): Promise<void> => {
+      await shutdown();
+      await http?.close();
+      log('SRS stopped');
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      done(CliExit.Ok);
+    };
+    const onSignal = (signal: NodeJS.Signals): void => {
+      signals++;
+      if (signals === 1) {
+        log(`${signal}: draining (${srs.activeSessions} live recordings, at most ${parsed.drainTimeoutMs / 1000} s); send it again to stop now`);
+        void srs.drain({ timeoutMs: parsed.drainTimeoutMs }).then(stopNow);
+      } else if (signals === 2) {
+        log(`${signal}: shutting down (${srs.activeSessions} live recordings)`);
+        // A stuck socket must not keep the process: hard exit after 10 s.
+        setTimeout(() => process.exit(1), 10_000).unref();
+        void shutdown();
+      }
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+/** `tsip srs`. */
+export const srsCommand: CliCommand = {
+  name: 'srs',
+  summary: 'run a SIPREC recording server (drain on SIGTERM, /healthz and /metrics over HTTP)',
+  help: HELP,
+  run: (argv) => runSrs(argv),
+};
