@@ -96,7 +96,10 @@ export async function startBaresip(opts: BaresipOptions): Promise<BaresipPhone> 
     '',
   ].join('\n'));
   writeFileSync(join(dir, 'accounts'), `<sip:${opts.user}@${LOOPBACK}:${sipPort}>;regint=0;audio_codecs=PCMU,PCMA${opts.autoAnswer ? ';answermode=auto' : ''}\n`);
-  const proc = new ManagedProcess(bin, ['-f', dir], { logFile: join(dir, 'baresip.log') });
+  // TSIP_BARESIP_TRACE=1 prints the SIP messages (baresip -s) into the phone's log
+  const args = process.env.TSIP_BARESIP_TRACE ? ['-s', '-f', dir] : ['-f', dir];
+  const logFile = process.env.TSIP_BARESIP_TRACE ? `${process.env.TSIP_BARESIP_TRACE}-${opts.user}.log` : join(dir, 'baresip.log');
+  const proc = new ManagedProcess(bin, args, { logFile, tailChars: 30000 });
   const sock = await connectRetry(ctrlPort, proc, 8000);
   const events: BaresipEvent[] = [];
   const waiters: Array<{ type: string; resolve: (e: BaresipEvent) => void }> = [];
