@@ -138,7 +138,7 @@ export class B2buaCall {
     } catch {
       return this.fail(500, 'failed', 'could not call the callee');
     }
-    this.timers.push(setTimeout(() => this.noAnswer(), this.host.answerTimeoutMs));
+    this.timer(setTimeout(() => this.noAnswer(), this.host.answerTimeoutMs));
   }
 
   /** A response on the callee leg (initial INVITE, re-INVITE, BYE). */
@@ -200,7 +200,7 @@ export class B2buaCall {
     this.startRecording();
     if (this.host.recordingRequired && this.recorder !== undefined && this.recorder.state !== 'failed') {
       this.move(B2buaCallState.Answering);
-      this.timers.push(setTimeout(() => this.recordingState('failed'), this.host.recordingStartTimeoutMs));
+      this.timer(setTimeout(() => this.recordingState('failed'), this.host.recordingStartTimeoutMs));
       return;
     }
     if (this.host.recordingRequired && this.recorder?.state !== 'on') return this.refuseUnrecorded();
@@ -280,7 +280,7 @@ export class B2buaCall {
     this.respondA(408, 'Request Timeout'); // RFC 3261 §16.6 step 11 analogue: the callee rang too long
     this.canceled = true;
     this.cancelB();
-    this.timers.push(setTimeout(() => this.finish('no-answer', 408), 5000));
+    this.timer(setTimeout(() => this.finish('no-answer', 408), 5000));
   }
 
   /** A request in one leg's dialog. */
@@ -340,6 +340,7 @@ export class B2buaCall {
   private inDialogResponse(tx: ClientTransaction, leg: LegName): void {
     const r = tx.responseElements;
     if (r === undefined || r.statusCode < 200) return;
+    if (tx.type === 'CANCEL') return tx.dispose();
     if (tx.type === 'BYE') {
       tx.dispose();
       return this.byeDone(leg);
@@ -422,7 +423,7 @@ export class B2buaCall {
       assoc.sendBye();
       this.byesPending++;
       // The association lives until the BYE's response (byeDone), at most 40 s (64*T1 and some).
-      this.timers.push(setTimeout(() => this.byeDone(leg), 40_000));
+      this.timer(setTimeout(() => this.byeDone(leg), 40_000));
     } catch {
       assoc.dispose();
       this.assoc[leg] = undefined;
@@ -468,6 +469,12 @@ export class B2buaCall {
     this.clearTimers();
     for (const leg of ['a', 'b'] as const) this.assoc[leg]?.dispose();
     this.inviteB?.dispose();
+  }
+
+  /** Keeps a timer to clear at the end; it never holds the process open on its own. */
+  private timer(t: NodeJS.Timeout): void {
+    t.unref();
+    this.timers.push(t);
   }
 
   private clearTimers(): void {
