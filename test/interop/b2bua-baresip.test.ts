@@ -3,7 +3,9 @@
  * baresip (callee, auto-answer, plays 1000 Hz), about 5 s, the caller hangs up. Checked: each
  * phone heard the other's tone (Goertzel on the WAV it wrote), and the SRS (tsip's Srs in this
  * process) stored two ~5 s streams, '1' with 440 Hz sent by the caller and '2' with 1000 Hz sent
- * by the callee, under the caller leg's Call-ID. Over UDP and TCP.
+ * by the callee, under the caller leg's Call-ID. Then the same call with SIPp's SRS scenario
+ * (srs-uas.xml: its RFC 7866 checks of the recording INVITE pass, the session ends with BYE) as
+ * the SRS, where the forked packet counts stand for the stored audio. Over UDP and TCP.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,8 @@ import { B2bua, type B2buaCallEndedEvent } from '../../lib/b2bua/index.js';
 import { SrcManager } from '../../lib/siprec/src/index.js';
 import { inspectRecording, listRecordings, readWavSamples, Srs, tonePower } from '../../lib/siprec/srs/index.js';
 import { startBaresip, writeToneWav, type BaresipPhone } from './lib/baresip.js';
-import { freePort, freePorts, requireTool } from './lib/index.js';
+import { describeSipp, freePort, freePorts, requireTool, startSipp, type SippRun } from './lib/index.js';
+import { scenarioPath } from './lib/paths.js';
 
 const CALLER_HZ = 440;
 const CALLEE_HZ = 1000;
@@ -27,9 +30,9 @@ function heard(path: string): { dominantHz: number; seconds: number; ratio: numb
   return { dominantHz: p440 > p1000 ? CALLER_HZ : CALLEE_HZ, seconds: samples.length / rate, ratio: Math.max(p440, p1000) / Math.max(1e-9, Math.min(p440, p1000)) };
 }
 
-for (const transport of ['udp', 'tcp'] as const) {
-  t.test(`baresip → B2BUA → baresip over ${transport}, recorded by the tsip Srs`, async (t) => {
-    if (!requireTool(t, 'baresip')) return;
+for (const [transport, srsKind] of [['udp', 'tsip'], ['tcp', 'tsip'], ['udp', 'sipp'], ['tcp', 'sipp']] as const) {
+  t.test(`baresip → B2BUA → baresip over ${transport}, recorded by the ${srsKind === 'tsip' ? 'tsip Srs' : 'SIPp SRS (srs-uas.xml)'}`, async (t) => {
+    if (!requireTool(t, 'baresip') || (srsKind === 'sipp' && !requireTool(t, 'sipp'))) return;
     const dir = mkdtempSync(join(tmpdir(), 'tsip-b2bua-'));
     t.teardown(() => rmSync(dir, { recursive: true, force: true }));
     const micA = join(dir, 'caller.wav');
@@ -37,10 +40,22 @@ for (const transport of ['udp', 'tcp'] as const) {
     writeToneWav(micA, CALLER_HZ, 30);
     writeToneWav(micB, CALLEE_HZ, 30);
 
-    const srs = new Srs({ host: '127.0.0.1', port: 0, dir: join(dir, 'recordings') });
-    await srs.start();
-    t.teardown(() => srs.shutdown());
-    const recorder = new SrcManager({ srs: [{ name: 'srs', srsUris: [srs.uri(transport)], localAddress: '127.0.0.1', transport, inviteTimeoutMs: 5000 }] });
+    let srsUri: string;
+    let sipp: SippRun | undefined;
+    if (srsKind === 'tsip') {
+      const srs = new Srs({ host: '127.0.0.1', port: 0, dir: join(dir, 'recordings') });
+      await srs.start();
+      t.teardown(() => srs.shutdown());
+      srsUri = srs.uri(transport);
+    } else {
+      const run = await startSipp({ scenario: scenarioPath('srs-uas.xml'), transport: transport === 'udp' ? 'u1' : 't1', calls: 1, timeoutSeconds: 40 });
+      sipp = run;
+      t.teardown(() => run.stop());
+      await run.ready;
+      srsUri = `sip:127.0.0.1:${run.localPort}${transport === 'tcp' ? ';transport=tcp' : ''}`;
+    }
+    // maxUdpRequestSize: SIPp's SRS listens on UDP only in the udp run, and a SIPREC INVITE is ~3 kB
+    const recorder = new SrcManager({ srs: [{ name: 'srs', srsUris: [srsUri], localAddress: '127.0.0.1', transport, inviteTimeoutMs: 5000, maxUdpRequestSize: 65000 }] });
     await recorder.start();
     t.teardown(() => recorder.shutdown());
 
@@ -84,6 +99,14 @@ for (const transport of ['udp', 'tcp'] as const) {
     t.equal(ha.dominantHz, CALLEE_HZ, `the caller heard the callee's ${CALLEE_HZ} Hz (${ha.seconds.toFixed(2)} s, ratio ${ha.ratio.toExponential(1)})`);
     t.equal(hb.dominantHz, CALLER_HZ, `the callee heard the caller's ${CALLER_HZ} Hz (${hb.seconds.toFixed(2)} s, ratio ${hb.ratio.toExponential(1)})`);
     t.ok(ha.seconds > 4 && hb.seconds > 4, 'for about the length of the call');
+
+    if (sipp) {
+      const res = await sipp.result;
+      t.equal(res.successful, 1, 'SIPp SRS: the recording INVITE passed its RFC 7866 checks; 200, ACK, BYE, 200', { sipp: describeSipp(res) });
+      for (const label of ['1', '2']) t.ok((rec.packetsSent[label] ?? 0) > 200, `stream ${label}: ${rec.packetsSent[label]} packets forked to the SIPp SRS (~50/s)`);
+      t.comment(`${transport}/sipp: caller heard ${ha.dominantHz} Hz for ${ha.seconds.toFixed(2)} s; callee heard ${hb.dominantHz} Hz for ${hb.seconds.toFixed(2)} s; packets ${JSON.stringify(rec.packetsSent)}`);
+      return;
+    }
 
     // What the SRS stored.
     const stored = listRecordings(join(dir, 'recordings')).find((r) => r.index.callIds.includes(end.callId));
