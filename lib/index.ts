@@ -48,3 +48,5 @@ export { syntheticCall } from './siprec/media/index.js';
 export { RECORD_AWARE_OPTION_TAG, RECORD_AWARE_SUPPORTED, callRecordingPreference, indicationForState, isRecordAware, parseRecordIndication, parseRecordPreference, readRecordAttributes, recordIndicationOf, recordPreferenceOf, setRecordIndication, setRecordPreference, withRecordAware } from './siprec/body/index.js';
 export { RecordingEndReason, SrsAttemptOutcome } from '../include-types/siprec.js';
 export type * from '../include-types/siprec.js';
+export { B2bua, B2buaCallState, RECORDING_UNAVAILABLE_STATUS, RtpRelay, describeAudio, rewriteForRelay } from './b2bua/index.js';
+export type { B2buaCallEndedEvent, B2buaCallInfo, B2buaEndReason, B2buaEvents, B2buaOptions, B2buaRecordingEvent, B2buaRecordingState } from './b2bua/index.js';

@@ -14,3 +14,10 @@ t.test('moves', async (t) => {
   t.notOk(canMove(S.Connected, S.Answering));
   t.same(Object.values(S).filter(isUnanswered), ['Calling', 'Early', 'Answering']);
 });
+
+t.test('the package entry exports the B2BUA', async (t) => {
+  const tsip = await import('../../../lib/index.js');
+  t.equal(typeof tsip.B2bua, 'function');
+  t.equal(tsip.B2buaCallState.Connected, 'Connected');
+  t.equal(tsip.RECORDING_UNAVAILABLE_STATUS, 503);
+});
