@@ -18,51 +18,15 @@
  *   (RFC 3261 §14.2); one without SDP (a session refresh) is answered here with the last SDP.
  */
 import type { RecordedCodec } from '../../include-types/siprec.js';
-import {
-  type ClientTransaction, type Dialog, InviteDialogAssoc, MessageElements, ResponseElements, type ServerTransaction, type SipConnection,
-} from '../api/index.js';
-import type { SrcManager } from '../siprec/src/index.js';
+import { type ClientTransaction, InviteDialogAssoc, MessageElements, ResponseElements, type ServerTransaction } from '../api/index.js';
+import { other, RECORDING_UNAVAILABLE_STATUS, respondTo, sdpBody, sdpOf, type CallHost } from './call-host.js';
 import { B2buaCallState, canMove, isUnanswered } from './call-state.js';
 import { CallRecorder, recordedCall } from './call-recorder.js';
-import { RtpRelay, type LegName, type RtpRelayOptions } from './rtp-relay.js';
+import { RtpRelay, type LegName } from './rtp-relay.js';
 import { describeAudio, rewriteForRelay, voiceCodec, type AudioDescription } from './sdp-legs.js';
 import type { B2buaCallInfo, B2buaEndReason, B2buaRecordingState } from './types.js';
 
-/**
- * The status the caller gets when `recordingRequired` and the recording cannot start: 503. The
- * cause is this server's (its recording service), not the callee's (480 would say the callee is
- * unavailable), and RFC 3261 §21.5.4 lets an upstream proxy try another server, e.g. a second
- * B2BUA whose SRS works.
- */
-export const RECORDING_UNAVAILABLE_STATUS = 503;
-
-/** What a call needs from the B2BUA that runs it. */
-export interface CallHost {
-  /** The SIP connection both legs use. */
-  readonly connection: SipConnection;
-  /** Relay port range and address. */
-  readonly relay: RtpRelayOptions;
-  /** The recording client, if any. */
-  readonly recorder: SrcManager | undefined;
-  /** See B2buaOptions. */
-  readonly recordingRequired: boolean;
-  readonly recordingStartTimeoutMs: number;
-  readonly answerTimeoutMs: number;
-  /** The callee leg's Request-URI for the caller's Request-URI. */
-  calleeUri(callerRequestUri: string): string;
-  /** Routes in-dialog requests of `dialog` to this call's leg. */
-  bind(dialog: Dialog, call: B2buaCall, leg: LegName): void;
-  /** Tells the B2BUA the call changed (state or recording). */
-  changed(call: B2buaCall): void;
-  recordingChanged(call: B2buaCall, state: B2buaRecordingState): void;
-  /** The call is over. */
-  ended(call: B2buaCall, reason: B2buaEndReason, statusCode?: number): void;
-}
-
-const sdpBody = (sdp: string): MessageElements => new MessageElements({ content: sdp, contentType: 'application/sdp' });
-const sdpOf = (m: { contentType: string | undefined; content: Buffer | undefined }): Buffer | undefined =>
-  m.content !== undefined && m.content.length > 0 && (m.contentType ?? '').toLowerCase().startsWith('application/sdp') ? m.content : undefined;
-const other = (leg: LegName): LegName => (leg === 'a' ? 'b' : 'a');
+export { RECORDING_UNAVAILABLE_STATUS, type CallHost } from './call-host.js';
 
 /** One call: both legs, the relay and the recording. */
 export class B2buaCall {
@@ -80,6 +44,7 @@ export class B2buaCall {
   private offerA: AudioDescription | undefined;
   private earlyB: AudioDescription | undefined;
   private canceled = false;
+  private answeredByB = false;
   private cancelWhenProvisional = false;
   private reinvite: { from: LegName; tx: ServerTransaction; out: ClientTransaction | undefined; offer: AudioDescription } | undefined;
   /** The last SDP each phone was given (answers an offerless re-INVITE). */
@@ -180,9 +145,17 @@ export class B2buaCall {
   }
 
   private answered(tx: ClientTransaction): void {
-    const b = this.assoc.b!;
+    // A 2xx shown again (a retransmission the stack passed on) changes nothing: its ACK is the stack's.
+    if (this.answeredByB) return;
+    this.answeredByB = true;
+    const b = this.assoc.b;
+    if (b === undefined) return;
     b.sendAck(tx); // RFC 3261 §13.2.2.4: at once; the caller's ACK is its own business
-    if (this.canceled || !isUnanswered(this.state)) return this.byeLeg('b', this.state === B2buaCallState.Ended ? undefined : 'canceled');
+    if (this.canceled || !isUnanswered(this.state)) {
+      // The 2xx crossed the caller's CANCEL (or came after we gave up): ACK, then BYE (RFC 3261 §15).
+      this.byeLeg('b');
+      return this.finish('canceled', 487);
+    }
     const r = tx.responseElements!;
     const sdp = sdpOf(r.messageElements);
     const answer = (sdp ? describeAudio(sdp) : undefined) ?? this.earlyB;
@@ -289,7 +262,7 @@ export class B2buaCall {
       case 'ACK':
         return tx.dispose();
       case 'BYE':
-        this.respond(tx, 200);
+        respondTo(tx, 200);
         this.assoc[leg]?.dispose();
         this.assoc[leg] = undefined;
         return this.hangUp(leg);
@@ -298,32 +271,32 @@ export class B2buaCall {
       case 'UPDATE':
         // NOTE (deviation): UPDATE (RFC 3311) is answered here: without a body it is a session
         // refresh; an offer in it is refused so the media stays as negotiated.
-        return this.respond(tx, sdpOf(tx.requestElements.messageElements) ? 488 : 200);
+        return respondTo(tx, sdpOf(tx.requestElements.messageElements) ? 488 : 200);
       case 'INFO': {
         // SIP INFO DTMF (application/dtmf-relay) and the like: passed to the other side.
         const to = this.assoc[other(leg)];
         try {
           to?.sendNonTargetRefreshRequest('INFO', tx.requestElements.messageElements);
         } catch { /* the other leg is going away */ }
-        return this.respond(tx, 200);
+        return respondTo(tx, 200);
       }
       case 'OPTIONS':
-        return this.respond(tx, 200);
+        return respondTo(tx, 200);
       default:
-        return this.respond(tx, 405);
+        return respondTo(tx, 405);
     }
   }
 
   private reinviteFrom(from: LegName, tx: ServerTransaction): void {
-    if (this.state !== B2buaCallState.Connected || this.reinvite !== undefined || this.relay === undefined) return this.respond(tx, 491);
+    if (this.state !== B2buaCallState.Connected || this.reinvite !== undefined || this.relay === undefined) return respondTo(tx, 491);
     const sdp = sdpOf(tx.requestElements.messageElements);
     if (sdp === undefined) {
       // A re-INVITE without an offer (a session refresh): our last SDP to that phone is the offer.
       const last = this.lastSdpTo[from];
-      return this.respond(tx, 200, last !== undefined ? sdpBody(last) : undefined);
+      return respondTo(tx, 200, last !== undefined ? sdpBody(last) : undefined);
     }
     const offer = describeAudio(sdp);
-    if (offer === undefined) return this.respond(tx, 488);
+    if (offer === undefined) return respondTo(tx, 488);
     const to = other(from);
     const out = rewriteForRelay(sdp, this.relay.leg(to).local);
     this.reinvite = { from, tx, out: undefined, offer };
@@ -333,7 +306,7 @@ export class B2buaCall {
       this.relay.leg(from).setSignalled(offer);
     } catch {
       this.reinvite = undefined;
-      this.respond(tx, 500);
+      respondTo(tx, 500);
     }
   }
 
@@ -350,7 +323,7 @@ export class B2buaCall {
     this.reinvite = undefined;
     if (r.statusCode >= 300) {
       tx.dispose();
-      return this.respond(re.tx, r.statusCode, undefined, r.reasonPhrase);
+      return respondTo(re.tx, r.statusCode, undefined, r.reasonPhrase);
     }
     try {
       this.assoc[leg]?.sendAck(tx);
@@ -360,7 +333,7 @@ export class B2buaCall {
     if (answer && this.relay) this.relay.leg(leg).setSignalled(answer);
     const back = sdp && this.relay ? rewriteForRelay(sdp, this.relay.leg(re.from).local) : this.lastSdpTo[re.from];
     if (back !== undefined) this.lastSdpTo[re.from] = back;
-    this.respond(re.tx, 200, back !== undefined ? sdpBody(back) : undefined);
+    respondTo(re.tx, 200, back !== undefined ? sdpBody(back) : undefined);
     // RFC 3264 §8.4: whoever offers sendonly/inactive holds; the answer's direction follows it.
     // The latest exchange says it all: an offer or answer that stops a direction is a hold.
     this.held = re.offer.hold || answer?.hold === true;
@@ -382,7 +355,7 @@ export class B2buaCall {
     if (this.reinvite?.out === tx) {
       const re = this.reinvite;
       this.reinvite = undefined;
-      this.respond(re.tx, 408);
+      respondTo(re.tx, 408);
       return;
     }
     // RFC 3261 §13.3.1.4: the caller never ACKed our 2xx (the API sent BYE): end the other leg.
@@ -416,7 +389,7 @@ export class B2buaCall {
     this.finish('shutdown');
   }
 
-  private byeLeg(leg: LegName, _why?: string): void {
+  private byeLeg(leg: LegName): void {
     const assoc = this.assoc[leg];
     if (assoc === undefined) return;
     try {
@@ -496,10 +469,4 @@ export class B2buaCall {
     } catch { /* the transaction ended meanwhile (CANCEL, timeout) */ }
   }
 
-  private respond(tx: ServerTransaction, code: number, body?: MessageElements, phrase?: string): void {
-    try {
-      if (tx.responseAllowed) tx.sendResponse(new ResponseElements({ statusCode: code, ...(phrase ? { reasonPhrase: phrase } : {}), ...(body ? { messageElements: body } : {}) }));
-    } catch { /* gone */ }
-    tx.dispose();
-  }
 }
