@@ -173,7 +173,7 @@ export class B2buaCall {
     this.startRecording();
     if (this.host.recordingRequired && this.recorder !== undefined && this.recorder.state !== 'failed') {
       this.move(B2buaCallState.Answering);
-      this.timer(setTimeout(() => this.recordingState('failed'), this.host.recordingStartTimeoutMs));
+      this.timer(setTimeout(() => this.recordingEvent('failed'), this.host.recordingStartTimeoutMs));
       return;
     }
     if (this.host.recordingRequired && this.recorder?.state !== 'on') return this.refuseUnrecorded();
@@ -200,24 +200,24 @@ export class B2buaCall {
     const req = this.assoc.a?.dialog;
     if (manager === undefined || req === undefined) return;
     const a = this.inviteA!.requestElements;
-    this.recorder = new CallRecorder(manager, recordedCall(this.callId, a.fromHeader, a.toHeader, this.codec), (s) => this.recordingState(s));
+    this.recorder = new CallRecorder(manager, recordedCall(this.callId, a.fromHeader, a.toHeader, this.codec), (s) => this.recorderChanged(s));
     this.recorder.start();
   }
 
-  /** The recording changed (from the recorder, or the SrcManager through the B2BUA). */
-  recordingState(s: B2buaRecordingState | 'started'): void {
-    if (s === 'started') this.recorder?.started();
-    else if (s === 'failed') this.recorder?.failed();
-    const now = this.recorder?.state ?? 'off';
-    if (s !== 'started' && s !== 'failed') this.host.recordingChanged(this, s);
-    else if (s === 'failed' && now === 'failed') this.host.recordingChanged(this, 'failed');
-    else if (s === 'started' && now === 'on') this.host.recordingChanged(this, 'on');
-    if (this.state === B2buaCallState.Answering) {
-      if (now === 'on' || now === 'paused') this.answerA();
-      else if (now === 'failed') {
-        void this.recorder?.stop();
-        this.refuseUnrecorded();
-      }
+  /** The SrcManager reported the call's recording up ('started') or failed / ended by the SRS ('failed'). */
+  recordingEvent(e: 'started' | 'failed'): void {
+    if (e === 'started') this.recorder?.started();
+    else this.recorder?.failed();
+  }
+
+  /** The recorder moved: tell the B2BUA; a held answer (`recordingRequired`) goes on or is refused. */
+  private recorderChanged(s: B2buaRecordingState): void {
+    this.host.recordingChanged(this, s);
+    if (this.state !== B2buaCallState.Answering) return;
+    if (s === 'on' || s === 'paused') this.answerA();
+    else if (s === 'failed') {
+      void this.recorder?.stop();
+      this.refuseUnrecorded();
     }
   }
 

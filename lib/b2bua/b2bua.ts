@@ -36,8 +36,8 @@ export class B2bua extends EventEmitter<B2buaEvents> {
   private readonly legs = new Map<Dialog, { call: B2buaCall; leg: LegName }>();
   private readonly allocator: PortAllocator;
   private readonly target: SipUri;
-  private readonly onRecStarted = (e: RecordingEventBase): void => this.calls.get(e.callId)?.recordingState('started');
-  private readonly onRecFailed = (e: RecordingEventBase): void => this.calls.get(e.callId)?.recordingState('failed');
+  private readonly onRecStarted = (e: RecordingEventBase): void => this.calls.get(e.callId)?.recordingEvent('started');
+  private readonly onRecFailed = (e: RecordingEventBase): void => this.calls.get(e.callId)?.recordingEvent('failed');
 
   /**
    * @param options - see {@link B2buaOptions}

@@ -19,6 +19,8 @@ import { aliceCalls, bobRings, phoneSdp, response, rig, sdpElements, sdpTarget, 
 t.test('early media, answer, DTMF, latching, hold/unhold, BYE from the callee', async (t) => {
   const r = await rig(t);
   const recEvents: string[] = [];
+  const states: string[] = [];
+  r.b2bua.on('recordingStateChanged', (e) => states.push(e.recording));
   for (const ev of ['recordingStarted', 'recordingPaused', 'recordingResumed', 'recordingStopped'] as const) r.recorder.on(ev, () => recEvents.push(ev));
   const started = new Promise<RecordingStartedEvent>((res) => r.recorder.once('recordingStarted', res));
   const stopped = new Promise<RecordingStoppedEvent>((res) => r.recorder.once('recordingStopped', res));
@@ -85,6 +87,7 @@ t.test('early media, answer, DTMF, latching, hold/unhold, BYE from the callee', 
   t.equal(end.reason, 'hangup-callee', 'the callee hung up; the caller got BYE');
   const stop = await stopped;
   t.same(stop.packetsSent, { 1: 20, 2: 10 }, 'every voice packet after the answer forked (no early media, no DTMF)');
+  t.same(states, ['starting', 'on', 'paused', 'on', 'stopped'], 'the B2BUA reported the recording\'s states in order');
   await until(() => listRecordings(r.dir).length > 0);
   const stored = listRecordings(r.dir).find((x) => x.index.callIds.includes(end.callId));
   t.ok(stored, 'the SRS stored it under the call\'s Call-ID');

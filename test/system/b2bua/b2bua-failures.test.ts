@@ -75,3 +75,22 @@ t.test('SRS down with recordingRequired: the caller gets 503, the callee gets BY
   t.equal(end.statusCode, 503);
   await sleep(50);
 });
+
+t.test('recordingRequired with the SRS up: the caller\'s 200 waits for the recording, then the call goes on', async (t) => {
+  const r = await rig(t, { recordingRequired: true });
+  const states: string[] = [];
+  r.b2bua.on('recordingStateChanged', (e: B2buaRecordingEvent) => states.push(e.recording));
+  let startedBeforeAnswer = false;
+  const call = aliceCalls(r);
+  const bob = await bobRings(r);
+  r.alice.rec.on('incomingResponseInDialog', () => { if (states.includes('on')) startedBeforeAnswer = true; });
+  bob.tx.sendResponse(new ResponseElements({ statusCode: 200, messageElements: sdpElements(phoneSdp(r.bob.rtp.local.port)) }));
+  const ok = await response(r.alice, call.invite, 200, 8000);
+  call.assoc.sendAck(ok);
+  t.ok(startedBeforeAnswer, 'the recording was up before the caller got 200');
+  call.assoc.sendBye();
+  const bye = (await r.bob.rec.wait('incomingRequestInDialog', (tx: ServerTransaction) => tx.type === 'BYE')).args[0] as ServerTransaction;
+  bye.sendResponse(new ResponseElements({ statusCode: 200 }));
+  t.ok(await until(() => states.includes('stopped')), 'stopped at the BYE');
+  t.same(states, ['starting', 'on', 'stopped'], 'each recording state reported once');
+});
