@@ -128,3 +128,19 @@ for (const [transport, srsKind] of [['udp', 'tsip'], ['tcp', 'tsip'], ['udp', 's
       `SRS: ${audio.map((s) => `${s.label}=${s.dominantHz} Hz/${s.durationSeconds.toFixed(2)} s`).join(', ')}; packets ${JSON.stringify(rec.packetsSent)}`);
   });
 }
+
+t.test('without baresip this test fails and says how to install it', async (t) => {
+  const before = process.env.TSIP_INTEROP_HIDE;
+  process.env.TSIP_INTEROP_HIDE = 'baresip';
+  const failures: string[] = [];
+  const silent = console.error;
+  console.error = () => undefined;
+  try {
+    t.equal(requireTool({ fail: (m: string) => failures.push(m) }, 'baresip'), false, 'requireTool says no');
+  } finally {
+    console.error = silent;
+    if (before === undefined) delete process.env.TSIP_INTEROP_HIDE;
+    else process.env.TSIP_INTEROP_HIDE = before;
+  }
+  t.match(failures[0] ?? '', /apt-get install baresip-core/, 'the failure names the package');
+});
