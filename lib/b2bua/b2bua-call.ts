@@ -45,6 +45,7 @@ export class B2buaCall {
   private earlyB: AudioDescription | undefined;
   private canceled = false;
   private answeredByB = false;
+  private rangTooLong = false;
   private cancelWhenProvisional = false;
   private reinvite: { from: LegName; tx: ServerTransaction; out: ClientTransaction | undefined; offer: AudioDescription } | undefined;
   /** The last SDP each phone was given (answers an offerless re-INVITE). */
@@ -139,7 +140,7 @@ export class B2buaCall {
     }
     if (code < 300) return this.answered(tx);
     tx.dispose();
-    if (this.canceled) return this.finish('canceled', 487);
+    if (this.canceled) return this.finish(this.rangTooLong ? 'no-answer' : 'canceled', this.rangTooLong ? 408 : 487);
     this.respondA(code, r.reasonPhrase);
     this.finish('rejected', code);
   }
@@ -252,6 +253,7 @@ export class B2buaCall {
     if (!isUnanswered(this.state) || this.state === B2buaCallState.Answering) return;
     this.respondA(408, 'Request Timeout'); // RFC 3261 §16.6 step 11 analogue: the callee rang too long
     this.canceled = true;
+    this.rangTooLong = true;
     this.cancelB();
     this.timer(setTimeout(() => this.finish('no-answer', 408), 5000));
   }

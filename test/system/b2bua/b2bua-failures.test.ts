@@ -94,3 +94,18 @@ t.test('recordingRequired with the SRS up: the caller\'s 200 waits for the recor
   t.ok(await until(() => states.includes('stopped')), 'stopped at the BYE');
   t.same(states, ['starting', 'on', 'stopped'], 'each recording state reported once');
 });
+
+t.test('the callee rings too long: the caller gets 408, the callee a CANCEL', async (t) => {
+  const r = await rig(t, { answerTimeoutMs: 400 });
+  const ended = new Promise<B2buaCallEndedEvent>((res) => r.b2bua.once('callEnded', res));
+  const call = aliceCalls(r);
+  const bob = await bobRings(r);
+  bob.tx.sendResponse(new ResponseElements({ statusCode: 180 }));
+  await response(r.alice, call.invite, 408, 3000);
+  const canceled = await r.bob.rec.wait('inviteCanceled');
+  t.equal(canceled.args[0], bob.tx, 'bob\'s INVITE was CANCELed');
+  const end = await ended;
+  t.equal(end.reason, 'no-answer', 'ended as unanswered');
+  t.equal(end.statusCode, 408);
+  t.equal(end.recording, 'off');
+});

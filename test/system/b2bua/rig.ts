@@ -67,6 +67,8 @@ export interface RigOptions {
   /** The SRS does not answer (a port nobody listens on). */
   srsDown?: boolean;
   recordingRequired?: boolean;
+  /** How long the callee may ring (default the B2BUA's). */
+  answerTimeoutMs?: number;
 }
 
 /** Everything a B2BUA test needs. */
@@ -102,7 +104,8 @@ export async function rig(t: Test, opts: RigOptions = {}): Promise<Rig> {
   const rtpBase = await freePorts(1);
   const b2bua = new B2bua({
     listen: { address: '127.0.0.1', port }, target: `sip:127.0.0.1:${bobPort}`, recorder,
-    recordingRequired: opts.recordingRequired ?? false, recordingStartTimeoutMs: 3000, rtpPorts: { min: rtpBase, max: rtpBase + 99 },
+    recordingRequired: opts.recordingRequired ?? false, recordingStartTimeoutMs: 3000,
+    ...(opts.answerTimeoutMs !== undefined ? { answerTimeoutMs: opts.answerTimeoutMs } : {}), rtpPorts: { min: rtpBase, max: rtpBase + 99 },
   });
   await b2bua.start();
   t.teardown(async () => {
