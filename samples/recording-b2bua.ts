@@ -35,6 +35,10 @@ if (!m || !ports || (values.transport !== 'udp' && values.transport !== 'tcp')) 
   console.error(usage);
   process.exit(2);
 }
+if (values['recording-required'] && values.srs === undefined) {
+  console.error('--recording-required needs --srs (without an SRS every call would be refused)');
+  process.exit(2);
+}
 const address = m[1].replace(/^\[|\]$/g, '');
 const transport: 'udp' | 'tcp' = values.transport;
 

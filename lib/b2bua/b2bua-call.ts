@@ -443,7 +443,9 @@ export class B2buaCall {
   dispose(): void {
     this.clearTimers();
     for (const leg of ['a', 'b'] as const) this.assoc[leg]?.dispose();
-    this.inviteB?.dispose();
+    try {
+      this.inviteB?.dispose();
+    } catch { /* an answered INVITE the API still needs (DESIGN §3): the client's close frees it */ }
   }
 
   /** Keeps a timer to clear at the end; it never holds the process open on its own. */
