@@ -61,3 +61,5 @@ export type { SrcMetricsOptions } from './siprec/src/index.js';
 // SIPREC conformance probe: check any SRS (acting as an SRC) or any SRC (acting as an SRS) against RFC 7866 / RFC 7865.
 export { probeSrs, probeSrc, startSrcProbe, formatReport as formatProbeReport, type SrcProbeHandle } from './siprec/probe/index.js';
 export { ProbeLevel } from '../include-types/siprec-probe.js';
+export { B2bua, B2buaCallState, RECORDING_UNAVAILABLE_STATUS, RtpRelay, describeAudio, rewriteForRelay } from './b2bua/index.js';
+export type { B2buaCallEndedEvent, B2buaCallInfo, B2buaEndReason, B2buaEvents, B2buaOptions, B2buaRecordingEvent, B2buaRecordingState } from './b2bua/index.js';

@@ -9,12 +9,13 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** The external programs the interop suite drives. */
-export type ToolName = 'sipp' | 'kamailio';
+export type ToolName = 'sipp' | 'kamailio' | 'baresip';
 
 /** Where the Debian packages put them; searched before $PATH because /usr/sbin is often not on it. */
 const KNOWN_PATHS: Record<ToolName, readonly string[]> = {
   sipp: ['/usr/bin/sipp'],
   kamailio: ['/usr/sbin/kamailio'],
+  baresip: ['/usr/bin/baresip'],
 };
 
 /** Kamailio module directories of the Debian package (multiarch first), then upstream's default. */
@@ -65,6 +66,12 @@ export function kamailioModuleDir(): string | undefined {
 
 /** The message a test prints when a tool is missing: says exactly how to fix it. */
 export function missingToolMessage(name: ToolName): string {
+  if (name === 'baresip') {
+    return (
+      `INTEROP TOOL MISSING: 'baresip' is not installed. The recording B2BUA interop test drives two ` +
+      `baresip phones: \`apt-get install baresip-core\` (scripts/install-interop-tools.sh installs it).`
+    );
+  }
   return (
     `INTEROP TOOL MISSING: '${name}' is not installed. The interop tests need SIPp and Kamailio ` +
     `(Debian packages sip-tester, kamailio, kamailio-presence-modules). Run \`npm run test:interop\` ` +

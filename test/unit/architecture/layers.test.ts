@@ -1,6 +1,6 @@
 /**
  * Keeps the imports flowing one way (DESIGN §2): message ← transport ← transaction ← dialog ← stack
- * ← api ← siprec; include-types imports nothing from lib/; and no file takes part in an import cycle.
+ * ← api ← siprec ← b2bua; include-types imports nothing from lib/; and no file takes part in an import cycle.
  */
 import t from 'tap';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const LAYERS = ['message', 'transport', 'transaction', 'dialog', 'stack', 'api', 'siprec'];
+const LAYERS = ['message', 'transport', 'transaction', 'dialog', 'stack', 'api', 'siprec', 'b2bua'];
 
 function tsFiles(dir: string): string[] {
   const out: string[] = [];
