@@ -1,6 +1,6 @@
 /**
  * `tsip srs`: a standalone Session Recording Server. UDP and TCP on one port; optionally an
- * operator HTTP server with /healthz and /metrics. SIGTERM (or a first Ctrl-C) drains: new
+ * operator HTTP server with /healthz, /metrics and the status page. SIGTERM (or a first Ctrl-C) drains: new
  * recordings are refused (503), live ones run to their BYE, at most `--drain-timeout` seconds,
  * then the SRS stops and the process exits 0. A second SIGINT/SIGTERM stops at once (BYE to every
  * live recording, files closed complete).
@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { HttpRoute, OperatorHttpServer } from '../siprec/common/operator-http.js';
 import { Srs, startSrsHttp } from '../siprec/srs/index.js';
+import { srsStatusRoutes } from '../siprec/srs/status/index.js';
 import type { SrsSettings } from '../../include-types/siprec.js';
 import { CliExit, type CliCommand } from './command.js';
 
@@ -25,7 +26,9 @@ Options:
   --max-setups-per-second N  new recordings per second; beyond it 503 (default unlimited)
   --min-free-disk BYTES    free space the directory keeps (default 104857600; 0 = off)
   --require-metadata       refuse INVITEs without RFC 7865 metadata
-  --http HOST:PORT         operator HTTP server: /healthz, /metrics (off by default)
+  --http HOST:PORT         operator HTTP server: /healthz, /metrics, the status page at /
+                           (recordings, players, timelines) and /recordings.json (off by default)
+  --page-size N            recordings per status page (default 100)
   --drain-timeout SECONDS  how long SIGTERM waits for live recordings (default 30)
   -h, --help               this text
 
@@ -58,7 +61,7 @@ export function parseHostPort(v: string, name = 'http'): { host: string; port: n
 }
 
 /** The settings and the rest of the command line. */
-export function parseSrsArgs(argv: readonly string[]): { settings: SrsSettings; http?: { host: string; port: number }; drainTimeoutMs: number; help: boolean } {
+export function parseSrsArgs(argv: readonly string[]): { settings: SrsSettings; http?: { host: string; port: number }; drainTimeoutMs: number; pageSize: number; help: boolean } {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -72,6 +75,7 @@ export function parseSrsArgs(argv: readonly string[]): { settings: SrsSettings; 
       'require-metadata': { type: 'boolean', default: false },
       http: { type: 'string' },
       'drain-timeout': { type: 'string', default: '30' },
+      'page-size': { type: 'string', default: '100' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -95,7 +99,7 @@ export function parseSrsArgs(argv: readonly string[]): { settings: SrsSettings; 
   const drain = Number(values['drain-timeout']);
   if (!(drain >= 0 && Number.isFinite(drain))) throw new UsageError(`--drain-timeout must be seconds >= 0 (not ${values['drain-timeout']})`);
   return {
-    settings, drainTimeoutMs: Math.round(drain * 1000), help: values.help,
+    settings, drainTimeoutMs: Math.round(drain * 1000), pageSize: int('page-size', values['page-size'], 1, 1000), help: values.help,
     ...(values.http !== undefined ? { http: parseHostPort(values.http) } : {}),
   };
 }
@@ -124,7 +128,8 @@ export async function runSrs(argv: readonly string[], opts: RunSrsOptions = {}):
   let http: OperatorHttpServer | undefined;
   try {
     await srs.start();
-    if (parsed.http) http = await startSrsHttp(srs, { ...parsed.http, routes: opts.routes?.(srs) ?? [] });
+    // /healthz and /metrics first (startSrsHttp), then the status page, then the embedder's own
+    if (parsed.http) http = await startSrsHttp(srs, { ...parsed.http, routes: [...srsStatusRoutes(srs, { pageSize: parsed.pageSize }), ...(opts.routes?.(srs) ?? [])] });
   } catch (e) {
     console.error(`tsip srs: could not start: ${(e as Error).message}`);
     await srs.shutdown().catch(() => undefined);
@@ -132,7 +137,7 @@ export async function runSrs(argv: readonly string[], opts: RunSrsOptions = {}):
   }
   if (srs.recovered.length) log(`recovered ${srs.recovered.length} partial recordings left by a crash`);
   log(`SRS listening on ${srs.addresses.map((a) => `${a.protocol}:${a.address}:${a.port}`).join(', ')}; recordings in ${parsed.settings.dir}`);
-  if (http) log(`HTTP on ${http.url} (/healthz, /metrics)`);
+  if (http) log(`HTTP on ${http.url} (status page /, /recordings.json, /healthz, /metrics)`);
 
   return new Promise<number>((done) => {
     let signals = 0;

@@ -43,6 +43,12 @@ t.test('standalone SRS: SIGTERM drains, the live recording runs to its BYE, exit
   const rec = m.startRecording(call);
   await p;
   await feed(rec, 300);
+  // the status page is on the same server: the live recording is listed
+  const page = await fetch(`${url}/`);
+  t.equal(page.status, 200, 'status page 200');
+  t.match(await page.text(), call.callId, 'the live recording on the status page');
+  const listed = (await (await fetch(`${url}/recordings.json`)).json()) as { live: unknown[] };
+  t.equal(listed.live.length, 1, '/recordings.json lists it as live');
   const exited = new Promise<number | null>((r) => s.child.once('exit', r));
   s.child.kill('SIGTERM');
   await s.waitOut(/SIGTERM: draining \(1 live recordings, at most 20 s\)/);
