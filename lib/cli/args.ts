@@ -93,3 +93,15 @@ export function choiceOption<const C extends string>(name: string, raw: string, 
   if (found === undefined) throw new CliUsageError(`--${name} must be ${choices.join(' or ')} (not ${raw})`);
   return found;
 }
+
+/**
+ * `--NAME HOST:PORT` (`[v6]:PORT`, or `PORT` alone for 127.0.0.1), or undefined when not given.
+ * @throws CliUsageError when it is not that shape or the port is out of range.
+ */
+export function hostPortOption(name: string, raw: string | undefined): { host: string; port: number } | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d+)$/.exec(raw) ?? /^()()(\d+)$/.exec(raw);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new CliUsageError(`--${name} must be HOST:PORT with a port 0..65535 (not ${raw})`);
+  return { host: m[1] || m[2] || '127.0.0.1', port };
+}

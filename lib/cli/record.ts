@@ -9,12 +9,16 @@
  * failover list) and checks the SIP side only.
  * @module
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { RecordingStartedEvent, RecordingStoppedEvent } from '../../include-types/siprec.js';
+import { startOperatorHttp, type HttpRoute, type OperatorHttpServer } from '../siprec/common/operator-http.js';
 import { syntheticCall } from '../siprec/media/index.js';
+import { startDemoLogEventServer, type DemoLogEvents } from '../siprec/ng911/index.js';
+import { srsStatusRoutes } from '../siprec/srs/status/index.js';
+import { srcMetricsRoutes } from '../siprec/src/index.js';
 import { SrcManager } from '../siprec/src/index.js';
 import { inspectRecording, listRecordings, Srs } from '../siprec/srs/index.js';
-import { choiceOption, numberOption, parseCommandArgs } from './args.js';
+import { choiceOption, hostPortOption, numberOption, parseCommandArgs } from './args.js';
 import { CliExit, type CliCommand } from './command.js';
 import { ProgressReporter } from './progress.js';
 
@@ -34,7 +38,16 @@ export interface RecordRunOptions {
   codec: 'pcmu' | 'pcma';
   /** Largest request sent over UDP before switching to TCP (RFC 3261 §18.1.1), bytes. */
   maxUdp?: number;
+  /** Serve the SRC's /metrics (and the embedded SRS's status page) here while the call runs. */
+  http?: { host: string; port: number };
+  /** Send the NG9-1-1 log events to a Logging Service started beside the call (under `dir`/log-events). */
+  logEvents?: boolean;
 }
+
+/** The five NENA-STA-010.3 log events a recorded call produces. */
+const LOG_EVENT_TYPES = ['CallSignalingMessageLogEvent', 'RecCallStartLogEvent', 'RecMediaStartLogEvent', 'RecMediaEndLogEvent', 'RecCallEndLogEvent'];
+/** How long the Logging Service is given to receive the last event after the BYE, ms. */
+const LOG_EVENTS_WAIT_MS = 10_000;
 
 /** Tones of the two synthetic parties, Hz: the WAV check expects each stream's loudest tone. */
 const FREQ = { alice: 440, bob: 1000 };
@@ -74,6 +87,9 @@ async function recordOnce(opts: RecordRunOptions, progress: ProgressReporter): P
   const { transport, seconds } = opts;
   let srs: Srs | undefined;
   let manager: SrcManager | undefined;
+  let http: OperatorHttpServer | undefined;
+  let logs: DemoLogEvents | undefined;
+  const storedTypes: string[] = [];
   progress.start();
   try {
     let uris: string[];
@@ -85,8 +101,14 @@ async function recordOnce(opts: RecordRunOptions, progress: ProgressReporter): P
       uris = [srs.uri(transport)];
       progress.log(`embedded SRS listening on ${srs.addresses.map((a) => `${a.protocol}:${a.address}:${a.port}`).join(', ')}, recording to ${dir}`);
     }
+    if (opts.logEvents) {
+      logs = await startDemoLogEventServer({ dir: join(dir, 'log-events') });
+      logs.server.on('stored', (e) => storedTypes.push(e.logEventType));
+      progress.log(`Logging Service (NG9-1-1 log events) on ${logs.server.url}, storing to ${logs.server.file}`);
+    }
     const src = new SrcManager({
       userAgent: 'tsip-record-demo',
+      ...(logs ? { ng911: logs.ng911 } : {}),
       srs: [{
         name: 'demo', srsUris: uris, localAddress: opts.local, transport, inviteTimeoutMs: 8000,
         ...(opts.maxUdp !== undefined ? { maxUdpRequestSize: opts.maxUdp } : {}),
@@ -94,6 +116,11 @@ async function recordOnce(opts: RecordRunOptions, progress: ProgressReporter): P
       }],
     });
     manager = src;
+    if (opts.http) {
+      const routes: HttpRoute[] = [...srcMetricsRoutes(src), ...(srs ? srsStatusRoutes(srs) : [])];
+      http = await startOperatorHttp(opts.http, routes);
+      progress.log(`HTTP on ${http.url} (/metrics of the SRC${srs ? ', the embedded SRS\'s status page at /' : ''})`);
+    }
     src.on('srsStateChanged', (e) => progress.log(`SRS ${e.srs} is ${e.up ? 'up' : 'down'}`));
     await src.start();
     const callId = `demo-${Date.now()}@tsip`;
@@ -118,10 +145,21 @@ async function recordOnce(opts: RecordRunOptions, progress: ProgressReporter): P
     await src.stopRecording(callId);
     const end = await stopped;
     progress.set({ recordings: 0 });
+    if (logs) {
+      // the last event (RecCallEnd) is posted after the BYE: give it time to arrive before shutting down
+      for (const until = Date.now() + LOG_EVENTS_WAIT_MS; !storedTypes.includes('RecCallEndLogEvent') && Date.now() < until;) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
     await src.shutdown();
     progress.stop();
     console.log(`stopped (${end.reason}); BYE answered ${end.byeStatusCode ?? 'never'}; packets sent: ${JSON.stringify(end.packetsSent)}`);
     let ok = end.byeStatusCode === 200 && Object.values(end.packetsSent).every((n) => n > 0);
+    if (logs) {
+      const missing = LOG_EVENT_TYPES.filter((type) => !storedTypes.includes(type));
+      console.log(`log events: ${storedTypes.length} stored in ${logs.server.file} (${[...new Set(storedTypes)].join(', ')})${missing.length ? `; MISSING ${missing.join(', ')}` : ''}`);
+      ok &&= missing.length === 0;
+    }
     if (srs) {
       await srs.shutdown();
       const stored = listRecordings(dir).find((r) => r.index.recordingId === s.recordingId);
@@ -148,14 +186,17 @@ async function recordOnce(opts: RecordRunOptions, progress: ProgressReporter): P
     console.log(ok ? '\nrecording OK' : '\nrecording NOT OK');
     return ok ? CliExit.Ok : CliExit.Failed;
   } finally {
-    // on a failure half-way, still release sockets and end what was set up (both are idempotent)
+    // on a failure half-way, still release sockets and end what was set up (all idempotent)
     await manager?.shutdown().catch(() => undefined);
     await srs?.shutdown().catch(() => undefined);
+    await http?.close().catch(() => undefined);
+    await logs?.close().catch(() => undefined);
   }
 }
 
 const HELP = `usage: tsip record [--srs URI[,URI...]] [--seconds N] [--codec pcmu|pcma] [--dir D]
                    [--local ADDR] [--transport udp|tcp] [--max-udp BYTES]
+                   [--http HOST:PORT] [--log-events]
 
 Records a synthetic two-party G.711 call (Alice 440 Hz, Bob 1000 Hz, in turns) with SIPREC
 (RFC 7866): SrcManager sends the INVITE with SDP and RFC 7865 metadata, forks the call's RTP
@@ -172,9 +213,14 @@ options:
   --local ADDR        local address of the SRC and the embedded Srs (default 127.0.0.1)
   --transport udp|tcp SIP transport to the SRS (default udp)
   --max-udp BYTES     largest request sent over UDP before TCP is used (RFC 3261 §18.1.1)
+  --http HOST:PORT    while the call runs, serve the SRC's Prometheus /metrics (and, with the
+                      embedded SRS, its status page at /) on HOST:PORT
+  --log-events        start an NG9-1-1 Logging Service beside the call (D/log-events), send the
+                      call's five NENA-STA-010.3 log events to it, and print what arrived
 
 exit codes:
-  0  recording OK: set up, carried media, BYE answered 200, and (embedded SRS) files verified
+  0  recording OK: set up, carried media, BYE answered 200, (embedded SRS) files verified, and
+     (--log-events) all five log events stored
   1  recording NOT OK, or FAILED (no SRS answered, timed out, ...)
   2  bad arguments`;
 
@@ -192,8 +238,11 @@ export const recordCommand: CliCommand = {
       transport: { type: 'string', default: 'udp' },
       codec: { type: 'string', default: 'pcmu' },
       'max-udp': { type: 'string' },
+      http: { type: 'string' },
+      'log-events': { type: 'boolean', default: false },
     });
     const maxUdp = numberOption('max-udp', values['max-udp'], { min: 1, integer: true });
+    const http = hostPortOption('http', values.http);
     return runRecord({
       srsUris: (values.srs ?? '').split(',').map((u) => u.trim()).filter(Boolean),
       seconds: numberOption('seconds', values.seconds, { min: 0, minExclusive: true, max: 3600 }) ?? 10,
@@ -202,6 +251,8 @@ export const recordCommand: CliCommand = {
       transport: choiceOption('transport', values.transport, ['udp', 'tcp']),
       codec: choiceOption('codec', values.codec, ['pcmu', 'pcma']),
       ...(maxUdp !== undefined ? { maxUdp } : {}),
+      ...(http !== undefined ? { http } : {}),
+      logEvents: values['log-events'] === true,
     });
   },
 };

@@ -67,3 +67,31 @@ t.test('tsip record --seconds 2 records to the embedded SRS; exit 0', async (t) 
   const [rec] = listRecordings(dir);
   t.equal(rec?.index.state, 'complete');
 });
+
+t.test('tsip record --http --log-events: /metrics and the status page while the call runs; the five NG9-1-1 log events stored', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsip-cli-record-ops-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const child = spawn(process.execPath, ['--import=tsx', 'lib/cli/main.ts', 'record', '--seconds', '3', '--dir', dir, '--http', '127.0.0.1:0', '--log-events'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no HTTP line: ${stdout} ${stderr}`)), 30_000);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const m = /HTTP on (http:\/\/\S+)/.exec(stdout);
+      if (m && /recording \S+ set up/.test(stdout)) { clearTimeout(timer); resolve(m[1]); }
+    });
+  });
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  t.match(metrics, /tsip_src_live_recordings\{entry="demo"\} 1/, 'the SRC metrics show the live recording');
+  const page = await fetch(`${url}/`);
+  t.equal(page.status, 200, 'the embedded SRS status page');
+  t.match(await page.text(), /demo-\d+@tsip/, 'with the call on it');
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  t.equal(code, 0, 'exit 0', { stdout, stderr });
+  t.match(stdout, /log events: \d+ stored in \S+events\S*/);
+  t.notMatch(stdout, /MISSING/);
+  t.match(stdout, /\nrecording OK\n/);
+});
