@@ -24,6 +24,7 @@ const START = ':A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u0
 // XML 1.0 §2.3 Name; a surrogate pair stands in for #x10000-#xEFFFF.
 const NAME = new RegExp(`(?:[${START}]|[\\uD800-\\uDB7F][\\uDC00-\\uDFFF])(?:[${START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F\\u2040]|[\\uD800-\\uDB7F][\\uDC00-\\uDFFF])*`, 'y');
 // XML 1.0 §2.2: characters a document cannot contain at all.
+const SUSPECT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800-\udfff]/; // cheap first look
 const NOT_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const REF = /&(?:(amp|lt|gt|quot|apos)|#x([0-9A-Fa-f]{1,6})|#([0-9]{1,7}));/y;
 const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -32,6 +33,8 @@ const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '
  * and what keeps the recursive readers of the tree (raw-fragment.ts) far from the stack limit.
  */
 export const MAX_XML_DEPTH = 101;
+// XML 1.0 §2.8 [23] XMLDecl
+const XML_DECL = /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]+\1(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[A-Za-z][A-Za-z0-9._-]*\2)?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(?:yes|no)\3)?[ \t\r\n]*\?>/y;
 const EMPTY_SCOPE: ReadonlyMap<string, string> = new Map();
 
 function fail(detail: string, at: number): never {
@@ -100,7 +103,11 @@ function skipMisc(s: string, i: number): number {
   }
   const target = readName(s, i + 2, 'processing instruction');
   // XML 1.0 §2.6: the target "xml" is reserved (the declaration is allowed only at offset 0).
-  if (target.toLowerCase() === 'xml' && i !== 0) fail('misplaced XML declaration', i);
+  if (target.toLowerCase() === 'xml') {
+    XML_DECL.lastIndex = 0;
+    if (i !== 0 || !XML_DECL.test(s)) fail('misplaced or malformed XML declaration', i);
+    return XML_DECL.lastIndex;
+  }
   const after = i + 2 + target.length;
   if (!s.startsWith('?>', after) && !isSpace(s.charCodeAt(after))) fail('bad processing instruction', i);
   return past(s, after, '?>', 'processing instruction', i);
@@ -161,7 +168,7 @@ function resolve(el: XmlElement): void {
  * Throws `MetadataError(MalformedXml)` for anything not well-formed.
  */
 export function scanXml(s: string, maxDepth = MAX_XML_DEPTH): XmlElement {
-  const bad = NOT_CHAR.exec(s);
+  const bad = SUSPECT.test(s) ? NOT_CHAR.exec(s) : null;
   if (bad !== null) fail('character not allowed in XML', bad.index);
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
