@@ -26,7 +26,7 @@ const NAME = new RegExp(`(?:[${START}]|[\\uD800-\\uDB7F][\\uDC00-\\uDFFF])(?:[${
 // XML 1.0 §2.2: characters a document cannot contain at all.
 const SUSPECT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\ud800-\udfff]/; // cheap first look
 const NOT_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const REF = /&(?:(amp|lt|gt|quot|apos)|#x([0-9A-Fa-f]{1,6})|#([0-9]{1,7}));/y;
+const REF = /&(?:(amp|lt|gt|quot|apos)|#x([0-9A-Fa-f]+)|#([0-9]+));/y;
 const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 /**
  * Deepest element nesting accepted (root = 1): the limit fast-xml-parser applied before,
@@ -64,8 +64,9 @@ function decode(s: string, from: number, to: number): string {
     if (m[1] !== undefined) ch = PREDEFINED[m[1]];
     else {
       const cp = m[2] !== undefined ? parseInt(m[2], 16) : parseInt(m[3], 10);
-      if (!isXmlChar(cp)) fail('character reference to a non-XML character', amp); // XML 1.0 §4.1 WFC: Legal Character
-      ch = String.fromCodePoint(cp);
+      // NOTE (deviation): XML 1.0 §4.1 WFC Legal Character makes `&#0;` an error; such a
+      // reference is kept as written instead (as before), so one odd display name is no 400.
+      ch = isXmlChar(cp) ? String.fromCodePoint(cp) : m[0];
     }
     out += s.slice(last, amp) + ch;
     last = REF.lastIndex;
