@@ -87,6 +87,8 @@ t.test('well-formed corners are accepted and read right', async (t) => {
   t.same(scanXml('<r a="&#0;&#x110000;&#x0041;"/>').attrs, { a: '&#0;&#x110000;A' }, 'references to non-characters kept as written');
   t.equal(corners.slice(root.start, root.end).endsWith('</r >'), true, 'root span ends at its end tag');
   t.equal(corners[root.start], '<', 'root span starts at its start tag');
+  const proto = scanXml('<r __proto__="x" constructor="y"/>').attrs;
+  t.same(Object.entries(proto), [['__proto__', 'x'], ['constructor', 'y']], 'attribute names that are Object members are plain values');
   const src = '<r><x:a xmlns:x="u">v</x:a ></r>';
   const inner = scanXml(src).children[0];
   t.equal(inner.kind === 'element' && src.slice(inner.start, inner.end), '<x:a xmlns:x="u">v</x:a >', 'offsets span the element');
