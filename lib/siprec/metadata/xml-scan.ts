@@ -10,9 +10,9 @@
  * full passes plus a conversion of its preserveOrder output. Working around the
  * parser alone would have meant re-checking nearly every one of those by hand.
  * Numbers (`npx tsx bench/run.ts metadata`, 2 KB two-party document, shared
- * machine, three interleaved runs each): before, parseMetadata 0.84-0.90x
- * xml2js and 0.56-0.73x fast-xml-parser alone; with this reader 3.7-6.5x
- * xml2js and 3.1-4.9x fast-xml-parser alone, validation included.
+ * machine, interleaved rounds): before (3 runs), parseMetadata 0.84-0.90x
+ * xml2js and 0.56-0.73x fast-xml-parser alone; with this reader (6 runs) 3.7-6.5x
+ * xml2js and 2.9-4.9x fast-xml-parser alone, validation included.
  *
  * Scope: no DTD (refused before scanning), so the only entities are the five
  * predefined ones and character references (XML 1.0 §4.1, §4.6); anything else
