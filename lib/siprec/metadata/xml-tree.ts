@@ -1,10 +1,10 @@
 /**
- * A small namespace-aware element tree over fast-xml-parser's preserveOrder
- * output, with the source offsets of every element so that extension data can
- * be kept as the exact raw XML it arrived as.
+ * A small namespace-aware element tree (built in one well-formedness-checking
+ * pass by `xml-scan.ts`), with the source offsets of every element so that
+ * extension data can be kept as the exact raw XML it arrived as.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { MetadataError, MetadataErrorCode } from './errors.js';
+import { scanXml } from './xml-scan.js';
 
 /** Text content (character data or CDATA) of an element. */
 export interface XmlText {
@@ -47,53 +47,6 @@ export interface XmlLimits {
   maxElements: number;
 }
 
-type FxpNode = Record<string, unknown>;
-
-const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** XML 1.0 §2.2 Char: a reference to anything else is left as written. */
-function isXmlChar(cp: number): boolean {
-  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) ||
-    (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
-}
-
-/** Decodes the five predefined entities and character references in one pass (XML 1.0 §4.6, §4.1). */
-export function decodeEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(/&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (whole, ref: string) => {
-    if (ref[0] !== '#') return PREDEFINED[ref];
-    const cp = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-    return isXmlChar(cp) ? String.fromCodePoint(cp) : whole;
-  });
-}
-
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  captureMetaData: true,
-  processEntities: true,
-  entityDecoder: {
-    setExternalEntities: () => {},
-    addInputEntities: () => {},
-    reset: () => {},
-    decode: decodeEntities,
-    setXmlVersion: () => {},
-  },
-  cdataPropName: '#cdata',
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
-const META = XMLParser.getMetaDataSymbol() as unknown as string;
-
-function splitName(qname: string): [string, string] {
-  const i = qname.indexOf(':');
-  return i < 0 ? ['', qname] : [qname.slice(0, i), qname.slice(i + 1)];
-}
-
 function countElements(xml: string): number {
   let n = 0;
   const re = /<[A-Za-z_]/g;
@@ -118,68 +71,7 @@ export function parseXmlTree(xml: string, limits: XmlLimits): XmlElement {
     throw new MetadataError(MetadataErrorCode.TooManyElements, 'Too many elements in metadata',
       `${count} > ${limits.maxElements}`);
   }
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) {
-    throw new MetadataError(MetadataErrorCode.MalformedXml, 'Malformed metadata XML',
-      `${valid.err.msg} (line ${valid.err.line})`);
-  }
-  let top: FxpNode[];
-  try {
-    top = parser.parse(xml) as FxpNode[];
-  } catch (e) {
-    // The validator and the parser disagree on some broken inputs.
-    throw new MetadataError(MetadataErrorCode.MalformedXml, 'Malformed metadata XML', (e as Error).message);
-  }
-  const roots = convert(top, new Map()).filter((n): n is XmlElement => n.kind === 'element');
-  if (roots.length !== 1) {
-    throw new MetadataError(MetadataErrorCode.MalformedXml, 'Malformed metadata XML', 'expected one root element');
-  }
-  return roots[0];
-}
-
-function convert(nodes: FxpNode[], parentScope: ReadonlyMap<string, string>): XmlNode[] {
-  const out: XmlNode[] = [];
-  for (const node of nodes) {
-    const key = Object.keys(node).find((k) => k !== ':@');
-    if (key === undefined) continue;
-    const value = node[key];
-    if (key === '#text') {
-      out.push({ kind: 'text', text: String(value) });
-      continue;
-    }
-    if (key === '#cdata') {
-      const inner = Array.isArray(value) ? (value as FxpNode[]) : [];
-      const text = inner.map((n) => String(n['#text'] ?? '')).join('');
-      out.push({ kind: 'text', text });
-      continue;
-    }
-    if (key.startsWith('?') || key.startsWith('!')) continue;
-    const attrs = { ...((node[':@'] as Record<string, unknown> | undefined) ?? {}) } as Record<string, string>;
-    for (const k of Object.keys(attrs)) attrs[k] = String(attrs[k]);
-    let scope = parentScope;
-    for (const [name, uri] of Object.entries(attrs)) {
-      if (name === 'xmlns' || name.startsWith('xmlns:')) {
-        if (scope === parentScope) scope = new Map(parentScope);
-        (scope as Map<string, string>).set(name === 'xmlns' ? '' : name.slice(6), uri);
-      }
-    }
-    const [prefix, local] = splitName(key);
-    const meta = node[META] as { startIndex?: number; endIndex?: number } | undefined;
-    const ns = prefix === 'xml' ? 'http://www.w3.org/XML/1998/namespace' : scope.get(prefix) || undefined;
-    out.push({
-      kind: 'element',
-      qname: key,
-      prefix,
-      local,
-      ns,
-      attrs,
-      children: convert(Array.isArray(value) ? (value as FxpNode[]) : [], scope),
-      scope,
-      start: meta?.startIndex ?? -1,
-      end: meta?.endIndex ?? -1,
-    });
-  }
-  return out;
+  return scanXml(xml);
 }
 
 /** Trims XML white space only (space, tab, CR, LF), not every Unicode space. */
