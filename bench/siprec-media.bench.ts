@@ -217,11 +217,12 @@ export async function run(): Promise<void> {
         const kernelDrops = rcvbufErrors() - k0;
         await closeRecordings(m, o.callIds);
         await sleep(300);
-        const got = await srs.ask<{ recordings: number; packets: number; dropped: number; streams: number }>({ cmd: 'collect' });
+        const got = await srs.ask<{ recordings: number; packets: number; dropped: number; streams: number; unwrittenBytes: number }>({ cmd: 'collect' });
         const note = [
           o.failed ? `${o.failed} setups failed` : '', `${o.callIds.length} set up in ${(setupMs / 1000).toFixed(1)} s`,
           `SRS event loop stalled up to ${maxLoopDelayMs.toFixed(0)} ms`,
           got.recordings !== o.callIds.length ? `${got.recordings} indexes read` : '', got.dropped ? `${got.dropped} dropped by the SRS rate limit` : '',
+          got.unwrittenBytes ? `${got.unwrittenBytes} bytes of audio not written (disk behind: silence in the WAVs)` : '',
           senderKeptUp(s, n) ? '' : 'SENDER BEHIND',
         ].filter(Boolean).join(', ');
         const r = row(n, s, got.packets, c1.cpuMs - c0.cpuMs, kernelDrops, note);
