@@ -126,8 +126,7 @@ export class QueuedFile {
   append(buf: Uint8Array): boolean {
     if (this.error) throw this.error;
     if (!this.isOpen || buf.length === 0) return false;
-    // An empty queue takes any one append (an MSRP message may be larger than the bound).
-    if (this.queuedBytes > 0 && this.queuedBytes + buf.length > this.maxQueuedBytes) {
+    if (!this.fits(buf.length)) {
       this.droppedBytes += buf.length;
       this.droppedAppends++;
       if (this.holeOnDrop) this.end += buf.length;
@@ -144,6 +143,11 @@ export class QueuedFile {
     this.end += buf.length;
     if (!this.inFlight && (this.pendingBytes >= this.batchBytes || this.runs.length > 1)) this.startWrite();
     return true;
+  }
+
+  /** True when an append of `n` bytes would be queued now (an empty queue takes any one append: an MSRP message may be larger than the bound). */
+  fits(n: number): boolean {
+    return this.queuedBytes === 0 || this.queuedBytes + n <= this.maxQueuedBytes;
   }
 
   /** Moves the end of the file on by `n` bytes without writing them: they read back as zeros. */

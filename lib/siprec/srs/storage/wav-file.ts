@@ -92,15 +92,19 @@ export class QueuedWavWriter implements PcmSink {
     this.append(buf);
   }
 
-  /** Queues `frames` sample frames of silence (an RTP gap, a hold). */
+  /**
+   * Adds `frames` sample frames of silence (an RTP gap, a hold): a short gap is queued as zeros; a
+   * long one (≥ 1 s), or one the queue has no room for, is left as a hole in the file, which reads
+   * back as zeros (nothing to hold in memory, and it is not lost audio).
+   */
   writeSilence(frames: number): void {
-    let left = Math.max(0, Math.floor(frames)) * 2 * this.format.channels;
-    this.checkRoom(left);
-    while (left > 0) {
-      const n = Math.min(left, SILENCE.length);
-      this.append(SILENCE.subarray(0, n));
-      left -= n;
-    }
+    const n = Math.max(0, Math.floor(frames)) * 2 * this.format.channels;
+    if (!this.file.isOpen) throw new MediaError(MediaErrorCode.Closed, `${this.path} is closed`);
+    this.checkRoom(n);
+    if (n === 0) return;
+    if (n < SILENCE.length && this.file.fits(n)) this.file.append(SILENCE.subarray(0, n));
+    else this.file.skip(n);
+    this.bytes += n;
   }
 
   /** Starts writing what is queued (a checkpoint). Throws an earlier write's error. */
