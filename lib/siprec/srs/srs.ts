@@ -48,6 +48,8 @@ export class Srs extends EventEmitter<SrsEvents> {
   private env: SessionEnv | undefined;
   private pending = 0;
   private checkpointTimer: NodeJS.Timeout | undefined;
+  /** Sessions ending (their recordings' files being written out and closed): shutdown waits for them. */
+  private readonly ending = new Set<Promise<void>>();
   private diskTimer: NodeJS.Timeout | undefined;
   private diskChecking = false;
   private readonly setups: TokenBucket;
@@ -231,6 +233,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     if (this.diskTimer) clearInterval(this.diskTimer);
     const ends = [...this.sessions].map(([dialog, s]) => this.byeAndEnd(dialog, s, 'shutdown'));
     await Promise.all(ends.map((e) => e.ended));
+    await Promise.allSettled([...this.ending]);
     const byes = ends.map((e) => e.answered);
     // Give the SRCs a moment to answer the BYEs before the sockets close (bounded).
     await Promise.race([Promise.all(byes), new Promise((r) => setTimeout(r, 2000).unref())]);
@@ -513,7 +516,9 @@ export class Srs extends EventEmitter<SrsEvents> {
   ): Promise<void> {
     if (!this.sessions.delete(dialog) && s.isEnded) return;
     const info = this.info(s);
-    await s.end(failure ?? reason, disposeDialog, state ?? reason === 'failed');
+    const ending = s.end(failure ?? reason, disposeDialog, state ?? reason === 'failed');
+    this.ending.add(ending);
+    try { await ending; } finally { this.ending.delete(ending); }
     this.emit('sessionEnded', { ...info, reason, ...(failure !== undefined ? { failure } : {}), ...(limit ? { limit } : {}) });
   }
 }
