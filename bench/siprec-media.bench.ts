@@ -50,8 +50,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 class Child {
   private constructor(private readonly proc: ChildProcess, readonly hello: Record<string, unknown>) {}
 
-  static async start(file: string, args: string[] = []): Promise<Child> {
-    const proc = fork(join(here, file), args, { execArgv: ['--import=tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  static async start(file: string, args: string[] = [], extraExecArgv: string[] = []): Promise<Child> {
+    const proc = fork(join(here, file), args, { execArgv: ['--import=tsx', '--expose-gc', ...extraExecArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const hello = await new Promise<Record<string, unknown>>((resolve, reject) => {
       proc.once('message', (m) => resolve(m as Record<string, unknown>));
       proc.once('exit', (code) => reject(new Error(`${file} exited (${code})`)));
@@ -145,7 +145,8 @@ export async function run(): Promise<void> {
   const budgetMs = Number(process.env.TSIP_BENCH_BUDGET_MS ?? 150_000);
   const t0 = Date.now();
   console.log(`SIPREC media: N recordings × 2 G.711 streams × 50 pps into one SRS process vs a no-op node:dgram receiver; ${stepMs / 1000} s per step; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs (shared machine: noisy)`);
-  const srs = await Child.start('siprec-srs-child.ts', ['--media']);
+  // TSIP_BENCH_SRS_NODE_ARGS: node flags for the SRS process only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+  const srs = await Child.start('siprec-srs-child.ts', ['--media'], (process.env.TSIP_BENCH_SRS_NODE_ARGS ?? '').split(' ').filter(Boolean));
   // Two sender processes by default, each with half the destinations: the sender must never be
   // what limits the step (on a shared machine one process alone can be starved).
   const senders = await Promise.all(Array.from({ length: Math.max(1, Number(process.env.TSIP_BENCH_SENDERS ?? 2)) }, () => Child.start('lib/rtp-sender-child.ts')));
@@ -217,11 +218,12 @@ export async function run(): Promise<void> {
         const kernelDrops = rcvbufErrors() - k0;
         await closeRecordings(m, o.callIds);
         await sleep(300);
-        const got = await srs.ask<{ recordings: number; packets: number; dropped: number; streams: number }>({ cmd: 'collect' });
+        const got = await srs.ask<{ recordings: number; packets: number; dropped: number; streams: number; unwrittenBytes: number }>({ cmd: 'collect' });
         const note = [
           o.failed ? `${o.failed} setups failed` : '', `${o.callIds.length} set up in ${(setupMs / 1000).toFixed(1)} s`,
           `SRS event loop stalled up to ${maxLoopDelayMs.toFixed(0)} ms`,
           got.recordings !== o.callIds.length ? `${got.recordings} indexes read` : '', got.dropped ? `${got.dropped} dropped by the SRS rate limit` : '',
+          got.unwrittenBytes ? `${got.unwrittenBytes} bytes of audio not written (disk behind: silence in the WAVs)` : '',
           senderKeptUp(s, n) ? '' : 'SENDER BEHIND',
         ].filter(Boolean).join(', ');
         const r = row(n, s, got.packets, c1.cpuMs - c0.cpuMs, kernelDrops, note);

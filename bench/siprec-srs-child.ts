@@ -31,15 +31,38 @@ function mem(): { rss: number; heapUsed: number; external: number; cpuMs: number
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, cpuMs: (c.user + c.system) / 1000 };
 }
 
-/** Sums the streams of every ended recording (index.json state not `recording`), then removes them. */
-function collect(): { recordings: number; packets: number; dropped: number; streams: number } {
-  const out = { recordings: 0, packets: 0, dropped: 0, streams: 0 };
+/**
+ * Sums the streams of every ended recording (index.json state not `recording`), then removes them.
+ * A recording's files and final index are written asynchronously after its BYE: wait (5 s at
+ * most) until no ended session's index still says `recording`.
+ */
+async function collect(): Promise<{ recordings: number; packets: number; dropped: number; streams: number; unwrittenBytes: number }> {
+  for (let i = 0; i < 50 && srs.activeSessions === 0 && pendingIndexes() > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  return collectNow();
+}
+
+/** Directories whose index still says `recording`. */
+function pendingIndexes(): number {
+  let n = 0;
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    if (!name.isDirectory()) continue;
+    try {
+      if ((JSON.parse(readFileSync(join(dir, name.name, 'index.json'), 'utf8')) as { state: string }).state === 'recording') n++;
+    } catch {
+      n++; // not written yet
+    }
+  }
+  return n;
+}
+
+function collectNow(): { recordings: number; packets: number; dropped: number; streams: number; unwrittenBytes: number } {
+  const out = { recordings: 0, packets: 0, dropped: 0, streams: 0, unwrittenBytes: 0 };
   const live = new Set(srs.sessionInfos().map((i) => i.dir));
   for (const name of readdirSync(dir, { withFileTypes: true })) {
     if (!name.isDirectory()) continue;
     const d = join(dir, name.name);
     if (live.has(d)) continue;
-    let idx: { state: string; streams: { packets: number; droppedPackets?: number }[] };
+    let idx: { state: string; streams: { packets: number; droppedPackets?: number; droppedBytes?: number }[] };
     try {
       idx = JSON.parse(readFileSync(join(d, 'index.json'), 'utf8')) as typeof idx;
     } catch {
@@ -51,6 +74,7 @@ function collect(): { recordings: number; packets: number; dropped: number; stre
       out.streams++;
       out.packets += s.packets;
       out.dropped += s.droppedPackets ?? 0;
+      out.unwrittenBytes += s.droppedBytes ?? 0;
     }
     rmSync(d, { recursive: true, force: true });
   }
@@ -59,7 +83,7 @@ function collect(): { recordings: number; packets: number; dropped: number; stre
 
 process.on('message', (msg: { cmd: string }) => {
   if (msg.cmd === 'stats') process.send?.({ sessions: srs.activeSessions, ...mem() });
-  else if (msg.cmd === 'collect') process.send?.(collect());
+  else if (msg.cmd === 'collect') void collect().then((c) => process.send?.(c));
   else if (msg.cmd === 'cpu') {
     const c = process.cpuUsage(); // no GC first: a CPU figure should not include one it caused
     process.send?.({ cpuMs: (c.user + c.system) / 1000, maxLoopDelayMs: loopDelay.max / 1e6 });

@@ -31,6 +31,8 @@ for (const transport of ['u1', 't1'] as const) {
     const srs = new Srs({ host: '127.0.0.1', port: 0, dir: tmp(t), rtpPortMin: 46200, rtpPortMax: 46299 });
     await srs.start();
     t.teardown(() => srs.shutdown());
+    let ended = 0; // a recording's files and index are final once the SRS has ended its session
+    srs.on('sessionEnded', () => ended++);
     const port = srs.addresses[0].port;
     const ok = await runSipp({ scenario: scenarioPath('src-uac.xml'), target: { host: '127.0.0.1', port }, transport, calls: 1, timeoutSeconds: 15 });
     t.equal(ok.successful, 1, 'SIPp SRC: 200 with +sip.srs, recvonly labelled streams, BYE 200', { sipp: describeSipp(ok) });
@@ -38,6 +40,7 @@ for (const transport of ['u1', 't1'] as const) {
     t.equal(bad.successful, 1, 'SIPp SRC with malformed metadata got 400', { sipp: describeSipp(bad) });
     const offerless = await runSipp({ scenario: scenarioPath('src-uac-offerless.xml'), target: { host: '127.0.0.1', port }, transport, calls: 1, timeoutSeconds: 15 });
     t.equal(offerless.successful, 1, 'SIPp SRC without an SDP offer: the 200 offers two recvonly PCMU streams labelled from the metadata, the ACK answers, BYE 200', { sipp: describeSipp(offerless) });
+    for (let i = 0; i < 100 && ended < 2; i++) await new Promise((r) => setTimeout(r, 50));
     const recs = listRecordings(srs.settings.dir).sort((a, b) => a.index.startedAt.localeCompare(b.index.startedAt));
     t.equal(recs.length, 2, 'two recordings stored (the bad one refused)');
     const second = recs[1];

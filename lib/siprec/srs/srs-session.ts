@@ -334,7 +334,8 @@ export class SrsSession {
     this.limitTimer = undefined;
     for (const i of [...this.slots.keys()]) await this.closeSlot(i);
     try {
-      this.rec?.close(reason, failed);
+      // Resolves once every queued write is in its file and the final index is in place.
+      await this.rec?.close(reason, failed);
     } catch {
       // A full disk: every file was closed; what could not be written is lost, the rest kept.
     }

@@ -56,8 +56,11 @@ export class Srs extends EventEmitter<SrsEvents> {
   /** What the sessions share (see {@link sessionEnv}). */
   private env: SessionEnv | undefined;
   private pending = 0;
-  /** Sessions whose files are being closed (still live for a drain). */
-  private ending = 0;
+  /**
+   * Sessions ending (their recordings' files being written out and closed): still live for a
+   * drain, and shutdown waits for them.
+   */
+  private readonly ending = new Set<Promise<void>>();
   private checkpointTimer: RepeatingTimer | undefined;
   private diskTimer: RepeatingTimer | undefined;
   /** Time source of every timer (SrsSettings.clock, else real time). */
@@ -120,7 +123,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     if (this.drainRun) return this.drainRun.done;
     const timeoutMs = Math.max(0, options.timeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
     const run = new DrainRun({
-      live: () => this.sessions.size + this.pending + this.ending,
+      live: () => this.sessions.size + this.pending + this.ending.size,
       cutAll: () => {
         const why = `drain timeout (${timeoutMs} ms)`;
         for (const [dialog, s] of [...this.sessions]) void this.byeAndEnd(dialog, s, 'drain', why).ended;
@@ -257,6 +260,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     this.diskTimer?.stop();
     const ends = [...this.sessions].map(([dialog, s]) => this.byeAndEnd(dialog, s, 'shutdown'));
     await Promise.all(ends.map((e) => e.ended));
+    await Promise.allSettled([...this.ending]);
     const byes = ends.map((e) => e.answered);
     // Give the SRCs a moment to answer the BYEs before the sockets close (bounded).
     await waitAtMost(this.clock, Promise.all(byes), 2000);
@@ -548,12 +552,9 @@ export class Srs extends EventEmitter<SrsEvents> {
     if (!this.sessions.delete(dialog) && s.isEnded) return;
     const info = this.info(s);
     const failed = state ?? reason === 'failed';
-    this.ending++;
-    try {
-      await s.end(failure ?? reason, disposeDialog, failed);
-    } finally {
-      this.ending--;
-    }
+    const ending = s.end(failure ?? reason, disposeDialog, failed);
+    this.ending.add(ending);
+    try { await ending; } finally { this.ending.delete(ending); }
     this.counters.end(reason, failed === false);
     this.drainRun?.ended(reason);
     this.emit('sessionEnded', { ...info, reason, ...(failure !== undefined ? { failure } : {}), ...(limit ? { limit } : {}) });

@@ -107,7 +107,9 @@ t.test('large metadata over TCP (RFC 3261 §18.1.1)', async (t) => {
   const p = waitFor(m, 'recordingStarted');
   m.startRecording(call);
   await p;
+  const recordingClosed = waitFor(srs, 'sessionEnded'); // the SRS's files and index are final once it has ended the session
   await m.stopRecording(call.callId);
+  await recordingClosed;
   const [r] = listRecordings(srs.settings.dir);
   t.equal(r.index.participants.length, 80);
   const { statSync } = await import('node:fs');
@@ -129,7 +131,9 @@ t.test('two SRS entries: every call is recorded by both, each on its own user ag
   t.equal(rec.forward('1', Buffer.concat([Buffer.from([0x80, 0, 0, 1, 0, 0, 0, 160, 0, 0, 0, 5]), Buffer.alloc(160, 0xff)])), 2, 'a packet goes to both SRSs');
   const stops: string[] = [];
   m.on('recordingStopped', (e) => stops.push(e.srsName));
+  const recordingClosed = Promise.all([waitFor(a, 'sessionEnded'), waitFor(b, 'sessionEnded')]); // the SRS's files and index are final once it has ended the session
   await m.stopRecording(call.callId);
+  await recordingClosed;
   t.same(stops.sort(), ['A', 'B']);
   t.equal(listRecordings(a.settings.dir).length, 1);
   t.equal(listRecordings(b.settings.dir).length, 1);

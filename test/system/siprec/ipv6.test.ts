@@ -20,7 +20,9 @@ t.test('SRC and SRS on ::1', async (t) => {
   t.same(s.streams.map((x: { remote?: { address: string } }) => x.remote?.address), ['::1', '::1'], 'SRS answered with IP6 media');
   t.ok(await feed(rec, 1200) > 100);
   const stopped = waitFor(m, 'recordingStopped');
+  const recordingClosed = waitFor(srs, 'sessionEnded'); // the SRS's files and index are final once it has ended the session
   await m.stopRecording(call.callId);
+  await recordingClosed;
   t.equal((await stopped).byeStatusCode, 200);
   const [r] = listRecordings(srs.settings.dir);
   t.ok(r.index.streams.every((st) => st.packets > 50), 'media arrived over IPv6');

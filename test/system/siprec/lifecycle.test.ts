@@ -87,7 +87,9 @@ t.test('SRS answers with fewer usable streams: refused stream (port 0) is not fo
   const started = await p;
   t.same(started.streams.map((s: { label: string; accepted: boolean }) => [s.label, s.accepted]), [['a', true], ['b', false]]);
   t.equal(rec.forward('b', Buffer.alloc(172, 0x80)), 0, 'refused stream dropped');
+  const recordingClosed = waitFor(srs, 'sessionEnded'); // the SRS's files and index are final once it has ended the session
   await m.stopRecording(call.callId);
+  await recordingClosed;
   t.same(listRecordings(srs.settings.dir)[0].index.streams.map((s) => s.label), ['a']);
 });
 
@@ -135,7 +137,9 @@ t.test('SRS-initiated re-INVITE with a snapshot request gets a complete snapshot
   t.equal(await srs.requestSnapshot(started.recordingId), true, 'SRC answered the re-INVITE 200');
   await snap;
   t.ok(rec.forward('1', Buffer.concat([Buffer.from([0x80, 0, 0, 1, 0, 0, 0, 160, 0, 0, 0, 5]), Buffer.alloc(160, 0xff)])) === 1, 'still recording');
+  const recordingClosed = waitFor(srs, 'sessionEnded'); // the SRS's files and index are final once it has ended the session
   await m.stopRecording(call.callId);
+  await recordingClosed;
   const [r] = listRecordings(srs.settings.dir);
   t.equal(r.index.metadataFiles.length, 3, 'initial, snapshot, stop-time');
   const second = parseMetadata(readFileSync(join(r.dir, r.index.metadataFiles[1])));

@@ -74,7 +74,9 @@ t.test('audio + video + text (+ message): every stream stored, index.json descri
   }
   await sleep(300);
   const stopped = waitFor(m, 'recordingStopped');
+  const recordingClosed = waitFor(srs, 'sessionEnded'); // the SRS's files and index are final once it has ended the session
   await m.stopRecording(call.callId);
+  await recordingClosed;
   const s = await stopped;
   await sleep(200);
 
@@ -160,7 +162,9 @@ t.test('settings narrow what is accepted; nothing acceptable is 488', async (t) 
   m.startRecording(call);
   const st = await started;
   t.same(st.streams.map((s: { label: string; accepted: boolean }) => [s.label, s.accepted]), [['a', true], ['v', false], ['t', true], ['g', false]], 'video kind off, G.722 not stored raw');
+  const recordingClosed = waitFor(srs, 'sessionEnded'); // the SRS's files and index are final once it has ended the session
   await m.stopRecording(call.callId);
+  await recordingClosed;
   t.same(listRecordings(srs.settings.dir)[0].index.streams.map((s) => s.label), ['a', 't']);
 
   const videoOnly = twoParty({ streams: [{ label: 'v', sender: 'alice', media: 'video', codecs: [H264] }] });

@@ -142,7 +142,9 @@ t.test('pause and resume (re-INVITEs with the same keys): the SRTP contexts carr
   t.equal(await m.resumeRecording(call.callId), true);
   await feed(rec, 500);
   const stoppedP = waitFor(m, 'recordingStopped');
+  const recordingClosed = waitFor(srs, 'sessionEnded'); // the SRS's files and index are final once it has ended the session
   await m.stopRecording(call.callId);
+  await recordingClosed;
   const stopped = await stoppedP;
   const [r] = listRecordings(srs.settings.dir);
   t.equal(r.index.pauses.length, 1);

@@ -1,9 +1,12 @@
 /**
  * index.json of a recording: what ties participants to streams, with start/stop times and packet
  * counts. Written atomically (write a temp file, fsync, rename over, fsync the directory), so a
- * reader or a crash only ever sees a whole old or a whole new index.
+ * reader or a crash only ever sees a whole old or a whole new index. The SRS writes it with
+ * {@link writeIndexQueued}: off the event loop, one index write at a time across all recordings,
+ * so the checkpoints of many recordings are staggered rather than fsynced all at once.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Name of the index file in a recording directory. */
@@ -70,6 +73,16 @@ export interface IndexStream {
    * or beyond the buffer kept before the SRC's answer opened the files. Absent when none.
    */
   droppedPackets?: number;
+  /**
+   * WAV: audio bytes received but not written because the disk could not keep up (the write
+   * queue was full); the file holds silence in their place, so the timeline is kept. Absent when none.
+   */
+  droppedBytes?: number;
+  /**
+   * rtpdump / message log: records (packets, messages) received but not written because the disk
+   * could not keep up (the write queue was full). Absent when none.
+   */
+  droppedRecords?: number;
   /**
    * Received as SRTP (RFC 3711, SDES keys): the suite, and packets (RTP + RTCP) refused before
    * storing — tag mismatch (`authFailures`), replayed or too old (`replays`), too short or a
@@ -150,23 +163,71 @@ export interface RecordingIndex {
 
 let tmpCounter = 0;
 
-/** Writes the index atomically (temp file, fsync, rename, directory fsync). */
-export function writeIndexAtomic(dir: string, index: RecordingIndex): void {
+/**
+ * Writes the index atomically (temp file, fsync, rename, directory fsync). `fsync: false` leaves
+ * out both fsyncs: still atomic and safe against a killed process (the kernel has it), durable
+ * against a power cut only once a later write fsyncs.
+ */
+export function writeIndexAtomic(dir: string, index: RecordingIndex, opts: { fsync?: boolean } = {}): void {
   const tmp = join(dir, `.${INDEX_FILE}.${process.pid}.${++tmpCounter}.tmp`);
   const fd = openSync(tmp, 'wx');
   try {
     writeSync(fd, JSON.stringify(index, null, 2) + '\n');
-    fsyncSync(fd);
+    if (opts.fsync !== false) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   renameSync(tmp, join(dir, INDEX_FILE));
+  if (opts.fsync === false) return;
   try {
     const dfd = openSync(dir, 'r');
     try { fsyncSync(dfd); } finally { closeSync(dfd); }
   } catch {
     // Some platforms cannot fsync a directory; the rename is still atomic.
   }
+}
+
+/** Writes index JSON atomically without blocking: temp file, fsync, rename, directory fsync. */
+async function writeIndexTextAsync(dir: string, text: string): Promise<void> {
+  const tmp = join(dir, `.${INDEX_FILE}.${process.pid}.${++tmpCounter}.tmp`);
+  const fh = await open(tmp, 'wx');
+  try {
+    await fh.writeFile(text);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, join(dir, INDEX_FILE));
+  try {
+    const dh = await open(dir, 'r');
+    try { await dh.sync(); } finally { await dh.close(); }
+  } catch {
+    // Some platforms cannot fsync a directory; the rename is still atomic.
+  }
+}
+
+/** Index writes waiting for their turn (one at a time across every recording of the process). */
+const indexQueue: (() => void)[] = [];
+let indexWriting = false;
+
+/**
+ * Writes `index` as it stands now (serialized at once) atomically, off the event loop, after
+ * every index write queued before it in this process (a checkpoint of 10^3 recordings is 10^3
+ * fsyncs: in turn they leave the threadpool to the media writes). Resolves once renamed in place.
+ */
+export function writeIndexQueued(dir: string, index: RecordingIndex): Promise<void> {
+  const text = JSON.stringify(index, null, 2) + '\n';
+  return new Promise<void>((resolve, reject) => {
+    const run = (): void => {
+      indexWriting = true;
+      writeIndexTextAsync(dir, text).then(resolve, reject).finally(() => {
+        indexWriting = false;
+        indexQueue.shift()?.();
+      });
+    };
+    if (indexWriting) indexQueue.push(run);
+    else run();
+  });
 }
 
 /** Reads a recording's index. Throws when it is missing or not JSON. */

@@ -6,9 +6,9 @@
  * --- <ISO time> id=<Message-ID> type=<Content-Type> bytes=<n>[ incomplete]\n
  * <body bytes>\n
  * ```
- * Created exclusively and appended with synchronous writes, like the other recording files.
+ * Created exclusively and appended off the event loop (queued-file.ts), like the other recording files.
  */
-import { AppendOnlyFile } from './append-file.js';
+import { QueuedFile } from './queued-file.js';
 
 /** A message as the MSRP endpoint hands it over. */
 export interface ReceivedMessage {
@@ -30,7 +30,7 @@ export class MessageLogWriter {
   messages = 0;
   /** Body bytes written. */
   bodyBytes = 0;
-  private constructor(private readonly file: AppendOnlyFile) {}
+  private constructor(private readonly file: QueuedFile) {}
 
   /** The file's path. */
   get path(): string {
@@ -39,7 +39,7 @@ export class MessageLogWriter {
 
   /** Creates `path` ('wx': never overwrites). */
   static create(path: string): MessageLogWriter {
-    return new MessageLogWriter(AppendOnlyFile.create(path));
+    return new MessageLogWriter(QueuedFile.create(path));
   }
 
   /** Appends one message (ignored after close). */
@@ -48,14 +48,24 @@ export class MessageLogWriter {
     const clean = (s: string): string => s.replace(/[\s]+/g, '_');
     const head = `--- ${new Date(m.receivedMs).toISOString()} id=${clean(m.messageId)} type=${clean(m.contentType) || '-'} bytes=${m.body.length}${m.complete ? '' : ' incomplete'}\n`;
     const buf = Buffer.concat([Buffer.from(head, 'utf8'), m.body, Buffer.from('\n')]);
-    this.file.append(buf);
+    if (!this.file.append(buf)) return; // queue full (the disk cannot keep up): counted in droppedMessages
     this.messages++;
     this.bodyBytes += m.body.length;
   }
 
-  /** fsyncs and closes. Idempotent. */
-  close(): void {
-    this.file.close();
+  /** Messages dropped because the write queue was full. */
+  get droppedMessages(): number {
+    return this.file.droppedAppends;
+  }
+
+  /** Starts writing what is queued. Throws an earlier write's error. */
+  flush(): void {
+    this.file.flush();
+  }
+
+  /** Writes what is queued, fsyncs and closes. Idempotent. */
+  close(): Promise<void> {
+    return this.file.close();
   }
 }
 

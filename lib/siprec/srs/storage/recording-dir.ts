@@ -5,20 +5,24 @@
  * and a UTF-8 transcript per RTT stream; a message log per MSRP stream), every metadata document
  * as received (`metadata-000.xml` first, then one numbered file per update) and index.json.
  *
- * Crash safety: media is appended with synchronous writes, metadata files are written
- * once with 'wx' and fsynced, the index is replaced atomically; while live the index says
- * `recording`, so a directory whose writer died reads as partial. Nothing is ever overwritten:
- * the directory, the WAVs and the metadata files are all created exclusively.
+ * Crash safety: media goes through bounded write queues, written in order off the event loop
+ * (queued-file.ts: a killed writer loses at most the queued tail); metadata files are written
+ * once with 'wx' (handed to the kernel before `addMetadata` returns, fsynced off the loop); the
+ * index is replaced atomically, off the loop, one index write at a time across recordings
+ * (index-file.ts `writeIndexQueued`); while live the index says `recording`, so a directory whose
+ * writer died reads as partial. `close()` resolves once every file is complete and the final
+ * index is in place. Nothing is ever overwritten: the directory, the WAVs and the metadata files
+ * are all created exclusively.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsync, mkdirSync, openSync, writeSync, close as fsClose } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordedCodec, RecordedMediaKind } from '../../../../include-types/siprec.js';
 import type { RtpPacket } from '../../media/index.js';
 import { applyPartialUpdate, type RecordingMetadata } from '../../metadata/index.js';
-import { RecordingState, writeIndexAtomic, type IndexStream, type RecordingIndex } from './index-file.js';
+import { RecordingState, writeIndexAtomic, writeIndexQueued, type IndexStream, type RecordingIndex } from './index-file.js';
 import type { ReceivedMessage } from './message-log.js';
 import { callIdsOf, mapParticipants } from './participants.js';
-import { openSink, type SinkSrtp, type StreamSink } from './stream-sinks.js';
+import { firstRejection, openSink, type SinkSrtp, type StreamSink } from './stream-sinks.js';
 
 /** Options of {@link RecordingDir.create}. */
 export interface CreateRecordingOptions {
@@ -96,6 +100,14 @@ export class RecordingDir {
   /** {@link signature} at the last index write. */
   private lastWritten = '';
   private closed = false;
+  private closing: Promise<RecordingIndex> | undefined;
+  /** The index write in flight (at most one per recording; later checkpoints coalesce). */
+  private indexWrite: Promise<void> | undefined;
+  private indexDirty = false;
+  /** Metadata files still being fsynced. */
+  private readonly syncing = new Set<Promise<void>>();
+  /** The first failed background write (index, metadata fsync), thrown by the next checkpoint. */
+  private writeError: unknown;
 
   private constructor(dir: string, index: RecordingIndex, now: () => number) {
     this.dir = dir;
@@ -125,6 +137,10 @@ export class RecordingDir {
       ...(opts.source !== undefined ? { source: opts.source } : {}),
     };
     const rec = new RecordingDir(dir, index, now);
+    // The first index at once (without fsync: one per new session would stall the loop), so even
+    // a writer killed right now leaves a directory that recovery finds; the fsynced one follows.
+    index.revision++;
+    writeIndexAtomic(dir, index, { fsync: false });
     rec.checkpoint();
     return rec;
   }
@@ -221,11 +237,19 @@ export class RecordingDir {
     const file = `metadata-${String(this.index.metadataFiles.length).padStart(3, '0')}.xml`;
     const fd = openSync(join(this.dir, file), 'wx');
     try {
-      writeSync(fd, raw);
-      fsyncSync(fd);
-    } finally {
+      let off = 0;
+      while (off < raw.length) off += writeSync(fd, raw, off, raw.length - off);
+    } catch (e) {
       closeSync(fd);
+      throw e;
     }
+    // In the kernel now (a killed process keeps it); the fsync runs off the loop.
+    const synced = new Promise<void>((resolve) => fsync(fd, (e) => {
+      if (e) this.writeError ??= e;
+      fsClose(fd, () => resolve());
+    }));
+    this.syncing.add(synced);
+    void synced.then(() => this.syncing.delete(synced));
     this.index.metadataFiles.push(file);
     this.metadataBytes += raw.length;
     this.metadata = parsed.dataMode === 'partial' && this.metadata ? applyPartialUpdate(this.metadata, parsed) : parsed;
@@ -252,13 +276,36 @@ export class RecordingDir {
     this.checkpoint();
   }
 
-  /** Rewrites the index with the current counts (call it now and then while recording). */
+  /**
+   * Starts writing what the streams have queued and rewrites the index with the current counts,
+   * off the event loop (call it now and then while recording). A checkpoint asked for while the
+   * last one is still being written is coalesced into the next write.
+   * @throws the error of an earlier failed write (ENOSPC, EIO), so the caller ends the recording.
+   */
   checkpoint(): void {
     if (this.closed) return;
+    if (this.writeError !== undefined) throw this.writeError;
     this.lastWritten = this.signature();
+    for (const s of this.streams.values()) s.sink.flush();
     this.refreshCounts();
     this.index.revision++;
-    writeIndexAtomic(this.dir, this.index);
+    if (this.indexWrite) {
+      this.indexDirty = true;
+      return;
+    }
+    const done = writeIndexQueued(this.dir, this.index).catch((e: unknown) => { this.writeError ??= e; });
+    this.indexWrite = done.finally(() => {
+      this.indexWrite = undefined;
+      if (this.indexDirty && !this.closed) {
+        this.indexDirty = false;
+        try { this.checkpoint(); } catch { /* kept in writeError for the next caller */ }
+      }
+    });
+  }
+
+  /** Resolves once every write started so far (streams, metadata, index) is done. For tests and shutdown. */
+  async settled(): Promise<void> {
+    while (this.indexWrite || this.syncing.size > 0) await Promise.all([this.indexWrite, ...this.syncing]);
   }
 
   /**
@@ -291,21 +338,35 @@ export class RecordingDir {
    * Finishes every stream (WAVs: silence up to the end), closes the files, marks the index
    * complete; or `failed` with `failed` true (the session could not be set up; `reason` says
    * why); or the state given (`partial`: ended early to keep what was written).
-   * Every file is closed even when one of them fails (a full disk); the first error is thrown
-   * after the index is written, if it can be.
+   * Every file is closed even when one of them fails (a full disk); the first error rejects,
+   * after the index is written, if it can be. Resolves (with the final index) once every queued
+   * write is in its file, the files fsynced and closed and the final index in place: only then
+   * does the index say `complete`. Idempotent (the same promise).
    */
-  close(reason: string, failed: boolean | RecordingState = false): RecordingIndex {
-    if (this.closed) return structuredClone(this.index);
+  close(reason: string, failed: boolean | RecordingState = false): Promise<RecordingIndex> {
+    this.closing ??= this.finish(reason, failed);
+    return this.closing;
+  }
+
+  private async finish(reason: string, failed: boolean | RecordingState): Promise<RecordingIndex> {
     const end = this.now();
-    let firstError: unknown;
-    for (const s of this.streams.values()) {
-      try {
-        s.sink.close(end);
-      } catch (e) {
-        firstError ??= e;
-      }
+    this.closed = true; // no more packets; no more checkpoints
+    let firstError: unknown = this.writeError;
+    const closing = [...this.streams.values()].map((s) => {
       s.entry.stoppedAt = new Date(end).toISOString();
+      try {
+        return s.sink.close(end);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    });
+    try {
+      firstRejection(await Promise.allSettled(closing));
+    } catch (e) {
+      firstError ??= e;
     }
+    await this.settled();
+    firstError ??= this.writeError;
     try {
       this.refreshCounts();
     } catch (e) {
@@ -317,8 +378,7 @@ export class RecordingDir {
     this.index.stoppedAt = new Date(end).toISOString();
     this.index.endReason = reason;
     this.index.revision++;
-    this.closed = true;
-    writeIndexAtomic(this.dir, this.index);
+    await writeIndexQueued(this.dir, this.index);
     if (firstError !== undefined) throw firstError;
     return structuredClone(this.index);
   }

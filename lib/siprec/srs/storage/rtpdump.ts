@@ -8,13 +8,13 @@
  *             then the packet as received; the RD_packet_t + packet pair repeats to the end of the file.
  * ```
  * Every field is in network byte order. The file is created exclusively ('wx': never overwritten)
- * and every packet is one synchronous append of its header and bytes, so what returned is in the
- * file even if the process is killed next. A record cut by a crash (power loss, full disk) is
+ * and every packet is one append of its header and bytes, written in order off the event loop
+ * (queued-file.ts: a killed process loses at most the queued tail, never a record written). A record cut by a crash (power loss, full disk) is
  * dropped by {@link readRtpdump} and cut off by {@link repairRtpdump}.
  */
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
-import { AppendOnlyFile } from './append-file.js';
+import { QueuedFile, type QueuedFileOptions } from './queued-file.js';
 
 /** The first line's magic. */
 export const RTPDUMP_MAGIC = '#!rtpplay1.0 ';
@@ -33,6 +33,8 @@ export interface RtpdumpWriterOptions {
   port: number;
   /** Start of the recording (ms since the epoch; default now): packet offsets count from it. */
   startMs?: number;
+  /** Write queue (batching, memory bound; default: a write whenever none is in flight, 1 MiB). */
+  queue?: QueuedFileOptions;
 }
 
 /** One record read back. */
@@ -77,9 +79,9 @@ export class RtpdumpWriter {
   rtcpPackets = 0;
   /** Packet bytes written (without the record headers). */
   bytes = 0;
-  private readonly file: AppendOnlyFile;
+  private readonly file: QueuedFile;
 
-  private constructor(file: AppendOnlyFile, startMs: number) {
+  private constructor(file: QueuedFile, startMs: number) {
     this.path = file.path;
     this.file = file;
     this.startMs = startMs;
@@ -94,7 +96,7 @@ export class RtpdumpWriter {
     hdr.writeUInt32BE(Math.round((startMs % 1000) * 1000), 4);
     hdr.writeUInt32BE(ipv4ToU32(opts.address), 8);
     hdr.writeUInt16BE(opts.port & 0xffff, 12);
-    return new RtpdumpWriter(AppendOnlyFile.create(path, Buffer.concat([line, hdr])), startMs);
+    return new RtpdumpWriter(QueuedFile.create(path, Buffer.concat([line, hdr]), opts.queue), startMs);
   }
 
   /** True until `close()`. */
@@ -115,15 +117,31 @@ export class RtpdumpWriter {
     rec.writeUInt16BE(rtcp ? 0 : Math.min(packet.length, 0xffff), 2);
     rec.writeUInt32BE(Math.max(0, Math.round(arrivalMs - this.startMs)) >>> 0, 4);
     rec.set(packet.subarray(0, kept), RTPDUMP_PACKET_HEADER_BYTES);
-    this.file.append(rec);
+    // A full queue (the disk cannot keep up) drops the whole record: counted, never half-written.
+    if (!this.file.append(rec)) return;
     if (rtcp) this.rtcpPackets++;
     else this.packets++;
     this.bytes += kept;
   }
 
-  /** fsyncs and closes. Idempotent. */
-  close(): void {
-    this.file.close();
+  /** Packets (RTP and RTCP) dropped because the write queue was full. */
+  get droppedPackets(): number {
+    return this.file.droppedAppends;
+  }
+
+  /** Starts writing what is queued (a checkpoint). Throws an earlier write's error. */
+  flush(): void {
+    this.file.flush();
+  }
+
+  /** Resolves once every packet queued so far is in the file (rejects with a failed write's error). */
+  drained(): Promise<void> {
+    return this.file.drained();
+  }
+
+  /** Writes what is queued, fsyncs and closes. Idempotent. */
+  close(): Promise<void> {
+    return this.file.close();
   }
 }
 

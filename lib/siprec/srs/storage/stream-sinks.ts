@@ -4,14 +4,17 @@
  * - `rtpdump`: every RTP and RTCP packet as received → RtpdumpWriter;
  * - `t140`: as rtpdump, plus the text (T.140, red unwrapped, each block once) → a UTF-8 transcript;
  * - `msrp`: each MSRP message body → a message log (see message-log.ts).
- * Every sink writes through (synchronous appends), so a killed process leaves readable files.
+ * Every sink appends through a bounded write queue (queued-file.ts): written in order off the event
+ * loop, so a killed process leaves readable files that lack at most the queued tail; `flush` (each
+ * checkpoint) starts writing what is queued, `close` resolves once every file is complete.
  */
 import { join } from 'node:path';
-import { buildRtp, parseRtp, RtpPcmReceiver, WavWriter, type RtpPacket } from '../../media/index.js';
+import { buildRtp, parseRtp, RtpPcmReceiver, type RtpPacket } from '../../media/index.js';
 import type { IndexStream } from './index-file.js';
 import { MessageLogWriter, type ReceivedMessage } from './message-log.js';
 import { RtpdumpWriter } from './rtpdump.js';
 import { T140Extractor, TranscriptWriter } from './t140.js';
+import { QueuedWavWriter } from './wav-file.js';
 
 /** A stream's sink. */
 export interface StreamSink {
@@ -29,8 +32,10 @@ export interface StreamSink {
   count(entry: IndexStream): void;
   /** What it stored so far, for the SRS's metrics (cheap: no copy of the index). */
   stored(): SinkCounters;
-  /** Ends the stream at `endMs` and closes the files. */
-  close(endMs: number): void;
+  /** Starts writing what is queued (throws an earlier write's error). */
+  flush(): void;
+  /** Ends the stream at `endMs`; resolves once its files are written, fsynced and closed. */
+  close(endMs: number): Promise<void>;
 }
 
 /** What a sink stored so far (see {@link StreamSink.stored}). */
@@ -71,12 +76,12 @@ export interface SinkSrtp {
 
 class WavSink implements StreamSink {
   readonly files: string[];
-  private readonly writer: WavWriter;
+  private readonly writer: QueuedWavWriter;
   private readonly receiver: RtpPcmReceiver;
 
   constructor(spec: SinkSpec) {
     this.files = [`${spec.stem}.wav`];
-    this.writer = WavWriter.create(join(spec.dir, this.files[0]));
+    this.writer = QueuedWavWriter.create(join(spec.dir, this.files[0]));
     this.receiver = new RtpPcmReceiver(this.writer, { originMs: spec.originMs });
   }
 
@@ -97,6 +102,7 @@ class WavSink implements StreamSink {
   count(e: IndexStream): void {
     e.packets = this.receiver.stats.packets;
     e.durationSeconds = this.writer.durationSeconds;
+    if (this.writer.droppedBytes > 0) e.droppedBytes = this.writer.droppedBytes;
   }
 
   stored(): SinkCounters {
@@ -104,9 +110,11 @@ class WavSink implements StreamSink {
     return { bytes: this.writer.dataBytes, lost: st.lost, late: st.late };
   }
 
-  close(endMs: number): void {
+  flush(): void { this.writer.flush(); }
+
+  close(endMs: number): Promise<void> {
     this.receiver.finish(endMs);
-    this.writer.close();
+    return this.writer.close();
   }
 }
 
@@ -136,13 +144,16 @@ class DumpSink implements StreamSink {
     e.rtcpPackets = this.dump.rtcpPackets;
     e.bytes = this.dump.bytes;
     e.durationSeconds = this.firstMs === undefined ? 0 : ((this.lastMs ?? this.firstMs) - this.firstMs) / 1000;
+    if (this.dump.droppedPackets > 0) e.droppedRecords = this.dump.droppedPackets;
   }
 
   stored(): SinkCounters {
     return { bytes: this.dump.bytes, lost: 0, late: 0 };
   }
 
-  close(): void { this.dump.close(); }
+  flush(): void { this.dump.flush(); }
+
+  close(): Promise<void> { return this.dump.close(); }
 }
 
 class TextSink extends DumpSink {
@@ -181,9 +192,14 @@ class TextSink extends DumpSink {
     return { ...c, bytes: c.bytes + this.transcript.bytes };
   }
 
-  override close(): void {
-    super.close();
-    this.transcript.close();
+  override flush(): void {
+    super.flush();
+    this.transcript.flush();
+  }
+
+  override close(): Promise<void> {
+    // Both files are closed whatever the other's outcome; the first error is reported.
+    return Promise.allSettled([super.close(), this.transcript.close()]).then(firstRejection);
   }
 }
 
@@ -206,13 +222,21 @@ class MessageSink implements StreamSink {
     e.messages = this.log.messages;
     e.bytes = this.log.bodyBytes;
     e.durationSeconds = 0;
+    if (this.log.droppedMessages > 0) e.droppedRecords = this.log.droppedMessages;
   }
 
   stored(): SinkCounters {
     return { bytes: this.log.bodyBytes, lost: 0, late: 0 };
   }
 
-  close(): void { this.log.close(); }
+  flush(): void { this.log.flush(); }
+
+  close(): Promise<void> { return this.log.close(); }
+}
+
+/** Throws the first rejection of settled promises (each was awaited: none is left unhandled). */
+export function firstRejection(results: PromiseSettledResult<unknown>[]): void {
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
 }
 
 function sinkOf(spec: SinkSpec): StreamSink {

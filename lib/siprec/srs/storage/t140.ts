@@ -10,7 +10,7 @@
  * already written is skipped (duplicates, redundancy of packets that arrived), and a block whose
  * packet was lost is recovered from the redundancy of a later one, before that packet's primary.
  */
-import { AppendOnlyFile } from './append-file.js';
+import { QueuedFile } from './queued-file.js';
 import type { RtpPacket } from '../../media/index.js';
 
 /** One block of a red payload. */
@@ -153,12 +153,12 @@ export class T140Extractor {
   }
 }
 
-/** A UTF-8 transcript file, created exclusively and appended with synchronous writes. */
+/** A UTF-8 transcript file, created exclusively and appended off the event loop (queued-file.ts). */
 export class TranscriptWriter {
   /** Bytes written. */
   bytes = 0;
 
-  private constructor(private readonly file: AppendOnlyFile) {}
+  private constructor(private readonly file: QueuedFile) {}
 
   /** The file's path. */
   get path(): string {
@@ -167,7 +167,7 @@ export class TranscriptWriter {
 
   /** Creates `path` ('wx': never overwrites). */
   static create(path: string): TranscriptWriter {
-    return new TranscriptWriter(AppendOnlyFile.create(path));
+    return new TranscriptWriter(QueuedFile.create(path));
   }
 
   /** Appends text bytes (ignored after close). */
@@ -175,8 +175,13 @@ export class TranscriptWriter {
     if (text.length > 0 && this.file.append(text)) this.bytes += text.length;
   }
 
-  /** fsyncs and closes. Idempotent. */
-  close(): void {
-    this.file.close();
+  /** Starts writing what is queued. Throws an earlier write's error. */
+  flush(): void {
+    this.file.flush();
+  }
+
+  /** Writes what is queued, fsyncs and closes. Idempotent. */
+  close(): Promise<void> {
+    return this.file.close();
   }
 }

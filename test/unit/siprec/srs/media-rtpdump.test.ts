@@ -26,7 +26,7 @@ t.test('header layout: magic line, RD_hdr_t, RD_packet_t in network order', asyn
   const w = RtpdumpWriter.create(p, { address: '10.1.2.3', port: 40002, startMs: start });
   const pkt = rtp(7, Buffer.from('hello'));
   w.write(pkt, start + 1234);
-  w.close();
+  await w.close();
   const buf = readFileSync(p);
   const line = '#!rtpplay1.0 10.1.2.3/40002\n';
   t.equal(buf.subarray(0, line.length).toString('latin1'), line);
@@ -57,9 +57,10 @@ t.test('packets and RTCP read back in order; never overwritten', async (t) => {
   w.write(rtcp, 1_000_000 + 4000, true);
   t.equal(w.packets, 200);
   t.equal(w.rtcpPackets, 1);
-  // Readable while still open: every write went to the file.
+  // Readable while still open: every queued write reaches the file without a close.
+  await w.drained();
   t.equal(readRtpdump(p).records.length, 201, 'readable before close');
-  w.close();
+  await w.close();
   w.write(rtp(999, Buffer.from('late')), 1_000_000);
   const d = readRtpdump(p);
   t.equal(d.address, '127.0.0.1');
@@ -80,7 +81,7 @@ t.test('a record cut by a crash is dropped by the reader and repaired away', asy
   const p = join(root, 'cut.rtpdump');
   const w = RtpdumpWriter.create(p, { address: '::1', port: 40010, startMs: 0 });
   for (let i = 0; i < 10; i++) w.write(rtp(i, Buffer.alloc(160, 0xd5), 0), i * 20);
-  w.close();
+  await w.close();
   const whole = statSync(p).size;
   // A half-written 11th record: its header and part of the packet.
   const half = Buffer.alloc(8 + 30);

@@ -42,7 +42,7 @@ t.test('a recording: streams, metadata and updates, participants, pause, clean c
   const uxml = buildMetadata(upd, { skipValidation: true });
   t.equal(rec.addMetadata(Buffer.from(uxml), parseMetadata(uxml)), 'metadata-001.xml');
   now += 1000;
-  const idx = rec.close('bye');
+  const idx = await rec.close('bye');
   t.equal(idx.state, RecordingState.Complete);
   t.same(idx.callIds, ['cs-1']);
   t.same(idx.metadataFiles, ['metadata-000.xml', 'metadata-001.xml']);
@@ -70,8 +70,8 @@ t.test('nothing is overwritten: same id twice gives two directories', async (t) 
   const b = RecordingDir.create({ root, recordingId: 'dup/../x', now });
   t.not(a.dir, b.dir);
   t.equal(dirname(a.dir), root, 'unsafe characters cannot leave the root');
-  a.close('bye');
-  b.close('bye');
+  await a.close('bye');
+  await b.close('bye');
 });
 
 t.test('crash: a killed writer leaves readable files marked partial; recovery repairs them', async (t) => {
