@@ -42,7 +42,9 @@ for (const transport of ['udp', 'tcp'] as const) {
     t.ok(report.ok, 'report ok');
     t.ok(report.results.length >= 19, `${report.results.length} checks ran`);
     t.ok(report.results.some((r) => r.id === 'media-ports' && r.level === ProbeLevel.Pass), 'media-ports passed');
-    // What black-box cannot show: the Srs stored the probe's RTP.
+    // What black-box cannot show: the Srs stored the probe's RTP. Its files and index are final once
+    // it has ended the session: shutdown waits for that.
+    await srs.shutdown();
     const recs = listRecordings(srs.settings.dir).filter((r) => r.index.state === 'complete');
     t.equal(recs.length, 1, 'one recording kept (the refused INVITEs made none)');
     t.same(recs[0].index.streams.map((s) => [s.label, s.packets]), [['1', 10], ['2', 10]], 'the 10 packets per stream are counted');

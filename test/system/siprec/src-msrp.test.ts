@@ -33,8 +33,10 @@ t.test('messages fed reach the Srs message log exactly, in order', async (t) => 
   for (const f of fed) t.equal(rec.forwardMessage('chat', f), 1, 'queued to the one SRS');
   t.equal(rec.forwardMessage('a', fed[0]), 0, 'not a message stream');
   const stopped = waitFor(m, 'recordingStopped');
+  const recordingClosed = waitFor(srs, 'sessionEnded'); // the SRS's files and index are final once it has ended the session
   await m.stopRecording(call.callId);
   const s = await stopped;
+  await recordingClosed;
   t.same(s.messages.chat, { sent: 4, chunks: 1 + 3 + 1 + 1, bytes: fed.reduce((n, f) => n + Buffer.byteLength(f.body), 0), notSentPaused: 0, dropped: 0, aborted: 0 }, 'counters: 5000 bytes went as three 2048-byte chunks');
   t.same(events, [], 'no failure, nothing dropped');
   const [r] = listRecordings(srs.settings.dir);
@@ -59,8 +61,10 @@ t.test('pause: messages fed meanwhile are counted, not sent; resume sends again;
   t.ok(await m.resumeRecording(call.callId));
   t.equal(rec.forwardMessage('chat', { contentType: 'text/plain', body: 'after resume', from: 'sip:alice@example.com', to: 'Bob <sip:bob@example.net>' }), 1);
   const stopped = waitFor(m, 'recordingStopped');
+  const recordingClosed = waitFor(srs, 'sessionEnded'); // the SRS's files and index are final once it has ended the session
   await m.stopRecording(call.callId);
   const s = await stopped;
+  await recordingClosed;
   t.same([s.messages.chat.sent, s.messages.chat.notSentPaused, s.messages.chat.dropped], [2, 2, 0]);
   const [r] = listRecordings(srs.settings.dir);
   const log = parseMessageLog(readFileSync(join(r.dir, r.index.streams[0].file!)));
