@@ -138,6 +138,38 @@ export interface RecordingStoppedEvent extends RecordingEventBase {
   messages?: Record<string, MessageStreamStats>;
 }
 
+/** Why one recorded MSRP stream stopped (`streamFailed.reason`): a value to switch on; `message` has the words. */
+export const StreamFailureReason = {
+  /** No TCP connection to the answered a=path. */
+  Connect: 'connect',
+  /** An MSRP error response (`statusCode`). */
+  Response: 'response',
+  /** No response to a SEND in time. */
+  Timeout: 'timeout',
+  /** The SRS closed the connection. */
+  Closed: 'closed',
+  /** What came back is not MSRP. */
+  Protocol: 'protocol',
+  /** An a=setup in the answer the SRC cannot honour. */
+  Setup: 'setup',
+} as const;
+/** One of the {@link StreamFailureReason} values. */
+export type StreamFailureReason = (typeof StreamFailureReason)[keyof typeof StreamFailureReason];
+
+/** Why a message fed with `forwardMessage` will not reach one SRS (`messageDropped.reason`). */
+export const MessageDropReason = {
+  /** Over `maxQueueMessages` / `maxQueueBytes`. */
+  QueueFull: 'queueFull',
+  /** The SRS answered 413 or 415 (`statusCode`). */
+  Rejected: 'rejected',
+  /** Still queued when the recording stopped. */
+  Closed: 'closed',
+  /** Queued when the stream failed. */
+  Failed: 'failed',
+} as const;
+/** One of the {@link MessageDropReason} values. */
+export type MessageDropReason = (typeof MessageDropReason)[keyof typeof MessageDropReason];
+
 /** `streamFailed`: one recorded stream stopped carrying media (the recording goes on without it). */
 export interface StreamFailedEvent extends RecordingEventBase {
   /** The stream's label. */
@@ -147,7 +179,7 @@ export interface StreamFailedEvent extends RecordingEventBase {
    * response), `timeout` (no response to a SEND in time), `closed` (the SRS closed the
    * connection), `protocol` (not MSRP), `setup` (an a=setup in the answer the SRC cannot honour).
    */
-  reason: 'connect' | 'response' | 'timeout' | 'closed' | 'protocol' | 'setup';
+  reason: StreamFailureReason;
   /** The MSRP status, for `response`. */
   statusCode?: number;
   /** Words. */
@@ -162,7 +194,7 @@ export interface MessageDroppedEvent extends RecordingEventBase {
    * `queueFull` (over `maxQueueMessages`/`maxQueueBytes`), `rejected` (the SRS answered 413 or
    * 415), `closed` (still queued when the recording stopped), `failed` (queued when the stream failed).
    */
-  reason: 'queueFull' | 'rejected' | 'closed' | 'failed';
+  reason: MessageDropReason;
   /** Body bytes of the message. */
   bytes: number;
   /** The MSRP status, for `rejected`. */

@@ -210,8 +210,27 @@ export interface SrsEvents {
   drainEnded: (e: SrsDrainResult) => void;
 }
 
-/** Why an SRS session ended (`sessionEnded.reason`). */
-export type SrsEndReason = 'bye' | 'shutdown' | 'timeout' | 'failed' | 'limit' | 'drain';
+/**
+ * Why an SRS session ended (`sessionEnded.reason`, the keys of `SrsStats.ended`, the `reason`
+ * label of the metrics): a value to switch on. The words (which limit, which failure) are in
+ * `sessionEnded.failure`, and `limit` names the limit.
+ */
+export const SrsEndReason = {
+  /** The SRC sent BYE. */
+  Bye: 'bye',
+  /** `Srs.shutdown()`: the SRS sent BYE. */
+  Shutdown: 'shutdown',
+  /** RFC 4028: the SRC stopped refreshing the session; the SRS sent BYE before it expired. */
+  Timeout: 'timeout',
+  /** The SRS could not set the session up (no usable answer in the ACK, no ACK); the index is `failed`. */
+  Failed: 'failed',
+  /** One of the SRS's limits (`limit` names it: free disk space, recording length). */
+  Limit: 'limit',
+  /** The drain timeout passed while the session was live. */
+  Drain: 'drain',
+} as const;
+/** One of the {@link SrsEndReason} values. */
+export type SrsEndReason = (typeof SrsEndReason)[keyof typeof SrsEndReason];
 
 /** Options of `Srs.drain()`. */
 export interface SrsDrainOptions {

@@ -32,6 +32,7 @@ export {
 // SIPREC (RFC 7866 / RFC 7865): the recording client, the recording server, their metadata and media.
 export { SrcManager, SrcUserAgent, RecordingSession } from './siprec/src/index.js';
 export { Srs, SrsSession, inspectRecording, listRecordings } from './siprec/srs/index.js';
+export { SrsSessionState, SrsSessionStateError } from './siprec/srs/index.js';
 export { srsStatusRoutes, type SrsStatusSource } from './siprec/srs/status/index.js';
 export { SrsMetrics, srsServiceRoutes, startSrsHttp, type SrsMetricsOptions, type SrsHttpSettings, type SrsServiceRouteOptions } from './siprec/srs/index.js';
 export {
@@ -49,6 +50,7 @@ export type { RecordingMetadata } from './siprec/metadata/index.js';
 export { syntheticCall } from './siprec/media/index.js';
 export { RECORD_AWARE_OPTION_TAG, RECORD_AWARE_SUPPORTED, callRecordingPreference, indicationForState, isRecordAware, parseRecordIndication, parseRecordPreference, readRecordAttributes, recordIndicationOf, recordPreferenceOf, setRecordIndication, setRecordPreference, withRecordAware } from './siprec/body/index.js';
 export { RecordingEndReason, SrsAttemptOutcome } from '../include-types/siprec.js';
+export { SrsEndReason, StreamFailureReason, MessageDropReason } from '../include-types/siprec.js';
 export type * from '../include-types/siprec.js';
 // NG9-1-1 Logging Service (NENA-STA-010.3): verify, check and store log events; the demo's service.
 export { startLogEventServer, startDemoLogEventServer, LogEventRejection } from './siprec/ng911/index.js';

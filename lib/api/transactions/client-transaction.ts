@@ -8,6 +8,9 @@
  * 2xx shows Terminated at once). A 401/407 is answered here when credentials exist (RFC 3261
  * §22.2): the request goes again with the next CSeq on a new machine, and the app sees only the
  * final outcome. Without credentials the `HttpDigestChallengeObserver` is asked, if there is one.
+ *
+ * Its own progress (Sending, Challenged, Final, Accepted, InviteCompleted, Terminated, Failed) is
+ * one internal {@link ClientTxState}; the transitions are listed in client-transaction-state.ts.
  * @module
  */
 import type { ClientTransaction as ClientTransactionView, Refresh } from '../../../include-types/api.js';
@@ -21,6 +24,7 @@ import { ResponseElements } from '../elements/response-elements.js';
 import type { ConnectionContext } from '../internal/contexts.js';
 import { answerChallenge, challengedRealms, isChallenge, nextAttempt, withCredentials } from './digest-retry.js';
 import { Transaction } from './transaction.js';
+import { ClientTxState, clientTxEnded, clientTxTransitionAllowed } from './client-transaction-state.js';
 
 /** The receiver of one client transaction's events (connection, binding, dialog assoc, refresh). */
 export interface ClientTxOwner {
@@ -73,11 +77,11 @@ export class ClientTransaction extends Transaction implements ClientTransactionV
   private current: SipRequest;
   private out: OutgoingRequest | undefined;
   private latest: ResponseElements | undefined;
-  private finalSeen = false;
-  private got2xx = false;
-  private inviteDone = false;
-  private failed = false;
-  private ended = false;
+  /** Where the request is in its life (see client-transaction-state.ts). */
+  private life: ClientTxState = ClientTxState.Sending;
+  /** The status of the final response given to the owner, once one was. */
+  private finalStatus: number | undefined;
+  /** Its connection went down: latched beside the state, silences every observer call. */
   private dropped = false;
   private authRounds = 0;
   private retries = 0;
@@ -100,6 +104,35 @@ export class ClientTransaction extends Transaction implements ClientTransactionV
     this.linkedRefresh = options.refresh;
     this.untrack = connectionContext.track(this);
     this.track();
+  }
+
+  /** True once the request is over (its machine ended, or it failed). */
+  private get ended(): boolean {
+    return clientTxEnded(this.life);
+  }
+
+  /** True once a final response went to the owner. */
+  private get finalSeen(): boolean {
+    return this.finalStatus !== undefined;
+  }
+
+  /** True for an INVITE whose final response was a 2xx. */
+  private get got2xx(): boolean {
+    return this.type === 'INVITE' && this.finalStatus !== undefined && this.finalStatus < 300;
+  }
+
+  /**
+   * The one place the internal state changes; staying put is no transition. A transition the
+   * table does not allow is a bug in this class: it throws.
+   */
+  private moveTo(next: ClientTxState): void {
+    if (next === this.life) return;
+    if (!clientTxTransitionAllowed(this.life, next)) {
+      const msg = `ClientTransaction ${this.type}: illegal state transition ${this.life} → ${next}`;
+      this.connectionContext.client.logger.error(msg);
+      throw new Error(msg);
+    }
+    this.life = next;
   }
 
   /**
@@ -159,7 +192,7 @@ export class ClientTransaction extends Transaction implements ClientTransactionV
 
   /** True for an INVITE that has had no final response yet. */
   get cancelAllowed(): boolean {
-    if (this.type !== 'INVITE' || this.isDisposed || this.dropped || this.finalSeen || this.failed || this.pendingChallenge !== undefined) return false;
+    if (this.type !== 'INVITE' || this.isDisposed || this.dropped || this.finalSeen || this.life === ClientTxState.Failed || this.life === ClientTxState.Challenged) return false;
     const m = this.out?.transaction;
     return m === undefined ? this.out !== undefined && !this.out.isFinished : m.rfcState === 'Calling' || m.rfcState === 'Proceeding';
   }
@@ -189,7 +222,7 @@ export class ClientTransaction extends Transaction implements ClientTransactionV
     const user = cancelTx.machineUser(undefined);
     const pending = this.out.cancel(user);
     cancelTx.pendingCancel = pending ?? undefined;
-    if (pending === undefined) cancelTx.ended = true;
+    if (pending === undefined) cancelTx.moveTo(ClientTxState.Terminated);
     return cancelTx;
   }
 
@@ -234,7 +267,7 @@ export class ClientTransaction extends Transaction implements ClientTransactionV
 
   protected override checkDisposable(): void {
     // DESIGN §3: an INVITE with a 2xx is needed for the ACK until inviteCompleted/errorOccurred.
-    if (this.type === 'INVITE' && this.got2xx && !this.inviteDone && !this.failed && !this.dropped) {
+    if (this.life === ClientTxState.Accepted && !this.dropped) {
       const s = this.connectionContext.state;
       if (s !== 'Inactive' && s !== 'Unavailable') {
         throw new SipError(SipErrorCode.InviteTransactionInUse, 'the INVITE transaction is in use until inviteCompleted or errorOccurred');
@@ -249,6 +282,8 @@ export class ClientTransaction extends Transaction implements ClientTransactionV
 
   private send(request: SipRequest): void {
     this.current = request;
+    // A challenge answered: the request goes again (RFC 3261 §22.2).
+    if (this.life === ClientTxState.Challenged) this.moveTo(ClientTxState.Sending);
     const ctx = this.connectionContext;
     let outRef: OutgoingRequest | undefined;
     const user = this.machineUser(() => outRef);
@@ -290,26 +325,29 @@ export class ClientTransaction extends Transaction implements ClientTransactionV
       onTransportError: (err) => this.fail(live(), err),
       onTerminated: () => {
         if (!live()) return;
-        this.ended = true;
-        if (this.type === 'INVITE' && this.got2xx && !this.inviteDone) {
-          this.inviteDone = true;
+        // The end of a challenged attempt's machine: the app may still answer the challenge.
+        if (this.life === ClientTxState.Challenged) return;
+        // RFC 6026 §7.2: the 2xx's machine ended (Timer M), even after a failure: no more forked 2xx.
+        if (this.got2xx && this.life !== ClientTxState.InviteCompleted) {
+          this.moveTo(ClientTxState.InviteCompleted);
           this.owner.onInviteCompleted?.(this);
+          return;
         }
+        if (this.life === ClientTxState.Sending || this.life === ClientTxState.Final) this.moveTo(ClientTxState.Terminated);
       },
     };
   }
 
   private deliverFinal(res: SipResponse): void {
-    this.finalSeen = true;
-    if (this.type === 'INVITE' && res.status < 300) this.got2xx = true;
+    this.finalStatus = res.status;
+    this.moveTo(this.got2xx ? ClientTxState.Accepted : ClientTxState.Final);
     this.latest = ResponseElements.fromMessage(res);
     this.owner.onResponse(this, res);
   }
 
   private fail(live: boolean, err: SipError): void {
     if (!live) return;
-    this.failed = true;
-    this.ended = true;
+    this.moveTo(ClientTxState.Failed);
     this.owner.onError(this, err);
   }
 
@@ -334,6 +372,7 @@ export class ClientTransaction extends Transaction implements ClientTransactionV
     const observer = digest.observer;
     if (answer.kind === 'needCredentials' && observer !== undefined) {
       this.pendingChallenge = res;
+      this.moveTo(ClientTxState.Challenged);
       this.latest = ResponseElements.fromMessage(res);
       const refresh = this.linkedRefresh;
       if (refresh !== undefined && refresh.transaction !== this) (refresh as Partial<ChallengeSink>).noteChallenge?.(this);

@@ -21,6 +21,7 @@
  * dropped. Requests from the SRS: REPORTs are taken silently (§7.1.2), a SEND gets 403 (the
  * stream is sendonly), other methods 501 (§12).
  */
+import type { MessageDropReason, StreamFailureReason } from '../../../include-types/siprec.js';
 import type { Clock, TimerHandle } from '../../../include-types/settings.js';
 import { defaultSiprecClock } from '../common/timers.js';
 import { connect, type Socket } from 'node:net';
@@ -29,8 +30,8 @@ import {
   newMessageId, newTransactionId, parseMsrpUri, splitMessage, type MsrpFrame, type MsrpSendAddress,
 } from '../msrp/index.js';
 
-/** Why a sender's stream failed. */
-export type MsrpFailureReason = 'connect' | 'response' | 'timeout' | 'closed' | 'protocol';
+/** Why a sender's stream failed: the public {@link StreamFailureReason} but `setup` (decided before a sender exists). */
+export type MsrpFailureReason = Exclude<StreamFailureReason, typeof StreamFailureReason.Setup>;
 
 /** A failure of the stream. */
 export interface MsrpSenderFailure {
@@ -42,8 +43,8 @@ export interface MsrpSenderFailure {
   message: string;
 }
 
-/** Why a message was not sent. */
-export type MsrpDropReason = 'queueFull' | 'rejected' | 'closed' | 'failed';
+/** Why a message was not sent (the public {@link MessageDropReason}). */
+export type MsrpDropReason = MessageDropReason;
 
 /** One message to send. */
 export interface MsrpOutgoing {

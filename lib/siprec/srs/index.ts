@@ -1,6 +1,7 @@
 /** The Session Recording Server: Srs, its checks, sessions and storage. */
 export { Srs } from './srs.js';
 export { SrsSession } from './srs-session.js';
+export { SrsSessionState, SrsSessionStateError } from './srs-session-state.js';
 export { liveRecordingOf, type SrsLiveRecording } from './live-recordings.js';
 export { SrsMetrics, type SrsMetricsOptions, type MetricsSource } from './srs-metrics.js';
 export { srsServiceRoutes, startSrsHttp, type SrsHttpSettings, type SrsServiceRouteOptions, type SrsServiceSource } from './srs-http.js';

@@ -5,6 +5,7 @@
  */
 import type { SrsSession } from './srs-session.js';
 import type { RecordingIndex } from './storage/index.js';
+import type { SrsSessionState } from './srs-session-state.js';
 
 /** A recording in progress. */
 export interface SrsLiveRecording {
@@ -18,6 +19,8 @@ export interface SrsLiveRecording {
   readonly startedMs: number;
   /** True while the SRC has every stream inactive (RFC 7866 §7.1.1). */
   readonly paused: boolean;
+  /** Where the session is in its life (setup, awaitingAnswer, recording, paused; see srs-session-state.ts). */
+  readonly sessionState: SrsSessionState;
   /** A copy of its index.json as it stands now; absent in signalling-only mode. */
   readonly index?: RecordingIndex;
 }
@@ -26,7 +29,7 @@ export interface SrsLiveRecording {
 export function liveRecordingOf(s: SrsSession): SrsLiveRecording {
   const index = s.rec?.snapshot;
   return {
-    recordingId: s.recordingId, dir: s.rec?.dir ?? '', labels: s.labels, startedMs: s.startedMs, paused: s.paused,
+    recordingId: s.recordingId, dir: s.rec?.dir ?? '', labels: s.labels, startedMs: s.startedMs, paused: s.paused, sessionState: s.state,
     ...(index ? { index } : {}),
   };
 }

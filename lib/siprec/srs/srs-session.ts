@@ -5,6 +5,9 @@
  * streams added or removed with port 0, metadata updates, RFC 7866 §7.1.1.1, §9.2), the offers
  * the SRS makes itself when the SRC sent none (offer-less INVITE or re-INVITE: the answer comes
  * in the ACK, RFC 3264 §5, RFC 3261 §13.2.1), and its end.
+ *
+ * Its life is an explicit state ({@link SrsSessionState}, transitions in srs-session-state.ts):
+ * Setup → (AwaitingAnswer →) Recording ⇄ Paused → Ended, every change through {@link SrsSession.moveTo}.
  */
 import type { Clock, TimerHandle } from '../../../include-types/settings.js';
 import { RtpEndpoint, type PortAllocator } from '../media/index.js';
@@ -23,6 +26,7 @@ import { MsrpReceiver } from './msrp.js';
 import type { RecordingDir } from './storage/index.js';
 import { TokenBucket } from './limits.js';
 import type { SrsMediaCounters } from '../../../include-types/siprec.js';
+import { SrsSessionState, SrsSessionStateError, srsSessionTransitionAllowed } from './srs-session-state.js';
 
 /** A recorded stream's receiving side. */
 interface StreamSlot {
@@ -98,8 +102,7 @@ interface PendingOffer {
 
 /** One SRS recording session. */
 export class SrsSession {
-  /** True while the SRC has every stream inactive. */
-  paused = false;
+  private current: SrsSessionState = SrsSessionState.Setup;
   /** The latest SDP we sent (answer or offer). */
   answerSdp = '';
   /** When the session was answered (ms). */
@@ -107,11 +110,11 @@ export class SrsSession {
   private readonly slots = new Map<number, StreamSlot>();
   private version = 0;
   private readonly sdpSessionId = Math.floor(Math.random() * 2 ** 31);
-  private ended = false;
   private expiry: TimerHandle | undefined;
   private limitTimer: TimerHandle | undefined;
   private readonly clock: Clock;
   private readonly now: () => number;
+  /** A write to the recording failed: latched, not a state (see srs-session-state.ts). */
   private storageFailed = false;
   /** Receive counters of the streams closed so far (see {@link mediaCounters}). */
   private readonly closedMedia: SlotCounters = { rtpPackets: 0, rtpBytes: 0, rtcpPackets: 0, srtpAuthFailures: 0 };
@@ -138,6 +141,30 @@ export class SrsSession {
     this.clock = env.clock ?? defaultSiprecClock();
     this.now = env.now ?? Date.now;
     this.startedMs = this.now();
+  }
+
+  /** Where the session is in its life (read-only; see srs-session-state.ts). */
+  get state(): SrsSessionState {
+    return this.current;
+  }
+
+  /** True while the SRC has every stream inactive. */
+  get paused(): boolean {
+    return this.current === SrsSessionState.Paused;
+  }
+
+  /** True once ended. */
+  get isEnded(): boolean {
+    return this.current === SrsSessionState.Ended;
+  }
+
+  /**
+   * The one place the state changes. A transition the table does not allow is a bug in the SRS
+   * (never the SRC's doing): it throws {@link SrsSessionStateError}.
+   */
+  private moveTo(next: SrsSessionState): void {
+    if (!srsSessionTransitionAllowed(this.current, next)) throw new SrsSessionStateError(this.current, next, this.recordingId);
+    this.current = next;
   }
 
   /** Sets (replacing any earlier) the RFC 4028 expiry timer: `fn` after `ms`; cleared when the session ends. */
@@ -174,7 +201,7 @@ export class SrsSession {
    * never thrown into a socket handler.
    */
   write(fn: () => void): void {
-    if (this.storageFailed || this.ended) return;
+    if (this.storageFailed || this.isEnded) return;
     try {
       fn();
     } catch (e) {
@@ -264,6 +291,7 @@ export class SrsSession {
       streams.push({ label, port: this.slots.get(i)!.port });
     }
     this.pendingOffer = { streams, initial: true };
+    this.moveTo(SrsSessionState.AwaitingAnswer);
     this.answerSdp = buildSrsOffer(streams, offerCodecs(this.env.policy.wavCodecs), this.sdpOptions());
     return this.answerSdp;
   }
@@ -325,8 +353,8 @@ export class SrsSession {
 
   /** Ends the session: closes endpoints and the recording (and the dialog, unless a BYE of ours is pending). Idempotent. */
   async end(reason: string, disposeDialog = true, failed: boolean | 'partial' = false): Promise<void> {
-    if (this.ended) return;
-    this.ended = true;
+    if (this.isEnded) return;
+    this.moveTo(SrsSessionState.Ended);
     this.pendingOffer = undefined;
     this.clear(this.expiry);
     this.clear(this.limitTimer);
@@ -343,21 +371,23 @@ export class SrsSession {
     this.env.onEnded?.(this);
   }
 
-  /** True once ended. */
-  get isEnded(): boolean {
-    return this.ended;
-  }
-
   private sdpOptions(): { address: string; sessionId: number; version: number } {
     return { address: this.env.host, sessionId: this.sdpSessionId, version: ++this.version };
   }
 
   /** RFC 7866 §7.1.1 / SIPREC-NOTES SRC-8: a=inactive on every live stream is a pause. */
   private setPaused(streams: readonly PlannedStream[]): void {
+    // An offer applied while an end ran (its awaits interleave with a BYE) changes nothing: the
+    // recording is closed.
+    if (this.isEnded) return;
     const live = streams.filter((s) => s.port !== 0);
     const nowPaused = live.length > 0 && live.every((s) => s.direction === 'inactive');
-    if (nowPaused === this.paused) return;
-    this.paused = nowPaused;
+    const next = nowPaused ? SrsSessionState.Paused : SrsSessionState.Recording;
+    if (next === this.current) return;
+    const wasPaused = this.paused;
+    this.moveTo(next);
+    // Setup/AwaitingAnswer → Recording is no change for the index (it starts unpaused).
+    if (nowPaused === wasPaused) return;
     if (nowPaused) this.rec?.pause();
     else this.rec?.resume();
   }

@@ -14,8 +14,8 @@ import { EventEmitter } from 'eventemitter3';
 import type { Dialog } from '../../../include-types/api.js';
 import type { Clock, TransportProtocol } from '../../../include-types/settings.js';
 import { isSipError, SipErrorCode } from '../../../include-types/errors.js';
-import type {
-  SrsDrainOptions, SrsDrainResult, SrsEndReason, SrsEvents, SrsHealth, SrsLimitName, SrsSessionInfo, SrsSettings, SrsStats,
+import {
+  type SrsDrainOptions, type SrsDrainResult, SrsEndReason, type SrsEvents, type SrsHealth, type SrsLimitName, type SrsSessionInfo, type SrsSettings, type SrsStats,
 } from '../../../include-types/siprec.js';
 import type { StackStats } from '../../stack/index.js';
 import { MediaError, MediaErrorCode, PortAllocator } from '../media/index.js';
@@ -126,7 +126,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       live: () => this.sessions.size + this.pending + this.ending.size,
       cutAll: () => {
         const why = `drain timeout (${timeoutMs} ms)`;
-        for (const [dialog, s] of [...this.sessions]) void this.byeAndEnd(dialog, s, 'drain', why).ended;
+        for (const [dialog, s] of [...this.sessions]) void this.byeAndEnd(dialog, s, SrsEndReason.Drain, why).ended;
       },
       after: (ms, fn) => this.after(ms, fn),
       now: () => this.now(),
@@ -203,7 +203,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     if (this.stopping || this.sessions.size === 0) return undefined;
     const r = await this.disk.check();
     const why = r?.low;
-    if (why !== undefined) await Promise.all([...this.sessions].map(([dialog, s]) => this.byeAndEnd(dialog, s, 'limit', why, 'minFreeDiskBytes', RecordingState.Partial).ended));
+    if (why !== undefined) await Promise.all([...this.sessions].map(([dialog, s]) => this.byeAndEnd(dialog, s, SrsEndReason.Limit, why, 'minFreeDiskBytes', RecordingState.Partial).ended));
     return r?.free;
   }
 
@@ -258,7 +258,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     this.stopping = true;
     this.checkpointTimer?.stop();
     this.diskTimer?.stop();
-    const ends = [...this.sessions].map(([dialog, s]) => this.byeAndEnd(dialog, s, 'shutdown'));
+    const ends = [...this.sessions].map(([dialog, s]) => this.byeAndEnd(dialog, s, SrsEndReason.Shutdown));
     await Promise.all(ends.map((e) => e.ended));
     await Promise.allSettled([...this.ending]);
     const byes = ends.map((e) => e.answered);
@@ -355,7 +355,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       // An offer-less session starts once the SRC's answer in the ACK is applied (onAck).
       if (!session.awaitingAnswer) this.started(session);
       // Set up while a drain's timeout passed: cut like the rest.
-      if (this.drainCutting()) void this.byeAndEnd(assoc.dialog, session, 'drain', 'drain timeout').ended;
+      if (this.drainCutting()) void this.byeAndEnd(assoc.dialog, session, SrsEndReason.Drain, 'drain timeout').ended;
     } catch (e) {
       const ports = e instanceof MediaError && e.code === MediaErrorCode.PortsExhausted;
       const code = (e as NodeJS.ErrnoException)?.code;
@@ -413,13 +413,13 @@ export class Srs extends EventEmitter<SrsEvents> {
       return;
     }
     // RFC 3261 §13.3.1.4, RFC 3264 §5: an offer left unanswered ends the session with BYE.
-    void this.byeAndEnd(dialog, s, 'failed', failure).ended;
+    void this.byeAndEnd(dialog, s, SrsEndReason.Failed, failure).ended;
   }
 
   private ackTimedOut(dialog: Dialog): void {
     const s = this.sessions.get(dialog);
     // The API sent the BYE already; only the recording is left to close.
-    if (s) void this.endSession(dialog, s, 'failed', true, 'no ACK for the 2xx');
+    if (s) void this.endSession(dialog, s, SrsEndReason.Failed, true, 'no ACK for the 2xx');
   }
 
   private onInDialog(tx: ServerTransaction, dialog: Dialog): void {
@@ -428,7 +428,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     if (!s) return respond(tx, 481);
     if (tx.type === 'BYE') {
       respond(tx, 200);
-      void this.endSession(dialog, s, 'bye');
+      void this.endSession(dialog, s, SrsEndReason.Bye);
       return;
     }
     if (tx.type === 'INVITE' || tx.type === 'UPDATE') {
@@ -448,7 +448,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     const se = value === undefined ? undefined : parseSessionExpires(value);
     if (!se) return;
     s.setExpiry(() => {
-      if (this.sessions.get(dialog) === s) void this.byeAndEnd(dialog, s, 'timeout').ended;
+      if (this.sessions.get(dialog) === s) void this.byeAndEnd(dialog, s, SrsEndReason.Timeout).ended;
     }, (se.interval - expiryMargin(se.interval)) * 1000);
   }
 
@@ -486,7 +486,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     if (!(max > 0)) return;
     s.setLimitTimer(() => {
       if (this.sessions.get(dialog) !== s) return;
-      void this.byeAndEnd(dialog, s, 'limit', `maxRecordingSeconds (${max} s) reached`, 'maxRecordingSeconds').ended;
+      void this.byeAndEnd(dialog, s, SrsEndReason.Limit, `maxRecordingSeconds (${max} s) reached`, 'maxRecordingSeconds').ended;
     }, max * 1000);
   }
 
@@ -515,13 +515,13 @@ export class Srs extends EventEmitter<SrsEvents> {
     // Deferred: the failed write may be inside a socket handler or a sink.
     setImmediate(() => {
       if (this.sessions.get(dialog) !== s) return;
-      void this.byeAndEnd(dialog, s, full ? 'limit' : 'failed', why, full ? 'minFreeDiskBytes' : undefined, RecordingState.Partial).ended;
+      void this.byeAndEnd(dialog, s, full ? SrsEndReason.Limit : SrsEndReason.Failed, why, full ? 'minFreeDiskBytes' : undefined, RecordingState.Partial).ended;
     });
   }
 
   /** Ends a session from our side: BYE, files closed; the dialog is released once the BYE is answered. */
   private byeAndEnd(
-    dialog: Dialog, s: SrsSession, reason: Exclude<SrsEndReason, 'bye'>, failure?: string,
+    dialog: Dialog, s: SrsSession, reason: Exclude<SrsEndReason, typeof SrsEndReason.Bye>, failure?: string,
     limit?: SrsLimitName, state?: 'partial',
   ): { answered: Promise<void>; ended: Promise<void> } {
     let answered: Promise<void> = Promise.resolve();
@@ -551,7 +551,7 @@ export class Srs extends EventEmitter<SrsEvents> {
   ): Promise<void> {
     if (!this.sessions.delete(dialog) && s.isEnded) return;
     const info = this.info(s);
-    const failed = state ?? reason === 'failed';
+    const failed = state ?? reason === SrsEndReason.Failed;
     const ending = s.end(failure ?? reason, disposeDialog, failed);
     this.ending.add(ending);
     try { await ending; } finally { this.ending.delete(ending); }

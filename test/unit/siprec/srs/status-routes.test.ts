@@ -109,7 +109,7 @@ t.test('recordings.json: the documented shape, newest first, paging, live ones a
   const { root, srv } = await setup(t, live, { pageSize: 2, now: () => now });
   for (let i = 1; i <= 5; i++) writeRecording(root, `2026010${i}T100000Z_rec${i}`, index(`rec${i}`));
   const liveDir = writeRecording(root, '20260101T120000Z_live1', liveIdx);
-  live.push({ recordingId: 'live1', dir: liveDir, labels: ['1', '2'], startedMs: Date.parse('2026-01-01T12:00:00.000Z'), paused: true, index: liveIdx });
+  live.push({ recordingId: 'live1', dir: liveDir, labels: ['1', '2'], startedMs: Date.parse('2026-01-01T12:00:00.000Z'), paused: true, sessionState: 'paused', index: liveIdx });
   mkdirSync(join(root, 'not-a-recording'));
   mkdirSync(join(root, '20260109T100000Z_noindex'));
   writeRecording(root, '20260108T100000Z_torn', index('torn'));
@@ -261,7 +261,7 @@ t.test('options: checked, basePath mounts everything under it', async (t) => {
 });
 
 t.test('live recordings: at most a page of them, oldest first; signalling-only ones without an index', async (t) => {
-  const live: SrsLiveRecording[] = [3, 1, 2].map((n) => ({ recordingId: `live${n}`, dir: '', labels: ['1'], startedMs: 1000 * n, paused: false }));
+  const live: SrsLiveRecording[] = [3, 1, 2].map((n) => ({ recordingId: `live${n}`, dir: '', labels: ['1'], startedMs: 1000 * n, paused: false, sessionState: 'recording' }));
   const { srv } = await setup(t, live, { pageSize: 2, now: () => 10_000 });
   const rep = JSON.parse((await raw(srv, '/recordings.json')).body.toString()) as SrsStatusReport;
   t.same(rep.live.map((r) => [r.recordingId, r.key, r.durationSeconds, r.streams.length]), [['live1', '', 9, 0], ['live2', '', 8, 0]]);
