@@ -11,6 +11,7 @@ import type { ConnectionProtocol, TransportConnection } from './connection.js';
 import { toTransportError } from './errors.js';
 import { DropReason } from './stats.js';
 import type { ConnectionCloseReason } from './types.js';
+import type { TransportLimits } from '../../include-types/settings.js';
 
 /** Construction values every connection kind shares. @internal */
 export interface ConnectionBaseInit<P extends ConnectionProtocol> {
@@ -27,6 +28,26 @@ export interface ConnectionBaseInit<P extends ConnectionProtocol> {
   pongTimeout: number;
   /** Close when more than this many written bytes wait for a peer that does not read. */
   maxQueuedBytes: number;
+}
+
+/** The timer and send-queue values of a new connection. @internal */
+export interface ConnectionTimers {
+  idleTimeout: number;
+  keepAliveInterval: number;
+  pongTimeout: number;
+  maxQueuedBytes: number;
+}
+
+/** The {@link ConnectionTimers} of every new TCP, TLS or WebSocket connection. @internal */
+export function connectionTimers(limits: TransportLimits, pongTimeout: number): ConnectionTimers {
+  return {
+    idleTimeout: limits.idleConnectionTimeout,
+    keepAliveInterval: limits.keepAliveInterval,
+    pongTimeout,
+    // NOTE (deviation): TransportLimits has no send-side limit; unsent bytes are capped at
+    // 16 messages of the largest size, beyond which the peer is taken as not reading.
+    maxQueuedBytes: 16 * limits.maxMessageSize,
+  };
 }
 
 /** The shared half of a live connection. @internal */
