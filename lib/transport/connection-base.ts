@@ -14,7 +14,7 @@ import type { ConnectionCloseReason } from './types.js';
 import type { TransportLimits } from '../../include-types/settings.js';
 
 /** Construction values every connection kind shares. @internal */
-export interface ConnectionBaseInit<P extends ConnectionProtocol> {
+export interface ConnectionBaseInit<P extends ConnectionProtocol, C> {
   id: number;
   iapId: string;
   protocol: P;
@@ -28,6 +28,8 @@ export interface ConnectionBaseInit<P extends ConnectionProtocol> {
   pongTimeout: number;
   /** Close when more than this many written bytes wait for a peer that does not read. */
   maxQueuedBytes: number;
+  /** Called once when the connection is gone. */
+  onClose(conn: C, reason: ConnectionCloseReason, error?: Error): void;
 }
 
 /** The timer and send-queue values of a new connection. @internal */
@@ -50,8 +52,11 @@ export function connectionTimers(limits: TransportLimits, pongTimeout: number): 
   };
 }
 
-/** The shared half of a live connection. @internal */
-export abstract class ConnectionBase<P extends ConnectionProtocol> implements TransportConnection {
+/**
+ * The shared half of a live connection; `C` is the subclass itself (what `onClose` is given).
+ * @internal
+ */
+export abstract class ConnectionBase<P extends ConnectionProtocol, C extends ConnectionBase<P, C>> implements TransportConnection {
   readonly id: number;
   readonly iapId: string;
   readonly protocol: P;
@@ -73,9 +78,9 @@ export abstract class ConnectionBase<P extends ConnectionProtocol> implements Tr
   private idleTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private pongTimer: NodeJS.Timeout | undefined;
-  private readonly limits: ConnectionBaseInit<P>;
+  private readonly limits: ConnectionBaseInit<P, C>;
 
-  protected constructor(init: ConnectionBaseInit<P>) {
+  protected constructor(init: ConnectionBaseInit<P, C>) {
     this.limits = init;
     this.id = init.id;
     this.iapId = init.iapId;
@@ -125,8 +130,6 @@ export abstract class ConnectionBase<P extends ConnectionProtocol> implements Tr
   protected abstract expire(reason: ConnectionCloseReason): void;
   /** Tears the socket down at once. */
   protected abstract destroyTransport(): void;
-  /** Tells the owner the connection is gone (called once). */
-  protected abstract reportClosed(reason: ConnectionCloseReason, error?: Error): void;
 
   /** Starts the idle timer and, if `pingInterval` > 0, the keep-alive pings. */
   protected startTimers(pingInterval: number): void {
@@ -180,6 +183,7 @@ export abstract class ConnectionBase<P extends ConnectionProtocol> implements Tr
     if (this.pingTimer) clearInterval(this.pingTimer);
     if (this.pongTimer) clearTimeout(this.pongTimer);
     this.destroyTransport();
-    this.reportClosed(reason, error);
+    // C is the subclass by construction (`class X extends ConnectionBase<P, X>`)
+    this.limits.onClose(this as unknown as C, reason, error);
   }
 }

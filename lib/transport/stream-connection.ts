@@ -50,7 +50,7 @@ export const PONG = Buffer.from('\r\n');
 export const LINGER_MS = 2000;
 
 /** A live stream connection, owned by the transport layer's connection pool. */
-export class StreamConnection extends ConnectionBase<'tcp' | 'tls'> {
+export class StreamConnection extends ConnectionBase<'tcp' | 'tls', StreamConnection> {
   private sink: StreamSink | undefined;
   private readonly socket: Socket;
   private readonly init: StreamConnectionInit;
@@ -124,10 +124,6 @@ export class StreamConnection extends ConnectionBase<'tcp' | 'tls'> {
 
   protected destroyTransport(): void {
     this.socket.destroy();
-  }
-
-  protected reportClosed(reason: CloseReason, error?: Error): void {
-    this.init.onClose(this, reason, error);
   }
 
   private writeRaw(data: Buffer): void {

@@ -72,7 +72,7 @@ function reasonOfError(err: Error): ConnectionCloseReason {
 }
 
 /** A live WebSocket connection, owned by the transport layer's WebSocket pool. */
-export class WsConnection extends ConnectionBase<'ws' | 'wss'> {
+export class WsConnection extends ConnectionBase<'ws' | 'wss', WsConnection> {
   private sink: WsMessageSink | undefined;
   private readonly ws: WebSocket;
   private readonly init: WsConnectionInit;
@@ -141,10 +141,6 @@ export class WsConnection extends ConnectionBase<'ws' | 'wss'> {
 
   protected destroyTransport(): void {
     this.ws.terminate();
-  }
-
-  protected reportClosed(reason: ConnectionCloseReason, error?: Error): void {
-    this.init.onClose(this, reason, error);
   }
 
   private startClosingHandshake(reason: ConnectionCloseReason): void {
