@@ -18,13 +18,15 @@ export interface ConnectionBaseInit<P extends ConnectionProtocol, C> {
   id: number;
   iapId: string;
   protocol: P;
-  /** The TCP (or TLS) socket, for the addresses. */
+  /** The connected TCP socket (for TLS: after the handshake); for WebSocket, the one under it. */
   socket: Socket;
+  /** True if this side opened it. */
   outgoing: boolean;
+  /** For outgoing TLS/WSS: the name the server certificate was checked against. */
   servername?: string;
-  /** Close after this many ms without traffic (0 = never). */
+  /** Close after this many ms without traffic: bytes received or a message sent (0 = never). */
   idleTimeout: number;
-  /** Close when nothing arrives this many ms after a ping; 0 = never. */
+  /** Close (flow failed) when nothing arrives this many ms after a ping; 0 = never. */
   pongTimeout: number;
   /** Close when more than this many written bytes wait for a peer that does not read. */
   maxQueuedBytes: number;

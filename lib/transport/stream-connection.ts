@@ -3,7 +3,7 @@
  * buffered-bytes limit. Framing is done by the {@link StreamSink} the owner attaches.
  */
 import type { Socket } from 'node:net';
-import { ConnectionBase } from './connection-base.js';
+import { ConnectionBase, type ConnectionBaseInit } from './connection-base.js';
 import { DropReason } from './stats.js';
 import type { ConnectionCloseReason } from './types.js';
 
@@ -17,28 +17,11 @@ export interface StreamSink {
 export type CloseReason = ConnectionCloseReason;
 
 /** Construction values of a {@link StreamConnection}. */
-export interface StreamConnectionInit {
-  id: number;
-  iapId: string;
-  protocol: 'tcp' | 'tls';
-  /** A connected socket (for TLS: after the handshake). */
-  socket: Socket;
-  /** True if this side opened it. */
-  outgoing: boolean;
-  /** For outgoing TLS: the name the server certificate was checked against. */
-  servername?: string;
-  /** Close after this many ms without bytes received or a message sent (0 = never). */
-  idleTimeout: number;
+export interface StreamConnectionInit extends ConnectionBaseInit<'tcp' | 'tls', StreamConnection> {
   /** RFC 5626 §4.4.1 ping interval in ms, 0 = none (only used on outgoing connections). */
   keepAliveInterval: number;
-  /** Close (flow failed) when nothing arrives this many ms after a ping; 0 = never. */
-  pongTimeout: number;
   /** Close when more than this many bytes of an incomplete message are held. */
   maxBufferedBytes: number;
-  /** Close when more than this many written bytes wait for a peer that does not read. */
-  maxQueuedBytes: number;
-  /** Called once when the connection is gone. */
-  onClose(conn: StreamConnection, reason: CloseReason, error?: Error): void;
 }
 
 /** RFC 5626 §4.4.1 keep-alive ping: CRLFCRLF. */

@@ -5,9 +5,8 @@
  * answers an RFC 5626 CRLFCRLF ping sent as a message, and caps what waits for a slow reader.
  */
 import { isUtf8 } from 'node:buffer';
-import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { ConnectionBase } from './connection-base.js';
+import { ConnectionBase, type ConnectionBaseInit } from './connection-base.js';
 import { DropReason } from './stats.js';
 import type { ConnectionCloseReason } from './types.js';
 
@@ -20,26 +19,11 @@ export interface WsMessageSink {
 }
 
 /** Construction values of a {@link WsConnection}. */
-export interface WsConnectionInit {
-  id: number;
-  iapId: string;
-  protocol: 'ws' | 'wss';
+export interface WsConnectionInit extends ConnectionBaseInit<'ws' | 'wss', WsConnection> {
   /** An open WebSocket (the handshake done, `sip` subprotocol agreed). */
   ws: WebSocket;
-  /** The TCP (or TLS) socket under it, for the addresses. */
-  socket: Socket;
-  outgoing: boolean;
-  servername?: string;
-  /** Close after this many ms without traffic (0 = never). */
-  idleTimeout: number;
   /** WebSocket ping interval in ms (0 = none). */
   keepAliveInterval: number;
-  /** Close when no pong (nor anything else) arrives this many ms after a ping; 0 = never. */
-  pongTimeout: number;
-  /** Close when more than this many written bytes wait for a peer that does not read. */
-  maxQueuedBytes: number;
-  /** Called once when the connection is gone. */
-  onClose(conn: WsConnection, reason: ConnectionCloseReason, error?: Error): void;
 }
 
 /** RFC 5626 §4.4.1 pong, sent back when a CRLFCRLF ping arrives as a WebSocket message. */
