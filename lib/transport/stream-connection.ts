@@ -3,9 +3,7 @@
  * buffered-bytes limit. Framing is done by the {@link StreamSink} the owner attaches.
  */
 import type { Socket } from 'node:net';
-import { SipError, SipErrorCode } from '../../include-types/errors.js';
-import type { TransportConnection } from './connection.js';
-import { toTransportError } from './errors.js';
+import { ConnectionBase, type ConnectionBaseInit } from './connection-base.js';
 import { DropReason } from './stats.js';
 import type { ConnectionCloseReason } from './types.js';
 
@@ -19,28 +17,11 @@ export interface StreamSink {
 export type CloseReason = ConnectionCloseReason;
 
 /** Construction values of a {@link StreamConnection}. */
-export interface StreamConnectionInit {
-  id: number;
-  iapId: string;
-  protocol: 'tcp' | 'tls';
-  /** A connected socket (for TLS: after the handshake). */
-  socket: Socket;
-  /** True if this side opened it. */
-  outgoing: boolean;
-  /** For outgoing TLS: the name the server certificate was checked against. */
-  servername?: string;
-  /** Close after this many ms without bytes received or a message sent (0 = never). */
-  idleTimeout: number;
+export interface StreamConnectionInit extends ConnectionBaseInit<'tcp' | 'tls', StreamConnection> {
   /** RFC 5626 §4.4.1 ping interval in ms, 0 = none (only used on outgoing connections). */
   keepAliveInterval: number;
-  /** Close (flow failed) when nothing arrives this many ms after a ping; 0 = never. */
-  pongTimeout: number;
   /** Close when more than this many bytes of an incomplete message are held. */
   maxBufferedBytes: number;
-  /** Close when more than this many written bytes wait for a peer that does not read. */
-  maxQueuedBytes: number;
-  /** Called once when the connection is gone. */
-  onClose(conn: StreamConnection, reason: CloseReason, error?: Error): void;
 }
 
 /** RFC 5626 §4.4.1 keep-alive ping: CRLFCRLF. */
@@ -52,59 +33,21 @@ export const PONG = Buffer.from('\r\n');
 export const LINGER_MS = 2000;
 
 /** A live stream connection, owned by the transport layer's connection pool. */
-export class StreamConnection implements TransportConnection {
-  readonly id: number;
-  readonly iapId: string;
-  readonly protocol: 'tcp' | 'tls';
-  readonly outgoing: boolean;
-  /** For outgoing TLS: the name the server certificate was checked against. */
-  readonly servername: string | undefined;
-  readonly localAddress: string;
-  readonly localPort: number;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  /** Last time (ms, Date.now) bytes arrived or a SIP message was sent (our own pings do not count). */
-  lastActivity = Date.now();
-  /** Last time (ms, Date.now) bytes arrived from the peer. */
-  lastReceived = Date.now();
+export class StreamConnection extends ConnectionBase<'tcp' | 'tls', StreamConnection> {
   private sink: StreamSink | undefined;
-  private closed = false;
-  /** Set by closeAfterFlush: our side is finished, the close is reported with this reason. */
-  private closing: CloseReason | undefined;
-  private lingerTimer: NodeJS.Timeout | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private pingTimer: NodeJS.Timeout | undefined;
-  private pongTimer: NodeJS.Timeout | undefined;
   private readonly socket: Socket;
   private readonly init: StreamConnectionInit;
 
   constructor(init: StreamConnectionInit) {
+    super(init);
     this.init = init;
-    this.id = init.id;
-    this.iapId = init.iapId;
-    this.protocol = init.protocol;
-    this.outgoing = init.outgoing;
-    this.servername = init.servername;
     this.socket = init.socket;
-    this.localAddress = init.socket.localAddress ?? '';
-    this.localPort = init.socket.localPort ?? 0;
-    this.remoteAddress = init.socket.remoteAddress ?? '';
-    this.remotePort = init.socket.remotePort ?? 0;
-    this.socket.setNoDelay(true);
     this.socket.on('data', (chunk: Buffer) => this.received(chunk));
     this.socket.on('error', (err) => this.shut('error', err));
     this.socket.on('close', () => this.shut('peer'));
     this.socket.on('end', () => this.shut('peer'));
-    this.armIdle(init.idleTimeout);
-    if (init.outgoing && init.keepAliveInterval > 0) {
-      this.pingTimer = setInterval(() => this.ping(), init.keepAliveInterval);
-      this.pingTimer.unref();
-    }
-  }
-
-  /** True once closed or closing; nothing can be sent any more. */
-  get isClosed(): boolean {
-    return this.closed || this.closing !== undefined;
+    // RFC 5626 §4.4.1: only the side that opened the flow pings.
+    this.startTimers(init.outgoing ? init.keepAliveInterval : 0);
   }
 
   /** Sets where received bytes go; must be called before the first 'data' (same tick as creation). */
@@ -115,29 +58,6 @@ export class StreamConnection implements TransportConnection {
   /** Counts traffic, so the idle timer starts again. */
   touch(): void {
     this.lastActivity = Date.now();
-  }
-
-  /** Writes one serialized SIP message; rejects with `SipError(TransportError)` if it cannot. */
-  send(data: Buffer): Promise<void> {
-    if (this.isClosed) {
-      return Promise.reject(
-        new SipError(SipErrorCode.TransportError, `connection ${this.id} is closed`),
-      );
-    }
-    if (this.socket.writableLength + data.length > this.init.maxQueuedBytes) {
-      // A peer that stopped reading must not make us hold its messages without bound.
-      this.shut(DropReason.BufferLimit);
-      return Promise.reject(
-        new SipError(SipErrorCode.TransportError, `connection ${this.id}: peer is not reading`),
-      );
-    }
-    this.touch();
-    return new Promise((resolve, reject) => {
-      this.socket.write(data, (err) => {
-        if (err) reject(toTransportError(err, `write on connection ${this.id}`));
-        else resolve();
-      });
-    });
   }
 
   /** RFC 5626 §4.4.1: answers a CRLFCRLF ping with a CRLF pong. */
@@ -152,17 +72,6 @@ export class StreamConnection implements TransportConnection {
     this.writeRaw(PING);
     this.awaitPong();
     return true;
-  }
-
-  /** RFC 5626 §4.4.1: no pong (nor anything else) within the timeout → the flow failed. */
-  private awaitPong(): void {
-    if (this.init.pongTimeout <= 0 || this.pongTimer !== undefined) return;
-    const sentAt = Date.now();
-    this.pongTimer = setTimeout(() => {
-      this.pongTimer = undefined;
-      if (this.lastReceived < sentAt) this.shut('keepAliveTimeout');
-    }, this.init.pongTimeout);
-    this.pongTimer.unref();
   }
 
   /** Closes the connection (idempotent). */
@@ -180,8 +89,24 @@ export class StreamConnection implements TransportConnection {
     if (this.isClosed) return;
     this.closing = reason;
     this.socket.end();
-    this.lingerTimer = setTimeout(() => this.shut(reason), lingerMs);
-    this.lingerTimer.unref();
+    this.shutAfter(reason, lingerMs);
+  }
+
+  protected get queuedBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  protected writeMessage(data: Buffer, done: (err?: Error | null) => void): void {
+    this.socket.write(data, done);
+  }
+
+  /** Idle and pong timeouts close at once (no closing handshake on a stream). */
+  protected expire(reason: CloseReason): void {
+    this.shut(reason);
+  }
+
+  protected destroyTransport(): void {
+    this.socket.destroy();
   }
 
   private writeRaw(data: Buffer): void {
@@ -190,36 +115,12 @@ export class StreamConnection implements TransportConnection {
 
   private received(chunk: Buffer): void {
     if (this.isClosed) return;
-    this.touch(); // any bytes from the peer (messages, pings, pongs) count as traffic
-    this.lastReceived = this.lastActivity;
+    this.heard(); // any bytes from the peer (messages, pings, pongs) count as traffic
     if (this.sink === undefined) {
       this.shut('error', new Error('no framer attached'));
       return;
     }
     const held = this.sink.push(chunk);
     if (!this.closed && held > this.init.maxBufferedBytes) this.shut(DropReason.BufferLimit);
-  }
-
-  /** Idle check: re-arms for the time left, closes when nothing happened for a full period. */
-  private armIdle(ms: number): void {
-    if (this.init.idleTimeout <= 0 || this.closed) return;
-    this.idleTimer = setTimeout(() => {
-      const quiet = Date.now() - this.lastActivity;
-      if (quiet >= this.init.idleTimeout) this.shut(DropReason.Idle);
-      else this.armIdle(this.init.idleTimeout - quiet);
-    }, ms);
-    this.idleTimer.unref();
-  }
-
-  private shut(reason: CloseReason, error?: Error): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.closing !== undefined) reason = this.closing; // the peer's close ends our linger
-    if (this.lingerTimer) clearTimeout(this.lingerTimer);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    if (this.pongTimer) clearTimeout(this.pongTimer);
-    this.socket.destroy();
-    this.init.onClose(this, reason, error);
   }
 }

@@ -6,7 +6,7 @@ import { createServer as createTcpServer, type Server, type Socket } from 'node:
 import { createServer as createTlsServer } from 'node:tls';
 import type { ListenSettings } from '../../include-types/settings.js';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
-import { toTransportError } from './errors.js';
+import { ServerListener } from './server-listener.js';
 
 /** What a {@link StreamListener} reports. */
 export interface StreamListenerEvents {
@@ -16,19 +16,16 @@ export interface StreamListenerEvents {
 }
 
 /** A TCP or TLS listening socket. */
-export class StreamListener {
-  readonly iapId: string;
+export class StreamListener extends ServerListener<'tcp' | 'tls'> {
   readonly protocol: 'tcp' | 'tls';
-  private readonly server: Server;
-  private listening = false;
-  private closed = false;
+  protected readonly server: Server;
 
   /**
    * @param handshakeTimeout ms a TLS client has to finish its handshake; until then its socket
    *   is not counted against `maxConnections`, so this bounds how long it can hold one.
    */
   constructor(iapId: string, settings: ListenSettings, events: StreamListenerEvents, handshakeTimeout = 32000) {
-    this.iapId = iapId;
+    super(iapId);
     if (settings.protocol === 'tls') {
       const tls = settings.tls;
       if (tls?.cert === undefined || tls.key === undefined) {
@@ -49,51 +46,6 @@ export class StreamListener {
     } else {
       throw new SipError(SipErrorCode.InvalidArgument, `${settings.protocol} is not a stream protocol`);
     }
-    this.server.on('error', (err) => {
-      if (this.listening) events.onError(err, this);
-    });
-  }
-
-  /** Starts listening on `address:port` (0 = any free port). */
-  listen(address: string, port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const failed = (err: Error): void => {
-        this.closed = true;
-        reject(toTransportError(err, `listen ${this.protocol} ${address}:${port}`));
-      };
-      this.server.once('error', failed);
-      this.server.listen({ host: address, port, exclusive: true, ipv6Only: address.includes(':') }, () => {
-        this.server.off('error', failed);
-        if (this.closed) {
-          // close() was called while binding: finish the close now.
-          this.server.close();
-          reject(new SipError(SipErrorCode.StackShutdown, 'closed while binding'));
-          return;
-        }
-        this.listening = true;
-        resolve();
-      });
-    });
-  }
-
-  /** True while listening. */
-  get isOpen(): boolean {
-    return this.listening;
-  }
-
-  /** The bound local address and port. */
-  get boundAddress(): { address: string; port: number } {
-    const a = this.server.address();
-    if (a === null || typeof a === 'string') return { address: '', port: 0 };
-    return { address: a.address, port: a.port };
-  }
-
-  /** Stops accepting; open connections are closed by their owner. */
-  close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    this.closed = true;
-    if (!this.listening) return Promise.resolve(); // a listen in flight closes when it ends
-    this.listening = false;
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    this.reportServerErrors((err) => events.onError(err, this));
   }
 }

@@ -8,6 +8,7 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type { Logger, TlsSettings, TransportLimits } from '../../include-types/settings.js';
 import { bareHost, ipFamily } from './addresses.js';
+import { connectionTimers } from './connection-base.js';
 import { ConnectionTable, remoteKey } from './connection-table.js';
 import type { TransportConnection } from './connection.js';
 import { toTransportError } from './errors.js';
@@ -209,13 +210,8 @@ export class StreamPool {
       socket,
       outgoing,
       servername,
-      idleTimeout: limits.idleConnectionTimeout,
-      keepAliveInterval: limits.keepAliveInterval,
-      pongTimeout: this.init.pongTimeout,
+      ...connectionTimers(limits, this.init.pongTimeout),
       maxBufferedBytes: limits.maxBufferedBytesPerConnection,
-      // NOTE (deviation): TransportLimits has no send-side limit; unsent bytes are capped at
-      // 16 messages of the largest size, beyond which the peer is taken as not reading.
-      maxQueuedBytes: 16 * limits.maxMessageSize,
       onClose: (c, reason, error) => this.closed(c, reason, error),
     });
     conn.attach(this.init.makeSink(conn));

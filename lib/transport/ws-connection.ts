@@ -5,11 +5,8 @@
  * answers an RFC 5626 CRLFCRLF ping sent as a message, and caps what waits for a slow reader.
  */
 import { isUtf8 } from 'node:buffer';
-import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { SipError, SipErrorCode } from '../../include-types/errors.js';
-import type { TransportConnection } from './connection.js';
-import { toTransportError } from './errors.js';
+import { ConnectionBase, type ConnectionBaseInit } from './connection-base.js';
 import { DropReason } from './stats.js';
 import type { ConnectionCloseReason } from './types.js';
 
@@ -22,26 +19,11 @@ export interface WsMessageSink {
 }
 
 /** Construction values of a {@link WsConnection}. */
-export interface WsConnectionInit {
-  id: number;
-  iapId: string;
-  protocol: 'ws' | 'wss';
+export interface WsConnectionInit extends ConnectionBaseInit<'ws' | 'wss', WsConnection> {
   /** An open WebSocket (the handshake done, `sip` subprotocol agreed). */
   ws: WebSocket;
-  /** The TCP (or TLS) socket under it, for the addresses. */
-  socket: Socket;
-  outgoing: boolean;
-  servername?: string;
-  /** Close after this many ms without traffic (0 = never). */
-  idleTimeout: number;
   /** WebSocket ping interval in ms (0 = none). */
   keepAliveInterval: number;
-  /** Close when no pong (nor anything else) arrives this many ms after a ping; 0 = never. */
-  pongTimeout: number;
-  /** Close when more than this many written bytes wait for a peer that does not read. */
-  maxQueuedBytes: number;
-  /** Called once when the connection is gone. */
-  onClose(conn: WsConnection, reason: ConnectionCloseReason, error?: Error): void;
 }
 
 /** RFC 5626 §4.4.1 pong, sent back when a CRLFCRLF ping arrives as a WebSocket message. */
@@ -74,60 +56,24 @@ function reasonOfError(err: Error): ConnectionCloseReason {
 }
 
 /** A live WebSocket connection, owned by the transport layer's WebSocket pool. */
-export class WsConnection implements TransportConnection {
-  readonly id: number;
-  readonly iapId: string;
-  readonly protocol: 'ws' | 'wss';
-  readonly outgoing: boolean;
-  readonly servername: string | undefined;
-  readonly localAddress: string;
-  readonly localPort: number;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  /** Last time (ms, Date.now) something arrived or a SIP message was sent (our pings do not count). */
-  lastActivity = Date.now();
-  /** Last time (ms, Date.now) something arrived from the peer (messages, pings, pongs). */
-  lastReceived = Date.now();
+export class WsConnection extends ConnectionBase<'ws' | 'wss', WsConnection> {
   private sink: WsMessageSink | undefined;
-  private closed = false;
-  private closing: ConnectionCloseReason | undefined;
-  private closeTimer: NodeJS.Timeout | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private pingTimer: NodeJS.Timeout | undefined;
-  private pongTimer: NodeJS.Timeout | undefined;
   private readonly ws: WebSocket;
   private readonly init: WsConnectionInit;
 
   constructor(init: WsConnectionInit) {
+    super(init);
     this.init = init;
-    this.id = init.id;
-    this.iapId = init.iapId;
-    this.protocol = init.protocol;
-    this.outgoing = init.outgoing;
-    this.servername = init.servername;
     this.ws = init.ws;
-    this.localAddress = init.socket.localAddress ?? '';
-    this.localPort = init.socket.localPort ?? 0;
-    this.remoteAddress = init.socket.remoteAddress ?? '';
-    this.remotePort = init.socket.remotePort ?? 0;
-    init.socket.setNoDelay(true);
     this.ws.on('message', (data, isBinary) => this.received(toBuffer(data), isBinary));
     this.ws.on('ping', () => this.heard());
     this.ws.on('pong', () => this.heard());
     this.ws.on('error', (err) => this.shut(reasonOfError(err), err));
     this.ws.on('close', () => this.shut('peer'));
-    this.armIdle(init.idleTimeout);
     // NOTE: unlike CRLF pings on TCP (only on connections we opened, RFC 5626 §4.4.1), WebSocket
     // pings go both ways: every WebSocket endpoint must answer one (RFC 6455 §5.5.2), and a server
     // is how a dead browser is found.
-    if (init.keepAliveInterval > 0) {
-      this.pingTimer = setInterval(() => this.ping(), init.keepAliveInterval);
-      this.pingTimer.unref();
-    }
-  }
-
-  get isClosed(): boolean {
-    return this.closed || this.closing !== undefined;
+    this.startTimers(init.keepAliveInterval);
   }
 
   /** Sets where received messages go; must be called before the first message (same tick as creation). */
@@ -140,38 +86,12 @@ export class WsConnection implements TransportConnection {
     return this.ws.bufferedAmount;
   }
 
-  send(data: Buffer): Promise<void> {
-    if (this.isClosed) {
-      return Promise.reject(new SipError(SipErrorCode.TransportError, `connection ${this.id} is closed`));
-    }
-    if (this.ws.bufferedAmount + data.length > this.init.maxQueuedBytes) {
-      // A peer that stopped reading must not make us hold its messages without bound.
-      this.shut(DropReason.BufferLimit);
-      return Promise.reject(new SipError(SipErrorCode.TransportError, `connection ${this.id}: peer is not reading`));
-    }
-    this.lastActivity = Date.now();
-    return new Promise((resolve, reject) => {
-      // RFC 7118 §5.1: text frames carry UTF-8; anything else must go in a binary frame.
-      this.ws.send(data, { binary: !isUtf8(data) }, (err) => {
-        if (err) reject(toTransportError(err, `write on connection ${this.id}`));
-        else resolve();
-      });
-    });
-  }
-
   /** Sends a WebSocket ping (not counted as traffic); closes (`keepAliveTimeout`) if nothing answers. */
   ping(): boolean {
     // the peer may have started closing before our 'close' event: ws.ping() would throw then
     if (this.isClosed || this.ws.readyState !== this.ws.OPEN) return false;
     this.ws.ping();
-    if (this.init.pongTimeout > 0 && this.pongTimer === undefined) {
-      const sentAt = Date.now();
-      this.pongTimer = setTimeout(() => {
-        this.pongTimer = undefined;
-        if (this.lastReceived < sentAt) this.close('keepAliveTimeout');
-      }, this.init.pongTimeout);
-      this.pongTimer.unref();
-    }
+    this.awaitPong();
     return true;
   }
 
@@ -189,6 +109,24 @@ export class WsConnection implements TransportConnection {
     this.close(reason);
   }
 
+  protected get queuedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  protected writeMessage(data: Buffer, done: (err?: Error | null) => void): void {
+    // RFC 7118 §5.1: text frames carry UTF-8; anything else must go in a binary frame.
+    this.ws.send(data, { binary: !isUtf8(data) }, done);
+  }
+
+  /** Idle and pong timeouts close with a closing handshake. */
+  protected expire(reason: ConnectionCloseReason): void {
+    this.close(reason);
+  }
+
+  protected destroyTransport(): void {
+    this.ws.terminate();
+  }
+
   private startClosingHandshake(reason: ConnectionCloseReason): void {
     // RFC 6455 §7.1.2: a close frame, then wait (bounded) for the peer's before the socket goes.
     try {
@@ -196,12 +134,7 @@ export class WsConnection implements TransportConnection {
     } catch {
       this.ws.terminate();
     }
-    this.closeTimer = setTimeout(() => this.shut(reason), CLOSE_GRACE_MS);
-    this.closeTimer.unref();
-  }
-
-  private heard(): void {
-    this.lastReceived = this.lastActivity = Date.now();
+    this.shutAfter(reason, CLOSE_GRACE_MS);
   }
 
   private received(data: Buffer, isBinary: boolean): void {
@@ -221,28 +154,6 @@ export class WsConnection implements TransportConnection {
       return;
     }
     this.sink.message(data, this);
-  }
-
-  private armIdle(ms: number): void {
-    if (this.init.idleTimeout <= 0 || this.closed) return;
-    this.idleTimer = setTimeout(() => {
-      const quiet = Date.now() - this.lastActivity;
-      if (quiet >= this.init.idleTimeout) this.close(DropReason.Idle);
-      else this.armIdle(this.init.idleTimeout - quiet);
-    }, ms);
-    this.idleTimer.unref();
-  }
-
-  private shut(reason: ConnectionCloseReason, error?: Error): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.closing !== undefined) reason = this.closing;
-    if (this.closeTimer) clearTimeout(this.closeTimer);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    if (this.pongTimer) clearTimeout(this.pongTimer);
-    this.ws.terminate();
-    this.init.onClose(this, reason, error);
   }
 }
 

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ListenSettings, WebSocketSettings } from '../../include-types/settings.js';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
-import { toTransportError } from './errors.js';
+import { ServerListener } from './server-listener.js';
 
 /** RFC 7118 §4.1 / §7: the WebSocket subprotocol for SIP. */
 export const SIP_SUBPROTOCOL = 'sip';
@@ -60,17 +60,14 @@ export function checkHandshake(request: IncomingMessage, settings: WebSocketSett
 }
 
 /** A `ws` or `wss` listening socket. */
-export class WsListener {
-  readonly iapId: string;
+export class WsListener extends ServerListener<'ws' | 'wss'> {
   readonly protocol: 'ws' | 'wss';
-  private readonly server: Server;
+  protected readonly server: Server;
   private readonly wss: WebSocketServer;
   private readonly settings: WebSocketSettings;
-  private listening = false;
-  private closed = false;
 
   constructor(iapId: string, listen: ListenSettings, events: WsListenerEvents, limits: WsListenerLimits) {
-    this.iapId = iapId;
+    super(iapId);
     this.settings = listen.websocket ?? {};
     if (listen.protocol === 'wss') {
       const tls = listen.tls;
@@ -120,53 +117,15 @@ export class WsListener {
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => events.onWebSocket(ws, req, this));
     });
-    this.server.on('error', (err) => {
-      if (this.listening) events.onError(err, this);
-    });
+    this.reportServerErrors((err) => events.onError(err, this));
   }
 
-  /** Starts listening on `address:port` (0 = any free port). */
-  listen(address: string, port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const failed = (err: Error): void => {
-        this.closed = true;
-        reject(toTransportError(err, `listen ${this.protocol} ${address}:${port}`));
-      };
-      this.server.once('error', failed);
-      this.server.listen({ host: address, port, exclusive: true, ipv6Only: address.includes(':') }, () => {
-        this.server.off('error', failed);
-        if (this.closed) {
-          this.server.close();
-          reject(new SipError(SipErrorCode.StackShutdown, 'closed while binding'));
-          return;
-        }
-        this.listening = true;
-        resolve();
-      });
-    });
-  }
-
-  get isOpen(): boolean {
-    return this.listening;
-  }
-
-  get boundAddress(): { address: string; port: number } {
-    const a = this.server.address();
-    if (a === null || typeof a === 'string') return { address: '', port: 0 };
-    return { address: a.address, port: a.port };
-  }
-
-  /** Stops accepting; open connections are closed by their owner. */
-  close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    this.closed = true;
+  protected override stopAccepting(): void {
     this.wss.close();
-    if (!this.listening) return Promise.resolve();
-    this.listening = false;
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections(); // idle HTTP keep-alive sockets; upgraded ones are detached
-    });
+  }
+
+  protected override dropIdleSockets(): void {
+    this.server.closeAllConnections(); // idle HTTP keep-alive sockets; upgraded ones are detached
   }
 }
 

@@ -10,6 +10,7 @@ import { WebSocket } from 'ws';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type { Logger, TlsSettings, TransportLimits } from '../../include-types/settings.js';
 import { bareHost, hostForHeader, ipFamily } from './addresses.js';
+import { connectionTimers } from './connection-base.js';
 import { remoteKey, type ConnectionTable } from './connection-table.js';
 import type { TransportConnection } from './connection.js';
 import { toTransportError } from './errors.js';
@@ -170,11 +171,7 @@ export class WsPool {
       socket,
       outgoing,
       servername,
-      idleTimeout: limits.idleConnectionTimeout,
-      keepAliveInterval: limits.keepAliveInterval,
-      pongTimeout: this.init.pongTimeout,
-      // NOTE (deviation): as for TCP, unsent bytes are capped at 16 messages of the largest size.
-      maxQueuedBytes: 16 * limits.maxMessageSize,
+      ...connectionTimers(limits, this.init.pongTimeout),
       onClose: (c, reason, error) => this.closed(c, reason, error),
     });
     conn.attach(this.init.sink);

@@ -2,7 +2,22 @@
  * RIFF/WAVE PCM headers: build the canonical 44-byte header, and read the
  * format and data chunk of an existing file (skipping other chunks).
  */
+import { endianness } from 'node:os';
 import { MediaError, MediaErrorCode } from './errors.js';
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/**
+ * The WAV data bytes of 16-bit samples (interleaved when multi-channel). WAV is little-endian: on
+ * a little-endian machine this is a view of the samples' own bytes (not a copy), else a new buffer.
+ * @internal
+ */
+export function pcmToWavBytes(pcm: Int16Array): Buffer {
+  if (LITTLE_ENDIAN) return Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+  const buf = Buffer.alloc(pcm.length * 2);
+  for (let i = 0; i < pcm.length; i++) buf.writeInt16LE(pcm[i], i * 2);
+  return buf;
+}
 
 /** Format of a PCM WAV file. */
 export interface WavFormat {

@@ -12,10 +12,9 @@
  *   length; `readWavInfo` reports `complete: false` until then.
  */
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
-import { endianness } from 'node:os';
 import { MediaError, MediaErrorCode } from './errors.js';
 import {
-  buildWavHeader, readWavLayoutFrom, WAV_HEADER_BYTES, WAV_MAX_DATA_BYTES, WAV_SIZE_PLACEHOLDER, type WavFormat,
+  buildWavHeader, pcmToWavBytes, readWavLayoutFrom, WAV_HEADER_BYTES, WAV_MAX_DATA_BYTES, WAV_SIZE_PLACEHOLDER, type WavFormat,
 } from './wav-format.js';
 
 export type { WavFormat } from './wav-format.js';
@@ -54,7 +53,6 @@ export interface WavInfo {
 }
 
 const SILENCE_CHUNK = Buffer.alloc(16000);
-const LITTLE_ENDIAN = endianness() === 'LE';
 
 /** Appends PCM to a new WAV file; see the module comment for crash safety. */
 export class WavWriter {
@@ -116,14 +114,7 @@ export class WavWriter {
 
   /** Appends samples (interleaved when multi-channel); durable against a process crash on return. */
   writeSamples(pcm: Int16Array): void {
-    if (LITTLE_ENDIAN) {
-      // WAV is little-endian like the machine: write the samples' own bytes.
-      this.append(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
-      return;
-    }
-    const buf = Buffer.alloc(pcm.length * 2);
-    for (let i = 0; i < pcm.length; i++) buf.writeInt16LE(pcm[i], i * 2);
-    this.append(buf);
+    this.append(pcmToWavBytes(pcm));
   }
 
   /** Appends `frames` sample frames of silence (an RTP gap, a hold). */

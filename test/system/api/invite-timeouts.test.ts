@@ -3,7 +3,7 @@
  * RFC 3261 §13.3.1.4), a reliable 1xx never PRACKed (504, RFC 3262 §3), and early dialogs from two
  * forks where the 2xx comes from the second (the association follows the answered fork).
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { DialogState } from '../../../include-types/states.js';
 import { InviteDialogAssoc } from '../../../lib/api/dialogs/invite-dialog-assoc.js';
 import { MessageElements } from '../../../lib/api/elements/message-elements.js';
@@ -16,6 +16,27 @@ import { FakeServer } from '../../unit/api/fake-server.js';
 import { party, tick } from '../../unit/api/party.js';
 
 const method = (m: string) => (tx: ServerTransaction) => tx.type === m;
+
+/**
+ * alice INVITEs bob (bob on a fake clock, with `t1` if given) offering 100rel; bob answers a
+ * reliable 180 (Require: 100rel) and alice has received it; nobody has PRACKed yet.
+ */
+async function reliable180Unacked(t: Test, t1?: number) {
+  const clockB = new FakeClock();
+  const a = await party('alice');
+  const b = await party('bob', { clock: clockB, t1 });
+  t.teardown(async () => {
+    await a.close();
+    await b.close();
+  });
+  const assoc = InviteDialogAssoc.create(a.conn, { to: `<${b.uri('bob')}>` });
+  const invite = assoc.sendInvite(new MessageElements({ headers: [['Supported', '100rel']] }));
+  const inTx = (await b.rec.wait('incomingRequest', method('INVITE'))).args[0] as ServerTransaction;
+  const uas = InviteDialogAssoc.fromServerTransaction(inTx);
+  inTx.sendResponse(new ResponseElements({ statusCode: 180, messageElements: new MessageElements({ headers: [['Require', '100rel']] }) }));
+  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x.responseElements?.statusCode === 180);
+  return { clockB, a, b, assoc, invite, inTx, uas };
+}
 
 t.test('no ACK for the 2xx: the callee ends the dialog with BYE and reports Timeout', async (t) => {
   const clockA = new FakeClock();
@@ -47,19 +68,7 @@ t.test('no ACK for the 2xx: the callee ends the dialog with BYE and reports Time
 });
 
 t.test('no PRACK for a reliable 1xx: 504 to the INVITE, errorOccurredInDialog on the callee', async (t) => {
-  const clockB = new FakeClock();
-  const a = await party('alice');
-  const b = await party('bob', { clock: clockB });
-  t.teardown(async () => {
-    await a.close();
-    await b.close();
-  });
-  const assoc = InviteDialogAssoc.create(a.conn, { to: `<${b.uri('bob')}>` });
-  const invite = assoc.sendInvite(new MessageElements({ headers: [['Supported', '100rel']] }));
-  const inTx = (await b.rec.wait('incomingRequest', method('INVITE'))).args[0] as ServerTransaction;
-  const uas = InviteDialogAssoc.fromServerTransaction(inTx);
-  inTx.sendResponse(new ResponseElements({ statusCode: 180, messageElements: new MessageElements({ headers: [['Require', '100rel']] }) }));
-  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x.responseElements?.statusCode === 180);
+  const { clockB, a, b, assoc, invite, inTx, uas } = await reliable180Unacked(t);
   t.throws(() => inTx.sendResponse(new ResponseElements({ statusCode: 183, messageElements: new MessageElements({ headers: [['Require', '100rel']] }) })), { code: 'InvalidState' }, 'one unacknowledged reliable 1xx at a time');
   // alice does not PRACK
   for (let ms = 0; ms < 32_000; ms += 4000) {
@@ -152,19 +161,7 @@ t.test('reliable 183s from two early forks: each PRACKed in its own early dialog
 });
 
 t.test('the reliable 1xx follows the stack\'s T1 (TimerSettings): with T1 = 100 ms no PRACK ends it at 64*T1 = 6.4 s', async (t) => {
-  const clockB = new FakeClock();
-  const a = await party('alice');
-  const b = await party('bob', { clock: clockB, t1: 100 });
-  t.teardown(async () => {
-    await a.close();
-    await b.close();
-  });
-  const assoc = InviteDialogAssoc.create(a.conn, { to: `<${b.uri('bob')}>` });
-  const invite = assoc.sendInvite(new MessageElements({ headers: [['Supported', '100rel']] }));
-  const inTx = (await b.rec.wait('incomingRequest', method('INVITE'))).args[0] as ServerTransaction;
-  const uas = InviteDialogAssoc.fromServerTransaction(inTx);
-  inTx.sendResponse(new ResponseElements({ statusCode: 180, messageElements: new MessageElements({ headers: [['Require', '100rel']] }) }));
-  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x.responseElements?.statusCode === 180);
+  const { clockB, a, b, assoc, invite, inTx, uas } = await reliable180Unacked(t, 100);
   // alice does not PRACK
   for (let ms = 0; ms < 6300; ms += 700) {
     clockB.advance(700);

@@ -2,16 +2,12 @@
  * lib/cli sits above every layer (DESIGN §2): nothing else in lib/ imports it, and no lib/ file imports
  * from samples/ or test/ (those are not in the package, so such an import breaks the installed tsip).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import t from 'tap';
+import { tsFiles } from './ts-files.js';
 
 const root = resolve(import.meta.dirname, '../../..');
-
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
-}
 
 /** Relative import specifiers (static and dynamic, type-only too), resolved to repository paths. */
 function importsOf(file: string): string[] {

@@ -3,22 +3,13 @@
  * ← api ← siprec ← b2bua; include-types imports nothing from lib/; and no file takes part in an import cycle.
  */
 import t from 'tap';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tsFiles } from './ts-files.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const LAYERS = ['message', 'transport', 'transaction', 'dialog', 'stack', 'api', 'siprec', 'b2bua'];
-
-function tsFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...tsFiles(p));
-    else if (p.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
 
 /**
  * Relative imports of a file, resolved to .ts paths. `typeOnly: false` leaves out `import type` /

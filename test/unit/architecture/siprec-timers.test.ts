@@ -6,9 +6,10 @@
  * is allowed. An exception needs an entry below with its reason.
  */
 import t from 'tap';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tsFiles } from './ts-files.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const siprec = join(root, 'lib', 'siprec');
@@ -19,16 +20,6 @@ const ALLOWED: Record<string, string> = {
 };
 
 const RAW_TIMER = /\b(setTimeout|setInterval)\b|\bAbortSignal\s*\.\s*timeout\b/;
-
-function tsFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...tsFiles(p));
-    else if (p.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
 
 /** The code without comments (block and line), strings kept: a timer named in a comment is fine. */
 function code(src: string): string {

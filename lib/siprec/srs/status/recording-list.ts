@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { INDEX_FILE, RecordingState, type RecordingIndex } from '../storage/index.js';
+import { INDEX_FILE, RecordingState, writerAlive, type RecordingIndex } from '../storage/index.js';
 
 /**
  * A recording directory's name as `RecordingDir.create` makes it: `<YYYYMMDDTHHMMSSZ>_<safe id>`
@@ -38,17 +38,6 @@ export interface RecordingListOptions {
   maxEntries: number;
   /** Clock. */
   now: () => number;
-}
-
-function writerAlive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Every file an index names: the streams' files, transcripts and metadata documents, and itself. */

@@ -12,7 +12,12 @@ import { INDEX_FILE, readIndex, RecordingState, writeIndexAtomic, type IndexStre
 import { parseMessageLog } from './message-log.js';
 import { readRtpdump, repairRtpdump } from './rtpdump.js';
 
-function alive(pid: number | undefined): boolean {
+/**
+ * True if the process that writes a recording (its index's `writerPid`) is still running: a
+ * signal-0 probe; EPERM means it runs under another user.
+ * @internal
+ */
+export function writerAlive(pid: number | undefined): boolean {
   if (pid === undefined) return false;
   if (pid === process.pid) return true;
   try {
@@ -35,7 +40,7 @@ export interface StoredRecording {
 export function readRecording(dir: string): StoredRecording {
   const index = readIndex(dir);
   const pid = index.writerPid;
-  if (index.state === RecordingState.Recording && !alive(pid)) index.state = RecordingState.Partial;
+  if (index.state === RecordingState.Recording && !writerAlive(pid)) index.state = RecordingState.Partial;
   return { dir, index };
 }
 

@@ -11,11 +11,9 @@
  * what was still queued (at most about one batch when the disk keeps up) is lost.
  * @module
  */
-import { endianness } from 'node:os';
-import { buildWavHeader, MediaError, MediaErrorCode, WAV_MAX_DATA_BYTES, type PcmSink, type WavFormat } from '../../media/index.js';
+import { buildWavHeader, MediaError, MediaErrorCode, pcmToWavBytes, WAV_MAX_DATA_BYTES, type PcmSink, type WavFormat } from '../../media/index.js';
 import { QueuedFile, type QueuedFileOptions } from './queued-file.js';
 
-const LITTLE_ENDIAN = endianness() === 'LE';
 const SILENCE = Buffer.alloc(16000);
 
 /** Options of {@link QueuedWavWriter.create}. */
@@ -82,14 +80,7 @@ export class QueuedWavWriter implements PcmSink {
 
   /** Queues samples (interleaved when multi-channel). Throws an earlier write's error. */
   writeSamples(pcm: Int16Array): void {
-    if (LITTLE_ENDIAN) {
-      // WAV is little-endian like the machine: queue the samples' own bytes (copied by the queue).
-      this.append(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
-      return;
-    }
-    const buf = Buffer.alloc(pcm.length * 2);
-    for (let i = 0; i < pcm.length; i++) buf.writeInt16LE(pcm[i], i * 2);
-    this.append(buf);
+    this.append(pcmToWavBytes(pcm)); // a view of the samples on little-endian machines: the queue copies it
   }
 
   /**
