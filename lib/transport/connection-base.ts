@@ -3,7 +3,7 @@
  * peer not reading), the idle timer, the keep-alive ping interval and its pong timeout, and the
  * one-time close that stops every timer. Each subclass says how bytes are written, how the
  * socket is destroyed and how a timeout ends the connection.
- * @internal
+ * Not part of the public API (not exported from lib/index.ts); kept in the published .d.ts because other declarations name it.
  */
 import type { Socket } from 'node:net';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
@@ -13,7 +13,7 @@ import { DropReason } from './stats.js';
 import type { ConnectionCloseReason } from './types.js';
 import type { TransportLimits } from '../../include-types/settings.js';
 
-/** Construction values every connection kind shares. @internal */
+/** Construction values every connection kind shares. (not part of the public API: not exported from lib/index.ts) */
 export interface ConnectionBaseInit<P extends ConnectionProtocol, C> {
   id: number;
   iapId: string;
@@ -34,7 +34,7 @@ export interface ConnectionBaseInit<P extends ConnectionProtocol, C> {
   onClose(conn: C, reason: ConnectionCloseReason, error?: Error): void;
 }
 
-/** The timer and send-queue values of a new connection. @internal */
+/** The timer and send-queue values of a new connection. (not part of the public API: not exported from lib/index.ts) */
 export interface ConnectionTimers {
   idleTimeout: number;
   keepAliveInterval: number;
@@ -42,7 +42,7 @@ export interface ConnectionTimers {
   maxQueuedBytes: number;
 }
 
-/** The {@link ConnectionTimers} of every new TCP, TLS or WebSocket connection. @internal */
+/** The {@link ConnectionTimers} of every new TCP, TLS or WebSocket connection. (not part of the public API: not exported from lib/index.ts) */
 export function connectionTimers(limits: TransportLimits, pongTimeout: number): ConnectionTimers {
   return {
     idleTimeout: limits.idleConnectionTimeout,
@@ -56,7 +56,7 @@ export function connectionTimers(limits: TransportLimits, pongTimeout: number): 
 
 /**
  * The shared half of a live connection; `C` is the subclass itself (what `onClose` is given).
- * @internal
+ * Not part of the public API (not exported from lib/index.ts); kept in the published .d.ts because other declarations name it.
  */
 export abstract class ConnectionBase<P extends ConnectionProtocol, C extends ConnectionBase<P, C>> implements TransportConnection {
   readonly id: number;

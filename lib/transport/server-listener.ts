@@ -2,14 +2,14 @@
  * What the TCP/TLS and WebSocket listeners do alike: bind (rejecting if closed meanwhile), tell
  * the bound address, and stop accepting. Each subclass creates its server and says what an
  * accepted connection is.
- * @internal
+ * Not part of the public API (not exported from lib/index.ts); kept in the published .d.ts because other declarations name it.
  */
 import type { Server } from 'node:net';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type { ConnectionProtocol } from './connection.js';
 import { toTransportError } from './errors.js';
 
-/** The shared half of a listening socket. @internal */
+/** The shared half of a listening socket. (not part of the public API: not exported from lib/index.ts) */
 export abstract class ServerListener<P extends ConnectionProtocol> {
   readonly iapId: string;
   abstract readonly protocol: P;

@@ -10,7 +10,7 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 /**
  * The WAV data bytes of 16-bit samples (interleaved when multi-channel). WAV is little-endian: on
  * a little-endian machine this is a view of the samples' own bytes (not a copy), else a new buffer.
- * @internal
+ * Not part of the public API (not exported from lib/index.ts); kept in the published .d.ts because other declarations name it.
  */
 export function pcmToWavBytes(pcm: Int16Array): Buffer {
   if (LITTLE_ENDIAN) return Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);

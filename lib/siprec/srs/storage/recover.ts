@@ -15,7 +15,7 @@ import { readRtpdump, repairRtpdump } from './rtpdump.js';
 /**
  * True if the process that writes a recording (its index's `writerPid`) is still running: a
  * signal-0 probe; EPERM means it runs under another user.
- * @internal
+ * Not part of the public API (not exported from lib/index.ts); kept in the published .d.ts because other declarations name it.
  */
 export function writerAlive(pid: number | undefined): boolean {
   if (pid === undefined) return false;
