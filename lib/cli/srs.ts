@@ -11,6 +11,7 @@ import type { HttpRoute, OperatorHttpServer } from '../siprec/common/operator-ht
 import { Srs, startSrsHttp } from '../siprec/srs/index.js';
 import { srsStatusRoutes } from '../siprec/srs/status/index.js';
 import type { SrsSettings } from '../../include-types/siprec.js';
+import { CliUsageError, hostPortOption } from './args.js';
 import { CliExit, type CliCommand } from './command.js';
 
 const HELP = `usage: tsip srs [options]
@@ -45,19 +46,10 @@ export interface RunSrsOptions {
   log?: (line: string) => void;
 }
 
-class UsageError extends Error {}
-
 function int(name: string, v: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer ${min}..${max} (not ${v})`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new CliUsageError(`--${name} must be an integer ${min}..${max} (not ${v})`);
   return n;
-}
-
-/** `HOST:PORT`, `[v6]:PORT` or `PORT`. */
-export function parseHostPort(v: string, name = 'http'): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(v) ?? /^()()(\d+)$/.exec(v);
-  if (!m) throw new UsageError(`--${name} must be HOST:PORT (not ${v})`);
-  return { host: m[1] || m[2] || '127.0.0.1', port: int(name, m[3], 0, 65535) };
 }
 
 /** The settings and the rest of the command line. */
@@ -86,21 +78,21 @@ export function parseSrsArgs(argv: readonly string[]): { settings: SrsSettings; 
   };
   if (values['rtp-ports'] !== undefined) {
     const m = /^(\d+)-(\d+)$/.exec(values['rtp-ports']);
-    if (!m) throw new UsageError(`--rtp-ports must be MIN-MAX (not ${values['rtp-ports']})`);
+    if (!m) throw new CliUsageError(`--rtp-ports must be MIN-MAX (not ${values['rtp-ports']})`);
     settings.rtpPortMin = int('rtp-ports', m[1], 1024, 65535);
     settings.rtpPortMax = int('rtp-ports', m[2], settings.rtpPortMin + 1, 65535);
   }
   if (values['max-setups-per-second'] !== undefined) {
     const n = Number(values['max-setups-per-second']);
-    if (!(n >= 0)) throw new UsageError('--max-setups-per-second must be a number >= 0');
+    if (!(n >= 0)) throw new CliUsageError('--max-setups-per-second must be a number >= 0');
     settings.maxSetupsPerSecond = n;
   }
   if (values['min-free-disk'] !== undefined) settings.minFreeDiskBytes = int('min-free-disk', values['min-free-disk'], 0);
   const drain = Number(values['drain-timeout']);
-  if (!(drain >= 0 && Number.isFinite(drain))) throw new UsageError(`--drain-timeout must be seconds >= 0 (not ${values['drain-timeout']})`);
+  if (!(drain >= 0 && Number.isFinite(drain))) throw new CliUsageError(`--drain-timeout must be seconds >= 0 (not ${values['drain-timeout']})`);
   return {
     settings, drainTimeoutMs: Math.round(drain * 1000), pageSize: int('page-size', values['page-size'], 1, 1000), help: values.help,
-    ...(values.http !== undefined ? { http: parseHostPort(values.http) } : {}),
+    ...(values.http !== undefined ? { http: hostPortOption('http', values.http)! } : {}),
   };
 }
 

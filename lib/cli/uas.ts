@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { ListenSettings, TlsSettings, TransportProtocol } from '../../include-types/settings.js';
 import { SipStack } from '../stack/index.js';
 import { createAnsweringUas } from './answering-uas.js';
+import { CliUsageError } from './args.js';
 import { CliExit, type CliCommand } from './command.js';
 import { dtlsFingerprint } from './webrtc-answer.js';
 
@@ -51,13 +52,11 @@ const PROTOCOLS: readonly TransportProtocol[] = ['udp', 'tcp', 'tls', 'ws', 'wss
 
 function parsePort(value: string, name: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${name} must be 0..65535 (not ${value})`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliUsageError(`${name} must be 0..65535 (not ${value})`);
   return port;
 }
 
-class UsageError extends Error {}
-
-/** Reads the arguments; throws UsageError with the reason. */
+/** Reads the arguments; throws CliUsageError with the reason. */
 function parseUasArgs(argv: readonly string[]): UasArgs {
   let values;
   try {
@@ -80,21 +79,21 @@ function parseUasArgs(argv: readonly string[]): UasArgs {
       },
     }));
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    throw new CliUsageError(err instanceof Error ? err.message : String(err));
   }
   const transports = values.transport.split(',') as TransportProtocol[];
   for (const t of transports) {
-    if (!PROTOCOLS.includes(t)) throw new UsageError(`--transport takes udp, tcp, tls, ws, wss (not ${t})`);
+    if (!PROTOCOLS.includes(t)) throw new CliUsageError(`--transport takes udp, tcp, tls, ws, wss (not ${t})`);
   }
   const port = parsePort(values.port, '--port');
   const portOf = (p: TransportProtocol): number =>
     p === 'ws' && values['ws-port'] !== undefined ? parsePort(values['ws-port'], '--ws-port') : p === 'wss' && values['wss-port'] !== undefined ? parsePort(values['wss-port'], '--wss-port') : port;
   // tcp, tls, ws and wss are all TCP listeners: two of them cannot share a fixed port
   const streamPorts = transports.filter((t) => t !== 'udp').map(portOf).filter((p) => p !== 0);
-  if (new Set(streamPorts).size !== streamPorts.length) throw new UsageError('tcp, tls, ws and wss need different ports (--ws-port, --wss-port)');
+  if (new Set(streamPorts).size !== streamPorts.length) throw new CliUsageError('tcp, tls, ws and wss need different ports (--ws-port, --wss-port)');
   let tls: TlsSettings | undefined;
   if (transports.includes('tls') || transports.includes('wss')) {
-    if (values['tls-cert'] === undefined || values['tls-key'] === undefined) throw new UsageError('tls and wss need --tls-cert and --tls-key');
+    if (values['tls-cert'] === undefined || values['tls-key'] === undefined) throw new CliUsageError('tls and wss need --tls-cert and --tls-key');
     tls = { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']) };
   }
   const websocket = { path: values['ws-path'], allowedOrigins: values['allowed-origin'] };
@@ -107,7 +106,7 @@ function parseUasArgs(argv: readonly string[]): UasArgs {
   }));
   const hangup = values['hangup-after'];
   const hangupAfterMs = hangup === undefined ? undefined : Number(hangup);
-  if (hangupAfterMs !== undefined && (!Number.isInteger(hangupAfterMs) || hangupAfterMs < 0)) throw new UsageError(`--hangup-after must be a whole number of ms (not ${hangup})`);
+  if (hangupAfterMs !== undefined && (!Number.isInteger(hangupAfterMs) || hangupAfterMs < 0)) throw new CliUsageError(`--hangup-after must be a whole number of ms (not ${hangup})`);
   return { listen, host: values.host, memoryReport: values['memory-report'], verbose: values.verbose, dtlsCert: values['dtls-cert'], hangupAfterMs };
 }
 
@@ -175,7 +174,7 @@ export const uasCommand: CliCommand = {
     try {
       args = parseUasArgs(argv);
     } catch (err) {
-      if (!(err instanceof UsageError) && !(err instanceof Error && 'code' in err)) throw err;
+      if (!(err instanceof CliUsageError) && !(err instanceof Error && 'code' in err)) throw err;
       console.error(`tsip uas: ${err.message}\n\n${HELP}`);
       return CliExit.Usage;
     }
