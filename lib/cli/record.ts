@@ -90,6 +90,8 @@ async function recordOnce(opts: RecordRunOptions, progress: ProgressReporter): P
   let http: OperatorHttpServer | undefined;
   let logs: DemoLogEvents | undefined;
   const storedTypes: string[] = [];
+  let callEndStored: () => void = () => undefined;
+  const lastLogEvent = new Promise<void>((r) => { callEndStored = r; });
   progress.start();
   try {
     let uris: string[];
@@ -103,7 +105,10 @@ async function recordOnce(opts: RecordRunOptions, progress: ProgressReporter): P
     }
     if (opts.logEvents) {
       logs = await startDemoLogEventServer({ dir: join(dir, 'log-events') });
-      logs.server.on('stored', (e) => storedTypes.push(e.logEventType));
+      logs.server.on('stored', (e) => {
+        storedTypes.push(e.logEventType);
+        if (e.logEventType === 'RecCallEndLogEvent') callEndStored();
+      });
       progress.log(`Logging Service (NG9-1-1 log events) on ${logs.server.url}, storing to ${logs.server.file}`);
     }
     const src = new SrcManager({
@@ -147,9 +152,9 @@ async function recordOnce(opts: RecordRunOptions, progress: ProgressReporter): P
     progress.set({ recordings: 0 });
     if (logs) {
       // the last event (RecCallEnd) is posted after the BYE: give it time to arrive before shutting down
-      for (const until = Date.now() + LOG_EVENTS_WAIT_MS; !storedTypes.includes('RecCallEndLogEvent') && Date.now() < until;) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([lastLogEvent, new Promise((r) => { timer = setTimeout(r, LOG_EVENTS_WAIT_MS); })]);
+      clearTimeout(timer);
     }
     await src.shutdown();
     progress.stop();
