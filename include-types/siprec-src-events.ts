@@ -4,6 +4,7 @@
  */
 import type { HeaderField } from './api.js';
 import type { RecordedMediaKind, RecordingEndReason, SrsAttemptOutcome } from './siprec-common.js';
+import type { AudioTapUnavailableEvent, SrcAudioTap, SrcAudioTapEndedEvent } from './siprec-live-audio.js';
 import type { RecordedCodec, RecordingIndication, RecordingPreference, SrcMsrpSettings, SrcSettings } from './siprec-src-settings.js';
 
 /** A participant of the recorded call. */
@@ -283,4 +284,14 @@ export interface SrcManagerEvents {
   streamFailed: (e: StreamFailedEvent) => void;
   /** A message fed with `forwardMessage` will not reach an SRS. See {@link MessageDroppedEvent}. */
   messageDropped: (e: MessageDroppedEvent) => void;
+  /**
+   * A recorded audio stream of a call started (the first SRS entry recording the call) and can be
+   * listened to live: what `CallRecording.forward` sends to the SRSs, decoded (see
+   * {@link SrcAudioTap}). Only emitted while a listener is attached (no listener: nothing decoded).
+   */
+  audioTap: (tap: SrcAudioTap) => void;
+  /** A tap's stream ended (no SRS entry records the call any more): the final counts. */
+  audioTapEnded: (e: SrcAudioTapEndedEvent) => void;
+  /** A recorded audio stream has no tap (no codec the tap decodes); only while an `audioTap` listener is attached. */
+  audioTapUnavailable: (e: AudioTapUnavailableEvent) => void;
 }

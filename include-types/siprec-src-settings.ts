@@ -286,4 +286,9 @@ export interface SrcSettings {
    * nothing.
    */
   honourRecordingPreference?: boolean;
+  /**
+   * Live audio taps (`audioTap` event): most audio buffered per tap for a slow consumer, in ms
+   * (default 1000); beyond it frames are dropped and counted.
+   */
+  liveAudioBufferMs?: number;
 }

@@ -4,6 +4,7 @@
  */
 import type { Clock, Logger, StackLimits, TransportLimits, TransportProtocol } from './settings.js';
 import type { RecordedMediaKind } from './siprec-common.js';
+import type { AudioTapUnavailableEvent, SrsAudioTap, SrsAudioTapEndedEvent } from './siprec-live-audio.js';
 
 /**
  * HTTP Digest authentication of SRCs at the SRS (RFC 3261 §22, RFC 7616): every new recording
@@ -152,6 +153,20 @@ export interface SrsSettings {
    * datagrams dropped because the pre-ACK buffer was full).
    */
   maxRtpPacketsPerSecondPerStream?: number;
+  /**
+   * Also write one stereo WAV per recording, `stereo.wav` (16-bit, 2 channels, the streams'
+   * clock rate), named in index.json under `stereo` (default false). Left is the stream sent by
+   * the first participant of the RFC 7865 metadata (the caller, in tsip's SRC), right the
+   * stream of the next one; without metadata, the first two G.711 streams in m-line order. Only
+   * G.711 (WAV) streams go in; a third is left out. The two channels keep the mono WAVs' timeline.
+   */
+  stereoWav?: boolean;
+  /**
+   * Live audio taps (`audioTap` event): most audio buffered per tap for a slow consumer, in ms
+   * (default 1000); beyond it frames are dropped and counted. Taps are made only while an
+   * `audioTap` listener is attached: nothing is decoded otherwise.
+   */
+  liveAudioBufferMs?: number;
 }
 
 /** What {@link SrsSettings.statfs} returns (a subset of node's `StatsFs`). */
@@ -208,6 +223,15 @@ export interface SrsEvents {
   drainStarted: (e: SrsDrainStartedEvent) => void;
   /** The drain is over: no live recording is left (ended by the SRCs' BYEs, or cut at the timeout). */
   drainEnded: (e: SrsDrainResult) => void;
+  /**
+   * A recorded G.711 stream started and can be listened to live (see {@link SrsAudioTap}). Only
+   * emitted while a listener is attached when the stream opens (no listener: nothing decoded).
+   */
+  audioTap: (tap: SrsAudioTap) => void;
+  /** A tap's stream ended (its `pcm` ended): the final counts. */
+  audioTapEnded: (e: SrsAudioTapEndedEvent) => void;
+  /** A recorded audio stream has no tap (a codec the tap cannot decode); only while an `audioTap` listener is attached. */
+  audioTapUnavailable: (e: AudioTapUnavailableEvent) => void;
 }
 
 /**

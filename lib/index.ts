@@ -48,6 +48,10 @@ export {
 } from './siprec/metadata/index.js';
 export type { RecordingMetadata } from './siprec/metadata/index.js';
 export { syntheticCall } from './siprec/media/index.js';
+// Live audio (issue 13): the taps `Srs` and `SrcManager` emit as `audioTap`, and the stereo WAV's file name.
+export { PcmTap, g711DecoderFor, DEFAULT_TAP_BUFFER_MS, type PcmTapOptions, type PayloadDecoder } from './siprec/media/index.js';
+export { STEREO_WAV_FILE } from './siprec/srs/index.js';
+export { AudioTapUnavailableReason } from '../include-types/siprec.js';
 export { RECORD_AWARE_OPTION_TAG, RECORD_AWARE_SUPPORTED, callRecordingPreference, indicationForState, isRecordAware, parseRecordIndication, parseRecordPreference, readRecordAttributes, recordIndicationOf, recordPreferenceOf, setRecordIndication, setRecordPreference, withRecordAware } from './siprec/body/index.js';
 export { RecordingEndReason, SrsAttemptOutcome } from '../include-types/siprec.js';
 export { SrsEndReason, StreamFailureReason, MessageDropReason } from '../include-types/siprec.js';

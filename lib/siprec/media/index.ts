@@ -10,6 +10,7 @@ export * from './rtp-sequence.js';
 export * from './rtp-receiver.js';
 export * from './rtp-stats.js';
 export * from './stereo-sink.js';
+export * from './pcm-tap.js';
 export * from './synthetic-call.js';
 export * from './port-allocator.js';
 export * from './rtp-endpoint.js';

@@ -7,3 +7,4 @@ export { StreamForwarder, type ForkTarget, type ForwarderRtcp, type ForwarderSta
 export { compileSkipFailover, type SkipMatcher } from './skip-failover.js';
 export { EndpointPool } from './endpoint-pool.js';
 export { SrcMetrics, srcMetricsRoutes, type SrcMetricsOptions } from './src-metrics.js';
+export { SrcLiveAudio } from './live-audio.js';

@@ -22,6 +22,7 @@ import { Ng911Logger } from '../ng911/index.js';
 import type { SessionListener } from './session-host.js';
 import { SrcUserAgent, type SrsInitiatedVerdict } from './src-user-agent.js';
 import { CallState } from './call-state.js';
+import { SrcLiveAudio } from './live-audio.js';
 
 /** The app's handle on one recorded call: feed it the call's RTP. */
 export class CallRecording {
@@ -29,8 +30,9 @@ export class CallRecording {
    * @param callId - the CS Call-ID
    * @param agents - every SRS entry's user agent
    * @param params - the call as given to `startRecording` (or by `acceptSrsInitiated`)
+   * @param liveAudio - the manager's live audio taps (what was sent is fed to them)
    */
-  constructor(readonly callId: string, private readonly agents: readonly SrcUserAgent[], readonly params: CallParams) {}
+  constructor(readonly callId: string, private readonly agents: readonly SrcUserAgent[], readonly params: CallParams, private readonly liveAudio?: SrcLiveAudio) {}
 
   /**
    * Forks one RTP packet (parsed or wire form) of the stream `label` to every SRS recording the
@@ -39,6 +41,8 @@ export class CallRecording {
   forward(label: string, packet: RtpPacket | Uint8Array, arrivalMs?: number): number {
     let n = 0;
     for (const a of this.agents) if (a.forward(this.callId, label, packet, arrivalMs)) n++;
+    // The live tap hears what is recorded: nothing while starting or paused.
+    if (n > 0) this.liveAudio?.feed(this.callId, label, packet);
     return n;
   }
 
@@ -133,6 +137,8 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
   /** Per CS Call-ID: the handle, preference, pause owner, restarts, entry states, indication (call-state.ts). */
   private readonly calls = new Map<string, CallState>();
   private readonly ng911: Ng911Logger | undefined;
+  /** Live audio taps (live-audio.ts): opened only while an `audioTap` listener is attached. */
+  private readonly live: SrcLiveAudio;
   /** Time source of every timer below (SrcSettings.clock, else real time). */
   private readonly clock: Clock;
   private started = false;
@@ -145,6 +151,7 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     const names = new Set(settings.srs.map((e) => e.name));
     if (names.size !== settings.srs.length) throw new RangeError('SRS entry names must be unique');
     this.clock = settings.clock ?? defaultSiprecClock();
+    this.live = new SrcLiveAudio(this, settings);
     this.ng911 = settings.ng911 ? new Ng911Logger(settings.ng911, (e) => this.emit('logEvent', e), undefined, this.clock) : undefined;
   }
 
@@ -153,11 +160,11 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     if (this.started) return;
     this.started = true;
     const listener: SessionListener = {
-      started: (e) => { this.pauseIfPreferred(e); this.emit('recordingStarted', e); this.track(e, 'on'); },
-      failed: (e) => { this.settle(e.callId); this.emit('recordingFailed', e); this.track(e, undefined); this.restart(e); },
+      started: (e) => { this.pauseIfPreferred(e); this.tapStart(e.callId); this.emit('recordingStarted', e); this.track(e, 'on'); },
+      failed: (e) => { this.settle(e.callId); this.tapEndIfIdle(e.callId); this.emit('recordingFailed', e); this.track(e, undefined); this.restart(e); },
       paused: (e) => { this.emit('recordingPaused', e); this.track(e, 'paused'); },
       resumed: (e) => { this.emit('recordingResumed', e); this.track(e, 'on'); },
-      stopped: (e) => { this.settle(e.callId); this.emit('recordingStopped', e); this.track(e, undefined); this.restart(e); },
+      stopped: (e) => { this.settle(e.callId); this.tapEndIfIdle(e.callId); this.emit('recordingStopped', e); this.track(e, undefined); this.restart(e); },
       streamFailed: (e) => this.emit('streamFailed', e),
       messageDropped: (e) => this.emit('messageDropped', e),
     };
@@ -190,7 +197,7 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     if (this.known(call.callId)) throw new RangeError(`call ${call.callId} is already being recorded`);
     if (call.streams.length === 0) throw new RangeError('a recording needs at least one stream');
     if (new Set(call.streams.map((s) => s.label)).size !== call.streams.length) throw new RangeError('stream labels must be unique');
-    const rec = new CallRecording(call.callId, this.agents, call);
+    const rec = new CallRecording(call.callId, this.agents, call, this.live);
     const st = this.state(call.callId);
     st.recording = rec;
     const pref = call.recordingPreference;
@@ -231,7 +238,9 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
   /** Sends participant/stream changes (partial metadata, new m-lines). */
   async updateRecording(callId: string, changes: RecordingChanges): Promise<boolean> {
     this.assertKnown(callId);
-    return (await Promise.all(this.agents.map((a) => a.update(callId, changes)))).every(Boolean);
+    const ok = (await Promise.all(this.agents.map((a) => a.update(callId, changes)))).every(Boolean);
+    if (changes.streamsAdded?.length) this.live.streamsAdded(callId, changes.participantsJoined ?? [], changes.streamsAdded);
+    return ok;
   }
 
   /** Stops a call's recording (BYE to every SRS); resolves when each ended. */
@@ -311,6 +320,7 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
       st.restarts = undefined;
     }
     await Promise.all(this.agents.map((a) => a.shutdown()));
+    this.live.endAll();
     if (this.ng911) {
       await this.ng911.drain(3000);
       this.ng911.close();
@@ -343,11 +353,22 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     }
     if (!known) {
       const st = this.state(call.callId);
-      st.recording = new CallRecording(call.callId, this.agents, call);
+      st.recording = new CallRecording(call.callId, this.agents, call, this.live);
       if (call.recordingPreference !== undefined) st.preference = call.recordingPreference;
       if (call.recordingPreference === 'pause' && this.honours()) st.pausedBy = 'preference';
     }
     return { call };
+  }
+
+  /** The call's recording started on an entry: its audio taps open (the first time, while someone listens). */
+  private tapStart(callId: string): void {
+    const params = this.calls.get(callId)?.recording?.params;
+    if (params) this.live.callStarted(callId, params.participants, params.streams);
+  }
+
+  /** An entry's session ended: the call's taps end once no entry records it. */
+  private tapEndIfIdle(callId: string): void {
+    if (this.agents.every((a) => a.session(callId) === undefined)) this.live.callEnded(callId);
   }
 
   private settle(callId: string): void {

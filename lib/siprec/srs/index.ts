@@ -3,6 +3,8 @@ export { Srs } from './srs.js';
 export { SrsSession } from './srs-session.js';
 export { SrsSessionState, SrsSessionStateError } from './srs-session-state.js';
 export { liveRecordingOf, type SrsLiveRecording } from './live-recordings.js';
+export { SrsLiveAudio, type AudioSession, type StreamAudioFeed } from './live-audio.js';
+export { StereoRecording, STEREO_WAV_FILE } from './stereo-recording.js';
 export { SrsMetrics, type SrsMetricsOptions, type MetricsSource } from './srs-metrics.js';
 export { srsServiceRoutes, startSrsHttp, type SrsHttpSettings, type SrsServiceRouteOptions, type SrsServiceSource } from './srs-http.js';
 export { DEFAULT_DRAIN_TIMEOUT_MS } from './srs-drain.js';

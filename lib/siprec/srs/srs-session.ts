@@ -27,6 +27,7 @@ import type { RecordingDir } from './storage/index.js';
 import { TokenBucket } from './limits.js';
 import type { SrsMediaCounters } from '../../../include-types/siprec.js';
 import { SrsSessionState, SrsSessionStateError, srsSessionTransitionAllowed } from './srs-session-state.js';
+import type { SrsLiveAudio, StreamAudioFeed } from './live-audio.js';
 
 /** A recorded stream's receiving side. */
 interface StreamSlot {
@@ -46,6 +47,8 @@ interface StreamSlot {
   bucket: TokenBucket;
   /** SRTP (SDES): the SRC's key taken, our answer line, and the receiving context. */
   srtp?: { choice: CryptoChoice; receiver: SrtpReceiver };
+  /** Live audio tap and/or stereo WAV channel of the stream (live-audio.ts), when any. */
+  audio?: StreamAudioFeed;
 }
 
 /** Counters a stream's receiving side keeps (its endpoint and SRTP receiver). */
@@ -90,6 +93,8 @@ export interface SessionEnv {
   onStorageError?: (session: SrsSession, e: unknown) => void;
   /** The session's sockets and files are closed (its counters are final). */
   onEnded?: (session: SrsSession) => void;
+  /** Live audio taps and the stereo WAV (live-audio.ts); absent: none. */
+  audio?: SrsLiveAudio;
 }
 
 /** The SRS's offer waiting for the SRC's answer in the ACK. */
@@ -361,6 +366,7 @@ export class SrsSession {
     this.expiry = undefined;
     this.limitTimer = undefined;
     for (const i of [...this.slots.keys()]) await this.closeSlot(i);
+    await this.env.audio?.sessionEnding(this, this.now());
     try {
       // Resolves once every queued write is in its file and the final index is in place.
       await this.rec?.close(reason, failed);
@@ -435,6 +441,7 @@ export class SrsSession {
     }, this.startedMs);
     const rec = this.rec;
     if (!rec) return;
+    const audio = (slot.audio = this.env.audio?.streamOpened(this, s));
     // RFC 3711 §3.3 / §3.4: SRTP and SRTCP are checked and decrypted before anything is stored; a
     // packet that fails (tag, replay) is counted in the receiver's stats and never stored.
     const plain = (data: Buffer, rtcp: boolean): Buffer | undefined => {
@@ -447,6 +454,7 @@ export class SrsSession {
       for (const e of slot.early ?? []) {
         const p = plain(e.data, e.rtcp);
         if (p) rec.datagram(label, p, e.ms, e.rtcp);
+        if (p && !e.rtcp) audio?.rtp(p, e.ms);
       }
       rec.dropped(label, slot.earlyDropped);
     });
@@ -456,7 +464,12 @@ export class SrsSession {
       // Over the rate: dropped and counted, never queued.
       if (!slot.bucket.take()) return rec.dropped(label);
       const p = plain(data, rtcp);
-      if (p) this.write(() => rec.datagram(label, p, this.now(), rtcp));
+      if (!p) return;
+      const ms = this.now();
+      this.write(() => {
+        rec.datagram(label, p, ms, rtcp);
+        if (audio && !rtcp) audio.rtp(p, ms);
+      });
     };
     slot.endpoint?.onPacket((data) => store(data, false));
     slot.endpoint?.onRtcp((data) => store(data, true));
@@ -510,6 +523,7 @@ export class SrsSession {
     if (!slot) return;
     this.slots.delete(index);
     addSlot(this.closedMedia, slot);
+    slot.audio?.end(this.now());
     if (slot.endpoint) await slot.endpoint.close();
     else if (slot.msrp) await slot.msrp.close();
     else this.env.allocator.release(slot.port);

@@ -39,6 +39,7 @@ import { respond } from './srs-respond.js';
 import { assessHealth, healthReasonPhrase } from './srs-health.js';
 import { SrsDisk } from './srs-disk.js';
 import { DEFAULT_DRAIN_TIMEOUT_MS, DrainRun } from './srs-drain.js';
+import { SrsLiveAudio } from './live-audio.js';
 
 const IAP = 'srs';
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE';
@@ -502,6 +503,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       onStorageError: (session, e) => this.storageFailed(session.assoc.dialog, e),
       clock: this.clock, now: this.now,
       onEnded: (session) => this.counters.fold(session),
+      audio: new SrsLiveAudio(this, this.settings),
     };
     return this.env;
   }

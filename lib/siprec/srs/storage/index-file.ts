@@ -101,6 +101,18 @@ export interface IndexStream {
   receivers: string[];
 }
 
+/** The recording's stereo WAV (`SrsSettings.stereoWav`), one party per channel. */
+export interface IndexStereo {
+  /** The file, in the recording directory (`stereo.wav`). */
+  file: string;
+  /** Label of the stream on the left channel (the first participant's in the metadata). */
+  left?: string;
+  /** Label of the stream on the right channel. */
+  right?: string;
+  /** Seconds of audio (final once the recording is complete). */
+  durationSeconds: number;
+}
+
 /** One participant in the index. */
 export interface IndexParticipant {
   /** metadata participant_id. */
@@ -151,6 +163,8 @@ export interface RecordingIndex {
   streams: IndexStream[];
   /** Participants. */
   participants: IndexParticipant[];
+  /** The stereo WAV, when the SRS writes one (`SrsSettings.stereoWav`). */
+  stereo?: IndexStereo;
   /** Metadata files in order received (initial first). */
   metadataFiles: string[];
   /** Pauses. */

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { RecordedCodec, RecordedMediaKind } from '../../../../include-types/siprec.js';
 import type { RtpPacket } from '../../media/index.js';
 import { applyPartialUpdate, type RecordingMetadata } from '../../metadata/index.js';
-import { RecordingState, writeIndexAtomic, writeIndexQueued, type IndexStream, type RecordingIndex } from './index-file.js';
+import { RecordingState, writeIndexAtomic, writeIndexQueued, type IndexStereo, type IndexStream, type RecordingIndex } from './index-file.js';
 import type { ReceivedMessage } from './message-log.js';
 import { callIdsOf, mapParticipants } from './participants.js';
 import { firstRejection, openSink, type SinkSrtp, type StreamSink } from './stream-sinks.js';
@@ -258,6 +258,17 @@ export class RecordingDir {
     this.index.participants = mapParticipants(this.metadata, this.index.streams);
     this.checkpoint();
     return file;
+  }
+
+  /**
+   * Names the stereo WAV in the index, or updates it (written by the SRS's stereo-recording.ts):
+   * a new file or channel is checkpointed at once; a new duration only goes with the next write.
+   */
+  setStereo(info: IndexStereo): void {
+    if (this.closed) return;
+    const was = this.index.stereo;
+    this.index.stereo = info;
+    if (was?.file !== info.file || was.left !== info.left || was.right !== info.right) this.checkpoint();
   }
 
   /** The SRC paused (a=inactive): the gap stays in the timeline. */

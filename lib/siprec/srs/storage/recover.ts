@@ -64,6 +64,7 @@ export function recoverRecordings(root: string): string[] {
     const onDisk = readIndex(r.dir);
     if (onDisk.state !== RecordingState.Recording) continue;
     for (const s of onDisk.streams) repairStream(r.dir, s);
+    if (onDisk.stereo) onDisk.stereo.durationSeconds = repairedWavSeconds(join(r.dir, onDisk.stereo.file));
     onDisk.state = RecordingState.Partial;
     onDisk.endReason = onDisk.endReason ?? 'crash';
     onDisk.revision++;
@@ -71,6 +72,16 @@ export function recoverRecordings(root: string): string[] {
     fixed.push(r.dir);
   }
   return fixed;
+}
+
+/** Repairs a WAV's sizes after a crash; its seconds of audio (0 when missing or cut short in its header). */
+function repairedWavSeconds(p: string): number {
+  if (!existsSync(p)) return 0;
+  try {
+    return repairWav(p).durationSeconds;
+  } catch {
+    return 0;
+  }
 }
 
 /** Repairs one stream's main file after a crash and updates its counts in `s`. */
