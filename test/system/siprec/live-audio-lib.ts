@@ -15,12 +15,12 @@ export const AMPLITUDE = 12000;
  */
 export const EXPECTED_RMS = AMPLITUDE * Math.sqrt((0.65 ** 2 + 0.35 ** 2 / 2) / 2);
 
-/** Feeds `ms` of a call where both parties talk the whole time, paced in real time; returns the packets sent per party. */
-export async function feedBoth(rec: CallRecording, ms: number, payloadType: 0 | 8 = 0): Promise<[number, number]> {
+/** Feeds `ms` of a call where both parties talk the whole time (alice on `labels[0]`), paced in real time; returns the packets sent per party. */
+export async function feedBoth(rec: CallRecording, ms: number, payloadType: 0 | 8 = 0, labels: [string, string] = ['1', '2']): Promise<[number, number]> {
   const sent: [number, number] = [0, 0];
   const talk = [{ startMs: 0, endMs: ms }];
   for await (const p of syntheticCall({ durationMs: ms, realtime: true, payloadType, parties: [{ frequency: ALICE_HZ, amplitude: AMPLITUDE, talk }, { frequency: BOB_HZ, amplitude: AMPLITUDE, talk }] })) {
-    if (rec.forward(p.party === 0 ? '1' : '2', p.bytes) > 0) sent[p.party]++;
+    if (rec.forward(labels[p.party], p.bytes) > 0) sent[p.party]++;
   }
   return sent;
 }
