@@ -56,7 +56,7 @@ export class SrsLiveAudio {
 
   /** A stream's files were opened: its feed, or undefined when nothing listens and no stereo is written. */
   streamOpened(session: AudioSession, s: PlannedStream): StreamAudioFeed | undefined {
-    if (s.kind !== 'audio' || session.rec === undefined) return undefined;
+    if ((s.kind ?? 'audio') !== 'audio' || session.rec === undefined) return undefined;
     const tap = this.events.listenerCount('audioTap') > 0 ? this.openTap(session, s) : undefined;
     const toStereo = this.settings.stereoWav === true && s.store === 'wav' ? this.stereoOf(session)?.add(s.label, labelsBySender(session.rec.currentMetadata)) : undefined;
     if (toStereo) session.rec.setStereo(this.stereo.get(session)!.info);
