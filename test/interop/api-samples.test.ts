@@ -7,12 +7,13 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { PRESENCE_TABLES, requireKamailioModules, requireTool, startKamailio } from './lib/index.js';
 import { kamailioConfig } from './lib/paths.js';
+import { nodeArgsFor } from '../helpers/ts-entry.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function run(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgsFor(args[0]!), ...args.slice(1)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -18,6 +18,7 @@ import { SrcManager } from '../../lib/siprec/src/index.js';
 import { listRecordings, Srs } from '../../lib/siprec/srs/index.js';
 import { describeSipp, requireTool, runSipp, startSipp } from './lib/index.js';
 import { scenarioPath } from './lib/paths.js';
+import { nodeArgsFor } from '../helpers/ts-entry.js';
 
 function tmp(t: { teardown(fn: () => void): void }): string {
   const d = mkdtempSync(join(tmpdir(), 'tsip-siprec-interop-'));
@@ -115,7 +116,7 @@ t.test('npm start -- --srs <SIPp SRS> exits 0', async (t) => {
   const sipp = await startSipp({ scenario: scenarioPath('srs-uas.xml'), transport: 't1', calls: 1, timeoutSeconds: 30 });
   t.teardown(() => sipp.stop());
   await sipp.ready;
-  const args = ['--import=tsx', 'samples/record-demo.ts', '--srs', `sip:srs@127.0.0.1:${sipp.localPort};transport=tcp`, '--transport', 'tcp', '--seconds', '2'];
+  const args = [...nodeArgsFor('samples/record-demo.ts'), '--srs', `sip:srs@127.0.0.1:${sipp.localPort};transport=tcp`, '--transport', 'tcp', '--seconds', '2'];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });

@@ -64,8 +64,22 @@ function moduleDir(): string {
   return '/usr/lib/baresip/modules';
 }
 
-/** Starts one baresip phone and connects to its ctrl_tcp socket. */
+/**
+ * Starts one baresip phone and connects to its ctrl_tcp socket. The ports are picked free, but
+ * baresip also binds SIP/TLS on the port after `sip_listen`'s, which another process may hold by
+ * then: a start that fails with "Address already in use" is retried on fresh ports (3 tries).
+ */
 export async function startBaresip(opts: BaresipOptions): Promise<BaresipPhone> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startBaresipOnce(opts);
+    } catch (e) {
+      if (attempt >= 3 || !/Address already in use/.test(String(e))) throw e;
+    }
+  }
+}
+
+async function startBaresipOnce(opts: BaresipOptions): Promise<BaresipPhone> {
   const bin = toolPath('baresip');
   if (bin === undefined) throw new Error('baresip is not installed (apt-get install baresip-core)');
   const dir = mkdtempSync(join(tmpdir(), `tsip-baresip-${opts.user}-`));

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { ManagedProcess, forgetTempDir, removeOnExit } from './child.js';
 import { startKamailio, type KamailioInstance } from './kamailio.js';
 import { LOOPBACK, freePort } from './ports.js';
+import { nodeArgsFor } from '../../helpers/ts-entry.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -56,7 +57,7 @@ export async function startSrsProcess(o: SrsProcessOptions): Promise<SrsProcess>
   const launch = async (): Promise<void> => {
     text = '';
     proc = new ManagedProcess(process.execPath, [
-      '--import=tsx', join(root, 'samples/srs.ts'), '--host', LOOPBACK, '--port', String(o.port), '--dir', o.dir,
+      ...nodeArgsFor(join(root, 'samples/srs.ts')), '--host', LOOPBACK, '--port', String(o.port), '--dir', o.dir,
       '--rtp-ports', `${o.rtpPorts.min}-${o.rtpPorts.max}`, '--drain-timeout', String(o.drainTimeoutSeconds ?? 30),
       '--min-free-disk', '0', ...(o.args ?? []),
     ], { cwd: root, tailChars: 65536 });

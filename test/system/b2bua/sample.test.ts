@@ -14,6 +14,7 @@ import { ManagedProcess } from '../../interop/lib/child.js';
 import { freePort, freePorts } from '../../interop/lib/ports.js';
 import { party } from '../../unit/api/party.js';
 import { phoneSdp, response, sdpElements, until } from './rig.js';
+import { nodeArgsFor } from '../../helpers/ts-entry.js';
 
 t.test('the sample B2BUA relays and records a call', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tsip-b2bua-sample-'));
@@ -26,7 +27,7 @@ t.test('the sample B2BUA relays and records a call', async (t) => {
   const bobPort = /:(\d+)$/.exec(bob.uri('x'))![1];
   const port = await freePort();
   const rtp = await freePorts(1);
-  const proc = new ManagedProcess(process.execPath, ['--import=tsx', 'samples/recording-b2bua.ts', '--listen', `127.0.0.1:${port}`,
+  const proc = new ManagedProcess(process.execPath, [...nodeArgsFor('samples/recording-b2bua.ts'), '--listen', `127.0.0.1:${port}`,
     '--to', `sip:127.0.0.1:${bobPort}`, '--srs', srs.uri('udp'), '--rtp-ports', `${rtp}-${rtp + 49}`]);
   t.teardown(() => proc.stop());
   t.ok(await until(() => proc.stdout.toString().includes('recording B2BUA on'), 20_000), 'the sample started');

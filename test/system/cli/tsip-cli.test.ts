@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import t from 'tap';
 import { commands } from '../../../lib/cli/commands.js';
 import { listRecordings } from '../../../lib/siprec/srs/index.js';
+import { nodeArgsFor } from '../../helpers/ts-entry.js';
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
 function tsip(args: readonly string[], timeoutMs = 30_000): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import=tsx', 'lib/cli/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgsFor('lib/cli/main.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -71,7 +72,7 @@ t.test('tsip record --seconds 2 records to the embedded SRS; exit 0', async (t) 
 t.test('tsip record --http --log-events: /metrics and the status page while the call runs; the five NG9-1-1 log events stored', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tsip-cli-record-ops-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const child = spawn(process.execPath, ['--import=tsx', 'lib/cli/main.ts', 'record', '--seconds', '3', '--dir', dir, '--http', '127.0.0.1:0', '--log-events'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgsFor('lib/cli/main.ts'), 'record', '--seconds', '3', '--dir', dir, '--http', '127.0.0.1:0', '--log-events'], { stdio: ['ignore', 'pipe', 'pipe'] });
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
   let stdout = '';
   let stderr = '';

@@ -3,8 +3,9 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { nodeArgsFor } from '../../helpers/ts-entry.js';
 
-const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'samples/parse-siprec-invite.ts', ...args], { encoding: 'utf8', timeout: 30_000 });
+const run = (...args: string[]) => spawnSync(process.execPath, [...nodeArgsFor('samples/parse-siprec-invite.ts'), ...args], { encoding: 'utf8', timeout: 30_000 });
 
 t.test('prints the recording indications, the labelled streams and who sends which', async (t) => {
   const r = run();

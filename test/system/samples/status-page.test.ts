@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { ManagedProcess } from '../../interop/lib/child.js';
 import type { SrsStatusReport } from '../../../include-types/siprec.js';
+import { nodeArgsFor } from '../../helpers/ts-entry.js';
 
 async function until(what: string, p: ManagedProcess, re: RegExp, ms: number): Promise<RegExpExecArray> {
   const end = Date.now() + ms;
@@ -23,7 +24,7 @@ async function until(what: string, p: ManagedProcess, re: RegExp, ms: number): P
 t.test('status-page sample: one demo call recorded and listed; SIGTERM ends it with 0', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tsip-status-sample-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const p = new ManagedProcess(process.execPath, ['--import', 'tsx', 'samples/status-page.ts', '--http-port', '0', '--calls', '1', '--seconds', '2', '--dir', dir]);
+  const p = new ManagedProcess(process.execPath, [...nodeArgsFor('samples/status-page.ts'), '--http-port', '0', '--calls', '1', '--seconds', '2', '--dir', dir]);
   t.teardown(() => p.stop());
   const url = (await until('URL', p, /status page: (http:\/\/\S+)\//, 20000))[1];
   await until('end of the demo call', p, /1 demo call\(s\) recorded/, 20000);

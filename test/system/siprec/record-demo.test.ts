@@ -3,10 +3,11 @@ import { spawn } from 'node:child_process';
 import t from 'tap';
 import { listRecordings } from '../../../lib/siprec/srs/index.js';
 import { tempDir } from './helpers.js';
+import { nodeArgsFor } from '../../helpers/ts-entry.js';
 
 t.test('record-demo records, prints and verifies a 2 s call', async (t) => {
   const dir = tempDir(t);
-  const child = spawn(process.execPath, ['--import=tsx', 'samples/record-demo.ts', '--seconds', '2', '--dir', dir, '--codec', 'pcma'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgsFor('samples/record-demo.ts'), '--seconds', '2', '--dir', dir, '--codec', 'pcma'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr.on('data', (d: Buffer) => { out += d.toString(); });

@@ -8,11 +8,12 @@ import t, { type Test } from 'tap';
 import { freeSipPort } from '../../../lib/siprec/common/ports.js';
 import { listRecordings } from '../../../lib/siprec/srs/index.js';
 import { entry, feed, startManager, tempDir, twoParty, waitFor } from './helpers.js';
+import { nodeArgsFor } from '../../helpers/ts-entry.js';
 
 /** Starts the sample; resolves once it listens, with its output so far (kept growing). */
 async function startSample(t: Test, dir: string, extra: string[] = []): Promise<{ child: ChildProcessWithoutNullStreams; port: number; out: () => string; waitOut: (re: RegExp) => Promise<void> }> {
   const port = await freeSipPort('127.0.0.1');
-  const child = spawn(process.execPath, ['--import=tsx', 'samples/srs.ts', '--host', '127.0.0.1', '--port', String(port), '--dir', dir, ...extra], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgsFor('samples/srs.ts'), '--host', '127.0.0.1', '--port', String(port), '--dir', dir, ...extra], { stdio: ['pipe', 'pipe', 'pipe'] });
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
   let out = '';
   const waiters: { re: RegExp; resolve: () => void }[] = [];
@@ -91,7 +92,7 @@ t.test('standalone SRS: a second signal stops at once', async (t) => {
 });
 
 t.test('tsip srs: bad arguments exit 2 with the usage', async (t) => {
-  const child = spawn(process.execPath, ['--import=tsx', 'samples/srs.ts', '--port', 'x'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgsFor('samples/srs.ts'), '--port', 'x'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
   const code = await new Promise<number | null>((r) => child.once('exit', r));

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { TransportLayer } from '../../../lib/transport/index.js';
 import { isSipError } from '../../../include-types/errors.js';
 import { Collector, iap, makeRequest, rawUdp, requestText, startLayer } from './fixtures.js';
+import { nodeArgsFor } from '../../helpers/ts-entry.js';
 
 t.test('several IAPs and listeners; port 0 reported; stop is idempotent and closes all', async (t) => {
   const layer = new TransportLayer({
@@ -101,7 +102,7 @@ t.test('a throwing TransportUser or no user at all does not break the socket', a
 
 t.test('after stop() the process has no handles left: a child exits by itself', async (t) => {
   const child = fileURLToPath(new URL('./stop-child.ts', import.meta.url));
-  const proc = spawn(process.execPath, ['--import=tsx', child], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, nodeArgsFor(child), { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -5,12 +5,13 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeArgsFor } from '../../../helpers/ts-entry.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Kills `script` (a file next to this one) after it has written for `runMs`; resolves with its recording dir. */
 export async function killedWriter(script: string, root: string, runMs: number): Promise<string> {
-  const child = spawn(process.execPath, ['--import=tsx', join(here, script), root], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgsFor(join(here, script)), root], { stdio: ['ignore', 'pipe', 'inherit'] });
   const dir = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error('child not ready')), 20000);

@@ -13,6 +13,7 @@ import { readWavInfo } from '../../../../lib/siprec/media/index.js';
 import { readIndex, RecordingDir, RecordingState } from '../../../../lib/siprec/srs/storage/index.js';
 import { QueuedFile } from '../../../../lib/siprec/srs/storage/queued-file.js';
 import { QueuedWavWriter } from '../../../../lib/siprec/srs/storage/wav-file.js';
+import { nodeArgsFor } from '../../../helpers/ts-entry.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'tsip-queued-'));
@@ -84,7 +85,7 @@ t.test('a WAV written through the queue: complete after close, a lost burst kept
 
 t.test('a writer killed mid-queue loses at most its queued tail, and what is there is in order', async (t) => {
   const dir = mkdtempSync(join(root, 'crash-'));
-  const child = spawn(process.execPath, ['--import=tsx', join(here, 'crash-queued-writer.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgsFor(join(here, 'crash-queued-writer.ts')), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('child not ready')), 20000);
