@@ -1,9 +1,10 @@
 /** samples/live-levels.ts (issue 13): run with tsx, it prints level bars for both participants while recording and exits 0. */
 import { spawn } from 'node:child_process';
 import t from 'tap';
+import { nodeArgsFor } from '../../helpers/ts-entry.js';
 
 function run(args: string[]): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, ['--import=tsx', 'samples/live-levels.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgsFor('samples/live-levels.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
