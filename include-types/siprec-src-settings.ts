@@ -146,8 +146,9 @@ export interface SrsEntrySettings {
    */
   credentials?: SrsCredentials;
   /**
-   * On `stopRecording`, send the partial metadata with the CS stop-time in a re-INVITE before the
-   * BYE (RFC 7866 §9.1; default true). Shutdown skips it.
+   * On `stopRecording`, send the partial metadata with the CS stop-time before the BYE (RFC 7866
+   * §9.1; default true), in an UPDATE when `metadataUpdateMethod` allows it (as other metadata
+   * updates), else in a re-INVITE. Shutdown skips it.
    */
   stopMetadata?: boolean;
   /** Media settings. */

@@ -71,7 +71,7 @@ t.test('packed, installed offline, type-checked and run', async (t) => {
   const files = tsip.files.map((f) => f.path);
 
   t.test('tarball contents', async (t) => {
-    for (const f of ['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/include-types/index.js', 'dist/include-types/index.d.ts', 'dist/lib/cli/main.js', 'README.md', 'package.json']) {
+    for (const f of ['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/include-types/index.js', 'dist/include-types/index.d.ts', 'dist/lib/cli/main.js', 'README.md', 'LICENSE', 'package.json']) {
       t.ok(files.includes(f), `has ${f}`);
     }
     t.same(files.filter((f) => !f.startsWith('dist/') && !ALWAYS_PACKED.test(f)), [], 'nothing but dist/, README, LICENSE, package.json');
