@@ -8,7 +8,7 @@
  * cores that was a large share of `npm test`; esbuild compiles everything here in about a second.
  *
  * Each file is compiled on its own (the same isolated-module transform tsx applies, with the
- * project's tsconfig.json), and `import.meta.url` is replaced by the URL of the *source* file:
+ * project's tsconfig.json), and `import.meta.url` (and `.dirname`, `.filename`) name the *source* file:
  * tests find their fixtures, samples and the CLI relative to themselves, and must keep finding the
  * originals (the compiled tree holds JavaScript only). Relative imports (`../../lib/x.js`) resolve
  * inside `.tbuild/`, so a test and the library it tests come from the same compile.
@@ -55,7 +55,11 @@ export async function buildTests() {
       sourcefile: file,
       sourcemap: 'inline',
       tsconfigRaw,
-      define: { 'import.meta.url': JSON.stringify(pathToFileURL(file).href) },
+      define: {
+        'import.meta.url': JSON.stringify(pathToFileURL(file).href),
+        'import.meta.dirname': JSON.stringify(path.dirname(file)),
+        'import.meta.filename': JSON.stringify(file),
+      },
     });
     const out = path.join(OUT_DIR, rel.replace(/\.ts$/, '.js'));
     await mkdir(path.dirname(out), { recursive: true });
