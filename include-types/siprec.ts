@@ -10,3 +10,4 @@ export * from './siprec-src-events.js';
 export * from './siprec-srs.js';
 export * from './siprec-probe.js';
 export * from './siprec-status.js';
+export * from './siprec-tls.js';
