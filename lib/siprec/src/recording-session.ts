@@ -255,7 +255,8 @@ export class RecordingSession implements RecordingSessionLike {
   onError(code: string, tx: ClientTransaction, message?: string): void {
     if (tx === this.inviteTx) {
       if (this.assoc) this.host.bind(this.assoc, undefined);
-      this.nextAfter(code === SipErrorCode.Timeout ? SrsAttemptOutcome.Timeout : SrsAttemptOutcome.TransportError, undefined, true, message);
+      if (code === SipErrorCode.Timeout) this.nextAfter(SrsAttemptOutcome.Timeout, undefined, true);
+      else this.nextAfter(SrsAttemptOutcome.TransportError, undefined, true, message);
       return;
     }
     this.requests.onError(code, tx);
