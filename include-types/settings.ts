@@ -33,6 +33,11 @@ export interface TlsSettings {
   rejectUnauthorized?: boolean;
   /** SNI / name checked against the server's certificate, when it differs from the target host. */
   servername?: string;
+  /**
+   * Listener side (`tls`, `wss`): ask each client for a certificate and refuse the handshake
+   * without one that chains to `ca` (mutual TLS). Default false.
+   */
+  requireClientCertificate?: boolean;
 }
 
 /**
@@ -80,6 +85,12 @@ export interface IapSettings {
   listen: ListenSettings[];
   /** Host to advertise in Via and Contact if not the listening address (e.g. behind NAT). */
   advertisedHost?: string;
+  /**
+   * TLS settings of the TLS/WSS connections this IAP opens (CA, `rejectUnauthorized`,
+   * `servername`, an optional client certificate). Default: the `tls` of its first TLS or WSS
+   * listener. Lets an IAP open verified TLS connections without listening on TLS itself.
+   */
+  tlsClient?: TlsSettings;
   /**
    * Path MTU in bytes. A UDP request within 200 bytes of it goes over TCP instead (RFC 3261
    * §18.1.1). Default 1500, so requests larger than 1300 bytes switch.

@@ -102,6 +102,11 @@ export interface SrsAttempt {
   outcome: SrsAttemptOutcome;
   /** The final response code, when there was one. */
   statusCode?: number;
+  /**
+   * What went wrong, in words, for a `TransportError` (e.g. "TLS certificate verification
+   * failed: …", "connection refused").
+   */
+  message?: string;
 }
 
 /** `recordingStarted`. */

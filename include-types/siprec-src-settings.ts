@@ -5,6 +5,7 @@
 import type { HeaderField } from './api.js';
 import type { Clock, TransportProtocol } from './settings.js';
 import type { CallParams } from './siprec-src-events.js';
+import type { SrcTlsSettings } from './siprec-tls.js';
 
 /** Digest credentials of an SRS entry (see {@link SrsEntrySettings.credentials}). */
 export interface SrsCredentials {
@@ -119,6 +120,12 @@ export interface SrsEntrySettings {
   localPort?: number;
   /** Transport the user agent listens and sends on (default udp). */
   transport?: TransportProtocol;
+  /**
+   * SIP over TLS towards `sips:` SRS URIs and `;transport=tls` ones (RFC 3261 §26, RFC 5630):
+   * CA(s) the SRS's certificate must chain to, `verify` (default true), the SRC's client
+   * certificate (optional; with it the SRC also listens on TLS). See {@link SrcTlsSettings}.
+   */
+  tls?: SrcTlsSettings;
   /**
    * Final responses that stop the failover and leave the call unrecorded: a regular expression
    * matched against the whole code (OpenSIPS `skip_failover_codes`, e.g. "408|487", "[34][0-9][0-9]"),

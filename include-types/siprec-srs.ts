@@ -5,6 +5,7 @@
 import type { Clock, Logger, StackLimits, TransportLimits, TransportProtocol } from './settings.js';
 import type { RecordedMediaKind } from './siprec-common.js';
 import type { AudioTapUnavailableEvent, SrsAudioTap, SrsAudioTapEndedEvent } from './siprec-live-audio.js';
+import type { SrsTlsSettings } from './siprec-tls.js';
 
 /**
  * HTTP Digest authentication of SRCs at the SRS (RFC 3261 §22, RFC 7616): every new recording
@@ -25,8 +26,14 @@ export interface SrsSettings {
   host: string;
   /** SIP port (0: any). */
   port: number;
-  /** Transports (default udp and tcp). */
+  /** Transports (default udp and tcp, plus tls when `tls` is set). `tls` needs `tls` settings. */
   transports?: TransportProtocol[];
+  /**
+   * SIP over TLS (RFC 3261 §26, RFC 5630): certificate and key (required), optional CA and
+   * `requireClientCertificate`. Requests over TLS are answered with a Contact naming TLS (`sips:`
+   * for a `sips:` Request-URI). See {@link SrsTlsSettings}.
+   */
+  tls?: SrsTlsSettings;
   /** Directory recordings go to (created if missing). */
   dir: string;
   /** Most concurrent recording sessions; beyond it 486 (default 1000). */

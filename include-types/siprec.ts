@@ -11,3 +11,4 @@ export * from './siprec-srs.js';
 export * from './siprec-probe.js';
 export * from './siprec-status.js';
 export * from './siprec-live-audio.js';
+export * from './siprec-tls.js';

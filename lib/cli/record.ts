@@ -10,7 +10,7 @@
  * @module
  */
 import { join, resolve } from 'node:path';
-import type { RecordingStartedEvent, RecordingStoppedEvent } from '../../include-types/siprec.js';
+import type { RecordingStartedEvent, RecordingStoppedEvent, SrcTlsSettings } from '../../include-types/siprec.js';
 import { startOperatorHttp, type HttpRoute, type OperatorHttpServer } from '../siprec/common/operator-http.js';
 import { syntheticCall } from '../siprec/media/index.js';
 import { startDemoLogEventServer, type DemoLogEvents } from '../siprec/ng911/index.js';
@@ -18,7 +18,7 @@ import { srsStatusRoutes } from '../siprec/srs/status/index.js';
 import { srcMetricsRoutes } from '../siprec/src/index.js';
 import { SrcManager } from '../siprec/src/index.js';
 import { inspectRecording, listRecordings, Srs } from '../siprec/srs/index.js';
-import { choiceOption, hostPortOption, numberOption, parseCommandArgs } from './args.js';
+import { choiceOption, CliUsageError, hostPortOption, numberOption, parseCommandArgs } from './args.js';
 import { CliExit, type CliCommand } from './command.js';
 import { ProgressReporter } from './progress.js';
 
@@ -32,8 +32,16 @@ export interface RecordRunOptions {
   dir: string;
   /** Local address of the SRC (and of the embedded Srs). */
   local: string;
-  /** SIP transport to the SRS. */
-  transport: 'udp' | 'tcp';
+  /** SIP transport to the SRS (tls: with the embedded SRS, `tls.certFile`/`keyFile` are its certificate). */
+  transport: 'udp' | 'tcp' | 'tls';
+  /**
+   * SIP over TLS (with `transport: 'tls'`, or `sips:`/`;transport=tls` SRS URIs): PEM files. With
+   * the embedded SRS the certificate and key are the SRS's and `caFile` what the SRC trusts; with
+   * `srsUris` the certificate and key are the SRC's client certificate.
+   */
+  tls?: { certFile?: string; keyFile?: string; caFile?: string; verify?: boolean; servername?: string };
+  /** SRTP (SDES, AES_CM_128_HMAC_SHA1_80) towards the SRS instead of plain RTP. */
+  srtp?: boolean;
   /** G.711 law of the call. */
   codec: 'pcmu' | 'pcma';
   /** Largest request sent over UDP before switching to TCP (RFC 3261 §18.1.1), bytes. */
@@ -81,6 +89,17 @@ export async function runRecord(opts: RecordRunOptions, progress = new ProgressR
   }
 }
 
+/** The SRC's TLS settings: its client certificate only towards an external SRS (the embedded one's is the SRS's). */
+function srcTls(t: NonNullable<RecordRunOptions['tls']>, embedded: boolean): SrcTlsSettings {
+  return {
+    ...(t.caFile !== undefined ? { caFile: t.caFile } : {}),
+    ...(!embedded && t.certFile !== undefined ? { certFile: t.certFile } : {}),
+    ...(!embedded && t.keyFile !== undefined ? { keyFile: t.keyFile } : {}),
+    ...(t.verify === false ? { verify: false } : {}),
+    ...(t.servername !== undefined ? { servername: t.servername } : {}),
+  };
+}
+
 async function recordOnce(opts: RecordRunOptions, progress: ProgressReporter): Promise<number> {
   const pt: 0 | 8 = opts.codec === 'pcma' ? 8 : 0;
   const dir = resolve(opts.dir);
@@ -98,7 +117,11 @@ async function recordOnce(opts: RecordRunOptions, progress: ProgressReporter): P
     if (opts.srsUris.length > 0) {
       uris = [...opts.srsUris];
     } else {
-      srs = new Srs({ host: opts.local, port: 0, dir });
+      const t = opts.tls;
+      if (transport === 'tls' && (t?.certFile === undefined || t.keyFile === undefined)) {
+        throw new RecordFailure('--transport tls with the embedded SRS needs --tls-cert and --tls-key (its certificate)');
+      }
+      srs = new Srs({ host: opts.local, port: 0, dir, ...(transport === 'tls' ? { tls: { certFile: t!.certFile, keyFile: t!.keyFile } } : {}) });
       await srs.start();
       uris = [srs.uri(transport)];
       progress.log(`embedded SRS listening on ${srs.addresses.map((a) => `${a.protocol}:${a.address}:${a.port}`).join(', ')}, recording to ${dir}`);
@@ -117,7 +140,11 @@ async function recordOnce(opts: RecordRunOptions, progress: ProgressReporter): P
       srs: [{
         name: 'demo', srsUris: uris, localAddress: opts.local, transport, inviteTimeoutMs: 8000,
         ...(opts.maxUdp !== undefined ? { maxUdpRequestSize: opts.maxUdp } : {}),
-        media: { codecs: [pt === 0 ? { payloadType: 0, name: 'PCMU', clockRate: 8000 } : { payloadType: 8, name: 'PCMA', clockRate: 8000 }] },
+        ...(opts.tls ? { tls: srcTls(opts.tls, srs !== undefined) } : {}),
+        media: {
+          codecs: [pt === 0 ? { payloadType: 0, name: 'PCMU', clockRate: 8000 } : { payloadType: 8, name: 'PCMA', clockRate: 8000 }],
+          ...(opts.srtp ? { srtp: 'AES_CM_128_HMAC_SHA1_80' as const } : {}),
+        },
       }],
     });
     manager = src;
@@ -200,8 +227,9 @@ async function recordOnce(opts: RecordRunOptions, progress: ProgressReporter): P
 }
 
 const HELP = `usage: tsip record [--srs URI[,URI...]] [--seconds N] [--codec pcmu|pcma] [--dir D]
-                   [--local ADDR] [--transport udp|tcp] [--max-udp BYTES]
-                   [--http HOST:PORT] [--log-events]
+                   [--local ADDR] [--transport udp|tcp|tls] [--max-udp BYTES] [--srtp]
+                   [--tls-cert FILE --tls-key FILE] [--tls-ca FILE] [--tls-servername NAME]
+                   [--tls-no-verify] [--http HOST:PORT] [--log-events]
 
 Records a synthetic two-party G.711 call (Alice 440 Hz, Bob 1000 Hz, in turns) with SIPREC
 (RFC 7866): SrcManager sends the INVITE with SDP and RFC 7865 metadata, forks the call's RTP
@@ -216,8 +244,17 @@ options:
   --codec pcmu|pcma   G.711 law (default pcmu)
   --dir D             where the embedded Srs writes (default ./recordings)
   --local ADDR        local address of the SRC and the embedded Srs (default 127.0.0.1)
-  --transport udp|tcp SIP transport to the SRS (default udp)
+  --transport udp|tcp|tls  SIP transport to the SRS (default udp); an --srs URI with sips: or
+                      ;transport=tls uses TLS whatever this says
   --max-udp BYTES     largest request sent over UDP before TCP is used (RFC 3261 §18.1.1)
+  --srtp              SRTP (SDES, AES_CM_128_HMAC_SHA1_80) to the SRS instead of plain RTP
+  --tls-cert FILE     PEM certificate: the embedded SRS's (needed with --transport tls), or with
+                      --srs the SRC's client certificate (needed for sips: URIs); with --tls-key
+  --tls-key FILE      PEM private key of --tls-cert
+  --tls-ca FILE       PEM CA certificates the SRS's certificate must chain to (default: the
+                      public CAs Node trusts)
+  --tls-servername NAME  name the SRS's certificate must carry, when not the URI's host
+  --tls-no-verify     accept any SRS certificate (encrypted, not authenticated)
   --http HOST:PORT    while the call runs, serve the SRC's Prometheus /metrics (and, with the
                       embedded SRS, its status page at /) on HOST:PORT
   --log-events        start an NG9-1-1 Logging Service beside the call (D/log-events), send the
@@ -228,6 +265,24 @@ exit codes:
      (--log-events) all five log events stored
   1  recording NOT OK, or FAILED (no SRS answered, timed out, ...)
   2  bad arguments`;
+
+/** The --tls-* options as `RecordRunOptions.tls` (undefined when none is given). */
+function tlsOptions(v: Record<string, string | boolean | undefined>): RecordRunOptions['tls'] {
+  const file = (name: string): string | undefined => (typeof v[name] === 'string' ? resolve(v[name] as string) : undefined);
+  const certFile = file('tls-cert');
+  const keyFile = file('tls-key');
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new CliUsageError('--tls-cert and --tls-key go together');
+  const caFile = file('tls-ca');
+  const servername = typeof v['tls-servername'] === 'string' ? v['tls-servername'] : undefined;
+  const noVerify = v['tls-no-verify'] === true;
+  if (certFile === undefined && caFile === undefined && servername === undefined && !noVerify) return undefined;
+  return {
+    ...(certFile !== undefined ? { certFile, keyFile } : {}),
+    ...(caFile !== undefined ? { caFile } : {}),
+    ...(servername !== undefined ? { servername } : {}),
+    ...(noVerify ? { verify: false } : {}),
+  };
+}
 
 /** `tsip record`. */
 export const recordCommand: CliCommand = {
@@ -243,17 +298,29 @@ export const recordCommand: CliCommand = {
       transport: { type: 'string', default: 'udp' },
       codec: { type: 'string', default: 'pcmu' },
       'max-udp': { type: 'string' },
+      srtp: { type: 'boolean', default: false },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-ca': { type: 'string' },
+      'tls-servername': { type: 'string' },
+      'tls-no-verify': { type: 'boolean', default: false },
       http: { type: 'string' },
       'log-events': { type: 'boolean', default: false },
     });
     const maxUdp = numberOption('max-udp', values['max-udp'], { min: 1, integer: true });
     const http = hostPortOption('http', values.http);
+    const tls = tlsOptions(values);
+    if (values.transport === 'tls' && values.srs === undefined && tls?.certFile === undefined) {
+      throw new CliUsageError('--transport tls with the embedded SRS needs --tls-cert and --tls-key (its certificate)');
+    }
     return runRecord({
       srsUris: (values.srs ?? '').split(',').map((u) => u.trim()).filter(Boolean),
       seconds: numberOption('seconds', values.seconds, { min: 0, minExclusive: true, max: 3600 }) ?? 10,
       dir: values.dir,
       local: values.local,
-      transport: choiceOption('transport', values.transport, ['udp', 'tcp']),
+      transport: choiceOption('transport', values.transport, ['udp', 'tcp', 'tls']),
+      ...(tls !== undefined ? { tls } : {}),
+      srtp: values.srtp === true,
       codec: choiceOption('codec', values.codec, ['pcmu', 'pcma']),
       ...(maxUdp !== undefined ? { maxUdp } : {}),
       ...(http !== undefined ? { http } : {}),

@@ -1,6 +1,6 @@
 /**
- * `tsip srs`: a standalone Session Recording Server. UDP and TCP on one port; optionally an
- * operator HTTP server with /healthz, /metrics and the status page. SIGTERM (or a first Ctrl-C) drains: new
+ * `tsip srs`: a standalone Session Recording Server. UDP and TCP on one port, TLS beside them
+ * with a certificate (--tls-cert/--tls-key); optionally an operator HTTP server with /healthz, /metrics and the status page. SIGTERM (or a first Ctrl-C) drains: new
  * recordings are refused (503), live ones run to their BYE, at most `--drain-timeout` seconds,
  * then the SRS stops and the process exits 0. A second SIGINT/SIGTERM stops at once (BYE to every
  * live recording, files closed complete).
@@ -16,11 +16,18 @@ import { CliExit, type CliCommand } from './command.js';
 
 const HELP = `usage: tsip srs [options]
 
-A SIPREC Session Recording Server on UDP and TCP.
+A SIPREC Session Recording Server on UDP and TCP, and TLS with a certificate.
 
 Options:
   --host ADDR              SIP and RTP address (default 127.0.0.1)
   --port N                 SIP port, UDP and TCP (default 5090; 0 = any free port)
+  --tls-cert FILE          PEM certificate chain: also listen for SIP over TLS (sips: and
+                           ;transport=tls URIs; the Contact of each answer names TLS); needs --tls-key
+  --tls-key FILE           PEM private key of --tls-cert
+  --tls-port N             TLS port (default --port + 1, e.g. 5091; any free port when --port is 0)
+  --tls-ca FILE            PEM CA certificates client certificates must chain to (and that the
+                           SRS trusts when it connects to an SRC over TLS)
+  --require-client-cert    mutual TLS: refuse SRCs without a certificate chaining to --tls-ca
   --dir PATH               recordings directory (default ./recordings)
   --max-sessions N         concurrent recordings; beyond it 486 (default 1000)
   --rtp-ports MIN-MAX      RTP/RTCP port range (default 40000-49999)
@@ -65,6 +72,11 @@ export function parseSrsArgs(argv: readonly string[]): { settings: SrsSettings; 
       'max-setups-per-second': { type: 'string' },
       'min-free-disk': { type: 'string' },
       'require-metadata': { type: 'boolean', default: false },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-port': { type: 'string' },
+      'tls-ca': { type: 'string' },
+      'require-client-cert': { type: 'boolean', default: false },
       http: { type: 'string' },
       'drain-timeout': { type: 'string', default: '30' },
       'page-size': { type: 'string', default: '100' },
@@ -88,6 +100,20 @@ export function parseSrsArgs(argv: readonly string[]): { settings: SrsSettings; 
     settings.maxSetupsPerSecond = n;
   }
   if (values['min-free-disk'] !== undefined) settings.minFreeDiskBytes = int('min-free-disk', values['min-free-disk'], 0);
+  const tlsOnly = ['tls-key', 'tls-port', 'tls-ca', 'require-client-cert'] as const;
+  if (values['tls-cert'] !== undefined) {
+    if (values['tls-key'] === undefined) throw new CliUsageError('--tls-cert needs --tls-key');
+    if (values['require-client-cert'] && values['tls-ca'] === undefined) throw new CliUsageError('--require-client-cert needs --tls-ca');
+    settings.tls = {
+      certFile: resolve(values['tls-cert']), keyFile: resolve(values['tls-key']),
+      ...(values['tls-port'] !== undefined ? { port: int('tls-port', values['tls-port'], 0, 65535) } : {}),
+      ...(values['tls-ca'] !== undefined ? { caFile: resolve(values['tls-ca']) } : {}),
+      ...(values['require-client-cert'] ? { requireClientCertificate: true } : {}),
+    };
+  } else {
+    const stray = tlsOnly.find((o) => values[o] !== undefined && values[o] !== false);
+    if (stray !== undefined) throw new CliUsageError(`--${stray} needs --tls-cert`);
+  }
   const drain = Number(values['drain-timeout']);
   if (!(drain >= 0 && Number.isFinite(drain))) throw new CliUsageError(`--drain-timeout must be seconds >= 0 (not ${values['drain-timeout']})`);
   return {
@@ -110,7 +136,13 @@ export async function runSrs(argv: readonly string[], opts: RunSrsOptions = {}):
     log(HELP);
     return CliExit.Ok;
   }
-  const srs = new Srs(parsed.settings);
+  let srs: Srs;
+  try {
+    srs = new Srs(parsed.settings); // checks the settings: a TLS file that cannot be read, a key not matching ...
+  } catch (e) {
+    console.error(`tsip srs: ${(e as Error).message}\n\n${HELP}`);
+    return CliExit.Usage;
+  }
   srs.on('sessionStarted', (e) => log(`started  ${e.recordingId} streams [${e.labels}] -> ${e.dir}`));
   srs.on('sessionUpdated', (e) => log(`updated  ${e.recordingId}${e.pauseChanged ? (e.paused ? ' paused' : ' resumed') : ''}${e.metadataUpdated ? ' metadata' : ''}`));
   srs.on('sessionEnded', (e) => log(`ended    ${e.recordingId} (${e.reason})`));

@@ -71,6 +71,15 @@ export function literalTargets(query: ResolveQuery): ResolvedTarget[] | undefine
   return [{ protocol, address: bare, port, family: family as 4 | 6 }];
 }
 
+/**
+ * The name a TLS next hop's certificate is checked against (RFC 5922 §4, RFC 3261 §26.3.1): the
+ * URI's host when it is a name; undefined for an IP literal (checked against IP subjectAltNames).
+ */
+export function tlsServerName(query: ResolveQuery): string | undefined {
+  const bare = query.host.startsWith('[') ? query.host.slice(1, -1) : query.host;
+  return isIP(bare) === 0 ? bare.replace(/\.$/, '') : undefined;
+}
+
 /** Resolves at once for numeric hosts, through the resolver otherwise. */
 export function resolveTargets(query: ResolveQuery, resolver: Resolver): ResolvedTarget[] | Promise<ResolvedTarget[]> {
   return literalTargets(query) ?? resolver.resolve(query);

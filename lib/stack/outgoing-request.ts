@@ -8,7 +8,7 @@ import type { Logger, ResolvedTarget, Resolver } from '../../include-types/setti
 import type { SipRequest, SipResponse, SipUri } from '../message/index.js';
 import type { ClientTransaction, ClientTransactionUser, PendingCancel, TransactionLayer } from '../transaction/index.js';
 import type { SendTarget } from '../transport/index.js';
-import { nextHopUri, resolveQuery, resolveTargets } from './next-hop.js';
+import { nextHopUri, resolveQuery, resolveTargets, tlsServerName } from './next-hop.js';
 
 /** What an {@link OutgoingRequest} needs from the stack. */
 export interface OutgoingRequestDeps {
@@ -34,6 +34,8 @@ export class OutgoingRequest {
   private index = 0;
   private finished = false;
   private cancelUser: ClientTransactionUser | undefined;
+  /** The next hop URI's host name, for the TLS certificate check (RFC 5922 §4). */
+  private servername: string | undefined;
   private readonly failover: boolean;
 
   constructor(
@@ -68,6 +70,7 @@ export class OutgoingRequest {
    */
   start(): void {
     const query = resolveQuery(nextHopUri(this.request, this.options.outboundProxy));
+    this.servername = tlsServerName(query);
     const resolved = resolveTargets(query, this.deps.resolver);
     if (Array.isArray(resolved)) this.begin(resolved);
     else {
@@ -110,7 +113,7 @@ export class OutgoingRequest {
 
   private attempt(): void {
     const t = this.targets[this.index];
-    const target: SendTarget = { protocol: t.protocol, address: t.address, port: t.port, iapId: this.iapId };
+    const target: SendTarget = { protocol: t.protocol, address: t.address, port: t.port, iapId: this.iapId, ...(this.servername !== undefined ? { servername: this.servername } : {}) };
     let gotResponse = false;
     const attemptIndex = this.index;
     const current = (): boolean => attemptIndex === this.index && !this.finished;

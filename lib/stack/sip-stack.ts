@@ -28,7 +28,7 @@ import {
 } from '../transport/index.js';
 import { DialogRouter } from './dialog-router.js';
 import { MergedRequestDetector } from './merged-requests.js';
-import { nextHopUri, resolveQuery, resolveTargets } from './next-hop.js';
+import { nextHopUri, resolveQuery, resolveTargets, tlsServerName } from './next-hop.js';
 import { OutgoingRequest, type OutgoingRequestOptions } from './outgoing-request.js';
 import type { Claim, DialogEndpoint, DialogKey, StackUser } from './stack-user.js';
 import { statelessErrorFor, tooLargeReply } from './stateless-reply.js';
@@ -256,10 +256,12 @@ export class SipStack {
   async sendAck(iapId: string, ack: SipRequest, options: OutgoingRequestOptions = {}): Promise<SentInfo> {
     this.checkSendable(iapId);
     if (ack.via.length === 0) ack.headers.prepend('Via', new Via({ transport: 'UDP', host: '0.0.0.0', params: { branch: newBranch() } }).toString());
-    const targets = await resolveTargets(resolveQuery(nextHopUri(ack, options.outboundProxy)), this.resolver);
+    const query = resolveQuery(nextHopUri(ack, options.outboundProxy));
+    const targets = await resolveTargets(query, this.resolver);
     if (targets.length === 0) throw new SipError(SipErrorCode.ResolveFailed, 'no target for the ACK');
     const t = targets[0];
-    return this.transport.sendRequest(ack, { protocol: t.protocol, address: t.address, port: t.port, iapId });
+    const servername = tlsServerName(query); // RFC 5922 §4: a TLS hop named by its host name
+    return this.transport.sendRequest(ack, { protocol: t.protocol, address: t.address, port: t.port, iapId, ...(servername !== undefined ? { servername } : {}) });
   }
 
   /**

@@ -19,8 +19,20 @@ export function errnoCode(err: unknown): string | undefined {
 export function toTransportError(err: unknown, what: string): SipError {
   if (err instanceof SipError) return err;
   const code = errnoCode(err);
-  const detail = code ?? (err instanceof Error ? err.message : String(err));
-  return new SipError(SipErrorCode.TransportError, `${what}: ${detail}`, { cause: err });
+  const text = err instanceof Error ? err.message : String(err);
+  if (isCertificateError(code)) {
+    // Said in words: an app (e.g. an SRC's recordingFailed) tells a bad certificate from a dead peer.
+    return new SipError(SipErrorCode.TransportError, `${what}: TLS certificate verification failed: ${text} (${code})`, { cause: err });
+  }
+  return new SipError(SipErrorCode.TransportError, `${what}: ${code ?? text}`, { cause: err });
+}
+
+/**
+ * True for the codes node:tls gives a peer certificate that does not verify: OpenSSL's X.509
+ * verify results (untrusted chain, self-signed, expired ...) and a name mismatch.
+ */
+export function isCertificateError(code: string | undefined): boolean {
+  return code !== undefined && (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /CERT|SELF_SIGNED|UNABLE_TO_(GET_ISSUER|VERIFY|DECRYPT)|CHAIN_TOO_LONG|PATH_LENGTH/.test(code));
 }
 
 /**

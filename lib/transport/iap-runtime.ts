@@ -91,10 +91,12 @@ export class IapRuntime {
   }
 
   /**
-   * Client-side TLS settings for connections over `protocol`: those of the IAP's first listener of
-   * that protocol with TLS settings, else of its first TLS or WSS listener, if any.
+   * Client-side TLS settings for connections over `protocol`: the IAP's `tlsClient` if set, else
+   * those of its first listener of that protocol with TLS settings, else of its first TLS or WSS
+   * listener, if any.
    */
   clientTls(protocol: TransportProtocol = 'tls'): TlsSettings | undefined {
+    if (this.settings.tlsClient !== undefined) return this.settings.tlsClient;
     const withTls = this.settings.listen.filter((l) => (l.protocol === 'tls' || l.protocol === 'wss') && l.tls !== undefined);
     return (withTls.find((l) => l.protocol === protocol) ?? withTls[0])?.tls;
   }

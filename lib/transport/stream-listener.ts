@@ -32,7 +32,9 @@ export class StreamListener extends ServerListener<'tcp' | 'tls'> {
         throw new SipError(SipErrorCode.InvalidArgument, `tls listener of ${iapId} needs cert and key`);
       }
       this.protocol = 'tls';
-      const options = { cert: tls.cert, key: tls.key, ca: tls.ca, handshakeTimeout };
+      const mutual = tls.requireClientCertificate === true;
+      // Mutual TLS: node:tls refuses a client without a certificate chaining to `ca`.
+      const options = { cert: tls.cert, key: tls.key, ca: tls.ca, handshakeTimeout, requestCert: mutual, rejectUnauthorized: mutual };
       this.server = createTlsServer(options, (socket) =>
         events.onSocket(socket, this),
       );

@@ -157,7 +157,9 @@ export class StreamPool {
         );
       };
       if (req.protocol === 'tls') {
-        const servername = req.servername ?? (family === undefined ? host : undefined);
+        // The app's servername (TlsSettings) wins over the target's name; an IP literal is checked
+        // against the certificate's IP subjectAltNames (node:tls does so without a servername).
+        const servername = req.tls?.servername ?? req.servername ?? (family === undefined ? host : undefined);
         // node:tls hands localAddress/family to net.connect, though its types omit them.
         const options: ConnectionOptions & { localAddress?: string; family?: number } = {
           host,

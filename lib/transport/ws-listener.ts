@@ -75,7 +75,8 @@ export class WsListener extends ServerListener<'ws' | 'wss'> {
         throw new SipError(SipErrorCode.InvalidArgument, `wss listener of ${iapId} needs cert and key`);
       }
       this.protocol = 'wss';
-      this.server = createHttpsServer({ cert: tls.cert, key: tls.key, ca: tls.ca, handshakeTimeout: limits.handshakeTimeout });
+      const mutual = tls.requireClientCertificate === true; // mutual TLS: no client certificate, no handshake
+      this.server = createHttpsServer({ cert: tls.cert, key: tls.key, ca: tls.ca, handshakeTimeout: limits.handshakeTimeout, requestCert: mutual, rejectUnauthorized: mutual });
       this.server.on('tlsClientError', (err, socket) => {
         socket.destroy();
         events.onError(err, this);

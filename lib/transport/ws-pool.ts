@@ -124,7 +124,7 @@ export class WsPool {
               cert: req.tls?.cert,
               key: req.tls?.key,
               rejectUnauthorized: req.tls?.rejectUnauthorized ?? true,
-              servername: req.servername ?? (family === undefined ? host : undefined),
+              servername: req.tls?.servername ?? req.servername ?? (family === undefined ? host : undefined),
             }
           : {}),
       });

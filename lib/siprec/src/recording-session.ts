@@ -252,10 +252,11 @@ export class RecordingSession implements RecordingSessionLike {
   }
 
   /** A transaction of the dialog failed (Timer B/F, transport error). */
-  onError(code: string, tx: ClientTransaction): void {
+  onError(code: string, tx: ClientTransaction, message?: string): void {
     if (tx === this.inviteTx) {
       if (this.assoc) this.host.bind(this.assoc, undefined);
-      this.nextAfter(code === SipErrorCode.Timeout ? SrsAttemptOutcome.Timeout : SrsAttemptOutcome.TransportError, undefined, true);
+      if (code === SipErrorCode.Timeout) this.nextAfter(SrsAttemptOutcome.Timeout, undefined, true);
+      else this.nextAfter(SrsAttemptOutcome.TransportError, undefined, true, message);
       return;
     }
     this.requests.onError(code, tx);
@@ -320,8 +321,8 @@ export class RecordingSession implements RecordingSessionLike {
       this.inviteTx = tx;
       this.log.sent(tx);
       this.inviteTimer = this.host.clock.setTimer(() => this.inviteTimedOut(tx), this.host.inviteTimeoutMs);
-    } catch {
-      this.nextAfter(SrsAttemptOutcome.TransportError, undefined, true);
+    } catch (e) {
+      this.nextAfter(SrsAttemptOutcome.TransportError, undefined, true, e instanceof Error ? e.message : undefined);
     }
   }
 
@@ -419,9 +420,9 @@ export class RecordingSession implements RecordingSessionLike {
     this.log.started(answered.filter((s) => s.accepted).map((s) => s.label), answerText);
   }
 
-  private nextAfter(outcome: SrsAttemptOutcome, status: number | undefined, down: boolean): void {
+  private nextAfter(outcome: SrsAttemptOutcome, status: number | undefined, down: boolean, message?: string): void {
     this.clearInviteTimer();
-    this.attempts.push({ srs: this.srs, outcome, ...(status !== undefined ? { statusCode: status } : {}) });
+    this.attempts.push({ srs: this.srs, outcome, ...(status !== undefined ? { statusCode: status } : {}), ...(message !== undefined ? { message } : {}) });
     if (down) this.host.markDown(this.srs);
     const tx = this.inviteTx;
     this.inviteTx = undefined;

@@ -67,7 +67,8 @@ export interface SessionHost {
 /** The callbacks a user agent routes to a session. */
 export interface RecordingSessionLike {
   onResponse(tx: ClientTransaction): void;
-  onError(code: string, tx: ClientTransaction): void;
+  /** A transaction failed: the SipError code and, for a transport error, its words. */
+  onError(code: string, tx: ClientTransaction, message?: string): void;
   onRequest(tx: import('../common/api.js').ServerTransaction): void;
   /** Our 2xx to an SRS-initiated INVITE was never ACKed. */
   onAckTimeout(): void;

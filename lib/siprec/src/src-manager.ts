@@ -20,6 +20,7 @@ import type { Clock } from '../../../include-types/settings.js';
 import { defaultSiprecClock } from '../common/timers.js';
 import { Ng911Logger } from '../ng911/index.js';
 import type { SessionListener } from './session-host.js';
+import { srcTlsPlan } from '../common/tls-settings.js';
 import { SrcUserAgent, type SrsInitiatedVerdict } from './src-user-agent.js';
 import { CallState } from './call-state.js';
 import { SrcLiveAudio } from './live-audio.js';
@@ -144,12 +145,13 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
   private started = false;
   private stopped = false;
 
-  /** @param settings - see {@link SrcSettings}; checked here (RangeError). */
+  /** @param settings - see {@link SrcSettings}; checked here (RangeError; SipError(InvalidArgument) for TLS settings). */
   constructor(readonly settings: SrcSettings) {
     super();
     if (settings.srs.length === 0) throw new RangeError('SrcManager needs at least one SRS entry');
     const names = new Set(settings.srs.map((e) => e.name));
     if (names.size !== settings.srs.length) throw new RangeError('SRS entry names must be unique');
+    for (const e of settings.srs) srcTlsPlan(e); // SipError(InvalidArgument) for bad TLS settings, now rather than at start()
     this.clock = settings.clock ?? defaultSiprecClock();
     this.live = new SrcLiveAudio(this, settings);
     this.ng911 = settings.ng911 ? new Ng911Logger(settings.ng911, (e) => this.emit('logEvent', e), undefined, this.clock) : undefined;

@@ -12,7 +12,7 @@ import { ConnectionState } from '../../../include-types/states.js';
 import {
   RecordingEndReason, type CallParams, type RecordedMessage, type RecordingChanges, type SrsEntrySettings, type SrsInitiatedRequest,
 } from '../../../include-types/siprec.js';
-import type { Clock, TransportProtocol } from '../../../include-types/settings.js';
+import type { Clock } from '../../../include-types/settings.js';
 import { waitAtMost } from '../common/timers.js';
 import { PortAllocator, type RtpPacket } from '../media/index.js';
 import type { Ng911Logger } from '../ng911/index.js';
@@ -27,6 +27,8 @@ import { RecordingSession } from './recording-session.js';
 import { parseSdp } from '../../message/index.js';
 import type { RecordingSessionLike, SessionHost, SessionListener } from './session-host.js';
 import { compileSkipFailover, type SkipMatcher } from './skip-failover.js';
+import { srcTlsPlan, type SrcTlsPlan } from '../common/tls-settings.js';
+import { srcContact, srcListen } from './src-listen.js';
 
 /** Told when keep-alive sees an SRS change state. */
 export type SrsStateCallback = (uri: string, up: boolean, statusCode?: number) => void;
@@ -91,6 +93,8 @@ export class SrcUserAgent implements SessionHost {
   private readonly byDialog = new Map<Dialog, RecordingSessionLike>();
   private readonly heldInvites = new Set<ClientTransaction>();
   private contactValue = '';
+  /** SIP over TLS of this entry (checked settings), when it uses TLS. */
+  private readonly tls: SrcTlsPlan | undefined;
   private fromValue = '';
 
   constructor(private readonly opts: SrcUserAgentOptions) {
@@ -107,6 +111,7 @@ export class SrcUserAgent implements SessionHost {
     this.inviteTimeoutMs = e.inviteTimeoutMs ?? 64 * opts.t1;
     this.metadataUpdateMethod = opts.metadataUpdateMethod ?? 'auto';
     this.clock = opts.clock;
+    this.tls = srcTlsPlan(e);
   }
 
   /** The connection (after start). */
@@ -158,17 +163,14 @@ export class SrcUserAgent implements SessionHost {
   /** Binds the local endpoint and waits for the connection to be Active. */
   async start(): Promise<void> {
     const e = this.entry;
-    const transport: TransportProtocol = e.transport ?? 'udp';
-    // The entry's transport on its port; UDP and TCP beside it so any SRS URI transport works.
     const port = e.localPort ?? await freeSipPort(e.localAddress);
-    const listen = [{ protocol: transport, address: e.localAddress, port }];
-    for (const p of ['udp', 'tcp'] as const) if (p !== transport) listen.push({ protocol: p, address: e.localAddress, port });
+    const listen = srcListen(e, port, this.tls);
     const client = new SipClient({
       uid: `tsip-src-${e.name}-${process.pid}-${Math.random().toString(36).slice(2)}`,
       observer: { incomingRequest: (_iap, tx) => tx.dispose(), timedOut: () => undefined },
       settings: {
         // RFC 3261 §18.1.1: the transport switches to TCP above mtu - 200.
-        iaps: [{ id: e.name, listen, ...(e.maxUdpRequestSize !== undefined ? { mtu: e.maxUdpRequestSize + 200 } : {}) }],
+        iaps: [{ id: e.name, listen, ...(this.tls ? { tlsClient: this.tls.client } : {}), ...(e.maxUdpRequestSize !== undefined ? { mtu: e.maxUdpRequestSize + 200 } : {}) }],
         userAgent: this.opts.userAgent,
         timers: { t1: this.opts.t1 },
         ...(this.opts.stackClock ? { clock: this.opts.stackClock } : {}),
@@ -182,11 +184,8 @@ export class SrcUserAgent implements SessionHost {
     await new Promise<void>((resolve, reject) => {
       this.conn = new SipConnection(client, e.name, this.observer(resolve, reject));
     });
-    const bound = client.stack.boundAddresses(e.name);
-    const b = bound.find((x) => x.protocol === transport) ?? bound[0];
-    const tp = b.protocol === 'udp' ? '' : `;transport=${b.protocol}`;
     // RFC 7866 §6.1.1: the SRC MUST put +sip.src in the Contact of every RS request.
-    this.contactValue = `<sip:src@${hostPart(b.address)}:${b.port}${tp}>;+sip.src`;
+    this.contactValue = srcContact(e, client.stack.boundAddresses(e.name));
     this.fromValue = e.fromUri ?? `sip:src@${hostPart(e.localAddress)}`;
     const interval = (e.optionsIntervalSeconds ?? 0) * 1000;
     this.keepAlive = new SrsKeepAlive(this.connection, e.srsUris, interval, `<${this.fromValue}>`, (uri, up, code) => this.opts.onSrsState(uri, up, code), this.clock);
@@ -374,7 +373,7 @@ export class SrcUserAgent implements SessionHost {
       override errorOccurredInDialog(e: SipError, tx: Transaction, assoc: DialogAssoc): void {
         if (self.heldInvites.delete(tx as ClientTransaction)) { try { tx.dispose(); } catch { /* */ } }
         const s = self.byAssoc.get(assoc);
-        if (s && tx.isClientTransaction) s.onError(e.code, tx as ClientTransaction);
+        if (s && tx.isClientTransaction) s.onError(e.code, tx as ClientTransaction, e.message);
         else if (s && tx.type === 'INVITE') s.onAckTimeout(); // our 2xx to an SRS-initiated INVITE
       }
       override errorOccurredInDialogRefresh(_e: SipError, assoc: DialogAssoc): void {

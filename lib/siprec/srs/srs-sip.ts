@@ -1,15 +1,26 @@
 /**
  * The SRS's SIP side on the API: its own SipClient with one IAP (UDP and TCP on one port by
- * default), the connection observer that hands requests and in-dialog outcomes to the Srs, and
+ * default, TLS on its own port with `SrsSettings.tls`), the connection observer that hands requests and in-dialog outcomes to the Srs, and
  * the wait until the connection is Active.
  */
 import type { Dialog, DialogAssoc, Transaction } from '../../../include-types/api.js';
-import type { TransportProtocol } from '../../../include-types/settings.js';
+import type { ListenSettings, TransportProtocol } from '../../../include-types/settings.js';
 import { ConnectionState } from '../../../include-types/states.js';
 import type { SrsSettings } from '../../../include-types/siprec.js';
 import { SipClient, SipConnection, type ClientTransaction, type ServerTransaction } from '../common/api.js';
 import { ObserverBase } from '../common/observer.js';
 import { freeSipPort } from '../common/ports.js';
+import { srsTlsPlan } from '../common/tls-settings.js';
+
+/**
+ * The SRS's TLS port: `SrsTlsSettings.port` if set; else beside TCP on `port` + 1 (5061 next to
+ * 5060, RFC 3261 §19.1.2's pair), any free one for port 0; TLS alone takes `port` itself.
+ */
+function tlsPort(port: number, plain: readonly TransportProtocol[], asked: number | undefined): number {
+  if (asked !== undefined) return asked;
+  if (!plain.includes('tcp')) return port;
+  return port === 0 || port >= 65535 ? 0 : port + 1;
+}
 
 /** What the Srs is told. */
 export interface SrsSipHandlers {
@@ -28,13 +39,18 @@ export interface SrsSipHandlers {
  * soon as it exists (so a failed start can still be closed).
  */
 export async function openSrsSip(settings: SrsSettings, iap: string, on: SrsSipHandlers, made: (client: SipClient) => void): Promise<{ client: SipClient; connection: SipConnection }> {
-  const transports: TransportProtocol[] = settings.transports ?? ['udp', 'tcp'];
-  const port = settings.port === 0 && transports.length > 1 ? await freeSipPort(settings.host) : settings.port;
+  const tls = srsTlsPlan(settings);
+  const transports: TransportProtocol[] = settings.transports ?? (tls ? ['udp', 'tcp', 'tls'] : ['udp', 'tcp']);
+  // UDP and TCP (and WebSocket) share one port; TLS needs its own (TCP holds that one).
+  const plain = transports.filter((p) => p !== 'tls');
+  const port = settings.port === 0 && plain.length > 1 ? await freeSipPort(settings.host) : settings.port;
+  const listen: ListenSettings[] = plain.map((protocol) => ({ protocol, address: settings.host, port }));
+  if (tls) listen.push({ protocol: 'tls', address: settings.host, port: tlsPort(settings.port, plain, tls.port), tls: tls.listener });
   const client = new SipClient({
     uid: `tsip-srs-${process.pid}-${Math.random().toString(36).slice(2)}`,
     observer: { incomingRequest: (_iap, tx) => tx.dispose(), timedOut: () => undefined },
     settings: {
-      iaps: [{ id: iap, listen: transports.map((protocol) => ({ protocol, address: settings.host, port })) }],
+      iaps: [{ id: iap, listen }],
       userAgent: settings.userAgent ?? 'tsip-srs',
       ...(settings.t1 !== undefined ? { timers: { t1: settings.t1 } } : {}),
       transportLimits: { maxConnections: 20000, ...settings.transportLimits },

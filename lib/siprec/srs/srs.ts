@@ -34,6 +34,8 @@ import { RecordingDir, RecordingState, recoverRecordings } from './storage/index
 import { retryAfterSeconds, SRS_LIMIT_DEFAULTS, TokenBucket, validateSrsLimits } from './limits.js';
 import { SrsCounters } from './srs-stats.js';
 import { openSrsSip } from './srs-sip.js';
+import { srsContact, srsUri } from './srs-contact.js';
+import { srsTlsPlan } from '../common/tls-settings.js';
 import { sendSnapshotRequest } from './srs-snapshot.js';
 import { respond } from './srs-respond.js';
 import { assessHealth, healthReasonPhrase } from './srs-health.js';
@@ -83,11 +85,13 @@ export class Srs extends EventEmitter<SrsEvents> {
 
   /**
    * @param settings - see {@link SrsSettings}
-   * @throws SipError(InvalidArgument) for a limit that is negative, not a number, or not whole where it must be
+   * @throws SipError(InvalidArgument) for a limit that is negative, not a number, or not whole where it must be,
+   *   or for TLS settings that cannot be used (see {@link SrsSettings.tls})
    */
   constructor(readonly settings: SrsSettings) {
     super();
     validateSrsLimits(settings);
+    srsTlsPlan(settings); // SipError(InvalidArgument) for bad TLS settings
     this.clock = settings.clock ?? defaultSiprecClock();
     this.now = epochNow(settings.clock);
     this.access = new SrsAccess(settings.allowedSources, settings.auth, this.now);
@@ -214,12 +218,12 @@ export class Srs extends EventEmitter<SrsEvents> {
     return this.client.stack.boundAddresses(IAP).map((b) => ({ protocol: b.protocol, address: b.address, port: b.port }));
   }
 
-  /** A SIP URI of this SRS for a transport (default the first bound). */
-  uri(protocol?: TransportProtocol): string {
-    const b = this.addresses.find((a) => protocol === undefined || a.protocol === protocol);
-    if (!b) throw new Error('SRS not started');
-    const host = b.address.includes(':') ? `[${b.address}]` : b.address;
-    return `sip:srs@${host}:${b.port}${b.protocol === 'udp' ? '' : `;transport=${b.protocol}`}`;
+  /**
+   * A SIP URI of this SRS for a transport (default the first bound); `uri('tls', 'sips')` (or
+   * `uri(undefined, 'sips')`) is its `sips:` URI (RFC 3261 §26.2.2).
+   */
+  uri(protocol?: TransportProtocol, scheme: 'sip' | 'sips' = 'sip'): string {
+    return srsUri(this.addresses, protocol, scheme);
   }
 
   /** Live API objects of the server's client by class (a leak check: only the connection once idle). */
@@ -268,14 +272,6 @@ export class Srs extends EventEmitter<SrsEvents> {
     this.connection?.dispose();
     await this.client?.close();
     this.client = undefined;
-  }
-
-  private contact(protocol?: string): string {
-    // RFC 7866 §6.2: the SRS marks its Contact with +sip.srs. RFC 3261 §12.1.1, RFC 3263 §4.1: the
-    // Contact names the transport the INVITE came over, else the SRC's in-dialog requests would
-    // go by UDP (a TCP-only SRC could not reach us).
-    const bound = protocol !== undefined && this.addresses.some((a) => a.protocol === protocol) ? (protocol as TransportProtocol) : undefined;
-    return `<${this.uri(bound)}>;+sip.srs`;
   }
 
   private info(s: SrsSession): SrsSessionInfo {
@@ -338,7 +334,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       if (this.drainRun) return this.reject(tx, 503, 'Draining', { retryAfter: this.drainRun.retryAfterSeconds() });
       const verdict = checkRecordingInvite(req.messageElements, this.check);
       if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, verdict.limit ? { limit: verdict.limit } : {});
-      assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: this.contact(tx.remote?.protocol) });
+      assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: srsContact(this.addresses, tx.remote?.protocol, req.remoteUri) });
       const rec = this.settings.signalingOnly ? undefined : RecordingDir.create({ root: this.settings.dir, recordingId: callId, now: this.now });
       session = new SrsSession(callId, assoc, rec, this.sessionEnv());
       this.counters.track(session);

@@ -64,3 +64,39 @@ t.test('a TLS client that never handshakes is cut off after the timeout', async 
   t.ok(waited >= 100 && waited < 2000, `closed after ${waited} ms`);
   t.equal(b.layer.stats().connections, 0, 'never counted as a connection');
 });
+
+t.test('IapSettings.tlsClient: a verified TLS connection from an IAP without a TLS listener', async (t) => {
+  const a = await startLayer(t, { iaps: [{ id: 'a', listen: [{ protocol: 'udp', address: '127.0.0.1', port: 0 }], tlsClient: { ca: certs.ca } }] });
+  const b = await startLayer(t, { iaps: [tlsIap('b', '127.0.0.1', certs.ca)] });
+  const sent = await a.layer.sendRequest(makeRequest(), { protocol: 'tls', address: '127.0.0.1', port: b.port('tls'), iapId: 'a' });
+  t.equal(sent.protocol, 'tls');
+  t.equal((await b.user.nextRequest()).source.protocol, 'tls');
+});
+
+t.test('a certificate that does not verify: the TransportError says so (untrusted CA, wrong servername)', async (t) => {
+  const b = await startLayer(t, { iaps: [tlsIap('b', '127.0.0.1', certs.ca)] });
+  const cases: Array<[string, { ca: string; servername?: string }, RegExp]> = [
+    ['untrusted CA', { ca: certs.otherCa }, /TLS certificate verification failed: .*\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED_CERT_IN_CHAIN)\)/],
+    ['TlsSettings.servername not in the certificate', { ca: certs.ca, servername: 'wrong.example' }, /TLS certificate verification failed: .*wrong\.example.*\(ERR_TLS_CERT_ALTNAME_INVALID\)/],
+  ];
+  for (const [what, tlsClient, message] of cases) {
+    const a = await startLayer(t, { iaps: [{ id: 'a', listen: [{ protocol: 'udp', address: '127.0.0.1', port: 0 }], tlsClient }] });
+    const err = await a.layer.sendRequest(makeRequest(), { protocol: 'tls', address: '127.0.0.1', port: b.port('tls'), iapId: 'a' }).catch((e: unknown) => e);
+    t.ok(isSipError(err, 'TransportError'), what);
+    t.match((err as Error).message, message, what);
+  }
+  t.equal(b.user.all.length, 0);
+});
+
+t.test('requireClientCertificate: a client without a certificate gets nothing through, one with it does', async (t) => {
+  const b = await startLayer(t, { iaps: [{ id: 'b', listen: [{ protocol: 'tls', address: '127.0.0.1', port: 0, tls: { cert: certs.cert, key: certs.key, ca: certs.ca, requireClientCertificate: true } }] }] });
+  const bare = await startLayer(t, { iaps: [{ id: 'a', listen: [{ protocol: 'udp', address: '127.0.0.1', port: 0 }], tlsClient: { ca: certs.ca } }] });
+  const target = { protocol: 'tls' as const, address: '127.0.0.1', port: b.port('tls'), iapId: 'a' };
+  // TLS 1.3: the client may finish its side before the server refuses it; either way nothing arrives.
+  await bare.layer.sendRequest(makeRequest(), target).catch(() => undefined);
+  await until(() => bare.layer.stats().connections === 0, 2000, 'the refused connection closed');
+  t.equal(b.user.all.length, 0, 'no request from the client without a certificate');
+  const a = await startLayer(t, { iaps: [tlsIap('a', '127.0.0.1', certs.ca)] });
+  await a.layer.sendRequest(makeRequest(), { ...target, iapId: 'a' });
+  t.equal((await b.user.nextRequest()).source.protocol, 'tls', 'a client certificate chaining to ca gets through');
+});
