@@ -54,8 +54,11 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
   /** Per entry name: its metadata over the attached calls. */
   private readonly meta = new Map<string, PersistentMetadata>();
   private readonly entries = new Map<string, EntryState>();
-  /** Label → the attached call whose media it carries (set once the association was answered). */
-  private readonly owners = new Map<string, string>();
+  /**
+   * Label → the attached call whose media it carries and the entries that took its association
+   * (media goes only to those: an SRS that refused it would file the packets under another CS).
+   */
+  private readonly owners = new Map<string, { callId: string; entries: Set<string> }>();
   /** Labels taken by a call being attached or attached. */
   private readonly reserved = new Map<string, string>();
   /** Calls attached or being attached, with their labels. */
@@ -100,8 +103,9 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
   /**
    * Attaches a call (RFC 7866 §10): its CS is associated with the RS by a partial metadata
    * update to every entry (waiting first for entries still setting the RS up); from its answer on,
-   * {@link forward} sends the call's media on the labels it names. Resolves true when every entry
-   * whose RS is up took it.
+   * {@link forward} sends the call's media on the labels it names, to the entries that took it.
+   * Resolves true when the RS is up on some entry and every such entry took it (false: no RS up,
+   * or an SRS refused; the call stays attached, so `detachCall` is still due).
    * @throws RangeError: call already attached, no streams, a label the RS does not have or
    *   another attached call uses; Error after close()
    */
@@ -119,11 +123,11 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
     this.calls.set(call.callId, labels);
     for (const l of labels) this.reserved.set(l, call.callId);
     await this.settled();
-    const e = await this.toEntries(call.callId, (meta) => meta.attach(call), false);
+    const e = await this.toEntries(call.callId, (meta) => meta.attach(call), this.idle === 'inactive' ? false : undefined);
     if (!this.calls.has(call.callId)) return false; // detached or closed meanwhile
-    for (const l of labels) this.owners.set(l, call.callId);
+    for (const l of labels) this.owners.set(l, { callId: call.callId, entries: new Set(e.srsNames) });
     this.emit('callAttached', e);
-    return e.failedSrsNames.length === 0;
+    return e.srsNames.length > 0 && e.failedSrsNames.length === 0;
   }
 
   /**
@@ -137,12 +141,12 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
     if (!labels) throw new RangeError(`call ${callId} is not attached`);
     this.calls.delete(callId);
     for (const l of labels) {
-      if (this.owners.get(l) === callId) this.owners.delete(l);
+      if (this.owners.get(l)?.callId === callId) this.owners.delete(l);
       if (this.reserved.get(l) === callId) this.reserved.delete(l);
     }
     const idleNow = this.idle === 'inactive' && this.calls.size === 0;
     const e = await this.toEntries(callId, (meta) => meta.sessionId(callId) === undefined ? undefined
-      : meta.detach(callId, options.callEnded ?? true, options.reason ?? 'call ended'), idleNow);
+      : meta.detach(callId, options.callEnded ?? true, options.reason ?? 'call ended'), idleNow ? true : undefined);
     this.emit('callDetached', e);
     return e.failedSrsNames.length === 0;
   }
@@ -164,9 +168,9 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
       labels.push(s.label);
       this.reserved.set(s.label, callId);
     }
-    const e = await this.toEntries(callId, (meta) => meta.sessionId(callId) === undefined ? undefined : meta.callChangesXml(callId, changes), false);
-    for (const s of changes.streamsAdded ?? []) if (this.calls.get(callId) === labels) this.owners.set(s.label, callId);
-    return e.failedSrsNames.length === 0;
+    const e = await this.toEntries(callId, (meta) => meta.sessionId(callId) === undefined ? undefined : meta.callChangesXml(callId, changes), undefined);
+    for (const s of changes.streamsAdded ?? []) if (this.calls.get(callId) === labels) this.owners.set(s.label, { callId, entries: new Set(e.srsNames) });
+    return e.srsNames.length > 0 && e.failedSrsNames.length === 0;
   }
 
   /**
@@ -174,17 +178,19 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
    * attached call owns the label. Returns how many SRSs it was sent to (0 between calls).
    */
   forward(label: string, packet: RtpPacket | Uint8Array, arrivalMs?: number): number {
-    if (!this.owners.has(label)) return 0;
+    const owner = this.owners.get(label);
+    if (!owner) return 0;
     let n = 0;
-    for (const a of this.agents) if (a.forward(this.id, label, packet, arrivalMs)) n++;
+    for (const a of this.agents) if (owner.entries.has(a.name) && a.forward(this.id, label, packet, arrivalMs)) n++;
     return n;
   }
 
   /** Relays one RTCP datagram of the stream `label` (see `CallRecording.forwardRtcp`), while a call owns it. */
   forwardRtcp(label: string, data: Uint8Array, nowMs?: number): number {
-    if (!this.owners.has(label)) return 0;
+    const owner = this.owners.get(label);
+    if (!owner) return 0;
     let n = 0;
-    for (const a of this.agents) if (a.forwardRtcp(this.id, label, data, nowMs)) n++;
+    for (const a of this.agents) if (owner.entries.has(a.name) && a.forwardRtcp(this.id, label, data, nowMs)) n++;
     return n;
   }
 
@@ -195,7 +201,7 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
 
   /** The call whose media the stream `label` carries now, if any. */
   callOn(label: string): string | undefined {
-    return this.owners.get(label);
+    return this.owners.get(label)?.callId;
   }
 
   /**
@@ -214,8 +220,11 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
 
   // ---- internals ----
 
-  /** Sends one metadata update per entry whose RS is up; `xmlOf` undefined for an entry: skipped. */
-  private async toEntries(callId: string, xmlOf: (meta: PersistentMetadata) => string | undefined, paused: boolean): Promise<PersistentCallEvent> {
+  /**
+   * Sends one metadata update per entry whose RS is up (`xmlOf` undefined for an entry: skipped),
+   * with the streams' direction when `paused` is given (else they stay as they are).
+   */
+  private async toEntries(callId: string, xmlOf: (meta: PersistentMetadata) => string | undefined, paused: boolean | undefined): Promise<PersistentCallEvent> {
     const ok: string[] = [];
     const failed: string[] = [];
     const sessionIds: Record<string, string> = {};

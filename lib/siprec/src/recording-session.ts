@@ -205,7 +205,7 @@ export class RecordingSession implements RecordingSessionLike {
    * A persistent RS (RFC 7866 §10, persistent-session.ts): a metadata update, with the streams'
    * direction (`paused`: a=inactive) in the same request; the fork follows the direction.
    */
-  sendMetadata(xml: string, paused = this.paused): Promise<boolean> {
+  sendMetadata(xml: string, paused: boolean = this.paused): Promise<boolean> {
     if (paused) this.media.setPaused(true);
     return this.enqueue(async () => {
       const ok = await this.requests.send(paused, xml, false);
