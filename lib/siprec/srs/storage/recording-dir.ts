@@ -101,8 +101,12 @@ export class RecordingDir {
    * cs-streams.ts), with their closing; still counted and awaited at close.
    */
   private readonly retired: { live: LiveStream; closed: Promise<void> }[] = [];
-  /** How each label's stream was opened, to open it again for the next CS. */
-  private readonly specs = new Map<string, { spec: MediaStreamSpec }>();
+  /**
+   * How each label's stream was opened, to open it again for the next CS; `deferred` while its
+   * files wait for a CS (an RS set up before any call, RFC 7866 §10: no empty file whose WAV
+   * would be all silence from the RS's setup).
+   */
+  private readonly specs = new Map<string, { spec: MediaStreamSpec; deferred: boolean }>();
   /** Per label: when its CS was disassociated (a file ends there when the next CS takes the label). */
   private readonly idleSince = new Map<string, number>();
   private metadata: RecordingMetadata | undefined;
@@ -200,6 +204,12 @@ export class RecordingDir {
   /** Opens the files of a stream of any kind (idempotent per label); see {@link MediaStreamSpec}. */
   openMediaStream(spec: MediaStreamSpec, originMs: number = this.now()): void {
     if (this.closed || this.streams.has(spec.label)) return;
+    if (this.metadata !== undefined && labelOwners(this.metadata).size === 0 && !this.specs.has(spec.label)) {
+      // The metadata names no CS using any label yet (a persistent RS before its first call): the
+      // files open when a CS takes the label, or at the first datagram (cs-streams.ts).
+      this.specs.set(spec.label, { spec, deferred: true });
+      return;
+    }
     const taken = new Set(this.index.streams.flatMap((s) => s.files ?? [s.file]));
     let stem = `stream-${safeName(spec.label)}`;
     const clash = (st: string): boolean => [...taken].some((f) => f.startsWith(`${st}.`));
@@ -215,7 +225,7 @@ export class RecordingDir {
     if (owner !== undefined) entry.sessionId = owner;
     this.index.streams.push(entry);
     this.streams.set(spec.label, { entry, sink });
-    this.specs.set(spec.label, { spec });
+    this.specs.set(spec.label, { spec, deferred: false });
     if (this.metadata) this.mapMetadata();
     this.checkpoint();
   }
@@ -226,7 +236,11 @@ export class RecordingDir {
    */
   private reassign(label: string, owner: string | undefined): void {
     const live = this.streams.get(label);
-    if (!live || live.entry.sessionId === owner) return;
+    if (!live) {
+      if (owner !== undefined) this.openDeferred(label);
+      return;
+    }
+    if (live.entry.sessionId === owner) return;
     if (owner === undefined) {
       if (!this.idleSince.has(label)) this.idleSince.set(label, this.now());
       return;
@@ -251,6 +265,16 @@ export class RecordingDir {
     if (again) this.openMediaStream(again.spec, this.now());
   }
 
+  /** The stream of `label` whose files wait (see {@link specs}), opened now; or the live one. */
+  private openDeferred(label: string): LiveStream | undefined {
+    const wait = this.specs.get(label);
+    if (wait?.deferred && !this.closed) {
+      wait.deferred = false;
+      this.openMediaStream(wait.spec, this.now());
+    }
+    return this.streams.get(label);
+  }
+
   /** Participants, stream ids and CSs of the index from the merged metadata. */
   private mapMetadata(): void {
     const m = this.metadata!;
@@ -260,14 +284,14 @@ export class RecordingDir {
 
   /** Records one RTP packet of a stream (ignored for unknown labels or after close). */
   packet(label: string, pkt: RtpPacket, arrivalMs: number = this.now()): void {
-    const s = this.streams.get(label);
+    const s = this.streams.get(label) ?? this.openDeferred(label);
     if (!s || this.closed) return;
     s.sink.packet(pkt, arrivalMs);
   }
 
   /** Records one datagram of a stream as received: RTP, or RTCP with `rtcp` (kept by rtpdump streams). */
   datagram(label: string, data: Buffer, arrivalMs: number = this.now(), rtcp = false): void {
-    const s = this.streams.get(label);
+    const s = this.streams.get(label) ?? this.openDeferred(label);
     if (!s || this.closed) return;
     if (rtcp) s.sink.rtcp(data, arrivalMs);
     else s.sink.rtp(data, arrivalMs);
@@ -275,7 +299,7 @@ export class RecordingDir {
 
   /** Records one MSRP message of a message stream. */
   message(label: string, m: ReceivedMessage): void {
-    const s = this.streams.get(label);
+    const s = this.streams.get(label) ?? this.openDeferred(label);
     if (!s || this.closed) return;
     s.sink.message(m);
   }
