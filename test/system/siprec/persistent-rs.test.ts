@@ -8,39 +8,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { readWavLayout } from '../../../lib/siprec/media/wav-format.js';
 import { syntheticCall } from '../../../lib/siprec/media/index.js';
 import { parseMetadata } from '../../../lib/siprec/metadata/index.js';
 import type { PersistentRecording } from '../../../lib/siprec/src/index.js';
+import { inspectRecording, readRecording } from '../../../lib/siprec/srs/storage/index.js';
 import { readIndex, type RecordingIndex } from '../../../lib/siprec/srs/storage/index-file.js';
 import { entry, startManager, startSrs, waitFor, type Payload } from './helpers.js';
 
 /** Tone per call (party 0 on label 'a', party 1 on label 'b'). */
 const TONES: [number, number][] = [[440, 1000], [600, 1400], [800, 1800]];
 const ALL = TONES.flat();
-
-/** Power of `f` in `pcm` (Goertzel). */
-function power(pcm: Int16Array, f: number): number {
-  const k = 2 * Math.cos((2 * Math.PI * f) / 8000);
-  let s1 = 0;
-  let s2 = 0;
-  for (const x of pcm) {
-    const s0 = x + k * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-  }
-  return s1 * s1 + s2 * s2 - k * s1 * s2;
-}
-
-/** The strongest of every call's tones in a WAV, and its audio samples above silence. */
-function toneOf(file: string): { tone: number; loud: number } {
-  const buf = readFileSync(file);
-  const layout = readWavLayout(buf);
-  const data = buf.subarray(layout.dataOffset);
-  const pcm = new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + (data.length & ~1)));
-  const powers = ALL.map((f) => power(pcm, f));
-  return { tone: ALL[powers.indexOf(Math.max(...powers))], loud: pcm.filter((x) => Math.abs(x) > 2000).length };
-}
 
 /** Feeds one call: both parties talk all along, paced in real time. */
 async function feedCall(rs: PersistentRecording, n: number, ms: number): Promise<number> {
@@ -98,6 +75,7 @@ t.test('one RS, three calls attached and detached in turn; media stored per CS',
   const first = parseMetadata(readFileSync(join(e.dir, index.metadataFiles[0])));
   t.equal(first.sessions.length, 0, 'the RS was set up with no CS (RFC 7866 §10)');
   t.same(index.callIds, calls.map((c) => c.callId), 'every CS Call-ID');
+  const audio = inspectRecording(readRecording(e.dir), ALL);
   const sessions = index.sessions ?? [];
   t.equal(sessions.length, 3, 'three CSs');
   for (const [i, cs] of sessions.entries()) {
@@ -113,9 +91,10 @@ t.test('one RS, three calls attached and detached in turn; media stored per CS',
       t.ok(st.packets > 10, `CS ${i} label ${label}: packets stored (${st.packets})`);
       const sender = index.participants.find((p) => st.senders.includes(p.participantId));
       t.same(sender?.aors, [label === 'a' ? `sip:caller${i}@example.com` : 'sip:position7@psap.example'], `CS ${i} label ${label}: its sender`);
-      const heard = toneOf(join(e.dir, st.file));
-      t.equal(heard.tone, TONES[i][label === 'a' ? 0 : 1], `CS ${i} label ${label}: the call's own tone`);
-      t.ok(heard.loud > 1000, `CS ${i} label ${label}: audio in the file (${heard.loud} loud samples)`);
+      const heard = audio.find((x) => x.path === join(e.dir, st.file))!;
+      t.equal(heard.sessionId, cs.sessionId);
+      t.equal(heard.dominantHz, TONES[i][label === 'a' ? 0 : 1], `CS ${i} label ${label}: the call's own tone`);
+      t.ok(heard.rms > 2000, `CS ${i} label ${label}: audio in the file (rms ${heard.rms.toFixed(0)})`);
       t.ok(st.durationSeconds < 0.6, `CS ${i} label ${label}: the file ends with its CS (${st.durationSeconds} s)`);
     }
   }
