@@ -122,3 +122,25 @@ t.test("idle 'inactive': a=inactive goes with the last detach, a=sendonly with t
   t.ok(cs?.disassociatedAt, 'disassociated');
   t.equal(cs?.stopTime, undefined, 'callEnded false: no stop-time, the call goes on unrecorded');
 });
+
+t.test('two calls at once on different labels (a consultation): each label filed under its own CS', async (t) => {
+  const srs = await startSrs(t);
+  const m = await startManager(t, [entry([srs.uri()])]);
+  const rs = m.openPersistentSession({ streams: [{ label: 'a' }, { label: 'b' }] });
+  const mk = (n: string, label: string) => ({ callId: `${n}-${process.pid}@test`, participants: [{ key: 'p', aor: `sip:${n}@example.com` }], streams: [{ label, sender: 'p' }] });
+  const [x, y] = [mk('first', 'a'), mk('consult', 'b')];
+  t.same(await Promise.all([rs.attachCall(x), rs.attachCall(y)]), [true, true], 'both attached (the first waited for the RS)');
+  await t.rejects(rs.attachCall(mk('third', 'a')), RangeError, 'a label carries one call at a time');
+  t.same([rs.callOn('a'), rs.callOn('b')], [x.callId, y.callId]);
+  await feedCall(rs, 0, 200);
+  await rs.detachCall(y.callId);
+  t.equal(rs.callOn('b'), undefined);
+  t.equal(rs.callOn('a'), x.callId, 'the first call goes on');
+  const ended = waitFor(srs, 'sessionEnded');
+  await rs.close();
+  const index = readIndex((await ended).dir);
+  const sid = (c: { callId: string }) => index.sessions?.find((s) => s.callIds.includes(c.callId))?.sessionId;
+  t.same(index.streams.map((s) => [s.label, s.sessionId]), [['a', sid(x)], ['b', sid(y)]], 'a file per CS');
+  t.ok(index.sessions?.every((s) => s.stopTime), 'the call still attached at close got its stop-time too');
+  t.ok(index.streams.every((s) => s.packets > 5));
+});
