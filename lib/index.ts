@@ -30,7 +30,7 @@ export {
 } from './message/index.js';
 
 // SIPREC (RFC 7866 / RFC 7865): the recording client, the recording server, their metadata and media.
-export { SrcManager, SrcUserAgent, RecordingSession } from './siprec/src/index.js';
+export { SrcManager, SrcUserAgent, RecordingSession, PersistentRecording } from './siprec/src/index.js';
 export { Srs, SrsSession, inspectRecording, listRecordings } from './siprec/srs/index.js';
 export { SrsSessionState, SrsSessionStateError } from './siprec/srs/index.js';
 export { srsStatusRoutes, type SrsStatusSource } from './siprec/srs/status/index.js';

@@ -21,7 +21,7 @@ import type { RtpPacket } from '../media/index.js';
 import type { MessageElementsView } from '../../../include-types/api.js';
 import { SessionMedia } from './session-media.js';
 import type { RecordingSessionLike, SessionHost } from './session-host.js';
-import { SessionMetadata } from './session-metadata.js';
+import { SessionMetadata, type SessionMetadataLike } from './session-metadata.js';
 import { offerSdp, sessionElements, sessionHeaders, srsInitiatedHeaders } from './session-offer.js';
 import { SessionLog } from './session-log.js';
 import { allowsUpdate, SessionRequests } from './session-requests.js';
@@ -43,7 +43,7 @@ export class RecordingSession implements RecordingSessionLike {
   private inviteTimer: TimerHandle | undefined;
   /** RTP fork and MSRP streams (session-media.ts). */
   private readonly media: SessionMedia;
-  private readonly meta: SessionMetadata;
+  private readonly meta: SessionMetadataLike;
   private readonly sdpSessionId = Math.floor(Math.random() * 2 ** 31);
   private sdpVersion = 1;
   private queue: Promise<unknown> = Promise.resolve();
@@ -60,12 +60,13 @@ export class RecordingSession implements RecordingSessionLike {
   /** re-INVITE / UPDATE / BYE and the transaction awaited (session-requests.ts). */
   private readonly requests: SessionRequests;
 
-  constructor(private readonly host: SessionHost, readonly call: CallParams) {
+  /** @param meta - the metadata it sends (default: one CS, `call`; a persistent RS brings its own) */
+  constructor(private readonly host: SessionHost, readonly call: CallParams, meta?: SessionMetadataLike) {
     this.media = new SessionMedia(host, {
       failed: (label, reason, message, statusCode) => host.listener.streamFailed?.({ ...this.base(), label, reason, message, ...(statusCode !== undefined ? { statusCode } : {}) }),
       dropped: (label, reason, bytes, statusCode) => host.listener.messageDropped?.({ ...this.base(), label, reason, bytes, ...(statusCode !== undefined ? { statusCode } : {}) }),
     });
-    this.meta = new SessionMetadata(call, host.entry.metadataExtensions);
+    this.meta = meta ?? new SessionMetadata(call, host.entry.metadataExtensions);
     this.log = new SessionLog(host.ng911, call);
     const self = this;
     this.requests = new SessionRequests({
@@ -200,6 +201,20 @@ export class RecordingSession implements RecordingSessionLike {
     });
   }
 
+  /**
+   * A persistent RS (RFC 7866 §10, persistent-session.ts): a metadata update, with the streams'
+   * direction (`paused`: a=inactive) in the same request; the fork follows the direction.
+   */
+  sendMetadata(xml: string, paused: boolean = this.paused): Promise<boolean> {
+    if (paused) this.media.setPaused(true);
+    return this.enqueue(async () => {
+      const ok = await this.requests.send(paused, xml, false);
+      if (ok) this.paused = paused;
+      this.media.setPaused(this.paused);
+      return ok;
+    });
+  }
+
   /** Ends the recording: BYE when established, CANCEL/abandon while starting. */
   stop(reason: RecordingEndReason): Promise<void> {
     if (this.state === SessionState.Ended || this.state === SessionState.Stopping) return Promise.resolve();
@@ -219,8 +234,9 @@ export class RecordingSession implements RecordingSessionLike {
       if (this.host.entry.stopMetadata ?? true) {
         // SIPREC-NOTES SRC-18 / RFC 7866 §9.1: the CS stop-time reaches the SRS before the BYE;
         // stopped by a participant's preference, the CS goes on: only the RS disassociation.
-        if (reason === RecordingEndReason.Stopped) await this.requests.send(this.paused, this.meta.endedXml('call ended'), false, true);
-        else if (reason === RecordingEndReason.PreferenceOff) await this.requests.send(this.paused, this.meta.disassociatedXml(), false, true);
+        const xml = reason === RecordingEndReason.Stopped ? this.meta.endedXml('call ended')
+          : reason === RecordingEndReason.PreferenceOff ? this.meta.disassociatedXml() : undefined;
+        if (xml !== undefined) await this.requests.send(this.paused, xml, false, true);
       }
       try {
         const tx = this.assoc!.sendBye(sessionElements([], undefined, undefined));

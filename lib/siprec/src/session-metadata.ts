@@ -6,8 +6,23 @@
 import type { CallParams, RecordingChanges, SrcMetadataExtensions } from '../../../include-types/siprec.js';
 import { buildMetadata, MetadataBuilder, type RecordingMetadata } from '../metadata/index.js';
 
+/**
+ * What a recording session asks of its metadata: {@link SessionMetadata} for one call, or the
+ * persistent RS's (persistent-metadata.ts, RFC 7866 §10) over the calls attached in turn.
+ */
+export interface SessionMetadataLike {
+  /** RFC 7866 §9.1: the complete snapshot (initial INVITE, failover, snapshot requests). */
+  completeXml(): string;
+  /** A partial update for `changes`; throws RangeError on unknown keys. */
+  changesXml(changes: RecordingChanges): string;
+  /** The update that ends what the RS records, before its BYE (undefined: nothing to send). */
+  endedXml(reason: string): string | undefined;
+  /** The RS disassociation alone, the CSs going on (undefined: nothing to send). */
+  disassociatedXml(): string | undefined;
+}
+
 /** Metadata state of one recording. */
-export class SessionMetadata {
+export class SessionMetadata implements SessionMetadataLike {
   private readonly builder: MetadataBuilder;
 
   constructor(call: CallParams, private readonly ext: SrcMetadataExtensions = {}) {
@@ -27,6 +42,11 @@ export class SessionMetadata {
 
   /** RFC 7866 §9.1: the complete snapshot (initial INVITE, failover, snapshot requests). */
   completeXml(): string {
+    return buildMetadata(this.completeModel());
+  }
+
+  /** The complete snapshot as a model, the entry's extensions added. */
+  completeModel(): RecordingMetadata {
     const m = this.builder.complete();
     if (this.ext.groupExtension && m.groups[0]) m.groups[0].extensions.push(this.ext.groupExtension);
     if (this.ext.sessionExtension && m.sessions[0]) m.sessions[0].extensions.push(this.ext.sessionExtension);
@@ -38,7 +58,7 @@ export class SessionMetadata {
         // no such participant: nothing to extend
       }
     }
-    return buildMetadata(m);
+    return m;
   }
 
   /** A partial update for `changes` (RFC 7865 §6.1 datamode partial); throws RangeError on unknown keys. */
@@ -62,9 +82,10 @@ export class SessionMetadata {
   }
 }
 
-function merge(parts: RecordingMetadata[]): RecordingMetadata {
+/** Several documents as one (`dataMode` partial unless told): elements concatenated, a participant's stream lists joined. */
+export function merge(parts: RecordingMetadata[], dataMode: RecordingMetadata['dataMode'] = 'partial'): RecordingMetadata {
   const out: RecordingMetadata = {
-    dataMode: 'partial', groups: [], sessions: [], participants: [], streams: [], sessionRecordingAssocs: [],
+    dataMode, groups: [], sessions: [], participants: [], streams: [], sessionRecordingAssocs: [],
     participantSessionAssocs: [], participantStreamAssocs: [], extensions: [],
   };
   for (const p of parts) {

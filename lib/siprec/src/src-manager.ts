@@ -24,6 +24,12 @@ import { srcTlsPlan } from '../common/tls-settings.js';
 import { SrcUserAgent, type SrsInitiatedVerdict } from './src-user-agent.js';
 import { CallState } from './call-state.js';
 import { SrcLiveAudio } from './live-audio.js';
+import { PersistentRecording } from './persistent-session.js';
+import type { PersistentSessionOptions } from '../../../include-types/siprec-persistent.js';
+
+function unknownEntry(name: string): never {
+  throw new RangeError(`no SRS entry named ${name}`);
+}
 
 /** The app's handle on one recorded call: feed it the call's RTP. */
 export class CallRecording {
@@ -218,6 +224,22 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     }
     for (const a of this.agents) a.startRecording(call);
     return rec;
+  }
+
+  /**
+   * Opens a persistent recording session (RFC 7866 §10): one RS per SRS entry that stays up while
+   * calls are attached and detached in turn (`PersistentRecording`, persistent-session.ts). Its
+   * own events are this manager's with `callId` = its `id`, repeated on the handle.
+   * @throws Error before `start()` / after `shutdown()`; RangeError: key in use, unknown entry,
+   *   no streams, duplicate labels
+   */
+  openPersistentSession(options: PersistentSessionOptions): PersistentRecording {
+    this.assertRunning();
+    if (options.id !== undefined && this.known(options.id)) throw new RangeError(`${options.id} is already being recorded`);
+    const agents = options.srs ? options.srs.map((n) => this.agents.find((a) => a.name === n) ?? unknownEntry(n)) : this.agents;
+    const rs = new PersistentRecording(this, agents, options);
+    this.state(rs.id).recording = new CallRecording(rs.id, agents, { callId: rs.id, participants: [], streams: options.streams });
+    return rs;
   }
 
   /** The handle of a call being recorded. */

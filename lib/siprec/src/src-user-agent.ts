@@ -24,6 +24,7 @@ import { freeSipPort } from '../common/ports.js';
 import { EndpointPool } from './endpoint-pool.js';
 import { SrsKeepAlive } from './keepalive.js';
 import { RecordingSession } from './recording-session.js';
+import type { SessionMetadataLike } from './session-metadata.js';
 import { parseSdp } from '../../message/index.js';
 import type { RecordingSessionLike, SessionHost, SessionListener } from './session-host.js';
 import { compileSkipFailover, type SkipMatcher } from './skip-failover.js';
@@ -193,9 +194,9 @@ export class SrcUserAgent implements SessionHost {
   }
 
   /** Starts recording a call (events follow). */
-  startRecording(call: CallParams): void {
+  startRecording(call: CallParams, meta?: SessionMetadataLike): void {
     if (this.sessions.has(call.callId)) return;
-    const s = new RecordingSession(this, call);
+    const s = new RecordingSession(this, call, meta);
     this.sessions.set(call.callId, s);
     void s.begin();
   }

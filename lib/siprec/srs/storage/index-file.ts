@@ -38,6 +38,11 @@ export interface IndexStream {
   label: string;
   /** metadata stream_id, once known. */
   streamId?: string;
+  /**
+   * metadata session_id of the CS whose media this file holds (cs-streams.ts): a persistent RS
+   * (RFC 7866 §10) has one file per label and CS. Absent while no CS uses the label.
+   */
+  sessionId?: string;
   /** Main file within the directory: the WAV (G.711), the rtpdump (other RTP) or the MSRP message log. */
   file: string;
   /** Encoding received (PCMU, PCMA; else the first format answered, e.g. H264, t140; MSRP for messages). */
@@ -125,10 +130,34 @@ export interface IndexParticipant {
   sends: string[];
   /** Labels of the streams it receives. */
   receives: string[];
+  /** session_id of the CS it is associated with (the first, if several). */
+  sessionId?: string;
   /** associate-time of its session association, if any. */
   joinedAt?: string;
   /** disassociate-time, if any. */
   leftAt?: string;
+}
+
+/** One communication session (CS) the recording carried (metadata `session`; cs-streams.ts). */
+export interface IndexSession {
+  /** metadata session_id. */
+  sessionId: string;
+  /** CS Call-IDs (tsip extension). */
+  callIds: string[];
+  /** True while associated with the RS (no disassociate-time, no stop-time). */
+  associated: boolean;
+  /** `start-time` / `stop-time` of the CS, as the SRC wrote them. */
+  startTime?: string;
+  stopTime?: string;
+  /** sessionrecordingassoc associate-time / disassociate-time, as the SRC wrote them. */
+  associatedAt?: string;
+  disassociatedAt?: string;
+  /** participant_ids associated with the CS. */
+  participants: string[];
+  /** RS labels its stream elements use. */
+  labels: string[];
+  /** Stream files holding its media (`streams[].file` of the entries with its sessionId). */
+  files: string[];
 }
 
 /** A pause of the whole recording (a=inactive). */
@@ -149,6 +178,8 @@ export interface RecordingIndex {
   callIds: string[];
   /** metadata session_ids. */
   sessionIds: string[];
+  /** The CSs with their times and files (absent before any metadata). */
+  sessions?: IndexSession[];
   /** State. */
   state: RecordingState;
   /** Start (ISO). */

@@ -21,6 +21,8 @@ export interface StreamFiles {
   format: 'wav' | 'rtpdump' | 't140' | 'msrp';
   /** Encoding name. */
   codec: string;
+  /** The CS whose media it holds (metadata session_id; a persistent RS has a file per label and CS). */
+  sessionId?: string;
   /** Each file with its size in bytes (-1 when missing). */
   files: { name: string; bytes: number }[];
   /** WAV: seconds of audio. */
@@ -41,7 +43,7 @@ export function listStreamFiles(rec: StoredRecording): StreamFiles[] {
     const format = s.format ?? 'wav';
     const names = s.files ?? [s.file];
     const out: StreamFiles = {
-      label: s.label, kind: s.kind ?? 'audio', format, codec: s.codec,
+      label: s.label, kind: s.kind ?? 'audio', format, codec: s.codec, ...(s.sessionId !== undefined ? { sessionId: s.sessionId } : {}),
       files: names.map((name) => ({ name, bytes: existsSync(join(rec.dir, name)) ? statSync(join(rec.dir, name)).size : -1 })),
     };
     const main = join(rec.dir, s.file);
@@ -68,6 +70,8 @@ export interface StreamAudio {
   label: string;
   /** File path. */
   path: string;
+  /** The CS whose media it holds (metadata session_id), when known. */
+  sessionId?: string;
   /** Seconds of audio. */
   durationSeconds: number;
   /** RMS of the samples (0..32767). */
@@ -115,7 +119,7 @@ export function inspectRecording(rec: StoredRecording, freqs: readonly number[] 
       if (best === undefined || tones[f] > tones[best]) best = f;
     }
     return {
-      label: s.label, path, durationSeconds: samples.length / rate, rms: samples.length ? Math.sqrt(sum / samples.length) : 0, tones,
+      label: s.label, path, ...(s.sessionId !== undefined ? { sessionId: s.sessionId } : {}), durationSeconds: samples.length / rate, rms: samples.length ? Math.sqrt(sum / samples.length) : 0, tones,
       ...(best !== undefined ? { dominantHz: best } : {}),
     };
   });

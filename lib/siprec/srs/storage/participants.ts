@@ -12,7 +12,9 @@ export function mapParticipants(m: RecordingMetadata, streams: IndexStream[]): I
   const labelOf = new Map<string, string>();
   for (const s of m.streams) if (s.label !== undefined) labelOf.set(s.streamId, s.label);
   for (const st of streams) {
-    const meta = m.streams.find((s) => s.label === st.label);
+    // A label reused by several CSs (persistent RS, cs-streams.ts): the stream element of the
+    // file's own CS.
+    const meta = m.streams.find((s) => s.label === st.label && (st.sessionId === undefined || s.sessionId === st.sessionId));
     if (meta) st.streamId = meta.streamId;
     st.senders = [];
     st.receivers = [];
@@ -23,8 +25,10 @@ export function mapParticipants(m: RecordingMetadata, streams: IndexStream[]): I
     const sends = (assoc?.send ?? []).map((id) => labelOf.get(id) ?? id);
     const receives = (assoc?.recv ?? []).map((id) => labelOf.get(id) ?? id);
     for (const st of streams) {
-      if (sends.includes(st.label)) st.senders.push(p.participantId);
-      if (receives.includes(st.label)) st.receivers.push(p.participantId);
+      // By stream_id once known (a label may stand for several CSs' streams), else by label.
+      const has = (ids: string[], labels: string[]): boolean => (st.streamId !== undefined ? ids.includes(st.streamId) : labels.includes(st.label));
+      if (has(assoc?.send ?? [], sends)) st.senders.push(p.participantId);
+      if (has(assoc?.recv ?? [], receives)) st.receivers.push(p.participantId);
     }
     const out: IndexParticipant = {
       participantId: p.participantId,
@@ -32,6 +36,7 @@ export function mapParticipants(m: RecordingMetadata, streams: IndexStream[]): I
       names: p.nameIds.flatMap((n) => n.names.map((x) => x.text)),
       sends, receives,
     };
+    if (psa !== undefined) out.sessionId = psa.sessionId;
     if (psa?.associateTime !== undefined) out.joinedAt = psa.associateTime;
     const left = psa?.disassociateTime ?? assoc?.disassociateTime;
     if (left !== undefined) out.leftAt = left;

@@ -22,6 +22,7 @@ import { applyPartialUpdate, type RecordingMetadata } from '../../metadata/index
 import { RecordingState, writeIndexAtomic, writeIndexQueued, type IndexStereo, type IndexStream, type RecordingIndex } from './index-file.js';
 import type { ReceivedMessage } from './message-log.js';
 import { callIdsOf, mapParticipants } from './participants.js';
+import { indexSessions, labelOwners } from './cs-streams.js';
 import { firstRejection, openSink, type SinkSrtp, type StreamSink } from './stream-sinks.js';
 
 /** Options of {@link RecordingDir.create}. */
@@ -95,6 +96,19 @@ export class RecordingDir {
   private readonly now: () => number;
   private readonly index: RecordingIndex;
   private readonly streams = new Map<string, LiveStream>();
+  /**
+   * Streams of a CS that ended, closed when another CS took their label (a persistent RS,
+   * cs-streams.ts), with their closing; still counted and awaited at close.
+   */
+  private readonly retired: { live: LiveStream; closed: Promise<void> }[] = [];
+  /**
+   * How each label's stream was opened, to open it again for the next CS; `deferred` while its
+   * files wait for a CS (an RS set up before any call, RFC 7866 §10: no empty file whose WAV
+   * would be all silence from the RS's setup).
+   */
+  private readonly specs = new Map<string, { spec: MediaStreamSpec; deferred: boolean }>();
+  /** Per label: when its CS was disassociated (a file ends there when the next CS takes the label). */
+  private readonly idleSince = new Map<string, number>();
   private metadata: RecordingMetadata | undefined;
   private metadataBytes = 0;
   /** {@link signature} at the last index write. */
@@ -163,7 +177,7 @@ export class RecordingDir {
    */
   counters(): RecordingCounters {
     const c: RecordingCounters = { files: 1 + this.index.metadataFiles.length, bytes: this.metadataBytes, lost: 0, late: 0, dropped: 0 };
-    for (const s of this.streams.values()) {
+    for (const s of [...this.streams.values(), ...this.retired.map((r) => r.live)]) {
       const st = s.sink.stored();
       c.files += s.sink.files.length;
       c.bytes += st.bytes;
@@ -190,6 +204,12 @@ export class RecordingDir {
   /** Opens the files of a stream of any kind (idempotent per label); see {@link MediaStreamSpec}. */
   openMediaStream(spec: MediaStreamSpec, originMs: number = this.now()): void {
     if (this.closed || this.streams.has(spec.label)) return;
+    if (this.metadata !== undefined && labelOwners(this.metadata).size === 0 && !this.specs.has(spec.label)) {
+      // The metadata names no CS using any label yet (a persistent RS before its first call): the
+      // files open when a CS takes the label, or at the first datagram (cs-streams.ts).
+      this.specs.set(spec.label, { spec, deferred: true });
+      return;
+    }
     const taken = new Set(this.index.streams.flatMap((s) => s.files ?? [s.file]));
     let stem = `stream-${safeName(spec.label)}`;
     const clash = (st: string): boolean => [...taken].some((f) => f.startsWith(`${st}.`));
@@ -201,22 +221,77 @@ export class RecordingDir {
       kind: spec.kind, format: spec.store, files: [...sink.files],
       ...(spec.formats ? { formats: spec.formats.map((f) => ({ payloadType: f.payloadType, name: f.name, clockRate: f.clockRate })) } : {}),
     };
+    const owner = labelOwners(this.metadata).get(spec.label);
+    if (owner !== undefined) entry.sessionId = owner;
     this.index.streams.push(entry);
     this.streams.set(spec.label, { entry, sink });
-    if (this.metadata) this.index.participants = mapParticipants(this.metadata, this.index.streams);
+    this.specs.set(spec.label, { spec, deferred: false });
+    if (this.metadata) this.mapMetadata();
     this.checkpoint();
+  }
+
+  /**
+   * The CS using a label changed (RFC 7866 §10, cs-streams.ts): a file that stored nothing yet
+   * goes to the new CS; else it ends (at its CS's disassociation, if seen) and a new one opens.
+   */
+  private reassign(label: string, owner: string | undefined): void {
+    const live = this.streams.get(label);
+    if (!live) {
+      if (owner !== undefined) this.openDeferred(label);
+      return;
+    }
+    if (live.entry.sessionId === owner) return;
+    if (owner === undefined) {
+      if (!this.idleSince.has(label)) this.idleSince.set(label, this.now());
+      return;
+    }
+    const end = this.idleSince.get(label) ?? this.now();
+    this.idleSince.delete(label);
+    live.sink.count(live.entry);
+    if (live.entry.sessionId === undefined && live.entry.packets === 0) {
+      live.entry.sessionId = owner;
+      return;
+    }
+    live.entry.stoppedAt = new Date(end).toISOString();
+    let closed: Promise<void>;
+    try {
+      closed = live.sink.close(end);
+    } catch (e) {
+      closed = Promise.reject(e);
+    }
+    this.retired.push({ live, closed: closed.catch((e: unknown) => { this.writeError ??= e; }) });
+    this.streams.delete(label);
+    const again = this.specs.get(label);
+    if (again) this.openMediaStream(again.spec, this.now());
+  }
+
+  /** The stream of `label` whose files wait (see {@link specs}), opened now; or the live one. */
+  private openDeferred(label: string): LiveStream | undefined {
+    const wait = this.specs.get(label);
+    if (wait?.deferred && !this.closed) {
+      wait.deferred = false;
+      this.openMediaStream(wait.spec, this.now());
+    }
+    return this.streams.get(label);
+  }
+
+  /** Participants, stream ids and CSs of the index from the merged metadata. */
+  private mapMetadata(): void {
+    const m = this.metadata!;
+    this.index.participants = mapParticipants(m, this.index.streams);
+    this.index.sessions = indexSessions(m, this.index.streams);
   }
 
   /** Records one RTP packet of a stream (ignored for unknown labels or after close). */
   packet(label: string, pkt: RtpPacket, arrivalMs: number = this.now()): void {
-    const s = this.streams.get(label);
+    const s = this.streams.get(label) ?? this.openDeferred(label);
     if (!s || this.closed) return;
     s.sink.packet(pkt, arrivalMs);
   }
 
   /** Records one datagram of a stream as received: RTP, or RTCP with `rtcp` (kept by rtpdump streams). */
   datagram(label: string, data: Buffer, arrivalMs: number = this.now(), rtcp = false): void {
-    const s = this.streams.get(label);
+    const s = this.streams.get(label) ?? this.openDeferred(label);
     if (!s || this.closed) return;
     if (rtcp) s.sink.rtcp(data, arrivalMs);
     else s.sink.rtp(data, arrivalMs);
@@ -224,7 +299,7 @@ export class RecordingDir {
 
   /** Records one MSRP message of a message stream. */
   message(label: string, m: ReceivedMessage): void {
-    const s = this.streams.get(label);
+    const s = this.streams.get(label) ?? this.openDeferred(label);
     if (!s || this.closed) return;
     s.sink.message(m);
   }
@@ -252,10 +327,13 @@ export class RecordingDir {
     void synced.then(() => this.syncing.delete(synced));
     this.index.metadataFiles.push(file);
     this.metadataBytes += raw.length;
+    const before = labelOwners(this.metadata);
     this.metadata = parsed.dataMode === 'partial' && this.metadata ? applyPartialUpdate(this.metadata, parsed) : parsed;
     this.index.sessionIds = this.metadata.sessions.map((s) => s.sessionId);
     for (const c of callIdsOf(this.metadata)) if (!this.index.callIds.includes(c)) this.index.callIds.push(c);
-    this.index.participants = mapParticipants(this.metadata, this.index.streams);
+    const after = labelOwners(this.metadata);
+    for (const label of new Set([...before.keys(), ...after.keys()])) this.reassign(label, after.get(label));
+    this.mapMetadata();
     this.checkpoint();
     return file;
   }
@@ -363,10 +441,14 @@ export class RecordingDir {
     const end = this.now();
     this.closed = true; // no more packets; no more checkpoints
     let firstError: unknown = this.writeError;
+    // An RS that carried CSs in turn (cs-streams.ts): a file whose CS was disassociated ends
+    // there, not at the RS's BYE (a persistent RS may idle long after its last call).
+    const inTurn = this.retired.length > 0;
     const closing = [...this.streams.values()].map((s) => {
-      s.entry.stoppedAt = new Date(end).toISOString();
+      const at = inTurn ? Math.min(end, this.idleSince.get(s.entry.label) ?? end) : end;
+      s.entry.stoppedAt = new Date(at).toISOString();
       try {
-        return s.sink.close(end);
+        return s.sink.close(at);
       } catch (e) {
         return Promise.reject(e);
       }
@@ -376,6 +458,7 @@ export class RecordingDir {
     } catch (e) {
       firstError ??= e;
     }
+    await Promise.all(this.retired.map((r) => r.closed));
     await this.settled();
     firstError ??= this.writeError;
     try {
@@ -396,5 +479,6 @@ export class RecordingDir {
 
   private refreshCounts(): void {
     for (const s of this.streams.values()) s.sink.count(s.entry);
+    for (const r of this.retired) r.live.sink.count(r.live.entry);
   }
 }

@@ -119,13 +119,16 @@ function repairStream(dir: string, s: IndexStream): void {
   if (s.transcript !== undefined && existsSync(join(dir, s.transcript))) s.textBytes = statSync(join(dir, s.transcript)).size;
 }
 
-/** Seconds of audio per WAV stream file, read from the WAVs (for reports and checks). */
+/**
+ * Seconds of audio per WAV stream file, read from the WAVs (for reports and checks), by label; a
+ * label with several files (a persistent RS: one per CS) keys the later ones `label@file`.
+ */
 export function wavDurations(rec: StoredRecording): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of rec.index.streams) {
     if ((s.format ?? 'wav') !== 'wav') continue;
     const p = join(rec.dir, s.file);
-    out[s.label] = existsSync(p) ? readWavInfo(p).durationSeconds : 0;
+    out[s.label in out ? `${s.label}@${s.file}` : s.label] = existsSync(p) ? readWavInfo(p).durationSeconds : 0;
   }
   return out;
 }

@@ -1,0 +1,275 @@
+/**
+ * A persistent recording session (RFC 7866 §10; SIPREC-NOTES SRC-15): one RS from the SRC to each
+ * SRS entry that stays up across calls, for an app that records everything a position handles (a
+ * PSAP call-taker, a contact-centre agent, a trading turret). RFC 7866 §10: the SRC may set up
+ * the RS before any CS and keep its recorded streams allocated, so a new CS needs no new SDP
+ * offer, only a metadata update; with no CS there is no media to send.
+ *
+ * What tsip does (and chose where the RFC leaves it open):
+ * - `openPersistentSession` sends one INVITE per entry with the RS's streams (one `a=sendonly`
+ *   m-line per label) and a complete metadata snapshot without any CS (persistent-metadata.ts).
+ * - `attachCall` sends the CS's association as partial metadata (its session, participants,
+ *   streams on the RS labels it names, associations), by UPDATE when the SRS allows it, else by
+ *   re-INVITE (session-requests.ts, `metadataUpdateMethod`). The call's media is forwarded only
+ *   once every entry whose RS is up answered it (2xx or failure), so the SRS has seen the new
+ *   association before the first packet of the call: what it stores after the association is
+ *   that CS's.
+ * - `detachCall` stops forwarding the call's media first (nothing of it reaches the SRS after
+ *   the disassociation), then sends the CS's stop-time and disassociate-time (or, with
+ *   `callEnded: false`, the disassociation alone: the call goes on unrecorded).
+ * - Between calls (`idle`): by default the streams stay `sendonly` and nothing is sent, as §10
+ *   describes; no keep-alive RTP is sent on them (§10 points at RFC 6263 for NAT bindings; tsip's
+ *   RTCP reports keep flowing on each stream, which is RFC 6263's "RTCP as keep-alive" case when
+ *   `media.rtcp` is on). `idle: 'inactive'` puts `a=inactive` in the request that detaches the
+ *   last call and `a=sendonly` in the one that attaches the next (one re-INVITE each).
+ * - Calls may overlap (a consultation while a call is held) when they use different labels; a
+ *   label is owned by one attached call at a time.
+ * - `close()` ends the calls still attached (stop-time) and sends BYE.
+ * The RS's own events (started, failed, stopped, paused) are the SrcManager's with `callId` the
+ * RS's key, and are repeated on this handle.
+ */
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { EventEmitter } from 'eventemitter3';
+import {
+  RecordingEndReason, type RecordingChanges, type RecordingFailedEvent, type RecordingStartedEvent, type RecordingStoppedEvent, type SrcManagerEvents,
+} from '../../../include-types/siprec.js';
+import type {
+  PersistentCallEvent, PersistentCallParams, PersistentDetachOptions, PersistentIdleMode, PersistentRecordingEvents, PersistentSessionOptions,
+} from '../../../include-types/siprec-persistent.js';
+import type { RtpPacket } from '../media/index.js';
+import { PersistentMetadata } from './persistent-metadata.js';
+import { SessionState } from './recording-session.js';
+import type { SrcUserAgent } from './src-user-agent.js';
+
+/** Where the RS stands on one entry. */
+type EntryState = 'starting' | 'up' | 'gone';
+
+/** The app's handle on a persistent recording session; see the module comment. */
+export class PersistentRecording extends EventEmitter<PersistentRecordingEvents> {
+  /** The RS's key (the `callId` of its SrcManager events). */
+  readonly id: string;
+  private readonly labels: Set<string>;
+  private readonly idle: PersistentIdleMode;
+  /** Per entry name: its metadata over the attached calls. */
+  private readonly meta = new Map<string, PersistentMetadata>();
+  private readonly entries = new Map<string, EntryState>();
+  /**
+   * Label → the attached call whose media it carries and the entries that took its association
+   * (media goes only to those: an SRS that refused it would file the packets under another CS).
+   */
+  private readonly owners = new Map<string, { callId: string; entries: Set<string> }>();
+  /** Labels taken by a call being attached or attached. */
+  private readonly reserved = new Map<string, string>();
+  /** Calls attached or being attached, with their labels. */
+  private readonly calls = new Map<string, string[]>();
+  private settledWaiters: (() => void)[] = [];
+  private closing = false;
+  private readonly onStarted = (e: RecordingStartedEvent): void => { if (e.callId === this.id) this.entryUp(e); };
+  private readonly onFailed = (e: RecordingFailedEvent): void => { if (e.callId === this.id) this.entryGone(e.srsName, () => this.emit('failed', e)); };
+  private readonly onStopped = (e: RecordingStoppedEvent): void => { if (e.callId === this.id) this.entryGone(e.srsName, () => this.emit('stopped', e)); };
+
+  /**
+   * Validates, then opens the RS on each of `agents` (events follow).
+   * @throws RangeError: no streams, duplicate labels
+   */
+  constructor(private readonly host: EventEmitter<SrcManagerEvents>, private readonly agents: readonly SrcUserAgent[], options: PersistentSessionOptions) {
+    super();
+    if (options.streams.length === 0) throw new RangeError('a persistent recording session needs at least one stream');
+    this.labels = new Set(options.streams.map((s) => s.label));
+    if (this.labels.size !== options.streams.length) throw new RangeError('stream labels must be unique');
+    this.id = options.id ?? `persistent-${randomUUID()}`;
+    this.idle = options.idle ?? 'sendonly';
+    host.on('recordingStarted', this.onStarted).on('recordingFailed', this.onFailed).on('recordingStopped', this.onStopped);
+    const rs = { callId: this.id, participants: [], streams: options.streams.map(({ sender: _s, receivers: _r, ...s }) => s) };
+    for (const a of agents) {
+      const meta = new PersistentMetadata(a.entry.metadataExtensions);
+      this.meta.set(a.name, meta);
+      this.entries.set(a.name, 'starting');
+      a.startRecording(rs, meta);
+    }
+  }
+
+  /** The calls attached now (or being attached), in attach order. */
+  get attachedCalls(): string[] {
+    return [...this.calls.keys()];
+  }
+
+  /** True while the RS is up on at least one entry. */
+  get isUp(): boolean {
+    return [...this.entries.values()].includes('up');
+  }
+
+  /**
+   * Attaches a call (RFC 7866 §10): its CS is associated with the RS by a partial metadata
+   * update to every entry (waiting first for entries still setting the RS up); from its answer on,
+   * {@link forward} sends the call's media on the labels it names, to the entries that took it.
+   * Resolves true when the RS is up on some entry and every such entry took it (false: no RS up,
+   * or an SRS refused; the call stays attached, so `detachCall` is still due).
+   * @throws RangeError: call already attached, no streams, a label the RS does not have or
+   *   another attached call uses; Error after close()
+   */
+  async attachCall(call: PersistentCallParams): Promise<boolean> {
+    if (this.closing) throw new Error('the persistent recording session is closed');
+    if (this.calls.has(call.callId)) throw new RangeError(`call ${call.callId} is already attached`);
+    const labels = call.streams.map((s) => s.label);
+    if (labels.length === 0) throw new RangeError('an attached call needs at least one stream');
+    if (new Set(labels).size !== labels.length) throw new RangeError('stream labels must be unique');
+    for (const l of labels) {
+      if (!this.labels.has(l)) throw new RangeError(`the persistent recording session has no stream ${l}`);
+      const other = this.reserved.get(l);
+      if (other !== undefined) throw new RangeError(`stream ${l} carries call ${other}`);
+    }
+    this.calls.set(call.callId, labels);
+    for (const l of labels) this.reserved.set(l, call.callId);
+    await this.settled();
+    const e = await this.toEntries(call.callId, (meta) => meta.attach(call), this.idle === 'inactive' ? false : undefined);
+    if (!this.calls.has(call.callId)) return false; // detached or closed meanwhile
+    for (const l of labels) this.owners.set(l, { callId: call.callId, entries: new Set(e.srsNames) });
+    this.emit('callAttached', e);
+    return e.srsNames.length > 0 && e.failedSrsNames.length === 0;
+  }
+
+  /**
+   * Detaches a call: its media stops at once, then the CS's stop-time and disassociation (or the
+   * disassociation alone, `callEnded: false`) go to every entry. Resolves true when every entry
+   * whose RS is up took it.
+   * @throws RangeError for a call not attached
+   */
+  async detachCall(callId: string, options: PersistentDetachOptions = {}): Promise<boolean> {
+    const labels = this.calls.get(callId);
+    if (!labels) throw new RangeError(`call ${callId} is not attached`);
+    this.calls.delete(callId);
+    for (const l of labels) {
+      if (this.owners.get(l)?.callId === callId) this.owners.delete(l);
+      if (this.reserved.get(l) === callId) this.reserved.delete(l);
+    }
+    const idleNow = this.idle === 'inactive' && this.calls.size === 0;
+    const e = await this.toEntries(callId, (meta) => meta.sessionId(callId) === undefined ? undefined
+      : meta.detach(callId, options.callEnded ?? true, options.reason ?? 'call ended'), idleNow ? true : undefined);
+    this.emit('callDetached', e);
+    return e.failedSrsNames.length === 0;
+  }
+
+  /**
+   * Participants joined or left, hold, or streams on free labels, within an attached call: a
+   * partial metadata update to every entry (the SDP stays as it is). Resolves true when every
+   * entry whose RS is up took it.
+   * @throws RangeError: call not attached, a label the RS lacks or another call uses, unknown keys
+   */
+  async updateCall(callId: string, changes: RecordingChanges): Promise<boolean> {
+    const labels = this.calls.get(callId);
+    if (!labels) throw new RangeError(`call ${callId} is not attached`);
+    for (const s of changes.streamsAdded ?? []) {
+      if (!this.labels.has(s.label)) throw new RangeError(`the persistent recording session has no stream ${s.label}`);
+      if (this.reserved.has(s.label)) throw new RangeError(`stream ${s.label} is taken`);
+    }
+    for (const s of changes.streamsAdded ?? []) {
+      labels.push(s.label);
+      this.reserved.set(s.label, callId);
+    }
+    const e = await this.toEntries(callId, (meta) => meta.sessionId(callId) === undefined ? undefined : meta.callChangesXml(callId, changes), undefined);
+    for (const s of changes.streamsAdded ?? []) if (this.calls.get(callId) === labels) this.owners.set(s.label, { callId, entries: new Set(e.srsNames) });
+    return e.srsNames.length > 0 && e.failedSrsNames.length === 0;
+  }
+
+  /**
+   * Forwards one RTP packet of the stream `label` to every entry whose RS is up, while an
+   * attached call owns the label. Returns how many SRSs it was sent to (0 between calls).
+   */
+  forward(label: string, packet: RtpPacket | Uint8Array, arrivalMs?: number): number {
+    const owner = this.owners.get(label);
+    if (!owner) return 0;
+    let n = 0;
+    for (const a of this.agents) if (owner.entries.has(a.name) && a.forward(this.id, label, packet, arrivalMs)) n++;
+    return n;
+  }
+
+  /** Relays one RTCP datagram of the stream `label` (see `CallRecording.forwardRtcp`), while a call owns it. */
+  forwardRtcp(label: string, data: Uint8Array, nowMs?: number): number {
+    const owner = this.owners.get(label);
+    if (!owner) return 0;
+    let n = 0;
+    for (const a of this.agents) if (owner.entries.has(a.name) && a.forwardRtcp(this.id, label, data, nowMs)) n++;
+    return n;
+  }
+
+  /** The stream `label` as an object-mode Writable of RTP packets, forwarded like {@link forward}. */
+  writable(label: string): Writable {
+    return new Writable({ objectMode: true, write: (chunk: RtpPacket | Uint8Array, _enc, done) => { this.forward(label, chunk); done(); } });
+  }
+
+  /** The call whose media the stream `label` carries now, if any. */
+  callOn(label: string): string | undefined {
+    return this.owners.get(label)?.callId;
+  }
+
+  /**
+   * Closes the RS: the calls still attached end with it (stop-time and disassociation in the
+   * last metadata update), then BYE to every entry. Resolves once each RS ended.
+   */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.owners.clear();
+    this.reserved.clear();
+    this.calls.clear();
+    await Promise.all(this.agents.map((a) => a.stop(this.id, RecordingEndReason.Stopped)));
+    this.unsubscribe();
+  }
+
+  // ---- internals ----
+
+  /**
+   * Sends one metadata update per entry whose RS is up (`xmlOf` undefined for an entry: skipped),
+   * with the streams' direction when `paused` is given (else they stay as they are).
+   */
+  private async toEntries(callId: string, xmlOf: (meta: PersistentMetadata) => string | undefined, paused: boolean | undefined): Promise<PersistentCallEvent> {
+    const ok: string[] = [];
+    const failed: string[] = [];
+    const sessionIds: Record<string, string> = {};
+    await Promise.all(this.agents.map(async (a) => {
+      const meta = this.meta.get(a.name)!;
+      const sid = meta.sessionId(callId);
+      const xml = this.entries.get(a.name) === 'up' ? xmlOf(meta) : undefined;
+      const s = a.session(this.id);
+      if (xml === undefined || !s || s.state !== SessionState.Active) return;
+      sessionIds[a.name] = sid ?? meta.sessionId(callId)!;
+      if (await s.sendMetadata(xml, paused)) ok.push(a.name);
+      else failed.push(a.name);
+    }));
+    return { id: this.id, callId, sessionIds, srsNames: ok.sort(), failedSrsNames: failed.sort() };
+  }
+
+  private entryUp(e: RecordingStartedEvent): void {
+    this.entries.set(e.srsName, 'up');
+    this.emit('started', e);
+    // RFC 7866 §10 leaves the idle direction open; 'inactive' starts so (nothing attached yet).
+    if (this.idle === 'inactive' && this.calls.size === 0) void this.agents.find((a) => a.name === e.srsName)?.pause(this.id);
+    this.checkSettled();
+  }
+
+  private entryGone(name: string, emit: () => void): void {
+    this.entries.set(name, 'gone');
+    emit();
+    this.checkSettled();
+    if ([...this.entries.values()].every((s) => s === 'gone')) this.unsubscribe();
+  }
+
+  /** Resolves once no entry is still setting the RS up. */
+  private settled(): Promise<void> {
+    if (![...this.entries.values()].includes('starting')) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
+  }
+
+  private checkSettled(): void {
+    if ([...this.entries.values()].includes('starting')) return;
+    const w = this.settledWaiters;
+    this.settledWaiters = [];
+    for (const fn of w) fn();
+  }
+
+  private unsubscribe(): void {
+    this.host.off('recordingStarted', this.onStarted).off('recordingFailed', this.onFailed).off('recordingStopped', this.onStopped);
+  }
+}
