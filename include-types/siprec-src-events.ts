@@ -5,6 +5,7 @@
 import type { HeaderField } from './api.js';
 import type { RecordedMediaKind, RecordingEndReason, SrsAttemptOutcome } from './siprec-common.js';
 import type { RecordedCodec, RecordingIndication, RecordingPreference, SrcMsrpSettings, SrcSettings } from './siprec-src-settings.js';
+import type { RecordingPolicyBrokenEvent, RecordingPolicySatisfiedEvent } from './siprec-src-controls.js';
 
 /** A participant of the recorded call. */
 export interface CallParticipantParams {
@@ -81,6 +82,11 @@ export interface RecordingEventBase {
   srsName: string;
   /** The SRS URI that handles (or last handled) the recording. */
   srs: string;
+  /**
+   * The RFC 7865 `<session>` element's `session_id` in the metadata this recording sends (base64
+   * of 128 random bits, RFC 7865 §6.8), the same for the life of the recording.
+   */
+  sessionId: string;
 }
 
 /** A recorded stream as the SRS accepted it. */
@@ -283,4 +289,8 @@ export interface SrcManagerEvents {
   streamFailed: (e: StreamFailedEvent) => void;
   /** A message fed with `forwardMessage` will not reach an SRS. See {@link MessageDroppedEvent}. */
   messageDropped: (e: MessageDroppedEvent) => void;
+  /** A call's recording requirement broke; see {@link RecordingPolicyBrokenEvent}. */
+  recordingPolicyBroken: (e: RecordingPolicyBrokenEvent) => void;
+  /** A call's recording requirement holds; see {@link RecordingPolicySatisfiedEvent}. */
+  recordingPolicySatisfied: (e: RecordingPolicySatisfiedEvent) => void;
 }
