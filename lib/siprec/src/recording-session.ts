@@ -106,7 +106,7 @@ export class RecordingSession implements RecordingSessionLike {
   /** A snapshot for `SrcManager.recordings()`; undefined once ended (recordings-list.ts). */
   snapshot(): LiveRecording | undefined {
     return liveRecording({
-      ...this.base(), state: this.state, paused: this.paused, srsInitiated: this.srsInitiated, streams: this.media.streams, answered: this.answered,
+      ...this.base(), state: this.state, paused: this.paused, srsInitiated: this.srsInitiated, streams: this.media.streams, callStreams: this.call.streams, answered: this.answered,
       fork: this.media.fork, messages: this.media.messageStats(), startedAt: this.startedAt, activeSince: this.activeSince,
     });
   }

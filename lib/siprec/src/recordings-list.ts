@@ -3,7 +3,7 @@
  * entry, copied out of the session (nothing in it changes afterwards), so an operator view or a
  * test can hold it.
  */
-import { LiveRecordingState, type LiveRecording, type LiveRecordingStream, type MessageStreamStats, type RecordedStreamInfo } from '../../../include-types/siprec.js';
+import { LiveRecordingState, type LiveRecording, type LiveRecordingStream, type MessageStreamStats, type RecordedStreamInfo, type RecordedStreamParams } from '../../../include-types/siprec.js';
 import type { MediaFork } from './media-fork.js';
 import type { SessionStream } from './session-offer.js';
 
@@ -20,6 +20,8 @@ export interface LiveRecordingParts {
   sessionId: string;
   srsInitiated: boolean;
   streams: readonly SessionStream[];
+  /** The call's streams as given (listed while their ports are still being bound). */
+  callStreams: readonly RecordedStreamParams[];
   /** The streams as the SRS's last answer had them. */
   answered: readonly RecordedStreamInfo[];
   fork: MediaFork;
@@ -32,9 +34,11 @@ export interface LiveRecordingParts {
 export function liveRecording(p: LiveRecordingParts): LiveRecording | undefined {
   if (p.state === 'Ended') return undefined;
   const state = p.state === 'Active' ? (p.paused ? LiveRecordingState.Paused : LiveRecordingState.Active) : LiveRecordingState[p.state];
-  const streams: LiveRecordingStream[] = p.streams.map((s) => {
-    const label = s.params.label;
-    const media = s.params.media ?? 'audio';
+  const params = p.streams.map((s) => s.params);
+  for (const c of p.callStreams) if (!params.some((s) => s.label === c.label)) params.push(c);
+  const streams: LiveRecordingStream[] = params.map((s) => {
+    const label = s.label;
+    const media = s.media ?? 'audio';
     const accepted = p.state !== 'Starting' && p.answered.some((a) => a.label === label && a.accepted);
     if (media === 'message') {
       const m = p.messages?.[label];
