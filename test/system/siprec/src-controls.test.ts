@@ -4,13 +4,14 @@
  * recordings, and requests the app sends to an SRS in the recording session's dialog.
  */
 import t from 'tap';
+import type { Test } from 'tap';
 import { SipError } from '../../../include-types/errors.js';
 import { LiveRecordingState } from '../../../include-types/siprec.js';
 import { entry, startManager, startSrs, twoParty, waitFor, type Payload } from './helpers.js';
 
 const B64_128 = /^[A-Za-z0-9+/]{22}==$/; // base64 of 128 bits (RFC 7865 §6.8 ids)
 
-async function rig(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
+async function rig(t: Test) {
   const srsA = await startSrs(t);
   const srsB = await startSrs(t);
   const m = await startManager(t, [entry([srsA.uri()], { name: 'a' }), entry([srsB.uri()], { name: 'b' })]);
