@@ -165,7 +165,12 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     for (const a of agents) {
       if (a.session(call.callId) || st.restarts?.has(a.name)) throw new RangeError(`call ${call.callId} is already recorded by SRS entry ${a.name}`);
     }
-    for (const a of agents) st.selected.add(a.name);
+    for (const a of agents) {
+      st.selected.add(a.name);
+      // a new RS: paused only if the app paused the whole call
+      if (st.pausedBy === 'app') st.appPaused.add(a.name);
+      else st.appPaused.delete(a.name);
+    }
     this.policy.expect(call.callId, agents.map((a) => a.name), options.recordingRequired);
     if (!st.withheld) for (const a of agents) a.startRecording(call); // withheld: they start with the others
     return rec;
@@ -218,7 +223,9 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     const agents = this.chosen(st, selection);
     if (selection.srs === undefined) st.pausedBy = 'app';
     for (const a of agents) st.appPaused.add(a.name);
-    return (await Promise.all(agents.map((a) => a.pause(callId)))).every(Boolean);
+    const took = await Promise.all(agents.map((a) => a.pause(callId)));
+    agents.forEach((a, i) => { if (!took[i]) st.appPaused.delete(a.name); }); // nothing paused there
+    return took.every(Boolean);
   }
 
   /** Resumes it (every entry, or those named), like {@link pauseRecording}. */
@@ -395,9 +402,14 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     return true;
   }
 
-  /** An entry started recording a call a preference wants paused: pause it before any media. */
+  /**
+   * An entry started recording a call a preference wants paused, or one added to a call the app
+   * paused as a whole: pause it before any media.
+   */
   private pauseIfPreferred(e: RecordingEventBase): void {
-    if (this.calls.get(e.callId)?.pausedBy !== 'preference' || !this.honours()) return;
+    const st = this.calls.get(e.callId);
+    const byApp = st?.appPaused.has(e.srsName) === true;
+    if (!byApp && (st?.pausedBy !== 'preference' || !this.honours())) return;
     void this.agents.find((a) => a.name === e.srsName)?.pause(e.callId);
   }
 

@@ -89,6 +89,22 @@ t.test('no options: every entry, as before; per-entry pause of the whole call', 
   t.equal(srsA.activeSessions + srsB.activeSessions, 0);
 });
 
+t.test('an entry added to a call the app paused starts paused', async (t) => {
+  const { m } = await rig(t);
+  const call = twoParty();
+  const startedA = waitFor(m, 'recordingStarted', (e) => e.srsName === 'a');
+  const rec = m.startRecording(call, { srs: ['a'] });
+  await startedA;
+  t.equal(await m.pauseRecording(call.callId), true);
+  const pausedB = waitFor(m, 'recordingPaused', (e) => e.srsName === 'b');
+  m.startRecording(call, { srs: ['b'] });
+  await pausedB;
+  t.equal(rec.forward('1', rtp(1)), 0, 'nothing forwarded');
+  t.equal(m.recordingIndication(call.callId), 'paused');
+  t.equal(await m.resumeRecording(call.callId), true);
+  t.equal(rec.forward('1', rtp(2)), 2, 'both resumed');
+});
+
 t.test('recordings(): a typed snapshot with streams, counters, URIs and times', async (t) => {
   const { srsA, m } = await rig(t);
   const call = twoParty();
