@@ -8,7 +8,8 @@
  * and return at once); results come as events (`recordingStarted`, `recordingFailed`,
  * `recordingPaused`, `recordingResumed`, `recordingStopped`, `srsStateChanged`, `logEvent`, and for
  * MSRP streams `streamFailed` / `messageDropped`), each with the CS Call-ID, the recording session
- * id, the SRS and, where it ended, the reason.
+ * id, the RFC 7865 session id, the SRS and, where it ended, the reason; with a recording
+ * requirement, `recordingPolicySatisfied` / `recordingPolicyBroken` per call.
  */
 import { EventEmitter } from 'eventemitter3';
 import {
