@@ -6,6 +6,7 @@ import type { HeaderField } from './api.js';
 import type { RecordedMediaKind, RecordingEndReason, SrsAttemptOutcome } from './siprec-common.js';
 import type { AudioTapUnavailableEvent, SrcAudioTap, SrcAudioTapEndedEvent } from './siprec-live-audio.js';
 import type { RecordedCodec, RecordingIndication, RecordingPreference, SrcMsrpSettings, SrcSettings } from './siprec-src-settings.js';
+import type { RecordingPolicyBrokenEvent, RecordingPolicySatisfiedEvent } from './siprec-src-controls.js';
 
 /** A participant of the recorded call. */
 export interface CallParticipantParams {
@@ -82,6 +83,12 @@ export interface RecordingEventBase {
   srsName: string;
   /** The SRS URI that handles (or last handled) the recording. */
   srs: string;
+  /**
+   * The RFC 7865 `<session>` element's `session_id` in the metadata this recording sends (base64
+   * of 128 random bits, RFC 7865 §6.8), the same for the life of the recording. A persistent RS
+   * (`openPersistentSession`) reports the call attached most recently ('' before the first).
+   */
+  sessionId: string;
 }
 
 /** A recorded stream as the SRS accepted it. */
@@ -299,4 +306,8 @@ export interface SrcManagerEvents {
   audioTapEnded: (e: SrcAudioTapEndedEvent) => void;
   /** A recorded audio stream has no tap (no codec the tap decodes); only while an `audioTap` listener is attached. */
   audioTapUnavailable: (e: AudioTapUnavailableEvent) => void;
+  /** A call's recording requirement broke; see {@link RecordingPolicyBrokenEvent}. */
+  recordingPolicyBroken: (e: RecordingPolicyBrokenEvent) => void;
+  /** A call's recording requirement holds; see {@link RecordingPolicySatisfiedEvent}. */
+  recordingPolicySatisfied: (e: RecordingPolicySatisfiedEvent) => void;
 }

@@ -6,6 +6,7 @@ import type { HeaderField } from './api.js';
 import type { Clock, TransportProtocol } from './settings.js';
 import type { CallParams } from './siprec-src-events.js';
 import type { SrcTlsSettings } from './siprec-tls.js';
+import type { RecordingRequirement } from './siprec-src-controls.js';
 
 /** Digest credentials of an SRS entry (see {@link SrsEntrySettings.credentials}). */
 export interface SrsCredentials {
@@ -256,7 +257,7 @@ export type RecordingPreference = 'on' | 'off' | 'pause' | 'nopreference';
 
 /** Settings of an `SrcManager`. */
 export interface SrcSettings {
-  /** One entry per SRS (each gets its own user agent); all record every call. */
+  /** One entry per SRS (each gets its own user agent); each records every call unless `startRecording` names entries. */
   srs: SrsEntrySettings[];
   /** User-Agent header (default tsip-src). */
   userAgent?: string;
@@ -299,4 +300,11 @@ export interface SrcSettings {
    * (default 1000); beyond it frames are dropped and counted.
    */
   liveAudioBufferMs?: number;
+  /**
+   * How many SRS entries must record each call (default 'none'): 'any' or 'all' make the manager
+   * report `recordingPolicyBroken` / `recordingPolicySatisfied` (see `RecordingRequirement`);
+   * `startRecording`'s `recordingRequired` overrides it per call. The manager reports; what
+   * happens to an unrecorded call is the app's choice.
+   */
+  recordingRequired?: RecordingRequirement;
 }

@@ -8,6 +8,7 @@ export * from './siprec-common.js';
 export * from './siprec-src-settings.js';
 export * from './siprec-src-events.js';
 export * from './siprec-persistent.js';
+export * from './siprec-src-controls.js';
 export * from './siprec-srs.js';
 export * from './siprec-probe.js';
 export * from './siprec-status.js';

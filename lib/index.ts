@@ -54,7 +54,7 @@ export { STEREO_WAV_FILE } from './siprec/srs/index.js';
 export { AudioTapUnavailableReason } from '../include-types/siprec.js';
 export { RECORD_AWARE_OPTION_TAG, RECORD_AWARE_SUPPORTED, callRecordingPreference, indicationForState, isRecordAware, parseRecordIndication, parseRecordPreference, readRecordAttributes, recordIndicationOf, recordPreferenceOf, setRecordIndication, setRecordPreference, withRecordAware } from './siprec/body/index.js';
 export { RecordingEndReason, SrsAttemptOutcome } from '../include-types/siprec.js';
-export { SrsEndReason, StreamFailureReason, MessageDropReason } from '../include-types/siprec.js';
+export { SrsEndReason, StreamFailureReason, MessageDropReason, RecordingRequirement, LiveRecordingState } from '../include-types/siprec.js';
 export type * from '../include-types/siprec.js';
 // NG9-1-1 Logging Service (NENA-STA-010.3): verify, check and store log events; the demo's service.
 export { startLogEventServer, startDemoLogEventServer, LogEventRejection } from './siprec/ng911/index.js';

@@ -201,7 +201,7 @@ export class B2buaCall {
     const req = this.assoc.a?.dialog;
     if (manager === undefined || req === undefined) return;
     const a = this.inviteA!.requestElements;
-    this.recorder = new CallRecorder(manager, recordedCall(this.callId, a.fromHeader, a.toHeader, this.codec), (s) => this.recorderChanged(s));
+    this.recorder = new CallRecorder(manager, recordedCall(this.callId, a.fromHeader, a.toHeader, this.codec), (s) => this.recorderChanged(s), this.host.recordingPolicy);
     this.recorder.start();
   }
 

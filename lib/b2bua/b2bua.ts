@@ -24,7 +24,7 @@ import { B2buaCall, type CallHost } from './b2bua-call.js';
 import type { LegName } from './rtp-relay.js';
 import type { B2buaCallInfo, B2buaEndReason, B2buaEvents, B2buaOptions, B2buaRecordingState } from './types.js';
 import type { RtpRelayOptions } from './rtp-relay.js';
-import type { RecordingEventBase } from '../../include-types/siprec.js';
+import type { RecordingPolicyBrokenEvent, RecordingPolicySatisfiedEvent } from '../../include-types/siprec.js';
 
 const IAP = 'b2bua';
 
@@ -36,8 +36,9 @@ export class B2bua extends EventEmitter<B2buaEvents> {
   private readonly legs = new Map<Dialog, { call: B2buaCall; leg: LegName }>();
   private readonly allocator: PortAllocator;
   private readonly target: SipUri;
-  private readonly onRecStarted = (e: RecordingEventBase): void => this.calls.get(e.callId)?.recordingEvent('started');
-  private readonly onRecFailed = (e: RecordingEventBase): void => this.calls.get(e.callId)?.recordingEvent('failed');
+  /** The recorder's requirement for a call held (its recording is up) or broke (failed, or the SRS ended it). */
+  private readonly onRecStarted = (e: RecordingPolicySatisfiedEvent): void => this.calls.get(e.callId)?.recordingEvent('started');
+  private readonly onRecFailed = (e: RecordingPolicyBrokenEvent): void => this.calls.get(e.callId)?.recordingEvent('failed');
 
   /**
    * @param options - see {@link B2buaOptions}
@@ -69,9 +70,8 @@ export class B2bua extends EventEmitter<B2buaEvents> {
     });
     await active;
     const rec = this.options.recorder;
-    rec?.on('recordingStarted', this.onRecStarted);
-    rec?.on('recordingFailed', this.onRecFailed);
-    rec?.on('recordingStopped', this.onRecFailed); // ended by the SRS: for the call, the same as failed
+    rec?.on('recordingPolicySatisfied', this.onRecStarted);
+    rec?.on('recordingPolicyBroken', this.onRecFailed); // failed, or ended by the SRS: for the call the same
   }
 
   /** The calls in progress. */
@@ -88,9 +88,8 @@ export class B2bua extends EventEmitter<B2buaEvents> {
   async close(): Promise<void> {
     for (const c of [...this.calls.values()]) c.terminate();
     const rec = this.options.recorder;
-    rec?.off('recordingStarted', this.onRecStarted);
-    rec?.off('recordingFailed', this.onRecFailed);
-    rec?.off('recordingStopped', this.onRecFailed);
+    rec?.off('recordingPolicySatisfied', this.onRecStarted);
+    rec?.off('recordingPolicyBroken', this.onRecFailed);
     await new Promise((r) => setTimeout(r, 200)); // let the BYEs leave before the sockets close
     for (const c of this.calls.values()) c.dispose();
     this.calls.clear();
@@ -106,7 +105,8 @@ export class B2bua extends EventEmitter<B2buaEvents> {
       connection: this.connection!,
       relay,
       recorder: this.options.recorder,
-      recordingRequired: this.options.recordingRequired ?? false,
+      recordingRequired: [true, 'any', 'all'].includes(this.options.recordingRequired ?? false),
+      recordingPolicy: this.options.recordingRequired === 'all' ? 'all' : 'any',
       recordingStartTimeoutMs: this.options.recordingStartTimeoutMs ?? 10_000,
       answerTimeoutMs: this.options.answerTimeoutMs ?? 120_000,
       calleeUri: (ruri) => self.calleeUri(ruri),

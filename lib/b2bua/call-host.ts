@@ -23,8 +23,10 @@ export interface CallHost {
   readonly relay: RtpRelayOptions;
   /** The recording client, if any. */
   readonly recorder: SrcManager | undefined;
-  /** See B2buaOptions. */
+  /** See B2buaOptions: true when the answer waits for the recording (true, 'any' or 'all'). */
   readonly recordingRequired: boolean;
+  /** The recorder's requirement for each call ('all' only when asked; the recording state follows its events). */
+  readonly recordingPolicy: 'any' | 'all';
   readonly recordingStartTimeoutMs: number;
   readonly answerTimeoutMs: number;
   /** The callee leg's Request-URI for the caller's Request-URI. */

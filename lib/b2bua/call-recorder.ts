@@ -56,13 +56,17 @@ export class CallRecorder {
    * @param manager - the recording client
    * @param params - see {@link recordedCall}
    * @param changed - told every state change
+   * @param policy - the manager's recording requirement for the call: its events drive the state
    */
-  constructor(private readonly manager: SrcManager, readonly params: CallParams, private readonly changed: (s: B2buaRecordingState, reason?: RecordingEndReason) => void) {}
+  constructor(
+    private readonly manager: SrcManager, readonly params: CallParams, private readonly changed: (s: B2buaRecordingState, reason?: RecordingEndReason) => void,
+    private readonly policy: 'any' | 'all' = 'any',
+  ) {}
 
   /** Starts the recording; a synchronous refusal (e.g. the manager is down) is a failure. */
   start(): void {
     try {
-      this.handle = this.manager.startRecording(this.params);
+      this.handle = this.manager.startRecording(this.params, { recordingRequired: this.policy });
       this.set('starting');
     } catch {
       this.set('failed');
@@ -87,14 +91,14 @@ export class CallRecorder {
     this.handle.forward(label, data);
   }
 
-  /** The SrcManager reported the recording up. */
+  /** The SrcManager reported the call's requirement satisfied (the recording is up). */
   started(): void {
     if (this.state !== 'starting') return;
     this.set('on');
     if (this.held) void this.pause();
   }
 
-  /** The SrcManager reported it failed (or it ended on its own). */
+  /** The SrcManager reported the requirement broken (a recording failed, or the SRS ended it). */
   failed(reason?: RecordingEndReason): void {
     if (this.state === 'stopped' || this.state === 'off') return;
     this.set('failed', reason);

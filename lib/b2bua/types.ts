@@ -1,7 +1,7 @@
 /**
  * Options and events of the recording B2BUA ({@link B2bua}).
  */
-import type { RecordingEndReason } from '../../include-types/siprec.js';
+import type { RecordingEndReason, RecordingRequirement } from '../../include-types/siprec.js';
 import type { SrcManager } from '../siprec/src/index.js';
 import type { B2buaCallState } from './call-state.js';
 
@@ -24,10 +24,13 @@ export interface B2buaOptions {
   recorder?: SrcManager;
   /**
    * Refuse calls that cannot be recorded (default false: a failed SRS leaves the call going,
-   * unrecorded). When true, the caller's 2xx waits for the recording to start; if it fails the
-   * callee gets BYE and the caller 503 (see `RECORDING_UNAVAILABLE_STATUS`).
+   * unrecorded). When true (or 'any'), the caller's 2xx waits for the recording to start on at
+   * least one of the recorder's SRS entries; with 'all', on every entry. If the requirement breaks
+   * (the recorder's `recordingPolicyBroken`) the callee gets BYE and the caller 503 (see
+   * `RECORDING_UNAVAILABLE_STATUS`). The call's recording state follows the recorder's requirement
+   * events ('any' unless 'all'): `on` once it holds, `failed` once it breaks.
    */
-  recordingRequired?: boolean;
+  recordingRequired?: boolean | RecordingRequirement;
   /** With `recordingRequired`, how long the answer waits for the recording, ms (default 10000). */
   recordingStartTimeoutMs?: number;
   /** How long the callee may ring before the call is given up (CANCEL, 408 to the caller), ms (default 120000). */

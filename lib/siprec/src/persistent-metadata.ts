@@ -37,6 +37,12 @@ export class PersistentMetadata implements SessionMetadataLike {
     return [...this.calls.keys()];
   }
 
+  /** The session_id of the call attached most recently ('' before the first): what events report. */
+  get eventSessionId(): string {
+    const ids = [...this.calls.values()];
+    return ids.length === 0 ? '' : ids[ids.length - 1].sessionId;
+  }
+
   /** The metadata session_id of an attached call. */
   sessionId(callId: string): string | undefined {
     return this.calls.get(callId)?.sessionId;

@@ -12,8 +12,12 @@ import { SipErrorCode } from '../../../include-types/errors.js';
 import type { TimerHandle } from '../../../include-types/settings.js';
 import {
   RecordingEndReason, SrsAttemptOutcome,
-  type CallParams, type RecordedMessage, type RecordedStreamInfo, type RecordedStreamParams, type RecordingChanges, type RecordingEventBase, type SrsAttempt,
+  type CallParams, type LiveRecording, type RecordedMessage, type RecordedStreamInfo, type RecordingChanges, type RecordingEventBase, type SrsAttempt,
+  type SrsRequest, type SrsResponse,
 } from '../../../include-types/siprec.js';
+import { epochNow } from '../common/timers.js';
+import { liveRecording } from './recordings-list.js';
+import { sendSrsRequest } from './session-srs-request.js';
 import { splitRecordingBody, type SrcAnswer } from '../body/index.js';
 import { InviteDialogAssoc, type ClientTransaction, type ServerTransaction } from '../common/api.js';
 import { applyAnswer, replyTo } from './session-answer.js';
@@ -59,6 +63,10 @@ export class RecordingSession implements RecordingSessionLike {
   private layout: SrcAnswer | undefined;
   /** re-INVITE / UPDATE / BYE and the transaction awaited (session-requests.ts). */
   private readonly requests: SessionRequests;
+  /** For the recordings list: the streams as last answered; epoch ms asked for / accepted. */
+  private answered: RecordedStreamInfo[] = [];
+  private readonly startedAt: number;
+  private activeSince: number | undefined;
 
   /** @param meta - the metadata it sends (default: one CS, `call`; a persistent RS brings its own) */
   constructor(private readonly host: SessionHost, readonly call: CallParams, meta?: SessionMetadataLike) {
@@ -68,6 +76,7 @@ export class RecordingSession implements RecordingSessionLike {
     });
     this.meta = meta ?? new SessionMetadata(call, host.entry.metadataExtensions);
     this.log = new SessionLog(host.ng911, call);
+    this.startedAt = epochNow(host.clock)();
     const self = this;
     this.requests = new SessionRequests({
       get assoc() { return self.assoc; },
@@ -93,6 +102,23 @@ export class RecordingSession implements RecordingSessionLike {
   /** The SRS URI of the current or last attempt. */
   get srs(): string {
     return this.srsUri ?? this.host.entry.srsUris[Math.max(0, this.uriIndex)] ?? '';
+  }
+
+  /** A snapshot for `SrcManager.recordings()`; undefined once ended (recordings-list.ts). */
+  snapshot(): LiveRecording | undefined {
+    return liveRecording({
+      ...this.base(), state: this.state, paused: this.paused, srsInitiated: this.srsInitiated, streams: this.media.streams, callStreams: this.call.streams, answered: this.answered,
+      fork: this.media.fork, messages: this.media.messageStats(), startedAt: this.startedAt, activeSince: this.activeSince,
+    });
+  }
+
+  /** Sends an app request to the SRS in the dialog, queued like the session's own (session-srs-request.ts). */
+  request(req: SrsRequest): Promise<SrsResponse> {
+    const self = this;
+    return this.enqueue(() => sendSrsRequest({
+      get assoc() { return self.assoc; }, requests: this.requests, usable: () => this.state === SessionState.Active,
+      sent: (tx) => this.log.sent(tx), lost: (reason) => { void this.lost(reason); },
+    }, req));
   }
 
   /** True when the SRS asked for this session. */
@@ -432,6 +458,7 @@ export class RecordingSession implements RecordingSessionLike {
   private established(answered: RecordedStreamInfo[], status: number, answerText: string): void {
     this.attempts.push({ srs: this.srs, outcome: SrsAttemptOutcome.Accepted, statusCode: status });
     this.state = SessionState.Active;
+    this.activeSince = epochNow(this.host.clock)();
     this.host.listener.started({ ...this.base(), streams: answered, attempts: [...this.attempts], ...(this.srsInitiated ? { srsInitiated: true } : {}) });
     this.log.started(answered.filter((s) => s.accepted).map((s) => s.label), answerText);
   }
@@ -451,7 +478,7 @@ export class RecordingSession implements RecordingSessionLike {
   /** Reads an SDP answer (of a 2xx, or SRS-initiated of the ACK) into the fork and the MSRP streams. */
   private readAnswer(me: MessageElementsView | undefined, srsAnswer?: string): RecordedStreamInfo[] {
     this.media.answerMessages(me);
-    return applyAnswer(this.media.fork, this.media.streams, me, this.host.entry.media?.codecs, this.host.entry.media?.srtp, this.layout, srsAnswer);
+    return (this.answered = applyAnswer(this.media.fork, this.media.streams, me, this.host.entry.media?.codecs, this.host.entry.media?.srtp, this.layout, srsAnswer));
   }
 
   // ---- established ----
@@ -518,7 +545,7 @@ export class RecordingSession implements RecordingSessionLike {
   // ---- helpers ----
 
   private base(): RecordingEventBase {
-    return { callId: this.call.callId, recordingId: this.recordingId, srsName: this.host.name, srs: this.srs };
+    return { callId: this.call.callId, recordingId: this.recordingId, srsName: this.host.name, srs: this.srs, sessionId: this.meta.eventSessionId };
   }
 
   private ack(tx: ClientTransaction): void {

@@ -19,6 +19,11 @@ export interface SessionMetadataLike {
   endedXml(reason: string): string | undefined;
   /** The RS disassociation alone, the CSs going on (undefined: nothing to send). */
   disassociatedXml(): string | undefined;
+  /**
+   * The RFC 7865 session_id the recording's events report: the CS's; for a persistent RS the
+   * call attached most recently ('' before the first).
+   */
+  readonly eventSessionId: string;
 }
 
 /** Metadata state of one recording. */
@@ -36,6 +41,10 @@ export class SessionMetadata implements SessionMetadataLike {
   }
 
   /** The CS session_id. */
+  get eventSessionId(): string {
+    return this.builder.sessionId;
+  }
+
   get sessionId(): string {
     return this.builder.sessionId;
   }

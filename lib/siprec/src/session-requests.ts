@@ -12,6 +12,7 @@ import type { Clock } from '../../../include-types/settings.js';
 import { RecordingEndReason } from '../../../include-types/siprec.js';
 import { parseSessionExpires } from '../../dialog/session-expires.js';
 import { SessionTimer } from '../../dialog/session-timer.js';
+import type { ResponseElementsView } from '../../../include-types/api.js';
 import type { ClientTransaction, InviteDialogAssoc, MessageElements } from '../common/api.js';
 import { wait } from '../common/timers.js';
 
@@ -123,6 +124,23 @@ export class SessionRequests {
   await(tx: ClientTransaction): Promise<number> {
     return new Promise((resolve) => {
       this.pending = { tx, resolve: (s) => { if (tx.type !== 'INVITE') tx.dispose(); else this.host.holdInvite(tx); resolve(s); } };
+    });
+  }
+
+  /**
+   * Like {@link await}, with the final response itself (read before the transaction is let go);
+   * `response` is undefined when the transaction failed (status 408 timeout, 503 transport).
+   */
+  awaitResponse(tx: ClientTransaction): Promise<{ status: number; response: ResponseElementsView | undefined }> {
+    return new Promise((resolve) => {
+      this.pending = {
+        tx,
+        resolve: (status) => {
+          const response = tx.responseElements !== undefined && tx.responseElements.statusCode === status ? tx.responseElements : undefined;
+          tx.dispose();
+          resolve({ status, response });
+        },
+      };
     });
   }
 

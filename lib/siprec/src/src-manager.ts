@@ -1,21 +1,27 @@
 /**
  * SrcManager (DESIGN §4, seed 000): the app's handle on SIPREC recording. It makes one
- * SrcUserAgent per SRS entry; every call given to `startRecording` is recorded by every entry.
+ * SrcUserAgent per SRS entry; a call given to `startRecording` is recorded by every entry, or by
+ * the entries its options name (more can be added later; src-controls.ts), with an optional
+ * recording requirement (recording-policy.ts).
  * An SRS may also ask for a recording session itself (RFC 7866 §6.2): `acceptSrsInitiated` in
  * the settings names the call (default: refused with 488). Calls are synchronous (they validate
  * and return at once); results come as events (`recordingStarted`, `recordingFailed`,
  * `recordingPaused`, `recordingResumed`, `recordingStopped`, `srsStateChanged`, `logEvent`, and for
  * MSRP streams `streamFailed` / `messageDropped`), each with the CS Call-ID, the recording session
- * id, the SRS and, where it ended, the reason.
+ * id, the RFC 7865 session id, the SRS and, where it ended, the reason; with a recording
+ * requirement, `recordingPolicySatisfied` / `recordingPolicyBroken` per call.
  */
-import { Writable } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import {
-  RecordingEndReason, type CallParams, type RecordedMessage, type RecordingChanges, type RecordingEventBase, type RecordingIndication, type RecordingPreference,
+  RecordingEndReason, type CallParams, type RecordingChanges, type RecordingEventBase, type RecordingIndication, type RecordingPreference,
   type RecordingPreferenceAppliedEvent, type SrcManagerEvents, type SrcSettings, type SrsInitiatedRequest,
+  type LiveRecording, type RecordingSelection, type SrsRequest, type SrsResponse, type StartRecordingOptions,
 } from '../../../include-types/siprec.js';
+import { SipError, SipErrorCode } from '../../../include-types/errors.js';
+import { entriesNamed, liveRecordings } from './src-controls.js';
+import { checkRequirement, RecordingPolicy } from './recording-policy.js';
+import { checkSrsRequest } from './session-srs-request.js';
 import { indicationForState } from '../body/index.js';
-import type { RtpPacket } from '../media/index.js';
 import type { Clock } from '../../../include-types/settings.js';
 import { defaultSiprecClock } from '../common/timers.js';
 import { Ng911Logger } from '../ng911/index.js';
@@ -31,83 +37,9 @@ function unknownEntry(name: string): never {
   throw new RangeError(`no SRS entry named ${name}`);
 }
 
-/** The app's handle on one recorded call: feed it the call's RTP. */
-export class CallRecording {
-  /**
-   * @param callId - the CS Call-ID
-   * @param agents - every SRS entry's user agent
-   * @param params - the call as given to `startRecording` (or by `acceptSrsInitiated`)
-   * @param liveAudio - the manager's live audio taps (what was sent is fed to them)
-   */
-  constructor(readonly callId: string, private readonly agents: readonly SrcUserAgent[], readonly params: CallParams, private readonly liveAudio?: SrcLiveAudio) {}
+import { CallRecording } from './call-recording.js';
 
-  /**
-   * Forks one RTP packet (parsed or wire form) of the stream `label` to every SRS recording the
-   * call. Returns how many SRSs it was sent to (0 while starting, paused or stopped).
-   */
-  forward(label: string, packet: RtpPacket | Uint8Array, arrivalMs?: number): number {
-    let n = 0;
-    for (const a of this.agents) if (a.forward(this.callId, label, packet, arrivalMs)) n++;
-    // The live tap hears what is recorded: nothing while starting or paused.
-    if (n > 0) this.liveAudio?.feed(this.callId, label, packet);
-    return n;
-  }
-
-  /**
-   * Relays one RTCP datagram (compound, wire form) the call sent for the stream `label` to every
-   * SRS recording the call (RFC 7866 §8.1.1, RFC 3550 §7.2): SR sender SSRC, report-block SSRCs,
-   * SDES chunks moved onto the SSRCs the RTP was rewritten to, the SR timestamp by the same
-   * offset, SR counts by what was sent; sources never seen in the forwarded RTP, CS BYEs, APP and
-   * feedback packets are left out. Only with `media.rtcp` 'relay' (the default); while a stream is
-   * fed, the SRC's own SRs for it stand down. Returns how many SRSs it was sent to.
-   */
-  forwardRtcp(label: string, data: Uint8Array, nowMs?: number): number {
-    let n = 0;
-    for (const a of this.agents) if (a.forwardRtcp(this.callId, label, data, nowMs)) n++;
-    return n;
-  }
-
-  /**
-   * Relays one message of the call's MSRP stream `label` (`media: 'message'`, RFC 4975) to every
-   * SRS recording the call: queued per SRS (bounded: `media.msrp.maxQueueMessages` /
-   * `maxQueueBytes`, past it `messageDropped` reason `queueFull`), sent as SEND chunks of
-   * `media.msrp.chunkSize` bytes (default 2048) over the SRC's connection to the SRS's a=path, one
-   * transaction at a time, in the order fed. A string body goes as UTF-8; with `from`/`to` the
-   * message is wrapped in message/cpim (RFC 3862). While paused nothing is sent (the message is
-   * counted in `recordingStopped.messages[label].notSentPaused`); on stop the queue drains first
-   * (`closeTimeoutMs`). Returns how many SRSs queued it (0 while starting, paused, stopped, or
-   * when the SRS's connection failed: `streamFailed`).
-   */
-  forwardMessage(label: string, message: RecordedMessage): number {
-    let n = 0;
-    for (const a of this.agents) if (a.forwardMessage(this.callId, label, message)) n++;
-    return n;
-  }
-
-  /**
-   * The stream `label` as a Writable (object mode): each chunk is one RTP packet (wire form or
-   * parsed) and is forwarded like {@link forward}, so a socket or a pipeline can feed it.
-   */
-  writable(label: string): Writable {
-    return new Writable({
-      objectMode: true,
-      write: (chunk: RtpPacket | Uint8Array, _enc, done) => {
-        this.forward(label, chunk);
-        done();
-      },
-    });
-  }
-
-  /** Packets sent per SRS entry and label. */
-  packetsSent(): Record<string, Record<string, number>> {
-    const out: Record<string, Record<string, number>> = {};
-    for (const a of this.agents) {
-      const s = a.session(this.callId);
-      if (s) out[a.name] = s.packetsSent();
-    }
-    return out;
-  }
-}
+export { CallRecording } from './call-recording.js';
 
 /**
  * Recording client manager.
@@ -150,6 +82,10 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
   private readonly clock: Clock;
   private started = false;
   private stopped = false;
+  /** Each call's recording requirement and its verdict (recording-policy.ts). */
+  private readonly policy = new RecordingPolicy({
+    broken: (e) => this.emit('recordingPolicyBroken', e), satisfied: (e) => this.emit('recordingPolicySatisfied', e),
+  });
 
   /** @param settings - see {@link SrcSettings}; checked here (RangeError; SipError(InvalidArgument) for TLS settings). */
   constructor(readonly settings: SrcSettings) {
@@ -158,6 +94,7 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     const names = new Set(settings.srs.map((e) => e.name));
     if (names.size !== settings.srs.length) throw new RangeError('SRS entry names must be unique');
     for (const e of settings.srs) srcTlsPlan(e); // SipError(InvalidArgument) for bad TLS settings, now rather than at start()
+    checkRequirement(settings.recordingRequired);
     this.clock = settings.clock ?? defaultSiprecClock();
     this.live = new SrcLiveAudio(this, settings);
     this.ng911 = settings.ng911 ? new Ng911Logger(settings.ng911, (e) => this.emit('logEvent', e), undefined, this.clock) : undefined;
@@ -168,11 +105,11 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     if (this.started) return;
     this.started = true;
     const listener: SessionListener = {
-      started: (e) => { this.pauseIfPreferred(e); this.tapStart(e.callId); this.emit('recordingStarted', e); this.track(e, 'on'); },
-      failed: (e) => { this.settle(e.callId); this.tapEndIfIdle(e.callId); this.emit('recordingFailed', e); this.track(e, undefined); this.restart(e); },
+      started: (e) => { this.pauseIfPreferred(e); this.tapStart(e.callId); this.emit('recordingStarted', e); this.track(e, 'on'); this.policy.started(e); },
+      failed: (e) => { this.settle(e.callId); this.tapEndIfIdle(e.callId); this.emit('recordingFailed', e); this.track(e, undefined); this.judged(e); this.restart(e); },
       paused: (e) => { this.emit('recordingPaused', e); this.track(e, 'paused'); },
       resumed: (e) => { this.emit('recordingResumed', e); this.track(e, 'on'); },
-      stopped: (e) => { this.settle(e.callId); this.tapEndIfIdle(e.callId); this.emit('recordingStopped', e); this.track(e, undefined); this.restart(e); },
+      stopped: (e) => { this.settle(e.callId); this.tapEndIfIdle(e.callId); this.emit('recordingStopped', e); this.track(e, undefined); this.judged(e); this.restart(e); },
       streamFailed: (e) => this.emit('streamFailed', e),
       messageDropped: (e) => this.emit('messageDropped', e),
     };
@@ -196,18 +133,28 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
   }
 
   /**
-   * Starts recording a call to every SRS entry.
+   * Starts recording a call to every SRS entry, or to the entries `options.srs` names. For a call
+   * already recorded, `options.srs` adds entries (each starts its own RS; the handle stays the
+   * same). `options.recordingRequired` sets the call's requirement (default
+   * `SrcSettings.recordingRequired`): `recordingPolicyBroken` / `recordingPolicySatisfied` follow.
    * @throws Error before `start()` / after `shutdown()`; RangeError for a Call-ID already
-   *   recorded, no streams, or duplicate labels.
+   *   recorded (without `srs`) or already recorded by a named entry, an unknown entry name, no
+   *   streams, duplicate labels, or an unknown requirement.
    */
-  startRecording(call: CallParams): CallRecording {
+  startRecording(call: CallParams, options: StartRecordingOptions = {}): CallRecording {
     this.assertRunning();
-    if (this.known(call.callId)) throw new RangeError(`call ${call.callId} is already being recorded`);
+    const agents = entriesNamed(this.agents, options.srs);
+    checkRequirement(options.recordingRequired);
+    const known = this.known(call.callId);
+    if (known && options.srs === undefined) throw new RangeError(`call ${call.callId} is already being recorded`);
     if (call.streams.length === 0) throw new RangeError('a recording needs at least one stream');
     if (new Set(call.streams.map((s) => s.label)).size !== call.streams.length) throw new RangeError('stream labels must be unique');
+    if (known) return this.addEntries(known, call, agents, options);
     const rec = new CallRecording(call.callId, this.agents, call, this.live);
     const st = this.state(call.callId);
     st.recording = rec;
+    for (const a of agents) st.selected.add(a.name);
+    this.policy.expect(call.callId, agents.map((a) => a.name), options.recordingRequired ?? this.settings.recordingRequired);
     const pref = call.recordingPreference;
     if (pref !== undefined) {
       st.preference = pref;
@@ -222,7 +169,7 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
         this.applied(call.callId, pref, 'paused');
       } else this.applied(call.callId, pref, 'none');
     }
-    for (const a of this.agents) a.startRecording(call);
+    for (const a of agents) a.startRecording(call);
     return rec;
   }
 
@@ -242,37 +189,112 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     return rs;
   }
 
+  /** Entries added to a call already recorded (see {@link startRecording}). */
+  private addEntries(rec: CallRecording, call: CallParams, agents: SrcUserAgent[], options: StartRecordingOptions): CallRecording {
+    const st = this.state(call.callId);
+    for (const a of agents) {
+      if (a.session(call.callId) || st.restarts?.has(a.name)) throw new RangeError(`call ${call.callId} is already recorded by SRS entry ${a.name}`);
+    }
+    for (const a of agents) {
+      st.selected.add(a.name);
+      // a new RS: paused only if the app paused the whole call
+      if (st.pausedBy === 'app') st.appPaused.add(a.name);
+      else st.appPaused.delete(a.name);
+    }
+    this.policy.expect(call.callId, agents.map((a) => a.name), options.recordingRequired);
+    if (!st.withheld) for (const a of agents) a.startRecording(call); // withheld: they start with the others
+    return rec;
+  }
+
+  /** The entries a control applies to: those named, else those the call is recorded by. */
+  private chosen(st: CallState, selection: RecordingSelection): SrcUserAgent[] {
+    return selection.srs !== undefined ? entriesNamed(this.agents, selection.srs) : this.agents.filter((a) => st.selected.has(a.name));
+  }
+
+  /**
+   * Every live recording (starting, active, paused or stopping), one per call and entry, as a
+   * snapshot: state, SRS URI, RS Call-ID, RFC 7865 session id, streams with their counters.
+   */
+  recordings(): LiveRecording[] {
+    return liveRecordings(this.agents);
+  }
+
+  /**
+   * Sends a request (INFO, MESSAGE, an extension...) to the SRS in the dialog of the call's
+   * recording session with entry `request.srs`, after the session's pending requests; resolves
+   * with the SRS's final response (any status). A 481 ends the recording (`SessionRefreshFailed`).
+   * @throws (rejects) RangeError for an unknown call or entry; SipError `MethodNotAllowed` for
+   *   INVITE, ACK, BYE, CANCEL, PRACK, SUBSCRIBE, NOTIFY, REFER, REGISTER and an UPDATE with
+   *   SDP, `InvalidArgument` for a bad method or a body without type, `InvalidState` when the
+   *   entry does not record the call or its session is not Active, `Timeout` / `TransportError`
+   *   when no response came
+   */
+  async sendRequest(callId: string, request: SrsRequest): Promise<SrsResponse> {
+    this.assertKnown(callId);
+    const [agent] = entriesNamed(this.agents, [request.srs]);
+    checkSrsRequest(request);
+    const session = agent.session(callId);
+    if (!session) throw new SipError(SipErrorCode.InvalidState, `call ${callId} is not recorded by SRS entry ${request.srs}`);
+    return session.request(request);
+  }
+
   /** The handle of a call being recorded. */
   recording(callId: string): CallRecording | undefined {
     return this.known(callId);
   }
 
-  /** Pauses a call's recording everywhere (re-INVITE a=inactive). Resolves true if every SRS took it. */
-  async pauseRecording(callId: string): Promise<boolean> {
-    this.assertKnown(callId).pausedBy = 'app';
-    return (await Promise.all(this.agents.map((a) => a.pause(callId)))).every(Boolean);
+  /**
+   * Pauses a call's recording (re-INVITE a=inactive) by every entry recording it, or by the entries
+   * `selection.srs` names. Resolves true if every one took it (false for an entry not recording it).
+   * @throws RangeError for an unknown call or entry name
+   */
+  async pauseRecording(callId: string, selection: RecordingSelection = {}): Promise<boolean> {
+    const st = this.assertKnown(callId);
+    const agents = this.chosen(st, selection);
+    if (selection.srs === undefined) st.pausedBy = 'app';
+    for (const a of agents) st.appPaused.add(a.name);
+    const took = await Promise.all(agents.map((a) => a.pause(callId)));
+    agents.forEach((a, i) => { if (!took[i]) st.appPaused.delete(a.name); }); // nothing paused there
+    return took.every(Boolean);
   }
 
-  /** Resumes it. */
-  async resumeRecording(callId: string): Promise<boolean> {
-    this.assertKnown(callId).pausedBy = undefined;
-    return (await Promise.all(this.agents.map((a) => a.resume(callId)))).every(Boolean);
+  /** Resumes it (every entry, or those named), like {@link pauseRecording}. */
+  async resumeRecording(callId: string, selection: RecordingSelection = {}): Promise<boolean> {
+    const st = this.assertKnown(callId);
+    const agents = this.chosen(st, selection);
+    if (selection.srs === undefined) st.pausedBy = undefined;
+    for (const a of agents) st.appPaused.delete(a.name);
+    return (await Promise.all(agents.map((a) => a.resume(callId)))).every(Boolean);
   }
 
-  /** Sends participant/stream changes (partial metadata, new m-lines). */
+  /** Sends participant/stream changes (partial metadata, new m-lines) to every entry recording the call. */
   async updateRecording(callId: string, changes: RecordingChanges): Promise<boolean> {
-    this.assertKnown(callId);
-    const ok = (await Promise.all(this.agents.map((a) => a.update(callId, changes)))).every(Boolean);
+    const st = this.assertKnown(callId);
+    const ok = (await Promise.all(this.chosen(st, {}).map((a) => a.update(callId, changes)))).every(Boolean);
     if (changes.streamsAdded?.length) this.live.streamsAdded(callId, changes.participantsJoined ?? [], changes.streamsAdded);
     return ok;
   }
 
-  /** Stops a call's recording (BYE to every SRS); resolves when each ended. */
-  async stopRecording(callId: string): Promise<void> {
+  /**
+   * Stops a call's recording (BYE to every SRS), or only by the entries `selection.srs` names (the
+   * others go on; the call stays known while any is asked for). Resolves when each ended.
+   * @throws RangeError for an unknown call or entry name
+   */
+  async stopRecording(callId: string, selection: RecordingSelection = {}): Promise<void> {
     const st = this.assertKnown(callId);
-    st.withheld = false;
-    st.restarts = undefined;
-    await Promise.all(this.agents.map((a) => a.stop(callId, RecordingEndReason.Stopped)));
+    const agents = selection.srs === undefined ? this.agents : entriesNamed(this.agents, selection.srs);
+    for (const a of agents) {
+      st.selected.delete(a.name);
+      st.appPaused.delete(a.name);
+      st.restarts?.delete(a.name);
+    }
+    if (st.restarts?.size === 0) st.restarts = undefined;
+    if (st.selected.size === 0) {
+      st.withheld = false;
+      st.restarts = undefined;
+    }
+    this.policy.release(callId, st.selected.size === 0 ? undefined : agents.map((a) => a.name));
+    await Promise.all(agents.map((a) => a.stop(callId, RecordingEndReason.Stopped)));
     this.settle(callId); // a call a preference withheld has no session to end
   }
 
@@ -316,7 +338,7 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
       if (preference === 'pause') st.pausedBy = 'preference';
       const params = st.recording!.params;
       const ending = new Set<string>();
-      for (const a of this.agents) {
+      for (const a of this.chosen(st, {})) {
         if (a.session(callId)) ending.add(a.name); // still ending after the 'off': starts once ended
         else a.startRecording(params);
       }
@@ -327,18 +349,20 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
       if (st.pausedBy !== undefined) return this.applied(callId, preference, 'none');
       st.pausedBy = 'preference';
       this.applied(callId, preference, 'paused');
-      return (await Promise.all(this.agents.map((a) => a.pause(callId)))).every(Boolean);
+      return (await Promise.all(this.chosen(st, {}).map((a) => a.pause(callId)))).every(Boolean);
     }
     if (st.pausedBy !== 'preference') return this.applied(callId, preference, 'none');
     st.pausedBy = undefined;
     this.applied(callId, preference, 'resumed');
-    return (await Promise.all(this.agents.map((a) => a.resume(callId)))).every(Boolean);
+    // entries the app paused itself stay paused
+    return (await Promise.all(this.chosen(st, {}).filter((a) => !st.appPaused.has(a.name)).map((a) => a.resume(callId)))).every(Boolean);
   }
 
   /** Ends every recording with BYE and releases every socket, timer and queued log event. */
   async shutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.policy.clear(); // shutdown breaks no requirement
     for (const st of this.calls.values()) {
       st.withheld = false;
       st.restarts = undefined;
@@ -375,6 +399,7 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     if (call.streams.length === 0 || new Set(call.streams.map((s) => s.label)).size !== call.streams.length) {
       return { status: 500, reason: 'Bad call parameters' };
     }
+    this.state(call.callId).selected.add(agent.name); // recorded by this entry too: stop/pause include it
     if (!known) {
       const st = this.state(call.callId);
       st.recording = new CallRecording(call.callId, this.agents, call, this.live);
@@ -405,6 +430,12 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     }
   }
 
+  /** An entry's recording failed or ended: the call's requirement judges it; a forgotten call's goes. */
+  private judged(e: RecordingEventBase & { reason: RecordingEndReason; statusCode?: number }): void {
+    this.policy.ended(e);
+    if (!this.known(e.callId)) this.policy.release(e.callId);
+  }
+
   private honours(): boolean {
     return this.settings.honourRecordingPreference ?? true;
   }
@@ -415,9 +446,14 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     return true;
   }
 
-  /** An entry started recording a call a preference wants paused: pause it before any media. */
+  /**
+   * An entry started recording a call a preference wants paused, or one added to a call the app
+   * paused as a whole: pause it before any media.
+   */
   private pauseIfPreferred(e: RecordingEventBase): void {
-    if (this.calls.get(e.callId)?.pausedBy !== 'preference' || !this.honours()) return;
+    const st = this.calls.get(e.callId);
+    const byApp = st?.appPaused.has(e.srsName) === true;
+    if (!byApp && (st?.pausedBy !== 'preference' || !this.honours())) return;
     void this.agents.find((a) => a.name === e.srsName)?.pause(e.callId);
   }
 

@@ -206,6 +206,11 @@ export class SrcUserAgent implements SessionHost {
     return this.sessions.get(callId);
   }
 
+  /** Every live session of this entry (recordings list). */
+  recordingSessions(): IterableIterator<RecordingSession> {
+    return this.sessions.values();
+  }
+
   /** Feeds one CS packet. */
   forward(callId: string, label: string, packet: RtpPacket | Uint8Array, arrivalMs?: number): boolean {
     return this.sessions.get(callId)?.forward(label, packet, arrivalMs) ?? false;

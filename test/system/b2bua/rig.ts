@@ -66,7 +66,9 @@ async function phone(name: string): Promise<Phone> {
 export interface RigOptions {
   /** The SRS does not answer (a port nobody listens on). */
   srsDown?: boolean;
-  recordingRequired?: boolean;
+  recordingRequired?: boolean | 'any' | 'all';
+  /** A second SRS entry ('srs2') pointing at a port nobody listens on. */
+  secondSrsDown?: boolean;
   /** How long the callee may ring (default the B2BUA's). */
   answerTimeoutMs?: number;
 }
@@ -95,7 +97,9 @@ export async function rig(t: Test, opts: RigOptions = {}): Promise<Rig> {
     await srs.start();
     srsUri = srs.uri('udp');
   }
-  const recorder = new SrcManager({ srs: [{ name: 'srs', srsUris: [srsUri], localAddress: '127.0.0.1', inviteTimeoutMs: 1000, maxUdpRequestSize: 65000 }] });
+  const entries = [{ name: 'srs', srsUris: [srsUri], localAddress: '127.0.0.1', inviteTimeoutMs: 1000, maxUdpRequestSize: 65000 }];
+  if (opts.secondSrsDown) entries.push({ ...entries[0], name: 'srs2', srsUris: [`sip:127.0.0.1:${await freePort()}`] });
+  const recorder = new SrcManager({ srs: entries });
   await recorder.start();
   const alice = await phone('alice');
   const bob = await phone('bob');
