@@ -25,6 +25,10 @@
  * - Calls may overlap (a consultation while a call is held) when they use different labels; a
  *   label is owned by one attached call at a time.
  * - `close()` ends the calls still attached (stop-time) and sends BYE.
+ * - Recording indication (RFC 7866 §6.1.2: the SRC must let the CS's participants know): an
+ *   attached call is 'on' from the moment an SRS took its association until it is detached or no
+ *   RS that took it is up; each change is the manager's `recordingIndicationChanged` for the call,
+ *   and `SrcManager.recordingIndication(callId)` answers for attached calls too.
  * The RS's own events (started, failed, stopped, paused) are the SrcManager's with `callId` the
  * RS's key, and are repeated on this handle.
  */
@@ -32,7 +36,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import {
-  RecordingEndReason, type RecordingChanges, type RecordingFailedEvent, type RecordingStartedEvent, type RecordingStoppedEvent, type SrcManagerEvents,
+  RecordingEndReason, type RecordingChanges, type RecordingIndication, type RecordingFailedEvent, type RecordingStartedEvent, type RecordingStoppedEvent, type SrcManagerEvents,
 } from '../../../include-types/siprec.js';
 import type {
   PersistentCallEvent, PersistentCallParams, PersistentDetachOptions, PersistentIdleMode, PersistentRecordingEvents, PersistentSessionOptions,
@@ -64,6 +68,8 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
   /** Calls attached or being attached, with their labels. */
   private readonly calls = new Map<string, string[]>();
   private settledWaiters: (() => void)[] = [];
+  /** Calls whose indication is 'on' now (see the module comment). */
+  private readonly indicated = new Set<string>();
   private closing = false;
   private readonly onStarted = (e: RecordingStartedEvent): void => { if (e.callId === this.id) this.entryUp(e); };
   private readonly onFailed = (e: RecordingFailedEvent): void => { if (e.callId === this.id) this.entryGone(e.srsName, () => this.emit('failed', e)); };
@@ -73,7 +79,12 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
    * Validates, then opens the RS on each of `agents` (events follow).
    * @throws RangeError: no streams, duplicate labels
    */
-  constructor(private readonly host: EventEmitter<SrcManagerEvents>, private readonly agents: readonly SrcUserAgent[], options: PersistentSessionOptions) {
+  constructor(
+    private readonly host: EventEmitter<SrcManagerEvents>,
+    private readonly agents: readonly SrcUserAgent[],
+    options: PersistentSessionOptions,
+    private readonly onGone?: () => void,
+  ) {
     super();
     if (options.streams.length === 0) throw new RangeError('a persistent recording session needs at least one stream');
     this.labels = new Set(options.streams.map((s) => s.label));
@@ -127,6 +138,7 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
     if (!this.calls.has(call.callId)) return false; // detached or closed meanwhile
     for (const l of labels) this.owners.set(l, { callId: call.callId, entries: new Set(e.srsNames) });
     this.emit('callAttached', e);
+    this.indicate(call.callId);
     return e.srsNames.length > 0 && e.failedSrsNames.length === 0;
   }
 
@@ -147,6 +159,7 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
     const idleNow = this.idle === 'inactive' && this.calls.size === 0;
     const e = await this.toEntries(callId, (meta) => meta.sessionId(callId) === undefined ? undefined
       : meta.detach(callId, options.callEnded ?? true, options.reason ?? 'call ended'), idleNow ? true : undefined);
+    this.indicate(callId);
     this.emit('callDetached', e);
     return e.failedSrsNames.length === 0;
   }
@@ -199,6 +212,14 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
     return new Writable({ objectMode: true, write: (chunk: RtpPacket | Uint8Array, _enc, done) => { this.forward(label, chunk); done(); } });
   }
 
+  /**
+   * The recording indication for an attached call's participants (RFC 7866 §6.1.2, the SDP
+   * `a=record` value): 'on' while an RS that took its association is up, else 'off'.
+   */
+  recordingIndication(callId: string): RecordingIndication {
+    return this.indicated.has(callId) ? 'on' : 'off';
+  }
+
   /** The call whose media the stream `label` carries now, if any. */
   callOn(label: string): string | undefined {
     return this.owners.get(label)?.callId;
@@ -214,6 +235,7 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
     this.owners.clear();
     this.reserved.clear();
     this.calls.clear();
+    for (const callId of [...this.indicated]) this.indicate(callId);
     await Promise.all(this.agents.map((a) => a.stop(this.id, RecordingEndReason.Stopped)));
     this.unsubscribe();
   }
@@ -252,6 +274,7 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
   private entryGone(name: string, emit: () => void): void {
     this.entries.set(name, 'gone');
     emit();
+    for (const callId of [...this.indicated]) this.indicate(callId);
     this.checkSettled();
     if ([...this.entries.values()].every((s) => s === 'gone')) this.unsubscribe();
   }
@@ -269,7 +292,21 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
     for (const fn of w) fn();
   }
 
+  /** Recomputes a call's indication and reports a change on the manager. */
+  private indicate(callId: string): void {
+    const labels = this.calls.get(callId) ?? [];
+    const on = labels.some((l) => {
+      const owner = this.owners.get(l);
+      return owner?.callId === callId && [...owner.entries].some((n) => this.entries.get(n) === 'up');
+    });
+    if (on === this.indicated.has(callId)) return;
+    if (on) this.indicated.add(callId);
+    else this.indicated.delete(callId);
+    this.host.emit('recordingIndicationChanged', { callId, indication: on ? 'on' : 'off' });
+  }
+
   private unsubscribe(): void {
     this.host.off('recordingStarted', this.onStarted).off('recordingFailed', this.onFailed).off('recordingStopped', this.onStopped);
+    this.onGone?.();
   }
 }

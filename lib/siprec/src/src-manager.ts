@@ -81,6 +81,8 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
   /** Time source of every timer below (SrcSettings.clock, else real time). */
   private readonly clock: Clock;
   private started = false;
+  /** Persistent recording sessions not yet ended (they answer `recordingIndication` for their attached calls). */
+  private readonly persistent = new Set<PersistentRecording>();
   private stopped = false;
   /** Each call's recording requirement and its verdict (recording-policy.ts). */
   private readonly policy = new RecordingPolicy({
@@ -184,7 +186,8 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     this.assertRunning();
     if (options.id !== undefined && this.known(options.id)) throw new RangeError(`${options.id} is already being recorded`);
     const agents = options.srs ? options.srs.map((n) => this.agents.find((a) => a.name === n) ?? unknownEntry(n)) : this.agents;
-    const rs = new PersistentRecording(this, agents, options);
+    const rs = new PersistentRecording(this, agents, options, () => this.persistent.delete(rs));
+    this.persistent.add(rs);
     this.state(rs.id).recording = new CallRecording(rs.id, agents, { callId: rs.id, participants: [], streams: options.streams });
     return rs;
   }
@@ -305,7 +308,10 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
    * It follows what the SRSs confirmed; `recordingIndicationChanged` reports every change.
    */
   recordingIndication(callId: string): RecordingIndication {
-    return this.calls.get(callId)?.indication ?? 'off';
+    const st = this.calls.get(callId);
+    if (st) return st.indication ?? 'off';
+    for (const rs of this.persistent) if (rs.recordingIndication(callId) === 'on') return 'on';
+    return 'off';
   }
 
   /**

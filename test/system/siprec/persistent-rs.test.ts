@@ -48,16 +48,23 @@ t.test('one RS, three calls attached and detached in turn; media stored per CS',
     participants: [{ key: 'caller', aor: `sip:caller${i}@example.com` }, { key: 'taker', aor: 'sip:position7@psap.example' }],
     streams: [{ label: 'a', sender: 'caller' }, { label: 'b', sender: 'taker' }],
   }));
+  const indications: string[] = [];
+  m.on('recordingIndicationChanged', (e) => indications.push(`${e.callId.split('-')[1]}:${e.indication}`));
   for (const [i, call] of calls.entries()) {
     const attached = waitFor(rs, 'callAttached');
+    t.equal(m.recordingIndication(call.callId), 'off', `call ${i}: not recorded before it is attached`);
     t.equal(await rs.attachCall(call), true, `call ${i} attached`);
     t.same((await attached).srsNames, ['e1']);
+    t.equal(m.recordingIndication(call.callId), 'on', `call ${i}: indication on while attached (RFC 7866 §6.1.2)`);
+    t.equal(rs.recordingIndication(call.callId), 'on');
     t.equal(rs.callOn('a'), call.callId);
     t.ok(await feedCall(rs, i, 300) > 20, `call ${i} media forwarded`);
     t.equal(await rs.detachCall(call.callId), true, `call ${i} detached`);
+    t.equal(m.recordingIndication(call.callId), 'off', `call ${i}: indication off once detached`);
     t.equal(rs.forward('a', Buffer.alloc(172)), 0, 'between calls: nothing forwarded');
   }
   t.rejects(rs.attachCall({ ...calls[0], callId: 'x', streams: [{ label: 'zz' }] }), RangeError, 'a label the RS lacks');
+  t.same(indications, ['0:on', '0:off', '1:on', '1:off', '2:on', '2:off'], 'each call\'s indication reported on the manager');
 
   const ended = waitFor(srs, 'sessionEnded');
   const stopped = waitFor(rs, 'stopped');
