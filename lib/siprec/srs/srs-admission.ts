@@ -80,7 +80,7 @@ export class SrsAdmission {
       // RFC 7866 §7.1.2: without an offer the SRS offers, one stream per metadata stream.
       const answer = verdict.offer ? await session.applyOffer(verdict.offer) : await session.makeInitialOffer(this.offerLabels(verdict.metadata));
       if (!tx.responseAllowed) {
-        await session.end('canceled');
+        await session.end(SrsEndReason.Canceled);
         return;
       }
       respond(tx, 200, undefined, [['Allow', ALLOW], ['Supported', 'siprec'], ['Accept', ACCEPT]], answer);
@@ -97,7 +97,9 @@ export class SrsAdmission {
       const full = code === 'ENOSPC' || code === 'EDQUOT';
       // The stack's limits.maxDialogs: refused like the SRS's own session limit, to be retried.
       const dialogs = isSipError(e, SipErrorCode.LimitExceeded);
-      await session?.end(ports ? 'no ports' : full ? 'disk full' : 'error', true, full ? 'partial' : false);
+      const detail = ports ? 'no media ports available' : full ? `disk full (${code})` : `set-up failed: ${e instanceof Error ? e.message : String(e)}`;
+      // The index says what happened: `partial` for a full disk, `failed` otherwise (it never started).
+      await session?.end(full ? SrsEndReason.Limit : SrsEndReason.Failed, true, full ? 'partial' : true, detail);
       if (!session) assoc?.dispose();
       if (!tx.responseAllowed) tx.dispose();
       else if (ports) this.reject(tx, 503, 'No media ports available', { limit: 'rtpPorts' });

@@ -52,10 +52,11 @@ export class SrsInDialog {
     if (s) void this.ctx.sessions.endSession(dialog, s, SrsEndReason.Failed, true, 'no ACK for the 2xx');
   }
 
-  /** The SRC's BYE: 200, files closed, `sessionEnded` `bye`. */
+  /** The SRC's BYE: 200, files closed, `sessionEnded` `bye` (its Reason header's text as the `endDetail`). */
   onBye(tx: ServerTransaction, dialog: Dialog, s: SrsSession): void {
+    const detail = reasonHeaderText(tx.requestElements.messageElements.header('Reason'));
     respond(tx, 200);
-    void this.ctx.sessions.endSession(dialog, s, SrsEndReason.Bye);
+    void this.ctx.sessions.endSession(dialog, s, SrsEndReason.Bye, true, undefined, undefined, undefined, detail);
   }
 
   /** Any other request in a live session: OPTIONS and INFO 200, the rest 405. */
@@ -130,4 +131,18 @@ export class SrsInDialog {
       void sessions.byeAndEnd(dialog, s, full ? SrsEndReason.Limit : SrsEndReason.Failed, why, full ? 'minFreeDiskBytes' : undefined, RecordingState.Partial).ended;
     });
   }
+}
+
+/** Longest Reason text kept (it comes from the network and goes into index.json). */
+const MAX_REASON_TEXT = 256;
+
+/**
+ * The words of a Reason header (RFC 3326 §2): the `text` parameter of the first value (quoted
+ * string, unescaped), else the value as it came (`SIP ;cause=200`); undefined without one.
+ */
+export function reasonHeaderText(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const text = /;\s*text\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(value);
+  const words = text ? text[1].replace(/\\(.)/g, '$1') : value.trim();
+  return words.length > MAX_REASON_TEXT ? words.slice(0, MAX_REASON_TEXT) : words;
 }

@@ -25,7 +25,7 @@ import {
 import { MsrpReceiver } from './msrp.js';
 import type { RecordingDir } from './storage/index.js';
 import { TokenBucket } from './limits.js';
-import type { SrsMediaCounters } from '../../../include-types/siprec.js';
+import type { SrsEndReason, SrsMediaCounters } from '../../../include-types/siprec.js';
 import { SrsSessionState, SrsSessionStateError, srsSessionTransitionAllowed } from './srs-session-state.js';
 
 /** A recorded stream's receiving side. */
@@ -351,8 +351,11 @@ export class SrsSession {
     return undefined;
   }
 
-  /** Ends the session: closes endpoints and the recording (and the dialog, unless a BYE of ours is pending). Idempotent. */
-  async end(reason: string, disposeDialog = true, failed: boolean | 'partial' = false): Promise<void> {
+  /**
+   * Ends the session: closes endpoints and the recording (and the dialog, unless a BYE of ours is
+   * pending); the index gets `reason` and `detail` as `endReason` / `endDetail`. Idempotent.
+   */
+  async end(reason: SrsEndReason, disposeDialog = true, failed: boolean | 'partial' = false, detail?: string): Promise<void> {
     if (this.isEnded) return;
     this.moveTo(SrsSessionState.Ended);
     this.pendingOffer = undefined;
@@ -363,7 +366,7 @@ export class SrsSession {
     for (const i of [...this.slots.keys()]) await this.closeSlot(i);
     try {
       // Resolves once every queued write is in its file and the final index is in place.
-      await this.rec?.close(reason, failed);
+      await this.rec?.close(reason, failed, detail);
     } catch {
       // A full disk: every file was closed; what could not be written is lost, the rest kept.
     }

@@ -81,19 +81,27 @@ export class SrsSessions {
     w();
   }
 
+  /**
+   * Ends a session: files closed (index `endReason` = `reason`, `endDetail` = `failure` or, for
+   * the SRC's BYE, `remoteDetail`), counted, `sessionEnded`. `failure`: the SRS's own words when
+   * it ends the session (a limit, a failure, the drain).
+   */
   async endSession(
     dialog: Dialog, s: SrsSession, reason: SrsEndReason, disposeDialog = true, failure?: string,
-    limit?: SrsLimitName, state?: 'partial',
+    limit?: SrsLimitName, state?: 'partial', remoteDetail?: string,
   ): Promise<void> {
     if (!this.byDialog.delete(dialog) && s.isEnded) return;
     const info = this.info(s);
     const failed = state ?? reason === SrsEndReason.Failed;
-    const ending = s.end(failure ?? reason, disposeDialog, failed);
+    const endDetail = failure ?? remoteDetail;
+    const ending = s.end(reason, disposeDialog, failed, endDetail);
     this.ending.add(ending);
     try { await ending; } finally { this.ending.delete(ending); }
     this.host.counters.end(reason, failed === false);
     this.host.drainRun()?.ended(reason);
-    this.host.events.emit('sessionEnded', { ...info, reason, ...(failure !== undefined ? { failure } : {}), ...(limit ? { limit } : {}) });
+    this.host.events.emit('sessionEnded', {
+      ...info, reason, ...(endDetail !== undefined ? { endDetail } : {}), ...(failure !== undefined ? { failure } : {}), ...(limit ? { limit } : {}),
+    });
     this.host.drainRun()?.check();
   }
 }
