@@ -72,6 +72,7 @@ export class SrsAdmission {
       if (drain) return this.reject(tx, 503, 'Draining', { retryAfter: drain.retryAfterSeconds() });
       const verdict = checkRecordingInvite(req.messageElements, ctx.check);
       if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, verdict.limit ? { limit: verdict.limit } : {});
+      // The association runs the RFC 4028 session timer the SRC asks for (srs-in-dialog.ts, sessionRefreshFailed).
       assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: ctx.contact(tx.remote?.protocol) });
       const rec = settings.signalingOnly ? undefined : RecordingDir.create({ root: settings.dir, recordingId: callId, now: ctx.now });
       session = new SrsSession(callId, assoc, rec, ctx.sessionEnv());
@@ -85,7 +86,6 @@ export class SrsAdmission {
       }
       respond(tx, 200, undefined, [['Allow', ALLOW], ['Supported', 'siprec'], ['Accept', ACCEPT]], answer);
       sessions.byDialog.set(assoc.dialog, session);
-      this.inDialog.armExpiry(assoc.dialog, session, tx);
       this.inDialog.armMaxDuration(assoc.dialog, session);
       // An offer-less session starts once the SRC's answer in the ACK is applied (onAck).
       if (!session.awaitingAnswer) sessions.started(session);

@@ -3,7 +3,7 @@
  * A request outside a dialog: refused while shutting down, OPTIONS to the health answer, an
  * INVITE to admission, anything else 405. A request in a dialog: ACK, BYE, re-INVITE/UPDATE or
  * other to the in-dialog part; an unknown dialog 481. Our requests' final responses to the
- * session table; a missing ACK to the in-dialog part.
+ * session table; a missing ACK and the end of the RFC 4028 session timer to the in-dialog part.
  */
 import type { Dialog } from '../../../include-types/api.js';
 import type { ServerTransaction } from '../common/api.js';
@@ -35,5 +35,6 @@ export function srsDispatch(ctx: SrsContext, admission: SrsAdmission, inDialog: 
     inDialog: onInDialog,
     finalInDialog: (tx) => ctx.sessions.byeDone(tx),
     ackTimedOut: (dialog) => inDialog.ackTimedOut(dialog),
+    refreshFailed: (error, dialog) => inDialog.sessionRefreshFailed(error, dialog),
   };
 }

@@ -1,18 +1,19 @@
 /**
  * A live recording session's requests and timers: the ACK (with the answer to an offer of ours),
  * the SRC's BYE, re-INVITE/UPDATE (new metadata, streams added or closed, pause/resume; a refusal
- * leaves the session as it was), OPTIONS/INFO, the RFC 4028 expiry and `maxRecordingSeconds`,
- * and a failed write to the recording. Routing to these is srs-dispatch.ts's job.
+ * leaves the session as it was), OPTIONS/INFO, the end of the RFC 4028 session timer (the
+ * API's: see {@link SrsInDialog.sessionRefreshFailed}), `maxRecordingSeconds`, and a failed write
+ * to the recording. Routing to these is srs-dispatch.ts's job.
  */
 import type { Dialog } from '../../../include-types/api.js';
+import { SipErrorCode, type SipError } from '../../../include-types/errors.js';
+import { DialogState } from '../../../include-types/states.js';
 import { SrsEndReason } from '../../../include-types/siprec.js';
 import { MediaError, MediaErrorCode } from '../media/index.js';
 import type { ServerTransaction } from '../common/api.js';
 import { splitRecordingBody } from '../body/index.js';
 import { checkRecordingBody } from './check-invite.js';
 import type { SrsSession } from './srs-session.js';
-import { parseSessionExpires } from '../../dialog/session-expires.js';
-import { expiryMargin } from '../../dialog/session-timer.js';
 import { RecordingState } from './storage/index.js';
 import { SRS_LIMIT_DEFAULTS } from './limits.js';
 import { ALLOW, reject, respond } from './srs-respond.js';
@@ -65,22 +66,29 @@ export class SrsInDialog {
   }
 
   /**
-   * RFC 4028 §10: when the SRC asked for a session timer and stops refreshing (it crashed, or the
-   * network failed), the session is ended with BYE shortly before it expires, so a recording is
-   * never left open forever. Re-armed by every re-INVITE/UPDATE.
+   * RFC 4028 §10, through the API's session timer: the INVITE association accepts the SRC's
+   * Session-Expires (its 2xx names the refresher, §9), and every 2xx the SRS sends to a
+   * re-INVITE/UPDATE restarts the timer. When the SRC is the refresher (`refresher=uac`) and stops
+   * refreshing (it crashed, the network failed), the timer expires at interval − min(32 s,
+   * interval/3), the API sends the BYE and reports `SessionTimerExpired` here; when the SRS is the
+   * refresher, the API sends the refreshes, and one the SRC answers 408/481 or never answers ends
+   * up here too. Either way the recording is closed (`complete`) with reason `timeout`, never left
+   * open forever.
    */
-  armExpiry(dialog: Dialog, s: SrsSession, tx: ServerTransaction): void {
-    const value = tx.requestElements.messageElements.header('Session-Expires');
-    const se = value === undefined ? undefined : parseSessionExpires(value);
-    if (!se) return;
-    s.setExpiry(() => {
-      if (this.ctx.sessions.byDialog.get(dialog) === s) void this.ctx.sessions.byeAndEnd(dialog, s, SrsEndReason.Timeout).ended;
-    }, (se.interval - expiryMargin(se.interval)) * 1000);
+  sessionRefreshFailed(error: SipError, dialog: Dialog): void {
+    const { sessions } = this.ctx;
+    const s = sessions.byDialog.get(dialog);
+    if (!s) return;
+    const expired = error.code === SipErrorCode.SessionTimerExpired;
+    const detail = expired ? 'session timer expired: the SRC did not refresh the session (RFC 4028)' : `session refresh failed: ${error.message}`;
+    // The API sent the BYE on expiry (and a dialog ended by 481/408 or a timeout takes no BYE):
+    // only the recording is left to close. A refresh failure on a live dialog ends it with ours.
+    if (expired || dialog.state === DialogState.Terminated) void sessions.endSession(dialog, s, SrsEndReason.Timeout, true, detail);
+    else void sessions.byeAndEnd(dialog, s, SrsEndReason.Timeout, detail).ended;
   }
 
-  /** re-INVITE / UPDATE in a live session. */
+  /** re-INVITE / UPDATE in a live session (a 2xx to it also refreshes the API's session timer, RFC 4028 §9). */
   async onReinvite(tx: ServerTransaction, s: SrsSession): Promise<void> {
-    this.armExpiry(s.assoc.dialog, s, tx);
     const verdict = checkRecordingBody(tx.requestElements.messageElements, this.ctx.check, true);
     // RFC 3261 §14.2: a refused re-INVITE leaves the session as it was.
     if (!verdict.ok) return reject(this.ctx, tx, verdict.status, verdict.reason, { inDialog: true, ...(verdict.limit ? { limit: verdict.limit } : {}) });
