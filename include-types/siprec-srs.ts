@@ -84,10 +84,10 @@ export interface SrsSettings {
   /** SIP timer T1 in ms (default 500); Timers H/L keep answered INVITE transactions 64*T1. */
   t1?: number;
   /**
-   * Time source of every SRS timer (RFC 4028 expiry, `maxRecordingSeconds`, checkpoints, the disk
-   * check, shutdown's wait), of the per-stream rate limit windows, of the arrival times the
-   * recordings' timelines (jitter, gap fill) are built from, and of the SRS's stack. Default: real
-   * time (`Date.now` for timestamps). Tests pass a `FakeClock`.
+   * Time source of every SRS timer (its dialogs' RFC 4028 session timers, `maxRecordingSeconds`,
+   * checkpoints, the disk check, shutdown's wait), of the per-stream rate limit windows, of the
+   * arrival times the recordings' timelines (jitter, gap fill) are built from, and of the SRS's
+   * stack. Default: real time (`Date.now` for timestamps). Tests pass a `FakeClock`.
    */
   clock?: Clock;
   /**
@@ -226,8 +226,9 @@ export const SrsEndReason = {
   /** `Srs.shutdown()`: the SRS sent BYE. */
   Shutdown: 'shutdown',
   /**
-   * RFC 4028 §10: the SRC asked for a session timer and stopped refreshing the session; the SRS
-   * sent BYE before it expired.
+   * RFC 4028 §10: the SRC asked for a session timer and the session was not refreshed in time
+   * (the SRC stopped refreshing, or did not answer the SRS's refresh); the API's session timer
+   * sent BYE before the session expired.
    */
   Timeout: 'timeout',
   /**
