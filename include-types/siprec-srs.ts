@@ -92,10 +92,10 @@ export interface SrsSettings {
   /** SIP timer T1 in ms (default 500); Timers H/L keep answered INVITE transactions 64*T1. */
   t1?: number;
   /**
-   * Time source of every SRS timer (RFC 4028 expiry, `maxRecordingSeconds`, checkpoints, the disk
-   * check, shutdown's wait), of the per-stream rate limit windows, of the arrival times the
-   * recordings' timelines (jitter, gap fill) are built from, and of the SRS's stack. Default: real
-   * time (`Date.now` for timestamps). Tests pass a `FakeClock`.
+   * Time source of every SRS timer (its dialogs' RFC 4028 session timers, `maxRecordingSeconds`,
+   * checkpoints, the disk check, shutdown's wait), of the per-stream rate limit windows, of the
+   * arrival times the recordings' timelines (jitter, gap fill) are built from, and of the SRS's
+   * stack. Default: real time (`Date.now` for timestamps). Tests pass a `FakeClock`.
    */
   clock?: Clock;
   /**
@@ -134,8 +134,8 @@ export interface SrsSettings {
    * Free space the recordings directory must keep, in bytes (default 100 MiB; 0 = off; ignored in
    * `signalingOnly` mode). A new INVITE while less is free gets 503 with Retry-After and a reason
    * saying so. While recording, the free space is checked every `diskCheckIntervalMs`; below the
-   * floor every live recording is ended cleanly: files closed, index.json `partial` with the
-   * reason in `endReason`, BYE sent, `sessionEnded` with `reason: 'limit'` and `limit:
+   * floor every live recording is ended cleanly: files closed, index.json `partial` with
+   * `endReason: 'limit'` and the words in `endDetail`, BYE sent, `sessionEnded` with `reason: 'limit'` and `limit:
    * 'minFreeDiskBytes'`. A write that fails anyway (ENOSPC) ends its recording the same way.
    */
   minFreeDiskBytes?: number;
@@ -149,7 +149,8 @@ export interface SrsSettings {
   statfs?: StatfsLike;
   /**
    * Longest recording session in seconds (default 0 = no limit). A session that reaches it is
-   * ended with BYE; its index.json is `complete` with `endReason` naming the limit, and
+   * ended with BYE; its index.json is `complete` with `endReason: 'limit'` and `endDetail`
+   * naming the limit, and
    * `sessionEnded` has `reason: 'limit'`, `limit: 'maxRecordingSeconds'`.
    */
   maxRecordingSeconds?: number;
@@ -209,18 +210,21 @@ export interface SrsEvents {
   sessionStarted: (e: SrsSessionInfo) => void;
   sessionUpdated: (e: SrsSessionInfo & { paused: boolean; metadataUpdated: boolean; pauseChanged: boolean }) => void;
   /**
-   * `failed`: the SRS ended a session it could not set up (the ACK of its offer carried no usable
-   * SDP answer, or no ACK came); `failure` says why, and the index is marked `failed`.
+   * A session ended; its recording is final (files closed, index.json written with the same
+   * `endReason` and `endDetail`). Switch on `reason` ({@link SrsEndReason}):
+   * - `failed`: the SRS ended a session it could not set up (the ACK of its offer carried no
+   *   usable SDP answer, or no ACK came); the index is marked `failed`.
+   * - `limit`: the SRS ended a live session on one of its limits (`limit` names it: free disk
+   *   space or recording length).
+   * - `drain`: the drain timeout passed while the session was live and the SRS ended it with BYE;
+   *   its index is `complete`.
+   *
+   * `endDetail` is for people, never to switch on: the SRS's words when it ended the session
+   * (which limit, what failed), or the text of the Reason header (RFC 3326) of the SRC's BYE.
+   * `failure` is the same text as `endDetail` when the SRS ended the session itself (kept for
+   * existing apps; absent for the SRC's BYE).
    */
-  /**
-   * `limit`: the SRS ended a live session on one of its limits (`limit` names it: free disk space
-   * or recording length); `failure` says why in words.
-   */
-  /**
-   * `drain`: the drain timeout passed while the session was live and the SRS ended it with BYE;
-   * its index is `complete` with `endReason` saying so.
-   */
-  sessionEnded: (e: SrsSessionInfo & { reason: SrsEndReason; failure?: string; limit?: SrsLimitName }) => void;
+  sessionEnded: (e: SrsSessionInfo & { reason: SrsEndReason; endDetail?: string; failure?: string; limit?: SrsLimitName }) => void;
   /**
    * A new INVITE (or a re-INVITE/UPDATE, with `inDialog`) refused: the status sent, its reason
    * phrase, the Retry-After sent if any, and the limit it broke if it was one.
@@ -242,23 +246,42 @@ export interface SrsEvents {
 }
 
 /**
- * Why an SRS session ended (`sessionEnded.reason`, the keys of `SrsStats.ended`, the `reason`
- * label of the metrics): a value to switch on. The words (which limit, which failure) are in
- * `sessionEnded.failure`, and `limit` names the limit.
+ * Why an SRS recording ended: a value to switch on, never a message string. It is
+ * `sessionEnded.reason`, the keys of `SrsStats.ended`, the `reason` label of the metrics, and
+ * `endReason` in each recording's index.json (and the status page's `recordings.json`). The words
+ * (which limit, what failed, the SRC's Reason header) are in `endDetail`; `limit` names the limit.
  */
 export const SrsEndReason = {
-  /** The SRC sent BYE. */
+  /** The SRC sent BYE (its Reason header text, if any, is the `endDetail`). */
   Bye: 'bye',
   /** `Srs.shutdown()`: the SRS sent BYE. */
   Shutdown: 'shutdown',
-  /** RFC 4028: the SRC stopped refreshing the session; the SRS sent BYE before it expired. */
+  /**
+   * RFC 4028 §10: the SRC asked for a session timer and the session was not refreshed in time
+   * (the SRC stopped refreshing, or did not answer the SRS's refresh); the API's session timer
+   * sent BYE before the session expired.
+   */
   Timeout: 'timeout',
-  /** The SRS could not set the session up (no usable answer in the ACK, no ACK); the index is `failed`. */
+  /**
+   * The SRS could not set the session up or keep it (no usable answer in the ACK, no ACK, no
+   * media port, a write that failed other than for space, an error); the index is `failed`
+   * (or `partial` when something was recorded).
+   */
   Failed: 'failed',
   /** One of the SRS's limits (`limit` names it: free disk space, recording length). */
   Limit: 'limit',
-  /** The drain timeout passed while the session was live. */
+  /** The drain timeout passed while the session was live; the SRS sent BYE. */
   Drain: 'drain',
+  /**
+   * The SRC sent CANCEL before the SRS's 2xx (RFC 3261 §9.2; the API answered 487). Only in
+   * index.json: no `sessionEnded` follows, the session never started.
+   */
+  Canceled: 'canceled',
+  /**
+   * The process writing the recording died without closing it; `Srs.start()` found and repaired
+   * it (index `partial`). Only in index.json, never in `sessionEnded`.
+   */
+  Crash: 'crash',
 } as const;
 /** One of the {@link SrsEndReason} values. */
 export type SrsEndReason = (typeof SrsEndReason)[keyof typeof SrsEndReason];
@@ -267,7 +290,8 @@ export type SrsEndReason = (typeof SrsEndReason)[keyof typeof SrsEndReason];
 export interface SrsDrainOptions {
   /**
    * How long live recordings may run on to their BYE, in ms (default 30 000). When it passes the
-   * SRS sends BYE to the rest and closes their files (`complete`, `endReason` "drain timeout").
+   * SRS sends BYE to the rest and closes their files (`complete`, `endReason: 'drain'`,
+   * `endDetail` "drain timeout (N ms)").
    * 0: cut every live recording at once.
    */
   timeoutMs?: number;

@@ -4,6 +4,7 @@
  * re-exports it.
  */
 import type { RecordedMediaKind } from './siprec-common.js';
+import type { SrsEndReason } from './siprec-srs.js';
 
 /** Options of `srsStatusRoutes(srs, options)`. Every limit is configurable. */
 export interface SrsStatusOptions {
@@ -74,8 +75,13 @@ export interface SrsStatusRecording {
   stoppedAt?: string;
   /** Length so far (live) or in all, seconds. */
   durationSeconds: number;
-  /** Why it stopped. */
-  endReason?: string;
+  /**
+   * Why it stopped: a value to switch on (`SrsEndReason`). Absent while live, and for an index
+   * written before the value existed (its old free text is then the `endDetail`).
+   */
+  endReason?: SrsEndReason;
+  /** Why it stopped, in words for people (the SRS's words, or the SRC's BYE Reason text). */
+  endDetail?: string;
   /** The SRC's address. */
   source?: string;
   /** Participants of the recorded call. */

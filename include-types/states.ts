@@ -66,17 +66,37 @@ export const RefreshState = {
 /** One of the {@link RefreshState} values. */
 export type RefreshState = (typeof RefreshState)[keyof typeof RefreshState];
 
-/** Why a dialog, transaction or recording ended: a value to switch on, never a message string. */
+/**
+ * Why a dialog ended (`Dialog.endReason`, the dialog core's `terminate`): a value to switch on,
+ * never a message string. Transactions have `TransactionEndReason`; recordings have
+ * `RecordingEndReason` (SRC) and `SrsEndReason` (SRS).
+ */
 export const EndReason = {
+  /** We sent BYE (RFC 3261 §15.1.1). */
   LocalBye: 'LocalBye',
+  /** The peer sent BYE (RFC 3261 §15.1.2). */
   RemoteBye: 'RemoteBye',
+  /**
+   * The dialog-creating request got a final non-2xx other than 487 (RFC 3261 §12.1), or a
+   * request in the dialog got 481 (§12.2.1.2), or it ended before any tagged response.
+   */
   Rejected: 'Rejected',
+  /** The INVITE was canceled (CANCEL, 487; RFC 3261 §9), or an early dialog lost to another fork's 2xx. */
   Canceled: 'Canceled',
+  /**
+   * No response in time: a request in the dialog timed out or got 408 (RFC 3261 §12.2.1.2), or
+   * an early dialog never got its final response.
+   */
   Timeout: 'Timeout',
+  /** The transport failed while sending a request in the dialog (RFC 3261 §8.1.3.1). */
   TransportError: 'TransportError',
+  /** RFC 4028 §10: the session was not refreshed in time; BYE sent. */
   SessionTimerExpired: 'SessionTimerExpired',
+  /** The connection the dialog ran over went down. Not emitted by the API today (reserved for apps' own dialog cores). */
   ConnectionLost: 'ConnectionLost',
+  /** The dialog was ended by its owner without signalling. Not emitted by the API today (reserved, as above). */
   Disposed: 'Disposed',
+  /** The client shut down. Not emitted by the API today (reserved, as above). */
   Shutdown: 'Shutdown',
 } as const;
 /** One of the {@link EndReason} values. */

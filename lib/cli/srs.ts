@@ -145,7 +145,7 @@ export async function runSrs(argv: readonly string[], opts: RunSrsOptions = {}):
   }
   srs.on('sessionStarted', (e) => log(`started  ${e.recordingId} streams [${e.labels}] -> ${e.dir}`));
   srs.on('sessionUpdated', (e) => log(`updated  ${e.recordingId}${e.pauseChanged ? (e.paused ? ' paused' : ' resumed') : ''}${e.metadataUpdated ? ' metadata' : ''}`));
-  srs.on('sessionEnded', (e) => log(`ended    ${e.recordingId} (${e.reason})`));
+  srs.on('sessionEnded', (e) => log(`ended    ${e.recordingId} (${e.reason}${e.endDetail !== undefined ? `: ${e.endDetail}` : ''})`));
   srs.on('sessionRejected', (e) => log(`rejected ${e.recordingId}: ${e.statusCode} ${e.reason}`));
   srs.on('drainEnded', (r) => log(`drained: ${r.endedByBye} ended by BYE, ${r.cutAtTimeout} cut at the timeout, ${r.endedOtherwise} otherwise, in ${r.durationMs} ms`));
 

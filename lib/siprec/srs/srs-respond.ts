@@ -1,5 +1,16 @@
-/** How the SRS answers a server transaction: one final response (with an SDP body if given), then dispose. */
+/**
+ * How the SRS answers a server transaction: one final response (with an SDP body if given), then
+ * dispose; and a refusal, which is also counted and reported as `sessionRejected`.
+ */
+import type { EventEmitter } from 'eventemitter3';
+import type { SrsEvents, SrsLimitName } from '../../../include-types/siprec.js';
 import { MessageElements, ResponseElements, type ServerTransaction } from '../common/api.js';
+import type { SrsCounters } from './srs-stats.js';
+
+/** The methods the SRS takes (Allow). */
+export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE';
+/** The bodies the SRS takes (Accept). */
+export const ACCEPT = 'application/sdp, application/rs-metadata+xml, multipart/mixed';
 
 /** Sends the response and disposes `tx`; a transaction that ended meanwhile (CANCEL, timeout) is only disposed. */
 export function respond(tx: ServerTransaction, status: number, reason?: string, headers: [string, string][] = [], sdp?: string): void {
@@ -11,4 +22,32 @@ export function respond(tx: ServerTransaction, status: number, reason?: string, 
     // the transaction ended meanwhile (CANCEL, timeout)
   }
   tx.dispose();
+}
+
+/** Options of {@link reject}. */
+export interface RejectOptions {
+  retryAfter?: number;
+  limit?: SrsLimitName;
+  /** A re-INVITE/UPDATE of a live session, which goes on as it was (not counted as a refused INVITE). */
+  inDialog?: boolean;
+  headers?: [string, string][];
+}
+
+/**
+ * Refuses a request: the response (486/503 with Retry-After, default 5 s) and `sessionRejected`.
+ * `inDialog`: a re-INVITE/UPDATE of a live session, which goes on as it was.
+ */
+export function reject(
+  srs: { readonly counters: SrsCounters; readonly events: EventEmitter<SrsEvents> },
+  tx: ServerTransaction, status: number, reason: string, opts: RejectOptions = {},
+): void {
+  const callId = tx.requestElements.callId ?? '';
+  const retryAfter = opts.retryAfter ?? (status === 486 || status === 503 ? 5 : undefined);
+  const headers: [string, string][] = [...(retryAfter !== undefined ? [['Retry-After', String(retryAfter)] as [string, string]] : []), ...(opts.headers ?? [])];
+  respond(tx, status, reason, headers);
+  if (!opts.inDialog) srs.counters.reject(status);
+  srs.events.emit('sessionRejected', {
+    recordingId: callId, statusCode: status, reason,
+    ...(retryAfter !== undefined ? { retryAfter } : {}), ...(opts.limit ? { limit: opts.limit } : {}), ...(opts.inDialog ? { inDialog: true } : {}),
+  });
 }

@@ -13,7 +13,7 @@ import type { Clock, TimerHandle } from '../../../include-types/settings.js';
 import { RtpEndpoint, type PortAllocator } from '../media/index.js';
 import { defaultSiprecClock } from '../common/timers.js';
 import { SrtpReceiver, type SrtpReceiverStats } from '../media/srtp/index.js';
-import { keyMaterialOf, type CryptoChoice } from '../body/index.js';
+import { keyMaterialOf } from '../body/index.js';
 import type { InviteDialogAssoc } from '../common/api.js';
 import { parseSdp } from '../../message/index.js';
 import { ownString } from '../../dialog/own-copy.js';
@@ -25,47 +25,11 @@ import {
 import { MsrpReceiver } from './msrp.js';
 import type { RecordingDir } from './storage/index.js';
 import { TokenBucket } from './limits.js';
-import type { SrsMediaCounters } from '../../../include-types/siprec.js';
+import type { SrsEndReason, SrsMediaCounters } from '../../../include-types/siprec.js';
 import { SrsSessionState, SrsSessionStateError, srsSessionTransitionAllowed } from './srs-session-state.js';
 import type { SrsLiveAudio, StreamAudioFeed } from './live-audio.js';
 
-/** A recorded stream's receiving side. */
-interface StreamSlot {
-  label: string;
-  port: number;
-  endpoint: RtpEndpoint | undefined;
-  msrp: MsrpReceiver | undefined;
-  /** MSRP: the a=path URI (the receiver's, or a placeholder in signalling-only mode). */
-  msrpPath?: string;
-  /** True once its files are open (an offered slot waits for the SRC's answer). */
-  attached: boolean;
-  /** Datagrams that came before the files were open (RTP may overtake the ACK), replayed on attach. */
-  early?: { data: Buffer; ms: number; rtcp: boolean }[];
-  /** Datagrams dropped before the files were open (rate limit, `early` full), counted on attach. */
-  earlyDropped: number;
-  /** The stream's datagram rate limit. */
-  bucket: TokenBucket;
-  /** SRTP (SDES): the SRC's key taken, our answer line, and the receiving context. */
-  srtp?: { choice: CryptoChoice; receiver: SrtpReceiver };
-  /** Live audio tap and/or stereo WAV channel of the stream (live-audio.ts), when any. */
-  audio?: StreamAudioFeed;
-}
-
-/** Counters a stream's receiving side keeps (its endpoint and SRTP receiver). */
-type SlotCounters = Pick<SrsMediaCounters, 'rtpPackets' | 'rtpBytes' | 'rtcpPackets' | 'srtpAuthFailures'>;
-
-function addSlot(c: SlotCounters, slot: StreamSlot): void {
-  const st = slot.endpoint?.stats;
-  if (st) {
-    c.rtpPackets += st.packetsReceived;
-    c.rtpBytes += st.bytesReceived;
-    c.rtcpPackets += st.rtcpReceived;
-  }
-  c.srtpAuthFailures += slot.srtp?.receiver.stats.authFailures ?? 0;
-}
-
-/** Most datagrams kept per stream while the SRC's answer is awaited (about 4 s of 20 ms audio). */
-const EARLY_MAX = 200;
+import { addSlot, EARLY_MAX, type SlotCounters, type StreamSlot } from './srs-stream-slot.js';
 
 /** What a session needs from its server. */
 export interface SessionEnv {
@@ -84,7 +48,7 @@ export interface SessionEnv {
    * fill are built from them) and the session's start (default Date.now).
    */
   now?: () => number;
-  /** Time source of the session's timers: RFC 4028 expiry, limits (default: real time). */
+  /** Time source of the session's timers: `maxRecordingSeconds` (default: real time; RFC 4028 is the API's session timer). */
   clock?: Clock;
   /**
    * Writing the recording failed (a full disk): called once; the server ends the session.
@@ -115,7 +79,6 @@ export class SrsSession {
   private readonly slots = new Map<number, StreamSlot>();
   private version = 0;
   private readonly sdpSessionId = Math.floor(Math.random() * 2 ** 31);
-  private expiry: TimerHandle | undefined;
   private limitTimer: TimerHandle | undefined;
   private readonly clock: Clock;
   private readonly now: () => number;
@@ -170,12 +133,6 @@ export class SrsSession {
   private moveTo(next: SrsSessionState): void {
     if (!srsSessionTransitionAllowed(this.current, next)) throw new SrsSessionStateError(this.current, next, this.recordingId);
     this.current = next;
-  }
-
-  /** Sets (replacing any earlier) the RFC 4028 expiry timer: `fn` after `ms`; cleared when the session ends. */
-  setExpiry(fn: () => void, ms: number): void {
-    this.clear(this.expiry);
-    this.expiry = this.clock.setTimer(() => { this.expiry = undefined; fn(); }, ms);
   }
 
   /** Sets (replacing any earlier) a timer that ends the session on a limit: `fn` after `ms`; cleared when it ends. */
@@ -356,20 +313,21 @@ export class SrsSession {
     return undefined;
   }
 
-  /** Ends the session: closes endpoints and the recording (and the dialog, unless a BYE of ours is pending). Idempotent. */
-  async end(reason: string, disposeDialog = true, failed: boolean | 'partial' = false): Promise<void> {
+  /**
+   * Ends the session: closes endpoints and the recording (and the dialog, unless a BYE of ours is
+   * pending); the index gets `reason` and `detail` as `endReason` / `endDetail`. Idempotent.
+   */
+  async end(reason: SrsEndReason, disposeDialog = true, failed: boolean | 'partial' = false, detail?: string): Promise<void> {
     if (this.isEnded) return;
     this.moveTo(SrsSessionState.Ended);
     this.pendingOffer = undefined;
-    this.clear(this.expiry);
     this.clear(this.limitTimer);
-    this.expiry = undefined;
     this.limitTimer = undefined;
     for (const i of [...this.slots.keys()]) await this.closeSlot(i);
     await this.env.audio?.sessionEnding(this, this.now());
     try {
       // Resolves once every queued write is in its file and the final index is in place.
-      await this.rec?.close(reason, failed);
+      await this.rec?.close(reason, failed, detail);
     } catch {
       // A full disk: every file was closed; what could not be written is lost, the rest kept.
     }

@@ -5,6 +5,7 @@
  */
 import type { Dialog, DialogAssoc, Transaction } from '../../../include-types/api.js';
 import type { ListenSettings, TransportProtocol } from '../../../include-types/settings.js';
+import type { SipError } from '../../../include-types/errors.js';
 import { ConnectionState } from '../../../include-types/states.js';
 import type { SrsSettings } from '../../../include-types/siprec.js';
 import { SipClient, SipConnection, type ClientTransaction, type ServerTransaction } from '../common/api.js';
@@ -32,6 +33,8 @@ export interface SrsSipHandlers {
   finalInDialog(tx: ClientTransaction): void;
   /** RFC 3261 §13.3.1.4: no ACK came for our 2xx (the API has sent the BYE). */
   ackTimedOut(dialog: Dialog): void;
+  /** RFC 4028: the session timer expired (the API has sent the BYE), or a session refresh failed. */
+  refreshFailed(error: SipError, dialog: Dialog): void;
 }
 
 /**
@@ -73,6 +76,7 @@ export async function openSrsSip(settings: SrsSettings, iap: string, on: SrsSipH
         if (tx.isClientTransaction) return on.finalInDialog(tx as ClientTransaction);
         if (tx.type === 'INVITE') on.ackTimedOut(assoc.dialog);
       }
+      override errorOccurredInDialogRefresh(e: SipError, assoc: DialogAssoc): void { on.refreshFailed(e, assoc.dialog); }
       override connectionStateChanged(s: ConnectionState): void {
         if (s === ConnectionState.Active) resolve();
         else if (s === ConnectionState.Unavailable) reject(new Error('SRS could not bind its SIP sockets'));

@@ -8,62 +8,60 @@
  * rate and free disk space (503 + Retry-After), metadata size (413), recording length and disk
  * space while recording (BYE, index says why), datagrams per stream and second (dropped, counted);
  * the stack's transport and transaction limits are the app's to set.
+ *
+ * This file keeps the public class, its settings and its life (start, drain, health, stats,
+ * shutdown). Its parts, sharing an {@link SrsContext}: srs-dispatch.ts routes what the SIP
+ * connection reports; srs-admission.ts takes or refuses a new INVITE; srs-in-dialog.ts follows a
+ * live session (ACK, re-INVITE/UPDATE, BYE, expiry, limits); srs-sessions.ts is the live-session
+ * table and how a session ends.
  */
 import { mkdirSync } from 'node:fs';
 import { EventEmitter } from 'eventemitter3';
-import type { Dialog } from '../../../include-types/api.js';
 import type { Clock, TransportProtocol } from '../../../include-types/settings.js';
-import { isSipError, SipErrorCode } from '../../../include-types/errors.js';
 import {
-  type SrsDrainOptions, type SrsDrainResult, SrsEndReason, type SrsEvents, type SrsHealth, type SrsLimitName, type SrsSessionInfo, type SrsSettings, type SrsStats,
+  type SrsDrainOptions, type SrsDrainResult, SrsEndReason, type SrsEvents, type SrsHealth, type SrsSessionInfo, type SrsSettings, type SrsStats,
 } from '../../../include-types/siprec.js';
 import type { StackStats } from '../../stack/index.js';
-import { MediaError, MediaErrorCode, PortAllocator } from '../media/index.js';
-import {
-  InviteDialogAssoc, SipClient, SipConnection, type ClientTransaction, type ServerTransaction,
-} from '../common/api.js';
-import { splitRecordingBody } from '../body/index.js';
-import { checkRecordingBody, checkRecordingInvite, policyOf, type CheckOptions } from './check-invite.js';
-import { SrsSession, type SessionEnv } from './srs-session.js';
+import { PortAllocator } from '../media/index.js';
+import type { SipClient, SipConnection } from '../common/api.js';
+import { policyOf, type CheckOptions } from './check-invite.js';
+import type { SessionEnv } from './srs-session.js';
 import { SrsAccess } from './access.js';
 import { liveRecordingOf, type SrsLiveRecording } from './live-recordings.js';
-import { parseSessionExpires } from '../../dialog/session-expires.js';
-import { expiryMargin } from '../../dialog/session-timer.js';
 import { defaultSiprecClock, epochNow, RepeatingTimer, waitAtMost } from '../common/timers.js';
-import { RecordingDir, RecordingState, recoverRecordings } from './storage/index.js';
+import { RecordingState, recoverRecordings } from './storage/index.js';
 import { retryAfterSeconds, SRS_LIMIT_DEFAULTS, TokenBucket, validateSrsLimits } from './limits.js';
 import { SrsCounters } from './srs-stats.js';
 import { openSrsSip } from './srs-sip.js';
 import { srsContact, srsUri } from './srs-contact.js';
 import { srsTlsPlan } from '../common/tls-settings.js';
+import { SrsLiveAudio } from './live-audio.js';
 import { sendSnapshotRequest } from './srs-snapshot.js';
-import { respond } from './srs-respond.js';
-import { assessHealth, healthReasonPhrase } from './srs-health.js';
+import { assessHealth } from './srs-health.js';
 import { SrsDisk } from './srs-disk.js';
 import { DEFAULT_DRAIN_TIMEOUT_MS, DrainRun } from './srs-drain.js';
-import { SrsLiveAudio } from './live-audio.js';
+import type { SrsContext } from './srs-context.js';
+import { SrsSessions } from './srs-sessions.js';
+import { SrsInDialog } from './srs-in-dialog.js';
+import { SrsAdmission } from './srs-admission.js';
+import { srsDispatch } from './srs-dispatch.js';
 
 const IAP = 'srs';
-const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE';
-const ACCEPT = 'application/sdp, application/rs-metadata+xml, multipart/mixed';
 
 /** The recording server. */
 export class Srs extends EventEmitter<SrsEvents> {
   private client: SipClient | undefined;
   private connection: SipConnection | undefined;
-  private readonly sessions = new Map<Dialog, SrsSession>();
-  /** Our own requests in dialogs (BYE, snapshot re-INVITE) waiting for their final response. */
-  private readonly byeWaiters = new Map<ClientTransaction, () => void>();
+  /** The live sessions, the set-ups in progress, and how a session ends. */
+  private readonly sessions: SrsSessions;
   private readonly allocator: PortAllocator;
   private readonly check: CheckOptions;
   /** What the sessions share (see {@link sessionEnv}). */
   private env: SessionEnv | undefined;
-  private pending = 0;
-  /**
-   * Sessions ending (their recordings' files being written out and closed): still live for a
-   * drain, and shutdown waits for them.
-   */
-  private readonly ending = new Set<Promise<void>>();
+  /** What the parts below share. */
+  private readonly ctx: SrsContext;
+  private readonly inDialog: SrsInDialog;
+  private readonly admission: SrsAdmission;
   private checkpointTimer: RepeatingTimer | undefined;
   private diskTimer: RepeatingTimer | undefined;
   /** Time source of every timer (SrsSettings.clock, else real time). */
@@ -108,6 +106,15 @@ export class Srs extends EventEmitter<SrsEvents> {
     };
     this.setups = new TokenBucket(settings.maxSetupsPerSecond ?? SRS_LIMIT_DEFAULTS.maxSetupsPerSecond, this.now);
     this.disk = new SrsDisk(settings, this.now);
+    this.sessions = new SrsSessions({ counters: this.counters, events: this, drainRun: () => this.drainRun });
+    this.ctx = {
+      settings, check: this.check, clock: this.clock, now: this.now, allocator: this.allocator, access: this.access,
+      setups: this.setups, disk: this.disk, counters: this.counters, sessions: this.sessions, events: this,
+      stopping: () => this.stopping, drainRun: () => this.drainRun,
+      contact: (protocol, requestUri) => srsContact(this.addresses, protocol, requestUri), sessionEnv: () => this.sessionEnv(),
+    };
+    this.inDialog = new SrsInDialog(this.ctx);
+    this.admission = new SrsAdmission(this.ctx, this.inDialog, () => this.health());
   }
 
   /** A one-shot timer on the Srs's clock (the drain deadline); returns the cancel. */
@@ -128,10 +135,10 @@ export class Srs extends EventEmitter<SrsEvents> {
     if (this.drainRun) return this.drainRun.done;
     const timeoutMs = Math.max(0, options.timeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
     const run = new DrainRun({
-      live: () => this.sessions.size + this.pending + this.ending.size,
+      live: () => this.sessions.liveForDrain(),
       cutAll: () => {
         const why = `drain timeout (${timeoutMs} ms)`;
-        for (const [dialog, s] of [...this.sessions]) void this.byeAndEnd(dialog, s, SrsEndReason.Drain, why).ended;
+        for (const [dialog, s] of [...this.sessions.byDialog]) void this.sessions.byeAndEnd(dialog, s, SrsEndReason.Drain, why).ended;
       },
       after: (ms, fn) => this.after(ms, fn),
       now: () => this.now(),
@@ -156,7 +163,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     const disk = this.settings.signalingOnly ? undefined : { floor: this.disk.floor, ...(await this.disk.cached.read()) };
     return assessHealth({
       ...(this.draining ? { draining: { why: this.stopping ? 'shutting down' : 'draining: live recordings run to their end, new ones are refused', ...(this.drainRun ? { retryAfter: this.drainRun.retryAfterSeconds() } : {}) } } : {}),
-      sessions: this.sessions.size + this.pending, maxSessions: this.settings.maxSessions ?? 1000,
+      sessions: this.sessions.size + this.sessions.pending, maxSessions: this.settings.maxSessions ?? 1000,
       freePortPairs: this.allocator.available, portCapacity: this.allocator.capacity,
       ...(disk ? { disk } : {}), diskRetryAfter: retryAfterSeconds(this.disk.intervalMs),
     });
@@ -165,7 +172,7 @@ export class Srs extends EventEmitter<SrsEvents> {
   /** Counters and gauges since the Srs was made (the source of its /metrics). */
   stats(): SrsStats {
     return this.counters.snapshot({
-      liveSessions: this.sessions.size, pendingSetups: this.pending, maxSessions: this.settings.maxSessions ?? 1000,
+      liveSessions: this.sessions.size, pendingSetups: this.sessions.pending, maxSessions: this.settings.maxSessions ?? 1000,
       draining: this.draining, ports: { capacity: this.allocator.capacity, inUse: this.allocator.inUse },
     });
   }
@@ -182,10 +189,7 @@ export class Srs extends EventEmitter<SrsEvents> {
       mkdirSync(this.settings.dir, { recursive: true });
       this.recovered = recoverRecordings(this.settings.dir);
     }
-    const sip = await openSrsSip(this.settings, IAP, {
-      request: (tx) => this.onRequest(tx), inDialog: (tx, dialog) => this.onInDialog(tx, dialog),
-      finalInDialog: (tx) => this.byeDone(tx), ackTimedOut: (dialog) => this.ackTimedOut(dialog),
-    }, (client) => { this.client = client; });
+    const sip = await openSrsSip(this.settings, IAP, srsDispatch(this.ctx, this.admission, this.inDialog), (client) => { this.client = client; });
     this.connection = sip.connection;
     // Each second a fifth of the live recordings rewrite their index (so each one every ~5 s),
     // and only when something was stored: an index write costs two fsyncs (~10 ms on a busy
@@ -194,7 +198,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     this.checkpointTimer = new RepeatingTimer(this.clock, 1000, () => {
       const mine = turn++ % 5;
       let i = 0;
-      for (const s of this.sessions.values()) if (i++ % 5 === mine) s.write(() => s.rec?.checkpointIfChanged());
+      for (const s of this.sessions.byDialog.values()) if (i++ % 5 === mine) s.write(() => s.rec?.checkpointIfChanged());
     });
     if (this.disk.floor > 0) this.diskTimer = new RepeatingTimer(this.clock, this.disk.intervalMs, () => void this.checkDisk());
   }
@@ -208,7 +212,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     if (this.stopping || this.sessions.size === 0) return undefined;
     const r = await this.disk.check();
     const why = r?.low;
-    if (why !== undefined) await Promise.all([...this.sessions].map(([dialog, s]) => this.byeAndEnd(dialog, s, SrsEndReason.Limit, why, 'minFreeDiskBytes', RecordingState.Partial).ended));
+    if (why !== undefined) await Promise.all([...this.sessions.byDialog].map(([dialog, s]) => this.sessions.byeAndEnd(dialog, s, SrsEndReason.Limit, why, 'minFreeDiskBytes', RecordingState.Partial).ended));
     return r?.free;
   }
 
@@ -238,12 +242,12 @@ export class Srs extends EventEmitter<SrsEvents> {
 
   /** Info on the sessions in progress. */
   sessionInfos(): SrsSessionInfo[] {
-    return [...this.sessions.values()].map((s) => this.info(s));
+    return [...this.sessions.byDialog.values()].map((s) => this.sessions.info(s));
   }
 
   /** The recordings being written now, each with a copy of its index and its pause state (read-only; see live-recordings.ts). */
   liveRecordings(): SrsLiveRecording[] {
-    return [...this.sessions.values()].map(liveRecordingOf);
+    return [...this.sessions.byDialog.values()].map(liveRecordingOf);
   }
 
   /**
@@ -253,8 +257,8 @@ export class Srs extends EventEmitter<SrsEvents> {
    * stored as the next metadata file. Resolves true on a 2xx.
    */
   requestSnapshot(recordingId: string, reason = 'SRS asks for a complete snapshot'): Promise<boolean> {
-    const s = [...this.sessions.values()].find((x) => x.recordingId === recordingId);
-    return s ? sendSnapshotRequest(s, reason, this.check, this.byeWaiters) : Promise.resolve(false);
+    const s = [...this.sessions.byDialog.values()].find((x) => x.recordingId === recordingId);
+    return s ? sendSnapshotRequest(s, reason, this.check, this.sessions.byeWaiters) : Promise.resolve(false);
   }
 
   /** Ends every session with BYE, closes recordings and sockets. */
@@ -263,9 +267,9 @@ export class Srs extends EventEmitter<SrsEvents> {
     this.stopping = true;
     this.checkpointTimer?.stop();
     this.diskTimer?.stop();
-    const ends = [...this.sessions].map(([dialog, s]) => this.byeAndEnd(dialog, s, SrsEndReason.Shutdown));
+    const ends = [...this.sessions.byDialog].map(([dialog, s]) => this.sessions.byeAndEnd(dialog, s, SrsEndReason.Shutdown));
     await Promise.all(ends.map((e) => e.ended));
-    await Promise.allSettled([...this.ending]);
+    await Promise.allSettled([...this.sessions.ending]);
     const byes = ends.map((e) => e.answered);
     // Give the SRCs a moment to answer the BYEs before the sockets close (bounded).
     await waitAtMost(this.clock, Promise.all(byes), 2000);
@@ -274,220 +278,6 @@ export class Srs extends EventEmitter<SrsEvents> {
     this.client = undefined;
   }
 
-  private info(s: SrsSession): SrsSessionInfo {
-    return { recordingId: s.recordingId, dir: s.rec?.dir ?? '', labels: s.labels };
-  }
-
-  private onRequest(tx: ServerTransaction): void {
-    if (tx.type === 'INVITE') this.counters.attempt();
-    if (this.stopping) return tx.type === 'INVITE' ? this.reject(tx, 503, 'Shutting down') : respond(tx, 503, 'Shutting down');
-    if (tx.type === 'OPTIONS') return void this.onOptions(tx);
-    if (tx.type !== 'INVITE') return respond(tx, 405, undefined, [['Allow', ALLOW]]);
-    // RFC 3261 §21.5.4: 503 with Retry-After, so a dispatcher fails the INVITE over to another SRS.
-    if (this.drainRun) return this.reject(tx, 503, 'Draining', { retryAfter: this.drainRun.retryAfterSeconds() });
-    void this.onInvite(tx);
-  }
-
-  /** OPTIONS outside a dialog: 200 while healthy, else 503 with Retry-After (RFC 3261 §11.2, §21.5.4). */
-  private async onOptions(tx: ServerTransaction): Promise<void> {
-    const h = await this.health();
-    const headers: [string, string][] = [['Allow', ALLOW], ['Accept', ACCEPT], ['Supported', 'siprec, timer']];
-    if (h.healthy) return respond(tx, 200, undefined, headers);
-    respond(tx, 503, healthReasonPhrase(h), [...(h.retryAfter !== undefined ? [['Retry-After', String(h.retryAfter)] as [string, string]] : []), ...headers]);
-  }
-
-  /**
-   * Refuses a request: the response (486/503 with Retry-After, default 5 s) and `sessionRejected`.
-   * `inDialog`: a re-INVITE/UPDATE of a live session, which goes on as it was.
-   */
-  private reject(tx: ServerTransaction, status: number, reason: string, opts: { retryAfter?: number; limit?: SrsLimitName; inDialog?: boolean; headers?: [string, string][] } = {}): void {
-    const callId = tx.requestElements.callId ?? '';
-    const retryAfter = opts.retryAfter ?? (status === 486 || status === 503 ? 5 : undefined);
-    const headers: [string, string][] = [...(retryAfter !== undefined ? [['Retry-After', String(retryAfter)] as [string, string]] : []), ...(opts.headers ?? [])];
-    respond(tx, status, reason, headers);
-    if (!opts.inDialog) this.counters.reject(status);
-    this.emit('sessionRejected', {
-      recordingId: callId, statusCode: status, reason,
-      ...(retryAfter !== undefined ? { retryAfter } : {}), ...(opts.limit ? { limit: opts.limit } : {}), ...(opts.inDialog ? { inDialog: true } : {}),
-    });
-  }
-
-  private async onInvite(tx: ServerTransaction): Promise<void> {
-    const req = tx.requestElements;
-    const callId = req.callId ?? '';
-    // Who may record first (RFC 7866 §12), then the limits: an overloaded SRS refuses before it parses anything.
-    if (this.access.active) {
-      const verdict = this.access.check(tx);
-      if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, { headers: verdict.headers });
-    }
-    if (this.sessions.size + this.pending >= (this.settings.maxSessions ?? 1000)) return this.reject(tx, 486, 'Too many recording sessions', { limit: 'maxSessions' });
-    if (!this.setups.take()) {
-      return this.reject(tx, 503, 'Too many recording setups per second', { retryAfter: retryAfterSeconds(this.setups.msUntilNext()), limit: 'maxSetupsPerSecond' });
-    }
-    this.pending++;
-    let assoc: InviteDialogAssoc | undefined;
-    let session: SrsSession | undefined;
-    try {
-      const full = await this.disk.refusal();
-      if (full !== undefined) return this.reject(tx, 503, full, { retryAfter: retryAfterSeconds(this.disk.intervalMs), limit: 'minFreeDiskBytes' });
-      if (this.stopping) return this.reject(tx, 503, 'Shutting down');
-      if (this.drainRun) return this.reject(tx, 503, 'Draining', { retryAfter: this.drainRun.retryAfterSeconds() });
-      const verdict = checkRecordingInvite(req.messageElements, this.check);
-      if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, verdict.limit ? { limit: verdict.limit } : {});
-      assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: srsContact(this.addresses, tx.remote?.protocol, req.remoteUri) });
-      const rec = this.settings.signalingOnly ? undefined : RecordingDir.create({ root: this.settings.dir, recordingId: callId, now: this.now });
-      session = new SrsSession(callId, assoc, rec, this.sessionEnv());
-      this.counters.track(session);
-      if (verdict.metadata) session.addMetadata(verdict.metadata);
-      // RFC 7866 §7.1.2: without an offer the SRS offers, one stream per metadata stream.
-      const answer = verdict.offer ? await session.applyOffer(verdict.offer) : await session.makeInitialOffer(this.offerLabels(verdict.metadata));
-      if (!tx.responseAllowed) {
-        await session.end('canceled');
-        return;
-      }
-      respond(tx, 200, undefined, [['Allow', ALLOW], ['Supported', 'siprec'], ['Accept', ACCEPT]], answer);
-      this.sessions.set(assoc.dialog, session);
-      this.armExpiry(assoc.dialog, session, tx);
-      this.armMaxDuration(assoc.dialog, session);
-      // An offer-less session starts once the SRC's answer in the ACK is applied (onAck).
-      if (!session.awaitingAnswer) this.started(session);
-      // Set up while a drain's timeout passed: cut like the rest.
-      if (this.drainCutting()) void this.byeAndEnd(assoc.dialog, session, SrsEndReason.Drain, 'drain timeout').ended;
-    } catch (e) {
-      const ports = e instanceof MediaError && e.code === MediaErrorCode.PortsExhausted;
-      const code = (e as NodeJS.ErrnoException)?.code;
-      const full = code === 'ENOSPC' || code === 'EDQUOT';
-      // The stack's limits.maxDialogs: refused like the SRS's own session limit, to be retried.
-      const dialogs = isSipError(e, SipErrorCode.LimitExceeded);
-      await session?.end(ports ? 'no ports' : full ? 'disk full' : 'error', true, full ? 'partial' : false);
-      if (!session) assoc?.dispose();
-      if (!tx.responseAllowed) tx.dispose();
-      else if (ports) this.reject(tx, 503, 'No media ports available', { limit: 'rtpPorts' });
-      else if (full) this.reject(tx, 503, 'Insufficient disk space', { retryAfter: retryAfterSeconds(this.disk.intervalMs), limit: 'minFreeDiskBytes' });
-      else if (dialogs) this.reject(tx, 503, 'Too many dialogs', { limit: 'maxDialogs' });
-      else this.reject(tx, 500, 'Recording could not start');
-    } finally {
-      this.pending--;
-      this.drainRun?.check();
-    }
-  }
-
-  /** True once a drain's timeout passed (read after an await: the field may have changed). */
-  private drainCutting(): boolean {
-    return this.drainRun?.timedOut === true;
-  }
-
-  private started(s: SrsSession): void {
-    this.counters.start();
-    this.emit('sessionStarted', this.info(s));
-  }
-
-  /** Labels of the streams the SRS offers for an offer-less INVITE: the metadata's, else 1..n. */
-  private offerLabels(metadata: { parsed: { streams: { label?: string }[] } } | undefined): string[] {
-    const labels: string[] = [];
-    for (const st of metadata?.parsed.streams ?? []) if (st.label !== undefined && st.label !== '' && !labels.includes(st.label)) labels.push(st.label);
-    if (labels.length > 0) return labels;
-    return Array.from({ length: Math.max(1, this.settings.offerlessStreams ?? 2) }, (_, i) => String(i + 1));
-  }
-
-  /** The ACK of a 2xx: when it answers an offer of ours, apply it; a missing or bad answer ends the session. */
-  private async onAck(tx: ServerTransaction, dialog: Dialog, s: SrsSession | undefined): Promise<void> {
-    if (!s || !s.awaitingAnswer) return tx.dispose();
-    const me = tx.requestElements.messageElements;
-    let sdp: string | undefined;
-    let unreadable = false;
-    try {
-      sdp = splitRecordingBody(me.contentType, me.content).sdp;
-    } catch {
-      unreadable = true;
-    }
-    tx.dispose();
-    const initial = s.awaitingInitialAnswer;
-    const failure = unreadable ? 'ACK body unreadable' : await s.applyAckAnswer(sdp);
-    if (s.isEnded) return;
-    if (failure === undefined) {
-      if (initial) this.started(s);
-      return;
-    }
-    // RFC 3261 §13.3.1.4, RFC 3264 §5: an offer left unanswered ends the session with BYE.
-    void this.byeAndEnd(dialog, s, SrsEndReason.Failed, failure).ended;
-  }
-
-  private ackTimedOut(dialog: Dialog): void {
-    const s = this.sessions.get(dialog);
-    // The API sent the BYE already; only the recording is left to close.
-    if (s) void this.endSession(dialog, s, SrsEndReason.Failed, true, 'no ACK for the 2xx');
-  }
-
-  private onInDialog(tx: ServerTransaction, dialog: Dialog): void {
-    const s = this.sessions.get(dialog);
-    if (tx.type === 'ACK') return void this.onAck(tx, dialog, s);
-    if (!s) return respond(tx, 481);
-    if (tx.type === 'BYE') {
-      respond(tx, 200);
-      void this.endSession(dialog, s, SrsEndReason.Bye);
-      return;
-    }
-    if (tx.type === 'INVITE' || tx.type === 'UPDATE') {
-      void this.onReinvite(tx, s);
-      return;
-    }
-    respond(tx, tx.type === 'OPTIONS' || tx.type === 'INFO' ? 200 : 405, undefined, [['Allow', ALLOW]]);
-  }
-
-  /**
-   * RFC 4028 §10: when the SRC asked for a session timer and stops refreshing (it crashed, or the
-   * network failed), the session is ended with BYE shortly before it expires, so a recording is
-   * never left open forever. Re-armed by every re-INVITE/UPDATE.
-   */
-  private armExpiry(dialog: Dialog, s: SrsSession, tx: ServerTransaction): void {
-    const value = tx.requestElements.messageElements.header('Session-Expires');
-    const se = value === undefined ? undefined : parseSessionExpires(value);
-    if (!se) return;
-    s.setExpiry(() => {
-      if (this.sessions.get(dialog) === s) void this.byeAndEnd(dialog, s, SrsEndReason.Timeout).ended;
-    }, (se.interval - expiryMargin(se.interval)) * 1000);
-  }
-
-  private async onReinvite(tx: ServerTransaction, s: SrsSession): Promise<void> {
-    this.armExpiry(s.assoc.dialog, s, tx);
-    const verdict = checkRecordingBody(tx.requestElements.messageElements, this.check, true);
-    // RFC 3261 §14.2: a refused re-INVITE leaves the session as it was.
-    if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, { inDialog: true, ...(verdict.limit ? { limit: verdict.limit } : {}) });
-    const wasPaused = s.paused;
-    if (verdict.metadata) {
-      const m = verdict.metadata;
-      s.write(() => s.addMetadata(m));
-      if (s.storageError) return this.reject(tx, 500, 'Metadata could not be stored', { inDialog: true });
-    }
-    // RFC 3311 §5.2: an UPDATE without an offer gets a 2xx without SDP; an offer-less re-INVITE
-    // gets our offer (RFC 3261 §14.2), answered in the ACK.
-    let sdp: string | undefined;
-    try {
-      if (verdict.offer) sdp = await s.applyOffer(verdict.offer);
-      else if (tx.type === 'INVITE') sdp = s.makeReoffer();
-    } catch (e) {
-      const ports = e instanceof MediaError && e.code === MediaErrorCode.PortsExhausted;
-      return this.reject(tx, ports ? 503 : 500, ports ? 'No media ports available' : 'Update failed', { inDialog: true, ...(ports ? { limit: 'rtpPorts' as const } : {}) });
-    }
-    respond(tx, 200, undefined, [['Allow', ALLOW]], sdp);
-    this.emit('sessionUpdated', { ...this.info(s), paused: s.paused, metadataUpdated: verdict.metadata !== undefined, pauseChanged: wasPaused !== s.paused });
-  }
-
-  /**
-   * `maxRecordingSeconds`: the session is ended with BYE once it has lasted that long since its
-   * 2xx; the index stays `complete` and says why.
-   */
-  private armMaxDuration(dialog: Dialog, s: SrsSession): void {
-    const max = this.settings.maxRecordingSeconds ?? SRS_LIMIT_DEFAULTS.maxRecordingSeconds;
-    if (!(max > 0)) return;
-    s.setLimitTimer(() => {
-      if (this.sessions.get(dialog) !== s) return;
-      void this.byeAndEnd(dialog, s, SrsEndReason.Limit, `maxRecordingSeconds (${max} s) reached`, 'maxRecordingSeconds').ended;
-    }, max * 1000);
-  }
-
-  /** A write to a recording failed (ENOSPC, EIO): end it with what was written, BYE, index partial. */
   /**
    * What every session shares of the server, made once: a session keeps a reference, and an
    * object (and a closure) of its own per session would cost ~200 bytes each at 10^4 sessions.
@@ -496,66 +286,11 @@ export class Srs extends EventEmitter<SrsEvents> {
     this.env ??= {
       host: this.settings.host, allocator: this.allocator, media: !this.settings.signalingOnly, policy: policyOf(this.check),
       maxPacketsPerSecond: this.settings.maxRtpPacketsPerSecondPerStream ?? SRS_LIMIT_DEFAULTS.maxRtpPacketsPerSecondPerStream,
-      onStorageError: (session, e) => this.storageFailed(session.assoc.dialog, e),
+      onStorageError: (session, e) => this.inDialog.storageFailed(session.assoc.dialog, e),
       clock: this.clock, now: this.now,
       onEnded: (session) => this.counters.fold(session),
       audio: new SrsLiveAudio(this, this.settings),
     };
     return this.env;
-  }
-
-  private storageFailed(dialog: Dialog, e: unknown): void {
-    const s = this.sessions.get(dialog);
-    if (!s) return;
-    const code = (e as NodeJS.ErrnoException)?.code;
-    const full = code === 'ENOSPC' || code === 'EDQUOT';
-    const why = `recording could not be written (${code ?? String(e)})`;
-    // Deferred: the failed write may be inside a socket handler or a sink.
-    setImmediate(() => {
-      if (this.sessions.get(dialog) !== s) return;
-      void this.byeAndEnd(dialog, s, full ? SrsEndReason.Limit : SrsEndReason.Failed, why, full ? 'minFreeDiskBytes' : undefined, RecordingState.Partial).ended;
-    });
-  }
-
-  /** Ends a session from our side: BYE, files closed; the dialog is released once the BYE is answered. */
-  private byeAndEnd(
-    dialog: Dialog, s: SrsSession, reason: Exclude<SrsEndReason, typeof SrsEndReason.Bye>, failure?: string,
-    limit?: SrsLimitName, state?: 'partial',
-  ): { answered: Promise<void>; ended: Promise<void> } {
-    let answered: Promise<void> = Promise.resolve();
-    try {
-      const tx = s.assoc.sendBye();
-      answered = new Promise<void>((resolve) => this.byeWaiters.set(tx, () => {
-        tx.dispose();
-        s.assoc.dispose();
-        resolve();
-      }));
-    } catch {
-      // the dialog is gone already
-    }
-    return { answered, ended: this.endSession(dialog, s, reason, false, failure, limit, state) };
-  }
-
-  private byeDone(tx: ClientTransaction): void {
-    const w = this.byeWaiters.get(tx);
-    if (!w) return;
-    this.byeWaiters.delete(tx);
-    w();
-  }
-
-  private async endSession(
-    dialog: Dialog, s: SrsSession, reason: SrsEndReason, disposeDialog = true, failure?: string,
-    limit?: SrsLimitName, state?: 'partial',
-  ): Promise<void> {
-    if (!this.sessions.delete(dialog) && s.isEnded) return;
-    const info = this.info(s);
-    const failed = state ?? reason === SrsEndReason.Failed;
-    const ending = s.end(failure ?? reason, disposeDialog, failed);
-    this.ending.add(ending);
-    try { await ending; } finally { this.ending.delete(ending); }
-    this.counters.end(reason, failed === false);
-    this.drainRun?.ended(reason);
-    this.emit('sessionEnded', { ...info, reason, ...(failure !== undefined ? { failure } : {}), ...(limit ? { limit } : {}) });
-    this.drainRun?.check();
   }
 }

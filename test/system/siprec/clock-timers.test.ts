@@ -97,5 +97,6 @@ t.test('maxRecordingSeconds on the clock: BYE at exactly the limit, the index co
   t.match(ended, { reason: 'limit', limit: 'maxRecordingSeconds', failure: 'maxRecordingSeconds (600 s) reached' });
   const [r] = listRecordings(srs.settings.dir);
   t.equal(r.index.state, 'complete');
-  t.equal(r.index.endReason, 'maxRecordingSeconds (600 s) reached');
+  t.equal(r.index.endReason, 'limit');
+  t.equal(r.index.endDetail, 'maxRecordingSeconds (600 s) reached');
 });

@@ -51,10 +51,13 @@ t.test('shutdown with recordings live: BYE for each, files complete, nothing lef
   await Promise.all(recs.map((r) => feed(r, 300)));
   const stops: { reason: string; byeStatusCode?: number }[] = [];
   m.on('recordingStopped', (e) => stops.push(e));
+  // A recording at the SRS is final at its sessionEnded (files close after the 200 to the BYE).
+  let endedAtSrs = 0;
+  const allEnded = new Promise<void>((resolve) => srs.on('sessionEnded', () => { if (++endedAtSrs === 3) resolve(); }));
   await m.shutdown();
   t.equal(stops.length, 3);
   t.ok(stops.every((s) => s.reason === 'Shutdown' && s.byeStatusCode === 200), 'each ended with a 200 to its BYE');
-  await new Promise((r) => setTimeout(r, 100));
+  await allEnded;
   t.equal(srs.activeSessions, 0);
   const all = listRecordings(srs.settings.dir);
   t.equal(all.length, 3);

@@ -199,7 +199,8 @@ t.test('minFreeDiskBytes: 503 while the disk is low; while recording, ended clea
   t.match(e.failure, /free disk space 20\.0 MiB below minFreeDiskBytes 50\.0 MiB/);
   const [r] = listRecordings(srs.settings.dir);
   t.equal(r.index.state, RecordingState.Partial, 'index partial');
-  t.match(r.index.endReason, /below minFreeDiskBytes/, 'with the reason');
+  t.equal(r.index.endReason, 'limit');
+  t.match(r.index.endDetail, /below minFreeDiskBytes/, 'with the words');
   t.ok(r.index.stoppedAt, 'closed');
   t.same(r.index.streams.map((s) => s.packets), [30, 30], 'every packet received before the end is in the files');
   t.same(inspectRecording(r, [440, 1000]).map((a) => a.dominantHz), [440, 1000], 'the WAVs are whole and playable');
@@ -235,7 +236,8 @@ t.test('maxRecordingSeconds: the session is ended with BYE; the index is complet
   t.match(e, { reason: 'limit', limit: 'maxRecordingSeconds', failure: 'maxRecordingSeconds (0.4 s) reached' });
   const [r] = listRecordings(srs.settings.dir);
   t.equal(r.index.state, RecordingState.Complete);
-  t.equal(r.index.endReason, 'maxRecordingSeconds (0.4 s) reached');
+  t.equal(r.index.endReason, 'limit');
+  t.equal(r.index.endDetail, 'maxRecordingSeconds (0.4 s) reached');
   t.equal(r.index.streams.find((s) => s.label === '1')?.packets, 10);
 });
 

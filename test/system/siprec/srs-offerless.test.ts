@@ -142,7 +142,8 @@ for (const c of [
     t.ok(src.received.includes('BYE'), 'the SRS sent BYE');
     const [r] = listRecordings(srs.settings.dir);
     t.equal(r.index.state, RecordingState.Failed, 'index says failed');
-    t.match(r.index.endReason, c.failure, 'with the reason');
+    t.equal(r.index.endReason, 'failed');
+    t.match(r.index.endDetail, c.failure, 'with the words');
     t.equal(srs.activeSessions, 0);
   });
 }
@@ -160,7 +161,8 @@ t.test('no ACK at all: the API ends the dialog with BYE, the recording is closed
   await src.waitRequest('BYE');
   const [r] = listRecordings(srs.settings.dir);
   t.equal(r.index.state, RecordingState.Failed);
-  t.equal(r.index.endReason, 'no ACK for the 2xx');
+  t.equal(r.index.endReason, 'failed');
+  t.equal(r.index.endDetail, 'no ACK for the 2xx');
   t.equal(srs.activeSessions, 0);
 });
 

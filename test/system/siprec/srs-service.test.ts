@@ -119,7 +119,8 @@ t.test('drain: refuses new recordings, live ones run to their BYE, the rest is c
   const recs = listRecordings(srs.settings.dir);
   t.equal(recs.length, 2);
   t.same(recs.map((x) => x.index.state), ['complete', 'complete'], 'both stored complete');
-  t.same(recs.map((x) => x.index.endReason).sort(), ['bye', 'drain timeout (1500 ms)']);
+  t.same(recs.map((x) => x.index.endReason).sort(), ['bye', 'drain']);
+  t.same(recs.map((x) => x.index.endDetail).filter((d) => d !== undefined), ['drain timeout (1500 ms)'], 'the words of the SRS\'s own end');
   const st = srs.stats();
   t.match(st, { liveSessions: 0, recordingsStarted: 2, recordingsCompleted: 2, draining: true, ended: { bye: 1, drain: 1 }, rejected: { 503: 1 } });
 

@@ -63,7 +63,7 @@ function hostileRecording(root: string): string {
   mkdirSync(join(root, key), { recursive: true });
   writeFileSync(join(root, key, 'index.json'), JSON.stringify({
     version: 1, recordingId: 'hostile"><script>alert(5)</script>', callIds: ['<img src=x onerror=alert(3)>'], sessionIds: [], state: 'complete',
-    startedAt: '2020-01-01T00:00:00.000Z', stoppedAt: '2020-01-01T00:00:02.000Z', endReason: '</footer><script>alert(4)</script>',
+    startedAt: '2020-01-01T00:00:00.000Z', stoppedAt: '2020-01-01T00:00:02.000Z', endReason: 'bye', endDetail: '</footer><script>alert(4)</script>',
     streams: [{ label: '1"><svg onload=alert(6)>', file: 'stream-1.wav', codec: 'PCMU', payloadType: 0, packets: 0, startedAt: '2020-01-01T00:00:00.000Z', durationSeconds: 2, senders: ['p1'], receivers: [] }],
     participants: [{ participantId: 'p1', aors: ['sip:"onmouseover=alert(2)@evil.example'], names: ['<script>alert(1)</script>'], sends: ['1'], receives: [] }],
     metadataFiles: [], pauses: [], revision: 1,

@@ -88,7 +88,9 @@ function recordingCard(r: SrsStatusRecording, nowMs: number): string {
     ? ` <span class="pausedfor">paused for ${e(formatDuration((nowMs - Date.parse(open.from)) / 1000))}</span>` : '';
   const details: string[] = [`RS Call-ID <code>${e(r.recordingId)}</code>`];
   if (r.source !== undefined) details.push(`SRC ${e(r.source)}`);
-  if (r.endReason !== undefined) details.push(`ended: ${e(r.endReason)}`);
+  if (r.endReason !== undefined || r.endDetail !== undefined) {
+    details.push(`ended: ${e([r.endReason, r.endDetail].filter((x) => x !== undefined).join(': '))}`);
+  }
   if (r.metadataFiles.length > 0) details.push(`metadata ${r.metadataFiles.map((m) => `<a href="${e(m.url)}" download="${e(m.name)}">${e(m.name)}</a>`).join(' ')}`);
   if (r.key !== '') details.push(`dir <code>${e(r.key)}</code>`);
   return `<article class="rec${r.live ? ' is-live' : ''}${r.paused ? ' is-paused' : ''}" data-recording-id="${e(r.recordingId)}" data-state="${e(r.state)}" data-paused="${r.paused}">`

@@ -9,7 +9,7 @@ import type {
   SrsStatusFile, SrsStatusParticipant, SrsStatusRecording, SrsStatusReport, SrsStatusStream,
 } from '../../../../include-types/siprec.js';
 import type { SrsLiveRecording } from '../live-recordings.js';
-import type { IndexStream, RecordingIndex } from '../storage/index.js';
+import { endOfIndex, type IndexStream, type RecordingIndex } from '../storage/index.js';
 import { RECORDING_KEY, filesOf, type RecordingList } from './recording-list.js';
 import { contentTypeOf, FILE_NAME } from './content-types.js';
 
@@ -118,7 +118,7 @@ export function recordingOf(
     metadataFiles: strings(index.metadataFiles).map((m) => fileOf(base, key, m, bytes(m))).filter((f): f is SrsStatusFile => f !== undefined),
   };
   if (typeof index.stoppedAt === 'string') out.stoppedAt = index.stoppedAt;
-  if (typeof index.endReason === 'string') out.endReason = index.endReason;
+  Object.assign(out, endOfIndex(index));
   if (typeof index.source === 'string') out.source = index.source;
   return out;
 }

@@ -8,6 +8,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SrsEndReason } from '../../../../include-types/siprec.js';
 
 /** Name of the index file in a recording directory. */
 export const INDEX_FILE = 'index.json';
@@ -20,12 +21,12 @@ export const RecordingState = {
   Complete: 'complete',
   /**
    * Left by a crash and recovered, or ended early by the SRS to keep what it had (the disk ran
-   * low, `endReason` says so): files readable, the end of the call is missing.
+   * low: `endReason` `limit`, `endDetail` says so): files readable, the end of the call is missing.
    */
   Partial: 'partial',
   /**
    * Ended by the SRS because the session could not be set up (e.g. the ACK of an offer-less
-   * INVITE carried no usable SDP answer); `endReason` says why. Files are closed and readable.
+   * INVITE carried no usable SDP answer); `endDetail` says why. Files are closed and readable.
    */
   Failed: 'failed',
 } as const;
@@ -186,8 +187,13 @@ export interface RecordingIndex {
   startedAt: string;
   /** Stop (ISO), once stopped. */
   stoppedAt?: string;
-  /** Why it stopped. */
-  endReason?: string;
+  /** Why it stopped: a value to switch on (see {@link SrsEndReason}). */
+  endReason?: SrsEndReason;
+  /**
+   * Why it stopped, for people: the SRS's words (which limit, what failed) or the text of the
+   * Reason header of the SRC's BYE. Never to switch on.
+   */
+  endDetail?: string;
   /** The SRC's address. */
   source?: string;
   /** Streams. */
@@ -277,5 +283,34 @@ export function writeIndexQueued(dir: string, index: RecordingIndex): Promise<vo
 
 /** Reads a recording's index. Throws when it is missing or not JSON. */
 export function readIndex(dir: string): RecordingIndex {
-  return JSON.parse(readFileSync(join(dir, INDEX_FILE), 'utf8')) as RecordingIndex;
+  return withTypedEnd(JSON.parse(readFileSync(join(dir, INDEX_FILE), 'utf8')) as RecordingIndex);
+}
+
+const END_REASONS: ReadonlySet<unknown> = new Set(Object.values(SrsEndReason));
+
+/** True for a value of {@link SrsEndReason}. */
+export function isSrsEndReason(v: unknown): v is SrsEndReason {
+  return END_REASONS.has(v);
+}
+
+/**
+ * The end of a recording as read from an index: `endReason` only when it is an
+ * {@link SrsEndReason} value, `endDetail` only when it is a string. An index written before
+ * `endDetail` existed had free text in `endReason` (e.g. "drain timeout (30000 ms)"): that text
+ * is read as the `endDetail`, and `endReason` is left out (what it was is not known for sure).
+ */
+export function endOfIndex(index: { endReason?: unknown; endDetail?: unknown }): { endReason?: SrsEndReason; endDetail?: string } {
+  const out: { endReason?: SrsEndReason; endDetail?: string } = {};
+  if (isSrsEndReason(index.endReason)) out.endReason = index.endReason;
+  if (typeof index.endDetail === 'string') out.endDetail = index.endDetail;
+  else if (typeof index.endReason === 'string' && !isSrsEndReason(index.endReason)) out.endDetail = index.endReason;
+  return out;
+}
+
+/** `index` with its end read by {@link endOfIndex} (an old free-text `endReason` moved to `endDetail`). */
+function withTypedEnd(index: RecordingIndex): RecordingIndex {
+  const end = endOfIndex(index);
+  delete index.endReason;
+  delete index.endDetail;
+  return Object.assign(index, end);
 }

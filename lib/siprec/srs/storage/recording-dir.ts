@@ -16,7 +16,7 @@
  */
 import { closeSync, fsync, mkdirSync, openSync, writeSync, close as fsClose } from 'node:fs';
 import { join } from 'node:path';
-import type { RecordedCodec, RecordedMediaKind } from '../../../../include-types/siprec.js';
+import type { RecordedCodec, RecordedMediaKind, SrsEndReason } from '../../../../include-types/siprec.js';
 import type { RtpPacket } from '../../media/index.js';
 import { applyPartialUpdate, type RecordingMetadata } from '../../metadata/index.js';
 import { RecordingState, writeIndexAtomic, writeIndexQueued, type IndexStereo, type IndexStream, type RecordingIndex } from './index-file.js';
@@ -425,19 +425,20 @@ export class RecordingDir {
 
   /**
    * Finishes every stream (WAVs: silence up to the end), closes the files, marks the index
-   * complete; or `failed` with `failed` true (the session could not be set up; `reason` says
-   * why); or the state given (`partial`: ended early to keep what was written).
+   * complete; or `failed` with `failed` true (the session could not be set up); or the state
+   * given (`partial`: ended early to keep what was written). The index gets `reason` as its
+   * `endReason` and `detail` (the words for people) as its `endDetail`.
    * Every file is closed even when one of them fails (a full disk); the first error rejects,
    * after the index is written, if it can be. Resolves (with the final index) once every queued
    * write is in its file, the files fsynced and closed and the final index in place: only then
    * does the index say `complete`. Idempotent (the same promise).
    */
-  close(reason: string, failed: boolean | RecordingState = false): Promise<RecordingIndex> {
-    this.closing ??= this.finish(reason, failed);
+  close(reason: SrsEndReason, failed: boolean | RecordingState = false, detail?: string): Promise<RecordingIndex> {
+    this.closing ??= this.finish(reason, failed, detail);
     return this.closing;
   }
 
-  private async finish(reason: string, failed: boolean | RecordingState): Promise<RecordingIndex> {
+  private async finish(reason: SrsEndReason, failed: boolean | RecordingState, detail: string | undefined): Promise<RecordingIndex> {
     const end = this.now();
     this.closed = true; // no more packets; no more checkpoints
     let firstError: unknown = this.writeError;
@@ -471,6 +472,7 @@ export class RecordingDir {
     this.index.state = typeof failed === 'string' ? failed : failed ? RecordingState.Failed : RecordingState.Complete;
     this.index.stoppedAt = new Date(end).toISOString();
     this.index.endReason = reason;
+    if (detail !== undefined) this.index.endDetail = detail;
     this.index.revision++;
     await writeIndexQueued(this.dir, this.index);
     if (firstError !== undefined) throw firstError;

@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
+import { SrsEndReason } from '../../../../include-types/siprec.js';
 import { readWavInfo, repairWav } from '../../media/index.js';
 import { INDEX_FILE, readIndex, RecordingState, writeIndexAtomic, type IndexStream, type RecordingIndex } from './index-file.js';
 import { parseMessageLog } from './message-log.js';
@@ -66,7 +67,8 @@ export function recoverRecordings(root: string): string[] {
     for (const s of onDisk.streams) repairStream(r.dir, s);
     if (onDisk.stereo) onDisk.stereo.durationSeconds = repairedWavSeconds(join(r.dir, onDisk.stereo.file));
     onDisk.state = RecordingState.Partial;
-    onDisk.endReason = onDisk.endReason ?? 'crash';
+    onDisk.endReason ??= SrsEndReason.Crash;
+    onDisk.endDetail ??= `the writing process${onDisk.writerPid !== undefined ? ` (pid ${onDisk.writerPid})` : ''} ended without closing the recording`;
     onDisk.revision++;
     writeIndexAtomic(r.dir, onDisk);
     fixed.push(r.dir);

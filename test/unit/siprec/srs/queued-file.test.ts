@@ -124,5 +124,5 @@ t.test('RecordingDir: checkpoints coalesce off the loop; close() resolves with e
   t.equal(final.state, RecordingState.Complete);
   t.equal(readIndex(rec.dir).state, RecordingState.Complete, 'index final on disk when close() resolves');
   t.ok(readWavInfo(join(rec.dir, 'stream-1.wav')).complete, 'WAV final on disk when close() resolves');
-  t.equal(await rec.close('again'), final, 'idempotent');
+  t.equal(await rec.close('shutdown'), final, 'idempotent');
 });

@@ -33,6 +33,7 @@ t.test('killed writer: rtpdump, transcript and message log recovered', async (t)
   const after = readRecording(dir);
   t.equal(after.index.state, RecordingState.Partial);
   t.equal(after.index.endReason, 'crash');
+  t.match(after.index.endDetail, /ended without closing the recording/, 'and the words');
   const by = Object.fromEntries(after.index.streams.map((s) => [s.label, s]));
   t.equal(by.v.packets, dump.records.length, 'video packet count from the file');
   t.equal(by.t.packets, readRtpdump(join(dir, 'stream-t.rtpdump')).records.length, 'text packet count from the file');

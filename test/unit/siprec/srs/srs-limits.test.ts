@@ -112,17 +112,18 @@ t.test('dropped packets counted in the index; a recording ended early is partial
   rec.checkpoint();
   await rec.settled();
   t.equal(readIndex(rec.dir).streams[0].droppedPackets, 4, 'per stream, unknown labels ignored');
-  const idx = await rec.close('free disk space 1.0 MiB below minFreeDiskBytes 100.0 MiB', RecordingState.Partial);
+  const idx = await rec.close('limit', RecordingState.Partial, 'free disk space 1.0 MiB below minFreeDiskBytes 100.0 MiB');
   t.equal(idx.state, RecordingState.Partial);
   const onDisk = readIndex(rec.dir);
   t.equal(onDisk.state, 'partial');
-  t.match(onDisk.endReason, /below minFreeDiskBytes/);
+  t.equal(onDisk.endReason, 'limit', 'a value to switch on');
+  t.match(onDisk.endDetail, /below minFreeDiskBytes/, 'the words apart');
   t.ok(onDisk.stoppedAt, 'stopped');
   rec.dropped('1', 9);
   t.equal(readIndex(rec.dir).streams[0].droppedPackets, 4, 'nothing counted after close');
   const c = RecordingDir.create({ root, recordingId: 'clean@h' });
   t.equal((await c.close('bye')).state, RecordingState.Complete, 'the default close is still complete');
-  t.equal((await RecordingDir.create({ root, recordingId: 'f@h' }).close('x', true)).state, RecordingState.Failed, 'and failed with true');
+  t.equal((await RecordingDir.create({ root, recordingId: 'f@h' }).close('failed', true)).state, RecordingState.Failed, 'and failed with true');
 });
 
 t.test('a failed write is reported once to the server, never thrown into the socket handler', async (t) => {

@@ -75,7 +75,7 @@ t.test('metadata is escaped everywhere; security headers on every answer', async
   const { root, srv } = await setup(t);
   writeRecording(root, KEY, index('rec"1<b>', {
     callIds: ['<img src=x onerror=alert(3)>'],
-    endReason: "</footer><script>alert('x')</script>",
+    endDetail: "</footer><script>alert('x')</script>",
     participants: [
       { participantId: 'p1"', aors: ['sip:"onmouseover=alert(2)@evil.example'], names: ['<script>alert(1)</script>'], sends: ['1'], receives: [] },
       { participantId: 'p2', aors: ["sip:o'neil@example.com"], names: ['"onmouseover=alert(4) x="'], sends: ['<i>2'], receives: [] },
@@ -100,6 +100,22 @@ t.test('metadata is escaped everywhere; security headers on every answer', async
     t.equal(r.headers['x-content-type-options'], 'nosniff', `nosniff on ${path}`);
   }
   t.match((await raw(srv, `/files/${KEY}/stream-1.wav`)).headers['content-security-policy'], /sandbox/, 'stored files are sandboxed');
+});
+
+t.test('recordings.json: endReason is a value to switch on, endDetail the words; an old free-text endReason reads as endDetail', async (t) => {
+  const { root, srv } = await setup(t);
+  writeRecording(root, '20260101T100000Z_typed', index('typed', { endReason: 'limit', endDetail: 'maxRecordingSeconds (60 s) reached' }));
+  const legacy = index('legacy') as unknown as Record<string, unknown>;
+  legacy.endReason = 'drain timeout (30000 ms)';
+  writeRecording(root, '20260101T110000Z_legacy', legacy as unknown as RecordingIndex);
+  const rep = JSON.parse((await raw(srv, '/recordings.json')).body.toString()) as SrsStatusReport;
+  const by = Object.fromEntries(rep.finished.map((r) => [r.recordingId, r]));
+  t.same([by.typed.endReason, by.typed.endDetail], ['limit', 'maxRecordingSeconds (60 s) reached']);
+  t.equal(by.legacy.endReason, undefined, 'free text is not passed off as a reason value');
+  t.equal(by.legacy.endDetail, 'drain timeout (30000 ms)', 'kept as the words');
+  const html = (await raw(srv, '/')).body.toString();
+  t.ok(html.includes('ended: limit: maxRecordingSeconds (60 s) reached'), 'the page shows both');
+  t.ok(html.includes('ended: drain timeout (30000 ms)'), 'and the old text');
 });
 
 t.test('recordings.json: the documented shape, newest first, paging, live ones apart', async (t) => {

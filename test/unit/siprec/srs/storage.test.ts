@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import t from 'tap';
@@ -93,4 +93,22 @@ t.test('crash: a killed writer leaves readable files marked partial; recovery re
   t.ok(after.index.streams[0].durationSeconds > 2);
   t.same(recoverRecordings(croot), [], 'recovery runs once');
   t.equal(listRecordings(croot).length, 1);
+});
+
+t.test('index end: endReason typed, endDetail the words; an index from before endDetail reads its free text as endDetail', async (t) => {
+  const rec = RecordingDir.create({ root, recordingId: 'end-1@h' });
+  const idx = await rec.close('drain', false, 'drain timeout (1500 ms)');
+  t.same([idx.endReason, idx.endDetail], ['drain', 'drain timeout (1500 ms)']);
+  const onDisk = JSON.parse(readFileSync(join(rec.dir, 'index.json'), 'utf8')) as Record<string, unknown>;
+  t.same([onDisk.endReason, onDisk.endDetail], ['drain', 'drain timeout (1500 ms)'], 'both written to index.json');
+  onDisk.endReason = 'maxRecordingSeconds (60 s) reached';
+  delete onDisk.endDetail;
+  writeFileSync(join(rec.dir, 'index.json'), JSON.stringify(onDisk));
+  const old = readIndex(rec.dir);
+  t.equal(old.endReason, undefined, 'free text is not passed off as a value');
+  t.equal(old.endDetail, 'maxRecordingSeconds (60 s) reached');
+  const plain = RecordingDir.create({ root, recordingId: 'end-2@h' });
+  const bye = await plain.close('bye');
+  t.equal(bye.endReason, 'bye');
+  t.notOk('endDetail' in readIndex(plain.dir), 'no detail: none written');
 });
