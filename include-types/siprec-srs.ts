@@ -204,11 +204,31 @@ export interface SrsSessionInfo {
   labels: string[];
 }
 
+/** `sessionRequest`: a request in a live session's dialog that the SRS answered on its own. */
+export interface SrsSessionRequestEvent extends SrsSessionInfo {
+  /** The request's method, as sent (e.g. `INFO`). */
+  method: string;
+  /** Its header fields, in order (as the API reads them). */
+  headers: { name: string; value: string }[];
+  /** Its Content-Type, if it had a body. */
+  contentType?: string;
+  /** Its body (empty when none). */
+  body: Buffer;
+  /** The status the SRS answered. */
+  statusCode: number;
+}
+
 /** Event map of `Srs`. */
 export interface SrsEvents {
   /** The session is answered; for an offer-less INVITE, once the SRC's answer in the ACK is applied. */
   sessionStarted: (e: SrsSessionInfo) => void;
   sessionUpdated: (e: SrsSessionInfo & { paused: boolean; metadataUpdated: boolean; pauseChanged: boolean }) => void;
+  /**
+   * A request other than ACK, BYE, re-INVITE and UPDATE came in a live session's dialog (INFO,
+   * MESSAGE, OPTIONS, an extension, e.g. sent by `SrcManager.sendRequest`): what it carried and the
+   * status the SRS answered (200 for OPTIONS and INFO, 405 otherwise). See {@link SrsSessionRequestEvent}.
+   */
+  sessionRequest: (e: SrsSessionRequestEvent) => void;
   /**
    * A session ended; its recording is final (files closed, index.json written with the same
    * `endReason` and `endDetail`). Switch on `reason` ({@link SrsEndReason}):

@@ -28,7 +28,7 @@ export function srsDispatch(ctx: SrsContext, admission: SrsAdmission, inDialog: 
     if (!s) return respond(tx, 481);
     if (tx.type === 'BYE') return inDialog.onBye(tx, dialog, s);
     if (tx.type === 'INVITE' || tx.type === 'UPDATE') return void inDialog.onReinvite(tx, s);
-    inDialog.onOther(tx);
+    inDialog.onOther(tx, s);
   };
   return {
     request: onRequest,

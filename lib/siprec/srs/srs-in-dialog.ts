@@ -60,9 +60,21 @@ export class SrsInDialog {
     void this.ctx.sessions.endSession(dialog, s, SrsEndReason.Bye, true, undefined, undefined, undefined, detail);
   }
 
-  /** Any other request in a live session: OPTIONS and INFO 200, the rest 405. */
-  onOther(tx: ServerTransaction): void {
-    respond(tx, tx.type === 'OPTIONS' || tx.type === 'INFO' ? 200 : 405, undefined, [['Allow', ALLOW]]);
+  /**
+   * Any other request in a live session: OPTIONS and INFO 200 (RFC 6086 §4.2.2: an INFO in the
+   * dialog is accepted; the SRS has no Info Package to refuse it on), the rest 405; each reported
+   * as `sessionRequest` with what it carried.
+   */
+  onOther(tx: ServerTransaction, s: SrsSession): void {
+    const status = tx.type === 'OPTIONS' || tx.type === 'INFO' ? 200 : 405;
+    const me = tx.requestElements.messageElements;
+    const contentType = me.contentType;
+    respond(tx, status, undefined, [['Allow', ALLOW]]);
+    this.ctx.events.emit('sessionRequest', {
+      ...this.ctx.sessions.info(s), method: tx.type, statusCode: status,
+      headers: me.userHeaders.map((h) => ({ name: h.name, value: h.value })),
+      ...(contentType !== undefined ? { contentType } : {}), body: me.content ?? Buffer.alloc(0),
+    });
   }
 
   /**

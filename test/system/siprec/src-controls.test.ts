@@ -136,13 +136,12 @@ t.test('sendRequest: INFO and MESSAGE reach the SRS in the dialog; dialog method
   const started = waitFor(m, 'recordingStarted');
   m.startRecording(call, { srs: ['a'] });
   const e = await started;
-  const seen: { method: string; callId: string | undefined; body: string }[] = [];
-  const spy = (srsA as unknown as { onInDialog: (tx: Payload, d: Payload) => void });
-  const orig = spy.onInDialog.bind(srsA);
-  spy.onInDialog = (tx, d) => {
-    if (tx.type !== 'ACK') seen.push({ method: tx.type, callId: tx.requestElements.callId, body: tx.requestElements.messageElements.contentText });
-    orig(tx, d);
-  };
+  const seen: { method: string; callId: string | undefined; body: string; status?: number; mark?: string }[] = [];
+  srsA.on('sessionRequest', (r) => seen.push({
+    method: r.method, callId: r.recordingId, body: r.body.toString(), status: r.statusCode,
+    ...(r.headers.find((h) => h.name === 'X-Mark') ? { mark: r.headers.find((h) => h.name === 'X-Mark')!.value } : {}),
+  }));
+  srsA.on('sessionUpdated', (u) => { if (u.pauseChanged) seen.push({ method: 'INVITE', callId: u.recordingId, body: '' }); });
   const info = await m.sendRequest(call.callId, {
     srs: 'a', method: 'INFO', headers: [{ name: 'X-Mark', value: 'v1' }], body: 'hello', contentType: 'text/plain',
   });
@@ -154,6 +153,8 @@ t.test('sendRequest: INFO and MESSAGE reach the SRS in the dialog; dialog method
   t.ok(msg.headers.some((h) => h.name.toLowerCase() === 'allow' && h.value.includes('INVITE')), 'its headers come back');
   t.same(seen.map((s) => [s.method, s.callId]), [['INFO', e.recordingId], ['MESSAGE', e.recordingId]], 'in the RS dialog');
   t.equal(seen[0].body, 'hello');
+  t.equal(seen[0].mark, 'v1', 'its headers reach the SRS');
+  t.same(seen.map((x) => x.status), [200, 405], 'the SRS reports what it answered');
 
   for (const method of ['INVITE', 'ACK', 'BYE', 'CANCEL', 'PRACK', 'bye', 'REFER']) {
     await t.rejects(m.sendRequest(call.callId, { srs: 'a', method }), { name: 'SipError', code: 'MethodNotAllowed' }, method);
