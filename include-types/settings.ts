@@ -117,6 +117,19 @@ export interface TransportLimits {
    * after the answer. 0 = always close after the answer (default 16777216, 16 MiB).
    */
   maxDiscardBytes: number;
+  /**
+   * Most TCP/TLS/WebSocket connections one remote address may open to one binding (default 256).
+   * One more is closed at once (a WebSocket handshake gets 503), counted as
+   * `dropped.addressLimit`. 0 = no per-address limit (only `maxConnections`).
+   */
+  maxConnectionsPerAddress: number;
+  /**
+   * TCP/TLS: an incomplete message may be held this many ms (default 20000); so long an accepted
+   * connection may also go without its first complete message (CRLF keep-alives count). Past it the
+   * connection is closed, counted as `dropped.partialTimeout`: a slowloris peer sending a byte now
+   * and then keeps no connection and no buffer. 0 = no such timeout (only `idleConnectionTimeout`).
+   */
+  partialMessageTimeout: number;
 }
 
 /** Limits the stack enforces above the transports. */
