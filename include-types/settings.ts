@@ -140,6 +140,13 @@ export interface StackLimits {
   maxClientTransactions: number;
   /** Most live dialogs (default 20000). */
   maxDialogs: number;
+  /**
+   * Most INVITEs answered 2xx whose ACK has not come yet (the 2xx is retransmitted for up to
+   * 64*T1, RFC 3261 §13.3.1.4, and its dialog kept). Beyond it a new INVITE outside a dialog gets
+   * a stateless 503 (RFC 3261 §21.5.4), counted in `stats().limitRejections.unacknowledgedInvites`:
+   * a flood of INVITEs that are never ACKed cannot hold more (default 5000).
+   */
+  maxUnacknowledgedInvites: number;
 }
 
 /** A point in time and timers, injectable so tests drive time by hand. */
