@@ -184,8 +184,12 @@ export async function run(): Promise<void> {
     if (build !== undefined) rmSync(build, { recursive: true, force: true });
     rmSync(recordings, { recursive: true, force: true });
   }
-  console.log('# side by side (same input, same run): growth of RSS / tree Pss after settling, MB');
-  for (const f of results) console.log(`  ${f.name.padEnd(9)} RSS +${mb(f.afterRssKb - f.beforeRssKb).trim()}  Pss +${mb(f.afterPssKb - f.beforePssKb).trim()}  (peak RSS ${mb(f.peakRssKb).trim()}, peak Pss ${mb(f.peakPssKb).trim()})`);
+  console.log('# side by side (same input, same run): growth of RSS / tree Pss after settling, MB; node: also RSS after a full GC');
+  for (const f of results) {
+    const gcRss = /rss ([\d.]+) MB/.exec(f.heapAfter ?? '');
+    const afterGc = gcRss ? `  RSS after full GC +${(Number(gcRss[1]) - f.beforeRssKb / 1024).toFixed(0)}` : '';
+    console.log(`  ${f.name.padEnd(9)} RSS +${mb(f.afterRssKb - f.beforeRssKb).trim()}  Pss +${mb(f.afterPssKb - f.beforePssKb).trim()}${afterGc}  (peak RSS ${mb(f.peakRssKb).trim()}, peak Pss ${mb(f.peakPssKb).trim()})`);
+  }
   console.log(`# fuzz-soak took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
