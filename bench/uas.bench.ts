@@ -9,30 +9,13 @@
  * Bounded: each ladder is at most seven steps of ~4 s; the soak is 10 steps of 10 000 calls with
  * a hard timeout each (a few minutes in all). Run alone: `npx tsx bench/run.ts uas`.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { ManagedProcess, freePort, hasTool, missingToolMessage, waitListening } from '../test/interop/lib/index.js';
+import { compileTree } from './lib/compile.js';
 import { measureKamailioUas, measureSippCeiling } from './lib/kamailio-uas.js';
 import { formatComparison, formatMeasurement, measureUas, type UasMeasurement } from './lib/measure-uas.js';
 import { runSippLoad } from './lib/sipp-load.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/**
- * Compiles the tree with tsc into a temp dir, as an app would run tsip (plain JavaScript): under
- * tsx every imported binding is a getter call, which costs a third of the throughput.
- */
-function compile(): string {
-  const out = mkdtempSync(join(tmpdir(), 'tsip-bench-'));
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--outDir', out, '--sourceMap', 'false', '--declaration', 'false'], { encoding: 'utf8' });
-  if (!existsSync(join(out, 'samples/uas.js'))) throw new Error(`tsc produced no samples/uas.js: ${r.stdout}${r.stderr}`);
-  writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
-  symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'));
-  return out;
-}
 
 /**
  * Starts the compiled samples/uas.js in its own process on a free port (UDP and TCP). `nodeArgs`
@@ -144,7 +127,7 @@ export async function run(): Promise<void> {
   console.log(formatMeasurement(kamUdp));
   const kamTcp = await measureKamailioUas({ transport: 't1', rates: [1000, 2000, 4000, 6000, 8000], secondsPerStep: 3 });
   console.log(formatMeasurement(kamTcp));
-  const build = compile();
+  const build = compileTree();
   const { proc, port } = await startTsipUas(build);
   let tsip: UasMeasurement;
   try {

@@ -128,6 +128,19 @@ export interface TransportLimits {
    * after the answer. 0 = always close after the answer (default 16777216, 16 MiB).
    */
   maxDiscardBytes: number;
+  /**
+   * Most TCP/TLS/WebSocket connections one remote address may open to one binding (default 256).
+   * One more is closed at once (a WebSocket handshake gets 503), counted as
+   * `dropped.addressLimit`. 0 = no per-address limit (only `maxConnections`).
+   */
+  maxConnectionsPerAddress: number;
+  /**
+   * TCP/TLS: an incomplete message may be held this many ms (default 20000); so long an accepted
+   * connection may also go without its first complete message (CRLF keep-alives count). Past it the
+   * connection is closed, counted as `dropped.partialTimeout`: a slowloris peer sending a byte now
+   * and then keeps no connection and no buffer. 0 = no such timeout (only `idleConnectionTimeout`).
+   */
+  partialMessageTimeout: number;
 }
 
 /** Limits the stack enforces above the transports. */
@@ -138,6 +151,13 @@ export interface StackLimits {
   maxClientTransactions: number;
   /** Most live dialogs (default 20000). */
   maxDialogs: number;
+  /**
+   * Most INVITEs answered 2xx whose ACK has not come yet (the 2xx is retransmitted for up to
+   * 64*T1, RFC 3261 §13.3.1.4, and its dialog kept). Beyond it a new INVITE outside a dialog gets
+   * a stateless 503 (RFC 3261 §21.5.4), counted in `stats().limitRejections.unacknowledgedInvites`:
+   * a flood of INVITEs that are never ACKed cannot hold more (default 5000).
+   */
+  maxUnacknowledgedInvites: number;
 }
 
 /** A point in time and timers, injectable so tests drive time by hand. */

@@ -16,6 +16,7 @@ import {
   type ServerTransaction,
   type TimerValues,
   type TransactionStats,
+  type LimitRejections,
 } from '../transaction/index.js';
 import {
   Rfc3263Resolver,
@@ -50,6 +51,11 @@ export interface StackStats {
   /** Requests outside dialogs whose server transaction has not ended (for §8.2.2.2). */
   requestsInProgress: number;
   transport: TransportStats;
+  /**
+   * Requests answered 503 for a stack limit since start (`maxServerTransactions`,
+   * `maxUnacknowledgedInvites`); cumulative, not live (the only counts here that do not return to zero).
+   */
+  limitRejections: LimitRejections;
 }
 
 /** Longest wait {@link SipStack.shutdown} allows for sends still in flight, in ms. */
@@ -289,6 +295,7 @@ export class SipStack {
       pendingInvites: this.inviteOwners.size,
       requestsInProgress: this.merged.size,
       transport: this.transport.stats(),
+      limitRejections: this.transactions.limitRejections(),
     };
   }
 

@@ -38,4 +38,5 @@ export type {
   RequestDisposition,
   ResponseDisposition,
   TransactionStats,
+  LimitRejections,
 } from './layer-types.js';

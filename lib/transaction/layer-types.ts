@@ -27,7 +27,7 @@ export interface TransactionLayerOptions {
   /** Where drops and refusals are logged; default silent. */
   logger?: Logger;
   /** Transaction limits; defaults 10000 each. */
-  limits?: Partial<Pick<StackLimits, 'maxClientTransactions' | 'maxServerTransactions'>>;
+  limits?: Partial<Pick<StackLimits, 'maxClientTransactions' | 'maxServerTransactions' | 'maxUnacknowledgedInvites'>>;
 }
 
 /**
@@ -59,6 +59,14 @@ export type RequestDisposition =
 export type ResponseDisposition = { kind: 'matched'; tx: ClientTransaction } | { kind: 'stray'; response: SipResponse };
 
 /** Live objects of the layer, by kind. */
+/** Requests the layer refused with a stateless 503 for a limit (cumulative counts). */
+export interface LimitRejections {
+  /** Over `maxServerTransactions`. */
+  serverTransactions: number;
+  /** Initial INVITEs over `maxUnacknowledgedInvites`. */
+  unacknowledgedInvites: number;
+}
+
 export interface TransactionStats {
   clientInvite: number;
   clientNonInvite: number;

@@ -23,6 +23,7 @@ import { InviteClientTransaction } from './invite-client.js';
 import { InviteServerTransaction } from './invite-server.js';
 import type {
   ClientTransaction,
+  LimitRejections,
   RequestDisposition,
   ResponseDisposition,
   ServerTransaction,
@@ -40,6 +41,8 @@ import { SILENT_LOGGER, type Transaction, type TransactionContext, settle } from
 import type { ClientTransactionUser } from './user.js';
 
 const DEFAULT_LIMIT = 10_000;
+/** Default `maxUnacknowledgedInvites`. */
+const DEFAULT_MAX_UNACKNOWLEDGED_INVITES = 5000;
 
 /** A fresh RFC 3261 branch: the magic cookie and 96 random bits. */
 export function newBranch(): string {
@@ -60,6 +63,8 @@ export class TransactionLayer {
   private readonly twoXx: TwoXxRetransmitter;
   private readonly maxClients: number;
   private readonly maxServers: number;
+  private readonly maxUnacknowledged: number;
+  private readonly rejections: LimitRejections = { serverTransactions: 0, unacknowledgedInvites: 0 };
   private closed = false;
   /** See {@link onServerTerminated}. */
   private serverEndListener: ((tx: ServerTransaction) => void) | undefined;
@@ -74,6 +79,7 @@ export class TransactionLayer {
     };
     this.maxClients = options.limits?.maxClientTransactions ?? DEFAULT_LIMIT;
     this.maxServers = options.limits?.maxServerTransactions ?? DEFAULT_LIMIT;
+    this.maxUnacknowledged = options.limits?.maxUnacknowledgedInvites ?? DEFAULT_MAX_UNACKNOWLEDGED_INVITES;
     this.twoXx = new TwoXxRetransmitter(this.ctx);
   }
 
@@ -177,10 +183,14 @@ export class TransactionLayer {
       return { kind: 'absorbed', tx: existing };
     }
     if (this.servers.size >= this.maxServers && method !== 'CANCEL') {
-      this.ctx.logger.warn('server transaction limit reached: 503', { limit: this.maxServers, method });
-      const res = createResponse(request, 503, 'Service Unavailable');
-      settle(() => this.ctx.transport.sendResponse(res, source)).then(undefined, (e: unknown) => this.ctx.logger.warn('503 not sent', { error: String(e) }));
-      return { kind: 'rejected', status: 503 };
+      this.rejections.serverTransactions++;
+      return this.reject503(request, source, 'server transaction limit reached: 503', this.maxServers);
+    }
+    // A new INVITE while too many 2xx wait for their ACK: each holds a dialog and a retransmission
+    // for 64*T1 (RFC 3261 §13.3.1.4), which a flood of never-ACKed INVITEs must not multiply.
+    if (method === 'INVITE' && request.to.tag === undefined && this.twoXx.size >= this.maxUnacknowledged) {
+      this.rejections.unacknowledgedInvites++;
+      return this.reject503(request, source, 'unacknowledged INVITE limit reached: 503', this.maxUnacknowledged);
     }
     const tx = this.startServer(request, source);
     if (method === 'CANCEL') {
@@ -224,6 +234,19 @@ export class TransactionLayer {
       tx.connectionLost(new SipError(SipErrorCode.TransportError, `connection closed (${info.reason ?? 'unknown'})`));
     }
     return hit.length;
+  }
+
+  /** Requests refused with a stateless 503 for a limit since the layer started. */
+  limitRejections(): LimitRejections {
+    return { ...this.rejections };
+  }
+
+  /** RFC 3261 §21.5.4: a stateless 503 (no transaction is made for a request over a limit). */
+  private reject503(request: SipRequest, source: MessageSource, why: string, limit: number): RequestDisposition {
+    this.ctx.logger.warn(why, { limit, method: request.method });
+    const res = createResponse(request, 503, 'Service Unavailable');
+    settle(() => this.ctx.transport.sendResponse(res, source)).then(undefined, (e: unknown) => this.ctx.logger.warn('503 not sent', { error: String(e) }));
+    return { kind: 'rejected', status: 503 };
   }
 
   /** Live objects by kind; all zero once every transaction ran its course. */

@@ -96,11 +96,16 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
   }
 
   /**
-   * Once the final response is out, the parsed request and response are needed only if a
-   * retransmission must be answered or the API asks: keep both as wire forms (see wire.ts).
+   * Once the final response is out, only the response is needed (to answer a retransmission,
+   * RFC 3261 §17.2.1, §17.2.2): it is kept as its wire form (see wire.ts). The request is matched
+   * by the layer's key alone, so with an RFC 3261 branch not even its wire form is kept: a hostile
+   * or merely large request (60 kB of headers) must not stay 32 s (Timer J/H) after its answer;
+   * whoever still holds the object (the TU, the API) keeps it. The RFC 2543 ACK match reads the
+   * request, so a branch without the magic cookie keeps the wire form.
    */
   protected releaseMessages(): void {
-    this.releaseRequest();
+    if (isRfc3261Branch(this.branchId)) this.forgetRequest();
+    else this.releaseRequest();
     this.heldResponse?.release();
   }
 

@@ -31,6 +31,8 @@ export class ConnectionTable {
   private readonly byKey = new Map<string, TransportConnection>();
   private readonly keysOf = new Map<number, string[]>();
   private readonly perIap = new Map<string, number>();
+  /** Incoming connections per IAP and remote address (`maxConnectionsPerAddress`). */
+  private readonly incomingPerAddress = new Map<string, number>();
 
   /** Number of open connections. */
   get size(): number {
@@ -42,6 +44,10 @@ export class ConnectionTable {
     this.byId.set(conn.id, conn);
     this.keysOf.set(conn.id, []);
     this.perIap.set(conn.iapId, this.countFor(conn.iapId) + 1);
+    if (!conn.outgoing) {
+      const k = addressKey(conn.iapId, conn.remoteAddress);
+      this.incomingPerAddress.set(k, (this.incomingPerAddress.get(k) ?? 0) + 1);
+    }
     this.alias(conn, conn.remoteAddress, conn.remotePort, conn.servername);
   }
 
@@ -86,6 +92,12 @@ export class ConnectionTable {
     }
     this.keysOf.delete(conn.id);
     this.perIap.set(conn.iapId, this.countFor(conn.iapId) - 1);
+    if (!conn.outgoing) {
+      const k = addressKey(conn.iapId, conn.remoteAddress);
+      const n = (this.incomingPerAddress.get(k) ?? 1) - 1;
+      if (n > 0) this.incomingPerAddress.set(k, n);
+      else this.incomingPerAddress.delete(k); // no entry left behind per peer address
+    }
   }
 
   /** The open connection with that id. */
@@ -111,10 +123,19 @@ export class ConnectionTable {
     return this.perIap.get(iapId) ?? 0;
   }
 
+  /** Open connections of one IAP that `remoteAddress` opened to us. */
+  incomingFrom(iapId: string, remoteAddress: string): number {
+    return this.incomingPerAddress.get(addressKey(iapId, remoteAddress)) ?? 0;
+  }
+
   /** Every open connection. */
   all(): TransportConnection[] {
     return [...this.byId.values()];
   }
+}
+
+function addressKey(iapId: string, remoteAddress: string): string {
+  return `${iapId}|${bareHost(remoteAddress)}`;
 }
 
 function webSocketNameKey(iapId: string, host: string): string {

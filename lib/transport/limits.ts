@@ -11,6 +11,19 @@ export const DEFAULT_MAX_MESSAGE_SIZE = 65535;
 export const DEFAULT_MAX_DISCARD_BYTES = 16 * 1024 * 1024;
 
 /**
+ * Default most incoming connections one remote address may hold per IAP: a quarter of the default
+ * `maxConnections`, so one host cannot take every slot.
+ */
+export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+
+/**
+ * Default time a stream connection may hold an incomplete message (and an accepted one may go
+ * without its first complete message), in ms. 20 s: what Kamailio allows an incomplete TCP message
+ * (tcp_msg_read_timeout); a real peer writes a message in one go, a slowloris never finishes.
+ */
+export const DEFAULT_PARTIAL_MESSAGE_TIMEOUT = 20000;
+
+/**
  * Path MTU assumed when an IAP does not set `mtu`: Ethernet's 1500. RFC 3261 §18.1.1 sends a
  * request over TCP when it is within 200 bytes of the path MTU, or larger than 1300 bytes when the
  * MTU is unknown; with this default both rules give the same 1300-byte threshold.
@@ -23,7 +36,8 @@ export const MTU_MARGIN = 200;
 /**
  * Fills the unset fields of `partial` with the defaults documented in `TransportLimits`:
  * maxMessageSize 65535, maxConnections 1024, maxBufferedBytesPerConnection = maxMessageSize,
- * idleConnectionTimeout 120000 ms, keepAliveInterval 0 (off), maxDiscardBytes 16 MiB.
+ * idleConnectionTimeout 120000 ms, keepAliveInterval 0 (off), maxDiscardBytes 16 MiB,
+ * maxConnectionsPerAddress 256, partialMessageTimeout 20000 ms.
  * @throws SipError(InvalidArgument) for a negative or non-integer value.
  */
 export function resolveLimits(partial: Partial<TransportLimits> = {}): TransportLimits {
@@ -40,5 +54,7 @@ export function resolveLimits(partial: Partial<TransportLimits> = {}): Transport
     idleConnectionTimeout: partial.idleConnectionTimeout ?? 120000,
     keepAliveInterval: partial.keepAliveInterval ?? 0,
     maxDiscardBytes: partial.maxDiscardBytes ?? DEFAULT_MAX_DISCARD_BYTES,
+    maxConnectionsPerAddress: partial.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+    partialMessageTimeout: partial.partialMessageTimeout ?? DEFAULT_PARTIAL_MESSAGE_TIMEOUT,
   };
 }

@@ -11,6 +11,10 @@ export const DropReason = {
   ParseError: 'parseError',
   /** A connection beyond `maxConnections`. */
   ConnectionLimit: 'connectionLimit',
+  /** An incoming connection beyond `maxConnectionsPerAddress` from its remote address. */
+  AddressLimit: 'addressLimit',
+  /** A stream connection that held an incomplete message longer than `partialMessageTimeout`. */
+  PartialTimeout: 'partialTimeout',
   /** A connection whose incomplete message outgrew `maxBufferedBytesPerConnection`. */
   BufferLimit: 'bufferLimit',
   /** A connection closed after `idleConnectionTimeout` without traffic. */
@@ -75,6 +79,8 @@ export class StatsCounters {
     tooLarge: 0,
     parseError: 0,
     connectionLimit: 0,
+    addressLimit: 0,
+    partialTimeout: 0,
     bufferLimit: 0,
     idle: 0,
     framing: 0,

@@ -22,6 +22,11 @@ export interface StreamConnectionInit extends ConnectionBaseInit<'tcp' | 'tls', 
   keepAliveInterval: number;
   /** Close when more than this many bytes of an incomplete message are held. */
   maxBufferedBytes: number;
+  /**
+   * Close when an incomplete message has been held this many ms; an incoming connection also
+   * when its first complete message has not come within it (0 = never).
+   */
+  partialMessageTimeout: number;
 }
 
 /** RFC 5626 §4.4.1 keep-alive ping: CRLFCRLF. */
@@ -37,6 +42,9 @@ export class StreamConnection extends ConnectionBase<'tcp' | 'tls', StreamConnec
   private sink: StreamSink | undefined;
   private readonly socket: Socket;
   private readonly init: StreamConnectionInit;
+  /** Since when (Date.now) an incomplete message is held (or, incoming, nothing came yet). */
+  private partialSince: number | undefined;
+  private partialTimer: NodeJS.Timeout | undefined;
 
   constructor(init: StreamConnectionInit) {
     super(init);
@@ -48,6 +56,8 @@ export class StreamConnection extends ConnectionBase<'tcp' | 'tls', StreamConnec
     this.socket.on('end', () => this.shut('peer'));
     // RFC 5626 §4.4.1: only the side that opened the flow pings.
     this.startTimers(init.outgoing ? init.keepAliveInterval : 0);
+    // A peer that connects to us must send a complete message (or a keep-alive) in time.
+    if (!init.outgoing) this.partialStarted();
   }
 
   /** Sets where received bytes go; must be called before the first 'data' (same tick as creation). */
@@ -106,7 +116,32 @@ export class StreamConnection extends ConnectionBase<'tcp' | 'tls', StreamConnec
   }
 
   protected destroyTransport(): void {
+    if (this.partialTimer !== undefined) clearTimeout(this.partialTimer);
+    this.partialTimer = undefined;
     this.socket.destroy();
+  }
+
+  /** An incomplete message is held from now on (a no-op while one already is). */
+  private partialStarted(): void {
+    if (this.partialSince !== undefined || this.init.partialMessageTimeout <= 0) return;
+    this.partialSince = Date.now();
+    if (this.partialTimer === undefined) this.armPartial(this.init.partialMessageTimeout);
+  }
+
+  /**
+   * One timer per connection, re-armed for the time left rather than reset per chunk (a busy
+   * connection completes messages all the time): ends the connection when the same incomplete
+   * message is still held after `partialMessageTimeout`.
+   */
+  private armPartial(ms: number): void {
+    this.partialTimer = setTimeout(() => {
+      this.partialTimer = undefined;
+      if (this.isClosed || this.partialSince === undefined) return;
+      const held = Date.now() - this.partialSince;
+      if (held >= this.init.partialMessageTimeout) this.shut(DropReason.PartialTimeout);
+      else this.armPartial(this.init.partialMessageTimeout - held);
+    }, ms);
+    this.partialTimer.unref();
   }
 
   private writeRaw(data: Buffer): void {
@@ -121,6 +156,9 @@ export class StreamConnection extends ConnectionBase<'tcp' | 'tls', StreamConnec
       return;
     }
     const held = this.sink.push(chunk);
-    if (!this.closed && held > this.init.maxBufferedBytes) this.shut(DropReason.BufferLimit);
+    if (this.closed) return;
+    if (held > this.init.maxBufferedBytes) this.shut(DropReason.BufferLimit);
+    else if (held > 0) this.partialStarted();
+    else this.partialSince = undefined; // every message complete: the timer finds nothing to end
   }
 }

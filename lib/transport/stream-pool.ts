@@ -84,6 +84,18 @@ export class StreamPool {
       socket.destroy();
       return undefined;
     }
+    const perAddress = this.init.limits.maxConnectionsPerAddress;
+    if (perAddress > 0 && this.table.incomingFrom(iapId, socket.remoteAddress ?? '') >= perAddress) {
+      this.init.stats.drop(DropReason.AddressLimit);
+      this.init.logger?.warn('transport: connection refused, per-address limit reached', {
+        iapId,
+        remote: `${socket.remoteAddress}:${socket.remotePort}`,
+        maxConnectionsPerAddress: perAddress,
+      });
+      socket.on('error', () => undefined);
+      socket.destroy();
+      return undefined;
+    }
     return this.adopt(iapId, protocol, socket, false);
   }
 
@@ -214,6 +226,7 @@ export class StreamPool {
       servername,
       ...connectionTimers(limits, this.init.pongTimeout),
       maxBufferedBytes: limits.maxBufferedBytesPerConnection,
+      partialMessageTimeout: limits.partialMessageTimeout,
       onClose: (c, reason, error) => this.closed(c, reason, error),
     });
     conn.attach(this.init.makeSink(conn));
@@ -226,9 +239,9 @@ export class StreamPool {
   private closed(conn: StreamConnection, reason: CloseReason, error?: Error): void {
     this.live.delete(conn);
     this.table.remove(conn);
-    if (reason === DropReason.Idle || reason === DropReason.BufferLimit) this.init.stats.drop(reason);
+    if (reason === DropReason.Idle || reason === DropReason.BufferLimit || reason === DropReason.PartialTimeout) this.init.stats.drop(reason);
     const data = { ...describe(conn), reason, error: error?.message };
-    if (reason === 'error' || reason === DropReason.BufferLimit || reason === 'keepAliveTimeout') {
+    if (reason === 'error' || reason === DropReason.BufferLimit || reason === DropReason.PartialTimeout || reason === 'keepAliveTimeout') {
       this.init.logger?.warn('transport: connection closed', data);
     } else {
       this.init.logger?.debug('transport: connection closed', data);

@@ -372,7 +372,7 @@ export class TransportLayer implements TransportPort {
           listen,
           {
             onWebSocket: (ws, req, l) => this.wsPool.accept(l.iapId, l.protocol, ws, req),
-            hasRoom: (l) => this.wsPool.hasRoom(l.iapId),
+            hasRoom: (l, remoteAddress) => this.wsPool.hasRoom(l.iapId, remoteAddress),
             onError: (err) => this.logger?.info('transport: websocket listener', { iapId: iap.id, error: err.message }),
           },
           { handshakeTimeout: this.connectTimeout, maxPayload: this.webSocketMaxPayload() },

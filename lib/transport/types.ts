@@ -68,6 +68,8 @@ export type ConnectionCloseReason =
   | 'tooLarge'
   /** An incomplete message above `maxBufferedBytesPerConnection`, or a peer not reading ours. */
   | 'bufferLimit'
+  /** An incomplete message held (or no first message) for `partialMessageTimeout`. */
+  | 'partialTimeout'
   /** The stream broke SIP framing (missing or bad Content-Length). */
   | 'framing'
   /** RFC 5626 §4.4.1: no pong after a keep-alive ping (the flow failed). */

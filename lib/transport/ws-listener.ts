@@ -18,8 +18,8 @@ export const SIP_SUBPROTOCOL = 'sip';
 export interface WsListenerEvents {
   /** A handshake passed every check; `ws` is open with the `sip` subprotocol. */
   onWebSocket(ws: WebSocket, request: IncomingMessage, listener: WsListener): void;
-  /** True if the IAP may take one more connection (else the handshake gets 503). */
-  hasRoom(listener: WsListener): boolean;
+  /** True if the IAP may take one more connection from that address (else the handshake gets 503). */
+  hasRoom(listener: WsListener, remoteAddress?: string): boolean;
   /** A refused handshake, a TLS or server error; the server keeps listening. */
   onError(err: Error, listener: WsListener): void;
 }
@@ -109,7 +109,7 @@ export class WsListener extends ServerListener<'ws' | 'wss'> {
     });
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', () => undefined); // a reset during the handshake must not crash
-      const refusal = checkHandshake(req, this.settings) ?? (events.hasRoom(this) ? undefined : { status: 503, reason: 'Too Many Connections' } as const);
+      const refusal = checkHandshake(req, this.settings) ?? (events.hasRoom(this, req.socket.remoteAddress) ? undefined : { status: 503, reason: 'Too Many Connections' } as const);
       if (refusal !== undefined || this.closed) {
         const r = refusal ?? { status: 503, reason: 'Shutting Down' };
         refuse(socket, r);

@@ -63,17 +63,27 @@ export class WsPool {
     private readonly nextId: () => number,
   ) {}
 
-  /** True if `iapId` may take one more connection. */
-  hasRoom(iapId: string): boolean {
+  /**
+   * True if `iapId` may take one more connection; with `remoteAddress` (an incoming one), also
+   * within `maxConnectionsPerAddress` for that address.
+   */
+  hasRoom(iapId: string, remoteAddress?: string): boolean {
     if (this.stopped) return false;
-    if (this.init.table.countFor(iapId) < this.init.limits.maxConnections) return true;
-    this.init.stats.drop(DropReason.ConnectionLimit);
-    return false;
+    if (this.init.table.countFor(iapId) >= this.init.limits.maxConnections) {
+      this.init.stats.drop(DropReason.ConnectionLimit);
+      return false;
+    }
+    const perAddress = this.init.limits.maxConnectionsPerAddress;
+    if (remoteAddress !== undefined && perAddress > 0 && this.init.table.incomingFrom(iapId, remoteAddress) >= perAddress) {
+      this.init.stats.drop(DropReason.AddressLimit);
+      return false;
+    }
+    return true;
   }
 
   /** Adopts a WebSocket a listener accepted. */
   accept(iapId: string, protocol: 'ws' | 'wss', ws: WebSocket, request: IncomingMessage): WsConnection | undefined {
-    if (this.stopped || !this.hasRoom(iapId)) {
+    if (this.stopped || !this.hasRoom(iapId, request.socket.remoteAddress)) {
       ws.terminate();
       return undefined;
     }

@@ -109,12 +109,13 @@ export function source(protocol: TransportProtocol = 'udp'): MessageSource {
 }
 
 /** One layer on a fake transport and a fake clock. */
-export function single(opts: { timers?: Partial<TimerSettings>; maxClient?: number; maxServer?: number } = {}) {
+export function single(opts: { timers?: Partial<TimerSettings>; maxClient?: number; maxServer?: number; maxUnacknowledged?: number } = {}) {
   const clock = new FakeClock();
   const transport = new FakeTransport(() => clock.now());
-  const limits: { maxClientTransactions?: number; maxServerTransactions?: number } = {};
+  const limits: { maxClientTransactions?: number; maxServerTransactions?: number; maxUnacknowledgedInvites?: number } = {};
   if (opts.maxClient !== undefined) limits.maxClientTransactions = opts.maxClient;
   if (opts.maxServer !== undefined) limits.maxServerTransactions = opts.maxServer;
+  if (opts.maxUnacknowledged !== undefined) limits.maxUnacknowledgedInvites = opts.maxUnacknowledged;
   const layer = new TransactionLayer({ transport, clock, timers: opts.timers ?? {}, limits });
   return { clock, transport, layer };
 }

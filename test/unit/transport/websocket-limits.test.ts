@@ -56,6 +56,16 @@ t.test('maxConnections: the handshake beyond it gets 503', async (t) => {
   t.equal(b.layer.stats().dropped.connectionLimit, 1);
 });
 
+t.test('maxConnectionsPerAddress: the handshake beyond it from the same address gets 503', async (t) => {
+  const b = await startLayer(t, { iaps: [wsIap('b', '127.0.0.1')], limits: { maxConnectionsPerAddress: 1 } });
+  const url = `ws://127.0.0.1:${b.port('ws')}/`;
+  await rawWs(t, url);
+  await until(() => b.layer.stats().connections === 1);
+  t.equal((await handshake(url, ['sip'])).status, 503);
+  t.equal(b.layer.stats().dropped.addressLimit, 1, 'counted as addressLimit');
+  t.equal(b.layer.stats().dropped.connectionLimit, 0);
+});
+
 /** A Collector that answers requests over the limit with 513. */
 class Answering extends Collector {
   readonly tooLarge: Array<{ msg: SipRequest; size: number; source: MessageSource }> = [];

@@ -1,0 +1,204 @@
+/**
+ * Memory under hostile input (issue 15): tsip's UAS (samples/uas.ts), tsip's SRS (samples/srs.ts)
+ * and Kamailio (test/interop/kamailio/uas.cfg), each in its own process on loopback, get the very
+ * same hostile load (bench/lib/hostile-load.ts, one seed): 30 000 mutated datagrams made from valid
+ * requests (plain and SIPREC INVITEs, OPTIONS, REGISTER, BYE, ...: bytes flipped, truncated,
+ * headers duplicated hundreds of times, huge headers, lying Content-Length), while 600 TCP
+ * connections send partial heads, garbage, one byte every 400 ms, a body that never comes, or
+ * nothing. Memory is read from /proc before, at its peak during the load, and after a bounded
+ * settling time (long enough for RFC 3261 Timers H and J, 64*T1 = 32 s, to end what the load
+ * left behind): VmRSS of the main pid and the summed Pss (smaps_rollup) of its process tree,
+ * which is the honest footprint of Kamailio's forked workers sharing memory.
+ *
+ * For the node processes a preload (--import, written into the build) prints heap figures after a
+ * full GC on SIGUSR2, read after the RSS figures so the GC does not flatter them; RSS is read again
+ * 3 s after that GC (V8 unmaps freed pages from a background thread): what the process keeps once
+ * the garbage of the burst is collected, which V8's memory reducer does by itself within a minute
+ * or so of quiet, later than the bounded settling time here.
+ *
+ * Bounded: 30 000 datagrams at ~10 000/s, 600 connections held at most 10 s, settling 36 s
+ * (FUZZ_SETTLE_MS), per peer: about 3 minutes in all with the build. Run alone:
+ * `npx tsx bench/run.ts fuzz-soak`. FUZZ_ONLY=uas|srs|kamailio runs one peer.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManagedProcess, freePort, hasTool, startKamailio, waitListening } from '../test/interop/lib/index.js';
+import { kamailioConfig } from '../test/interop/lib/paths.js';
+import { compileTree } from './lib/compile.js';
+import { sendHostileLoad, type HostileLoadResult } from './lib/hostile-load.js';
+import { rssKb, sampleMemory, treePssKb } from './lib/proc-mem.js';
+
+const SEED = 15;
+const DATAGRAMS = 30_000;
+const CONNECTIONS = 600;
+/** 10 ms ticks: ~2 000 datagrams/s, which every peer here reads without the kernel dropping most. */
+const DATAGRAMS_PER_TICK = Number(process.env.FUZZ_PER_TICK ?? 20);
+const SETTLE_MS = Number(process.env.FUZZ_SETTLE_MS ?? 36_000);
+
+/** Prints heap figures after a full GC on SIGUSR2 (node started with --expose-gc). */
+const PROBE = `import v8 from 'node:v8';
+process.on('SIGUSR2', () => {
+  globalThis.gc?.();
+  setTimeout(() => {
+    globalThis.gc?.();
+    const m = process.memoryUsage();
+    const mb = (n) => (n / 1048576).toFixed(1);
+    const spaces = v8.getHeapSpaceStatistics().filter((s) => s.physical_space_size > 1048576).map((s) => s.space_name + '=' + mb(s.space_used_size) + '/' + mb(s.physical_space_size)).join(' ');
+    console.log('memprobe heapUsed ' + mb(m.heapUsed) + ' heapTotal ' + mb(m.heapTotal) + ' external ' + mb(m.external) + ' arrayBuffers ' + mb(m.arrayBuffers) + ' rss ' + mb(m.rss) + ' MB; spaces used/physical MB: ' + spaces);
+  }, 50);
+});
+`;
+
+interface Peer {
+  name: string;
+  pid: number;
+  port: number;
+  /** Heap report line after a full GC (node peers only). */
+  heapReport?: () => Promise<string>;
+  stop(): Promise<void>;
+}
+
+interface SoakFigures {
+  name: string;
+  beforeRssKb: number;
+  beforePssKb: number;
+  peakRssKb: number;
+  peakPssKb: number;
+  afterRssKb: number;
+  afterPssKb: number;
+  load: HostileLoadResult;
+  heapAfter?: string;
+  /** Node: RSS 3 s after a full GC (V8 returns freed pages from a background thread). */
+  afterGcRssKb?: number;
+}
+
+function heapReporter(proc: ManagedProcess): () => Promise<string> {
+  return () =>
+    new Promise((resolve) => {
+      let buf = '';
+      const onData = (d: Buffer): void => {
+        buf += d.toString('utf8');
+        const m = /^memprobe (.*)$/m.exec(buf);
+        if (m === null) return;
+        done();
+        resolve(m[1] as string);
+      };
+      const timer = setTimeout(() => {
+        done();
+        resolve('(no heap report within 10 s)');
+      }, 10_000);
+      const done = (): void => {
+        clearTimeout(timer);
+        proc.child.stdout?.off('data', onData);
+      };
+      proc.child.stdout?.on('data', onData);
+      proc.child.kill('SIGUSR2');
+    });
+}
+
+async function startNodePeer(name: string, build: string, script: string, args: (port: number) => string[]): Promise<Peer> {
+  const port = await freePort();
+  const proc = new ManagedProcess(process.execPath, ['--expose-gc', '--import', `file://${join(build, 'memory-probe.mjs')}`, join(build, script), ...args(port)], { cwd: build });
+  const abort = (): string | undefined => (proc.exit ? `${name} exited: ${proc.stderr}` : undefined);
+  await waitListening(port, 'udp', 15_000, abort);
+  await waitListening(port, 'tcp', 15_000, abort);
+  return {
+    name,
+    pid: proc.pid,
+    port,
+    heapReport: heapReporter(proc),
+    stop: async () => {
+      proc.child.kill('SIGKILL');
+      await proc.exited;
+    },
+  };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Before, load (sampling the peak), bounded settle, after. */
+async function soak(peer: Peer): Promise<SoakFigures> {
+  await sleep(1500);
+  const beforeRssKb = rssKb(peer.pid);
+  const beforePssKb = treePssKb(peer.pid);
+  const sampler = sampleMemory(peer.pid, 250);
+  const load = await sendHostileLoad({ host: '127.0.0.1', port: peer.port, seed: SEED, datagrams: DATAGRAMS, datagramsPerTick: DATAGRAMS_PER_TICK, connections: CONNECTIONS, connectionHoldMs: 15_000 });
+  await sleep(SETTLE_MS);
+  const peak = sampler.stop();
+  const figures: SoakFigures = {
+    name: peer.name,
+    beforeRssKb,
+    beforePssKb,
+    peakRssKb: peak.peakRssKb,
+    peakPssKb: peak.peakTreePssKb,
+    afterRssKb: rssKb(peer.pid),
+    afterPssKb: treePssKb(peer.pid),
+    load,
+  };
+  if (peer.heapReport) {
+    figures.heapAfter = await peer.heapReport();
+    await sleep(3000);
+    figures.afterGcRssKb = rssKb(peer.pid);
+  }
+  return figures;
+}
+
+const mb = (kb: number): string => (kb / 1024).toFixed(0).padStart(5);
+
+function format(f: SoakFigures): string {
+  return (
+    `${f.name.padEnd(9)} RSS ${mb(f.beforeRssKb)} -> peak ${mb(f.peakRssKb)} -> after ${mb(f.afterRssKb)} MB (growth ${mb(f.afterRssKb - f.beforeRssKb)}) | ` +
+    `Pss(tree) ${mb(f.beforePssKb)} -> peak ${mb(f.peakPssKb)} -> after ${mb(f.afterPssKb)} MB (growth ${mb(f.afterPssKb - f.beforePssKb)}) | ` +
+    `sent ${f.load.datagramsSent} datagrams, ${f.load.responsesReceived} answers; ${f.load.connectionsOpened} connections, ${f.load.connectionsClosedByPeer} closed by the peer, ${f.load.connectErrors} refused`
+  );
+}
+
+/** Entry point for `npm run bench`. */
+export async function run(): Promise<void> {
+  const only = process.env.FUZZ_ONLY;
+  const started = Date.now();
+  console.log(`# hostile load: ${DATAGRAMS} mutated datagrams + ${CONNECTIONS} hostile TCP connections (seed ${SEED}), then ${SETTLE_MS / 1000} s settling; MB`);
+  const results: SoakFigures[] = [];
+  const build = only === 'kamailio' ? undefined : compileTree();
+  const recordings = mkdtempSync(join(tmpdir(), 'tsip-fuzz-srs-'));
+  try {
+    if (build !== undefined) writeFileSync(join(build, 'memory-probe.mjs'), PROBE);
+    const peers: [string, () => Promise<Peer>][] = [
+      ['uas', () => startNodePeer('tsip uas', build as string, 'samples/uas.js', (port) => ['--transport', 'udp,tcp', '--host', '127.0.0.1', '--port', String(port)])],
+      ['srs', () => startNodePeer('tsip srs', build as string, 'samples/srs.js', (port) => ['--host', '127.0.0.1', '--port', String(port), '--dir', recordings])],
+    ];
+    if (hasTool('kamailio')) {
+      peers.push([
+        'kamailio',
+        async () => {
+          const kam = await startKamailio({ config: kamailioConfig('uas.cfg'), children: 4, shmMb: 256 });
+          return { name: 'kamailio', pid: kam.pid, port: kam.port, stop: () => kam.stop() };
+        },
+      ]);
+    } else console.log('# kamailio not installed: tsip only');
+    for (const [key, start] of peers) {
+      if (only !== undefined && only !== key) continue;
+      const peer = await start();
+      try {
+        const f = await soak(peer);
+        results.push(f);
+        console.log(format(f));
+        if (f.heapAfter) console.log(`          heap after full GC: ${f.heapAfter}`);
+      } finally {
+        await peer.stop();
+      }
+    }
+  } finally {
+    if (build !== undefined) rmSync(build, { recursive: true, force: true });
+    rmSync(recordings, { recursive: true, force: true });
+  }
+  console.log('# side by side (same input, same run): growth of RSS / tree Pss after settling, MB; node: also RSS after a full GC');
+  for (const f of results) {
+    const afterGc = f.afterGcRssKb !== undefined ? `  RSS 3 s after a full GC +${mb(f.afterGcRssKb - f.beforeRssKb).trim()}` : '';
+    console.log(`  ${f.name.padEnd(9)} RSS +${mb(f.afterRssKb - f.beforeRssKb).trim()}  Pss +${mb(f.afterPssKb - f.beforePssKb).trim()}${afterGc}  (peak RSS ${mb(f.peakRssKb).trim()}, peak Pss ${mb(f.peakPssKb).trim()})`);
+  }
+  console.log(`# fuzz-soak took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
