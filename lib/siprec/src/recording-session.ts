@@ -7,19 +7,20 @@
  * → Active (media forked; pause/resume/update by re-INVITE, one at a time; RFC 4028 refresh by
  * re-INVITE at half the interval) → Stopping (BYE sent) → Ended.
  * Inputs: responses and errors routed by the user agent, SRS requests (ACK, BYE, re-INVITE, UPDATE).
+ *
+ * The class is the session's face; its parts share a `SessionCore` (session-core.ts): the start
+ * and failover (session-start.ts), an SRS's INVITE (session-srs-initiated.ts), requests from the
+ * SRS (session-inbound.ts), the end (session-end.ts), our in-dialog requests (session-requests.ts).
  */
-import { SipErrorCode } from '../../../include-types/errors.js';
-import type { TimerHandle } from '../../../include-types/settings.js';
 import {
   RecordingEndReason, SrsAttemptOutcome,
-  type CallParams, type LiveRecording, type RecordedMessage, type RecordedStreamInfo, type RecordingChanges, type RecordingEventBase, type SrsAttempt,
+  type CallParams, type LiveRecording, type RecordedMessage, type RecordedStreamInfo, type RecordingChanges, type RecordingEventBase,
   type SrsRequest, type SrsResponse,
 } from '../../../include-types/siprec.js';
 import { epochNow } from '../common/timers.js';
 import { liveRecording } from './recordings-list.js';
 import { sendSrsRequest } from './session-srs-request.js';
-import { splitRecordingBody, type SrcAnswer } from '../body/index.js';
-import { InviteDialogAssoc, type ClientTransaction, type ServerTransaction } from '../common/api.js';
+import type { ClientTransaction, ServerTransaction } from '../common/api.js';
 import { applyAnswer, replyTo } from './session-answer.js';
 import type { RtpPacket } from '../media/index.js';
 import type { MessageElementsView } from '../../../include-types/api.js';
@@ -30,39 +31,32 @@ import { offerSdp, sessionElements, sessionHeaders, srsInitiatedHeaders } from '
 import { SessionLog } from './session-log.js';
 import { allowsUpdate, SessionRequests } from './session-requests.js';
 import { acceptSrsInvite } from './session-srs-initiated.js';
+import { SessionState, type SessionCore } from './session-core.js';
+import { SessionStart } from './session-start.js';
+import { onSrsRequest } from './session-inbound.js';
+import { abortSession, failSession, finishSession, loseSession, stopSession } from './session-end.js';
 
-/** Where the session is. */
-export const SessionState = { Starting: 'Starting', Active: 'Active', Stopping: 'Stopping', Ended: 'Ended' } as const;
-/** One of the {@link SessionState} values. */
-export type SessionState = (typeof SessionState)[keyof typeof SessionState];
+export { SessionState } from './session-core.js';
 
 /** A recording session of one call to one SRS entry. */
 export class RecordingSession implements RecordingSessionLike {
   state: SessionState = SessionState.Starting;
   paused = false;
-  private readonly attempts: SrsAttempt[] = [];
-  private uriIndex = -1;
-  private assoc: InviteDialogAssoc | undefined;
-  private inviteTx: ClientTransaction | undefined;
-  private inviteTimer: TimerHandle | undefined;
   /** RTP fork and MSRP streams (session-media.ts). */
   private readonly media: SessionMedia;
   private readonly meta: SessionMetadataLike;
   private readonly sdpSessionId = Math.floor(Math.random() * 2 ** 31);
   private sdpVersion = 1;
   private queue: Promise<unknown> = Promise.resolve();
-  private stopRequested: RecordingEndReason | undefined;
-  private minSe: number | undefined;
-  private lastStatus: number | undefined;
   private readonly log: SessionLog;
   /** SRS-initiated (RFC 7866 §6.2): the SRS that asked, from its INVITE's From. */
   private srsUri: string | undefined;
-  /** The SRS's offer we answered in our 2xx (SRS-initiated), until its ACK. */
-  private srsOfferAnswered: SrcAnswer | undefined;
-  /** Set once the session sits on the SRS's m-lines (it offered first; see session-layout.ts). */
-  private layout: SrcAnswer | undefined;
   /** re-INVITE / UPDATE / BYE and the transaction awaited (session-requests.ts). */
   private readonly requests: SessionRequests;
+  /** What the parts of the session share (session-core.ts): the dialog, the attempts, the stop asked for. */
+  private readonly core: SessionCore;
+  /** The INVITE attempts and failover of an SRC-initiated start (session-start.ts). */
+  private readonly starting: SessionStart;
   /** For the recordings list: the streams as last answered; epoch ms asked for / accepted. */
   private answered: RecordedStreamInfo[] = [];
   private readonly startedAt: number;
@@ -79,7 +73,7 @@ export class RecordingSession implements RecordingSessionLike {
     this.startedAt = epochNow(host.clock)();
     const self = this;
     this.requests = new SessionRequests({
-      get assoc() { return self.assoc; },
+      get assoc() { return self.core.assoc; },
       updateMethod: host.metadataUpdateMethod,
       clock: host.clock,
       usable: (stopping) => this.state === SessionState.Active || (stopping && this.state === SessionState.Stopping),
@@ -90,18 +84,41 @@ export class RecordingSession implements RecordingSessionLike {
       readAnswer: (tx) => { this.readAnswer(tx.responseElements?.messageElements); },
       ack: (tx) => this.ack(tx),
       holdInvite: (tx) => host.holdInvite(tx),
-      lost: (reason) => { void this.lost(reason); },
+      lost: (reason) => { void this.core.lost(reason); },
     });
+    this.core = {
+      host, call, media: this.media, meta: this.meta, log: this.log, requests: this.requests, attempts: [],
+      assoc: undefined, stopRequested: undefined, lastStatus: undefined, srsOfferAnswered: undefined, layout: undefined,
+      get state() { return self.state; },
+      set state(state: SessionState) { self.state = state; },
+      get paused() { return self.paused; }, get srs() { return self.srs; }, get srsInitiated() { return self.srsInitiated; },
+      base: () => this.base(),
+      route: (assoc) => host.bind(assoc, this),
+      enqueue: (fn) => this.enqueue(fn),
+      sdp: (paused) => this.sdp(paused),
+      readAnswer: (me, srsAnswer) => this.readAnswer(me, srsAnswer),
+      reply: (tx, status, sdp) => this.reply(tx, status, sdp),
+      ack: (tx) => this.ack(tx),
+      established: (answered, status, answerText) => this.established(answered, status, answerText),
+      cancelInvite: () => this.starting.cancel(),
+      clearInviteTimer: () => this.starting.clearTimer(),
+      stop: (reason) => this.stop(reason),
+      // session-end.ts
+      finish: (reason, byeStatus) => finishSession(this.core, reason, byeStatus),
+      fail: (reason, status) => failSession(this.core, reason, status),
+      lost: (reason) => loseSession(this.core, reason),
+    };
+    this.starting = new SessionStart(this.core);
   }
 
   /** The RS Call-ID (the recording session id). */
   get recordingId(): string {
-    return this.assoc?.dialog.callId ?? '';
+    return this.core.assoc?.dialog.callId ?? '';
   }
 
   /** The SRS URI of the current or last attempt. */
   get srs(): string {
-    return this.srsUri ?? this.host.entry.srsUris[Math.max(0, this.uriIndex)] ?? '';
+    return this.srsUri ?? this.starting.uri ?? '';
   }
 
   /** A snapshot for `SrcManager.recordings()`; undefined once ended (recordings-list.ts). */
@@ -116,8 +133,8 @@ export class RecordingSession implements RecordingSessionLike {
   request(req: SrsRequest): Promise<SrsResponse> {
     const self = this;
     return this.enqueue(() => sendSrsRequest({
-      get assoc() { return self.assoc; }, requests: this.requests, usable: () => this.state === SessionState.Active,
-      sent: (tx) => this.log.sent(tx), lost: (reason) => { void this.lost(reason); },
+      get assoc() { return self.core.assoc; }, requests: this.requests, usable: () => this.state === SessionState.Active,
+      sent: (tx) => this.log.sent(tx), lost: (reason) => { void this.core.lost(reason); },
     }, req));
   }
 
@@ -131,10 +148,10 @@ export class RecordingSession implements RecordingSessionLike {
     try {
       for (const s of this.call.streams) await this.media.open(s);
     } catch {
-      return this.fail(RecordingEndReason.LocalError);
+      return this.core.fail(RecordingEndReason.LocalError);
     }
-    if (this.stopRequested) return this.fail(this.stopRequested);
-    this.tryNext();
+    if (this.core.stopRequested) return this.core.fail(this.core.stopRequested);
+    this.starting.next();
   }
 
   /**
@@ -146,17 +163,17 @@ export class RecordingSession implements RecordingSessionLike {
   async acceptSrs(tx: ServerTransaction, srs: string): Promise<void> {
     this.srsUri = srs;
     this.requests.srsAllowsUpdate = allowsUpdate(tx.requestElements.messageElements.headerValues('Allow'));
-    const self = this;
+    const core = this.core;
     await acceptSrsInvite({
-      host: this.host, log: this.log, get stopRequested() { return self.stopRequested; },
-      adopt: (assoc) => { this.assoc = assoc; this.host.bind(assoc, this); },
+      host: this.host, log: this.log, get stopRequested() { return core.stopRequested; },
+      adopt: (assoc) => { core.assoc = assoc; this.host.bind(assoc, this); },
       openStreams: async () => { for (const s of this.call.streams) await this.media.open(s); },
       offer: () => sessionElements(srsInitiatedHeaders(), this.sdp(), this.meta.completeXml()),
-      attempt: (a) => { this.attempts.push(a); },
+      attempt: (a) => { core.attempts.push(a); },
       reply: (t, status) => this.reply(t, status),
-      fail: (reason) => this.fail(reason),
-      offered: (res) => { this.lastStatus = 200; this.log.replied(res); },
-      answeredOffer: (answer) => { this.srsOfferAnswered = answer; },
+      fail: (reason) => core.fail(reason),
+      offered: (res) => { core.lastStatus = 200; this.log.replied(res); },
+      answeredOffer: (answer) => { core.srsOfferAnswered = answer; },
     }, tx, srs);
   }
 
@@ -241,45 +258,14 @@ export class RecordingSession implements RecordingSessionLike {
     });
   }
 
-  /** Ends the recording: BYE when established, CANCEL/abandon while starting. */
+  /** Ends the recording: BYE when established, CANCEL/abandon while starting (session-end.ts). */
   stop(reason: RecordingEndReason): Promise<void> {
-    if (this.state === SessionState.Ended || this.state === SessionState.Stopping) return Promise.resolve();
-    if (this.state === SessionState.Starting) {
-      this.stopRequested = reason;
-      if (this.inviteTx?.cancelAllowed) {
-        try { this.inviteTx.cancel().dispose(); } catch { /* already answered */ }
-      }
-      return Promise.resolve();
-    }
-    this.state = SessionState.Stopping;
-    this.media.setRtpPaused(true);
-    return this.enqueue(async () => {
-      let status: number | undefined;
-      // MSRP: what the app fed goes out first (bounded), a message half-way is ended with '#'.
-      await this.media.closeMessages();
-      if (this.host.entry.stopMetadata ?? true) {
-        // SIPREC-NOTES SRC-18 / RFC 7866 §9.1: the CS stop-time reaches the SRS before the BYE;
-        // stopped by a participant's preference, the CS goes on: only the RS disassociation.
-        const xml = reason === RecordingEndReason.Stopped ? this.meta.endedXml('call ended')
-          : reason === RecordingEndReason.PreferenceOff ? this.meta.disassociatedXml() : undefined;
-        if (xml !== undefined) await this.requests.send(this.paused, xml, false, true);
-      }
-      try {
-        const tx = this.assoc!.sendBye(sessionElements([], undefined, undefined));
-        this.log.sent(tx);
-        status = await this.requests.await(tx);
-      } catch {
-        status = undefined;
-      }
-      await this.finish(reason, status);
-    });
+    return stopSession(this.core, reason);
   }
 
   /** Ends at once without waiting for the SRS (shutdown past its bound): ports closed, event sent. */
-  async abort(reason: RecordingEndReason): Promise<void> {
-    if (this.state === SessionState.Starting) return this.fail(reason);
-    this.requests.drop();
-    await this.finish(reason, undefined);
+  abort(reason: RecordingEndReason): Promise<void> {
+    return abortSession(this.core, reason);
   }
 
   // ---- routed callbacks ----
@@ -289,260 +275,56 @@ export class RecordingSession implements RecordingSessionLike {
     const res = tx.responseElements;
     if (!res) return;
     if (res.statusCode >= 200) this.log.answered(tx);
-    if (tx === this.inviteTx) return this.inviteResponse(tx, res.statusCode);
+    if (this.starting.onResponse(tx, res.statusCode)) return;
     this.requests.onResponse(tx);
   }
 
   /** A transaction of the dialog failed (Timer B/F, transport error). */
   onError(code: string, tx: ClientTransaction, message?: string): void {
-    if (tx === this.inviteTx) {
-      if (this.assoc) this.host.bind(this.assoc, undefined);
-      if (code === SipErrorCode.Timeout) this.nextAfter(SrsAttemptOutcome.Timeout, undefined, true);
-      else this.nextAfter(SrsAttemptOutcome.TransportError, undefined, true, message);
-      return;
-    }
+    if (this.starting.onError(code, tx, message)) return;
     this.requests.onError(code, tx);
   }
 
   /** The SRS never ACKed our 2xx (RFC 3261 §13.3.1.4; the API sent BYE). */
   onAckTimeout(): void {
     if (!this.srsInitiated || this.state !== SessionState.Starting) return;
-    this.attempts.push({ srs: this.srs, outcome: SrsAttemptOutcome.Timeout, statusCode: 200 });
-    void this.fail(this.stopRequested ?? RecordingEndReason.AllSrsFailed, 200);
+    this.core.attempts.push({ srs: this.srs, outcome: SrsAttemptOutcome.Timeout, statusCode: 200 });
+    void this.core.fail(this.core.stopRequested ?? RecordingEndReason.AllSrsFailed, 200);
   }
 
   /** The API's session timer (RFC 4028) ended the dialog: no refresh in time. */
   onRefreshError(): void {
-    if (this.state === SessionState.Active || this.state === SessionState.Stopping) void this.finish(RecordingEndReason.SessionRefreshFailed, undefined);
-    else if (this.state === SessionState.Starting && this.srsInitiated) void this.fail(RecordingEndReason.SessionRefreshFailed);
+    if (this.state === SessionState.Active || this.state === SessionState.Stopping) void this.core.finish(RecordingEndReason.SessionRefreshFailed, undefined);
+    else if (this.state === SessionState.Starting && this.srsInitiated) void this.core.fail(RecordingEndReason.SessionRefreshFailed);
   }
 
-  /** A request from the SRS in the dialog. */
+  /** A request from the SRS in the dialog (session-inbound.ts). */
   onRequest(tx: ServerTransaction): void {
-    const t = tx.type;
-    if (t === 'ACK') return this.srsInitiated && this.state === SessionState.Starting ? this.srsAck(tx) : tx.dispose();
-    this.log.got(tx.requestElements);
-    if (t === 'BYE') {
-      this.reply(tx, 200);
-      if (this.state === SessionState.Active || this.state === SessionState.Stopping) void this.finish(RecordingEndReason.RemoteBye, undefined);
-      return;
-    }
-    if (t === 'INVITE' || t === 'UPDATE') return this.srsOffer(tx);
-    this.reply(tx, t === 'OPTIONS' ? 200 : 405);
+    onSrsRequest(this.core, tx);
   }
 
-  // ---- starting ----
-
-  private tryNext(): void {
-    const uris = this.host.entry.srsUris;
-    for (;;) {
-      this.uriIndex++;
-      if (this.stopRequested) return void this.fail(this.stopRequested);
-      if (this.uriIndex >= uris.length) return void this.fail(RecordingEndReason.AllSrsFailed);
-      const uri = uris[this.uriIndex];
-      if (this.host.isUp(uri)) break;
-      this.attempts.push({ srs: uri, outcome: SrsAttemptOutcome.Down });
-    }
-    this.sendInitialInvite(this.srs);
-  }
-
-  private sendInitialInvite(uri: string): void {
-    const entry = this.host.entry;
-    try {
-      const assoc = InviteDialogAssoc.create(this.host.connection, {
-        to: `<${entry.toUri ?? uri}>`, remoteUri: uri, from: `<${this.host.fromUri}>`, contact: this.host.contact,
-      });
-      this.assoc = assoc;
-      this.host.bind(assoc, this);
-      const headers = sessionHeaders(entry, this.call, true);
-      if (this.minSe !== undefined) {
-        for (const h of headers) if (h[0] === 'Min-SE') h[1] = String(this.minSe);
-        for (const h of headers) if (h[0] === 'Session-Expires') h[1] = `${Math.max(this.minSe, entry.sessionExpires ?? 1800)};refresher=uac`;
-      }
-      const tx = assoc.sendInvite(sessionElements(headers, this.sdp(), this.meta.completeXml()));
-      this.inviteTx = tx;
-      this.log.sent(tx);
-      this.inviteTimer = this.host.clock.setTimer(() => this.inviteTimedOut(tx), this.host.inviteTimeoutMs);
-    } catch (e) {
-      this.nextAfter(SrsAttemptOutcome.TransportError, undefined, true, e instanceof Error ? e.message : undefined);
-    }
-  }
-
-  private clearInviteTimer(): void {
-    if (this.inviteTimer !== undefined) this.host.clock.clearTimer(this.inviteTimer);
-    this.inviteTimer = undefined;
-  }
-
-  private inviteTimedOut(tx: ClientTransaction): void {
-    this.inviteTimer = undefined;
-    if (tx !== this.inviteTx) return;
-    // Our own bound on the wait (OpenSIPS#2772: a silent SRS must fail over too).
-    try { if (tx.cancelAllowed) tx.cancel().dispose(); } catch { /* answered meanwhile */ }
-    if (this.assoc) this.host.bind(this.assoc, undefined);
-    this.nextAfter(SrsAttemptOutcome.Timeout, undefined, true);
-  }
-
-  private inviteResponse(tx: ClientTransaction, status: number): void {
-    if (status < 200) return;
-    this.clearInviteTimer();
-    this.inviteTx = undefined;
-    this.lastStatus = status;
-    if (status >= 300) {
-      try { tx.dispose(); } catch { /* kept by the API */ }
-      if (this.assoc) this.host.bind(this.assoc, undefined);
-      // RFC 4028 §7.4: 422 names the Min-SE to use; try the same SRS once more with it.
-      const minSe = Number(tx.responseElements?.messageElements.header('Min-SE'));
-      if (status === 422 && this.minSe === undefined && minSe > 0) {
-        this.minSe = minSe;
-        this.assoc?.dispose();
-        return this.sendInitialInvite(this.srs);
-      }
-      if (this.host.skip(status)) {
-        this.attempts.push({ srs: this.srs, outcome: SrsAttemptOutcome.Response, statusCode: status });
-        return void this.fail(RecordingEndReason.Rejected, status);
-      }
-      return this.nextAfter(SrsAttemptOutcome.Response, status, false);
-    }
-    this.host.holdInvite(tx);
-    this.ack(tx);
-    this.requests.srsAllowsUpdate = allowsUpdate(tx.responseElements?.messageElements.headerValues('Allow') ?? []);
-    const answered = this.readAnswer(tx.responseElements?.messageElements);
-    if (this.stopRequested) {
-      this.state = SessionState.Active;
-      void this.stop(this.stopRequested);
-      return;
-    }
-    if (!answered.some((s) => s.accepted)) {
-      // Every stream refused: this SRS does not record; end the RS and fail over.
-      try { this.assoc?.sendBye().dispose(); } catch { /* gone */ }
-      if (this.assoc) this.host.bind(this.assoc, undefined);
-      this.attempts.push({ srs: this.srs, outcome: SrsAttemptOutcome.Response, statusCode: status });
-      this.assoc?.dispose();
-      this.assoc = undefined;
-      return this.uriIndex + 1 < this.host.entry.srsUris.length ? this.tryNext() : void this.fail(RecordingEndReason.NoStreamsAccepted, status);
-    }
-    // RFC 4028: refresh by re-INVITE at half the interval when we are the refresher.
-    this.requests.armRefresh(tx, () => void this.enqueue(async () => {
-      if (this.state !== SessionState.Active) return;
-      const ok = await this.requests.send(this.paused, undefined, false);
-      if (!ok && this.state === SessionState.Active) await this.lost(RecordingEndReason.SessionRefreshFailed);
-    }));
-    this.established(answered, status, tx.responseElements?.messageElements.contentText ?? '');
-  }
-
-  /** The SRS answered our offer from the 2xx in its ACK (SRS-initiated; RFC 3264 §4, RFC 3261 §13.2.1). */
-  private srsAck(tx: ServerTransaction): void {
-    const me = tx.requestElements.messageElements;
-    // The SRS offered and our 2xx answered: the ACK has no SDP; the session sits on its m-lines now.
-    const srsSide = this.srsOfferAnswered;
-    this.srsOfferAnswered = undefined;
-    if (srsSide) this.layout = srsSide;
-    const answered = this.readAnswer(me, srsSide?.remote);
-    this.log.got(tx.requestElements);
-    tx.dispose();
-    if (this.stopRequested) {
-      this.state = SessionState.Active;
-      void this.stop(this.stopRequested);
-      return;
-    }
-    if (!answered.some((s) => s.accepted)) {
-      // No answer in the ACK, or one refusing every stream: nothing to record, the RS ends (BYE).
-      this.attempts.push({ srs: this.srs, outcome: SrsAttemptOutcome.Response, statusCode: 200 });
-      try { this.assoc?.sendBye().dispose(); } catch { /* gone */ }
-      return void this.fail(RecordingEndReason.NoStreamsAccepted, 200);
-    }
-    this.established(answered, 200, me.contentText ?? '');
-  }
+  // ---- becoming Active ----
 
   /** Starting → Active: started event and NG9-1-1 start events. */
   private established(answered: RecordedStreamInfo[], status: number, answerText: string): void {
-    this.attempts.push({ srs: this.srs, outcome: SrsAttemptOutcome.Accepted, statusCode: status });
+    this.core.attempts.push({ srs: this.srs, outcome: SrsAttemptOutcome.Accepted, statusCode: status });
     this.state = SessionState.Active;
     this.activeSince = epochNow(this.host.clock)();
-    this.host.listener.started({ ...this.base(), streams: answered, attempts: [...this.attempts], ...(this.srsInitiated ? { srsInitiated: true } : {}) });
+    this.host.listener.started({ ...this.base(), streams: answered, attempts: [...this.core.attempts], ...(this.srsInitiated ? { srsInitiated: true } : {}) });
     this.log.started(answered.filter((s) => s.accepted).map((s) => s.label), answerText);
-  }
-
-  private nextAfter(outcome: SrsAttemptOutcome, status: number | undefined, down: boolean, message?: string): void {
-    this.clearInviteTimer();
-    this.attempts.push({ srs: this.srs, outcome, ...(status !== undefined ? { statusCode: status } : {}), ...(message !== undefined ? { message } : {}) });
-    if (down) this.host.markDown(this.srs);
-    const tx = this.inviteTx;
-    this.inviteTx = undefined;
-    if (tx) { try { tx.dispose(); } catch { /* kept until the API lets go */ } }
-    try { this.assoc?.dispose(); } catch { /* already gone */ }
-    this.assoc = undefined;
-    this.tryNext();
   }
 
   /** Reads an SDP answer (of a 2xx, or SRS-initiated of the ACK) into the fork and the MSRP streams. */
   private readAnswer(me: MessageElementsView | undefined, srsAnswer?: string): RecordedStreamInfo[] {
     this.media.answerMessages(me);
-    return (this.answered = applyAnswer(this.media.fork, this.media.streams, me, this.host.entry.media?.codecs, this.host.entry.media?.srtp, this.layout, srsAnswer));
-  }
-
-  // ---- established ----
-
-  private sdp(paused = this.paused): string {
-    return offerSdp(this.media.streams, this.host.mediaAddress, this.sdpSessionId, this.sdpVersion, paused, this.host.entry.media?.srtp, this.layout);
-  }
-
-
-  /** The SRS re-INVITEs or UPDATEs: answer with our streams; a snapshot request gets a full snapshot. */
-  private srsOffer(tx: ServerTransaction): void {
-    const me = tx.requestElements.messageElements;
-    let parts;
-    try {
-      parts = splitRecordingBody(me.contentType, me.content);
-    } catch {
-      return this.reply(tx, 488);
-    }
-    // Our answer mirrors our streams: sendonly (inactive while paused) on the same m-lines.
-    this.reply(tx, 200, this.sdp());
-    if (parts.snapshotRequest) {
-      // RFC 7866 §9.1: a snapshot request is answered with a complete snapshot in a new request.
-      void this.enqueue(() => this.requests.send(this.paused, this.meta.completeXml(), false));
-    }
-  }
-
-  /** The session failed in the dialog: BYE (best effort) and end. */
-  private async lost(reason: RecordingEndReason): Promise<void> {
-    if (this.state === SessionState.Ended) return;
-    try { this.assoc?.sendBye().dispose(); } catch { /* dialog gone */ }
-    await this.finish(reason, undefined);
-  }
-
-  private async finish(reason: RecordingEndReason, byeStatus: number | undefined): Promise<void> {
-    if (this.state === SessionState.Ended) return;
-    this.state = SessionState.Ended;
-    this.requests.stopRefreshing();
-    const packets = this.media.fork.packetsSent();
-    const messages = this.media.messageStats();
-    await this.media.close();
-    if (this.assoc) {
-      this.host.bind(this.assoc, undefined);
-      this.assoc.dispose();
-    }
-    this.host.forget(this.call.callId);
-    this.log.ended(this.media.streams.map((s) => s.params.label));
-    this.host.listener.stopped({ ...this.base(), reason, packetsSent: packets, ...(messages ? { messages } : {}), ...(byeStatus !== undefined ? { byeStatusCode: byeStatus } : {}) });
-  }
-
-  private async fail(reason: RecordingEndReason, status?: number): Promise<void> {
-    if (this.state === SessionState.Ended) return;
-    this.state = SessionState.Ended;
-    this.clearInviteTimer();
-    await this.media.close();
-    if (this.assoc) {
-      this.host.bind(this.assoc, undefined);
-      try { this.assoc.dispose(); } catch { /* gone */ }
-    }
-    this.host.forget(this.call.callId);
-    const st = status ?? this.lastStatus;
-    this.host.listener.failed({ ...this.base(), reason, attempts: [...this.attempts], ...(st !== undefined ? { statusCode: st } : {}) });
+    return (this.answered = applyAnswer(this.media.fork, this.media.streams, me, this.host.entry.media?.codecs, this.host.entry.media?.srtp, this.core.layout, srsAnswer));
   }
 
   // ---- helpers ----
+
+  private sdp(paused = this.paused): string {
+    return offerSdp(this.media.streams, this.host.mediaAddress, this.sdpSessionId, this.sdpVersion, paused, this.host.entry.media?.srtp, this.core.layout);
+  }
 
   private base(): RecordingEventBase {
     return { callId: this.call.callId, recordingId: this.recordingId, srsName: this.host.name, srs: this.srs, sessionId: this.meta.eventSessionId };
@@ -550,7 +332,7 @@ export class RecordingSession implements RecordingSessionLike {
 
   private ack(tx: ClientTransaction): void {
     try {
-      this.assoc?.sendAck(tx);
+      this.core.assoc?.sendAck(tx);
     } catch {
       // the dialog ended meanwhile
     }
