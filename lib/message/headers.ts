@@ -72,6 +72,17 @@ export class Headers implements Iterable<[string, string]> {
     this.values.push(value);
   }
 
+  /** The last field's raw value, '' if there is none; for the parser's line folding. @internal */
+  _lastValue(): string {
+    const n = this.values.length;
+    return n === 0 ? '' : this.values[n - 1];
+  }
+
+  /** Replaces the last field's raw value; for the parser's line folding. @internal */
+  _setLastValue(value: string): void {
+    this.values[this.values.length - 1] = value;
+  }
+
   /** Number of field lines. */
   get size(): number {
     return this.hns.length;

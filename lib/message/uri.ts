@@ -6,6 +6,8 @@
 import * as m_chars from './chars.js';
 import { fail } from './errors.js';
 import * as m_escape from './escape.js';
+import { type FlatParams } from './flat-params.js';
+import * as m_flat_params from './flat-params.js';
 import * as m_uri_equals from './uri-equals.js';
 
 // NOTE: hot imported functions and tables are copied to locals once: when these modules run
@@ -14,6 +16,7 @@ import * as m_uri_equals from './uri-equals.js';
 const { HNV_CHARS, HOST_CHARS, PARAM_CHARS, PASSWORD_CHARS, USER_CHARS, toMap } = m_chars;
 const { escapeWith, unescapeChecked } = m_escape;
 const { uriEquals } = m_uri_equals;
+const { flatGet, flatToMap, hasDuplicateKeys } = m_flat_params;
 
 /** Schemes parsed into a {@link SipUri}. */
 export type SipScheme = 'sip' | 'sips' | 'tel';
@@ -48,6 +51,8 @@ export class SipUri {
   /** Port, if written. */
   port?: number;
   private _params: Map<string, string | null> | undefined;
+  /** The parameters as parsed (unescaped), until the Map is asked for. @internal */
+  _flat: FlatParams | undefined;
   private _headers: Map<string, string> | undefined;
 
   /** Builds a URI from parts (defaults: scheme 'sip', no user, host ''). */
@@ -68,11 +73,22 @@ export class SipUri {
 
   /** URI parameters, keys lower-cased, values unescaped; `null` = flag. */
   get params(): Map<string, string | null> {
-    return (this._params ??= new Map());
+    let p = this._params;
+    if (p === undefined) {
+      p = this._params = flatToMap(this._flat);
+      this._flat = undefined;
+    }
+    return p;
   }
 
   set params(m: Map<string, string | null>) {
     this._params = m;
+    this._flat = undefined;
+  }
+
+  /** One parameter: its value, `null` for a flag, `undefined` if absent (no Map is built). */
+  param(name: string): string | null | undefined {
+    return this._params === undefined ? flatGet(this._flat, name) : this._params.get(name);
   }
 
   /** URI headers (`?name=value&...`), unescaped. */
@@ -86,7 +102,7 @@ export class SipUri {
 
   /** True if the URI has at least one parameter (without allocating a map). */
   get hasParams(): boolean {
-    return this._params !== undefined && this._params.size > 0;
+    return this._params === undefined ? this._flat !== undefined && this._flat.length > 0 : this._params.size > 0;
   }
 
   /** True if the URI has at least one header. */
@@ -106,7 +122,7 @@ export class SipUri {
 
   /** `transport` parameter, if any. */
   get transport(): string | undefined {
-    return this.params.get('transport') ?? undefined;
+    return this.param('transport') ?? undefined;
   }
 
   /** Writes the URI with proper escaping (RFC 3261 §19.1.1). */
@@ -123,8 +139,16 @@ export class SipUri {
       out += this.host;
       if (this.port !== undefined) out += ':' + this.port;
     }
-    if (this._params !== undefined) {
-      for (const [k, v] of this._params) {
+    // with duplicate names the Map (last value, first position) is what is written
+    const flat = this._flat;
+    if (flat !== undefined && this._params === undefined && !hasDuplicateKeys(flat)) {
+      for (let i = 0; i < flat.length; i += 2) {
+        out += ';' + escapeWith(flat[i] as string, PARAM_CHARS);
+        const v = flat[i + 1];
+        if (v !== null) out += '=' + escapeWith(v, PARAM_CHARS);
+      }
+    } else if (this._params !== undefined || flat !== undefined) {
+      for (const [k, v] of this.params) {
         out += ';' + escapeWith(k, PARAM_CHARS);
         if (v !== null) out += '=' + escapeWith(v, PARAM_CHARS);
       }
@@ -145,6 +169,7 @@ export class SipUri {
     if (this.password !== undefined) c.password = this.password;
     if (this.port !== undefined) c.port = this.port;
     if (this._params !== undefined) c._params = new Map(this._params);
+    else if (this._flat !== undefined) c._flat = this._flat.slice();
     if (this._headers !== undefined) c._headers = new Map(this._headers);
     return c;
   }
@@ -283,7 +308,8 @@ function parseTail(text: string, i: number, uri: SipUri, n: number): SipUri {
   if (q < 0) q = n;
   if (i < q) {
     if (text.charCodeAt(i) !== 59) fail('invalid character after URI host');
-    const params = uri.params;
+    const flat: FlatParams = [];
+    uri._flat = flat;
     // each ';name[=value]' is scanned in place; plain names need no unescaping or lower-casing
     while (i < q) {
       const ps = i + 1;
@@ -307,7 +333,7 @@ function parseTail(text: string, i: number, uri: SipUri, n: number): SipUri {
         value = text.slice(eq + 1, j);
         value = value.indexOf('%') < 0 ? checkChars(value, PARAM_CHARS) : unescapeChecked(value, PARAM_CHARS, 'URI parameter');
       }
-      params.set(name, value);
+      flat.push(name, value);
       i = j;
     }
   }
