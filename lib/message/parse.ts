@@ -37,6 +37,14 @@ export interface ParseOptions {
   stream?: boolean;
 }
 
+/** Node's own latin1 decoder behind `buf.toString('latin1', a, b)`, without its argument checks. */
+type Latin1Slicer = Buffer & { latin1Slice?: (start: number, end: number) => string };
+const HAS_LATIN1_SLICE = typeof (Buffer.prototype as Latin1Slicer).latin1Slice === 'function';
+
+function latin1(buf: Buffer, end: number): string {
+  return HAS_LATIN1_SLICE ? (buf as Required<Latin1Slicer>).latin1Slice(0, end) : buf.toString('latin1', 0, end);
+}
+
 /** Octets searched as latin1 text for the end of the head. */
 const PROBE = 2048;
 const NL_CRLF = Buffer.from('\n\r\n');
@@ -50,9 +58,9 @@ const LFLF = Buffer.from('\n\n');
  * skipped (§7.5). Lines may end in CRLF or, leniently, bare LF.
  * @throws SipParseError for anything malformed, and never any other error.
  */
-export function parseMessage(data: Buffer | string, options: ParseOptions = {}): SipRequest | SipResponse {
+export function parseMessage(data: Buffer | string, options?: ParseOptions): SipRequest | SipResponse {
   try {
-    return parseUnsafe(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, options.stream === true);
+    return parseUnsafe(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, options !== undefined && options.stream === true);
   } catch (e) {
     if (e instanceof SipParseError) throw e;
     // NOTE (deviation): a bug in a sub-parser must still surface as a 400, never crash the stack
@@ -88,7 +96,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
     // One pass over a flat latin1 string (one char per octet, so indexes are octet offsets): the
     // header block stops at the empty line, which gives the body start without a separate search.
     const probeEnd = buf.length < PROBE ? buf.length : PROBE;
-    head = buf.toString('latin1', 0, probeEnd);
+    head = latin1(buf, probeEnd);
     const nl = head.indexOf('\n', start);
     if (nl >= 0) {
       lineEnd = nl > start && head.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;

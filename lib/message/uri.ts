@@ -246,31 +246,49 @@ export function parseUri(text: string, start = 0, end = text.length): Uri {
 function parseSip(text: string, i: number, scheme: 'sip' | 'sips', n: number): SipUri {
   const uri = new SipUri();
   uri.scheme = scheme;
-  const at = indexIn(text, 64, i, n);
-  if (at >= 0) {
-    // RFC 3261 §25.1: '@' is never legal unescaped after the userinfo, so the first one ends it
-    const pc = indexIn(text, 58, i, at);
-    const ue = pc < 0 ? at : pc;
+  // userinfo: one scan finds the '@' and checks the user characters on the way (RFC 3261 §25.1:
+  // '@' is never legal unescaped after the userinfo, so the first one ends it)
+  let j = i;
+  let pct = false;
+  let colon = -1;
+  let c = 0;
+  while (j < n) {
+    c = text.charCodeAt(j);
+    if (c < 128 && USER_CHARS[c] === 1) j++;
+    else if (c === 37) {
+      pct = true;
+      j++;
+    } else if (c === 58) {
+      if (colon < 0) colon = j;
+      j++;
+    } else break;
+  }
+  if (j < n && c === 64) {
+    const ue = colon < 0 ? j : colon;
     if (ue === i) fail('empty user in URI');
-    uri.user = unescapeChecked(text.slice(i, ue), USER_CHARS, 'URI user');
-    if (pc >= 0) uri.password = unescapeChecked(text.slice(pc + 1, at), PASSWORD_CHARS, 'URI password');
-    i = at + 1;
+    uri.user = pct || colon >= 0 ? unescapeChecked(text.slice(i, ue), USER_CHARS, 'URI user') : text.slice(i, ue);
+    if (colon >= 0) uri.password = unescapeChecked(text.slice(colon + 1, j), PASSWORD_CHARS, 'URI password');
+    i = j + 1;
+  } else if (indexIn(text, 64, j, n) >= 0) {
+    // an '@' after a character no user part may hold: report it as the user's
+    const at = indexIn(text, 64, j, n);
+    unescapeChecked(text.slice(i, at), USER_CHARS, 'URI user');
   }
   const hs = i;
   if (text.charCodeAt(i) === 91) {
     // IPv6reference
     const close = text.indexOf(']', i);
     if (close < 0 || close >= n) fail('unterminated IPv6 reference');
-    for (let j = i + 1; j < close; j++) {
-      const c = text.charCodeAt(j);
-      const hex = (c >= 48 && c <= 58) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) || c === 46;
+    for (let k = i + 1; k < close; k++) {
+      const h = text.charCodeAt(k);
+      const hex = (h >= 48 && h <= 58) || (h >= 65 && h <= 70) || (h >= 97 && h <= 102) || h === 46;
       if (!hex) fail('invalid IPv6 reference');
     }
     if (close === i + 1) fail('empty IPv6 reference');
     i = close + 1;
   } else {
     while (i < n) {
-      const c = text.charCodeAt(i);
+      c = text.charCodeAt(i);
       if (c >= 128 || HOST_CHARS[c] !== 1) break;
       i++;
     }
@@ -281,9 +299,9 @@ function parseSip(text: string, i: number, scheme: 'sip' | 'sips', n: number): S
     const ps = ++i;
     let port = 0;
     while (i < n) {
-      const c = text.charCodeAt(i) - 48;
-      if (c < 0 || c > 9) break;
-      port = port * 10 + c;
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      port = port * 10 + d;
       i++;
     }
     if (i === ps || i - ps > 5 || port > 65535) fail('invalid port in URI');
@@ -301,51 +319,54 @@ function parseTel(text: string, i: number, n: number): SipUri {
   return parseTail(text, end, uri, n);
 }
 
-/** Parses `*(;param)[?headers]` from `i` to the end. */
+/** Parses `*(;param)[?headers]` from `i` to `n`. */
 function parseTail(text: string, i: number, uri: SipUri, n: number): SipUri {
   if (i === n) return uri;
-  let q = indexIn(text, 63, i, n);
-  if (q < 0) q = n;
-  if (i < q) {
-    if (text.charCodeAt(i) !== 59) fail('invalid character after URI host');
+  let c = text.charCodeAt(i);
+  if (c === 59) {
     const flat: FlatParams = [];
     uri._flat = flat;
-    // each ';name[=value]' is scanned in place; plain names need no unescaping or lower-casing
-    while (i < q) {
+    // each ';name[=value]' is checked as it is scanned; plain ones need no unescaping or lower-casing
+    while (i < n && c === 59) {
       const ps = i + 1;
       let j = ps;
       let eq = -1;
-      let plain = true;
-      while (j < q) {
-        const c = text.charCodeAt(j);
-        if (c === 59) break;
-        if (c === 61 && eq < 0) eq = j;
-        else if (c === 37 || (c >= 65 && c <= 90)) plain = false;
+      let plainName = true;
+      let plainValue = true;
+      while (j < n) {
+        c = text.charCodeAt(j);
+        if (c < 128 && PARAM_CHARS[c] === 1) {
+          if (c >= 65 && c <= 90 && eq < 0) plainName = false;
+        } else if (c === 61 && eq < 0) eq = j;
+        else if (c === 37) {
+          if (eq < 0) plainName = false;
+          else plainValue = false;
+        } else if (c === 59 || c === 63) break;
+        else fail('invalid character in URI parameter');
         j++;
       }
       const ne = eq < 0 ? j : eq;
       if (ne === ps) fail('empty URI parameter');
       let name = text.slice(ps, ne);
-      if (!plain) name = unescapeChecked(name, PARAM_CHARS, 'URI parameter').toLowerCase();
-      else checkChars(name, PARAM_CHARS);
+      if (!plainName) name = unescapeChecked(name, PARAM_CHARS, 'URI parameter').toLowerCase();
       let value: string | null = null;
       if (eq >= 0) {
         value = text.slice(eq + 1, j);
-        value = value.indexOf('%') < 0 ? checkChars(value, PARAM_CHARS) : unescapeChecked(value, PARAM_CHARS, 'URI parameter');
+        if (!plainValue) value = unescapeChecked(value, PARAM_CHARS, 'URI parameter');
       }
       flat.push(name, value);
       i = j;
     }
   }
-  if (q < n) {
-    for (const part of text.slice(q + 1, n).split('&')) {
-      const eq = part.indexOf('=');
-      if (eq <= 0) fail('invalid URI header');
-      uri.headers.set(
-        unescapeChecked(part.slice(0, eq), HNV_CHARS, 'URI header'),
-        unescapeChecked(part.slice(eq + 1), HNV_CHARS, 'URI header'),
-      );
-    }
+  if (i === n) return uri;
+  if (c !== 63) fail('invalid character after URI host');
+  for (const part of text.slice(i + 1, n).split('&')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) fail('invalid URI header');
+    uri.headers.set(
+      unescapeChecked(part.slice(0, eq), HNV_CHARS, 'URI header'),
+      unescapeChecked(part.slice(eq + 1), HNV_CHARS, 'URI header'),
+    );
   }
   return uri;
 }
@@ -354,13 +375,4 @@ function parseTail(text: string, i: number, uri: SipUri, n: number): SipUri {
 function indexIn(s: string, c: number, i: number, n: number): number {
   for (; i < n; i++) if (s.charCodeAt(i) === c) return i;
   return -1;
-}
-
-/** Checks that every character of `s` is allowed unescaped (a '=' is allowed in values only by the caller). */
-function checkChars(s: string, allowed: Uint8Array): string {
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (c >= 128 || allowed[c] !== 1) fail('invalid character in URI parameter');
-  }
-  return s;
 }
