@@ -19,32 +19,6 @@ const { GEN_VALUE_CHARS, TOKEN, scanQuoted } = m_chars;
 /** `[key, value, key, value ...]`: keys lower-cased, values as written, `null` for a flag. */
 export type FlatParams = Array<string | null>;
 
-/** Parameter names common enough to be worth returning as a shared literal instead of a new slice. */
-const COMMON_KEYS = [
-  'branch', 'tag', 'rport', 'received', 'transport', 'lr', 'expires', 'maddr', 'ttl', 'q', 'user', 'method', 'ob',
-  'refresher', 'boundary', 'charset', 'handling', 'reg-id', '+sip.instance', 'gr', 'sigcomp-id', 'comp', 'alias',
-];
-/** COMMON_KEYS bucketed by length and low 5 bits of the first letter. */
-const KEY_BUCKETS: Array<string[] | undefined> = new Array<undefined>(16 * 32).fill(undefined);
-for (const k of COMMON_KEYS) (KEY_BUCKETS[k.length * 32 + (k.charCodeAt(0) & 31)] ??= []).push(k);
-
-/** The lower-case key written at `s[a, b)`: a shared literal when it is a common one. */
-function keyAt(s: string, a: number, b: number): string {
-  const len = b - a;
-  if (len < 16) {
-    const list = KEY_BUCKETS[len * 32 + (s.charCodeAt(a) & 31)];
-    if (list !== undefined) {
-      for (let i = 0; i < list.length; i++) {
-        const k = list[i];
-        let j = 0;
-        while (j < len && k.charCodeAt(j) === s.charCodeAt(a + j)) j++;
-        if (j === len) return k;
-      }
-    }
-  }
-  return s.slice(a, b);
-}
-
 /**
  * Scans `*( SEMI generic-param )` (RFC 3261 §25.1) in `s[i, end)`; LWS is allowed around `;` and
  * `=` (SEMI / EQUAL).
@@ -72,7 +46,7 @@ export function scanParams(s: string, i: number, what: string, end: number): Fla
       i++;
     }
     if (i === ks) fail(`empty parameter in ${what}`);
-    const key = lower ? keyAt(s, ks, i) : s.slice(ks, i).toLowerCase();
+    const key = lower ? s.slice(ks, i) : s.slice(ks, i).toLowerCase();
     while (i < n && ((c = s.charCodeAt(i)) === 32 || c === 9)) i++;
     let value: string | null = null;
     if (i < n && s.charCodeAt(i) === 61) {

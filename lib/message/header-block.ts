@@ -13,7 +13,7 @@ import type { Headers } from './headers.js';
 // through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
 // name is a getter call, which dominated parse profiles.
 const { TOKEN, skipWs } = m_chars;
-const { HOT_HEADERS, knownHeaderAt, resolveHeaderName } = m_header_names;
+const { HOT_HEADERS, knownHeaderAt, knownHeaderInBytes, resolveHeaderName } = m_header_names;
 
 /** Number of entries of {@link HotFields} arrays (one per HOT_HEADERS name). */
 export const HOT_COUNT = HOT_HEADERS.length;
@@ -47,10 +47,12 @@ function trimEnd(s: string): string {
  * bare LF; a line starting with SP/HTAB continues the previous field and the fold becomes one SP
  * (RFC 3261 §7.3.1). Values are trimmed of SP/HTAB. A bare CR is refused.
  * @param hot if given (from {@link newHotFields}), receives where the hot headers are.
+ * @param bytes the octets `head` was decoded from as latin1 (so `bytes[i] === head.charCodeAt(i)`),
+ *   when it was: names are then matched on the octets, which is faster.
  * @returns the index of an empty line that ends the block early (bare-LF heads), or -1.
  * @throws SipParseError on a line without a colon, an invalid name or a misplaced continuation.
  */
-export function parseHeaderBlock(head: string, pos: number, headers: Headers, limit = head.length, hot?: HotFields): number {
+export function parseHeaderBlock(head: string, pos: number, headers: Headers, limit = head.length, hot?: HotFields, bytes?: Uint8Array): number {
   const n = limit;
   let lastHot = -1; // hot index of the last field, when it is the first of its name (for folds)
   let count = headers.size;
@@ -77,7 +79,7 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
     // field-name = token, then optional WS, then ':' (RFC 3261 §7.3.1)
     let i = head.indexOf(':', pos);
     if (i < 0 || i >= end) fail('malformed header line');
-    let hn = knownHeaderAt(head, pos, i - pos);
+    let hn = bytes === undefined ? knownHeaderAt(head, pos, i - pos) : knownHeaderInBytes(bytes, pos, i - pos);
     if (hn === undefined) {
       let ne = i;
       while (ne > pos && (head.charCodeAt(ne - 1) === 32 || head.charCodeAt(ne - 1) === 9)) ne--;

@@ -100,7 +100,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
     const nl = head.indexOf('\n', start);
     if (nl >= 0) {
       lineEnd = nl > start && head.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      const empty = parseHeaderBlock(head, nl + 1, headers, probeEnd, hot);
+      const empty = parseHeaderBlock(head, nl + 1, headers, probeEnd, hot, buf);
       if (empty >= 0) {
         if (buf[empty] === 10) bodyStart = empty + 1;
         else if (buf[empty + 1] === 10) bodyStart = empty + 2;
