@@ -17,9 +17,10 @@
  * and refuses what is malformed (400 reasons), which `sip` does not.
  *
  * Rates are messages per CPU-second of this process (user + system), so load from other processes
- * on a shared machine does not count against whichever side it happens to hit; the two sides run
- * back to back in each round, in alternating order, and each round gives one ratio. Each kind is
- * warmed up first. The verdict uses the minimum ratio over the rounds.
+ * on a shared machine does not count against whichever side it happens to hit. Each round gives one
+ * ratio: within it the two sides take turns in 10 short slices each (alternating which goes first),
+ * so a change of machine load during the round hits both alike. Each kind is warmed up first.
+ * The verdict uses the minimum ratio over the rounds; the median is printed too.
  *
  * Run: `npx tsx bench/run.ts parser-getters` (env BENCH_ROUNDS, BENCH_ROUND_MS to change the rounds).
  */
@@ -120,8 +121,9 @@ const SIDES: Array<[string, Parse]> = [
   ['sip', sip],
 ];
 
-/** Messages per CPU-second of `fn` on `b`, over about `ms` ms of CPU. */
-function rate(fn: Parse, b: Buffer, ms: number): number {
+
+/** Runs `fn` on `b` for about `ms` ms of CPU; returns [messages, CPU microseconds]. */
+function slice(fn: Parse, b: Buffer, ms: number): [number, number] {
   const budget = ms * 1000;
   let n = 0;
   const c0 = process.cpuUsage();
@@ -132,7 +134,32 @@ function rate(fn: Parse, b: Buffer, ms: number): number {
     const c = process.cpuUsage(c0);
     used = c.user + c.system;
   }
-  return n / (used / 1e6);
+  return [n, used];
+}
+
+const SLICES = 10;
+
+/** One round: both sides in alternating slices; returns [tsip rate, sip rate] in messages per CPU-second. */
+function round(b: Buffer, ms: number, sipFirst: boolean): [number, number] {
+  let tn = 0;
+  let tu = 0;
+  let sn = 0;
+  let su = 0;
+  for (let k = 0; k < SLICES; k++) {
+    const first = (k % 2 === 0) === sipFirst ? sip : tsip;
+    const second = first === sip ? tsip : sip;
+    for (const fn of [first, second]) {
+      const [n, u] = slice(fn, b, ms / SLICES);
+      if (fn === tsip) {
+        tn += n;
+        tu += u;
+      } else {
+        sn += n;
+        su += u;
+      }
+    }
+  }
+  return [tn / (tu / 1e6), sn / (su / 1e6)];
 }
 
 function median(xs: number[]): number {
@@ -167,26 +194,18 @@ export async function run(options: { rounds?: number; roundMs?: number } = {}): 
     }
   }
   console.log(
-    `\nparser + getters (msgs per CPU-second; ${rounds} rounds of ${roundMs} ms CPU per side, sides alternating; ` +
+    `\nparser + getters (msgs per CPU-second; ${rounds} rounds of ${roundMs} ms CPU per side in ${SLICES} alternating slices; ` +
       `ratio = tsip/sip within a round; Node ${process.version})`,
   );
   const rows: string[][] = [['message', 'bytes', 'tsip (med)', 'sip (med)', 'ratio min', 'ratio med', 'verdict']];
   const verdicts: string[] = [];
   for (const [name, buf] of KINDS) {
-    for (const [, fn] of SIDES) rate(fn, buf, 400); // warm-up: let both reach optimised code
+    for (const [, fn] of SIDES) slice(fn, buf, 400); // warm-up: let both reach optimised code
     const t: number[] = [];
     const s: number[] = [];
     const ratios: number[] = [];
     for (let r = 0; r < rounds; r++) {
-      let rt: number;
-      let rs: number;
-      if (r % 2 === 0) {
-        rt = rate(tsip, buf, roundMs);
-        rs = rate(sip, buf, roundMs);
-      } else {
-        rs = rate(sip, buf, roundMs);
-        rt = rate(tsip, buf, roundMs);
-      }
+      const [rt, rs] = round(buf, roundMs, r % 2 === 1);
       t.push(rt);
       s.push(rs);
       ratios.push(rt / rs);
