@@ -36,6 +36,16 @@ export function newHotFields(): HotFields {
   return { start: [-2, -2, -2, -2, -2, -2, -2, -2], index: [-1, -1, -1, -1, -1, -1, -1, -1], second: [-1, -1, -1, -1, -1, -1, -1, -1] };
 }
 
+/** Resets `hot` to nothing seen (the message parser reuses one: parsing is synchronous). */
+export function resetHotFields(hot: HotFields): HotFields {
+  for (let k = 0; k < HOT_COUNT; k++) {
+    hot.start[k] = -2;
+    hot.index[k] = -1;
+    hot.second[k] = -1;
+  }
+  return hot;
+}
+
 function trimEnd(s: string): string {
   let b = s.length;
   while (b > 0 && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;

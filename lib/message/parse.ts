@@ -25,7 +25,10 @@ const { MAX_CONTENT_LENGTH, checkCallId, parseTopVia } = m_header_values;
 const { parseCSeq } = m_cseq;
 const { parseNameAddr } = m_name_addr;
 const { parseVia } = m_via;
-const { newHotFields, parseHeaderBlock } = m_header_block;
+const { newHotFields, parseHeaderBlock, resetHotFields } = m_header_block;
+
+/** The parser's one HotFields, reset for each message (parsing is synchronous and never re-entered). */
+const HOT = newHotFields();
 const { parseUri } = m_uri;
 
 /** Options for {@link parseMessage}. */
@@ -87,7 +90,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   if (start === buf.length) fail('empty message');
   let headers = new Headers();
   // where each hot value starts in `head`, so they are parsed in place in the flat string
-  let hot = newHotFields();
+  const hot = resetHotFields(HOT);
   let head = '';
   let lineStart = start;
   let lineEnd = -1;
@@ -109,7 +112,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
     if (bodyStart < 0) {
       if (probeEnd === buf.length) fail('missing empty line after headers');
       headers = new Headers(); // head longer than the probe: start again below
-      hot = newHotFields();
+      resetHotFields(hot);
     }
   }
   if (bodyStart < 0) {
