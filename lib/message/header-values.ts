@@ -84,6 +84,8 @@ export const P_CONTACT = (h: Headers): ContactValue[] => {
   const v = h.firstByKey('contact');
   if (v === undefined) return [];
   if (v.indexOf(',') >= 0 || h.countKey('contact') > 1) return parseContacts(h.getAllByKey('contact'));
+  const src = h._contactSrc;
+  if (src !== undefined && v.length > 0 && v !== '*') return [parseNameAddr(src, h._contactAt, h._contactAt + v.length)];
   const t = trimWs(v);
   if (t.length === 0) return [];
   return [t === '*' ? '*' : parseNameAddr(t)];

@@ -82,6 +82,7 @@ const H_TO = 3;
 const H_CALL_ID = 4;
 const H_MAX_FORWARDS = 5;
 const H_CONTENT_LENGTH = 6;
+const H_CONTACT = 7;
 
 function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   let start = 0;
@@ -173,6 +174,10 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   if (ix >= 0) {
     const o = at[H_TO];
     headers.setCached(SLOT.to, o >= 0 ? parseNameAddr(head, o, o + values[ix].length) : parseNameAddr(values[ix]));
+  }
+  if (index[H_CONTACT] >= 0 && at[H_CONTACT] >= 0 && second[H_CONTACT] < 0) {
+    headers._contactSrc = head;
+    headers._contactAt = at[H_CONTACT];
   }
   ix = index[H_MAX_FORWARDS];
   if (ix >= 0) headers.setCached(SLOT['max-forwards'], parseDecimal(values[ix], 255, 'Max-Forwards'));

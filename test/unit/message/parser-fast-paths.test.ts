@@ -148,6 +148,24 @@ t.test('folded hot headers and several values on one line', async (t) => {
   t.same(none.contact, []);
 });
 
+t.test('the one Contact value parsed in place follows changes to the Contact fields', async (t) => {
+  const text = msg(['INVITE sip:b@example.com SIP/2.0', ...BASE, 'Contact: "A" <sip:a@h1;transport=tcp>;expires=60;+sip.instance="<urn:uuid:1>"']);
+  const m = parseMessage(text);
+  const c = m.contact[0] as NameAddr;
+  t.equal(c.displayName, 'A');
+  t.equal((c.uri as SipUri).transport, 'tcp');
+  t.equal(c.params.get('+sip.instance'), '"<urn:uuid:1>"');
+  t.equal(c.toString(), '"A" <sip:a@h1;transport=tcp>;expires=60;+sip.instance="<urn:uuid:1>"');
+  m.headers.append('Contact', '<sip:b@h2>');
+  t.same(m.contact.map((x) => ((x as NameAddr).uri as SipUri).host), ['h1', 'h2'], 'appended field seen');
+  m.headers.set('Contact', '<sip:c@h3>');
+  t.same(m.contact.map((x) => ((x as NameAddr).uri as SipUri).host), ['h3'], 'replaced field seen');
+  const copy = parseMessage(text).clone();
+  t.equal(((copy.contact[0] as NameAddr).uri as SipUri).host, 'h1', 'a clone reads its own fields');
+  const folded = parseMessage(msg(['INVITE sip:b@example.com SIP/2.0', ...BASE, 'Contact: <sip:a@h1>', '  ;expires=5']));
+  t.equal((folded.contact[0] as NameAddr).params.get('expires'), '5', 'a folded Contact is read from its value');
+});
+
 t.test('repeated once-only headers are refused, naming the first repeated line', async (t) => {
   const req = (extra: string[]) => msg(['OPTIONS sip:r SIP/2.0', ...BASE, ...extra]);
   t.equal(reason(() => parseMessage(req(['CSeq: 2 OPTIONS']))), 'multiple CSeq headers');
