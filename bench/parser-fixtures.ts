@@ -148,3 +148,34 @@ export const SIPREC_INVITE = msg([
   'Content-Type: multipart/mixed;boundary=OSS-unique-boundary-42',
   'Content-Length: {{LEN}}',
 ], siprecBody());
+
+/** A 200 OK answering the INVITE above, with its SDP answer (a response: status and reason). */
+export const OK_200 = msg([
+  'SIP/2.0 200 OK',
+  'Via: SIP/2.0/UDP proxy.atlanta.example.com:5060;branch=z9hG4bK77ef4c2312983.1;received=192.0.2.2',
+  'Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKnashds8;received=192.0.2.101;rport=5060',
+  'Record-Route: <sip:proxy.atlanta.example.com;lr>',
+  'To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf',
+  'From: "Alice" <sip:alice@atlanta.example.com>;tag=1928301774',
+  'Call-ID: a84b4c76e66710@pc33.atlanta.example.com',
+  'CSeq: 314159 INVITE',
+  'Contact: <sip:bob@192.0.2.4>',
+  'Allow: INVITE, ACK, CANCEL, OPTIONS, BYE, UPDATE, PRACK',
+  'Supported: timer',
+  'Session-Expires: 1800;refresher=uac',
+  'Content-Type: application/sdp',
+  'Content-Length: {{LEN}}',
+], SDP.replace(/alice/g, 'bob').replace(/192\.0\.2\.101/g, '192.0.2.4'));
+
+/** A BYE written with compact header names (RFC 3261 §7.3.3), as some mobile clients send. */
+export const COMPACT_BYE = msg([
+  'BYE sip:alice@pc33.atlanta.example.com SIP/2.0',
+  'v: SIP/2.0/UDP 192.0.2.4;branch=z9hG4bKnashds10;rport',
+  'Max-Forwards: 70',
+  'f: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf',
+  't: "Alice" <sip:alice@atlanta.example.com>;tag=1928301774',
+  'i: a84b4c76e66710@pc33.atlanta.example.com',
+  'CSeq: 231 BYE',
+  'm: <sip:bob@192.0.2.4>',
+  'l: {{LEN}}',
+]);

@@ -9,6 +9,7 @@ import * as m_cseq from './cseq.js';
 import { fail } from './errors.js';
 import type { Headers } from './headers.js';
 import { MediaType } from './media-type.js';
+import type { ContactValue } from './name-addr.js';
 import * as m_name_addr from './name-addr.js';
 import type { Via } from './via.js';
 import * as m_via from './via.js';
@@ -16,7 +17,7 @@ import * as m_via from './via.js';
 // NOTE: hot imported functions and tables are copied to locals once: when these modules run
 // through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
 // name is a getter call, which dominated parse profiles.
-const { isToken, parseDecimal, splitList } = m_chars;
+const { isToken, parseDecimal, splitList, trimWs } = m_chars;
 const { parseCSeq } = m_cseq;
 const { parseContacts, parseNameAddr, parseNameAddrList } = m_name_addr;
 const { parseVia, parseViaList } = m_via;
@@ -78,7 +79,17 @@ export const P_FROM = (h: Headers) => parseNameAddr(single(h, 'from', 'From'));
 /** Accessor parser for to. @internal */
 export const P_TO = (h: Headers) => parseNameAddr(single(h, 'to', 'To'));
 /** Accessor parser for contact. @internal */
-export const P_CONTACT = (h: Headers) => parseContacts(h.getAllByKey('contact'));
+export const P_CONTACT = (h: Headers): ContactValue[] => {
+  // the common case, one Contact field holding one value, without the list split
+  const v = h.firstByKey('contact');
+  if (v === undefined) return [];
+  if (v.indexOf(',') >= 0 || h.countKey('contact') > 1) return parseContacts(h.getAllByKey('contact'));
+  const src = h._contactSrc;
+  if (src !== undefined && v.length > 0 && v !== '*') return [parseNameAddr(src, h._contactAt, h._contactAt + v.length)];
+  const t = trimWs(v);
+  if (t.length === 0) return [];
+  return [t === '*' ? '*' : parseNameAddr(t)];
+};
 /** Accessor parser for route. @internal */
 export const P_ROUTE = (h: Headers) => parseNameAddrList(h.getAllByKey('route'));
 /** Accessor parser for rroute. @internal */

@@ -49,6 +49,13 @@ export class Headers implements Iterable<[string, string]> {
   private readonly values: string[] = [];
   /** Parsed-value cache, by {@link SLOT}. */
   private cache: unknown[] | undefined;
+  /**
+   * The parsed head and where the only Contact value starts in it, so the Contact accessor parses
+   * it in place (a flat string reads faster than a slice of it); cleared when Contact changes. @internal
+   */
+  _contactSrc: string | undefined = undefined;
+  /** See {@link Headers._contactSrc}. @internal */
+  _contactAt = -1;
 
   /** Builds a store from pairs or a record (arrays give one field each). */
   constructor(init?: HeadersInit) {
@@ -70,6 +77,17 @@ export class Headers implements Iterable<[string, string]> {
   _push(hn: HeaderName, value: string): void {
     this.hns.push(hn);
     this.values.push(value);
+  }
+
+  /** The last field's raw value, '' if there is none; for the parser's line folding. @internal */
+  _lastValue(): string {
+    const n = this.values.length;
+    return n === 0 ? '' : this.values[n - 1];
+  }
+
+  /** Replaces the last field's raw value; for the parser's line folding. @internal */
+  _setLastValue(value: string): void {
+    this.values[this.values.length - 1] = value;
   }
 
   /** Number of field lines. */
@@ -234,6 +252,7 @@ export class Headers implements Iterable<[string, string]> {
   }
 
   private invalidate(key: string): void {
+    if (key === 'contact') this._contactSrc = undefined;
     if (this.cache === undefined) return;
     const slot = SLOT_OF.get(key);
     if (slot !== undefined) this.cache[slot] = undefined;

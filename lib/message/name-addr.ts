@@ -7,6 +7,8 @@ import * as m_chars from './chars.js';
 import { fail } from './errors.js';
 import { type Params } from './params.js';
 import * as m_params from './params.js';
+import { type FlatParams } from './flat-params.js';
+import * as m_flat_params from './flat-params.js';
 import { AbsoluteUri, SipUri, type Uri } from './uri.js';
 import * as m_uri from './uri.js';
 
@@ -14,7 +16,8 @@ import * as m_uri from './uri.js';
 // through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
 // name is a getter call, which dominated parse profiles.
 const { TOKEN, isWs, quote, scanQuoted, skipWs, splitList, trimWs, unquote, toMap } = m_chars;
-const { formatParams, parseParams } = m_params;
+const { formatParams } = m_params;
+const { flatGet, flatToMap, formatFlat, scanParams } = m_flat_params;
 const { parseUri } = m_uri;
 
 /** Fields accepted by the {@link NameAddr} constructor. */
@@ -33,19 +36,41 @@ export class NameAddr {
   displayName?: string;
   /** The address. */
   uri: Uri;
-  /** Header parameters, keys lower-cased; quoted values keep their quotes; `null` = flag. */
-  params: Params;
+  /** The parameters as a Map once asked for (see {@link NameAddr.params}). @internal */
+  _params: Params | undefined;
+  /** The parameters as parsed, until a Map is asked for. @internal */
+  _flat: FlatParams | undefined;
 
   /** Builds a value from parts, or from just a URI. */
   constructor(init: NameAddrInit | Uri) {
     if (init instanceof SipUri || init instanceof AbsoluteUri) {
       this.uri = init;
-      this.params = new Map();
+      this._params = undefined;
+      this._flat = undefined;
       return;
     }
     if (init.displayName !== undefined) this.displayName = init.displayName;
     this.uri = init.uri;
-    this.params = toMap(init.params);
+    this._params = init.params === undefined ? undefined : toMap(init.params);
+    this._flat = undefined;
+  }
+
+  /**
+   * Header parameters, keys lower-cased; quoted values keep their quotes; `null` = flag.
+   * Built on first access from the parsed text.
+   */
+  get params(): Params {
+    let p = this._params;
+    if (p === undefined) {
+      p = this._params = flatToMap(this._flat);
+      this._flat = undefined;
+    }
+    return p;
+  }
+
+  set params(m: Params) {
+    this._params = m;
+    this._flat = undefined;
   }
 
   /**
@@ -58,7 +83,7 @@ export class NameAddr {
 
   /** The `tag` parameter (RFC 3261 §19.3). */
   get tag(): string | undefined {
-    const t = this.params.get('tag');
+    const t = this._params === undefined ? flatGet(this._flat, 'tag') : this._params.get('tag');
     return t === null ? undefined : t;
   }
 
@@ -70,13 +95,16 @@ export class NameAddr {
   /** Writes `"name" <uri>;params` (always the name-addr form, name quoted). */
   toString(): string {
     const dn = this.displayName === undefined || this.displayName === '' ? '' : quote(this.displayName) + ' ';
-    return dn + '<' + this.uri.toString() + '>' + formatParams(this.params);
+    const ps = this._params === undefined ? formatFlat(this._flat) : formatParams(this._params);
+    return dn + '<' + this.uri.toString() + '>' + ps;
   }
 
   /** A deep copy. */
   clone(): NameAddr {
-    const c = new NameAddr({ uri: this.uri.clone(), params: this.params });
+    const c = new NameAddr(this.uri.clone());
     if (this.displayName !== undefined) c.displayName = this.displayName;
+    if (this._params !== undefined) c._params = new Map(this._params);
+    else if (this._flat !== undefined) c._flat = this._flat.slice();
     return c;
   }
 }
@@ -145,7 +173,7 @@ export function parseNameAddr(text: string, start = 0, end = text.length): NameA
   }
   const na = new NameAddr(parseUri(s, us, ue));
   if (displayName !== undefined) na.displayName = displayName;
-  parseParams(s, i, na.params, 'address parameters', n);
+  if (i < n) na._flat = scanParams(s, i, 'address parameters', n);
   return na;
 }
 

@@ -9,7 +9,6 @@ import * as m_chars from './chars.js';
 import * as m_header_block from './header-block.js';
 import { isAscii } from 'node:buffer';
 import { SipParseError, fail } from './errors.js';
-import * as m_header_names from './header-names.js';
 import { Headers, SLOT } from './headers.js';
 import { SipRequest, SipResponse } from './message.js';
 import * as m_header_values from './header-values.js';
@@ -22,12 +21,14 @@ import * as m_uri from './uri.js';
 // through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
 // name is a getter call, which dominated parse profiles.
 const { TOKEN, parseDecimal } = m_chars;
-const { checkCallId, parseTopVia } = m_header_values;
+const { MAX_CONTENT_LENGTH, checkCallId, parseTopVia } = m_header_values;
 const { parseCSeq } = m_cseq;
 const { parseNameAddr } = m_name_addr;
 const { parseVia } = m_via;
-const { parseHeaderBlock } = m_header_block;
-const { resolveHeaderName } = m_header_names;
+const { newHotFields, parseHeaderBlock, resetHotFields } = m_header_block;
+
+/** The parser's one HotFields, reset for each message (parsing is synchronous and never re-entered). */
+const HOT = newHotFields();
 const { parseUri } = m_uri;
 
 /** Options for {@link parseMessage}. */
@@ -37,6 +38,14 @@ export interface ParseOptions {
    * (RFC 3261 §18.3). Default false (datagram rules).
    */
   stream?: boolean;
+}
+
+/** Node's own latin1 decoder behind `buf.toString('latin1', a, b)`, without its argument checks. */
+type Latin1Slicer = Buffer & { latin1Slice?: (start: number, end: number) => string };
+const HAS_LATIN1_SLICE = typeof (Buffer.prototype as Latin1Slicer).latin1Slice === 'function';
+
+function latin1(buf: Buffer, end: number): string {
+  return HAS_LATIN1_SLICE ? (buf as Required<Latin1Slicer>).latin1Slice(0, end) : buf.toString('latin1', 0, end);
 }
 
 /** Octets searched as latin1 text for the end of the head. */
@@ -52,9 +61,9 @@ const LFLF = Buffer.from('\n\n');
  * skipped (§7.5). Lines may end in CRLF or, leniently, bare LF.
  * @throws SipParseError for anything malformed, and never any other error.
  */
-export function parseMessage(data: Buffer | string, options: ParseOptions = {}): SipRequest | SipResponse {
+export function parseMessage(data: Buffer | string, options?: ParseOptions): SipRequest | SipResponse {
   try {
-    return parseUnsafe(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, options.stream === true);
+    return parseUnsafe(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, options !== undefined && options.stream === true);
   } catch (e) {
     if (e instanceof SipParseError) throw e;
     // NOTE (deviation): a bug in a sub-parser must still surface as a 400, never crash the stack
@@ -62,18 +71,18 @@ export function parseMessage(data: Buffer | string, options: ParseOptions = {}):
   }
 }
 
-/** Bit of a header allowed at most once and checked eagerly, or 0. */
-function onceBit(key: string): number {
-  switch (key) {
-    case 'call-id': return 1;
-    case 'cseq': return 2;
-    case 'from': return 4;
-    case 'to': return 8;
-    case 'max-forwards': return 16;
-    case 'content-length': return 32;
-    default: return 0;
-  }
-}
+/** Hot header indexes (HeaderName.hot, see HOT_HEADERS) allowed at most once, with the name for the error. */
+const ONCE: ReadonlyArray<readonly [number, string]> = [
+  [1, 'CSeq'], [2, 'From'], [3, 'To'], [4, 'Call-ID'], [5, 'Max-Forwards'], [6, 'Content-Length'],
+];
+const H_VIA = 0;
+const H_CSEQ = 1;
+const H_FROM = 2;
+const H_TO = 3;
+const H_CALL_ID = 4;
+const H_MAX_FORWARDS = 5;
+const H_CONTENT_LENGTH = 6;
+const H_CONTACT = 7;
 
 function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   let start = 0;
@@ -81,8 +90,8 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   while (start < buf.length && (buf[start] === 13 || buf[start] === 10)) start++;
   if (start === buf.length) fail('empty message');
   let headers = new Headers();
-  // where each value starts in `head`, so hot headers are parsed in place in the flat string
-  const hot = [-2, -2, -2, -2];
+  // where each hot value starts in `head`, so they are parsed in place in the flat string
+  const hot = resetHotFields(HOT);
   let head = '';
   let lineStart = start;
   let lineEnd = -1;
@@ -91,11 +100,11 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
     // One pass over a flat latin1 string (one char per octet, so indexes are octet offsets): the
     // header block stops at the empty line, which gives the body start without a separate search.
     const probeEnd = buf.length < PROBE ? buf.length : PROBE;
-    head = buf.toString('latin1', 0, probeEnd);
+    head = latin1(buf, probeEnd);
     const nl = head.indexOf('\n', start);
     if (nl >= 0) {
       lineEnd = nl > start && head.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      const empty = parseHeaderBlock(head, nl + 1, headers, probeEnd, hot);
+      const empty = parseHeaderBlock(head, nl + 1, headers, probeEnd, hot, buf);
       if (empty >= 0) {
         if (buf[empty] === 10) bodyStart = empty + 1;
         else if (buf[empty + 1] === 10) bodyStart = empty + 2;
@@ -104,7 +113,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
     if (bodyStart < 0) {
       if (probeEnd === buf.length) fail('missing empty line after headers');
       headers = new Headers(); // head longer than the probe: start again below
-      hot[0] = hot[1] = hot[2] = hot[3] = -2;
+      resetHotFields(hot);
     }
   }
   if (bodyStart < 0) {
@@ -131,57 +140,53 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   const msg = parseStartLine(head, lineStart, lineEnd, headers);
 
   // eager checks of the headers every layer relies on: each at most once, and well formed
-  let seen = 0;
-  let iVia = -1;
-  let iCseq = -1;
-  let iCallId = -1;
-  let iFrom = -1;
-  let iTo = -1;
-  let iMf = -1;
-  const names = headers._nameList();
-  for (let i = 0; i < names.length; i++) {
-    const k = names[i].key;
-    if (k === 'via') {
-      if (iVia < 0) iVia = i;
-      continue;
-    }
-    const bit = onceBit(k);
-    if (bit === 0) continue;
-    if ((seen & bit) !== 0) fail(`multiple ${resolveHeaderName(k).name} headers`);
-    seen |= bit;
-    if (bit === 1) iCallId = i;
-    else if (bit === 2) iCseq = i;
-    else if (bit === 4) iFrom = i;
-    else if (bit === 8) iTo = i;
-    else if (bit === 16) iMf = i;
+  const second = hot.second;
+  let repeat = -1;
+  for (let k = 0; k < ONCE.length; k++) {
+    const s = second[ONCE[k][0]];
+    if (s >= 0 && (repeat < 0 || s < second[ONCE[repeat][0]])) repeat = k;
   }
+  if (repeat >= 0) fail(`multiple ${ONCE[repeat][1]} headers`);
   // parse and cache what every layer reads; only the top Via is checked here: it is what
   // transactions and responses rely on
   const values = headers._valueList();
-  if (iVia >= 0) {
-    const v = values[iVia];
-    const o = hot[0];
+  const index = hot.index;
+  const at = hot.start;
+  let ix = index[H_VIA];
+  if (ix >= 0) {
+    const v = values[ix];
+    const o = at[H_VIA];
     headers.setCached(SLOT.topVia, o >= 0 && v.indexOf(',') < 0 ? parseVia(head, o, o + v.length) : parseTopVia(v));
   }
-  if (iCseq >= 0) {
-    const o = hot[1];
-    headers.setCached(SLOT.cseq, o >= 0 ? parseCSeq(head, o, o + values[iCseq].length) : parseCSeq(values[iCseq]));
+  ix = index[H_CSEQ];
+  if (ix >= 0) {
+    const o = at[H_CSEQ];
+    headers.setCached(SLOT.cseq, o >= 0 ? parseCSeq(head, o, o + values[ix].length) : parseCSeq(values[ix]));
   }
-  if (iCallId >= 0) headers.setCached(SLOT['call-id'], checkCallId(values[iCallId]));
-  if (iFrom >= 0) {
-    const o = hot[2];
-    headers.setCached(SLOT.from, o >= 0 ? parseNameAddr(head, o, o + values[iFrom].length) : parseNameAddr(values[iFrom]));
+  ix = index[H_CALL_ID];
+  if (ix >= 0) headers.setCached(SLOT['call-id'], checkCallId(values[ix]));
+  ix = index[H_FROM];
+  if (ix >= 0) {
+    const o = at[H_FROM];
+    headers.setCached(SLOT.from, o >= 0 ? parseNameAddr(head, o, o + values[ix].length) : parseNameAddr(values[ix]));
   }
-  if (iTo >= 0) {
-    const o = hot[3];
-    headers.setCached(SLOT.to, o >= 0 ? parseNameAddr(head, o, o + values[iTo].length) : parseNameAddr(values[iTo]));
+  ix = index[H_TO];
+  if (ix >= 0) {
+    const o = at[H_TO];
+    headers.setCached(SLOT.to, o >= 0 ? parseNameAddr(head, o, o + values[ix].length) : parseNameAddr(values[ix]));
   }
-  if (iMf >= 0) headers.setCached(SLOT['max-forwards'], parseDecimal(values[iMf], 255, 'Max-Forwards'));
-  const cl = (seen & 32) !== 0;
+  if (index[H_CONTACT] >= 0 && at[H_CONTACT] >= 0 && second[H_CONTACT] < 0) {
+    headers._contactSrc = head;
+    headers._contactAt = at[H_CONTACT];
+  }
+  ix = index[H_MAX_FORWARDS];
+  if (ix >= 0) headers.setCached(SLOT['max-forwards'], parseDecimal(values[ix], 255, 'Max-Forwards'));
 
   // body, RFC 3261 §18.3
-  if (cl) {
-    const len = msg.contentLength as number;
+  ix = index[H_CONTENT_LENGTH];
+  if (ix >= 0) {
+    const len = parseDecimal(values[ix], MAX_CONTENT_LENGTH, 'Content-Length');
+    headers.setCached(SLOT['content-length'], len);
     if (len > buf.length - bodyStart) fail('Content-Length larger than message');
     if (len > 0) msg.body = buf.subarray(bodyStart, bodyStart + len);
   } else {

@@ -6,6 +6,8 @@
 import * as m_chars from './chars.js';
 import { fail } from './errors.js';
 import * as m_escape from './escape.js';
+import { type FlatParams } from './flat-params.js';
+import * as m_flat_params from './flat-params.js';
 import * as m_uri_equals from './uri-equals.js';
 
 // NOTE: hot imported functions and tables are copied to locals once: when these modules run
@@ -14,6 +16,7 @@ import * as m_uri_equals from './uri-equals.js';
 const { HNV_CHARS, HOST_CHARS, PARAM_CHARS, PASSWORD_CHARS, USER_CHARS, toMap } = m_chars;
 const { escapeWith, unescapeChecked } = m_escape;
 const { uriEquals } = m_uri_equals;
+const { flatGet, flatToMap, hasDuplicateKeys } = m_flat_params;
 
 /** Schemes parsed into a {@link SipUri}. */
 export type SipScheme = 'sip' | 'sips' | 'tel';
@@ -48,6 +51,8 @@ export class SipUri {
   /** Port, if written. */
   port?: number;
   private _params: Map<string, string | null> | undefined;
+  /** The parameters as parsed (unescaped), until the Map is asked for. @internal */
+  _flat: FlatParams | undefined;
   private _headers: Map<string, string> | undefined;
 
   /** Builds a URI from parts (defaults: scheme 'sip', no user, host ''). */
@@ -68,11 +73,22 @@ export class SipUri {
 
   /** URI parameters, keys lower-cased, values unescaped; `null` = flag. */
   get params(): Map<string, string | null> {
-    return (this._params ??= new Map());
+    let p = this._params;
+    if (p === undefined) {
+      p = this._params = flatToMap(this._flat);
+      this._flat = undefined;
+    }
+    return p;
   }
 
   set params(m: Map<string, string | null>) {
     this._params = m;
+    this._flat = undefined;
+  }
+
+  /** One parameter: its value, `null` for a flag, `undefined` if absent (no Map is built). */
+  param(name: string): string | null | undefined {
+    return this._params === undefined ? flatGet(this._flat, name) : this._params.get(name);
   }
 
   /** URI headers (`?name=value&...`), unescaped. */
@@ -86,7 +102,7 @@ export class SipUri {
 
   /** True if the URI has at least one parameter (without allocating a map). */
   get hasParams(): boolean {
-    return this._params !== undefined && this._params.size > 0;
+    return this._params === undefined ? this._flat !== undefined && this._flat.length > 0 : this._params.size > 0;
   }
 
   /** True if the URI has at least one header. */
@@ -106,7 +122,7 @@ export class SipUri {
 
   /** `transport` parameter, if any. */
   get transport(): string | undefined {
-    return this.params.get('transport') ?? undefined;
+    return this.param('transport') ?? undefined;
   }
 
   /** Writes the URI with proper escaping (RFC 3261 §19.1.1). */
@@ -123,8 +139,16 @@ export class SipUri {
       out += this.host;
       if (this.port !== undefined) out += ':' + this.port;
     }
-    if (this._params !== undefined) {
-      for (const [k, v] of this._params) {
+    // with duplicate names the Map (last value, first position) is what is written
+    const flat = this._flat;
+    if (flat !== undefined && this._params === undefined && !hasDuplicateKeys(flat)) {
+      for (let i = 0; i < flat.length; i += 2) {
+        out += ';' + escapeWith(flat[i] as string, PARAM_CHARS);
+        const v = flat[i + 1];
+        if (v !== null) out += '=' + escapeWith(v, PARAM_CHARS);
+      }
+    } else if (this._params !== undefined || flat !== undefined) {
+      for (const [k, v] of this.params) {
         out += ';' + escapeWith(k, PARAM_CHARS);
         if (v !== null) out += '=' + escapeWith(v, PARAM_CHARS);
       }
@@ -145,6 +169,7 @@ export class SipUri {
     if (this.password !== undefined) c.password = this.password;
     if (this.port !== undefined) c.port = this.port;
     if (this._params !== undefined) c._params = new Map(this._params);
+    else if (this._flat !== undefined) c._flat = this._flat.slice();
     if (this._headers !== undefined) c._headers = new Map(this._headers);
     return c;
   }
@@ -221,31 +246,49 @@ export function parseUri(text: string, start = 0, end = text.length): Uri {
 function parseSip(text: string, i: number, scheme: 'sip' | 'sips', n: number): SipUri {
   const uri = new SipUri();
   uri.scheme = scheme;
-  const at = indexIn(text, 64, i, n);
-  if (at >= 0) {
-    // RFC 3261 §25.1: '@' is never legal unescaped after the userinfo, so the first one ends it
-    const pc = indexIn(text, 58, i, at);
-    const ue = pc < 0 ? at : pc;
+  // userinfo: one scan finds the '@' and checks the user characters on the way (RFC 3261 §25.1:
+  // '@' is never legal unescaped after the userinfo, so the first one ends it)
+  let j = i;
+  let pct = false;
+  let colon = -1;
+  let c = 0;
+  while (j < n) {
+    c = text.charCodeAt(j);
+    if (c < 128 && USER_CHARS[c] === 1) j++;
+    else if (c === 37) {
+      pct = true;
+      j++;
+    } else if (c === 58) {
+      if (colon < 0) colon = j;
+      j++;
+    } else break;
+  }
+  if (j < n && c === 64) {
+    const ue = colon < 0 ? j : colon;
     if (ue === i) fail('empty user in URI');
-    uri.user = unescapeChecked(text.slice(i, ue), USER_CHARS, 'URI user');
-    if (pc >= 0) uri.password = unescapeChecked(text.slice(pc + 1, at), PASSWORD_CHARS, 'URI password');
-    i = at + 1;
+    uri.user = pct || colon >= 0 ? unescapeChecked(text.slice(i, ue), USER_CHARS, 'URI user') : text.slice(i, ue);
+    if (colon >= 0) uri.password = unescapeChecked(text.slice(colon + 1, j), PASSWORD_CHARS, 'URI password');
+    i = j + 1;
+  } else if (indexIn(text, 64, j, n) >= 0) {
+    // an '@' after a character no user part may hold: report it as the user's
+    const at = indexIn(text, 64, j, n);
+    unescapeChecked(text.slice(i, at), USER_CHARS, 'URI user');
   }
   const hs = i;
   if (text.charCodeAt(i) === 91) {
     // IPv6reference
     const close = text.indexOf(']', i);
     if (close < 0 || close >= n) fail('unterminated IPv6 reference');
-    for (let j = i + 1; j < close; j++) {
-      const c = text.charCodeAt(j);
-      const hex = (c >= 48 && c <= 58) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) || c === 46;
+    for (let k = i + 1; k < close; k++) {
+      const h = text.charCodeAt(k);
+      const hex = (h >= 48 && h <= 58) || (h >= 65 && h <= 70) || (h >= 97 && h <= 102) || h === 46;
       if (!hex) fail('invalid IPv6 reference');
     }
     if (close === i + 1) fail('empty IPv6 reference');
     i = close + 1;
   } else {
     while (i < n) {
-      const c = text.charCodeAt(i);
+      c = text.charCodeAt(i);
       if (c >= 128 || HOST_CHARS[c] !== 1) break;
       i++;
     }
@@ -256,9 +299,9 @@ function parseSip(text: string, i: number, scheme: 'sip' | 'sips', n: number): S
     const ps = ++i;
     let port = 0;
     while (i < n) {
-      const c = text.charCodeAt(i) - 48;
-      if (c < 0 || c > 9) break;
-      port = port * 10 + c;
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      port = port * 10 + d;
       i++;
     }
     if (i === ps || i - ps > 5 || port > 65535) fail('invalid port in URI');
@@ -276,50 +319,54 @@ function parseTel(text: string, i: number, n: number): SipUri {
   return parseTail(text, end, uri, n);
 }
 
-/** Parses `*(;param)[?headers]` from `i` to the end. */
+/** Parses `*(;param)[?headers]` from `i` to `n`. */
 function parseTail(text: string, i: number, uri: SipUri, n: number): SipUri {
   if (i === n) return uri;
-  let q = indexIn(text, 63, i, n);
-  if (q < 0) q = n;
-  if (i < q) {
-    if (text.charCodeAt(i) !== 59) fail('invalid character after URI host');
-    const params = uri.params;
-    // each ';name[=value]' is scanned in place; plain names need no unescaping or lower-casing
-    while (i < q) {
+  let c = text.charCodeAt(i);
+  if (c === 59) {
+    const flat: FlatParams = [];
+    uri._flat = flat;
+    // each ';name[=value]' is checked as it is scanned; plain ones need no unescaping or lower-casing
+    while (i < n && c === 59) {
       const ps = i + 1;
       let j = ps;
       let eq = -1;
-      let plain = true;
-      while (j < q) {
-        const c = text.charCodeAt(j);
-        if (c === 59) break;
-        if (c === 61 && eq < 0) eq = j;
-        else if (c === 37 || (c >= 65 && c <= 90)) plain = false;
+      let plainName = true;
+      let plainValue = true;
+      while (j < n) {
+        c = text.charCodeAt(j);
+        if (c < 128 && PARAM_CHARS[c] === 1) {
+          if (c >= 65 && c <= 90 && eq < 0) plainName = false;
+        } else if (c === 61 && eq < 0) eq = j;
+        else if (c === 37) {
+          if (eq < 0) plainName = false;
+          else plainValue = false;
+        } else if (c === 59 || c === 63) break;
+        else fail('invalid character in URI parameter');
         j++;
       }
       const ne = eq < 0 ? j : eq;
       if (ne === ps) fail('empty URI parameter');
       let name = text.slice(ps, ne);
-      if (!plain) name = unescapeChecked(name, PARAM_CHARS, 'URI parameter').toLowerCase();
-      else checkChars(name, PARAM_CHARS);
+      if (!plainName) name = unescapeChecked(name, PARAM_CHARS, 'URI parameter').toLowerCase();
       let value: string | null = null;
       if (eq >= 0) {
         value = text.slice(eq + 1, j);
-        value = value.indexOf('%') < 0 ? checkChars(value, PARAM_CHARS) : unescapeChecked(value, PARAM_CHARS, 'URI parameter');
+        if (!plainValue) value = unescapeChecked(value, PARAM_CHARS, 'URI parameter');
       }
-      params.set(name, value);
+      flat.push(name, value);
       i = j;
     }
   }
-  if (q < n) {
-    for (const part of text.slice(q + 1, n).split('&')) {
-      const eq = part.indexOf('=');
-      if (eq <= 0) fail('invalid URI header');
-      uri.headers.set(
-        unescapeChecked(part.slice(0, eq), HNV_CHARS, 'URI header'),
-        unescapeChecked(part.slice(eq + 1), HNV_CHARS, 'URI header'),
-      );
-    }
+  if (i === n) return uri;
+  if (c !== 63) fail('invalid character after URI host');
+  for (const part of text.slice(i + 1, n).split('&')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) fail('invalid URI header');
+    uri.headers.set(
+      unescapeChecked(part.slice(0, eq), HNV_CHARS, 'URI header'),
+      unescapeChecked(part.slice(eq + 1), HNV_CHARS, 'URI header'),
+    );
   }
   return uri;
 }
@@ -328,13 +375,4 @@ function parseTail(text: string, i: number, uri: SipUri, n: number): SipUri {
 function indexIn(s: string, c: number, i: number, n: number): number {
   for (; i < n; i++) if (s.charCodeAt(i) === c) return i;
   return -1;
-}
-
-/** Checks that every character of `s` is allowed unescaped (a '=' is allowed in values only by the caller). */
-function checkChars(s: string, allowed: Uint8Array): string {
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (c >= 128 || allowed[c] !== 1) fail('invalid character in URI parameter');
-  }
-  return s;
 }

@@ -6,12 +6,15 @@ import * as m_chars from './chars.js';
 import { fail } from './errors.js';
 import { type Params } from './params.js';
 import * as m_params from './params.js';
+import { type FlatParams } from './flat-params.js';
+import * as m_flat_params from './flat-params.js';
 
 // NOTE: hot imported functions and tables are copied to locals once: when these modules run
 // through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
 // name is a getter call, which dominated parse profiles.
-const { HOST_CHARS, TOKEN, scanToken, skipWs, splitList, toMap } = m_chars;
-const { formatParams, parseParams } = m_params;
+const { HOST_CHARS, TOKEN, skipWs, splitList, toMap } = m_chars;
+const { formatParams } = m_params;
+const { flatGet, flatToMap, formatFlat, scanParams } = m_flat_params;
 
 /** Fields accepted by the {@link Via} constructor. */
 export interface ViaInit {
@@ -37,8 +40,10 @@ export class Via {
   host: string;
   /** sent-by port, if written. */
   port?: number;
-  /** Via parameters (keys lower-cased, `null` = flag). */
-  params: Params;
+  /** The parameters as a Map once asked for (see {@link Via.params}). @internal */
+  _params: Params | undefined;
+  /** The parameters as parsed, until a Map is asked for. @internal */
+  _flat: FlatParams | undefined;
 
   /** Builds a Via from parts. */
   constructor(init: ViaInit) {
@@ -46,7 +51,28 @@ export class Via {
     this.transport = init.transport.toUpperCase();
     this.host = init.host;
     if (init.port !== undefined) this.port = init.port;
-    this.params = toMap(init.params);
+    this._params = init.params === undefined ? undefined : toMap(init.params);
+    this._flat = undefined;
+  }
+
+  /** Via parameters (keys lower-cased, `null` = flag); built on first access from the parsed text. */
+  get params(): Params {
+    let p = this._params;
+    if (p === undefined) {
+      p = this._params = flatToMap(this._flat);
+      this._flat = undefined;
+    }
+    return p;
+  }
+
+  set params(m: Params) {
+    this._params = m;
+    this._flat = undefined;
+  }
+
+  /** One parameter: its value, `null` for a flag, `undefined` if absent (no Map is built). */
+  private param(key: string): string | null | undefined {
+    return this._params === undefined ? flatGet(this._flat, key) : this._params.get(key);
   }
 
   /**
@@ -59,7 +85,7 @@ export class Via {
 
   /** The branch parameter (transaction id, RFC 3261 §17.2.3). */
   get branch(): string | undefined {
-    return this.params.get('branch') ?? undefined;
+    return this.param('branch') ?? undefined;
   }
 
   set branch(v: string | undefined) {
@@ -68,7 +94,7 @@ export class Via {
 
   /** The received parameter (§18.2.1). */
   get received(): string | undefined {
-    return this.params.get('received') ?? undefined;
+    return this.param('received') ?? undefined;
   }
 
   set received(v: string | undefined) {
@@ -77,9 +103,9 @@ export class Via {
 
   /** RFC 3581 rport: a number once filled in, `true` when requested without a value. */
   get rport(): number | true | undefined {
-    if (!this.params.has('rport')) return undefined;
-    const v = this.params.get('rport');
-    if (v === null || v === undefined) return true;
+    const v = this.param('rport');
+    if (v === undefined) return undefined;
+    if (v === null) return true;
     const n = Number(v);
     return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : true;
   }
@@ -91,12 +117,12 @@ export class Via {
 
   /** The maddr parameter. */
   get maddr(): string | undefined {
-    return this.params.get('maddr') ?? undefined;
+    return this.param('maddr') ?? undefined;
   }
 
   /** The ttl parameter as a number. */
   get ttl(): number | undefined {
-    const v = this.params.get('ttl');
+    const v = this.param('ttl');
     if (v === null || v === undefined) return undefined;
     const n = Number(v);
     return Number.isInteger(n) ? n : undefined;
@@ -105,12 +131,20 @@ export class Via {
   /** `SIP/2.0/UDP host:port;params`. */
   toString(): string {
     const hp = this.port === undefined ? this.host : this.host + ':' + this.port;
-    return this.protocol + '/' + this.transport + ' ' + hp + formatParams(this.params);
+    const ps = this._params === undefined ? formatFlat(this._flat) : formatParams(this._params);
+    return this.protocol + '/' + this.transport + ' ' + hp + ps;
   }
 
   /** A deep copy. */
   clone(): Via {
-    return new Via(this);
+    const c = new Via(VIA_INIT);
+    c.protocol = this.protocol;
+    c.transport = this.transport;
+    c.host = this.host;
+    if (this.port !== undefined) c.port = this.port;
+    if (this._params !== undefined) c._params = new Map(this._params);
+    else if (this._flat !== undefined) c._flat = this._flat.slice();
+    return c;
   }
 }
 
@@ -193,7 +227,7 @@ export function parseVia(s: string, start = 0, end = s.length): Via {
     if (i === ps || i - ps > 5 || port > 65535) fail('invalid Via port');
     via.port = port;
   }
-  if (i < n) parseParams(s, i, via.params, 'Via', n);
+  if (i < n) via._flat = scanParams(s, i, 'Via', n);
   return via;
 }
 

@@ -1,0 +1,187 @@
+/**
+ * The parser's fast paths (issue 15): parameters kept flat until a Map is asked for, URI user and
+ * parameters checked in one scan, header names matched on the octets of an ASCII head, the hot
+ * headers found by the header-block pass, one Contact value read without the list split.
+ * Each case is checked against the slow path it must agree with where there is one.
+ */
+import t from 'tap';
+import { NameAddr, SipParseError, SipUri, Via, parseMessage, parseUri } from '../../../lib/message/index.js';
+
+const CRLF = '\r\n';
+function msg(lines: string[], body = ''): string {
+  return lines.join(CRLF) + CRLF + 'Content-Length: ' + Buffer.byteLength(body) + CRLF + CRLF + body;
+}
+const BASE = [
+  'Via: SIP/2.0/UDP h.example.com;branch=z9hG4bK1',
+  'From: <sip:a@example.com>;tag=1',
+  'To: <sip:b@example.com>',
+  'Call-ID: c1',
+  'CSeq: 1 OPTIONS',
+];
+
+function reason(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof SipParseError) return e.reason;
+    throw e;
+  }
+  return '(no error)';
+}
+
+t.test('Via parameters: getters read the parsed form, the Map is built on demand and then wins', async (t) => {
+  const v = Via.parse('SIP/2.0/UDP h;BRANCH=z9hG4bKa;rport;received=192.0.2.1;branch=z9hG4bKb');
+  t.equal(v.branch, 'z9hG4bKb', 'keys lower-cased; a repeated key keeps its last value, as a Map would');
+  t.equal(v.rport, true, 'flag');
+  t.equal(v.received, '192.0.2.1');
+  t.equal(v.toString(), 'SIP/2.0/UDP h;branch=z9hG4bKb;rport;received=192.0.2.1', 'a repeated key is written once, where it first was');
+  const c = v.clone();
+  t.same([...v.params], [['branch', 'z9hG4bKb'], ['rport', null], ['received', '192.0.2.1']]);
+  v.params.set('branch', 'z9hG4bKc');
+  t.equal(v.branch, 'z9hG4bKc', 'after the Map exists the getters read it');
+  t.equal(c.branch, 'z9hG4bKb', 'a clone taken before has its own parameters');
+  c.branch = 'z9hG4bKd';
+  t.equal(c.toString(), 'SIP/2.0/UDP h;branch=z9hG4bKd;rport;received=192.0.2.1');
+  t.equal(v.branch, 'z9hG4bKc');
+  const bare = Via.parse('SIP/2.0/TCP h:5061');
+  t.equal(bare.branch, undefined);
+  t.equal(bare.params.size, 0);
+});
+
+t.test('NameAddr parameters: tag read without a Map, case and flags kept as before', async (t) => {
+  const a = NameAddr.parse('"A \\"q\\"" <sip:a@example.com;transport=tcp>;TAG=x1;Lr;foo="a;b"');
+  t.equal(a.tag, 'x1');
+  t.equal(a.displayName, 'A "q"');
+  t.equal(a.toString(), '"A \\"q\\"" <sip:a@example.com;transport=tcp>;tag=x1;lr;foo="a;b"');
+  t.equal(NameAddr.parse('<sip:a@h>;tag').tag, undefined, 'a tag flag has no value');
+  const c = a.clone();
+  a.tag = 'x2';
+  t.equal(a.tag, 'x2');
+  t.equal(c.tag, 'x1', 'the clone keeps its own parameters');
+  t.equal(NameAddr.parse('sip:a@h;tag=t9').tag, 't9', 'params after an addr-spec are header params');
+  t.equal(reason(() => NameAddr.parse('<sip:a@h>;tag=')), 'empty parameter value in address parameters');
+  t.equal(reason(() => NameAddr.parse('<sip:a@h>;;tag=1')), 'empty parameter in address parameters');
+});
+
+t.test('URI parameters and user: escapes, case and errors in the one-scan path', async (t) => {
+  const u = parseUri('sip:al%69ce:p%61ss@h.example.com;TRANSPORT=TCP;tr%61ce=a%20b;lr;x=1;x=2') as SipUri;
+  t.equal(u.user, 'alice', 'user unescaped');
+  t.equal(u.password, 'pass', 'password unescaped');
+  t.equal(u.transport, 'TCP', 'name lower-cased, value kept');
+  t.equal(u.param('trace'), 'a b', 'escaped name and value decoded');
+  t.equal(u.param('lr'), null);
+  t.equal(u.param('x'), '2', 'a repeated name keeps its last value');
+  t.ok(u.hasParams);
+  t.equal(u.toString(), 'sip:alice:pass@h.example.com;transport=TCP;trace=a%20b;lr;x=2');
+  t.equal(u.params.get('x'), '2');
+  const plain = parseUri('sip:h.example.com') as SipUri;
+  t.notOk(plain.hasParams);
+  t.equal(plain.user, undefined);
+  t.equal((parseUri('sip:+1-555@h;user=phone?Subject=hi&Priority=urgent') as SipUri).headers.get('Priority'), 'urgent');
+  t.equal((parseUri('sip:a;b?c=d@h') as SipUri).user, 'a;b?c=d', "';', '?' and '=' are user characters before the '@'");
+  t.equal(reason(() => parseUri('sip:a"b@h')), 'invalid character in URI user');
+  t.equal(reason(() => parseUri('sip:h;a=b=c')), 'invalid character in URI parameter');
+  t.equal(reason(() => parseUri('sip:h;a"=b')), 'invalid character in URI parameter');
+  t.equal(reason(() => parseUri('sip:h;;lr')), 'empty URI parameter');
+  t.equal(reason(() => parseUri('sip:h;lr;')), 'empty URI parameter');
+  t.equal(reason(() => parseUri('sip:h;x=%zz')), 'bad escape in URI parameter');
+  t.equal(reason(() => parseUri('sip:@h')), 'empty user in URI');
+  t.equal(reason(() => parseUri('sip:h!')), 'invalid character after URI host');
+});
+
+t.test('header names in any case and compact form, on the ASCII and the UTF-8 path alike', async (t) => {
+  const lines = [
+    'INVITE sip:b@example.com SIP/2.0',
+    'v: SIP/2.0/UDP h1;branch=z9hG4bK1',
+    'VIA: SIP/2.0/UDP h2;branch=z9hG4bK2',
+    'F: "X" <sip:a@example.com>;tag=1',
+    't: <sip:b@example.com>',
+    'i: c1',
+    'cSEQ: 1 INVITE',
+    'MAX-FORWARDS: 70',
+    'M: <sip:a@h>',
+    'X-Custom-Header: one',
+    'x-custom-header : two',
+  ];
+  const ascii = parseMessage(msg(lines));
+  const utf8 = parseMessage(msg(lines.map((l) => l.replace('"X"', '"Ünï"'))));
+  for (const [m, label] of [[ascii, 'ascii'], [utf8, 'utf8']] as const) {
+    t.same([...m.headers].map(([n]) => n), ['Via', 'Via', 'From', 'To', 'Call-ID', 'CSeq', 'Max-Forwards', 'Contact', 'X-Custom-Header', 'x-custom-header', 'Content-Length'], label);
+    t.same(m.via.map((v) => v.host), ['h1', 'h2'], label);
+    t.equal(m.topVia.branch, 'z9hG4bK1', label);
+    t.equal(m.from.tag, '1', label);
+    t.equal(m.callId, 'c1', label);
+    t.equal(m.cseq.method, 'INVITE', label);
+    t.equal(m.maxForwards, 70, label);
+    t.equal(((m.contact[0] as NameAddr).uri as SipUri).host, 'h', label);
+    t.same(m.headers.getAll('x-custom-header'), ['one', 'two'], label);
+  }
+  t.equal(utf8.from.displayName, 'Ünï');
+});
+
+t.test('folded hot headers and several values on one line', async (t) => {
+  const m = parseMessage(
+    msg([
+      'INVITE sip:b@example.com SIP/2.0',
+      'Via: SIP/2.0/UDP h1;branch=z9hG4bK1,',
+      '  SIP/2.0/UDP h2;branch=z9hG4bK2',
+      'From: "A"',
+      '\t<sip:a@example.com>;tag=f1',
+      'To: <sip:b@example.com>',
+      'Call-ID: c1',
+      'CSeq:',
+      '  7 INVITE',
+      'Contact: <sip:a@h1>, "B, C" <sip:b@h2>',
+      'Contact: <sip:c@h3>',
+    ]),
+  );
+  t.equal(m.topVia.host, 'h1', 'top Via of a folded list');
+  t.same(m.via.map((v) => v.branch), ['z9hG4bK1', 'z9hG4bK2']);
+  t.equal(m.from.tag, 'f1', 'folded From');
+  t.equal(m.from.displayName, 'A');
+  t.same(m.cseq, { seq: 7, method: 'INVITE' }, 'folded CSeq');
+  t.same(m.contact.map((c) => ((c as NameAddr).uri as SipUri).host), ['h1', 'h2', 'h3'], 'list split, comma inside quotes kept');
+  t.equal((m.contact[1] as NameAddr).displayName, 'B, C');
+  const star = parseMessage(msg(['REGISTER sip:r SIP/2.0', ...BASE.slice(0, 4), 'CSeq: 1 REGISTER', 'Contact: *', 'Expires: 0']));
+  t.same(star.contact, ['*'], 'the one-value path knows the wildcard');
+  const none = parseMessage(msg(['OPTIONS sip:r SIP/2.0', ...BASE]));
+  t.same(none.contact, []);
+});
+
+t.test('the one Contact value parsed in place follows changes to the Contact fields', async (t) => {
+  const text = msg(['INVITE sip:b@example.com SIP/2.0', ...BASE, 'Contact: "A" <sip:a@h1;transport=tcp>;expires=60;+sip.instance="<urn:uuid:1>"']);
+  const m = parseMessage(text);
+  const c = m.contact[0] as NameAddr;
+  t.equal(c.displayName, 'A');
+  t.equal((c.uri as SipUri).transport, 'tcp');
+  t.equal(c.params.get('+sip.instance'), '"<urn:uuid:1>"');
+  t.equal(c.toString(), '"A" <sip:a@h1;transport=tcp>;expires=60;+sip.instance="<urn:uuid:1>"');
+  m.headers.append('Contact', '<sip:b@h2>');
+  t.same(m.contact.map((x) => ((x as NameAddr).uri as SipUri).host), ['h1', 'h2'], 'appended field seen');
+  m.headers.set('Contact', '<sip:c@h3>');
+  t.same(m.contact.map((x) => ((x as NameAddr).uri as SipUri).host), ['h3'], 'replaced field seen');
+  const copy = parseMessage(text).clone();
+  t.equal(((copy.contact[0] as NameAddr).uri as SipUri).host, 'h1', 'a clone reads its own fields');
+  const folded = parseMessage(msg(['INVITE sip:b@example.com SIP/2.0', ...BASE, 'Contact: <sip:a@h1>', '  ;expires=5']));
+  t.equal((folded.contact[0] as NameAddr).params.get('expires'), '5', 'a folded Contact is read from its value');
+});
+
+t.test('repeated once-only headers are refused, naming the first repeated line', async (t) => {
+  const req = (extra: string[]) => msg(['OPTIONS sip:r SIP/2.0', ...BASE, ...extra]);
+  t.equal(reason(() => parseMessage(req(['CSeq: 2 OPTIONS']))), 'multiple CSeq headers');
+  t.equal(reason(() => parseMessage(req(['t: <sip:c@h>', 'CSeq: 2 OPTIONS']))), 'multiple To headers');
+  t.equal(reason(() => parseMessage(req(['i: c2']))), 'multiple Call-ID headers');
+  t.equal(reason(() => parseMessage(req(['Max-Forwards: 70', 'max-forwards: 70']))), 'multiple Max-Forwards headers');
+  t.equal(reason(() => parseMessage(req(['l: 0']))), 'multiple Content-Length headers');
+  t.doesNotThrow(() => parseMessage(req(['Via: SIP/2.0/UDP h2;branch=z9hG4bK2', 'Contact: <sip:a@h>', 'm: <sip:b@h>'])), 'Via and Contact may repeat');
+});
+
+t.test('bare CR and malformed header lines', async (t) => {
+  const m = (line: string) => reason(() => parseMessage(msg(['OPTIONS sip:r SIP/2.0', ...BASE, line])));
+  t.equal(m('X-A: one\rtwo'), 'bare CR in header');
+  t.equal(m('X-\rA: one'), 'bare CR in header');
+  t.equal(m('no colon here'), 'malformed header line');
+  t.equal(m('Bad Name: x'), 'invalid header name');
+  t.equal(m(': x'), 'invalid header name');
+  t.equal(reason(() => parseMessage('OPTIONS sip:r SIP/2.0\r\n  folded first\r\n\r\n')), 'continuation line before any header');
+});
