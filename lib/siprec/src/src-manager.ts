@@ -14,7 +14,7 @@
 import { EventEmitter } from 'eventemitter3';
 import {
   RecordingEndReason, type CallParams, type RecordingChanges, type RecordingEventBase, type RecordingIndication, type RecordingPreference,
-  type RecordingPreferenceAppliedEvent, type SrcManagerEvents, type SrcSettings, type SrsInitiatedRequest,
+  type RecordingPreferenceAppliedEvent, type SrcManagerEvents, type SrcSettings,
   type LiveRecording, type RecordingSelection, type SrsRequest, type SrsResponse, type StartRecordingOptions,
 } from '../../../include-types/siprec.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
@@ -32,14 +32,15 @@ import { CallState } from './call-state.js';
 import { SrcLiveAudio } from './live-audio.js';
 import { PersistentRecording } from './persistent-session.js';
 import type { PersistentSessionOptions } from '../../../include-types/siprec-persistent.js';
+import { CallRecording } from './call-recording.js';
+import { applyRecordingPreference, type PreferenceHost } from './recording-preference.js';
+import { srsInitiatedVerdict, type SrsInitiatedHost } from './srs-initiated-policy.js';
+
+export { CallRecording } from './call-recording.js';
 
 function unknownEntry(name: string): never {
   throw new RangeError(`no SRS entry named ${name}`);
 }
-
-import { CallRecording } from './call-recording.js';
-
-export { CallRecording } from './call-recording.js';
 
 /**
  * Recording client manager.
@@ -89,6 +90,23 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     broken: (e) => this.emit('recordingPolicyBroken', e), satisfied: (e) => this.emit('recordingPolicySatisfied', e),
   });
 
+  /** What the preference rules use of the manager (recording-preference.ts). */
+  private readonly preferenceHost: PreferenceHost = {
+    agents: this.agents,
+    honours: () => this.honours(),
+    applied: (callId, preference, action) => this.applied(callId, preference, action),
+    chosen: (st, selection) => this.chosen(st, selection),
+  };
+  /** What the SRS-initiated verdict uses of the manager (srs-initiated-policy.ts). */
+  private readonly srsInitiatedHost: SrsInitiatedHost = {
+    policy: () => this.settings.acceptSrsInitiated,
+    stopped: () => this.stopped,
+    calls: this.calls,
+    honours: () => this.honours(),
+    state: (callId) => this.state(callId),
+    newRecording: (call) => new CallRecording(call.callId, this.agents, call, this.live),
+  };
+
   /** @param settings - see {@link SrcSettings}; checked here (RangeError; SipError(InvalidArgument) for TLS settings). */
   constructor(readonly settings: SrcSettings) {
     super();
@@ -119,7 +137,7 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
       const ua: SrcUserAgent = new SrcUserAgent({
         entry, listener, userAgent: this.settings.userAgent ?? 'tsip-src', t1: this.settings.t1 ?? 500,
         clock: this.clock, ...(this.settings.clock ? { stackClock: this.settings.clock } : {}),
-        srsInitiated: (req): SrsInitiatedVerdict => this.srsInitiated(ua, req),
+        srsInitiated: (req): SrsInitiatedVerdict => srsInitiatedVerdict(this.srsInitiatedHost, ua, req),
         ...(this.settings.metadataUpdateMethod ? { metadataUpdateMethod: this.settings.metadataUpdateMethod } : {}),
         onSrsState: (srs, up, statusCode) => this.emit('srsStateChanged', { srsName: entry.name, srs, up, ...(statusCode !== undefined ? { statusCode } : {}) }),
         ...(this.ng911 ? { ng911: this.ng911 } : {}),
@@ -327,41 +345,7 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     const st = this.assertKnown(callId);
     if (!['on', 'off', 'pause', 'nopreference'].includes(preference)) throw new RangeError(`unknown recording preference ${String(preference)}`);
     st.preference = preference;
-    if (!this.honours()) return this.applied(callId, preference, 'ignored');
-    if (preference === 'off') {
-      if (st.withheld) return this.applied(callId, preference, 'none');
-      st.withheld = true;
-      st.restarts = undefined;
-      if (st.pausedBy === 'preference') st.pausedBy = undefined;
-      const live = this.agents.some((a) => a.session(callId) !== undefined);
-      this.applied(callId, preference, live ? 'stopped' : 'withheld');
-      await Promise.all(this.agents.map((a) => a.stop(callId, RecordingEndReason.PreferenceOff)));
-      return true;
-    }
-    if (st.withheld) {
-      // RFC 7866 §7.1.3: no longer 'off': the recording the app asked for starts (a new RS).
-      st.withheld = false;
-      if (preference === 'pause') st.pausedBy = 'preference';
-      const params = st.recording!.params;
-      const ending = new Set<string>();
-      for (const a of this.chosen(st, {})) {
-        if (a.session(callId)) ending.add(a.name); // still ending after the 'off': starts once ended
-        else a.startRecording(params);
-      }
-      if (ending.size > 0) st.restarts = ending;
-      return this.applied(callId, preference, 'started');
-    }
-    if (preference === 'pause') {
-      if (st.pausedBy !== undefined) return this.applied(callId, preference, 'none');
-      st.pausedBy = 'preference';
-      this.applied(callId, preference, 'paused');
-      return (await Promise.all(this.chosen(st, {}).map((a) => a.pause(callId)))).every(Boolean);
-    }
-    if (st.pausedBy !== 'preference') return this.applied(callId, preference, 'none');
-    st.pausedBy = undefined;
-    this.applied(callId, preference, 'resumed');
-    // entries the app paused itself stay paused
-    return (await Promise.all(this.chosen(st, {}).filter((a) => !st.appPaused.has(a.name)).map((a) => a.resume(callId)))).every(Boolean);
+    return applyRecordingPreference(this.preferenceHost, st, callId, preference);
   }
 
   /** Ends every recording with BYE and releases every socket, timer and queued log event. */
@@ -383,36 +367,6 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
       st.forget(); // no longer known; what the indication said stays readable
       if (st.idle) this.calls.delete(callId);
     }
-  }
-
-  /** The policy's verdict on an SRS-initiated INVITE that reached `agent`. */
-  private srsInitiated(agent: SrcUserAgent, req: SrsInitiatedRequest): SrsInitiatedVerdict {
-    const policy = this.settings.acceptSrsInitiated;
-    if (!policy || this.stopped) return { status: 488, reason: 'SRS-initiated recording not accepted' };
-    let pick: CallParams | string | undefined;
-    try {
-      pick = policy({ ...req, calls: [...this.calls].filter(([, st]) => st.recording !== undefined).map(([id]) => id) });
-    } catch {
-      pick = undefined;
-    }
-    const known = pick === undefined ? undefined : this.known(typeof pick === 'string' ? pick : pick.callId);
-    const call = typeof pick === 'string' ? known?.params : pick;
-    if (!call) return { status: 404, reason: 'No such call to record' };
-    if (this.honours() && (this.calls.get(call.callId)?.withheld === true || (!known && call.recordingPreference === 'off'))) {
-      return { status: 403, reason: 'Recording declined by participant preference' }; // RFC 7866 §7.1.3
-    }
-    if (agent.session(call.callId)) return { status: 486, reason: 'Call already recorded to this SRS entry' };
-    if (call.streams.length === 0 || new Set(call.streams.map((s) => s.label)).size !== call.streams.length) {
-      return { status: 500, reason: 'Bad call parameters' };
-    }
-    this.state(call.callId).selected.add(agent.name); // recorded by this entry too: stop/pause include it
-    if (!known) {
-      const st = this.state(call.callId);
-      st.recording = new CallRecording(call.callId, this.agents, call, this.live);
-      if (call.recordingPreference !== undefined) st.preference = call.recordingPreference;
-      if (call.recordingPreference === 'pause' && this.honours()) st.pausedBy = 'preference';
-    }
-    return { call };
   }
 
   /** The call's recording started on an entry: its audio taps open (the first time, while someone listens). */
