@@ -117,14 +117,16 @@ t.test('client on a FakeClock: retries wait retryDelayMs, doubling; nothing move
   c.on('delivered', (r) => reports.push(r));
   server.failNext(2, 503);
   c.send(recCallEvent('start', ctx, 'incoming'));
-  await until(() => clock.pending() === 1 && server.raw.length === 1);
+  // The server saw the request before the client read its 503: until then the one pending timer
+  // is the request's own timeout, so wait for the retry's (bounded; a wrong delay fails below).
+  await until(() => clock.pending() === 1 && server.raw.length === 1 && clock.nextTimerAt() === 5000, 10_000);
   t.equal(server.raw.length, 1, 'first attempt, answered 503');
   t.equal(clock.nextTimerAt(), 5000, 'the retry is due after retryDelayMs');
   clock.advance(4999);
   await new Promise((r) => setTimeout(r, 100));
   t.equal(server.raw.length, 1, 'no retry before it');
   clock.advance(1);
-  await until(() => server.raw.length === 2 && clock.pending() === 1);
+  await until(() => server.raw.length === 2 && clock.pending() === 1 && clock.nextTimerAt() === 15_000, 10_000);
   t.equal(clock.nextTimerAt(), 5000 + 10_000, 'the next retry after twice the delay');
   clock.advance(10_000);
   await until(() => reports.length === 1);
