@@ -34,7 +34,7 @@ t.test('appends reach the file in order, batched, and close() waits for all of t
   t.same(readFileSync(p), Buffer.concat(want), 'every byte, in order, after close()');
   t.equal(f.droppedBytes, 0);
   t.equal(f.append(Buffer.from('late')), false, 'ignored after close');
-  t.throws(() => QueuedFile.create(p), { code: 'EEXIST' }, 'never overwrites');
+  await t.rejects(QueuedFile.create(p).ready(), { code: 'EEXIST' }, 'never overwrites');
 });
 
 t.test('the queue is bounded: beyond maxQueuedBytes appends are dropped and counted', async (t) => {
@@ -110,7 +110,7 @@ t.test('a writer killed mid-queue loses at most its queued tail, and what is the
 });
 
 t.test('RecordingDir: checkpoints coalesce off the loop; close() resolves with every file complete', async (t) => {
-  const rec = RecordingDir.create({ root, recordingId: 'coalesce@h' });
+  const rec = await RecordingDir.create({ root, recordingId: 'coalesce@h' });
   t.equal(readIndex(rec.dir).state, RecordingState.Recording, 'the first index is there at once');
   rec.openStream('1', 'PCMU', 0);
   for (let i = 0; i < 50; i++) rec.checkpoint();

@@ -104,7 +104,7 @@ t.test('maxMetadataBytes: a larger metadata part is 413 before it is parsed; the
 });
 
 t.test('dropped packets counted in the index; a recording ended early is partial with the reason', async (t) => {
-  const rec = RecordingDir.create({ root, recordingId: 'drop@h' });
+  const rec = await RecordingDir.create({ root, recordingId: 'drop@h' });
   rec.openStream('1', 'PCMU', 0);
   rec.dropped('1', 3);
   rec.dropped('1');
@@ -121,9 +121,9 @@ t.test('dropped packets counted in the index; a recording ended early is partial
   t.ok(onDisk.stoppedAt, 'stopped');
   rec.dropped('1', 9);
   t.equal(readIndex(rec.dir).streams[0].droppedPackets, 4, 'nothing counted after close');
-  const c = RecordingDir.create({ root, recordingId: 'clean@h' });
+  const c = await RecordingDir.create({ root, recordingId: 'clean@h' });
   t.equal((await c.close('bye')).state, RecordingState.Complete, 'the default close is still complete');
-  t.equal((await RecordingDir.create({ root, recordingId: 'f@h' }).close('failed', true)).state, RecordingState.Failed, 'and failed with true');
+  t.equal((await (await RecordingDir.create({ root, recordingId: 'f@h' })).close('failed', true)).state, RecordingState.Failed, 'and failed with true');
 });
 
 t.test('a failed write is reported once to the server, never thrown into the socket handler', async (t) => {
