@@ -369,6 +369,10 @@ export class RecordingDir {
    * fsynced) and an fsynced index naming them is in place. The SRS awaits it before its 200 OK
    * (so an SRC told "recording" is never left without a recording recovery finds, even after a
    * power cut). Its index write goes before periodic checkpoints (index-file.ts `urgent`).
+   * The cost: two fsyncs (the index, its directory) per set-up, so a burst of set-ups is answered
+   * at the pace of the disk's fsyncs (the loop stays free meanwhile; SRCs wait up to 64*T1).
+   * The root's entry for the new directory is not fsynced on its own: on a journalling file
+   * system (ext4, xfs) the index's fsync commits the mkdir with it.
    * @throws the first failed write (ENOSPC, EIO).
    */
   async durable(): Promise<void> {
