@@ -175,6 +175,33 @@ export interface SrsSettings {
    * `audioTap` listener is attached: nothing is decoded otherwise.
    */
   liveAudioBufferMs?: number;
+  /** Write queues of the recording files (see {@link SrsStorageSettings}). */
+  storage?: SrsStorageSettings;
+}
+
+/**
+ * How the SRS's recording files are written (`SrsSettings.storage`). Every stream file (WAV,
+ * rtpdump, RTT transcript, MSRP message log) is written off the event loop through its own
+ * bounded in-memory queue; a disk that cannot keep up fills the queue, and what comes beyond
+ * the bound is dropped, never waited for: counted in index.json as the stream's `droppedBytes`
+ * (WAV: the range reads back as silence, the timeline is kept) or `droppedRecords` (rtpdump
+ * records, MSRP messages). The recording still ends `complete`.
+ */
+export interface SrsStorageSettings {
+  /**
+   * Most bytes held in memory per recording file, queued or being written (default 1 MiB =
+   * 1048576: 65 s of G.711 audio; an integer >= 1). An empty queue always takes one append, so a
+   * single MSRP message larger than the bound is still stored. Memory at the SRS is bounded by
+   * about this × the files of the live sessions.
+   */
+  maxQueuedBytesPerFile?: number;
+  /**
+   * Bytes of audio gathered before a WAV write starts (default 4096 = 256 ms of 8 kHz mono; an
+   * integer >= 0, at most `maxQueuedBytesPerFile`; 0 writes as soon as none is in flight). A
+   * killed SRS loses about this much of each WAV's tail. Other files write whenever no write is
+   * in flight.
+   */
+  wavBatchBytes?: number;
 }
 
 /** What {@link SrsSettings.statfs} returns (a subset of node's `StatsFs`). */

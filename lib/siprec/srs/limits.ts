@@ -4,7 +4,7 @@
  */
 import { statfs as fsStatfs } from 'node:fs/promises';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
-import type { SrsSettings, StatfsLike } from '../../../include-types/siprec.js';
+import type { SrsSettings, SrsStorageSettings, StatfsLike } from '../../../include-types/siprec.js';
 
 /** Defaults of the SRS limits (see SrsSettings). */
 export const SRS_LIMIT_DEFAULTS = {
@@ -40,6 +40,34 @@ export function validateSrsLimits(settings: SrsSettings): void {
   }
   if ((settings.rtpPortMin ?? 40000) > (settings.rtpPortMax ?? 49999)) {
     throw new SipError(SipErrorCode.InvalidArgument, 'SrsSettings.rtpPortMin must not be above rtpPortMax');
+  }  validateStorage(settings.storage);
+}
+
+/** Defaults of `SrsSettings.storage` (the write queue of each recording file, queued-file.ts). */
+export const SRS_STORAGE_DEFAULTS = { maxQueuedBytesPerFile: 1 << 20, wavBatchBytes: 4096 } as const;
+
+/** The write queue bounds of every recording file from `SrsSettings.storage` (defaults filled in). */
+export function storageQueue(storage: SrsStorageSettings | undefined): { maxQueuedBytes: number; wavBatchBytes: number } {
+  const maxQueuedBytes = storage?.maxQueuedBytesPerFile ?? SRS_STORAGE_DEFAULTS.maxQueuedBytesPerFile;
+  return { maxQueuedBytes, wavBatchBytes: storage?.wavBatchBytes ?? Math.min(maxQueuedBytes, SRS_STORAGE_DEFAULTS.wavBatchBytes) };
+}
+
+/** Checks `SrsSettings.storage` (same rules and error as the other limits). */
+function validateStorage(storage: SrsStorageSettings | undefined): void {
+  if (storage === undefined) return;
+  if (typeof storage !== 'object' || storage === null) throw new SipError(SipErrorCode.InvalidArgument, 'SrsSettings.storage must be an object');
+  const check = (name: keyof SrsStorageSettings, min: number): void => {
+    const v = storage[name];
+    if (v === undefined) return;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+      throw new SipError(SipErrorCode.InvalidArgument, `SrsSettings.storage.${name} must be an integer >= ${min} (got ${String(v)})`);
+    }
+  };
+  check('maxQueuedBytesPerFile', 1);
+  check('wavBatchBytes', 0);
+  const max = storage.maxQueuedBytesPerFile ?? SRS_STORAGE_DEFAULTS.maxQueuedBytesPerFile;
+  if ((storage.wavBatchBytes ?? Math.min(max, SRS_STORAGE_DEFAULTS.wavBatchBytes)) > max) {
+    throw new SipError(SipErrorCode.InvalidArgument, `SrsSettings.storage.wavBatchBytes must not be above maxQueuedBytesPerFile (${max})`);
   }
 }
 

@@ -12,7 +12,7 @@ import { InviteDialogAssoc, type ServerTransaction } from '../common/api.js';
 import { checkRecordingInvite } from './check-invite.js';
 import { SrsSession } from './srs-session.js';
 import { RecordingDir } from './storage/index.js';
-import { retryAfterSeconds } from './limits.js';
+import { retryAfterSeconds, storageQueue } from './limits.js';
 import { healthReasonPhrase } from './srs-health.js';
 import type { SrsHealth } from '../../../include-types/siprec.js';
 import { ACCEPT, ALLOW, reject, respond, type RejectOptions } from './srs-respond.js';
@@ -74,12 +74,16 @@ export class SrsAdmission {
       if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, verdict.limit ? { limit: verdict.limit } : {});
       // The association runs the RFC 4028 session timer the SRC asks for (srs-in-dialog.ts, sessionRefreshFailed).
       assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: ctx.contact(tx.remote?.protocol, req.remoteUri) });
-      const rec = settings.signalingOnly ? undefined : RecordingDir.create({ root: settings.dir, recordingId: callId, now: ctx.now });
+      // Off the event loop (storage/recording-dir.ts): a burst of set-ups must not stall live RTP.
+      const rec = settings.signalingOnly ? undefined : await RecordingDir.create({ root: settings.dir, recordingId: callId, now: ctx.now, queue: storageQueue(settings.storage) });
       session = new SrsSession(callId, assoc, rec, ctx.sessionEnv());
       ctx.counters.track(session);
       if (verdict.metadata) session.addMetadata(verdict.metadata);
       // RFC 7866 §7.1.2: without an offer the SRS offers, one stream per metadata stream.
       const answer = verdict.offer ? await session.applyOffer(verdict.offer) : await session.makeInitialOffer(this.offerLabels(verdict.metadata));
+      // The 200 tells the SRC it is recorded: only once an fsynced index naming the streams and
+      // the metadata is on disk (a failed write, e.g. ENOSPC, refuses the session below).
+      await rec?.durable();
       if (!tx.responseAllowed) {
         await session.end(SrsEndReason.Canceled);
         return;

@@ -238,17 +238,21 @@ export function writeIndexAtomic(dir: string, index: RecordingIndex, opts: { fsy
   }
 }
 
-/** Writes index JSON atomically without blocking: temp file, fsync, rename, directory fsync. */
-async function writeIndexTextAsync(dir: string, text: string): Promise<void> {
+/**
+ * Writes index JSON atomically without blocking: temp file, fsync, rename, directory fsync
+ * (`fsync: false` leaves out both fsyncs, as {@link writeIndexAtomic} does).
+ */
+async function writeIndexTextAsync(dir: string, text: string, fsync = true): Promise<void> {
   const tmp = join(dir, `.${INDEX_FILE}.${process.pid}.${++tmpCounter}.tmp`);
   const fh = await open(tmp, 'wx');
   try {
     await fh.writeFile(text);
-    await fh.sync();
+    if (fsync) await fh.sync();
   } finally {
     await fh.close();
   }
   await rename(tmp, join(dir, INDEX_FILE));
+  if (!fsync) return;
   try {
     const dh = await open(dir, 'r');
     try { await dh.sync(); } finally { await dh.close(); }
@@ -257,27 +261,61 @@ async function writeIndexTextAsync(dir: string, text: string): Promise<void> {
   }
 }
 
+/**
+ * {@link writeIndexAtomic} off the event loop (not queued): the SRS's first index of a new
+ * recording, written without fsync so that a killed writer leaves a directory recovery finds.
+ */
+export function writeIndexAtomicAsync(dir: string, index: RecordingIndex, opts: { fsync?: boolean } = {}): Promise<void> {
+  return writeIndexTextAsync(dir, JSON.stringify(index, null, 2) + '\n', opts.fsync !== false);
+}
+
 /** Index writes waiting for their turn (one at a time across every recording of the process). */
 const indexQueue: (() => void)[] = [];
-let indexWriting = false;
+/** Urgent ones (a set-up waits for them before its 200 OK): they go before {@link indexQueue}. */
+const urgentQueue: (() => void)[] = [];
+/** Index writes in flight. */
+let indexWriting = 0;
+/**
+ * Urgent index writes in flight at once (a burst of set-ups: each waits for its own; the
+ * threadpool has 4 threads, one is left to the media writes). Periodic ones go one at a time.
+ */
+const URGENT_IN_FLIGHT = 3;
+
+/** Options of {@link writeIndexQueued}. */
+export interface IndexWriteOptions {
+  /**
+   * A set-up waits for this write (the index must be durable before the 200 OK): it goes before
+   * every periodic checkpoint still waiting, and up to 3 run at once.
+   */
+  urgent?: boolean;
+}
+
+/** Starts what may run now: urgent writes first, a periodic one only when nothing is in flight. */
+function startIndexWrites(): void {
+  while (indexWriting < URGENT_IN_FLIGHT && urgentQueue.length > 0) urgentQueue.shift()!();
+  if (indexWriting === 0) indexQueue.shift()?.();
+}
 
 /**
  * Writes `index` as it stands now (serialized at once) atomically, off the event loop, after
- * every index write queued before it in this process (a checkpoint of 10^3 recordings is 10^3
- * fsyncs: in turn they leave the threadpool to the media writes). Resolves once renamed in place.
+ * the index writes queued before it in this process (a checkpoint of 10^3 recordings is 10^3
+ * fsyncs: in turn they leave the threadpool to the media writes); an urgent write passes the
+ * waiting periodic ones (see {@link IndexWriteOptions.urgent}). A recording has at most one index
+ * write in flight (recording-dir.ts), so its own writes land in order. Resolves once renamed in
+ * place and the directory fsynced.
  */
-export function writeIndexQueued(dir: string, index: RecordingIndex): Promise<void> {
+export function writeIndexQueued(dir: string, index: RecordingIndex, opts: IndexWriteOptions = {}): Promise<void> {
   const text = JSON.stringify(index, null, 2) + '\n';
   return new Promise<void>((resolve, reject) => {
     const run = (): void => {
-      indexWriting = true;
+      indexWriting++;
       writeIndexTextAsync(dir, text).then(resolve, reject).finally(() => {
-        indexWriting = false;
-        indexQueue.shift()?.();
+        indexWriting--;
+        startIndexWrites();
       });
     };
-    if (indexWriting) indexQueue.push(run);
-    else run();
+    (opts.urgent ? urgentQueue : indexQueue).push(run);
+    startIndexWrites();
   });
 }
 

@@ -8,7 +8,7 @@
  * ```
  * Created exclusively and appended off the event loop (queued-file.ts), like the other recording files.
  */
-import { QueuedFile } from './queued-file.js';
+import { QueuedFile, type QueuedFileOptions } from './queued-file.js';
 
 /** A message as the MSRP endpoint hands it over. */
 export interface ReceivedMessage {
@@ -37,9 +37,14 @@ export class MessageLogWriter {
     return this.file.path;
   }
 
-  /** Creates `path` ('wx': never overwrites). */
-  static create(path: string): MessageLogWriter {
-    return new MessageLogWriter(QueuedFile.create(path));
+  /** Creates `path` ('wx': never overwrites; off the event loop, see {@link QueuedFile.create}) with its write queue's options. */
+  static create(path: string, queue: QueuedFileOptions = {}): MessageLogWriter {
+    return new MessageLogWriter(QueuedFile.create(path, undefined, queue));
+  }
+
+  /** Resolves once the file exists (rejects with EEXIST when it did). */
+  ready(): Promise<void> {
+    return this.file.ready();
   }
 
   /** Appends one message (ignored after close). */

@@ -11,6 +11,9 @@
  *   append is dropped and counted ({@link QueuedFile.droppedBytes}); with `holeOnDrop` the file
  *   position still moves on, so the dropped range reads back as zeros (a WAV keeps its timeline:
  *   silence where audio was lost); without it the bytes are skipped (a dump of whole records).
+ * - Opening: {@link QueuedFile.create} returns at once; the file is created ('wx') off the loop and
+ *   its head is the first write, before any append ({@link QueuedFile.ready} resolves once both
+ *   are in the kernel). A setup of 10^2 recordings at once must not stall the RTP of live ones.
  * - Crash safety: what a write handed to the kernel survives a killed process; a crash loses at
  *   most what was still queued (the unwritten tail: `batchBytes` plus whatever a slow disk held
  *   back, never more than `maxQueuedBytes`). `close()` writes every queued byte, then an optional
@@ -19,7 +22,7 @@
  *   `close()`, so the caller's existing handling of a failed write ends the recording.
  * @module
  */
-import { close as fsClose, fsync, ftruncate, openSync, write, writeSync } from 'node:fs';
+import { close as fsClose, fsync, ftruncate, open as fsOpen, write } from 'node:fs';
 
 /** Options of {@link QueuedFile.create}. */
 export interface QueuedFileOptions {
@@ -59,7 +62,11 @@ export class QueuedFile {
   droppedBytes = 0;
   /** Appends dropped because the queue was full. */
   droppedAppends = 0;
+  /** The descriptor once opened; undefined while opening, after close and after a failed open. */
   private fd: number | undefined;
+  /** Resolves once the file exists with its head written (see {@link ready}). */
+  private readonly opened: Promise<void>;
+  private openDone = false;
   /** Where the next append goes (the file's final length). */
   private end: number;
   /** End of the furthest range handed to a write. */
@@ -77,35 +84,55 @@ export class QueuedFile {
   private readonly maxQueuedBytes: number;
   private readonly holeOnDrop: boolean;
 
-  private constructor(readonly path: string, fd: number, size: number, opts: QueuedFileOptions) {
-    this.fd = fd;
-    this.end = size;
-    this.writtenEnd = size;
+  private constructor(readonly path: string, head: Uint8Array | undefined, opts: QueuedFileOptions) {
+    this.end = 0;
+    this.writtenEnd = 0;
     this.batchBytes = Math.max(0, opts.batchBytes ?? QUEUED_FILE_DEFAULTS.batchBytes);
     this.maxQueuedBytes = Math.max(1, opts.maxQueuedBytes ?? QUEUED_FILE_DEFAULTS.maxQueuedBytes);
     this.holeOnDrop = opts.holeOnDrop ?? false;
+    if (head !== undefined && head.length > 0) {
+      // The head is the first run, outside the bound: it is never dropped.
+      this.runs.push({ at: 0, bufs: [Buffer.from(head)], bytes: head.length });
+      this.pendingBytes = this.end = head.length;
+    }
+    const headBytes = this.end;
+    this.opened = new Promise<void>((resolve, reject) => {
+      fsOpen(path, 'wx', (err, fd) => {
+        this.openDone = true;
+        if (err) {
+          this.error ??= err;
+          this.wake();
+          return reject(err);
+        }
+        this.fd = fd;
+        if (this.pendingBytes > 0) this.startWrite();
+        // Ready once the head is in the kernel (the head is the first run: the first write).
+        if (headBytes === 0) resolve();
+        else this.whenWritten(headBytes, resolve, reject);
+      });
+    });
+    this.opened.catch(() => undefined); // reported by append/flush/close; ready() hands it on
   }
 
   /**
-   * Creates `path` ('wx') and writes `head` synchronously (once per file: the header is in the
-   * file before the first packet, so even an empty recording is readable after a crash).
-   * @throws the fs error (EEXIST when the file exists: recordings are never overwritten).
+   * Creates `path` ('wx', off the event loop) with `head` as its first bytes (once per file: the
+   * header is in the file before the first packet, so even an empty recording is readable after a
+   * crash). Returns at once: appends queue meanwhile (the bound counts them).
+   * A failed open (EEXIST when the file exists: recordings are never overwritten) rejects
+   * {@link ready} and {@link close}, and is thrown by the next `append`/`flush`.
    */
   static create(path: string, head?: Uint8Array, opts: QueuedFileOptions = {}): QueuedFile {
-    const fd = openSync(path, 'wx');
-    let off = 0;
-    try {
-      while (head !== undefined && off < head.length) off += writeSync(fd, head, off, head.length - off, off);
-    } catch (e) {
-      fsClose(fd, () => undefined);
-      throw e;
-    }
-    return new QueuedFile(path, fd, off, opts);
+    return new QueuedFile(path, head, opts);
   }
 
-  /** True until {@link close} is called. */
+  /** Resolves once the file exists and its head is in the kernel; rejects when it could not be created. */
+  ready(): Promise<void> {
+    return this.opened;
+  }
+
+  /** True until {@link close} is called (or the file could not be created). */
   get isOpen(): boolean {
-    return this.fd !== undefined && this.closing === undefined;
+    return this.closing === undefined && !(this.openDone && this.fd === undefined);
   }
 
   /** The file's length once every queued byte is written (head, appends and holes). */
@@ -161,9 +188,9 @@ export class QueuedFile {
    */
   flush(): void {
     if (this.error) throw this.error;
-    if (this.fd === undefined || this.pendingBytes === 0) return;
+    if (this.pendingBytes === 0) return;
     this.flushAll = true;
-    if (!this.inFlight) this.startWrite();
+    if (!this.inFlight) this.startWrite(); // while opening: written once open
   }
 
   /** Resolves once nothing is queued or in flight (rejects with a write's error). */
@@ -193,6 +220,7 @@ export class QueuedFile {
   }
 
   private async finish(patch?: { at: number; data: Uint8Array }): Promise<void> {
+    await this.opened;
     const fd = this.fd;
     if (fd === undefined) return;
     try {
@@ -209,8 +237,9 @@ export class QueuedFile {
   /** Writes the oldest run (one write in flight per file keeps the order). */
   private startWrite(): void {
     const fd = this.fd;
+    if (fd === undefined) return; // still opening: the open starts the first write
     const run = this.runs.shift();
-    if (fd === undefined || !run) return;
+    if (!run) return;
     const buf = run.bufs.length === 1 ? run.bufs[0] : Buffer.concat(run.bufs, run.bytes);
     this.pendingBytes -= run.bytes;
     this.flightBytes = run.bytes;
@@ -222,9 +251,23 @@ export class QueuedFile {
       if (err) this.error ??= err;
       else if (this.pendingBytes > 0 && (this.flushAll || this.runs.length > 1 || this.pendingBytes >= this.batchBytes)) return this.startWrite();
       if (this.pendingBytes === 0) this.flushAll = false;
-      const waiting = this.idle;
-      this.idle = [];
-      for (const w of waiting) w();
+      this.wake();
     });
+  }
+
+  private wake(): void {
+    const waiting = this.idle;
+    this.idle = [];
+    for (const w of waiting) w();
+  }
+
+  /** Calls `done` once the first `bytes` of the file are written (or `failed` with a write's error). */
+  private whenWritten(bytes: number, done: () => void, failed: (e: unknown) => void): void {
+    const check = (): void => {
+      if (this.writtenEnd >= bytes) done();
+      else if (this.error) failed(this.error);
+      else this.idle.push(check);
+    };
+    check();
   }
 }

@@ -5,88 +5,44 @@
  * and a UTF-8 transcript per RTT stream; a message log per MSRP stream), every metadata document
  * as received (`metadata-000.xml` first, then one numbered file per update) and index.json.
  *
+ * No file-system call of a recording blocks the event loop (a burst of 10^2 set-ups must not stall
+ * the RTP of the live sessions): the directory, the first index, the stream files and the
+ * metadata files are all created asynchronously. Only recovery at start-up (recover.ts, and
+ * rtpdump.ts's repair it calls) works synchronously, before any session exists.
+ *
  * Crash safety: media goes through bounded write queues, written in order off the event loop
  * (queued-file.ts: a killed writer loses at most the queued tail); metadata files are written
- * once with 'wx' (handed to the kernel before `addMetadata` returns, fsynced off the loop); the
- * index is replaced atomically, off the loop, one index write at a time across recordings
- * (index-file.ts `writeIndexQueued`); while live the index says `recording`, so a directory whose
- * writer died reads as partial. `close()` resolves once every file is complete and the final
- * index is in place. Nothing is ever overwritten: the directory, the WAVs and the metadata files
- * are all created exclusively.
+ * once with 'wx' and fsynced; the index is replaced atomically, off the loop, one index write at
+ * a time across recordings (index-file.ts `writeIndexQueued`); while live the index says
+ * `recording`, so a directory whose writer died reads as partial. Order kept for recovery:
+ * - the first index (not fsynced) is in place before {@link RecordingDir.create} resolves, so a
+ *   writer killed at any later point leaves a directory recovery finds;
+ * - an index names only files that exist: each index write waits until every stream file it
+ *   names is created with its header, and every metadata file is written and fsynced
+ *   ({@link RecordingDir.pendingFiles});
+ * - {@link RecordingDir.durable} (awaited by the SRS before its 200 OK) resolves once an fsynced
+ *   index naming the session's streams and metadata is in place.
+ * `close()` resolves once every file is complete and the final index is in place. Nothing is
+ * ever overwritten: the directory, the WAVs and the metadata files are all created exclusively.
  */
-import { closeSync, fsync, mkdirSync, openSync, writeSync, close as fsClose } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RecordedCodec, RecordedMediaKind, SrsEndReason } from '../../../../include-types/siprec.js';
+import type { SrsEndReason } from '../../../../include-types/siprec.js';
 import type { RtpPacket } from '../../media/index.js';
 import { applyPartialUpdate, type RecordingMetadata } from '../../metadata/index.js';
-import { RecordingState, writeIndexAtomic, writeIndexQueued, type IndexStereo, type IndexStream, type RecordingIndex } from './index-file.js';
+import { RecordingState, writeIndexAtomicAsync, writeIndexQueued, type IndexStereo, type IndexStream, type RecordingIndex } from './index-file.js';
 import type { ReceivedMessage } from './message-log.js';
 import { callIdsOf, mapParticipants } from './participants.js';
 import { indexSessions, labelOwners } from './cs-streams.js';
-import { firstRejection, openSink, type SinkSrtp, type StreamSink } from './stream-sinks.js';
+import { firstRejection, openSink, type SinkQueue, type StreamSink } from './stream-sinks.js';
+import { safeName, stamp, writeNewFile, type CreateRecordingOptions, type MediaStreamSpec, type RecordingCounters } from './recording-parts.js';
 
-/** Options of {@link RecordingDir.create}. */
-export interface CreateRecordingOptions {
-  /** Root directory of all recordings (created if missing). */
-  root: string;
-  /** RS Call-ID. */
-  recordingId: string;
-  /** The SRC's address, for the index. */
-  source?: string;
-  /** Clock (default Date.now). */
-  now?: () => number;
-}
+export { safeName, type CreateRecordingOptions, type MediaStreamSpec, type RecordingCounters } from './recording-parts.js';
 
 /** A stream being written. */
 interface LiveStream {
   entry: IndexStream;
   sink: StreamSink;
-}
-
-/** A stream to open (see {@link RecordingDir.openMediaStream}). */
-export interface MediaStreamSpec {
-  /** RS a=label. */
-  label: string;
-  /** Media kind. */
-  kind: RecordedMediaKind;
-  /** How it is stored. */
-  store: 'wav' | 'rtpdump' | 't140' | 'msrp';
-  /** Encoding name (the main one). */
-  codec: string;
-  /** Main payload type (-1 for MSRP). */
-  payloadType: number;
-  /** Every format answered. */
-  formats?: readonly RecordedCodec[];
-  /** t140 / red payload types of an RTT stream. */
-  t140?: { t140: number; red?: number };
-  /** Address and port named in an rtpdump's first line (where the SRS receives it). */
-  source?: { address: string; port: number };
-  /** Received as SRTP: suite and counters for the index (see stream-sinks.ts). */
-  srtp?: SinkSrtp;
-}
-
-/** See {@link RecordingDir.counters}. */
-export interface RecordingCounters {
-  /** Files created. */
-  files: number;
-  /** Bytes stored in media and metadata files. */
-  bytes: number;
-  /** RTP packets lost (WAV streams). */
-  lost: number;
-  /** RTP packets late (WAV streams). */
-  late: number;
-  /** Datagrams received but not stored. */
-  dropped: number;
-}
-
-/** Characters kept in file and directory names; anything else becomes '_'. */
-export function safeName(s: string, max = 64): string {
-  const out = s.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, max);
-  return out === '' ? '_' : out;
-}
-
-function stamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
 /** Writes one recording; see the module comment. */
@@ -118,28 +74,38 @@ export class RecordingDir {
   /** The index write in flight (at most one per recording; later checkpoints coalesce). */
   private indexWrite: Promise<void> | undefined;
   private indexDirty = false;
-  /** Metadata files still being fsynced. */
-  private readonly syncing = new Set<Promise<void>>();
+  /**
+   * Files being created (stream files with their headers, metadata files until fsynced): an index
+   * write waits for them, so an index never names a file that is not there.
+   */
+  private readonly pendingFiles = new Set<Promise<void>>();
+  /** The next index write is urgent (a set-up waits for it: see {@link durable}). */
+  private urgentNext = false;
+  private readonly queue: SinkQueue | undefined;
   /** The first failed background write (index, metadata fsync), thrown by the next checkpoint. */
   private writeError: unknown;
 
-  private constructor(dir: string, index: RecordingIndex, now: () => number) {
+  private constructor(dir: string, index: RecordingIndex, now: () => number, queue: SinkQueue | undefined) {
     this.dir = dir;
     this.index = index;
     this.now = now;
+    this.queue = queue;
   }
 
-  /** Creates a new directory (never an existing one) and its first index. */
-  static create(opts: CreateRecordingOptions): RecordingDir {
+  /**
+   * Creates a new directory (never an existing one) and its first index, off the event loop.
+   * Resolves once the first index (not fsynced: see {@link durable}) is in place.
+   */
+  static async create(opts: CreateRecordingOptions): Promise<RecordingDir> {
     const now = opts.now ?? Date.now;
-    mkdirSync(opts.root, { recursive: true });
+    await mkdir(opts.root, { recursive: true });
     const t = now();
     const base = `${stamp(t)}_${safeName(opts.recordingId)}`;
     let dir = '';
     for (let n = 1; ; n++) {
       dir = join(opts.root, n === 1 ? base : `${base}-${n}`);
       try {
-        mkdirSync(dir);
+        await mkdir(dir);
         break;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw e;
@@ -150,12 +116,12 @@ export class RecordingDir {
       startedAt: new Date(t).toISOString(), streams: [], participants: [], metadataFiles: [], pauses: [], revision: 0, writerPid: process.pid,
       ...(opts.source !== undefined ? { source: opts.source } : {}),
     };
-    const rec = new RecordingDir(dir, index, now);
-    // The first index at once (without fsync: one per new session would stall the loop), so even
-    // a writer killed right now leaves a directory that recovery finds; the fsynced one follows.
+    const rec = new RecordingDir(dir, index, now, opts.queue);
+    // The first index before anything else (without fsync: cheap, and enough against a killed
+    // writer), so a directory with files in it always has an index that recovery finds. The
+    // fsynced one is the set-up's durable() (or the next checkpoint).
     index.revision++;
-    writeIndexAtomic(dir, index, { fsync: false });
-    rec.checkpoint();
+    await writeIndexAtomicAsync(dir, index, { fsync: false });
     return rec;
   }
 
@@ -214,7 +180,7 @@ export class RecordingDir {
     let stem = `stream-${safeName(spec.label)}`;
     const clash = (st: string): boolean => [...taken].some((f) => f.startsWith(`${st}.`));
     for (let n = 2; clash(stem); n++) stem = `stream-${safeName(spec.label)}-${n}`;
-    const sink = openSink({ dir: this.dir, stem, store: spec.store, originMs, ...(spec.t140 ? { t140: spec.t140 } : {}), ...(spec.source ? { source: spec.source } : {}), ...(spec.srtp ? { srtp: spec.srtp } : {}) });
+    const sink = openSink({ dir: this.dir, stem, store: spec.store, originMs, ...(this.queue ? { queue: this.queue } : {}), ...(spec.t140 ? { t140: spec.t140 } : {}), ...(spec.source ? { source: spec.source } : {}), ...(spec.srtp ? { srtp: spec.srtp } : {}) });
     const entry: IndexStream = {
       label: spec.label, file: sink.files[0], codec: spec.codec, payloadType: spec.payloadType, packets: 0,
       startedAt: new Date(this.now()).toISOString(), durationSeconds: 0, senders: [], receivers: [],
@@ -225,6 +191,7 @@ export class RecordingDir {
     if (owner !== undefined) entry.sessionId = owner;
     this.index.streams.push(entry);
     this.streams.set(spec.label, { entry, sink });
+    this.track(sink.ready());
     this.specs.set(spec.label, { spec, deferred: false });
     if (this.metadata) this.mapMetadata();
     this.checkpoint();
@@ -310,21 +277,8 @@ export class RecordingDir {
    */
   addMetadata(raw: Buffer, parsed: RecordingMetadata): string {
     const file = `metadata-${String(this.index.metadataFiles.length).padStart(3, '0')}.xml`;
-    const fd = openSync(join(this.dir, file), 'wx');
-    try {
-      let off = 0;
-      while (off < raw.length) off += writeSync(fd, raw, off, raw.length - off);
-    } catch (e) {
-      closeSync(fd);
-      throw e;
-    }
-    // In the kernel now (a killed process keeps it); the fsync runs off the loop.
-    const synced = new Promise<void>((resolve) => fsync(fd, (e) => {
-      if (e) this.writeError ??= e;
-      fsClose(fd, () => resolve());
-    }));
-    this.syncing.add(synced);
-    void synced.then(() => this.syncing.delete(synced));
+    // Written and fsynced off the loop; the index naming it waits for it (see pendingFiles).
+    this.track(writeNewFile(join(this.dir, file), Buffer.from(raw)));
     this.index.metadataFiles.push(file);
     this.metadataBytes += raw.length;
     const before = labelOwners(this.metadata);
@@ -376,13 +330,11 @@ export class RecordingDir {
     if (this.writeError !== undefined) throw this.writeError;
     this.lastWritten = this.signature();
     for (const s of this.streams.values()) s.sink.flush();
-    this.refreshCounts();
-    this.index.revision++;
     if (this.indexWrite) {
       this.indexDirty = true;
       return;
     }
-    const done = writeIndexQueued(this.dir, this.index).catch((e: unknown) => { this.writeError ??= e; });
+    const done = this.writeIndex().catch((e: unknown) => { this.writeError ??= e; });
     this.indexWrite = done.finally(() => {
       this.indexWrite = undefined;
       if (this.indexDirty && !this.closed) {
@@ -392,9 +344,48 @@ export class RecordingDir {
     });
   }
 
-  /** Resolves once every write started so far (streams, metadata, index) is done. For tests and shutdown. */
+  /**
+   * One index write: once the files it names exist (pendingFiles), the index as it stands then.
+   * An index write is never interleaved with another of the same recording (indexWrite).
+   */
+  private async writeIndex(): Promise<void> {
+    while (this.pendingFiles.size > 0) await Promise.all([...this.pendingFiles]);
+    if (this.writeError !== undefined) throw this.writeError;
+    const urgent = this.urgentNext;
+    this.urgentNext = false;
+    this.refreshCounts();
+    this.index.revision++;
+    await writeIndexQueued(this.dir, this.index, { urgent });
+  }
+
+  /** Keeps `creating` in {@link pendingFiles} until done; its failure becomes the write error. */
+  private track(creating: Promise<void>): void {
+    const p = creating.catch((e: unknown) => { this.writeError ??= e; }).finally(() => this.pendingFiles.delete(p));
+    this.pendingFiles.add(p);
+  }
+
+  /**
+   * Makes the recording durable as it stands: every file created so far exists (metadata
+   * fsynced) and an fsynced index naming them is in place. The SRS awaits it before its 200 OK
+   * (so an SRC told "recording" is never left without a recording recovery finds, even after a
+   * power cut). Its index write goes before periodic checkpoints (index-file.ts `urgent`).
+   * The cost: two fsyncs (the index, its directory) per set-up, so a burst of set-ups is answered
+   * at the pace of the disk's fsyncs (the loop stays free meanwhile; SRCs wait up to 64*T1).
+   * The root's entry for the new directory is not fsynced on its own: on a journalling file
+   * system (ext4, xfs) the index's fsync commits the mkdir with it.
+   * @throws the first failed write (ENOSPC, EIO).
+   */
+  async durable(): Promise<void> {
+    if (this.closed) return;
+    this.urgentNext = true;
+    this.checkpoint();
+    await this.settled();
+    if (this.writeError !== undefined) throw this.writeError;
+  }
+
+  /** Resolves once every write started so far (file creations, metadata, index) is done. For tests and shutdown. */
   async settled(): Promise<void> {
-    while (this.indexWrite || this.syncing.size > 0) await Promise.all([this.indexWrite, ...this.syncing]);
+    while (this.indexWrite || this.pendingFiles.size > 0) await Promise.all([this.indexWrite, ...this.pendingFiles]);
   }
 
   /**

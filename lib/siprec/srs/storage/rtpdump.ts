@@ -87,7 +87,7 @@ export class RtpdumpWriter {
     this.startMs = startMs;
   }
 
-  /** Creates `path` (throws EEXIST if it exists: recordings are never overwritten) and writes the headers. */
+  /** Creates `path` and writes the headers, off the event loop (queued-file.ts; EEXIST if it exists, from {@link ready} and `close()`: recordings are never overwritten). */
   static create(path: string, opts: RtpdumpWriterOptions): RtpdumpWriter {
     const startMs = opts.startMs ?? Date.now();
     const line = Buffer.from(`${RTPDUMP_MAGIC}${opts.address}/${opts.port}\n`, 'latin1');
@@ -97,6 +97,11 @@ export class RtpdumpWriter {
     hdr.writeUInt32BE(ipv4ToU32(opts.address), 8);
     hdr.writeUInt16BE(opts.port & 0xffff, 12);
     return new RtpdumpWriter(QueuedFile.create(path, Buffer.concat([line, hdr]), opts.queue), startMs);
+  }
+
+  /** Resolves once the file exists with its headers in the kernel (rejects with EEXIST when it did). */
+  ready(): Promise<void> {
+    return this.file.ready();
   }
 
   /** True until `close()`. */

@@ -34,6 +34,8 @@ export interface StreamSink {
   stored(): SinkCounters;
   /** Starts writing what is queued (throws an earlier write's error). */
   flush(): void;
+  /** Resolves once every file of the sink exists with its header (files are created off the loop). */
+  ready(): Promise<void>;
   /** Ends the stream at `endMs`; resolves once its files are written, fsynced and closed. */
   close(endMs: number): Promise<void>;
 }
@@ -64,6 +66,21 @@ export interface SinkSpec {
   source?: { address: string; port: number };
   /** SRTP stream: its suite and live receiver counters, copied into the index entry by `count`. */
   srtp?: SinkSrtp;
+  /** Write queue bounds of every file (`SrsSettings.storage`); absent: the defaults. */
+  queue?: SinkQueue;
+}
+
+/** Write queue bounds of a sink's files (see queued-file.ts). */
+export interface SinkQueue {
+  /** Most bytes held in memory per file; beyond it appends are dropped and counted. */
+  maxQueuedBytes?: number;
+  /** Bytes of audio gathered before a WAV write starts. */
+  wavBatchBytes?: number;
+}
+
+/** The QueuedFileOptions of a sink's non-WAV files. */
+function queueOf(spec: SinkSpec): { maxQueuedBytes?: number } {
+  return spec.queue?.maxQueuedBytes !== undefined ? { maxQueuedBytes: spec.queue.maxQueuedBytes } : {};
 }
 
 /** What a sink reports of a stream received as SRTP (decrypted before it reaches the sink). */
@@ -81,7 +98,9 @@ class WavSink implements StreamSink {
 
   constructor(spec: SinkSpec) {
     this.files = [`${spec.stem}.wav`];
-    this.writer = QueuedWavWriter.create(join(spec.dir, this.files[0]));
+    this.writer = QueuedWavWriter.create(join(spec.dir, this.files[0]), {
+      queue: { ...queueOf(spec), ...(spec.queue?.wavBatchBytes !== undefined ? { batchBytes: spec.queue.wavBatchBytes } : {}) },
+    });
     this.receiver = new RtpPcmReceiver(this.writer, { originMs: spec.originMs });
   }
 
@@ -111,6 +130,7 @@ class WavSink implements StreamSink {
   }
 
   flush(): void { this.writer.flush(); }
+  ready(): Promise<void> { return this.writer.ready(); }
 
   close(endMs: number): Promise<void> {
     this.receiver.finish(endMs);
@@ -126,7 +146,7 @@ class DumpSink implements StreamSink {
 
   constructor(spec: SinkSpec) {
     this.files = [`${spec.stem}.rtpdump`];
-    this.dump = RtpdumpWriter.create(join(spec.dir, this.files[0]), { address: spec.source?.address ?? '0.0.0.0', port: spec.source?.port ?? 0, startMs: spec.originMs });
+    this.dump = RtpdumpWriter.create(join(spec.dir, this.files[0]), { address: spec.source?.address ?? '0.0.0.0', port: spec.source?.port ?? 0, startMs: spec.originMs, queue: queueOf(spec) });
   }
 
   rtp(data: Buffer, arrivalMs: number): void {
@@ -152,6 +172,7 @@ class DumpSink implements StreamSink {
   }
 
   flush(): void { this.dump.flush(); }
+  ready(): Promise<void> { return this.dump.ready(); }
 
   close(): Promise<void> { return this.dump.close(); }
 }
@@ -163,7 +184,7 @@ class TextSink extends DumpSink {
   constructor(spec: SinkSpec) {
     super(spec);
     this.files.push(`${spec.stem}.txt`);
-    this.transcript = TranscriptWriter.create(join(spec.dir, this.files[1]));
+    this.transcript = TranscriptWriter.create(join(spec.dir, this.files[1]), queueOf(spec));
     const t = spec.t140 ?? { t140: -1 };
     this.extractor = new T140Extractor({ t140PayloadType: t.t140, ...(t.red !== undefined ? { redPayloadType: t.red } : {}) });
   }
@@ -197,6 +218,10 @@ class TextSink extends DumpSink {
     this.transcript.flush();
   }
 
+  override ready(): Promise<void> {
+    return Promise.all([super.ready(), this.transcript.ready()]).then(() => undefined);
+  }
+
   override close(): Promise<void> {
     // Both files are closed whatever the other's outcome; the first error is reported.
     return Promise.allSettled([super.close(), this.transcript.close()]).then(firstRejection);
@@ -209,7 +234,7 @@ class MessageSink implements StreamSink {
 
   constructor(spec: SinkSpec) {
     this.files = [`${spec.stem}.msrp.txt`];
-    this.log = MessageLogWriter.create(join(spec.dir, this.files[0]));
+    this.log = MessageLogWriter.create(join(spec.dir, this.files[0]), queueOf(spec));
   }
 
   rtp(): void {}
@@ -230,6 +255,7 @@ class MessageSink implements StreamSink {
   }
 
   flush(): void { this.log.flush(); }
+  ready(): Promise<void> { return this.log.ready(); }
 
   close(): Promise<void> { return this.log.close(); }
 }

@@ -10,7 +10,7 @@
  * already written is skipped (duplicates, redundancy of packets that arrived), and a block whose
  * packet was lost is recovered from the redundancy of a later one, before that packet's primary.
  */
-import { QueuedFile } from './queued-file.js';
+import { QueuedFile, type QueuedFileOptions } from './queued-file.js';
 import type { RtpPacket } from '../../media/index.js';
 
 /** One block of a red payload. */
@@ -165,9 +165,14 @@ export class TranscriptWriter {
     return this.file.path;
   }
 
-  /** Creates `path` ('wx': never overwrites). */
-  static create(path: string): TranscriptWriter {
-    return new TranscriptWriter(QueuedFile.create(path));
+  /** Creates `path` ('wx': never overwrites; off the event loop, see {@link QueuedFile.create}) with its write queue's options. */
+  static create(path: string, queue: QueuedFileOptions = {}): TranscriptWriter {
+    return new TranscriptWriter(QueuedFile.create(path, undefined, queue));
+  }
+
+  /** Resolves once the file exists (rejects with EEXIST when it did). */
+  ready(): Promise<void> {
+    return this.file.ready();
   }
 
   /** Appends text bytes (ignored after close). */

@@ -39,18 +39,23 @@ export class QueuedWavWriter implements PcmSink {
     this.format = format;
   }
 
-  /** Creates `path` (MediaError FileExists when it exists: recordings are never overwritten) with its header. */
+  /**
+   * Creates `path` with its header, off the event loop (queued-file.ts): returns at once. When it
+   * exists (recordings are never overwritten) {@link ready} rejects with MediaError FileExists and
+   * `close()` with the EEXIST error.
+   */
   static create(path: string, opts: QueuedWavWriterOptions = {}): QueuedWavWriter {
     const format: WavFormat = { sampleRate: opts.sampleRate ?? 8000, channels: opts.channels ?? 1, bitsPerSample: 16 };
-    try {
-      const file = QueuedFile.create(path, buildWavHeader(format), { ...WAV_QUEUE_DEFAULTS, ...opts.queue, holeOnDrop: true });
-      return new QueuedWavWriter(file, format);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new MediaError(MediaErrorCode.FileExists, `${path} already exists; recordings are never overwritten`);
-      }
+    const file = QueuedFile.create(path, buildWavHeader(format), { ...WAV_QUEUE_DEFAULTS, ...opts.queue, holeOnDrop: true });
+    return new QueuedWavWriter(file, format);
+  }
+
+  /** Resolves once the file exists with its header in the kernel. */
+  ready(): Promise<void> {
+    return this.file.ready().catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new MediaError(MediaErrorCode.FileExists, `${this.path} already exists; recordings are never overwritten`);
       throw e;
-    }
+    });
   }
 
   /** The file. */

@@ -5,7 +5,7 @@
 import { buildRtp } from '../../../../lib/siprec/media/index.js';
 import { RecordingDir } from '../../../../lib/siprec/srs/storage/index.js';
 
-const rec = RecordingDir.create({ root: process.argv[2], recordingId: 'crash-kinds@127.0.0.1' });
+const rec = await RecordingDir.create({ root: process.argv[2], recordingId: 'crash-kinds@127.0.0.1' });
 const t0 = Date.now();
 rec.openMediaStream({ label: 'v', kind: 'video', store: 'rtpdump', codec: 'H264', payloadType: 96, source: { address: '127.0.0.1', port: 40000 } }, t0);
 rec.openMediaStream({ label: 't', kind: 'text', store: 't140', codec: 't140', payloadType: 98, t140: { t140: 98 } }, t0);

@@ -7,7 +7,7 @@ import { MetadataBuilder, parseMetadata } from '../../../../lib/siprec/metadata/
 import { RecordingDir } from '../../../../lib/siprec/srs/storage/index.js';
 
 const root = process.argv[2];
-const rec = RecordingDir.create({ root, recordingId: 'crash-call@127.0.0.1' });
+const rec = await RecordingDir.create({ root, recordingId: 'crash-call@127.0.0.1' });
 const mb = new MetadataBuilder({
   callId: 'cs-crash', participants: [{ key: 'a', aor: 'sip:alice@x' }, { key: 'b', aor: 'sip:bob@x' }],
   streams: [{ label: '1', sender: 'a' }, { label: '2', sender: 'b' }],

@@ -73,7 +73,9 @@ t.test('packets and RTCP read back in order; never overwritten', async (t) => {
   t.ok(d.records[200].rtcp && d.records[200].data.equals(rtcp), 'RTCP kept with plen 0');
   t.equal(parseRtp(d.records[10].data).sequenceNumber, 10);
   t.equal(d.trailingBytes, 0);
-  t.throws(() => RtpdumpWriter.create(p, { address: '127.0.0.1', port: 1 }), /EEXIST/, 'an existing dump is never overwritten');
+  const again = RtpdumpWriter.create(p, { address: '127.0.0.1', port: 1 });
+  await t.rejects(again.ready(), /EEXIST/, 'an existing dump is never overwritten');
+  await t.rejects(again.close(), /EEXIST/, 'its close reports it too');
   t.equal(readRtpdump(p).records.length, 201, 'and it is untouched');
 });
 

@@ -34,7 +34,7 @@ t.test('appends reach the file in order, batched, and close() waits for all of t
   t.same(readFileSync(p), Buffer.concat(want), 'every byte, in order, after close()');
   t.equal(f.droppedBytes, 0);
   t.equal(f.append(Buffer.from('late')), false, 'ignored after close');
-  t.throws(() => QueuedFile.create(p), { code: 'EEXIST' }, 'never overwrites');
+  await t.rejects(QueuedFile.create(p).ready(), { code: 'EEXIST' }, 'never overwrites');
 });
 
 t.test('the queue is bounded: beyond maxQueuedBytes appends are dropped and counted', async (t) => {
@@ -110,7 +110,7 @@ t.test('a writer killed mid-queue loses at most its queued tail, and what is the
 });
 
 t.test('RecordingDir: checkpoints coalesce off the loop; close() resolves with every file complete', async (t) => {
-  const rec = RecordingDir.create({ root, recordingId: 'coalesce@h' });
+  const rec = await RecordingDir.create({ root, recordingId: 'coalesce@h' });
   t.equal(readIndex(rec.dir).state, RecordingState.Recording, 'the first index is there at once');
   rec.openStream('1', 'PCMU', 0);
   for (let i = 0; i < 50; i++) rec.checkpoint();
@@ -125,4 +125,32 @@ t.test('RecordingDir: checkpoints coalesce off the loop; close() resolves with e
   t.equal(readIndex(rec.dir).state, RecordingState.Complete, 'index final on disk when close() resolves');
   t.ok(readWavInfo(join(rec.dir, 'stream-1.wav')).complete, 'WAV final on disk when close() resolves');
   t.equal(await rec.close('shutdown'), final, 'idempotent');
+});
+
+t.test('RecordingDir: files are created off the loop; an index names only files that exist; durable() puts an fsynced one in place', async (t) => {
+  const rec = await RecordingDir.create({ root, recordingId: 'order@h' });
+  t.equal(readIndex(rec.dir).revision, 1, 'the first index is in place when create() resolves');
+  rec.openMediaStream({ label: 'v', kind: 'video', store: 'rtpdump', codec: 'H264', payloadType: 96 });
+  rec.openStream('1', 'PCMU', 0);
+  t.equal(readIndex(rec.dir).streams.length, 0, 'nothing written synchronously: the index on disk is still the first');
+  await rec.durable();
+  const idx = readIndex(rec.dir);
+  t.same(idx.streams.map((s) => s.label), ['v', '1'], 'the durable index names both streams');
+  t.ok(idx.streams.every((s) => readFileSync(join(rec.dir, s.file)).length > 0), 'each with its header on disk');
+  t.equal(idx.revision, rec.snapshot.revision, 'and is the latest');
+  await rec.close('bye');
+});
+
+t.test('RecordingDir queue option: a tiny per-file bound drops rtpdump records, counted as droppedRecords; still complete', async (t) => {
+  const rec = await RecordingDir.create({ root, recordingId: 'tiny@h', queue: { maxQueuedBytes: 1 } });
+  rec.openMediaStream({ label: 'v', kind: 'video', store: 'rtpdump', codec: 'H264', payloadType: 96 });
+  await rec.durable(); // the header written: the queue is empty
+  const pkt = Buffer.alloc(200, 0x80);
+  for (let i = 0; i < 50; i++) rec.datagram('v', pkt, 1000 + i); // one turn: the first write is in flight
+  const idx = await rec.close('bye');
+  const s = idx.streams[0];
+  t.equal(idx.state, RecordingState.Complete, 'complete');
+  t.equal(s.packets, 1, 'the empty queue took one record');
+  t.equal(s.droppedRecords, 49, 'the rest dropped and counted');
+  t.equal(readIndex(rec.dir).streams[0].droppedRecords, 49, 'in index.json');
 });

@@ -104,7 +104,7 @@ t.test('maxMetadataBytes: a larger metadata part is 413 before it is parsed; the
 });
 
 t.test('dropped packets counted in the index; a recording ended early is partial with the reason', async (t) => {
-  const rec = RecordingDir.create({ root, recordingId: 'drop@h' });
+  const rec = await RecordingDir.create({ root, recordingId: 'drop@h' });
   rec.openStream('1', 'PCMU', 0);
   rec.dropped('1', 3);
   rec.dropped('1');
@@ -121,9 +121,9 @@ t.test('dropped packets counted in the index; a recording ended early is partial
   t.ok(onDisk.stoppedAt, 'stopped');
   rec.dropped('1', 9);
   t.equal(readIndex(rec.dir).streams[0].droppedPackets, 4, 'nothing counted after close');
-  const c = RecordingDir.create({ root, recordingId: 'clean@h' });
+  const c = await RecordingDir.create({ root, recordingId: 'clean@h' });
   t.equal((await c.close('bye')).state, RecordingState.Complete, 'the default close is still complete');
-  t.equal((await RecordingDir.create({ root, recordingId: 'f@h' }).close('failed', true)).state, RecordingState.Failed, 'and failed with true');
+  t.equal((await (await RecordingDir.create({ root, recordingId: 'f@h' })).close('failed', true)).state, RecordingState.Failed, 'and failed with true');
 });
 
 t.test('a failed write is reported once to the server, never thrown into the socket handler', async (t) => {
@@ -174,7 +174,15 @@ t.test('bad limit settings are refused at construction with a typed error naming
     [{ maxRtpPacketsPerSecondPerStream: '5' }, /maxRtpPacketsPerSecondPerStream/],
     [{ maxSessions: -3 }, /maxSessions/],
     [{ rtpPortMin: 5000, rtpPortMax: 4000 }, /rtpPortMin must not be above rtpPortMax/],
+    [{ storage: { maxQueuedBytesPerFile: 0 } }, /SrsSettings\.storage\.maxQueuedBytesPerFile must be an integer >= 1/],
+    [{ storage: { maxQueuedBytesPerFile: 1.5 } }, /storage\.maxQueuedBytesPerFile/],
+    [{ storage: { maxQueuedBytesPerFile: Number.NaN } }, /storage\.maxQueuedBytesPerFile/],
+    [{ storage: { wavBatchBytes: -1 } }, /SrsSettings\.storage\.wavBatchBytes must be an integer >= 0/],
+    [{ storage: { maxQueuedBytesPerFile: 1000, wavBatchBytes: 2000 } }, /storage\.wavBatchBytes must not be above maxQueuedBytesPerFile/],
+    [{ storage: 5 }, /SrsSettings\.storage must be an object/],
   ];
   for (const [extra, msg] of bad) t.throws(() => new Srs({ ...base, ...extra } as never), { name: 'SipError', code: SipErrorCode.InvalidArgument, message: msg });
   t.doesNotThrow(() => new Srs({ ...base, maxSetupsPerSecond: 0.5, maxRecordingSeconds: 0.25, minFreeDiskBytes: 0, maxRtpPacketsPerSecondPerStream: 0 }), 'fractions where rates and seconds allow them; 0 = off');
+  t.doesNotThrow(() => new Srs({ ...base, storage: { maxQueuedBytesPerFile: 100 } }), 'a bound below the default WAV batch: the batch follows it');
+  t.doesNotThrow(() => new Srs({ ...base, storage: { maxQueuedBytesPerFile: 1, wavBatchBytes: 0 } }), 'the smallest bound');
 });

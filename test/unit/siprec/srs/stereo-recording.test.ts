@@ -53,7 +53,7 @@ t.test('channels: the metadata order first, then the first free one; a third str
 
 t.test('a crashed writer\'s stereo.wav is repaired like the mono WAVs', async (t) => {
   const root = tmp(t);
-  const rec = RecordingDir.create({ root, recordingId: 'crash-stereo' });
+  const rec = await RecordingDir.create({ root, recordingId: 'crash-stereo' });
   await rec.settled();
   const index = { ...rec.snapshot, writerPid: 2 ** 22 + 12345, state: RecordingState.Recording, stereo: { file: STEREO_WAV_FILE, left: '1', right: '2', durationSeconds: 0 } };
   writeFileSync(join(rec.dir, STEREO_WAV_FILE), Buffer.concat([buildWavHeader({ sampleRate: 8000, channels: 2, bitsPerSample: 16 }), Buffer.alloc(32000)]));

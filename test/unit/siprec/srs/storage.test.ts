@@ -19,7 +19,7 @@ function packet(seq: number, ssrc: number, amp = 8000) {
 
 t.test('a recording: streams, metadata and updates, participants, pause, clean close', async (t) => {
   let now = Date.parse('2026-11-25T07:00:00Z');
-  const rec = RecordingDir.create({ root, recordingId: 'rs-1@h', now: () => now });
+  const rec = await RecordingDir.create({ root, recordingId: 'rs-1@h', now: () => now });
   t.equal(readIndex(rec.dir).state, RecordingState.Recording, 'index exists at once and says recording');
   const mb = new MetadataBuilder({
     callId: 'cs-1', participants: [{ key: 'a', aor: 'sip:alice@x', name: 'Alice' }, { key: 'b', aor: 'sip:bob@x' }],
@@ -66,8 +66,8 @@ t.test('a recording: streams, metadata and updates, participants, pause, clean c
 
 t.test('nothing is overwritten: same id twice gives two directories', async (t) => {
   const now = () => Date.parse('2026-11-25T07:10:00Z');
-  const a = RecordingDir.create({ root, recordingId: 'dup/../x', now });
-  const b = RecordingDir.create({ root, recordingId: 'dup/../x', now });
+  const a = await RecordingDir.create({ root, recordingId: 'dup/../x', now });
+  const b = await RecordingDir.create({ root, recordingId: 'dup/../x', now });
   t.not(a.dir, b.dir);
   t.equal(dirname(a.dir), root, 'unsafe characters cannot leave the root');
   await a.close('bye');
@@ -96,7 +96,7 @@ t.test('crash: a killed writer leaves readable files marked partial; recovery re
 });
 
 t.test('index end: endReason typed, endDetail the words; an index from before endDetail reads its free text as endDetail', async (t) => {
-  const rec = RecordingDir.create({ root, recordingId: 'end-1@h' });
+  const rec = await RecordingDir.create({ root, recordingId: 'end-1@h' });
   const idx = await rec.close('drain', false, 'drain timeout (1500 ms)');
   t.same([idx.endReason, idx.endDetail], ['drain', 'drain timeout (1500 ms)']);
   const onDisk = JSON.parse(readFileSync(join(rec.dir, 'index.json'), 'utf8')) as Record<string, unknown>;
@@ -107,7 +107,7 @@ t.test('index end: endReason typed, endDetail the words; an index from before en
   const old = readIndex(rec.dir);
   t.equal(old.endReason, undefined, 'free text is not passed off as a value');
   t.equal(old.endDetail, 'maxRecordingSeconds (60 s) reached');
-  const plain = RecordingDir.create({ root, recordingId: 'end-2@h' });
+  const plain = await RecordingDir.create({ root, recordingId: 'end-2@h' });
   const bye = await plain.close('bye');
   t.equal(bye.endReason, 'bye');
   t.notOk('endDetail' in readIndex(plain.dir), 'no detail: none written');
