@@ -230,3 +230,14 @@ t.test('one Contact field read in place; two fields or a list still split', asyn
   one.headers.append('Contact', '<sip:c@192.0.2.3>');
   t.same(one.contact.map((c) => (c === '*' ? c : (c.uri as SipUri).user)), ['a', 'c'], 'an appended Contact drops the in-place read');
 });
+
+t.test('display names: cut once, trimmed on the indexes; escapes still undone', async (t) => {
+  t.equal(NameAddr.parse('Bob <sip:b@h>').displayName, 'Bob');
+  t.equal(NameAddr.parse('Bob   Smith \t<sip:b@h>').displayName, 'Bob Smith', 'runs of LWS collapsed, trailing LWS dropped');
+  t.equal(NameAddr.parse('<sip:b@h>').displayName, undefined);
+  t.equal(NameAddr.parse('"Alice" <sip:a@h>').displayName, 'Alice');
+  t.equal(NameAddr.parse('"" <sip:a@h>').displayName, '');
+  t.equal(NameAddr.parse('"A \\\\ b" <sip:a@h>').displayName, 'A \\ b', 'a quoted-pair is undone');
+  const m = parseMessage(msg(['OPTIONS sip:b@example.com SIP/2.0', BASE[0], 'From: "Al\\"ice" <sip:a@example.com>;tag=1', ...BASE.slice(2)]));
+  t.equal(m.from.displayName, 'Al"ice', 'read in place in the head');
+});
