@@ -241,3 +241,16 @@ t.test('display names: cut once, trimmed on the indexes; escapes still undone', 
   const m = parseMessage(msg(['OPTIONS sip:b@example.com SIP/2.0', BASE[0], 'From: "Al\\"ice" <sip:a@example.com>;tag=1', ...BASE.slice(2)]));
   t.equal(m.from.displayName, 'Al"ice', 'read in place in the head');
 });
+
+t.test('one-letter header names: compact forms in either case by a direct table, others by the general path', async (t) => {
+  const m = parseMessage(
+    ['BYE sip:a@example.com SIP/2.0', 'v: SIP/2.0/UDP h.example.com;branch=z9hG4bK1', 'F: <sip:a@example.com>;tag=1', 't: <sip:b@example.com>', 'I: c1', 'CSeq: 1 BYE', 'M: <sip:a@192.0.2.1>', 'z: unknown', 'L: 0', '', ''].join(CRLF),
+  );
+  t.equal(m.topVia.branch, 'z9hG4bK1');
+  t.equal(m.from.tag, '1');
+  t.equal(m.callId, 'c1');
+  t.equal(m.contentLength, 0);
+  t.same(m.headers.fieldNames(), ['Via', 'From', 'To', 'Call-ID', 'CSeq', 'Contact', 'z', 'Content-Length'], 'expanded to canonical names; unknown kept');
+  t.equal(m.headers.get('Z'), 'unknown');
+  t.equal(reason(() => parseMessage(['BYE sip:a@example.com SIP/2.0', '@: x', '', ''].join(CRLF))), 'invalid header name');
+});
