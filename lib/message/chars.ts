@@ -90,6 +90,15 @@ export function scanToken(s: string, i: number): number {
  */
 export function scanQuoted(s: string, i: number, end = s.length): number {
   let j = i + 1;
+  // common case, found with a few native searches instead of a loop over every character: the
+  // closing quote comes before any backslash, CR or LF
+  const q = s.indexOf('"', j);
+  if (q >= 0 && q < end) {
+    const bs = s.indexOf('\\', j);
+    const cr = s.indexOf('\r', j);
+    const lf = s.indexOf('\n', j);
+    if ((bs < 0 || bs > q) && (cr < 0 || cr > q) && (lf < 0 || lf > q)) return q + 1;
+  }
   while (j < end) {
     const c = s.charCodeAt(j);
     if (c === 34) return j + 1;

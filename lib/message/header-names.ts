@@ -77,6 +77,14 @@ for (const [spelling, hn] of TABLE) {
   (BUCKETS[b] ??= []).push([spelling, hn]);
 }
 
+/** Compact forms by octet (`v`, `V` ...), for one-letter names in {@link knownHeaderInBytes}. */
+const COMPACT_BY_OCTET: Array<HeaderName | undefined> = new Array<undefined>(128).fill(undefined);
+for (const short of Object.keys(COMPACT_FORMS)) {
+  const hn = TABLE.get(short) as HeaderName;
+  COMPACT_BY_OCTET[short.charCodeAt(0)] = hn;
+  COMPACT_BY_OCTET[short.toUpperCase().charCodeAt(0)] = hn;
+}
+
 /** The same spellings as char codes, for {@link knownHeaderInBytes}. */
 const BYTE_BUCKETS: Array<Array<[Uint8Array, HeaderName]> | undefined> = BUCKETS.map((list) =>
   list === undefined ? undefined : list.map(([spelling, hn]): [Uint8Array, HeaderName] => [Buffer.from(spelling, 'latin1'), hn]),
@@ -88,6 +96,11 @@ const BYTE_BUCKETS: Array<Array<[Uint8Array, HeaderName]> | undefined> = BUCKETS
  * @internal
  */
 export function knownHeaderInBytes(bytes: Uint8Array, pos: number, len: number): HeaderName | undefined {
+  if (len === 1) {
+    // RFC 3261 §7.3.3 compact forms, either case, without the bucket walk
+    const b = bytes[pos];
+    return b < 128 ? COMPACT_BY_OCTET[b] : undefined;
+  }
   const list = len < 64 ? BYTE_BUCKETS[len * 32 + (bytes[pos] & 31)] : undefined;
   if (list === undefined) return undefined;
   for (let i = 0; i < list.length; i++) {

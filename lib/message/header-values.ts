@@ -83,8 +83,9 @@ export const P_CONTACT = (h: Headers): ContactValue[] => {
   // the common case, one Contact field holding one value, without the list split
   const v = h.firstByKey('contact');
   if (v === undefined) return [];
-  if (v.indexOf(',') >= 0 || h.countKey('contact') > 1) return parseContacts(h.getAllByKey('contact'));
+  // `_contactSrc` is set only when the parser saw a single Contact field
   const src = h._contactSrc;
+  if (v.indexOf(',') >= 0 || (src === undefined && h.countKey('contact') > 1)) return parseContacts(h.getAllByKey('contact'));
   if (src !== undefined && v.length > 0 && v !== '*') return [parseNameAddr(src, h._contactAt, h._contactAt + v.length)];
   const t = trimWs(v);
   if (t.length === 0) return [];

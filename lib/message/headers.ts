@@ -276,6 +276,11 @@ export class Headers implements Iterable<[string, string]> {
     return v;
   }
 
+  /** @internal a fresh, empty cache (indexed by SLOT) for the parser to fill directly. */
+  _newCache(): unknown[] {
+    return (this.cache = new Array<unknown>(SLOT_COUNT));
+  }
+
   /** @internal stores a parsed value in a slot (after the raw field was written). */
   setCached(slot: number, value: unknown): void {
     (this.cache ??= new Array<unknown>(SLOT_COUNT))[slot] = value === undefined ? UNDEF : value;

@@ -123,7 +123,9 @@ export function parseNameAddr(text: string, start = 0, end = text.length): NameA
   let nameAddr = false;
   if (c === 34) {
     const qe = scanQuoted(s, i, n);
-    displayName = unquote(s.slice(i, qe));
+    // without a quoted-pair the name is the text between the quotes: one slice
+    const bs = s.indexOf('\\', i + 1);
+    displayName = bs < 0 || bs >= qe ? s.slice(i + 1, qe - 1) : unquote(s.slice(i, qe));
     i = skipWs(s, qe, n);
     if (i >= n || s.charCodeAt(i) !== 60) fail('expected < after display name');
     nameAddr = true;
@@ -143,9 +145,12 @@ export function parseNameAddr(text: string, start = 0, end = text.length): NameA
       } else break;
     }
     if (j < n && s.charCodeAt(j) === 60) {
-      if (j > i) {
-        const dn = trimWs(s.slice(i, j));
-        if (dn.length > 0) displayName = oddWs ? dn.split(/[ \t]+/).join(' ') : dn;
+      // trimmed on the indexes, then cut once
+      let de = j;
+      while (de > i && isWs(s.charCodeAt(de - 1))) de--;
+      if (de > i) {
+        const dn = s.slice(i, de);
+        displayName = oddWs ? dn.split(/[ \t]+/).join(' ') : dn;
       }
       i = j;
       nameAddr = true;

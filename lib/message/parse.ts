@@ -141,52 +141,56 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
 
   // eager checks of the headers every layer relies on: each at most once, and well formed
   const second = hot.second;
-  let repeat = -1;
-  for (let k = 0; k < ONCE.length; k++) {
-    const s = second[ONCE[k][0]];
-    if (s >= 0 && (repeat < 0 || s < second[ONCE[repeat][0]])) repeat = k;
+  if (second[1] >= 0 || second[2] >= 0 || second[3] >= 0 || second[4] >= 0 || second[5] >= 0 || second[6] >= 0) {
+    let repeat = -1; // the earliest repeated one is reported
+    for (let k = 0; k < ONCE.length; k++) {
+      const s = second[ONCE[k][0]];
+      if (s >= 0 && (repeat < 0 || s < second[ONCE[repeat][0]])) repeat = k;
+    }
+    fail(`multiple ${ONCE[repeat][1]} headers`);
   }
-  if (repeat >= 0) fail(`multiple ${ONCE[repeat][1]} headers`);
   // parse and cache what every layer reads; only the top Via is checked here: it is what
   // transactions and responses rely on
   const values = headers._valueList();
+  // the values parsed here are never undefined, so they go straight into the cache slots
+  const cache = headers._newCache();
   const index = hot.index;
   const at = hot.start;
   let ix = index[H_VIA];
   if (ix >= 0) {
     const v = values[ix];
     const o = at[H_VIA];
-    headers.setCached(SLOT.topVia, o >= 0 && v.indexOf(',') < 0 ? parseVia(head, o, o + v.length) : parseTopVia(v));
+    cache[SLOT.topVia] = o >= 0 && v.indexOf(',') < 0 ? parseVia(head, o, o + v.length) : parseTopVia(v);
   }
   ix = index[H_CSEQ];
   if (ix >= 0) {
     const o = at[H_CSEQ];
-    headers.setCached(SLOT.cseq, o >= 0 ? parseCSeq(head, o, o + values[ix].length) : parseCSeq(values[ix]));
+    cache[SLOT.cseq] = o >= 0 ? parseCSeq(head, o, o + values[ix].length) : parseCSeq(values[ix]);
   }
   ix = index[H_CALL_ID];
-  if (ix >= 0) headers.setCached(SLOT['call-id'], checkCallId(values[ix]));
+  if (ix >= 0) cache[SLOT['call-id']] = checkCallId(values[ix]);
   ix = index[H_FROM];
   if (ix >= 0) {
     const o = at[H_FROM];
-    headers.setCached(SLOT.from, o >= 0 ? parseNameAddr(head, o, o + values[ix].length) : parseNameAddr(values[ix]));
+    cache[SLOT.from] = o >= 0 ? parseNameAddr(head, o, o + values[ix].length) : parseNameAddr(values[ix]);
   }
   ix = index[H_TO];
   if (ix >= 0) {
     const o = at[H_TO];
-    headers.setCached(SLOT.to, o >= 0 ? parseNameAddr(head, o, o + values[ix].length) : parseNameAddr(values[ix]));
+    cache[SLOT.to] = o >= 0 ? parseNameAddr(head, o, o + values[ix].length) : parseNameAddr(values[ix]);
   }
   if (index[H_CONTACT] >= 0 && at[H_CONTACT] >= 0 && second[H_CONTACT] < 0) {
     headers._contactSrc = head;
     headers._contactAt = at[H_CONTACT];
   }
   ix = index[H_MAX_FORWARDS];
-  if (ix >= 0) headers.setCached(SLOT['max-forwards'], parseDecimal(values[ix], 255, 'Max-Forwards'));
+  if (ix >= 0) cache[SLOT['max-forwards']] = parseDecimal(values[ix], 255, 'Max-Forwards');
 
   // body, RFC 3261 §18.3
   ix = index[H_CONTENT_LENGTH];
   if (ix >= 0) {
     const len = parseDecimal(values[ix], MAX_CONTENT_LENGTH, 'Content-Length');
-    headers.setCached(SLOT['content-length'], len);
+    cache[SLOT['content-length']] = len;
     if (len > buf.length - bodyStart) fail('Content-Length larger than message');
     if (len > 0) msg.body = buf.subarray(bodyStart, bodyStart + len);
   } else {
@@ -239,7 +243,8 @@ function parseStartLine(s: string, a: number, b: number, headers: Headers): SipR
   let rest = ve;
   while (rest < b && s.charCodeAt(rest) === 32) rest++;
   if (ve === vs || rest !== b) fail('malformed request line');
-  const version = s.slice(vs, ve);
+  // the usual version as the shared constant, without cutting it out
+  const version = ve - vs === 7 && s.startsWith('SIP/2.0', vs) ? 'SIP/2.0' : s.slice(vs, ve);
   if (version !== 'SIP/2.0' && !VERSION_RE.test(version)) fail('invalid SIP version');
   const uri = parseUri(s, us, ue);
   return new SipRequest({ method: s.slice(a, me), uri, headers, version: normVersion(version) });

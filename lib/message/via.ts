@@ -48,7 +48,8 @@ export class Via {
   /** Builds a Via from parts. */
   constructor(init: ViaInit) {
     this.protocol = init.protocol ?? 'SIP/2.0';
-    this.transport = init.transport.toUpperCase();
+    // the parser's placeholder (overwritten at once) needs no upper-casing
+    this.transport = init === VIA_INIT ? init.transport : init.transport.toUpperCase();
     this.host = init.host;
     if (init.port !== undefined) this.port = init.port;
     this._params = init.params === undefined ? undefined : toMap(init.params);

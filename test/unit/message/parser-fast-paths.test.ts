@@ -185,3 +185,72 @@ t.test('bare CR and malformed header lines', async (t) => {
   t.equal(m(': x'), 'invalid header name');
   t.equal(reason(() => parseMessage('OPTIONS sip:r SIP/2.0\r\n  folded first\r\n\r\n')), 'continuation line before any header');
 });
+
+t.test('quoted parameter values: the native search agrees with the character scan', async (t) => {
+  const plain = NameAddr.parse('<sip:a@h>;+sip.instance="<urn:uuid:1>";expires=60');
+  t.equal(plain.params.get('+sip.instance'), '"<urn:uuid:1>"', 'quotes kept, the parameter after it read');
+  t.equal(plain.params.get('expires'), '60');
+  const escaped = NameAddr.parse('<sip:a@h>;x="a\\"b";y=1');
+  t.equal(escaped.params.get('x'), '"a\\"b"', 'a quoted-pair before the closing quote goes to the scan');
+  t.equal(escaped.params.get('y'), '1');
+  const dn = NameAddr.parse('"Al\\"ice" <sip:a@h>;tag=1');
+  t.equal(dn.displayName, 'Al"ice');
+  t.equal(dn.tag, '1');
+  t.equal(reason(() => NameAddr.parse('<sip:a@h>;x="abc')), 'unterminated quoted string');
+  t.equal(reason(() => NameAddr.parse('<sip:a@h>;x="ab\r\nc"')), 'unterminated quoted string', 'a CR before the quote ends it');
+  t.equal(reason(() => NameAddr.parse('<sip:a@h>;x="ab\nc"')), 'unterminated quoted string', 'an LF before the quote ends it');
+  // in a message the search runs over the whole head: a quote on a later line must not close it
+  const broken = msg(['OPTIONS sip:b@example.com SIP/2.0', BASE[0], 'From: <sip:a@example.com>;tag=1;x="abc', ...BASE.slice(2), 'Subject: "q"']);
+  t.equal(reason(() => parseMessage(broken)), 'unterminated quoted string');
+});
+
+t.test('request line: the usual version is the shared constant, others are checked', async (t) => {
+  const m = parseMessage(msg(['OPTIONS sip:b@example.com SIP/2.0', ...BASE]));
+  t.equal(m.version, 'SIP/2.0');
+  const lower = parseMessage(msg(['OPTIONS sip:b@example.com sip/2.0', ...BASE]));
+  t.equal(lower.version, 'SIP/2.0', 'case normalised');
+  t.equal(parseMessage(msg(['OPTIONS sip:b@example.com SIP/7.0', ...BASE])).version, 'SIP/7.0');
+  t.equal(reason(() => parseMessage(msg(['OPTIONS sip:b@example.com SIP/2.0x', ...BASE]))), 'invalid SIP version');
+});
+
+t.test('repeated once-only headers: the earliest repeat is reported', async (t) => {
+  const req = ['OPTIONS sip:b@example.com SIP/2.0', ...BASE];
+  t.equal(reason(() => parseMessage(msg([...req, 'Call-ID: c2']))), 'multiple Call-ID headers');
+  t.equal(reason(() => parseMessage(msg([...req, 'To: <sip:c@example.com>', 'CSeq: 2 OPTIONS']))), 'multiple To headers');
+  t.equal(reason(() => parseMessage(msg([...req, 'Max-Forwards: 70', 'Max-Forwards: 69']))), 'multiple Max-Forwards headers');
+});
+
+t.test('one Contact field read in place; two fields or a list still split', async (t) => {
+  const one = parseMessage(msg(['REGISTER sip:example.com SIP/2.0', ...BASE, 'Contact: <sip:a@192.0.2.1>;expires=60']));
+  t.same(one.contact.map((c) => (c === '*' ? c : c.toString())), ['<sip:a@192.0.2.1>;expires=60']);
+  const two = parseMessage(msg(['REGISTER sip:example.com SIP/2.0', ...BASE, 'Contact: <sip:a@192.0.2.1>', 'Contact: <sip:b@192.0.2.2>']));
+  t.same(two.contact.map((c) => (c === '*' ? c : (c.uri as SipUri).user)), ['a', 'b']);
+  const list = parseMessage(msg(['REGISTER sip:example.com SIP/2.0', ...BASE, 'Contact: <sip:a@192.0.2.1>, <sip:b@192.0.2.2>']));
+  t.same(list.contact.map((c) => (c === '*' ? c : (c.uri as SipUri).user)), ['a', 'b']);
+  one.headers.append('Contact', '<sip:c@192.0.2.3>');
+  t.same(one.contact.map((c) => (c === '*' ? c : (c.uri as SipUri).user)), ['a', 'c'], 'an appended Contact drops the in-place read');
+});
+
+t.test('display names: cut once, trimmed on the indexes; escapes still undone', async (t) => {
+  t.equal(NameAddr.parse('Bob <sip:b@h>').displayName, 'Bob');
+  t.equal(NameAddr.parse('Bob   Smith \t<sip:b@h>').displayName, 'Bob Smith', 'runs of LWS collapsed, trailing LWS dropped');
+  t.equal(NameAddr.parse('<sip:b@h>').displayName, undefined);
+  t.equal(NameAddr.parse('"Alice" <sip:a@h>').displayName, 'Alice');
+  t.equal(NameAddr.parse('"" <sip:a@h>').displayName, '');
+  t.equal(NameAddr.parse('"A \\\\ b" <sip:a@h>').displayName, 'A \\ b', 'a quoted-pair is undone');
+  const m = parseMessage(msg(['OPTIONS sip:b@example.com SIP/2.0', BASE[0], 'From: "Al\\"ice" <sip:a@example.com>;tag=1', ...BASE.slice(2)]));
+  t.equal(m.from.displayName, 'Al"ice', 'read in place in the head');
+});
+
+t.test('one-letter header names: compact forms in either case by a direct table, others by the general path', async (t) => {
+  const m = parseMessage(
+    ['BYE sip:a@example.com SIP/2.0', 'v: SIP/2.0/UDP h.example.com;branch=z9hG4bK1', 'F: <sip:a@example.com>;tag=1', 't: <sip:b@example.com>', 'I: c1', 'CSeq: 1 BYE', 'M: <sip:a@192.0.2.1>', 'z: unknown', 'L: 0', '', ''].join(CRLF),
+  );
+  t.equal(m.topVia.branch, 'z9hG4bK1');
+  t.equal(m.from.tag, '1');
+  t.equal(m.callId, 'c1');
+  t.equal(m.contentLength, 0);
+  t.same(m.headers.fieldNames(), ['Via', 'From', 'To', 'Call-ID', 'CSeq', 'Contact', 'z', 'Content-Length'], 'expanded to canonical names; unknown kept');
+  t.equal(m.headers.get('Z'), 'unknown');
+  t.equal(reason(() => parseMessage(['BYE sip:a@example.com SIP/2.0', '@: x', '', ''].join(CRLF))), 'invalid header name');
+});
