@@ -27,7 +27,7 @@ import { ManagedProcess, freePort, hasTool, startKamailio, waitListening } from 
 import { kamailioConfig } from '../test/interop/lib/paths.js';
 import { compileTree } from './lib/compile.js';
 import { sendHostileLoad, type HostileLoadResult } from './lib/hostile-load.js';
-import { rssKb, sampleMemory, treePssKb } from './lib/proc-mem.js';
+import { requestReport, rssKb, sampleMemory, treePssKb } from './lib/proc-mem.js';
 
 const SEED = 15;
 const DATAGRAMS = 30_000;
@@ -74,27 +74,7 @@ interface SoakFigures {
 }
 
 function heapReporter(proc: ManagedProcess): () => Promise<string> {
-  return () =>
-    new Promise((resolve) => {
-      let buf = '';
-      const onData = (d: Buffer): void => {
-        buf += d.toString('utf8');
-        const m = /^memprobe (.*)$/m.exec(buf);
-        if (m === null) return;
-        done();
-        resolve(m[1] as string);
-      };
-      const timer = setTimeout(() => {
-        done();
-        resolve('(no heap report within 10 s)');
-      }, 10_000);
-      const done = (): void => {
-        clearTimeout(timer);
-        proc.child.stdout?.off('data', onData);
-      };
-      proc.child.stdout?.on('data', onData);
-      proc.child.kill('SIGUSR2');
-    });
+  return async () => (await requestReport(proc, /^memprobe (.*)$/m))?.[1] ?? '(no heap report within 10 s)';
 }
 
 async function startNodePeer(name: string, build: string, script: string, args: (port: number) => string[]): Promise<Peer> {

@@ -16,6 +16,7 @@ import { compileTree } from './lib/compile.js';
 import { measureKamailioUas, measureSippCeiling } from './lib/kamailio-uas.js';
 import { formatComparison, formatMeasurement, measureUas, type UasMeasurement } from './lib/measure-uas.js';
 import { runSippLoad } from './lib/sipp-load.js';
+import { requestReport } from './lib/proc-mem.js';
 
 /**
  * Starts the compiled samples/uas.js in its own process on a free port (UDP and TCP). `nodeArgs`
@@ -41,27 +42,10 @@ interface MemoryReport {
  * Asks a UAS started with --memory-report for its memory (SIGUSR2: full GC, then one line) and
  * waits for the line, at most 10 s.
  */
-function memoryReport(proc: ManagedProcess): Promise<MemoryReport> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const onData = (d: Buffer): void => {
-      buf += d.toString('utf8');
-      const m = /^memory heapUsed=(\d+) arrayBuffers=(\d+) rss=(\d+) liveTransactions=(\d+) liveDialogs=(\d+)$/m.exec(buf);
-      if (m === null) return;
-      done();
-      resolve({ heapUsed: Number(m[1]), arrayBuffers: Number(m[2]), rss: Number(m[3]), liveTransactions: Number(m[4]), liveDialogs: Number(m[5]) });
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`no memory report from the uas within 10 s: ${proc.stderr}`));
-    }, 10_000);
-    const done = (): void => {
-      clearTimeout(timer);
-      proc.child.stdout?.off('data', onData);
-    };
-    proc.child.stdout?.on('data', onData);
-    proc.child.kill('SIGUSR2');
-  });
+async function memoryReport(proc: ManagedProcess): Promise<MemoryReport> {
+  const m = await requestReport(proc, /^memory heapUsed=(\d+) arrayBuffers=(\d+) rss=(\d+) liveTransactions=(\d+) liveDialogs=(\d+)$/m);
+  if (m === undefined) throw new Error(`no memory report from the uas within 10 s: ${proc.stderr}`);
+  return { heapUsed: Number(m[1]), arrayBuffers: Number(m[2]), rss: Number(m[3]), liveTransactions: Number(m[4]), liveDialogs: Number(m[5]) };
 }
 
 const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);

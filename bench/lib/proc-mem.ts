@@ -83,3 +83,36 @@ export function sampleMemory(pid: number, intervalMs = 200): { stop(): MemoryPea
     },
   };
 }
+
+/** A child the benches started (test/interop/lib's ManagedProcess), as far as the report needs it. */
+interface ReportingChild {
+  child: { stdout: NodeJS.ReadableStream | null; kill(signal: NodeJS.Signals): boolean };
+}
+
+/**
+ * Sends SIGUSR2 to a child that answers it with one report line on stdout (the uas's
+ * `--memory-report`, the fuzz soak's heap probe) and resolves with the first line matching
+ * `pattern`, or undefined when none came within `ms`.
+ */
+export function requestReport(proc: ReportingChild, pattern: RegExp, ms = 10_000): Promise<RegExpExecArray | undefined> {
+  return new Promise((resolve) => {
+    let buf = '';
+    const onData = (d: Buffer): void => {
+      buf += d.toString('utf8');
+      const m = pattern.exec(buf);
+      if (m === null) return;
+      done();
+      resolve(m);
+    };
+    const timer = setTimeout(() => {
+      done();
+      resolve(undefined);
+    }, ms);
+    const done = (): void => {
+      clearTimeout(timer);
+      proc.child.stdout?.off('data', onData);
+    };
+    proc.child.stdout?.on('data', onData);
+    proc.child.kill('SIGUSR2');
+  });
+}
