@@ -323,11 +323,15 @@ export class SrsSession {
     this.pendingOffer = undefined;
     this.clear(this.limitTimer);
     this.limitTimer = undefined;
-    for (const i of [...this.slots.keys()]) await this.closeSlot(i);
-    await this.env.audio?.sessionEnding(this, this.now());
+    // One end time for every file of the recording: the mono WAVs, the stereo WAV and the index
+    // (closing the endpoints takes a while under load; each reading its own clock made the
+    // stereo WAV end before the mono ones).
+    const endMs = this.now();
+    for (const i of [...this.slots.keys()]) await this.closeSlot(i, endMs);
+    await this.env.audio?.sessionEnding(this, endMs);
     try {
       // Resolves once every queued write is in its file and the final index is in place.
-      await this.rec?.close(reason, failed, detail);
+      await this.rec?.close(reason, failed, detail, endMs);
     } catch {
       // A full disk: every file was closed; what could not be written is lost, the rest kept.
     }
@@ -476,12 +480,12 @@ export class SrsSession {
     return new TokenBucket(this.env.maxPacketsPerSecond ?? 0, this.env.now);
   }
 
-  private async closeSlot(index: number): Promise<void> {
+  private async closeSlot(index: number, endMs = this.now()): Promise<void> {
     const slot = this.slots.get(index);
     if (!slot) return;
     this.slots.delete(index);
     addSlot(this.closedMedia, slot);
-    slot.audio?.end(this.now());
+    slot.audio?.end(endMs);
     if (slot.endpoint) await slot.endpoint.close();
     else if (slot.msrp) await slot.msrp.close();
     else this.env.allocator.release(slot.port);

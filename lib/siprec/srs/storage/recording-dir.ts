@@ -422,15 +422,15 @@ export class RecordingDir {
    * Every file is closed even when one of them fails (a full disk); the first error rejects,
    * after the index is written, if it can be. Resolves (with the final index) once every queued
    * write is in its file, the files fsynced and closed and the final index in place: only then
-   * does the index say `complete`. Idempotent (the same promise).
+   * does the index say `complete`. Idempotent (the same promise). `endMs`: when the recording
+   * ended (default now); every stream's file is padded to it.
    */
-  close(reason: SrsEndReason, failed: boolean | RecordingState = false, detail?: string): Promise<RecordingIndex> {
-    this.closing ??= this.finish(reason, failed, detail);
+  close(reason: SrsEndReason, failed: boolean | RecordingState = false, detail?: string, endMs?: number): Promise<RecordingIndex> {
+    this.closing ??= this.finish(reason, failed, detail, endMs ?? this.now());
     return this.closing;
   }
 
-  private async finish(reason: SrsEndReason, failed: boolean | RecordingState, detail: string | undefined): Promise<RecordingIndex> {
-    const end = this.now();
+  private async finish(reason: SrsEndReason, failed: boolean | RecordingState, detail: string | undefined, end: number): Promise<RecordingIndex> {
     this.closed = true; // no more packets; no more checkpoints
     let firstError: unknown = this.writeError;
     // An RS that carried CSs in turn (cs-streams.ts): a file whose CS was disassociated ends
