@@ -88,7 +88,7 @@ export function flatToMap(flat: FlatParams | undefined): Params {
 /** Writes the parameters as `;key=value;flag` (the same text `formatParams` writes for their Map). */
 export function formatFlat(flat: FlatParams | undefined): string {
   if (flat === undefined) return '';
-  if (hasDuplicateKeys(flat)) return formatMap(flatToMap(flat));
+  if (hasDuplicateKeys(flat)) return formatParams(flatToMap(flat));
   let out = '';
   for (let i = 0; i < flat.length; i += 2) {
     const v = flat[i + 1];
@@ -97,7 +97,8 @@ export function formatFlat(flat: FlatParams | undefined): string {
   return out;
 }
 
-function formatMap(m: Params): string {
+/** Writes a parameter Map as `;key=value;flag` (params.ts re-exports it). */
+export function formatParams(m: Params): string {
   let out = '';
   for (const [k, v] of m) out += v === null ? ';' + k : ';' + k + '=' + v;
   return out;
@@ -107,4 +108,42 @@ function formatMap(m: Params): string {
 export function hasDuplicateKeys(flat: FlatParams): boolean {
   for (let i = 2; i < flat.length; i += 2) for (let j = 0; j < i; j += 2) if (flat[i] === flat[j]) return true;
   return false;
+}
+
+/**
+ * A parsed value whose parameters stay as the parser's flat list until someone asks for the Map
+ * (SipUri, NameAddr, Via): most messages only ever read `branch` or `tag`, which
+ * {@link lazyParam} finds in the list without building a Map.
+ */
+export interface LazyParams {
+  /** The parameters as a Map, once asked for. */
+  _params: Params | undefined;
+  /** The parameters as parsed, until a Map is asked for. */
+  _flat: FlatParams | undefined;
+}
+
+/** The holder's parameter Map, built from the flat list on first use (the list is then dropped). */
+export function lazyParamsMap(h: LazyParams): Params {
+  let p = h._params;
+  if (p === undefined) {
+    p = h._params = flatToMap(h._flat);
+    h._flat = undefined;
+  }
+  return p;
+}
+
+/** One parameter: its value, `null` for a flag, `undefined` if absent (no Map is built). */
+export function lazyParam(h: LazyParams, key: string): string | null | undefined {
+  return h._params === undefined ? flatGet(h._flat, key) : h._params.get(key);
+}
+
+/** The holder's parameters written as `;key=value;flag`. */
+export function formatLazyParams(h: LazyParams): string {
+  return h._params === undefined ? formatFlat(h._flat) : formatParams(h._params);
+}
+
+/** Gives `to` a copy of `from`'s parameters, in whichever form `from` holds them. */
+export function copyLazyParams(from: LazyParams, to: LazyParams): void {
+  if (from._params !== undefined) to._params = new Map(from._params);
+  else if (from._flat !== undefined) to._flat = from._flat.slice();
 }

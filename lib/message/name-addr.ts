@@ -6,7 +6,6 @@
 import * as m_chars from './chars.js';
 import { fail } from './errors.js';
 import { type Params } from './params.js';
-import * as m_params from './params.js';
 import { type FlatParams } from './flat-params.js';
 import * as m_flat_params from './flat-params.js';
 import { AbsoluteUri, SipUri, type Uri } from './uri.js';
@@ -16,8 +15,7 @@ import * as m_uri from './uri.js';
 // through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
 // name is a getter call, which dominated parse profiles.
 const { TOKEN, isWs, quote, scanQuoted, skipWs, splitList, trimWs, unquote, toMap } = m_chars;
-const { formatParams } = m_params;
-const { flatGet, flatToMap, formatFlat, scanParams } = m_flat_params;
+const { copyLazyParams, formatLazyParams, lazyParam, lazyParamsMap, scanParams } = m_flat_params;
 const { parseUri } = m_uri;
 
 /** Fields accepted by the {@link NameAddr} constructor. */
@@ -60,12 +58,7 @@ export class NameAddr {
    * Built on first access from the parsed text.
    */
   get params(): Params {
-    let p = this._params;
-    if (p === undefined) {
-      p = this._params = flatToMap(this._flat);
-      this._flat = undefined;
-    }
-    return p;
+    return lazyParamsMap(this);
   }
 
   set params(m: Params) {
@@ -83,7 +76,7 @@ export class NameAddr {
 
   /** The `tag` parameter (RFC 3261 §19.3). */
   get tag(): string | undefined {
-    const t = this._params === undefined ? flatGet(this._flat, 'tag') : this._params.get('tag');
+    const t = lazyParam(this, 'tag');
     return t === null ? undefined : t;
   }
 
@@ -95,7 +88,7 @@ export class NameAddr {
   /** Writes `"name" <uri>;params` (always the name-addr form, name quoted). */
   toString(): string {
     const dn = this.displayName === undefined || this.displayName === '' ? '' : quote(this.displayName) + ' ';
-    const ps = this._params === undefined ? formatFlat(this._flat) : formatParams(this._params);
+    const ps = formatLazyParams(this);
     return dn + '<' + this.uri.toString() + '>' + ps;
   }
 
@@ -103,8 +96,7 @@ export class NameAddr {
   clone(): NameAddr {
     const c = new NameAddr(this.uri.clone());
     if (this.displayName !== undefined) c.displayName = this.displayName;
-    if (this._params !== undefined) c._params = new Map(this._params);
-    else if (this._flat !== undefined) c._flat = this._flat.slice();
+    copyLazyParams(this, c);
     return c;
   }
 }

@@ -23,12 +23,8 @@ export function parseParams(s: string, i: number, into: Params, what: string, en
   return into;
 }
 
-/** Writes parameters as `;key=value;flag`. */
-export function formatParams(params: Params): string {
-  let out = '';
-  for (const [k, v] of params) out += v === null ? ';' + k : ';' + k + '=' + v;
-  return out;
-}
+/** Writes parameters as `;key=value;flag` (one writer for a Map and the parser's flat list: flat-params.ts). */
+export const formatParams: (params: Params) => string = m_flat_params.formatParams;
 
 /** Copies a parameter map. */
 export function cloneParams(params: Params): Params {

@@ -16,7 +16,7 @@ import * as m_uri_equals from './uri-equals.js';
 const { HNV_CHARS, HOST_CHARS, PARAM_CHARS, PASSWORD_CHARS, USER_CHARS, toMap } = m_chars;
 const { escapeWith, unescapeChecked } = m_escape;
 const { uriEquals } = m_uri_equals;
-const { flatGet, flatToMap, hasDuplicateKeys } = m_flat_params;
+const { copyLazyParams, hasDuplicateKeys, lazyParam, lazyParamsMap } = m_flat_params;
 
 /** Schemes parsed into a {@link SipUri}. */
 export type SipScheme = 'sip' | 'sips' | 'tel';
@@ -50,7 +50,8 @@ export class SipUri {
   host: string;
   /** Port, if written. */
   port?: number;
-  private _params: Map<string, string | null> | undefined;
+  /** The parameters as a Map once asked for (see {@link SipUri.params}). @internal */
+  _params: Map<string, string | null> | undefined;
   /** The parameters as parsed (unescaped), until the Map is asked for. @internal */
   _flat: FlatParams | undefined;
   private _headers: Map<string, string> | undefined;
@@ -73,12 +74,7 @@ export class SipUri {
 
   /** URI parameters, keys lower-cased, values unescaped; `null` = flag. */
   get params(): Map<string, string | null> {
-    let p = this._params;
-    if (p === undefined) {
-      p = this._params = flatToMap(this._flat);
-      this._flat = undefined;
-    }
-    return p;
+    return lazyParamsMap(this);
   }
 
   set params(m: Map<string, string | null>) {
@@ -88,7 +84,7 @@ export class SipUri {
 
   /** One parameter: its value, `null` for a flag, `undefined` if absent (no Map is built). */
   param(name: string): string | null | undefined {
-    return this._params === undefined ? flatGet(this._flat, name) : this._params.get(name);
+    return lazyParam(this, name);
   }
 
   /** URI headers (`?name=value&...`), unescaped. */
@@ -168,8 +164,7 @@ export class SipUri {
     if (this.user !== undefined) c.user = this.user;
     if (this.password !== undefined) c.password = this.password;
     if (this.port !== undefined) c.port = this.port;
-    if (this._params !== undefined) c._params = new Map(this._params);
-    else if (this._flat !== undefined) c._flat = this._flat.slice();
+    copyLazyParams(this, c);
     if (this._headers !== undefined) c._headers = new Map(this._headers);
     return c;
   }

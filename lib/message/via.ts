@@ -5,7 +5,6 @@
 import * as m_chars from './chars.js';
 import { fail } from './errors.js';
 import { type Params } from './params.js';
-import * as m_params from './params.js';
 import { type FlatParams } from './flat-params.js';
 import * as m_flat_params from './flat-params.js';
 
@@ -13,8 +12,7 @@ import * as m_flat_params from './flat-params.js';
 // through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
 // name is a getter call, which dominated parse profiles.
 const { HOST_CHARS, TOKEN, skipWs, splitList, toMap } = m_chars;
-const { formatParams } = m_params;
-const { flatGet, flatToMap, formatFlat, scanParams } = m_flat_params;
+const { copyLazyParams, formatLazyParams, lazyParam, lazyParamsMap, scanParams } = m_flat_params;
 
 /** Fields accepted by the {@link Via} constructor. */
 export interface ViaInit {
@@ -58,12 +56,7 @@ export class Via {
 
   /** Via parameters (keys lower-cased, `null` = flag); built on first access from the parsed text. */
   get params(): Params {
-    let p = this._params;
-    if (p === undefined) {
-      p = this._params = flatToMap(this._flat);
-      this._flat = undefined;
-    }
-    return p;
+    return lazyParamsMap(this);
   }
 
   set params(m: Params) {
@@ -73,7 +66,7 @@ export class Via {
 
   /** One parameter: its value, `null` for a flag, `undefined` if absent (no Map is built). */
   private param(key: string): string | null | undefined {
-    return this._params === undefined ? flatGet(this._flat, key) : this._params.get(key);
+    return lazyParam(this, key);
   }
 
   /**
@@ -132,7 +125,7 @@ export class Via {
   /** `SIP/2.0/UDP host:port;params`. */
   toString(): string {
     const hp = this.port === undefined ? this.host : this.host + ':' + this.port;
-    const ps = this._params === undefined ? formatFlat(this._flat) : formatParams(this._params);
+    const ps = formatLazyParams(this);
     return this.protocol + '/' + this.transport + ' ' + hp + ps;
   }
 
@@ -143,8 +136,7 @@ export class Via {
     c.transport = this.transport;
     c.host = this.host;
     if (this.port !== undefined) c.port = this.port;
-    if (this._params !== undefined) c._params = new Map(this._params);
-    else if (this._flat !== undefined) c._flat = this._flat.slice();
+    copyLazyParams(this, c);
     return c;
   }
 }
