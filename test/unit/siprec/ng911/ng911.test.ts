@@ -112,7 +112,9 @@ t.test('client on a FakeClock: retries wait retryDelayMs, doubling; nothing move
   t.teardown(() => server.close());
   const clock = new FakeClock();
   const reports: DeliveryReport[] = [];
-  const c = new LogEventClient({ name: 'log1', baseUrl: server.baseUrl, retryDelayMs: 5000 }, { alg: 'ES256', privateKeyPem: ecPriv }, { clock });
+  // requestTimeoutMs differs from retryDelayMs, so the request's own timeout timer (4 s after it
+  // went out) is never taken for the retry timer by the waits below.
+  const c = new LogEventClient({ name: 'log1', baseUrl: server.baseUrl, retryDelayMs: 5000 }, { alg: 'ES256', privateKeyPem: ecPriv }, { clock, requestTimeoutMs: 4000 });
   t.teardown(() => c.close());
   c.on('delivered', (r) => reports.push(r));
   server.failNext(2, 503);
