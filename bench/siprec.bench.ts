@@ -235,7 +235,8 @@ export async function run(): Promise<void> {
   if (only === undefined || only === 'setups') {
     const srs = await startSrsChild();
     try {
-      // The machine may be shared: three rounds, each printed, the goal judged on the best.
+      // The machine may be shared: three rounds, each printed. Issue 15's goal is every round at
+      // 1 000/s or more, so the verdict is judged on the worst round; the best is printed beside it.
       const rates: number[] = [];
       for (let round = 1; round <= 3; round++) {
         const cpu0 = (await srs.stats()).cpuMs;
@@ -247,9 +248,9 @@ export async function run(): Promise<void> {
         const os = await import('node:os');
         console.log(`round ${round}: tsip SrcManager → tsip Srs: ${s.rate.toFixed(0)} setups/s (INVITE/200/ACK + BYE/200, full metadata, media ports bound), ${s.cycles} cycles, ${s.failed} failed, ${(s.ms / 1000).toFixed(1)} s; CPU per cycle SRC ${srcPer.toFixed(2)} ms, SRS ${srsPer.toFixed(2)} ms; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`);
       }
-      const best = Math.max(...rates);
-      const median = [...rates].sort((a, b) => a - b)[1];
-      console.log(`setups/s: best ${best.toFixed(0)}, median ${median.toFixed(0)}  [goal ≥ 1000/s: ${best >= 1000 ? 'met (best round)' : 'NOT met'}]`);
+      const sorted = [...rates].sort((a, b) => a - b);
+      const [worst, median, best] = [sorted[0], sorted[1], sorted[sorted.length - 1]];
+      console.log(`setups/s: worst ${worst.toFixed(0)}, median ${median.toFixed(0)}, best ${best.toFixed(0)}  [goal ≥ 1000/s in every round: ${worst >= 1000 ? 'met' : 'NOT met'}]`);
     } finally {
       await srs.stop();
     }
