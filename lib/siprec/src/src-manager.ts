@@ -243,12 +243,14 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
   /**
    * Sends a request (INFO, MESSAGE, an extension...) to the SRS in the dialog of the call's
    * recording session with entry `request.srs`, after the session's pending requests; resolves
-   * with the SRS's final response (any status). A 481 ends the recording (`SessionRefreshFailed`).
+   * with the SRS's final response (any status). A 481 or 408, or no response by Timer F
+   * (64 × T1), ends the recording as a failed refresh does (RFC 3261 §12.2.1.2: BYE,
+   * `recordingStopped` with `SessionRefreshFailed`, judged by the call's `recordingRequired`).
    * @throws (rejects) RangeError for an unknown call or entry; SipError `MethodNotAllowed` for
    *   INVITE, ACK, BYE, CANCEL, PRACK, SUBSCRIBE, NOTIFY, REFER, REGISTER and an UPDATE with
    *   SDP, `InvalidArgument` for a bad method or a body without type, `InvalidState` when the
-   *   entry does not record the call or its session is not Active, `Timeout` / `TransportError`
-   *   when no response came
+   *   entry does not record the call or its session is not Active, `Timeout` at Timer F,
+   *   `TransportError` when it could not be sent
    */
   async sendRequest(callId: string, request: SrsRequest): Promise<SrsResponse> {
     this.assertKnown(callId);
