@@ -97,7 +97,8 @@ export async function sendSrsRequest(ctx: SrsRequestContext, req: SrsRequest): P
   // RFC 3261 §12.2.1.2: a 481 or 408 to a request in the dialog, or no response at all (the
   // transaction timed out at Timer F), and the UAC SHOULD end the dialog (RFC 5057 §5.1: 481
   // says the SRS has no such dialog). The recording is lost exactly as when a refresh or a
-  // metadata re-INVITE gets them (session-requests.ts): BYE, `SessionRefreshFailed`. A transport
+  // metadata re-INVITE gets them (session-requests.ts): `SessionRefreshFailed` (the dialog layer
+  // has ended the dialog on the 481/408, so the BYE tried is not sent then). A transport
   // error is no answer from the SRS about the dialog: the session goes on, as there.
   if (status === 481 || status === 408) ctx.lost(RecordingEndReason.SessionRefreshFailed);
   if (response === undefined) {
