@@ -11,7 +11,7 @@ import type {
 /**
  * How the RS's streams sit while no call is attached (RFC 7866 §10).
  * - `'sendonly'` (default): as offered; no RTP flows, no request is sent between calls (RFC 7866
- *   §10 keeps the streams allocated so a new CS needs only a metadata update).
+ *   §10, as recalled, keeps the streams allocated so a new CS needs only a metadata update).
  * - `'inactive'`: the last detach sends `a=inactive` with the disassociation, the next attach
  *   `a=sendonly` with the association, each in one re-INVITE (for an SRS that would otherwise
  *   count the silence as recorded time).
@@ -43,7 +43,7 @@ export interface PersistentSessionOptions {
 }
 
 /**
- * How a persistent RS that ended mid-shift is opened again (RFC 7866 §10 leaves it to the SRC):
+ * How a persistent RS that ended mid-shift is opened again (tsip's choice; no RFC text asks for it):
  * per entry, a new INVITE (the entry's SRS URIs in order, failed over like any recording) whose
  * complete metadata holds the calls attached now, after a delay on the manager's clock that
  * doubles after each failed attempt. The media of the attached calls flows again once it is up.

@@ -2,8 +2,9 @@
  * When a persistent RS (RFC 7866 §10) that ended without `close()` is opened again, per SRS
  * entry: bounded attempts, a delay before each on the manager's clock that doubles from
  * `initialDelayMs` up to `maxDelayMs` (an SRS that just sent BYE or restarts is not hammered).
- * RFC 7866 §10 says nothing of an RS lost mid-shift; reopening is tsip's choice for a position
- * whose calls must go on being recorded (PersistentReopenSettings). What an attempt does is the
+ * Reopening is tsip's choice, for a position whose calls must go on being recorded
+ * (PersistentReopenSettings): no RFC text asking for it is known (RFC 7866 §10 could not be read
+ * here, SIPREC-NOTES SRC-15 [verify]). What an attempt does is the
  * caller's (persistent-session.ts); this only counts and waits.
  */
 import type { Clock } from '../../../include-types/settings.js';

@@ -1,9 +1,10 @@
 /**
  * A persistent recording session (RFC 7866 §10; SIPREC-NOTES SRC-15): one RS from the SRC to each
  * SRS entry that stays up across calls, for an app that records everything a position handles (a
- * PSAP call-taker, a contact-centre agent, a trading turret). RFC 7866 §10: the SRC may set up
- * the RS before any CS and keep its recorded streams allocated, so a new CS needs no new SDP
- * offer, only a metadata update; with no CS there is no media to send.
+ * PSAP call-taker, a contact-centre agent, a trading turret). RFC 7866 §10 as recalled (its text
+ * could not be checked, SIPREC-NOTES SRC-15 [verify]): the SRC may set up the RS before any CS
+ * and keep its recorded streams allocated, so a new CS needs no new SDP offer, only a metadata
+ * update; with no CS there is no media to send. RFC 7865 lets an RS hold zero or more CSs.
  *
  * What tsip does (and chose where the RFC leaves it open):
  * - `openPersistentSession` sends one INVITE per entry with the RS's streams (one `a=sendonly`
@@ -18,7 +19,8 @@
  *   the disassociation), then sends the CS's stop-time and disassociate-time (or, with
  *   `callEnded: false`, the disassociation alone: the call goes on unrecorded).
  * - Between calls (`idle`): by default the streams stay `sendonly` and nothing is sent, as §10
- *   describes; no keep-alive RTP is sent on them (§10 points at RFC 6263 for NAT bindings; tsip's
+ *   is recalled to describe; no keep-alive RTP is sent on them (§10 is recalled to point at
+ *   RFC 6263 for NAT bindings [verify]; tsip's
  *   RTCP reports keep flowing on each stream, which is RFC 6263's "RTCP as keep-alive" case when
  *   `media.rtcp` is on). `idle: 'inactive'` puts `a=inactive` in the request that detaches the
  *   last call and `a=sendonly` in the one that attaches the next (one re-INVITE each).
@@ -26,7 +28,7 @@
  *   label is owned by one attached call at a time.
  * - `close()` ends the calls still attached (stop-time) and sends BYE.
  * - An RS that ends on an entry without `close()` (the SRS's BYE, a failed refresh, a lost dialog
- *   or connection) is opened again (persistent-reopen.ts; RFC 7866 §10 leaves this to the SRC):
+ *   or connection) is opened again (persistent-reopen.ts; tsip's choice, no RFC text asks for it):
  *   `reopening`, then after a delay on the clock a new INVITE through the entry's URIs in order
  *   (failover as for any recording) whose complete metadata holds the calls attached now;
  *   `reopened` once up, the attached calls' media flowing to it again; after the bounded
@@ -308,7 +310,7 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
     this.entries.set(e.srsName, 'up');
     this.emit('started', e);
     if (attempt > 0) this.reopened(e, attempt);
-    // RFC 7866 §10 leaves the idle direction open; 'inactive' starts so (nothing attached yet).
+    // the idle direction is tsip's choice (no §10 text on it is known); 'inactive' starts so (nothing attached yet).
     if (this.idle === 'inactive' && this.calls.size === 0) void this.agents.find((a) => a.name === e.srsName)?.pause(this.id);
     this.checkSettled();
   }
