@@ -101,8 +101,9 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
   /** The RS as its sessions are started (on open and on each reopen). */
   private readonly rsParams: { callId: string; participants: []; streams: PersistentSessionOptions['streams'] };
   private readonly reopener: PersistentReopener;
-  /** Per entry being reopened: the calls its INVITE's snapshot held. */
-  private readonly carried = new Map<string, string[]>();
+  /** Entries whose reopen INVITE is out, and those of them whose metadata changed since it went. */
+  private readonly opening = new Set<string>();
+  private readonly changedWhileOpening = new Set<string>();
   private readonly onStarted = (e: RecordingStartedEvent): void => { if (e.callId === this.id) this.entryUp(e); };
   private readonly onFailed = (e: RecordingFailedEvent): void => { if (e.callId === this.id) this.entryLost(e.srsName, e.reason, e.statusCode, () => this.emit('failed', e)); };
   private readonly onStopped = (e: RecordingStoppedEvent): void => { if (e.callId === this.id) this.entryLost(e.srsName, e.reason, undefined, () => this.emit('stopped', e)); };
@@ -296,6 +297,7 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
       // a reopened RS's complete snapshot is then what is attached at that time
       const xml = xmlOf(meta);
       const s = a.session(this.id);
+      if (this.entries.get(a.name) !== 'up' && xml !== undefined && this.opening.has(a.name)) this.changedWhileOpening.add(a.name);
       if (this.entries.get(a.name) !== 'up' || xml === undefined || !s || s.state !== SessionState.Active) return;
       sessionIds[a.name] = sid ?? meta.sessionId(callId)!;
       if (await s.sendMetadata(xml, paused)) ok.push(a.name);
@@ -323,9 +325,8 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
     for (const callId of callIds) this.indicate(callId);
     this.emit('reopened', { id: this.id, srsName: e.srsName, attempt, srs: e.srs, recordingId: e.recordingId, callIds });
     // calls detached or changed while the INVITE was out: the SRS gets what is attached now
-    const carried = this.carried.get(e.srsName);
-    this.carried.delete(e.srsName);
-    if (carried !== undefined && carried.join('\n') !== callIds.join('\n')) void this.agents.find((a) => a.name === e.srsName)?.session(this.id)?.sendMetadata(meta.completeXml());
+    this.opening.delete(e.srsName);
+    if (this.changedWhileOpening.delete(e.srsName)) void this.agents.find((a) => a.name === e.srsName)?.session(this.id)?.sendMetadata(meta.completeXml());
   }
 
   /**
@@ -334,6 +335,8 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
    */
   private entryLost(name: string, reason: RecordingEndReason, statusCode: number | undefined, emit: () => void): void {
     const wasUp = this.entries.get(name) === 'up';
+    this.opening.delete(name);
+    this.changedWhileOpening.delete(name);
     const retry = !this.closing && this.hooks.running() && this.reopener.maxAttempts > 0 && !WILLED_END.has(reason) && (wasUp || this.reopener.reopening(name));
     if (!retry) return this.entryGone(name, emit);
     this.entries.set(name, 'waiting');
@@ -361,7 +364,8 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
     this.hooks.reopening();
     const meta = this.meta.get(name)!;
     this.entries.set(name, 'starting');
-    this.carried.set(name, meta.attached);
+    this.opening.add(name);
+    this.changedWhileOpening.delete(name);
     agent.startRecording(this.rsParams, meta);
   }
 
