@@ -17,7 +17,11 @@ export const RecordingEndReason = {
   AllSrsFailed: 'AllSrsFailed',
   /** The SRS accepted the session but no recorded stream (all port 0). */
   NoStreamsAccepted: 'NoStreamsAccepted',
-  /** RFC 4028: a session refresh failed or the session timer expired. */
+  /**
+   * RFC 4028: a session refresh failed or the session timer expired; also any request in the RS
+   * dialog (metadata update, pause, `sendRequest`) answered 481 or 408 or not at all by Timer F
+   * (RFC 3261 §12.2.1.2: the dialog is gone).
+   */
   SessionRefreshFailed: 'SessionRefreshFailed',
   /** The SIP connection of the SRC user agent went down. */
   ConnectionLost: 'ConnectionLost',

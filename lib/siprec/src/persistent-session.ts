@@ -1,9 +1,10 @@
 /**
  * A persistent recording session (RFC 7866 §10; SIPREC-NOTES SRC-15): one RS from the SRC to each
  * SRS entry that stays up across calls, for an app that records everything a position handles (a
- * PSAP call-taker, a contact-centre agent, a trading turret). RFC 7866 §10: the SRC may set up
- * the RS before any CS and keep its recorded streams allocated, so a new CS needs no new SDP
- * offer, only a metadata update; with no CS there is no media to send.
+ * PSAP call-taker, a contact-centre agent, a trading turret). RFC 7866 §10 as recalled (its text
+ * could not be checked, SIPREC-NOTES SRC-15 [verify]): the SRC may set up the RS before any CS
+ * and keep its recorded streams allocated, so a new CS needs no new SDP offer, only a metadata
+ * update; with no CS there is no media to send. RFC 7865 lets an RS hold zero or more CSs.
  *
  * What tsip does (and chose where the RFC leaves it open):
  * - `openPersistentSession` sends one INVITE per entry with the RS's streams (one `a=sendonly`
@@ -18,13 +19,22 @@
  *   the disassociation), then sends the CS's stop-time and disassociate-time (or, with
  *   `callEnded: false`, the disassociation alone: the call goes on unrecorded).
  * - Between calls (`idle`): by default the streams stay `sendonly` and nothing is sent, as §10
- *   describes; no keep-alive RTP is sent on them (§10 points at RFC 6263 for NAT bindings; tsip's
+ *   is recalled to describe; no keep-alive RTP is sent on them (§10 is recalled to point at
+ *   RFC 6263 for NAT bindings [verify]; tsip's
  *   RTCP reports keep flowing on each stream, which is RFC 6263's "RTCP as keep-alive" case when
  *   `media.rtcp` is on). `idle: 'inactive'` puts `a=inactive` in the request that detaches the
  *   last call and `a=sendonly` in the one that attaches the next (one re-INVITE each).
  * - Calls may overlap (a consultation while a call is held) when they use different labels; a
  *   label is owned by one attached call at a time.
  * - `close()` ends the calls still attached (stop-time) and sends BYE.
+ * - An RS that ends on an entry without `close()` (the SRS's BYE, a failed refresh, a lost dialog
+ *   or connection) is opened again (persistent-reopen.ts; tsip's choice, no RFC text asks for it):
+ *   `reopening`, then after a delay on the clock a new INVITE through the entry's URIs in order
+ *   (failover as for any recording) whose complete metadata holds the calls attached now;
+ *   `reopened` once up, the attached calls' media flowing to it again; after the bounded
+ *   attempts, `reopenFailed`. Calls attached, detached or changed meanwhile update that entry's
+ *   metadata without a request, so the new RS's snapshot is what is attached then (if calls
+ *   changed while its INVITE was out, a complete snapshot follows once it is up).
  * - Recording indication (RFC 7866 §6.1.2: the SRC must let the CS's participants know): an
  *   attached call is 'on' from the moment an SRS took its association until it is detached or no
  *   RS that took it is up; each change is the manager's `recordingIndicationChanged` for the call,
@@ -35,6 +45,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
+import type { Clock } from '../../../include-types/settings.js';
 import {
   RecordingEndReason, type RecordingChanges, type RecordingIndication, type RecordingFailedEvent, type RecordingStartedEvent, type RecordingStoppedEvent, type SrcManagerEvents,
 } from '../../../include-types/siprec.js';
@@ -43,11 +54,27 @@ import type {
 } from '../../../include-types/siprec-persistent.js';
 import type { RtpPacket } from '../media/index.js';
 import { PersistentMetadata } from './persistent-metadata.js';
+import { PersistentReopener } from './persistent-reopen.js';
 import { SessionState } from './recording-session.js';
 import type { SrcUserAgent } from './src-user-agent.js';
 
-/** Where the RS stands on one entry. */
-type EntryState = 'starting' | 'up' | 'gone';
+/** Where the RS stands on one entry ('waiting': lost, to be opened again after a delay). */
+type EntryState = 'starting' | 'up' | 'waiting' | 'gone';
+
+/** What a persistent RS needs of its manager. */
+export interface PersistentHooks {
+  /** The manager's clock (the reopen delays). */
+  readonly clock: Clock;
+  /** False once the manager is shutting down. */
+  running(): boolean;
+  /** A reopen attempt starts: the manager knows the RS's key again (`recording(id)`, `sendRequest`). */
+  reopening(): void;
+  /** The RS is gone on every entry for good. */
+  gone(): void;
+}
+
+/** Reasons an RS ends by the app's or the manager's will: no reopen. */
+const WILLED_END: ReadonlySet<RecordingEndReason> = new Set([RecordingEndReason.Stopped, RecordingEndReason.Shutdown, RecordingEndReason.PreferenceOff]);
 
 /** The app's handle on a persistent recording session; see the module comment. */
 export class PersistentRecording extends EventEmitter<PersistentRecordingEvents> {
@@ -71,33 +98,40 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
   /** Calls whose indication is 'on' now (see the module comment). */
   private readonly indicated = new Set<string>();
   private closing = false;
+  /** The RS as its sessions are started (on open and on each reopen). */
+  private readonly rsParams: { callId: string; participants: []; streams: PersistentSessionOptions['streams'] };
+  private readonly reopener: PersistentReopener;
+  /** Entries whose reopen INVITE is out, and those of them whose metadata changed since it went. */
+  private readonly opening = new Set<string>();
+  private readonly changedWhileOpening = new Set<string>();
   private readonly onStarted = (e: RecordingStartedEvent): void => { if (e.callId === this.id) this.entryUp(e); };
-  private readonly onFailed = (e: RecordingFailedEvent): void => { if (e.callId === this.id) this.entryGone(e.srsName, () => this.emit('failed', e)); };
-  private readonly onStopped = (e: RecordingStoppedEvent): void => { if (e.callId === this.id) this.entryGone(e.srsName, () => this.emit('stopped', e)); };
+  private readonly onFailed = (e: RecordingFailedEvent): void => { if (e.callId === this.id) this.entryLost(e.srsName, e.reason, e.statusCode, () => this.emit('failed', e)); };
+  private readonly onStopped = (e: RecordingStoppedEvent): void => { if (e.callId === this.id) this.entryLost(e.srsName, e.reason, undefined, () => this.emit('stopped', e)); };
 
   /**
    * Validates, then opens the RS on each of `agents` (events follow).
-   * @throws RangeError: no streams, duplicate labels
+   * @throws RangeError: no streams, duplicate labels, a bad `reopen` setting
    */
   constructor(
     private readonly host: EventEmitter<SrcManagerEvents>,
     private readonly agents: readonly SrcUserAgent[],
     options: PersistentSessionOptions,
-    private readonly onGone?: () => void,
+    private readonly hooks: PersistentHooks,
   ) {
     super();
     if (options.streams.length === 0) throw new RangeError('a persistent recording session needs at least one stream');
     this.labels = new Set(options.streams.map((s) => s.label));
     if (this.labels.size !== options.streams.length) throw new RangeError('stream labels must be unique');
+    this.reopener = new PersistentReopener(hooks.clock, options.reopen);
     this.id = options.id ?? `persistent-${randomUUID()}`;
     this.idle = options.idle ?? 'sendonly';
     host.on('recordingStarted', this.onStarted).on('recordingFailed', this.onFailed).on('recordingStopped', this.onStopped);
-    const rs = { callId: this.id, participants: [], streams: options.streams.map(({ sender: _s, receivers: _r, ...s }) => s) };
+    this.rsParams = { callId: this.id, participants: [], streams: options.streams.map(({ sender: _s, receivers: _r, ...s }) => s) };
     for (const a of agents) {
       const meta = new PersistentMetadata(a.entry.metadataExtensions);
       this.meta.set(a.name, meta);
       this.entries.set(a.name, 'starting');
-      a.startRecording(rs, meta);
+      a.startRecording(this.rsParams, meta);
     }
   }
 
@@ -232,12 +266,18 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.reopener.halt();
     this.owners.clear();
     this.reserved.clear();
     this.calls.clear();
     for (const callId of [...this.indicated]) this.indicate(callId);
     await Promise.all(this.agents.map((a) => a.stop(this.id, RecordingEndReason.Stopped)));
     this.unsubscribe();
+  }
+
+  /** No more reopening (SrcManager.shutdown): pending delays are cancelled. */
+  haltReopen(): void {
+    this.reopener.halt();
   }
 
   // ---- internals ----
@@ -253,9 +293,12 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
     await Promise.all(this.agents.map(async (a) => {
       const meta = this.meta.get(a.name)!;
       const sid = meta.sessionId(callId);
-      const xml = this.entries.get(a.name) === 'up' ? xmlOf(meta) : undefined;
+      // an entry whose RS is not up has its metadata kept in step all the same (nothing sent):
+      // a reopened RS's complete snapshot is then what is attached at that time
+      const xml = xmlOf(meta);
       const s = a.session(this.id);
-      if (xml === undefined || !s || s.state !== SessionState.Active) return;
+      if (this.entries.get(a.name) !== 'up' && xml !== undefined && this.opening.has(a.name)) this.changedWhileOpening.add(a.name);
+      if (this.entries.get(a.name) !== 'up' || xml === undefined || !s || s.state !== SessionState.Active) return;
       sessionIds[a.name] = sid ?? meta.sessionId(callId)!;
       if (await s.sendMetadata(xml, paused)) ok.push(a.name);
       else failed.push(a.name);
@@ -264,11 +307,66 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
   }
 
   private entryUp(e: RecordingStartedEvent): void {
+    const attempt = this.reopener.attempt(e.srsName);
+    this.reopener.succeeded(e.srsName);
     this.entries.set(e.srsName, 'up');
     this.emit('started', e);
-    // RFC 7866 §10 leaves the idle direction open; 'inactive' starts so (nothing attached yet).
+    if (attempt > 0) this.reopened(e, attempt);
+    // the idle direction is tsip's choice (no §10 text on it is known); 'inactive' starts so (nothing attached yet).
     if (this.idle === 'inactive' && this.calls.size === 0) void this.agents.find((a) => a.name === e.srsName)?.pause(this.id);
     this.checkSettled();
+  }
+
+  /** Up again after a loss: the attached calls' media goes to it again (their metadata was in its INVITE). */
+  private reopened(e: RecordingStartedEvent, attempt: number): void {
+    const meta = this.meta.get(e.srsName)!;
+    const callIds = meta.attached;
+    for (const owner of this.owners.values()) if (callIds.includes(owner.callId)) owner.entries.add(e.srsName);
+    for (const callId of callIds) this.indicate(callId);
+    this.emit('reopened', { id: this.id, srsName: e.srsName, attempt, srs: e.srs, recordingId: e.recordingId, callIds });
+    // calls detached or changed while the INVITE was out: the SRS gets what is attached now
+    this.opening.delete(e.srsName);
+    if (this.changedWhileOpening.delete(e.srsName)) void this.agents.find((a) => a.name === e.srsName)?.session(this.id)?.sendMetadata(meta.completeXml());
+  }
+
+  /**
+   * The RS ended on an entry, or never came up: reopened (after a delay) when it was lost against
+   * the app's will and attempts are left, else gone on that entry.
+   */
+  private entryLost(name: string, reason: RecordingEndReason, statusCode: number | undefined, emit: () => void): void {
+    const wasUp = this.entries.get(name) === 'up';
+    this.opening.delete(name);
+    this.changedWhileOpening.delete(name);
+    const retry = !this.closing && this.hooks.running() && this.reopener.maxAttempts > 0 && !WILLED_END.has(reason) && (wasUp || this.reopener.reopening(name));
+    if (!retry) return this.entryGone(name, emit);
+    this.entries.set(name, 'waiting');
+    emit();
+    for (const callId of [...this.indicated]) this.indicate(callId);
+    this.checkSettled();
+    const next = this.reopener.schedule(name, () => this.reopen(name));
+    if (next === undefined) {
+      this.entries.set(name, 'gone');
+      this.emit('reopenFailed', {
+        id: this.id, srsName: name, attempts: this.reopener.maxAttempts, reason, ...(statusCode !== undefined ? { statusCode } : {}), callIds: this.meta.get(name)!.attached,
+      });
+      if ([...this.entries.values()].every((s) => s === 'gone')) this.unsubscribe();
+      return;
+    }
+    this.emit('reopening', {
+      id: this.id, srsName: name, ...next, maxAttempts: this.reopener.maxAttempts, reason, ...(statusCode !== undefined ? { statusCode } : {}),
+    });
+  }
+
+  /** One reopen attempt: a new INVITE with the complete snapshot of the calls attached now. */
+  private reopen(name: string): void {
+    const agent = this.agents.find((a) => a.name === name);
+    if (!agent || this.closing || !this.hooks.running() || this.entries.get(name) !== 'waiting') return;
+    this.hooks.reopening();
+    const meta = this.meta.get(name)!;
+    this.entries.set(name, 'starting');
+    this.opening.add(name);
+    this.changedWhileOpening.delete(name);
+    agent.startRecording(this.rsParams, meta);
   }
 
   private entryGone(name: string, emit: () => void): void {
@@ -307,6 +405,7 @@ export class PersistentRecording extends EventEmitter<PersistentRecordingEvents>
 
   private unsubscribe(): void {
     this.host.off('recordingStarted', this.onStarted).off('recordingFailed', this.onFailed).off('recordingStopped', this.onStopped);
-    this.onGone?.();
+    this.reopener.halt();
+    this.hooks.gone();
   }
 }

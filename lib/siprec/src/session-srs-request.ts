@@ -62,7 +62,7 @@ export interface SrsRequestContext {
   readonly requests: SessionRequests;
   /** Logs the sent request (NG9-1-1). */
   sent(tx: ClientTransaction): void;
-  /** The dialog is gone (481): end the session. */
+  /** The dialog is gone (481, 408, no response: RFC 3261 §12.2.1.2): end the session. */
   lost(reason: RecordingEndReason): void;
 }
 
@@ -79,8 +79,10 @@ function toSrsResponse(res: ResponseElementsView): SrsResponse {
 /**
  * Sends `req` (checked with {@link checkSrsRequest}) and resolves with the final response; run it
  * from the session's queue.
- * @throws SipError(InvalidState) when the session is not Active; SipError(Timeout) /
- *   SipError(TransportError) when no response came
+ * A 481 or 408 response resolves (the response) and a timeout rejects, and each ends the
+ * recording first (`SessionRefreshFailed`, RFC 3261 §12.2.1.2).
+ * @throws SipError(InvalidState) when the session is not Active; SipError(Timeout) when no
+ *   response came by Timer F (64 × T1), SipError(TransportError) when it could not be sent
  */
 export async function sendSrsRequest(ctx: SrsRequestContext, req: SrsRequest): Promise<SrsResponse> {
   const assoc = ctx.assoc;
@@ -92,11 +94,16 @@ export async function sendSrsRequest(ctx: SrsRequestContext, req: SrsRequest): P
   const tx = method === 'UPDATE' ? assoc.sendUpdate(elements) : assoc.sendNonTargetRefreshRequest(method, elements);
   ctx.sent(tx);
   const { status, response } = await ctx.requests.awaitResponse(tx);
+  // RFC 3261 §12.2.1.2: a 481 or 408 to a request in the dialog, or no response at all (the
+  // transaction timed out at Timer F), and the UAC SHOULD end the dialog (RFC 5057 §5.1: 481
+  // says the SRS has no such dialog). The recording is lost exactly as when a refresh or a
+  // metadata re-INVITE gets them (session-requests.ts): `SessionRefreshFailed` (the dialog layer
+  // has ended the dialog on the 481/408, so the BYE tried is not sent then). A transport
+  // error is no answer from the SRS about the dialog: the session goes on, as there.
+  if (status === 481 || status === 408) ctx.lost(RecordingEndReason.SessionRefreshFailed);
   if (response === undefined) {
     const code = status === 408 ? SipErrorCode.Timeout : SipErrorCode.TransportError;
-    throw new SipError(code, `no response from the SRS to ${method}`, { statusCode: status });
+    throw new SipError(code, `no response from the SRS to ${method}${status === 408 ? ' (Timer F): the recording session ends' : ''}`, { statusCode: status });
   }
-  // RFC 3261 §12.2.1.2, RFC 5057 §5.1: 481 says the SRS has no such dialog: the recording is gone.
-  if (status === 481) ctx.lost(RecordingEndReason.SessionRefreshFailed);
   return toSrsResponse(response);
 }

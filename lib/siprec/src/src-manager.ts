@@ -196,7 +196,9 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
   /**
    * Opens a persistent recording session (RFC 7866 §10): one RS per SRS entry that stays up while
    * calls are attached and detached in turn (`PersistentRecording`, persistent-session.ts). Its
-   * own events are this manager's with `callId` = its `id`, repeated on the handle.
+   * own events are this manager's with `callId` = its `id`, repeated on the handle. An RS lost on
+   * an entry (not closed) is opened again with the attached calls (`options.reopen`; the handle's
+   * `reopening`, `reopened`, `reopenFailed`).
    * @throws Error before `start()` / after `shutdown()`; RangeError: key in use, unknown entry,
    *   no streams, duplicate labels
    */
@@ -204,9 +206,13 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     this.assertRunning();
     if (options.id !== undefined && this.known(options.id)) throw new RangeError(`${options.id} is already being recorded`);
     const agents = options.srs ? options.srs.map((n) => this.agents.find((a) => a.name === n) ?? unknownEntry(n)) : this.agents;
-    const rs = new PersistentRecording(this, agents, options, () => this.persistent.delete(rs));
+    const handle = (id: string): CallRecording => new CallRecording(id, agents, { callId: id, participants: [], streams: options.streams });
+    const rs: PersistentRecording = new PersistentRecording(this, agents, options, {
+      clock: this.clock, running: () => !this.stopped, gone: () => this.persistent.delete(rs),
+      reopening: () => { const st = this.state(rs.id); st.recording ??= handle(rs.id); }, // known again while it reopens
+    });
     this.persistent.add(rs);
-    this.state(rs.id).recording = new CallRecording(rs.id, agents, { callId: rs.id, participants: [], streams: options.streams });
+    this.state(rs.id).recording = handle(rs.id);
     return rs;
   }
 
@@ -243,12 +249,14 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
   /**
    * Sends a request (INFO, MESSAGE, an extension...) to the SRS in the dialog of the call's
    * recording session with entry `request.srs`, after the session's pending requests; resolves
-   * with the SRS's final response (any status). A 481 ends the recording (`SessionRefreshFailed`).
+   * with the SRS's final response (any status). A 481 or 408, or no response by Timer F
+   * (64 × T1), ends the recording as a failed refresh does (RFC 3261 §12.2.1.2: the dialog is
+   * gone; `recordingStopped` with `SessionRefreshFailed`, judged by the call's `recordingRequired`).
    * @throws (rejects) RangeError for an unknown call or entry; SipError `MethodNotAllowed` for
    *   INVITE, ACK, BYE, CANCEL, PRACK, SUBSCRIBE, NOTIFY, REFER, REGISTER and an UPDATE with
    *   SDP, `InvalidArgument` for a bad method or a body without type, `InvalidState` when the
-   *   entry does not record the call or its session is not Active, `Timeout` / `TransportError`
-   *   when no response came
+   *   entry does not record the call or its session is not Active, `Timeout` at Timer F,
+   *   `TransportError` when it could not be sent
    */
   async sendRequest(callId: string, request: SrsRequest): Promise<SrsResponse> {
     this.assertKnown(callId);
@@ -353,6 +361,7 @@ export class SrcManager extends EventEmitter<SrcManagerEvents> {
     if (this.stopped) return;
     this.stopped = true;
     this.policy.clear(); // shutdown breaks no requirement
+    for (const rs of this.persistent) rs.haltReopen();
     for (const st of this.calls.values()) {
       st.withheld = false;
       st.restarts = undefined;

@@ -44,6 +44,11 @@ export interface ApiSrsOptions {
   allow?: string;
   /** Answer UPDATE with 405. */
   refuseUpdate?: boolean;
+  /**
+   * The status for an in-dialog request other than ACK, BYE, INVITE and UPDATE (default 200);
+   * `'silent'`: never answered.
+   */
+  otherInDialog?: (method: string) => number | 'silent';
 }
 
 /** The test SRS. */
@@ -61,6 +66,10 @@ export class ApiSrs {
   private readonly assocs = new Map<Dialog, InviteDialogAssoc>();
   private readonly waiting = new Map<ClientTransaction, (tx: ClientTransaction) => void>();
   private sdpVersion = 1;
+  /** Requests left unanswered (`otherInDialog` 'silent'), let go at close. */
+  private readonly unanswered: ServerTransaction[] = [];
+  /** When set, new (out-of-dialog) INVITEs are refused with this status. */
+  refuseInvites: number | undefined;
 
   private constructor(private readonly opts: ApiSrsOptions) {
     this.allocator = new PortAllocator(opts.ports);
@@ -166,6 +175,7 @@ export class ApiSrs {
 
   /** Closes everything. */
   async close(): Promise<void> {
+    for (const tx of this.unanswered.splice(0)) { try { tx.dispose(); } catch { /* */ } }
     for (const a of this.assocs.values()) { try { a.dispose(); } catch { /* */ } }
     this.assocs.clear();
     await Promise.all([...this.endpoints.values()].map((e) => e.close()));
@@ -261,6 +271,7 @@ export class ApiSrs {
     const me = tx.requestElements.messageElements;
     const sdp = splitRecordingBody(me.contentType, me.content).sdp;
     if (!sdp) return this.respond(tx, 488);
+    if (this.refuseInvites !== undefined) return this.respond(tx, this.refuseInvites);
     const assoc = InviteDialogAssoc.fromServerTransaction(tx, { contact: `<${this.uri}>;+sip.srs` });
     this.assocs.set(assoc.dialog, assoc);
     await this.answered(sdp, true);
@@ -284,7 +295,12 @@ export class ApiSrs {
       if (sdp) await this.answered(sdp, true);
       return this.respond(tx, 200, sdp ? this.answer(sdp) : undefined);
     }
-    this.respond(tx, 200);
+    const status = this.opts.otherInDialog?.(tx.type) ?? 200;
+    if (status === 'silent') {
+      this.unanswered.push(tx);
+      return;
+    }
+    this.respond(tx, status);
   }
 }
 
