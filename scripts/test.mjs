@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OUT_DIR, buildTests } from './build-tests.mjs';
+import { writeTestPlan } from './test-plan.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const t0 = Date.now();
@@ -22,6 +23,13 @@ const args = process.argv.slice(2).map((arg) => {
   const rel = path.relative(root, path.resolve(arg));
   return path.join(path.relative(root, OUT_DIR), rel.replace(/\.ts$/, '.js'));
 });
+
+/** Something that names test files (a path or a glob), as opposed to a tap option or its value. */
+const namesFiles = (arg) => !arg.startsWith('-') && /[/*]|\.[cm]?[jt]s$/.test(arg);
+if (!args.some(namesFiles)) {
+  // The whole suite: grouped unit files, slowest files first (scripts/test-plan.mjs).
+  args.unshift(...(await writeTestPlan(root, OUT_DIR)));
+}
 
 const tapBin = path.join(root, 'node_modules', '.bin', 'tap');
 const child = spawn(process.execPath, [tapBin, ...args], {
