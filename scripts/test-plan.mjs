@@ -6,7 +6,8 @@
  * (@tapjs/processinfo, a module-hooks thread: ~0.5–0.8 s of CPU per process before a test starts,
  * plus ~0.3 s to load tap and the library again). The unit and conformance files are pure: no
  * process-wide state (env, signal handlers, exit codes, globals), no real waits, sockets only on
- * ephemeral loopback ports. So each folder of them runs as a *group*: one generated file that imports
+ * ephemeral loopback ports; so are most system files (ALONE lists the others). So each folder of them
+ * runs as a *group*: one generated file that imports
  * the folder's compiled test files in order, in one process, under tap's one root test. Every
  * `t.test` and every assertion of every file still runs and is counted (tap's summary counts
  * assertions, not files); a failure fails the group and names the test and its source line.
@@ -29,7 +30,8 @@ const GROUPED_ROOTS = { unit: 16, conformance: 16, system: 8 };
 /**
  * Files of the grouped folders that keep a process of their own: they set process-wide state
  * (process.env, console, the root test's timeout), start browsers, or spawn child processes (the
- * samples, the CLI, npm), which makes them the slow ones that should run next to the groups.
+ * samples, the CLI, npm), which makes them the slow ones that should run next to the groups. A new
+ * unit or system test file that does any of this must be added here.
  */
 const ALONE = new Set([
   'system/api/samples.test.js',
