@@ -2,21 +2,21 @@
  * What a plain `npm test` hands to tap: the compiled test files of `.tbuild/test/`, arranged so the
  * suite fits a 2-core machine.
  *
- * Why: tap runs every file in its own Node process and always preloads its process-info hook there
- * (@tapjs/processinfo, a module-hooks thread: ~0.5–0.8 s of CPU per process before a test starts,
- * plus ~0.3 s to load tap and the library again). The unit and conformance files are pure: no
- * process-wide state (env, signal handlers, exit codes, globals), no real waits, sockets only on
- * ephemeral loopback ports; so are most system files (ALONE lists the others). So each folder of them
- * runs as a *group*: one generated file that imports
- * the folder's compiled test files in order, in one process, under tap's one root test. Every
- * `t.test` and every assertion of every file still runs and is counted (tap's summary counts
- * assertions, not files); a failure fails the group and names the test and its source line.
+ * Why: tap runs every file in its own Node process, and each process pays before its first test:
+ * tap's process-info hook (@tapjs/processinfo, a module-hooks thread, always preloaded: ~0.7–0.9 s
+ * of CPU), loading tap (~0.3 s) and loading the library (~0.6 s). The unit and conformance files are
+ * pure: no process-wide state (env, signal handlers, exit codes, globals, console), no real waits,
+ * sockets only on ephemeral loopback ports; so are most system files (ALONE lists the others). So
+ * the files of each folder run as a *group*: one generated file that imports them in order, in one
+ * process, under tap's one root test. Every `t.test` and every assertion of every file still runs
+ * and is counted (tap's summary counts assertions, not files); a failure fails the group and names
+ * the test's source file and line.
  *
  * The few files that take the longest (measured, see LONG_FIRST) are started first through a
  * one-line proxy under `.tbuild/first/`: tap starts files in sorted path order, and a 60–90 s file
  * started last would leave the other jobs idle at the end.
  *
- * Everything else (system, interop) runs as today, one process per file.
+ * Everything else (interop, ALONE) runs as before, one process per file.
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
