@@ -9,8 +9,8 @@
  * sockets only on ephemeral loopback ports; so are most system files (ALONE lists the others). So
  * the files of each folder run as a *group*: one generated file that imports them in order, in one
  * process, under tap's one root test. Every `t.test` and every assertion of every file still runs
- * and is counted (tap's summary counts assertions, not files); a failure fails the group and names
- * the test's source file and line.
+ * and is counted (tap's summary counts assertions, not files; each group adds one: all its files
+ * loaded); a failure fails the group and names the test's source file and line.
  *
  * The few files that take the longest (measured, see LONG_FIRST) are started first through a
  * one-line proxy under `.tbuild/first/`: tap starts files in sorted path order, and a 60–90 s file
