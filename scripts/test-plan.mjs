@@ -60,7 +60,7 @@ const GROUP_TIMEOUT_MS = 300_000;
  * The slowest files, started first so the jobs finish together (wall seconds of a full run on the
  * 2-core machine under a load of ~25: packed-install 313, tsip-cli 181, api/samples 122, interop
  * api-samples 99, srs-cluster-kill 55, b2bua-baresip 39, srs-cluster-drain 36, browser-jssip 36;
- * b2bua-calls hung there, it usually takes ~15 s). Paths relative to test/.
+ * b2bua-calls hung in that run and was killed at the timeout). Paths relative to test/.
  */
 export const LONG_FIRST = [
   'system/package/packed-install.test.js',
