@@ -1,11 +1,10 @@
 /**
- * The SIPREC conformance probe against an SRS that authenticates (HTTP Digest, RFC 3261 §22) or
- * is reached over TLS (RFC 3261 §26), on tsip's own Srs:
+ * The SIPREC conformance probe against an SRS that authenticates (HTTP Digest, RFC 3261 §22),
+ * on tsip's own Srs (the TLS side is probe-tls.test.ts):
  * - right credentials: auth-wrong-password and auth-challenge PASS, and every session check too;
  * - no credentials: one auth-challenge FAIL saying what to give, the rest SKIPped;
- * - a wrong password file: auth-challenge FAIL, exit 1;
- * - TLS with the test CA: tls-certificate PASS and every check; an untrusted CA: one clear FAIL;
- *   --insecure: a WARN; sips: with a client certificate against an Srs that requires one.
+ * - a wrong password file: auth-challenge FAIL, exit 1; TSIP_PROBE_PASSWORD; option checks;
+ * - credentials for an SRS that never challenges: WARN.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,35 +86,4 @@ t.test('auth: credentials for an SRS that never challenges → WARN auth-challen
     'WARN auth-challenge: never challenged although credentials were given (--user): the SRS records without authentication (RFC 7866 §12: recordings are sensitive)',
   ]);
   t.ok(report.ok);
-});
-
-t.test('TLS: --transport tls with the test CA passes every check; an untrusted CA is one clear FAIL; --insecure a WARN', async (t) => {
-  const srs = await startSrs(t, { minFreeDiskBytes: 0, transports: ['udp', 'tls'], tls: { cert: certs.cert, key: certs.key } });
-  const f = files(t, { 'ca.pem': certs.ca, 'other.pem': certs.otherCa });
-  const uri = srs.uri('tls');
-  t.match(uri, /;transport=tls$/);
-  const ok = await cli(['srs', uri, '--ca', f['ca.pem'], '--timeout-ms', '3000']);
-  t.equal(ok.code, 0, ok.out);
-  t.match(ok.out, /^PASS .*tls-certificate\s+TLS connection up, the SRS's certificate verified$/m);
-  t.notMatch(ok.out, /^(FAIL|WARN|SKIP)/m);
-
-  const untrusted = await cli(['srs', uri, '--ca', f['other.pem'], '--timeout-ms', '3000']);
-  t.equal(untrusted.code, 1);
-  const fails = untrusted.out.split('\n').filter((l) => l.startsWith('FAIL'));
-  t.equal(fails.length, 1, 'one FAIL only');
-  t.match(fails[0], /tls-certificate\s+the SRS's certificate did not verify \(.*\): trust the CA that signed it \(tls\.ca, --ca FILE\), or test without verification \(--insecure\)/);
-
-  const insecure = await cli(['srs', uri, '--insecure', '--timeout-ms', '3000']);
-  t.equal(insecure.code, 0);
-  t.match(insecure.out, /^WARN .*tls-certificate\s+the SRS's certificate was NOT verified \(--insecure\)/m);
-});
-
-t.test('TLS: sips: with a client certificate against an Srs that requires one, and with credentials', async (t) => {
-  const srs = await startSrs(t, { minFreeDiskBytes: 0, transports: ['udp', 'tls'], tls: { cert: certs.cert, key: certs.key, ca: certs.ca, requireClientCertificate: true }, auth });
-  const uri = srs.uri('tls', 'sips');
-  const report = await probeSrs(uri, { timeoutMs: 3000, credentials: { username: 'src1', password: 'recording-secret' }, tls: { ca: certs.ca, cert: certs.cert, key: certs.key } });
-  t.same(notPassed(report), [], 'mutual TLS and Digest: every check PASSes');
-  const noCert = await probeSrs(srs.uri('tls'), { timeoutMs: 3000, tls: { ca: certs.ca } });
-  t.match(notPassed(noCert)[0], /^FAIL tls-connect: no TLS connection to the SRS/, 'no client certificate: refused handshake, said so');
-  t.rejects(probeSrs(uri, { tls: { ca: certs.ca } }), /needs a client certificate and key/, 'sips: without a certificate');
 });
