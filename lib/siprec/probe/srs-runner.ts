@@ -1,8 +1,10 @@
 /**
  * `probeSrs`: the probe acts as an SRC against any SRS and runs the check groups in call-flow
- * order (OPTIONS; SIPREC INVITE and its answer; RTP; metadata by re-INVITE and UPDATE; pause and
- * resume; BYE; then the INVITEs the SRS must refuse). A step that needs the recording session is
- * SKIPped when the INVITE was not accepted.
+ * order (with credentials, first an INVITE answered with a wrong password; OPTIONS; SIPREC INVITE
+ * and its answer; RTP; metadata by re-INVITE and UPDATE; pause and resume; BYE; then the INVITEs
+ * the SRS must refuse). A step that needs the recording session is SKIPped when the INVITE was
+ * not accepted; when TLS cannot connect or authentication stops the INVITE, one line says why
+ * and every later check is SKIPped.
  */
 import { defaultSiprecClock } from '../common/timers.js';
 import { createSocket } from 'node:dgram';
