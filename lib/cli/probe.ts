@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isIP } from 'node:net';
 import type { ProbeReport } from '../../include-types/siprec-probe.js';
-import { formatReport, probeSrs, startSrcProbe } from '../siprec/probe/index.js';
+import { formatReport, probeSrs, srsTarget, startSrcProbe } from '../siprec/probe/index.js';
 import { CliExit, type CliCommand } from './command.js';
 
 /** Where the command writes (the process's streams, or buffers in tests). */
@@ -164,6 +164,8 @@ export async function runProbe(argv: readonly string[], io: ProbeIo): Promise<nu
       if (values['password-file'] !== undefined && values.user === undefined) throw new RangeError('--password-file goes with --user NAME');
       if (values.user === '') throw new RangeError('--user needs a name');
       if (values.insecure && values.ca !== undefined) throw new RangeError('--insecure and --ca contradict each other: give one');
+      const tlsAsked = values.ca !== undefined || values.insecure || values.cert !== undefined;
+      if (tlsAsked && srsTarget(rest[0], transport).transport !== 'tls') throw new RangeError('--ca, --insecure, --cert and --key are for TLS (--transport tls, a sips: URI or ;transport=tls)');
       const credentials = values.user !== undefined ? { username: values.user, password: passwordOf(values['password-file'], io.env ?? process.env) } : undefined;
       const tls = {
         ...(values.ca !== undefined ? { caFile: values.ca } : {}), ...(values.insecure ? { verify: false } : {}),

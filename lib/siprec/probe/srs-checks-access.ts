@@ -38,7 +38,11 @@ export function checkTlsOutcome(ctx: SrsProbeContext, o: Outcome): boolean {
     return false;
   }
   if (o.status === 0 && /TransportError/.test(o.reason)) {
-    r.fail('tls-connect', 'RFC 3261 §26.2', `no TLS connection to the SRS (${o.reason}); an SRS that requires a client certificate needs tls.cert/tls.key (--cert, --key)`);
+    // A refused or unreachable port is no handshake problem; a handshake cut short may be an SRS
+    // that wants a client certificate (mutual TLS).
+    const unreachable = /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ResolveFailed/.test(o.reason);
+    const hint = unreachable || ctx.ua.opts.tls?.listener ? '' : '; an SRS that requires a client certificate needs tls.cert/tls.key (--cert, --key)';
+    r.fail('tls-connect', 'RFC 3261 §26.2', `no TLS connection to the SRS (${o.reason})${hint}`);
     return false;
   }
   if (o.status === 0) return true; // no answer at all: the checks say so

@@ -69,7 +69,8 @@ t.test('TLS: sips: with a client certificate against an Srs that requires one, a
   const report = await probeSrs(uri, { timeoutMs: 3000, credentials: { username: 'src1', password: 'recording-secret' }, tls: { ca: certs.ca, cert: certs.cert, key: certs.key } });
   t.same(notPassed(report), [], 'mutual TLS and Digest: every check PASSes');
   const noCert = await probeSrs(srs.uri('tls'), { timeoutMs: 3000, tls: { ca: certs.ca } });
-  t.match(notPassed(noCert)[0], /^FAIL tls-connect: no TLS connection to the SRS/, 'no client certificate: refused handshake, said so');
+  t.match(notPassed(noCert)[0], /^FAIL tls-connect: no TLS connection to the SRS \(.*\); an SRS that requires a client certificate needs tls\.cert\/tls\.key \(--cert, --key\)$/, 'no client certificate: refused handshake, said so');
+  t.equal(noCert.results.filter((r) => r.level === ProbeLevel.Fail).length, 1, 'one FAIL, the rest SKIP');
   t.rejects(probeSrs(uri, { tls: { ca: certs.ca } }), /needs a client certificate and key/, 'sips: without a certificate');
 });
 
@@ -106,6 +107,7 @@ t.test('TLS option checks: exit 2 with the reason', async (t) => {
     [['srs', 'sip:127.0.0.1:5', '--transport', 'tls', '--ca', f['junk.pem']], /is not PEM/],
     [['srs', 'sip:127.0.0.1:5', '--transport', 'tls', '--ca', join(tmpdir(), 'no-such-ca.pem')], /cannot be read \(ENOENT\)/],
     [['src', '--listen', '127.0.0.1:0', '--cert', f['cert.pem'], '--key', f['key.pem']], /--cert, --key and --ca are for probe src --transport tls/],
+    [['srs', 'sip:127.0.0.1:5;transport=tcp', '--ca', f['ca.pem']], /--ca, --insecure, --cert and --key are for TLS/],
   ];
   for (const [argv, why] of cases) {
     const r = await cli(argv);
