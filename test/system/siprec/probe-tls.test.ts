@@ -96,6 +96,23 @@ t.test('probe src --transport tls: an SrcManager records to it over TLS and ever
   t.ok(report.results.length >= 13);
 });
 
+t.test('CLI: probe src --transport tls --cert --key --ca takes an SRC with a client certificate (mutual TLS), exit 0', async (t) => {
+  const f = files(t, { 'ca.pem': certs.ca, 'cert.pem': certs.cert, 'key.pem': certs.key });
+  let out = '';
+  let started!: (uri: string) => void;
+  const uri = new Promise<string>((r) => { started = r; });
+  const run = runProbe(['src', '--listen', '127.0.0.1:0', '--transport', 'tls', '--cert', f['cert.pem'], '--key', f['key.pem'], '--ca', f['ca.pem'], '--timeout-ms', '5000'], {
+    out: (x) => { out += x; }, err: () => undefined, listening: started, interrupted: new Promise(() => undefined),
+  });
+  const m = await startManager(t, [entry([await uri], { tls: { ca: certs.ca, cert: certs.cert, key: certs.key } })]);
+  const call = twoParty();
+  m.startRecording(call);
+  await waitFor(m, 'recordingStarted', (e) => e.callId === call.callId);
+  await m.stopRecording(call.callId);
+  t.equal(await run, 0, out);
+  t.match(out, /^OK: SRC\(s\) at sip:srs@127\.0\.0\.1:\d+;transport=tls: \d+ pass, 0 fail/m);
+});
+
 t.test('TLS option checks: exit 2 with the reason', async (t) => {
   const f = files(t, { 'ca.pem': certs.ca, 'cert.pem': certs.cert, 'key.pem': certs.key, 'junk.pem': 'not a certificate' });
   const cases: Array<[string[], RegExp]> = [
