@@ -4,6 +4,18 @@
  * WARN), and the report that gathers them. Types and const objects only.
  */
 import type { Clock } from './settings.js';
+import type { SiprecTlsMaterial, SrcTlsSettings } from './siprec-tls.js';
+
+/**
+ * Digest credentials `probeSrs` answers 401/407 challenges with (RFC 3261 §22.2, RFC 7616), for
+ * whatever realm the SRS names.
+ */
+export interface ProbeCredentials {
+  /** User name. */
+  username: string;
+  /** Password (the CLI reads it from a file or TSIP_PROBE_PASSWORD, never from its arguments). */
+  password: string;
+}
 
 /** How a check came out. */
 export const ProbeLevel = {
@@ -61,8 +73,25 @@ export interface ProbeReport {
 
 /** Options of `probeSrs`. */
 export interface ProbeSrsOptions {
-  /** Transport to the SRS (default `udp`, or the target URI's `transport` parameter). */
-  transport?: 'udp' | 'tcp';
+  /**
+   * Transport to the SRS (default `udp`, or the target URI's `transport` parameter; `tls` for a
+   * `sips:` URI).
+   */
+  transport?: 'udp' | 'tcp' | 'tls';
+  /**
+   * Answer the SRS's Digest challenges with these. The probe then first sends one SIPREC INVITE
+   * with a wrong password (check `auth-wrong-password`: it must not be accepted) and reports
+   * `auth-challenge` (challenged, and the credentials accepted). Without them a 401/407 ends the
+   * run with one `auth-challenge` FAIL saying that authentication is required.
+   */
+  credentials?: ProbeCredentials;
+  /**
+   * TLS towards the SRS (`transport: 'tls'` or a `sips:` / `;transport=tls` URI): the CA to
+   * verify its certificate with (default: Node's public CAs), `verify: false` to accept any
+   * certificate (reported as a WARN), `servername`, and a client certificate and key for mutual
+   * TLS (needed for `sips:` URIs: RFC 5630 §3.1.3 wants a `sips:` Contact). `port` is not used.
+   */
+  tls?: SrcTlsSettings;
   /** Longest wait for any one response or event, ms (default 4000). */
   timeoutMs?: number;
   /** Local address to bind SIP and RTP on, put in Via, Contact and SDP (default: the one the system routes to the target by). */
@@ -81,8 +110,13 @@ export interface ProbeSrcOptions {
   host: string;
   /** Port to listen on (0: any free port; see the handle's `port`). */
   port: number;
-  /** Transport to listen on (default `udp`). */
-  transport?: 'udp' | 'tcp';
+  /** Transport to listen on (default `udp`; `tls` needs `tls.cert`/`tls.key`). */
+  transport?: 'udp' | 'tcp' | 'tls';
+  /**
+   * The probe's server certificate and key for `transport: 'tls'` (and `ca` to trust, which with
+   * `requireClientCertificate` asks every SRC for a certificate chaining to it: mutual TLS).
+   */
+  tls?: SiprecTlsMaterial & { requireClientCertificate?: boolean };
   /** Recording sessions to take before the report (default 1). */
   calls?: number;
   /** Longest wait for the SRC's next step (its INVITE, its BYE), ms (default 30000). */

@@ -1,14 +1,17 @@
 /**
  * `tsip probe`: the SIPREC conformance probe on the command line.
- *   tsip probe srs sip:HOST:PORT [--transport udp|tcp] [--json] [--timeout-ms N] [--local ADDRESS]
- *   tsip probe src --listen HOST:PORT [--transport udp|tcp] [--json] [--calls N] [--timeout-ms N]
+ *   tsip probe srs sip:HOST:PORT [--transport udp|tcp|tls] [--user NAME --password-file FILE]
+ *                  [--ca FILE | --insecure] [--cert FILE --key FILE] [--json] [--timeout-ms N] [--local ADDRESS]
+ *   tsip probe src --listen HOST:PORT [--transport udp|tcp|tls --cert FILE --key FILE [--ca FILE]]
+ *                  [--json] [--calls N] [--timeout-ms N]
  * Prints one line per check (level, RFC section, id, reason) and a summary, or with --json the
  * result array; exits 0 only when no check FAILed.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isIP } from 'node:net';
 import type { ProbeReport } from '../../include-types/siprec-probe.js';
-import { formatReport, probeSrs, startSrcProbe } from '../siprec/probe/index.js';
+import { formatReport, probeSrs, srsTarget, startSrcProbe } from '../siprec/probe/index.js';
 import { CliExit, type CliCommand } from './command.js';
 
 /** Where the command writes (the process's streams, or buffers in tests). */
@@ -19,10 +22,14 @@ export interface ProbeIo {
   listening?(uri: string): void;
   /** Resolves when the user wants `probe src` to stop early (default: SIGINT / SIGTERM). */
   interrupted?: Promise<void>;
+  /** Where TSIP_PROBE_PASSWORD is read (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
-const HELP = `usage: tsip probe srs sip:HOST:PORT [--transport udp|tcp] [--json] [--timeout-ms N] [--local ADDRESS]
-       tsip probe src --listen HOST:PORT [--transport udp|tcp] [--json] [--calls N] [--timeout-ms N]
+const HELP = `usage: tsip probe srs sip:HOST:PORT [--transport udp|tcp|tls] [--user NAME --password-file FILE]
+                      [--ca FILE | --insecure] [--cert FILE --key FILE] [--json] [--timeout-ms N] [--local ADDRESS]
+       tsip probe src --listen HOST:PORT [--transport udp|tcp|tls --cert FILE --key FILE [--ca FILE]]
+                      [--json] [--calls N] [--timeout-ms N]
 
 probe srs   act as a recording client (SRC) against any SRS and check it against RFC 7866/7865:
             OPTIONS, the SIPREC INVITE and its answer (+sip.srs, recvonly m-lines, labels, Require),
@@ -34,17 +41,34 @@ probe src   act as a recording server (SRS) on HOST:PORT, take --calls recording
             re-offers, stop-time metadata and BYE. Ctrl-C reports what was seen so far.
 
 Options:
-  --transport udp|tcp   SIP transport (default udp, or the URI's transport parameter)
+  --transport udp|tcp|tls  SIP transport (default udp, or the URI's transport parameter;
+                        tls for sips: URIs)
   --json                print the result array as JSON instead of the table
   --timeout-ms N        longest wait for one response (srs, default 4000) or for the SRC's
                         next step (src, default 30000)
   --calls N             recording sessions to take (src, default 1)
   --local ADDRESS       local address for SIP and RTP (srs; default: the one routed to the SRS)
 
+Authentication (srs; RFC 3261 §22, Digest per RFC 7616):
+  --user NAME           answer the SRS's 401/407 challenges as NAME; first one INVITE is sent
+                        with a wrong password (check auth-wrong-password: it must be refused),
+                        then auth-challenge checks that the SRS challenged and accepted NAME
+  --password-file FILE  the password (first line of FILE); or set TSIP_PROBE_PASSWORD. There is
+                        no --password: a password on the command line shows in ps
+  Without --user, an SRS that answers 401/407 gets one FAIL (auth-challenge) and the rest SKIP.
+
+TLS (RFC 3261 §26; srs: --transport tls, sips: or ;transport=tls URIs; src: --transport tls):
+  --ca FILE             srs: CA (PEM) to verify the SRS's certificate with (default: the public
+                        CAs); src: ask every SRC for a client certificate signed by it
+  --insecure            srs: do not verify the SRS's certificate (reported as a WARN)
+  --cert FILE --key FILE  our certificate and key: srs: client certificate (mutual TLS; needed
+                        for sips: URIs); src: the server certificate (needed to listen on TLS)
+
 Each line: PASS/FAIL/WARN/SKIP, the RFC section, the check id and a short reason. A broken MUST
 is a FAIL; a broken SHOULD, or a choice the RFC allows that peers may not expect, is a WARN.
 
-exit codes: 0 no check failed, 1 at least one FAIL (or the probe could not run), 2 bad arguments.`;
+exit codes: 0 no check failed, 1 at least one FAIL (or the probe could not run), 2 bad arguments
+            (also an unreadable password, certificate, key or CA file).`;
 
 function positiveInt(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -53,11 +77,32 @@ function positiveInt(v: string | undefined, name: string): number | undefined {
   return n;
 }
 
-function transportOf(v: string | undefined): 'udp' | 'tcp' | undefined {
+function transportOf(v: string | undefined): 'udp' | 'tcp' | 'tls' | undefined {
   if (v === undefined) return undefined;
   const t = v.toLowerCase();
-  if (t !== 'udp' && t !== 'tcp') throw new RangeError(`--transport must be udp or tcp (not ${v})`);
+  if (t !== 'udp' && t !== 'tcp' && t !== 'tls') throw new RangeError(`--transport must be udp, tcp or tls (not ${v})`);
   return t;
+}
+
+/**
+ * The password of --user: --password-file's first line, else TSIP_PROBE_PASSWORD. Never an
+ * argument (it would show in ps).
+ */
+function passwordOf(file: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  if (file === undefined) {
+    const v = env.TSIP_PROBE_PASSWORD;
+    if (v === undefined || v === '') throw new RangeError('--user needs --password-file FILE (or TSIP_PROBE_PASSWORD in the environment)');
+    return v;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new RangeError(`--password-file ${file} cannot be read (${(e as { code?: string }).code ?? (e as Error).message})`);
+  }
+  const line = text.split(/\r?\n/)[0];
+  if (line === '') throw new RangeError(`--password-file ${file}: the first line is empty`);
+  return line;
 }
 
 /** HOST:PORT, [v6]:PORT; the host must be an address (it goes into the SDP). */
@@ -94,6 +139,8 @@ export async function runProbe(argv: readonly string[], io: ProbeIo): Promise<nu
       options: {
         transport: { type: 'string' }, json: { type: 'boolean', default: false }, 'timeout-ms': { type: 'string' },
         listen: { type: 'string' }, calls: { type: 'string' }, local: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
+        user: { type: 'string' }, 'password-file': { type: 'string' }, ca: { type: 'string' }, insecure: { type: 'boolean', default: false },
+        cert: { type: 'string' }, key: { type: 'string' },
       },
     });
   } catch (e) {
@@ -109,12 +156,24 @@ export async function runProbe(argv: readonly string[], io: ProbeIo): Promise<nu
   try {
     const transport = transportOf(values.transport);
     const timeoutMs = positiveInt(values['timeout-ms'], '--timeout-ms');
+    if ((values.cert === undefined) !== (values.key === undefined)) throw new RangeError('--cert and --key go together');
     if (role === 'srs') {
       if (rest.length !== 1) throw new RangeError('probe srs takes one SRS URI, e.g. sip:127.0.0.1:5090');
       if (values.listen !== undefined || values.calls !== undefined) throw new RangeError('--listen and --calls are for probe src');
       if (values.local !== undefined && !isIP(values.local)) throw new RangeError(`--local needs an IP address (not ${values.local})`);
+      if (values['password-file'] !== undefined && values.user === undefined) throw new RangeError('--password-file goes with --user NAME');
+      if (values.user === '') throw new RangeError('--user needs a name');
+      if (values.insecure && values.ca !== undefined) throw new RangeError('--insecure and --ca contradict each other: give one');
+      const tlsAsked = values.ca !== undefined || values.insecure || values.cert !== undefined;
+      if (tlsAsked && srsTarget(rest[0], transport).transport !== 'tls') throw new RangeError('--ca, --insecure, --cert and --key are for TLS (--transport tls, a sips: URI or ;transport=tls)');
+      const credentials = values.user !== undefined ? { username: values.user, password: passwordOf(values['password-file'], io.env ?? process.env) } : undefined;
+      const tls = {
+        ...(values.ca !== undefined ? { caFile: values.ca } : {}), ...(values.insecure ? { verify: false } : {}),
+        ...(values.cert !== undefined ? { certFile: values.cert, keyFile: values.key } : {}),
+      };
       const report = await probeSrs(rest[0], {
         ...(transport ? { transport } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(values.local !== undefined ? { localAddress: values.local } : {}),
+        ...(credentials ? { credentials } : {}), ...(Object.keys(tls).length > 0 ? { tls } : {}),
       });
       return print(report, values.json, io);
     }
@@ -122,9 +181,15 @@ export async function runProbe(argv: readonly string[], io: ProbeIo): Promise<nu
       if (rest.length !== 0) throw new RangeError(`probe src takes no positional argument (got ${rest.join(' ')})`);
       if (values.listen === undefined) throw new RangeError('probe src needs --listen HOST:PORT');
       if (values.local !== undefined) throw new RangeError('--local is for probe srs (probe src listens on --listen)');
+      if (values.user !== undefined || values['password-file'] !== undefined || values.insecure) throw new RangeError('--user, --password-file and --insecure are for probe srs');
+      if (transport === 'tls' && values.cert === undefined) throw new RangeError('probe src --transport tls needs --cert FILE and --key FILE');
+      if (transport !== 'tls' && (values.cert !== undefined || values.ca !== undefined)) throw new RangeError('--cert, --key and --ca are for probe src --transport tls');
+      const tls = transport === 'tls'
+        ? { certFile: values.cert, keyFile: values.key, ...(values.ca !== undefined ? { caFile: values.ca, requireClientCertificate: true } : {}) }
+        : undefined;
       const { host, port } = parseListen(values.listen);
       const calls = positiveInt(values.calls, '--calls');
-      const h = await startSrcProbe({ host, port, ...(transport ? { transport } : {}), ...(calls ? { calls } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+      const h = await startSrcProbe({ host, port, ...(transport ? { transport } : {}), ...(calls ? { calls } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(tls ? { tls } : {}) });
       io.err(`probe src: listening as an SRS on ${h.uri}\n`);
       io.listening?.(h.uri);
       const sig = io.interrupted ? undefined : signals();

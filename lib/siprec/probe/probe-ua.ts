@@ -5,12 +5,13 @@
  * re-INVITEs, UPDATEs and BYEs; as an SRS it hands new INVITEs and in-dialog requests to the
  * caller's handlers.
  */
-import type { Clock, TimerHandle } from '../../../include-types/settings.js';
-import type { Dialog, DialogAssoc, ResponseElementsView, Transaction } from '../../../include-types/api.js';
+import type { Clock, ListenSettings, TimerHandle, TlsSettings } from '../../../include-types/settings.js';
+import type { ProbeCredentials } from '../../../include-types/siprec-probe.js';
+import type { ClientTransaction as ClientTransactionView, Dialog, DialogAssoc, ResponseElementsView, Transaction } from '../../../include-types/api.js';
 import type { SipError } from '../../../include-types/errors.js';
 import { ConnectionState } from '../../../include-types/states.js';
 import {
-  InviteDialogAssoc, MessageElements, RequestElements, SipClient, SipConnection, type ClientTransaction, type ServerTransaction,
+  HttpDigest, InviteDialogAssoc, MessageElements, RequestElements, SipClient, SipConnection, type ClientTransaction, type ServerTransaction,
 } from '../common/api.js';
 import { ObserverBase } from '../common/observer.js';
 import { freeSipPort } from '../common/ports.js';
@@ -23,6 +24,26 @@ export interface Outcome {
   reason: string;
   /** The final response. */
   response?: ResponseElementsView;
+  /** The challenge this request met and the probe answered with credentials, if any. */
+  challenge?: ChallengeSeen;
+}
+
+/** A 401/407 the probe was asked to answer (RFC 3261 §22.2). */
+export interface ChallengeSeen {
+  method: string;
+  /** 401 or 407. */
+  status: number;
+  /** The realm challenged ('' when the header named none). */
+  realm: string;
+  /** Which password answered it: a deliberately wrong one, or the user's. */
+  answeredWith: 'wrong' | 'right';
+}
+
+/** TLS of the probe's stack: the client side (CA, verification, client certificate) and an optional listener. */
+export interface ProbeUaTls {
+  client: TlsSettings;
+  /** With a certificate: a TLS listener, named in our Contact. */
+  listener?: TlsSettings;
 }
 
 /** Options of {@link ProbeUa.start}. */
@@ -32,7 +53,11 @@ export interface ProbeUaOptions {
   /** Local port (0: one free for UDP and TCP). */
   port: number;
   /** The transport that names us; the other one listens beside it. */
-  transport: 'udp' | 'tcp';
+  transport: 'udp' | 'tcp' | 'tls';
+  /** TLS settings (needed for `tls`). */
+  tls?: ProbeUaTls;
+  /** Digest credentials: 401/407 challenges are answered (RFC 3261 §22.2). */
+  credentials?: ProbeCredentials;
   /** SIP T1, ms. */
   t1: number;
   /** Longest wait for a final response, ms. */
@@ -49,10 +74,35 @@ interface Waiter {
   resolve: (o: Outcome) => void;
   timer: TimerHandle;
   assoc?: InviteDialogAssoc;
+  challenge?: ChallengeSeen;
 }
 
 function hostPart(a: string): string {
   return a.includes(':') ? `[${a}]` : a;
+}
+
+/** The realm a 401/407 names (the first challenge's; the stack itself answers every one). */
+function realmOf(res: ResponseElementsView | undefined): string {
+  const me = res?.messageElements;
+  const values = [...(me?.headerValues('WWW-Authenticate') ?? []), ...(me?.headerValues('Proxy-Authenticate') ?? [])];
+  for (const v of values) {
+    const m = /realm\s*=\s*"([^"]*)"/i.exec(v);
+    if (m) return m[1];
+  }
+  return '';
+}
+
+/**
+ * The sockets: the transport that names us first. UDP and TCP share one port; TLS cannot share
+ * it with TCP, so with a TLS listener the TLS socket takes the port (TLS and UDP beside it), and
+ * a TLS client without a certificate listens on UDP and TCP (its Contact names TCP, as an SRC
+ * without a certificate does).
+ */
+function listenOn(opts: ProbeUaOptions, port: number): ListenSettings[] {
+  const at = (protocol: 'udp' | 'tcp'): ListenSettings => ({ protocol, address: opts.host, port });
+  if (opts.transport !== 'tls') return [at(opts.transport), at(opts.transport === 'udp' ? 'tcp' : 'udp')];
+  if (opts.tls?.listener) return [{ protocol: 'tls', address: opts.host, port, tls: opts.tls.listener }, at('udp')];
+  return [at('tcp'), at('udp')];
 }
 
 /** The probe's SIP side. @internal */
@@ -61,8 +111,13 @@ export class ProbeUa {
   /** INVITE transactions the API still needs (a 2xx was ACKed): disposed at inviteCompleted or close. */
   private readonly held = new Set<ClientTransaction>();
   private conn: SipConnection | undefined;
+  private digest: HttpDigest | undefined;
+  /** The password challenges are answered with now (see {@link useWrongPassword}). */
+  private answerWith: 'wrong' | 'right' = 'right';
+  /** Every challenge the probe answered, in order. */
+  readonly challenges: ChallengeSeen[] = [];
   /** The bound address. */
-  address = { host: '', port: 0 };
+  address = { host: '', port: 0, protocol: 'udp' as string };
 
   private constructor(private readonly client: SipClient, readonly opts: ProbeUaOptions) {}
 
@@ -71,27 +126,54 @@ export class ProbeUa {
     // The chosen transport first (it names us in Via and Contact); the other one beside it on the
     // same port, so a peer whose Contact names another transport can still be reached.
     const port = opts.port === 0 ? await freeSipPort(opts.host) : opts.port;
-    const other = opts.transport === 'udp' ? 'tcp' : 'udp';
     const client = new SipClient({
       uid: `tsip-probe-${process.pid}-${Math.random().toString(36).slice(2)}`,
       observer: { incomingRequest: (_iap, tx) => tx.dispose(), timedOut: () => undefined },
       settings: {
         // NOTE (deviation): RFC 3261 §18.1.1 moves requests over 1300 bytes to TCP; the probe sends
         // over the transport it was told to, as the SRC under test would be configured to.
-        iaps: [{ id: 'probe', listen: [{ protocol: opts.transport, address: opts.host, port }, { protocol: other, address: opts.host, port }], mtu: 65535 + 200 }],
+        iaps: [{ id: 'probe', listen: listenOn(opts, port), ...(opts.tls ? { tlsClient: opts.tls.client } : {}), mtu: 65535 + 200 }],
         userAgent: 'tsip-probe',
         timers: { t1: opts.t1 },
         clock: opts.clock,
       },
     });
     const ua = new ProbeUa(client, opts);
+    // RFC 3261 §22.2: asked for each realm it has no credentials for; answered with the user's
+    // (or, for the deliberate first try, a wrong) password by the API's own digest code.
+    if (opts.credentials) ua.digest = new HttpDigest(client, { challengeReceived: (tx) => ua.answerChallenge(tx), challengeReceivedInRefresh: () => undefined });
     await new Promise<void>((resolve, reject) => {
       ua.conn = new SipConnection(client, 'probe', ua.observer(resolve, reject));
     });
     const bound = client.stack.boundAddresses('probe');
     const b = bound.find((x) => x.protocol === opts.transport) ?? bound[0];
-    ua.address = { host: b.address, port: b.port };
+    ua.address = { host: b.address, port: b.port, protocol: b.protocol };
     return ua;
+  }
+
+  /**
+   * From now on challenges are answered with a wrong password (true) or the user's (false); the
+   * credentials stored so far are dropped, so the next challenge is asked about again.
+   */
+  useWrongPassword(wrong: boolean): void {
+    this.answerWith = wrong ? 'wrong' : 'right';
+    this.digest?.removeCredentials();
+  }
+
+  private answerChallenge(tx: ClientTransactionView): void {
+    const creds = this.opts.credentials;
+    const res = tx.responseElements;
+    const seen: ChallengeSeen = { method: tx.type, status: res?.statusCode ?? 0, realm: realmOf(res), answeredWith: this.answerWith };
+    this.challenges.push(seen);
+    const w = this.waiters.get(tx as ClientTransaction);
+    if (w) w.challenge = seen;
+    if (!creds || !this.digest) return;
+    const password = this.answerWith === 'right' ? creds.password : `${creds.password}-wrong-${Math.random().toString(36).slice(2, 8)}`;
+    try {
+      this.digest.setCredentialsFor(tx, seen.realm, creds.username, password);
+    } catch {
+      try { this.digest.ignoreChallenge(tx); } catch { /* gone */ }
+    }
   }
 
   /** The connection (for InviteDialogAssoc.create). */
@@ -100,9 +182,14 @@ export class ProbeUa {
     return this.conn;
   }
 
-  /** A URI of ours, with the transport parameter for TCP. */
-  uri(user: string): string {
-    const tp = this.opts.transport === 'udp' ? '' : `;transport=${this.opts.transport}`;
+  /**
+   * A URI of ours, with the transport parameter for TCP and TLS; `sips:` on a TLS listener when
+   * asked (RFC 5630 §3.1.3: the Contact of a `sips:` request).
+   */
+  uri(user: string, sips = false): string {
+    const p = this.address.protocol;
+    if (sips && p === 'tls') return `sips:${user}@${hostPart(this.address.host)}:${this.address.port}`;
+    const tp = p === 'udp' ? '' : `;transport=${p}`;
     return `sip:${user}@${hostPart(this.address.host)}:${this.address.port}${tp}`;
   }
 
@@ -194,7 +281,8 @@ export class ProbeUa {
       try { w.assoc.sendAck(tx); } catch { /* dialog gone */ }
     }
     this.release(tx);
-    w.resolve(error !== undefined || !res ? { status: 0, reason: error ?? 'no response' } : { status: res.statusCode, reason: res.reasonPhrase, response: res });
+    const challenge = w.challenge ? { challenge: w.challenge } : {};
+    w.resolve(error !== undefined || !res ? { status: 0, reason: error ?? 'no response', ...challenge } : { status: res.statusCode, reason: res.reasonPhrase, response: res, ...challenge });
   }
 
   private release(tx: ClientTransaction): void {

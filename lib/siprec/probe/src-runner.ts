@@ -8,7 +8,8 @@ import { defaultSiprecClock } from '../common/timers.js';
 import type { Dialog } from '../../../include-types/api.js';
 import type { ProbeReport, ProbeSrcOptions } from '../../../include-types/siprec-probe.js';
 import { MessageElements, ResponseElements, type ServerTransaction } from '../common/api.js';
-import { ProbeUa } from './probe-ua.js';
+import { loadTlsMaterial } from '../common/tls-settings.js';
+import { ProbeUa, type ProbeUaTls } from './probe-ua.js';
 import { ProbeResults, summarize } from './results.js';
 import { SrcProbeSession } from './src-session.js';
 
@@ -27,10 +28,31 @@ export interface SrcProbeHandle {
 }
 
 /**
+ * The TLS listener of `probe src` (RFC 3261 §26.2): certificate and key, and with `ca` and
+ * `requireClientCertificate` mutual TLS.
+ * @throws RangeError without certificate and key, or for unusable material
+ */
+function listenerTls(options: ProbeSrcOptions): ProbeUaTls | undefined {
+  if (options.transport !== 'tls') return undefined;
+  const s = options.tls ?? {};
+  let m;
+  try {
+    m = loadTlsMaterial(s, 'ProbeSrcOptions.tls');
+  } catch (e) {
+    throw new RangeError((e as Error).message);
+  }
+  if (m.cert === undefined) throw new RangeError('listening on TLS needs a certificate and key (tls.cert/tls.key; --cert, --key)');
+  if (s.requireClientCertificate && m.ca === undefined) throw new RangeError('requiring client certificates needs the CA they chain to (tls.ca; --ca)');
+  const listener = { cert: m.cert, key: m.key, ...(m.ca ? { ca: m.ca } : {}), ...(s.requireClientCertificate ? { requireClientCertificate: true } : {}) };
+  return { client: listener, listener };
+}
+
+/**
  * Starts the SRS-side probe and returns once it listens.
- * @throws Error when the address cannot be bound
+ * @throws Error when the address cannot be bound; RangeError for unusable TLS settings
  */
 export async function startSrcProbe(options: ProbeSrcOptions): Promise<SrcProbeHandle> {
+  const tls = listenerTls(options);
   const calls = Math.max(1, options.calls ?? 1);
   const timeoutMs = options.timeoutMs ?? 30000;
   const sessions: SrcProbeSession[] = [];
@@ -88,6 +110,7 @@ export async function startSrcProbe(options: ProbeSrcOptions): Promise<SrcProbeH
 
   ua = await ProbeUa.start({
     host: options.host, port: options.port, transport: options.transport ?? 'udp', t1: options.t1 ?? 500, timeoutMs: 4000, clock, onInvite, onInDialog,
+    ...(tls ? { tls } : {}),
   });
   const uri = ua.uri('srs');
   armWait();

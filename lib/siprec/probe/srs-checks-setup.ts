@@ -10,12 +10,19 @@ import { parseNameAddr } from '../../message/index.js';
 import type { InviteDialogAssoc } from '../common/api.js';
 import { PROBE_LABELS, bodyElements, inviteHeaders } from './srs-offer.js';
 import { readAnswer, statusText, type AnsweredLine, type SrsProbeContext } from './srs-context.js';
+import { checkAuthOutcome } from './srs-checks-access.js';
+import type { Outcome } from './probe-ua.js';
 
-/** OPTIONS answered (RFC 3261 §11.2), and siprec listed in its Supported. */
-export async function checkOptions(ctx: SrsProbeContext): Promise<void> {
+/**
+ * OPTIONS answered (RFC 3261 §11.2), and siprec listed in its Supported. `sent`: its outcome
+ * when the OPTIONS already went out (as the first request). A 401/407 the probe had no
+ * credentials for is a SKIP: the recording INVITE says what authentication needs.
+ */
+export async function checkOptions(ctx: SrsProbeContext, sent?: Outcome): Promise<void> {
   const r = ctx.results;
-  const o = await ctx.ua.options(ctx.target, ctx.from);
+  const o = sent ?? await ctx.ua.options(ctx.target, ctx.from);
   if (o.status === 0) return r.fail('options', 'RFC 3261 §11', `OPTIONS not answered: ${o.reason}`);
+  if ((o.status === 401 || o.status === 407) && !ctx.ua.opts.credentials) return r.skip('options', 'RFC 3261 §22.1', `OPTIONS challenged ${statusText(o)}: authentication required`);
   if (o.status >= 300) r.warn('options', 'RFC 3261 §11.2', `OPTIONS answered ${statusText(o)} (200 expected from a UAS that would accept an INVITE)`);
   else r.pass('options', 'RFC 3261 §11.2', `OPTIONS answered ${statusText(o)}`);
   if (o.status >= 200 && o.status < 300) {
@@ -25,11 +32,18 @@ export async function checkOptions(ctx: SrsProbeContext): Promise<void> {
   }
 }
 
-/** Sends the SIPREC INVITE; returns the dialog when it was answered 2xx. */
-export async function checkRecordingInvite(ctx: SrsProbeContext): Promise<{ assoc: InviteDialogAssoc; answer: ResponseElementsView } | undefined> {
+/**
+ * Sends the SIPREC INVITE; returns the dialog when it was answered 2xx, `'blocked'` when
+ * authentication stops the run (checkAuthOutcome reported why).
+ */
+export async function checkRecordingInvite(ctx: SrsProbeContext): Promise<{ assoc: InviteDialogAssoc; answer: ResponseElementsView } | undefined | 'blocked'> {
   const r = ctx.results;
   const me = bodyElements(inviteHeaders(), ctx.session.sdp(false, false), ctx.session.completeXml());
   const { outcome, assoc } = await ctx.ua.invite({ remoteUri: ctx.target, from: ctx.from, contact: ctx.contact(true), elements: me });
+  if (checkAuthOutcome(ctx, outcome)) {
+    if (assoc) await ctx.ua.bye(assoc);
+    return 'blocked';
+  }
   if (!assoc || !outcome.response) {
     r.fail('invite-accepted', 'RFC 7866 §6.2', `SIPREC INVITE (Require: siprec, +sip.src, SDP + rs-metadata) answered ${statusText(outcome)}`);
     return undefined;

@@ -24,6 +24,8 @@ export interface SrsProbeContext {
   readonly media: readonly ProbeMediaPort[];
   /** RTP packets to send per stream. */
   readonly rtpPackets: number;
+  /** Over TLS: the SRS's certificate is verified (false: the user turned that off). */
+  readonly tlsVerified: boolean;
 }
 
 /** One answered m-line as the checks read it. */

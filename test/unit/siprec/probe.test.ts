@@ -16,9 +16,14 @@ import { buildMetadata, MetadataBuilder } from '../../../lib/siprec/metadata/ind
 const levelOf = (r: ProbeResults, id: string): string | undefined => r.all.find((x) => x.id === id)?.level;
 
 t.test('srsTarget: URI forms and transport', async (t) => {
-  t.same(srsTarget('sip:127.0.0.1:5090'), { uri: 'sip:srs@127.0.0.1:5090', host: '127.0.0.1', port: 5090, transport: 'udp' });
-  t.same(srsTarget('127.0.0.1:5090', 'tcp'), { uri: 'sip:srs@127.0.0.1:5090;transport=tcp', host: '127.0.0.1', port: 5090, transport: 'tcp' });
-  t.same(srsTarget('sip:rec@[::1]:5070;transport=tcp'), { uri: 'sip:rec@[::1]:5070;transport=tcp', host: '::1', port: 5070, transport: 'tcp' });
+  t.same(srsTarget('sip:127.0.0.1:5090'), { uri: 'sip:srs@127.0.0.1:5090', host: '127.0.0.1', port: 5090, transport: 'udp', sips: false });
+  t.same(srsTarget('127.0.0.1:5090', 'tcp'), { uri: 'sip:srs@127.0.0.1:5090;transport=tcp', host: '127.0.0.1', port: 5090, transport: 'tcp', sips: false });
+  t.same(srsTarget('sip:rec@[::1]:5070;transport=tcp'), { uri: 'sip:rec@[::1]:5070;transport=tcp', host: '::1', port: 5070, transport: 'tcp', sips: false });
+  // TLS: sips: keeps its scheme and takes no transport parameter (RFC 5630 §3.1.3); ;transport=tls or --transport tls
+  t.same(srsTarget('sips:srs.example.com:5061'), { uri: 'sips:srs@srs.example.com:5061', host: 'srs.example.com', port: 5061, transport: 'tls', sips: true });
+  t.same(srsTarget('sip:127.0.0.1:5061;transport=TLS'), { uri: 'sip:srs@127.0.0.1:5061;transport=tls', host: '127.0.0.1', port: 5061, transport: 'tls', sips: false });
+  t.same(srsTarget('127.0.0.1:5061', 'tls').uri, 'sip:srs@127.0.0.1:5061;transport=tls');
+  t.throws(() => srsTarget('sips:127.0.0.1:5061', 'udp'), RangeError, 'sips: over UDP');
   t.throws(() => srsTarget('http://x'), RangeError);
 });
 
