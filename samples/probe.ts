@@ -6,8 +6,8 @@
  *
  * An SRS that authenticates or is reached over TLS (password from a file or TSIP_PROBE_PASSWORD):
  *
- *   npx tsx samples/probe.ts srs 'sips:127.0.0.1:5091' --user src1 --password-file pass.txt --ca ca.pem --cert me.pem --key me.key
- *   npx tsx samples/probe.ts src --listen 127.0.0.1:5091 --transport tls --cert srs.pem --key srs.key
+ *   npx tsx samples/probe.ts srs 'sips:127.0.0.1:5091' --user src1 --password-file pass.txt --tls-ca ca.pem --tls-cert me.pem --tls-key me.key
+ *   npx tsx samples/probe.ts src --listen 127.0.0.1:5091 --transport tls --tls-cert srs.pem --tls-key srs.key
  *
  * Exit code 0 when no check failed, 1 when one did, 2 for bad arguments.
  */

@@ -1,8 +1,8 @@
 /**
  * `tsip probe`: the SIPREC conformance probe on the command line.
  *   tsip probe srs sip:HOST:PORT [--transport udp|tcp|tls] [--user NAME --password-file FILE]
- *                  [--ca FILE | --insecure] [--cert FILE --key FILE] [--json] [--timeout-ms N] [--local ADDRESS]
- *   tsip probe src --listen HOST:PORT [--transport udp|tcp|tls --cert FILE --key FILE [--ca FILE]]
+ *                  [--tls-ca FILE | --tls-no-verify] [--tls-cert FILE --tls-key FILE] [--json] [--timeout-ms N] [--local ADDRESS]
+ *   tsip probe src --listen HOST:PORT [--transport udp|tcp|tls --tls-cert FILE --tls-key FILE [--tls-ca FILE]]
  *                  [--json] [--calls N] [--timeout-ms N]
  * Prints one line per check (level, RFC section, id, reason) and a summary, or with --json the
  * result array; exits 0 only when no check FAILed.
@@ -27,8 +27,8 @@ export interface ProbeIo {
 }
 
 const HELP = `usage: tsip probe srs sip:HOST:PORT [--transport udp|tcp|tls] [--user NAME --password-file FILE]
-                      [--ca FILE | --insecure] [--cert FILE --key FILE] [--json] [--timeout-ms N] [--local ADDRESS]
-       tsip probe src --listen HOST:PORT [--transport udp|tcp|tls --cert FILE --key FILE [--ca FILE]]
+                      [--tls-ca FILE | --tls-no-verify] [--tls-cert FILE --tls-key FILE] [--json] [--timeout-ms N] [--local ADDRESS]
+       tsip probe src --listen HOST:PORT [--transport udp|tcp|tls --tls-cert FILE --tls-key FILE [--tls-ca FILE]]
                       [--json] [--calls N] [--timeout-ms N]
 
 probe srs   act as a recording client (SRC) against any SRS and check it against RFC 7866/7865:
@@ -58,11 +58,13 @@ Authentication (srs; RFC 3261 §22, Digest per RFC 7616):
   Without --user, an SRS that answers 401/407 gets one FAIL (auth-challenge) and the rest SKIP.
 
 TLS (RFC 3261 §26; srs: --transport tls, sips: or ;transport=tls URIs; src: --transport tls):
-  --ca FILE             srs: CA (PEM) to verify the SRS's certificate with (default: the public
+  --tls-ca FILE         srs: CA (PEM) to verify the SRS's certificate with (default: the public
                         CAs); src: ask every SRC for a client certificate signed by it
-  --insecure            srs: do not verify the SRS's certificate (reported as a WARN)
-  --cert FILE --key FILE  our certificate and key: srs: client certificate (mutual TLS; needed
-                        for sips: URIs); src: the server certificate (needed to listen on TLS)
+  --tls-no-verify       srs: do not verify the SRS's certificate (reported as a WARN)
+  --tls-cert FILE       our certificate (PEM): srs: client certificate (mutual TLS; needed for
+                        sips: URIs); src: the server certificate (needed to listen on TLS)
+  --tls-key FILE        the private key of --tls-cert
+  (the same names as tsip record and tsip srs)
 
 Each line: PASS/FAIL/WARN/SKIP, the RFC section, the check id and a short reason. A broken MUST
 is a FAIL; a broken SHOULD, or a choice the RFC allows that peers may not expect, is a WARN.
@@ -139,8 +141,8 @@ export async function runProbe(argv: readonly string[], io: ProbeIo): Promise<nu
       options: {
         transport: { type: 'string' }, json: { type: 'boolean', default: false }, 'timeout-ms': { type: 'string' },
         listen: { type: 'string' }, calls: { type: 'string' }, local: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
-        user: { type: 'string' }, 'password-file': { type: 'string' }, ca: { type: 'string' }, insecure: { type: 'boolean', default: false },
-        cert: { type: 'string' }, key: { type: 'string' },
+        user: { type: 'string' }, 'password-file': { type: 'string' }, 'tls-ca': { type: 'string' }, 'tls-no-verify': { type: 'boolean', default: false },
+        'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
       },
     });
   } catch (e) {
@@ -156,20 +158,20 @@ export async function runProbe(argv: readonly string[], io: ProbeIo): Promise<nu
   try {
     const transport = transportOf(values.transport);
     const timeoutMs = positiveInt(values['timeout-ms'], '--timeout-ms');
-    if ((values.cert === undefined) !== (values.key === undefined)) throw new RangeError('--cert and --key go together');
+    if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new RangeError('--tls-cert and --tls-key go together');
     if (role === 'srs') {
       if (rest.length !== 1) throw new RangeError('probe srs takes one SRS URI, e.g. sip:127.0.0.1:5090');
       if (values.listen !== undefined || values.calls !== undefined) throw new RangeError('--listen and --calls are for probe src');
       if (values.local !== undefined && !isIP(values.local)) throw new RangeError(`--local needs an IP address (not ${values.local})`);
       if (values['password-file'] !== undefined && values.user === undefined) throw new RangeError('--password-file goes with --user NAME');
       if (values.user === '') throw new RangeError('--user needs a name');
-      if (values.insecure && values.ca !== undefined) throw new RangeError('--insecure and --ca contradict each other: give one');
-      const tlsAsked = values.ca !== undefined || values.insecure || values.cert !== undefined;
-      if (tlsAsked && srsTarget(rest[0], transport).transport !== 'tls') throw new RangeError('--ca, --insecure, --cert and --key are for TLS (--transport tls, a sips: URI or ;transport=tls)');
+      if (values['tls-no-verify'] && values['tls-ca'] !== undefined) throw new RangeError('--tls-no-verify and --tls-ca contradict each other: give one');
+      const tlsAsked = values['tls-ca'] !== undefined || values['tls-no-verify'] || values['tls-cert'] !== undefined;
+      if (tlsAsked && srsTarget(rest[0], transport).transport !== 'tls') throw new RangeError('--tls-ca, --tls-no-verify, --tls-cert and --tls-key are for TLS (--transport tls, a sips: URI or ;transport=tls)');
       const credentials = values.user !== undefined ? { username: values.user, password: passwordOf(values['password-file'], io.env ?? process.env) } : undefined;
       const tls = {
-        ...(values.ca !== undefined ? { caFile: values.ca } : {}), ...(values.insecure ? { verify: false } : {}),
-        ...(values.cert !== undefined ? { certFile: values.cert, keyFile: values.key } : {}),
+        ...(values['tls-ca'] !== undefined ? { caFile: values['tls-ca'] } : {}), ...(values['tls-no-verify'] ? { verify: false } : {}),
+        ...(values['tls-cert'] !== undefined ? { certFile: values['tls-cert'], keyFile: values['tls-key'] } : {}),
       };
       const report = await probeSrs(rest[0], {
         ...(transport ? { transport } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(values.local !== undefined ? { localAddress: values.local } : {}),
@@ -181,11 +183,11 @@ export async function runProbe(argv: readonly string[], io: ProbeIo): Promise<nu
       if (rest.length !== 0) throw new RangeError(`probe src takes no positional argument (got ${rest.join(' ')})`);
       if (values.listen === undefined) throw new RangeError('probe src needs --listen HOST:PORT');
       if (values.local !== undefined) throw new RangeError('--local is for probe srs (probe src listens on --listen)');
-      if (values.user !== undefined || values['password-file'] !== undefined || values.insecure) throw new RangeError('--user, --password-file and --insecure are for probe srs');
-      if (transport === 'tls' && values.cert === undefined) throw new RangeError('probe src --transport tls needs --cert FILE and --key FILE');
-      if (transport !== 'tls' && (values.cert !== undefined || values.ca !== undefined)) throw new RangeError('--cert, --key and --ca are for probe src --transport tls');
+      if (values.user !== undefined || values['password-file'] !== undefined || values['tls-no-verify']) throw new RangeError('--user, --password-file and --tls-no-verify are for probe srs');
+      if (transport === 'tls' && values['tls-cert'] === undefined) throw new RangeError('probe src --transport tls needs --tls-cert FILE and --tls-key FILE');
+      if (transport !== 'tls' && (values['tls-cert'] !== undefined || values['tls-ca'] !== undefined)) throw new RangeError('--tls-cert, --tls-key and --tls-ca are for probe src --transport tls');
       const tls = transport === 'tls'
-        ? { certFile: values.cert, keyFile: values.key, ...(values.ca !== undefined ? { caFile: values.ca, requireClientCertificate: true } : {}) }
+        ? { certFile: values['tls-cert'], keyFile: values['tls-key'], ...(values['tls-ca'] !== undefined ? { caFile: values['tls-ca'], requireClientCertificate: true } : {}) }
         : undefined;
       const { host, port } = parseListen(values.listen);
       const calls = positiveInt(values.calls, '--calls');

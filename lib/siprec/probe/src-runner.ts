@@ -41,8 +41,8 @@ function listenerTls(options: ProbeSrcOptions): ProbeUaTls | undefined {
   } catch (e) {
     throw new RangeError((e as Error).message);
   }
-  if (m.cert === undefined) throw new RangeError('listening on TLS needs a certificate and key (tls.cert/tls.key; --cert, --key)');
-  if (s.requireClientCertificate && m.ca === undefined) throw new RangeError('requiring client certificates needs the CA they chain to (tls.ca; --ca)');
+  if (m.cert === undefined) throw new RangeError('listening on TLS needs a certificate and key (tls.cert/tls.key; --tls-cert, --tls-key)');
+  if (s.requireClientCertificate && m.ca === undefined) throw new RangeError('requiring client certificates needs the CA they chain to (tls.ca; --tls-ca)');
   const listener = { cert: m.cert, key: m.key, ...(m.ca ? { ca: m.ca } : {}), ...(s.requireClientCertificate ? { requireClientCertificate: true } : {}) };
   return { client: listener, listener };
 }

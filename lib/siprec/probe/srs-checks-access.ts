@@ -34,20 +34,20 @@ export function checkTlsOutcome(ctx: SrsProbeContext, o: Outcome): boolean {
   if (ctx.ua.opts.transport !== 'tls') return true;
   const r = ctx.results;
   if (o.status === 0 && /TLS certificate verification failed/i.test(o.reason)) {
-    r.fail('tls-certificate', TLS_RFC, `the SRS's certificate did not verify (${o.reason.replace(/^.*TLS certificate verification failed:\s*/i, '')}): trust the CA that signed it (tls.ca, --ca FILE), or test without verification (--insecure)`);
+    r.fail('tls-certificate', TLS_RFC, `the SRS's certificate did not verify (${o.reason.replace(/^.*TLS certificate verification failed:\s*/i, '')}): trust the CA that signed it (tls.ca, --tls-ca FILE), or test without verification (--tls-no-verify)`);
     return false;
   }
   if (o.status === 0 && /TransportError/.test(o.reason)) {
     // A refused or unreachable port is no handshake problem; a handshake cut short may be an SRS
     // that wants a client certificate (mutual TLS).
     const unreachable = /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ResolveFailed/.test(o.reason);
-    const hint = unreachable || ctx.ua.opts.tls?.listener ? '' : '; an SRS that requires a client certificate needs tls.cert/tls.key (--cert, --key)';
+    const hint = unreachable || ctx.ua.opts.tls?.listener ? '' : '; an SRS that requires a client certificate needs tls.cert/tls.key (--tls-cert, --tls-key)';
     r.fail('tls-connect', 'RFC 3261 §26.2', `no TLS connection to the SRS (${o.reason})${hint}`);
     return false;
   }
   if (o.status === 0) return true; // no answer at all: the checks say so
   if (ctx.tlsVerified) r.pass('tls-certificate', TLS_RFC, 'TLS connection up, the SRS\'s certificate verified');
-  else r.warn('tls-certificate', TLS_RFC, 'the SRS\'s certificate was NOT verified (--insecure): encrypted, but the SRS is not authenticated');
+  else r.warn('tls-certificate', TLS_RFC, 'the SRS\'s certificate was NOT verified (--tls-no-verify): encrypted, but the SRS is not authenticated');
   return true;
 }
 
