@@ -46,9 +46,14 @@ export class NonInviteServerTransaction extends ServerTransactionBase<NistState,
       void sent.then((ok) => ok && this.finish(TransactionEndReason.Normal));
     } else {
       // RFC 3261 §17.2.2: Timer J absorbs request retransmissions, answered from the wire form
-      this.timers.start('J', this.ctx.timers.timeout64, () => this.finish(TransactionEndReason.Normal));
+      this.startQueued('J', this.ctx.queues.timeout64);
       this.releaseMessages();
     }
+  }
+
+  /** Timer J (queued: its duration never changes). */
+  protected override queuedTimerFired(): void {
+    this.finish(TransactionEndReason.Normal);
   }
 
   receiveRequest(_request: SipRequest): AbsorbResult {
