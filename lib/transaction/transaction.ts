@@ -91,8 +91,8 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
   private queuedTimer: T | undefined = undefined;
 
   protected current: S;
-  /** Timers whose duration varies (retransmissions); the constant ones are queued. */
-  protected readonly timers: NamedTimers<T>;
+  /** See {@link timers}: made on first use (a server machine on its own may never need one). */
+  private namedTimers: NamedTimers<T> | undefined = undefined;
   protected readonly ctx: TransactionContext;
   private readonly onEnd: TerminationHook | undefined;
 
@@ -100,8 +100,12 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
     this.ctx = ctx;
     this.heldRequest = new WireHeld(request);
     this.current = initial;
-    this.timers = new NamedTimers<T>(ctx.clock);
     this.onEnd = onEnd;
+  }
+
+  /** Timers whose duration varies (retransmissions); the constant ones are queued. */
+  protected get timers(): NamedTimers<T> {
+    return (this.namedTimers ??= new NamedTimers<T>(this.ctx.clock));
   }
 
   /**
@@ -147,7 +151,7 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
 
   /** Number of timers this machine has running (tests use it to prove cleanup). */
   get runningTimers(): number {
-    return this.timers.size + (this.queuedTimer === undefined ? 0 : 1);
+    return (this.namedTimers?.size ?? 0) + (this.queuedTimer === undefined ? 0 : 1);
   }
 
   /**
@@ -192,7 +196,7 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
    */
   protected finish(reason: TransactionEndReason): boolean {
     if (this.terminated) return false;
-    this.timers.stopAll();
+    this.namedTimers?.stopAll();
     if (this.queuedTimer !== undefined) this.stopQueued(this.queuedTimer);
     this.enter('Terminated' as S);
     this.endReason = reason;
