@@ -7,10 +7,12 @@
  * the live transactions, is the cost of one. The figures are the same on a busy machine (only the
  * time changes). Run it compiled, with --expose-gc (it refuses otherwise):
  *   node --expose-gc <build>/bench/lib/uas-heap-probe.js     (CALLS=10000 PROTO=udp|tcp)
+ * SNAPSHOT=file also writes a heap snapshot of the state measured.
  * Bounded: the calls must all end within 25 s (inside the 32 s window), else it says so and exits.
  */
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
+import { writeHeapSnapshot } from 'node:v8';
 import { createAnsweringUas } from '../../lib/cli/answering-uas.js';
 import { SipStack } from '../../lib/stack/index.js';
 
@@ -127,5 +129,7 @@ console.log(
     `heap idle ${mb(idle)} MB, after GC ${mb(heap)} MB; live transactions ${live}, dialogs ${s.dialogs}; ` +
     `${live > 0 ? ((heap - idle) / live).toFixed(0) : '-'} bytes per live transaction; rss ${mb(process.memoryUsage().rss)} MB`,
 );
+// SNAPSHOT=file writes a heap snapshot of that state (to see what each transaction keeps)
+if (process.env.SNAPSHOT) writeHeapSnapshot(process.env.SNAPSHOT);
 await stack.shutdown({ graceMs: 0 });
 process.exit(0);

@@ -29,7 +29,10 @@ type IstTimer = 'Trying100' | 'G' | 'H' | 'I' | 'L';
 
 /** The RFC 3261 §17.2.1 / RFC 6026 INVITE server transaction. */
 export class InviteServerTransaction extends ServerTransactionBase<IstState, IstTimer> {
-  readonly kind = 'ist' as const;
+  /** Which machine this is (on the prototype: no field per transaction). */
+  get kind(): 'ist' {
+    return 'ist';
+  }
   /** True once the machine sent 100 Trying by itself. */
   sentAutomatic100 = false;
   private intervalG: number;

@@ -20,7 +20,10 @@ import { type TerminationHook, TransactionEndReason, type TransactionContext } f
 
 /** The RFC 3261 §17.2.2 non-INVITE server transaction (also used for CANCEL). */
 export class NonInviteServerTransaction extends ServerTransactionBase<NistState, 'J'> {
-  readonly kind = 'nist' as const;
+  /** Which machine this is (on the prototype: no field per transaction). */
+  get kind(): 'nist' {
+    return 'nist';
+  }
 
   constructor(ctx: TransactionContext, request: SipRequest, source: MessageSource, onEnd?: TerminationHook) {
     super(ctx, request, source, NistState.Trying, onEnd);

@@ -9,7 +9,7 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import type { IstState, NistState } from './states.js';
 import { type TerminationHook, Transaction, TransactionEndReason, type TransactionContext, asTransportError, settle } from './transaction.js';
 import type { ServerTransactionUser } from './user.js';
-import { WireHeld, flatCopy } from './wire.js';
+import { type Held, flatCopy, heldAvailable, heldForget, heldGet, heldRelease } from './wire.js';
 import { isRfc3261Branch } from './matching.js';
 
 /** The user of a transaction nobody gave one: shared, not an empty object per transaction. */
@@ -43,7 +43,7 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
   /** Told of timeouts and transport errors; set it after the layer hands the transaction out. */
   user: ServerTransactionUser = NO_USER;
   /** The last response sent, held as in {@link Transaction.request} once released. */
-  private heldResponse: WireHeld<SipResponse> | undefined;
+  private heldResponse: Held<SipResponse> | undefined;
   /** Status of the last response sent (kept apart so checking it parses nothing). */
   private lastStatus = 0;
   /** To tag of the final response sent (RFC 2543 ACK matching reads it per ACK). */
@@ -89,9 +89,9 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
    */
   get lastResponse(): SipResponse | undefined {
     const held = this.heldResponse;
-    if (held === undefined || !held.available) return undefined;
+    if (held === undefined || !heldAvailable(held)) return undefined;
     try {
-      return held.get();
+      return heldGet(held);
     } catch (e) {
       this.wireLost(e);
       return undefined;
@@ -99,7 +99,7 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
   }
 
   set lastResponse(response: SipResponse | undefined) {
-    this.heldResponse = response === undefined ? undefined : new WireHeld(response);
+    this.heldResponse = response;
     this.lastStatus = response?.status ?? 0;
     this.finalToTag = response !== undefined && response.status >= 200 ? flatCopyOrUndefined(response.to.tag) : undefined;
   }
@@ -130,7 +130,7 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
   protected releaseMessages(): void {
     if (this.rfc3261) this.forgetRequest();
     else this.releaseRequest();
-    this.heldResponse?.release();
+    if (this.heldResponse !== undefined) this.heldResponse = heldRelease(this.heldResponse);
   }
 
   /**
@@ -142,7 +142,7 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
   protected forgetMessages(): void {
     if (this.rfc3261) this.forgetRequest();
     else this.releaseRequest();
-    this.heldResponse?.forget();
+    if (this.heldResponse !== undefined) this.heldResponse = heldForget(this.heldResponse);
   }
 
   /**

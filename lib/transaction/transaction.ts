@@ -12,7 +12,7 @@ import type { SipRequest } from '../message/index.js';
 import { type MachineState, TransactionEndReason, apiState } from './states.js';
 import type { ExpiryQueue } from './expiry-queue.js';
 import { NamedTimers, type TimerValues } from './timers.js';
-import { WireHeld } from './wire.js';
+import { type Held, heldForget, heldGet, heldRelease } from './wire.js';
 
 /** The four machines. */
 export type TransactionKind = 'ict' | 'nict' | 'ist' | 'nist';
@@ -77,7 +77,7 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
   /** Which machine this is. */
   abstract readonly kind: TransactionKind;
   /** The request, held strongly until {@link releaseRequest} (see wire.ts). */
-  private readonly heldRequest: WireHeld<SipRequest>;
+  private heldRequest: Held<SipRequest>;
   /** The table key the layer filed it under. @internal set by the layer only. */
   key = '';
   /** Why it ended, once Terminated. */
@@ -98,7 +98,7 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
 
   protected constructor(ctx: TransactionContext, request: SipRequest, initial: S, onEnd?: TerminationHook) {
     this.ctx = ctx;
-    this.heldRequest = new WireHeld(request);
+    this.heldRequest = request;
     this.current = initial;
     this.onEnd = onEnd;
   }
@@ -113,7 +113,7 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
    * parsed again from its wire form once the machine released it.
    */
   get request(): SipRequest {
-    return this.heldRequest.get();
+    return heldGet(this.heldRequest);
   }
 
   /**
@@ -121,12 +121,12 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
    * makes the parsed request unnecessary for matching and retransmission (server side).
    */
   protected releaseRequest(): void {
-    this.heldRequest.release();
+    this.heldRequest = heldRelease(this.heldRequest);
   }
 
   /** Keeps not even the wire form of the request (see {@link WireHeld.forget}). */
   protected forgetRequest(): void {
-    this.heldRequest.forget();
+    this.heldRequest = heldForget(this.heldRequest);
   }
 
   /** The RFC state of the machine (RFC 6026 Accepted included). */
