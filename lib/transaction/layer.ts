@@ -80,6 +80,7 @@ export class TransactionLayer {
       logger: options.logger ?? SILENT_LOGGER,
       queues: {
         timeout64: new ExpiryQueue(options.clock, timers.timeout64),
+        t1: new ExpiryQueue(options.clock, timers.t1),
         t4: new ExpiryQueue(options.clock, timers.t4),
         trying100: new ExpiryQueue(options.clock, timers.trying100Delay),
       },

@@ -24,6 +24,8 @@ export type TransactionKind = 'ict' | 'nict' | 'ist' | 'nist';
 export interface ExpiryQueues {
   /** 64*T1: Timers B, F, H, J, L. */
   readonly timeout64: ExpiryQueue;
+  /** T1: the first 2xx retransmission (RFC 3261 §13.3.1.4). */
+  readonly t1: ExpiryQueue;
   /** T4: Timers I, K. */
   readonly t4: ExpiryQueue;
   /** §17.2.1: the INVITE server transaction's 100 Trying delay. */
