@@ -4,6 +4,7 @@
  * (a forking proxy upstream). The UAS answers the second one 482 (Loop Detected).
  */
 import type { SipRequest } from '../message/index.js';
+import type { ServerTransaction } from '../transaction/index.js';
 import { flatCopy } from '../transaction/wire.js';
 
 /**
@@ -14,19 +15,20 @@ const keyOf = (req: SipRequest): string => flatCopy(`${req.from.tag ?? ''}\u0000
 
 /** Requests outside dialogs in progress, by the identity §8.2.2.2 compares. */
 export class MergedRequestDetector {
-  private readonly live = new Map<string, string>();
+  /** The transaction each request in progress arrived on (its branch is read only on a clash). */
+  private readonly live = new Map<string, ServerTransaction>();
 
   /**
-   * Records `req` (arriving on the transaction with `branch`) and says whether it merges with
-   * one in progress on another branch. In-dialog requests (To tag) are never merged.
+   * Records `req` (arriving on transaction `tx`) and says whether it merges with one in progress
+   * on another branch. In-dialog requests (To tag) are never merged.
    * @returns the key to {@link release} when the transaction ends, or 'merged'.
    */
-  admit(req: SipRequest, branch: string): string | 'merged' | undefined {
+  admit(req: SipRequest, tx: ServerTransaction): string | 'merged' | undefined {
     if (req.to.tag !== undefined || req.method === 'ACK' || req.method === 'CANCEL') return undefined;
     const key = keyOf(req);
     const existing = this.live.get(key);
-    if (existing !== undefined && existing !== branch) return 'merged';
-    this.live.set(key, branch);
+    if (existing !== undefined && existing !== tx && existing.branch !== tx.branch) return 'merged';
+    this.live.set(key, tx);
     return key;
   }
 

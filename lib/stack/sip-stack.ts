@@ -395,7 +395,7 @@ export class SipStack {
       error = reply(req, e instanceof SipParseError ? e.status : 400, checks, e instanceof SipParseError ? e.reason : undefined);
     }
     if (error !== undefined) return this.respondSafely(tx, error);
-    const mergeKey = this.merged.admit(req, tx.branch);
+    const mergeKey = this.merged.admit(req, tx);
     if (mergeKey === 'merged') return this.respondSafely(tx, reply(req, 482, checks, 'Merged Request')); // RFC 3261 §8.2.2.2
     const routed = this.pickUser(req, source.iapId);
     if (routed === undefined) {

@@ -37,7 +37,10 @@ export type ProceedingWaiter = (proceeding: boolean) => void;
 
 /** The RFC 3261 §17.1.1 / RFC 6026 INVITE client transaction. */
 export class InviteClientTransaction extends ClientTransactionBase<IctState, IctTimer> {
-  readonly kind = 'ict' as const;
+  /** Which machine this is (on the prototype: no field per transaction). */
+  get kind(): 'ict' {
+    return 'ict';
+  }
   /** The ACK built for the non-2xx final response, once Completed. */
   ack: SipRequest | undefined;
   private intervalA: number;

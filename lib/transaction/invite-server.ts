@@ -29,7 +29,10 @@ type IstTimer = 'Trying100' | 'G' | 'H' | 'I' | 'L';
 
 /** The RFC 3261 §17.2.1 / RFC 6026 INVITE server transaction. */
 export class InviteServerTransaction extends ServerTransactionBase<IstState, IstTimer> {
-  readonly kind = 'ist' as const;
+  /** Which machine this is (on the prototype: no field per transaction). */
+  get kind(): 'ist' {
+    return 'ist';
+  }
   /** True once the machine sent 100 Trying by itself. */
   sentAutomatic100 = false;
   private intervalG: number;
@@ -42,7 +45,7 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
   /** RFC 3261 §17.2.1: unless the TU answers within `trying100Delay`, send 100 Trying. */
   start(): void {
     if (!this.hasResponse && !this.terminated) {
-      this.timers.start('Trying100', this.ctx.timers.trying100Delay, () => this.autoTrying());
+      this.startQueued('Trying100', this.ctx.queues.trying100);
     }
   }
 
@@ -58,7 +61,7 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
       return;
     }
     if (this.current !== IstState.Proceeding) this.refuse(response);
-    this.timers.stop('Trying100');
+    this.stopQueued('Trying100');
     this.lastResponse = response;
     if (s < 200) {
       void this.send(response);
@@ -66,14 +69,14 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
       this.enter(IstState.Accepted);
       void this.send(response);
       // RFC 6026 §7.1: Timer L keeps absorbing INVITE retransmissions; matching needs only the key
-      this.timers.start('L', this.ctx.timers.timeout64, () => this.finish(TransactionEndReason.Normal));
+      this.startQueued('L', this.ctx.queues.timeout64);
       this.forgetMessages();
     } else {
       this.enter(IstState.Completed);
       void this.send(response);
       // RFC 3261 §17.2.1: G retransmits the final response over unreliable transports; H waits for the ACK
       if (!this.reliable) this.timers.start('G', this.intervalG, () => this.timerG());
-      this.timers.start('H', this.ctx.timers.timeout64, () => this.timerH());
+      this.startQueued('H', this.ctx.queues.timeout64);
       // Timer G and retransmitted INVITEs resend the response from its wire form
       this.releaseMessages();
     }
@@ -85,10 +88,10 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
       if (this.current === IstState.Completed) {
         // RFC 3261 §17.2.1: the ACK confirms the non-2xx final response
         this.timers.stop('G');
-        this.timers.stop('H');
+        this.stopQueued('H');
         this.enter(IstState.Confirmed);
         if (this.reliable) this.finish(TransactionEndReason.Normal);
-        else this.timers.start('I', this.ctx.timers.t4, () => this.finish(TransactionEndReason.Normal));
+        else this.startQueued('I', this.ctx.queues.t4);
       }
       return 'absorbed';
     }
@@ -96,6 +99,16 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
     // (Completed) response again; RFC 6026: Accepted absorbs it silently
     if ((this.current === IstState.Proceeding || this.current === IstState.Completed) && this.hasResponse) this.resendLast();
     return 'absorbed';
+  }
+
+  /**
+   * The timers of constant duration (100 Trying delay, H, I, L) wait in the layer's queues
+   * (expiry-queue.ts) rather than each on a timer of its own.
+   */
+  protected override queuedTimerFired(name: IstTimer): void {
+    if (name === 'Trying100') this.autoTrying();
+    else if (name === 'H') this.timerH();
+    else this.finish(TransactionEndReason.Normal); // I, L
   }
 
   private autoTrying(): void {

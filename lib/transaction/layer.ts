@@ -31,6 +31,7 @@ import type {
   TransactionStats,
 } from './layer-types.js';
 import { ackToTagMatches2543, clientKey, serverKey2543, serverKey3261 } from './matching.js';
+import { ExpiryQueue } from './expiry-queue.js';
 import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
 import { buildCancel } from './requests.js';
@@ -71,11 +72,18 @@ export class TransactionLayer {
 
   /** @throws RangeError on invalid timer values. */
   constructor(options: TransactionLayerOptions) {
+    const timers = timerValues(options.timers);
     this.ctx = {
       transport: options.transport,
       clock: options.clock,
-      timers: timerValues(options.timers),
+      timers,
       logger: options.logger ?? SILENT_LOGGER,
+      queues: {
+        timeout64: new ExpiryQueue(options.clock, timers.timeout64),
+        t1: new ExpiryQueue(options.clock, timers.t1),
+        t4: new ExpiryQueue(options.clock, timers.t4),
+        trying100: new ExpiryQueue(options.clock, timers.trying100Delay),
+      },
     };
     this.maxClients = options.limits?.maxClientTransactions ?? DEFAULT_LIMIT;
     this.maxServers = options.limits?.maxServerTransactions ?? DEFAULT_LIMIT;

@@ -25,7 +25,10 @@ type NictTimer = 'E' | 'F' | 'K';
 
 /** The RFC 3261 §17.1.2 non-INVITE client transaction (also used for CANCEL). */
 export class NonInviteClientTransaction extends ClientTransactionBase<NictState, NictTimer> {
-  readonly kind = 'nict' as const;
+  /** Which machine this is (on the prototype: no field per transaction). */
+  get kind(): 'nict' {
+    return 'nict';
+  }
   private intervalE: number;
 
   constructor(ctx: TransactionContext, request: SipRequest, target: SendTarget, user: ClientTransactionUser, onEnd?: TerminationHook) {

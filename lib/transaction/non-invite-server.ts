@@ -20,7 +20,10 @@ import { type TerminationHook, TransactionEndReason, type TransactionContext } f
 
 /** The RFC 3261 §17.2.2 non-INVITE server transaction (also used for CANCEL). */
 export class NonInviteServerTransaction extends ServerTransactionBase<NistState, 'J'> {
-  readonly kind = 'nist' as const;
+  /** Which machine this is (on the prototype: no field per transaction). */
+  get kind(): 'nist' {
+    return 'nist';
+  }
 
   constructor(ctx: TransactionContext, request: SipRequest, source: MessageSource, onEnd?: TerminationHook) {
     super(ctx, request, source, NistState.Trying, onEnd);
@@ -46,9 +49,14 @@ export class NonInviteServerTransaction extends ServerTransactionBase<NistState,
       void sent.then((ok) => ok && this.finish(TransactionEndReason.Normal));
     } else {
       // RFC 3261 §17.2.2: Timer J absorbs request retransmissions, answered from the wire form
-      this.timers.start('J', this.ctx.timers.timeout64, () => this.finish(TransactionEndReason.Normal));
+      this.startQueued('J', this.ctx.queues.timeout64);
       this.releaseMessages();
     }
+  }
+
+  /** Timer J (queued: its duration never changes). */
+  protected override queuedTimerFired(): void {
+    this.finish(TransactionEndReason.Normal);
   }
 
   receiveRequest(_request: SipRequest): AbsorbResult {

@@ -11,7 +11,8 @@ import type { SipError } from '../../include-types/errors.js';
 import type { MessageSource } from '../transport/types.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import { dialogAckKey } from './matching.js';
-import { NamedTimers } from './timers.js';
+import type { TimerHandle } from '../../include-types/settings.js';
+import type { ExpiryQueue } from './expiry-queue.js';
 import { WireHeld } from './wire.js';
 import { type TransactionContext, asTransportError, settle } from './transaction.js';
 
@@ -23,18 +24,43 @@ export interface Retransmit2xxOptions {
   onTransportError?(error: SipError): void;
 }
 
-interface Entry {
-  /** Held parsed until the first retransmission, then as its wire form (see wire.ts). */
-  response: WireHeld<SipResponse>;
-  source: MessageSource;
-  interval: number;
-  timers: NamedTimers<'retransmit' | 'window'>;
-  options: Retransmit2xxOptions;
+/**
+ * One 2xx waiting for its ACK. One timer at a time: the first retransmission waits in the layer's
+ * T1 queue (expiry-queue.ts: no timer object per call; the ACK usually comes first), later ones on
+ * the clock, the last clamped to the end of the 64*T1 window, which it then ends.
+ */
+class Pending2xx {
+  expiryQueue: ExpiryQueue | undefined = undefined;
+  expirySlot = -1;
+  /** A later retransmission's timer (the first waits in the queue). */
+  timer: TimerHandle | undefined = undefined;
+
+  constructor(
+    readonly owner: TwoXxRetransmitter,
+    readonly key: string,
+    /** Held parsed until the first retransmission, then as its wire form (see wire.ts). */
+    public response: SipResponse | WireHeld<SipResponse>,
+    readonly source: MessageSource,
+    readonly options: Retransmit2xxOptions,
+    public interval: number,
+    /** When the 64*T1 window ends (clock time). */
+    readonly windowEnd: number,
+  ) {}
+
+  /** The first retransmission's turn in the T1 queue. */
+  onExpiry(): void {
+    this.owner.tick(this);
+  }
 }
 
 /** Retransmits 2xx responses to INVITEs until their ACK. */
 export class TwoXxRetransmitter {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Pending2xx>();
+  /** Later retransmissions call back through this (no closure per timer). */
+  private readonly tickLater = (e: Pending2xx): void => {
+    e.timer = undefined;
+    this.tick(e);
+  };
 
   constructor(private readonly ctx: TransactionContext) {}
 
@@ -46,14 +72,10 @@ export class TwoXxRetransmitter {
   start(response: SipResponse, source: MessageSource, options: Retransmit2xxOptions = {}): string {
     const key = dialogAckKey(response);
     this.stop(key);
-    const e: Entry = { response: new WireHeld(response), source, interval: this.ctx.timers.t1, timers: new NamedTimers(this.ctx.clock), options };
+    const { clock, timers, queues } = this.ctx;
+    const e = new Pending2xx(this, key, response, source, options, timers.t1, clock.now() + timers.timeout64);
     this.entries.set(key, e);
-    e.timers.start('retransmit', e.interval, () => this.fire(key, e));
-    e.timers.start('window', this.ctx.timers.timeout64, () => {
-      this.stop(key);
-      this.ctx.logger.warn('no ACK for 2xx', { key });
-      this.safe(() => e.options.onAckTimeout?.());
-    });
+    queues.t1.add(e);
     return key;
   }
 
@@ -66,7 +88,9 @@ export class TwoXxRetransmitter {
   stop(key: string): boolean {
     const e = this.entries.get(key);
     if (e === undefined) return false;
-    e.timers.stopAll();
+    e.expiryQueue?.remove(e);
+    if (e.timer !== undefined) this.ctx.clock.clearTimer(e.timer);
+    e.timer = undefined;
     this.entries.delete(key);
     return true;
   }
@@ -86,13 +110,23 @@ export class TwoXxRetransmitter {
     return this.entries.size;
   }
 
-  private fire(key: string, e: Entry): void {
+  /** @internal a retransmission is due, or (at its end) the window ran out. */
+  tick(e: Pending2xx): void {
+    const key = e.key;
     if (this.entries.get(key) !== e) return;
+    const now = this.ctx.clock.now();
+    if (now >= e.windowEnd) {
+      // RFC 3261 §13.3.1.4: 64*T1 without ACK; the TU should end the dialog
+      this.stop(key);
+      this.ctx.logger.warn('no ACK for 2xx', { key });
+      this.safe(() => e.options.onAckTimeout?.());
+      return;
+    }
     // The ACK usually arrives within a round trip, long before T1; only an entry still waiting
     // here may wait up to 64*T1, so it is worth serializing then, not on every call.
     let response: SipResponse;
     try {
-      response = e.response.get();
+      response = e.response instanceof WireHeld ? e.response.get() : e.response;
     } catch (err) {
       // the wire form no longer parses (a serializer/parser disagreement): stop, as for a
       // transport error, rather than throw out of a timer
@@ -101,7 +135,10 @@ export class TwoXxRetransmitter {
       this.safe(() => e.options.onTransportError?.(asTransportError(err)));
       return;
     }
-    e.response.release();
+    if (!(e.response instanceof WireHeld)) {
+      e.response = new WireHeld(response);
+      e.response.release();
+    }
     settle(() => this.ctx.transport.sendResponse(response, e.source)).then(undefined, (err: unknown) => {
       if (this.entries.get(key) !== e) return;
       this.stop(key);
@@ -109,7 +146,8 @@ export class TwoXxRetransmitter {
       this.safe(() => e.options.onTransportError?.(error));
     });
     e.interval = Math.min(2 * e.interval, this.ctx.timers.t2);
-    e.timers.start('retransmit', e.interval, () => this.fire(key, e));
+    // the last wait is cut at the window's end, where this tick then ends it
+    e.timer = this.ctx.clock.setTimer(() => this.tickLater(e), Math.min(e.interval, e.windowEnd - now));
   }
 
   private safe(fn: () => void): void {

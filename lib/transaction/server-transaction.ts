@@ -9,8 +9,21 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import type { IstState, NistState } from './states.js';
 import { type TerminationHook, Transaction, TransactionEndReason, type TransactionContext, asTransportError, settle } from './transaction.js';
 import type { ServerTransactionUser } from './user.js';
-import { WireHeld, flatCopy } from './wire.js';
+import { type Held, flatCopy, heldAvailable, heldForget, heldGet, heldRelease } from './wire.js';
 import { isRfc3261Branch } from './matching.js';
+
+/** The user of a transaction nobody gave one: shared, not an empty object per transaction. */
+const NO_USER: ServerTransactionUser = Object.freeze({});
+
+/** Methods a UAS sees all the time, as literals: no string of its own per transaction. */
+const COMMON_METHODS: ReadonlyMap<string, string> = new Map(
+  ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'MESSAGE', 'INFO', 'UPDATE', 'PRACK', 'SUBSCRIBE', 'NOTIFY', 'REFER', 'PUBLISH'].map((m) => [m, m]),
+);
+
+/** The method as a shared literal if common, else a flat copy (see {@link flatCopy}). */
+function keptMethod(m: string): string {
+  return COMMON_METHODS.get(m) ?? flatCopy(m);
+}
 
 function flatCopyOrUndefined(s: string | undefined): string | undefined {
   return s === undefined ? undefined : flatCopy(s);
@@ -28,15 +41,20 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
   /** Where the request came from; responses go back this way (RFC 3261 §18.2.2). */
   readonly source: MessageSource;
   /** Told of timeouts and transport errors; set it after the layer hands the transaction out. */
-  user: ServerTransactionUser = {};
+  user: ServerTransactionUser = NO_USER;
   /** The last response sent, held as in {@link Transaction.request} once released. */
-  private heldResponse: WireHeld<SipResponse> | undefined;
+  private heldResponse: Held<SipResponse> | undefined;
   /** Status of the last response sent (kept apart so checking it parses nothing). */
   private lastStatus = 0;
   /** To tag of the final response sent (RFC 2543 ACK matching reads it per ACK). */
   private finalToTag: string | undefined;
-  /** Top Via branch, copied flat at creation: logged on every state change, so never re-parsed. */
-  private readonly branchId: string;
+  /**
+   * Top Via branch, copied flat at creation, when the layer's key does not start with it (RFC 2543
+   * keys): an RFC 3261 key is `branch \n sent-by \n method`, so the branch is read from it.
+   */
+  private readonly branchId: string | undefined;
+  /** True if the top Via branch has the RFC 3261 magic cookie. */
+  private readonly rfc3261: boolean;
   /** True if the transport the request came over is reliable. */
   protected readonly reliable: boolean;
   /** The request's CSeq, kept apart: responses are checked against it after the request is gone. */
@@ -47,13 +65,19 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
     super(ctx, request, initial, onEnd);
     this.source = source;
     this.reliable = ctx.transport.isReliable(source.protocol);
-    this.branchId = flatCopy(request.via[0]?.branch ?? '');
+    const branch = request.via[0]?.branch ?? '';
+    this.rfc3261 = isRfc3261Branch(branch);
+    this.branchId = this.rfc3261 ? undefined : flatCopy(branch);
     this.cseqSeq = request.cseq.seq;
-    this.cseqMethod = flatCopy(request.cseq.method);
+    this.cseqMethod = keptMethod(request.cseq.method);
   }
 
   override get branch(): string {
-    return this.branchId;
+    if (this.branchId !== undefined) return this.branchId;
+    const key = this.key;
+    const end = key.indexOf('\n');
+    // the layer files every server transaction before anything reads its branch; else re-read
+    return end > 0 ? key.slice(0, end) : super.branch;
   }
 
   /**
@@ -65,9 +89,9 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
    */
   get lastResponse(): SipResponse | undefined {
     const held = this.heldResponse;
-    if (held === undefined || !held.available) return undefined;
+    if (held === undefined || !heldAvailable(held)) return undefined;
     try {
-      return held.get();
+      return heldGet(held);
     } catch (e) {
       this.wireLost(e);
       return undefined;
@@ -75,7 +99,7 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
   }
 
   set lastResponse(response: SipResponse | undefined) {
-    this.heldResponse = response === undefined ? undefined : new WireHeld(response);
+    this.heldResponse = response;
     this.lastStatus = response?.status ?? 0;
     this.finalToTag = response !== undefined && response.status >= 200 ? flatCopyOrUndefined(response.to.tag) : undefined;
   }
@@ -104,9 +128,9 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
    * request, so a branch without the magic cookie keeps the wire form.
    */
   protected releaseMessages(): void {
-    if (isRfc3261Branch(this.branchId)) this.forgetRequest();
+    if (this.rfc3261) this.forgetRequest();
     else this.releaseRequest();
-    this.heldResponse?.release();
+    if (this.heldResponse !== undefined) this.heldResponse = heldRelease(this.heldResponse);
   }
 
   /**
@@ -116,9 +140,9 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
    * the request, so a request whose branch lacks the magic cookie keeps its wire form.
    */
   protected forgetMessages(): void {
-    if (isRfc3261Branch(this.branchId)) this.forgetRequest();
+    if (this.rfc3261) this.forgetRequest();
     else this.releaseRequest();
-    this.heldResponse?.forget();
+    if (this.heldResponse !== undefined) this.heldResponse = heldForget(this.heldResponse);
   }
 
   /**

@@ -10,11 +10,27 @@ import type { TransactionState } from '../../include-types/states.js';
 import type { TransportPort } from '../transport/types.js';
 import type { SipRequest } from '../message/index.js';
 import { type MachineState, TransactionEndReason, apiState } from './states.js';
+import type { ExpiryQueue } from './expiry-queue.js';
 import { NamedTimers, type TimerValues } from './timers.js';
-import { WireHeld } from './wire.js';
+import { type Held, heldForget, heldGet, heldRelease } from './wire.js';
 
 /** The four machines. */
 export type TransactionKind = 'ict' | 'nict' | 'ist' | 'nist';
+
+/**
+ * The layer's queues for the timers whose duration never changes (see expiry-queue.ts): one
+ * per duration, shared by every transaction.
+ */
+export interface ExpiryQueues {
+  /** 64*T1: Timers B, F, H, J, L. */
+  readonly timeout64: ExpiryQueue;
+  /** T1: the first 2xx retransmission (RFC 3261 §13.3.1.4). */
+  readonly t1: ExpiryQueue;
+  /** T4: Timers I, K. */
+  readonly t4: ExpiryQueue;
+  /** §17.2.1: the INVITE server transaction's 100 Trying delay. */
+  readonly trying100: ExpiryQueue;
+}
 
 /** What a machine needs from its surroundings; the layer builds one and shares it. */
 export interface TransactionContext {
@@ -22,6 +38,7 @@ export interface TransactionContext {
   readonly clock: Clock;
   readonly timers: TimerValues;
   readonly logger: Logger;
+  readonly queues: ExpiryQueues;
 }
 
 /** Called once when a machine reaches Terminated (the layer removes it from its table). */
@@ -62,23 +79,35 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
   /** Which machine this is. */
   abstract readonly kind: TransactionKind;
   /** The request, held strongly until {@link releaseRequest} (see wire.ts). */
-  private readonly heldRequest: WireHeld<SipRequest>;
+  private heldRequest: Held<SipRequest>;
   /** The table key the layer filed it under. @internal set by the layer only. */
   key = '';
   /** Why it ended, once Terminated. */
   endReason: TransactionEndReason | undefined;
 
+  /** The queue the one queued timer waits in. @internal written by {@link ExpiryQueue} only. */
+  expiryQueue: ExpiryQueue | undefined = undefined;
+  /** Its slot there. @internal written by {@link ExpiryQueue} only. */
+  expirySlot = -1;
+  /** Name of the timer waiting in {@link expiryQueue}. */
+  private queuedTimer: T | undefined = undefined;
+
   protected current: S;
-  protected readonly timers: NamedTimers<T>;
+  /** See {@link timers}: made on first use (a server machine on its own may never need one). */
+  private namedTimers: NamedTimers<T> | undefined = undefined;
   protected readonly ctx: TransactionContext;
   private readonly onEnd: TerminationHook | undefined;
 
   protected constructor(ctx: TransactionContext, request: SipRequest, initial: S, onEnd?: TerminationHook) {
     this.ctx = ctx;
-    this.heldRequest = new WireHeld(request);
+    this.heldRequest = request;
     this.current = initial;
-    this.timers = new NamedTimers<T>(ctx.clock);
     this.onEnd = onEnd;
+  }
+
+  /** Timers whose duration varies (retransmissions); the constant ones are queued. */
+  protected get timers(): NamedTimers<T> {
+    return (this.namedTimers ??= new NamedTimers<T>(this.ctx.clock));
   }
 
   /**
@@ -86,7 +115,7 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
    * parsed again from its wire form once the machine released it.
    */
   get request(): SipRequest {
-    return this.heldRequest.get();
+    return heldGet(this.heldRequest);
   }
 
   /**
@@ -94,12 +123,12 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
    * makes the parsed request unnecessary for matching and retransmission (server side).
    */
   protected releaseRequest(): void {
-    this.heldRequest.release();
+    this.heldRequest = heldRelease(this.heldRequest);
   }
 
   /** Keeps not even the wire form of the request (see {@link WireHeld.forget}). */
   protected forgetRequest(): void {
-    this.heldRequest.forget();
+    this.heldRequest = heldForget(this.heldRequest);
   }
 
   /** The RFC state of the machine (RFC 6026 Accepted included). */
@@ -124,8 +153,39 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
 
   /** Number of timers this machine has running (tests use it to prove cleanup). */
   get runningTimers(): number {
-    return this.timers.size;
+    return (this.namedTimers?.size ?? 0) + (this.queuedTimer === undefined ? 0 : 1);
   }
+
+  /**
+   * Starts timer `name` in `queue` (a constant duration, see expiry-queue.ts), replacing the
+   * queued timer running. It fires as {@link queuedTimerFired}.
+   */
+  protected startQueued(name: T, queue: ExpiryQueue): void {
+    this.queuedTimer = name;
+    queue.add(this);
+  }
+
+  /** Stops queued timer `name` if it runs. */
+  protected stopQueued(name: T): void {
+    if (this.queuedTimer !== name) return;
+    this.queuedTimer = undefined;
+    this.expiryQueue?.remove(this);
+  }
+
+  /** True if `name` is the queued timer running. */
+  protected queuedRunning(name: T): boolean {
+    return this.queuedTimer === name;
+  }
+
+  /** @internal the queue's callback: the queued timer's deadline came. */
+  onExpiry(): void {
+    const name = this.queuedTimer;
+    this.queuedTimer = undefined;
+    if (name !== undefined) this.queuedTimerFired(name);
+  }
+
+  /** A queued timer fired (machines that queue timers override it). */
+  protected queuedTimerFired(_name: T): void {}
 
   protected enter(s: S): void {
     this.ctx.logger.debug('transaction state', { kind: this.kind, branch: this.branch, from: this.current, to: s });
@@ -138,7 +198,8 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
    */
   protected finish(reason: TransactionEndReason): boolean {
     if (this.terminated) return false;
-    this.timers.stopAll();
+    this.namedTimers?.stopAll();
+    if (this.queuedTimer !== undefined) this.stopQueued(this.queuedTimer);
     this.enter('Terminated' as S);
     this.endReason = reason;
     this.onEnd?.(this);

@@ -109,3 +109,61 @@ export class WireHeld<M extends SipMessage> {
     return this.strong !== undefined || this.wire !== undefined || this.weak?.deref() !== undefined;
   }
 }
+
+/**
+ * A message as a transaction holds it, in the cheapest form each stage allows: the message itself
+ * until released (no wrapper while it is in use), a {@link WireHeld} once only its wire form is
+ * needed, a bare `WeakRef` once not even that is (RFC 6026 Accepted; a request matched by the
+ * layer's key alone). ~10^5 answered transactions wait out Timers J and L, each holding two.
+ */
+export type Held<M extends SipMessage> = M | WireHeld<M> | WeakRef<M>;
+
+/**
+ * The message (see {@link WireHeld.get}).
+ * @throws SipError(InvalidState) once forgotten and nobody holds it any more.
+ */
+export function heldGet<M extends SipMessage>(h: Held<M>): M {
+  if (h instanceof WireHeld) return h.get();
+  if (h instanceof WeakRef) {
+    const m = h.deref();
+    if (m === undefined || m === GONE) throw new SipError(SipErrorCode.InvalidState, 'the message is no longer kept (the transaction only absorbs retransmissions now)');
+    return m;
+  }
+  return h;
+}
+
+/** Keeps only the wire form (plus a weak reference) from now on; see {@link WireHeld.release}. */
+export function heldRelease<M extends SipMessage>(h: Held<M>): Held<M> {
+  if (h instanceof WireHeld || h instanceof WeakRef) return h;
+  const w = new WireHeld(h);
+  w.release();
+  return w;
+}
+
+/** Keeps only a weak reference from now on; see {@link WireHeld.forget}. */
+export function heldForget<M extends SipMessage>(h: Held<M>): WeakRef<M> {
+  if (h instanceof WeakRef) return h;
+  if (h instanceof WireHeld) {
+    const m = h.peek();
+    h.forget();
+    return m === undefined ? (GONE_REF as WeakRef<M>) : new WeakRef(m);
+  }
+  return new WeakRef(h);
+}
+
+/** True while the message can still be returned. */
+export function heldAvailable<M extends SipMessage>(h: Held<M>): boolean {
+  if (h instanceof WireHeld) return h.available;
+  if (h instanceof WeakRef) {
+    const m = h.deref();
+    return m !== undefined && m !== GONE;
+  }
+  return true;
+}
+
+/**
+ * What a forgotten message nobody held any more points to (a WeakRef needs a target; this one
+ * is never collected, so test it with {@link heldAvailable}/{@link heldGet}, which treat it as gone).
+ */
+const GONE = Object.freeze({}) as unknown as SipMessage;
+const GONE_REF = new WeakRef(GONE);

@@ -26,15 +26,38 @@ export interface InboundDeps {
   tooLarge: TooLargeHandler;
 }
 
+/**
+ * How many UDP senders' {@link MessageSource}s are kept for reuse; past it the cache starts over
+ * (a flood from many ports costs a fresh object per datagram again, never unbounded memory).
+ */
+const UDP_SOURCE_CACHE = 4096;
+
 /** Turns received datagrams and framed stream messages into `TransportUser` calls. */
 export class InboundDispatcher {
+  /**
+   * One {@link MessageSource} per (socket, sender address, port), shared by every datagram from
+   * that sender: a server transaction keeps its source for the 32 s of Timer J/L, and at thousands
+   * of transactions per second from one peer a fresh object (and address string) each adds up.
+   */
+  private udpSources = new Map<UdpEndpoint, Map<string, Map<number, MessageSource>>>();
+  private udpSourceCount = 0;
+
   constructor(private readonly deps: InboundDeps) {}
 
-  /** One UDP datagram. */
-  datagram(data: Buffer, from: RemoteInfo, endpoint: UdpEndpoint): void {
-    const { stats } = this.deps;
-    stats.datagramsIn += 1;
-    const source: MessageSource = {
+  /** The shared source of datagrams from `from` on `endpoint` (see {@link udpSources}). */
+  private datagramSource(from: RemoteInfo, endpoint: UdpEndpoint): MessageSource {
+    let byAddress = this.udpSources.get(endpoint);
+    if (byAddress === undefined) this.udpSources.set(endpoint, (byAddress = new Map()));
+    let byPort = byAddress.get(from.address);
+    if (byPort === undefined) byAddress.set(from.address, (byPort = new Map()));
+    let source = byPort.get(from.port);
+    if (source !== undefined) return source;
+    if (this.udpSourceCount >= UDP_SOURCE_CACHE) {
+      this.udpSources = new Map();
+      this.udpSourceCount = 0;
+      return this.datagramSource(from, endpoint);
+    }
+    source = {
       protocol: 'udp',
       remoteAddress: from.address,
       remotePort: from.port,
@@ -42,6 +65,16 @@ export class InboundDispatcher {
       localPort: endpoint.port,
       iapId: endpoint.iapId,
     };
+    byPort.set(from.port, source);
+    this.udpSourceCount++;
+    return source;
+  }
+
+  /** One UDP datagram. */
+  datagram(data: Buffer, from: RemoteInfo, endpoint: UdpEndpoint): void {
+    const { stats } = this.deps;
+    stats.datagramsIn += 1;
+    const source = this.datagramSource(from, endpoint);
     if (data.length > this.deps.maxMessageSize) {
       // RFC 3261 §21.5.14: a request whose head can be read is answered 513; then dropped
       this.deps.tooLarge.datagram(data, source);
@@ -165,15 +198,26 @@ export class InboundDispatcher {
   }
 }
 
-/** The {@link MessageSource} of messages arriving on a stream connection. */
+/** Per connection, the one source all its messages share (see {@link streamSource}). */
+const streamSources = new WeakMap<TransportConnection, MessageSource>();
+
+/**
+ * The {@link MessageSource} of messages arriving on a stream connection: one object per
+ * connection, shared by its messages (server transactions keep it for Timer L).
+ */
 export function streamSource(conn: TransportConnection): MessageSource {
-  return {
-    protocol: conn.protocol,
-    remoteAddress: conn.remoteAddress,
-    remotePort: conn.remotePort,
-    localAddress: conn.localAddress,
-    localPort: conn.localPort,
-    iapId: conn.iapId,
-    connectionId: conn.id,
-  };
+  let source = streamSources.get(conn);
+  if (source === undefined) {
+    source = {
+      protocol: conn.protocol,
+      remoteAddress: conn.remoteAddress,
+      remotePort: conn.remotePort,
+      localAddress: conn.localAddress,
+      localPort: conn.localPort,
+      iapId: conn.iapId,
+      connectionId: conn.id,
+    };
+    streamSources.set(conn, source);
+  }
+  return source;
 }
