@@ -16,6 +16,10 @@
  * the garbage of the burst is collected, which V8's memory reducer does by itself within a minute
  * or so of quiet, later than the bounded settling time here.
  *
+ * For the srs, the bench also counts its log lines: how many hostile INVITEs became recordings,
+ * how those ended (never ACKed: `failed` at Timer H), and which check or limit refused the rest
+ * (`maxUnconfirmedSessions`: 503 `Too many recording set-ups awaiting their ACK`).
+ *
  * Bounded: 30 000 datagrams at ~10 000/s, 600 connections held at most 10 s, settling 36 s
  * (FUZZ_SETTLE_MS), per peer: about 3 minutes in all with the build. Run alone:
  * `npx tsx bench/run.ts fuzz-soak`. FUZZ_ONLY=uas|srs|kamailio runs one peer.
@@ -56,6 +60,8 @@ interface Peer {
   port: number;
   /** Heap report line after a full GC (node peers only). */
   heapReport?: () => Promise<string>;
+  /** What the peer logged about its own work (the srs: recordings started, ended, refused). */
+  activity?: () => string;
   stop(): Promise<void>;
 }
 
@@ -77,9 +83,29 @@ function heapReporter(proc: ManagedProcess): () => Promise<string> {
   return async () => (await requestReport(proc, /^memprobe (.*)$/m))?.[1] ?? '(no heap report within 10 s)';
 }
 
+/**
+ * Counts the lines `tsip srs` logs per recording (`started`, `ended … (reason`, `rejected …: status
+ * reason`): how many hostile INVITEs became recordings, how they ended, which limit refused the rest.
+ */
+function srsActivity(proc: ManagedProcess): () => string {
+  const counts = new Map<string, number>();
+  let partial = '';
+  proc.child.stdout?.on('data', (d: Buffer) => {
+    const lines = (partial + d.toString('latin1')).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = /^(started) |^(ended) +\S+ \(([a-z]+)|^(rejected) .*: (\d{3} [^(]*)/.exec(line);
+      const key = m?.[1] ?? (m?.[2] ? `ended ${m[3]}` : m?.[4] ? `rejected ${m[5].trim()}` : undefined);
+      if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  });
+  return () => [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join('; ');
+}
+
 async function startNodePeer(name: string, build: string, script: string, args: (port: number) => string[]): Promise<Peer> {
   const port = await freePort();
   const proc = new ManagedProcess(process.execPath, ['--expose-gc', '--import', `file://${join(build, 'memory-probe.mjs')}`, join(build, script), ...args(port)], { cwd: build });
+  const activity = script.endsWith('srs.js') ? srsActivity(proc) : undefined;
   const abort = (): string | undefined => (proc.exit ? `${name} exited: ${proc.stderr}` : undefined);
   await waitListening(port, 'udp', 15_000, abort);
   await waitListening(port, 'tcp', 15_000, abort);
@@ -88,6 +114,7 @@ async function startNodePeer(name: string, build: string, script: string, args: 
     pid: proc.pid,
     port,
     heapReport: heapReporter(proc),
+    ...(activity ? { activity } : {}),
     stop: async () => {
       proc.child.kill('SIGKILL');
       await proc.exited;
@@ -165,6 +192,7 @@ export async function run(): Promise<void> {
         results.push(f);
         console.log(format(f));
         if (f.heapAfter) console.log(`          heap after full GC: ${f.heapAfter}`);
+        if (peer.activity) console.log(`          its log: ${peer.activity()}`);
       } finally {
         await peer.stop();
       }

@@ -131,6 +131,19 @@ export interface SrsSettings {
    */
   maxSetupsPerSecond?: number;
   /**
+   * Most recording sessions not yet confirmed at once: new INVITEs being set up plus sessions
+   * answered 2xx whose ACK has not come (default 200; 0 = no limit beyond `maxSessions`). Each
+   * holds its RTP sockets, its directory and files, its dialog and the INVITE until the ACK, or
+   * until Timer H (64*T1, 32 s) when none comes (RFC 3261 §13.3.1.4: then BYE, the recording
+   * closed `failed`, `endDetail` `no ACK for the 2xx`). A flood of INVITEs that are never ACKed
+   * (a spoofed source never sees the 2xx) is held to this many; past it a new INVITE gets 503
+   * Service Unavailable with Retry-After 5 (RFC 3261 §21.5.4) before its body is read,
+   * `sessionRejected` `limit: 'maxUnconfirmedSessions'`. An SRC's ACK comes one round trip after
+   * the 2xx, so only a burst of set-ups larger than this within a round trip (plus the set-up's
+   * fsync) meets it.
+   */
+  maxUnconfirmedSessions?: number;
+  /**
    * Free space the recordings directory must keep, in bytes (default 100 MiB; 0 = off; ignored in
    * `signalingOnly` mode). A new INVITE while less is free gets 503 with Retry-After and a reason
    * saying so. While recording, the free space is checked every `diskCheckIntervalMs`; below the
@@ -218,6 +231,8 @@ export type StatfsLike = (path: string) => Promise<StatfsResult>;
 /** The SRS limit a refusal or an ended session is due to (the `SrsSettings` name). */
 export type SrsLimitName =
   | 'maxSessions' | 'maxMetadataBytes' | 'maxSetupsPerSecond' | 'minFreeDiskBytes' | 'maxRecordingSeconds' | 'rtpPorts'
+  /** Set-ups in progress plus sessions answered 2xx and not yet ACKed (503, Retry-After 5). */
+  | 'maxUnconfirmedSessions'
   /** The stack's `limits.maxDialogs` (503, Retry-After 5). */
   | 'maxDialogs';
 
@@ -408,6 +423,11 @@ export interface SrsStats {
   liveSessions: number;
   /** INVITEs being set up now. */
   pendingSetups: number;
+  /**
+   * Sessions not yet confirmed: INVITEs being set up plus sessions answered 2xx whose ACK has not
+   * come (what `maxUnconfirmedSessions` limits).
+   */
+  unconfirmedSessions: number;
   /** `maxSessions` in force. */
   maxSessions: number;
   /** True while draining (or shutting down). */

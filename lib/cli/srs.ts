@@ -32,6 +32,8 @@ Options:
   --max-sessions N         concurrent recordings; beyond it 486 (default 1000)
   --rtp-ports MIN-MAX      RTP/RTCP port range (default 40000-49999)
   --max-setups-per-second N  new recordings per second; beyond it 503 (default unlimited)
+  --max-unconfirmed N      set-ups in progress plus recordings answered and not yet ACKed;
+                           beyond it 503 (default 200; 0 = no limit beyond --max-sessions)
   --min-free-disk BYTES    free space the directory keeps (default 104857600; 0 = off)
   --require-metadata       refuse INVITEs without RFC 7865 metadata
   --http HOST:PORT         operator HTTP server: /healthz, /metrics, the status page at /
@@ -70,6 +72,7 @@ export function parseSrsArgs(argv: readonly string[]): { settings: SrsSettings; 
       'max-sessions': { type: 'string', default: '1000' },
       'rtp-ports': { type: 'string' },
       'max-setups-per-second': { type: 'string' },
+      'max-unconfirmed': { type: 'string' },
       'min-free-disk': { type: 'string' },
       'require-metadata': { type: 'boolean', default: false },
       'tls-cert': { type: 'string' },
@@ -99,6 +102,7 @@ export function parseSrsArgs(argv: readonly string[]): { settings: SrsSettings; 
     if (!(n >= 0)) throw new CliUsageError('--max-setups-per-second must be a number >= 0');
     settings.maxSetupsPerSecond = n;
   }
+  if (values['max-unconfirmed'] !== undefined) settings.maxUnconfirmedSessions = int('max-unconfirmed', values['max-unconfirmed'], 0);
   if (values['min-free-disk'] !== undefined) settings.minFreeDiskBytes = int('min-free-disk', values['min-free-disk'], 0);
   const tlsOnly = ['tls-key', 'tls-port', 'tls-ca', 'require-client-cert'] as const;
   if (values['tls-cert'] !== undefined) {

@@ -10,6 +10,9 @@ import type { SrsSettings, SrsStorageSettings, StatfsLike } from '../../../inclu
 export const SRS_LIMIT_DEFAULTS = {
   maxMetadataBytes: 1 << 20,
   maxSetupsPerSecond: 0,
+  // Set-ups plus 2xx not yet ACKed: a flood of INVITEs never ACKed holds at most this many
+  // sessions (sockets, files, dialog) for Timer H; an honest SRC's ACK comes within a round trip.
+  maxUnconfirmedSessions: 200,
   minFreeDiskBytes: 100 * (1 << 20),
   diskCheckIntervalMs: 5000,
   maxRecordingSeconds: 0,
@@ -23,6 +26,7 @@ const NUMERIC: [keyof SrsSettings, number, boolean][] = [
   ['maxSessions', 0, true], ['rtpPortMin', 1, true], ['rtpPortMax', 1, true], ['maxMetadataBytes', 0, true],
   ['maxSetupsPerSecond', 0, false], ['minFreeDiskBytes', 0, true], ['diskCheckIntervalMs', 10, true],
   ['maxRecordingSeconds', 0, false], ['maxRtpPacketsPerSecondPerStream', 0, false], ['offerlessStreams', 1, true],
+  ['maxUnconfirmedSessions', 0, true],
 ];
 
 /**
@@ -40,7 +44,8 @@ export function validateSrsLimits(settings: SrsSettings): void {
   }
   if ((settings.rtpPortMin ?? 40000) > (settings.rtpPortMax ?? 49999)) {
     throw new SipError(SipErrorCode.InvalidArgument, 'SrsSettings.rtpPortMin must not be above rtpPortMax');
-  }  validateStorage(settings.storage);
+  }
+  validateStorage(settings.storage);
 }
 
 /** Defaults of `SrsSettings.storage` (the write queue of each recording file, queued-file.ts). */

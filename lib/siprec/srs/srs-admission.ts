@@ -12,7 +12,7 @@ import { InviteDialogAssoc, type ServerTransaction } from '../common/api.js';
 import { checkRecordingInvite } from './check-invite.js';
 import { SrsSession } from './srs-session.js';
 import { RecordingDir } from './storage/index.js';
-import { retryAfterSeconds, storageQueue } from './limits.js';
+import { retryAfterSeconds, SRS_LIMIT_DEFAULTS, storageQueue } from './limits.js';
 import { healthReasonPhrase } from './srs-health.js';
 import type { SrsHealth } from '../../../include-types/siprec.js';
 import { ACCEPT, ALLOW, reject, respond, type RejectOptions } from './srs-respond.js';
@@ -58,6 +58,12 @@ export class SrsAdmission {
       if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, { headers: verdict.headers });
     }
     if (sessions.size + sessions.pending >= (settings.maxSessions ?? 1000)) return this.reject(tx, 486, 'Too many recording sessions', { limit: 'maxSessions' });
+    // A flood of INVITEs never ACKed (a spoofed source never sees the 2xx) holds its sessions until
+    // Timer H: at most this many at once (RFC 3261 §21.5.4: 503 with Retry-After).
+    const maxUnconfirmed = settings.maxUnconfirmedSessions ?? SRS_LIMIT_DEFAULTS.maxUnconfirmedSessions;
+    if (maxUnconfirmed > 0 && sessions.unconfirmed >= maxUnconfirmed) {
+      return this.reject(tx, 503, 'Too many recording set-ups awaiting their ACK', { limit: 'maxUnconfirmedSessions' });
+    }
     if (!ctx.setups.take()) {
       return this.reject(tx, 503, 'Too many recording setups per second', { retryAfter: retryAfterSeconds(ctx.setups.msUntilNext()), limit: 'maxSetupsPerSecond' });
     }
@@ -90,6 +96,7 @@ export class SrsAdmission {
       }
       respond(tx, 200, undefined, [['Allow', ALLOW], ['Supported', 'siprec'], ['Accept', ACCEPT]], answer);
       sessions.byDialog.set(assoc.dialog, session);
+      sessions.answered(session);
       this.inDialog.armMaxDuration(assoc.dialog, session);
       // An offer-less session starts once the SRC's answer in the ACK is applied (onAck).
       if (!session.awaitingAnswer) sessions.started(session);

@@ -25,6 +25,7 @@ export class SrsInDialog {
 
   /** The ACK of a 2xx: when it answers an offer of ours, apply it; a missing or bad answer ends the session. */
   async onAck(tx: ServerTransaction, dialog: Dialog, s: SrsSession | undefined): Promise<void> {
+    if (s) this.ctx.sessions.confirmed(s);
     if (!s || !s.awaitingAnswer) return tx.dispose();
     const me = tx.requestElements.messageElements;
     let sdp: string | undefined;

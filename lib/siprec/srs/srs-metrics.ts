@@ -102,6 +102,7 @@ export class SrsMetrics {
     labelled('tsip_srs_sessions_rejected_total', 'New recording INVITEs refused, by SIP status code.', 'code', (s) => s.rejected);
     gauge('tsip_srs_live_sessions', 'Recording sessions live now.', (s) => s.liveSessions);
     gauge('tsip_srs_pending_setups', 'Recording INVITEs being set up now.', (s) => s.pendingSetups);
+    gauge('tsip_srs_unconfirmed_sessions', 'Recording INVITEs being set up or answered 2xx and not yet ACKed.', (s) => s.unconfirmedSessions);
     gauge('tsip_srs_max_sessions', 'The maxSessions limit.', (s) => s.maxSessions);
     gauge('tsip_srs_draining', '1 while draining or shutting down.', (s) => (s.draining ? 1 : 0));
     gauge('tsip_srs_rtp_port_pairs', 'RTP/RTCP port pairs in the configured range.', (s) => s.ports.capacity);

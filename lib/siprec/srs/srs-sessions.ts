@@ -28,6 +28,11 @@ export class SrsSessions {
   /** INVITEs being checked or set up. */
   pending = 0;
   /**
+   * Sessions answered 2xx whose ACK has not come (RFC 3261 §13.3.1.4): with `pending`, what
+   * `maxUnconfirmedSessions` limits. Left at the ACK or at the session's end (Timer H: no ACK).
+   */
+  readonly awaitingAck = new Set<SrsSession>();
+  /**
    * Sessions ending (their recordings' files being written out and closed): still live for a
    * drain, and shutdown waits for them.
    */
@@ -38,6 +43,21 @@ export class SrsSessions {
   /** Sessions in progress. */
   get size(): number {
     return this.byDialog.size;
+  }
+
+  /** Set-ups in progress plus sessions answered 2xx and not yet ACKed. */
+  get unconfirmed(): number {
+    return this.pending + this.awaitingAck.size;
+  }
+
+  /** The 2xx is sent: the session waits for its ACK. */
+  answered(s: SrsSession): void {
+    this.awaitingAck.add(s);
+  }
+
+  /** The ACK of the session's 2xx came (RFC 3261 §13.2.2.4). */
+  confirmed(s: SrsSession): void {
+    this.awaitingAck.delete(s);
   }
 
   /** Live sessions, set-ups and sessions still closing their files (what a drain waits for). */
@@ -90,6 +110,7 @@ export class SrsSessions {
     dialog: Dialog, s: SrsSession, reason: SrsEndReason, disposeDialog = true, failure?: string,
     limit?: SrsLimitName, state?: 'partial', remoteDetail?: string,
   ): Promise<void> {
+    this.awaitingAck.delete(s);
     if (!this.byDialog.delete(dialog) && s.isEnded) return;
     const info = this.info(s);
     const failed = state ?? reason === SrsEndReason.Failed;

@@ -66,7 +66,7 @@ export class SrsCounters {
   }
 
   /** The whole {@link SrsStats}: these counters and the gauges the Srs knows. */
-  snapshot(now: Pick<SrsStats, 'liveSessions' | 'pendingSetups' | 'maxSessions' | 'draining' | 'ports'>): SrsStats {
+  snapshot(now: Pick<SrsStats, 'liveSessions' | 'pendingSetups' | 'unconfirmedSessions' | 'maxSessions' | 'draining' | 'ports'>): SrsStats {
     return {
       ...now, setupAttempts: this.setupAttempts, recordingsStarted: this.recordingsStarted, recordingsCompleted: this.recordingsCompleted,
       recordingsFailed: this.recordingsFailed, ended: { ...this.ended }, rejected: { ...this.rejected }, media: this.media(),

@@ -172,7 +172,7 @@ export class Srs extends EventEmitter<SrsEvents> {
   /** Counters and gauges since the Srs was made (the source of its /metrics). */
   stats(): SrsStats {
     return this.counters.snapshot({
-      liveSessions: this.sessions.size, pendingSetups: this.sessions.pending, maxSessions: this.settings.maxSessions ?? 1000,
+      liveSessions: this.sessions.size, pendingSetups: this.sessions.pending, unconfirmedSessions: this.sessions.unconfirmed, maxSessions: this.settings.maxSessions ?? 1000,
       draining: this.draining, ports: { capacity: this.allocator.capacity, inUse: this.allocator.inUse },
     });
   }

@@ -71,7 +71,7 @@ t.test('free-space probe: bavail * bsize, numbers or bigints; errors are the cal
   t.equal(bytesText(12), '12 bytes');
   t.same(SRS_LIMIT_DEFAULTS, {
     maxMetadataBytes: 1 << 20, maxSetupsPerSecond: 0, minFreeDiskBytes: 100 << 20, diskCheckIntervalMs: 5000,
-    maxRecordingSeconds: 0, maxRtpPacketsPerSecondPerStream: 5000,
+    maxRecordingSeconds: 0, maxRtpPacketsPerSecondPerStream: 5000, maxUnconfirmedSessions: 200,
   }, 'the documented defaults');
 });
 
@@ -173,6 +173,9 @@ t.test('bad limit settings are refused at construction with a typed error naming
     [{ maxRecordingSeconds: Infinity }, /maxRecordingSeconds/],
     [{ maxRtpPacketsPerSecondPerStream: '5' }, /maxRtpPacketsPerSecondPerStream/],
     [{ maxSessions: -3 }, /maxSessions/],
+    [{ maxUnconfirmedSessions: -1 }, /SrsSettings\.maxUnconfirmedSessions must be an integer >= 0/],
+    [{ maxUnconfirmedSessions: 2.5 }, /maxUnconfirmedSessions must be an integer/],
+    [{ maxUnconfirmedSessions: Number.NaN }, /maxUnconfirmedSessions/],
     [{ rtpPortMin: 5000, rtpPortMax: 4000 }, /rtpPortMin must not be above rtpPortMax/],
     [{ storage: { maxQueuedBytesPerFile: 0 } }, /SrsSettings\.storage\.maxQueuedBytesPerFile must be an integer >= 1/],
     [{ storage: { maxQueuedBytesPerFile: 1.5 } }, /storage\.maxQueuedBytesPerFile/],
@@ -182,7 +185,7 @@ t.test('bad limit settings are refused at construction with a typed error naming
     [{ storage: 5 }, /SrsSettings\.storage must be an object/],
   ];
   for (const [extra, msg] of bad) t.throws(() => new Srs({ ...base, ...extra } as never), { name: 'SipError', code: SipErrorCode.InvalidArgument, message: msg });
-  t.doesNotThrow(() => new Srs({ ...base, maxSetupsPerSecond: 0.5, maxRecordingSeconds: 0.25, minFreeDiskBytes: 0, maxRtpPacketsPerSecondPerStream: 0 }), 'fractions where rates and seconds allow them; 0 = off');
+  t.doesNotThrow(() => new Srs({ ...base, maxSetupsPerSecond: 0.5, maxRecordingSeconds: 0.25, minFreeDiskBytes: 0, maxRtpPacketsPerSecondPerStream: 0, maxUnconfirmedSessions: 0 }), 'fractions where rates and seconds allow them; 0 = off');
   t.doesNotThrow(() => new Srs({ ...base, storage: { maxQueuedBytesPerFile: 100 } }), 'a bound below the default WAV batch: the batch follows it');
   t.doesNotThrow(() => new Srs({ ...base, storage: { maxQueuedBytesPerFile: 1, wavBatchBytes: 0 } }), 'the smallest bound');
 });
