@@ -90,14 +90,17 @@ export function scanToken(s: string, i: number): number {
  */
 export function scanQuoted(s: string, i: number, end = s.length): number {
   let j = i + 1;
-  // common case, found with a few native searches instead of a loop over every character: the
-  // closing quote comes before any backslash, CR or LF
+  // common case: the closing quote, found by a native search, with no backslash, CR or LF before
+  // it (checked on the quoted text only: searches for them would run on to the end of the head)
   const q = s.indexOf('"', j);
   if (q >= 0 && q < end) {
-    const bs = s.indexOf('\\', j);
-    const cr = s.indexOf('\r', j);
-    const lf = s.indexOf('\n', j);
-    if ((bs < 0 || bs > q) && (cr < 0 || cr > q) && (lf < 0 || lf > q)) return q + 1;
+    let k = j;
+    while (k < q) {
+      const c = s.charCodeAt(k);
+      if (c === 92 || c === 13 || c === 10) break;
+      k++;
+    }
+    if (k === q) return q + 1;
   }
   while (j < end) {
     const c = s.charCodeAt(j);

@@ -116,8 +116,9 @@ export function parseNameAddr(text: string, start = 0, end = text.length): NameA
   if (c === 34) {
     const qe = scanQuoted(s, i, n);
     // without a quoted-pair the name is the text between the quotes: one slice
-    const bs = s.indexOf('\\', i + 1);
-    displayName = bs < 0 || bs >= qe ? s.slice(i + 1, qe - 1) : unquote(s.slice(i, qe));
+    let bs = i + 1;
+    while (bs < qe && s.charCodeAt(bs) !== 92) bs++;
+    displayName = bs >= qe ? s.slice(i + 1, qe - 1) : unquote(s.slice(i, qe));
     i = skipWs(s, qe, n);
     if (i >= n || s.charCodeAt(i) !== 60) fail('expected < after display name');
     nameAddr = true;

@@ -24,7 +24,7 @@ const { TOKEN, parseDecimal } = m_chars;
 const { MAX_CONTENT_LENGTH, checkCallId, parseTopVia } = m_header_values;
 const { parseCSeq } = m_cseq;
 const { parseNameAddr } = m_name_addr;
-const { parseVia } = m_via;
+const { isSip20, parseVia } = m_via;
 const { newHotFields, parseHeaderBlock, resetHotFields } = m_header_block;
 
 /** The parser's one HotFields, reset for each message (parsing is synchronous and never re-entered). */
@@ -208,7 +208,7 @@ function parseStartLine(s: string, a: number, b: number, headers: Headers): SipR
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
     let sp = s.indexOf(' ', a);
     if (sp < 0 || sp > b) sp = b;
-    const version = s.slice(a, sp);
+    const version = sp - a === 7 && isSip20(s, a) ? 'SIP/2.0' : s.slice(a, sp);
     if (version !== 'SIP/2.0' && !VERSION_RE.test(version)) fail('invalid SIP version');
     const cs = sp + 1;
     let ce = cs;
@@ -244,7 +244,7 @@ function parseStartLine(s: string, a: number, b: number, headers: Headers): SipR
   while (rest < b && s.charCodeAt(rest) === 32) rest++;
   if (ve === vs || rest !== b) fail('malformed request line');
   // the usual version as the shared constant, without cutting it out
-  const version = ve - vs === 7 && s.startsWith('SIP/2.0', vs) ? 'SIP/2.0' : s.slice(vs, ve);
+  const version = ve - vs === 7 && isSip20(s, vs) ? 'SIP/2.0' : s.slice(vs, ve);
   if (version !== 'SIP/2.0' && !VERSION_RE.test(version)) fail('invalid SIP version');
   const uri = parseUri(s, us, ue);
   return new SipRequest({ method: s.slice(a, me), uri, headers, version: normVersion(version) });
