@@ -16,8 +16,17 @@ export interface CreateRecordingOptions {
   source?: string;
   /** Clock (default Date.now). */
   now?: () => number;
-  /** Write queue bounds of every stream file (`SrsSettings.storage`); absent: the defaults. */
-  queue?: SinkQueue;
+  /** `SrsSettings.storage`: write queue bounds of every file and the set-up's durability; absent: the defaults. */
+  queue?: RecordingStorage;
+}
+
+/** What `SrsSettings.storage` says to a recording (see {@link CreateRecordingOptions.queue}). */
+export interface RecordingStorage extends SinkQueue {
+  /**
+   * `fsync` (default): {@link RecordingDir.durable} resolves once the set-up is on disk (fsynced);
+   * `none`: once it is in the kernel (atomic, safe against a killed process, not a power cut).
+   */
+  durability?: 'fsync' | 'none';
 }
 
 
@@ -63,15 +72,27 @@ export function safeName(s: string, max = 64): string {
   return out === '' ? '_' : out;
 }
 
-/** Creates `path` ('wx': never overwrites) holding `data`, fsynced; off the event loop. */
-export async function writeNewFile(path: string, data: Buffer): Promise<void> {
-  const fh = await open(path, 'wx');
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+/**
+ * Creates `path` ('wx': never overwrites) holding `data`, off the event loop, in two steps:
+ * `written` resolves once the file exists with `data` in the kernel (what an index naming it
+ * needs against a killed process), `synced` once it is also fsynced and closed (what the set-up's
+ * 200 needs against a power cut). `synced` rejects with any error, `written` with the create's or
+ * write's.
+ */
+export function writeNewFileSteps(path: string, data: Buffer): { written: Promise<void>; synced: Promise<void> } {
+  const opened = open(path, 'wx');
+  const written = opened.then((fh) => fh.writeFile(data));
+  const synced = (async () => {
+    const fh = await opened;
+    try {
+      await written;
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  })();
+  written.catch(() => undefined); // reported through synced as well
+  return { written, synced };
 }
 
 /** A directory name's time stamp: `YYYYMMDDTHHMMSSZ`. */
