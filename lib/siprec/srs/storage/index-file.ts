@@ -302,6 +302,67 @@ function startIndexWrites(): void {
   if (indexWriting === 0) indexQueue.shift()?.();
 }
 
+/** What a queued index write writes, decided when it starts (see {@link queueIndexWrite}). */
+export interface IndexWriteContent {
+  /** The index as it stands then ({@link indexText}). */
+  text: string;
+  /** false: no fsync (see {@link IndexWriteOptions.fsync}). */
+  fsync: boolean;
+}
+
+/** index.json's text for `index`. */
+export function indexText(index: RecordingIndex): string {
+  return JSON.stringify(index, null, 2) + '\n';
+}
+
+/** An index write waiting for its turn or running (see {@link queueIndexWrite}). */
+export interface QueuedIndexWrite {
+  /** Resolves once renamed in place (and fsynced, unless its content said not to). */
+  readonly done: Promise<void>;
+  /** Still waiting behind periodic ones: moves it to the urgent writes. */
+  promote(): void;
+}
+
+/**
+ * Queues an index write of `dir` whose content is taken when its turn comes (`content`, which
+ * may wait for the files the index will name): so one write carries every change made while it
+ * waited, and the caller can {@link QueuedIndexWrite.promote} it to urgent (a set-up's durable()
+ * arriving while its first checkpoint still waits behind periodic ones: the burst's set-ups then
+ * never queue one at a time). Otherwise as {@link writeIndexQueued}.
+ */
+export function queueIndexWrite(dir: string, content: () => Promise<IndexWriteContent>, urgent = false): QueuedIndexWrite {
+  let run!: () => void;
+  let started = false;
+  const done = new Promise<void>((resolve, reject) => {
+    run = (): void => {
+      started = true;
+      indexWriting++;
+      content()
+        .then((c) => writeIndexTextAsync(dir, c.text, c.fsync))
+        .then(resolve, reject)
+        .finally(() => {
+          indexWriting--;
+          startIndexWrites();
+        });
+    };
+  });
+  let isUrgent = urgent;
+  (isUrgent ? urgentQueue : indexQueue).push(run);
+  startIndexWrites();
+  return {
+    done,
+    promote: () => {
+      if (started || isUrgent) return;
+      const at = indexQueue.indexOf(run);
+      if (at < 0) return;
+      indexQueue.splice(at, 1);
+      isUrgent = true;
+      urgentQueue.push(run);
+      startIndexWrites();
+    },
+  };
+}
+
 /**
  * Writes `index` as it stands now (serialized at once) atomically, off the event loop, after
  * the index writes queued before it in this process (a checkpoint of 10^3 recordings is 10^3
@@ -311,18 +372,8 @@ function startIndexWrites(): void {
  * place and the directory fsynced.
  */
 export function writeIndexQueued(dir: string, index: RecordingIndex, opts: IndexWriteOptions = {}): Promise<void> {
-  const text = JSON.stringify(index, null, 2) + '\n';
-  return new Promise<void>((resolve, reject) => {
-    const run = (): void => {
-      indexWriting++;
-      writeIndexTextAsync(dir, text, opts.fsync !== false).then(resolve, reject).finally(() => {
-        indexWriting--;
-        startIndexWrites();
-      });
-    };
-    (opts.urgent ? urgentQueue : indexQueue).push(run);
-    startIndexWrites();
-  });
+  const c = { text: indexText(index), fsync: opts.fsync !== false };
+  return queueIndexWrite(dir, () => Promise.resolve(c), opts.urgent).done;
 }
 
 /** Reads a recording's index. Throws when it is missing or not JSON. */

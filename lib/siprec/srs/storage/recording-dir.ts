@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { SrsEndReason } from '../../../../include-types/siprec.js';
 import type { RtpPacket } from '../../media/index.js';
 import { applyPartialUpdate, type RecordingMetadata } from '../../metadata/index.js';
-import { RecordingState, writeIndexAtomicAsync, writeIndexQueued, type IndexStereo, type IndexStream, type RecordingIndex } from './index-file.js';
+import { indexText, queueIndexWrite, RecordingState, writeIndexAtomicAsync, writeIndexQueued, type IndexStereo, type QueuedIndexWrite, type IndexStream, type RecordingIndex } from './index-file.js';
 import type { ReceivedMessage } from './message-log.js';
 import { callIdsOf, mapParticipants } from './participants.js';
 import { indexSessions, labelOwners } from './cs-streams.js';
@@ -65,6 +65,9 @@ export class RecordingDir {
   private closing: Promise<RecordingIndex> | undefined;
   /** The index write in flight (at most one per recording; later checkpoints coalesce). */
   private indexWrite: Promise<void> | undefined;
+  /** That write while queued (durable() promotes it to urgent); `indexTaken` once it took the index. */
+  private queuedWrite: QueuedIndexWrite | undefined;
+  private indexTaken = false;
   private indexDirty = false;
   /**
    * Files being created (stream files with their headers, metadata files until written): an
@@ -341,7 +344,8 @@ export class RecordingDir {
     this.lastWritten = this.signature();
     for (const s of this.streams.values()) s.sink.flush();
     if (this.indexWrite) {
-      this.indexDirty = true;
+      // A write that has not taken the index yet will carry this change too.
+      if (this.indexTaken) this.indexDirty = true;
       return;
     }
     const done = this.writeIndex().catch((e: unknown) => { this.writeError ??= e; });
@@ -355,18 +359,32 @@ export class RecordingDir {
   }
 
   /**
-   * One index write: once the files it names exist (pendingFiles), the index as it stands then.
+   * One index write: queued once the files created so far exist, it takes the index as it
+   * stands when its turn comes (again once every file it names exists: pendingFiles), so the
+   * checkpoints of a set-up (metadata, each stream, durable()) make one write, not one each.
    * An index write is never interleaved with another of the same recording (indexWrite).
    */
   private async writeIndex(): Promise<void> {
+    this.indexTaken = false;
     await this.pendingFiles.done();
     if (this.writeError !== undefined) throw this.writeError;
-    const urgent = this.urgentNext;
-    this.urgentNext = false;
-    this.refreshCounts();
-    this.index.revision++;
-    // durability `none`: the set-up's index is not fsynced (the next checkpoint's is).
-    await writeIndexQueued(this.dir, this.index, { urgent, fsync: this.fsyncs || !urgent });
+    const write = queueIndexWrite(this.dir, async () => {
+      await this.pendingFiles.done();
+      if (this.writeError !== undefined) throw this.writeError;
+      this.indexTaken = true;
+      const urgent = this.urgentNext;
+      this.urgentNext = false;
+      this.refreshCounts();
+      this.index.revision++;
+      // durability `none`: the set-up's index is not fsynced (the next checkpoint's is).
+      return { text: indexText(this.index), fsync: this.fsyncs || !urgent };
+    }, this.urgentNext);
+    this.queuedWrite = write;
+    try {
+      await write.done;
+    } finally {
+      this.queuedWrite = undefined;
+    }
   }
 
   /** The set-up waits for fsyncs (`SrsSettings.storage.durability`, default `fsync`). */
@@ -406,6 +424,7 @@ export class RecordingDir {
   async durable(): Promise<void> {
     if (this.closed) return;
     this.urgentNext = true;
+    this.queuedWrite?.promote();
     this.checkpoint();
     await this.settled();
     if (this.fsyncs) await this.syncing.done();
