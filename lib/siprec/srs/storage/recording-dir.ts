@@ -14,7 +14,6 @@
  * {@link RecordingDir.durable} (before the 200 OK) resolves once an fsynced index naming the
  * streams and metadata is in place, with every fsync it relies on done. Nothing is overwritten.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SrsEndReason } from '../../../../include-types/siprec.js';
 import type { RtpPacket } from '../../media/index.js';
@@ -23,11 +22,11 @@ import { indexText, queueIndexWrite, RecordingState, writeIndexAtomicAsync, writ
 import type { ReceivedMessage } from './message-log.js';
 import { callIdsOf, mapParticipants } from './participants.js';
 import { indexSessions, labelOwners } from './cs-streams.js';
-import { firstRejection, openSink, type StreamSink } from './stream-sinks.js';
+import { firstRejection, openSink, wavQueueOf, type StreamSink } from './stream-sinks.js';
 import { dirSyncs } from './group-sync.js';
 import { QueuedWavWriter } from './wav-file.js';
 import { WriteSet } from './write-set.js';
-import { safeName, stamp, writeNewFileSteps, type CreateRecordingOptions, type MediaStreamSpec, type RecordingCounters, type RecordingStorage } from './recording-parts.js';
+import { makeRecordingDir, safeName, stamp, writeNewFileSteps, type CreateRecordingOptions, type MediaStreamSpec, type RecordingCounters, type RecordingStorage } from './recording-parts.js';
 
 export { safeName, type CreateRecordingOptions, type MediaStreamSpec, type RecordingCounters, type RecordingStorage } from './recording-parts.js';
 
@@ -98,19 +97,8 @@ export class RecordingDir {
    */
   static async create(opts: CreateRecordingOptions): Promise<RecordingDir> {
     const now = opts.now ?? Date.now;
-    await mkdir(opts.root, { recursive: true });
     const t = now();
-    const base = `${stamp(t)}_${safeName(opts.recordingId)}`;
-    let dir = '';
-    for (let n = 1; ; n++) {
-      dir = join(opts.root, n === 1 ? base : `${base}-${n}`);
-      try {
-        await mkdir(dir);
-        break;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw e;
-      }
-    }
+    const dir = await makeRecordingDir(opts.root, `${stamp(t)}_${safeName(opts.recordingId)}`);
     const index: RecordingIndex = {
       version: 1, recordingId: opts.recordingId, callIds: [], sessionIds: [], state: RecordingState.Recording,
       startedAt: new Date(t).toISOString(), streams: [], participants: [], metadataFiles: [], pauses: [], revision: 0, writerPid: process.pid,
@@ -399,11 +387,7 @@ export class RecordingDir {
    * The caller closes it (before {@link close}).
    */
   createWav(file: string, format: { sampleRate: number; channels: number }): QueuedWavWriter {
-    const q = this.queue;
-    const writer = QueuedWavWriter.create(join(this.dir, file), {
-      ...format,
-      queue: { ...(q?.maxQueuedBytes !== undefined ? { maxQueuedBytes: q.maxQueuedBytes } : {}), ...(q?.wavBatchBytes !== undefined ? { batchBytes: q.wavBatchBytes } : {}) },
-    });
+    const writer = QueuedWavWriter.create(join(this.dir, file), { ...format, queue: wavQueueOf(this.queue) });
     this.pendingFiles.add(writer.ready());
     return writer;
   }

@@ -2,7 +2,8 @@
  * What a recording directory is opened with (recording-dir.ts): its options, stream specs and
  * counters, and the small file helpers it uses (names, a new file written off the loop).
  */
-import { open } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { RecordedCodec, RecordedMediaKind } from '../../../../include-types/siprec.js';
 import type { SinkQueue, SinkSrtp } from './stream-sinks.js';
 
@@ -93,6 +94,37 @@ export function writeNewFileSteps(path: string, data: Buffer): { written: Promis
   })();
   written.catch(() => undefined); // reported through synced as well
   return { written, synced };
+}
+
+/** Roots made (or found) by {@link makeRecordingDir}: not asked again at every set-up. */
+const knownRoots = new Set<string>();
+
+/**
+ * Creates a new directory `<root>/<base>` (`-2`, `-3` … on a clash: never an existing one), the
+ * root too when missing (asked once per root, again if it went away); off the event loop.
+ */
+export async function makeRecordingDir(root: string, base: string): Promise<string> {
+  if (!knownRoots.has(root)) {
+    await mkdir(root, { recursive: true });
+    knownRoots.add(root);
+  }
+  let rootMade = false;
+  for (let n = 1; ; n++) {
+    const dir = join(root, n === 1 ? base : `${base}-${n}`);
+    try {
+      await mkdir(dir);
+      return dir;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && !rootMade) {
+        await mkdir(root, { recursive: true }); // the root was removed meanwhile
+        rootMade = true;
+        n--;
+        continue;
+      }
+      if (code !== 'EEXIST' || n > 1000) throw e;
+    }
+  }
 }
 
 /** A directory name's time stamp: `YYYYMMDDTHHMMSSZ`. */
