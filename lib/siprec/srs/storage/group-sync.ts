@@ -78,3 +78,30 @@ export class DirSyncs {
 
 /** The process's group commit of directory fsyncs (every recording of every Srs shares it). */
 export const dirSyncs = new DirSyncs();
+
+/** Set-ups waiting for their turn of the event loop (see {@link nextTurn}). */
+const turnQueue: (() => void)[] = [];
+let turnsRunning = false;
+
+function releaseOne(): void {
+  turnQueue.shift()?.();
+  if (turnQueue.length > 0) setImmediate(releaseOne);
+  else turnsRunning = false;
+}
+
+/**
+ * Resolves in a turn of the event loop of its own: one caller per turn, in order. The other side
+ * of group commit: the fsyncs of a group end together, and the set-ups waiting for them would
+ * all go on (200 OK, ACK, the answer's work) in one turn, stalling the RTP of the live sessions
+ * for the whole group's CPU time. Released one per turn, the timers and socket reads of the live
+ * sessions run between two set-ups. Costs nothing measurable when set-ups come one by one.
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    turnQueue.push(resolve);
+    if (!turnsRunning) {
+      turnsRunning = true;
+      setImmediate(releaseOne);
+    }
+  });
+}

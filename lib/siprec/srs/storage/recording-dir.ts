@@ -23,7 +23,7 @@ import type { ReceivedMessage } from './message-log.js';
 import { callIdsOf, mapParticipants } from './participants.js';
 import { indexSessions, labelOwners } from './cs-streams.js';
 import { firstRejection, openSink, wavQueueOf, type StreamSink } from './stream-sinks.js';
-import { dirSyncs } from './group-sync.js';
+import { dirSyncs, nextTurn } from './group-sync.js';
 import { QueuedWavWriter } from './wav-file.js';
 import { WriteSet } from './write-set.js';
 import { makeRecordingDir, safeName, stamp, writeNewFileSteps, type CreateRecordingOptions, type MediaStreamSpec, type RecordingCounters, type RecordingStorage } from './recording-parts.js';
@@ -115,6 +115,7 @@ export class RecordingDir {
     // fsynced one is the set-up's durable() (or the next checkpoint).
     index.revision++;
     await writeIndexAtomicAsync(dir, index, { fsync: false });
+    await nextTurn(); // the set-up's work that follows (ports, answer): one set-up per turn
     return rec;
   }
 
@@ -412,6 +413,7 @@ export class RecordingDir {
     this.checkpoint();
     await this.settled();
     if (this.fsyncs) await this.syncing.done();
+    await nextTurn(); // the set-ups of one group commit go on one per turn (group-sync.ts)
     if (this.writeError !== undefined) throw this.writeError;
   }
 
