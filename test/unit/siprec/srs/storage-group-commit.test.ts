@@ -17,6 +17,7 @@ import { encodeUlaw, readWavInfo, type RtpPacket } from '../../../../lib/siprec/
 import { MetadataBuilder, parseMetadata } from '../../../../lib/siprec/metadata/index.js';
 import { readIndex, RecordingDir, StereoRecording, STEREO_WAV_FILE } from '../../../../lib/siprec/srs/index.js';
 import { DirSyncs } from '../../../../lib/siprec/srs/storage/group-sync.js';
+import { storageQueue } from '../../../../lib/siprec/srs/limits.js';
 
 function tmp(t: Test): string {
   const d = mkdtempSync(join(tmpdir(), 'tsip-group-'));
@@ -121,7 +122,10 @@ t.test('storage.durability none: the set-up waits for no fsync; the next checkpo
   const root = tmp(t);
   await RecordingDir.create({ root, recordingId: 'warm' }).then((r) => r.close('bye'));
   const { log } = await spyFsyncs(t);
-  const rec = await setUp(root, 'lazy@h', { durability: 'none' });
+  t.equal(storageQueue(undefined).durability, 'fsync', 'the default is fsync');
+  const settings = storageQueue({ durability: 'none' }); // what the Srs hands to RecordingDir.create
+  t.equal(settings.durability, 'none');
+  const rec = await setUp(root, 'lazy@h', settings);
   t.same(log.filter((p) => p === root || p.startsWith(rec.dir) && !p.endsWith('metadata-000.xml')), [], 'no index, directory or root fsync awaited by the set-up');
   const idx = readIndex(rec.dir);
   t.same(idx.streams.map((s) => s.label), ['1', '2'], 'the index (in the kernel) names both streams');
