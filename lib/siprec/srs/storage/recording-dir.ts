@@ -108,8 +108,9 @@ export class RecordingDir {
     // The root's entry for the new directory: without it a power cut may lose the whole directory
     // (fsyncs inside it do not make its name in the root durable on every file system). One
     // fsync of the root serves every directory created before it started (group-sync.ts): a
-    // burst of N set-ups costs a few root fsyncs, not N. Awaited by durable(), not by the index.
-    if (rec.fsyncs) rec.syncing.add(dirSyncs.sync(opts.root));
+    // burst of N set-ups costs a few root fsyncs, not N. Awaited by durable() (durability
+    // `fsync`) and by the final index, not by the other index writes.
+    rec.syncing.add(dirSyncs.sync(opts.root));
     // The first index before anything else (without fsync: cheap, and enough against a killed
     // writer), so a directory with files in it always has an index that recovery finds. The
     // fsynced one is the set-up's durable() (or the next checkpoint).
