@@ -188,7 +188,7 @@ export interface SrsSettings {
    * `audioTap` listener is attached: nothing is decoded otherwise.
    */
   liveAudioBufferMs?: number;
-  /** Write queues of the recording files (see {@link SrsStorageSettings}). */
+  /** Write queues of the recording files and the set-up's durability (see {@link SrsStorageSettings}). */
   storage?: SrsStorageSettings;
 }
 
@@ -215,6 +215,15 @@ export interface SrsStorageSettings {
    * in flight.
    */
   wavBatchBytes?: number;
+  /**
+   * What the 200 OK of a set-up waits for (default `fsync`). `fsync`: the new recording is on
+   * disk (its directory, metadata and an index naming its files, fsynced: an SRC told it is
+   * recorded finds the recording after a power cut). `none`: the same writes are only in the
+   * kernel (atomic, safe against a killed SRS, not against a power cut until the next
+   * checkpoint's fsync, about a second later at most for a live session's first one); set-ups
+   * are answered at the pace of the CPU, not of the disk.
+   */
+  durability?: 'fsync' | 'none';
 }
 
 /** What {@link SrsSettings.statfs} returns (a subset of node's `StatsFs`). */

@@ -52,9 +52,9 @@ export function validateSrsLimits(settings: SrsSettings): void {
 export const SRS_STORAGE_DEFAULTS = { maxQueuedBytesPerFile: 1 << 20, wavBatchBytes: 4096 } as const;
 
 /** The write queue bounds of every recording file from `SrsSettings.storage` (defaults filled in). */
-export function storageQueue(storage: SrsStorageSettings | undefined): { maxQueuedBytes: number; wavBatchBytes: number } {
+export function storageQueue(storage: SrsStorageSettings | undefined): { maxQueuedBytes: number; wavBatchBytes: number; durability: 'fsync' | 'none' } {
   const maxQueuedBytes = storage?.maxQueuedBytesPerFile ?? SRS_STORAGE_DEFAULTS.maxQueuedBytesPerFile;
-  return { maxQueuedBytes, wavBatchBytes: storage?.wavBatchBytes ?? Math.min(maxQueuedBytes, SRS_STORAGE_DEFAULTS.wavBatchBytes) };
+  return { maxQueuedBytes, wavBatchBytes: storage?.wavBatchBytes ?? Math.min(maxQueuedBytes, SRS_STORAGE_DEFAULTS.wavBatchBytes), durability: storage?.durability ?? 'fsync' };
 }
 
 /** Checks `SrsSettings.storage` (same rules and error as the other limits). */
@@ -70,6 +70,9 @@ function validateStorage(storage: SrsStorageSettings | undefined): void {
   };
   check('maxQueuedBytesPerFile', 1);
   check('wavBatchBytes', 0);
+  if (storage.durability !== undefined && storage.durability !== 'fsync' && storage.durability !== 'none') {
+    throw new SipError(SipErrorCode.InvalidArgument, `SrsSettings.storage.durability must be 'fsync' or 'none' (got ${String(storage.durability)})`);
+  }
   const max = storage.maxQueuedBytesPerFile ?? SRS_STORAGE_DEFAULTS.maxQueuedBytesPerFile;
   if ((storage.wavBatchBytes ?? Math.min(max, SRS_STORAGE_DEFAULTS.wavBatchBytes)) > max) {
     throw new SipError(SipErrorCode.InvalidArgument, `SrsSettings.storage.wavBatchBytes must not be above maxQueuedBytesPerFile (${max})`);

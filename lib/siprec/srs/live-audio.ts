@@ -126,7 +126,7 @@ export class SrsLiveAudio {
   private stereoOf(session: AudioSession): StereoRecording | undefined {
     let st = this.stereo.get(session);
     if (!st && session.rec) {
-      st = new StereoRecording(session.rec.dir, session.startedMs);
+      st = new StereoRecording(session.rec, session.startedMs);
       this.stereo.set(session, st);
     }
     return st;

@@ -16,6 +16,7 @@
 import { join } from 'node:path';
 import { RtpPcmReceiver, StereoInterleaver, type RtpPacket } from '../media/index.js';
 import type { IndexStereo } from './storage/index-file.js';
+import type { RecordingDir } from './storage/recording-dir.js';
 import { QueuedWavWriter } from './storage/wav-file.js';
 
 /** Name of the stereo file in a recording directory. */
@@ -30,12 +31,15 @@ export class StereoRecording {
   private closing: Promise<void> | undefined;
 
   /**
-   * @param dir - the recording directory (the file is created exclusively)
+   * @param rec - the recording (the SRS's case: the file gets the write queue bounds of
+   *   `SrsSettings.storage` like the mono WAVs, and no index names it before it exists), or a
+   *   bare directory (default bounds); the file is created exclusively
    * @param originMs - the session's answer time: the timeline origin of both channels
    * @param sampleRate - the streams' clock rate (G.711: 8000)
    */
-  constructor(dir: string, private readonly originMs: number, private readonly sampleRate = 8000) {
-    this.writer = QueuedWavWriter.create(join(dir, STEREO_WAV_FILE), { sampleRate, channels: 2 });
+  constructor(rec: Pick<RecordingDir, 'createWav'> | string, private readonly originMs: number, private readonly sampleRate = 8000) {
+    const format = { sampleRate, channels: 2 };
+    this.writer = typeof rec === 'string' ? QueuedWavWriter.create(join(rec, STEREO_WAV_FILE), format) : rec.createWav(STEREO_WAV_FILE, format);
     this.mix = new StereoInterleaver(this.writer, { maxLagFrames: 5 * sampleRate, blockFrames: sampleRate / 5 });
   }
 

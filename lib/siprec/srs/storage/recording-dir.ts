@@ -5,39 +5,30 @@
  * and a UTF-8 transcript per RTT stream; a message log per MSRP stream), every metadata document
  * as received (`metadata-000.xml` first, then one numbered file per update) and index.json.
  *
- * No file-system call of a recording blocks the event loop (a burst of 10^2 set-ups must not stall
- * the RTP of the live sessions): the directory, the first index, the stream files and the
- * metadata files are all created asynchronously. Only recovery at start-up (recover.ts, and
- * rtpdump.ts's repair it calls) works synchronously, before any session exists.
- *
- * Crash safety: media goes through bounded write queues, written in order off the event loop
- * (queued-file.ts: a killed writer loses at most the queued tail); metadata files are written
- * once with 'wx' and fsynced; the index is replaced atomically, off the loop, one index write at
- * a time across recordings (index-file.ts `writeIndexQueued`); while live the index says
- * `recording`, so a directory whose writer died reads as partial. Order kept for recovery:
- * - the first index (not fsynced) is in place before {@link RecordingDir.create} resolves, so a
- *   writer killed at any later point leaves a directory recovery finds;
- * - an index names only files that exist: each index write waits until every stream file it
- *   names is created with its header, and every metadata file is written and fsynced
- *   ({@link RecordingDir.pendingFiles});
- * - {@link RecordingDir.durable} (awaited by the SRS before its 200 OK) resolves once an fsynced
- *   index naming the session's streams and metadata is in place.
- * `close()` resolves once every file is complete and the final index is in place. Nothing is
- * ever overwritten: the directory, the WAVs and the metadata files are all created exclusively.
+ * No file-system call blocks the event loop (a burst of set-ups must not stall live RTP); only
+ * recovery at start-up (recover.ts) is synchronous. Crash safety (lib/siprec/srs/README.md
+ * "Storage" has the whole order): media through bounded write queues (queued-file.ts); metadata
+ * files written once ('wx') and fsynced; the index replaced atomically (index-file.ts), saying
+ * `recording` while live. The first index is in place before {@link RecordingDir.create}
+ * resolves; an index names only files that exist ({@link RecordingDir.pendingFiles});
+ * {@link RecordingDir.durable} (before the 200 OK) resolves once an fsynced index naming the
+ * streams and metadata is in place, with every fsync it relies on done. Nothing is overwritten.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SrsEndReason } from '../../../../include-types/siprec.js';
 import type { RtpPacket } from '../../media/index.js';
 import { applyPartialUpdate, type RecordingMetadata } from '../../metadata/index.js';
-import { RecordingState, writeIndexAtomicAsync, writeIndexQueued, type IndexStereo, type IndexStream, type RecordingIndex } from './index-file.js';
+import { indexText, queueIndexWrite, RecordingState, writeIndexAtomicAsync, writeIndexQueued, type IndexStereo, type QueuedIndexWrite, type IndexStream, type RecordingIndex } from './index-file.js';
 import type { ReceivedMessage } from './message-log.js';
 import { callIdsOf, mapParticipants } from './participants.js';
 import { indexSessions, labelOwners } from './cs-streams.js';
-import { firstRejection, openSink, type SinkQueue, type StreamSink } from './stream-sinks.js';
-import { safeName, stamp, writeNewFile, type CreateRecordingOptions, type MediaStreamSpec, type RecordingCounters } from './recording-parts.js';
+import { firstRejection, openSink, wavQueueOf, type StreamSink } from './stream-sinks.js';
+import { dirSyncs, nextTurn } from './group-sync.js';
+import { QueuedWavWriter } from './wav-file.js';
+import { WriteSet } from './write-set.js';
+import { makeRecordingDir, safeName, stamp, writeNewFileSteps, type CreateRecordingOptions, type MediaStreamSpec, type RecordingCounters, type RecordingStorage } from './recording-parts.js';
 
-export { safeName, type CreateRecordingOptions, type MediaStreamSpec, type RecordingCounters } from './recording-parts.js';
+export { safeName, type CreateRecordingOptions, type MediaStreamSpec, type RecordingCounters, type RecordingStorage } from './recording-parts.js';
 
 /** A stream being written. */
 interface LiveStream {
@@ -73,19 +64,27 @@ export class RecordingDir {
   private closing: Promise<RecordingIndex> | undefined;
   /** The index write in flight (at most one per recording; later checkpoints coalesce). */
   private indexWrite: Promise<void> | undefined;
+  /** That write while queued (durable() promotes it to urgent); `indexTaken` once it took the index. */
+  private queuedWrite: QueuedIndexWrite | undefined;
+  private indexTaken = false;
   private indexDirty = false;
   /**
-   * Files being created (stream files with their headers, metadata files until fsynced): an index
-   * write waits for them, so an index never names a file that is not there.
+   * Files being created (stream files with their headers, metadata files until written): an
+   * index write waits for them, so an index never names a file that is not there.
    */
-  private readonly pendingFiles = new Set<Promise<void>>();
+  private readonly pendingFiles = new WriteSet((e) => { this.writeError ??= e; });
   /** The next index write is urgent (a set-up waits for it: see {@link durable}). */
   private urgentNext = false;
-  private readonly queue: SinkQueue | undefined;
+  /**
+   * fsyncs that do not gate an index write but do gate {@link durable} and the final index: the
+   * root's entry for this directory, metadata files' contents (see {@link addMetadata}).
+   */
+  private readonly syncing = new WriteSet((e) => { this.writeError ??= e; });
+  private readonly queue: RecordingStorage | undefined;
   /** The first failed background write (index, metadata fsync), thrown by the next checkpoint. */
   private writeError: unknown;
 
-  private constructor(dir: string, index: RecordingIndex, now: () => number, queue: SinkQueue | undefined) {
+  private constructor(dir: string, index: RecordingIndex, now: () => number, queue: RecordingStorage | undefined) {
     this.dir = dir;
     this.index = index;
     this.now = now;
@@ -98,30 +97,26 @@ export class RecordingDir {
    */
   static async create(opts: CreateRecordingOptions): Promise<RecordingDir> {
     const now = opts.now ?? Date.now;
-    await mkdir(opts.root, { recursive: true });
     const t = now();
-    const base = `${stamp(t)}_${safeName(opts.recordingId)}`;
-    let dir = '';
-    for (let n = 1; ; n++) {
-      dir = join(opts.root, n === 1 ? base : `${base}-${n}`);
-      try {
-        await mkdir(dir);
-        break;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw e;
-      }
-    }
+    const dir = await makeRecordingDir(opts.root, `${stamp(t)}_${safeName(opts.recordingId)}`);
     const index: RecordingIndex = {
       version: 1, recordingId: opts.recordingId, callIds: [], sessionIds: [], state: RecordingState.Recording,
       startedAt: new Date(t).toISOString(), streams: [], participants: [], metadataFiles: [], pauses: [], revision: 0, writerPid: process.pid,
       ...(opts.source !== undefined ? { source: opts.source } : {}),
     };
     const rec = new RecordingDir(dir, index, now, opts.queue);
+    // The root's entry for the new directory: without it a power cut may lose the whole directory
+    // (fsyncs inside it do not make its name in the root durable on every file system). One
+    // fsync of the root serves every directory created before it started (group-sync.ts): a
+    // burst of N set-ups costs a few root fsyncs, not N. Awaited by durable() (durability
+    // `fsync`) and by the final index, not by the other index writes.
+    rec.syncing.add(dirSyncs.sync(opts.root));
     // The first index before anything else (without fsync: cheap, and enough against a killed
     // writer), so a directory with files in it always has an index that recovery finds. The
     // fsynced one is the set-up's durable() (or the next checkpoint).
     index.revision++;
     await writeIndexAtomicAsync(dir, index, { fsync: false });
+    await nextTurn(); // the set-up's work that follows (ports, answer): one set-up per turn
     return rec;
   }
 
@@ -191,7 +186,7 @@ export class RecordingDir {
     if (owner !== undefined) entry.sessionId = owner;
     this.index.streams.push(entry);
     this.streams.set(spec.label, { entry, sink });
-    this.track(sink.ready());
+    this.pendingFiles.add(sink.ready());
     this.specs.set(spec.label, { spec, deferred: false });
     if (this.metadata) this.mapMetadata();
     this.checkpoint();
@@ -277,8 +272,16 @@ export class RecordingDir {
    */
   addMetadata(raw: Buffer, parsed: RecordingMetadata): string {
     const file = `metadata-${String(this.index.metadataFiles.length).padStart(3, '0')}.xml`;
-    // Written and fsynced off the loop; the index naming it waits for it (see pendingFiles).
-    this.track(writeNewFile(join(this.dir, file), Buffer.from(raw)));
+    // Off the loop. The index naming it waits until it is written (pendingFiles), not until it
+    // is fsynced: its fsync runs beside the index's own (durable() and the final index wait
+    // for both), one fsync less in a set-up's chain. Crash cases: a killed process leaves the
+    // file whole whenever an index names it (the kernel has it); a power cut after the rename
+    // of an index naming it reached the disk but before its data did can leave it short, but
+    // only before durable() resolved, i.e. before the 200 told the SRC it was recorded (the
+    // recording recovers as `partial` with a short metadata file, the other files intact).
+    const steps = writeNewFileSteps(join(this.dir, file), Buffer.from(raw));
+    this.pendingFiles.add(steps.written);
+    this.syncing.add(steps.synced);
     this.index.metadataFiles.push(file);
     this.metadataBytes += raw.length;
     const before = labelOwners(this.metadata);
@@ -331,7 +334,8 @@ export class RecordingDir {
     this.lastWritten = this.signature();
     for (const s of this.streams.values()) s.sink.flush();
     if (this.indexWrite) {
-      this.indexDirty = true;
+      // A write that has not taken the index yet will carry this change too.
+      if (this.indexTaken) this.indexDirty = true;
       return;
     }
     const done = this.writeIndex().catch((e: unknown) => { this.writeError ??= e; });
@@ -345,23 +349,49 @@ export class RecordingDir {
   }
 
   /**
-   * One index write: once the files it names exist (pendingFiles), the index as it stands then.
+   * One index write: queued once the files created so far exist, it takes the index as it
+   * stands when its turn comes (again once every file it names exists: pendingFiles), so the
+   * checkpoints of a set-up (metadata, each stream, durable()) make one write, not one each.
    * An index write is never interleaved with another of the same recording (indexWrite).
    */
   private async writeIndex(): Promise<void> {
-    while (this.pendingFiles.size > 0) await Promise.all([...this.pendingFiles]);
+    this.indexTaken = false;
+    await this.pendingFiles.done();
     if (this.writeError !== undefined) throw this.writeError;
-    const urgent = this.urgentNext;
-    this.urgentNext = false;
-    this.refreshCounts();
-    this.index.revision++;
-    await writeIndexQueued(this.dir, this.index, { urgent });
+    const write = queueIndexWrite(this.dir, async () => {
+      await this.pendingFiles.done();
+      if (this.writeError !== undefined) throw this.writeError;
+      this.indexTaken = true;
+      const urgent = this.urgentNext;
+      this.urgentNext = false;
+      this.refreshCounts();
+      this.index.revision++;
+      // durability `none`: the set-up's index is not fsynced (the next checkpoint's is).
+      return { text: indexText(this.index), fsync: this.fsyncs || !urgent };
+    }, this.urgentNext);
+    this.queuedWrite = write;
+    try {
+      await write.done;
+    } finally {
+      this.queuedWrite = undefined;
+    }
   }
 
-  /** Keeps `creating` in {@link pendingFiles} until done; its failure becomes the write error. */
-  private track(creating: Promise<void>): void {
-    const p = creating.catch((e: unknown) => { this.writeError ??= e; }).finally(() => this.pendingFiles.delete(p));
-    this.pendingFiles.add(p);
+  /** The set-up waits for fsyncs (`SrsSettings.storage.durability`, default `fsync`). */
+  private get fsyncs(): boolean {
+    return this.queue?.durability !== 'none';
+  }
+
+  /**
+   * Creates another WAV of the recording (the stereo WAV, stereo-recording.ts) with the same
+   * write queue bounds as the stream files (`SrsSettings.storage`); an index write waits until
+   * it exists with its header, like for the stream files (an index never names a missing file).
+   * The caller closes it (before {@link close}).
+   */
+  createWav(file: string, format: { sampleRate: number; channels: number }): QueuedWavWriter {
+    const writer = QueuedWavWriter.create(join(this.dir, file), { ...format, queue: wavQueueOf(this.queue) });
+    this.pendingFiles.add(writer.ready());
+    return writer;
   }
 
   /**
@@ -369,23 +399,28 @@ export class RecordingDir {
    * fsynced) and an fsynced index naming them is in place. The SRS awaits it before its 200 OK
    * (so an SRC told "recording" is never left without a recording recovery finds, even after a
    * power cut). Its index write goes before periodic checkpoints (index-file.ts `urgent`).
-   * The cost: two fsyncs (the index, its directory) per set-up, so a burst of set-ups is answered
-   * at the pace of the disk's fsyncs (the loop stays free meanwhile; SRCs wait up to 64*T1).
-   * The root's entry for the new directory is not fsynced on its own: on a journalling file
-   * system (ext4, xfs) the index's fsync commits the mkdir with it.
+   * The cost per set-up: the fsyncs of the metadata file and of the index (in parallel), then
+   * of its directory, and a share of the root's (group-committed with the other set-ups of a
+   * burst, group-sync.ts); up to 16 set-ups' index writes run at once, so a journalling file
+   * system commits their fsyncs together (index-file.ts). With `SrsSettings.storage.durability`
+   * `none` it waits for no fsync: the files and the index are in the kernel (safe against a
+   * killed process, not against a power cut until the next checkpoint).
    * @throws the first failed write (ENOSPC, EIO).
    */
   async durable(): Promise<void> {
     if (this.closed) return;
     this.urgentNext = true;
+    this.queuedWrite?.promote();
     this.checkpoint();
     await this.settled();
+    if (this.fsyncs) await this.syncing.done();
+    await nextTurn(); // the set-ups of one group commit go on one per turn (group-sync.ts)
     if (this.writeError !== undefined) throw this.writeError;
   }
 
   /** Resolves once every write started so far (file creations, metadata, index) is done. For tests and shutdown. */
   async settled(): Promise<void> {
-    while (this.indexWrite || this.pendingFiles.size > 0) await Promise.all([this.indexWrite, ...this.pendingFiles]);
+    while (this.indexWrite || this.pendingFiles.size > 0) await Promise.all([this.indexWrite, ...this.pendingFiles.current]);
   }
 
   /**
@@ -452,6 +487,7 @@ export class RecordingDir {
     }
     await Promise.all(this.retired.map((r) => r.closed));
     await this.settled();
+    await this.syncing.done();
     firstError ??= this.writeError;
     try {
       this.refreshCounts();

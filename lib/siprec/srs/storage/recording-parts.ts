@@ -2,7 +2,8 @@
  * What a recording directory is opened with (recording-dir.ts): its options, stream specs and
  * counters, and the small file helpers it uses (names, a new file written off the loop).
  */
-import { open } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { RecordedCodec, RecordedMediaKind } from '../../../../include-types/siprec.js';
 import type { SinkQueue, SinkSrtp } from './stream-sinks.js';
 
@@ -16,8 +17,17 @@ export interface CreateRecordingOptions {
   source?: string;
   /** Clock (default Date.now). */
   now?: () => number;
-  /** Write queue bounds of every stream file (`SrsSettings.storage`); absent: the defaults. */
-  queue?: SinkQueue;
+  /** `SrsSettings.storage`: write queue bounds of every file and the set-up's durability; absent: the defaults. */
+  queue?: RecordingStorage;
+}
+
+/** What `SrsSettings.storage` says to a recording (see {@link CreateRecordingOptions.queue}). */
+export interface RecordingStorage extends SinkQueue {
+  /**
+   * `fsync` (default): {@link RecordingDir.durable} resolves once the set-up is on disk (fsynced);
+   * `none`: once it is in the kernel (atomic, safe against a killed process, not a power cut).
+   */
+  durability?: 'fsync' | 'none';
 }
 
 
@@ -63,14 +73,57 @@ export function safeName(s: string, max = 64): string {
   return out === '' ? '_' : out;
 }
 
-/** Creates `path` ('wx': never overwrites) holding `data`, fsynced; off the event loop. */
-export async function writeNewFile(path: string, data: Buffer): Promise<void> {
-  const fh = await open(path, 'wx');
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
+/**
+ * Creates `path` ('wx': never overwrites) holding `data`, off the event loop, in two steps:
+ * `written` resolves once the file exists with `data` in the kernel (what an index naming it
+ * needs against a killed process), `synced` once it is also fsynced and closed (what the set-up's
+ * 200 needs against a power cut). `synced` rejects with any error, `written` with the create's or
+ * write's.
+ */
+export function writeNewFileSteps(path: string, data: Buffer): { written: Promise<void>; synced: Promise<void> } {
+  const opened = open(path, 'wx');
+  const written = opened.then((fh) => fh.writeFile(data));
+  const synced = (async () => {
+    const fh = await opened;
+    try {
+      await written;
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  })();
+  written.catch(() => undefined); // reported through synced as well
+  return { written, synced };
+}
+
+/** Roots made (or found) by {@link makeRecordingDir}: not asked again at every set-up. */
+const knownRoots = new Set<string>();
+
+/**
+ * Creates a new directory `<root>/<base>` (`-2`, `-3` … on a clash: never an existing one), the
+ * root too when missing (asked once per root, again if it went away); off the event loop.
+ */
+export async function makeRecordingDir(root: string, base: string): Promise<string> {
+  if (!knownRoots.has(root)) {
+    await mkdir(root, { recursive: true });
+    knownRoots.add(root);
+  }
+  let rootMade = false;
+  for (let n = 1; ; n++) {
+    const dir = join(root, n === 1 ? base : `${base}-${n}`);
+    try {
+      await mkdir(dir);
+      return dir;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && !rootMade) {
+        await mkdir(root, { recursive: true }); // the root was removed meanwhile
+        rootMade = true;
+        n--;
+        continue;
+      }
+      if (code !== 'EEXIST' || n > 1000) throw e;
+    }
   }
 }
 

@@ -83,6 +83,11 @@ function queueOf(spec: SinkSpec): { maxQueuedBytes?: number } {
   return spec.queue?.maxQueuedBytes !== undefined ? { maxQueuedBytes: spec.queue.maxQueuedBytes } : {};
 }
 
+/** The write queue options of a WAV (the SRS's mono and stereo WAVs) from the storage bounds. */
+export function wavQueueOf(queue: SinkQueue | undefined): { maxQueuedBytes?: number; batchBytes?: number } {
+  return { ...(queue?.maxQueuedBytes !== undefined ? { maxQueuedBytes: queue.maxQueuedBytes } : {}), ...(queue?.wavBatchBytes !== undefined ? { batchBytes: queue.wavBatchBytes } : {}) };
+}
+
 /** What a sink reports of a stream received as SRTP (decrypted before it reaches the sink). */
 export interface SinkSrtp {
   /** Crypto suite. */
@@ -98,9 +103,7 @@ class WavSink implements StreamSink {
 
   constructor(spec: SinkSpec) {
     this.files = [`${spec.stem}.wav`];
-    this.writer = QueuedWavWriter.create(join(spec.dir, this.files[0]), {
-      queue: { ...queueOf(spec), ...(spec.queue?.wavBatchBytes !== undefined ? { batchBytes: spec.queue.wavBatchBytes } : {}) },
-    });
+    this.writer = QueuedWavWriter.create(join(spec.dir, this.files[0]), { queue: wavQueueOf(spec.queue) });
     this.receiver = new RtpPcmReceiver(this.writer, { originMs: spec.originMs });
   }
 

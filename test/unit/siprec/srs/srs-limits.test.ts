@@ -182,10 +182,12 @@ t.test('bad limit settings are refused at construction with a typed error naming
     [{ storage: { maxQueuedBytesPerFile: Number.NaN } }, /storage\.maxQueuedBytesPerFile/],
     [{ storage: { wavBatchBytes: -1 } }, /SrsSettings\.storage\.wavBatchBytes must be an integer >= 0/],
     [{ storage: { maxQueuedBytesPerFile: 1000, wavBatchBytes: 2000 } }, /storage\.wavBatchBytes must not be above maxQueuedBytesPerFile/],
+    [{ storage: { durability: 'async' as 'none' } }, /SrsSettings\.storage\.durability must be 'fsync' or 'none' \(got async\)/],
     [{ storage: 5 }, /SrsSettings\.storage must be an object/],
   ];
   for (const [extra, msg] of bad) t.throws(() => new Srs({ ...base, ...extra } as never), { name: 'SipError', code: SipErrorCode.InvalidArgument, message: msg });
   t.doesNotThrow(() => new Srs({ ...base, maxSetupsPerSecond: 0.5, maxRecordingSeconds: 0.25, minFreeDiskBytes: 0, maxRtpPacketsPerSecondPerStream: 0, maxUnconfirmedSessions: 0 }), 'fractions where rates and seconds allow them; 0 = off');
   t.doesNotThrow(() => new Srs({ ...base, storage: { maxQueuedBytesPerFile: 100 } }), 'a bound below the default WAV batch: the batch follows it');
   t.doesNotThrow(() => new Srs({ ...base, storage: { maxQueuedBytesPerFile: 1, wavBatchBytes: 0 } }), 'the smallest bound');
+  t.doesNotThrow(() => new Srs({ ...base, storage: { durability: 'none' } }), 'durability none');
 });
