@@ -30,8 +30,11 @@ export interface CallOutcome {
 
 let callNo = 0;
 
-/** Starts `calls` recordings at `rate`/s through `uri`, each stopped after `holdMs`; `at` runs once at its time. */
-export async function runLoad(t: Test, uri: string, opts: { calls: number; rate: number; holdMs: number; at?: { ms: number; fn: () => void } }): Promise<CallOutcome[]> {
+/**
+ * Starts `calls` recordings at `rate`/s through `uri`, each stopped after `holdMs`; `at` runs once at
+ * its time (given the ms since the first call it really ran at: a loaded machine runs timers late).
+ */
+export async function runLoad(t: Test, uri: string, opts: { calls: number; rate: number; holdMs: number; at?: { ms: number; fn: (elapsedMs: number) => void } }): Promise<CallOutcome[]> {
   const m = new SrcManager({
     srs: [{
       name: 'cluster', srsUris: [`${uri};transport=tcp`], localAddress: '127.0.0.1', transport: 'tcp',
@@ -69,7 +72,7 @@ export async function runLoad(t: Test, uri: string, opts: { calls: number; rate:
     const due = t0 + (i * 1000) / opts.rate;
     if (opts.at && !fired && due - t0 >= opts.at.ms) {
       await new Promise((r) => setTimeout(r, Math.max(0, t0 + opts.at!.ms - Date.now())));
-      opts.at.fn();
+      opts.at.fn(Date.now() - t0);
       fired = true;
     }
     await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
@@ -93,9 +96,21 @@ export function diagnostics(cluster: SrsCluster): Record<string, string[]> {
   return out;
 }
 
+/**
+ * Every SRS's recordings by recording id (the RS Call-ID). One id can be on both SRSs: a set-up
+ * cut by the kill leaves a directory on the killed SRS, and Kamailio then fails the same INVITE
+ * (same Call-ID) over to the other. The recording that went on is the one wanted: a `complete`
+ * one, else one still `recording`, else the first found.
+ */
 export function recordingsOf(cluster: SrsCluster): Map<string, StoredRecording & { srs: number }> {
   const out = new Map<string, StoredRecording & { srs: number }>();
-  for (const s of cluster.srs) for (const r of listRecordings(s.dir)) out.set(r.index.recordingId, { ...r, srs: s.index });
+  const rank = (state: string): number => (state === 'complete' ? 2 : state === 'recording' ? 1 : 0);
+  for (const s of cluster.srs) {
+    for (const r of listRecordings(s.dir)) {
+      const seen = out.get(r.index.recordingId);
+      if (seen === undefined || rank(r.index.state) > rank(seen.index.state)) out.set(r.index.recordingId, { ...r, srs: s.index });
+    }
+  }
   return out;
 }
 
