@@ -18,7 +18,9 @@ loopDelay.enable();
 const media = process.argv.includes('--media');
 const dir = mkdtempSync(join(tmpdir(), 'tsip-bench-srs-'));
 const srs = new Srs({
-  host: '127.0.0.1', port: 0, dir, maxSessions: 50_000, signalingOnly: !media,
+  // The hold run keeps 200 set-ups in flight, the default maxUnconfirmedSessions: raised so the
+  // bench measures set-ups, not the admission limit (set-ups past it would get 503).
+  host: '127.0.0.1', port: 0, dir, maxSessions: 50_000, maxUnconfirmedSessions: 1000, signalingOnly: !media,
   rtpPortMin: 20000, rtpPortMax: 65000, t1: Number(process.env.TSIP_BENCH_T1 ?? 500),
 });
 await srs.start();

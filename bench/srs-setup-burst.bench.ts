@@ -73,7 +73,7 @@ const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
 interface Round { n: number; ok: number; idleMax: number; idleP99: number; max: number; p99: number; mean: number; burstMs: number }
 
 async function round(n: number, batch: number, dir: string, portBase: number): Promise<Round> {
-  const srs = new Srs({ host: '127.0.0.1', port: 0, dir, rtpPortMin: portBase, rtpPortMax: portBase + 4 * n + 40, maxSessions: n + 10 });
+  const srs = new Srs({ host: '127.0.0.1', port: 0, dir, rtpPortMin: portBase, rtpPortMax: portBase + 4 * n + 40, maxSessions: n + 10, maxUnconfirmedSessions: n + 10 });
   await srs.start();
   const client = await startClient();
   let ended = 0;
