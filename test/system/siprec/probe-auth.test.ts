@@ -6,40 +6,14 @@
  * - a wrong password file: auth-challenge FAIL, exit 1; TSIP_PROBE_PASSWORD; option checks;
  * - credentials for an SRS that never challenges: WARN.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { probeSrs } from '../../../lib/siprec/probe/index.js';
-import { runProbe } from '../../../lib/cli/probe.js';
-import { ProbeLevel, type ProbeReport } from '../../../include-types/siprec-probe.js';
 import { testCerts } from '../../helpers/tls-cert.js';
 import { startSrs } from './helpers.js';
+import { cli, files, notPassed, probeAuth } from './probe-helpers.js';
 
 const certs = testCerts();
-const auth = { realm: 'srs.example', lookup: (u: string) => (u === 'src1' ? { password: 'recording-secret' } : undefined) };
-
-function notPassed(r: ProbeReport): string[] {
-  return r.results.filter((x) => x.level !== ProbeLevel.Pass).map((x) => `${x.level} ${x.id}: ${x.message}`);
-}
-
-function files(t: Test, content: Record<string, string>): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'tsip-probe-access-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const out: Record<string, string> = {};
-  for (const [name, text] of Object.entries(content)) {
-    out[name] = join(dir, name);
-    writeFileSync(out[name], text);
-  }
-  return out;
-}
-
-async function cli(argv: string[], env?: string): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runProbe(argv, { out: (x) => { out += x; }, err: (x) => { err += x; }, ...(env !== undefined ? { env: { TSIP_PROBE_PASSWORD: env } } : {}) });
-  return { code, out, err };
-}
+const auth = probeAuth;
 
 t.test('auth: right credentials → auth-wrong-password and auth-challenge PASS, every session check PASSes', async (t) => {
   const srs = await startSrs(t, { minFreeDiskBytes: 0, auth });

@@ -7,40 +7,18 @@
  * - probe src --transport tls: an SrcManager records to it over TLS, every check PASSes;
  * - the TLS option checks (exit 2).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { probeSrs, startSrcProbe } from '../../../lib/siprec/probe/index.js';
 import { runProbe } from '../../../lib/cli/probe.js';
-import { ProbeLevel, type ProbeReport } from '../../../include-types/siprec-probe.js';
+import { ProbeLevel } from '../../../include-types/siprec-probe.js';
 import { testCerts } from '../../helpers/tls-cert.js';
 import { entry, startManager, startSrs, twoParty, waitFor } from './helpers.js';
+import { cli, files, notPassed, probeAuth, recordOneCall } from './probe-helpers.js';
 
 const certs = testCerts();
-const auth = { realm: 'srs.example', lookup: (u: string) => (u === 'src1' ? { password: 'recording-secret' } : undefined) };
-
-function notPassed(r: ProbeReport): string[] {
-  return r.results.filter((x) => x.level !== ProbeLevel.Pass).map((x) => `${x.level} ${x.id}: ${x.message}`);
-}
-
-function files(t: Test, content: Record<string, string>): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'tsip-probe-access-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const out: Record<string, string> = {};
-  for (const [name, text] of Object.entries(content)) {
-    out[name] = join(dir, name);
-    writeFileSync(out[name], text);
-  }
-  return out;
-}
-
-async function cli(argv: string[], env?: string): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runProbe(argv, { out: (x) => { out += x; }, err: (x) => { err += x; }, ...(env !== undefined ? { env: { TSIP_PROBE_PASSWORD: env } } : {}) });
-  return { code, out, err };
-}
+const auth = probeAuth;
 
 t.test('TLS: --transport tls with the test CA passes every check; an untrusted CA is one clear FAIL; --tls-no-verify a WARN', async (t) => {
   const srs = await startSrs(t, { minFreeDiskBytes: 0, transports: ['udp', 'tls'], tls: { cert: certs.cert, key: certs.key } });
@@ -79,18 +57,7 @@ t.test('probe src --transport tls: an SrcManager records to it over TLS and ever
   t.teardown(() => probe.stop());
   t.match(probe.uri, /;transport=tls$/);
   const m = await startManager(t, [entry([probe.uri], { tls: { ca: certs.ca } })]);
-  const call = twoParty();
-  const rec = m.startRecording(call);
-  await waitFor(m, 'recordingStarted', (e) => e.callId === call.callId);
-  for (let seq = 0; seq < 5; seq++) {
-    for (const [label, ssrc] of [['1', 11], ['2', 22]] as const) {
-      rec.forward(label, { marker: false, payloadType: 0, sequenceNumber: seq, timestamp: seq * 160, ssrc, csrcs: [], payload: Buffer.alloc(160, 0xff) });
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  await m.pauseRecording(call.callId);
-  await m.resumeRecording(call.callId);
-  await m.stopRecording(call.callId);
+  await recordOneCall(m, 5);
   const report = await probe.report;
   t.same(notPassed(report), [], 'no FAIL, WARN or SKIP');
   t.ok(report.results.length >= 13);

@@ -9,30 +9,9 @@ import t from 'tap';
 import { listRecordings } from '../../../lib/siprec/srs/index.js';
 import { probeSrs, startSrcProbe } from '../../../lib/siprec/probe/index.js';
 import { runProbe } from '../../../lib/cli/probe.js';
-import { ProbeLevel, type ProbeCheckResult, type ProbeReport } from '../../../include-types/siprec-probe.js';
-import type { SrcManager } from '../../../lib/siprec/src/index.js';
-import { entry, startManager, startSrs, twoParty, waitFor } from './helpers.js';
-
-function notPassed(r: ProbeReport | readonly ProbeCheckResult[]): string[] {
-  const list = 'results' in r ? r.results : r;
-  return list.filter((x) => x.level !== ProbeLevel.Pass).map((x) => `${x.level} ${x.id}: ${x.message}`);
-}
-
-/** Records one call through `m` to `uri`: RTP on both streams, pause, resume, stop. */
-async function recordOneCall(m: SrcManager): Promise<void> {
-  const call = twoParty();
-  const rec = m.startRecording(call);
-  await waitFor(m, 'recordingStarted', (e) => e.callId === call.callId);
-  for (let seq = 0; seq < 10; seq++) {
-    for (const [label, ssrc] of [['1', 11], ['2', 22]] as const) {
-      rec.forward(label, { marker: false, payloadType: 0, sequenceNumber: seq, timestamp: seq * 160, ssrc, csrcs: [], payload: Buffer.alloc(160, 0xff) });
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  await m.pauseRecording(call.callId);
-  await m.resumeRecording(call.callId);
-  await m.stopRecording(call.callId);
-}
+import { ProbeLevel, type ProbeCheckResult } from '../../../include-types/siprec-probe.js';
+import { entry, startManager, startSrs } from './helpers.js';
+import { notPassed, recordOneCall } from './probe-helpers.js';
 
 for (const transport of ['udp', 'tcp'] as const) {
   t.test(`${transport}: probe srs against tsip's Srs passes every check`, async (t) => {
