@@ -54,11 +54,21 @@ export class SrsInDialog {
     if (s) void this.ctx.sessions.endSession(dialog, s, SrsEndReason.Failed, true, 'no ACK for the 2xx');
   }
 
-  /** The SRC's BYE: 200, files closed, `sessionEnded` `bye` (its Reason header's text as the `endDetail`). */
+  /**
+   * The SRC's BYE: files closed, `sessionEnded` `bye` (its Reason header's text as the
+   * `endDetail`), then 200. The 200 waits for the close (every queued write in its file, the
+   * final index in place and, with `storage.durability: 'fsync'`, synced): an SRC whose BYE was
+   * answered 200 knows the recording is complete on disk, and a crash after the 200 loses nothing
+   * (crash recovery would otherwise mark that recording `partial`). RFC 3261 leaves the UAS its
+   * time: the SRC's Timer F (64*T1) bounds it, and a retransmitted BYE is absorbed by the server
+   * transaction while it is in Trying (§17.2.2). The dialog is released after the response.
+   */
   onBye(tx: ServerTransaction, dialog: Dialog, s: SrsSession): void {
     const detail = reasonHeaderText(tx.requestElements.messageElements.header('Reason'));
-    respond(tx, 200);
-    void this.ctx.sessions.endSession(dialog, s, SrsEndReason.Bye, true, undefined, undefined, undefined, detail);
+    void this.ctx.sessions.endSession(dialog, s, SrsEndReason.Bye, false, undefined, undefined, undefined, detail).finally(() => {
+      respond(tx, 200);
+      s.assoc.dispose();
+    });
   }
 
   /**
