@@ -56,7 +56,7 @@ function streamMedia(s: OfferStream, paused: boolean): SdpMedia {
     }
     return m;
   }
-  const codecs = s.codecs ?? (kind === 'text' ? [{ payloadType: 98, name: 't140', clockRate: 1000 }] : DEFAULT_AUDIO_CODECS);
+  const codecs = s.codecs ?? (kind === 'text' ? TEXT_CODECS : DEFAULT_AUDIO_CODECS);
   const m: SdpMedia = {
     type: kind, port: s.port, protocol: s.crypto ? 'RTP/SAVP' : 'RTP/AVP', payloads: codecs.map((c) => c.payloadType).join(' '),
     rtp: codecs.map((c) => ({ payload: c.payloadType, codec: c.name, rate: c.clockRate })), fmtp: [],
@@ -70,16 +70,49 @@ function streamMedia(s: OfferStream, paused: boolean): SdpMedia {
   return m;
 }
 
+/**
+ * The m= section of a plain RTP stream (no SRTP, not MSRP) written directly, line for line what
+ * writeSdp writes for {@link streamMedia}'s model (m=, rtpmap, rtcp, direction, label): going
+ * through sdp-transform's generic writer cost a large share of the SRC's CPU per set-up (issue 15).
+ */
+function plainRtpSection(s: OfferStream, paused: boolean): string {
+  const kind = s.media ?? 'audio';
+  const codecs = s.codecs ?? (kind === 'text' ? TEXT_CODECS : DEFAULT_AUDIO_CODECS);
+  let pts = '';
+  let maps = '';
+  for (const c of codecs) {
+    pts += ` ${c.payloadType}`;
+    maps += `a=rtpmap:${c.payloadType} ${c.name}/${c.clockRate}\r\n`;
+  }
+  const rtcp = s.port !== 0 ? `a=rtcp:${s.port + 1}\r\n` : '';
+  // RFC 7866 §7.1.1: the SRC only sends (inactive while paused); every RS m-line has its label.
+  return `m=${kind} ${s.port} RTP/AVP${pts}\r\n${maps}${rtcp}a=${paused ? 'inactive' : 'sendonly'}\r\na=label:${s.label}\r\n`;
+}
+
+const TEXT_CODECS: readonly RecordedCodec[] = [{ payloadType: 98, name: 't140', clockRate: 1000 }];
+
 /** Builds the offer SDP text. */
 export function buildOfferSdp(streams: readonly OfferStream[], opts: OfferOptions): string {
   const v = ipVer(opts.address);
-  const session: SdpSession = {
+  const paused = opts.paused ?? false;
+  if (streams.every((s) => !s.crypto && s.media !== 'message' && s.codecs?.length !== 0)) {
+    let text = `v=0\r\no=tsip-src ${opts.sessionId} ${opts.version} IN IP${v} ${opts.address}\r\ns=SIP Recording\r\nc=IN IP${v} ${opts.address}\r\nt=0 0\r\n`;
+    for (const s of streams) text += plainRtpSection(s, paused);
+    return text;
+  }
+  return writeSdp(offerSession(streams, opts));
+}
+
+/** The offer as an SDP model (the general path of {@link buildOfferSdp}: SRTP, MSRP). */
+export function offerSession(streams: readonly OfferStream[], opts: OfferOptions): SdpSession {
+  const v = ipVer(opts.address);
+  const paused = opts.paused ?? false;
+  return {
     version: 0,
     origin: { username: 'tsip-src', sessionId: opts.sessionId, sessionVersion: opts.version, netType: 'IN', ipVer: v, address: opts.address },
     name: 'SIP Recording',
     connection: { version: v, ip: opts.address },
     timing: { start: 0, stop: 0 },
-    media: streams.map((s) => streamMedia(s, opts.paused ?? false)),
+    media: streams.map((s) => streamMedia(s, paused)),
   };
-  return writeSdp(session);
 }

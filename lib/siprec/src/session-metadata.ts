@@ -51,6 +51,10 @@ export class SessionMetadata implements SessionMetadataLike {
 
   /** RFC 7866 §9.1: the complete snapshot (initial INVITE, failover, snapshot requests). */
   completeXml(): string {
+    // Without extensions the snapshot is written as it is: completeModel's deep copy (for the
+    // extensions it appends) cost a structuredClone per set-up (issue 15).
+    const e = this.ext;
+    if (!e.groupExtension && !e.sessionExtension && Object.keys(e.participantExtensions ?? {}).length === 0) return this.builder.completeXml();
     return buildMetadata(this.completeModel());
   }
 

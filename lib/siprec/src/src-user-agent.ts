@@ -287,6 +287,14 @@ export class SrcUserAgent implements SessionHost {
 
   /** Disposes an INVITE transaction now, or at inviteCompleted if the API still needs it. */
   holdInvite(tx: ClientTransaction): void {
+    // DESIGN §3: a 2xx-answered INVITE cannot be disposed before inviteCompleted while its connection
+    // is up; hold it straight away rather than through dispose's throw (a SipError and its stack
+    // trace per set-up, issue 15). Any other case still asks dispose.
+    const st = this.conn?.state;
+    if (tx.type === 'INVITE' && tx.answered && !tx.isDropped && st !== undefined && st !== ConnectionState.Inactive && st !== ConnectionState.Unavailable) {
+      this.heldInvites.add(tx);
+      return;
+    }
     try {
       tx.dispose();
     } catch {

@@ -15,6 +15,7 @@
  * the SRS offers in the 2xx, one recvonly audio m-line per metadata stream).
  */
 import { mediaLabel, parseSdp, writeSdp, type SdpMedia, type SdpSession } from '../../message/index.js';
+import { writePlainAnswer } from './answer-writer.js';
 import type { RecordedCodec, RecordedMediaKind } from '../../../include-types/siprec.js';
 import { answerCrypto, cryptoAttrsOf, mediaCodecs, setCryptoAttrs, type CryptoChoice } from '../body/index.js';
 
@@ -197,16 +198,16 @@ export interface SdpOptions {
   version: number;
 }
 
-function sessionSdp(media: SdpMedia[], o: SdpOptions): string {
+function sessionModel(media: SdpMedia[], o: SdpOptions): SdpSession {
   const v = o.address.includes(':') ? 6 : 4;
-  return writeSdp({
+  return {
     version: 0,
     origin: { username: 'tsip-srs', sessionId: o.sessionId, sessionVersion: o.version, netType: 'IN', ipVer: v, address: o.address },
     name: 'SIP Recording',
     connection: { version: v, ip: o.address },
     timing: { start: 0, stop: 0 },
     media,
-  });
+  };
 }
 
 /**
@@ -214,6 +215,11 @@ function sessionSdp(media: SdpMedia[], o: SdpOptions): string {
  * with its label, the formats kept and its port from `local`; the others port 0.
  */
 export function buildAnswer(plan: MediaPlan, local: ReadonlyMap<number, LocalMedia>, o: SdpOptions): string {
+  return writePlainAnswer(plan, local, o) ?? writeSdp(answerSession(plan, local, o));
+}
+
+/** The answer as an SDP model (the general path of {@link buildAnswer}: MSRP, SRTP, fmtp). */
+export function answerSession(plan: MediaPlan, local: ReadonlyMap<number, LocalMedia>, o: SdpOptions): SdpSession {
   const media = plan.streams.map((s, i): SdpMedia => {
     const om = plan.session.media[i];
     const at = local.get(i);
@@ -242,7 +248,7 @@ export function buildAnswer(plan: MediaPlan, local: ReadonlyMap<number, LocalMed
     m.direction = s.direction === 'inactive' ? 'inactive' : 'recvonly';
     return m;
   });
-  return sessionSdp(media, o);
+  return sessionModel(media, o);
 }
 
 const STATIC_PT: Record<string, number> = { PCMU: 0, PCMA: 8 };
@@ -275,7 +281,7 @@ export function buildSrsOffer(streams: readonly SrsOfferStream[], codecs: readon
     rtp: codecs.map((c) => ({ payload: c.payloadType, codec: c.name, rate: c.clockRate })), fmtp: [],
     rtcp: { port: s.port + 1 }, label: s.label, direction: 'recvonly',
   }));
-  return sessionSdp(media, o);
+  return writeSdp(sessionModel(media, o));
 }
 
 /** The SRC's answer to the SRS's offer, per offered m-line. */

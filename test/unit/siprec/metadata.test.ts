@@ -161,7 +161,10 @@ t.test('newMetadataId is base64 of 16 random bytes', async (t) => {
   const ids = new Set<string>();
   for (let i = 0; i < 200; i++) {
     const id = newMetadataId();
-    t.equal(Buffer.from(id, 'base64').length, 16);
+    const bytes = Buffer.from(id, 'base64');
+    t.equal(bytes.length, 16);
+    t.equal(bytes[6]! >> 4, 4, 'a version 4 UUID (RFC 9562 §5.4)');
+    t.equal(bytes[8]! & 0xc0, 0x80, 'the RFC 9562 variant');
     t.match(id, /^[A-Za-z0-9+/]{22}==$/);
     ids.add(id);
   }
