@@ -85,7 +85,7 @@ const pad = 'X-Pad: ' + 'p'.repeat(Math.max(0, PAD - 10)) + '\r\n';
 function invite(i: number): string {
   return (
     `INVITE sip:srs@127.0.0.1:${port} SIP/2.0\r\n` +
-    `Via: SIP/2.0/UDP 127.0.0.1:${localPort};branch=z9hG4bK-refused-${i}\r\n` +
+    `Via: SIP/2.0/UDP 127.0.0.1:${localPort};branch=${process.env.BRANCH === "2543" ? "" : "z9hG4bK-"}refused-${i}\r\n` +
     `From: <sip:src@127.0.0.1>;tag=f${i}\r\nTo: <sip:srs@127.0.0.1>\r\n` +
     `Call-ID: refused-${i}@127.0.0.1\r\nCSeq: 1 INVITE\r\nContact: <sip:src@127.0.0.1:${localPort}>\r\nMax-Forwards: 70\r\n` +
     pad +
