@@ -30,7 +30,7 @@ import type {
   TransactionLayerOptions,
   TransactionStats,
 } from './layer-types.js';
-import { ackToTagMatches2543, clientKey, serverKey2543, serverKey3261 } from './matching.js';
+import { clientKey, serverKey2543, serverKey3261 } from './matching.js';
 import { ExpiryQueue } from './expiry-queue.js';
 import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
@@ -346,7 +346,7 @@ export class TransactionLayer {
     for (const tag of [request.to.tag ?? null, null]) {
       const k = serverKey2543(request, method, tag);
       const tx = k === undefined ? undefined : this.servers.get(k);
-      if (tx instanceof InviteServerTransaction && ackToTagMatches2543(request, tx.request, tx.responseToTag)) return tx;
+      if (tx instanceof InviteServerTransaction && tx.ackToTagMatches(request)) return tx;
     }
     return undefined;
   }

@@ -42,22 +42,14 @@ export function serverKey3261(request: SipRequest, method: string = request.meth
 /**
  * RFC 3261 §17.2.3 (RFC 2543 fallback): Request-URI, From tag, Call-ID, CSeq number, top Via,
  * method (ACK counts as INVITE) and the To tag `toTag` (default: the request's; null for none). An ACK carries the
- * tag of the response rather than the INVITE's, so the layer looks it up under both (see
- * {@link toTagMatches2543}).
+ * tag of the response rather than the INVITE's, so the layer looks it up under both and checks
+ * the tag with `ServerTransactionBase.ackToTagMatches`.
  */
 export function serverKey2543(request: SipRequest, method: string = request.method, toTag: string | null = request.to.tag ?? null): string | undefined {
   const via = request.via[0] as Via | undefined;
   if (via === undefined) return undefined;
   const m = method === 'ACK' ? 'INVITE' : method;
   return ['2543', request.uri.toString(), request.from.tag ?? '', request.callId, String(request.cseq.seq), via.toString(), m, toTag ?? ''].join('\n');
-}
-
-/**
- * The To-tag check of the RFC 2543 ACK match: the ACK must carry the tag of the final response
- * the server sent, or the INVITE's own tag when it had one (re-INVITE).
- */
-export function ackToTagMatches2543(ack: SipRequest, original: SipRequest, responseToTag: string | undefined): boolean {
-  return ack.to.tag === (original.to.tag ?? responseToTag);
 }
 
 /**

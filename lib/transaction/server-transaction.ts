@@ -55,6 +55,11 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
   private readonly branchId: string | undefined;
   /** True if the top Via branch has the RFC 3261 magic cookie. */
   private readonly rfc3261: boolean;
+  /**
+   * RFC 2543 only: the To tag of the request itself (null for none), copied flat at creation. The
+   * RFC 2543 ACK match needs it (§17.2.3) and nothing else of the request beyond the layer's key.
+   */
+  private readonly requestToTag: string | null | undefined;
   /** True if the transport the request came over is reliable. */
   protected readonly reliable: boolean;
   /** The request's CSeq, kept apart: responses are checked against it after the request is gone. */
@@ -68,6 +73,7 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
     const branch = request.via[0]?.branch ?? '';
     this.rfc3261 = isRfc3261Branch(branch);
     this.branchId = this.rfc3261 ? undefined : flatCopy(branch);
+    this.requestToTag = this.rfc3261 ? undefined : (flatCopyOrUndefined(request.to.tag) ?? null);
     this.cseqSeq = request.cseq.seq;
     this.cseqMethod = keptMethod(request.cseq.method);
   }
@@ -120,28 +126,35 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
   }
 
   /**
+   * The To-tag check of the RFC 2543 ACK match (§17.2.3): the ACK carries the tag of the final
+   * response sent, or the INVITE's own tag when it had one (re-INVITE). Reads only what the
+   * machine kept apart, so it works after the request itself is gone. Only for RFC 2543
+   * transactions (an RFC 3261 one is matched by branch and does not keep the request's tag).
+   */
+  ackToTagMatches(ack: SipRequest): boolean {
+    return ack.to.tag === (this.requestToTag ?? this.finalToTag);
+  }
+
+  /**
    * Once the final response is out, only the response is needed (to answer a retransmission,
    * RFC 3261 §17.2.1, §17.2.2): it is kept as its wire form (see wire.ts). The request is matched
-   * by the layer's key alone, so with an RFC 3261 branch not even its wire form is kept: a hostile
-   * or merely large request (60 kB of headers) must not stay 32 s (Timer J/H) after its answer;
-   * whoever still holds the object (the TU, the API) keeps it. The RFC 2543 ACK match reads the
-   * request, so a branch without the magic cookie keeps the wire form.
+   * by the layer's key alone (RFC 2543: the key plus the request's To tag, kept apart), so not
+   * even its wire form is kept: a hostile or merely large request (60 kB of headers, a mangled
+   * magic cookie) must not stay 32 s (Timer J/H) after its answer; whoever still holds the object
+   * (the TU, the API) keeps it.
    */
   protected releaseMessages(): void {
-    if (this.rfc3261) this.forgetRequest();
-    else this.releaseRequest();
+    this.forgetRequest();
     if (this.heldResponse !== undefined) this.heldResponse = heldRelease(this.heldResponse);
   }
 
   /**
-   * RFC 6026 Accepted: the machine only absorbs retransmitted INVITEs (matched by branch) and
-   * passes the TU's 2xx on; the UAS core resends the 2xx itself. Neither message is needed again,
-   * so not even their wire forms are kept for the 32 s of Timer L. The RFC 2543 ACK match reads
-   * the request, so a request whose branch lacks the magic cookie keeps its wire form.
+   * RFC 6026 Accepted: the machine only absorbs retransmitted INVITEs (matched by branch or the
+   * RFC 2543 key) and passes the TU's 2xx on; the UAS core resends the 2xx itself. Neither message
+   * is needed again, so not even their wire forms are kept for the 32 s of Timer L.
    */
   protected forgetMessages(): void {
-    if (this.rfc3261) this.forgetRequest();
-    else this.releaseRequest();
+    this.forgetRequest();
     if (this.heldResponse !== undefined) this.heldResponse = heldForget(this.heldResponse);
   }
 

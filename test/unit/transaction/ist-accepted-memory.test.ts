@@ -1,7 +1,7 @@
 /**
  * RFC 6026 Accepted keeps neither message: for the 32 s of Timer L the machine only absorbs
  * retransmitted INVITEs by branch and passes the TU's 2xx on (the core resends the 2xx). A request
- * without the magic cookie keeps its wire form, which the RFC 2543 ACK match reads.
+ * without the magic cookie keeps only its To tag, which the RFC 2543 ACK match reads.
  */
 import t from 'tap';
 import { setFlagsFromString } from 'node:v8';
@@ -58,9 +58,12 @@ t.test('while the TU still holds the request, the machine returns that very obje
   layer.close();
 });
 
-t.test('an RFC 2543 INVITE (no magic cookie) keeps its request for the ACK match', async (t) => {
-  const { layer, tx } = acceptedIst({ branch: null });
+t.test('an RFC 2543 INVITE (no magic cookie) keeps not its request, yet its ACK still matches', async (t) => {
+  const { layer, tx, twin } = acceptedIst({ branch: null });
   await gc();
-  t.equal(tx.request.callId, 'accepted-memory@example.com', 'parsed again from its wire form');
+  t.throws(() => tx.request, { code: SipErrorCode.InvalidState }, 'not even the wire form is kept');
+  t.equal(layer.receiveRequest(twin, source()).kind, 'absorbed', 'a retransmitted INVITE is absorbed by the RFC 2543 key');
+  const ack = makeRequest({ method: 'ACK', branch: null, callId: twin.callId, cseq: 7, fromTag: 'ft', toTag: 'totag' });
+  t.equal(layer.receiveRequest(ack, source()).kind, 'ack2xx', 'the ACK with the 2xx To tag matches (§17.2.3)');
   layer.close();
 });
