@@ -15,18 +15,11 @@ import { createResponse } from '../../lib/message/index.js';
 import { SipStack } from '../../lib/stack/index.js';
 import { ConnectionState } from '../../include-types/states.js';
 import { DefaultConnectionObserver, MessageElements, ResponseElements, SipClient, SipConnection, type ServerTransaction } from '../../lib/api/index.js';
+import { heapAfterGc, requireGc, settle } from './heap-after-gc.js';
 
 const CALLS = Number(process.env.CALLS ?? 3000);
 const PAD = Number(process.env.PAD ?? 4000);
-const gc = (globalThis as { gc?: () => void }).gc;
-if (gc === undefined) throw new Error('run with --expose-gc');
-const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-async function heapAfterGc(): Promise<number> {
-  gc!();
-  await settle(50);
-  gc!();
-  return process.memoryUsage().heapUsed;
-}
+requireGc();
 
 let refused = 0;
 let port: number;

@@ -15,20 +15,12 @@ import { connect } from 'node:net';
 import { writeHeapSnapshot } from 'node:v8';
 import { createAnsweringUas } from '../../lib/cli/answering-uas.js';
 import { SipStack } from '../../lib/stack/index.js';
+import { heapAfterGc, requireGc, settle } from './heap-after-gc.js';
 
 const CALLS = Number(process.env.CALLS ?? 10_000);
 const WINDOW = Number(process.env.WINDOW ?? 200);
 const PROTO = process.env.PROTO === 'tcp' ? 'tcp' : 'udp';
-const gc = (globalThis as { gc?: () => void }).gc;
-if (gc === undefined) throw new Error('run with node --expose-gc');
-
-const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-async function heapAfterGc(): Promise<number> {
-  gc!();
-  await settle(50);
-  gc!();
-  return process.memoryUsage().heapUsed;
-}
+requireGc();
 
 const stack = new SipStack({
   iaps: [{ id: 'uas', listen: [{ protocol: PROTO, address: '127.0.0.1', port: 0 }] }],
