@@ -5,10 +5,10 @@
 import t from 'tap';
 import { freeSipPort } from '../../../lib/siprec/common/ports.js';
 import { listRecordings } from '../../../lib/siprec/srs/index.js';
-import { entry, startManager, startSrs, twoParty, waitFor } from './helpers.js';
+import { entry, exclusivePorts, startManager, startSrs, twoParty, waitFor } from './helpers.js';
 
 t.test('first SRS answers 503, second records', async (t) => {
-  const busy = await startSrs(t, { rtpPortMin: 45990, rtpPortMax: 45991 }); // one port pair: two streams cannot fit
+  const busy = await startSrs(t, await exclusivePorts(2)); // one port pair: two streams cannot fit
   const good = await startSrs(t);
   const m = await startManager(t, [entry([busy.uri(), good.uri()])]);
   const p = waitFor(m, 'recordingStarted');
@@ -55,7 +55,7 @@ t.test('SRS that never answers: our invite timeout fails over', async (t) => {
 });
 
 t.test('skipFailoverCodes: a matching code stops the failover and the call is not recorded', async (t) => {
-  const busy = await startSrs(t, { rtpPortMin: 45994, rtpPortMax: 45995 });
+  const busy = await startSrs(t, await exclusivePorts(2));
   const good = await startSrs(t);
   for (const skip of ['50[0-9]', [503]] as const) {
     const m = await startManager(t, [entry([busy.uri(), good.uri()], { skipFailoverCodes: skip as string | number[], name: `skip-${typeof skip}` })]);
@@ -77,7 +77,7 @@ t.test('SRS refusals: 400 bad metadata, 486 busy, 488 codec, 503 ports', async (
   const cases: { name: string; srs: Parameters<typeof startSrs>[1]; entryExtra?: Parameters<typeof entry>[1]; status: number; pre?: boolean }[] = [
     { name: 'bad metadata', srs: {}, entryExtra: { metadataExtensions: { sessionExtension: '<broken attr=">' } }, status: 400 },
     { name: 'codec', srs: { codecs: ['G722'] }, status: 488 },
-    { name: 'ports', srs: { rtpPortMin: 45996, rtpPortMax: 45997 }, status: 503 },
+    { name: 'ports', srs: await exclusivePorts(2), status: 503 },
     { name: 'busy', srs: { maxSessions: 1 }, status: 486, pre: true },
   ];
   for (const c of cases) {

@@ -1,4 +1,5 @@
 /** Shared setup of the SIPREC system tests: SRSs on loopback, managers pointed at them, waits. */
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,34 @@ export function portRange(n = 40): { min: number; max: number } {
   portBase += n;
   if (portBase > 60000) portBase = 42000;
   return { min, max: min + n - 1 };
+}
+
+let blockBase = 61000 + (process.pid % 100) * 40;
+
+/** True when every UDP port of `min`..`min + n - 1` binds on 127.0.0.1 now (all released again). */
+async function bindable(min: number, n: number): Promise<boolean> {
+  const sockets = Array.from({ length: n }, () => createSocket('udp4'));
+  const bound = await Promise.all(sockets.map((s, i) => new Promise<boolean>((resolve) => {
+    s.once('error', () => resolve(false));
+    s.bind(min + i, '127.0.0.1', () => resolve(true));
+  })));
+  await Promise.all(sockets.map((s) => new Promise<void>((resolve) => { try { s.close(() => resolve()); } catch { resolve(); } })));
+  return bound.every(Boolean);
+}
+
+/**
+ * `n` RTP ports for a test that needs an SRS with exactly so few (a 503 for want of ports, the
+ * ports given back): above the kernel's ephemeral range (32768–60999 on Linux) and portRange's,
+ * so no port-0 socket of a parallel test takes one, and found free when asked for.
+ */
+export async function exclusivePorts(n: number): Promise<{ rtpPortMin: number; rtpPortMax: number }> {
+  for (let tries = 0; tries < 100; tries++) {
+    const min = blockBase;
+    blockBase += n;
+    if (blockBase + n > 65000) blockBase = 61000;
+    if (await bindable(min, n)) return { rtpPortMin: min, rtpPortMax: min + n - 1 };
+  }
+  throw new Error(`no ${n} free UDP ports found above 61000`);
 }
 
 /** A temp dir removed at the end of the test. */

@@ -11,7 +11,7 @@ import { parseSdp, mediaLabel } from '../../../lib/message/index.js';
 import { METADATA_CONTENT_TYPE, MetadataBuilder } from '../../../lib/siprec/metadata/index.js';
 import { inspectRecording, listRecordings, RecordingState } from '../../../lib/siprec/srs/index.js';
 import type { ClientTransaction } from '../../../lib/siprec/common/api.js';
-import { startSrs, waitFor } from './helpers.js';
+import { exclusivePorts, startSrs, waitFor } from './helpers.js';
 import { sendTone, startLeanSrc, udp } from './lean-src.js';
 
 const meta = (labels: string[]): string => new MetadataBuilder({
@@ -95,7 +95,7 @@ t.test('a lone application/rs-metadata+xml body; one stream declined in the answ
 });
 
 t.test('no port left for the streams the SRS would offer: 503, and the ports taken are given back', async (t) => {
-  const srs = await startSrs(t, { rtpPortMin: 45990, rtpPortMax: 45993 }); // two RTP/RTCP pairs
+  const srs = await startSrs(t, await exclusivePorts(4)); // two RTP/RTCP pairs
   const src = await startLeanSrc(t);
   const rejected = waitFor(srs, 'sessionRejected');
   const b = buildRecordingBody(undefined, meta(['1', '2', '3']));
