@@ -19,6 +19,7 @@ import { listRecordings, Srs } from '../../lib/siprec/srs/index.js';
 import { describeSipp, requireTool, runSipp, startSipp } from './lib/index.js';
 import { scenarioPath } from './lib/paths.js';
 import { nodeArgsFor } from '../helpers/ts-entry.js';
+import { exclusivePorts } from '../system/siprec/helpers.js';
 
 function tmp(t: { teardown(fn: () => void): void }): string {
   const d = mkdtempSync(join(tmpdir(), 'tsip-siprec-interop-'));
@@ -29,7 +30,7 @@ function tmp(t: { teardown(fn: () => void): void }): string {
 for (const transport of ['u1', 't1'] as const) {
   t.test(`${transport}: tsip Srs records SIPp's SRC and refuses its bad metadata with 400`, async (t) => {
     if (!requireTool(t, 'sipp')) return;
-    const srs = new Srs({ host: '127.0.0.1', port: 0, dir: tmp(t), rtpPortMin: 46200, rtpPortMax: 46299 });
+    const srs = new Srs({ host: '127.0.0.1', port: 0, dir: tmp(t), ...(await exclusivePorts(100)) });
     await srs.start();
     t.teardown(() => srs.shutdown());
     let ended = 0; // a recording's files and index are final once the SRS has ended its session
