@@ -47,6 +47,16 @@ export async function exclusivePorts(n: number): Promise<{ rtpPortMin: number; r
   throw new Error(`no ${n} free UDP ports found above 61000`);
 }
 
+/** A minimal RTP packet: 12-byte header (version 2, PCMU, `seq`, timestamp seq*160, `ssrc`), 160 bytes of payload. */
+export function pcmuPacket(seq: number, ssrc: number): Buffer {
+  const b = Buffer.alloc(172);
+  b[0] = 0x80;
+  b.writeUInt16BE(seq, 2);
+  b.writeUInt32BE(seq * 160, 4);
+  b.writeUInt32BE(ssrc, 8);
+  return b;
+}
+
 /** A temp dir removed at the end of the test. */
 export function tempDir(t: Test): string {
   const d = mkdtempSync(join(tmpdir(), 'tsip-siprec-'));

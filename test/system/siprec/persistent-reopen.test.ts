@@ -13,17 +13,10 @@ import { parseMetadata } from '../../../lib/siprec/metadata/index.js';
 import type { PersistentReopenSettings } from '../../../include-types/siprec-persistent.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { ApiSrs, testPorts, until } from './api-srs.js';
-import { entry, sleep, startManager, waitFor, type Payload } from './helpers.js';
+import { entry, pcmuPacket, sleep, startManager, type Payload, waitFor } from './helpers.js';
 
-/** A minimal RTP packet (12-byte header, 160 bytes of PCMU). */
-function rtp(seq: number): Buffer {
-  const b = Buffer.alloc(172);
-  b[0] = 0x80;
-  b.writeUInt16BE(seq, 2);
-  b.writeUInt32BE(seq * 160, 4);
-  b.writeUInt32BE(0x4321, 8);
-  return b;
-}
+/** A minimal PCMU RTP packet of this file's SSRC. */
+const rtp = (seq: number): Buffer => pcmuPacket(seq, 0x4321);
 
 function call(n: number, labels: [string, string]) {
   return {

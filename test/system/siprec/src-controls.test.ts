@@ -7,7 +7,7 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { SipError } from '../../../include-types/errors.js';
 import { LiveRecordingState } from '../../../include-types/siprec.js';
-import { entry, startManager, startSrs, twoParty, waitFor, type Payload } from './helpers.js';
+import { entry, pcmuPacket, startManager, startSrs, twoParty, type Payload, waitFor } from './helpers.js';
 
 const B64_128 = /^[A-Za-z0-9+/]{22}==$/; // base64 of 128 bits (RFC 7865 §6.8 ids)
 
@@ -175,12 +175,5 @@ t.test('sendRequest: INFO and MESSAGE reach the SRS in the dialog; dialog method
   t.equal(srsA.activeSessions, 1, 'the recording goes on');
 });
 
-/** A minimal RTP packet (12-byte header, 160 bytes of PCMU). */
-function rtp(seq: number): Buffer {
-  const b = Buffer.alloc(172);
-  b[0] = 0x80;
-  b.writeUInt16BE(seq, 2);
-  b.writeUInt32BE(seq * 160, 4);
-  b.writeUInt32BE(0x1234, 8);
-  return b;
-}
+/** A minimal PCMU RTP packet of this file's SSRC. */
+const rtp = (seq: number): Buffer => pcmuPacket(seq, 0x1234);
