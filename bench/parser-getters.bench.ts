@@ -27,6 +27,7 @@
 import { createRequire } from 'node:module';
 import { NameAddr, SipUri, parseMessage } from '../lib/message/index.js';
 import { COMPACT_BYE, INVITE, OK_200, REGISTER, SIPREC_INVITE } from './parser-fixtures.js';
+import { runForCpu } from './lib/cpu-budget.js';
 
 interface SipPkgAddr {
   uri: string;
@@ -124,17 +125,7 @@ const SIDES: Array<[string, Parse]> = [
 
 /** Runs `fn` on `b` for about `ms` ms of CPU; returns [messages, CPU microseconds]. */
 function slice(fn: Parse, b: Buffer, ms: number): [number, number] {
-  const budget = ms * 1000;
-  let n = 0;
-  const c0 = process.cpuUsage();
-  let used = 0;
-  while (used < budget) {
-    for (let i = 0; i < 100; i++) fn(b);
-    n += 100;
-    const c = process.cpuUsage(c0);
-    used = c.user + c.system;
-  }
-  return [n, used];
+  return runForCpu(fn, b, ms, 100);
 }
 
 const SLICES = 10;

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { LoggerFactory, Parser } from 'sip.js/lib/core/index.js';
 import { parseMessage } from '../lib/message/index.js';
 import { INVITE, REGISTER, SIPREC_INVITE } from './parser-fixtures.js';
+import { runForCpu } from './lib/cpu-budget.js';
 
 interface SipPkgMessage {
   headers: {
@@ -53,16 +54,7 @@ const PARSERS: Record<string, Parse> = {
  * time, so other load on a shared machine does not count against whichever parser it hits.
  */
 function rate(fn: Parse, b: Buffer, ms: number): number {
-  const budget = ms * 1000;
-  let n = 0;
-  const c0 = process.cpuUsage();
-  let used = 0;
-  while (used < budget) {
-    for (let i = 0; i < 200; i++) fn(b);
-    n += 200;
-    const c = process.cpuUsage(c0);
-    used = c.user + c.system;
-  }
+  const [n, used] = runForCpu(fn, b, ms, 200);
   return n / (used / 1e6);
 }
 
