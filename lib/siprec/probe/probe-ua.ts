@@ -13,6 +13,7 @@ import { ConnectionState } from '../../../include-types/states.js';
 import {
   HttpDigest, InviteDialogAssoc, MessageElements, RequestElements, SipClient, SipConnection, type ClientTransaction, type ServerTransaction,
 } from '../common/api.js';
+import { parseAuthParams } from '../../message/index.js';
 import { ObserverBase } from '../common/observer.js';
 import { freeSipPort } from '../common/ports.js';
 
@@ -81,13 +82,26 @@ function hostPart(a: string): string {
   return a.includes(':') ? `[${a}]` : a;
 }
 
+/**
+ * The scheme and realm of one WWW-/Proxy-Authenticate value, read by the message layer's
+ * parseAuthParams (realm unquoted); what does not parse has neither.
+ */
+export function challengeOf(value: string): { scheme?: string; realm?: string } {
+  try {
+    const p = parseAuthParams(value);
+    return { scheme: p.scheme, realm: p.params.get('realm') };
+  } catch {
+    return {};
+  }
+}
+
 /** The realm a 401/407 names (the first challenge's; the stack itself answers every one). */
 function realmOf(res: ResponseElementsView | undefined): string {
   const me = res?.messageElements;
   const values = [...(me?.headerValues('WWW-Authenticate') ?? []), ...(me?.headerValues('Proxy-Authenticate') ?? [])];
   for (const v of values) {
-    const m = /realm\s*=\s*"([^"]*)"/i.exec(v);
-    if (m) return m[1];
+    const realm = challengeOf(v).realm;
+    if (realm !== undefined) return realm;
   }
   return '';
 }

@@ -8,7 +8,7 @@
  */
 import { bodyElements, inviteHeaders } from './srs-offer.js';
 import { statusText, type SrsProbeContext } from './srs-context.js';
-import type { Outcome } from './probe-ua.js';
+import { challengeOf, type Outcome } from './probe-ua.js';
 
 const AUTH_RFC = 'RFC 3261 §22.2, RFC 7616';
 const TLS_RFC = 'RFC 3261 §26.2, RFC 5922 §7.2';
@@ -20,8 +20,7 @@ function isChallenge(status: number): boolean {
 function realmText(o: Outcome): string {
   const me = o.response?.messageElements;
   const v = me?.headerValues(o.status === 407 ? 'Proxy-Authenticate' : 'WWW-Authenticate')[0] ?? '';
-  const realm = /realm\s*=\s*"([^"]*)"/i.exec(v)?.[1];
-  const scheme = v.trim().split(/\s+/)[0] ?? '';
+  const { scheme, realm } = challengeOf(v);
   return `${scheme || 'no'} challenge${realm !== undefined ? `, realm "${realm}"` : ''}`;
 }
 
