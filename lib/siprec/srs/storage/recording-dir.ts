@@ -10,7 +10,7 @@
  * "Storage" has the whole order): media through bounded write queues (queued-file.ts); metadata
  * files written once ('wx') and fsynced; the index replaced atomically (index-file.ts), saying
  * `recording` while live. The first index is in place before {@link RecordingDir.create}
- * resolves; an index names only files that exist ({@link RecordingDir.pendingFiles});
+ * resolves; an index names only files that exist (index-writes.ts waits for {@link RecordingDir.pendingFiles});
  * {@link RecordingDir.durable} (before the 200 OK) resolves once an fsynced index naming the
  * streams and metadata is in place, with every fsync it relies on done. Nothing is overwritten.
  */
@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import type { SrsEndReason } from '../../../../include-types/siprec.js';
 import type { RtpPacket } from '../../media/index.js';
 import { applyPartialUpdate, type RecordingMetadata } from '../../metadata/index.js';
-import { indexText, queueIndexWrite, RecordingState, writeIndexAtomicAsync, writeIndexQueued, type IndexStereo, type QueuedIndexWrite, type IndexStream, type RecordingIndex } from './index-file.js';
+import { RecordingState, writeIndexAtomicAsync, writeIndexQueued, type IndexStereo, type IndexStream, type RecordingIndex } from './index-file.js';
+import { IndexWrites } from './index-writes.js';
 import type { ReceivedMessage } from './message-log.js';
 import { callIdsOf, mapParticipants } from './participants.js';
 import { indexSessions, labelOwners } from './cs-streams.js';
@@ -62,19 +63,13 @@ export class RecordingDir {
   private lastWritten = '';
   private closed = false;
   private closing: Promise<RecordingIndex> | undefined;
-  /** The index write in flight (at most one per recording; later checkpoints coalesce). */
-  private indexWrite: Promise<void> | undefined;
-  /** That write while queued (durable() promotes it to urgent); `indexTaken` once it took the index. */
-  private queuedWrite: QueuedIndexWrite | undefined;
-  private indexTaken = false;
-  private indexDirty = false;
+  /** The index writes, coalesced (index-writes.ts). */
+  private readonly indexWrites: IndexWrites;
   /**
    * Files being created (stream files with their headers, metadata files until written): an
    * index write waits for them, so an index never names a file that is not there.
    */
   private readonly pendingFiles = new WriteSet((e) => { this.writeError ??= e; });
-  /** The next index write is urgent (a set-up waits for it: see {@link durable}). */
-  private urgentNext = false;
   /**
    * fsyncs that do not gate an index write but do gate {@link durable} and the final index: the
    * root's entry for this directory, metadata files' contents (see {@link addMetadata}).
@@ -89,6 +84,16 @@ export class RecordingDir {
     this.index = index;
     this.now = now;
     this.queue = queue;
+    this.indexWrites = new IndexWrites(dir, {
+      index,
+      pendingFiles: this.pendingFiles,
+      error: () => this.writeError,
+      isOpen: () => !this.closed,
+      fsyncs: () => this.fsyncs,
+      refreshCounts: () => this.refreshCounts(),
+      failed: (e) => { this.writeError ??= e; },
+      checkpoint: () => this.checkpoint(),
+    });
   }
 
   /**
@@ -333,48 +338,7 @@ export class RecordingDir {
     if (this.writeError !== undefined) throw this.writeError;
     this.lastWritten = this.signature();
     for (const s of this.streams.values()) s.sink.flush();
-    if (this.indexWrite) {
-      // A write that has not taken the index yet will carry this change too.
-      if (this.indexTaken) this.indexDirty = true;
-      return;
-    }
-    const done = this.writeIndex().catch((e: unknown) => { this.writeError ??= e; });
-    this.indexWrite = done.finally(() => {
-      this.indexWrite = undefined;
-      if (this.indexDirty && !this.closed) {
-        this.indexDirty = false;
-        try { this.checkpoint(); } catch { /* kept in writeError for the next caller */ }
-      }
-    });
-  }
-
-  /**
-   * One index write: queued once the files created so far exist, it takes the index as it
-   * stands when its turn comes (again once every file it names exists: pendingFiles), so the
-   * checkpoints of a set-up (metadata, each stream, durable()) make one write, not one each.
-   * An index write is never interleaved with another of the same recording (indexWrite).
-   */
-  private async writeIndex(): Promise<void> {
-    this.indexTaken = false;
-    await this.pendingFiles.done();
-    if (this.writeError !== undefined) throw this.writeError;
-    const write = queueIndexWrite(this.dir, async () => {
-      await this.pendingFiles.done();
-      if (this.writeError !== undefined) throw this.writeError;
-      this.indexTaken = true;
-      const urgent = this.urgentNext;
-      this.urgentNext = false;
-      this.refreshCounts();
-      this.index.revision++;
-      // durability `none`: the set-up's index is not fsynced (the next checkpoint's is).
-      return { text: indexText(this.index), fsync: this.fsyncs || !urgent };
-    }, this.urgentNext);
-    this.queuedWrite = write;
-    try {
-      await write.done;
-    } finally {
-      this.queuedWrite = undefined;
-    }
+    this.indexWrites.request();
   }
 
   /** The set-up waits for fsyncs (`SrsSettings.storage.durability`, default `fsync`). */
@@ -409,8 +373,7 @@ export class RecordingDir {
    */
   async durable(): Promise<void> {
     if (this.closed) return;
-    this.urgentNext = true;
-    this.queuedWrite?.promote();
+    this.indexWrites.urgent();
     this.checkpoint();
     await this.settled();
     if (this.fsyncs) await this.syncing.done();
@@ -420,7 +383,7 @@ export class RecordingDir {
 
   /** Resolves once every write started so far (file creations, metadata, index) is done. For tests and shutdown. */
   async settled(): Promise<void> {
-    while (this.indexWrite || this.pendingFiles.size > 0) await Promise.all([this.indexWrite, ...this.pendingFiles.current]);
+    while (this.indexWrites.current || this.pendingFiles.size > 0) await Promise.all([this.indexWrites.current, ...this.pendingFiles.current]);
   }
 
   /**

@@ -9,8 +9,12 @@ import { nodeArgsFor } from '../../../helpers/ts-entry.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Kills `script` (a file next to this one) after it has written for `runMs`; resolves with its recording dir. */
-export async function killedWriter(script: string, root: string, runMs: number): Promise<string> {
+/**
+ * Kills `script` (a file next to this one) after it has written for `runMs` and, when `until` is
+ * given, once `until(dir)` holds (polled, at most 15 s: on a loaded machine the child's writes may
+ * lag the wall clock); resolves with its recording dir.
+ */
+export async function killedWriter(script: string, root: string, runMs: number, until?: (dir: string) => boolean): Promise<string> {
   const child = spawn(process.execPath, [...nodeArgsFor(join(here, script)), root], { stdio: ['ignore', 'pipe', 'inherit'] });
   const dir = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -22,6 +26,7 @@ export async function killedWriter(script: string, root: string, runMs: number):
     });
   });
   await new Promise((r) => setTimeout(r, runMs));
+  for (const deadline = Date.now() + 15_000; until && !until(dir) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
   return dir;

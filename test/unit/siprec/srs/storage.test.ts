@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import t from 'tap';
@@ -76,7 +76,9 @@ t.test('nothing is overwritten: same id twice gives two directories', async (t) 
 
 t.test('crash: a killed writer leaves readable files marked partial; recovery repairs them', async (t) => {
   const croot = join(root, 'crash');
-  const dir = await killedWriter('crash-writer.ts', croot, 200);
+  // Killed once 2 s of stream 1 (16-bit PCM at 8 kHz: 16 000 octets/s after the 44-octet header) is in its file.
+  const twoSeconds = (d: string): boolean => { try { return statSync(join(d, 'stream-1.wav')).size >= 44 + 2 * 16000; } catch { return false; } };
+  const dir = await killedWriter('crash-writer.ts', croot, 200, twoSeconds);
   const before = readRecording(dir);
   t.equal(before.index.state, RecordingState.Partial, 'a dead writer\'s recording reads as partial');
   t.ok(existsSync(join(dir, 'metadata-000.xml')), 'metadata survived');
