@@ -1,11 +1,11 @@
 /**
  * A/B helper for UAS memory work: starts `node --expose-gc <uasJs> --memory-report` on a free
  * port, runs a short SIPp ladder (UDP, then TCP) and prints the peak RSS / tree Pss and the heap
- * after a full GC with the live transactions. `npx tsx bench/lib/quick-uas-mem.ts UAS_JS [LABEL]`.
+ * after a full GC with the live transactions, and the UAS's CPU (user + system) per successful call. `npx tsx bench/lib/quick-uas-mem.ts UAS_JS [LABEL]`.
  * Bounded: the steps below, ~4 s each plus SIPp's timeout.
  */
 import { ManagedProcess, freePort, waitListening } from '../../test/interop/lib/index.js';
-import { requestReport } from './proc-mem.js';
+import { cpuMs, requestReport } from './proc-mem.js';
 import { runSippLoad } from './sipp-load.js';
 
 const uasJs = process.argv[2];
@@ -25,10 +25,12 @@ for (const transport of transports) {
     let peakPss = 0;
     const t0 = Date.now();
     for (const rate of rates) {
+      const cpu0 = cpuMs(proc.pid);
       const r = await runSippLoad({ host: '127.0.0.1', port, transport }, { rate, calls: rate * seconds, watchPid: proc.pid, timeoutSeconds: seconds * 2 + 8 });
+      const cpuPerCallUs = r.successful > 0 ? ((cpuMs(proc.pid) - cpu0) * 1000) / r.successful : Number.NaN;
       peakRss = Math.max(peakRss, r.peakRssKb);
       peakPss = Math.max(peakPss, r.peakTreePssKb);
-      console.log(`${label} ${transport} rate ${rate}: achieved ${r.achievedCps.toFixed(0)} ok ${r.successful} failed ${r.failed + r.unfinished} retrans ${r.retransmissions} rss ${mb(r.peakRssKb)} pss ${mb(r.peakTreePssKb)}`);
+      console.log(`${label} ${transport} rate ${rate}: achieved ${r.achievedCps.toFixed(0)} ok ${r.successful} failed ${r.failed + r.unfinished} retrans ${r.retransmissions} cpu/call ${cpuPerCallUs.toFixed(0)} us rss ${mb(r.peakRssKb)} pss ${mb(r.peakTreePssKb)}`);
       await new Promise((res) => setTimeout(res, 1500));
     }
     const m = await requestReport(proc, /^memory heapUsed=(\d+) arrayBuffers=(\d+) rss=(\d+) liveTransactions=(\d+) liveDialogs=(\d+)$/m);
