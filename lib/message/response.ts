@@ -2,19 +2,22 @@
  * Building a response to a request (RFC 3261 §8.2.6).
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import { Headers } from './headers.js';
 import { SipResponse, type SipRequest } from './message.js';
 import * as m_reason_phrases from './reason-phrases.js';
+import { randomToken } from './random-pool.js';
 
 // NOTE: hot imported functions and tables are copied to locals once: when these modules run
 // through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
 // name is a getter call, which dominated parse profiles.
 const { reasonPhrase } = m_reason_phrases;
 
-/** A fresh random To/From tag (RFC 3261 §19.3: at least 32 bits of randomness). */
+/**
+ * A fresh random To/From tag (RFC 3261 §19.3: at least 32 bits of randomness): 48 random bits as
+ * 12 hex digits, from the pooled random bytes (random-pool.ts).
+ */
 export function newTag(): string {
-  return randomBytes(6).toString('hex');
+  return randomToken(6, 'hex');
 }
 
 /**
@@ -34,11 +37,10 @@ export function createResponse(req: SipRequest, status: number, reason?: string,
   const to = src.firstByKey('to');
   if (to !== undefined) {
     const parsed = req.to;
-    if (status !== 100 && parsed.tag === undefined) {
-      const withTag = parsed.clone();
-      withTag.tag = toTag ?? newTag();
-      h.append('To', withTag.toString());
-    } else h.append('To', to);
+    // The request's To parsed, so its text ends with a name-addr or addr-spec and its header
+    // params: a tag param appended to the text is the same field a re-serialized clone would be.
+    if (status !== 100 && parsed.tag === undefined) h.append('To', to + ';tag=' + (toTag ?? newTag()));
+    else h.append('To', to);
   }
   const callId = src.firstByKey('call-id');
   if (callId !== undefined) h.append('Call-ID', callId);

@@ -99,6 +99,13 @@ export class SipStack {
   /** The §8.2.2.2 key each admitted request's server transaction releases when it ends. */
   private readonly mergeKeys = new Map<ServerTransaction, string>();
   private readonly supported: readonly string[];
+  /** {@link allowedMethods} as last computed, and the users' method lists it came from. */
+  private allowed: readonly string[] = [];
+  private allowedFrom: { list: readonly string[]; count: number }[] = [{ list: [], count: -1 }];
+  /** The UAS checks' context for requests outside dialogs (rebuilt when {@link allowed} is). */
+  private checks: UasCheckContext = { allowedMethods: [], supportedExtensions: [] };
+  /** In a dialog any known method gets past the Allow check (the dialog's user answers it). */
+  private readonly inDialogChecks: UasCheckContext;
   private state: 'new' | 'started' | 'stopped' = 'new';
   /** The one shutdown in progress or done. */
   private stopping: Promise<void> | undefined;
@@ -113,6 +120,7 @@ export class SipStack {
     this.resolver = settings.resolver ?? new Rfc3263Resolver();
     this.userAgent = settings.userAgent ?? `tsip/${TSIP_VERSION}`;
     this.supported = (settings.supportedExtensions ?? DEFAULT_EXTENSIONS).map((s) => s.toLowerCase());
+    this.inDialogChecks = { allowedMethods: KNOWN_METHODS, supportedExtensions: this.supported, server: this.userAgent };
     this.dialogs = new DialogRouter(settings.limits?.maxDialogs);
     this.transport = new TransportLayer({ iaps: [...settings.iaps], limits: settings.transportLimits, logger: this.logger, resolver: this.resolver, user: this });
     this.transactions = new TransactionLayer({
@@ -376,11 +384,13 @@ export class SipStack {
 
   private dispatchNew(tx: ServerTransaction, source: MessageSource): void {
     const req = tx.request;
-    const checks: UasCheckContext = { allowedMethods: this.allowedMethods(), supportedExtensions: this.supported, server: this.userAgent };
+    const allowed = this.allowedMethods();
+    if (this.checks.allowedMethods !== allowed) this.checks = { allowedMethods: allowed, supportedExtensions: this.supported, server: this.userAgent };
+    const checks = this.checks;
     let error: SipResponse | undefined;
     try {
       const inDialog = req.to.tag !== undefined;
-      error = checkNewRequest(req, inDialog ? { ...checks, allowedMethods: KNOWN_METHODS } : checks);
+      error = checkNewRequest(req, inDialog ? this.inDialogChecks : checks);
       if (error === undefined && inDialog) {
         const ep = this.dialogs.find(req.callId, req.to.tag, req.from.tag);
         // RFC 3261 §12.2.2: a request for a dialog we do not have → 481
@@ -447,10 +457,20 @@ export class SipStack {
     if (owner?.onInviteCanceled !== undefined) this.guard(() => owner.onInviteCanceled?.(inviteTx));
   }
 
-  private allowedMethods(): string[] {
+  /**
+   * ACK, CANCEL and every user's methods (RFC 3261 §8.2.1), computed again only when a user came,
+   * went or now lists a different array or count of methods, not for every request.
+   */
+  private allowedMethods(): readonly string[] {
+    const seen = this.allowedFrom;
+    let same = seen.length === this.users.length;
+    for (let i = 0; same && i < seen.length; i++) same = seen[i].list === this.users[i].methods && seen[i].count === seen[i].list.length;
+    if (same) return this.allowed;
     const set = new Set<string>(['ACK', 'CANCEL']);
     for (const u of this.users) for (const m of u.methods) set.add(m);
-    return [...set];
+    this.allowed = [...set];
+    this.allowedFrom = this.users.map((u) => ({ list: u.methods, count: u.methods.length }));
+    return this.allowed;
   }
 
   private respondSafely(tx: ServerTransaction, res: SipResponse): void {

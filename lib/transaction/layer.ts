@@ -14,10 +14,10 @@
  * on both sides (it ends work) and ACK never makes a transaction.
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type { MessageSource, SendTarget } from '../transport/types.js';
 import { BRANCH_MAGIC_COOKIE, type SipRequest, type SipResponse, Via, createResponse } from '../message/index.js';
+import { randomToken } from '../message/random-pool.js';
 import { CancelState, PendingCancel } from './cancel.js';
 import { InviteClientTransaction } from './invite-client.js';
 import { InviteServerTransaction } from './invite-server.js';
@@ -45,9 +45,9 @@ const DEFAULT_LIMIT = 10_000;
 /** Default `maxUnacknowledgedInvites`. */
 const DEFAULT_MAX_UNACKNOWLEDGED_INVITES = 5000;
 
-/** A fresh RFC 3261 branch: the magic cookie and 96 random bits. */
+/** A fresh RFC 3261 branch: the magic cookie and 96 random bits (pooled, see random-pool.ts). */
 export function newBranch(): string {
-  return BRANCH_MAGIC_COOKIE + randomBytes(12).toString('base64url');
+  return BRANCH_MAGIC_COOKIE + randomToken(12, 'base64url');
 }
 
 export type { ClientTransaction, RequestDisposition, ResponseDisposition, ServerTransaction, TransactionLayerOptions, TransactionStats };
