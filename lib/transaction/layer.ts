@@ -185,7 +185,9 @@ export class TransactionLayer {
       const retransmissionStopped = this.twoXx.ackReceived(request);
       return tx instanceof InviteServerTransaction ? { kind: 'ack2xx', inviteTx: tx, retransmissionStopped } : { kind: 'ack2xx', retransmissionStopped };
     }
-    const existing = this.findServer(request, method);
+    // RFC 3261 §17.2.3 (RFC 2543 fallback for branches without the cookie); the same key files a new transaction
+    const key = serverKey3261(request, method) ?? serverKey2543(request, method);
+    const existing = key === undefined ? undefined : this.servers.get(key);
     if (existing !== undefined) {
       existing.receiveRequest(request);
       return { kind: 'absorbed', tx: existing };
@@ -200,7 +202,7 @@ export class TransactionLayer {
       this.rejections.unacknowledgedInvites++;
       return this.reject503(request, source, 'unacknowledged INVITE limit reached: 503', this.maxUnacknowledged);
     }
-    const tx = this.startServer(request, source);
+    const tx = this.startServer(request, source, key ?? '');
     if (method === 'CANCEL') {
       // RFC 3261 §9.2: the CANCEL matches the INVITE transaction as a request of method INVITE would
       const inviteTx = this.findServer(request, 'INVITE');
@@ -321,14 +323,14 @@ export class TransactionLayer {
     }
   };
 
-  private startServer(request: SipRequest, source: MessageSource): ServerTransaction {
+  private startServer(request: SipRequest, source: MessageSource, key: string): ServerTransaction {
     const onEnd = this.serverEnded;
     const tx =
       request.method === 'INVITE'
         ? new InviteServerTransaction(this.ctx, request, source, onEnd)
         : new NonInviteServerTransaction(this.ctx, request, source, onEnd);
     // flat: the key is a concatenation of slices of the request's text and would pin all of it
-    tx.key = flatCopy(serverKey3261(request) ?? serverKey2543(request) ?? '');
+    tx.key = flatCopy(key);
     this.servers.set(tx.key, tx);
     tx.start();
     return tx;
