@@ -2,7 +2,7 @@
  * Building a response to a request (RFC 3261 §8.2.6).
  * @module
  */
-import { Headers } from './headers.js';
+import { Headers, SLOT } from './headers.js';
 import { SipResponse, type SipRequest } from './message.js';
 import * as m_reason_phrases from './reason-phrases.js';
 import { randomToken } from './random-pool.js';
@@ -35,12 +35,13 @@ export function createResponse(req: SipRequest, status: number, reason?: string,
   const from = src.firstByKey('from');
   if (from !== undefined) h.append('From', from);
   const to = src.firstByKey('to');
+  let tagAdded = false;
   if (to !== undefined) {
     const parsed = req.to;
     // The request's To parsed, so its text ends with a name-addr or addr-spec and its header
     // params: a tag param appended to the text is the same field a re-serialized clone would be.
-    if (status !== 100 && parsed.tag === undefined) h.append('To', to + ';tag=' + (toTag ?? newTag()));
-    else h.append('To', to);
+    tagAdded = status !== 100 && parsed.tag === undefined;
+    h.append('To', tagAdded ? to + ';tag=' + (toTag ?? newTag()) : to);
   }
   const callId = src.firstByKey('call-id');
   if (callId !== undefined) h.append('Call-ID', callId);
@@ -50,5 +51,29 @@ export function createResponse(req: SipRequest, status: number, reason?: string,
     const ts = src.firstByKey('timestamp');
     if (ts !== undefined) h.append('Timestamp', ts);
   }
-  return new SipResponse({ status, reason: reason ?? reasonPhrase(status), headers: h });
+  const res = new SipResponse({ status, reason: reason ?? reasonPhrase(status), headers: h });
+  seedParsed(res, req, from !== undefined, to !== undefined && !tagAdded, callId !== undefined, cseq !== undefined);
+  return res;
+}
+
+/**
+ * The response's Via, From, Call-ID, CSeq (and To, when copied unchanged) are the request's very
+ * text, so the request's parsed values (already read by the transaction layer) serve the response
+ * too instead of being parsed again when the transaction and transport read them. Shared objects:
+ * read-only, as every accessor's result is (see the module README). A request header that does
+ * not parse is left for the response to parse (and throw on) itself.
+ */
+function seedParsed(res: SipResponse, req: SipRequest, from: boolean, to: boolean, callId: boolean, cseq: boolean): void {
+  const h = res.headers;
+  try {
+    const vias = req.via;
+    h.setCached(SLOT.via, vias);
+    if (vias.length > 0) h.setCached(SLOT.topVia, vias[0]);
+    if (callId) h.setCached(SLOT['call-id'], req.callId);
+    if (cseq) h.setCached(SLOT.cseq, req.cseq);
+    if (from) h.setCached(SLOT.from, req.from);
+    if (to) h.setCached(SLOT.to, req.to);
+  } catch {
+    // left to the response's own accessors
+  }
 }
