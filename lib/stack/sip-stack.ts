@@ -317,10 +317,15 @@ export class SipStack {
       if (e instanceof SipParseError && request.method !== 'ACK') this.replyStateless(request, e.status, e.reason, source);
       return;
     }
-    const d = this.transactions.receiveRequest(request, source);
+    // the new transaction's timers start after dispatch: a user answering at once needs no 100 Trying timer
+    const d = this.transactions.receiveRequest(request, source, true);
     switch (d.kind) {
       case 'new':
-        this.dispatchNew(d.tx, source);
+        try {
+          this.dispatchNew(d.tx, source);
+        } finally {
+          d.tx.start();
+        }
         break;
       case 'ack2xx': {
         const ep = this.dialogs.find(request.callId, request.to.tag, request.from.tag);

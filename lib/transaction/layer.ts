@@ -170,8 +170,14 @@ export class TransactionLayer {
     return { kind: 'matched', tx };
   }
 
-  /** RFC 3261 §17.2.3: hands a request to its server transaction, or makes a new one. */
-  receiveRequest(request: SipRequest, source: MessageSource): RequestDisposition {
+  /**
+   * RFC 3261 §17.2.3: hands a request to its server transaction, or makes a new one.
+   * @param deferStart when true, a new transaction's timers (the INVITE's 100 Trying delay,
+   *   §17.2.1) wait until the caller calls `tx.start()`, which it must, once it has offered the
+   *   request to its TU: a TU that answers at once then costs no timer at all. The delay counts
+   *   from that call (the same tick).
+   */
+  receiveRequest(request: SipRequest, source: MessageSource, deferStart = false): RequestDisposition {
     if (this.closed) return { kind: 'dropped', reason: 'closed' };
     const problem = request.via.length === 0 ? 'no Via' : unusable(request, false);
     if (problem !== undefined) {
@@ -202,7 +208,7 @@ export class TransactionLayer {
       this.rejections.unacknowledgedInvites++;
       return this.reject503(request, source, 'unacknowledged INVITE limit reached: 503', this.maxUnacknowledged);
     }
-    const tx = this.startServer(request, source, key ?? '');
+    const tx = this.startServer(request, source, key ?? '', deferStart && method !== 'CANCEL');
     if (method === 'CANCEL') {
       // RFC 3261 §9.2: the CANCEL matches the INVITE transaction as a request of method INVITE would
       const inviteTx = this.findServer(request, 'INVITE');
@@ -323,7 +329,7 @@ export class TransactionLayer {
     }
   };
 
-  private startServer(request: SipRequest, source: MessageSource, key: string): ServerTransaction {
+  private startServer(request: SipRequest, source: MessageSource, key: string, deferStart: boolean): ServerTransaction {
     const onEnd = this.serverEnded;
     const tx =
       request.method === 'INVITE'
@@ -332,7 +338,7 @@ export class TransactionLayer {
     // flat: the key is a concatenation of slices of the request's text and would pin all of it
     tx.key = flatCopy(key);
     this.servers.set(tx.key, tx);
-    tx.start();
+    if (!deferStart) tx.start();
     return tx;
   }
 
