@@ -122,12 +122,18 @@ export function requestReport(proc: ReportingChild, pattern: RegExp, ms = 10_000
  * in clock ticks of 10 ms on Linux); 0 when it is gone. Differences over a load step give CPU per call.
  */
 export function cpuMs(pid: number): number {
+  const c = cpuSplitMs(pid);
+  return c.user + c.system;
+}
+
+/** {@link cpuMs} split into user and system (kernel) time, ms. */
+export function cpuSplitMs(pid: number): { user: number; system: number } {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // the command name (field 2) may hold spaces: count fields after its closing parenthesis
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
   } catch {
-    return 0;
+    return { user: 0, system: 0 };
   }
 }
