@@ -27,6 +27,7 @@ import {
   type SentInfo,
   type TransportStats,
 } from '../transport/index.js';
+import { SILENT_LOGGER } from '../transaction/transaction.js';
 import { DialogRouter } from './dialog-router.js';
 import { MergedRequestDetector } from './merged-requests.js';
 import { nextHopUri, resolveQuery, resolveTargets, tlsServerName } from './next-hop.js';
@@ -38,7 +39,8 @@ import { DEFAULT_EXTENSIONS, KNOWN_METHODS, checkNewRequest, reply, type UasChec
 /** The stack's version, sent in User-Agent/Server. */
 export const TSIP_VERSION = '0.1.0';
 
-const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+/** The transaction layer's silent logger: the layer skips building records for it. */
+const SILENT: Logger = SILENT_LOGGER;
 
 /** Live objects of a stack, by kind: every count returns to zero when nothing is going on. */
 export interface StackStats {
