@@ -34,7 +34,8 @@ import { nextHopUri, resolveQuery, resolveTargets, tlsServerName } from './next-
 import { OutgoingRequest, type OutgoingRequestOptions } from './outgoing-request.js';
 import type { Claim, DialogEndpoint, DialogKey, StackUser } from './stack-user.js';
 import { statelessErrorFor, tooLargeReply } from './stateless-reply.js';
-import { DEFAULT_EXTENSIONS, KNOWN_METHODS, checkNewRequest, reply, type UasCheckContext } from './uas-checks.js';
+import { CheckContexts } from './check-contexts.js';
+import { DEFAULT_EXTENSIONS, checkNewRequest, reply } from './uas-checks.js';
 
 /** The stack's version, sent in User-Agent/Server. */
 export const TSIP_VERSION = '0.1.0';
@@ -101,13 +102,7 @@ export class SipStack {
   /** The §8.2.2.2 key each admitted request's server transaction releases when it ends. */
   private readonly mergeKeys = new Map<ServerTransaction, string>();
   private readonly supported: readonly string[];
-  /** {@link allowedMethods} as last computed, and the users' method lists it came from. */
-  private allowed: readonly string[] = [];
-  private allowedFrom: { list: readonly string[]; count: number }[] = [{ list: [], count: -1 }];
-  /** The UAS checks' context for requests outside dialogs (rebuilt when {@link allowed} is). */
-  private checks: UasCheckContext = { allowedMethods: [], supportedExtensions: [] };
-  /** In a dialog any known method gets past the Allow check (the dialog's user answers it). */
-  private readonly inDialogChecks: UasCheckContext;
+  private readonly checkContexts: CheckContexts;
   private state: 'new' | 'started' | 'stopped' = 'new';
   /** The one shutdown in progress or done. */
   private stopping: Promise<void> | undefined;
@@ -122,7 +117,7 @@ export class SipStack {
     this.resolver = settings.resolver ?? new Rfc3263Resolver();
     this.userAgent = settings.userAgent ?? `tsip/${TSIP_VERSION}`;
     this.supported = (settings.supportedExtensions ?? DEFAULT_EXTENSIONS).map((s) => s.toLowerCase());
-    this.inDialogChecks = { allowedMethods: KNOWN_METHODS, supportedExtensions: this.supported, server: this.userAgent };
+    this.checkContexts = new CheckContexts(this.supported, this.userAgent);
     this.dialogs = new DialogRouter(settings.limits?.maxDialogs);
     this.transport = new TransportLayer({ iaps: [...settings.iaps], limits: settings.transportLimits, logger: this.logger, resolver: this.resolver, user: this });
     this.transactions = new TransactionLayer({
@@ -391,13 +386,11 @@ export class SipStack {
 
   private dispatchNew(tx: ServerTransaction, source: MessageSource): void {
     const req = tx.request;
-    const allowed = this.allowedMethods();
-    if (this.checks.allowedMethods !== allowed) this.checks = { allowedMethods: allowed, supportedExtensions: this.supported, server: this.userAgent };
-    const checks = this.checks;
+    const checks = this.checkContexts.outsideDialog(this.users);
     let error: SipResponse | undefined;
     try {
       const inDialog = req.to.tag !== undefined;
-      error = checkNewRequest(req, inDialog ? this.inDialogChecks : checks);
+      error = checkNewRequest(req, inDialog ? this.checkContexts.inDialog : checks);
       if (error === undefined && inDialog) {
         const ep = this.dialogs.find(req.callId, req.to.tag, req.from.tag);
         // RFC 3261 §12.2.2: a request for a dialog we do not have → 481
@@ -462,22 +455,6 @@ export class SipStack {
     this.respondSafely(inviteTx, reply(inviteTx.request, 487, checks, undefined, inviteTx.responseToTag));
     const owner = this.inviteOwners.get(inviteTx);
     if (owner?.onInviteCanceled !== undefined) this.guard(() => owner.onInviteCanceled?.(inviteTx));
-  }
-
-  /**
-   * ACK, CANCEL and every user's methods (RFC 3261 §8.2.1), computed again only when a user came,
-   * went or now lists a different array or count of methods, not for every request.
-   */
-  private allowedMethods(): readonly string[] {
-    const seen = this.allowedFrom;
-    let same = seen.length === this.users.length;
-    for (let i = 0; same && i < seen.length; i++) same = seen[i].list === this.users[i].methods && seen[i].count === seen[i].list.length;
-    if (same) return this.allowed;
-    const set = new Set<string>(['ACK', 'CANCEL']);
-    for (const u of this.users) for (const m of u.methods) set.add(m);
-    this.allowed = [...set];
-    this.allowedFrom = this.users.map((u) => ({ list: u.methods, count: u.methods.length }));
-    return this.allowed;
   }
 
   private respondSafely(tx: ServerTransaction, res: SipResponse): void {
