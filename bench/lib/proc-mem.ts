@@ -116,3 +116,24 @@ export function requestReport(proc: ReportingChild, pattern: RegExp, ms = 10_000
     proc.child.kill('SIGUSR2');
   });
 }
+
+/**
+ * CPU time (user + system) a pid has used so far, in ms, from /proc/<pid>/stat (fields 14 and 15,
+ * in clock ticks of 10 ms on Linux); 0 when it is gone. Differences over a load step give CPU per call.
+ */
+export function cpuMs(pid: number): number {
+  const c = cpuSplitMs(pid);
+  return c.user + c.system;
+}
+
+/** {@link cpuMs} split into user and system (kernel) time, ms. */
+export function cpuSplitMs(pid: number): { user: number; system: number } {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the command name (field 2) may hold spaces: count fields after its closing parenthesis
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+  } catch {
+    return { user: 0, system: 0 };
+  }
+}

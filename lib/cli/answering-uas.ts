@@ -47,9 +47,15 @@ export interface AnsweringUas {
   canceled: number;
 }
 
-function sdpAnswer(host: string): string {
+/**
+ * The plain SDP answer for `host`, as a function of the session id (RFC 4566 §5.2: the o= line's
+ * sess-id, a timestamp here): the text around it is built once, not per call.
+ */
+function sdpAnswerFor(host: string): (sessionId: number) => Buffer {
   const family = host.includes(':') ? 'IP6' : 'IP4';
-  return [`v=0`, `o=tsip ${Date.now()} 1 IN ${family} ${host}`, 's=tsip uas', `c=IN ${family} ${host}`, 't=0 0', 'm=audio 6000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', 'a=sendrecv', ''].join('\r\n');
+  const head = 'v=0\r\no=tsip ';
+  const tail = [` 1 IN ${family} ${host}`, 's=tsip uas', `c=IN ${family} ${host}`, 't=0 0', 'm=audio 6000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', 'a=sendrecv', ''].join('\r\n');
+  return (sessionId) => Buffer.from(head + sessionId + tail);
 }
 
 /** Builds the answering user for `stack`; add it with `stack.addUser(uas.user)`. */
@@ -58,13 +64,25 @@ export function createAnsweringUas(stack: SipStack, options: AnsweringUasOptions
   const counts: AnsweringCounts = { invites: 0, acks: 0, byes: 0, options: 0, registers: 0, messages: 0, ackTimeouts: 0, hangups: 0 };
   let fingerprint = options.dtlsFingerprint;
   const uas: AnsweringUas = { user: undefined as unknown as StackUser, counts, held: [], canceled: 0 };
+  const sdpAnswer = sdpAnswerFor(options.host);
+  /** Contact values by local port and transport: the same few strings for every call. */
+  const contacts = new Map<string, string>();
+  const contactFor = (source: ServerTransaction['source']): string => {
+    const transport = source.protocol === 'udp' ? '' : `;transport=${source.protocol}`;
+    const key = `${source.localPort}${transport}`;
+    let contact = contacts.get(key);
+    if (contact === undefined) {
+      contact = `<sip:uas@${hostInUri}:${key}>`;
+      if (contacts.size < 64) contacts.set(key, contact);
+    }
+    return contact;
+  };
 
   const answerInvite = (tx: InviteServerTransaction): void => {
     const req = tx.request;
     const tag = newTag();
     const res = createResponse(req, 200, 'OK', tag);
-    const transport = tx.source.protocol === 'udp' ? '' : `;transport=${tx.source.protocol}`;
-    res.headers.set('Contact', `<sip:uas@${hostInUri}:${tx.source.localPort}${transport}>`);
+    res.headers.set('Contact', contactFor(tx.source));
     res.headers.set('Content-Type', 'application/sdp');
     if (isWebRtcOffer(req.body)) {
       fingerprint ??= dtlsFingerprint();
@@ -75,7 +93,7 @@ export function createAnsweringUas(stack: SipStack, options: AnsweringUasOptions
         return;
       }
     } else {
-      res.body = Buffer.from(sdpAnswer(options.host));
+      res.body = sdpAnswer(Date.now());
     }
     const key = { callId: req.callId, localTag: tag, remoteTag: req.from.tag ?? '' };
     let ended = false;

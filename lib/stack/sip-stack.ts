@@ -27,18 +27,21 @@ import {
   type SentInfo,
   type TransportStats,
 } from '../transport/index.js';
+import { SILENT_LOGGER } from '../transaction/transaction.js';
 import { DialogRouter } from './dialog-router.js';
 import { MergedRequestDetector } from './merged-requests.js';
 import { nextHopUri, resolveQuery, resolveTargets, tlsServerName } from './next-hop.js';
 import { OutgoingRequest, type OutgoingRequestOptions } from './outgoing-request.js';
 import type { Claim, DialogEndpoint, DialogKey, StackUser } from './stack-user.js';
 import { statelessErrorFor, tooLargeReply } from './stateless-reply.js';
-import { DEFAULT_EXTENSIONS, KNOWN_METHODS, checkNewRequest, reply, type UasCheckContext } from './uas-checks.js';
+import { CheckContexts } from './check-contexts.js';
+import { DEFAULT_EXTENSIONS, checkNewRequest, reply } from './uas-checks.js';
 
 /** The stack's version, sent in User-Agent/Server. */
 export const TSIP_VERSION = '0.1.0';
 
-const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+/** The transaction layer's silent logger: the layer skips building records for it. */
+const SILENT: Logger = SILENT_LOGGER;
 
 /** Live objects of a stack, by kind: every count returns to zero when nothing is going on. */
 export interface StackStats {
@@ -99,6 +102,7 @@ export class SipStack {
   /** The §8.2.2.2 key each admitted request's server transaction releases when it ends. */
   private readonly mergeKeys = new Map<ServerTransaction, string>();
   private readonly supported: readonly string[];
+  private readonly checkContexts: CheckContexts;
   private state: 'new' | 'started' | 'stopped' = 'new';
   /** The one shutdown in progress or done. */
   private stopping: Promise<void> | undefined;
@@ -113,6 +117,7 @@ export class SipStack {
     this.resolver = settings.resolver ?? new Rfc3263Resolver();
     this.userAgent = settings.userAgent ?? `tsip/${TSIP_VERSION}`;
     this.supported = (settings.supportedExtensions ?? DEFAULT_EXTENSIONS).map((s) => s.toLowerCase());
+    this.checkContexts = new CheckContexts(this.supported, this.userAgent);
     this.dialogs = new DialogRouter(settings.limits?.maxDialogs);
     this.transport = new TransportLayer({ iaps: [...settings.iaps], limits: settings.transportLimits, logger: this.logger, resolver: this.resolver, user: this });
     this.transactions = new TransactionLayer({
@@ -309,10 +314,15 @@ export class SipStack {
       if (e instanceof SipParseError && request.method !== 'ACK') this.replyStateless(request, e.status, e.reason, source);
       return;
     }
-    const d = this.transactions.receiveRequest(request, source);
+    // the new transaction's timers start after dispatch: a user answering at once needs no 100 Trying timer
+    const d = this.transactions.receiveRequest(request, source, true);
     switch (d.kind) {
       case 'new':
-        this.dispatchNew(d.tx, source);
+        try {
+          this.dispatchNew(d.tx, source);
+        } finally {
+          d.tx.start();
+        }
         break;
       case 'ack2xx': {
         const ep = this.dialogs.find(request.callId, request.to.tag, request.from.tag);
@@ -376,11 +386,11 @@ export class SipStack {
 
   private dispatchNew(tx: ServerTransaction, source: MessageSource): void {
     const req = tx.request;
-    const checks: UasCheckContext = { allowedMethods: this.allowedMethods(), supportedExtensions: this.supported, server: this.userAgent };
+    const checks = this.checkContexts.outsideDialog(this.users);
     let error: SipResponse | undefined;
     try {
       const inDialog = req.to.tag !== undefined;
-      error = checkNewRequest(req, inDialog ? { ...checks, allowedMethods: KNOWN_METHODS } : checks);
+      error = checkNewRequest(req, inDialog ? this.checkContexts.inDialog : checks);
       if (error === undefined && inDialog) {
         const ep = this.dialogs.find(req.callId, req.to.tag, req.from.tag);
         // RFC 3261 §12.2.2: a request for a dialog we do not have → 481
@@ -445,12 +455,6 @@ export class SipStack {
     this.respondSafely(inviteTx, reply(inviteTx.request, 487, checks, undefined, inviteTx.responseToTag));
     const owner = this.inviteOwners.get(inviteTx);
     if (owner?.onInviteCanceled !== undefined) this.guard(() => owner.onInviteCanceled?.(inviteTx));
-  }
-
-  private allowedMethods(): string[] {
-    const set = new Set<string>(['ACK', 'CANCEL']);
-    for (const u of this.users) for (const m of u.methods) set.add(m);
-    return [...set];
   }
 
   private respondSafely(tx: ServerTransaction, res: SipResponse): void {

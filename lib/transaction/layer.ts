@@ -14,10 +14,10 @@
  * on both sides (it ends work) and ACK never makes a transaction.
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type { MessageSource, SendTarget } from '../transport/types.js';
 import { BRANCH_MAGIC_COOKIE, type SipRequest, type SipResponse, Via, createResponse } from '../message/index.js';
+import { randomToken } from '../message/random-pool.js';
 import { CancelState, PendingCancel } from './cancel.js';
 import { InviteClientTransaction } from './invite-client.js';
 import { InviteServerTransaction } from './invite-server.js';
@@ -45,9 +45,9 @@ const DEFAULT_LIMIT = 10_000;
 /** Default `maxUnacknowledgedInvites`. */
 const DEFAULT_MAX_UNACKNOWLEDGED_INVITES = 5000;
 
-/** A fresh RFC 3261 branch: the magic cookie and 96 random bits. */
+/** A fresh RFC 3261 branch: the magic cookie and 96 random bits (pooled, see random-pool.ts). */
 export function newBranch(): string {
-  return BRANCH_MAGIC_COOKIE + randomBytes(12).toString('base64url');
+  return BRANCH_MAGIC_COOKIE + randomToken(12, 'base64url');
 }
 
 export type { ClientTransaction, RequestDisposition, ResponseDisposition, ServerTransaction, TransactionLayerOptions, TransactionStats };
@@ -170,8 +170,14 @@ export class TransactionLayer {
     return { kind: 'matched', tx };
   }
 
-  /** RFC 3261 §17.2.3: hands a request to its server transaction, or makes a new one. */
-  receiveRequest(request: SipRequest, source: MessageSource): RequestDisposition {
+  /**
+   * RFC 3261 §17.2.3: hands a request to its server transaction, or makes a new one.
+   * @param deferStart when true, a new transaction's timers (the INVITE's 100 Trying delay,
+   *   §17.2.1) wait until the caller calls `tx.start()`, which it must, once it has offered the
+   *   request to its TU: a TU that answers at once then costs no timer at all. The delay counts
+   *   from that call (the same tick).
+   */
+  receiveRequest(request: SipRequest, source: MessageSource, deferStart = false): RequestDisposition {
     if (this.closed) return { kind: 'dropped', reason: 'closed' };
     const problem = request.via.length === 0 ? 'no Via' : unusable(request, false);
     if (problem !== undefined) {
@@ -185,7 +191,9 @@ export class TransactionLayer {
       const retransmissionStopped = this.twoXx.ackReceived(request);
       return tx instanceof InviteServerTransaction ? { kind: 'ack2xx', inviteTx: tx, retransmissionStopped } : { kind: 'ack2xx', retransmissionStopped };
     }
-    const existing = this.findServer(request, method);
+    // RFC 3261 §17.2.3 (RFC 2543 fallback for branches without the cookie); the same key files a new transaction
+    const key = serverKey3261(request, method) ?? serverKey2543(request, method);
+    const existing = key === undefined ? undefined : this.servers.get(key);
     if (existing !== undefined) {
       existing.receiveRequest(request);
       return { kind: 'absorbed', tx: existing };
@@ -200,7 +208,7 @@ export class TransactionLayer {
       this.rejections.unacknowledgedInvites++;
       return this.reject503(request, source, 'unacknowledged INVITE limit reached: 503', this.maxUnacknowledged);
     }
-    const tx = this.startServer(request, source);
+    const tx = this.startServer(request, source, key ?? '', deferStart && method !== 'CANCEL');
     if (method === 'CANCEL') {
       // RFC 3261 §9.2: the CANCEL matches the INVITE transaction as a request of method INVITE would
       const inviteTx = this.findServer(request, 'INVITE');
@@ -321,16 +329,16 @@ export class TransactionLayer {
     }
   };
 
-  private startServer(request: SipRequest, source: MessageSource): ServerTransaction {
+  private startServer(request: SipRequest, source: MessageSource, key: string, deferStart: boolean): ServerTransaction {
     const onEnd = this.serverEnded;
     const tx =
       request.method === 'INVITE'
         ? new InviteServerTransaction(this.ctx, request, source, onEnd)
         : new NonInviteServerTransaction(this.ctx, request, source, onEnd);
     // flat: the key is a concatenation of slices of the request's text and would pin all of it
-    tx.key = flatCopy(serverKey3261(request) ?? serverKey2543(request) ?? '');
+    tx.key = flatCopy(key);
     this.servers.set(tx.key, tx);
-    tx.start();
+    if (!deferStart) tx.start();
     return tx;
   }
 

@@ -57,5 +57,5 @@ export function serverKey2543(request: SipRequest, method: string = request.meth
  * tags, so retransmission of one 2xx stops when its ACK arrives.
  */
 export function dialogAckKey(msg: SipMessage): string {
-  return [msg.callId, String(msg.cseq.seq), msg.to.tag ?? '', msg.from.tag ?? ''].join('\n');
+  return msg.callId + '\n' + msg.cseq.seq + '\n' + (msg.to.tag ?? '') + '\n' + (msg.from.tag ?? '');
 }

@@ -7,10 +7,12 @@ import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import type { MessageSource } from '../transport/types.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import type { IstState, NistState } from './states.js';
-import { type TerminationHook, Transaction, TransactionEndReason, type TransactionContext, asTransportError, settle } from './transaction.js';
+import { type TerminationHook, Transaction, TransactionEndReason, type TransactionContext, asTransportError } from './transaction.js';
 import type { ServerTransactionUser } from './user.js';
 import { type Held, flatCopy, heldAvailable, heldForget, heldGet, heldRelease } from './wire.js';
 import { isRfc3261Branch } from './matching.js';
+
+const returnTrue = (): boolean => true;
 
 /** The user of a transaction nobody gave one: shared, not an empty object per transaction. */
 const NO_USER: ServerTransactionUser = Object.freeze({});
@@ -224,13 +226,16 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
    */
   protected send(response: SipResponse | undefined): Promise<boolean> {
     if (response === undefined) return Promise.resolve(false);
-    return settle(() => this.ctx.transport.sendResponse(response, this.source)).then(
-      () => true,
-      (err: unknown) => {
-        this.transportFailed(asTransportError(err));
-        return false;
-      },
-    );
+    let sent: Promise<unknown>;
+    try {
+      sent = this.ctx.transport.sendResponse(response, this.source);
+    } catch (err) {
+      sent = Promise.reject(err);
+    }
+    return sent.then(returnTrue, (err: unknown) => {
+      this.transportFailed(asTransportError(err));
+      return false;
+    });
   }
 
   /** RFC 3261 §17.2.4: tell the TU; the transaction ends unless the machine says otherwise. */

@@ -188,7 +188,10 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
   protected queuedTimerFired(_name: T): void {}
 
   protected enter(s: S): void {
-    this.ctx.logger.debug('transaction state', { kind: this.kind, branch: this.branch, from: this.current, to: s });
+    // every transition of every transaction: no log record (an object and the branch sliced
+    // from the key) for the silent logger
+    const logger = this.ctx.logger;
+    if (logger !== SILENT_LOGGER) logger.debug('transaction state', { kind: this.kind, branch: this.branch, from: this.current, to: s });
     this.current = s;
   }
 

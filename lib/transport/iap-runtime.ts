@@ -46,10 +46,14 @@ export class IapRuntime {
 
   /** The UDP socket that sends to `family`, preferring the one bound to `localAddress:localPort`. */
   udpFor(family: 4 | 6, localAddress?: string, localPort?: number): UdpEndpoint | undefined {
-    const exact = this.udp.find(
-      (u) => u.family === family && u.address === localAddress && u.port === localPort,
-    );
-    return exact ?? this.udp.find((u) => u.family === family);
+    // a loop, not find() with closures: this runs for every datagram sent
+    let sameFamily: UdpEndpoint | undefined;
+    for (const u of this.udp) {
+      if (u.family !== family) continue;
+      if (u.address === localAddress && u.port === localPort) return u;
+      sameFamily ??= u;
+    }
+    return sameFamily;
   }
 
   /**

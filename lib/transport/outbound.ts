@@ -143,27 +143,37 @@ export class Outbound {
     }
   }
 
-  /** See `TransportPort.sendResponse`. */
-  async sendResponse(response: SipResponse, source: MessageSource): Promise<SentInfo> {
-    const iap = this.deps.iap(source.iapId);
-    const via = topViaOf(response);
-    const data = this.checkSize(serializeMessage(response));
-    if (isStream(source.protocol)) {
-      // RFC 3261 §18.2.2: reliable → the connection the request came on, if still open.
-      const open = source.connectionId === undefined ? undefined : this.deps.pool.table.get(source.connectionId);
-      if (isWebSocket(source.protocol) && open === undefined) return this.webSocketResponseGone(data, iap, via, source);
-      const dest = responseDestination(via, source.protocol);
-      const conn =
-        open ??
-        (await this.openFor(iap, source.protocol, await this.numeric(dest.host, dest.port, source.protocol)));
-      await conn.send(data);
-      this.deps.stats.streamMessagesOut += 1;
-      return sentOver(conn);
+  /**
+   * See `TransportPort.sendResponse`. Every failure, synchronous ones included, is a rejection.
+   * A datagram to a numeric address goes out without an extra await or promise on the way: this
+   * is a UAS's per-message path.
+   */
+  sendResponse(response: SipResponse, source: MessageSource): Promise<SentInfo> {
+    try {
+      const iap = this.deps.iap(source.iapId);
+      const via = topViaOf(response);
+      const data = this.checkSize(serializeMessage(response));
+      if (isStream(source.protocol)) return this.streamResponse(data, iap, via, source, source.protocol);
+      const dest = responseDestination(via, 'udp');
+      const family = ipFamily(dest.host);
+      // RFC 3581 §4: sent from the address and port the request arrived on.
+      if (family !== 0) return this.sendDatagram(iap, data, { address: dest.host, port: dest.port, family }, source.localAddress, source.localPort);
+      return this.numeric(dest.host, dest.port, 'udp').then((hop) => this.sendDatagram(iap, data, hop, source.localAddress, source.localPort));
+    } catch (err) {
+      return Promise.reject(err);
     }
-    const dest = responseDestination(via, 'udp');
-    const hop = await this.numeric(dest.host, dest.port, 'udp');
-    // RFC 3581 §4: sent from the address and port the request arrived on.
-    return this.sendDatagram(iap, data, hop, source.localAddress, source.localPort);
+  }
+
+  /** RFC 3261 §18.2.2 over a stream: the request's connection, else a new one. */
+  private async streamResponse(data: Buffer, iap: IapRuntime, via: Via, source: MessageSource, protocol: ConnectionProtocol): Promise<SentInfo> {
+    // RFC 3261 §18.2.2: reliable → the connection the request came on, if still open.
+    const open = source.connectionId === undefined ? undefined : this.deps.pool.table.get(source.connectionId);
+    if (isWebSocket(protocol) && open === undefined) return this.webSocketResponseGone(data, iap, via, source);
+    const dest = responseDestination(via, protocol);
+    const conn = open ?? (await this.openFor(iap, protocol, await this.numeric(dest.host, dest.port, protocol)));
+    await conn.send(data);
+    this.deps.stats.streamMessagesOut += 1;
+    return sentOver(conn);
   }
 
   /**
@@ -205,26 +215,17 @@ export class Outbound {
     return data;
   }
 
-  private async sendDatagram(
-    iap: IapRuntime,
-    data: Buffer,
-    hop: Hop,
-    localAddress?: string,
-    localPort?: number,
-  ): Promise<SentInfo> {
+  /** One datagram; a missing socket is a rejection, like a failed send. */
+  private sendDatagram(iap: IapRuntime, data: Buffer, hop: Hop, localAddress?: string, localPort?: number): Promise<SentInfo> {
     const udp = iap.udpFor(hop.family, localAddress, localPort);
     if (udp === undefined) {
-      throw new SipError(SipErrorCode.TransportError, `IAP ${iap.id} has no UDP socket for IPv${hop.family}`);
+      return Promise.reject(new SipError(SipErrorCode.TransportError, `IAP ${iap.id} has no UDP socket for IPv${hop.family}`));
     }
-    await udp.send(data, hop.port, hop.address);
-    this.deps.stats.datagramsOut += 1;
-    return {
-      protocol: 'udp',
-      localAddress: udp.address,
-      localPort: udp.port,
-      remoteAddress: hop.address,
-      remotePort: hop.port,
-    };
+    const stats = this.deps.stats;
+    return udp.send(data, hop.port, hop.address).then(() => {
+      stats.datagramsOut += 1;
+      return { protocol: 'udp', localAddress: udp.address, localPort: udp.port, remoteAddress: hop.address, remotePort: hop.port };
+    });
   }
 
   private openFor(iap: IapRuntime, protocol: ConnectionProtocol, hop: Hop, servername?: string): Promise<TransportConnection> {

@@ -39,8 +39,6 @@ import { UdpEndpoint } from './udp-endpoint.js';
 
 export type { BoundAddress } from './iap-runtime.js';
 
-const noop = (): void => undefined;
-
 /** Options of a {@link TransportLayer}. */
 export interface TransportLayerOptions {
   /** The local bindings; each listens on all its `listen` entries. */
@@ -81,8 +79,17 @@ export class TransportLayer implements TransportPort {
   private readonly logger: Logger | undefined;
   private readonly connectTimeout: number;
   private state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
-  /** One settled-promise per send in flight (see {@link drain}). */
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Sends started and not yet settled (see {@link drain}). */
+  private inFlight = 0;
+  /** {@link drain}s waiting for {@link inFlight} to reach 0. */
+  private drainWaiters: (() => void)[] = [];
+  /** Counts a send out of {@link inFlight} once it settled (one shared function, not one per send). */
+  private readonly settled = (): void => {
+    if (--this.inFlight > 0 || this.drainWaiters.length === 0) return;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
+  };
 
   constructor(options: TransportLayerOptions) {
     this.limits = resolveLimits(options.limits);
@@ -231,7 +238,7 @@ export class TransportLayer implements TransportPort {
 
   /** Sends not yet settled: resolving a host, connecting, or waiting for a write to complete. */
   get sendsInFlight(): number {
-    return this.inFlight.size;
+    return this.inFlight;
   }
 
   /**
@@ -243,12 +250,13 @@ export class TransportLayer implements TransportPort {
    */
   async drain(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + Math.max(0, timeoutMs);
-    while (this.inFlight.size > 0) {
+    while (this.inFlight > 0) {
       const left = deadline - Date.now();
       if (left <= 0) return false;
       let timer: NodeJS.Timeout | undefined;
       const timeUp = new Promise<void>((r) => (timer = setTimeout(r, left)));
-      await Promise.race([Promise.all(this.inFlight), timeUp]);
+      const idle = new Promise<void>((r) => this.drainWaiters.push(r));
+      await Promise.race([idle, timeUp]);
       clearTimeout(timer);
     }
     return true;
@@ -256,9 +264,8 @@ export class TransportLayer implements TransportPort {
 
   /** Counts a send as in flight until it settles (see {@link drain}); returns it unchanged. */
   private track(send: Promise<SentInfo>): Promise<SentInfo> {
-    const settled = send.then(noop, noop);
-    this.inFlight.add(settled);
-    void settled.then(() => this.inFlight.delete(settled));
+    this.inFlight++;
+    send.then(this.settled, this.settled);
     return send;
   }
 

@@ -73,3 +73,35 @@ t.test('a 400 can be built for a request missing To, From and Call-ID (RFC 4475 
   t.notOk(res.headers.has('To'));
   t.match(serializeMessage(res).toString(), /^SIP\/2\.0 400 Missing To header\r\n/);
 });
+
+t.test("the response's parsed Via, From, To, Call-ID and CSeq equal a fresh parse of its own text", async (t) => {
+  const fields = (m: SipRequest | ReturnType<typeof createResponse>) => ({
+    via: m.via.map((v) => v.toString()),
+    topVia: m.topVia.toString(),
+    from: m.from.toString(),
+    to: m.to.toString(),
+    toTag: m.to.tag,
+    callId: m.callId,
+    cseq: m.cseq,
+  });
+  for (const to of ['To: Bob <sip:bob@biloxi.example.com>', 'To: sip:bob@biloxi.example.com;x=1', 'To: <sip:bob@biloxi.example.com>;tag=existing']) {
+    const req = parseMessage(REQ.replace('To: Bob <sip:bob@biloxi.example.com>', to)) as SipRequest;
+    void req.via; // parsed first, as the transaction layer does
+    for (const status of [100, 200]) {
+      const res = createResponse(req, status, undefined, 'bobtag');
+      const reparsed = parseMessage(serializeMessage(res));
+      t.same(fields(res), fields(reparsed as unknown as SipRequest), `${to} / ${status}`);
+    }
+  }
+  // the tag is appended after the URI's header params of an addr-spec To (they are the header's)
+  const addrSpec = createResponse(parseMessage(REQ.replace('To: Bob <sip:bob@biloxi.example.com>', 'To: sip:bob@biloxi.example.com;x=1')) as SipRequest, 200, 'OK', 't1');
+  t.equal(addrSpec.headers.get('To'), 'sip:bob@biloxi.example.com;x=1;tag=t1');
+  t.equal(addrSpec.to.params.get('x'), '1');
+});
+
+t.test('a request header that does not parse is not seeded: the response throws on it as before', async (t) => {
+  const req = parseMessage(REQ.replace('Via: SIP/2.0/UDP p1.example.com;branch=z9hG4bK1, ', 'Via: garbage, ')) as SipRequest;
+  const res = createResponse(req, 400, 'Bad Request', 'x');
+  t.throws(() => res.via);
+  t.equal(res.callId, 'a84b4c76e66710');
+});

@@ -1,0 +1,30 @@
+/**
+ * Random tokens for tags and branches, drawn from one pooled buffer of random bytes refilled in
+ * bulk. Why: `randomBytes(n)` per token is a trip into OpenSSL and a Buffer allocation each time;
+ * at thousands of calls per second that was ~4 % of the UAS's CPU. One `randomFillSync` of 4 kB
+ * serves hundreds of tokens. Each byte is used once, so tokens keep the full randomness RFC 3261
+ * asks of tags (§19.3: at least 32 random bits) and branches (§8.1.1.7: unique in space and time).
+ * @module
+ */
+import { randomFillSync } from 'node:crypto';
+
+/** Bytes fetched from the CSPRNG per refill. */
+const POOL_BYTES = 4096;
+
+const pool = Buffer.alloc(POOL_BYTES);
+/** Next unused byte of {@link pool}; starts exhausted, so nothing is drawn before the first use. */
+let next = POOL_BYTES;
+
+/**
+ * `bytes` fresh random bytes (1..256) written as `encoding` (hex or base64url): never the same
+ * bytes as another call's.
+ */
+export function randomToken(bytes: number, encoding: 'hex' | 'base64url'): string {
+  if (next + bytes > POOL_BYTES) {
+    randomFillSync(pool);
+    next = 0;
+  }
+  const start = next;
+  next += bytes;
+  return pool.toString(encoding, start, next);
+}
