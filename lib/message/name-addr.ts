@@ -8,7 +8,7 @@ import { fail } from './errors.js';
 import { type Params } from './params.js';
 import { type FlatParams } from './flat-params.js';
 import * as m_flat_params from './flat-params.js';
-import { AbsoluteUri, SipUri, type Uri } from './uri.js';
+import { type Uri } from './uri.js';
 import * as m_uri from './uri.js';
 
 // NOTE: hot imported functions and tables are copied to locals once: when these modules run
@@ -16,7 +16,7 @@ import * as m_uri from './uri.js';
 // name is a getter call, which dominated parse profiles.
 const { TOKEN, isWs, quote, scanQuoted, skipWs, splitList, trimWs, unquote, toMap } = m_chars;
 const { copyLazyParams, formatLazyParams, lazyParam, lazyParamsMap, scanParams } = m_flat_params;
-const { parseUri } = m_uri;
+const { AbsoluteUri, SipUri, parseUri } = m_uri;
 
 /** Fields accepted by the {@link NameAddr} constructor. */
 export interface NameAddrInit {
