@@ -185,6 +185,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): m_message.SipRequest | m_mes
   if (index[H_CONTACT] >= 0 && at[H_CONTACT] >= 0 && second[H_CONTACT] < 0) {
     headers._contactSrc = head;
     headers._contactAt = at[H_CONTACT];
+    headers._contactValue = values[index[H_CONTACT]];
   }
   ix = index[H_MAX_FORWARDS];
   if (ix >= 0) cache[SLOT['max-forwards']] = parseDecimal(values[ix], 255, 'Max-Forwards');

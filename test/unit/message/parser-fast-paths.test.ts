@@ -227,6 +227,12 @@ t.test('one Contact field read in place; two fields or a list still split', asyn
   t.same(two.contact.map((c) => (c === '*' ? c : (c.uri as SipUri).user)), ['a', 'b']);
   const list = parseMessage(msg(['REGISTER sip:example.com SIP/2.0', ...BASE, 'Contact: <sip:a@192.0.2.1>, <sip:b@192.0.2.2>']));
   t.same(list.contact.map((c) => (c === '*' ? c : (c.uri as SipUri).user)), ['a', 'b']);
+  const moved = parseMessage(msg(['REGISTER sip:example.com SIP/2.0', ...BASE, 'Contact: <sip:m@192.0.2.9>']));
+  moved.headers.delete('Via');
+  moved.headers.prepend('Route', '<sip:p@example.com;lr>');
+  t.same(moved.contact.map((c) => (c === '*' ? c : (c.uri as SipUri).user)), ['m'], 'other fields removed or added before it: the value read in place is still its own');
+  t.same(parseMessage(msg(['REGISTER sip:example.com SIP/2.0', ...BASE, 'Contact: *'])).contact, ['*'], 'the wildcard');
+  t.same(parseMessage(msg(['REGISTER sip:example.com SIP/2.0', ...BASE, 'Contact:'])).contact, [], 'an empty value');
   one.headers.append('Contact', '<sip:c@192.0.2.3>');
   t.same(one.contact.map((c) => (c === '*' ? c : (c.uri as SipUri).user)), ['a', 'c'], 'an appended Contact drops the in-place read');
 });
