@@ -137,10 +137,16 @@ function parseUnsafe(buf: Buffer, stream: boolean): m_message.SipRequest | m_mes
     if (lineEnd > 0 && head.charCodeAt(lineEnd - 1) === 13) lineEnd--;
     if (nl >= 0 && parseHeaderBlock(head, nl + 1, headers, head.length, hot) >= 0) fail('bare CR in header');
   }
-  const cr = head.indexOf('\r', lineStart);
-  if (cr >= 0 && cr < lineEnd) fail('bare CR in start line');
-
-  const msg = parseStartLine(head, lineStart, lineEnd, headers);
+  let msg: m_message.SipRequest | m_message.SipResponse;
+  try {
+    msg = parseStartLine(head, lineStart, lineEnd, headers);
+  } catch (e) {
+    // a bare CR makes every start line fail its grammar (method, URI, version, status; a reason
+    // phrase holding one is refused by SipResponse): searched for only then, for the better reason
+    const cr = head.indexOf('\r', lineStart);
+    if (cr >= 0 && cr < lineEnd) fail('bare CR in start line');
+    throw e;
+  }
 
   // eager checks of the headers every layer relies on: each at most once, and well formed
   const second = hot.second;

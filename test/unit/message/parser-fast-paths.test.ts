@@ -293,3 +293,26 @@ t.test('one-letter header names: the colon right after the letter, or after whit
   t.not(empty('v'), '(no error)', 'an empty compact Via is refused');
   t.equal(empty('v'), empty('Via'), '... as the long form is');
 });
+
+t.test('a bare CR anywhere in the start line is reported as such (searched for only when the line fails)', async (t) => {
+  const lines = [
+    'OPT\rIONS sip:b@example.com SIP/2.0',
+    'OPTIONS \rsip:b@example.com SIP/2.0',
+    'OPTIONS sip:b\r@example.com SIP/2.0',
+    'OPTIONS sip:b@exa\rmple.com SIP/2.0',
+    'OPTIONS sip:b@example.com:50\r60 SIP/2.0',
+    'OPTIONS sip:b@example.com;lr\r SIP/2.0',
+    'OPTIONS sip:b@[::\r1] SIP/2.0',
+    'OPTIONS tel:+1\r23 SIP/2.0',
+    'OPTIONS urn:x\ry SIP/2.0',
+    'OPTIONS sip:b@example.com \rSIP/2.0',
+    'OPTIONS sip:b@example.com SIP/2.\r0',
+    'OPTIONS sip:b@example.com SIP/2.0 \r',
+    'SIP/2.\r0 200 OK',
+    'SIP/2.0 2\r00 OK',
+    'SIP/2.0 200\rOK',
+    'SIP/2.0 200 O\rK',
+  ];
+  for (const line of lines) t.equal(reason(() => parseMessage(msg([line, ...BASE]))), 'bare CR in start line', JSON.stringify(line));
+  t.equal(reason(() => parseMessage(msg(['OPTIONS sip:b@example.com SIP/2.0x', ...BASE]))), 'invalid SIP version', 'without a CR the grammar error stands');
+});
