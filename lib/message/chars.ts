@@ -82,6 +82,39 @@ export function scanToken(s: string, i: number): number {
   return i;
 }
 
+/** Quoted text at least this long is checked by native searches rather than a loop (see {@link plainQuotedEnd}). */
+const LONG_QUOTED = 16;
+/** ... when the rest of the text is at most this many times its length (a bound on the backslash search). */
+const SEARCH_SPAN = 8;
+
+/**
+ * The index of the quote closing the quoted-string that opens at `i` (a `"`) when no backslash, CR
+ * or LF comes before it (the common case: its text is then `s[i + 1, q)` as is), else -1.
+ * @param end index where the text stops.
+ */
+export function plainQuotedEnd(s: string, i: number, end: number): number {
+  const j = i + 1;
+  const q = s.indexOf('"', j);
+  if (q < 0 || q >= end) return -1;
+  if (q - j >= LONG_QUOTED && s.length - j <= SEARCH_SPAN * (q - j)) {
+    // a long one (`+sip.instance="<urn:uuid:...>"`) near the end of the text: native searches beat a
+    // loop over it. CR and LF stop at the end of its line; the backslash search (rare in SIP) may run
+    // on to the end of the text, which is why the text left must be short next to the quoted one
+    const bs = s.indexOf('\\', j);
+    const cr = s.indexOf('\r', j);
+    const lf = s.indexOf('\n', j);
+    if ((bs < 0 || bs > q) && (cr < 0 || cr > q) && (lf < 0 || lf > q)) return q;
+  }
+  // a short one: checked on its own text (searches would run on to the end of the head)
+  let k = j;
+  while (k < q) {
+    const c = s.charCodeAt(k);
+    if (c === 92 || c === 13 || c === 10) return -1;
+    k++;
+  }
+  return q;
+}
+
 /**
  * Scans a quoted-string starting at `i` (which must be a `"`).
  * RFC 3261 §25.1: quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F).
@@ -90,18 +123,9 @@ export function scanToken(s: string, i: number): number {
  */
 export function scanQuoted(s: string, i: number, end = s.length): number {
   let j = i + 1;
-  // common case: the closing quote, found by a native search, with no backslash, CR or LF before
-  // it (checked on the quoted text only: searches for them would run on to the end of the head)
-  const q = s.indexOf('"', j);
-  if (q >= 0 && q < end) {
-    let k = j;
-    while (k < q) {
-      const c = s.charCodeAt(k);
-      if (c === 92 || c === 13 || c === 10) break;
-      k++;
-    }
-    if (k === q) return q + 1;
-  }
+  // common case: the closing quote, found by a native search, with no backslash, CR or LF before it
+  const q = plainQuotedEnd(s, i, end);
+  if (q >= 0) return q + 1;
   while (j < end) {
     const c = s.charCodeAt(j);
     if (c === 34) return j + 1;

@@ -87,9 +87,18 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
       continue;
     }
     // field-name = token, then optional WS, then ':' (RFC 3261 §7.3.1)
-    let i = head.indexOf(':', pos);
-    if (i < 0 || i >= end) fail('malformed header line');
-    let hn = bytes === undefined ? knownHeaderAt(head, pos, i - pos) : knownHeaderInBytes(bytes, pos, i - pos);
+    let i: number;
+    let hn: HeaderName | undefined;
+    if (bytes !== undefined && pos + 1 < end && bytes[pos + 1] === 58) {
+      // a one-letter (compact, RFC 3261 §7.3.3) name: its colon is the next octet, no search
+      // (that octet is no CR or LF, so the line goes on past it)
+      i = pos + 1;
+      hn = knownHeaderInBytes(bytes, pos, 1);
+    } else {
+      i = head.indexOf(':', pos);
+      if (i < 0 || i >= end) fail('malformed header line');
+      hn = bytes === undefined ? knownHeaderAt(head, pos, i - pos) : knownHeaderInBytes(bytes, pos, i - pos);
+    }
     if (hn === undefined) {
       let ne = i;
       while (ne > pos && (head.charCodeAt(ne - 1) === 32 || head.charCodeAt(ne - 1) === 9)) ne--;

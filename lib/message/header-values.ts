@@ -80,13 +80,17 @@ export const P_FROM = (h: Headers) => parseNameAddr(single(h, 'from', 'From'));
 export const P_TO = (h: Headers) => parseNameAddr(single(h, 'to', 'To'));
 /** Accessor parser for contact. @internal */
 export const P_CONTACT = (h: Headers): ContactValue[] => {
-  // the common case, one Contact field holding one value, without the list split
+  // the common case, one Contact field holding one value, without the list split nor a search for
+  // the field (`_contactSrc` is set only when the parser saw a single Contact field, and dropped
+  // as soon as Contact changes)
+  const src = h._contactSrc;
+  if (src !== undefined) {
+    const one = h._contactValue;
+    if (one.length > 0 && one !== '*' && one.indexOf(',') < 0) return [parseNameAddr(src, h._contactAt, h._contactAt + one.length)];
+  }
   const v = h.firstByKey('contact');
   if (v === undefined) return [];
-  // `_contactSrc` is set only when the parser saw a single Contact field
-  const src = h._contactSrc;
   if (v.indexOf(',') >= 0 || (src === undefined && h.countKey('contact') > 1)) return parseContacts(h.getAllByKey('contact'));
-  if (src !== undefined && v.length > 0 && v !== '*') return [parseNameAddr(src, h._contactAt, h._contactAt + v.length)];
   const t = trimWs(v);
   if (t.length === 0) return [];
   return [t === '*' ? '*' : parseNameAddr(t)];

@@ -56,6 +56,8 @@ export class Headers implements Iterable<[string, string]> {
   _contactSrc: string | undefined = undefined;
   /** See {@link Headers._contactSrc}. @internal */
   _contactAt = -1;
+  /** The only Contact field's raw value, while {@link Headers._contactSrc} is set (no search for it). @internal */
+  _contactValue = '';
 
   /** Builds a store from pairs or a record (arrays give one field each). */
   constructor(init?: HeadersInit) {

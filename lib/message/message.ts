@@ -7,7 +7,8 @@ import * as m_chars from './chars.js';
 import { type CSeq } from './cseq.js';
 import * as m_cseq from './cseq.js';
 import { fail } from './errors.js';
-import { Headers, type HeadersInit, SLOT } from './headers.js';
+import { type HeadersInit } from './headers.js';
+import * as m_headers from './headers.js';
 import { MediaType } from './media-type.js';
 import * as m_reason_phrases from './reason-phrases.js';
 import { type ContactValue, NameAddr } from './name-addr.js';
@@ -15,15 +16,17 @@ import * as m_name_addr from './name-addr.js';
 import { type Uri } from './uri.js';
 import * as m_uri from './uri.js';
 import { Via } from './via.js';
-import {
-  P_ALLOW, P_CALLID, P_CLEN, P_CONTACT, P_CSEQ, P_CTYPE, P_EXPIRES, P_FROM, P_MAXFWD, P_PROXY_REQUIRE, P_REQUIRE,
-  P_ROUTE, P_RROUTE, P_SUPPORTED, P_TO, P_TOPVIA, P_VIA,
-} from './header-values.js';
+import * as m_header_values from './header-values.js';
 
 // NOTE: hot imported functions and tables are copied to locals once: when these modules run
 // through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
 // name is a getter call, which dominated parse profiles.
 const { isToken } = m_chars;
+const { Headers, SLOT } = m_headers;
+const {
+  P_ALLOW, P_CALLID, P_CLEN, P_CONTACT, P_CSEQ, P_CTYPE, P_EXPIRES, P_FROM, P_MAXFWD, P_PROXY_REQUIRE, P_REQUIRE,
+  P_ROUTE, P_RROUTE, P_SUPPORTED, P_TO, P_TOPVIA, P_VIA,
+} = m_header_values;
 const { formatCSeq } = m_cseq;
 const { reasonPhrase } = m_reason_phrases;
 const { parseUri } = m_uri;
@@ -50,7 +53,7 @@ export interface SipMessageInit {
  */
 export abstract class SipMessage {
   /** Header fields in order. */
-  headers: Headers;
+  headers: m_headers.Headers;
   /** Body octets. */
   body: Buffer;
   /** Protocol version as written, e.g. 'SIP/2.0'. */

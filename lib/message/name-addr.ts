@@ -8,15 +8,15 @@ import { fail } from './errors.js';
 import { type Params } from './params.js';
 import { type FlatParams } from './flat-params.js';
 import * as m_flat_params from './flat-params.js';
-import { AbsoluteUri, SipUri, type Uri } from './uri.js';
+import { type Uri } from './uri.js';
 import * as m_uri from './uri.js';
 
 // NOTE: hot imported functions and tables are copied to locals once: when these modules run
 // through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
 // name is a getter call, which dominated parse profiles.
-const { TOKEN, isWs, quote, scanQuoted, skipWs, splitList, trimWs, unquote, toMap } = m_chars;
+const { TOKEN, isWs, plainQuotedEnd, quote, scanQuoted, skipWs, splitList, trimWs, unquote, toMap } = m_chars;
 const { copyLazyParams, formatLazyParams, lazyParam, lazyParamsMap, scanParams } = m_flat_params;
-const { parseUri } = m_uri;
+const { AbsoluteUri, SipUri, parseUri } = m_uri;
 
 /** Fields accepted by the {@link NameAddr} constructor. */
 export interface NameAddrInit {
@@ -114,11 +114,10 @@ export function parseNameAddr(text: string, start = 0, end = text.length): NameA
   let c = s.charCodeAt(i);
   let nameAddr = false;
   if (c === 34) {
-    const qe = scanQuoted(s, i, n);
     // without a quoted-pair the name is the text between the quotes: one slice
-    let bs = i + 1;
-    while (bs < qe && s.charCodeAt(bs) !== 92) bs++;
-    displayName = bs >= qe ? s.slice(i + 1, qe - 1) : unquote(s.slice(i, qe));
+    const plain = plainQuotedEnd(s, i, n);
+    const qe = plain >= 0 ? plain + 1 : scanQuoted(s, i, n);
+    displayName = plain >= 0 ? s.slice(i + 1, plain) : unquote(s.slice(i, qe));
     i = skipWs(s, qe, n);
     if (i >= n || s.charCodeAt(i) !== 60) fail('expected < after display name');
     nameAddr = true;

@@ -8,9 +8,9 @@
 import * as m_chars from './chars.js';
 import * as m_header_block from './header-block.js';
 import { isAscii } from 'node:buffer';
-import { SipParseError, fail } from './errors.js';
-import { Headers, SLOT } from './headers.js';
-import { SipRequest, SipResponse } from './message.js';
+import * as m_errors from './errors.js';
+import * as m_headers from './headers.js';
+import * as m_message from './message.js';
 import * as m_header_values from './header-values.js';
 import * as m_cseq from './cseq.js';
 import * as m_name_addr from './name-addr.js';
@@ -20,6 +20,9 @@ import * as m_uri from './uri.js';
 // NOTE: hot imported functions and tables are copied to locals once: when these modules run
 // through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
 // name is a getter call, which dominated parse profiles.
+const { SipParseError, fail } = m_errors;
+const { Headers, SLOT } = m_headers;
+const { SipRequest, SipResponse } = m_message;
 const { TOKEN, parseDecimal } = m_chars;
 const { MAX_CONTENT_LENGTH, checkCallId, parseTopVia } = m_header_values;
 const { parseCSeq } = m_cseq;
@@ -61,7 +64,7 @@ const LFLF = Buffer.from('\n\n');
  * skipped (§7.5). Lines may end in CRLF or, leniently, bare LF.
  * @throws SipParseError for anything malformed, and never any other error.
  */
-export function parseMessage(data: Buffer | string, options?: ParseOptions): SipRequest | SipResponse {
+export function parseMessage(data: Buffer | string, options?: ParseOptions): m_message.SipRequest | m_message.SipResponse {
   try {
     return parseUnsafe(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, options !== undefined && options.stream === true);
   } catch (e) {
@@ -84,7 +87,7 @@ const H_MAX_FORWARDS = 5;
 const H_CONTENT_LENGTH = 6;
 const H_CONTACT = 7;
 
-function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
+function parseUnsafe(buf: Buffer, stream: boolean): m_message.SipRequest | m_message.SipResponse {
   let start = 0;
   // RFC 3261 §7.5: ignore CRLFs before the start line
   while (start < buf.length && (buf[start] === 13 || buf[start] === 10)) start++;
@@ -134,10 +137,16 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
     if (lineEnd > 0 && head.charCodeAt(lineEnd - 1) === 13) lineEnd--;
     if (nl >= 0 && parseHeaderBlock(head, nl + 1, headers, head.length, hot) >= 0) fail('bare CR in header');
   }
-  const cr = head.indexOf('\r', lineStart);
-  if (cr >= 0 && cr < lineEnd) fail('bare CR in start line');
-
-  const msg = parseStartLine(head, lineStart, lineEnd, headers);
+  let msg: m_message.SipRequest | m_message.SipResponse;
+  try {
+    msg = parseStartLine(head, lineStart, lineEnd, headers);
+  } catch (e) {
+    // a bare CR makes every start line fail its grammar (method, URI, version, status; a reason
+    // phrase holding one is refused by SipResponse): searched for only then, for the better reason
+    const cr = head.indexOf('\r', lineStart);
+    if (cr >= 0 && cr < lineEnd) fail('bare CR in start line');
+    throw e;
+  }
 
   // eager checks of the headers every layer relies on: each at most once, and well formed
   const second = hot.second;
@@ -182,6 +191,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
   if (index[H_CONTACT] >= 0 && at[H_CONTACT] >= 0 && second[H_CONTACT] < 0) {
     headers._contactSrc = head;
     headers._contactAt = at[H_CONTACT];
+    headers._contactValue = values[index[H_CONTACT]];
   }
   ix = index[H_MAX_FORWARDS];
   if (ix >= 0) cache[SLOT['max-forwards']] = parseDecimal(values[ix], 255, 'Max-Forwards');
@@ -203,7 +213,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): SipRequest | SipResponse {
 const VERSION_RE = /^SIP\/\d{1,3}\.\d{1,3}$/i;
 
 /** Parses the start line written in `s[a, b)` (read in place: no slice of the whole line). */
-function parseStartLine(s: string, a: number, b: number, headers: Headers): SipRequest | SipResponse {
+function parseStartLine(s: string, a: number, b: number, headers: m_headers.Headers): m_message.SipRequest | m_message.SipResponse {
   if (b - a > 4 && s.charCodeAt(a + 3) === 47 && (s.charCodeAt(a) | 0x20) === 115 && (s.charCodeAt(a + 1) | 0x20) === 105 && (s.charCodeAt(a + 2) | 0x20) === 112) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
     let sp = s.indexOf(' ', a);

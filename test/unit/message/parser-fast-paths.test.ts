@@ -227,6 +227,12 @@ t.test('one Contact field read in place; two fields or a list still split', asyn
   t.same(two.contact.map((c) => (c === '*' ? c : (c.uri as SipUri).user)), ['a', 'b']);
   const list = parseMessage(msg(['REGISTER sip:example.com SIP/2.0', ...BASE, 'Contact: <sip:a@192.0.2.1>, <sip:b@192.0.2.2>']));
   t.same(list.contact.map((c) => (c === '*' ? c : (c.uri as SipUri).user)), ['a', 'b']);
+  const moved = parseMessage(msg(['REGISTER sip:example.com SIP/2.0', ...BASE, 'Contact: <sip:m@192.0.2.9>']));
+  moved.headers.delete('Via');
+  moved.headers.prepend('Route', '<sip:p@example.com;lr>');
+  t.same(moved.contact.map((c) => (c === '*' ? c : (c.uri as SipUri).user)), ['m'], 'other fields removed or added before it: the value read in place is still its own');
+  t.same(parseMessage(msg(['REGISTER sip:example.com SIP/2.0', ...BASE, 'Contact: *'])).contact, ['*'], 'the wildcard');
+  t.same(parseMessage(msg(['REGISTER sip:example.com SIP/2.0', ...BASE, 'Contact:'])).contact, [], 'an empty value');
   one.headers.append('Contact', '<sip:c@192.0.2.3>');
   t.same(one.contact.map((c) => (c === '*' ? c : (c.uri as SipUri).user)), ['a', 'c'], 'an appended Contact drops the in-place read');
 });
@@ -253,4 +259,60 @@ t.test('one-letter header names: compact forms in either case by a direct table,
   t.same(m.headers.fieldNames(), ['Via', 'From', 'To', 'Call-ID', 'CSeq', 'Contact', 'z', 'Content-Length'], 'expanded to canonical names; unknown kept');
   t.equal(m.headers.get('Z'), 'unknown');
   t.equal(reason(() => parseMessage(['BYE sip:a@example.com SIP/2.0', '@: x', '', ''].join(CRLF))), 'invalid header name');
+});
+
+t.test('long quoted strings: the native searches agree with the character scan', async (t) => {
+  const urn = '"<urn:uuid:00000000-0000-1000-8000-000A95A0E128>"';
+  // alone (the text left is short: native searches) and followed by a long text (the loop)
+  for (const tail of ['', ';z=' + 'y'.repeat(2000)]) {
+    const plain = NameAddr.parse(`<sip:a@h>;+sip.instance=${urn}${tail}`);
+    t.equal(plain.params.get('+sip.instance'), urn, `quotes kept (text after: ${tail.length})`);
+    const escaped = NameAddr.parse(`<sip:a@h>;x="a long value with a \\" quote";y=1${tail}`);
+    t.equal(escaped.params.get('x'), '"a long value with a \\" quote"', 'a quoted-pair goes to the scan');
+    t.equal(escaped.params.get('y'), '1');
+    t.equal(reason(() => NameAddr.parse(`<sip:a@h>;x="a long value, then\r\nmore"${tail}`)), 'unterminated quoted string', 'a CR before the quote');
+    t.equal(reason(() => NameAddr.parse(`<sip:a@h>;x="a long value, then\nmore"${tail}`)), 'unterminated quoted string', 'an LF before the quote');
+    t.equal(NameAddr.parse(`"a long display name \\\\ here" <sip:a@h>${tail}`).displayName, 'a long display name \\ here', 'long display name with a quoted-pair');
+    t.equal(NameAddr.parse(`"a long display name, no escapes" <sip:a@h>${tail}`).displayName, 'a long display name, no escapes');
+  }
+  // a backslash after the closing quote (a later header) leaves the value plain
+  const m = parseMessage(msg(['REGISTER sip:example.com SIP/2.0', ...BASE, `Contact: <sip:a@192.0.2.1>;+sip.instance=${urn}`, 'Subject: a\\b']));
+  t.equal(((m.contact[0] as NameAddr).params.get('+sip.instance')), urn);
+  t.equal(m.headers.get('Subject'), 'a\\b');
+  // in a message a quote on a later line must not close a long one
+  const broken = msg(['OPTIONS sip:b@example.com SIP/2.0', BASE[0], 'From: <sip:a@example.com>;tag=1;x="a long unterminated value', ...BASE.slice(2), 'Subject: "q"']);
+  t.equal(reason(() => parseMessage(broken)), 'unterminated quoted string');
+});
+
+t.test('one-letter header names: the colon right after the letter, or after whitespace', async (t) => {
+  const m = parseMessage(['BYE sip:a@example.com SIP/2.0', 'v : SIP/2.0/UDP h.example.com;branch=z9hG4bK1', 'f:<sip:a@example.com>;tag=1', 't:\t<sip:b@example.com>', 'i: c1', 'CSeq: 1 BYE', 'l: 0', '', ''].join(CRLF));
+  t.equal(m.topVia.branch, 'z9hG4bK1', 'whitespace before the colon: the general path');
+  t.equal(m.from.tag, '1', 'no whitespace after the colon');
+  t.equal((m.to.uri as SipUri).user, 'b');
+  const empty = (name: string) => reason(() => parseMessage(['BYE sip:a@example.com SIP/2.0', name + ':', 'i: c1', '', ''].join(CRLF)));
+  t.not(empty('v'), '(no error)', 'an empty compact Via is refused');
+  t.equal(empty('v'), empty('Via'), '... as the long form is');
+});
+
+t.test('a bare CR anywhere in the start line is reported as such (searched for only when the line fails)', async (t) => {
+  const lines = [
+    'OPT\rIONS sip:b@example.com SIP/2.0',
+    'OPTIONS \rsip:b@example.com SIP/2.0',
+    'OPTIONS sip:b\r@example.com SIP/2.0',
+    'OPTIONS sip:b@exa\rmple.com SIP/2.0',
+    'OPTIONS sip:b@example.com:50\r60 SIP/2.0',
+    'OPTIONS sip:b@example.com;lr\r SIP/2.0',
+    'OPTIONS sip:b@[::\r1] SIP/2.0',
+    'OPTIONS tel:+1\r23 SIP/2.0',
+    'OPTIONS urn:x\ry SIP/2.0',
+    'OPTIONS sip:b@example.com \rSIP/2.0',
+    'OPTIONS sip:b@example.com SIP/2.\r0',
+    'OPTIONS sip:b@example.com SIP/2.0 \r',
+    'SIP/2.\r0 200 OK',
+    'SIP/2.0 2\r00 OK',
+    'SIP/2.0 200\rOK',
+    'SIP/2.0 200 O\rK',
+  ];
+  for (const line of lines) t.equal(reason(() => parseMessage(msg([line, ...BASE]))), 'bare CR in start line', JSON.stringify(line));
+  t.equal(reason(() => parseMessage(msg(['OPTIONS sip:b@example.com SIP/2.0x', ...BASE]))), 'invalid SIP version', 'without a CR the grammar error stands');
 });
