@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { SipParseError, StreamFramer, parseMessage } from '../../../lib/message/index.js';
+import { cpuMs } from '../../helpers/cpu-time.js';
 
 function collect(max?: number) {
   const out = { messages: [] as Buffer[], keepAlives: [] as string[], errors: [] as SipParseError[] };
@@ -102,22 +103,22 @@ t.test('a bare-LF last header line before the CRLF empty line', async (t) => {
 
 t.test('long runs of whitespace cost linear time (no regex backtracking)', async (t) => {
   const { f, out } = collect(1 << 20);
-  const started = performance.now();
+  const started = cpuMs();
   f.push(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nc' + ' '.repeat(200000) + 'x: 1\r\nContent-Length:' + ' '.repeat(200000) + '0\r\n\r\n'));
-  t.ok(performance.now() - started < 500, 'fast');
+  t.ok(cpuMs() - started < 500, 'fast');
   t.equal(out.messages.length, 1);
   const m = parseMessage(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nSubject:' + ' \t'.repeat(100000) + 'x' + ' '.repeat(100000) + '\r\n\r\n'));
   t.equal(m.headers.get('Subject'), 'x');
-  t.ok(performance.now() - started < 1000, 'parser fast too');
+  t.ok(cpuMs() - started < 1000, 'parser fast too');
 });
 
 t.test('a message trickling in one octet at a time costs linear time', async (t) => {
   const { f, out } = collect(1 << 20);
   const data = Buffer.from(msg('b'.repeat(100000), 'X-Pad: ' + 'p'.repeat(60000) + '\r\n'));
-  const started = performance.now();
+  const started = cpuMs();
   for (let i = 0; i < data.length; i++) f.push(data.subarray(i, i + 1));
-  const took = performance.now() - started;
+  const took = cpuMs() - started;
   t.equal(out.messages.length, 1);
   t.same(out.messages[0], data);
-  t.ok(took < 1500, `took ${took.toFixed(0)} ms for ${data.length} one-octet chunks`);
+  t.ok(took < 1500, `took ${took.toFixed(0)} ms of CPU for ${data.length} one-octet chunks`);
 });

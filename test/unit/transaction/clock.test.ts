@@ -1,6 +1,7 @@
 import t from 'tap';
 import { FakeClock, RealClock } from '../../../lib/transaction/clock.js';
 import { NamedTimers, timerValues } from '../../../lib/transaction/timers.js';
+import { cpuMs } from '../../helpers/cpu-time.js';
 
 t.test('FakeClock fires due timers in order and sets now() to each due time', async (t) => {
   const c = new FakeClock(1000);
@@ -122,11 +123,11 @@ t.test('FakeClock keeps order among many timers set and cleared at random', asyn
 
 t.test('a layer-sized load: 20000 timers set and cleared stays fast', async (t) => {
   const c = new FakeClock();
-  const start = performance.now();
+  const start = cpuMs();
   const hs = [];
   for (let i = 0; i < 20_000; i++) hs.push(c.setTimer(() => {}, 32_000));
   for (const h of hs) c.clearTimer(h);
   c.advance(40_000);
-  t.ok(performance.now() - start < 2000, 'well under 2 s');
+  t.ok(cpuMs() - start < 2000, 'well under 2 s');
   t.equal(c.pending(), 0);
 });
