@@ -14,7 +14,12 @@ type Fields = Record<string, unknown>;
 
 /** sdp-transform's conversion of every captured value: a number when it reads back the same. */
 function toIntIfInt(v: string): string | number {
-  return String(Number(v)) === v ? Number(v) : v;
+  // String(Number(x)) starts with a digit, '-', 'I' (Infinity) or 'N' (NaN): any other first
+  // character means a string, without the two conversions (most values: names, addresses)
+  const c = v.charCodeAt(0);
+  if (!((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x49 || c === 0x4e)) return v;
+  const n = Number(v);
+  return String(n) === v ? n : v;
 }
 
 function isDigits(v: string): boolean {
@@ -32,6 +37,16 @@ function isToken(v: string): boolean {
   for (let i = 0; i < v.length; i++) {
     const c = v.charCodeAt(i);
     if (c <= 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+}
+
+/** Printable ASCII and spaces, not empty (an s= line). */
+function isText(v: string): boolean {
+  if (v.length === 0) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c >= 0x7f) return false;
   }
   return true;
 }
@@ -159,20 +174,43 @@ export function readCommonSdp(s: string): SdpSession | undefined {
     if (line.length < 2 || line.charCodeAt(1) !== 0x3d /* = */ || line.includes('\r')) return undefined;
     const v = line.slice(2);
     let ok = true;
-    switch (line[0]) {
-      case 'v': ok = at === session && session.version === undefined && isDigits(v); if (ok) session.version = toIntIfInt(v); break;
-      case 'o': { const o = at === session && session.origin === undefined ? origin(v) : undefined; ok = o !== undefined; session.origin = o; break; }
-      case 's': ok = at === session && session.name === undefined && isToken(v.replace(/ /g, '_')); if (ok) session.name = toIntIfInt(v); break;
-      case 't': {
+    switch (line.charCodeAt(0)) {
+      case 0x76: // v=
+        ok = at === session && session.version === undefined && isDigits(v);
+        if (ok) session.version = toIntIfInt(v);
+        break;
+      case 0x6f: // o=
+        session.origin = at === session && session.origin === undefined ? origin(v) : undefined;
+        ok = session.origin !== undefined;
+        break;
+      case 0x73: // s=
+        ok = at === session && session.name === undefined && isText(v);
+        if (ok) session.name = toIntIfInt(v);
+        break;
+      case 0x74: { // t=
         const p = v.split(' ');
         ok = at === session && session.timing === undefined && p.length === 2 && isDigits(p[0]) && isDigits(p[1]);
         if (ok) session.timing = { start: toIntIfInt(p[0]), stop: toIntIfInt(p[1]) };
         break;
       }
-      case 'c': { const c = at.connection === undefined ? connection(v) : undefined; ok = c !== undefined; at.connection = c; break; }
-      case 'm': { const m = mediaLine(v); ok = m !== undefined; if (m) { media.push(m); at = m; } break; }
-      case 'a': ok = attribute(v, at); break;
-      default: ok = false;
+      case 0x63: // c=
+        at.connection = at.connection === undefined ? connection(v) : undefined;
+        ok = at.connection !== undefined;
+        break;
+      case 0x6d: { // m=
+        const m = mediaLine(v);
+        ok = m !== undefined;
+        if (m !== undefined) {
+          media.push(m);
+          at = m;
+        }
+        break;
+      }
+      case 0x61: // a=
+        ok = attribute(v, at);
+        break;
+      default:
+        ok = false;
     }
     if (!ok) return undefined;
   }
