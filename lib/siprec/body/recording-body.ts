@@ -41,6 +41,16 @@ function newBoundary(): string {
   return 'tsip-' + randomUUID().replace(/-/g, '');
 }
 
+/** Files one body part of a recording-session body into `out` (the first SDP, the first metadata). */
+function takePart(out: RecordingBodyParts, essence: string, b: Buffer, disposition: string | undefined): void {
+  if (essence === 'application/sdp' && out.sdp === undefined) out.sdp = b.toString('utf8');
+  else if ((isMetadataType(essence) || disposition === RECORDING_SESSION_DISPOSITION) && out.metadata === undefined && essence !== SNAPSHOT_REQUEST_CONTENT_TYPE) {
+    out.metadata = b;
+    out.metadataType = essence;
+  } else if (essence === SNAPSHOT_REQUEST_CONTENT_TYPE) out.snapshotRequest = b;
+  else out.ignored.push(essence);
+}
+
 /** What a recording-session body holds. */
 export interface RecordingBodyParts {
   /** The SDP, if present. */
@@ -74,18 +84,10 @@ export function splitRecordingBody(contentType: string | undefined, body: Buffer
   } catch (e) {
     throw new SipParseError('bad Content-Type', { status: 400, cause: e });
   }
-  const take = (essence: string, b: Buffer, disposition: string | undefined): void => {
-    if (essence === 'application/sdp' && out.sdp === undefined) out.sdp = b.toString('utf8');
-    else if ((isMetadataType(essence) || disposition === RECORDING_SESSION_DISPOSITION) && out.metadata === undefined && essence !== SNAPSHOT_REQUEST_CONTENT_TYPE) {
-      out.metadata = b;
-      out.metadataType = essence;
-    } else if (essence === SNAPSHOT_REQUEST_CONTENT_TYPE) out.snapshotRequest = b;
-    else out.ignored.push(essence);
-  };
   if (mt.type === 'multipart') {
     const parts = parseMultipart(body, mt);
-    for (const p of parts) take(p.contentType?.essence ?? 'text/plain', p.body, p.disposition?.type);
-  } else take(mt.essence, body, undefined);
+    for (const p of parts) takePart(out, p.contentType?.essence ?? 'text/plain', p.body, p.disposition?.type);
+  } else takePart(out, mt.essence, body, undefined);
   if (out.sdp === undefined && out.metadata === undefined && out.snapshotRequest === undefined) {
     throw new SipParseError(`unsupported body type ${mt.essence}`, { status: 415 });
   }
