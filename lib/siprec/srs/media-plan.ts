@@ -102,6 +102,11 @@ function nameAllowed(list: readonly string[] | undefined, name: string): boolean
   return list === undefined || list.some((n) => n === '*' || n.toUpperCase() === name.toUpperCase());
 }
 
+/** The a=fmtp lines of payload type `pt` (a function of the module: no closure per stream planned). */
+function fmtpOf(m: SdpMedia, pt: number): { payload: number; config: string }[] {
+  return m.fmtp.filter((f) => f.payload === pt);
+}
+
 /** Decides one m-line. */
 function planStream(m: SdpMedia, index: number, session: SdpSession, p: MediaPolicy): PlannedStream {
   const label = mediaLabel(m);
@@ -135,7 +140,6 @@ function planStream(m: SdpMedia, index: number, session: SdpSession, p: MediaPol
   const codecs = kind === 'audio' && p.audioCodecs !== undefined
     ? mediaCodecs(m).filter((c) => nameAllowed(p.audioCodecs, c.name))
     : mediaCodecs(m);
-  const fmtpOf = (pt: number): { payload: number; config: string }[] => m.fmtp.filter((f) => f.payload === pt);
   if (kind === 'audio') {
     const g711 = codecs.find((c) => p.wavCodecs.some((n) => n.toUpperCase() === c.name.toUpperCase()) && c.clockRate === 8000 && /^PCM[UA]$/i.test(c.name));
     if (g711) {
@@ -150,7 +154,7 @@ function planStream(m: SdpMedia, index: number, session: SdpSession, p: MediaPol
       const keep = codecs.filter((c) => c === t140 || c === red);
       Object.assign(s, {
         store: 't140', payloadType: t140.payloadType, codec: t140.name, formats: keep,
-        fmtp: keep.flatMap((c) => fmtpOf(c.payloadType)),
+        fmtp: keep.flatMap((c) => fmtpOf(m, c.payloadType)),
         t140: { t140: t140.payloadType, ...(red ? { red: red.payloadType } : {}) },
       });
       return s;
@@ -161,7 +165,7 @@ function planStream(m: SdpMedia, index: number, session: SdpSession, p: MediaPol
   if (raw.length > 0) {
     Object.assign(s, {
       store: 'rtpdump', payloadType: raw[0].payloadType, codec: raw[0].name, formats: raw,
-      fmtp: raw.flatMap((c) => fmtpOf(c.payloadType)),
+      fmtp: raw.flatMap((c) => fmtpOf(m, c.payloadType)),
     });
   }
   return s;
