@@ -23,14 +23,20 @@ const two = (i: number) => ({
 });
 let next = 0; let done = 0; let failed = 0;
 const t0 = Date.now(); const c0 = process.cpuUsage();
+const chunks: string[] = []; let lastCpu = c0; let lastMs = t0;
 await new Promise<void>((resolve) => {
   const launch = (): void => { if (next >= cycles) { if (done + failed >= next) resolve(); return; } m.startRecording(two(next++)); };
   m.on('recordingStarted', (e) => void m.stopRecording(e.callId));
-  m.on('recordingStopped', () => { done++; launch(); });
+  m.on('recordingStopped', () => {
+    // CPU per cycle per 1000 cycles: the warm-up curve, then the steady state
+    if (++done % 1000 === 0) { const c = process.cpuUsage(); const now = Date.now(); chunks.push(`${(((c.user + c.system) - (lastCpu.user + lastCpu.system)) / 1000 / 1000).toFixed(2)}`); lastCpu = c; lastMs = now; }
+    launch();
+  });
   m.on('recordingFailed', (e) => { if (failed++ === 0) console.log(e); launch(); });
   for (let i = 0; i < 64; i++) launch();
 });
 const ms = Date.now() - t0; const cu = process.cpuUsage(c0);
-console.log(`${done} cycles, ${failed} failed, ${ms} ms, ${(done / ms * 1000).toFixed(0)}/s, CPU per cycle (both sides) ${((cu.user + cu.system) / 1000 / done).toFixed(2)} ms`);
+console.log(`${done} cycles, ${failed} failed, ${ms} ms, ${(done / ms * 1000).toFixed(0)}/s, CPU per cycle (both sides) ${((cu.user + cu.system) / 1000 / done).toFixed(2)} ms; per 1000 cycles: ${chunks.join(' ')} ms`);
+void lastMs;
 await m.shutdown(); await srs.shutdown(); rmSync(dir, { recursive: true, force: true });
 process.exit(0);

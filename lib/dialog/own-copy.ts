@@ -20,6 +20,11 @@ export function ownBuffer(b: Uint8Array): Buffer {
 export function ownString(s: string): string;
 export function ownString(s: string | undefined): string | undefined;
 export function ownString(s: string | undefined): string | undefined {
-  // a JSON round trip builds a new sequential string; slice(), trim() and concatenation would not
-  return s === undefined ? undefined : (JSON.parse(JSON.stringify(s)) as string);
+  // Under 13 characters V8 makes neither sliced nor cons strings: `s` holds only itself.
+  if (s === undefined || s.length < 13) return s;
+  // Prepending makes a cons string; slice() flattens it into a new sequential string (a copy)
+  // and returns a slice of that copy, never of the text `s` was cut from. ~6x cheaper than the
+  // JSON round trip used before (issue 15: ~15 per SIPREC set-up at the SRS), for a slice header
+  // and one character more per kept string.
+  return (' ' + s).slice(1);
 }

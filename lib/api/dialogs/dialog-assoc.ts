@@ -14,6 +14,8 @@ import { OwnedObject } from '../internal/owned-object.js';
 import { ClientTransaction, type ClientTxOwner } from '../transactions/client-transaction.js';
 import type { Dialog, DialogUsage } from './dialog.js';
 import { inDialogOptions } from './in-dialog-options.js';
+import type { DialogCore } from '../../dialog/dialog.js';
+import type { InDialogRequestOptions } from '../../dialog/request-builder.js';
 
 /** Methods with their own association method, never sent as a non-target-refresh request. */
 const OWN_METHODS = new Set(['INVITE', 'ACK', 'CANCEL', 'BYE', 'PRACK', 'UPDATE', 'SUBSCRIBE', 'NOTIFY', 'REFER', 'REGISTER']);
@@ -26,6 +28,8 @@ export abstract class DialogAssoc extends OwnedObject implements DialogAssocView
   readonly dialog: Dialog;
   /** @internal */
   readonly connectionContext: ConnectionContext;
+  /** The owner of plain in-dialog requests ({@link defaultOwner}), made on the first. */
+  private plainOwner: ClientTxOwner | undefined;
 
   protected constructor(conn: ConnectionContext, dialog: Dialog) {
     super(conn.client.live);
@@ -76,17 +80,15 @@ export abstract class DialogAssoc extends OwnedObject implements DialogAssocView
     const options = inDialogOptions(elements, extra);
     const req = core.createRequest(method, options);
     const o: ClientTxOwner = owner ?? this.defaultOwner();
-    // a retry after a challenge takes the dialog's next CSeq; a BYE's dialog has already ended,
-    // so its retry just takes the next number (no other request can follow it, RFC 3261 §12.2.1.1)
-    const rebuild = (_tx: ClientTransaction, previous: SipRequest): SipRequest =>
-      core.state === 'Terminated' ? nextAttempt(previous) : core.createRequest(method, options);
-    const withRebuild: ClientTxOwner = { ...bindOwner(o), rebuild: o.rebuild ?? rebuild };
-    return new ClientTransaction(this.connectionContext, withRebuild, req).start();
+    return new ClientTransaction(this.connectionContext, new InDialogOwner(o, core, method, options), req).start();
   }
 
-  /** The owner of a plain in-dialog request: dialog bookkeeping, then the observer. */
+  /**
+   * The owner of a plain in-dialog request: dialog bookkeeping, then the observer. One per
+   * association, made on its first request (it holds nothing of a request).
+   */
   protected defaultOwner(): ClientTxOwner {
-    return {
+    return (this.plainOwner ??= {
       onResponse: (tx, res) => {
         this.dialog.core?.receiveResponse(res);
         this.responseReceived(tx, res);
@@ -97,7 +99,7 @@ export abstract class DialogAssoc extends OwnedObject implements DialogAssocView
         if (err.code === SipErrorCode.Timeout) this.dialog.core?.requestFailed('timeout');
         this.postError(tx, err);
       },
-    };
+    });
   }
 
   /** Hook for subclasses: a response to one of their in-dialog requests. */
@@ -123,8 +125,36 @@ export abstract class DialogAssoc extends OwnedObject implements DialogAssocView
   }
 }
 
-function bindOwner(o: ClientTxOwner): ClientTxOwner {
-  const out: ClientTxOwner = { onResponse: o.onResponse.bind(o), onError: o.onError.bind(o) };
-  if (o.onInviteCompleted !== undefined) out.onInviteCompleted = o.onInviteCompleted.bind(o);
-  return out;
+/**
+ * What a request in the dialog reports to: its owner's callbacks (called on the owner), and the
+ * rebuild of a digest retry. A class, not a bound copy of the owner plus a closure per request
+ * (issue 15). An in-dialog request has no `retryOn` (RFC 4028 §7.3's 422 retry is the initial
+ * INVITE's).
+ */
+class InDialogOwner implements ClientTxOwner {
+  constructor(
+    private readonly owner: ClientTxOwner,
+    private readonly core: DialogCore,
+    private readonly method: string,
+    private readonly options: InDialogRequestOptions,
+  ) {}
+
+  onResponse(tx: ClientTransaction, res: SipResponse): void {
+    this.owner.onResponse(tx, res);
+  }
+
+  onError(tx: ClientTransaction, error: SipError): void {
+    this.owner.onError(tx, error);
+  }
+
+  onInviteCompleted(tx: ClientTransaction): void {
+    this.owner.onInviteCompleted?.(tx);
+  }
+
+  rebuild(tx: ClientTransaction, previous: SipRequest): SipRequest {
+    if (this.owner.rebuild !== undefined) return this.owner.rebuild(tx, previous);
+    // a retry after a challenge takes the dialog's next CSeq; a BYE's dialog has already ended,
+    // so its retry just takes the next number (no other request can follow it, RFC 3261 §12.2.1.1)
+    return this.core.state === 'Terminated' ? nextAttempt(previous) : this.core.createRequest(this.method, this.options);
+  }
 }

@@ -109,6 +109,11 @@ export class MessageElements implements MessageElementsView {
     return out;
   }
 
+  /** @internal The header fields without copies, for the stack to read (never to keep or change). */
+  static fieldsOf(elements: MessageElements): readonly HeaderField[] {
+    return elements.fields;
+  }
+
   /** @internal The body without a copy, for the stack to copy once. */
   static bodyOf(elements: MessageElements): Buffer | undefined {
     return elements.body;
@@ -127,7 +132,9 @@ export class MessageElements implements MessageElementsView {
 /** Copies a view's headers and body into a message (the caller checked the names). @internal */
 export function applyElements(msg: SipMessage, elements: MessageElementsView | undefined): void {
   if (elements === undefined) return;
-  for (const f of elements.userHeaders) msg.headers.append(f.name, f.value);
+  // an own MessageElements is read in place: `userHeaders` copies every field (issue 15)
+  const fields = elements instanceof MessageElements ? MessageElements.fieldsOf(elements) : elements.userHeaders;
+  for (const f of fields) msg.headers.append(f.name, f.value);
   // one copy, in its own allocation: the stack may keep the message for Timer L (a 2xx until its
   // ACK), and a pooled slice would pin an 8 KB slab; `content` of a view is a copy already
   const body = elements instanceof MessageElements ? MessageElements.bodyOf(elements) : elements.content;
@@ -139,5 +146,6 @@ export function applyElements(msg: SipMessage, elements: MessageElementsView | u
 
 /** Names of the headers in a view. @internal */
 export function headerNames(elements: MessageElementsView | undefined): string[] {
-  return elements === undefined ? [] : elements.userHeaders.map((h) => h.name);
+  if (elements === undefined) return [];
+  return (elements instanceof MessageElements ? MessageElements.fieldsOf(elements) : elements.userHeaders).map((h) => h.name);
 }

@@ -61,9 +61,19 @@ export class RequestElements implements RequestElementsView {
 
   /** The elements of a received (or sent) request. @internal */
   static fromMessage(req: SipRequest): RequestElements {
-    const r = new RequestElements({ method: req.method, remoteUri: req.uri.toString() });
+    // Not through the constructor: it validates what the parser checked already (the method a
+    // token, the Request-URI a URI: one more serialisation and parse of it) and makes an empty
+    // MessageElements this replaces, for every request received (issue 15). Fields in the
+    // constructor's order, so both kinds of objects share one shape.
+    const r = Object.create(RequestElements.prototype) as RequestElements;
     const w = r as { -readonly [K in keyof RequestElements]: RequestElements[K] };
-    w.messageElements = MessageElements.fromMessage(req); // already a copy: the constructor would clone it again
+    w.method = req.method;
+    w.remoteUri = req.uri.toString();
+    w.fromHeader = undefined;
+    w.toHeader = undefined;
+    w.callId = undefined;
+    w.cseq = undefined;
+    w.messageElements = MessageElements.fromMessage(req); // a copy already
     // apps keep these for the whole call (a Call-ID as a map key): as slices of the parsed text
     // they would pin the whole message
     w.fromHeader = ownString(req.headers.get('From'));

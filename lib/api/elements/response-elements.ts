@@ -52,9 +52,17 @@ export class ResponseElements implements ResponseElementsView {
 
   /** The elements of a received response. @internal */
   static fromMessage(res: SipResponse): ResponseElements {
-    const r = new ResponseElements({ statusCode: res.status, reasonPhrase: res.reason.replace(/[\r\n]/g, ' ') });
+    // Not through the constructor (see RequestElements.fromMessage): the parser checked the
+    // status; fields in the constructor's order, one shape for both kinds of objects.
+    const r = Object.create(ResponseElements.prototype) as ResponseElements;
     const w = r as { -readonly [K in keyof ResponseElements]: ResponseElements[K] };
-    w.messageElements = MessageElements.fromMessage(res); // already a copy: the constructor would clone it again
+    w.statusCode = res.status;
+    w.reasonPhrase = res.reason.replace(/[\r\n]/g, ' ');
+    w.fromHeader = undefined;
+    w.toHeader = undefined;
+    w.callId = undefined;
+    w.cseq = undefined;
+    w.messageElements = MessageElements.fromMessage(res); // a copy already
     // apps keep these for the whole call (a Call-ID as a map key): as slices of the parsed text
     // they would pin the whole message
     w.fromHeader = ownString(res.headers.get('From'));

@@ -219,7 +219,7 @@ export class ClientTransaction extends Transaction implements ClientTransactionV
     if (this.type !== 'INVITE') throw new SipError(SipErrorCode.MethodNotAllowed, 'only an INVITE can be cancelled');
     if (!this.cancelAllowed || this.out === undefined) throw new SipError(SipErrorCode.InvalidState, 'the INVITE already has a final response');
     const cancelTx = new ClientTransaction(this.connectionContext, this.owner, cancelRequest(this.out.request));
-    const user = cancelTx.machineUser(undefined);
+    const user = cancelTx.machineUser(true);
     const pending = this.out.cancel(user);
     cancelTx.pendingCancel = pending ?? undefined;
     if (pending === undefined) cancelTx.moveTo(ClientTxState.Terminated);
@@ -285,57 +285,71 @@ export class ClientTransaction extends Transaction implements ClientTransactionV
     // A challenge answered: the request goes again (RFC 3261 §22.2).
     if (this.life === ClientTxState.Challenged) this.moveTo(ClientTxState.Sending);
     const ctx = this.connectionContext;
-    let outRef: OutgoingRequest | undefined;
-    const user = this.machineUser(() => outRef);
-    outRef = ctx.client.stack.send(ctx.iapId, request, user, this.options.outboundProxy === undefined ? {} : { outboundProxy: this.options.outboundProxy });
-    this.out = outRef;
+    const user = new AttemptUser(this, false);
+    user.out = ctx.client.stack.send(ctx.iapId, request, user, this.options.outboundProxy === undefined ? {} : { outboundProxy: this.options.outboundProxy });
+    this.out = user.out;
   }
 
-  /** The transaction-layer user of one attempt (`attempt` undefined: a CANCEL's). */
-  private machineUser(attempt: (() => OutgoingRequest | undefined) | undefined): ClientTransactionUser {
-    const live = (): boolean => !this.dropped && (attempt === undefined || attempt() === this.out);
-    return {
-      onProvisional: (res) => {
-        if (!live() || this.finalSeen) return;
-        this.latest = ResponseElements.fromMessage(res);
-        this.owner.onResponse(this, res);
-      },
-      onFinal: (res) => {
-        if (!live()) return;
-        if (this.type === 'INVITE' && res.status < 300 && this.got2xx) {
-          this.owner.onResponse(this, res); // a retransmitted or forked 2xx (RFC 6026 Accepted)
+  /** The transaction-layer user of one attempt (`cancel`: a CANCEL's). */
+  private machineUser(cancel: boolean): ClientTransactionUser {
+    return new AttemptUser(this, cancel);
+  }
+
+  /**
+   * @internal True while `user`'s attempt is the current one (a CANCEL's always): a later attempt
+   * (a challenge answered, a retry) replaces it, and a dropped transaction hears nothing more.
+   */
+  isCurrent(user: AttemptUser): boolean {
+    return !this.dropped && (user.cancel || user.out === this.out);
+  }
+
+  /** @internal A 1xx for `user`'s attempt (AttemptUser). */
+  attemptProvisional(user: AttemptUser, res: SipResponse): void {
+    if (!this.isCurrent(user) || this.finalSeen) return;
+    this.latest = ResponseElements.fromMessage(res);
+    this.owner.onResponse(this, res);
+  }
+
+  /** @internal A final response for `user`'s attempt (AttemptUser). */
+  attemptFinal(user: AttemptUser, res: SipResponse): void {
+    if (!this.isCurrent(user)) return;
+    if (this.type === 'INVITE' && res.status < 300 && this.got2xx) {
+      this.owner.onResponse(this, res); // a retransmitted or forked 2xx (RFC 6026 Accepted)
+      return;
+    }
+    if (isChallenge(res) && this.type !== 'CANCEL' && this.type !== 'ACK' && this.tryChallenge(res)) return;
+    if (res.status >= 300 && this.retries < MAX_AUTH_ROUNDS) {
+      const again = this.owner.retryOn?.(this, res);
+      if (again !== undefined) {
+        this.retries++;
+        try {
+          this.send(again);
           return;
+        } catch (e) {
+          this.connectionContext.client.logger.info('retry not sent', { error: String(e) });
         }
-        if (isChallenge(res) && this.type !== 'CANCEL' && this.type !== 'ACK' && this.tryChallenge(res)) return;
-        if (res.status >= 300 && this.retries < MAX_AUTH_ROUNDS) {
-          const again = this.owner.retryOn?.(this, res);
-          if (again !== undefined) {
-            this.retries++;
-            try {
-              this.send(again);
-              return;
-            } catch (e) {
-              this.connectionContext.client.logger.info('retry not sent', { error: String(e) });
-            }
-          }
-        }
-        this.deliverFinal(res);
-      },
-      onTimeout: (err) => this.fail(live(), err),
-      onTransportError: (err) => this.fail(live(), err),
-      onTerminated: () => {
-        if (!live()) return;
-        // The end of a challenged attempt's machine: the app may still answer the challenge.
-        if (this.life === ClientTxState.Challenged) return;
-        // RFC 6026 §7.2: the 2xx's machine ended (Timer M), even after a failure: no more forked 2xx.
-        if (this.got2xx && this.life !== ClientTxState.InviteCompleted) {
-          this.moveTo(ClientTxState.InviteCompleted);
-          this.owner.onInviteCompleted?.(this);
-          return;
-        }
-        if (this.life === ClientTxState.Sending || this.life === ClientTxState.Final) this.moveTo(ClientTxState.Terminated);
-      },
-    };
+      }
+    }
+    this.deliverFinal(res);
+  }
+
+  /** @internal Timer B/F or a transport error for `user`'s attempt (AttemptUser). */
+  attemptFailed(user: AttemptUser, err: SipError): void {
+    this.fail(this.isCurrent(user), err);
+  }
+
+  /** @internal The machine of `user`'s attempt ended (AttemptUser). */
+  attemptTerminated(user: AttemptUser): void {
+    if (!this.isCurrent(user)) return;
+    // The end of a challenged attempt's machine: the app may still answer the challenge.
+    if (this.life === ClientTxState.Challenged) return;
+    // RFC 6026 §7.2: the 2xx's machine ended (Timer M), even after a failure: no more forked 2xx.
+    if (this.got2xx && this.life !== ClientTxState.InviteCompleted) {
+      this.moveTo(ClientTxState.InviteCompleted);
+      this.owner.onInviteCompleted?.(this);
+      return;
+    }
+    if (this.life === ClientTxState.Sending || this.life === ClientTxState.Final) this.moveTo(ClientTxState.Terminated);
   }
 
   private deliverFinal(res: SipResponse): void {
@@ -380,5 +394,36 @@ export class ClientTransaction extends Transaction implements ClientTransactionV
       return true;
     }
     return false;
+  }
+}
+
+/**
+ * The transaction-layer user of one attempt of a {@link ClientTransaction}: a class rather than an
+ * object of closures made per request (issue 15: one per request sent, five closures each).
+ */
+export class AttemptUser implements ClientTransactionUser {
+  /** The attempt's request in the stack, once `stack.send` returned it (undefined before). */
+  out: OutgoingRequest | undefined;
+
+  constructor(private readonly tx: ClientTransaction, readonly cancel: boolean) {}
+
+  onProvisional(res: SipResponse): void {
+    this.tx.attemptProvisional(this, res);
+  }
+
+  onFinal(res: SipResponse): void {
+    this.tx.attemptFinal(this, res);
+  }
+
+  onTimeout(err: SipError): void {
+    this.tx.attemptFailed(this, err);
+  }
+
+  onTransportError(err: SipError): void {
+    this.tx.attemptFailed(this, err);
+  }
+
+  onTerminated(): void {
+    this.tx.attemptTerminated(this);
   }
 }

@@ -3,7 +3,8 @@
  * part and an application/rs-metadata+xml part with `Content-Disposition: recording-session`;
  * and its inverse for the SRS, which finds those parts in whatever the SRC sent.
  */
-import { buildMultipart, MediaType, parseMultipart, SipParseError } from '../../message/index.js';
+import { randomUUID } from 'node:crypto';
+import { MediaType, parseMultipart, SipParseError } from '../../message/index.js';
 import {
   LEGACY_METADATA_CONTENT_TYPE, METADATA_CONTENT_TYPE, RECORDING_SESSION_DISPOSITION,
   SNAPSHOT_REQUEST_CONTENT_TYPE,
@@ -23,16 +24,31 @@ export function buildRecordingBody(sdp: string | undefined, metadataXml: string 
     if (sdp === undefined) throw new RangeError('a recording body needs SDP or metadata');
     return { contentType: 'application/sdp', body: Buffer.from(sdp, 'utf8') };
   }
-  const meta = {
-    contentType: METADATA_CONTENT_TYPE,
-    // RFC 7866 §9.1 / §11.3: the metadata part is marked recording-session.
-    disposition: RECORDING_SESSION_DISPOSITION,
-    body: metadataXml,
-  };
+  // Written directly (one string, one Buffer) rather than through buildMultipart, which builds a
+  // Headers and a MediaType per part: this runs once per set-up and per metadata update (issue
+  // 15). Same octets as buildMultipart would write (RFC 2046 §5.1.1, CRLF line ends).
+  let b = newBoundary();
+  while ((sdp !== undefined && sdp.includes('--' + b)) || metadataXml.includes('--' + b)) b = newBoundary();
+  // RFC 7866 §9.1 / §11.3: the metadata part is marked recording-session.
+  const metaPart = `--${b}\r\nContent-Type: ${METADATA_CONTENT_TYPE}\r\nContent-Disposition: ${RECORDING_SESSION_DISPOSITION}\r\n\r\n${metadataXml}\r\n--${b}--\r\n`;
   // A metadata-only update (RFC 7866 §9.1) stays multipart so the part keeps its disposition.
-  const parts = sdp === undefined ? [meta] : [{ contentType: 'application/sdp', body: sdp }, meta];
-  const mp = buildMultipart(parts);
-  return { contentType: mp.contentType.toString(), body: mp.body };
+  const text = sdp === undefined ? metaPart : `--${b}\r\nContent-Type: application/sdp\r\n\r\n${sdp}\r\n${metaPart}`;
+  return { contentType: `multipart/mixed;boundary=${b}`, body: Buffer.from(text, 'utf8') };
+}
+
+/** A random multipart boundary (RFC 2046 §5.1.1: at most 70 characters), from node's buffered UUID pool. */
+function newBoundary(): string {
+  return 'tsip-' + randomUUID().replace(/-/g, '');
+}
+
+/** Files one body part of a recording-session body into `out` (the first SDP, the first metadata). */
+function takePart(out: RecordingBodyParts, essence: string, b: Buffer, disposition: string | undefined): void {
+  if (essence === 'application/sdp' && out.sdp === undefined) out.sdp = b.toString('utf8');
+  else if ((isMetadataType(essence) || disposition === RECORDING_SESSION_DISPOSITION) && out.metadata === undefined && essence !== SNAPSHOT_REQUEST_CONTENT_TYPE) {
+    out.metadata = b;
+    out.metadataType = essence;
+  } else if (essence === SNAPSHOT_REQUEST_CONTENT_TYPE) out.snapshotRequest = b;
+  else out.ignored.push(essence);
 }
 
 /** What a recording-session body holds. */
@@ -68,18 +84,10 @@ export function splitRecordingBody(contentType: string | undefined, body: Buffer
   } catch (e) {
     throw new SipParseError('bad Content-Type', { status: 400, cause: e });
   }
-  const take = (essence: string, b: Buffer, disposition: string | undefined): void => {
-    if (essence === 'application/sdp' && out.sdp === undefined) out.sdp = b.toString('utf8');
-    else if ((isMetadataType(essence) || disposition === RECORDING_SESSION_DISPOSITION) && out.metadata === undefined && essence !== SNAPSHOT_REQUEST_CONTENT_TYPE) {
-      out.metadata = b;
-      out.metadataType = essence;
-    } else if (essence === SNAPSHOT_REQUEST_CONTENT_TYPE) out.snapshotRequest = b;
-    else out.ignored.push(essence);
-  };
   if (mt.type === 'multipart') {
     const parts = parseMultipart(body, mt);
-    for (const p of parts) take(p.contentType?.essence ?? 'text/plain', p.body, p.disposition?.type);
-  } else take(mt.essence, body, undefined);
+    for (const p of parts) takePart(out, p.contentType?.essence ?? 'text/plain', p.body, p.disposition?.type);
+  } else takePart(out, mt.essence, body, undefined);
   if (out.sdp === undefined && out.metadata === undefined && out.snapshotRequest === undefined) {
     throw new SipParseError(`unsupported body type ${mt.essence}`, { status: 415 });
   }

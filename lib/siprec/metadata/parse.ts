@@ -63,11 +63,17 @@ function kind(el: XmlElement): string | undefined {
 }
 
 function attr(el: XmlElement, ...names: string[]): string | undefined {
+  const attrs = el.attrs;
   for (const want of names) {
-    for (const [k, v] of Object.entries(el.attrs)) {
-      const local = k.includes(':') && !k.startsWith('xml:') ? k.slice(k.indexOf(':') + 1) : k;
-      const value = xmlTrim(v);
-      if (local.toLowerCase() === want && value !== '') return value;
+    // own keys in order, without the [key, value] arrays of Object.entries; a value is trimmed
+    // only for a matching name (issue 15: several lookups per element)
+    for (const k in attrs) {
+      if (!Object.prototype.hasOwnProperty.call(attrs, k)) continue;
+      const colon = k.indexOf(':');
+      const local = colon >= 0 && !k.startsWith('xml:') ? k.slice(colon + 1) : k;
+      if (local.toLowerCase() !== want) continue;
+      const value = xmlTrim(attrs[k]);
+      if (value !== '') return value;
     }
   }
   return undefined;

@@ -78,7 +78,23 @@ function decode(s: string, from: number, to: number): string {
   return out + s.slice(last, to);
 }
 
+/** XML 1.0 §2.3 NameStartChar (`start`) or NameChar among ASCII characters. */
+function isAsciiNameChar(c: number, start: boolean): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x3a || c === 0x5f ||
+    (!start && ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e));
+}
+
 function readName(s: string, at: number, what: string): string {
+  // ASCII names (all of RFC 7865's and nearly every extension's) without the regex (issue 15:
+  // several names per element); a name with any other character is left to NAME.
+  let i = at;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (isAsciiNameChar(c, i === at)) i++;
+    else if (c >= 0x80) { i = -1; break; }
+    else break;
+  }
+  if (i > at) return s.slice(at, i);
   NAME.lastIndex = at;
   const m = NAME.exec(s);
   if (m === null) fail(`bad ${what} name`, at);

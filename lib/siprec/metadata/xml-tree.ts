@@ -76,7 +76,16 @@ export function parseXmlTree(xml: string, limits: XmlLimits): XmlElement {
 
 /** Trims XML white space only (space, tab, CR, LF), not every Unicode space. */
 export function xmlTrim(s: string): string {
-  return s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+  // a loop, not a regex (issue 15: every id and text the metadata reader takes goes through it)
+  let from = 0;
+  let to = s.length;
+  while (from < to && isXmlSpace(s.charCodeAt(from))) from++;
+  while (to > from && isXmlSpace(s.charCodeAt(to - 1))) to--;
+  return from === 0 && to === s.length ? s : s.slice(from, to);
+}
+
+function isXmlSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 }
 
 /** The concatenated text content directly under `el`, trimmed of XML white space. */
@@ -102,8 +111,11 @@ const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\u
  * the document ill-formed.
  */
 export function escapeXml(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s; // most values (ids, URIs, times): one scan, no copies
   return s.replace(NOT_XML, '\ufffd').replace(/[&<>"'\r\n\t]/g, (c) => ESC[c] ?? c);
 }
+/** Anything either escaper would change (a superset for escapeText): NOT_XML's characters and ESC's. */
+const NEEDS_ESCAPE = /[\u0000-\u001f&<>"'\ufffe\uffff\ud800-\udfff]/;
 const ESC: Record<string, string> = {
   '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;',
   '\r': '&#13;', '\n': '&#10;', '\t': '&#9;',
@@ -111,5 +123,6 @@ const ESC: Record<string, string> = {
 
 /** Escapes element content: keeps newlines and tabs literal. */
 export function escapeText(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
   return s.replace(NOT_XML, '\ufffd').replace(/[&<>\r]/g, (c) => ESC[c] ?? c);
 }

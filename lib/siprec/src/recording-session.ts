@@ -20,7 +20,7 @@ import {
 import { epochNow } from '../common/timers.js';
 import { liveRecording } from './recordings-list.js';
 import { sendSrsRequest } from './session-srs-request.js';
-import type { ClientTransaction, ServerTransaction } from '../common/api.js';
+import type { ClientTransaction, InviteDialogAssoc, ServerTransaction } from '../common/api.js';
 import { applyAnswer, replyTo } from './session-answer.js';
 import type { RtpPacket } from '../media/index.js';
 import type { MessageElementsView } from '../../../include-types/api.js';
@@ -31,10 +31,12 @@ import { offerSdp, sessionElements, sessionHeaders, srsInitiatedHeaders } from '
 import { SessionLog } from './session-log.js';
 import { allowsUpdate, SessionRequests } from './session-requests.js';
 import { acceptSrsInvite } from './session-srs-initiated.js';
-import { SessionState, type SessionCore } from './session-core.js';
+import { SessionState } from './session-core.js';
 import { SessionStart } from './session-start.js';
 import { onSrsRequest } from './session-inbound.js';
-import { abortSession, failSession, finishSession, loseSession, stopSession } from './session-end.js';
+import { abortSession, stopSession } from './session-end.js';
+import { WiredCore, WiredRequestHost } from './session-wiring.js';
+import type { MessageElements } from '../common/api.js';
 
 export { SessionState } from './session-core.js';
 
@@ -54,7 +56,7 @@ export class RecordingSession implements RecordingSessionLike {
   /** re-INVITE / UPDATE / BYE and the transaction awaited (session-requests.ts). */
   private readonly requests: SessionRequests;
   /** What the parts of the session share (session-core.ts): the dialog, the attempts, the stop asked for. */
-  private readonly core: SessionCore;
+  private readonly core: WiredCore;
   /** The INVITE attempts and failover of an SRC-initiated start (session-start.ts). */
   private readonly starting: SessionStart;
   /** For the recordings list: the streams as last answered; epoch ms asked for / accepted. */
@@ -71,43 +73,9 @@ export class RecordingSession implements RecordingSessionLike {
     this.meta = meta ?? new SessionMetadata(call, host.entry.metadataExtensions);
     this.log = new SessionLog(host.ng911, call);
     this.startedAt = epochNow(host.clock)();
-    const self = this;
-    this.requests = new SessionRequests({
-      get assoc() { return self.core.assoc; },
-      updateMethod: host.metadataUpdateMethod,
-      clock: host.clock,
-      usable: (stopping) => this.state === SessionState.Active || (stopping && this.state === SessionState.Stopping),
-      pausedChanges: (paused) => paused !== this.paused,
-      bumpVersion: () => { this.sdpVersion++; },
-      elements: (sdpPaused, xml) => sessionElements(sessionHeaders(host.entry, call, false, !this.srsInitiated), sdpPaused === undefined ? undefined : this.sdp(sdpPaused), xml),
-      sent: (tx) => this.log.sent(tx),
-      readAnswer: (tx) => { this.readAnswer(tx.responseElements?.messageElements); },
-      ack: (tx) => this.ack(tx),
-      holdInvite: (tx) => host.holdInvite(tx),
-      lost: (reason) => { void this.core.lost(reason); },
-    });
-    this.core = {
-      host, call, media: this.media, meta: this.meta, log: this.log, requests: this.requests, attempts: [],
-      assoc: undefined, stopRequested: undefined, lastStatus: undefined, srsOfferAnswered: undefined, layout: undefined,
-      get state() { return self.state; },
-      set state(state: SessionState) { self.state = state; },
-      get paused() { return self.paused; }, get srs() { return self.srs; }, get srsInitiated() { return self.srsInitiated; },
-      base: () => this.base(),
-      route: (assoc) => host.bind(assoc, this),
-      enqueue: (fn) => this.enqueue(fn),
-      sdp: (paused) => this.sdp(paused),
-      readAnswer: (me, srsAnswer) => this.readAnswer(me, srsAnswer),
-      reply: (tx, status, sdp) => this.reply(tx, status, sdp),
-      ack: (tx) => this.ack(tx),
-      established: (answered, status, answerText) => this.established(answered, status, answerText),
-      cancelInvite: () => this.starting.cancel(),
-      clearInviteTimer: () => this.starting.clearTimer(),
-      stop: (reason) => this.stop(reason),
-      // session-end.ts
-      finish: (reason, byeStatus) => finishSession(this.core, reason, byeStatus),
-      fail: (reason, status) => failSession(this.core, reason, status),
-      lost: (reason) => loseSession(this.core, reason),
-    };
+    // classes, not objects of closures made per recording (session-wiring.ts)
+    this.requests = new SessionRequests(new WiredRequestHost(this, host, host.metadataUpdateMethod, host.clock));
+    this.core = new WiredCore(this, { host, call, media: this.media, meta: this.meta, log: this.log, requests: this.requests });
     this.starting = new SessionStart(this.core);
   }
 
@@ -305,8 +273,8 @@ export class RecordingSession implements RecordingSessionLike {
 
   // ---- becoming Active ----
 
-  /** Starting → Active: started event and NG9-1-1 start events. */
-  private established(answered: RecordedStreamInfo[], status: number, answerText: string): void {
+  /** @internal Starting → Active: started event and NG9-1-1 start events. */
+  established(answered: RecordedStreamInfo[], status: number, answerText: string): void {
     this.core.attempts.push({ srs: this.srs, outcome: SrsAttemptOutcome.Accepted, statusCode: status });
     this.state = SessionState.Active;
     this.activeSince = epochNow(this.host.clock)();
@@ -314,23 +282,61 @@ export class RecordingSession implements RecordingSessionLike {
     this.log.started(answered.filter((s) => s.accepted).map((s) => s.label), answerText);
   }
 
-  /** Reads an SDP answer (of a 2xx, or SRS-initiated of the ACK) into the fork and the MSRP streams. */
-  private readAnswer(me: MessageElementsView | undefined, srsAnswer?: string): RecordedStreamInfo[] {
+  /** @internal Reads an SDP answer (of a 2xx, or SRS-initiated of the ACK) into the fork and the MSRP streams. */
+  readAnswer(me: MessageElementsView | undefined, srsAnswer?: string): RecordedStreamInfo[] {
     this.media.answerMessages(me);
     return (this.answered = applyAnswer(this.media.fork, this.media.streams, me, this.host.entry.media?.codecs, this.host.entry.media?.srtp, this.core.layout, srsAnswer));
   }
 
+  /** @internal The RS dialog now. */
+  get currentAssoc(): InviteDialogAssoc | undefined {
+    return this.core.assoc;
+  }
+
+  /** @internal Cancels the INVITE out, if it may be (a stop while starting). */
+  cancelInvite(): void {
+    this.starting.cancel();
+  }
+
+  /** @internal Stops our own wait for the INVITE's final answer. */
+  clearInviteTimer(): void {
+    this.starting.clearTimer();
+  }
+
+  /** @internal The elements of an in-dialog request of ours (session-requests.ts). */
+  requestElements(sdpPaused: boolean | undefined, metadataXml: string | undefined): MessageElements {
+    return sessionElements(sessionHeaders(this.host.entry, this.call, false, !this.srsInitiated), sdpPaused === undefined ? undefined : this.sdp(sdpPaused), metadataXml);
+  }
+
+  /** @internal A new SDP version for the next offer. */
+  bumpSdpVersion(): void {
+    this.sdpVersion++;
+  }
+
+  /** @internal Logs a request we sent. */
+  logSent(tx: ClientTransaction): void {
+    this.log.sent(tx);
+  }
+
+  /** @internal The session failed in the dialog: BYE (best effort) and end. */
+  lostInDialog(reason: RecordingEndReason): void {
+    void this.core.lost(reason);
+  }
+
   // ---- helpers ----
 
-  private sdp(paused = this.paused): string {
+  /** @internal Our SDP now (a=inactive when paused). */
+  sdp(paused = this.paused): string {
     return offerSdp(this.media.streams, this.host.mediaAddress, this.sdpSessionId, this.sdpVersion, paused, this.host.entry.media?.srtp, this.core.layout);
   }
 
-  private base(): RecordingEventBase {
+  /** @internal Call-ID, RS Call-ID, entry, SRS and session id of every event. */
+  base(): RecordingEventBase {
     return { callId: this.call.callId, recordingId: this.recordingId, srsName: this.host.name, srs: this.srs, sessionId: this.meta.eventSessionId };
   }
 
-  private ack(tx: ClientTransaction): void {
+  /** @internal ACKs a 2xx to an INVITE of ours. */
+  ack(tx: ClientTransaction): void {
     try {
       this.core.assoc?.sendAck(tx);
     } catch {
@@ -338,13 +344,15 @@ export class RecordingSession implements RecordingSessionLike {
     }
   }
 
-  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+  /** @internal Runs `fn` after the session's earlier requests (one at a time). */
+  enqueue<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private reply(tx: ServerTransaction, status: number, sdp?: string): void {
+  /** @internal Answers an SRS request (logged). */
+  reply(tx: ServerTransaction, status: number, sdp?: string): void {
     const sent = replyTo(tx, status, sdp);
     if (sent) this.log.replied(sent);
   }

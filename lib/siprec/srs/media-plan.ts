@@ -14,7 +14,8 @@
  * switched off, plain RTP under `srtp: 'require'`) is refused with port 0. The module also builds the SRS's own offer for an offer-less INVITE (RFC 7866 §7.1.2:
  * the SRS offers in the 2xx, one recvonly audio m-line per metadata stream).
  */
-import { mediaLabel, parseSdp, writeSdp, type SdpMedia, type SdpSession } from '../../message/index.js';
+import { mediaLabel, writeSdp, type SdpMedia, type SdpSession } from '../../message/index.js';
+import { readSdp } from '../body/sdp-read.js';
 import { writePlainAnswer } from './answer-writer.js';
 import type { RecordedCodec, RecordedMediaKind } from '../../../include-types/siprec.js';
 import { answerCrypto, cryptoAttrsOf, mediaCodecs, setCryptoAttrs, type CryptoChoice } from '../body/index.js';
@@ -101,6 +102,11 @@ function nameAllowed(list: readonly string[] | undefined, name: string): boolean
   return list === undefined || list.some((n) => n === '*' || n.toUpperCase() === name.toUpperCase());
 }
 
+/** The a=fmtp lines of payload type `pt` (a function of the module: no closure per stream planned). */
+function fmtpOf(m: SdpMedia, pt: number): { payload: number; config: string }[] {
+  return m.fmtp.filter((f) => f.payload === pt);
+}
+
 /** Decides one m-line. */
 function planStream(m: SdpMedia, index: number, session: SdpSession, p: MediaPolicy): PlannedStream {
   const label = mediaLabel(m);
@@ -134,7 +140,6 @@ function planStream(m: SdpMedia, index: number, session: SdpSession, p: MediaPol
   const codecs = kind === 'audio' && p.audioCodecs !== undefined
     ? mediaCodecs(m).filter((c) => nameAllowed(p.audioCodecs, c.name))
     : mediaCodecs(m);
-  const fmtpOf = (pt: number): { payload: number; config: string }[] => m.fmtp.filter((f) => f.payload === pt);
   if (kind === 'audio') {
     const g711 = codecs.find((c) => p.wavCodecs.some((n) => n.toUpperCase() === c.name.toUpperCase()) && c.clockRate === 8000 && /^PCM[UA]$/i.test(c.name));
     if (g711) {
@@ -149,7 +154,7 @@ function planStream(m: SdpMedia, index: number, session: SdpSession, p: MediaPol
       const keep = codecs.filter((c) => c === t140 || c === red);
       Object.assign(s, {
         store: 't140', payloadType: t140.payloadType, codec: t140.name, formats: keep,
-        fmtp: keep.flatMap((c) => fmtpOf(c.payloadType)),
+        fmtp: keep.flatMap((c) => fmtpOf(m, c.payloadType)),
         t140: { t140: t140.payloadType, ...(red ? { red: red.payloadType } : {}) },
       });
       return s;
@@ -160,7 +165,7 @@ function planStream(m: SdpMedia, index: number, session: SdpSession, p: MediaPol
   if (raw.length > 0) {
     Object.assign(s, {
       store: 'rtpdump', payloadType: raw[0].payloadType, codec: raw[0].name, formats: raw,
-      fmtp: raw.flatMap((c) => fmtpOf(c.payloadType)),
+      fmtp: raw.flatMap((c) => fmtpOf(m, c.payloadType)),
     });
   }
   return s;
@@ -171,7 +176,7 @@ function planStream(m: SdpMedia, index: number, session: SdpSession, p: MediaPol
  * @throws SipParseError (488) for SDP that does not parse
  */
 export function planOffer(sdp: string, policy: MediaPolicy): MediaPlan {
-  const session = parseSdp(sdp);
+  const session = readSdp(sdp);
   return { session, streams: session.media.map((m, i) => planStream(m, i, session, policy)), sdp };
 }
 

@@ -67,3 +67,41 @@ t.test('RequestElements and ResponseElements validate and read received messages
   t.equal(e.messageElements.header('Content-Length'), undefined, 'Content-Length is the stack’s');
   t.equal(e.toHeader, '<sip:c@d>;tag=2');
 });
+
+// Received elements are filled in without the constructors (issue 15): they must still be the
+// same kind of object, with the same fields in the same order as constructed ones.
+t.test('elements of received messages: same class, same fields as constructed ones', async (t) => {
+  const raw = 'INVITE sip:bob@example.net;transport=tcp SIP/2.0\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK2\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:bob@example.net>\r\nCall-ID: call-7@h\r\nCSeq: 3 INVITE\r\nX-Extra: yes\r\nContent-Type: application/sdp\r\nContent-Length: 4\r\n\r\nv=0\n';
+  const req = parseMessage(raw);
+  if (!req.isRequest()) throw new Error('expected a request');
+  const r = RequestElements.fromMessage(req);
+  t.ok(r instanceof RequestElements);
+  t.same(Object.keys(r), Object.keys(new RequestElements({ method: 'INVITE', remoteUri: 'sip:x@y' })), 'the constructor’s fields, in its order');
+  t.equal(r.method, 'INVITE');
+  t.equal(r.remoteUri, 'sip:bob@example.net;transport=tcp');
+  t.equal(r.uri?.host, 'example.net', 'the Request-URI getter still parses it');
+  t.equal(r.callId, 'call-7@h');
+  t.equal(r.fromHeader, '<sip:a@b>;tag=1');
+  t.same(r.cseq, { seq: 3, method: 'INVITE' });
+  t.equal(r.messageElements.header('X-Extra'), 'yes');
+  t.equal(r.messageElements.contentText, 'v=0\n');
+  const res = parseMessage('SIP/2.0 486 Busy\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: x\r\nCSeq: 7 INVITE\r\nContent-Length: 0\r\n\r\n');
+  if (res.isRequest()) throw new Error('expected a response');
+  const e = ResponseElements.fromMessage(res);
+  t.ok(e instanceof ResponseElements);
+  t.same(Object.keys(e), Object.keys(new ResponseElements({ statusCode: 486 })));
+  t.equal(e.statusCode, 486);
+  t.equal(e.reasonPhrase, 'Busy');
+  t.notOk(e.isSuccess);
+});
+
+t.test('applyElements: the headers of a MessageElements, read in place, in order', async (t) => {
+  const me = new MessageElements({ headers: [['X-A', '1'], ['X-B', '2'], ['X-A', '3']], content: 'hi', contentType: 'text/plain' });
+  const req = new SipRequest({ method: 'MESSAGE', uri: 'sip:a@b' });
+  applyElements(req, me);
+  t.same(req.headers.getAll('X-A'), ['1', '3']);
+  t.equal(req.headers.get('X-B'), '2');
+  t.equal(req.body.toString(), 'hi');
+  me.addHeader('X-C', '4');
+  t.equal(req.headers.get('X-C'), undefined, 'the message keeps no view of the elements');
+});

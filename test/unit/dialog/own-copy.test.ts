@@ -3,6 +3,8 @@
  * string not sliced from the message text, and a dialog whose id does not pin the INVITE it came from.
  */
 import t from 'tap';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { ownBuffer, ownString } from '../../../lib/dialog/own-copy.js';
 import { createUasDialog } from '../../../lib/dialog/dialog-factory.js';
 import { parseMessage, type SipRequest } from '../../../lib/message/index.js';
@@ -25,6 +27,27 @@ t.test('ownString: equal text, undefined stays undefined', async (t) => {
   t.equal(ownString(cut), cut);
   t.equal(ownString('a"b\\c\u00e9\u2603'), 'a"b\\c\u00e9\u2603', 'quotes, escapes and non-ASCII survive');
   t.equal(ownString(undefined), undefined);
+});
+
+t.test('ownString: a kept copy does not pin the text it was cut from', async (t) => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const keep = (copy: (s: string) => string): number => {
+    const kept: string[] = [];
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 200; i++) {
+      const text = `Call-ID: ${i}-a84b4c76e66710@pc33.atlanta.example.com\r\n` + String(i % 10).repeat(100_000);
+      kept.push(copy(text.slice(9, text.indexOf('\r\n'))));
+    }
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    t.equal(kept.length, 200);
+    return grown;
+  };
+  t.ok(keep((s) => s) > 10_000_000, 'the slices alone keep the 200 texts of 100 KB (the test can see pinning)');
+  t.ok(keep(ownString) < 1_000_000, 'the copies do not');
+  t.equal(ownString('short-slice'), 'short-slice', 'under 13 characters the string is its own already');
 });
 
 t.test('a UAS dialog keeps the id of the INVITE, equal to the INVITE ones', async (t) => {

@@ -4,7 +4,7 @@ import {
   recordableStreams, splitRecordingBody,
 } from '../../../../lib/siprec/body/index.js';
 import { MetadataBuilder, parseMetadata } from '../../../../lib/siprec/metadata/index.js';
-import { parseSdp, SipParseError } from '../../../../lib/message/index.js';
+import { buildMultipart, parseSdp, SipParseError } from '../../../../lib/message/index.js';
 
 function headers(map: Record<string, string[]>) {
   return { headerValues: (n: string) => map[n.toLowerCase()] ?? [] };
@@ -104,4 +104,24 @@ t.test('srs answer: codecs chosen, unsupported stream port 0, recvonly with labe
   t.same(parseSrsAnswer(['a', 'b', 'v'], buildRecvonlyAnswer(a, { address: '127.0.0.1', sessionId: 3, version: 1, ports: new Map([[0, 40000]]) })).map((x) => x.accepted), [true, false, false]);
   const paused = analyseOffer(offer.replace('a=label:a\r\na=sendonly', 'a=label:a\r\na=inactive'), ['PCMA']);
   t.equal(parseSdp(buildRecvonlyAnswer(paused, { address: '127.0.0.1', sessionId: 3, version: 2, ports: new Map([[0, 40000]]) })).media[0].direction, 'inactive');
+});
+
+// buildRecordingBody writes the multipart text directly (issue 15): the very octets buildMultipart
+// writes for the same parts and boundary, and a fresh boundary per body.
+t.test('body: the direct multipart writer gives buildMultipart\'s octets', async (t) => {
+  const mb = new MetadataBuilder({ callId: 'cs-2', participants: [{ key: 'a', aor: 'sip:a@x', name: 'A & "B" <c>' }], streams: [{ label: '1', sender: 'a' }] });
+  const sdp = buildOfferSdp(twoStreams, { address: '127.0.0.1', sessionId: 1, version: 1 });
+  const xml = mb.completeXml();
+  const meta = { contentType: 'application/rs-metadata+xml', disposition: 'recording-session', body: xml };
+  for (const [name, built, parts] of [
+    ['SDP + metadata', buildRecordingBody(sdp, xml), [{ contentType: 'application/sdp', body: sdp }, meta]],
+    ['metadata alone', buildRecordingBody(undefined, xml), [meta]],
+  ] as const) {
+    const boundary = /boundary=(.+)$/.exec(built.contentType)![1];
+    t.match(boundary, /^tsip-[0-9a-f]{32}$/, `${name}: a random boundary`);
+    const reference = buildMultipart(parts, boundary);
+    t.equal(built.contentType, reference.contentType.toString(), `${name}: same Content-Type`);
+    t.ok(built.body.equals(reference.body), `${name}: same octets`);
+  }
+  t.not(/boundary=(.+)$/.exec(buildRecordingBody(sdp, xml).contentType)![1], /boundary=(.+)$/.exec(buildRecordingBody(sdp, xml).contentType)![1], 'a new boundary each time');
 });
