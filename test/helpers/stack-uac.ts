@@ -3,7 +3,8 @@
  * 2xx, BYE after a hold time) and sends stand-alone requests, reporting final statuses.
  */
 import { randomBytes } from 'node:crypto';
-import { NameAddr, SipRequest, SipUri, newTag, type SipResponse } from '../../lib/message/index.js';
+import { createSocket } from 'node:dgram';
+import { NameAddr, SipRequest, SipUri, newTag, parseMessage, type SipResponse } from '../../lib/message/index.js';
 import type { SipStack, StackUser } from '../../lib/stack/index.js';
 import { createUacDialog } from '../../lib/dialog/dialog-factory.js';
 import type { SipError } from '../../include-types/errors.js';
@@ -94,4 +95,28 @@ export function placeCall(stack: SipStack, iapId: string, to: string, opts: { ho
 export function sipUri(user: string, host: string, port: number, transport?: string): string {
   const h = host.includes(':') ? `[${host}]` : host;
   return new SipUri({ scheme: 'sip', user, host: h, port, params: transport === undefined ? undefined : new Map([['transport', transport]]) }).toString();
+}
+
+/**
+ * Sends one raw datagram to a stack on 127.0.0.1:`port` from a fresh socket (`LOCALPORT` in
+ * `text` becomes that socket's port; LF line ends become CRLF) and resolves with the first final
+ * response, or undefined after 1 s.
+ */
+export async function exchange(port: number, text: string): Promise<SipResponse | undefined> {
+  const sock = createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+  const local = sock.address().port;
+  const msg = text.replace(/LOCALPORT/g, String(local)).replace(/\r?\n/g, '\r\n');
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { sock.close(); resolve(undefined); }, 1000);
+    sock.on('message', (buf) => {
+      const res = parseMessage(buf);
+      if (res.isResponse() && res.status >= 200) {
+        clearTimeout(timer);
+        sock.close();
+        resolve(res);
+      }
+    });
+    sock.send(Buffer.from(msg), port, '127.0.0.1');
+  });
 }

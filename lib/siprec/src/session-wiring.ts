@@ -19,24 +19,16 @@ import type { SessionMedia } from './session-media.js';
 import type { SessionMetadataLike } from './session-metadata.js';
 import type { SessionRequestHost, SessionRequests } from './session-requests.js';
 
+/**
+ * The core's members the session itself implements (the core forwards them to it: same
+ * signatures, one declaration in session-core.ts).
+ */
+type SessionSide = 'state' | 'paused' | 'srs' | 'srsInitiated' | 'base' | 'enqueue' | 'sdp' | 'readAnswer' | 'reply' | 'ack' | 'established' | 'cancelInvite' | 'clearInviteTimer' | 'stop';
+
 /** What the wiring calls on its `RecordingSession` (members the session keeps out of its public API). */
-export interface WiredSession extends RecordingSessionLike {
-  state: SessionState;
-  readonly paused: boolean;
-  readonly srs: string;
-  readonly srsInitiated: boolean;
+export interface WiredSession extends RecordingSessionLike, Pick<SessionCore, SessionSide> {
   /** The RS dialog now (the core's). */
   readonly currentAssoc: InviteDialogAssoc | undefined;
-  base(): RecordingEventBase;
-  enqueue<T>(fn: () => Promise<T>): Promise<T>;
-  sdp(paused?: boolean): string;
-  readAnswer(me: MessageElementsView | undefined, srsAnswer?: string): RecordedStreamInfo[];
-  reply(tx: ServerTransaction, status: number, sdp?: string): void;
-  ack(tx: ClientTransaction): void;
-  established(answered: RecordedStreamInfo[], status: number, answerText: string): void;
-  cancelInvite(): void;
-  clearInviteTimer(): void;
-  stop(reason: RecordingEndReason): Promise<void>;
   /** The elements of an in-dialog request: SDP (when `sdpPaused` is set) and metadata. */
   requestElements(sdpPaused: boolean | undefined, metadataXml: string | undefined): MessageElements;
   bumpSdpVersion(): void;

@@ -3,19 +3,17 @@
  * request: it must still follow users coming and going and a user listing other methods.
  */
 import t from 'tap';
-import { createSocket } from 'node:dgram';
-import { createResponse, parseMessage, type SipResponse } from '../../../lib/message/index.js';
+import { createResponse, type SipResponse } from '../../../lib/message/index.js';
+import { exchange } from '../../helpers/stack-uac.js';
 import { SipStack, type StackUser } from '../../../lib/stack/index.js';
 import type { ServerTransaction } from '../../../lib/transaction/index.js';
 
 /** Sends one request to the stack over UDP; the first final response (or undefined after 1 s). */
-async function ask(port: number, method: string): Promise<SipResponse | undefined> {
-  const sock = createSocket('udp4');
-  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+function ask(port: number, method: string): Promise<SipResponse | undefined> {
   const id = Math.random().toString(36).slice(2);
   const text = [
     `${method} sip:bob@127.0.0.1 SIP/2.0`,
-    `Via: SIP/2.0/UDP 127.0.0.1:${sock.address().port};branch=z9hG4bK${id}`,
+    `Via: SIP/2.0/UDP 127.0.0.1:LOCALPORT;branch=z9hG4bK${id}`,
     'Max-Forwards: 70',
     'From: <sip:alice@tsip.test>;tag=a1',
     'To: <sip:bob@tsip.test>',
@@ -25,21 +23,7 @@ async function ask(port: number, method: string): Promise<SipResponse | undefine
     '',
     '',
   ].join('\r\n');
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      sock.close();
-      resolve(undefined);
-    }, 1000);
-    sock.on('message', (buf) => {
-      const res = parseMessage(buf);
-      if (res.isResponse() && res.status >= 200) {
-        clearTimeout(timer);
-        sock.close();
-        resolve(res);
-      }
-    });
-    sock.send(Buffer.from(text), port, '127.0.0.1');
-  });
+  return exchange(port, text);
 }
 
 function answering(uid: string, methods: readonly string[]): Omit<StackUser, 'methods'> & { methods: readonly string[] } {

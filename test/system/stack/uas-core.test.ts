@@ -9,29 +9,9 @@ import { parseMessage, type SipResponse } from '../../../lib/message/index.js';
 import { SipStack, type StackUser } from '../../../lib/stack/index.js';
 import type { ServerTransaction } from '../../../lib/transaction/index.js';
 import { createAnsweringUas } from '../../../samples/lib/answering-uas.js';
-import { buildRequest, request, silentUser, sipUri } from '../../helpers/stack-uac.js';
+import { buildRequest, exchange, request, silentUser, sipUri } from '../../helpers/stack-uac.js';
 
 const timers = { t1: 40, t2: 320, t4: 200, trying100Delay: 200 };
-
-/** Sends one datagram to the stack and resolves with the first response (or undefined after 1 s). */
-async function exchange(port: number, text: string): Promise<SipResponse | undefined> {
-  const sock = createSocket('udp4');
-  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
-  const local = sock.address().port;
-  const msg = text.replace(/LOCALPORT/g, String(local)).replace(/\n/g, '\r\n');
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => { sock.close(); resolve(undefined); }, 1000);
-    sock.on('message', (buf) => {
-      const res = parseMessage(buf);
-      if (res.isResponse() && res.status >= 200) {
-        clearTimeout(timer);
-        sock.close();
-        resolve(res);
-      }
-    });
-    sock.send(Buffer.from(msg), port, '127.0.0.1');
-  });
-}
 
 function raw(method: string, extra = '', cseqMethod = method, version = 'SIP/2.0', toTag = ''): string {
   return `${method} sip:bob@127.0.0.1 ${version}
