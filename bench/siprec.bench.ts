@@ -267,7 +267,7 @@ export async function run(): Promise<void> {
         console.log(`round ${round}: tsip SrcManager → tsip Srs: ${s.rate.toFixed(0)} setups/s (INVITE/200/ACK + BYE/200, full metadata, media ports bound), ${s.cycles} cycles, ${s.failed} failed, ${(s.ms / 1000).toFixed(1)} s; CPU per cycle SRC ${srcPer.toFixed(2)} ms, SRS ${srsPer.toFixed(2)} ms; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`);
       }
       const sorted = [...rates].sort((a, b) => a - b);
-      const [worst, median, best] = [sorted[0], sorted[1], sorted[sorted.length - 1]];
+      const [worst, median, best] = [sorted[0], sorted[Math.floor((sorted.length - 1) / 2)], sorted[sorted.length - 1]];
       console.log(`setups/s: worst ${worst.toFixed(0)}, median ${median.toFixed(0)}, best ${best.toFixed(0)}  [goal ≥ 1000/s in every round: ${worst >= 1000 ? 'met' : 'NOT met'}]`);
     } finally {
       await srs.stop();

@@ -19,6 +19,10 @@
 import { trimWs } from './chars.js';
 import { SipParseError } from './errors.js';
 
+/** The empty line ending a head: after a CRLF or bare-LF line (`LF_CRLF`), or a bare LF (`LF_LF`). */
+const LF_CRLF = Buffer.from('\n\r\n', 'latin1');
+const LF_LF = Buffer.from('\n\n', 'latin1');
+
 // the head of a message over the limit is read with these (re-exported here, so index.ts has them)
 export { headLength, parseHeadOnly } from './head-only.js';
 
@@ -201,10 +205,13 @@ export class StreamFramer {
     // the search resumes where the previous one stopped, so a slow sender costs linear time
     const p = b.subarray(this.start, e);
     const from = this.scanned > 2 ? this.scanned - 2 : 0;
-    let headEnd = p.indexOf('\n\r\n', from);
+    let headEnd = p.indexOf(LF_CRLF, from);
     let sep = 3;
-    const lf = p.indexOf('\n\n', from);
-    if (lf >= 0 && (headEnd < 0 || lf < headEnd)) [headEnd, sep] = [lf, 2];
+    // A bare-LF end counts only before the CRLF one: look no further than that (the buffer may
+    // hold a body and more messages after the head, which a search to its end would read again
+    // for every message of a coalesced read).
+    const lf = (headEnd < 0 ? p : p.subarray(0, headEnd + 1)).indexOf(LF_LF, from);
+    if (lf >= 0) [headEnd, sep] = [lf, 2];
     if (headEnd < 0) {
       this.scanned = p.length;
       if (p.length > this.max) return this.fail('message too large');
