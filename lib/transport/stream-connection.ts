@@ -45,6 +45,8 @@ export class StreamConnection extends ConnectionBase<'tcp' | 'tls', StreamConnec
   /** Since when (Date.now) an incomplete message is held (or, incoming, nothing came yet). */
   private partialSince: number | undefined;
   private partialTimer: NodeJS.Timeout | undefined;
+  /** Writes are corked until the end of this tick (see {@link writeMessage}). */
+  private corked = false;
 
   constructor(init: StreamConnectionInit) {
     super(init);
@@ -106,8 +108,25 @@ export class StreamConnection extends ConnectionBase<'tcp' | 'tls', StreamConnec
     return this.socket.writableLength;
   }
 
+  /**
+   * The messages written in one tick (the responses to the requests of one read, a burst of
+   * requests) leave in one `writev` instead of a system call each: the socket is corked at the
+   * first write and uncorked by a `process.nextTick` callback, which runs as soon as the current
+   * callback returns: no message waits beyond it.
+   */
   protected writeMessage(data: Buffer, done: (err?: Error | null) => void): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(uncork, this);
+    }
     this.socket.write(data, done);
+  }
+
+  /** Ends this tick's cork (see {@link writeMessage}). */
+  uncorkWrites(): void {
+    this.corked = false;
+    this.socket.uncork();
   }
 
   /** Idle and pong timeouts close at once (no closing handshake on a stream). */
@@ -161,4 +180,9 @@ export class StreamConnection extends ConnectionBase<'tcp' | 'tls', StreamConnec
     else if (held > 0) this.partialStarted();
     else this.partialSince = undefined; // every message complete: the timer finds nothing to end
   }
+}
+
+/** `process.nextTick` callback of {@link StreamConnection.writeMessage}: no closure per tick. */
+function uncork(c: StreamConnection): void {
+  c.uncorkWrites();
 }
