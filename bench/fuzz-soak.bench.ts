@@ -26,7 +26,7 @@
  * FUZZ_NODE_FLAGS adds node flags to the tsip peers (e.g. `--trace-gc`) and FUZZ_LOG_DIR keeps
  * their output there.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManagedProcess, freePort, hasTool, startKamailio, waitListening } from '../test/interop/lib/index.js';
@@ -122,7 +122,9 @@ function srsActivity(proc: ManagedProcess): () => string {
 async function startNodePeer(name: string, build: string, script: string, args: (port: number) => string[]): Promise<Peer> {
   const port = await freePort();
   const flags = (process.env.FUZZ_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const logFile = process.env.FUZZ_LOG_DIR ? join(process.env.FUZZ_LOG_DIR, `${script.replace(/\W+/g, '-')}.log`) : undefined;
+  const logDir = process.env.FUZZ_LOG_DIR;
+  if (logDir) mkdirSync(logDir, { recursive: true });
+  const logFile = logDir ? join(logDir, `${script.replace(/\W+/g, '-')}.log`) : undefined;
   const proc = new ManagedProcess(process.execPath, [...flags, '--expose-gc', '--import', `file://${join(build, 'memory-probe.mjs')}`, join(build, script), ...args(port)], { cwd: build, ...(logFile ? { logFile } : {}) });
   const activity = script.endsWith('srs.js') ? srsActivity(proc) : undefined;
   const abort = (): string | undefined => (proc.exit ? `${name} exited: ${proc.stderr}` : undefined);
