@@ -22,16 +22,18 @@
  *
  * Bounded: 30 000 datagrams at ~10 000/s, 600 connections held at most 10 s, settling 36 s
  * (FUZZ_SETTLE_MS), per peer: about 3 minutes in all with the build. Run alone:
- * `npx tsx bench/run.ts fuzz-soak`. FUZZ_ONLY=uas|srs|kamailio runs one peer.
+ * `npx tsx bench/run.ts fuzz-soak`. FUZZ_ONLY=uas|srs|kamailio runs one peer; for experiments,
+ * FUZZ_NODE_FLAGS adds node flags to the tsip peers (e.g. `--trace-gc`) and FUZZ_LOG_DIR keeps
+ * their output there.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManagedProcess, freePort, hasTool, startKamailio, waitListening } from '../test/interop/lib/index.js';
 import { kamailioConfig } from '../test/interop/lib/paths.js';
 import { compileTree } from './lib/compile.js';
 import { sendHostileLoad, type HostileLoadResult } from './lib/hostile-load.js';
-import { requestReport, rssKb, sampleMemory, treePssKb } from './lib/proc-mem.js';
+import { formatBreakdown, requestReport, rssKb, sampleMemory, smapsBreakdown, treePssKb, type SmapsBreakdown } from './lib/proc-mem.js';
 
 const SEED = 15;
 const DATAGRAMS = 30_000;
@@ -40,16 +42,23 @@ const CONNECTIONS = 600;
 const DATAGRAMS_PER_TICK = Number(process.env.FUZZ_PER_TICK ?? 20);
 const SETTLE_MS = Number(process.env.FUZZ_SETTLE_MS ?? 36_000);
 
-/** Prints heap figures after a full GC on SIGUSR2 (node started with --expose-gc). */
+/**
+ * Prints heap figures after a full GC on SIGUSR2 (node started with --expose-gc), and the same
+ * figures as they are, without any GC, on SIGWINCH (whose default action is to do nothing).
+ */
 const PROBE = `import v8 from 'node:v8';
+const figures = () => {
+  const m = process.memoryUsage();
+  const mb = (n) => (n / 1048576).toFixed(1);
+  const spaces = v8.getHeapSpaceStatistics().filter((s) => s.physical_space_size > 524288).map((s) => s.space_name.replace('_space', '') + '=' + mb(s.space_used_size) + '/' + mb(s.physical_space_size)).join(' ');
+  return 'heapUsed ' + mb(m.heapUsed) + ' heapTotal ' + mb(m.heapTotal) + ' external ' + mb(m.external) + ' arrayBuffers ' + mb(m.arrayBuffers) + ' rss ' + mb(m.rss) + ' MB; spaces used/physical MB: ' + spaces;
+};
+process.on('SIGWINCH', () => console.log('memstat ' + figures()));
 process.on('SIGUSR2', () => {
   globalThis.gc?.();
   setTimeout(() => {
     globalThis.gc?.();
-    const m = process.memoryUsage();
-    const mb = (n) => (n / 1048576).toFixed(1);
-    const spaces = v8.getHeapSpaceStatistics().filter((s) => s.physical_space_size > 1048576).map((s) => s.space_name + '=' + mb(s.space_used_size) + '/' + mb(s.physical_space_size)).join(' ');
-    console.log('memprobe heapUsed ' + mb(m.heapUsed) + ' heapTotal ' + mb(m.heapTotal) + ' external ' + mb(m.external) + ' arrayBuffers ' + mb(m.arrayBuffers) + ' rss ' + mb(m.rss) + ' MB; spaces used/physical MB: ' + spaces);
+    console.log('memprobe ' + figures());
   }, 50);
 });
 `;
@@ -60,6 +69,8 @@ interface Peer {
   port: number;
   /** Heap report line after a full GC (node peers only). */
   heapReport?: () => Promise<string>;
+  /** Heap figures as they are, no GC (node peers only). */
+  heapNow?: () => Promise<string>;
   /** What the peer logged about its own work (the srs: recordings started, ended, refused). */
   activity?: () => string;
   stop(): Promise<void>;
@@ -77,10 +88,16 @@ interface SoakFigures {
   heapAfter?: string;
   /** Node: RSS 3 s after a full GC (V8 returns freed pages from a background thread). */
   afterGcRssKb?: number;
+  /** Where the memory is (smaps per kind of mapping; node: V8's figures, no GC) at each point. */
+  breakdown: { point: string; smaps: SmapsBreakdown; heap?: string }[];
 }
 
 function heapReporter(proc: ManagedProcess): () => Promise<string> {
   return async () => (await requestReport(proc, /^memprobe (.*)$/m))?.[1] ?? '(no heap report within 10 s)';
+}
+
+function heapNow(proc: ManagedProcess): () => Promise<string> {
+  return async () => (await requestReport(proc, /^memstat (.*)$/m, 10_000, 'SIGWINCH'))?.[1] ?? '(no heap figures within 10 s)';
 }
 
 /**
@@ -104,7 +121,11 @@ function srsActivity(proc: ManagedProcess): () => string {
 
 async function startNodePeer(name: string, build: string, script: string, args: (port: number) => string[]): Promise<Peer> {
   const port = await freePort();
-  const proc = new ManagedProcess(process.execPath, ['--expose-gc', '--import', `file://${join(build, 'memory-probe.mjs')}`, join(build, script), ...args(port)], { cwd: build });
+  const flags = (process.env.FUZZ_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const logDir = process.env.FUZZ_LOG_DIR;
+  if (logDir) mkdirSync(logDir, { recursive: true });
+  const logFile = logDir ? join(logDir, `${script.replace(/\W+/g, '-')}.log`) : undefined;
+  const proc = new ManagedProcess(process.execPath, [...flags, '--expose-gc', '--import', `file://${join(build, 'memory-probe.mjs')}`, join(build, script), ...args(port)], { cwd: build, ...(logFile ? { logFile } : {}) });
   const activity = script.endsWith('srs.js') ? srsActivity(proc) : undefined;
   const abort = (): string | undefined => (proc.exit ? `${name} exited: ${proc.stderr}` : undefined);
   await waitListening(port, 'udp', 15_000, abort);
@@ -114,6 +135,7 @@ async function startNodePeer(name: string, build: string, script: string, args: 
     pid: proc.pid,
     port,
     heapReport: heapReporter(proc),
+    heapNow: heapNow(proc),
     ...(activity ? { activity } : {}),
     stop: async () => {
       proc.child.kill('SIGKILL');
@@ -127,12 +149,20 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** Before, load (sampling the peak), bounded settle, after. */
 async function soak(peer: Peer): Promise<SoakFigures> {
   await sleep(1500);
+  const breakdown: SoakFigures['breakdown'] = [];
+  const note = async (point: string): Promise<void> => {
+    const heap = await peer.heapNow?.();
+    breakdown.push({ point, smaps: smapsBreakdown(peer.pid), ...(heap !== undefined ? { heap } : {}) });
+  };
+  await note('before');
   const beforeRssKb = rssKb(peer.pid);
   const beforePssKb = treePssKb(peer.pid);
   const sampler = sampleMemory(peer.pid, 250);
   const load = await sendHostileLoad({ host: '127.0.0.1', port: peer.port, seed: SEED, datagrams: DATAGRAMS, datagramsPerTick: DATAGRAMS_PER_TICK, connections: CONNECTIONS, connectionHoldMs: 15_000 });
+  await note('end of load');
   await sleep(SETTLE_MS);
   const peak = sampler.stop();
+  if (peak.peakBreakdown) breakdown.splice(1, 0, { point: 'RSS peak', smaps: peak.peakBreakdown });
   const figures: SoakFigures = {
     name: peer.name,
     beforeRssKb,
@@ -142,11 +172,15 @@ async function soak(peer: Peer): Promise<SoakFigures> {
     afterRssKb: rssKb(peer.pid),
     afterPssKb: treePssKb(peer.pid),
     load,
+    breakdown,
   };
+  // read after the RSS figures: the SIGWINCH handler's own allocations must not be in them
+  await note('after settling');
   if (peer.heapReport) {
     figures.heapAfter = await peer.heapReport();
     await sleep(3000);
     figures.afterGcRssKb = rssKb(peer.pid);
+    breakdown.push({ point: '3 s after a full GC', smaps: smapsBreakdown(peer.pid) });
   }
   return figures;
 }
@@ -192,6 +226,7 @@ export async function run(): Promise<void> {
         results.push(f);
         console.log(format(f));
         if (f.heapAfter) console.log(`          heap after full GC: ${f.heapAfter}`);
+        for (const b of f.breakdown) console.log(`          ${b.point.padEnd(19)} smaps MB: ${formatBreakdown(b.smaps)}${b.heap ? `\n          ${''.padEnd(19)} V8: ${b.heap}` : ''}`);
         if (peer.activity) console.log(`          its log: ${peer.activity()}`);
       } finally {
         await peer.stop();

@@ -62,13 +62,19 @@ export interface MemoryPeak {
   peakRssKb: number;
   peakTreePssKb: number;
   samples: number;
+  /** Where the pid's memory was when its RSS peaked. */
+  peakBreakdown?: SmapsBreakdown;
 }
 
 /** Samples a pid every `intervalMs` until `stop()`; `stop()` returns the peaks. */
 export function sampleMemory(pid: number, intervalMs = 200): { stop(): MemoryPeak } {
   const peak: MemoryPeak = { peakRssKb: 0, peakTreePssKb: 0, samples: 0 };
   const sample = (): void => {
-    peak.peakRssKb = Math.max(peak.peakRssKb, rssKb(pid));
+    const rss = rssKb(pid);
+    if (rss > peak.peakRssKb) {
+      peak.peakRssKb = rss;
+      peak.peakBreakdown = smapsBreakdown(pid);
+    }
     peak.peakTreePssKb = Math.max(peak.peakTreePssKb, treePssKb(pid));
     peak.samples++;
   };
@@ -90,11 +96,11 @@ interface ReportingChild {
 }
 
 /**
- * Sends SIGUSR2 to a child that answers it with one report line on stdout (the uas's
- * `--memory-report`, the fuzz soak's heap probe) and resolves with the first line matching
- * `pattern`, or undefined when none came within `ms`.
+ * Sends `signal` (SIGUSR2 unless told) to a child that answers it with one report line on stdout
+ * (the uas's `--memory-report`, the fuzz soak's heap probe) and resolves with the first line
+ * matching `pattern`, or undefined when none came within `ms`.
  */
-export function requestReport(proc: ReportingChild, pattern: RegExp, ms = 10_000): Promise<RegExpExecArray | undefined> {
+export function requestReport(proc: ReportingChild, pattern: RegExp, ms = 10_000, signal: NodeJS.Signals = 'SIGUSR2'): Promise<RegExpExecArray | undefined> {
   return new Promise((resolve) => {
     let buf = '';
     const onData = (d: Buffer): void => {
@@ -113,7 +119,7 @@ export function requestReport(proc: ReportingChild, pattern: RegExp, ms = 10_000
       proc.child.stdout?.off('data', onData);
     };
     proc.child.stdout?.on('data', onData);
-    proc.child.kill('SIGUSR2');
+    proc.child.kill(signal);
   });
 }
 
@@ -136,4 +142,58 @@ export function cpuSplitMs(pid: number): { user: number; system: number } {
   } catch {
     return { user: 0, system: 0 };
   }
+}
+
+/**
+ * Where a process's resident memory is, kB, from /proc/<pid>/smaps, summed per kind of mapping:
+ * `brkHeap` glibc's main heap ([heap]), `anon` every other anonymous private mapping (V8's heap
+ * spaces and code, glibc's mmapped chunks and thread arenas, libuv), `file` mapped files (the node
+ * binary, shared libraries), `stack` thread stacks, `other` the rest (vdso, shared memory);
+ * `anonLarge` the part of `anon` in mappings of 1 MiB or more resident (V8's large pages, glibc
+ * thread arenas), `anonHuge` transparent huge pages.
+ */
+export interface SmapsBreakdown {
+  brkHeap: number;
+  anon: number;
+  anonLarge: number;
+  anonHuge: number;
+  file: number;
+  stack: number;
+  other: number;
+}
+
+/** Reads `/proc/<pid>/smaps` into a {@link SmapsBreakdown} (all zero when the pid is gone). */
+export function smapsBreakdown(pid: number): SmapsBreakdown {
+  const out: SmapsBreakdown = { brkHeap: 0, anon: 0, anonLarge: 0, anonHuge: 0, file: 0, stack: 0, other: 0 };
+  let text = '';
+  try {
+    text = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  } catch {
+    return out;
+  }
+  let kind: keyof SmapsBreakdown = 'other';
+  for (const line of text.split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ (\S+) \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+    if (header) {
+      const name = header[3] ?? '';
+      kind = name === '[heap]' ? 'brkHeap' : name.startsWith('[stack') ? 'stack' : name === '' ? 'anon' : name.startsWith('/') && header[2] !== '0' ? 'file' : 'other';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) {
+      const kb = Number(rss[1]);
+      out[kind] += kb;
+      if (kind === 'anon' && kb >= 1024) out.anonLarge += kb;
+      continue;
+    }
+    const huge = /^AnonHugePages:\s+(\d+) kB/.exec(line);
+    if (huge) out.anonHuge += Number(huge[1]);
+  }
+  return out;
+}
+
+/** One line of a {@link SmapsBreakdown}, MB. */
+export function formatBreakdown(b: SmapsBreakdown): string {
+  const mb = (kb: number): string => (kb / 1024).toFixed(1);
+  return `[heap] ${mb(b.brkHeap)} anon ${mb(b.anon)} (in >=1 MB mappings ${mb(b.anonLarge)}, THP ${mb(b.anonHuge)}) file ${mb(b.file)} stack ${mb(b.stack)} other ${mb(b.other)}`;
 }

@@ -6,8 +6,9 @@
  */
 import { NameAddr, createResponse, newTag, type SipRequest, type SipResponse } from '../message/index.js';
 import { createUasDialog } from '../dialog/index.js';
-import type { SipStack, StackUser } from '../stack/index.js';
+import type { DialogKey, SipStack, StackUser } from '../stack/index.js';
 import { InviteServerTransaction, type ServerTransaction } from '../transaction/index.js';
+import { flatCopy } from '../transaction/wire.js';
 import { dtlsFingerprint, isWebRtcOffer, webRtcAnswer } from './webrtc-answer.js';
 
 /** What the UAS saw. */
@@ -95,25 +96,18 @@ export function createAnsweringUas(stack: SipStack, options: AnsweringUasOptions
     } else {
       res.body = sdpAnswer(Date.now());
     }
-    const key = { callId: req.callId, localTag: tag, remoteTag: req.from.tag ?? '' };
-    let ended = false;
+    // The dialog's key and callbacks outlive the INVITE by up to 64*T1 (no ACK): they keep flat
+    // copies of its Call-ID and tag, not the request (a hostile INVITE's head is up to 64 kB, and
+    // V8 substrings of 13 chars or more are views onto it).
+    const key = { callId: flatCopy(req.callId), localTag: tag, remoteTag: flatCopy(req.from.tag ?? '') };
+    const call = { ended: false };
     stack.registerDialog(key, {
       user: uas.user,
-      onAck: () => {
-        counts.acks++;
-        if (options.hangupAfterMs !== undefined && counts.acks > 0 && !ended) {
-          const timer = setTimeout(() => {
-            if (ended) return;
-            ended = true;
-            hangUp(tx, req, res, () => stack.unregisterDialog(key));
-          }, options.hangupAfterMs);
-          timer.unref();
-        }
-      },
+      onAck: options.hangupAfterMs === undefined ? () => void counts.acks++ : hangUpLater(tx, res, key, call, options.hangupAfterMs),
       onRequest: (inDialog: ServerTransaction) => {
         if (inDialog.request.method === 'BYE') {
           counts.byes++;
-          ended = true;
+          call.ended = true;
           stack.unregisterDialog(key);
         }
         inDialog.respond(createResponse(inDialog.request, 200, 'OK'));
@@ -125,6 +119,21 @@ export function createAnsweringUas(stack: SipStack, options: AnsweringUasOptions
         stack.unregisterDialog(key);
       },
     });
+  };
+
+  /** `onAck` of a call this UAS hangs up `ms` after its ACK (only these keep the INVITE and its 2xx). */
+  const hangUpLater = (tx: InviteServerTransaction, ok: SipResponse, key: DialogKey, call: { ended: boolean }, ms: number): (() => void) => {
+    const invite = tx.request;
+    return () => {
+      counts.acks++;
+      if (call.ended) return;
+      const timer = setTimeout(() => {
+        if (call.ended) return;
+        call.ended = true;
+        hangUp(tx, invite, ok, () => stack.unregisterDialog(key));
+      }, ms);
+      timer.unref();
+    };
   };
 
   /** RFC 3261 §15.1.1: the callee ends the call with a BYE in the dialog. */

@@ -139,15 +139,25 @@ export class TwoXxRetransmitter {
       e.response = new WireHeld(response);
       e.response.release();
     }
-    settle(() => this.ctx.transport.sendResponse(response, e.source)).then(undefined, (err: unknown) => {
-      if (this.entries.get(key) !== e) return;
-      this.stop(key);
-      const error = asTransportError(err);
-      this.safe(() => e.options.onTransportError?.(error));
-    });
+    this.send(e, response);
     e.interval = Math.min(2 * e.interval, this.ctx.timers.t2);
     // the last wait is cut at the window's end, where this tick then ends it
     e.timer = this.ctx.clock.setTimer(() => this.tickLater(e), Math.min(e.interval, e.windowEnd - now));
+  }
+
+  /**
+   * Sends one retransmission. Its own function, not inline in {@link tick}: V8 gives all closures
+   * made in one call a single context, so the timer callback made in `tick` would otherwise keep
+   * `response` (the parsed 2xx, and through its copied headers the INVITE's text) for the whole
+   * 64*T1 window, defeating the WireHeld release.
+   */
+  private send(e: Pending2xx, response: SipResponse): void {
+    settle(() => this.ctx.transport.sendResponse(response, e.source)).then(undefined, (err: unknown) => {
+      if (this.entries.get(e.key) !== e) return;
+      this.stop(e.key);
+      const error = asTransportError(err);
+      this.safe(() => e.options.onTransportError?.(error));
+    });
   }
 
   private safe(fn: () => void): void {

@@ -32,6 +32,17 @@ export interface InboundDeps {
  */
 const UDP_SOURCE_CACHE = 4096;
 
+/**
+ * The parser's body is a view onto the received bytes, so whoever keeps the message (a transaction
+ * or dialog, for up to 64*T1) keeps the whole datagram or message with it: up to 64 kB behind a
+ * 300-byte SDP when a hostile request carries a huge header, and, for UDP, one malloc'd block per
+ * datagram that V8 frees only with the message. A body that is less than half of what it views is
+ * copied (a small copy comes from Node's shared pool), so the received block dies young.
+ */
+export function ownBody(body: Buffer): Buffer {
+  return body.length === 0 || body.length * 2 >= body.buffer.byteLength ? body : Buffer.from(body);
+}
+
 /** Turns received datagrams and framed stream messages into `TransportUser` calls. */
 export class InboundDispatcher {
   /**
@@ -120,6 +131,7 @@ export class InboundDispatcher {
     let msg: SipRequest | SipResponse;
     try {
       msg = parseMessage(raw, { stream });
+      msg.body = ownBody(msg.body);
       if (msg.isRequest()) {
         markReceived(msg, source.remoteAddress, source.remotePort);
         if (conn && (conn.protocol === 'ws' || conn.protocol === 'wss')) this.noteWebSocketNames(msg, conn);
