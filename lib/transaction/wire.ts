@@ -36,66 +36,59 @@ export function flatCopy(s: string): string {
 }
 
 /**
- * Holds a message strongly until {@link release}, then as its wire form plus a weak reference, so
- * whoever still holds the object (the TU, a test) keeps getting that very object, and a message
- * nobody else holds is parsed again only if someone asks (a retransmission, the API).
+ * Holds a message strongly until {@link release}, then as its wire form only: a later
+ * {@link get} parses it again (a new object each time; whoever needs the very object keeps it).
+ * No WeakRef to the released object: V8's young-generation collections keep the targets of
+ * WeakRefs alive, so every released message (a hostile request's 60 kB head included) was moved
+ * into the old generation and stayed there until the next full collection, which a busy server
+ * may not run for minutes (bench/fuzz-soak.bench.ts: ~200 MB of them after 30 000 datagrams).
  */
 export class WireHeld<M extends SipMessage> {
   private strong: M | undefined;
   private wire: string | undefined;
-  private weak: WeakRef<M> | undefined;
 
   constructor(msg: M) {
     this.strong = msg;
   }
 
   /**
-   * The message (the same object while anyone holds it).
-   * @throws SipError(InvalidState) once {@link forget} dropped it and nobody holds it any more.
+   * The message: the held object until {@link release}, then parsed again from its wire form.
+   * @throws SipError(InvalidState) once {@link forget} dropped it.
    */
   get(): M {
     if (this.strong !== undefined) return this.strong;
-    let m = this.weak?.deref();
-    if (m === undefined) {
-      if (this.wire === undefined) throw new SipError(SipErrorCode.InvalidState, 'the message is no longer kept (the transaction only absorbs retransmissions now)');
-      m = fromWire(this.wire) as M;
-      this.weak = new WeakRef(m);
-    }
-    return m;
+    if (this.wire === undefined) throw new SipError(SipErrorCode.InvalidState, 'the message is no longer kept (the transaction only absorbs retransmissions now)');
+    return fromWire(this.wire) as M;
   }
 
   /** Drops the strong reference, keeping the wire form. Idempotent. */
   release(): void {
     if (this.strong === undefined) return;
     this.wire = toWire(this.strong);
-    this.weak = new WeakRef(this.strong);
     this.strong = undefined;
   }
 
   /**
-   * Drops even the wire form: from now on the message is there only while someone else still
-   * holds the object. For a machine that will never need it again (RFC 6026 Accepted).
-   * Idempotent.
+   * Drops even the wire form: the message is not to be had from here any more. For a machine
+   * that will never need it again (RFC 6026 Accepted). Idempotent.
    */
   forget(): void {
-    if (this.strong !== undefined) this.weak = new WeakRef(this.strong);
     this.strong = undefined;
     this.wire = undefined;
   }
 
-  /** The message if it is still to be had without parsing, else undefined. */
+  /** The message if it is still held as an object (no parsing), else undefined. */
   peek(): M | undefined {
-    return this.strong ?? this.weak?.deref();
+    return this.strong;
   }
 
   /**
-   * @internal Test seam: replaces the wire form and drops every reference to the object, as if
-   * nobody held it any more, so the next {@link get} parses `wire`. Tests pass a corrupted one to
-   * prove a failed re-parse is survived; nothing else may call it.
+   * @internal Test seam: replaces the wire form and drops the object, so the next {@link get}
+   * parses `wire`. Tests pass a corrupted one to prove a failed re-parse is survived; nothing
+   * else may call it.
    */
   replaceWireForTest(wire: string): void {
     this.strong = undefined;
-    this.weak = undefined;
     this.wire = wire;
   }
 
@@ -104,66 +97,48 @@ export class WireHeld<M extends SipMessage> {
     return this.strong === undefined;
   }
 
-  /** True while the message can still be returned (held, as wire text, or still referenced). */
+  /** True while the message can still be returned (held, or as wire text). */
   get available(): boolean {
-    return this.strong !== undefined || this.wire !== undefined || this.weak?.deref() !== undefined;
+    return this.strong !== undefined || this.wire !== undefined;
   }
 }
+
+/** What a transaction holds once it forgot a message: nothing to parse, nothing to point to. */
+export const FORGOTTEN: unique symbol = Symbol('forgotten message');
 
 /**
  * A message as a transaction holds it, in the cheapest form each stage allows: the message itself
  * until released (no wrapper while it is in use), a {@link WireHeld} once only its wire form is
- * needed, a bare `WeakRef` once not even that is (RFC 6026 Accepted; a request matched by the
+ * needed, {@link FORGOTTEN} once not even that is (RFC 6026 Accepted; a request matched by the
  * layer's key alone). ~10^5 answered transactions wait out Timers J and L, each holding two.
  */
-export type Held<M extends SipMessage> = M | WireHeld<M> | WeakRef<M>;
+export type Held<M extends SipMessage> = M | WireHeld<M> | typeof FORGOTTEN;
 
 /**
  * The message (see {@link WireHeld.get}).
- * @throws SipError(InvalidState) once forgotten and nobody holds it any more.
+ * @throws SipError(InvalidState) once forgotten.
  */
 export function heldGet<M extends SipMessage>(h: Held<M>): M {
-  if (h instanceof WireHeld) return h.get();
-  if (h instanceof WeakRef) {
-    const m = h.deref();
-    if (m === undefined || m === GONE) throw new SipError(SipErrorCode.InvalidState, 'the message is no longer kept (the transaction only absorbs retransmissions now)');
-    return m;
-  }
-  return h;
+  if (h === FORGOTTEN) throw new SipError(SipErrorCode.InvalidState, 'the message is no longer kept (the transaction only absorbs retransmissions now)');
+  return h instanceof WireHeld ? h.get() : h;
 }
 
-/** Keeps only the wire form (plus a weak reference) from now on; see {@link WireHeld.release}. */
+/** Keeps only the wire form from now on; see {@link WireHeld.release}. */
 export function heldRelease<M extends SipMessage>(h: Held<M>): Held<M> {
-  if (h instanceof WireHeld || h instanceof WeakRef) return h;
+  if (h === FORGOTTEN || h instanceof WireHeld) return h;
   const w = new WireHeld(h);
   w.release();
   return w;
 }
 
-/** Keeps only a weak reference from now on; see {@link WireHeld.forget}. */
-export function heldForget<M extends SipMessage>(h: Held<M>): WeakRef<M> {
-  if (h instanceof WeakRef) return h;
-  if (h instanceof WireHeld) {
-    const m = h.peek();
-    h.forget();
-    return m === undefined ? (GONE_REF as WeakRef<M>) : new WeakRef(m);
-  }
-  return new WeakRef(h);
+/** Keeps nothing from now on; see {@link WireHeld.forget}. */
+export function heldForget<M extends SipMessage>(h: Held<M>): typeof FORGOTTEN {
+  if (h instanceof WireHeld) h.forget();
+  return FORGOTTEN;
 }
 
 /** True while the message can still be returned. */
 export function heldAvailable<M extends SipMessage>(h: Held<M>): boolean {
-  if (h instanceof WireHeld) return h.available;
-  if (h instanceof WeakRef) {
-    const m = h.deref();
-    return m !== undefined && m !== GONE;
-  }
-  return true;
+  if (h === FORGOTTEN) return false;
+  return h instanceof WireHeld ? h.available : true;
 }
-
-/**
- * What a forgotten message nobody held any more points to (a WeakRef needs a target; this one
- * is never collected, so test it with {@link heldAvailable}/{@link heldGet}, which treat it as gone).
- */
-const GONE = Object.freeze({}) as unknown as SipMessage;
-const GONE_REF = new WeakRef(GONE);

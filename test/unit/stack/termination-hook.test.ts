@@ -27,7 +27,8 @@ async function setup(t: Test) {
     onRequest: (tx) => {
       handed.push(tx);
       // an upper layer that sets its own user, dropping whatever the stack put there
-      tx.user = { onTerminated: () => void ended.push(tx.request.method) };
+      const method = tx.request.method; // the machine gives its request up after the final response
+      tx.user = { onTerminated: () => void ended.push(method) };
     },
   };
   stack.addUser(user);
