@@ -12,7 +12,7 @@ import type { SipRequest } from '../message/index.js';
 import { type MachineState, TransactionEndReason, apiState } from './states.js';
 import type { ExpiryQueue } from './expiry-queue.js';
 import { NamedTimers, type TimerValues } from './timers.js';
-import { type Held, heldForget, heldGet, heldRelease } from './wire.js';
+import { type Held, heldForget, heldGet } from './wire.js';
 
 /** The four machines. */
 export type TransactionKind = 'ict' | 'nict' | 'ist' | 'nist';
@@ -78,7 +78,7 @@ export function asTransportError(err: unknown): SipError {
 export abstract class Transaction<S extends MachineState = MachineState, T extends string = string> {
   /** Which machine this is. */
   abstract readonly kind: TransactionKind;
-  /** The request, held strongly until {@link releaseRequest} (see wire.ts). */
+  /** The request, held strongly until {@link forgetRequest} (see wire.ts). */
   private heldRequest: Held<SipRequest>;
   /** The table key the layer filed it under. @internal set by the layer only. */
   key = '';
@@ -111,22 +111,15 @@ export abstract class Transaction<S extends MachineState = MachineState, T exten
   }
 
   /**
-   * The request that created the transaction: the same object while anyone else holds it, else
-   * parsed again from its wire form once the machine released it.
+   * The request that created the transaction: that very object until the machine forgets it
+   * (a server transaction at its final response, see {@link forgetRequest}).
+   * @throws SipError(InvalidState) once forgotten: whoever still needs it keeps its own reference.
    */
   get request(): SipRequest {
     return heldGet(this.heldRequest);
   }
 
-  /**
-   * Keeps the request only as its wire form from now on. Machines call it once a final response
-   * makes the parsed request unnecessary for matching and retransmission (server side).
-   */
-  protected releaseRequest(): void {
-    this.heldRequest = heldRelease(this.heldRequest);
-  }
-
-  /** Keeps not even the wire form of the request (see {@link WireHeld.forget}). */
+  /** Keeps nothing of the request from now on (see {@link WireHeld.forget}). */
   protected forgetRequest(): void {
     this.heldRequest = heldForget(this.heldRequest);
   }

@@ -77,11 +77,6 @@ export class WireHeld<M extends SipMessage> {
     this.wire = undefined;
   }
 
-  /** The message if it is still held as an object (no parsing), else undefined. */
-  peek(): M | undefined {
-    return this.strong;
-  }
-
   /**
    * @internal Test seam: replaces the wire form and drops the object, so the next {@link get}
    * parses `wire`. Tests pass a corrupted one to prove a failed re-parse is survived; nothing
@@ -90,11 +85,6 @@ export class WireHeld<M extends SipMessage> {
   replaceWireForTest(wire: string): void {
     this.strong = undefined;
     this.wire = wire;
-  }
-
-  /** True once released. */
-  get released(): boolean {
-    return this.strong === undefined;
   }
 
   /** True while the message can still be returned (held, or as wire text). */
