@@ -16,6 +16,8 @@ import {
 import { parseAuthParams } from '../../message/index.js';
 import { ObserverBase } from '../common/observer.js';
 import { freeSipPort } from '../common/ports.js';
+import { loadTlsMaterial, type LoadedTlsMaterial } from '../common/tls-settings.js';
+import type { SiprecTlsMaterial } from '../../../include-types/siprec.js';
 
 /** What came back for a request. */
 export interface Outcome {
@@ -38,6 +40,23 @@ export interface ChallengeSeen {
   realm: string;
   /** Which password answered it: a deliberately wrong one, or the user's. */
   answeredWith: 'wrong' | 'right';
+}
+
+/**
+ * The probe's TLS files, read and checked as an SRC's are; what is unusable is the caller's
+ * argument error (RangeError: `tsip probe` exits 2).
+ */
+export function probeTlsMaterial(s: SiprecTlsMaterial, where: string): LoadedTlsMaterial {
+  try {
+    return loadTlsMaterial(s, where);
+  } catch (e) {
+    throw new RangeError((e as Error).message);
+  }
+}
+
+/** The TLS listener that material makes (undefined without a certificate), trusting its CAs. */
+export function probeListener(m: LoadedTlsMaterial): TlsSettings | undefined {
+  return m.cert === undefined ? undefined : { cert: m.cert, key: m.key, ...(m.ca ? { ca: m.ca } : {}) };
 }
 
 /** TLS of the probe's stack: the client side (CA, verification, client certificate) and an optional listener. */

@@ -8,8 +8,7 @@ import { defaultSiprecClock } from '../common/timers.js';
 import type { Dialog } from '../../../include-types/api.js';
 import type { ProbeReport, ProbeSrcOptions } from '../../../include-types/siprec-probe.js';
 import { MessageElements, ResponseElements, type ServerTransaction } from '../common/api.js';
-import { loadTlsMaterial } from '../common/tls-settings.js';
-import { ProbeUa, type ProbeUaTls } from './probe-ua.js';
+import { ProbeUa, probeListener, probeTlsMaterial, type ProbeUaTls } from './probe-ua.js';
 import { ProbeResults, summarize } from './results.js';
 import { SrcProbeSession } from './src-session.js';
 
@@ -35,15 +34,11 @@ export interface SrcProbeHandle {
 function listenerTls(options: ProbeSrcOptions): ProbeUaTls | undefined {
   if (options.transport !== 'tls') return undefined;
   const s = options.tls ?? {};
-  let m;
-  try {
-    m = loadTlsMaterial(s, 'ProbeSrcOptions.tls');
-  } catch (e) {
-    throw new RangeError((e as Error).message);
-  }
-  if (m.cert === undefined) throw new RangeError('listening on TLS needs a certificate and key (tls.cert/tls.key; --tls-cert, --tls-key)');
+  const m = probeTlsMaterial(s, 'ProbeSrcOptions.tls');
+  const own = probeListener(m);
+  if (own === undefined) throw new RangeError('listening on TLS needs a certificate and key (tls.cert/tls.key; --tls-cert, --tls-key)');
   if (s.requireClientCertificate && m.ca === undefined) throw new RangeError('requiring client certificates needs the CA they chain to (tls.ca; --tls-ca)');
-  const listener = { cert: m.cert, key: m.key, ...(m.ca ? { ca: m.ca } : {}), ...(s.requireClientCertificate ? { requireClientCertificate: true } : {}) };
+  const listener = { ...own, ...(s.requireClientCertificate ? { requireClientCertificate: true } : {}) };
   return { client: listener, listener };
 }
 

@@ -13,8 +13,7 @@ import type { ProbeReport, ProbeSrsOptions } from '../../../include-types/siprec
 import { parseUri } from '../../message/index.js';
 import { MessageElements, ResponseElements, type ServerTransaction } from '../common/api.js';
 import type { TlsSettings } from '../../../include-types/settings.js';
-import { loadTlsMaterial } from '../common/tls-settings.js';
-import { ProbeUa, type ProbeUaTls } from './probe-ua.js';
+import { ProbeUa, probeListener, probeTlsMaterial, type ProbeUaTls } from './probe-ua.js';
 import { checkTlsOutcome, checkWrongPassword } from './srs-checks-access.js';
 import { ProbeResults } from './results.js';
 import { ProbeMediaPort } from './rtp.js';
@@ -62,15 +61,11 @@ export function srsTarget(target: string, transport?: ProbeTransport): { uri: st
 function probeTls(options: ProbeSrsOptions, t: { transport: ProbeTransport; sips: boolean; uri: string }): ProbeUaTls | undefined {
   if (t.transport !== 'tls') return undefined;
   const s = options.tls ?? {};
-  let m;
-  try {
-    m = loadTlsMaterial(s, 'ProbeSrsOptions.tls');
-  } catch (e) {
-    throw new RangeError((e as Error).message);
-  }
+  const m = probeTlsMaterial(s, 'ProbeSrsOptions.tls');
   if (t.sips && m.cert === undefined) throw new RangeError(`the sips: URI ${t.uri} needs a client certificate and key (a sips: request carries a sips: Contact, RFC 5630 §3.1.3); give them, or use ;transport=tls`);
   const client: TlsSettings = { ...m, rejectUnauthorized: s.verify !== false, ...(s.servername !== undefined ? { servername: s.servername } : {}) };
-  return { client, ...(m.cert !== undefined ? { listener: { cert: m.cert, key: m.key, ...(m.ca ? { ca: m.ca } : {}) } } : {}) };
+  const listener = probeListener(m);
+  return { client, ...(listener !== undefined ? { listener } : {}) };
 }
 
 /** Every check after the first request, in the order they run, for a run that cannot go on. */
