@@ -1,10 +1,11 @@
 /**
- * SDP (RFC 4566/8866) through sdp-transform, plus the small helpers the SIPREC layer needs.
+ * SDP (RFC 4566/8866): read in one pass (sdp-read.ts) or through sdp-transform, plus the small helpers the SIPREC layer needs.
  * @module
  */
 import sdpTransform from 'sdp-transform';
 import type { MediaDescription, SessionDescription } from 'sdp-transform';
 import { SipParseError } from './errors.js';
+import { readCommonSdp } from './sdp-read.js';
 
 /** A parsed SDP session description (sdp-transform's shape). */
 export type SdpSession = SessionDescription;
@@ -14,11 +15,21 @@ export type SdpMedia = MediaDescription;
 export type SdpDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 
 /**
- * Parses SDP text (or a body Buffer, read as UTF-8).
+ * Parses SDP text (or a body Buffer, read as UTF-8): the common line kinds in one pass
+ * (sdp-read.ts), anything else through sdp-transform; the same result either way.
  * @throws SipParseError if it does not start with `v=` or has no o= line (RFC 8866 §5).
  */
 export function parseSdp(text: string | Buffer): SdpSession {
   const s = typeof text === 'string' ? text : text.toString('utf8');
+  return readCommonSdp(s) ?? parseSdpFully(s);
+}
+
+/**
+ * {@link parseSdp} with every line through sdp-transform. Exported for the tests that hold the
+ * one-pass reader to it.
+ * @throws SipParseError as {@link parseSdp}
+ */
+export function parseSdpFully(s: string): SdpSession {
   if (!/^\s*v=/.test(s)) throw new SipParseError('SDP must start with v=', { status: 488 });
   let session: SdpSession;
   try {

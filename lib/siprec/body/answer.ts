@@ -4,8 +4,7 @@
  * or an `a=inactive`/`a=sendonly` direction rejects (or idles) that stream; matching is by m-line
  * position as RFC 3264 requires, and the labels are checked when the SRS echoed them.
  */
-import { mediaLabel, type SdpMedia, type SdpSession } from '../../message/index.js';
-import { readSdp } from './sdp-read.js';
+import { mediaLabel, parseSdp, type SdpMedia, type SdpSession } from '../../message/index.js';
 import { mediaCodecs } from './codecs.js';
 
 /** The answer for one offered stream. */
@@ -38,7 +37,7 @@ export function connectionAddress(m: SdpMedia, s: SdpSession): string | undefine
  * @throws SipParseError (488) when the answer is not SDP
  */
 export function parseSrsAnswer(offered: readonly string[], answerSdp: string, offeredPts?: readonly number[][]): AnsweredStream[] {
-  const s = readSdp(answerSdp);
+  const s = parseSdp(answerSdp);
   return offered.map((label, index): AnsweredStream => {
     const m = s.media[index];
     if (m === undefined) return { label, index, accepted: false, rejectReason: 'missing' };

@@ -14,8 +14,7 @@
  * switched off, plain RTP under `srtp: 'require'`) is refused with port 0. The module also builds the SRS's own offer for an offer-less INVITE (RFC 7866 §7.1.2:
  * the SRS offers in the 2xx, one recvonly audio m-line per metadata stream).
  */
-import { mediaLabel, writeSdp, type SdpMedia, type SdpSession } from '../../message/index.js';
-import { readSdp } from '../body/sdp-read.js';
+import { mediaLabel, parseSdp, writeSdp, type SdpMedia, type SdpSession } from '../../message/index.js';
 import { writePlainAnswer } from './answer-writer.js';
 import type { RecordedCodec, RecordedMediaKind } from '../../../include-types/siprec.js';
 import { answerCrypto, cryptoAttrsOf, mediaCodecs, setCryptoAttrs, type CryptoChoice } from '../body/index.js';
@@ -176,7 +175,7 @@ function planStream(m: SdpMedia, index: number, session: SdpSession, p: MediaPol
  * @throws SipParseError (488) for SDP that does not parse
  */
 export function planOffer(sdp: string, policy: MediaPolicy): MediaPlan {
-  const session = readSdp(sdp);
+  const session = parseSdp(sdp);
   return { session, streams: session.media.map((m, i) => planStream(m, i, session, policy)), sdp };
 }
 

@@ -1,11 +1,11 @@
-// The set-up path reads SDP without sdp-transform (issue 15, body/sdp-read.ts): for every text it
-// must give exactly what parseSdp gives (or the same error), and it must actually take the fast
-// path for what the SRC offers and the SRS answers.
+// parseSdp reads the common line kinds without sdp-transform (issue 15, lib/message/sdp-read.ts):
+// for every text it must give exactly what sdp-transform gives (parseSdpFully), or the same error,
+// and it must actually take the fast path for what the SRC offers and the SRS answers.
 import t from 'tap';
-import { readCommonSdp, readSdp } from '../../../../lib/siprec/body/sdp-read.js';
-import { buildOfferSdp } from '../../../../lib/siprec/body/offer.js';
-import { buildAnswer, planOffer } from '../../../../lib/siprec/srs/media-plan.js';
-import { parseSdp } from '../../../../lib/message/index.js';
+import { readCommonSdp } from '../../../lib/message/sdp-read.js';
+import { parseSdp, parseSdpFully } from '../../../lib/message/sdp.js';
+import { buildOfferSdp } from '../../../lib/siprec/body/offer.js';
+import { buildAnswer, planOffer } from '../../../lib/siprec/srs/media-plan.js';
 
 const offer2 = buildOfferSdp([{ label: '1', port: 30000 }, { label: '2', port: 30002 }], { address: '127.0.0.1', sessionId: 42, version: 1 });
 const policy = { wavCodecs: ['PCMU', 'PCMA'], kinds: ['audio', 'video', 'text', 'message'] as const, msrp: false };
@@ -24,7 +24,7 @@ const fast: Record<string, string> = {
   'no media': 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=x\r\nt=0 0\r\n',
 };
 
-/** Texts it must hand to parseSdp (and so read exactly as it does). */
+/** Texts it must hand to sdp-transform (and so read exactly as it does). */
 const fallback: Record<string, string> = {
   'a=crypto (SRTP)': offer2.replace('a=sendonly', 'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\na=sendonly'),
   'b= line': offer2.replace('t=0 0', 'b=AS:64\r\nt=0 0'),
@@ -42,15 +42,15 @@ for (const [name, sdp] of Object.entries(fast)) {
   t.test(`fast: ${name}`, async (t) => {
     const read = readCommonSdp(sdp);
     t.ok(read !== undefined, 'read without sdp-transform');
-    t.strictSame(read, parseSdp(sdp), 'same object as parseSdp');
-    t.strictSame(readSdp(Buffer.from(sdp)), parseSdp(sdp), 'from a Buffer too');
+    t.strictSame(read, parseSdpFully(sdp), 'same object as sdp-transform');
+    t.strictSame(parseSdp(Buffer.from(sdp)), parseSdpFully(sdp), 'parseSdp, from a Buffer too');
   });
 }
 
 for (const [name, sdp] of Object.entries(fallback)) {
   t.test(`fallback: ${name}`, async (t) => {
     t.equal(readCommonSdp(sdp), undefined, 'left to sdp-transform');
-    t.strictSame(readSdp(sdp), parseSdp(sdp), 'same object as parseSdp');
+    t.strictSame(parseSdp(sdp), parseSdpFully(sdp), 'parseSdp: same object as sdp-transform');
   });
 }
 
@@ -58,9 +58,9 @@ t.test('the same 488 for what does not parse', async (t) => {
   for (const bad of ['not sdp', 'v=0\r\ns=no origin\r\nt=0 0\r\n', '']) {
     let fastErr: unknown;
     let slowErr: unknown;
-    try { readSdp(bad); } catch (e) { fastErr = e; }
-    try { parseSdp(bad); } catch (e) { slowErr = e; }
-    t.ok(slowErr instanceof Error, `parseSdp refuses ${JSON.stringify(bad)}`);
+    try { parseSdp(bad); } catch (e) { fastErr = e; }
+    try { parseSdpFully(bad); } catch (e) { slowErr = e; }
+    t.ok(slowErr instanceof Error, `sdp-transform's path refuses ${JSON.stringify(bad)}`);
     t.strictSame((fastErr as { message?: string }).message, (slowErr as Error).message);
     t.equal((fastErr as { status?: number }).status, 488);
   }

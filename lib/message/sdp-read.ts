@@ -1,14 +1,15 @@
 /**
- * SDP reading for the set-up path (issue 15): the offer the SRS plans from and the answer the SRC
- * reads back carry a handful of line kinds (v o s c t m, a=rtpmap/fmtp/rtcp/ptime/label and the
- * direction). {@link readSdp} reads exactly those in one pass over the lines and gives the same
- * object sdp-transform's parser does (`parseSdp` in lib/message/sdp.ts); any other line, or one
- * of those lines in a form it does not take, sends the whole text to `parseSdp` instead, so the
- * result (and the 488 for SDP that does not parse) never differs. sdp-transform tries each line
- * against its grammar's regexes in turn: ~70 for an `a=` line, several % of a set-up's CPU.
+ * The one-pass SDP reader behind `parseSdp` (sdp.ts). The SDP a SIP UA sees most, a SIPREC
+ * offer or answer, a call's audio, carries a handful of line kinds (v o s c t m,
+ * a=rtpmap/fmtp/rtcp/ptime/label and the direction). {@link readCommonSdp} reads exactly those in
+ * one pass over the lines and gives the same object sdp-transform's parser does; any other line,
+ * or one of those lines in a form it does not take, makes it return undefined and `parseSdp`
+ * hands the whole text to sdp-transform instead, so the result (and the 488 for SDP that does
+ * not parse) never differs. sdp-transform tries each line against its grammar's regexes in turn:
+ * ~70 for an `a=` line, several % of a SIPREC set-up's CPU (issue 15).
  * @module
  */
-import { parseSdp, type SdpSession } from '../../message/index.js';
+import type { SdpSession } from './sdp.js';
 
 type Fields = Record<string, unknown>;
 
@@ -156,8 +157,8 @@ function attribute(v: string, at: Fields): boolean {
 }
 
 /**
- * The one-pass reading alone: undefined when a line is not one it takes (then {@link readSdp}
- * hands the text to `parseSdp`). Exported for the tests that compare it with sdp-transform.
+ * The one-pass reading: the session, or undefined when a line is not one it takes (then
+ * `parseSdp` hands the text to sdp-transform).
  */
 export function readCommonSdp(s: string): SdpSession | undefined {
   if (!s.startsWith('v=')) return undefined;
@@ -217,13 +218,4 @@ export function readCommonSdp(s: string): SdpSession | undefined {
   if (session.version === undefined || session.origin === undefined) return undefined;
   session.media = media;
   return session as unknown as SdpSession;
-}
-
-/**
- * Parses SDP text like `parseSdp` (same result, same SipParseError with 488), reading the lines a
- * SIPREC offer or answer usually has without sdp-transform. See the module comment.
- */
-export function readSdp(text: string | Buffer): SdpSession {
-  const s = typeof text === 'string' ? text : text.toString('utf8');
-  return readCommonSdp(s) ?? parseSdp(s);
 }
