@@ -3,8 +3,9 @@
  * in From's tag, Call-ID, CSeq, Max-Forwards and User-Agent; Via is the transaction layer's.
  * @module
  */
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { NameAddr, SipRequest, newTag, parseUri } from '../../message/index.js';
+import { randomToken } from '../../message/random-pool.js';
 import { applyElements } from '../elements/message-elements.js';
 import type { MessageElementsView } from '../../../include-types/api.js';
 
@@ -29,12 +30,12 @@ export interface OutOfDialogParts {
 }
 
 /**
- * A new Call-ID (RFC 3261 §8.1.1.4: globally unique): the 122 random bits of a v4 UUID, in hex.
- * randomUUID draws from a random pool node fills 128 UUIDs at a time, where randomBytes(12)
- * made a synchronous call into the CSPRNG per dialog (issue 15: one per SIPREC set-up).
+ * A new Call-ID (RFC 3261 §8.1.1.4: globally unique): 128 random bits in hex, from the pooled
+ * random bytes the tags and branches use (lib/message/random-pool.ts), not a call into the
+ * CSPRNG per dialog (issue 15: one per SIPREC set-up).
  */
 export function newCallId(): string {
-  return randomUUID().replace(/-/g, '') + '@tsip';
+  return randomToken(16, 'hex') + '@tsip';
 }
 
 /** A first CSeq number (RFC 3261 §8.1.1.5: below 2**31). */

@@ -3,8 +3,8 @@
  * part and an application/rs-metadata+xml part with `Content-Disposition: recording-session`;
  * and its inverse for the SRS, which finds those parts in whatever the SRC sent.
  */
-import { randomUUID } from 'node:crypto';
 import { MediaType, parseMultipart, SipParseError } from '../../message/index.js';
+import { randomToken } from '../../message/random-pool.js';
 import {
   LEGACY_METADATA_CONTENT_TYPE, METADATA_CONTENT_TYPE, RECORDING_SESSION_DISPOSITION,
   SNAPSHOT_REQUEST_CONTENT_TYPE,
@@ -36,9 +36,9 @@ export function buildRecordingBody(sdp: string | undefined, metadataXml: string 
   return { contentType: `multipart/mixed;boundary=${b}`, body: Buffer.from(text, 'utf8') };
 }
 
-/** A random multipart boundary (RFC 2046 §5.1.1: at most 70 characters), from node's buffered UUID pool. */
+/** A random multipart boundary (RFC 2046 §5.1.1: at most 70 characters), from the pooled random bytes. */
 function newBoundary(): string {
-  return 'tsip-' + randomUUID().replace(/-/g, '');
+  return 'tsip-' + randomToken(16, 'hex');
 }
 
 /** Files one body part of a recording-session body into `out` (the first SDP, the first metadata). */

@@ -1,5 +1,5 @@
-// Call-IDs come from node's buffered randomUUID pool (issue 15): still globally unique
-// (RFC 3261 §8.1.1.4), 122 random bits in hex.
+// Call-IDs come from the pooled random bytes (lib/message/random-pool.ts, issue 15): still globally unique
+// (RFC 3261 §8.1.1.4), 128 random bits in hex.
 import t from 'tap';
 import { newCallId } from '../../../lib/api/internal/request-factory.js';
 
