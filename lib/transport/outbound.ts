@@ -80,8 +80,10 @@ export class Outbound {
     } catch (err) {
       if (!switched || !isConnectRefusal(err)) throw err;
       // RFC 3261 §18.1.1: TCP was chosen only for the size and the connect was refused or reset
-      // (or ICMP Protocol Not Supported): retry once over UDP, the top Via back to UDP.
-      this.deps.logger?.info('transport: TCP for a large request refused, retrying over UDP (RFC 3261 §18.1.1)', {
+      // (or ICMP Protocol Not Supported): retry once over UDP, the top Via back to UDP. Sends
+      // that waited on the same pending connect (a Timer E retransmission sent before the refusal
+      // was read) share its refusal: it is logged once.
+      if (!this.refusedTcpRecently(iap.id, hop)) this.deps.logger?.info('transport: TCP for a large request refused, retrying over UDP (RFC 3261 §18.1.1)', {
         target: `${hop.address}:${hop.port}`,
         bytes: data.length,
         error: err instanceof Error ? err.message : String(err),

@@ -40,6 +40,22 @@ t.test('switched to TCP for its size, connect refused → sent over UDP with a U
   t.equal(logged.length, 1, 'no second connect, nothing more logged');
 });
 
+t.test('two large requests waiting on the same refused connect: one connect, one log line, both over UDP', async (t) => {
+  // A Timer E retransmission can be sent while the first copy's connect is still pending (a busy
+  // event loop runs timers before I/O): both wait on the one connect, and its refusal is one event.
+  const logged: string[] = [];
+  const logger = { debug() {}, warn() {}, error() {}, info: (msg: string) => void logged.push(msg) };
+  const a = await startLayer(t, { iaps: [iap('a', '127.0.0.1', ['udp', 'tcp'], { mtu: 1000 })], logger });
+  const b = await startLayer(t, { iaps: [iap('b', '127.0.0.1', ['udp'])] });
+  const target = { protocol: 'udp' as const, address: '127.0.0.1', port: b.port('udp'), iapId: 'a' };
+  const sent = await Promise.all([a.layer.sendRequest(makeRequest({ body: 'y'.repeat(900) }), target), a.layer.sendRequest(makeRequest({ body: 'y'.repeat(900) }), target)]);
+  t.same(sent.map((s) => s.protocol), ['udp', 'udp'], 'both sent over UDP');
+  t.equal((await b.user.nextRequest()).msg.topVia.transport, 'UDP');
+  t.equal((await b.user.nextRequest()).msg.topVia.transport, 'UDP');
+  t.equal(a.layer.stats().udpFallbacks, 2);
+  t.equal(logged.filter((m) => /retrying over UDP/.test(m)).length, 1, 'the one refused connect logged once');
+});
+
 t.test('a request for TCP whose connect is refused is not moved to UDP', async (t) => {
   const a = await startLayer(t, { iaps: [iap('a', '127.0.0.1', ['udp', 'tcp'], { mtu: 1000 })] });
   const b = await startLayer(t, { iaps: [iap('b', '127.0.0.1', ['udp'])] });
