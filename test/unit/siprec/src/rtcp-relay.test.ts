@@ -8,6 +8,11 @@ import { EndpointPool } from '../../../../lib/siprec/src/endpoint-pool.js';
 
 const settle = (ms = 100) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls `cond` every 5 ms until it holds (at most 5 s): datagrams on loopback arrive when the loop gets to them. */
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (const end = Date.now() + 5000; !cond(); await settle(5)) if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+}
+
 async function sink() {
   const ep = await RtpEndpoint.bind({ address: '127.0.0.1', port: 0 });
   const rtcp = await RtpEndpoint.bind({ address: '127.0.0.1', port: 0 });
@@ -41,7 +46,7 @@ t.test('relay: the call\'s SR goes out on the stream\'s SSRC, its timestamp move
     'nothing relayed before the source was seen in the RTP');
   for (const p of alice) fork.forward('1', p);
   for (const p of bob) fork.forward('2', p);
-  await settle(60);
+  await until(() => s1.got.length === alice.length && s2.got.length === bob.length, 'all the RTP arrived');
   const out1 = s1.got[0];
   const tsOffset = (out1.timestamp - alice[0].timestamp) >>> 0;
   const seqOffsetBob = (s2.got[0].sequenceNumber - bob[0].sequenceNumber) & 0xffff;
@@ -63,6 +68,8 @@ t.test('relay: the call\'s SR goes out on the stream\'s SSRC, its timestamp move
   clearInterval(relayEvery);
   const f1 = fork.get('1')!;
   const f2 = fork.get('2')!;
+  const relayedIn = () => s1.rtcpGot.filter((b) => (parseRtcp(b)[1] as { chunks?: { cname?: string }[] }).chunks?.[0]?.cname === 'alice@cs.example').length;
+  await until(() => relayedIn() === f1.stats.rtcpRelayed, 'every relayed report arrived');
   // An own report may have been on its way when the first relayed one went.
   const got: RtcpPacket[][] = s1.rtcpGot.map((b) => parseRtcp(b)).filter((g) => g.length !== 2 || (g[1] as { chunks?: { cname?: string }[] }).chunks?.[0]?.cname !== 'src@test');
   t.ok(got.length >= 5, 'relayed datagrams arrived');
@@ -84,9 +91,9 @@ t.test('relay: the call\'s SR goes out on the stream\'s SSRC, its timestamp move
   t.equal(f1.stats.rtcpRelayed, got.length);
   // Fed no more: after three intervals the own SRs come back.
   s1.rtcpGot.length = 0;
-  await settle(250);
-  const own = s1.rtcpGot.map((b) => parseRtcp(b));
-  t.ok(own.some((g) => g[0].type === 'sr' && (g[1] as { chunks: { cname?: string }[] }).chunks[0].cname === 'src@test'), 'own SR + SDES again');
+  const ownSr = () => s1.rtcpGot.map((b) => parseRtcp(b)).some((g) => g[0].type === 'sr' && (g[1] as { chunks: { cname?: string }[] }).chunks[0].cname === 'src@test');
+  await until(ownSr, 'an own SR came back');
+  t.ok(ownSr(), 'own SR + SDES again');
   // Paused: not relayed.
   fork.setPaused(true);
   t.equal(fork.relayRtcp('1', compound), false);
@@ -117,7 +124,7 @@ t.test("'own' mode: the call's RTCP is not relayed; the close after relaying lea
   t.ok(relay.relayRtcp('1', Buffer.concat([buildRtcpSr({ ssrc: alice[0].ssrc, ntp: { seconds: 1, fraction: 0 }, rtpTimestamp: 0, packetCount: 0, octetCount: 0 }), buildRtcpBye([alice[0].ssrc])])));
   s.rtcpGot.length = 0;
   await relay.close();
-  await settle(60);
+  await until(() => s.rtcpGot.length > 0 && parseRtcp(s.rtcpGot.at(-1)!).some((p) => p.type === 'bye'), 'the closing BYE arrived');
   const last = parseRtcp(s.rtcpGot.at(-1)!);
   t.same(last.map((p) => p.type), ['rr', 'bye'], 'RR + BYE: no second NTP mapping');
   t.equal((last[1] as { ssrcs: number[] }).ssrcs[0], relay.get('1')!.ssrc);
