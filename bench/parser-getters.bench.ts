@@ -22,7 +22,8 @@
  * so a change of machine load during the round hits both alike. Each kind is warmed up first.
  * The verdict uses the minimum ratio over the rounds; the median is printed too.
  *
- * Run: `npx tsx bench/run.ts parser-getters` (env BENCH_ROUNDS, BENCH_ROUND_MS to change the rounds).
+ * Run: `npx tsx bench/run.ts parser-getters` (env BENCH_ROUNDS, BENCH_ROUND_MS to change the rounds;
+ * BENCH_KINDS=BYE,REGISTER measures only the kinds whose names hold one of those words).
  */
 import { createRequire } from 'node:module';
 import { NameAddr, SipUri, parseMessage } from '../lib/message/index.js';
@@ -190,7 +191,9 @@ export async function run(options: { rounds?: number; roundMs?: number } = {}): 
   );
   const rows: string[][] = [['message', 'bytes', 'tsip (med)', 'sip (med)', 'ratio min', 'ratio med', 'verdict']];
   const verdicts: string[] = [];
+  const only = (process.env.BENCH_KINDS ?? '').split(',').filter((w) => w.length > 0);
   for (const [name, buf] of KINDS) {
+    if (only.length > 0 && !only.some((w) => name.includes(w))) continue;
     for (const [, fn] of SIDES) slice(fn, buf, 400); // warm-up: let both reach optimised code
     const t: number[] = [];
     const s: number[] = [];
