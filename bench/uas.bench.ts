@@ -1,8 +1,9 @@
 /**
  * tsip's UAS (samples/uas.ts compiled, its own process) next to Kamailio (test/interop/kamailio/
  * uas.cfg, 4 workers) under the same SIPp load in the same run: INVITE/200/ACK/BYE/200 per call,
- * over UDP then TCP, on loopback. Prints the load generator's own ceiling (SIPp's UAS), the best
- * sustained calls/s of each and the ratio, then runs 100 000 calls through a fresh tsip process at
+ * over UDP then TCP, on loopback. Prints the load generator's own ceiling (SIPp's UAS), the floor
+ * of any Node UAS on UDP (bench/lib/dgram-floor-uas.ts: a bare `node:dgram` responder, no SIP
+ * stack), the best sustained calls/s of each and the ratios, then runs 100 000 calls through a fresh tsip process at
  * a steady rate and prints its heap after a full GC every 10 000 calls and the bytes it keeps per
  * live transaction, to show memory stays flat once the 32 s Timer L/J window is full.
  *
@@ -96,6 +97,22 @@ async function soak(build: string, rate: number): Promise<void> {
   }
 }
 
+/**
+ * The bare `node:dgram` responder's ladder over UDP: what one Node process sustains when all it
+ * does per request is a receive, a string copy of five header lines and a send.
+ */
+async function measureDgramFloor(build: string): Promise<UasMeasurement> {
+  const port = await freePort();
+  const proc = new ManagedProcess(process.execPath, [join(build, 'bench/lib/dgram-floor-uas.js'), String(port)], { cwd: build });
+  try {
+    await waitListening(port, 'udp', 15_000, () => (proc.exit ? `floor responder exited: ${proc.stderr}` : undefined));
+    return await measureUas({ host: '127.0.0.1', port, transport: 'u1' }, { name: 'node-dgram', watchPid: proc.pid });
+  } finally {
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+  }
+}
+
 /** Entry point for `npm run bench`. */
 export async function run(): Promise<void> {
   for (const tool of ['sipp', 'kamailio'] as const) {
@@ -112,6 +129,8 @@ export async function run(): Promise<void> {
   const kamTcp = await measureKamailioUas({ transport: 't1', rates: [1000, 2000, 4000, 6000, 8000], secondsPerStep: 3 });
   console.log(formatMeasurement(kamTcp));
   const build = compileTree();
+  const floor = await measureDgramFloor(build);
+  console.log(formatMeasurement(floor));
   const { proc, port } = await startTsipUas(build);
   let tsip: UasMeasurement;
   try {
@@ -120,6 +139,7 @@ export async function run(): Promise<void> {
     const tsipTcp = await measureUas({ host: '127.0.0.1', port, transport: 't1' }, { name: 'tsip', watchPid: proc.pid, rates: [1000, 2000, 4000, 6000, 8000], secondsPerStep: 3 });
     console.log(formatMeasurement(tsipTcp));
     console.log(`UDP: ${formatComparison(tsip, kamUdp)}`);
+    console.log(`UDP: ${formatComparison(tsip, floor)} (the bare Node responder: Node's own UDP floor)`);
     console.log(`TCP: ${formatComparison(tsipTcp, kamTcp)}`);
   } finally {
     proc.child.kill('SIGTERM');
