@@ -123,7 +123,10 @@ export async function run(): Promise<void> {
   }
   console.log('# UAS answering SIPp uac (INVITE/200/ACK/BYE/200) on loopback; same machine, same run');
   console.log("# SIPp's own UAS under the same load: the load generator's ceiling here");
-  console.log(formatMeasurement(await measureSippCeiling()));
+  const sippUdp = await measureSippCeiling();
+  console.log(formatMeasurement(sippUdp));
+  const sippTcp = await measureSippCeiling('t1', [4000, 6000, 8000]);
+  console.log(formatMeasurement(sippTcp));
   const kamUdp = await measureKamailioUas({ transport: 'u1' });
   console.log(formatMeasurement(kamUdp));
   const kamTcp = await measureKamailioUas({ transport: 't1', rates: [1000, 2000, 4000, 6000, 8000], secondsPerStep: 3 });
@@ -141,6 +144,8 @@ export async function run(): Promise<void> {
     console.log(`UDP: ${formatComparison(tsip, kamUdp)}`);
     console.log(`UDP: ${formatComparison(tsip, floor)} (the bare Node responder: Node's own UDP floor)`);
     console.log(`TCP: ${formatComparison(tsipTcp, kamTcp)}`);
+    console.log(`UDP: ${formatComparison(tsip, sippUdp)} (SIPp's own UAS: the load generator's ceiling)`);
+    console.log(`TCP: ${formatComparison(tsipTcp, sippTcp)} (SIPp's own UAS: the load generator's ceiling)`);
   } finally {
     proc.child.kill('SIGTERM');
     await proc.exited;

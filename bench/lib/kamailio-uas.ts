@@ -16,7 +16,7 @@
  * bench/uas.bench.ts measures tsip next to it; run this file alone with `npx tsx bench/lib/kamailio-uas.ts`.
  */
 import { pathToFileURL } from 'node:url';
-import { hasTool, missingToolMessage, startKamailio, startSipp } from '../../test/interop/lib/index.js';
+import { type SippTransport, hasTool, missingToolMessage, startKamailio, startSipp } from '../../test/interop/lib/index.js';
 import { kamailioConfig } from '../../test/interop/lib/paths.js';
 import {
   DEFAULT_RATES,
@@ -68,17 +68,25 @@ export async function measureKamailioUas(opts: KamailioUasBenchOptions = {}): Pr
 }
 
 /**
- * The load generator's own ceiling on this machine: SIPp's built-in UAS answering the same load.
- * When a peer tops out well below this, the peer (not SIPp) is what was measured.
+ * The load generator's own ceiling on this machine: SIPp's built-in UAS answering the same load,
+ * over UDP (`u1`) or TCP (`t1`, one connection as the other peers get). When a peer tops out well
+ * below this, the peer (not SIPp) is what was measured. `rates` is a ladder (a TCP SIPp UAS may
+ * not carry the top step), bounded as every ladder is.
  */
-export async function measureSippCeiling(rate = 8000, seconds = 3): Promise<UasMeasurement> {
-  const calls = rate * seconds;
-  const uas = await startSipp({ scenario: 'uas', calls, timeoutSeconds: seconds * 4 + 10, extraArgs: ['-buff_size', String(4 * 1024 * 1024)] });
+export async function measureSippCeiling(transport: SippTransport = 'u1', rates: readonly number[] = [8000], seconds = 3): Promise<UasMeasurement> {
+  const calls = rates.reduce((sum, r) => sum + r * seconds, 0);
+  const uas = await startSipp({
+    scenario: 'uas',
+    transport,
+    calls,
+    timeoutSeconds: rates.length * (seconds * 4 + 4) + 10,
+    extraArgs: ['-buff_size', String(4 * 1024 * 1024)],
+  });
   try {
     await uas.ready;
     return await measureUas(
-      { host: '127.0.0.1', port: uas.localPort, transport: 'u1' },
-      { name: 'sipp-uas', rates: [rate], secondsPerStep: seconds, warmupCalls: 0, watchPid: uas.pid },
+      { host: '127.0.0.1', port: uas.localPort, transport },
+      { name: 'sipp-uas', rates, secondsPerStep: seconds, warmupCalls: 0, watchPid: uas.pid },
     );
   } finally {
     await uas.stop();
@@ -103,6 +111,7 @@ export async function run(): Promise<void> {
   console.log(formatMeasurement(tcp));
   console.log('# SIPp UAS (sipp -sn uas) under the same load: the load generator\'s ceiling here');
   console.log(formatMeasurement(await measureSippCeiling()));
+  console.log(formatMeasurement(await measureSippCeiling('t1', [4000, 6000, 8000])));
   console.log(`# kamailio-uas bench took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
