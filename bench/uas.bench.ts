@@ -2,7 +2,7 @@
  * tsip's UAS (samples/uas.ts compiled, its own process) next to Kamailio (test/interop/kamailio/
  * uas.cfg, 4 workers) under the same SIPp load in the same run: INVITE/200/ACK/BYE/200 per call,
  * over UDP then TCP, on loopback. Prints the load generator's own ceiling (SIPp's UAS), the floor
- * of any Node UAS on UDP (bench/lib/dgram-floor-uas.ts: a bare `node:dgram` responder, no SIP
+ * of any Node UAS (bench/lib/node-floor-uas.ts: bare `node:dgram`/`node:net` responders, no SIP
  * stack), the best sustained calls/s of each and the ratios, then runs 100 000 calls through a fresh tsip process at
  * a steady rate and prints its heap after a full GC every 10 000 calls and the bytes it keeps per
  * live transaction, to show memory stays flat once the 32 s Timer L/J window is full.
@@ -98,20 +98,28 @@ async function soak(build: string, rate: number): Promise<void> {
 }
 
 /**
- * The bare `node:dgram` responder's ladder over UDP: what one Node process sustains when all it
- * does per request is a receive, a string copy of five header lines and a send.
+ * The bare Node responder's ladders over UDP and TCP: what one Node process sustains when all it
+ * does per request is the I/O and a string copy of five header lines.
  */
-async function measureDgramFloor(build: string): Promise<UasMeasurement> {
+async function measureNodeFloor(build: string): Promise<{ udp: UasMeasurement; tcp: UasMeasurement }> {
   const port = await freePort();
-  const proc = new ManagedProcess(process.execPath, [join(build, 'bench/lib/dgram-floor-uas.js'), String(port)], { cwd: build });
+  const proc = new ManagedProcess(process.execPath, [join(build, 'bench/lib/node-floor-uas.js'), String(port)], { cwd: build });
   try {
     await waitListening(port, 'udp', 15_000, () => (proc.exit ? `floor responder exited: ${proc.stderr}` : undefined));
-    return await measureUas({ host: '127.0.0.1', port, transport: 'u1' }, { name: 'node-dgram', watchPid: proc.pid });
+    await waitListening(port, 'tcp', 15_000, () => (proc.exit ? `floor responder exited: ${proc.stderr}` : undefined));
+    const udp = await measureUas({ host: '127.0.0.1', port, transport: 'u1' }, { name: 'node-floor', watchPid: proc.pid });
+    console.log(formatMeasurement(udp));
+    const tcp = await measureUas({ host: '127.0.0.1', port, transport: 't1' }, { name: 'node-floor', watchPid: proc.pid, rates: TCP_RATES, secondsPerStep: 3 });
+    console.log(formatMeasurement(tcp));
+    return { udp, tcp };
   } finally {
     proc.child.kill('SIGTERM');
     await proc.exited;
   }
 }
+
+/** The TCP ladder of every peer (the lower UDP steps say nothing new over TCP). */
+const TCP_RATES: readonly number[] = [1000, 2000, 4000, 6000, 8000];
 
 /** Entry point for `npm run bench`. */
 export async function run(): Promise<void> {
@@ -129,20 +137,20 @@ export async function run(): Promise<void> {
   console.log(formatMeasurement(sippTcp));
   const kamUdp = await measureKamailioUas({ transport: 'u1' });
   console.log(formatMeasurement(kamUdp));
-  const kamTcp = await measureKamailioUas({ transport: 't1', rates: [1000, 2000, 4000, 6000, 8000], secondsPerStep: 3 });
+  const kamTcp = await measureKamailioUas({ transport: 't1', rates: TCP_RATES, secondsPerStep: 3 });
   console.log(formatMeasurement(kamTcp));
   const build = compileTree();
-  const floor = await measureDgramFloor(build);
-  console.log(formatMeasurement(floor));
+  const floor = await measureNodeFloor(build);
   const { proc, port } = await startTsipUas(build);
   let tsip: UasMeasurement;
   try {
     tsip = await measureUas({ host: '127.0.0.1', port, transport: 'u1' }, { name: 'tsip', watchPid: proc.pid });
     console.log(formatMeasurement(tsip));
-    const tsipTcp = await measureUas({ host: '127.0.0.1', port, transport: 't1' }, { name: 'tsip', watchPid: proc.pid, rates: [1000, 2000, 4000, 6000, 8000], secondsPerStep: 3 });
+    const tsipTcp = await measureUas({ host: '127.0.0.1', port, transport: 't1' }, { name: 'tsip', watchPid: proc.pid, rates: TCP_RATES, secondsPerStep: 3 });
     console.log(formatMeasurement(tsipTcp));
     console.log(`UDP: ${formatComparison(tsip, kamUdp)}`);
-    console.log(`UDP: ${formatComparison(tsip, floor)} (the bare Node responder: Node's own UDP floor)`);
+    console.log(`UDP: ${formatComparison(tsip, floor.udp)} (the bare Node responder: Node's own floor)`);
+    console.log(`TCP: ${formatComparison(tsipTcp, floor.tcp)} (the bare Node responder: Node's own floor)`);
     console.log(`TCP: ${formatComparison(tsipTcp, kamTcp)}`);
     console.log(`UDP: ${formatComparison(tsip, sippUdp)} (SIPp's own UAS: the load generator's ceiling)`);
     console.log(`TCP: ${formatComparison(tsipTcp, sippTcp)} (SIPp's own UAS: the load generator's ceiling)`);
