@@ -3,9 +3,9 @@
  * entry: bounded attempts, a delay before each on the manager's clock that doubles from
  * `initialDelayMs` up to `maxDelayMs` (an SRS that just sent BYE or restarts is not hammered).
  * Reopening is tsip's choice, for a position whose calls must go on being recorded
- * (PersistentReopenSettings): no RFC text asking for it is known (RFC 7866 §10 could not be read
- * here, SIPREC-NOTES SRC-15 [verify]). What an attempt does is the
- * caller's (persistent-session.ts); this only counts and waits.
+ * (PersistentReopenSettings): no RFC text asking for it is known (RFC 7866 §10's text was not
+ * found in the stored copies, searched again 2026-12-07; SIPREC-NOTES SRC-15 [verify]). What an
+ * attempt does is the caller's (persistent-session.ts); this only counts and waits.
  */
 import type { Clock } from '../../../include-types/settings.js';
 import type { PersistentReopenSettings } from '../../../include-types/siprec-persistent.js';

@@ -2,7 +2,7 @@
  * A persistent recording session (RFC 7866 §10; SIPREC-NOTES SRC-15): one RS from the SRC to each
  * SRS entry that stays up across calls, for an app that records everything a position handles (a
  * PSAP call-taker, a contact-centre agent, a trading turret). RFC 7866 §10 as recalled (its text
- * could not be checked, SIPREC-NOTES SRC-15 [verify]): the SRC may set up the RS before any CS
+ * was not found in any stored copy, searched again 2026-12-07; SIPREC-NOTES SRC-15 [verify]): the SRC may set up the RS before any CS
  * and keep its recorded streams allocated, so a new CS needs no new SDP offer, only a metadata
  * update; with no CS there is no media to send. RFC 7865 lets an RS hold zero or more CSs.
  *
@@ -18,12 +18,16 @@
  * - `detachCall` stops forwarding the call's media first (nothing of it reaches the SRS after
  *   the disassociation), then sends the CS's stop-time and disassociate-time (or, with
  *   `callEnded: false`, the disassociation alone: the call goes on unrecorded).
- * - Between calls (`idle`): by default the streams stay `sendonly` and nothing is sent, as §10
- *   is recalled to describe; no keep-alive RTP is sent on them (§10 is recalled to point at
- *   RFC 6263 for NAT bindings [verify]; tsip's
- *   RTCP reports keep flowing on each stream, which is RFC 6263's "RTCP as keep-alive" case when
- *   `media.rtcp` is on). `idle: 'inactive'` puts `a=inactive` in the request that detaches the
- *   last call and `a=sendonly` in the one that attaches the next (one re-INVITE each).
+ * - Between calls (`idle`): by default the streams stay `sendonly` and no RTP is sent, as §10
+ *   is recalled to describe, not even keep-alive packets. §10 is recalled to point non-ICE
+ *   agents at RFC 6263 for their NAT bindings [verify: the §10 text was not found; RFC 6263's
+ *   abstract, read, confirms it lists ways to keep RTP/RTCP NAT mappings alive and recommends one].
+ *   tsip's RTCP reports (`media.rtcp` on) do not keep the RTP port's binding: the RS m-lines
+ *   carry `a=rtcp:<port+1>` and no `a=rtcp-mux` (body/offer.ts), so RTCP leaves from its own
+ *   port and only its own NAT mapping is refreshed. An SRC behind a NAT that times out between
+ *   calls may start the next call's RTP from a new public port. `idle: 'inactive'` puts
+ *   `a=inactive` in the request that detaches the last call and `a=sendonly` in the one that
+ *   attaches the next (one re-INVITE each).
  * - Calls may overlap (a consultation while a call is held) when they use different labels; a
  *   label is owned by one attached call at a time.
  * - `close()` ends the calls still attached (stop-time) and sends BYE.
