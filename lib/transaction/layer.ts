@@ -31,7 +31,7 @@ import type {
   TransactionStats,
 } from './layer-types.js';
 import { clientKey, serverKey2543, serverKey3261 } from './matching.js';
-import { ExpiryQueue } from './expiry-queue.js';
+import { ExpiryQueue, ExpiryQueuesByDuration } from './expiry-queue.js';
 import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
 import { buildCancel } from './requests.js';
@@ -73,6 +73,8 @@ export class TransactionLayer {
   /** @throws RangeError on invalid timer values. */
   constructor(options: TransactionLayerOptions) {
     const timers = timerValues(options.timers);
+    const t1 = new ExpiryQueue(options.clock, timers.t1);
+    const backoff = new ExpiryQueuesByDuration(options.clock, [t1]);
     this.ctx = {
       transport: options.transport,
       clock: options.clock,
@@ -80,9 +82,10 @@ export class TransactionLayer {
       logger: options.logger ?? SILENT_LOGGER,
       queues: {
         timeout64: new ExpiryQueue(options.clock, timers.timeout64),
-        t1: new ExpiryQueue(options.clock, timers.t1),
+        t1,
         t4: new ExpiryQueue(options.clock, timers.t4),
         trying100: new ExpiryQueue(options.clock, timers.trying100Delay),
+        backoff: (ms) => backoff.get(ms),
       },
     };
     this.maxClients = options.limits?.maxClientTransactions ?? DEFAULT_LIMIT;
