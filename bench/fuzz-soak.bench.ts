@@ -228,6 +228,7 @@ export async function run(): Promise<void> {
         if (f.heapAfter) console.log(`          heap after full GC: ${f.heapAfter}`);
         for (const b of f.breakdown) console.log(`          ${b.point.padEnd(19)} smaps MB: ${formatBreakdown(b.smaps)}${b.heap ? `\n          ${''.padEnd(19)} V8: ${b.heap}` : ''}`);
         if (peer.activity) console.log(`          its log: ${peer.activity()}`);
+        console.log(`          answers by status: ${[...f.load.answersByStatus].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join(', ')}`);
       } finally {
         await peer.stop();
       }

@@ -121,6 +121,8 @@ export interface HostileLoadOptions {
 export interface HostileLoadResult {
   datagramsSent: number;
   responsesReceived: number;
+  /** The answers by status code and CSeq method ("481 BYE"), most frequent first when printed. */
+  answersByStatus: Map<string, number>;
   connectionsOpened: number;
   connectionsClosedByPeer: number;
   connectErrors: number;
@@ -185,10 +187,16 @@ function startStream(rand: () => number, i: number, o: HostileLoadOptions, resul
  * connections still open.
  */
 export async function sendHostileLoad(o: HostileLoadOptions): Promise<HostileLoadResult> {
-  const result: HostileLoadResult = { datagramsSent: 0, responsesReceived: 0, connectionsOpened: 0, connectionsClosedByPeer: 0, connectErrors: 0 };
+  const result: HostileLoadResult = { datagramsSent: 0, responsesReceived: 0, answersByStatus: new Map(), connectionsOpened: 0, connectionsClosedByPeer: 0, connectErrors: 0 };
   const rand = prng(o.seed);
   const udp: UdpSocket = createSocket('udp4');
-  udp.on('message', () => result.responsesReceived++);
+  udp.on('message', (m: Buffer) => {
+    result.responsesReceived++;
+    const text = m.toString('latin1', 0, Math.min(m.length, 4096));
+    const method = /\r\n(?:CSeq|cseq|CSEQ): *\d+ +([A-Za-z]+)/.exec(text)?.[1] ?? '?';
+    const key = `${text.slice(8, 11)} ${method}`;
+    result.answersByStatus.set(key, (result.answersByStatus.get(key) ?? 0) + 1);
+  });
   udp.on('error', () => undefined);
   await new Promise<void>((r) => udp.bind(0, '127.0.0.1', r));
   const viaPort = udp.address().port;

@@ -209,6 +209,27 @@ export class Headers implements Iterable<[string, string]> {
     return this;
   }
 
+  /**
+   * Replaces the first element of the first field of a list header (the top Via), keeping the
+   * rest of that field line and every other field as written: nothing else is parsed, copied or
+   * re-serialized (a hostile request carries hundreds of Vias). Elements are split as
+   * {@link getAll} splits them, so an empty first element is skipped as the parser skips it.
+   * @returns false if there is no such field.
+   * @throws TypeError if the value contains CR or LF.
+   * @internal
+   */
+  _replaceFirstElement(key: string, value: string): boolean {
+    const i = this.indexOfKey(key);
+    if (i < 0) return false;
+    checkValue(value);
+    const raw = this.values[i];
+    let rest = '';
+    if (raw.indexOf(',') >= 0) rest = splitList(raw).slice(1).join(', ');
+    this.values[i] = rest === '' ? value : value + ', ' + rest;
+    this.invalidate(key);
+    return true;
+  }
+
   /** Removes every field of that name; returns true if any was removed. */
   delete(name: string): boolean {
     return this.deleteKey(resolveHeaderName(name).key);

@@ -90,6 +90,17 @@ export abstract class SipMessage {
     return this.headers.cached(SLOT.topVia, P_TOPVIA);
   }
 
+  /**
+   * Replaces the topmost Via value only: the other Via values stay as written, unparsed (what the
+   * transport does to every request it sends or receives, RFC 3261 §18.1.1 / §18.2.1; rewriting
+   * all of them would parse, copy and re-serialize each of a hostile request's hundreds).
+   * @throws SipParseError if there is no Via to replace.
+   */
+  set topVia(v: Via) {
+    if (!this.headers._replaceFirstElement('via', v.toString())) fail('missing Via header');
+    this.headers.setCached(SLOT.topVia, v);
+  }
+
   /** Call-ID (RFC 3261 §20.8). */
   get callId(): string {
     return this.headers.cached(SLOT['call-id'], P_CALLID);

@@ -15,8 +15,6 @@ import {
   type Retransmit2xxOptions,
   type ServerTransaction,
   type TimerValues,
-  type TransactionStats,
-  type LimitRejections,
 } from '../transaction/index.js';
 import {
   Rfc3263Resolver,
@@ -25,7 +23,6 @@ import {
   type ConnectionClosedInfo,
   type MessageSource,
   type SentInfo,
-  type TransportStats,
 } from '../transport/index.js';
 import { SILENT_LOGGER } from '../transaction/transaction.js';
 import { DialogRouter } from './dialog-router.js';
@@ -35,53 +32,17 @@ import { OutgoingRequest, type OutgoingRequestOptions } from './outgoing-request
 import type { Claim, DialogEndpoint, DialogKey, StackUser } from './stack-user.js';
 import { statelessErrorFor, tooLargeReply } from './stateless-reply.js';
 import { CheckContexts } from './check-contexts.js';
-import { DEFAULT_EXTENSIONS, checkNewRequest, reply } from './uas-checks.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS, MAX_SHUTDOWN_GRACE_MS, type ShutdownOptions, type StackEvent, type StackStats } from './stack-types.js';
+import { DEFAULT_EXTENSIONS, reply } from './uas-checks.js';
+import { StatelessRefusal } from './stateless-refusal.js';
 
 /** The stack's version, sent in User-Agent/Server. */
 export const TSIP_VERSION = '0.1.0';
 
+export { DEFAULT_SHUTDOWN_GRACE_MS, MAX_SHUTDOWN_GRACE_MS, type ShutdownOptions, type StackEvent, type StackStats } from './stack-types.js';
+
 /** The transaction layer's silent logger: the layer skips building records for it. */
 const SILENT: Logger = SILENT_LOGGER;
-
-/** Live objects of a stack, by kind: every count returns to zero when nothing is going on. */
-export interface StackStats {
-  transactions: TransactionStats;
-  dialogs: number;
-  dialogSets: number;
-  users: number;
-  /** INVITE server transactions handed to users and not yet ended. */
-  pendingInvites: number;
-  /** Requests outside dialogs whose server transaction has not ended (for §8.2.2.2). */
-  requestsInProgress: number;
-  transport: TransportStats;
-  /**
-   * Requests answered 503 for a stack limit since start (`maxServerTransactions`,
-   * `maxUnacknowledgedInvites`); cumulative, not live (the only counts here that do not return to zero).
-   */
-  limitRejections: LimitRejections;
-}
-
-/** Longest wait {@link SipStack.shutdown} allows for sends still in flight, in ms. */
-export const MAX_SHUTDOWN_GRACE_MS = 2000;
-/** Default wait of {@link SipStack.shutdown} for sends still in flight, in ms. */
-export const DEFAULT_SHUTDOWN_GRACE_MS = 1000;
-
-/** Options of {@link SipStack.shutdown}. */
-export interface ShutdownOptions {
-  /**
-   * How long to wait for sends still in flight (a response just handed over that is resolving
-   * its destination, connecting or being written) before the sockets close; 0 to close at once.
-   * Default {@link DEFAULT_SHUTDOWN_GRACE_MS}, at most {@link MAX_SHUTDOWN_GRACE_MS}.
-   */
-  graceMs?: number;
-}
-
-/** A change in the stack's life or in one IAP's availability (the API turns these into connection states). */
-export type StackEvent =
-  | { kind: 'started' }
-  | { kind: 'stopped' }
-  | { kind: 'iapSuspended'; iapId: string }
-  | { kind: 'iapResumed'; iapId: string };
 
 // NOTE: no `implements TransportUser`: those members are marked internal, so the published .d.ts (stripInternal)
 // would not satisfy it; `new TransportLayer({ user: this })` checks the shape instead.
@@ -103,6 +64,7 @@ export class SipStack {
   private readonly mergeKeys = new Map<ServerTransaction, string>();
   private readonly supported: readonly string[];
   private readonly checkContexts: CheckContexts;
+  private readonly refusal: StatelessRefusal;
   private state: 'new' | 'started' | 'stopped' = 'new';
   /** The one shutdown in progress or done. */
   private stopping: Promise<void> | undefined;
@@ -119,6 +81,8 @@ export class SipStack {
     this.supported = (settings.supportedExtensions ?? DEFAULT_EXTENSIONS).map((s) => s.toLowerCase());
     this.checkContexts = new CheckContexts(this.supported, this.userAgent);
     this.dialogs = new DialogRouter(settings.limits?.maxDialogs);
+    const contexts = this.checkContexts;
+    this.refusal = new StatelessRefusal({ outsideDialog: () => contexts.outsideDialog(this.users), inDialog: contexts.inDialog, dialogs: this.dialogs });
     this.transport = new TransportLayer({ iaps: [...settings.iaps], limits: settings.transportLimits, logger: this.logger, resolver: this.resolver, user: this });
     this.transactions = new TransactionLayer({
       transport: this.transport,
@@ -315,7 +279,8 @@ export class SipStack {
       return;
     }
     // the new transaction's timers start after dispatch: a user answering at once needs no 100 Trying timer
-    const d = this.transactions.receiveRequest(request, source, true);
+    // requests the UAS core refuses on sight get a stateless answer and no transaction (stateless-refusal.ts)
+    const d = this.transactions.receiveRequest(request, source, true, this.refusal.refuse);
     switch (d.kind) {
       case 'new':
         try {
@@ -384,16 +349,15 @@ export class SipStack {
 
   // ---- routing ----
 
+  /** A request past the UAS checks (the layer asked {@link StatelessRefusal} before making `tx`). */
   private dispatchNew(tx: ServerTransaction, source: MessageSource): void {
     const req = tx.request;
     const checks = this.checkContexts.outsideDialog(this.users);
     let error: SipResponse | undefined;
     try {
-      const inDialog = req.to.tag !== undefined;
-      error = checkNewRequest(req, inDialog ? this.checkContexts.inDialog : checks);
-      if (error === undefined && inDialog) {
+      if (req.to.tag !== undefined) {
         const ep = this.dialogs.find(req.callId, req.to.tag, req.from.tag);
-        // RFC 3261 §12.2.2: a request for a dialog we do not have → 481
+        // RFC 3261 §12.2.2: a request for a dialog we do not have (the dialog went since) → 481
         if (ep === undefined) error = reply(req, 481, checks);
         else {
           // a re-INVITE: a CANCEL for it reaches the dialog's user like one for a new INVITE

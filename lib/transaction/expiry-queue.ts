@@ -1,7 +1,9 @@
 /**
  * One timer for many: transactions whose timer always has the same duration (Timers H, I, J, K,
  * L and the 100 Trying delay, RFC 3261 §17 / RFC 6026) wait in a FIFO per duration, swept by a
- * single timer on the layer's {@link Clock}.
+ * single timer on the layer's {@link Clock}. So do the retransmissions that back off (Timer G,
+ * the UAS core's 2xx): each wait is one of a few lengths (T1, 2*T1 ... T2), a queue per length
+ * ({@link ExpiryQueuesByDuration}).
  *
  * Why: a UAS holds every answered transaction 64*T1 = 32 s (Timers J and L), ~10^5 of them at a
  * few thousand calls/s. A timer of its own costs each one a Node.js Timeout, a handle and two
@@ -127,5 +129,36 @@ export class ExpiryQueue {
       this.head = 0;
     }
     this.arm(this.deadlines[this.head]);
+  }
+}
+
+/**
+ * Queues by duration, each made on first use: for the retransmission intervals of Timer G and
+ * of the 2xx (RFC 3261 §17.2.1, §13.3.1.4: min(2^n*T1, T2)), so at most log2(T2/T1) + 2 of them.
+ * A never-ACKed INVITE keeps retransmitting for 64*T1: without a Node.js timer (a Timeout, a
+ * handle and a closure) per retransmission, that costs its queue two array slots each time.
+ */
+export class ExpiryQueuesByDuration {
+  private readonly byDuration = new Map<number, ExpiryQueue>();
+
+  /**
+   * @param clock the clock every queue runs on
+   * @param seed queues that already exist for their duration (the layer's T1 queue)
+   */
+  constructor(
+    private readonly clock: Clock,
+    seed: readonly ExpiryQueue[] = [],
+  ) {
+    for (const q of seed) this.byDuration.set(q.duration, q);
+  }
+
+  /** The queue for `ms`. */
+  get(ms: number): ExpiryQueue {
+    let q = this.byDuration.get(ms);
+    if (q === undefined) {
+      q = new ExpiryQueue(this.clock, ms);
+      this.byDuration.set(ms, q);
+    }
+    return q;
   }
 }

@@ -39,4 +39,5 @@ export type {
   ResponseDisposition,
   TransactionStats,
   LimitRejections,
+  StatelessRefusal,
 } from './layer-types.js';

@@ -23,9 +23,30 @@ import type { MessageSource } from '../transport/types.js';
 import { type SipRequest, type SipResponse, createResponse } from '../message/index.js';
 import { type AbsorbResult, ServerTransactionBase } from './server-transaction.js';
 import { IstState } from './states.js';
+import type { ExpiryQueue, ExpiryQueueMember } from './expiry-queue.js';
 import { type TerminationHook, TransactionEndReason, type TransactionContext } from './transaction.js';
 
-type IstTimer = 'Trying100' | 'G' | 'H' | 'I' | 'L';
+type IstTimer = 'Trying100' | 'H' | 'I' | 'L';
+
+/**
+ * Timer G's place in the layer's queue for its interval (expiry-queue.ts), apart from the
+ * transaction, which waits for Timer H in another queue at the same time: one object for the
+ * whole of Completed, not a Node.js timer and a closure per retransmission (a refused INVITE
+ * never ACKed is retransmitted a dozen times in 64*T1).
+ */
+class TimerG implements ExpiryQueueMember {
+  expiryQueue: ExpiryQueue | undefined = undefined;
+  expirySlot = -1;
+  constructor(
+    private readonly tx: InviteServerTransaction,
+    /** The next wait, ms: T1, then doubled up to T2. */
+    public interval: number,
+  ) {}
+
+  onExpiry(): void {
+    this.tx.timerGFired();
+  }
+}
 
 /** The RFC 3261 §17.2.1 / RFC 6026 INVITE server transaction. */
 export class InviteServerTransaction extends ServerTransactionBase<IstState, IstTimer> {
@@ -35,11 +56,11 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
   }
   /** True once the machine sent 100 Trying by itself. */
   sentAutomatic100 = false;
-  private intervalG: number;
+  /** Timer G, while it runs (Completed, unreliable transports only). */
+  private timerG: TimerG | undefined = undefined;
 
   constructor(ctx: TransactionContext, request: SipRequest, source: MessageSource, onEnd?: TerminationHook) {
     super(ctx, request, source, IstState.Proceeding, onEnd);
-    this.intervalG = ctx.timers.t1;
   }
 
   /** RFC 3261 §17.2.1: unless the TU answers within `trying100Delay`, send 100 Trying. */
@@ -75,7 +96,7 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
       this.enter(IstState.Completed);
       void this.send(response);
       // RFC 3261 §17.2.1: G retransmits the final response over unreliable transports; H waits for the ACK
-      if (!this.reliable) this.timers.start('G', this.intervalG, () => this.timerG());
+      if (!this.reliable) this.startTimerG();
       this.startQueued('H', this.ctx.queues.timeout64);
       // Timer G and retransmitted INVITEs resend the response from its wire form
       this.releaseMessages();
@@ -87,7 +108,7 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
       if (this.current === IstState.Accepted) return 'ack2xx'; // RFC 6026 §7.1: the ACK goes to the TU
       if (this.current === IstState.Completed) {
         // RFC 3261 §17.2.1: the ACK confirms the non-2xx final response
-        this.timers.stop('G');
+        this.stopTimerG();
         this.stopQueued('H');
         this.enter(IstState.Confirmed);
         if (this.reliable) this.finish(TransactionEndReason.Normal);
@@ -103,7 +124,7 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
 
   /**
    * The timers of constant duration (100 Trying delay, H, I, L) wait in the layer's queues
-   * (expiry-queue.ts) rather than each on a timer of its own.
+   * (expiry-queue.ts) rather than each on a timer of its own; so does Timer G ({@link TimerG}).
    */
   protected override queuedTimerFired(name: IstTimer): void {
     if (name === 'Trying100') this.autoTrying();
@@ -120,13 +141,34 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
     void this.send(trying);
   }
 
-  /** RFC 3261 §17.2.1 Timer G: resend the final response, back off to T2. */
-  private timerG(): void {
-    const last = this.current === IstState.Completed ? this.lastResponse : undefined;
-    if (last === undefined) return;
+  /** RFC 3261 §17.2.1: Timer G starts at T1. */
+  private startTimerG(): void {
+    const g = (this.timerG = new TimerG(this, this.ctx.timers.t1));
+    this.ctx.queues.backoff(g.interval).add(g);
+  }
+
+  private stopTimerG(): void {
+    this.timerG?.expiryQueue?.remove(this.timerG);
+    this.timerG = undefined;
+  }
+
+  /** @internal RFC 3261 §17.2.1 Timer G: resend the final response, back off to T2. */
+  timerGFired(): void {
+    const g = this.timerG;
+    const last = g !== undefined && this.current === IstState.Completed ? this.lastResponse : undefined;
+    if (g === undefined || last === undefined || this.timerG !== g) return;
     void this.send(last);
-    this.intervalG = Math.min(2 * this.intervalG, this.ctx.timers.t2);
-    this.timers.start('G', this.intervalG, () => this.timerG());
+    g.interval = Math.min(2 * g.interval, this.ctx.timers.t2);
+    this.ctx.queues.backoff(g.interval).add(g);
+  }
+
+  override get runningTimers(): number {
+    return super.runningTimers + (this.timerG?.expiryQueue !== undefined ? 1 : 0);
+  }
+
+  protected override finish(reason: TransactionEndReason): boolean {
+    this.stopTimerG();
+    return super.finish(reason);
   }
 
   /** RFC 3261 §17.2.1 Timer H: the ACK never came. */

@@ -5,7 +5,7 @@
  */
 import type { Clock, Logger, StackLimits, TimerSettings } from '../../include-types/settings.js';
 import type { TransportPort } from '../transport/types.js';
-import type { SipResponse } from '../message/index.js';
+import type { SipRequest, SipResponse } from '../message/index.js';
 import type { InviteClientTransaction } from './invite-client.js';
 import type { InviteServerTransaction } from './invite-server.js';
 import type { NonInviteClientTransaction } from './non-invite-client.js';
@@ -40,7 +40,8 @@ export interface TransactionLayerOptions {
  * - `cancel`: a new CANCEL, on its own `cancelTx`; `inviteTx` is the INVITE transaction it matches
  *   (RFC 3261 §9.2), if any. The TU answers the CANCEL (200, or 481 without `inviteTx`) and the
  *   INVITE (487) itself.
- * - `rejected`: over `maxServerTransactions`; the layer answered 503 statelessly (not for ACK).
+ * - `rejected`: answered statelessly, no transaction made (never an ACK): 503 over
+ *   `maxServerTransactions` or `maxUnacknowledgedInvites`, or the caller's {@link StatelessRefusal}.
  * - `dropped`: the layer is closed, or the request lacks Via/CSeq/Call-ID/From/To.
  */
 export type RequestDisposition =
@@ -48,7 +49,7 @@ export type RequestDisposition =
   | { kind: 'absorbed'; tx: ServerTransaction }
   | { kind: 'ack2xx'; inviteTx?: InviteServerTransaction; retransmissionStopped: boolean }
   | { kind: 'cancel'; cancelTx: NonInviteServerTransaction; inviteTx?: InviteServerTransaction }
-  | { kind: 'rejected'; status: 503 }
+  | { kind: 'rejected'; status: number }
   | { kind: 'dropped'; reason: 'closed' | 'malformed' };
 
 /**
@@ -79,3 +80,11 @@ export interface TransactionStats {
   /** Sum of all the above. */
   total: number;
 }
+
+/**
+ * The UAS core's answer to a request that matched no transaction, when the request alone decides
+ * it cannot succeed (RFC 3261 §8.2.7): the final response the layer then sends statelessly, making
+ * no transaction, or undefined to go on. `inviteFound` tells a CANCEL whether the INVITE it
+ * cancels has a transaction (§9.2). Never called for an ACK. May throw; the layer then goes on.
+ */
+export type StatelessRefusal = (request: SipRequest, inviteFound: boolean) => SipResponse | undefined;

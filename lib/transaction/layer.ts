@@ -26,12 +26,13 @@ import type {
   LimitRejections,
   RequestDisposition,
   ResponseDisposition,
+  StatelessRefusal,
   ServerTransaction,
   TransactionLayerOptions,
   TransactionStats,
 } from './layer-types.js';
 import { clientKey, serverKey2543, serverKey3261 } from './matching.js';
-import { ExpiryQueue } from './expiry-queue.js';
+import { ExpiryQueue, ExpiryQueuesByDuration } from './expiry-queue.js';
 import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
 import { buildCancel } from './requests.js';
@@ -73,6 +74,8 @@ export class TransactionLayer {
   /** @throws RangeError on invalid timer values. */
   constructor(options: TransactionLayerOptions) {
     const timers = timerValues(options.timers);
+    const t1 = new ExpiryQueue(options.clock, timers.t1);
+    const backoff = new ExpiryQueuesByDuration(options.clock, [t1]);
     this.ctx = {
       transport: options.transport,
       clock: options.clock,
@@ -80,9 +83,10 @@ export class TransactionLayer {
       logger: options.logger ?? SILENT_LOGGER,
       queues: {
         timeout64: new ExpiryQueue(options.clock, timers.timeout64),
-        t1: new ExpiryQueue(options.clock, timers.t1),
+        t1,
         t4: new ExpiryQueue(options.clock, timers.t4),
         trying100: new ExpiryQueue(options.clock, timers.trying100Delay),
+        backoff: (ms) => backoff.get(ms),
       },
     };
     this.maxClients = options.limits?.maxClientTransactions ?? DEFAULT_LIMIT;
@@ -176,8 +180,10 @@ export class TransactionLayer {
    *   §17.2.1) wait until the caller calls `tx.start()`, which it must, once it has offered the
    *   request to its TU: a TU that answers at once then costs no timer at all. The delay counts
    *   from that call (the same tick).
+   * @param refuse the UAS core's stateless refusal (see {@link StatelessRefusal}), asked about a
+   *   request that matched no transaction before one is made for it.
    */
-  receiveRequest(request: SipRequest, source: MessageSource, deferStart = false): RequestDisposition {
+  receiveRequest(request: SipRequest, source: MessageSource, deferStart = false, refuse?: StatelessRefusal): RequestDisposition {
     if (this.closed) return { kind: 'dropped', reason: 'closed' };
     const problem = request.via.length === 0 ? 'no Via' : unusable(request, false);
     if (problem !== undefined) {
@@ -198,6 +204,12 @@ export class TransactionLayer {
       existing.receiveRequest(request);
       return { kind: 'absorbed', tx: existing };
     }
+    // RFC 3261 §9.2: the CANCEL matches the INVITE transaction as a request of method INVITE would
+    const inviteTx = method === 'CANCEL' ? this.findServer(request, 'INVITE') : undefined;
+    if (refuse !== undefined) {
+      const refusal = this.refusal(refuse, request, inviteTx instanceof InviteServerTransaction);
+      if (refusal !== undefined) return this.sendStateless(refusal, source);
+    }
     if (this.servers.size >= this.maxServers && method !== 'CANCEL') {
       this.rejections.serverTransactions++;
       return this.reject503(request, source, 'server transaction limit reached: 503', this.maxServers);
@@ -210,8 +222,6 @@ export class TransactionLayer {
     }
     const tx = this.startServer(request, source, key ?? '', deferStart && method !== 'CANCEL');
     if (method === 'CANCEL') {
-      // RFC 3261 §9.2: the CANCEL matches the INVITE transaction as a request of method INVITE would
-      const inviteTx = this.findServer(request, 'INVITE');
       const cancelTx = tx as NonInviteServerTransaction;
       return inviteTx instanceof InviteServerTransaction ? { kind: 'cancel', cancelTx, inviteTx } : { kind: 'cancel', cancelTx };
     }
@@ -260,9 +270,23 @@ export class TransactionLayer {
   /** RFC 3261 §21.5.4: a stateless 503 (no transaction is made for a request over a limit). */
   private reject503(request: SipRequest, source: MessageSource, why: string, limit: number): RequestDisposition {
     this.ctx.logger.warn(why, { limit, method: request.method });
-    const res = createResponse(request, 503, 'Service Unavailable');
-    settle(() => this.ctx.transport.sendResponse(res, source)).then(undefined, (e: unknown) => this.ctx.logger.warn('503 not sent', { error: String(e) }));
-    return { kind: 'rejected', status: 503 };
+    return this.sendStateless(createResponse(request, 503, 'Service Unavailable'), source);
+  }
+
+  /** Asks the caller's {@link StatelessRefusal}; one that throws is logged and refuses nothing. */
+  private refusal(refuse: StatelessRefusal, request: SipRequest, inviteFound: boolean): SipResponse | undefined {
+    try {
+      return refuse(request, inviteFound);
+    } catch (e) {
+      this.ctx.logger.error('stateless refusal threw', { error: String(e) });
+      return undefined;
+    }
+  }
+
+  /** Sends a final response outside any transaction (a refusal or a limit's 503). */
+  private sendStateless(res: SipResponse, source: MessageSource): RequestDisposition {
+    settle(() => this.ctx.transport.sendResponse(res, source)).then(undefined, (e: unknown) => this.ctx.logger.warn('stateless response not sent', { status: res.status, error: String(e) }));
+    return { kind: 'rejected', status: res.status };
   }
 
   /** Live objects by kind; all zero once every transaction ran its course. */

@@ -13,7 +13,7 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import { dialogAckKey } from './matching.js';
 import type { TimerHandle } from '../../include-types/settings.js';
 import type { ExpiryQueue } from './expiry-queue.js';
-import { WireHeld } from './wire.js';
+import { WireHeld, flatCopy } from './wire.js';
 import { type TransactionContext, asTransportError, settle } from './transaction.js';
 
 /** What {@link TwoXxRetransmitter.start} may tell the caller. */
@@ -25,14 +25,15 @@ export interface Retransmit2xxOptions {
 }
 
 /**
- * One 2xx waiting for its ACK. One timer at a time: the first retransmission waits in the layer's
- * T1 queue (expiry-queue.ts: no timer object per call; the ACK usually comes first), later ones on
- * the clock, the last clamped to the end of the 64*T1 window, which it then ends.
+ * One 2xx waiting for its ACK. One timer at a time: each retransmission waits in the layer's
+ * queue for its interval (expiry-queue.ts: T1, 2*T1 ... T2; no timer object per retransmission,
+ * and a never-ACKed 2xx has a dozen in its 64*T1), only the last wait, clamped to the end of the
+ * window (which it then ends), on the clock.
  */
 class Pending2xx {
   expiryQueue: ExpiryQueue | undefined = undefined;
   expirySlot = -1;
-  /** A later retransmission's timer (the first waits in the queue). */
+  /** The last wait's timer, cut at the window's end (the others wait in queues). */
   timer: TimerHandle | undefined = undefined;
 
   constructor(
@@ -47,7 +48,7 @@ class Pending2xx {
     readonly windowEnd: number,
   ) {}
 
-  /** The first retransmission's turn in the T1 queue. */
+  /** A retransmission's turn in its interval's queue. */
   onExpiry(): void {
     this.owner.tick(this);
   }
@@ -56,7 +57,7 @@ class Pending2xx {
 /** Retransmits 2xx responses to INVITEs until their ACK. */
 export class TwoXxRetransmitter {
   private readonly entries = new Map<string, Pending2xx>();
-  /** Later retransmissions call back through this (no closure per timer). */
+  /** The last wait calls back through this (no closure per timer). */
   private readonly tickLater = (e: Pending2xx): void => {
     e.timer = undefined;
     this.tick(e);
@@ -70,7 +71,10 @@ export class TwoXxRetransmitter {
    * @returns the key, for {@link stop}.
    */
   start(response: SipResponse, source: MessageSource, options: Retransmit2xxOptions = {}): string {
-    const key = dialogAckKey(response);
+    // a flat copy: the key is a concatenation of the 2xx's Call-ID and tags, which createResponse
+    // copied from the INVITE as V8 substrings of its text; kept as they are, the entry (and the
+    // layer's map) would keep the whole INVITE text (up to 64 kB) for the 64*T1 window
+    const key = flatCopy(dialogAckKey(response));
     this.stop(key);
     const { clock, timers, queues } = this.ctx;
     const e = new Pending2xx(this, key, response, source, options, timers.t1, clock.now() + timers.timeout64);
@@ -141,8 +145,18 @@ export class TwoXxRetransmitter {
     }
     this.send(e, response);
     e.interval = Math.min(2 * e.interval, this.ctx.timers.t2);
-    // the last wait is cut at the window's end, where this tick then ends it
-    e.timer = this.ctx.clock.setTimer(() => this.tickLater(e), Math.min(e.interval, e.windowEnd - now));
+    this.wait(e, now);
+  }
+
+  /**
+   * Waits for the next retransmission: in the queue for its interval, or, the last one, on a
+   * timer cut at the window's end, where that tick then ends it. Its own function for the reason
+   * given at {@link send}: a closure made in `tick` would keep the parsed 2xx.
+   */
+  private wait(e: Pending2xx, now: number): void {
+    const left = e.windowEnd - now;
+    if (e.interval < left) this.ctx.queues.backoff(e.interval).add(e);
+    else e.timer = this.ctx.clock.setTimer(() => this.tickLater(e), left);
   }
 
   /**

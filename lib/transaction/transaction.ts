@@ -30,6 +30,11 @@ export interface ExpiryQueues {
   readonly t4: ExpiryQueue;
   /** §17.2.1: the INVITE server transaction's 100 Trying delay. */
   readonly trying100: ExpiryQueue;
+  /**
+   * The queue for one retransmission interval (Timer G, the 2xx's later retransmissions:
+   * T1, 2*T1 ... T2), made on first use.
+   */
+  backoff(ms: number): ExpiryQueue;
 }
 
 /** What a machine needs from its surroundings; the layer builds one and shares it. */

@@ -7,12 +7,15 @@ import type { SipRequest, Via } from '../message/index.js';
 import type { TransportProtocol } from '../../include-types/settings.js';
 import { bareHost, hostForHeader, sameHost, viaTransport } from './addresses.js';
 
-/** Rewrites the top Via through the message's setter (returned Via objects are read-only). */
+/**
+ * Rewrites the top Via through the message's setter (returned Via objects are read-only), and only
+ * it: the others are neither parsed nor rewritten (a hostile request may carry hundreds).
+ */
 function editTopVia(request: SipRequest, edit: (via: Via) => void): Via {
-  const list = request.via.map((v) => v.clone());
-  edit(list[0]);
-  request.via = list;
-  return list[0];
+  const top = request.topVia.clone();
+  edit(top);
+  request.topVia = top;
+  return top;
 }
 
 /**

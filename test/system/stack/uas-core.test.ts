@@ -53,6 +53,22 @@ t.test('error responses of the UAS core', async (t) => {
     t.equal(res?.status, status, name);
     if (res !== undefined) more(res);
   }
+  // RFC 3261 §8.2.7: the refusals were stateless; only the OPTIONS answered 200 holds a transaction
+  const tx = stack.stats().transactions;
+  t.same([tx.serverInvite, tx.serverNonInvite], [0, 1], 'no transaction kept for a refused request');
+});
+
+t.test('a refused request sent again gets the very same answer (§8.2.7: the same To tag)', async (t) => {
+  const { stack, port } = await uasStack([]);
+  stack.addUser(createAnsweringUas(stack, { host: '127.0.0.1' }).user);
+  t.teardown(() => stack.shutdown());
+  const text = raw('INVITE', 'Require: nosuchthing\n').replace('LOCALPORT', '5999'); // one sent-by, as a retransmission has (rport brings the answer back)
+  const first = await exchange(port, text);
+  const again = await exchange(port, text);
+  t.equal(first?.status, 420);
+  t.equal(again?.status, 420);
+  t.ok(first?.to.tag !== undefined && first.to.tag === again?.to.tag, 'same To tag');
+  t.equal(stack.stats().transactions.total, 0, 'no INVITE server transaction (no Timer G, no Timer H)');
 });
 
 t.test('no user claims the request → 480', async (t) => {

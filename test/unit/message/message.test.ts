@@ -292,3 +292,24 @@ t.test('non-ASCII heads take the UTF-8 path and still parse hot headers in place
   t.equal(folded.from.tag, 'x', 'folded hot header parsed from the joined value');
   t.equal(folded.cseq.method, 'OPTIONS');
 });
+
+t.test('topVia setter: replaces the first Via element only', async (t) => {
+  const req = new SipRequest({
+    method: 'OPTIONS',
+    uri: 'sip:b@example.com',
+    headers: [
+      ['Via', 'SIP/2.0/UDP a.example.com;branch=z9hG4bK1, SIP/2.0/UDP b.example.com;branch=z9hG4bK2'],
+      ['Via', 'SIP/2.0/UDP c.example.com;branch=z9hG4bK3'],
+    ],
+  });
+  t.equal(req.via.length, 3, 'the list parsed (and cached) before the change');
+  req.topVia = Via.parse('SIP/2.0/TCP z.example.com;branch=z9hG4bK9');
+  t.same(req.headers.getLines('Via'), ['SIP/2.0/TCP z.example.com;branch=z9hG4bK9, SIP/2.0/UDP b.example.com;branch=z9hG4bK2', 'SIP/2.0/UDP c.example.com;branch=z9hG4bK3']);
+  t.same(req.via.map((v) => v.host), ['z.example.com', 'b.example.com', 'c.example.com'], 'the cached list is not stale');
+  t.equal(req.topVia.host, 'z.example.com');
+  const single = new SipRequest({ method: 'OPTIONS', uri: 'sip:b@example.com', headers: [['Via', 'SIP/2.0/UDP a.example.com;branch=z9hG4bK1']] });
+  single.topVia = Via.parse('SIP/2.0/UDP q.example.com;branch=z9hG4bK1');
+  t.same(single.headers.getLines('Via'), ['SIP/2.0/UDP q.example.com;branch=z9hG4bK1']);
+  const none = new SipRequest({ method: 'OPTIONS', uri: 'sip:b@example.com' });
+  t.throws(() => (none.topVia = Via.parse('SIP/2.0/UDP q.example.com')), SipParseError);
+});

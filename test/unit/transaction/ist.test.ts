@@ -241,3 +241,35 @@ t.test('a failed automatic 100 Trying ends the transaction and tells the TU', as
   t.throws(() => tx.respond(reply(req, 180)), { code: 'InvalidState' });
   t.equal(layer.stats().total, 0);
 });
+
+t.test('Timer G of many refused INVITEs waits in the layer queues: a few clock timers, not one per transaction', async (t) => {
+  const { clock, transport, layer } = single();
+  const txs: InviteServerTransaction[] = [];
+  for (let i = 0; i < 50; i++) {
+    const req = makeRequest();
+    const tx = newIst(layer, req);
+    tx.respond(reply(req, 486));
+    txs.push(tx);
+    clock.advance(10); // staggered, so each queue holds deadlines in order
+  }
+  t.equal(txs[0].runningTimers, 2, 'G and H run');
+  t.ok(clock.pending() <= 3, `${clock.pending()} clock timers for 50 transactions (H queue, G queues)`);
+  clock.advance(4000);
+  t.ok(clock.pending() <= 4, `${clock.pending()} clock timers while G backs off`);
+  const last = transport.sent.filter((s) => s.kind === 'response').length;
+  t.equal(last, 50 * 4, 'each sent its 486 at 0, 0.5, 1.5 and 3.5 s from its own start (T1 doubling), nothing else yet');
+  // the first transaction's retransmissions are exact, whatever the others do
+  const firstBranch = txs[0].branch;
+  t.same(
+    transport.sent.filter((s) => s.kind === 'response' && s.message.via[0]?.branch === firstBranch).map((s) => s.at),
+    [0, 500, 1500, 3500],
+  );
+  // an ACK takes its Timer G out of the queue at once
+  const ackFor = txs[1];
+  t.equal(layer.receiveRequest(ack(makeRequest({ branch: ackFor.branch })), source()).kind, 'absorbed');
+  t.equal(ackFor.state, TransactionState.Confirmed);
+  t.equal(ackFor.runningTimers, 1, 'only Timer I');
+  clock.advance(40_000);
+  t.equal(layer.stats().total, 0);
+  t.equal(clock.pending(), 0, 'no timer left');
+});

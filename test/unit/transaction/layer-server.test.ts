@@ -173,3 +173,41 @@ t.test('drops and refusals are logged with a reason', async (t) => {
   t.ok(lines.includes('warn:server transaction limit reached: 503'));
   t.ok(lines.includes('debug:stray response'));
 });
+
+t.test('a stateless refusal: the response goes out, no transaction is made; retransmissions of admitted requests never reach it', async (t) => {
+  const { layer, transport, clock } = single();
+  const asked: string[] = [];
+  const refuse = (r: SipRequest, inviteFound: boolean) => {
+    asked.push(`${r.method}:${inviteFound}`);
+    return r.method === 'FOO' || (r.method === 'CANCEL' && !inviteFound) ? reply(r, r.method === 'FOO' ? 501 : 481, 'stateless') : undefined;
+  };
+  const foo = makeRequest({ method: 'FOO' });
+  t.same(layer.receiveRequest(foo, source(), false, refuse), { kind: 'rejected', status: 501 });
+  t.same(layer.receiveRequest(foo, source(), false, refuse), { kind: 'rejected', status: 501 }, 'its retransmission: asked again, the same answer');
+  await flush();
+  t.equal(transport.responses(501).length, 2);
+  t.equal(layer.stats().total, 0, 'no transaction, no timer');
+  t.equal(clock.pending(), 0);
+  // an admitted request: its retransmission is absorbed by its transaction without asking
+  const invite = makeRequest();
+  const d = layer.receiveRequest(invite, source(), false, refuse);
+  t.equal(d.kind, 'new');
+  t.equal(layer.receiveRequest(invite, source(), false, refuse).kind, 'absorbed');
+  t.same(asked, ['FOO:false', 'FOO:false', 'INVITE:false']);
+  // CANCEL: told whether the INVITE it cancels has a transaction
+  const cancel = clone(invite, (c) => {
+    c.method = 'CANCEL';
+    c.cseq = { seq: invite.cseq.seq, method: 'CANCEL' };
+  });
+  t.equal(layer.receiveRequest(cancel, source(), false, refuse).kind, 'cancel');
+  const stray = makeRequest({ method: 'CANCEL' });
+  t.same(layer.receiveRequest(stray, source(), false, refuse), { kind: 'rejected', status: 481 });
+  t.same(asked.slice(3), ['CANCEL:true', 'CANCEL:false']);
+  // a refusal that throws refuses nothing: the transaction is made, the TU decides
+  const thrower = () => {
+    throw new Error('boom');
+  };
+  t.equal(layer.receiveRequest(makeRequest({ method: 'OPTIONS' }), source(), false, thrower).kind, 'new');
+  layer.close();
+  await drain(clock);
+});

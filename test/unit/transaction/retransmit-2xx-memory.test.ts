@@ -7,7 +7,7 @@
 import t from 'tap';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { SipResponse } from '../../../lib/message/index.js';
+import { type SipResponse, parseMessage } from '../../../lib/message/index.js';
 import { makeRequest, reply, single, source } from './harness.js';
 
 setFlagsFromString('--expose-gc');
@@ -39,5 +39,34 @@ t.test('after the first retransmission the parsed 2xx is held by nobody, and is 
   t.equal(again.length, 1, 'retransmitted again');
   t.equal(again[0]?.toString(), firstWire, 'from the wire form: the same bytes');
   t.equal(layer.stats().retransmitting2xx, 1);
+  layer.close();
+});
+
+t.test('a 2xx waiting for its ACK does not keep the text of the INVITE it answers (its key is a flat copy)', async (t) => {
+  const { layer, transport, clock } = single();
+  // each INVITE's head is ~64 kB; its Call-ID and From tag, parsed out of that text, are V8
+  // substrings of it, which the retransmitter's key (Call-ID, CSeq, tags) must not keep
+  const pad = 'x'.repeat(64 * 1024);
+  const COUNT = 40;
+  await gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < COUNT; i++) {
+    const text =
+      `INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKflatkey${i}\r\nMax-Forwards: 70\r\n` +
+      `From: <sip:alice@example.com>;tag=from-tag-long-enough-to-slice-${i}\r\nTo: <sip:bob@example.com>\r\n` +
+      `Call-ID: call-id-long-enough-to-be-a-slice-${i}@example.com\r\nCSeq: 1 INVITE\r\nX-Pad: ${pad}${i}\r\nContent-Length: 0\r\n\r\n`;
+    const invite = parseMessage(Buffer.from(text, 'latin1'));
+    if (!invite.isRequest()) throw new Error('expected a request');
+    const d = layer.receiveRequest(invite, source());
+    if (d.kind !== 'new' || d.tx.kind !== 'ist') throw new Error('expected an INVITE server transaction');
+    layer.retransmit2xxUntilAck(d.tx, reply(invite, 200, `uas-tag-${i}`));
+  }
+  clock.advance(600); // the first retransmissions: every entry now holds only the 2xx's wire form
+  transport.sent.length = 0;
+  await gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  t.equal(layer.stats().retransmitting2xx, COUNT, 'every 2xx still waits for its ACK');
+  // pinned, the INVITE texts alone would be COUNT * 64 kB = 2.5 MB
+  t.ok(grown < (COUNT * pad.length) / 4, `heap grew ${(grown / 1024).toFixed(0)} kB for ${COUNT} entries`);
   layer.close();
 });

@@ -149,3 +149,29 @@ t.test('a 2xx whose wire form no longer parses stops with a transport error inst
   t.equal(layer.stats().retransmitting2xx, 0, 'the retransmission stopped');
   await drain(clock);
 });
+
+t.test('many 2xx waiting for their ACK share the layer queues: a few clock timers, exact times, the window still ends at 64*T1', async (t) => {
+  const { layer, transport, clock } = single();
+  const invites: SipRequest[] = [];
+  for (let i = 0; i < 40; i++) {
+    const inv = makeRequest();
+    layer.retransmit2xxUntilAck(newIst(layer, inv), reply(inv, 200, `uas${i}`));
+    invites.push(inv);
+    clock.advance(5);
+  }
+  clock.advance(10_000);
+  t.ok(clock.pending() <= 5, `${clock.pending()} clock timers for 40 retransmitting 2xx`);
+  const callId = invites[0].callId;
+  clock.advance(21_799); // just before the first one's window ends (32 s)
+  const first = () => transport.sent.filter((s) => s.kind === 'response' && s.message.callId === callId).map((s) => s.at);
+  t.same(first(), [0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500]);
+  t.equal(layer.stats().retransmitting2xx, 40);
+  // an ACK stops one in the middle of its queue wait
+  t.same(layer.receiveRequest(ack2xx(invites[39], 'uas39'), source()), { kind: 'ack2xx', retransmissionStopped: true });
+  clock.advance(1);
+  t.equal(layer.stats().retransmitting2xx, 38, 'the first ended at 64*T1 exactly');
+  t.same(first(), [0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500], 'no send at its end');
+  await drain(clock);
+  t.equal(layer.stats().retransmitting2xx, 0);
+  t.equal(clock.pending(), 0);
+});

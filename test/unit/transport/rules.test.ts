@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Via } from '../../../lib/message/index.js';
+import { Via, parseMessage, serializeMessage, type SipRequest } from '../../../lib/message/index.js';
 import { IapRuntime } from '../../../lib/transport/iap-runtime.js';
 import { responseDestination } from '../../../lib/transport/response-route.js';
 import { markReceived, stampRequestVia } from '../../../lib/transport/via-rules.js';
@@ -64,6 +64,32 @@ t.test('stampRequestVia and markReceived', async (t) => {
   const same = makeRequest({ via: 'SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bKz' });
   markReceived(same, '192.0.2.9', 5060);
   t.equal(same.topVia.received, undefined);
+});
+
+t.test('markReceived and stampRequestVia rewrite the top Via only; the others stay as written, unparsed', async (t) => {
+  const text = (first: string) =>
+    `INVITE sip:bob@example.com SIP/2.0\r\nVia: ${first}\r\nVia: SIP/2.0/UDP b.example.com;branch=z9hG4bKb\r\n` +
+    'Via: SIP/2.0/TCP c.example.com:5070;branch=z9hG4bKc;received=192.0.2.3\r\nMax-Forwards: 70\r\n' +
+    'From: <sip:a@example.com>;tag=1\r\nTo: <sip:bob@example.com>\r\nCall-ID: x@y\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n';
+  const parse = (first: string): SipRequest => {
+    const m = parseMessage(Buffer.from(text(first)));
+    if (!m.isRequest()) throw new Error('not a request');
+    return m;
+  };
+  const req = parse('SIP/2.0/UDP a.example.com;rport;branch=z9hG4bKa , SIP/2.0/UDP a2.example.com ;branch=z9hG4bKa2');
+  const lines = req.headers.getLines('Via');
+  markReceived(req, '192.0.2.9', 3333);
+  const after = req.headers.getLines('Via');
+  t.equal(after[0], 'SIP/2.0/UDP a.example.com;rport=3333;branch=z9hG4bKa;received=192.0.2.9, SIP/2.0/UDP a2.example.com ;branch=z9hG4bKa2', 'the rest of the first line kept as written');
+  t.equal(after[1], lines[1], 'second Via line untouched');
+  t.equal(after[2], lines[2], 'third Via line untouched');
+  t.same(req.via.map((v) => v.host), ['a.example.com', 'a2.example.com', 'b.example.com', 'c.example.com'], 'four Vias, in order');
+  t.equal(req.topVia.rport, 3333);
+  t.equal(serializeMessage(req).toString('latin1').split('\r\n').filter((l) => l.startsWith('Via:')).length, 3, 'still three Via lines on the wire');
+
+  const out = parse('SIP/2.0/UDP 0.0.0.0;branch=z9hG4bKo');
+  stampRequestVia(out, 'tcp', '198.51.100.1', 5080);
+  t.same(out.headers.getLines('Via'), ['SIP/2.0/TCP 198.51.100.1:5080;branch=z9hG4bKo;rport', 'SIP/2.0/UDP b.example.com;branch=z9hG4bKb', 'SIP/2.0/TCP c.example.com:5070;branch=z9hG4bKc;received=192.0.2.3']);
 });
 
 t.test('IapRuntime: sent-by choice, wildcard listeners, advertised host', async (t) => {
