@@ -10,9 +10,24 @@ import { listRecordings } from '../../../lib/siprec/srs/index.js';
 import { entry, feed, startManager, tempDir, twoParty, waitFor } from './helpers.js';
 import { nodeArgsFor } from '../../helpers/ts-entry.js';
 
-/** Starts the sample; resolves once it listens, with its output so far (kept growing). */
-async function startSample(t: Test, dir: string, extra: string[] = []): Promise<{ child: ChildProcessWithoutNullStreams; port: number; out: () => string; waitOut: (re: RegExp) => Promise<void> }> {
-  const port = await freeSipPort('127.0.0.1');
+type Sample = { child: ChildProcessWithoutNullStreams; port: number; out: () => string; waitOut: (re: RegExp, ms?: number) => Promise<void> };
+
+/**
+ * Starts the sample; resolves once it listens, with its output so far (kept growing). The port is
+ * free when picked but another process may bind it before the sample does (tests and benches run
+ * side by side): a sample that says it could not bind is started again on a new port.
+ */
+async function startSample(t: Test, dir: string, extra: string[] = []): Promise<Sample> {
+  for (let attempt = 1; ; attempt++) {
+    const s = spawnSample(t, dir, extra, await freeSipPort('127.0.0.1'));
+    await s.waitOut(/SRS listening|could not bind/);
+    if (/SRS listening/.test(s.out())) return s;
+    if (attempt === 3) throw new Error(`the sample could not bind three free ports: ${s.out()}`);
+    s.child.kill('SIGKILL');
+  }
+}
+
+function spawnSample(t: Test, dir: string, extra: string[], port: number): Sample {
   const child = spawn(process.execPath, [...nodeArgsFor('samples/srs.ts'), '--host', '127.0.0.1', '--port', String(port), '--dir', dir, ...extra], { stdio: ['pipe', 'pipe', 'pipe'] });
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
   let out = '';
@@ -27,7 +42,6 @@ async function startSample(t: Test, dir: string, extra: string[] = []): Promise<
     const timer = setTimeout(() => reject(new Error(`no ${re} in: ${out}`)), ms);
     waiters.push({ re, resolve: () => { clearTimeout(timer); resolve(); } });
   });
-  await waitOut(/SRS listening/);
   return { child, port, out: () => out, waitOut };
 }
 
