@@ -265,6 +265,7 @@ export class SipStack {
       requestsInProgress: this.merged.size,
       transport: this.transport.stats(),
       limitRejections: this.transactions.limitRejections(),
+      statelessRefusals: this.transactions.statelessRefusals(),
     };
   }
 

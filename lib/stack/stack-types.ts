@@ -21,6 +21,11 @@ export interface StackStats {
    * `maxUnacknowledgedInvites`); cumulative, not live (the only counts here that do not return to zero).
    */
   limitRejections: LimitRejections;
+  /**
+   * Requests the UAS core refused without a transaction since start, by status (RFC 3261 §8.2.7:
+   * 405/501, 416, 420, 400, 481 for an unknown dialog or a CANCEL matching no INVITE); cumulative.
+   */
+  statelessRefusals: Record<number, number>;
 }
 
 /** Longest wait {@link SipStack.shutdown} allows for sends still in flight, in ms. */

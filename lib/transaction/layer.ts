@@ -67,6 +67,8 @@ export class TransactionLayer {
   private readonly maxServers: number;
   private readonly maxUnacknowledged: number;
   private readonly rejections: LimitRejections = { serverTransactions: 0, unacknowledgedInvites: 0 };
+  /** Stateless refusals sent since start, by status (the UAS core's, not the limits' 503s). */
+  private readonly refusals: Record<number, number> = {};
   private closed = false;
   /** See {@link onServerTerminated}. */
   private serverEndListener: ((tx: ServerTransaction) => void) | undefined;
@@ -208,7 +210,10 @@ export class TransactionLayer {
     const inviteTx = method === 'CANCEL' ? this.findServer(request, 'INVITE') : undefined;
     if (refuse !== undefined) {
       const refusal = this.refusal(refuse, request, inviteTx instanceof InviteServerTransaction);
-      if (refusal !== undefined) return this.sendStateless(refusal, source);
+      if (refusal !== undefined) {
+        this.refusals[refusal.status] = (this.refusals[refusal.status] ?? 0) + 1;
+        return this.sendStateless(refusal, source);
+      }
     }
     if (this.servers.size >= this.maxServers && method !== 'CANCEL') {
       this.rejections.serverTransactions++;
@@ -265,6 +270,14 @@ export class TransactionLayer {
   /** Requests refused with a stateless 503 for a limit since the layer started. */
   limitRejections(): LimitRejections {
     return { ...this.rejections };
+  }
+
+  /**
+   * The UAS core's stateless refusals (see {@link StatelessRefusal}) since the layer started, by
+   * status: an operator's view of the garbage and strays that got an answer and no transaction.
+   */
+  statelessRefusals(): Record<number, number> {
+    return { ...this.refusals };
   }
 
   /** RFC 3261 §21.5.4: a stateless 503 (no transaction is made for a request over a limit). */

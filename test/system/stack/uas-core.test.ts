@@ -69,6 +69,7 @@ t.test('a refused request sent again gets the very same answer (§8.2.7: the sam
   t.equal(again?.status, 420);
   t.ok(first?.to.tag !== undefined && first.to.tag === again?.to.tag, 'same To tag');
   t.equal(stack.stats().transactions.total, 0, 'no INVITE server transaction (no Timer G, no Timer H)');
+  t.same(stack.stats().statelessRefusals, { 420: 2 }, 'both refusals counted, by status');
 });
 
 t.test('no user claims the request → 480', async (t) => {
