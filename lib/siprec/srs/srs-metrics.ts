@@ -170,5 +170,18 @@ export class SrsMetrics {
         for (const [k, v] of Object.entries(sip()?.transport.dropped ?? {})) this.labels(k).inc(v);
       },
     });
+    new Counter({
+      name: 'tsip_srs_sip_refused_total',
+      help: 'SIP requests answered without a transaction, by status and why: a stack limit (503) or the UAS core (RFC 3261 §8.2.7).',
+      labelNames: ['status', 'reason'], registers,
+      collect() {
+        this.reset();
+        const s = sip();
+        if (!s) return;
+        const limit503 = s.limitRejections.serverTransactions + s.limitRejections.unacknowledgedInvites;
+        if (limit503 > 0) this.labels('503', 'limit').inc(limit503);
+        for (const [status, n] of Object.entries(s.statelessRefusals)) this.labels(status, 'refusal').inc(n);
+      },
+    });
   }
 }

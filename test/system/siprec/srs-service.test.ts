@@ -10,6 +10,7 @@ import t from 'tap';
 import type { StatfsLike } from '../../../include-types/siprec.js';
 import { listRecordings, startSrsHttp, type Srs } from '../../../lib/siprec/srs/index.js';
 import { buildOptions } from '../../interop/lib/sip-probe.js';
+import { exchange } from '../../helpers/stack-uac.js';
 import { entry, feed, portRange, sleep, startManager, startSrs, twoParty, waitFor, type Payload } from './helpers.js';
 
 /** Sends one OPTIONS over UDP; resolves with the status code and the raw response. */
@@ -181,6 +182,23 @@ t.test('/metrics: promtool-clean, values move with a recording, one registry per
   t.match(after, /tsip_srs_sip_transactions\{kind="serverInvite"\} \d+/);
   t.ok(value(after, 'tsip_srs_sip_stream_messages_received_total') + value(after, 'tsip_srs_sip_datagrams_received_total') >= 3, 'SIP stack counters: INVITE, ACK, BYE at least', { sip: after.split('\n').filter((l) => l.startsWith('tsip_srs_sip')) });
   t.equal(value(await scrape(hb.url), 'tsip_srs_recordings_started_total'), 0, 'the other Srs has its own registry');
+
+  // a BYE for a dialog the SRS never had: 481 without a transaction (RFC 3261 §8.2.7), counted
+  const udpPort = a.addresses.find((x) => x.protocol === 'udp')!.port;
+  const stray = await exchange(udpPort, [
+    `BYE sip:srs@127.0.0.1:${udpPort} SIP/2.0`,
+    'Via: SIP/2.0/UDP 127.0.0.1:LOCALPORT;branch=z9hG4bKstray1;rport',
+    'Max-Forwards: 70',
+    'From: <sip:src@127.0.0.1>;tag=src1',
+    `To: <sip:srs@127.0.0.1:${udpPort}>;tag=never-issued`,
+    'Call-ID: stray-bye@127.0.0.1',
+    'CSeq: 2 BYE',
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\n'));
+  t.equal(stray?.status, 481, 'a stray BYE gets 481');
+  t.match(await scrape(ha.url), /tsip_srs_sip_refused_total\{status="481",reason="refusal"\} 1/, 'the stateless refusal is counted by status');
 
   const check = spawnSync('promtool', ['check', 'metrics'], { input: after, encoding: 'utf8' });
   t.equal(check.status, 0, 'promtool check metrics: clean', { stdout: check.stdout, stderr: check.stderr });
