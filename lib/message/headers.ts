@@ -231,6 +231,16 @@ export class Headers implements Iterable<[string, string]> {
     for (let i = 0; i < this.hns.length; i++) yield [this.hns[i].name, this.values[i]];
   }
 
+  /** The resolved name of field `i` (0..size-1), without a pair made per field. @internal */
+  _nameAt(i: number): HeaderName {
+    return this.hns[i];
+  }
+
+  /** The raw value of field `i` (0..size-1). @internal */
+  _valueAt(i: number): string {
+    return this.values[i];
+  }
+
   /** Same as iterating the store. */
   entries(): IterableIterator<[string, string]> {
     return this[Symbol.iterator]();
