@@ -53,9 +53,25 @@ function isXmlChar(cp: number): boolean {
     (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
+/**
+ * Where the next `&` and `]]>` of the document are, found once and searched again only once passed:
+ * an indexOf from each text and attribute value would scan to the end of a document that has
+ * none, every time (quadratic in the document's size; issue 15).
+ */
+interface Ahead {
+  amp: number;
+  cdataEnd: number;
+}
+
+/** The next `&` at or after `from` (-1: none). */
+function nextAmp(s: string, from: number, ahead: Ahead): number {
+  if (ahead.amp >= 0 && ahead.amp < from) ahead.amp = s.indexOf('&', from);
+  return ahead.amp;
+}
+
 /** Decodes `s[from, to)`, failing on any reference other than the predefined ones and valid char refs. */
-function decode(s: string, from: number, to: number): string {
-  let amp = s.indexOf('&', from);
+function decode(s: string, from: number, to: number, ahead: Ahead): string {
+  let amp = nextAmp(s, from, ahead);
   if (amp < 0 || amp >= to) return s.slice(from, to);
   let out = '';
   let last = from;
@@ -75,6 +91,7 @@ function decode(s: string, from: number, to: number): string {
     last = REF.lastIndex;
     amp = s.indexOf('&', last);
   }
+  ahead.amp = amp;
   return out + s.slice(last, to);
 }
 
@@ -134,7 +151,7 @@ function skipMisc(s: string, i: number): number {
 }
 
 /** Reads the attributes of a start tag from `i`; returns the index of `>` or `/>`. */
-function readAttrs(s: string, i: number, attrs: Record<string, string>, tagAt: number): number {
+function readAttrs(s: string, i: number, attrs: Record<string, string>, tagAt: number, ahead: Ahead): number {
   for (;;) {
     const j = skipSpace(s, i);
     const c = s.charCodeAt(j);
@@ -154,7 +171,7 @@ function readAttrs(s: string, i: number, attrs: Record<string, string>, tagAt: n
     // XML 1.0 §3.1 WFC: Unique Att Spec
     if (Object.prototype.hasOwnProperty.call(attrs, name)) fail(`duplicate attribute ${name}`, j);
     // NOTE (deviation): values are not white-space normalized (§3.3.3); ids are trimmed by the reader.
-    const value = decode(s, k + 1, close);
+    const value = decode(s, k + 1, close, ahead);
     // An attribute named __proto__ is an own property, not the prototype.
     if (name === '__proto__') Object.defineProperty(attrs, name, { value, enumerable: true, writable: true, configurable: true });
     else attrs[name] = value;
@@ -163,15 +180,16 @@ function readAttrs(s: string, i: number, attrs: Record<string, string>, tagAt: n
 }
 
 /** Appends character data `s[from, to)` to `children` (or checks it is white space outside the root). */
-function text(s: string, from: number, to: number, children: XmlNode[] | undefined): void {
+function text(s: string, from: number, to: number, children: XmlNode[] | undefined, ahead: Ahead): void {
   if (from === to) return;
   if (children === undefined) {
     for (let i = from; i < to; i++) if (!isSpace(s.charCodeAt(i))) fail('text outside the root element', i);
     return;
   }
-  const cdataEnd = s.indexOf(']]>', from); // XML 1.0 §2.4: "]]>" not allowed in content
-  if (cdataEnd >= 0 && cdataEnd < to) fail('"]]>" in text', cdataEnd);
-  children.push({ kind: 'text', text: decode(s, from, to) });
+  // XML 1.0 §2.4: "]]>" not allowed in content
+  if (ahead.cdataEnd >= 0 && ahead.cdataEnd < from) ahead.cdataEnd = s.indexOf(']]>', from);
+  if (ahead.cdataEnd >= 0 && ahead.cdataEnd < to) fail('"]]>" in text', ahead.cdataEnd);
+  children.push({ kind: 'text', text: decode(s, from, to, ahead) });
 }
 
 function resolve(el: XmlElement): void {
@@ -194,12 +212,13 @@ export function scanXml(s: string, maxDepth = MAX_XML_DEPTH): XmlElement {
   const bad = SUSPECT.test(s) ? NOT_CHAR.exec(s) : null;
   if (bad !== null) fail('character not allowed in XML', bad.index);
   const stack: XmlElement[] = [];
+  const ahead: Ahead = { amp: s.indexOf('&'), cdataEnd: s.indexOf(']]>') };
   let root: XmlElement | undefined;
   let i = 0;
   for (;;) {
     const lt = s.indexOf('<', i);
     const parent = stack.length > 0 ? stack[stack.length - 1] : undefined;
-    text(s, i, lt < 0 ? s.length : lt, parent?.children);
+    text(s, i, lt < 0 ? s.length : lt, parent?.children, ahead);
     if (lt < 0) break;
     const c = s.charCodeAt(lt + 1);
     if (c === 0x2f /* / */) {
@@ -232,7 +251,7 @@ export function scanXml(s: string, maxDepth = MAX_XML_DEPTH): XmlElement {
         local: colon < 0 ? qname : qname.slice(colon + 1),
         ns: undefined, attrs: {}, children: [], scope: parent?.scope ?? EMPTY_SCOPE, start: lt, end: -1,
       };
-      const close = readAttrs(s, lt + 1 + qname.length, el.attrs, lt);
+      const close = readAttrs(s, lt + 1 + qname.length, el.attrs, lt, ahead);
       resolve(el);
       if (parent === undefined) root = el;
       else parent.children.push(el);

@@ -47,10 +47,13 @@ export interface XmlLimits {
   maxElements: number;
 }
 
+/** Start tags (`<` then a letter or `_`), counted with indexOf, not a global regex's exec (issue 15). */
 function countElements(xml: string): number {
   let n = 0;
-  const re = /<[A-Za-z_]/g;
-  while (re.exec(xml) !== null) n++;
+  for (let i = xml.indexOf('<'); i !== -1; i = xml.indexOf('<', i + 1)) {
+    const c = xml.charCodeAt(i + 1) | 0x20; // ASCII letters to lower case; '_' (0x5f) becomes 0x7f
+    if ((c >= 0x61 && c <= 0x7a) || c === 0x7f) n++;
+  }
   return n;
 }
 
