@@ -19,6 +19,7 @@
  * is a well-formedness error. Namespaces are resolved leniently (an unbound
  * prefix yields no namespace, as before).
  */
+import { LEGACY_RECORDING_NS, RECORDING_NS } from './constants.js';
 import { MetadataError, MetadataErrorCode } from './errors.js';
 import type { XmlElement, XmlNode } from './xml-tree.js';
 
@@ -150,8 +151,12 @@ function skipMisc(s: string, i: number): number {
   return past(s, after, '?>', 'processing instruction', i);
 }
 
-/** Reads the attributes of a start tag from `i`; returns the index of `>` or `/>`. */
-function readAttrs(s: string, i: number, attrs: Record<string, string>, tagAt: number, ahead: Ahead): number {
+/**
+ * Reads the attributes of a start tag from `i` into `el`, binding its namespace declarations in
+ * `el.scope` as they come (no walk of the attributes afterwards); returns the index of `>` or `/>`.
+ */
+function readAttrs(s: string, i: number, el: XmlElement, tagAt: number, ahead: Ahead): number {
+  const attrs = el.attrs;
   for (;;) {
     const j = skipSpace(s, i);
     const c = s.charCodeAt(j);
@@ -175,6 +180,7 @@ function readAttrs(s: string, i: number, attrs: Record<string, string>, tagAt: n
     // An attribute named __proto__ is an own property, not the prototype.
     if (name === '__proto__') Object.defineProperty(attrs, name, { value, enumerable: true, writable: true, configurable: true });
     else attrs[name] = value;
+    if (name.charCodeAt(0) === 0x78 /* x */ && (name === 'xmlns' || name.startsWith('xmlns:'))) bind(el, name === 'xmlns' ? '' : name.slice(6), value);
     i = close + 1;
   }
 }
@@ -192,16 +198,21 @@ function text(s: string, from: number, to: number, children: XmlNode[] | undefin
   children.push({ kind: 'text', text: decode(s, from, to, ahead) });
 }
 
+/** The namespaces the scanner hands out as these very strings, so readers compare them by identity first. */
+const KNOWN_NS = [RECORDING_NS, ...LEGACY_RECORDING_NS];
+
+/** Binds `prefix` to `uri` in `el`'s own scope (a copy of its parent's, made on the first binding). */
+function bind(el: XmlElement, prefix: string, uri: string): void {
+  const parentScope = el.scope;
+  const own = el.ownScope ? (parentScope as Map<string, string>) : new Map(parentScope);
+  el.ownScope = true;
+  el.scope = own;
+  const known = KNOWN_NS.indexOf(uri);
+  own.set(prefix, known >= 0 ? KNOWN_NS[known] : uri);
+}
+
 function resolve(el: XmlElement): void {
-  let scope = el.scope;
-  for (const name in el.attrs) {
-    if (name === 'xmlns' || name.startsWith('xmlns:')) {
-      if (scope === el.scope) scope = new Map(scope);
-      (scope as Map<string, string>).set(name === 'xmlns' ? '' : name.slice(6), el.attrs[name]);
-    }
-  }
-  el.scope = scope;
-  el.ns = el.prefix === 'xml' ? XML_NS : scope.get(el.prefix) || undefined;
+  el.ns = el.prefix === 'xml' ? XML_NS : el.scope.get(el.prefix) || undefined;
 }
 
 /**
@@ -249,9 +260,9 @@ export function scanXml(s: string, maxDepth = MAX_XML_DEPTH): XmlElement {
         kind: 'element', qname,
         prefix: colon < 0 ? '' : qname.slice(0, colon),
         local: colon < 0 ? qname : qname.slice(colon + 1),
-        ns: undefined, attrs: {}, children: [], scope: parent?.scope ?? EMPTY_SCOPE, start: lt, end: -1,
+        ns: undefined, attrs: {}, children: [], scope: parent?.scope ?? EMPTY_SCOPE, ownScope: false, start: lt, end: -1,
       };
-      const close = readAttrs(s, lt + 1 + qname.length, el.attrs, lt, ahead);
+      const close = readAttrs(s, lt + 1 + qname.length, el, lt, ahead);
       resolve(el);
       if (parent === undefined) root = el;
       else parent.children.push(el);

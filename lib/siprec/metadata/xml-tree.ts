@@ -32,6 +32,8 @@ export interface XmlElement {
   children: XmlNode[];
   /** Namespace bindings in scope at this element (prefix `''` = default). */
   scope: ReadonlyMap<string, string>;
+  /** True when `scope` is this element's own map (it declares a namespace), not its parent's. */
+  ownScope?: boolean;
   /** Offset of `<` of the start tag in the source string. */
   start: number;
   /** Offset just past the end tag (or `/>`) in the source string. */
@@ -66,7 +68,7 @@ function countElements(xml: string): number {
 export function parseXmlTree(xml: string, limits: XmlLimits): XmlElement {
   // NOTE (deviation): XML allows a DTD; metadata never needs one, and refusing
   // it rules out entity-expansion attacks.
-  if (/<!DOCTYPE/i.test(xml)) {
+  if (xml.indexOf('<!') >= 0 && /<!DOCTYPE/i.test(xml)) { // most documents have no `<!` at all
     throw new MetadataError(MetadataErrorCode.MalformedXml, 'DOCTYPE not allowed in metadata');
   }
   const count = countElements(xml);
