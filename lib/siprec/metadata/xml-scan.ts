@@ -21,7 +21,7 @@
  */
 import { LEGACY_RECORDING_NS, RECORDING_NS } from './constants.js';
 import { MetadataError, MetadataErrorCode } from './errors.js';
-import type { XmlElement, XmlNode } from './xml-tree.js';
+import type { XmlElement } from './xml-tree.js';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const START = ':A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD';
@@ -185,12 +185,28 @@ function readAttrs(s: string, i: number, el: XmlElement, tagAt: number, ahead: A
   }
 }
 
-/** Appends character data `s[from, to)` to `children` (or checks it is white space outside the root). */
-function text(s: string, from: number, to: number, children: XmlNode[] | undefined, ahead: Ahead): void {
+/** True when `s[from, to)` is XML white space only. */
+function allSpace(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isSpace(s.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * Appends character data `s[from, to)` to `parent`'s children (or checks it is white space outside
+ * the root). White space before the element's first other text is left out: the element's text
+ * is read trimmed (`textOf`), so it changes nothing, and most of a document's text nodes are the
+ * indentation between elements (issue 15: an object and a string each).
+ */
+function text(s: string, from: number, to: number, parent: XmlElement | undefined, ahead: Ahead): void {
   if (from === to) return;
-  if (children === undefined) {
+  if (parent === undefined) {
     for (let i = from; i < to; i++) if (!isSpace(s.charCodeAt(i))) fail('text outside the root element', i);
     return;
+  }
+  const children = parent.children;
+  if (parent.hasText !== true) {
+    if (allSpace(s, from, to)) return;
+    parent.hasText = true;
   }
   // XML 1.0 §2.4: "]]>" not allowed in content
   if (ahead.cdataEnd >= 0 && ahead.cdataEnd < from) ahead.cdataEnd = s.indexOf(']]>', from);
@@ -229,7 +245,7 @@ export function scanXml(s: string, maxDepth = MAX_XML_DEPTH): XmlElement {
   for (;;) {
     const lt = s.indexOf('<', i);
     const parent = stack.length > 0 ? stack[stack.length - 1] : undefined;
-    text(s, i, lt < 0 ? s.length : lt, parent?.children, ahead);
+    text(s, i, lt < 0 ? s.length : lt, parent, ahead);
     if (lt < 0) break;
     const c = s.charCodeAt(lt + 1);
     if (c === 0x2f /* / */) {
@@ -247,6 +263,7 @@ export function scanXml(s: string, maxDepth = MAX_XML_DEPTH): XmlElement {
         if (parent === undefined) fail('CDATA outside the root element', lt);
         const end = past(s, lt + 9, ']]>', 'CDATA section', lt);
         parent.children.push({ kind: 'text', text: s.slice(lt + 9, end - 3) });
+        parent.hasText = true;
         i = end;
       } else if (s.startsWith('<!--', lt)) i = skipMisc(s, lt);
       else fail('unexpected markup declaration', lt);
@@ -260,7 +277,7 @@ export function scanXml(s: string, maxDepth = MAX_XML_DEPTH): XmlElement {
         kind: 'element', qname,
         prefix: colon < 0 ? '' : qname.slice(0, colon),
         local: colon < 0 ? qname : qname.slice(colon + 1),
-        ns: undefined, attrs: {}, children: [], scope: parent?.scope ?? EMPTY_SCOPE, ownScope: false, start: lt, end: -1,
+        ns: undefined, attrs: {}, children: [], scope: parent?.scope ?? EMPTY_SCOPE, ownScope: false, hasText: false, start: lt, end: -1,
       };
       const close = readAttrs(s, lt + 1 + qname.length, el, lt, ahead);
       resolve(el);

@@ -34,6 +34,11 @@ export interface XmlElement {
   scope: ReadonlyMap<string, string>;
   /** True when `scope` is this element's own map (it declares a namespace), not its parent's. */
   ownScope?: boolean;
+  /**
+   * True once the element has text other than white space. White space before that is not among
+   * `children` (the scanner leaves it out: the text is read trimmed, see `textOf`).
+   */
+  hasText?: boolean;
   /** Offset of `<` of the start tag in the source string. */
   start: number;
   /** Offset just past the end tag (or `/>`) in the source string. */
@@ -93,7 +98,7 @@ function isXmlSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 }
 
-/** The concatenated text content directly under `el`, trimmed of XML white space. */
+/** The concatenated text content directly under `el`, trimmed of XML white space (leading white space may be absent from `children` already). */
 export function textOf(el: XmlElement): string {
   let s = '';
   for (const c of el.children) if (c.kind === 'text') s += c.text;
