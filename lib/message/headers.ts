@@ -31,8 +31,9 @@ const SLOT_OF: ReadonlyMap<string, number> = new Map(Object.entries(SLOT));
 export type HeadersInit = Headers | Iterable<readonly [string, string]> | Record<string, string | string[]>;
 
 function checkValue(value: string): string {
-  // a CR or LF inside a value would inject header lines
-  if (/[\r\n]/.test(value)) throw new TypeError('header value contains CR or LF');
+  // a CR or LF inside a value would inject header lines (two indexOf: about half a regex test's
+  // cost on the short values of every header set, issue 15)
+  if (value.indexOf('\r') !== -1 || value.indexOf('\n') !== -1) throw new TypeError('header value contains CR or LF');
   return value;
 }
 
