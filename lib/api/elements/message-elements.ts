@@ -52,8 +52,13 @@ export class MessageElements implements MessageElementsView {
     }
     if (msg.body.length > 0 || h.has('Content-Type')) {
       // its own allocation: the elements of a received request live as long as its transaction
-      // (Timer L, or as long as the app keeps it), and a pooled slice would pin an 8 KB slab
-      me.body = ownBuffer(msg.body);
+      // (Timer L, or as long as the app keeps it), and a pooled slice would pin an 8 KB slab. A
+      // body that is at least half of the block it views (a large body the framer copied out
+      // with its message, never a pooled slice: the pool serves < 4 KB) is taken as it is: the
+      // message holds that block for as long anyway, and no one changes a body in place
+      // (transport/inbound.ts ownBody, same rule; issue 15: a 3.5 KB SIPREC INVITE body each).
+      const b = msg.body;
+      me.body = b.length > 0 && b.length * 2 >= b.buffer.byteLength ? b : ownBuffer(b);
       me.type = msg.headers.get('Content-Type');
     }
     return me;
