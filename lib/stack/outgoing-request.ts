@@ -115,7 +115,7 @@ export class OutgoingRequest {
     const t = this.targets[this.index];
     const target: SendTarget = { protocol: t.protocol, address: t.address, port: t.port, iapId: this.iapId, ...(this.servername !== undefined ? { servername: this.servername } : {}) };
     try {
-      this.tx = this.deps.transactions.sendRequest(this.request, target, new AttemptUser(this, this.index, t));
+      this.tx = this.deps.transactions.sendRequest(this.request, target, new TargetAttemptUser(this, this.index, t));
     } catch (e) {
       // synchronous refusal (limit, shutdown): report asynchronously, never re-entrantly
       const err = e instanceof SipError ? e : new SipError(SipErrorCode.TransportError, String(e), { cause: e });
@@ -180,7 +180,7 @@ export class OutgoingRequest {
  * The transaction user of one attempt: a class, not an object of closures, since one is made per
  * request sent (and under tsx each named closure costs an `Object.defineProperty`, esbuild's keepNames).
  */
-class AttemptUser implements ClientTransactionUser {
+class TargetAttemptUser implements ClientTransactionUser {
   private gotResponse = false;
 
   constructor(
