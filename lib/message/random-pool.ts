@@ -28,3 +28,20 @@ export function randomToken(bytes: number, encoding: 'hex' | 'base64url'): strin
   next += bytes;
   return pool.toString(encoding, start, next);
 }
+
+/**
+ * A version 4 UUID (RFC 9562 §5.4: 122 random bits, the version and variant bits set) from the
+ * pooled bytes, as its 16 octets written as `encoding`: what `randomUUID` gives, without its
+ * hex-with-dashes text to convert back (RFC 7865 §6.9 metadata ids are the base64 of a UUID).
+ */
+export function randomUuid(encoding: 'hex' | 'base64'): string {
+  if (next + 16 > POOL_BYTES) {
+    randomFillSync(pool);
+    next = 0;
+  }
+  const start = next;
+  next += 16;
+  pool[start + 6] = (pool[start + 6] & 0x0f) | 0x40;
+  pool[start + 8] = (pool[start + 8] & 0x3f) | 0x80;
+  return pool.toString(encoding, start, next);
+}

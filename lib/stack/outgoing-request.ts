@@ -114,45 +114,49 @@ export class OutgoingRequest {
   private attempt(): void {
     const t = this.targets[this.index];
     const target: SendTarget = { protocol: t.protocol, address: t.address, port: t.port, iapId: this.iapId, ...(this.servername !== undefined ? { servername: this.servername } : {}) };
-    let gotResponse = false;
-    const attemptIndex = this.index;
-    const current = (): boolean => attemptIndex === this.index && !this.finished;
-    const canFailOver = (): boolean => this.failover && this.index + 1 < this.targets.length && !gotResponse;
-    const user: ClientTransactionUser = {
-      onProvisional: (res: SipResponse) => {
-        gotResponse = true;
-        if (current()) this.user.onProvisional(res);
-      },
-      onFinal: (res: SipResponse) => {
-        if (!current()) return;
-        if (res.status === 503 && this.failover && this.index + 1 < this.targets.length) {
-          this.deps.logger.info('503: trying the next target', { target: `${t.address}:${t.port}` }); // RFC 3263 §4.3
-          return this.next();
-        }
-        if (res.status >= 200) this.finished = this.request.method !== 'INVITE' || res.status >= 300;
-        this.user.onFinal(res);
-      },
-      onTimeout: (err: SipError) => {
-        if (!current()) return;
-        if (canFailOver()) return this.next();
-        this.fail(err);
-      },
-      onTransportError: (err: SipError) => {
-        if (!current()) return;
-        if (canFailOver()) return this.next();
-        this.fail(err, true);
-      },
-      onTerminated: () => {
-        if (attemptIndex === this.index) this.user.onTerminated?.();
-      },
-    };
     try {
-      this.tx = this.deps.transactions.sendRequest(this.request, target, user);
+      this.tx = this.deps.transactions.sendRequest(this.request, target, new TargetAttemptUser(this, this.index, t));
     } catch (e) {
       // synchronous refusal (limit, shutdown): report asynchronously, never re-entrantly
       const err = e instanceof SipError ? e : new SipError(SipErrorCode.TransportError, String(e), { cause: e });
       queueMicrotask(() => this.fail(err, true));
     }
+  }
+
+  /** @internal The attempt `index` is still the one that counts. */
+  isCurrent(index: number): boolean {
+    return index === this.index && !this.finished;
+  }
+
+  /** A failover is allowed (another target, no response yet). */
+  private canFailOver(gotResponse: boolean): boolean {
+    return this.failover && this.index + 1 < this.targets.length && !gotResponse;
+  }
+
+  /** @internal A provisional response of the current attempt. */
+  provisional(res: SipResponse): void {
+    this.user.onProvisional(res);
+  }
+
+  /** @internal A final response of the current attempt to `t`. */
+  final(res: SipResponse, t: ResolvedTarget): void {
+    if (res.status === 503 && this.failover && this.index + 1 < this.targets.length) {
+      this.deps.logger.info('503: trying the next target', { target: `${t.address}:${t.port}` }); // RFC 3263 §4.3
+      return this.next();
+    }
+    if (res.status >= 200) this.finished = this.request.method !== 'INVITE' || res.status >= 300;
+    this.user.onFinal(res);
+  }
+
+  /** @internal The current attempt timed out or hit a transport error. */
+  attemptFailed(err: SipError, gotResponse: boolean, transport: boolean): void {
+    if (this.canFailOver(gotResponse)) return this.next();
+    this.fail(err, transport);
+  }
+
+  /** @internal The transaction of attempt `index` ended. */
+  attemptTerminated(index: number): void {
+    if (index === this.index) this.user.onTerminated?.();
   }
 
   private next(): void {
@@ -169,5 +173,40 @@ export class OutgoingRequest {
     if (transport || err.code !== SipErrorCode.Timeout) this.user.onTransportError(err);
     else this.user.onTimeout(err);
     if (this.tx === undefined) this.user.onTerminated?.();
+  }
+}
+
+/**
+ * The transaction user of one attempt: a class, not an object of closures, since one is made per
+ * request sent (and under tsx each named closure costs an `Object.defineProperty`, esbuild's keepNames).
+ */
+class TargetAttemptUser implements ClientTransactionUser {
+  private gotResponse = false;
+
+  constructor(
+    private readonly out: OutgoingRequest,
+    private readonly index: number,
+    private readonly target: ResolvedTarget,
+  ) {}
+
+  onProvisional(res: SipResponse): void {
+    this.gotResponse = true;
+    if (this.out.isCurrent(this.index)) this.out.provisional(res);
+  }
+
+  onFinal(res: SipResponse): void {
+    if (this.out.isCurrent(this.index)) this.out.final(res, this.target);
+  }
+
+  onTimeout(err: SipError): void {
+    if (this.out.isCurrent(this.index)) this.out.attemptFailed(err, this.gotResponse, false);
+  }
+
+  onTransportError(err: SipError): void {
+    if (this.out.isCurrent(this.index)) this.out.attemptFailed(err, this.gotResponse, true);
+  }
+
+  onTerminated(): void {
+    this.out.attemptTerminated(this.index);
   }
 }

@@ -341,18 +341,20 @@ export class TransactionLayer {
   }
 
   private startClient(key: string, request: SipRequest, target: SendTarget, user: ClientTransactionUser): ClientTransaction {
-    const onEnd = (t: Transaction): void => {
-      if (this.clients.get(t.key) === t) this.clients.delete(t.key);
-    };
     const tx =
       request.method === 'INVITE'
-        ? new InviteClientTransaction(this.ctx, request, target, user, onEnd)
-        : new NonInviteClientTransaction(this.ctx, request, target, user, onEnd);
+        ? new InviteClientTransaction(this.ctx, request, target, user, this.clientEnded)
+        : new NonInviteClientTransaction(this.ctx, request, target, user, this.clientEnded);
     tx.key = key;
     this.clients.set(key, tx);
     tx.start();
     return tx;
   }
+
+  /** One termination hook shared by every client transaction (not a closure per transaction). */
+  private readonly clientEnded = (t: Transaction): void => {
+    if (this.clients.get(t.key) === t) this.clients.delete(t.key);
+  };
 
   /** One termination hook shared by every server transaction (not a closure per transaction). */
   private readonly serverEnded = (t: Transaction): void => {

@@ -88,18 +88,21 @@ export abstract class DialogAssoc extends OwnedObject implements DialogAssocView
    * association, made on its first request (it holds nothing of a request).
    */
   protected defaultOwner(): ClientTxOwner {
-    return (this.plainOwner ??= {
-      onResponse: (tx, res) => {
-        this.dialog.core?.receiveResponse(res);
-        this.responseReceived(tx, res);
-        this.postResponse(tx);
-      },
-      onError: (tx, err) => {
-        // RFC 3261 §12.2.1.2: no response to a request in the dialog ends it
-        if (err.code === SipErrorCode.Timeout) this.dialog.core?.requestFailed('timeout');
-        this.postError(tx, err);
-      },
-    });
+    return (this.plainOwner ??= new PlainOwner(this));
+  }
+
+  /** @internal {@link PlainOwner}: a response to a plain in-dialog request. */
+  plainResponse(tx: ClientTransaction, res: SipResponse): void {
+    this.dialog.core?.receiveResponse(res);
+    this.responseReceived(tx, res);
+    this.postResponse(tx);
+  }
+
+  /** @internal {@link PlainOwner}: a plain in-dialog request failed. */
+  plainError(tx: ClientTransaction, err: SipError): void {
+    // RFC 3261 §12.2.1.2: no response to a request in the dialog ends it
+    if (err.code === SipErrorCode.Timeout) this.dialog.core?.requestFailed('timeout');
+    this.postError(tx, err);
   }
 
   /** Hook for subclasses: a response to one of their in-dialog requests. */
@@ -156,5 +159,21 @@ class InDialogOwner implements ClientTxOwner {
     // a retry after a challenge takes the dialog's next CSeq; a BYE's dialog has already ended,
     // so its retry just takes the next number (no other request can follow it, RFC 3261 §12.2.1.1)
     return this.core.state === 'Terminated' ? nextAttempt(previous) : this.core.createRequest(this.method, this.options);
+  }
+}
+
+/**
+ * The owner of an association's plain in-dialog requests: a class, not an object of closures
+ * (one per association; under tsx each named closure costs an `Object.defineProperty`).
+ */
+class PlainOwner implements ClientTxOwner {
+  constructor(private readonly assoc: DialogAssoc) {}
+
+  onResponse(tx: ClientTransaction, res: SipResponse): void {
+    this.assoc.plainResponse(tx, res);
+  }
+
+  onError(tx: ClientTransaction, err: SipError): void {
+    this.assoc.plainError(tx, err);
   }
 }

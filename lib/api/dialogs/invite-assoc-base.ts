@@ -20,7 +20,7 @@ import { inDialogOptions } from './in-dialog-options.js';
 import { PrackState } from './invite-prack.js';
 import { type SessionHost, SessionRefresher, type SessionTimerOptions } from './session-refresher.js';
 import type { Clock } from '../../../include-types/settings.js';
-import { uasShaper } from './uas-shaper.js';
+import { uasShaper, type UasShaperHooks } from './uas-shaper.js';
 
 /** Base of `InviteDialogAssoc`. */
 export abstract class InviteAssocBase extends DialogAssoc {
@@ -173,29 +173,33 @@ export abstract class InviteAssocBase extends DialogAssoc {
    * transaction through `held`, never directly: the stack keeps them until the ACK or Timer L
    * (32 s), and once the ACK is in they must not keep the transaction and its request elements.
    */
-  protected uasHooks(transaction: ServerTransaction) {
-    const held: HeldTx = { tx: transaction, seq: transaction.requestElements.cseq?.seq };
-    return {
-      shape: (res: SipResponse): SipResponse | undefined => {
-        const tx = held.tx;
-        if (tx === undefined) return res;
-        const shaped = tx.type === 'INVITE' ? this.prack.uasShape(tx, res, () => held.tx && this.reliableTimedOut(held.tx)) : res;
-        if (shaped === undefined) return undefined;
-        if (shaped.status >= 200 && shaped.status < 300 && this.session !== undefined) return this.session.uas2xx(tx.request, shaped);
-        return shaped;
-      },
-      sent: (res: SipResponse) => {
-        if (res.body.length > 0 && res.status >= 200 && res.status < 300) this.keepBody(res.body, res.headers.get('Content-Type'));
-        if (res.status >= 200 && held.tx !== undefined) this.answeredIncoming(held.tx);
-        if (res.status >= 200 && res.status < 300 && held.tx?.type === 'INVITE') this.awaitingAck = held;
-      },
-      ackTimedOut: () => {
-        if (held.tx !== undefined) this.ackTimedOut(held.tx);
-      },
-      canceled: () => {
-        if (held.tx !== undefined) this.answeredIncoming(held.tx);
-      },
-    };
+  protected uasHooks(transaction: ServerTransaction): UasShaperHooks {
+    return new UasHooks(this, transaction);
+  }
+
+  /** @internal {@link UasHooks}: shapes a response to `tx` (100rel, session timer). */
+  uasShape(held: HeldTx, tx: ServerTransaction, res: SipResponse): SipResponse | undefined {
+    const shaped = tx.type === 'INVITE' ? this.prack.uasShape(tx, res, () => held.tx && this.reliableTimedOut(held.tx)) : res;
+    if (shaped === undefined) return undefined;
+    if (shaped.status >= 200 && shaped.status < 300 && this.session !== undefined) return this.session.uas2xx(tx.request, shaped);
+    return shaped;
+  }
+
+  /** @internal {@link UasHooks}: a response to `held`'s request went. */
+  uasSent(held: HeldTx, res: SipResponse): void {
+    if (res.body.length > 0 && res.status >= 200 && res.status < 300) this.keepBody(res.body, res.headers.get('Content-Type'));
+    if (res.status >= 200 && held.tx !== undefined) this.answeredIncoming(held.tx);
+    if (res.status >= 200 && res.status < 300 && held.tx?.type === 'INVITE') this.awaitingAck = held;
+  }
+
+  /** @internal {@link UasHooks}: no ACK for the 2xx to `tx`. */
+  uasAckTimedOut(tx: ServerTransaction): void {
+    this.ackTimedOut(tx);
+  }
+
+  /** @internal {@link UasHooks}: a CANCEL ended `tx`. */
+  uasCanceled(tx: ServerTransaction): void {
+    this.answeredIncoming(tx);
   }
 
   /** @internal The ACK for our 2xx arrived: its hooks no longer need the INVITE's transaction. */
@@ -357,6 +361,38 @@ class InviteUsage implements DialogUsage {
 interface HeldTx {
   tx: ServerTransaction | undefined;
   readonly seq: number | undefined;
+}
+
+/**
+ * The response hooks of one request the app answers, holding its transaction (see
+ * `uasHooks`): a class, not an object of closures, since one is made per INVITE answered
+ * (under tsx each named closure costs an `Object.defineProperty`, esbuild's keepNames).
+ */
+class UasHooks implements HeldTx, UasShaperHooks {
+  tx: ServerTransaction | undefined;
+  readonly seq: number | undefined;
+
+  constructor(private readonly assoc: InviteAssocBase, tx: ServerTransaction) {
+    this.tx = tx;
+    this.seq = tx.requestElements.cseq?.seq;
+  }
+
+  shape(res: SipResponse): SipResponse | undefined {
+    const tx = this.tx;
+    return tx === undefined ? res : this.assoc.uasShape(this, tx, res);
+  }
+
+  sent(res: SipResponse): void {
+    this.assoc.uasSent(this, res);
+  }
+
+  ackTimedOut(): void {
+    if (this.tx !== undefined) this.assoc.uasAckTimedOut(this.tx);
+  }
+
+  canceled(): void {
+    if (this.tx !== undefined) this.assoc.uasCanceled(this.tx);
+  }
 }
 
 /** What the session timer needs from its association. */

@@ -284,32 +284,38 @@ export class InviteDialogAssoc extends InviteAssocBase implements InviteDialogAs
   }
 
   private initialOwner(): ClientTxOwner {
-    return {
-      onResponse: (tx, res) => this.initialResponse(tx, res),
-      onError: (tx, err) => {
-        if (tx.type === 'INVITE') {
-          this.initial?.set.transactionEnded();
-          if (this.dialog.core === undefined) this.dialog.markTerminated();
-        }
-        this.postError(tx, err);
-      },
-      onInviteCompleted: (tx) => {
-        this.initial?.set.transactionEnded();
-        tx.post(() => this.connectionContext.observer.inviteCompleted(tx));
-      },
-      rebuild: (_tx, previous) => this.nextInitial(previous),
-      // RFC 4028 §7.3: 422 → the INVITE again with the larger interval the UAS asked for
-      retryOn: (_tx, res) => this.session?.retryAfter422(res, _tx.request, () => this.nextInitial(_tx.request)),
-    };
+    return new InitialInviteOwner(this);
   }
 
-  private nextInitial(previous: SipRequest): SipRequest {
+  /** @internal {@link InitialInviteOwner}: the initial INVITE (or its CANCEL) failed. */
+  initialError(tx: ClientTransaction, err: SipError): void {
+    if (tx.type === 'INVITE') {
+      this.initial?.set.transactionEnded();
+      if (this.dialog.core === undefined) this.dialog.markTerminated();
+    }
+    this.postError(tx, err);
+  }
+
+  /** @internal {@link InitialInviteOwner}: the initial INVITE's transaction ended after its 2xx. */
+  initialCompleted(tx: ClientTransaction): void {
+    this.initial?.set.transactionEnded();
+    tx.post(() => this.connectionContext.observer.inviteCompleted(tx));
+  }
+
+  /** @internal {@link InitialInviteOwner}: RFC 4028 §7.3: 422 → the INVITE again with the larger interval the UAS asked for. */
+  initialRetryOn(tx: ClientTransaction, res: SipResponse): SipRequest | undefined {
+    return this.session?.retryAfter422(res, tx.request, () => this.nextInitial(tx.request));
+  }
+
+  /** @internal The next initial INVITE (digest challenge, 422), with its own dialog set. */
+  nextInitial(previous: SipRequest): SipRequest {
     const next = nextAttempt(previous);
     if (this.initial !== undefined) this.initial = { ...this.initial, request: next, set: new UacDialogSet(next, { localContact: this.dialog.localContactOverride }) };
     return next;
   }
 
-  private initialResponse(tx: ClientTransaction, res: SipResponse): void {
+  /** @internal {@link InitialInviteOwner}: a response to the initial INVITE or its CANCEL. */
+  initialResponse(tx: ClientTransaction, res: SipResponse): void {
     if (tx.type === 'CANCEL') return this.postResponse(tx);
     const init = this.initial;
     if (init === undefined) return;
@@ -354,6 +360,34 @@ export class InviteDialogAssoc extends InviteAssocBase implements InviteDialogAs
     tx.post(() => this.connectionContext.observer.incomingResponseForkedInvite(tx, assoc));
   }
 
+}
+
+/**
+ * The owner of the initial INVITE: a class, not an object of closures, since one is made per
+ * INVITE sent (and under tsx each named closure costs an `Object.defineProperty`, esbuild's keepNames).
+ */
+class InitialInviteOwner implements ClientTxOwner {
+  constructor(private readonly assoc: InviteDialogAssoc) {}
+
+  onResponse(tx: ClientTransaction, res: SipResponse): void {
+    this.assoc.initialResponse(tx, res);
+  }
+
+  onError(tx: ClientTransaction, err: SipError): void {
+    this.assoc.initialError(tx, err);
+  }
+
+  onInviteCompleted(tx: ClientTransaction): void {
+    this.assoc.initialCompleted(tx);
+  }
+
+  rebuild(_tx: ClientTransaction, previous: SipRequest): SipRequest {
+    return this.assoc.nextInitial(previous);
+  }
+
+  retryOn(tx: ClientTransaction, res: SipResponse): SipRequest | undefined {
+    return this.assoc.initialRetryOn(tx, res);
+  }
 }
 
 function withTag(n: NameAddr, tag: string): NameAddr {

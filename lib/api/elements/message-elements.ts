@@ -21,9 +21,14 @@ export interface MessageElementsInit {
 /** Headers never shown among `userHeaders` of a received message (the stack owns them). */
 const HIDDEN = new Set(['content-length', 'content-type']);
 
+/** A field with its lookup key (lower case, compact form expanded), resolved once. */
+interface KeyedField extends HeaderField {
+  readonly key: string;
+}
+
 /** The headers and body of a request or response the app sends or received. */
 export class MessageElements implements MessageElementsView {
-  private readonly fields: HeaderField[] = [];
+  private readonly fields: KeyedField[] = [];
   private body: Buffer | undefined;
   private type: string | undefined;
 
@@ -39,11 +44,21 @@ export class MessageElements implements MessageElementsView {
   /** A copy of a received message's headers (except Content-Length/Type) and body. @internal */
   static fromMessage(msg: SipMessage): MessageElements {
     const me = new MessageElements();
-    for (const [name, value] of msg.headers.entries()) if (!HIDDEN.has(headerKey(name))) me.fields.push({ name, value });
-    if (msg.body.length > 0 || msg.headers.has('Content-Type')) {
+    const h = msg.headers;
+    // by index, the resolved name's key kept: no [name, value] pair and no second lookup per field
+    for (let i = 0; i < h.size; i++) {
+      const hn = h._nameAt(i);
+      if (!HIDDEN.has(hn.key)) me.fields.push({ name: hn.name, value: h._valueAt(i), key: hn.key });
+    }
+    if (msg.body.length > 0 || h.has('Content-Type')) {
       // its own allocation: the elements of a received request live as long as its transaction
-      // (Timer L, or as long as the app keeps it), and a pooled slice would pin an 8 KB slab
-      me.body = ownBuffer(msg.body);
+      // (Timer L, or as long as the app keeps it), and a pooled slice would pin an 8 KB slab. A
+      // body that is at least half of the block it views (a large body the framer copied out
+      // with its message, never a pooled slice: the pool serves < 4 KB) is taken as it is: the
+      // message holds that block for as long anyway, and no one changes a body in place
+      // (transport/inbound.ts ownBody, same rule; issue 15: a 3.5 KB SIPREC INVITE body each).
+      const b = msg.body;
+      me.body = b.length > 0 && b.length * 2 >= b.buffer.byteLength ? b : ownBuffer(b);
       me.type = msg.headers.get('Content-Type');
     }
     return me;
@@ -52,29 +67,31 @@ export class MessageElements implements MessageElementsView {
   /** Adds a header field at the end. Returns `this`. @throws SipError(InvalidArgument) for an empty or invalid name. */
   addHeader(name: string, value: string): this {
     if (!/^[A-Za-z0-9\-.!%*_+`'~]+$/.test(name)) throw new SipError(SipErrorCode.InvalidArgument, `invalid header name "${name}"`);
-    if (/[\r\n]/.test(value)) throw new SipError(SipErrorCode.InvalidArgument, `header ${name} value holds a line break`);
-    this.fields.push({ name, value });
+    if (value.indexOf('\r') !== -1 || value.indexOf('\n') !== -1) throw new SipError(SipErrorCode.InvalidArgument, `header ${name} value holds a line break`);
+    this.fields.push({ name, value, key: headerKey(name) });
     return this;
   }
 
   /** Removes every field of a header. Returns `this`. */
   removeHeader(name: string): this {
     const key = headerKey(name);
-    for (let i = this.fields.length - 1; i >= 0; i--) if (headerKey(this.fields[i].name) === key) this.fields.splice(i, 1);
+    for (let i = this.fields.length - 1; i >= 0; i--) if (this.fields[i].key === key) this.fields.splice(i, 1);
     return this;
   }
 
   /** Sets the body and its Content-Type. Returns `this`. @throws SipError(InvalidArgument) without a type. */
   setContent(content: Buffer | string, contentType: string): this {
     if (contentType.trim() === '') throw new SipError(SipErrorCode.InvalidArgument, 'content needs a content type');
-    this.body = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+    // its own allocation (never a slice of the shared pool), never changed in place: a message
+    // sent from these elements takes it as its body without another copy (applyElements)
+    this.body = typeof content === 'string' ? ownUtf8(content) : ownBuffer(content);
     this.type = contentType;
     return this;
   }
 
   /** Header fields in order. */
   get userHeaders(): readonly HeaderField[] {
-    return this.fields.map((f) => ({ ...f }));
+    return this.fields.map((f) => ({ name: f.name, value: f.value }));
   }
 
   /** The body, if any. */
@@ -102,7 +119,7 @@ export class MessageElements implements MessageElementsView {
     const key = headerKey(name);
     const out: string[] = [];
     for (const f of this.fields) {
-      if (headerKey(f.name) !== key) continue;
+      if (f.key !== key) continue;
       if (LIST_HEADERS.has(key)) out.push(...splitList(f.value).map((s) => s.trim()).filter((s) => s.length > 0));
       else out.push(f.value);
     }
@@ -114,7 +131,7 @@ export class MessageElements implements MessageElementsView {
     return elements.fields;
   }
 
-  /** @internal The body without a copy, for the stack to copy once. */
+  /** @internal The body without a copy: its own allocation, never changed in place (the stack may share it). */
   static bodyOf(elements: MessageElements): Buffer | undefined {
     return elements.body;
   }
@@ -122,8 +139,8 @@ export class MessageElements implements MessageElementsView {
   /** A deep copy. */
   clone(): MessageElements {
     const c = new MessageElements();
-    c.fields.push(...this.userHeaders);
-    if (this.body !== undefined) c.body = Buffer.from(this.body);
+    c.fields.push(...this.fields);
+    c.body = this.body; // never changed in place: shared, not copied
     c.type = this.type;
     return c;
   }
@@ -135,13 +152,22 @@ export function applyElements(msg: SipMessage, elements: MessageElementsView | u
   // an own MessageElements is read in place: `userHeaders` copies every field (issue 15)
   const fields = elements instanceof MessageElements ? MessageElements.fieldsOf(elements) : elements.userHeaders;
   for (const f of fields) msg.headers.append(f.name, f.value);
-  // one copy, in its own allocation: the stack may keep the message for Timer L (a 2xx until its
-  // ACK), and a pooled slice would pin an 8 KB slab; `content` of a view is a copy already
+  // in its own allocation: the stack may keep the message for Timer L (a 2xx until its ACK), and
+  // a pooled slice would pin an 8 KB slab. An own MessageElements' body is one already and is
+  // never changed in place, so the message shares it (one copy of a body, not two; issue 15);
+  // `content` of another view is a copy, maybe pooled.
   const body = elements instanceof MessageElements ? MessageElements.bodyOf(elements) : elements.content;
   if (body !== undefined) {
-    msg.body = ownBuffer(body);
+    msg.body = elements instanceof MessageElements ? body : ownBuffer(body);
     if (elements.contentType !== undefined) msg.headers.set('Content-Type', elements.contentType);
   }
+}
+
+/** `text` as UTF-8 in a Buffer of its own (not a slice of the shared pool), written once. */
+function ownUtf8(text: string): Buffer {
+  const out = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
+  out.write(text, 0, 'utf8');
+  return out;
 }
 
 /** Names of the headers in a view. @internal */

@@ -191,8 +191,9 @@ export class ServerTransaction extends Transaction implements ServerTransactionV
     this.timeoutTimer = undefined;
     const final = res.status >= 200;
     if (machine instanceof InviteServerTransaction && res.status < 300 && final) {
+      // a method, not a named arrow: under tsx a named closure costs an Object.defineProperty per 2xx
       const shaper = this.shaper;
-      this.retransmitKey = this.clientContext.stack.send2xxUntilAck(machine, res, { onAckTimeout: () => shaper?.ackTimedOut?.() });
+      this.retransmitKey = this.clientContext.stack.send2xxUntilAck(machine, res, { onAckTimeout() { shaper?.ackTimedOut?.(); } });
     } else machine.respond(res);
     if (final) this.finishAnswer();
     this.shaper?.sent(res);

@@ -21,33 +21,44 @@ export interface BuildMetadataOptions {
   compact?: boolean;
 }
 
+/** Indentation per depth, made once. */
+const PADS = Array.from({ length: 16 }, (_, i) => '  '.repeat(i));
+
+/**
+ * Appends the document to one string (no array of lines to join, no attribute records to walk:
+ * attributes come as name/value pairs, an undefined value leaves its attribute out; issue 15).
+ */
 class Writer {
-  private readonly lines: string[] = [];
+  out = '';
   private depth = 0;
+  private readonly nl: string;
 
-  constructor(private readonly compact: boolean) {}
+  constructor(private readonly compact: boolean) {
+    this.nl = compact ? '' : '\n';
+  }
 
-  open(name: string, attrs: Record<string, string | undefined> = {}): void {
-    this.lines.push(`${this.pad()}<${name}${fmtAttrs(attrs)}>`);
+  open(name: string, k1?: string, v1?: string, k2?: string, v2?: string): void {
+    this.out += `${this.pad()}<${name}${attr(k1, v1)}${attr(k2, v2)}>${this.nl}`;
     this.depth++;
   }
 
   close(name: string): void {
     this.depth--;
-    this.lines.push(`${this.pad()}</${name}>`);
+    this.out += `${this.pad()}</${name}>${this.nl}`;
   }
 
-  leaf(name: string, text: string | undefined, attrs: Record<string, string | undefined> = {}): void {
+  leaf(name: string, text: string | undefined, k1?: string, v1?: string, k2?: string, v2?: string): void {
     if (text === undefined) return;
-    this.lines.push(`${this.pad()}<${name}${fmtAttrs(attrs)}>${escapeText(text)}</${name}>`);
+    this.out += `${this.pad()}<${name}${attr(k1, v1)}${attr(k2, v2)}>${escapeText(text)}</${name}>${this.nl}`;
   }
 
-  empty(name: string, attrs: Record<string, string | undefined>): void {
-    this.lines.push(`${this.pad()}<${name}${fmtAttrs(attrs)}/>`);
+  empty(name: string, k1: string, v1: string | undefined, k2?: string, v2?: string): void {
+    this.out += `${this.pad()}<${name}${attr(k1, v1)}${attr(k2, v2)}/>${this.nl}`;
   }
 
   raw(fragments: readonly string[] | undefined): void {
-    for (const f of fragments ?? []) this.lines.push(this.pad() + f);
+    if (fragments === undefined) return;
+    for (const f of fragments) this.out += this.pad() + f + this.nl;
   }
 
   times(t: { associateTime?: string; disassociateTime?: string }): void {
@@ -55,37 +66,32 @@ class Writer {
     this.leaf('disassociate-time', t.disassociateTime);
   }
 
-  toString(): string {
-    return this.compact ? this.lines.join('') : this.lines.join('\n') + '\n';
-  }
-
   private pad(): string {
-    return this.compact ? '' : '  '.repeat(this.depth);
+    return this.compact ? '' : (PADS[this.depth] ?? '  '.repeat(this.depth));
   }
 }
 
-function fmtAttrs(attrs: Record<string, string | undefined>): string {
-  let s = '';
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) s += ` ${k}="${escapeXml(v)}"`;
-  return s;
+/** ` name="value"`, or '' without a value. */
+function attr(name: string | undefined, value: string | undefined): string {
+  return name === undefined || value === undefined ? '' : ` ${name}="${escapeXml(value)}"`;
 }
 
 /** Serialises a metadata model. Throws MetadataError for a model with bad ids. */
 export function buildMetadata(m: RecordingMetadata, opts: BuildMetadataOptions = {}): string {
   if (!opts.skipValidation) validateMetadata(m);
   const w = new Writer(opts.compact ?? false);
-  w.open('recording', { xmlns: RECORDING_NS });
+  w.open('recording', 'xmlns', RECORDING_NS);
   w.leaf('datamode', m.dataMode);
   for (const g of m.groups) {
-    w.open('group', { group_id: g.groupId });
+    w.open('group', 'group_id', g.groupId);
     w.times(g);
     w.raw(g.extensions);
     w.close('group');
   }
   for (const s of m.sessions) {
-    w.open('session', { session_id: s.sessionId });
+    w.open('session', 'session_id', s.sessionId);
     for (const id of s.sipSessionIds) w.leaf('sipSessionID', id);
-    for (const r of s.reasons) w.leaf('reason', r.text, { protocol: r.protocol, cause: r.cause });
+    for (const r of s.reasons) w.leaf('reason', r.text, 'protocol', r.protocol, 'cause', r.cause);
     w.leaf('group-ref', s.groupRef);
     w.leaf('start-time', s.startTime);
     w.leaf('stop-time', s.stopTime);
@@ -93,14 +99,14 @@ export function buildMetadata(m: RecordingMetadata, opts: BuildMetadataOptions =
     w.close('session');
   }
   for (const p of m.participants) {
-    w.open('participant', { participant_id: p.participantId });
+    w.open('participant', 'participant_id', p.participantId);
     for (const n of p.nameIds) {
       if (n.names.length === 0 && !n.extensions?.length) {
-        w.empty('nameID', { aor: n.aor });
+        w.empty('nameID', 'aor', n.aor);
         continue;
       }
-      w.open('nameID', { aor: n.aor });
-      for (const name of n.names) w.leaf('name', name.text, { 'xml:lang': name.lang });
+      w.open('nameID', 'aor', n.aor);
+      for (const name of n.names) w.leaf('name', name.text, 'xml:lang', name.lang);
       w.raw(n.extensions);
       w.close('nameID');
     }
@@ -108,26 +114,26 @@ export function buildMetadata(m: RecordingMetadata, opts: BuildMetadataOptions =
     w.close('participant');
   }
   for (const s of m.streams) {
-    w.open('stream', { stream_id: s.streamId, session_id: s.sessionId });
+    w.open('stream', 'stream_id', s.streamId, 'session_id', s.sessionId);
     w.leaf('label', s.label);
     w.raw(s.extensions);
     w.close('stream');
   }
   for (const a of m.sessionRecordingAssocs) {
-    w.open('sessionrecordingassoc', { session_id: a.sessionId });
+    w.open('sessionrecordingassoc', 'session_id', a.sessionId);
     w.times(a);
     w.raw(a.extensions);
     w.close('sessionrecordingassoc');
   }
   for (const a of m.participantSessionAssocs) {
-    w.open('participantsessionassoc', { participant_id: a.participantId, session_id: a.sessionId });
+    w.open('participantsessionassoc', 'participant_id', a.participantId, 'session_id', a.sessionId);
     w.times(a);
-    for (const p of a.params) w.empty('param', { pname: p.name, pval: p.value });
+    for (const p of a.params) w.empty('param', 'pname', p.name, 'pval', p.value);
     w.raw(a.extensions);
     w.close('participantsessionassoc');
   }
   for (const a of m.participantStreamAssocs) {
-    w.open('participantstreamassoc', { participant_id: a.participantId });
+    w.open('participantstreamassoc', 'participant_id', a.participantId);
     for (const id of a.send) w.leaf('send', id);
     for (const id of a.recv) w.leaf('recv', id);
     w.times(a);
@@ -136,5 +142,5 @@ export function buildMetadata(m: RecordingMetadata, opts: BuildMetadataOptions =
   }
   w.raw(m.extensions);
   w.close('recording');
-  return '<?xml version="1.0" encoding="UTF-8"?>' + (opts.compact ? '' : '\n') + w.toString();
+  return '<?xml version="1.0" encoding="UTF-8"?>' + (opts.compact ? '' : '\n') + w.out;
 }

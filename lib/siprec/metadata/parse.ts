@@ -41,7 +41,8 @@ interface Ctx {
 // NOTE (deviation): elements in no namespace count as recording elements
 // (SRCs that omit xmlns), as do the draft-era namespaces.
 function isOurs(el: XmlElement): boolean {
-  return el.ns === undefined || OUR_NS.has(el.ns);
+  // the scanner hands out the recording namespace as RECORDING_NS itself: identity, no hashing
+  return el.ns === undefined || el.ns === RECORDING_NS || OUR_NS.has(el.ns);
 }
 
 function inheritsDefault(ctx: Ctx, el: XmlElement): boolean {

@@ -12,17 +12,32 @@ export interface ValidateOptions {
   checkReferences?: boolean;
 }
 
-function unique(kind: string, ids: string[]): Set<string> {
-  const seen = new Set<string>();
-  for (const id of ids) {
-    if (id === '') throw new MetadataError(MetadataErrorCode.MissingId, `Metadata ${kind} with empty id`);
-    if (seen.has(id)) throw new MetadataError(MetadataErrorCode.DuplicateId, `Duplicate metadata ${kind} id`, id);
-    seen.add(id);
-  }
-  return seen;
+/** The ids of one kind, for membership tests. */
+interface IdSet {
+  has(id: string): boolean;
 }
 
-function ref(set: Set<string>, id: string, from: string, kind: string): void {
+/**
+ * Checks `ids` are non-empty and distinct; returns them for membership tests. A document has a
+ * handful of each kind: below {@link SMALL} ids a linear search of the array, with no Set made
+ * and no id hashed (issue 15: each id a fresh string, hashed once per Set it enters or probes).
+ */
+function unique(kind: string, ids: string[]): IdSet {
+  const seen = ids.length < SMALL ? undefined : new Set<string>();
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (id === '') throw new MetadataError(MetadataErrorCode.MissingId, `Metadata ${kind} with empty id`);
+    if (seen === undefined ? ids.indexOf(id) < i : seen.has(id)) throw new MetadataError(MetadataErrorCode.DuplicateId, `Duplicate metadata ${kind} id`, id);
+    seen?.add(id);
+  }
+  // a method, not a named arrow (under tsx each named closure costs an Object.defineProperty)
+  return seen ?? { has(id: string): boolean { return ids.includes(id); } };
+}
+
+/** Below this many ids, {@link unique} searches the array instead of hashing into a Set. */
+const SMALL = 9;
+
+function ref(set: IdSet, id: string, from: string, kind: string): void {
   if (!set.has(id)) {
     throw new MetadataError(MetadataErrorCode.DanglingReference, `Metadata ${from} refers to unknown ${kind}`, id);
   }

@@ -19,8 +19,9 @@
  * is a well-formedness error. Namespaces are resolved leniently (an unbound
  * prefix yields no namespace, as before).
  */
+import { LEGACY_RECORDING_NS, RECORDING_NS } from './constants.js';
 import { MetadataError, MetadataErrorCode } from './errors.js';
-import type { XmlElement, XmlNode } from './xml-tree.js';
+import type { XmlElement } from './xml-tree.js';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const START = ':A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD';
@@ -53,9 +54,25 @@ function isXmlChar(cp: number): boolean {
     (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
+/**
+ * Where the next `&` and `]]>` of the document are, found once and searched again only once passed:
+ * an indexOf from each text and attribute value would scan to the end of a document that has
+ * none, every time (quadratic in the document's size; issue 15).
+ */
+interface Ahead {
+  amp: number;
+  cdataEnd: number;
+}
+
+/** The next `&` at or after `from` (-1: none). */
+function nextAmp(s: string, from: number, ahead: Ahead): number {
+  if (ahead.amp >= 0 && ahead.amp < from) ahead.amp = s.indexOf('&', from);
+  return ahead.amp;
+}
+
 /** Decodes `s[from, to)`, failing on any reference other than the predefined ones and valid char refs. */
-function decode(s: string, from: number, to: number): string {
-  let amp = s.indexOf('&', from);
+function decode(s: string, from: number, to: number, ahead: Ahead): string {
+  let amp = nextAmp(s, from, ahead);
   if (amp < 0 || amp >= to) return s.slice(from, to);
   let out = '';
   let last = from;
@@ -75,6 +92,7 @@ function decode(s: string, from: number, to: number): string {
     last = REF.lastIndex;
     amp = s.indexOf('&', last);
   }
+  ahead.amp = amp;
   return out + s.slice(last, to);
 }
 
@@ -133,8 +151,12 @@ function skipMisc(s: string, i: number): number {
   return past(s, after, '?>', 'processing instruction', i);
 }
 
-/** Reads the attributes of a start tag from `i`; returns the index of `>` or `/>`. */
-function readAttrs(s: string, i: number, attrs: Record<string, string>, tagAt: number): number {
+/**
+ * Reads the attributes of a start tag from `i` into `el`, binding its namespace declarations in
+ * `el.scope` as they come (no walk of the attributes afterwards); returns the index of `>` or `/>`.
+ */
+function readAttrs(s: string, i: number, el: XmlElement, tagAt: number, ahead: Ahead): number {
+  const attrs = el.attrs;
   for (;;) {
     const j = skipSpace(s, i);
     const c = s.charCodeAt(j);
@@ -154,36 +176,59 @@ function readAttrs(s: string, i: number, attrs: Record<string, string>, tagAt: n
     // XML 1.0 §3.1 WFC: Unique Att Spec
     if (Object.prototype.hasOwnProperty.call(attrs, name)) fail(`duplicate attribute ${name}`, j);
     // NOTE (deviation): values are not white-space normalized (§3.3.3); ids are trimmed by the reader.
-    const value = decode(s, k + 1, close);
+    const value = decode(s, k + 1, close, ahead);
     // An attribute named __proto__ is an own property, not the prototype.
     if (name === '__proto__') Object.defineProperty(attrs, name, { value, enumerable: true, writable: true, configurable: true });
     else attrs[name] = value;
+    if (name.charCodeAt(0) === 0x78 /* x */ && (name === 'xmlns' || name.startsWith('xmlns:'))) bind(el, name === 'xmlns' ? '' : name.slice(6), value);
     i = close + 1;
   }
 }
 
-/** Appends character data `s[from, to)` to `children` (or checks it is white space outside the root). */
-function text(s: string, from: number, to: number, children: XmlNode[] | undefined): void {
+/** True when `s[from, to)` is XML white space only. */
+function allSpace(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isSpace(s.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * Appends character data `s[from, to)` to `parent`'s children (or checks it is white space outside
+ * the root). White space before the element's first other text is left out: the element's text
+ * is read trimmed (`textOf`), so it changes nothing, and most of a document's text nodes are the
+ * indentation between elements (issue 15: an object and a string each).
+ */
+function text(s: string, from: number, to: number, parent: XmlElement | undefined, ahead: Ahead): void {
   if (from === to) return;
-  if (children === undefined) {
+  if (parent === undefined) {
     for (let i = from; i < to; i++) if (!isSpace(s.charCodeAt(i))) fail('text outside the root element', i);
     return;
   }
-  const cdataEnd = s.indexOf(']]>', from); // XML 1.0 §2.4: "]]>" not allowed in content
-  if (cdataEnd >= 0 && cdataEnd < to) fail('"]]>" in text', cdataEnd);
-  children.push({ kind: 'text', text: decode(s, from, to) });
+  const children = parent.children;
+  if (parent.hasText !== true) {
+    if (allSpace(s, from, to)) return;
+    parent.hasText = true;
+  }
+  // XML 1.0 §2.4: "]]>" not allowed in content
+  if (ahead.cdataEnd >= 0 && ahead.cdataEnd < from) ahead.cdataEnd = s.indexOf(']]>', from);
+  if (ahead.cdataEnd >= 0 && ahead.cdataEnd < to) fail('"]]>" in text', ahead.cdataEnd);
+  children.push({ kind: 'text', text: decode(s, from, to, ahead) });
+}
+
+/** The namespaces the scanner hands out as these very strings, so readers compare them by identity first. */
+const KNOWN_NS = [RECORDING_NS, ...LEGACY_RECORDING_NS];
+
+/** Binds `prefix` to `uri` in `el`'s own scope (a copy of its parent's, made on the first binding). */
+function bind(el: XmlElement, prefix: string, uri: string): void {
+  const parentScope = el.scope;
+  const own = el.ownScope ? (parentScope as Map<string, string>) : new Map(parentScope);
+  el.ownScope = true;
+  el.scope = own;
+  const known = KNOWN_NS.indexOf(uri);
+  own.set(prefix, known >= 0 ? KNOWN_NS[known] : uri);
 }
 
 function resolve(el: XmlElement): void {
-  let scope = el.scope;
-  for (const name in el.attrs) {
-    if (name === 'xmlns' || name.startsWith('xmlns:')) {
-      if (scope === el.scope) scope = new Map(scope);
-      (scope as Map<string, string>).set(name === 'xmlns' ? '' : name.slice(6), el.attrs[name]);
-    }
-  }
-  el.scope = scope;
-  el.ns = el.prefix === 'xml' ? XML_NS : scope.get(el.prefix) || undefined;
+  el.ns = el.prefix === 'xml' ? XML_NS : el.scope.get(el.prefix) || undefined;
 }
 
 /**
@@ -194,12 +239,13 @@ export function scanXml(s: string, maxDepth = MAX_XML_DEPTH): XmlElement {
   const bad = SUSPECT.test(s) ? NOT_CHAR.exec(s) : null;
   if (bad !== null) fail('character not allowed in XML', bad.index);
   const stack: XmlElement[] = [];
+  const ahead: Ahead = { amp: s.indexOf('&'), cdataEnd: s.indexOf(']]>') };
   let root: XmlElement | undefined;
   let i = 0;
   for (;;) {
     const lt = s.indexOf('<', i);
     const parent = stack.length > 0 ? stack[stack.length - 1] : undefined;
-    text(s, i, lt < 0 ? s.length : lt, parent?.children);
+    text(s, i, lt < 0 ? s.length : lt, parent, ahead);
     if (lt < 0) break;
     const c = s.charCodeAt(lt + 1);
     if (c === 0x2f /* / */) {
@@ -217,6 +263,7 @@ export function scanXml(s: string, maxDepth = MAX_XML_DEPTH): XmlElement {
         if (parent === undefined) fail('CDATA outside the root element', lt);
         const end = past(s, lt + 9, ']]>', 'CDATA section', lt);
         parent.children.push({ kind: 'text', text: s.slice(lt + 9, end - 3) });
+        parent.hasText = true;
         i = end;
       } else if (s.startsWith('<!--', lt)) i = skipMisc(s, lt);
       else fail('unexpected markup declaration', lt);
@@ -230,9 +277,9 @@ export function scanXml(s: string, maxDepth = MAX_XML_DEPTH): XmlElement {
         kind: 'element', qname,
         prefix: colon < 0 ? '' : qname.slice(0, colon),
         local: colon < 0 ? qname : qname.slice(colon + 1),
-        ns: undefined, attrs: {}, children: [], scope: parent?.scope ?? EMPTY_SCOPE, start: lt, end: -1,
+        ns: undefined, attrs: {}, children: [], scope: parent?.scope ?? EMPTY_SCOPE, ownScope: false, hasText: false, start: lt, end: -1,
       };
-      const close = readAttrs(s, lt + 1 + qname.length, el.attrs, lt);
+      const close = readAttrs(s, lt + 1 + qname.length, el, lt, ahead);
       resolve(el);
       if (parent === undefined) root = el;
       else parent.children.push(el);

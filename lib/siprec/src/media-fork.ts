@@ -37,10 +37,12 @@ export class MediaFork {
   /** @param opts - see {@link MediaForkOptions} */
   constructor(private readonly opts: MediaForkOptions) {
     const every = opts.rtcpIntervalMs ?? 5000;
+    const streams = this.streams;
     this.shared = {
       ssrcs: new RtcpSsrcMap(),
-      counts: (ssrc) => {
-        for (const s of this.streams.values()) if (s.ssrc === ssrc) return s.counters;
+      // a method, not a named arrow: under tsx a named closure costs an Object.defineProperty per recording
+      counts(ssrc) {
+        for (const s of streams.values()) if (s.ssrc === ssrc) return s.counters;
         return undefined;
       },
       rtcp: opts.rtcp ?? 'relay',

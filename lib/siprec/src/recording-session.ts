@@ -35,7 +35,7 @@ import { SessionState } from './session-core.js';
 import { SessionStart } from './session-start.js';
 import { onSrsRequest } from './session-inbound.js';
 import { abortSession, stopSession } from './session-end.js';
-import { WiredCore, WiredRequestHost } from './session-wiring.js';
+import { WiredCore, WiredMediaEvents, WiredRequestHost } from './session-wiring.js';
 import type { MessageElements } from '../common/api.js';
 
 export { SessionState } from './session-core.js';
@@ -66,10 +66,7 @@ export class RecordingSession implements RecordingSessionLike {
 
   /** @param meta - the metadata it sends (default: one CS, `call`; a persistent RS brings its own) */
   constructor(private readonly host: SessionHost, readonly call: CallParams, meta?: SessionMetadataLike) {
-    this.media = new SessionMedia(host, {
-      failed: (label, reason, message, statusCode) => host.listener.streamFailed?.({ ...this.base(), label, reason, message, ...(statusCode !== undefined ? { statusCode } : {}) }),
-      dropped: (label, reason, bytes, statusCode) => host.listener.messageDropped?.({ ...this.base(), label, reason, bytes, ...(statusCode !== undefined ? { statusCode } : {}) }),
-    });
+    this.media = new SessionMedia(host, new WiredMediaEvents(this, host));
     this.meta = meta ?? new SessionMetadata(call, host.entry.metadataExtensions);
     this.log = new SessionLog(host.ng911, call);
     this.startedAt = epochNow(host.clock)();

@@ -1,13 +1,13 @@
 /**
  * The objects a `RecordingSession` hands its parts: the `SessionCore` (session-core.ts) and the
- * host of its in-dialog requests (session-requests.ts), as classes whose methods call the session.
+ * host of its in-dialog requests (session-requests.ts), and its MSRP stream events, as classes whose methods call the session.
  * They were objects of some thirty arrow functions made per recording: a closure allocated for
  * each, kept for the session's life (and under tsx, esbuild's `keepNames`, an
  * `Object.defineProperty` of each name; ~1.5 % of the SRC's CPU per set-up in the bench, issue 15).
  * @module
  */
 import type { MessageElementsView } from '../../../include-types/api.js';
-import type { CallParams, RecordedStreamInfo, RecordingEndReason, RecordingEventBase, SrsAttempt } from '../../../include-types/siprec.js';
+import type { CallParams, RecordedStreamInfo, RecordingEndReason, RecordingEventBase, SrsAttempt, StreamFailedEvent } from '../../../include-types/siprec.js';
 import type { SrcAnswer } from '../body/index.js';
 import type { Clock } from '../../../include-types/settings.js';
 import type { ClientTransaction, InviteDialogAssoc, MessageElements, ServerTransaction } from '../common/api.js';
@@ -17,6 +17,8 @@ import type { RecordingSessionLike, SessionHost } from './session-host.js';
 import type { SessionLog } from './session-log.js';
 import type { SessionMedia } from './session-media.js';
 import type { SessionMetadataLike } from './session-metadata.js';
+import type { MsrpDropReason } from './msrp-sender.js';
+import type { MsrpStreamsEvents } from './msrp-streams.js';
 import type { SessionRequestHost, SessionRequests } from './session-requests.js';
 
 /**
@@ -196,5 +198,21 @@ export class WiredRequestHost implements SessionRequestHost {
 
   lost(reason: RecordingEndReason): void {
     this.session.lostInDialog(reason);
+  }
+}
+
+/** The MSRP stream events of one recording, reported to the manager's listener. */
+export class WiredMediaEvents implements MsrpStreamsEvents {
+  constructor(
+    private readonly session: WiredSession,
+    private readonly host: SessionHost,
+  ) {}
+
+  failed(label: string, reason: StreamFailedEvent['reason'], message: string, statusCode?: number): void {
+    this.host.listener.streamFailed?.({ ...this.session.base(), label, reason, message, ...(statusCode !== undefined ? { statusCode } : {}) });
+  }
+
+  dropped(label: string, reason: MsrpDropReason, bytes: number, statusCode?: number): void {
+    this.host.listener.messageDropped?.({ ...this.session.base(), label, reason, bytes, ...(statusCode !== undefined ? { statusCode } : {}) });
   }
 }

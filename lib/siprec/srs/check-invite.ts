@@ -7,6 +7,7 @@
  * before it is parsed. Session, rate, disk and port limits are the server's (486 / 503).
  */
 import { SipParseError } from '../../message/index.js';
+import { MessageElements } from '../common/api.js';
 import { MetadataError, parseMetadata, type RecordingMetadata } from '../metadata/index.js';
 import { classifyRecordingInvite, splitRecordingBody, type HeaderSource } from '../body/index.js';
 import { planOffer, recordable as recordableStreams, type MediaPlan, type MediaPolicy, type PlannedStream } from './media-plan.js';
@@ -58,11 +59,20 @@ export function readMetadata(raw: Buffer | undefined): ReceivedMetadata | undefi
   return raw === undefined ? undefined : { raw, parsed: parseMetadata(raw) };
 }
 
+/**
+ * The body, without a copy when `src` is the stack's own MessageElements (its `content` copies the
+ * whole multipart body, a pooled slice, at each read; issue 15). The checks only read it; the
+ * metadata part a session keeps is a view of this body (its own allocation, never changed).
+ */
+function bodyOf(src: InviteSource): Buffer | undefined {
+  return src instanceof MessageElements ? MessageElements.bodyOf(src) : src.content;
+}
+
 /** Runs the body checks of a recording-session INVITE (new or re-INVITE with `inDialog`). */
 export function checkRecordingBody(src: InviteSource, opts: CheckOptions, inDialog = false): InviteVerdict {
   let parts;
   try {
-    parts = splitRecordingBody(src.contentType, src.content);
+    parts = splitRecordingBody(src.contentType, bodyOf(src));
   } catch (e) {
     return e instanceof SipParseError ? reject(e.status, e.reason) : reject(400, 'Unreadable body');
   }

@@ -467,11 +467,14 @@ export class SrsSession {
    * in the packet path here.
    */
   mediaCounters(): SrsMediaCounters {
-    const c = { ...this.closedMedia };
+    // fields written out, no object spreads: read once per session end (issue 15)
+    const m = this.closedMedia;
+    const c: SlotCounters = { rtpPackets: m.rtpPackets, rtpBytes: m.rtpBytes, rtcpPackets: m.rtcpPackets, srtpAuthFailures: m.srtpAuthFailures };
     for (const slot of this.slots.values()) addSlot(c, slot);
     const r = this.rec?.counters();
     return {
-      ...c, packetsLost: r?.lost ?? 0, packetsLate: r?.late ?? 0, packetsDropped: r?.dropped ?? 0,
+      rtpPackets: c.rtpPackets, rtpBytes: c.rtpBytes, rtcpPackets: c.rtcpPackets, srtpAuthFailures: c.srtpAuthFailures,
+      packetsLost: r?.lost ?? 0, packetsLate: r?.late ?? 0, packetsDropped: r?.dropped ?? 0,
       filesWritten: r?.files ?? 0, bytesWritten: r?.bytes ?? 0,
     };
   }

@@ -17,7 +17,16 @@ export function emptyMedia(): SrsMediaCounters {
 }
 
 function addMedia(into: SrsMediaCounters, c: SrsMediaCounters): void {
-  for (const k of Object.keys(into) as (keyof SrsMediaCounters)[]) into[k] += c[k];
+  // each field written out, not a walk of Object.keys: once per session end (issue 15)
+  into.rtpPackets += c.rtpPackets;
+  into.rtpBytes += c.rtpBytes;
+  into.rtcpPackets += c.rtcpPackets;
+  into.packetsLost += c.packetsLost;
+  into.packetsLate += c.packetsLate;
+  into.packetsDropped += c.packetsDropped;
+  into.srtpAuthFailures += c.srtpAuthFailures;
+  into.filesWritten += c.filesWritten;
+  into.bytesWritten += c.bytesWritten;
 }
 
 /** Session outcome and media counters of one Srs. */

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { newTag } from '../../../lib/message/index.js';
-import { randomToken } from '../../../lib/message/random-pool.js';
+import { randomToken, randomUuid } from '../../../lib/message/random-pool.js';
 import { newBranch } from '../../../lib/transaction/index.js';
 
 t.test('tags are 12 hex digits (48 random bits, RFC 3261 §19.3) and never repeat across pool refills', async (t) => {
@@ -47,4 +47,18 @@ t.test('tokens of mixed sizes share the pool without overlapping bytes, and look
   const a = randomToken(8, 'hex');
   const b = randomToken(8, 'hex');
   t.not(a, b);
+});
+
+t.test('UUIDs from the pool are version 4 with the RFC 9562 variant, unique across refills', async (t) => {
+  const seen = new Set<string>();
+  const malformed: string[] = [];
+  // 600 UUIDs draw 9 600 bytes: two refills of the 4 kB pool
+  for (let i = 0; i < 600; i++) {
+    const hex = randomUuid('hex');
+    if (!/^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$/.test(hex)) malformed.push(hex);
+    seen.add(hex);
+  }
+  t.same(malformed, []);
+  t.equal(seen.size, 600);
+  t.match(randomUuid('base64'), /^[A-Za-z0-9+/]{22}==$/);
 });
