@@ -12,6 +12,8 @@ export class SrsDisk {
   /** A reading at most a second old (health, metrics). */
   readonly cached: DiskProbe;
   private checking = false;
+  /** The admission reading in flight, shared by the INVITEs that arrive while it runs. */
+  private admitting: Promise<number> | undefined;
 
   constructor(private readonly settings: SrsSettings, now: () => number) {
     this.cached = new DiskProbe(() => this.free(), now, 1000);
@@ -37,7 +39,13 @@ export class SrsDisk {
     if (floor <= 0) return undefined;
     let free: number;
     try {
-      free = await this.free();
+      // A burst of INVITEs shares one statfs rather than queueing one each on libuv's thread pool
+      // behind the recordings' writes and fsyncs; none of them gets a reading older than its own
+      // arrival's in-flight one.
+      this.admitting ??= this.free().finally(() => {
+        this.admitting = undefined;
+      });
+      free = await this.admitting;
     } catch (e) {
       return `Free disk space unknown (${(e as NodeJS.ErrnoException).code ?? 'statfs failed'})`;
     }

@@ -15,6 +15,7 @@ import {
   checkRecordingBody, checkRecordingInvite, MsrpAssembler, readIndex, RecordingDir, RecordingState, Srs, SrsSession, type CheckOptions,
 } from '../../../../lib/siprec/srs/index.js';
 import { bytesText, freeBytes, retryAfterSeconds, SRS_LIMIT_DEFAULTS, TokenBucket } from '../../../../lib/siprec/srs/limits.js';
+import { SrsDisk } from '../../../../lib/siprec/srs/srs-disk.js';
 import { SipErrorCode } from '../../../../include-types/errors.js';
 import type { InviteDialogAssoc } from '../../../../lib/siprec/common/api.js';
 
@@ -190,4 +191,27 @@ t.test('bad limit settings are refused at construction with a typed error naming
   t.doesNotThrow(() => new Srs({ ...base, storage: { maxQueuedBytesPerFile: 100 } }), 'a bound below the default WAV batch: the batch follows it');
   t.doesNotThrow(() => new Srs({ ...base, storage: { maxQueuedBytesPerFile: 1, wavBatchBytes: 0 } }), 'the smallest bound');
   t.doesNotThrow(() => new Srs({ ...base, storage: { durability: 'none' } }), 'durability none');
+});
+
+t.test('admission free-space check: INVITEs arriving together share one statfs; a later one reads again', async (t) => {
+  let calls = 0;
+  let free = 500 << 20;
+  const release: Array<() => void> = [];
+  const statfs = (): Promise<{ bavail: number; bsize: number }> => {
+    calls++;
+    const bavail = free / 4096;
+    return new Promise((resolve) => release.push(() => resolve({ bavail, bsize: 4096 })));
+  };
+  const disk = new SrsDisk({ host: '127.0.0.1', port: 0, dir: root, minFreeDiskBytes: 100 << 20, statfs }, () => 0);
+  const burst = [disk.refusal(), disk.refusal(), disk.refusal()];
+  t.equal(calls, 1, 'one statfs for three concurrent admissions');
+  release.shift()!();
+  t.same(await Promise.all(burst), [undefined, undefined, undefined], 'all three admitted on that reading');
+  free = 10 << 20; // the disk filled up since
+  const later = disk.refusal();
+  t.equal(calls, 2, 'the next admission reads again: no reading is reused once answered');
+  release.shift()!();
+  t.match(await later, /^Insufficient disk space/, 'and is refused on the new reading');
+  const failing = new SrsDisk({ host: '127.0.0.1', port: 0, dir: root, minFreeDiskBytes: 1, statfs: () => Promise.reject(Object.assign(new Error('x'), { code: 'EIO' })) }, () => 0);
+  t.same(await Promise.all([failing.refusal(), failing.refusal()]), ['Free disk space unknown (EIO)', 'Free disk space unknown (EIO)'], 'a failed statfs refuses every admission that shared it');
 });
