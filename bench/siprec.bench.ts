@@ -16,8 +16,15 @@
  *    sessions as 2 (memory per session); and the transaction-layer figure of SIPp against
  *    Kamailio (uas.cfg, TCP) the SIPREC figures are read against.
  * Every run is bounded in count and time.
+ *
+ * Run as an app runs tsip: started under tsx (`npm run bench`), run() compiles the tree with tsc
+ * (bench/lib/compile.ts) and runs this file's compiled twin on plain Node, SRS child included.
+ * Under tsx every imported binding is a getter call and every named closure an
+ * `Object.defineProperty` (esbuild's keepNames), which a published package does not pay.
+ * TSIP_BENCH_TSX=1 measures under tsx instead.
  */
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +37,8 @@ import { SrcManager } from '../lib/siprec/src/index.js';
 import type { DialogAssoc } from '../include-types/api.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** True when this is the tsc-compiled twin running on plain Node. */
+const compiled = import.meta.url.endsWith('.js');
 
 interface SrsStats { sessions: number; rss: number; heapUsed: number; external: number; cpuMs: number }
 
@@ -37,7 +46,10 @@ interface SrsStats { sessions: number; rss: number; heapUsed: number; external: 
 async function startSrsChild(): Promise<{ port: number; base: SrsStats; stats(): Promise<SrsStats>; stop(): Promise<void> }> {
   // TSIP_BENCH_SRS_NODE_ARGS: extra node flags for the SRS child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`)
   const extra = (process.env.TSIP_BENCH_SRS_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const child = fork(join(here, 'siprec-srs-child.ts'), [], { execArgv: ['--import=tsx', '--expose-gc', '--max-old-space-size=4096', ...extra], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(here, compiled ? 'siprec-srs-child.js' : 'siprec-srs-child.ts'), [], {
+    execArgv: [...(compiled ? [] : ['--import=tsx']), '--expose-gc', '--max-old-space-size=4096', ...extra],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const first = await new Promise<{ port: number } & SrsStats>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { port: number } & SrsStats));
     child.once('exit', () => reject(new Error('SRS child exited')));
@@ -230,8 +242,9 @@ async function sippAgainst(calls: number, rate: number, srsKind: 'sipp' | 'tsip'
   }
 }
 
-/** Runs the three measurements and prints them. */
+/** Runs the three measurements and prints them (on the compiled tree unless TSIP_BENCH_TSX=1). */
 export async function run(): Promise<void> {
+  if (!compiled && process.env.TSIP_BENCH_TSX !== '1') return runCompiled();
   const quick = process.env.TSIP_BENCH_QUICK === '1';
   console.log('SIPREC on loopback; SRS in a child process');
   const only = process.env.TSIP_BENCH_ONLY;
@@ -323,6 +336,21 @@ async function holdRun(quick: boolean): Promise<void> {
     await h.close();
   } finally {
     await srs2.stop();
+  }
+}
+
+/** Compiles the tree and runs this bench's compiled twin on plain Node (see the file header). */
+async function runCompiled(): Promise<void> {
+  const { compileTree } = await import('./lib/compile.js');
+  const build = compileTree();
+  try {
+    console.log('(compiled with tsc, on plain Node: as an installed package runs)');
+    const code = await new Promise<number | null>((resolve) => {
+      spawn(process.execPath, [join(build, 'bench/siprec.bench.js')], { cwd: build, stdio: 'inherit' }).once('exit', resolve);
+    });
+    if (code !== 0) throw new Error(`the compiled siprec bench exited ${code}`);
+  } finally {
+    rmSync(build, { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * Compiles the tree with tsc into a temp dir, as an app would run tsip (plain JavaScript): under
+ * Compiles the tree with tsc into a temp dir, as an app would run tsip (plain JavaScript), with
+ * the interop harness's SIPp scenarios and Kamailio configs linked in beside it: under
  * tsx every imported binding is a getter call, which costs a third of the throughput, and tsx's
  * own transform caches would blur memory figures. The caller removes the directory.
  */
@@ -18,5 +19,7 @@ export function compileTree(): string {
   if (!existsSync(join(out, 'samples/uas.js'))) throw new Error(`tsc produced no samples/uas.js: ${r.stdout}${r.stderr}`);
   writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
   symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'));
+  // the interop harness finds its SIPp scenarios and Kamailio configs beside its compiled code
+  for (const assets of ['test/interop/scenarios', 'test/interop/kamailio']) symlinkSync(join(root, assets), join(out, assets));
   return out;
 }
