@@ -220,6 +220,11 @@ export interface DialogAssoc extends Owned {
   readonly type: string;
   /** Sends a request that does not change the remote target (e.g. INFO, MESSAGE) in the dialog. */
   sendNonTargetRefreshRequest(method: string, elements?: MessageElementsView): ClientTransaction;
+  /**
+   * True if a request of `method` does not refresh the remote target (RFC 3261 §12.2: all but
+   * INVITE, UPDATE, SUBSCRIBE, NOTIFY) (CSIPDialogAssocBase::IsNonTargetRefreshRequest).
+   */
+  isNonTargetRefreshRequest(method: string): boolean;
 }
 
 /** CSIPInviteDialogAssoc. */

@@ -16,6 +16,7 @@ import type { Dialog, DialogUsage } from './dialog.js';
 import { inDialogOptions } from './in-dialog-options.js';
 import type { DialogCore } from '../../dialog/dialog.js';
 import type { InDialogRequestOptions } from '../../dialog/request-builder.js';
+import { isTargetRefresh } from '../../dialog/target-refresh.js';
 
 /** Methods with their own association method, never sent as a non-target-refresh request. */
 const OWN_METHODS = new Set(['INVITE', 'ACK', 'CANCEL', 'BYE', 'PRACK', 'UPDATE', 'SUBSCRIBE', 'NOTIFY', 'REFER', 'REGISTER']);
@@ -47,6 +48,17 @@ export abstract class DialogAssoc extends OwnedObject implements DialogAssocView
     this.assertUsable();
     if (OWN_METHODS.has(method.toUpperCase())) throw new SipError(SipErrorCode.MethodNotAllowed, `${method} has its own call`);
     return this.sendInDialog(method, elements);
+  }
+
+  /**
+   * True if a request of `method` (any case) does not refresh the dialog's remote target (RFC 3261
+   * §12.2; INVITE, UPDATE, SUBSCRIBE and NOTIFY do: RFC 3311 §5, RFC 6665 §4.1.2.4/§4.2.2.2)
+   * (CSIPDialogAssocBase::IsNonTargetRefreshRequest). Whether {@link sendNonTargetRefreshRequest}
+   * takes the method is a separate rule: methods with their own call (BYE, PRACK, REFER ...) are
+   * refused there although they refresh nothing.
+   */
+  isNonTargetRefreshRequest(method: string): boolean {
+    return !isTargetRefresh(method.toUpperCase());
   }
 
   /** @internal Joins the dialog; subclasses call it once built (a usage with `assoc` is attached as it is). */

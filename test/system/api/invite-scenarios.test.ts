@@ -167,6 +167,8 @@ t.test('481 from a peer that forgot the dialog ends ours', async (t) => {
   await a.rec.wait('incomingResponseInDialog', (tx: ClientTransaction) => tx === info && tx.responseElements?.statusCode === 481);
   t.equal(assoc.dialog.state, DialogState.Terminated, 'RFC 3261 §12.2.1.2');
   t.throws(() => assoc.sendNonTargetRefreshRequest('BYE'), { code: 'MethodNotAllowed' });
+  // CSIPDialogAssocBase::IsNonTargetRefreshRequest: only the target refresh methods say false
+  t.same(['INFO', 'message', 'BYE', 'INVITE', 'update', 'SUBSCRIBE', 'NOTIFY'].map((m) => assoc.isNonTargetRefreshRequest(m)), [true, true, true, false, false, false, false]);
   t.throws(() => assoc.sendBye(), { code: 'InvalidDialogState' });
   info.dispose();
   assoc.dispose();
