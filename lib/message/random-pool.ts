@@ -20,13 +20,19 @@ let next = POOL_BYTES;
  * bytes as another call's.
  */
 export function randomToken(bytes: number, encoding: 'hex' | 'base64url'): string {
+  const start = take(bytes);
+  return pool.toString(encoding, start, start + bytes);
+}
+
+/** Where `bytes` unused bytes of the pool start, refilling it first when fewer are left. */
+function take(bytes: number): number {
   if (next + bytes > POOL_BYTES) {
     randomFillSync(pool);
     next = 0;
   }
   const start = next;
   next += bytes;
-  return pool.toString(encoding, start, next);
+  return start;
 }
 
 /**
@@ -35,13 +41,8 @@ export function randomToken(bytes: number, encoding: 'hex' | 'base64url'): strin
  * hex-with-dashes text to convert back (RFC 7865 §6.9 metadata ids are the base64 of a UUID).
  */
 export function randomUuid(encoding: 'hex' | 'base64'): string {
-  if (next + 16 > POOL_BYTES) {
-    randomFillSync(pool);
-    next = 0;
-  }
-  const start = next;
-  next += 16;
+  const start = take(16);
   pool[start + 6] = (pool[start + 6] & 0x0f) | 0x40;
   pool[start + 8] = (pool[start + 8] & 0x3f) | 0x80;
-  return pool.toString(encoding, start, next);
+  return pool.toString(encoding, start, start + 16);
 }

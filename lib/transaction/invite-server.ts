@@ -156,7 +156,7 @@ export class InviteServerTransaction extends ServerTransactionBase<IstState, Ist
   timerGFired(): void {
     const g = this.timerG;
     const last = g !== undefined && this.current === IstState.Completed ? this.lastResponse : undefined;
-    if (g === undefined || last === undefined || this.timerG !== g) return;
+    if (g === undefined || last === undefined) return;
     void this.send(last);
     g.interval = Math.min(2 * g.interval, this.ctx.timers.t2);
     this.ctx.queues.backoff(g.interval).add(g);
