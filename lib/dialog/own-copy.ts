@@ -16,6 +16,13 @@ export function ownBuffer(b: Uint8Array): Buffer {
   return out;
 }
 
+/** `text` as UTF-8 in a Buffer of its own (not a slice of the shared pool), written once. */
+export function ownUtf8(text: string): Buffer {
+  const out = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
+  out.write(text, 0, 'utf8');
+  return out;
+}
+
 /** `s` as a flat string of its own, not a slice of the text it was cut from. */
 export function ownString(s: string): string;
 export function ownString(s: string | undefined): string | undefined;

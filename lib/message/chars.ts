@@ -48,6 +48,14 @@ export function isToken(s: string): boolean {
   return true;
 }
 
+/**
+ * True if `value` holds a CR or LF, which in a header value would inject header lines. Two
+ * `indexOf` cost about half a regex test on the short values of every header set (issue 15).
+ */
+export function hasLineBreak(value: string): boolean {
+  return value.indexOf('\r') !== -1 || value.indexOf('\n') !== -1;
+}
+
 /** True for SP or HTAB. */
 export function isWs(c: number): boolean {
   return c === 32 || c === 9;

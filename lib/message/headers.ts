@@ -9,7 +9,7 @@ import * as m_header_names from './header-names.js';
 // NOTE: hot imported functions and tables are copied to locals once: when these modules run
 // through a CommonJS transform (tsx from a CJS entry, some bundlers), every access to an imported
 // name is a getter call, which dominated parse profiles.
-const { splitList } = m_chars;
+const { hasLineBreak, splitList } = m_chars;
 const { LIST_HEADERS, resolveHeaderName } = m_header_names;
 
 /** Cache marker for a header parsed as `undefined` (absent optional header). */
@@ -31,9 +31,7 @@ const SLOT_OF: ReadonlyMap<string, number> = new Map(Object.entries(SLOT));
 export type HeadersInit = Headers | Iterable<readonly [string, string]> | Record<string, string | string[]>;
 
 function checkValue(value: string): string {
-  // a CR or LF inside a value would inject header lines (two indexOf: about half a regex test's
-  // cost on the short values of every header set, issue 15)
-  if (value.indexOf('\r') !== -1 || value.indexOf('\n') !== -1) throw new TypeError('header value contains CR or LF');
+  if (hasLineBreak(value)) throw new TypeError('header value contains CR or LF');
   return value;
 }
 

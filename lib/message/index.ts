@@ -22,7 +22,7 @@ export * from './serialize.js';
 export * from './validate.js';
 export * from './response.js';
 export * from './reason-phrases.js';
-export { splitList, quote, unquote, isToken } from './chars.js';
+export { splitList, quote, unquote, isToken, hasLineBreak } from './chars.js';
 export * from './multipart.js';
 export * from './framer.js';
 export * from './sdp.js';

@@ -40,7 +40,15 @@ const UDP_SOURCE_CACHE = 4096;
  * copied (a small copy comes from Node's shared pool), so the received block dies young.
  */
 export function ownBody(body: Buffer): Buffer {
-  return body.length === 0 || body.length * 2 >= body.buffer.byteLength ? body : Buffer.from(body);
+  return body.length === 0 || viewsMostOfItsBlock(body) ? body : Buffer.from(body);
+}
+
+/**
+ * True when `b` is at least half of the allocation it views: keeping it keeps little else, so it
+ * is kept as it is rather than copied ({@link ownBody}; received MessageElements, lib/api).
+ */
+export function viewsMostOfItsBlock(b: Uint8Array): boolean {
+  return b.length * 2 >= b.buffer.byteLength;
 }
 
 /** Turns received datagrams and framed stream messages into `TransportUser` calls. */

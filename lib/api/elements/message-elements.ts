@@ -5,8 +5,9 @@
  */
 import type { HeaderField, MessageElementsView } from '../../../include-types/api.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
-import { LIST_HEADERS, type SipMessage, headerKey, splitList } from '../../message/index.js';
-import { ownBuffer } from '../../dialog/own-copy.js';
+import { LIST_HEADERS, type SipMessage, hasLineBreak, headerKey, splitList } from '../../message/index.js';
+import { ownBuffer, ownUtf8 } from '../../dialog/own-copy.js';
+import { viewsMostOfItsBlock } from '../../transport/inbound.js';
 
 /** What a {@link MessageElements} is built from. */
 export interface MessageElementsInit {
@@ -58,7 +59,7 @@ export class MessageElements implements MessageElementsView {
       // message holds that block for as long anyway, and no one changes a body in place
       // (transport/inbound.ts ownBody, same rule; issue 15: a 3.5 KB SIPREC INVITE body each).
       const b = msg.body;
-      me.body = b.length > 0 && b.length * 2 >= b.buffer.byteLength ? b : ownBuffer(b);
+      me.body = b.length > 0 && viewsMostOfItsBlock(b) ? b : ownBuffer(b);
       me.type = msg.headers.get('Content-Type');
     }
     return me;
@@ -67,7 +68,7 @@ export class MessageElements implements MessageElementsView {
   /** Adds a header field at the end. Returns `this`. @throws SipError(InvalidArgument) for an empty or invalid name. */
   addHeader(name: string, value: string): this {
     if (!/^[A-Za-z0-9\-.!%*_+`'~]+$/.test(name)) throw new SipError(SipErrorCode.InvalidArgument, `invalid header name "${name}"`);
-    if (value.indexOf('\r') !== -1 || value.indexOf('\n') !== -1) throw new SipError(SipErrorCode.InvalidArgument, `header ${name} value holds a line break`);
+    if (hasLineBreak(value)) throw new SipError(SipErrorCode.InvalidArgument, `header ${name} value holds a line break`);
     this.fields.push({ name, value, key: headerKey(name) });
     return this;
   }
@@ -161,13 +162,6 @@ export function applyElements(msg: SipMessage, elements: MessageElementsView | u
     msg.body = elements instanceof MessageElements ? body : ownBuffer(body);
     if (elements.contentType !== undefined) msg.headers.set('Content-Type', elements.contentType);
   }
-}
-
-/** `text` as UTF-8 in a Buffer of its own (not a slice of the shared pool), written once. */
-function ownUtf8(text: string): Buffer {
-  const out = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
-  out.write(text, 0, 'utf8');
-  return out;
 }
 
 /** Names of the headers in a view. @internal */
