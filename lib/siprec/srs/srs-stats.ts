@@ -11,22 +11,22 @@ export interface CountedSession {
   mediaCounters(): SrsMediaCounters;
 }
 
+/**
+ * Every field of {@link SrsMediaCounters}, once: the compile-time check below fails when a counter
+ * is added to the type and not here, so none is left out of the sums (a fixed array walked, not
+ * `Object.keys` per session end; issue 15).
+ */
+const MEDIA_KEYS = ['rtpPackets', 'rtpBytes', 'rtcpPackets', 'packetsLost', 'packetsLate', 'packetsDropped', 'srtpAuthFailures', 'filesWritten', 'bytesWritten'] as const;
+const everyMediaKey: Exclude<keyof SrsMediaCounters, (typeof MEDIA_KEYS)[number]> extends never ? true : never = true;
+void everyMediaKey;
+
 /** A zeroed {@link SrsMediaCounters}. */
 export function emptyMedia(): SrsMediaCounters {
   return { rtpPackets: 0, rtpBytes: 0, rtcpPackets: 0, packetsLost: 0, packetsLate: 0, packetsDropped: 0, srtpAuthFailures: 0, filesWritten: 0, bytesWritten: 0 };
 }
 
 function addMedia(into: SrsMediaCounters, c: SrsMediaCounters): void {
-  // each field written out, not a walk of Object.keys: once per session end (issue 15)
-  into.rtpPackets += c.rtpPackets;
-  into.rtpBytes += c.rtpBytes;
-  into.rtcpPackets += c.rtcpPackets;
-  into.packetsLost += c.packetsLost;
-  into.packetsLate += c.packetsLate;
-  into.packetsDropped += c.packetsDropped;
-  into.srtpAuthFailures += c.srtpAuthFailures;
-  into.filesWritten += c.filesWritten;
-  into.bytesWritten += c.bytesWritten;
+  for (let i = 0; i < MEDIA_KEYS.length; i++) into[MEDIA_KEYS[i]] += c[MEDIA_KEYS[i]];
 }
 
 /** Session outcome and media counters of one Srs. */
