@@ -31,7 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManagedProcess, freePort, hasTool, startKamailio, waitListening } from '../test/interop/lib/index.js';
 import { kamailioConfig } from '../test/interop/lib/paths.js';
-import { compileTree } from './lib/compile.js';
+import { benchTree } from './lib/compile.js';
 import { sendHostileLoad, type HostileLoadResult } from './lib/hostile-load.js';
 import { formatBreakdown, requestReport, rssKb, sampleMemory, smapsBreakdown, treePssKb, type SmapsBreakdown } from './lib/proc-mem.js';
 
@@ -201,7 +201,7 @@ export async function run(): Promise<void> {
   const started = Date.now();
   console.log(`# hostile load: ${DATAGRAMS} mutated datagrams + ${CONNECTIONS} hostile TCP connections (seed ${SEED}), then ${SETTLE_MS / 1000} s settling; MB`);
   const results: SoakFigures[] = [];
-  const build = only === 'kamailio' ? undefined : compileTree();
+  const build = only === 'kamailio' ? undefined : benchTree();
   const recordings = mkdtempSync(join(tmpdir(), 'tsip-fuzz-srs-'));
   try {
     if (build !== undefined) writeFileSync(join(build, 'memory-probe.mjs'), PROBE);
@@ -234,7 +234,6 @@ export async function run(): Promise<void> {
       }
     }
   } finally {
-    if (build !== undefined) rmSync(build, { recursive: true, force: true });
     rmSync(recordings, { recursive: true, force: true });
   }
   console.log('# side by side (same input, same run): growth of RSS / tree Pss after settling, MB; node: also RSS after a full GC');

@@ -24,7 +24,6 @@
  * TSIP_BENCH_TSX=1 measures under tsx instead.
  */
 import { fork, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -341,17 +340,13 @@ async function holdRun(quick: boolean): Promise<void> {
 
 /** Compiles the tree and runs this bench's compiled twin on plain Node (see the file header). */
 async function runCompiled(): Promise<void> {
-  const { compileTree } = await import('./lib/compile.js');
-  const build = compileTree();
-  try {
-    console.log('(compiled with tsc, on plain Node: as an installed package runs)');
-    const code = await new Promise<number | null>((resolve) => {
-      spawn(process.execPath, [join(build, 'bench/siprec.bench.js')], { cwd: build, stdio: 'inherit' }).once('exit', resolve);
-    });
-    if (code !== 0) throw new Error(`the compiled siprec bench exited ${code}`);
-  } finally {
-    rmSync(build, { recursive: true, force: true });
-  }
+  const { benchTree } = await import('./lib/compile.js');
+  const build = benchTree();
+  console.log('(compiled with tsc, on plain Node: as an installed package runs)');
+  const code = await new Promise<number | null>((resolve) => {
+    spawn(process.execPath, [join(build, 'bench/siprec.bench.js')], { cwd: build, stdio: 'inherit' }).once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`the compiled siprec bench exited ${code}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

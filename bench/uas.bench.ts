@@ -10,26 +10,13 @@
  * Bounded: each ladder is at most seven steps of ~4 s; the soak is 10 steps of 10 000 calls with
  * a hard timeout each (a few minutes in all). Run alone: `npx tsx bench/run.ts uas`.
  */
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { ManagedProcess, freePort, hasTool, missingToolMessage, waitListening } from '../test/interop/lib/index.js';
-import { compileTree } from './lib/compile.js';
+import { type ManagedProcess, hasTool, missingToolMessage } from '../test/interop/lib/index.js';
+import { benchTree } from './lib/compile.js';
 import { measureKamailioUas, measureSippCeiling } from './lib/kamailio-uas.js';
 import { formatComparison, formatMeasurement, measureUas, type UasMeasurement } from './lib/measure-uas.js';
 import { runSippLoad } from './lib/sipp-load.js';
 import { requestReport } from './lib/proc-mem.js';
-
-/**
- * Starts the compiled samples/uas.js in its own process on a free port (UDP and TCP). `nodeArgs`
- * and `uasArgs` go before and after the script (the soak adds --expose-gc and --memory-report).
- */
-async function startTsipUas(build: string, nodeArgs: readonly string[] = [], uasArgs: readonly string[] = []): Promise<{ proc: ManagedProcess; port: number }> {
-  const port = await freePort();
-  const proc = new ManagedProcess(process.execPath, [...nodeArgs, join(build, 'samples/uas.js'), '--transport', 'udp,tcp', '--host', '127.0.0.1', '--port', String(port), ...uasArgs], { cwd: build });
-  await waitListening(port, 'udp', 15_000, () => (proc.exit ? `uas exited: ${proc.stderr}` : undefined));
-  await waitListening(port, 'tcp', 15_000, () => (proc.exit ? `uas exited: ${proc.stderr}` : undefined));
-  return { proc, port };
-}
+import { startUas } from './lib/uas-process.js';
 
 interface MemoryReport {
   heapUsed: number;
@@ -63,7 +50,8 @@ const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);
  * the UAS keeps per call (dialog, 2xx retransmission, timers), charged to the two transactions.
  */
 async function soak(build: string, rate: number): Promise<void> {
-  const { proc, port } = await startTsipUas(build, ['--expose-gc'], ['--memory-report']);
+  const uas = await startUas(build, 'tsip', ['--expose-gc'], ['--memory-report']);
+  const { proc, port } = uas;
   try {
     const idle = await memoryReport(proc);
     console.log(`# tsip soak: fresh process, 100000 calls at ${rate} calls/s (32 s window full after ${Math.round(rate * 32)} calls); heap after full GC each 10000`);
@@ -92,8 +80,7 @@ async function soak(build: string, rate: number): Promise<void> {
         `${mb(Math.min(...heaps))}..${mb(Math.max(...heaps))} MB, mean ${mean.toFixed(0)} bytes per live transaction`,
     );
   } finally {
-    proc.child.kill('SIGTERM');
-    await proc.exited;
+    await uas.stop();
   }
 }
 
@@ -102,32 +89,27 @@ async function soak(build: string, rate: number): Promise<void> {
  * does per request is the I/O and a string copy of five header lines.
  */
 async function measureNodeFloor(build: string): Promise<{ udp: UasMeasurement; tcp: UasMeasurement }> {
-  const port = await freePort();
-  const proc = new ManagedProcess(process.execPath, [join(build, 'bench/lib/node-floor-uas.js'), String(port)], { cwd: build });
+  const floor = await startUas(build, 'node-floor');
   try {
-    await waitListening(port, 'udp', 15_000, () => (proc.exit ? `floor responder exited: ${proc.stderr}` : undefined));
-    await waitListening(port, 'tcp', 15_000, () => (proc.exit ? `floor responder exited: ${proc.stderr}` : undefined));
-    const udp = await measureUas({ host: '127.0.0.1', port, transport: 'u1' }, { name: 'node-floor', watchPid: proc.pid });
+    const udp = await measureUas({ host: '127.0.0.1', port: floor.port, transport: 'u1' }, { name: 'node-floor', watchPid: floor.proc.pid });
     console.log(formatMeasurement(udp));
-    const tcp = await measureUas({ host: '127.0.0.1', port, transport: 't1' }, { name: 'node-floor', watchPid: proc.pid, rates: TCP_RATES, secondsPerStep: 3 });
+    const tcp = await measureUas({ host: '127.0.0.1', port: floor.port, transport: 't1' }, { name: 'node-floor', watchPid: floor.proc.pid, rates: TCP_RATES, secondsPerStep: 3 });
     console.log(formatMeasurement(tcp));
     return { udp, tcp };
   } finally {
-    proc.child.kill('SIGTERM');
-    await proc.exited;
+    await floor.stop();
   }
 }
 
 /** tsip's ladder over one transport, on a fresh UAS process. */
 async function measureTsip(build: string, transport: 'u1' | 't1', ladder: { rates?: readonly number[]; secondsPerStep?: number }): Promise<UasMeasurement> {
-  const { proc, port } = await startTsipUas(build);
+  const uas = await startUas(build, 'tsip');
   try {
-    const m = await measureUas({ host: '127.0.0.1', port, transport }, { name: 'tsip', watchPid: proc.pid, ...ladder });
+    const m = await measureUas({ host: '127.0.0.1', port: uas.port, transport }, { name: 'tsip', watchPid: uas.proc.pid, ...ladder });
     console.log(formatMeasurement(m));
     return m;
   } finally {
-    proc.child.kill('SIGTERM');
-    await proc.exited;
+    await uas.stop();
   }
 }
 
@@ -152,7 +134,7 @@ export async function run(): Promise<void> {
   console.log(formatMeasurement(kamUdp));
   const kamTcp = await measureKamailioUas({ transport: 't1', rates: TCP_RATES, secondsPerStep: 3 });
   console.log(formatMeasurement(kamTcp));
-  const build = compileTree();
+  const build = benchTree();
   const floor = await measureNodeFloor(build);
   // one fresh process per transport, as Kamailio gets: a UDP ladder's last, overloaded step
   // leaves failed calls whose 2xx are still retransmitted for 64*T1, which the TCP ladder's first
@@ -165,14 +147,10 @@ export async function run(): Promise<void> {
   console.log(`TCP: ${formatComparison(tsipTcp, floor.tcp)} (the bare Node responder: Node's own floor)`);
   console.log(`UDP: ${formatComparison(tsip, sippUdp)} (SIPp's own UAS: the load generator's ceiling)`);
   console.log(`TCP: ${formatComparison(tsipTcp, sippTcp)} (SIPp's own UAS: the load generator's ceiling)`);
-  try {
-    // 1250 calls/s fills the 32 s window after 40 000 calls, leaving six level samples; lower
-    // only if the ladder showed this machine cannot carry it.
-    const rate = Math.max(300, Math.min(1250, Math.floor(tsip.maxSustainedOfferedCps * 0.6)));
-    await soak(build, rate);
-  } finally {
-    rmSync(build, { recursive: true, force: true });
-  }
+  // 1250 calls/s fills the 32 s window after 40 000 calls, leaving six level samples; lower
+  // only if the ladder showed this machine cannot carry it.
+  const rate = Math.max(300, Math.min(1250, Math.floor(tsip.maxSustainedOfferedCps * 0.6)));
+  await soak(build, rate);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

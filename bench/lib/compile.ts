@@ -5,7 +5,7 @@
  * own transform caches would blur memory figures. The caller removes the directory.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,4 +22,19 @@ export function compileTree(): string {
   // the interop harness finds its SIPp scenarios and Kamailio configs beside its compiled code
   for (const assets of ['test/interop/scenarios', 'test/interop/kamailio']) symlinkSync(join(root, assets), join(out, assets));
   return out;
+}
+
+let shared: string | undefined;
+
+/**
+ * One compiled tree for every bench of this process (`npm run bench` runs several that each need
+ * one), built on first use and removed when the process exits.
+ */
+export function benchTree(): string {
+  if (shared === undefined) {
+    const out = compileTree();
+    shared = out;
+    process.once('exit', () => rmSync(out, { recursive: true, force: true }));
+  }
+  return shared;
 }

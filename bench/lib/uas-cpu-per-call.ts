@@ -10,39 +10,33 @@
  * Needs sipp; loopback only; each step bounded by SIPp's timeout.
  */
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { ManagedProcess, freePort, waitListening } from '../../test/interop/lib/index.js';
 import { compileTree } from './compile.js';
 import { cpuSplitMs } from './proc-mem.js';
 import { runSippLoad } from './sipp-load.js';
+import { type UasKind, startUas } from './uas-process.js';
 
 const rate = Number(process.env.RATE ?? 2000);
-const transport = process.env.TRANSPORT === 't1' ? 't1' : 'u1';
+const transport: 'u1' | 't1' = process.env.TRANSPORT === 't1' ? 't1' : 'u1';
 const rounds = Number(process.env.ROUNDS ?? 2);
 const given = process.argv[2];
 const build = given ?? compileTree();
 
 /** One measured step on a fresh process of `which`; prints µs of CPU per successful call. */
-async function measure(which: 'node-floor' | 'tsip'): Promise<void> {
-  const port = await freePort();
-  const args = which === 'node-floor'
-    ? [join(build, 'bench/lib/node-floor-uas.js'), String(port)]
-    : [join(build, 'samples/uas.js'), '--transport', 'udp,tcp', '--host', '127.0.0.1', '--port', String(port)];
-  const proc = new ManagedProcess(process.execPath, args, { cwd: build });
+async function measure(which: UasKind): Promise<void> {
+  const uas = await startUas(build, which);
   try {
-    await waitListening(port, transport === 't1' ? 'tcp' : 'udp', 15_000, () => (proc.exit ? `${which} exited: ${proc.stderr}` : undefined));
-    await runSippLoad({ host: '127.0.0.1', port, transport }, { rate: 1000, calls: 3000 }); // warm-up: V8 compiles the hot paths
-    const before = cpuSplitMs(proc.pid);
-    const r = await runSippLoad({ host: '127.0.0.1', port, transport }, { rate, calls: rate * 5, watchPid: proc.pid });
-    const after = cpuSplitMs(proc.pid);
+    const target = { host: '127.0.0.1', port: uas.port, transport };
+    await runSippLoad(target, { rate: 1000, calls: 3000 }); // warm-up: V8 compiles the hot paths
+    const before = cpuSplitMs(uas.proc.pid);
+    const r = await runSippLoad(target, { rate, calls: rate * 5, watchPid: uas.proc.pid });
+    const after = cpuSplitMs(uas.proc.pid);
     const per = (ms: number): string => ((ms * 1000) / Math.max(1, r.successful)).toFixed(0);
     console.log(
       `${which.padEnd(10)} ${transport} ${rate} calls/s: ok ${r.successful}, failed ${r.failed + r.unfinished}, retrans ${r.retransmissions}; ` +
         `CPU per call ${per(after.user - before.user + after.system - before.system)} µs (user ${per(after.user - before.user)}, system ${per(after.system - before.system)})`,
     );
   } finally {
-    proc.child.kill('SIGTERM');
-    await proc.exited;
+    await uas.stop();
   }
 }
 

@@ -1,0 +1,41 @@
+/**
+ * Starts one of the answering UASes the uas benches drive, compiled, in its own process on a free
+ * port, listening on UDP and TCP: tsip's samples/uas.js, or Node's floor (node-floor-uas.ts, the
+ * bare responder with no SIP stack).
+ */
+import { join } from 'node:path';
+import { ManagedProcess, freePort, waitListening } from '../../test/interop/lib/index.js';
+
+/** Which answerer: tsip's UAS or the bare Node responder. */
+export type UasKind = 'tsip' | 'node-floor';
+
+/** A started answerer. */
+export interface UasProcess {
+  proc: ManagedProcess;
+  port: number;
+  /** SIGTERM, then waits for the exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `kind` from the compiled tree `build` and resolves once both its sockets listen.
+ * `nodeArgs` and `uasArgs` (tsip only) go before and after the script.
+ */
+export async function startUas(build: string, kind: UasKind, nodeArgs: readonly string[] = [], uasArgs: readonly string[] = []): Promise<UasProcess> {
+  const port = await freePort();
+  const script = kind === 'tsip'
+    ? [join(build, 'samples/uas.js'), '--transport', 'udp,tcp', '--host', '127.0.0.1', '--port', String(port), ...uasArgs]
+    : [join(build, 'bench/lib/node-floor-uas.js'), String(port)];
+  const proc = new ManagedProcess(process.execPath, [...nodeArgs, ...script], { cwd: build });
+  const stop = async (): Promise<void> => {
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+  };
+  try {
+    for (const protocol of ['udp', 'tcp'] as const) await waitListening(port, protocol, 15_000, () => (proc.exit ? `${kind} exited: ${proc.stderr}` : undefined));
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { proc, port, stop };
+}
