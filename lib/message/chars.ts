@@ -138,6 +138,9 @@ export function scanQuoted(s: string, i: number, end = s.length): number {
     const c = s.charCodeAt(j);
     if (c === 34) return j + 1;
     if (c === 92) {
+      // RFC 3261 §25.1: quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F): never a CR or LF
+      const d = s.charCodeAt(j + 1);
+      if (d === 13 || d === 10) break;
       j += 2;
       continue;
     }

@@ -46,6 +46,14 @@ export function resetHotFields(hot: HotFields): HotFields {
   return hot;
 }
 
+/**
+ * By hot index: 1 for the headers whose first field the message parser parses whole, at once, by a
+ * grammar in which CR has no place (Via, CSeq, From, To, Max-Forwards, Content-Length), so the
+ * header-block parser need not search their values for one. Call-ID (any non-space octet) and
+ * Contact (parsed on first read) are searched.
+ */
+const GRAMMAR_CHECKED = Uint8Array.from(HOT_HEADERS, (name) => (name === 'call-id' || name === 'contact' ? 0 : 1));
+
 function trimEnd(s: string): string {
   let b = s.length;
   while (b > 0 && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
@@ -112,8 +120,12 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
     }
     i++;
     while (i < end && (head.charCodeAt(i) === 32 || head.charCodeAt(i) === 9)) i++;
-    // the name and separators hold no CR (token, SP, HTAB, ':'): only the value is searched
-    if (i < end) {
+    // the name and separators hold no CR (token, SP, HTAB, ':'): only the value is searched, and
+    // not even that when the message parser will parse the whole value by a grammar that refuses a
+    // CR (the first Via, CSeq, From, To, Max-Forwards, Content-Length: see GRAMMAR_CHECKED); it
+    // then reports a failure as the bare CR it was (parse.ts, `bareCrReason`)
+    const k = hn.hot;
+    if (i < end && (hot === undefined || k < 0 || GRAMMAR_CHECKED[k] !== 1 || hot.index[k] >= 0)) {
       const cr = head.indexOf('\r', i);
       if (cr >= 0 && cr < end) fail('bare CR in header');
     }
@@ -121,7 +133,6 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
     while (ve > i && (head.charCodeAt(ve - 1) === 32 || head.charCodeAt(ve - 1) === 9)) ve--;
     headers._push(hn, head.slice(i, ve));
     lastHot = -1;
-    const k = hn.hot;
     if (k >= 0 && hot !== undefined) {
       if (hot.index[k] < 0) {
         hot.index[k] = count;

@@ -99,6 +99,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): m_message.SipRequest | m_mes
   let lineStart = start;
   let lineEnd = -1;
   let bodyStart = -1;
+  let blockEnd = -1; // where the header block ends in `head`
   if (isAscii(buf)) {
     // One pass over a flat latin1 string (one char per octet, so indexes are octet offsets): the
     // header block stops at the empty line, which gives the body start without a separate search.
@@ -109,6 +110,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): m_message.SipRequest | m_mes
       lineEnd = nl > start && head.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
       const empty = parseHeaderBlock(head, nl + 1, headers, probeEnd, hot, buf);
       if (empty >= 0) {
+        blockEnd = empty;
         if (buf[empty] === 10) bodyStart = empty + 1;
         else if (buf[empty + 1] === 10) bodyStart = empty + 2;
       }
@@ -131,6 +133,7 @@ function parseUnsafe(buf: Buffer, stream: boolean): m_message.SipRequest | m_mes
     }
     if (headEnd < 0) fail('missing empty line after headers');
     head = buf.toString('utf8', start, headEnd);
+    blockEnd = head.length;
     lineStart = 0;
     const nl = head.indexOf('\n');
     lineEnd = nl < 0 ? head.length : nl;
@@ -143,12 +146,46 @@ function parseUnsafe(buf: Buffer, stream: boolean): m_message.SipRequest | m_mes
   } catch (e) {
     // a bare CR makes every start line fail its grammar (method, URI, version, status; a reason
     // phrase holding one is refused by SipResponse): searched for only then, for the better reason
+    // (one in a header line first, as those were read first)
+    if (hasBareCr(head, lineEnd, blockEnd)) fail('bare CR in header');
     const cr = head.indexOf('\r', lineStart);
     if (cr >= 0 && cr < lineEnd) fail('bare CR in start line');
     throw e;
   }
+  let contentLength: number;
+  try {
+    contentLength = readHotHeaders(head, headers, hot);
+  } catch (e) {
+    // the header-block parser did not search the values these grammars read for CR (they refuse
+    // it): one there failed them, and is reported as what it is
+    if (e instanceof SipParseError && hasBareCr(head, lineEnd, blockEnd)) fail('bare CR in header');
+    throw e;
+  }
+  // body, RFC 3261 §18.3
+  if (contentLength >= 0) {
+    if (contentLength > buf.length - bodyStart) fail('Content-Length larger than message');
+    if (contentLength > 0) msg.body = buf.subarray(bodyStart, bodyStart + contentLength);
+  } else {
+    if (stream) fail('missing Content-Length on a stream');
+    if (bodyStart < buf.length) msg.body = buf.subarray(bodyStart);
+  }
+  return msg;
+}
 
-  // eager checks of the headers every layer relies on: each at most once, and well formed
+/** True if a CR not followed by LF is in `head[from, to)` (a header block). */
+function hasBareCr(head: string, from: number, to: number): boolean {
+  for (let cr = head.indexOf('\r', from); cr >= 0 && cr < to; cr = head.indexOf('\r', cr + 1)) {
+    if (head.charCodeAt(cr + 1) !== 10) return true;
+  }
+  return false;
+}
+
+/**
+ * Checks and parses the headers every layer relies on, eagerly, into the cache of `headers`: each
+ * at most once, and well formed. `hot` says where the header-block parser found them in `head`.
+ * @returns the Content-Length, -1 if there is none.
+ */
+function readHotHeaders(head: string, headers: m_headers.Headers, hot: m_header_block.HotFields): number {
   const second = hot.second;
   if (second[1] >= 0 || second[2] >= 0 || second[3] >= 0 || second[4] >= 0 || second[5] >= 0 || second[6] >= 0) {
     let repeat = -1; // the earliest repeated one is reported
@@ -169,7 +206,12 @@ function parseUnsafe(buf: Buffer, stream: boolean): m_message.SipRequest | m_mes
   if (ix >= 0) {
     const v = values[ix];
     const o = at[H_VIA];
-    cache[SLOT.topVia] = o >= 0 && v.indexOf(',') < 0 ? parseVia(head, o, o + v.length) : parseTopVia(v);
+    if (o >= 0 && v.indexOf(',') < 0) cache[SLOT.topVia] = parseVia(head, o, o + v.length);
+    else {
+      // only the first of several is parsed here: the value is searched for a CR as any other
+      if (v.indexOf('\r') >= 0) fail('bare CR in header');
+      cache[SLOT.topVia] = parseTopVia(v);
+    }
   }
   ix = index[H_CSEQ];
   if (ix >= 0) {
@@ -195,19 +237,11 @@ function parseUnsafe(buf: Buffer, stream: boolean): m_message.SipRequest | m_mes
   }
   ix = index[H_MAX_FORWARDS];
   if (ix >= 0) cache[SLOT['max-forwards']] = parseDecimal(values[ix], 255, 'Max-Forwards');
-
-  // body, RFC 3261 §18.3
   ix = index[H_CONTENT_LENGTH];
-  if (ix >= 0) {
-    const len = parseDecimal(values[ix], MAX_CONTENT_LENGTH, 'Content-Length');
-    cache[SLOT['content-length']] = len;
-    if (len > buf.length - bodyStart) fail('Content-Length larger than message');
-    if (len > 0) msg.body = buf.subarray(bodyStart, bodyStart + len);
-  } else {
-    if (stream) fail('missing Content-Length on a stream');
-    if (bodyStart < buf.length) msg.body = buf.subarray(bodyStart);
-  }
-  return msg;
+  if (ix < 0) return -1;
+  const len = parseDecimal(values[ix], MAX_CONTENT_LENGTH, 'Content-Length');
+  cache[SLOT['content-length']] = len;
+  return len;
 }
 
 const VERSION_RE = /^SIP\/\d{1,3}\.\d{1,3}$/i;

@@ -186,6 +186,49 @@ t.test('bare CR and malformed header lines', async (t) => {
   t.equal(reason(() => parseMessage('OPTIONS sip:r SIP/2.0\r\n  folded first\r\n\r\n')), 'continuation line before any header');
 });
 
+t.test('a bare CR in a header the parser reads by its grammar is still refused as a bare CR', async (t) => {
+  // these values are not searched for CR line by line: their grammar refuses it, and the parser
+  // then names the bare CR. Each line replaces its header in an otherwise valid request.
+  const req = (line: string) => {
+    const name = line.slice(0, line.indexOf(':')).toLowerCase();
+    const rest = BASE.filter((l) => l.slice(0, l.indexOf(':')).toLowerCase() !== name);
+    return msg(['OPTIONS sip:r SIP/2.0', line, ...rest]);
+  };
+  const lines = [
+    'Via: SIP/2.0/UDP h;branch=z9hG4bK1\rx',
+    'Via: SIP/2.0/UDP h\r;branch=z9hG4bK1',
+    'Via: SIP/2.0/UDP h;branch=z9hG4bK1;x="a\\\rb"',
+    'Via: SIP/2.0/UDP h;branch=z9hG4bK1, SIP/2.0/UDP h2\r;branch=z9hG4bK2',
+    'CSeq: 1\r OPTIONS',
+    'CSeq: 1 OPTIONS\rx',
+    'From: <sip:a@h>;tag=1\rx',
+    'From: "A\rB" <sip:a@h>;tag=1',
+    'From: "A\\\rB" <sip:a@h>;tag=1',
+    'From: A\rB <sip:a@h>;tag=1',
+    'From: sip:a@h\r;tag=1',
+    'To: <sip:b@h\r>',
+    'To: <tel:1\r2>',
+    'To: <urn:x\ry>',
+    'Max-Forwards: 7\r0',
+  ];
+  for (const line of lines) t.equal(reason(() => parseMessage(req(line))), 'bare CR in header', JSON.stringify(line));
+  t.equal(reason(() => parseMessage(['OPTIONS sip:r SIP/2.0', ...BASE, 'Content-Length: 0\r', '', ''].join(CRLF))), 'bare CR in header', 'Content-Length');
+  // with a bad start line, a bare CR in a header line is named first (header lines are read first)
+  t.equal(reason(() => parseMessage(msg(['OPT\u00e9ONS sip:r SIP/2.0', 'CSeq: 1\r OPTIONS', ...BASE.filter((l) => !l.startsWith('CSeq'))]))), 'bare CR in header');
+  t.equal(reason(() => parseMessage(msg(['OPTIONS sip:r\r SIP/2.0', ...BASE]))), 'bare CR in start line');
+  // a second field of a once-only name is searched as any other line
+  t.equal(reason(() => parseMessage(msg(['OPTIONS sip:r SIP/2.0', ...BASE, 'CSeq: 2\r OPTIONS']))), 'bare CR in header');
+  // a CR in a body is no header's business
+  const body = 'a\rb';
+  t.equal(parseMessage(msg(['OPTIONS sip:r SIP/2.0', ...BASE], body)).body.toString(), body);
+});
+
+t.test('RFC 3261 §25.1: a quoted-pair never escapes a CR or LF', async (t) => {
+  t.equal(reason(() => NameAddr.parse('"a\\\rb" <sip:a@h>')), 'unterminated quoted string');
+  t.equal(reason(() => NameAddr.parse('<sip:a@h>;x="a\\\nb"')), 'unterminated quoted string');
+  t.equal(NameAddr.parse('"a\\\tb" <sip:a@h>').displayName, 'a\tb', 'other escaped octets still are');
+});
+
 t.test('quoted parameter values: the native search agrees with the character scan', async (t) => {
   const plain = NameAddr.parse('<sip:a@h>;+sip.instance="<urn:uuid:1>";expires=60');
   t.equal(plain.params.get('+sip.instance'), '"<urn:uuid:1>"', 'quotes kept, the parameter after it read');
