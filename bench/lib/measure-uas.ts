@@ -50,7 +50,12 @@ export interface UasMeasurement {
   peakTreePssKb: number;
 }
 
-export const DEFAULT_RATES: readonly number[] = [500, 1000, 2000, 3000, 4000, 6000, 8000];
+/**
+ * The UDP ladder. Steps of 1 000 above 2 000: a UDP UAS that falls behind loses datagrams and
+ * collapses under the retransmissions (no flow control), so its best step is its capacity to
+ * within a step, and 2 000-wide steps hid up to 2 000 calls/s of it.
+ */
+export const DEFAULT_RATES: readonly number[] = [500, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000];
 
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
