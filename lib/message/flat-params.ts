@@ -65,7 +65,10 @@ export function scanParams(s: string, i: number, what: string, end: number): Fla
       }
       value = s.slice(vs, i);
     }
+    // the first two parameters go in arrays of their exact size: a push would grow the array to
+    // 19 slots, which the Via of every request (branch, rport) paid for
     if (out === undefined) out = [key, value];
+    else if (out.length === 2) out = [out[0], out[1], key, value];
     else out.push(key, value);
   }
   return out;
