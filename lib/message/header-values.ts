@@ -8,6 +8,7 @@ import * as m_chars from './chars.js';
 import * as m_cseq from './cseq.js';
 import { fail } from './errors.js';
 import type { Headers } from './headers.js';
+import * as m_headers from './headers.js';
 import { MediaType } from './media-type.js';
 import type { ContactValue } from './name-addr.js';
 import * as m_name_addr from './name-addr.js';
@@ -49,8 +50,21 @@ function optionalNumber(key: string, max: number, label: string) {
   };
 }
 
-/** Accessor parser for via. @internal */
-export const P_VIA = (h: Headers) => parseViaList(h.linesByKey('via'));
+const TOP_VIA_SLOT = m_headers.SLOT.topVia;
+
+/**
+ * Accessor parser for via. A single Via value (one field, no comma) is the top Via the parser
+ * already parsed and cached for every received message: it is reused, not parsed a second time
+ * (the UAS checks read the whole list of every request). @internal
+ */
+export const P_VIA = (h: Headers): Via[] => {
+  const lines = h.linesByKey('via');
+  if (lines.length === 1 && lines[0].indexOf(',') < 0) {
+    const top = h._peekCached(TOP_VIA_SLOT) as Via | undefined;
+    if (top !== undefined) return [top];
+  }
+  return parseViaList(lines);
+};
 /** Parses the first element of a raw Via field value (RFC 3261 §7.3.1 list). @internal */
 export function parseTopVia(first: string): Via {
   const top = first.indexOf(',') < 0 ? first : splitList(first)[0];

@@ -308,6 +308,12 @@ export class Headers implements Iterable<[string, string]> {
     return v;
   }
 
+  /** @internal the value cached in slot `slot`, if any, without parsing anything. */
+  _peekCached(slot: number): unknown {
+    const hit = this.cache?.[slot];
+    return hit === UNDEF ? undefined : hit;
+  }
+
   /** @internal a fresh, empty cache (indexed by SLOT) for the parser to fill directly. */
   _newCache(): unknown[] {
     return (this.cache = new Array<unknown>(SLOT_COUNT));

@@ -58,10 +58,13 @@ export class SipStack {
   private readonly iapSettings: readonly IapSettings[];
   private readonly users: StackUser[] = [];
   private readonly dialogs: DialogRouter;
-  private readonly inviteOwners = new Map<InviteServerTransaction, StackUser>();
+  /**
+   * INVITE server transactions with an owner (`tx.coreOwner`, for CANCEL) not yet ended. Owners
+   * and the §8.2.2.2 key each admitted request releases when its transaction ends
+   * (`tx.coreMergeKey`) are kept on the transactions: no table keyed by transaction.
+   */
+  private pendingInvites = 0;
   private readonly merged = new MergedRequestDetector();
-  /** The §8.2.2.2 key each admitted request's server transaction releases when it ends. */
-  private readonly mergeKeys = new Map<ServerTransaction, string>();
   private readonly supported: readonly string[];
   private readonly checkContexts: CheckContexts;
   private readonly refusal: StatelessRefusal;
@@ -118,8 +121,6 @@ export class SipStack {
     this.state = 'stopped';
     this.emit({ kind: 'stopped' });
     this.transactions.close();
-    this.inviteOwners.clear();
-    this.mergeKeys.clear();
     this.merged.clear();
     this.dialogs.clear();
     // a final response (or an ACK, a BYE) handed over just before shutdown may still be resolving,
@@ -195,8 +196,7 @@ export class SipStack {
   removeUser(user: StackUser): void {
     const i = this.users.indexOf(user);
     if (i >= 0) this.users.splice(i, 1);
-    this.dialogs.removeUser(user);
-    for (const [tx, owner] of this.inviteOwners) if (owner === user) this.inviteOwners.delete(tx);
+    this.dialogs.removeUser(user); // its INVITEs' CANCELs are no longer its (handleCancel checks)
   }
 
   /**
@@ -261,7 +261,7 @@ export class SipStack {
       dialogs: d.dialogs,
       dialogSets: d.dialogSets,
       users: this.users.length,
-      pendingInvites: this.inviteOwners.size,
+      pendingInvites: this.pendingInvites,
       requestsInProgress: this.merged.size,
       transport: this.transport.stats(),
       limitRejections: this.transactions.limitRejections(),
@@ -380,13 +380,14 @@ export class SipStack {
     const [user, claim] = routed;
     if (tx instanceof InviteServerTransaction) this.trackInvite(tx, user);
     // RFC 3261 §8.2.2.2: the request is in progress until its transaction ends (serverTransactionEnded)
-    if (mergeKey !== undefined) this.mergeKeys.set(tx, mergeKey);
+    if (mergeKey !== undefined) tx.coreMergeKey = mergeKey;
     this.guard(() => user.onRequest(tx, claim));
   }
 
   /** Remembers who owns an INVITE (for CANCEL) until its transaction ends (serverTransactionEnded). */
   private trackInvite(tx: InviteServerTransaction, user: StackUser): void {
-    this.inviteOwners.set(tx, user);
+    if (tx.coreOwner === undefined) this.pendingInvites++;
+    tx.coreOwner = user;
   }
 
   /**
@@ -394,10 +395,13 @@ export class SipStack {
    * is now): forget its INVITE owner and release its RFC 3261 §8.2.2.2 merged-request key.
    */
   private serverTransactionEnded(tx: ServerTransaction): void {
-    if (tx instanceof InviteServerTransaction) this.inviteOwners.delete(tx);
-    const key = this.mergeKeys.get(tx);
+    if (tx.coreOwner !== undefined) {
+      tx.coreOwner = undefined;
+      this.pendingInvites--;
+    }
+    const key = tx.coreMergeKey;
     if (key === undefined) return;
-    this.mergeKeys.delete(tx);
+    tx.coreMergeKey = undefined;
     this.merged.release(key);
   }
 
@@ -418,8 +422,9 @@ export class SipStack {
     this.respondSafely(cancelTx, reply(cancelTx.request, 200, checks));
     if (inviteTx.rfcState !== 'Proceeding') return; // already answered: the CANCEL has no effect
     this.respondSafely(inviteTx, reply(inviteTx.request, 487, checks, undefined, inviteTx.responseToTag));
-    const owner = this.inviteOwners.get(inviteTx);
-    if (owner?.onInviteCanceled !== undefined) this.guard(() => owner.onInviteCanceled?.(inviteTx));
+    const owner = inviteTx.coreOwner as StackUser | undefined;
+    // an owner removed since (removeUser) is told nothing
+    if (owner?.onInviteCanceled !== undefined && this.users.includes(owner)) this.guard(() => owner.onInviteCanceled?.(inviteTx));
   }
 
   private respondSafely(tx: ServerTransaction, res: SipResponse): void {

@@ -46,9 +46,14 @@ export class ExpiryQueue {
    * @param clock the clock the sweep timer runs on (and deadlines are read from)
    * @param duration every member's timer, ms
    */
+  /**
+   * @param lingers when true, the sweep timer is left running when the last member is removed
+   *   (it then fires once, finds nothing and stops; see {@link remove})
+   */
   constructor(
     private readonly clock: Clock,
     readonly duration: number,
+    private readonly lingers = false,
   ) {}
 
   /** Queues `m` to expire after {@link duration} (taking it out of any queue it waits in). */
@@ -63,13 +68,25 @@ export class ExpiryQueue {
     if (this.sweep === undefined) this.arm(due);
   }
 
-  /** Takes `m` out (its timer stopped); ignored if it does not wait here. */
+  /**
+   * Takes `m` out (its timer stopped); ignored if it does not wait here. The last one out stops
+   * the sweep timer, unless the queue {@link lingers}: a queue that empties and refills once per
+   * member (the first 2xx retransmission: the ACK usually arrives before the next call's 2xx is
+   * queued) would otherwise set and clear a Node.js timer per member. Its sweep then fires at
+   * the deadline of the member that was first (never later than any member added since), finds
+   * nothing due, and stops or waits for the next deadline; {@link stopIfEmpty} stops it at once.
+   */
   remove(m: ExpiryQueueMember): void {
     if (m.expiryQueue !== this) return;
     this.members[m.expirySlot - this.base] = undefined;
     m.expiryQueue = undefined;
     m.expirySlot = -1;
-    if (--this.live === 0) this.reset();
+    if (--this.live === 0 && !this.lingers) this.reset();
+  }
+
+  /** Stops the sweep timer of a queue nothing waits in (see {@link remove}). */
+  stopIfEmpty(): void {
+    if (this.live === 0) this.reset();
   }
 
   /** Number of members waiting. */

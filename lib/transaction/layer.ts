@@ -76,7 +76,8 @@ export class TransactionLayer {
   /** @throws RangeError on invalid timer values. */
   constructor(options: TransactionLayerOptions) {
     const timers = timerValues(options.timers);
-    const t1 = new ExpiryQueue(options.clock, timers.t1);
+    // the first 2xx retransmission's wait: emptied by nearly every ACK, so its sweep lingers
+    const t1 = new ExpiryQueue(options.clock, timers.t1, true);
     const backoff = new ExpiryQueuesByDuration(options.clock, [t1]);
     this.ctx = {
       transport: options.transport,
@@ -338,6 +339,7 @@ export class TransactionLayer {
     for (const tx of [...this.clients.values(), ...this.servers.values()]) tx.abort();
     this.clients.clear();
     this.servers.clear();
+    this.ctx.queues.t1.stopIfEmpty();
   }
 
   private startClient(key: string, request: SipRequest, target: SendTarget, user: ClientTransactionUser): ClientTransaction {

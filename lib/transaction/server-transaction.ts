@@ -44,6 +44,14 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
   readonly source: MessageSource;
   /** Told of timeouts and transport errors; set it after the layer hands the transaction out. */
   user: ServerTransactionUser = NO_USER;
+  /**
+   * @internal The UAS core's bookkeeping, kept on the transaction rather than in tables keyed by
+   * it, which ~10^5 answered transactions waiting out Timers J and L made large (sip-stack.ts: the
+   * user that owns an INVITE, told of its CANCEL). The transaction itself never reads it.
+   */
+  coreOwner: unknown = undefined;
+  /** @internal See {@link coreOwner}: the RFC 3261 §8.2.2.2 key the request holds until the end. */
+  coreMergeKey: string | undefined = undefined;
   /** The last response sent, held as in {@link Transaction.request} once released. */
   private heldResponse: Held<SipResponse> | undefined;
   /** Status of the last response sent (kept apart so checking it parses nothing). */

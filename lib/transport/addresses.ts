@@ -10,9 +10,26 @@ export function bareHost(host: string): string {
   return h.toLowerCase();
 }
 
+/** The host {@link ipFamily} and {@link literalFamily} answered last, and their answer. */
+let lastHost = '';
+let lastFamily: 0 | 4 | 6 = 0;
+
+/**
+ * `isIP`, remembering the last answer: a UAS sends every response of a peer to the same address,
+ * and twice per datagram (the response route, then the socket's lookup), so its regular
+ * expression ran for the same string over and over.
+ */
+export function literalFamily(host: string): 0 | 4 | 6 {
+  if (host === lastHost) return lastFamily;
+  const family = isIP(host) as 0 | 4 | 6;
+  lastHost = host;
+  lastFamily = family;
+  return family;
+}
+
 /** 4 or 6 for a numeric address (brackets allowed), 0 for a host name. */
 export function ipFamily(host: string): 0 | 4 | 6 {
-  return isIP(bareHost(host)) as 0 | 4 | 6;
+  return literalFamily(bareHost(host));
 }
 
 /** True if two hosts name the same literal host (brackets and case ignored). */

@@ -223,11 +223,8 @@ export class Outbound {
     if (udp === undefined) {
       return Promise.reject(new SipError(SipErrorCode.TransportError, `IAP ${iap.id} has no UDP socket for IPv${hop.family}`));
     }
-    const stats = this.deps.stats;
-    return udp.send(data, hop.port, hop.address).then(() => {
-      stats.datagramsOut += 1;
-      return { protocol: 'udp', localAddress: udp.address, localPort: udp.port, remoteAddress: hop.address, remotePort: hop.port };
-    });
+    const sent: SentInfo = { protocol: 'udp', localAddress: udp.address, localPort: udp.port, remoteAddress: hop.address, remotePort: hop.port };
+    return udp.sendThen(data, hop.port, hop.address, sent, this.deps.stats);
   }
 
   private openFor(iap: IapRuntime, protocol: ConnectionProtocol, hop: Hop, servername?: string): Promise<TransportConnection> {

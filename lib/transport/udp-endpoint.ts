@@ -8,8 +8,8 @@
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
-import { isIP } from 'node:net';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
+import { literalFamily } from './addresses.js';
 import { toTransportError } from './errors.js';
 
 /** Requested SO_RCVBUF of each UDP socket, in bytes. */
@@ -26,7 +26,7 @@ function literalFirstLookup(
   options: LookupOneOptions | number,
   callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
 ): void {
-  const family = isIP(address);
+  const family = literalFamily(address);
   if (family !== 0) callback(null, address, family);
   else dnsLookup(address, typeof options === 'number' ? { family: options } : options, callback);
 }
@@ -107,6 +107,15 @@ export class UdpEndpoint {
 
   /** Sends one datagram; rejects with `SipError(TransportError)` on a local send error. */
   send(data: Buffer, port: number, address: string): Promise<void> {
+    return this.sendThen(data, port, address, undefined);
+  }
+
+  /**
+   * Sends one datagram and resolves to `sent` once the socket took it: the caller's result
+   * without a second promise chained on (the per-datagram path of a UAS), `counts.datagramsOut`
+   * counted then. Rejects with `SipError(TransportError)` on a local send error.
+   */
+  sendThen<T>(data: Buffer, port: number, address: string, sent: T, counts?: { datagramsOut: number }): Promise<T> {
     return new Promise((resolve, reject) => {
       if (this.closed) {
         reject(toTransportError(new Error('socket closed'), 'udp send'));
@@ -114,7 +123,10 @@ export class UdpEndpoint {
       }
       this.socket.send(data, port, address, (err) => {
         if (err) reject(toTransportError(err, `udp send to ${address}:${port}`));
-        else resolve();
+        else {
+          if (counts !== undefined) counts.datagramsOut += 1;
+          resolve(sent);
+        }
       });
     });
   }

@@ -170,6 +170,23 @@ t.test('parse cache is invalidated when a header is set', async (t) => {
   t.equal(m.maxForwards, undefined);
 });
 
+t.test('the Via list of a single Via is the top Via the parser read; several are parsed', async (t) => {
+  const one = parseMessage(INVITE.replace(', SIP/2.0/TCP p1.example.com;branch=z9hG4bK1', '') + 'X') as SipRequest;
+  t.equal(one.via.length, 1);
+  t.equal(one.via[0], one.topVia, 'not parsed a second time');
+  t.equal(one.via[0].branch, 'z9hG4bKnashds8');
+  const two = parseMessage(INVITE + 'X') as SipRequest;
+  t.same(two.via.map((v) => v.host), ['pc33.atlanta.example.com', 'p1.example.com']);
+  const lines = parseMessage(INVITE.replace(', SIP/2.0/TCP p1.example.com;branch=z9hG4bK1', '\r\nVia: SIP/2.0/TCP p1.example.com;branch=z9hG4bK1') + 'X') as SipRequest;
+  t.same(lines.via.map((v) => v.host), ['pc33.atlanta.example.com', 'p1.example.com']);
+  // a top Via set through the setter is the list too
+  const top = one.topVia.clone();
+  top.host = 'changed.example.com';
+  one.topVia = top;
+  t.same(one.via.map((v) => v.host), ['changed.example.com']);
+  t.match(serializeMessage(one).toString(), /Via: SIP\/2\.0\/UDP changed\.example\.com;branch=z9hG4bKnashds8\r\n/);
+});
+
 t.test('setters write the header text', async (t) => {
   const m = parseMessage(INVITE + 'X') as SipRequest;
   const to = m.to.clone();

@@ -129,3 +129,25 @@ t.test('shutdown clears what is left', async (t) => {
   t.equal(stack.stats().pendingInvites, 0);
   t.equal(stack.stats().requestsInProgress, 0);
 });
+
+t.test("an INVITE's owner hears of its CANCEL; an owner removed since does not", async (t) => {
+  const { stack, handed, source, req } = await setup(t);
+  const canceled: string[] = [];
+  const owner: StackUser = {
+    uid: 'canceled-owner',
+    methods: ['INVITE'],
+    claim: () => 'connection',
+    onRequest: (tx) => void handed.push(tx),
+    onInviteCanceled: (tx) => void canceled.push(tx === handed[handed.length - 1] ? 'the INVITE' : 'another'),
+  };
+  stack.removeUser(stack['users'][0] as StackUser); // the setup's user would claim it first
+  stack.addUser(owner);
+  stack.onRequest(req('INVITE', undefined, 'c1@test', 'z9hG4bKc1'), source);
+  stack.onRequest(req('CANCEL', undefined, 'c1@test', 'z9hG4bKc1'), source);
+  t.same(canceled, ['the INVITE'], 'the owner was told');
+  stack.onRequest(req('INVITE', undefined, 'c2@test', 'z9hG4bKc2'), source);
+  stack.removeUser(owner);
+  stack.onRequest(req('CANCEL', undefined, 'c2@test', 'z9hG4bKc2'), source);
+  t.same(canceled, ['the INVITE'], 'a removed owner is told nothing');
+  await settle();
+});

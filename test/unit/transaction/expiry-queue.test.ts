@@ -60,6 +60,38 @@ t.test('a removed member never fires and is not held; removing the last stops th
   t.same(seen, ['b@60']);
 });
 
+t.test('a lingering queue keeps its sweep when emptied, yet every member expires at its own deadline', async (t) => {
+  const clock = new FakeClock(1000);
+  const q = new ExpiryQueue(clock, 100, true);
+  const seen: string[] = [];
+  const a = member(clock, 'a', seen);
+  q.add(a);
+  q.remove(a);
+  t.equal(clock.pending(), 1, 'emptied: the sweep is left running');
+  clock.advance(30);
+  const b = member(clock, 'b', seen);
+  q.add(b);
+  t.equal(clock.pending(), 1, 'refilled: the running sweep serves');
+  clock.advance(70);
+  t.same(seen, [], 'the sweep at a\'s old deadline expires nothing');
+  t.equal(clock.pending(), 1, 'and waits for b');
+  clock.advance(29);
+  t.same(seen, []);
+  clock.advance(1);
+  t.same(seen, ['b@1130'], 'b at its own deadline');
+  t.equal(clock.pending(), 0, 'empty after a sweep: no timer');
+  q.add(a);
+  q.remove(a);
+  t.equal(clock.pending(), 1);
+  q.stopIfEmpty();
+  t.equal(clock.pending(), 0, 'stopIfEmpty stops the lingering sweep');
+  q.add(b);
+  q.stopIfEmpty();
+  t.equal(clock.pending(), 1, 'but not while a member waits');
+  clock.runAll();
+  t.same(seen, ['b@1130', 'b@1230']);
+});
+
 t.test('re-adding moves a member to the back with a new deadline; other queues give it up', async (t) => {
   const clock = new FakeClock();
   const q = new ExpiryQueue(clock, 100);
