@@ -8,7 +8,7 @@ import { NameAddr, createResponse, newTag, type SipRequest, type SipResponse } f
 import { createUasDialog } from '../dialog/index.js';
 import type { DialogKey, SipStack, StackUser } from '../stack/index.js';
 import { InviteServerTransaction, type ServerTransaction } from '../transaction/index.js';
-import { flatCopy } from '../transaction/wire.js';
+import { ownString } from '../message/own-string.js';
 import { dtlsFingerprint, isWebRtcOffer, webRtcAnswer } from './webrtc-answer.js';
 
 /** What the UAS saw. */
@@ -99,7 +99,7 @@ export function createAnsweringUas(stack: SipStack, options: AnsweringUasOptions
     // The dialog's key and callbacks outlive the INVITE by up to 64*T1 (no ACK): they keep flat
     // copies of its Call-ID and tag, not the request (a hostile INVITE's head is up to 64 kB, and
     // V8 substrings of 13 chars or more are views onto it).
-    const key = { callId: flatCopy(req.callId), localTag: tag, remoteTag: flatCopy(req.from.tag ?? '') };
+    const key = { callId: ownString(req.callId), localTag: tag, remoteTag: ownString(req.from.tag ?? '') };
     const call = { ended: false };
     stack.registerDialog(key, {
       user: uas.user,

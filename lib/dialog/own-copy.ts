@@ -22,16 +22,3 @@ export function ownUtf8(text: string): Buffer {
   out.write(text, 0, 'utf8');
   return out;
 }
-
-/** `s` as a flat string of its own, not a slice of the text it was cut from. */
-export function ownString(s: string): string;
-export function ownString(s: string | undefined): string | undefined;
-export function ownString(s: string | undefined): string | undefined {
-  // Under 13 characters V8 makes neither sliced nor cons strings: `s` holds only itself.
-  if (s === undefined || s.length < 13) return s;
-  // Prepending makes a cons string; slice() flattens it into a new sequential string (a copy)
-  // and returns a slice of that copy, never of the text `s` was cut from. ~6x cheaper than the
-  // JSON round trip used before (issue 15: ~15 per SIPREC set-up at the SRS), for a slice header
-  // and one character more per kept string.
-  return (' ' + s).slice(1);
-}

@@ -5,13 +5,13 @@
  */
 import type { SipRequest } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
-import { flatCopy } from '../transaction/wire.js';
+import { ownString } from '../message/own-string.js';
 
 /**
  * Flat: the key lives as long as the INVITE transaction (32 s in Accepted on UDP), and a
  * concatenation of header slices would keep the whole request text alive that long.
  */
-const keyOf = (req: SipRequest): string => flatCopy(`${req.from.tag ?? ''}\u0000${req.callId}\u0000${req.cseq.seq}\u0000${req.cseq.method}`);
+const keyOf = (req: SipRequest): string => ownString(`${req.from.tag ?? ''}\u0000${req.callId}\u0000${req.cseq.seq}\u0000${req.cseq.method}`);
 
 /** Requests outside dialogs in progress, by the identity §8.2.2.2 compares. */
 export class MergedRequestDetector {

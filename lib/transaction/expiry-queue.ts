@@ -45,8 +45,6 @@ export class ExpiryQueue {
   /**
    * @param clock the clock the sweep timer runs on (and deadlines are read from)
    * @param duration every member's timer, ms
-   */
-  /**
    * @param lingers when true, the sweep timer is left running when the last member is removed
    *   (it then fires once, finds nothing and stops; see {@link remove})
    */

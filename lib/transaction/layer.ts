@@ -36,7 +36,7 @@ import { ExpiryQueue, ExpiryQueuesByDuration } from './expiry-queue.js';
 import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
 import { buildCancel } from './requests.js';
-import { flatCopy } from './wire.js';
+import { ownString } from '../message/own-string.js';
 import { type Retransmit2xxOptions, TwoXxRetransmitter } from './retransmit-2xx.js';
 import { type TimerValues, timerValues } from './timers.js';
 import { SILENT_LOGGER, type Transaction, type TransactionContext, settle } from './transaction.js';
@@ -377,7 +377,7 @@ export class TransactionLayer {
         ? new InviteServerTransaction(this.ctx, request, source, onEnd)
         : new NonInviteServerTransaction(this.ctx, request, source, onEnd);
     // flat: the key is a concatenation of slices of the request's text and would pin all of it
-    tx.key = flatCopy(key);
+    tx.key = ownString(key);
     this.servers.set(tx.key, tx);
     if (!deferStart) tx.start();
     return tx;

@@ -13,7 +13,8 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import { dialogAckKey } from './matching.js';
 import type { TimerHandle } from '../../include-types/settings.js';
 import type { ExpiryQueue } from './expiry-queue.js';
-import { WireHeld, flatCopy } from './wire.js';
+import { ownString } from '../message/own-string.js';
+import { WireHeld } from './wire.js';
 import { type TransactionContext, asTransportError, settle } from './transaction.js';
 
 /** What {@link TwoXxRetransmitter.start} may tell the caller. */
@@ -74,7 +75,7 @@ export class TwoXxRetransmitter {
     // a flat copy: the key is a concatenation of the 2xx's Call-ID and tags, which createResponse
     // copied from the INVITE as V8 substrings of its text; kept as they are, the entry (and the
     // layer's map) would keep the whole INVITE text (up to 64 kB) for the 64*T1 window
-    const key = flatCopy(dialogAckKey(response));
+    const key = ownString(dialogAckKey(response));
     this.stop(key);
     const { clock, timers, queues } = this.ctx;
     const e = new Pending2xx(this, key, response, source, options, timers.t1, clock.now() + timers.timeout64);

@@ -9,7 +9,8 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import type { IstState, NistState } from './states.js';
 import { type TerminationHook, Transaction, TransactionEndReason, type TransactionContext, asTransportError } from './transaction.js';
 import type { ServerTransactionUser } from './user.js';
-import { type Held, flatCopy, heldAvailable, heldForget, heldGet, heldRelease } from './wire.js';
+import { ownString } from '../message/own-string.js';
+import { type Held, heldAvailable, heldForget, heldGet, heldRelease } from './wire.js';
 import { isRfc3261Branch } from './matching.js';
 
 const returnTrue = (): boolean => true;
@@ -22,13 +23,9 @@ const COMMON_METHODS: ReadonlyMap<string, string> = new Map(
   ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'MESSAGE', 'INFO', 'UPDATE', 'PRACK', 'SUBSCRIBE', 'NOTIFY', 'REFER', 'PUBLISH'].map((m) => [m, m]),
 );
 
-/** The method as a shared literal if common, else a flat copy (see {@link flatCopy}). */
+/** The method as a shared literal if common, else a flat copy (see {@link ownString}). */
 function keptMethod(m: string): string {
-  return COMMON_METHODS.get(m) ?? flatCopy(m);
-}
-
-function flatCopyOrUndefined(s: string | undefined): string | undefined {
-  return s === undefined ? undefined : flatCopy(s);
+  return COMMON_METHODS.get(m) ?? ownString(m);
 }
 
 /** What a server transaction did with a request the layer matched to it. */
@@ -82,8 +79,8 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
     this.reliable = ctx.transport.isReliable(source.protocol);
     const branch = request.via[0]?.branch ?? '';
     this.rfc3261 = isRfc3261Branch(branch);
-    this.branchId = this.rfc3261 ? undefined : flatCopy(branch);
-    this.requestToTag = this.rfc3261 ? undefined : (flatCopyOrUndefined(request.to.tag) ?? null);
+    this.branchId = this.rfc3261 ? undefined : ownString(branch);
+    this.requestToTag = this.rfc3261 ? undefined : (ownString(request.to.tag) ?? null);
     this.cseqSeq = request.cseq.seq;
     this.cseqMethod = keptMethod(request.cseq.method);
   }
@@ -117,7 +114,7 @@ export abstract class ServerTransactionBase<S extends IstState | NistState, T ex
   set lastResponse(response: SipResponse | undefined) {
     this.heldResponse = response;
     this.lastStatus = response?.status ?? 0;
-    this.finalToTag = response !== undefined && response.status >= 200 ? flatCopyOrUndefined(response.to.tag) : undefined;
+    this.finalToTag = response !== undefined && response.status >= 200 ? ownString(response.to.tag) : undefined;
   }
 
   /** True once a response was sent (cheaper than reading {@link lastResponse}). */

@@ -27,20 +27,6 @@ export function fromWire(wire: string): SipMessage {
 }
 
 /**
- * A copy of `s` that refers to nothing else. V8 keeps substrings (≥ 13 chars) and concatenations
- * as views onto their source strings, so a branch or a table key cut from a parsed header would
- * keep the whole message text alive for as long as the transaction lives.
- *
- * Taking a substring of a concatenation makes V8 flatten the concatenation first: its characters
- * are copied into a new string, and the substring is a view onto that copy alone. This costs a
- * third of the round trip through a Buffer it replaces (no UTF-8 encoding and decoding, no
- * native call), on a UAS's per-call path (transaction, merged-request, 2xx and dialog keys).
- */
-export function flatCopy(s: string): string {
-  return s.length === 0 ? s : (s + ' ').slice(0, -1);
-}
-
-/**
  * Holds a message strongly until {@link release}, then as its wire form only: a later
  * {@link get} parses it again (a new object each time; whoever needs the very object keeps it).
  * No WeakRef to the released object: V8's young-generation collections keep the targets of

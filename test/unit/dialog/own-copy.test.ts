@@ -5,7 +5,8 @@
 import t from 'tap';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { ownBuffer, ownString } from '../../../lib/dialog/own-copy.js';
+import { ownBuffer } from '../../../lib/dialog/own-copy.js';
+import { ownString } from '../../../lib/message/own-string.js';
 import { createUasDialog } from '../../../lib/dialog/dialog-factory.js';
 import { parseMessage, type SipRequest } from '../../../lib/message/index.js';
 
