@@ -123,7 +123,7 @@ export function parseHeaderBlock(head: string, pos: number, headers: Headers, li
     // the name and separators hold no CR (token, SP, HTAB, ':'): only the value is searched, and
     // not even that when the message parser will parse the whole value by a grammar that refuses a
     // CR (the first Via, CSeq, From, To, Max-Forwards, Content-Length: see GRAMMAR_CHECKED); it
-    // then reports a failure as the bare CR it was (parse.ts, `bareCrReason`)
+    // then reports a failure as the bare CR it was (parse.ts, `hasBareCr`)
     const k = hn.hot;
     if (i < end && (hot === undefined || k < 0 || GRAMMAR_CHECKED[k] !== 1 || hot.index[k] >= 0)) {
       const cr = head.indexOf('\r', i);
