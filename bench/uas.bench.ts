@@ -3,7 +3,8 @@
  * uas.cfg, 4 workers) under the same SIPp load in the same run: INVITE/200/ACK/BYE/200 per call,
  * over UDP then TCP, on loopback. Prints the load generator's own ceiling (SIPp's UAS), the floor
  * of any Node UAS (bench/lib/node-floor-uas.ts: bare `node:dgram`/`node:net` responders, no SIP
- * stack), the best sustained calls/s of each and the ratios, then runs 100 000 calls through a fresh tsip process at
+ * stack), the other Node SIP stack (the npm `sip` package, bench/lib/sip-pkg-uas.ts), the best
+ * sustained calls/s of each and the ratios, then runs 100 000 calls through a fresh tsip process at
  * a steady rate and prints its heap after a full GC every 10 000 calls and the bytes it keeps per
  * live transaction, to show memory stays flat once the 32 s Timer L/J window is full.
  *
@@ -113,6 +114,26 @@ async function measureTsip(build: string, transport: 'u1' | 't1', ladder: { rate
   }
 }
 
+/**
+ * The npm `sip` package's UAS (bench/lib/sip-pkg-uas.ts), the other Node SIP stack, each transport
+ * on a fresh process as tsip gets. Its TCP ladder starts lower: it completes calls over TCP at a
+ * few hundred per second, and this says where it stops rather than only that 1 000 is too many.
+ */
+async function measureSipPackage(build: string): Promise<{ udp: UasMeasurement; tcp: UasMeasurement }> {
+  const one = async (transport: 'u1' | 't1'): Promise<UasMeasurement> => {
+    const uas = await startUas(build, 'sip-pkg');
+    try {
+      const ladder = transport === 't1' ? { rates: [250, 500, ...TCP_RATES], secondsPerStep: 3 } : {};
+      const m = await measureUas({ host: '127.0.0.1', port: uas.port, transport }, { name: 'npm sip', watchPid: uas.proc.pid, ...ladder });
+      console.log(formatMeasurement(m));
+      return m;
+    } finally {
+      await uas.stop();
+    }
+  };
+  return { udp: await one('u1'), tcp: await one('t1') };
+}
+
 /** The TCP ladder of every peer (the lower UDP steps say nothing new over TCP). */
 const TCP_RATES: readonly number[] = [1000, 2000, 4000, 6000, 8000];
 
@@ -136,6 +157,7 @@ export async function run(): Promise<void> {
   console.log(formatMeasurement(kamTcp));
   const build = benchTree();
   const floor = await measureNodeFloor(build);
+  const sipPkg = await measureSipPackage(build);
   // one fresh process per transport, as Kamailio gets: a UDP ladder's last, overloaded step
   // leaves failed calls whose 2xx are still retransmitted for 64*T1, which the TCP ladder's first
   // steps would otherwise pay for (46 of 6 000 TCP calls failed at 2 000 calls/s that way)
@@ -145,6 +167,8 @@ export async function run(): Promise<void> {
   console.log(`TCP: ${formatComparison(tsipTcp, kamTcp)}`);
   console.log(`UDP: ${formatComparison(tsip, floor.udp)} (the bare Node responder: Node's own floor)`);
   console.log(`TCP: ${formatComparison(tsipTcp, floor.tcp)} (the bare Node responder: Node's own floor)`);
+  console.log(`UDP: ${formatComparison(tsip, sipPkg.udp)} (the npm sip package: the other Node SIP stack)`);
+  console.log(`TCP: ${formatComparison(tsipTcp, sipPkg.tcp)} (the npm sip package: the other Node SIP stack)`);
   console.log(`UDP: ${formatComparison(tsip, sippUdp)} (SIPp's own UAS: the load generator's ceiling)`);
   console.log(`TCP: ${formatComparison(tsipTcp, sippTcp)} (SIPp's own UAS: the load generator's ceiling)`);
   // 1250 calls/s fills the 32 s window after 40 000 calls, leaving six level samples; lower

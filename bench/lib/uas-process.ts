@@ -1,13 +1,13 @@
 /**
  * Starts one of the answering UASes the uas benches drive, compiled, in its own process on a free
- * port, listening on UDP and TCP: tsip's samples/uas.js, or Node's floor (node-floor-uas.ts, the
- * bare responder with no SIP stack).
+ * port, listening on UDP and TCP: tsip's samples/uas.js, Node's floor (node-floor-uas.ts, the
+ * bare responder with no SIP stack), or the npm `sip` package's UAS (sip-pkg-uas.ts).
  */
 import { join } from 'node:path';
 import { ManagedProcess, freePort, waitListening } from '../../test/interop/lib/index.js';
 
-/** Which answerer: tsip's UAS or the bare Node responder. */
-export type UasKind = 'tsip' | 'node-floor';
+/** Which answerer: tsip's UAS, the bare Node responder, or the npm `sip` package's UAS. */
+export type UasKind = 'tsip' | 'node-floor' | 'sip-pkg';
 
 /** A started answerer. */
 export interface UasProcess {
@@ -25,7 +25,7 @@ export async function startUas(build: string, kind: UasKind, nodeArgs: readonly 
   const port = await freePort();
   const script = kind === 'tsip'
     ? [join(build, 'samples/uas.js'), '--transport', 'udp,tcp', '--host', '127.0.0.1', '--port', String(port), ...uasArgs]
-    : [join(build, 'bench/lib/node-floor-uas.js'), String(port)];
+    : [join(build, kind === 'sip-pkg' ? 'bench/lib/sip-pkg-uas.js' : 'bench/lib/node-floor-uas.js'), String(port)];
   const proc = new ManagedProcess(process.execPath, [...nodeArgs, ...script], { cwd: build });
   const stop = async (): Promise<void> => {
     proc.child.kill('SIGTERM');
