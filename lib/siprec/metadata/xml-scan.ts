@@ -21,7 +21,7 @@
  */
 import { LEGACY_RECORDING_NS, RECORDING_NS } from './constants.js';
 import { MetadataError, MetadataErrorCode } from './errors.js';
-import type { XmlElement, XmlNode } from './xml-tree.js';
+import type { XmlElement } from './xml-tree.js';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const START = ':A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD';
@@ -40,24 +40,6 @@ export const MAX_XML_DEPTH = 101;
 // XML 1.0 §2.8 [23] XMLDecl
 const XML_DECL = /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]+\1(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[A-Za-z][A-Za-z0-9._-]*\2)?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(?:yes|no)\3)?[ \t\r\n]*\?>/y;
 const EMPTY_SCOPE: ReadonlyMap<string, string> = new Map();
-/**
- * The attributes of every element without any (about half of a metadata document's: text
- * elements such as `<label>`, `<send>`, `<associate-time>`), shared and frozen; `readAttrs` gives
- * an element its own object at its first attribute. The tree's readers only read `attrs`.
- */
-const NO_ATTRS: Record<string, string> = Object.freeze({}) as Record<string, string>;
-/**
- * Likewise the children of an element until its first one: most elements hold one text or none,
- * and `[node]` is one slot where `[]` then `push` grows a 17-slot store (issue 15: together with
- * NO_ATTRS, the scanner allocates 11.0 kB instead of 14.8 kB for the benchmark's two-party
- * document, parseMetadata 24.2 kB instead of 28.0 kB; measured with V8's sampling heap profiler).
- */
-const NO_CHILDREN: XmlNode[] = Object.freeze([]) as unknown as XmlNode[];
-
-function addChild(parent: XmlElement, node: XmlNode): void {
-  if (parent.children === NO_CHILDREN) parent.children = [node];
-  else parent.children.push(node);
-}
 
 function fail(detail: string, at: number): never {
   throw new MetadataError(MetadataErrorCode.MalformedXml, 'Malformed metadata XML', `${detail} at offset ${at}`);
@@ -174,7 +156,7 @@ function skipMisc(s: string, i: number): number {
  * `el.scope` as they come (no walk of the attributes afterwards); returns the index of `>` or `/>`.
  */
 function readAttrs(s: string, i: number, el: XmlElement, tagAt: number, ahead: Ahead): number {
-  let attrs = el.attrs;
+  const attrs = el.attrs;
   for (;;) {
     const j = skipSpace(s, i);
     const c = s.charCodeAt(j);
@@ -191,9 +173,8 @@ function readAttrs(s: string, i: number, el: XmlElement, tagAt: number, ahead: A
     if (close < 0) fail('unterminated attribute value', k);
     const lt = s.indexOf('<', k + 1);
     if (lt >= 0 && lt < close) fail('"<" in attribute value', lt); // XML 1.0 §3.1 WFC: No < in Attribute Values
-    if (attrs === NO_ATTRS) el.attrs = attrs = {};
     // XML 1.0 §3.1 WFC: Unique Att Spec
-    else if (Object.prototype.hasOwnProperty.call(attrs, name)) fail(`duplicate attribute ${name}`, j);
+    if (Object.prototype.hasOwnProperty.call(attrs, name)) fail(`duplicate attribute ${name}`, j);
     // NOTE (deviation): values are not white-space normalized (§3.3.3); ids are trimmed by the reader.
     const value = decode(s, k + 1, close, ahead);
     // An attribute named __proto__ is an own property, not the prototype.
@@ -222,6 +203,7 @@ function text(s: string, from: number, to: number, parent: XmlElement | undefine
     for (let i = from; i < to; i++) if (!isSpace(s.charCodeAt(i))) fail('text outside the root element', i);
     return;
   }
+  const children = parent.children;
   if (parent.hasText !== true) {
     if (allSpace(s, from, to)) return;
     parent.hasText = true;
@@ -229,7 +211,7 @@ function text(s: string, from: number, to: number, parent: XmlElement | undefine
   // XML 1.0 §2.4: "]]>" not allowed in content
   if (ahead.cdataEnd >= 0 && ahead.cdataEnd < from) ahead.cdataEnd = s.indexOf(']]>', from);
   if (ahead.cdataEnd >= 0 && ahead.cdataEnd < to) fail('"]]>" in text', ahead.cdataEnd);
-  addChild(parent, { kind: 'text', text: decode(s, from, to, ahead) });
+  children.push({ kind: 'text', text: decode(s, from, to, ahead) });
 }
 
 /** The namespaces the scanner hands out as these very strings, so readers compare them by identity first. */
@@ -280,7 +262,7 @@ export function scanXml(s: string, maxDepth = MAX_XML_DEPTH): XmlElement {
       if (s.startsWith('<![CDATA[', lt)) {
         if (parent === undefined) fail('CDATA outside the root element', lt);
         const end = past(s, lt + 9, ']]>', 'CDATA section', lt);
-        addChild(parent, { kind: 'text', text: s.slice(lt + 9, end - 3) });
+        parent.children.push({ kind: 'text', text: s.slice(lt + 9, end - 3) });
         parent.hasText = true;
         i = end;
       } else if (s.startsWith('<!--', lt)) i = skipMisc(s, lt);
@@ -295,12 +277,12 @@ export function scanXml(s: string, maxDepth = MAX_XML_DEPTH): XmlElement {
         kind: 'element', qname,
         prefix: colon < 0 ? '' : qname.slice(0, colon),
         local: colon < 0 ? qname : qname.slice(colon + 1),
-        ns: undefined, attrs: NO_ATTRS, children: NO_CHILDREN, scope: parent?.scope ?? EMPTY_SCOPE, ownScope: false, hasText: false, start: lt, end: -1,
+        ns: undefined, attrs: {}, children: [], scope: parent?.scope ?? EMPTY_SCOPE, ownScope: false, hasText: false, start: lt, end: -1,
       };
       const close = readAttrs(s, lt + 1 + qname.length, el, lt, ahead);
       resolve(el);
       if (parent === undefined) root = el;
-      else addChild(parent, el);
+      else parent.children.push(el);
       if (s.charCodeAt(close) === 0x2f) {
         el.end = close + 2;
       } else if (stack.push(el) > maxDepth) fail(`elements nested deeper than ${maxDepth}`, lt);
