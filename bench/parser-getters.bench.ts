@@ -18,8 +18,8 @@
  *
  * Rates are messages per CPU-second of this process (user + system), so load from other processes
  * on a shared machine does not count against whichever side it happens to hit. Each round gives one
- * ratio: within it the two sides take turns in 10 short slices each (alternating which goes first),
- * so a change of machine load during the round hits both alike. Each kind is warmed up first.
+ * ratio: within it the two sides take turns in 50 short slices each (alternating which goes first),
+ * so a change of machine load during the round hits both alike (50 slices: see SLICES). Each kind is warmed up first.
  * The verdict uses the minimum ratio over the rounds; the median is printed too.
  *
  * Run: `npx tsx bench/run.ts parser-getters` (env BENCH_ROUNDS, BENCH_ROUND_MS to change the rounds;
@@ -129,7 +129,14 @@ function slice(fn: Parse, b: Buffer, ms: number): [number, number] {
   return runForCpu(fn, b, ms, 100);
 }
 
-const SLICES = 10;
+/**
+ * Slices per side in a round. The verdict takes the worst round, so a round's own noise decides it:
+ * with 10 slices of 25 ms, the same build measured against itself in this alternation gave
+ * per-round ratios of 0.83-1.15 (a GC pause or a migration landing in one side's slice moves a whole
+ * round); with 50 slices of 5 ms, 0.94-1.07 (2026-12-07, quiet machine, 15 rounds of each), with the
+ * same medians. Finer slices change no side's expected rate, only how much one unlucky slice weighs.
+ */
+const SLICES = 50;
 
 /** One round: both sides in alternating slices; returns [tsip rate, sip rate] in messages per CPU-second. */
 function round(b: Buffer, ms: number, sipFirst: boolean): [number, number] {
