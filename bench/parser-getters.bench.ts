@@ -19,7 +19,8 @@
  * Rates are messages per CPU-second of this process (user + system), so load from other processes
  * on a shared machine does not count against whichever side it happens to hit. Each round gives one
  * ratio: within it the two sides take turns in 50 short slices each (alternating which goes first),
- * so a change of machine load during the round hits both alike (50 slices: see SLICES). Each kind is warmed up first.
+ * so a change of machine load during the round hits both alike (why 50: see SLICES). Each kind is
+ * warmed up first.
  * The verdict uses the minimum ratio over the rounds; the median is printed too.
  *
  * Run: `npx tsx bench/run.ts parser-getters` (env BENCH_ROUNDS, BENCH_ROUND_MS to change the rounds;
