@@ -8,7 +8,7 @@ import { NameAddr, createResponse, newTag, type SipRequest, type SipResponse } f
 import { createUasDialog } from '../dialog/index.js';
 import type { DialogKey, SipStack, StackUser } from '../stack/index.js';
 import { InviteServerTransaction, type ServerTransaction } from '../transaction/index.js';
-import { ownString } from '../message/own-string.js';
+import { ownString } from '../message/own-copy.js';
 import { dtlsFingerprint, isWebRtcOffer, webRtcAnswer } from './webrtc-answer.js';
 
 /** What the UAS saw. */

@@ -16,7 +16,7 @@ import { type DialogId, dialogKey } from './dialog-id.js';
 import { type InDialogRequestOptions, buildInDialogRequest, extraPairs } from './request-builder.js';
 import type { DialogInit, DialogRole, DialogSnapshot, DialogStateChange, InDialogVerdict } from './dialog-types.js';
 import { isTargetRefresh } from './target-refresh.js';
-import { ownString } from '../message/own-string.js';
+import { ownString } from '../message/own-copy.js';
 
 export type { DialogInit, DialogRole, DialogSnapshot, DialogStateChange, InDialogVerdict } from './dialog-types.js';
 

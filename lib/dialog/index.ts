@@ -40,4 +40,3 @@ export * from './session-timer-negotiation.js';
 export * from './session-timer.js';
 export * from './offer-answer.js';
 export * from './invite-guard.js';
-export * from './own-copy.js';

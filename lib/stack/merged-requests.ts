@@ -5,7 +5,7 @@
  */
 import type { SipRequest } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
-import { ownString } from '../message/own-string.js';
+import { ownString } from '../message/own-copy.js';
 
 /**
  * Flat: the key lives as long as the INVITE transaction (32 s in Accepted on UDP), and a

@@ -36,7 +36,7 @@ import { ExpiryQueue, ExpiryQueuesByDuration } from './expiry-queue.js';
 import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
 import { buildCancel } from './requests.js';
-import { ownString } from '../message/own-string.js';
+import { ownString } from '../message/own-copy.js';
 import { type Retransmit2xxOptions, TwoXxRetransmitter } from './retransmit-2xx.js';
 import { type TimerValues, timerValues } from './timers.js';
 import { SILENT_LOGGER, type Transaction, type TransactionContext, settle } from './transaction.js';

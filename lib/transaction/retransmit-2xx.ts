@@ -13,7 +13,7 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import { dialogAckKey } from './matching.js';
 import type { TimerHandle } from '../../include-types/settings.js';
 import type { ExpiryQueue } from './expiry-queue.js';
-import { ownString } from '../message/own-string.js';
+import { ownString } from '../message/own-copy.js';
 import { WireHeld } from './wire.js';
 import { type TransactionContext, asTransportError, settle } from './transaction.js';
 

@@ -9,7 +9,7 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import type { IstState, NistState } from './states.js';
 import { type TerminationHook, Transaction, TransactionEndReason, type TransactionContext, asTransportError } from './transaction.js';
 import type { ServerTransactionUser } from './user.js';
-import { ownString } from '../message/own-string.js';
+import { ownString } from '../message/own-copy.js';
 import { type Held, heldAvailable, heldForget, heldGet, heldRelease } from './wire.js';
 import { isRfc3261Branch } from './matching.js';
 

@@ -14,6 +14,7 @@ import type { UdpEndpoint } from './udp-endpoint.js';
 import { isStun, stunBindingResponse } from './stun.js';
 import type { TooLargeHandler } from './too-large.js';
 import { markReceived } from './via-rules.js';
+import { viewsMostOfItsBlock } from '../message/own-copy.js';
 
 /** What the dispatcher needs from its owner. */
 export interface InboundDeps {
@@ -41,14 +42,6 @@ const UDP_SOURCE_CACHE = 4096;
  */
 export function ownBody(body: Buffer): Buffer {
   return body.length === 0 || viewsMostOfItsBlock(body) ? body : Buffer.from(body);
-}
-
-/**
- * True when `b` is at least half of the allocation it views: keeping it keeps little else, so it
- * is kept as it is rather than copied ({@link ownBody}; received MessageElements, lib/api).
- */
-export function viewsMostOfItsBlock(b: Uint8Array): boolean {
-  return b.length * 2 >= b.buffer.byteLength;
 }
 
 /** Turns received datagrams and framed stream messages into `TransportUser` calls. */

@@ -6,8 +6,7 @@
 import type { HeaderField, MessageElementsView } from '../../../include-types/api.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import { LIST_HEADERS, type SipMessage, hasLineBreak, headerKey, splitList } from '../../message/index.js';
-import { ownBuffer, ownUtf8 } from '../../dialog/own-copy.js';
-import { viewsMostOfItsBlock } from '../../transport/inbound.js';
+import { ownBuffer, ownUtf8, viewsMostOfItsBlock } from '../../message/own-copy.js';
 
 /** What a {@link MessageElements} is built from. */
 export interface MessageElementsInit {

@@ -7,7 +7,7 @@ import type { RequestElementsView } from '../../../include-types/api.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import { NameAddr, type SipRequest, SipUri, isToken, parseUri } from '../../message/index.js';
 import { MessageElements } from './message-elements.js';
-import { ownString } from '../../message/own-string.js';
+import { ownString } from '../../message/own-copy.js';
 
 /** What a {@link RequestElements} is built from. */
 export interface RequestElementsInit {

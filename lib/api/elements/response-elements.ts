@@ -7,7 +7,7 @@ import type { ResponseElementsView } from '../../../include-types/api.js';
 import { SipError, SipErrorCode } from '../../../include-types/errors.js';
 import { type SipResponse, reasonPhrase } from '../../message/index.js';
 import { MessageElements } from './message-elements.js';
-import { ownString } from '../../message/own-string.js';
+import { ownString } from '../../message/own-copy.js';
 
 /** What a {@link ResponseElements} is built from. */
 export interface ResponseElementsInit {

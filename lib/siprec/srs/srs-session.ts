@@ -16,7 +16,7 @@ import { SrtpReceiver, type SrtpReceiverStats } from '../media/srtp/index.js';
 import { keyMaterialOf } from '../body/index.js';
 import type { InviteDialogAssoc } from '../common/api.js';
 import { parseSdp } from '../../message/index.js';
-import { ownString } from '../../message/own-string.js';
+import { ownString } from '../../message/own-copy.js';
 import type { ReceivedMetadata } from './check-invite.js';
 import {
   buildAnswer, buildSrsOffer, checkSrcAnswer, offerCodecs, planOffer,

@@ -1,12 +1,11 @@
 /**
- * Copies that outlive their message (own-copy.ts): a Buffer not cut from Node's shared pool, a
+ * Copies that outlive their message (lib/message/own-copy.ts): a Buffer not cut from Node's shared pool, a
  * string not sliced from the message text, and a dialog whose id does not pin the INVITE it came from.
  */
 import t from 'tap';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { ownBuffer } from '../../../lib/dialog/own-copy.js';
-import { ownString } from '../../../lib/message/own-string.js';
+import { ownBuffer, ownString } from '../../../lib/message/own-copy.js';
 import { createUasDialog } from '../../../lib/dialog/dialog-factory.js';
 import { parseMessage, type SipRequest } from '../../../lib/message/index.js';
 
