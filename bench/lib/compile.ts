@@ -2,7 +2,7 @@
  * Compiles the tree with tsc into a temp dir, as an app would run tsip (plain JavaScript), with
  * the interop harness's SIPp scenarios and Kamailio configs linked in beside it: under
  * tsx every imported binding is a getter call, which costs a third of the throughput, and tsx's
- * own transform caches would blur memory figures. The caller removes the directory.
+ * own transform caches would blur memory figures.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Builds the whole tree (samples included) and returns the output directory. */
+/** Builds the whole tree (samples included) and returns the output directory; the caller removes it. */
 export function compileTree(): string {
   const out = mkdtempSync(join(tmpdir(), 'tsip-bench-'));
   const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--outDir', out, '--sourceMap', 'false', '--declaration', 'false'], { encoding: 'utf8' });
