@@ -8,7 +8,7 @@
  * a steady rate and prints its heap after a full GC every 10 000 calls and the bytes it keeps per
  * live transaction, to show memory stays flat once the 32 s Timer L/J window is full.
  *
- * Bounded: each ladder is at most nine steps of ~4 s; the soak is 10 steps of 10 000 calls with
+ * Bounded: each ladder is at most thirteen steps of ~4 s; the soak is 10 steps of 10 000 calls with
  * a hard timeout each (a few minutes in all). Run alone: `npx tsx bench/run.ts uas`.
  */
 import { type ManagedProcess, hasTool, missingToolMessage } from '../test/interop/lib/index.js';

@@ -9,8 +9,8 @@
  *   const tsip = await measureUas({ host: '127.0.0.1', port, transport: 'u1' }, { name: 'tsip', watchPid });
  *   console.log(formatComparison(tsip, kam));
  *
- * Bounded: UDP at most nine steps of ~4 s, TCP four of ~3 s, one 3 s step against SIPp's own UAS
- * (the load generator's ceiling), plus warm-ups and pauses (about 75 s at most);
+ * Bounded: UDP at most thirteen steps of ~4 s, TCP four of ~3 s, one 3 s step against SIPp's own UAS
+ * (the load generator's ceiling), plus warm-ups and pauses (about 100 s at most);
  * every SIPp run has a call count and a hard timeout, and Kamailio is stopped by its pid even when
  * a step throws.
  * bench/uas.bench.ts measures tsip next to it; run this file alone with `npx tsx bench/lib/kamailio-uas.ts`.

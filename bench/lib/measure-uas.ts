@@ -51,11 +51,12 @@ export interface UasMeasurement {
 }
 
 /**
- * The UDP ladder. Steps of 1 000 above 2 000: a UDP UAS that falls behind loses datagrams and
- * collapses under the retransmissions (no flow control), so its best step is its capacity to
- * within a step, and 2 000-wide steps hid up to 2 000 calls/s of it.
+ * The UDP ladder. Steps of 1 000 up to 4 000, then of 500: a UDP UAS that falls behind loses
+ * datagrams and collapses under the retransmissions (no flow control), so its best step is its
+ * capacity to within a step, and wider steps near the top hid up to a step of it (a change that
+ * cut tsip's CPU per call by a fifth moved its UDP figure not at all with steps of 1 000).
  */
-export const DEFAULT_RATES: readonly number[] = [500, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000];
+export const DEFAULT_RATES: readonly number[] = [500, 1000, 2000, 3000, 4000, 4500, 5000, 5500, 6000, 6500, 7000, 7500, 8000];
 
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
