@@ -134,15 +134,37 @@ export function formatMeasurement(m: UasMeasurement): string {
 }
 
 /**
+ * The highest offered rate both sustained, with each side's Pss at that step (kB): memory at the
+ * same load. The ladder's peak is taken wherever each side stopped, often at a step it failed,
+ * where a UDP UAS holds the retransmissions of a collapse; at one rate both handled the two
+ * figures measure the same work. Undefined when no offered rate was sustained by both.
+ */
+export function pssAtSharedRate(subject: UasMeasurement, peer: UasMeasurement): { offeredCps: number; subjectKb: number; peerKb: number } | undefined {
+  let best: { offeredCps: number; subjectKb: number; peerKb: number } | undefined;
+  for (const s of subject.steps) {
+    if (!s.sustained || s.peakTreePssKb <= 0) continue;
+    const p = peer.steps.find((x) => x.sustained && x.offeredCps === s.offeredCps && x.peakTreePssKb > 0);
+    if (p !== undefined && (best === undefined || s.offeredCps > best.offeredCps)) best = { offeredCps: s.offeredCps, subjectKb: s.peakTreePssKb, peerKb: p.peakTreePssKb };
+  }
+  return best;
+}
+
+/**
  * Prints `subject` against `peer` (e.g. tsip against Kamailio) as ratios: > 1 means the subject
- * sustained more calls/s, or used more memory.
+ * sustained more calls/s, or used more memory (over the whole ladder, and at the highest rate both
+ * sustained: {@link pssAtSharedRate}).
  */
 export function formatComparison(subject: UasMeasurement, peer: UasMeasurement): string {
   const cps = peer.maxSustainedCps > 0 ? subject.maxSustainedCps / peer.maxSustainedCps : Number.NaN;
   const mem = peer.peakTreePssKb > 0 ? subject.peakTreePssKb / peer.peakTreePssKb : Number.NaN;
+  const same = pssAtSharedRate(subject, peer);
+  const atSame =
+    same === undefined
+      ? ''
+      : `; at ${same.offeredCps} calls/s (the highest rate both sustained) ${fmt(same.subjectKb / 1024, 1)} vs ${fmt(same.peerKb / 1024, 1)} MB, ratio ${fmt(same.subjectKb / same.peerKb, 2)}`;
   return (
     `${subject.name}/${peer.name}: calls/s ratio ${fmt(cps, 2)} ` +
     `(${fmt(subject.maxSustainedCps, 1)} vs ${fmt(peer.maxSustainedCps, 1)}), ` +
-    `memory (Pss) ratio ${fmt(mem, 2)}`
+    `memory (Pss) ratio ${fmt(mem, 2)} (peak over the ladder)${atSame}`
   );
 }

@@ -4,7 +4,7 @@
  * Kamailio pid tree, and an honest "not sustained" for a UAS that does not answer.
  */
 import t from 'tap';
-import { measureUas, formatComparison, formatMeasurement } from '../../bench/lib/measure-uas.js';
+import { measureUas, formatComparison, formatMeasurement, pssAtSharedRate, type UasMeasurement, type UasStep } from '../../bench/lib/measure-uas.js';
 import { runSippLoad } from '../../bench/lib/sipp-load.js';
 import { measureSrs } from '../../bench/lib/measure-srs.js';
 import { processTree, treePssKb } from '../../bench/lib/proc-mem.js';
@@ -31,6 +31,21 @@ t.test('measureUas against Kamailio at 50 cps', async (t) => {
   t.ok(m.peakRssKb > 0 && m.peakTreePssKb >= m.peakRssKb / 4, 'peak memory sampled');
   t.match(formatMeasurement(m), /^kamailio: max sustained/);
   t.match(formatComparison(m, m), /calls\/s ratio 1\.00/);
+});
+
+t.test('memory at the same load: the highest offered rate both sustained', (t) => {
+  const step = (offeredCps: number, sustained: boolean, pssMb: number): UasStep =>
+    ({ offeredCps, sustained, peakTreePssKb: pssMb * 1024 }) as UasStep;
+  const ladder = (name: string, steps: UasStep[]): UasMeasurement =>
+    ({ name, steps, maxSustainedCps: 0, maxSustainedOfferedCps: 0, peakRssKb: 0, peakTreePssKb: Math.max(...steps.map((s) => s.peakTreePssKb)) }) as unknown as UasMeasurement;
+  // the subject fails at 5 500 with its memory swollen; the peer holds 5 500 and fails at 6 000
+  const subject = ladder('tsip', [step(4000, true, 150), step(5000, true, 260), step(5500, false, 360)]);
+  const peer = ladder('kamailio', [step(4000, true, 220), step(5000, true, 270), step(5500, true, 300), step(6000, false, 320)]);
+  t.same(pssAtSharedRate(subject, peer), { offeredCps: 5000, subjectKb: 260 * 1024, peerKb: 270 * 1024 }, 'not the failed step, not a rate only one side reached');
+  t.match(formatComparison(subject, peer), /memory \(Pss\) ratio 1\.13 \(peak over the ladder\); at 5000 calls\/s \(the highest rate both sustained\) 260\.0 vs 270\.0 MB, ratio 0\.96/);
+  t.equal(pssAtSharedRate(ladder('a', [step(1000, false, 10)]), peer), undefined, 'no rate both sustained');
+  t.notMatch(formatComparison(ladder('a', [step(1000, false, 10)]), peer), /highest rate both sustained/);
+  t.end();
 });
 
 t.test('a UAS that does not answer is reported, not thrown', async (t) => {
