@@ -7,37 +7,12 @@
  * up as a transaction timeout (Timer B/F) instead of a transport error.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
 import { SipError, SipErrorCode } from '../../include-types/errors.js';
-import { literalFamily } from './addresses.js';
+import { literalFirstLookup, sendQueuedNow, sendSoon } from './datagram-batch.js';
 import { toTransportError } from './errors.js';
 
 /** Requested SO_RCVBUF of each UDP socket, in bytes. */
 const RECV_BUFFER_SIZE = 1 << 20;
-
-/**
- * The sockets' `lookup` (a documented `createSocket` option): a numeric address, which is all the
- * transport ever sends to (names are resolved before, RFC 3263), is answered at once. Node's
- * default, `dns.lookup`, answers a literal too but one tick later, so every datagram paid a
- * `process.nextTick` and a closure before reaching the socket. A name still goes to `dns.lookup`.
- */
-function literalFirstLookup(
-  address: string,
-  options: LookupOneOptions | number,
-  callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
-): void {
-  const family = literalFamily(address);
-  if (family !== 0) callback(null, address, family);
-  else dnsLookup(address, typeof options === 'number' ? { family: options } : options, callback);
-}
-
-/** A datagram waiting for the end of the poll phase, with its sender's completion. */
-interface QueuedDatagram {
-  readonly data: Buffer;
-  readonly port: number;
-  readonly address: string;
-  readonly done: (err: Error | null) => void;
-}
 
 /** What a {@link UdpEndpoint} reports. */
 export interface UdpEndpointEvents {
@@ -55,8 +30,6 @@ export class UdpEndpoint {
   private closed = false;
   private localAddress = '';
   private localPort = 0;
-  /** Datagrams sent during this turn of the event loop, not yet handed to the socket. */
-  private queued: QueuedDatagram[] = [];
 
   constructor(iapId: string, family: 4 | 6, events: UdpEndpointEvents) {
     this.iapId = iapId;
@@ -126,7 +99,7 @@ export class UdpEndpoint {
    * counted then. Rejects with `SipError(TransportError)` on a local send error.
    *
    * The datagram is queued and leaves with the others of this turn of the event loop, in order,
-   * when its poll phase is over (see {@link flushQueued}).
+   * when its poll phase is over (datagram-batch.ts says why).
    */
   sendThen<T>(data: Buffer, port: number, address: string, sent: T, counts?: { datagramsOut: number }): Promise<T> {
     return new Promise((resolve, reject) => {
@@ -141,43 +114,14 @@ export class UdpEndpoint {
           resolve(sent);
         }
       };
-      if (this.queued.push({ data, port, address, done }) === 1) setImmediate(this.flushQueued);
+      sendSoon(this.socket, data, port, address, done);
     });
   }
-
-  /**
-   * Hands the queued datagrams to the socket, in the order they were sent.
-   *
-   * Why queue at all: on loopback (an SRS behind a local Kamailio, an SRC beside its PBX) the
-   * kernel delivers a datagram in the sender's `sendmsg` and, if the receiving process sleeps,
-   * wakes it there, which costs more than the send itself. The answers to the datagrams of one
-   * poll phase (libuv reads up to 32 at a time) sent back to back wake the peer once; sent one per
-   * datagram as they are made, they each found it asleep. Measured on the answering UAS over UDP at
-   * 3 000 calls/s: `doSend` 70-80 µs of CPU per call before, 23 µs after (lib/transport/README.md).
-   * The wait is bounded by that phase: the datagrams' own processing, never a timer.
-   */
-  private readonly flushQueued = (): void => {
-    const batch = this.queued;
-    if (batch.length === 0) return;
-    this.queued = [];
-    for (const q of batch) {
-      if (this.closed) {
-        q.done(new Error('socket closed'));
-        continue;
-      }
-      try {
-        this.socket.send(q.data, q.port, q.address, q.done);
-      } catch (err) {
-        // a synchronous refusal (e.g. a port out of range) fails this datagram only
-        q.done(err instanceof Error ? err : new Error(String(err)));
-      }
-    }
-  };
 
   /** Closes the socket (idempotent). */
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    this.flushQueued(); // what was sent before close() still leaves, as if sent at once
+    sendQueuedNow(); // what was sent before close() still leaves, as if sent at once
     this.closed = true;
     if (!this.bound) return Promise.resolve(); // a bind in flight closes the socket when it ends
     return new Promise((resolve) => this.socket.close(() => resolve()));

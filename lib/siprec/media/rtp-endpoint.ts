@@ -5,6 +5,7 @@
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
+import { literalFirstLookup, sendQueuedNow, sendSoon } from '../../transport/datagram-batch.js';
 import { MediaError, MediaErrorCode } from './errors.js';
 import type { PortAllocator } from './port-allocator.js';
 import { isRtcpPacket } from './rtp.js';
@@ -59,7 +60,8 @@ export interface RtpEndpointOptions {
 export type DatagramHandler = (data: Buffer, from: RemoteInfo) => void;
 
 function bindSocket(address: string, port: number): Promise<Socket> {
-  const sock = createSocket({ type: isIP(address) === 6 ? 'udp6' : 'udp4', reuseAddr: false });
+  // a numeric destination goes to the socket at once (no lookup tick per packet)
+  const sock = createSocket({ type: isIP(address) === 6 ? 'udp6' : 'udp4', reuseAddr: false, lookup: literalFirstLookup });
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => { sock.close(); reject(err); };
     sock.once('error', onError);
@@ -176,7 +178,11 @@ export class RtpEndpoint {
     this.rtcpHandler = handler;
   }
 
-  /** Sends an RTP datagram to `to` or the remote. Resolves when handed to the OS. */
+  /**
+   * Sends an RTP datagram to `to` or the remote. It leaves with the other datagrams of this turn
+   * of the event loop, after its poll phase (lib/transport/datagram-batch.ts); resolves when
+   * handed to the OS.
+   */
   send(data: Uint8Array, to: UdpAddress | undefined = this.remote): Promise<void> {
     return this.sendOn(this.rtp, data, to, () => { this.stats.packetsSent++; this.stats.bytesSent += data.length; });
   }
@@ -190,6 +196,7 @@ export class RtpEndpoint {
   /** Closes the socket(s) and releases the port. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
+    sendQueuedNow(); // what was sent before close() still leaves
     this.closed = true;
     await Promise.all([this.rtp, this.rtcpSock].map((s) => s && new Promise<void>((r) => s.close(() => r()))));
     this.onClose?.();
@@ -198,8 +205,9 @@ export class RtpEndpoint {
   private sendOn(sock: Socket, data: Uint8Array, to: UdpAddress | undefined, count: () => void): Promise<void> {
     if (this.closed) return Promise.reject(new MediaError(MediaErrorCode.Closed, 'RTP endpoint is closed'));
     if (!to) return Promise.reject(new RangeError('no remote address'));
+    // with the other datagrams of this turn of the event loop, after its poll phase (datagram-batch.ts)
     return new Promise((resolve, reject) => {
-      sock.send(data, to.port, to.address, (err) => {
+      sendSoon(sock, data, to.port, to.address, (err) => {
         if (err) reject(err);
         else { count(); resolve(); }
       });
