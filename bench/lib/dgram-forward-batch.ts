@@ -8,6 +8,9 @@
  * packet of the forwarder and of the sink, both modes alternated ROUNDS times.
  *
  *   npx tsx bench/lib/dgram-forward-batch.ts        env N (default 400), PPS (50), SECONDS (6), ROUNDS (2)
+ *   npx tsx bench/lib/dgram-forward-batch.ts OLD NEW  the same with tsip's RtpEndpoint forwarding
+ *       (one receiving, one sending endpoint per stream, as an SRC's fork), from two compiled trees
+ *       (`tsc --outDir`, e.g. before and after a change), alternated
  *
  * Loopback only; each run is bounded (SECONDS of sending, then the children are ended by pid).
  * Ports 20000+N and 24000+N (below Linux's ephemeral range, so no sending socket takes them).
@@ -15,6 +18,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const IN_BASE = 20_000;
@@ -72,6 +76,31 @@ function forwarder(n: number, batched: boolean): void {
   });
 }
 
+/** Child: the forwarder made of tsip's RtpEndpoints from the compiled tree `build`. */
+async function tsipForwarder(n: number, build: string): Promise<void> {
+  const media = (await import(join(build, 'lib/siprec/media/index.js'))) as {
+    RtpEndpoint: { bind(o: { address: string; port?: number }): Promise<{ onPacket(h: (d: Buffer) => void): void; send(d: Uint8Array, to: { address: string; port: number }): Promise<void> }> };
+  };
+  let packets = 0;
+  for (let i = 0; i < n; i++) {
+    const input = await media.RtpEndpoint.bind({ address: '127.0.0.1', port: IN_BASE + i });
+    const out = await media.RtpEndpoint.bind({ address: '127.0.0.1' });
+    const to = { address: '127.0.0.1', port: OUT_BASE + i };
+    input.onPacket((d) => {
+      packets++;
+      out.send(d, to).catch(() => undefined);
+    });
+  }
+  let c0 = process.cpuUsage();
+  process.on('message', (m) => {
+    if (m === 'start') [packets, c0] = [0, process.cpuUsage()];
+    if (m === 'stop') {
+      const c = process.cpuUsage(c0);
+      process.send?.({ packets, cpuUs: c.user + c.system } satisfies Reply);
+    }
+  });
+}
+
 /** Child: N streams at PPS each for SECONDS, in 5 ms ticks; exits when done. */
 function sender(n: number, pps: number, seconds: number): void {
   const s = createSocket('udp4');
@@ -100,20 +129,24 @@ async function main(): Promise<void> {
   const seconds = Number(process.env.SECONDS ?? 6);
   const rounds = Number(process.env.ROUNDS ?? 2);
   const opts = { execArgv: process.execArgv };
+  const builds = process.argv.slice(2, 4);
+  const modes = builds.length === 2 ? builds : ['at once', 'batched'];
+  const width = Math.max(...modes.map((m) => m.length));
   console.log(`UDP forwarding, ${n} streams × ${pps} packets/s for ${seconds} s on loopback; CPU per packet (user + system)`);
   for (let r = 1; r <= rounds; r++) {
-    for (const mode of ['at once', 'batched'] as const) {
+    for (const mode of modes) {
       const sinkChild = fork(self, ['sink', String(n)], opts);
-      const fwdChild = fork(self, ['forwarder', String(n), mode === 'batched' ? '1' : '0'], opts);
+      const fwdArgs = builds.length === 2 ? ['tsip-forwarder', String(n), mode] : ['forwarder', String(n), mode === 'batched' ? '1' : '0'];
+      const fwdChild = fork(self, fwdArgs, opts);
       try {
-        await new Promise((res) => setTimeout(res, 1000)); // sockets bound
+        await new Promise((res) => setTimeout(res, builds.length === 2 ? 2500 : 1000)); // sockets bound
         sinkChild.send('start');
         fwdChild.send('start');
         const send = fork(self, ['sender', String(n), String(pps), String(seconds)], opts);
         await once(send, 'exit');
         const [fwd, got] = await Promise.all([ask(fwdChild, 'stop'), ask(sinkChild, 'stop')]);
         console.log(
-          `round ${r} ${mode.padEnd(7)}: forwarded ${fwd.packets}, forwarder ${(fwd.cpuUs / Math.max(1, fwd.packets)).toFixed(1)} µs/packet; ` +
+          `round ${r} ${mode.padEnd(width)}: forwarded ${fwd.packets}, forwarder ${(fwd.cpuUs / Math.max(1, fwd.packets)).toFixed(1)} µs/packet; ` +
             `sink received ${got.packets}, ${(got.cpuUs / Math.max(1, got.packets)).toFixed(1)} µs/packet`,
         );
       } finally {
@@ -127,5 +160,6 @@ async function main(): Promise<void> {
 const [role, a, b, c] = process.argv.slice(2);
 if (role === 'sink') sink(Number(a));
 else if (role === 'forwarder') forwarder(Number(a), b === '1');
+else if (role === 'tsip-forwarder') await tsipForwarder(Number(a), b);
 else if (role === 'sender') sender(Number(a), Number(b), Number(c));
 else await main();
