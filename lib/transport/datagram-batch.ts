@@ -8,8 +8,9 @@
  * made while handling one poll phase's input (libuv reads up to 32 per socket) sent back to back
  * wake a peer once; sent one at a time as they are made, each found it asleep. Measured: the SIP
  * UAS's `doSend` 70-80 µs of CPU per call before, 23 after (lib/transport/README.md); tsip's
- * RtpEndpoints forwarding 400 streams 31.5-31.8 µs per packet before, 25.7-26.4 after, their
- * receiver 16 and 12.5 (bench/lib/dgram-forward-batch.ts). One queue for the process rather than one per socket: an
+ * RtpEndpoints forwarding 400 streams 31.5-31.8 µs per packet before, 25.7-26.4 after (with the
+ * literal-first lookup below), their receiver 16 and 12.5 (bench/lib/dgram-forward-batch.ts); the
+ * plain-dgram forwarder of that bench, the queue alone: 31.1-31.2 and 25.3-25.9. One queue for the process rather than one per socket: an
  * SRC forks each recorded stream from a socket of its own, so per socket a batch is one packet.
  *
  * The wait is the rest of that poll phase's work, never a timer; at low load a batch is one
