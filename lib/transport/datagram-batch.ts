@@ -10,8 +10,9 @@
  * UAS's `doSend` 70-80 µs of CPU per call before, 23 after (lib/transport/README.md); tsip's
  * RtpEndpoints forwarding 400 streams 31.5-31.8 µs per packet before, 25.7-26.4 after (with the
  * literal-first lookup below), their receiver 16 and 12.5 (bench/lib/dgram-forward-batch.ts); the
- * plain-dgram forwarder of that bench, the queue alone: 31.1-31.2 and 25.3-25.9. One queue for the process rather than one per socket: an
- * SRC forks each recorded stream from a socket of its own, so per socket a batch is one packet.
+ * plain-dgram forwarder of that bench, the queue alone: 31.1-31.2 and 25.3-25.9. One queue for the
+ * process rather than one per socket: an SRC forks each recorded stream from a socket of its own,
+ * so per socket a batch is one packet.
  *
  * The wait is the rest of that poll phase's work, never a timer; at low load a batch is one
  * datagram. A socket about to close calls {@link sendQueuedNow} first, so nothing sent before the
