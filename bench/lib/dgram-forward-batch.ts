@@ -27,14 +27,12 @@ const self = fileURLToPath(import.meta.url);
 
 type Reply = { packets: number; cpuUs: number };
 
-/** Child: N sockets from OUT_BASE counting datagrams; answers 'stop' with its count and CPU. */
-function sink(n: number): void {
+/**
+ * A child's side of the measurement: 'start' from the parent zeroes the packet count and the CPU
+ * clock, 'stop' is answered with both since then.
+ */
+function serveMeter(): { count(): void } {
   let packets = 0;
-  for (let i = 0; i < n; i++) {
-    const s = createSocket('udp4');
-    s.on('message', () => packets++);
-    s.bind(OUT_BASE + i, '127.0.0.1');
-  }
   let c0 = process.cpuUsage();
   process.on('message', (m) => {
     if (m === 'start') [packets, c0] = [0, process.cpuUsage()];
@@ -43,6 +41,17 @@ function sink(n: number): void {
       process.send?.({ packets, cpuUs: c.user + c.system } satisfies Reply);
     }
   });
+  return { count: () => void packets++ };
+}
+
+/** Child: N sockets from OUT_BASE counting datagrams; answers 'stop' with its count and CPU. */
+function sink(n: number): void {
+  const meter = serveMeter();
+  for (let i = 0; i < n; i++) {
+    const s = createSocket('udp4');
+    s.on('message', () => meter.count());
+    s.bind(OUT_BASE + i, '127.0.0.1');
+  }
 }
 
 /** Child: forwards each packet of IN_BASE+i to OUT_BASE+i from its own socket, at once or batched. */
@@ -53,27 +62,19 @@ function forwarder(n: number, batched: boolean): void {
     queued = [];
     for (const [s, d, p] of batch) s.send(d, p, '127.0.0.1', () => undefined);
   };
-  let packets = 0;
+  const meter = serveMeter();
   for (let i = 0; i < n; i++) {
     const input = createSocket('udp4');
     const out = createSocket('udp4');
     out.bind(0, '127.0.0.1');
     const port = OUT_BASE + i;
     input.on('message', (d) => {
-      packets++;
+      meter.count();
       if (!batched) out.send(d, port, '127.0.0.1', () => undefined);
       else if (queued.push([out, d, port]) === 1) setImmediate(flush);
     });
     input.bind(IN_BASE + i, '127.0.0.1');
   }
-  let c0 = process.cpuUsage();
-  process.on('message', (m) => {
-    if (m === 'start') [packets, c0] = [0, process.cpuUsage()];
-    if (m === 'stop') {
-      const c = process.cpuUsage(c0);
-      process.send?.({ packets, cpuUs: c.user + c.system } satisfies Reply);
-    }
-  });
 }
 
 /** Child: the forwarder made of tsip's RtpEndpoints from the compiled tree `build`. */
@@ -81,24 +82,16 @@ async function tsipForwarder(n: number, build: string): Promise<void> {
   const media = (await import(join(build, 'lib/siprec/media/index.js'))) as {
     RtpEndpoint: { bind(o: { address: string; port?: number }): Promise<{ onPacket(h: (d: Buffer) => void): void; send(d: Uint8Array, to: { address: string; port: number }): Promise<void> }> };
   };
-  let packets = 0;
+  const meter = serveMeter();
   for (let i = 0; i < n; i++) {
     const input = await media.RtpEndpoint.bind({ address: '127.0.0.1', port: IN_BASE + i });
     const out = await media.RtpEndpoint.bind({ address: '127.0.0.1' });
     const to = { address: '127.0.0.1', port: OUT_BASE + i };
     input.onPacket((d) => {
-      packets++;
+      meter.count();
       out.send(d, to).catch(() => undefined);
     });
   }
-  let c0 = process.cpuUsage();
-  process.on('message', (m) => {
-    if (m === 'start') [packets, c0] = [0, process.cpuUsage()];
-    if (m === 'stop') {
-      const c = process.cpuUsage(c0);
-      process.send?.({ packets, cpuUs: c.user + c.system } satisfies Reply);
-    }
-  });
 }
 
 /** Child: N streams at PPS each for SECONDS, in 5 ms ticks; exits when done. */
