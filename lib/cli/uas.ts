@@ -158,7 +158,10 @@ async function runUas(args: UasArgs): Promise<number> {
   const s = stack.stats();
   console.log(
     `tsip uas ${signal}: invites=${c.invites} acks=${c.acks} byes=${c.byes} options=${c.options} registers=${c.registers} messages=${c.messages} ackTimeouts=${c.ackTimeouts} hangups=${c.hangups} ` +
-      `liveDialogs=${s.dialogs} liveTransactions=${s.transactions.total}`,
+      `liveDialogs=${s.dialogs} liveTransactions=${s.transactions.total} ` +
+      // the stateless 503s of the stack's limits (StackLimits), which an overloaded UAS sends
+      `refused503=${s.limitRejections.serverTransactions + s.limitRejections.unacknowledgedInvites} ` +
+      `(serverTransactions=${s.limitRejections.serverTransactions} unacknowledgedInvites=${s.limitRejections.unacknowledgedInvites})`,
   );
   await stack.shutdown();
   return CliExit.Ok;
