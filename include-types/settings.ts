@@ -158,6 +158,13 @@ export interface StackLimits {
    * a flood of INVITEs that are never ACKed cannot hold more (default 5000).
    */
   maxUnacknowledgedInvites: number;
+  /**
+   * Retry-After, in seconds, on the stateless 503 of a request over `maxServerTransactions` or
+   * `maxUnacknowledgedInvites` (default 5; 0 = none). RFC 3261 §21.5.4: without it a client treats
+   * the 503 as a 500; with it a client may retry after that time and a dispatcher in front of
+   * several servers can send the request to another one meanwhile.
+   */
+  limitRetryAfter: number;
 }
 
 /** A point in time and timers, injectable so tests drive time by hand. */

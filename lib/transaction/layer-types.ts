@@ -27,7 +27,7 @@ export interface TransactionLayerOptions {
   /** Where drops and refusals are logged; default silent. */
   logger?: Logger;
   /** Transaction limits; defaults 10000 each. */
-  limits?: Partial<Pick<StackLimits, 'maxClientTransactions' | 'maxServerTransactions' | 'maxUnacknowledgedInvites'>>;
+  limits?: Partial<Pick<StackLimits, 'maxClientTransactions' | 'maxServerTransactions' | 'maxUnacknowledgedInvites' | 'limitRetryAfter'>>;
 }
 
 /**

@@ -45,6 +45,8 @@ import type { ClientTransactionUser } from './user.js';
 const DEFAULT_LIMIT = 10_000;
 /** Default `maxUnacknowledgedInvites`. */
 const DEFAULT_MAX_UNACKNOWLEDGED_INVITES = 5000;
+/** Default `limitRetryAfter`, seconds: long enough for a burst's 2xx to be ACKed or given up on, short against the 32 s window. */
+const DEFAULT_LIMIT_RETRY_AFTER = 5;
 
 /** A fresh RFC 3261 branch: the magic cookie and 96 random bits (pooled, see random-pool.ts). */
 export function newBranch(): string {
@@ -66,6 +68,8 @@ export class TransactionLayer {
   private readonly maxClients: number;
   private readonly maxServers: number;
   private readonly maxUnacknowledged: number;
+  /** Retry-After of a limit's 503, as header text ('' = none). */
+  private readonly limitRetryAfter: string;
   private readonly rejections: LimitRejections = { serverTransactions: 0, unacknowledgedInvites: 0 };
   /** Stateless refusals sent since start, by status (the UAS core's, not the limits' 503s). */
   private readonly refusals: Record<number, number> = {};
@@ -95,6 +99,9 @@ export class TransactionLayer {
     this.maxClients = options.limits?.maxClientTransactions ?? DEFAULT_LIMIT;
     this.maxServers = options.limits?.maxServerTransactions ?? DEFAULT_LIMIT;
     this.maxUnacknowledged = options.limits?.maxUnacknowledgedInvites ?? DEFAULT_MAX_UNACKNOWLEDGED_INVITES;
+    const retryAfter = options.limits?.limitRetryAfter ?? DEFAULT_LIMIT_RETRY_AFTER;
+    if (!Number.isInteger(retryAfter) || retryAfter < 0) throw new SipError(SipErrorCode.InvalidArgument, `limitRetryAfter must be a whole number of seconds >= 0, not ${retryAfter}`);
+    this.limitRetryAfter = retryAfter > 0 ? String(retryAfter) : '';
     this.twoXx = new TwoXxRetransmitter(this.ctx);
   }
 
@@ -281,10 +288,15 @@ export class TransactionLayer {
     return { ...this.refusals };
   }
 
-  /** RFC 3261 §21.5.4: a stateless 503 (no transaction is made for a request over a limit). */
+  /**
+   * RFC 3261 §21.5.4: a stateless 503 (no transaction is made for a request over a limit), with
+   * Retry-After (`limitRetryAfter`) so the client may retry and a dispatcher may go elsewhere.
+   */
   private reject503(request: SipRequest, source: MessageSource, why: string, limit: number): RequestDisposition {
     this.ctx.logger.warn(why, { limit, method: request.method });
-    return this.sendStateless(createResponse(request, 503, 'Service Unavailable'), source);
+    const res = createResponse(request, 503, 'Service Unavailable');
+    if (this.limitRetryAfter !== '') res.headers.set('Retry-After', this.limitRetryAfter);
+    return this.sendStateless(res, source);
   }
 
   /** Asks the caller's {@link StatelessRefusal}; one that throws is logged and refuses nothing. */

@@ -109,10 +109,11 @@ export function source(protocol: TransportProtocol = 'udp'): MessageSource {
 }
 
 /** One layer on a fake transport and a fake clock. */
-export function single(opts: { timers?: Partial<TimerSettings>; maxClient?: number; maxServer?: number; maxUnacknowledged?: number } = {}) {
+export function single(opts: { timers?: Partial<TimerSettings>; maxClient?: number; maxServer?: number; maxUnacknowledged?: number; retryAfter?: number } = {}) {
   const clock = new FakeClock();
   const transport = new FakeTransport(() => clock.now());
-  const limits: { maxClientTransactions?: number; maxServerTransactions?: number; maxUnacknowledgedInvites?: number } = {};
+  const limits: { maxClientTransactions?: number; maxServerTransactions?: number; maxUnacknowledgedInvites?: number; limitRetryAfter?: number } = {};
+  if (opts.retryAfter !== undefined) limits.limitRetryAfter = opts.retryAfter;
   if (opts.maxClient !== undefined) limits.maxClientTransactions = opts.maxClient;
   if (opts.maxServer !== undefined) limits.maxServerTransactions = opts.maxServer;
   if (opts.maxUnacknowledged !== undefined) limits.maxUnacknowledgedInvites = opts.maxUnacknowledged;

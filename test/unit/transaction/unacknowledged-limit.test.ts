@@ -26,6 +26,7 @@ t.test('beyond maxUnacknowledgedInvites a new INVITE gets a stateless 503, count
   t.same(layer.receiveRequest(c, source()), { kind: 'rejected', status: 503 });
   const [r503] = transport.responses(503);
   t.equal(r503?.callId, c.callId, '503 to the refused INVITE');
+  t.equal(r503?.headers.get('Retry-After'), '5', 'RFC 3261 §21.5.4: Retry-After (default 5 s), so a dispatcher may go elsewhere');
   t.equal(layer.stats().serverInvite, 2, 'no transaction for it');
   t.same(layer.limitRejections(), { serverTransactions: 0, unacknowledgedInvites: 1 });
 
@@ -45,4 +46,24 @@ t.test('beyond maxUnacknowledgedInvites a new INVITE gets a stateless 503, count
   await drain(clock);
   t.equal(layer.stats().total, 0);
   t.equal(layer.limitRejections().unacknowledgedInvites, 1);
+});
+
+t.test('limitRetryAfter: the 503s of both limits carry it; 0 leaves it out; a bad value is refused', async (t) => {
+  const { layer, transport } = single({ maxUnacknowledged: 1, maxServer: 3, retryAfter: 12 });
+  answer(layer, makeRequest(), 'ta');
+  t.same(layer.receiveRequest(makeRequest(), source()), { kind: 'rejected', status: 503 });
+  t.equal(layer.receiveRequest(makeRequest({ method: 'OPTIONS' }), source()).kind, 'new');
+  t.equal(layer.receiveRequest(makeRequest({ method: 'OPTIONS' }), source()).kind, 'new');
+  t.same(layer.receiveRequest(makeRequest({ method: 'OPTIONS' }), source()), { kind: 'rejected', status: 503 }, 'over maxServerTransactions');
+  t.same(layer.limitRejections(), { serverTransactions: 1, unacknowledgedInvites: 1 });
+  t.same(transport.responses(503).map((r) => r.headers.get('Retry-After')), ['12', '12'], 'both limits');
+  layer.close();
+
+  const none = single({ maxUnacknowledged: 1, retryAfter: 0 });
+  answer(none.layer, makeRequest(), 'tb');
+  none.layer.receiveRequest(makeRequest(), source());
+  t.equal(none.transport.responses(503)[0]?.headers.get('Retry-After'), undefined, '0: no Retry-After');
+  none.layer.close();
+
+  for (const bad of [-1, 1.5, Number.NaN]) t.throws(() => single({ retryAfter: bad }), { code: 'InvalidArgument' }, `limitRetryAfter ${bad}`);
 });
