@@ -1,10 +1,10 @@
 /**
- * What batching UDP sends per poll phase saves a datagram forwarder, in plain `node:dgram` (no tsip
- * code): the pattern of an SRC forking RTP to a recorder on the same host. Three processes on
- * loopback: a sender (N streams of 172-byte packets at PPS each, sent in 5 ms ticks), a forwarder
- * (one receiving and one sending socket per stream; each packet sent on at once, or queued and
- * handed to the sockets together after the poll phase by one `setImmediate`, as
- * lib/transport/udp-endpoint.ts does for SIP), and a sink counting what arrives. Prints the CPU per
+ * What batching UDP sends per poll phase saves a datagram forwarder, on plain `node:dgram` sockets
+ * (no tsip code but the queue): the pattern of an SRC forking RTP to a recorder on the same host.
+ * Three processes on loopback: a sender (N streams of 172-byte packets at PPS each, sent in 5 ms
+ * ticks), a forwarder (one receiving and one sending socket per stream; each packet sent on at
+ * once, or through lib/transport/datagram-batch.ts, the queue the SIP and RTP endpoints use), and
+ * a sink counting what arrives. Prints the CPU per
  * packet of the forwarder and of the sink, both modes alternated ROUNDS times.
  *
  *   npx tsx bench/lib/dgram-forward-batch.ts        env N (default 400), PPS (50), SECONDS (6), ROUNDS (2)
@@ -16,10 +16,11 @@
  * Ports 20000+N and 24000+N (below Linux's ephemeral range, so no sending socket takes them).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sendSoon } from '../../lib/transport/datagram-batch.js';
 
 const IN_BASE = 20_000;
 const OUT_BASE = 24_000;
@@ -56,12 +57,6 @@ function sink(n: number): void {
 
 /** Child: forwards each packet of IN_BASE+i to OUT_BASE+i from its own socket, at once or batched. */
 function forwarder(n: number, batched: boolean): void {
-  let queued: Array<[Socket, Buffer, number]> = [];
-  const flush = (): void => {
-    const batch = queued;
-    queued = [];
-    for (const [s, d, p] of batch) s.send(d, p, '127.0.0.1', () => undefined);
-  };
   const meter = serveMeter();
   for (let i = 0; i < n; i++) {
     const input = createSocket('udp4');
@@ -71,7 +66,7 @@ function forwarder(n: number, batched: boolean): void {
     input.on('message', (d) => {
       meter.count();
       if (!batched) out.send(d, port, '127.0.0.1', () => undefined);
-      else if (queued.push([out, d, port]) === 1) setImmediate(flush);
+      else sendSoon(out, d, port, '127.0.0.1', () => undefined);
     });
     input.bind(IN_BASE + i, '127.0.0.1');
   }
