@@ -77,7 +77,7 @@ export function sendQueuedNow(): void {
   }
 }
 
-/** Datagrams waiting for the end of this turn (for tests and stats). */
+/** Datagrams waiting for the end of this turn (read by the tests). */
 export function queuedDatagrams(): number {
   return queued.length;
 }
