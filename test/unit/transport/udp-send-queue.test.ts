@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { UdpEndpoint } from '../../../lib/transport/udp-endpoint.js';
 import { queuedDatagrams, sendQueuedNow, sendSoon } from '../../../lib/transport/datagram-batch.js';
 import { RtpEndpoint } from '../../../lib/siprec/media/index.js';
+import { until } from './fixtures.js';
 
 const noEvents = { onDatagram: () => undefined, onError: () => undefined };
 
@@ -20,11 +21,6 @@ async function sink(t: Test): Promise<{ socket: Socket; got: string[]; port: num
   await once(socket, 'listening');
   t.teardown(() => socket.close());
   return { socket, got, port: socket.address().port };
-}
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
-  if (!cond()) throw new Error(`timed out waiting for ${what}`);
 }
 
 t.test('datagrams of one turn leave after it, in the order sent', async (t) => {
@@ -41,7 +37,7 @@ t.test('datagrams of one turn leave after it, in the order sent', async (t) => {
   t.same(await Promise.all(results), [...Array(40).keys()], 'each send resolves to its own result');
   t.equal(counts.datagramsOut, 40);
   t.same(order, ['check phase', 'first sent'], 'handed to the socket in the check phase, not at once');
-  await until(() => peer.got.length === 40, '40 datagrams');
+  await until(() => peer.got.length === 40, 1000, '40 datagrams');
   t.same(peer.got, Array.from({ length: 40 }, (_, i) => `m${i}`), 'received in order');
 });
 
@@ -56,7 +52,7 @@ t.test('a send the socket refuses fails alone; the others of its batch leave', a
   await t.rejects(bad, { code: 'TransportError' });
   await first;
   await last;
-  await until(() => peer.got.length === 2, '2 datagrams');
+  await until(() => peer.got.length === 2, 1000, '2 datagrams');
   t.same(peer.got, ['one', 'two']);
 });
 
@@ -69,7 +65,7 @@ t.test('close() sends what was queued before it; later sends reject', async (t) 
   await t.rejects(ep.send(Buffer.from('after close'), peer.port, '127.0.0.1'), { code: 'TransportError' });
   await queued;
   await closed;
-  await until(() => peer.got.length === 1, 'the queued datagram');
+  await until(() => peer.got.length === 1, 1000, 'the queued datagram');
   t.same(peer.got, ['before close']);
 });
 
@@ -87,7 +83,7 @@ t.test('one queue for the process: datagrams of several sockets leave in the ord
     sendSoon(b, Buffer.from(`b${i}`), p2.port, '127.0.0.1', () => done.push(`b${i}`));
   }
   t.equal(queuedDatagrams(), 20, 'all twenty wait for the check phase');
-  await until(() => p1.got.length === 10 && p2.got.length === 10, '20 datagrams');
+  await until(() => p1.got.length === 10 && p2.got.length === 10, 1000, '20 datagrams');
   t.equal(queuedDatagrams(), 0);
   t.same(p1.got, Array.from({ length: 10 }, (_, i) => `a${i}`), 'first socket, in order');
   t.same(p2.got, Array.from({ length: 10 }, (_, i) => `b${i}`), 'second socket, in order');
@@ -109,7 +105,7 @@ t.test('sendQueuedNow hands everything over at once; a closed socket fails only 
   sendQueuedNow();
   t.equal(queuedDatagrams(), 0, 'nothing left for the check phase');
   t.same(results, ['refused'], 'the closed socket refused at once');
-  await until(() => results.length === 2 && peer.got.length === 1, 'the other datagram');
+  await until(() => results.length === 2 && peer.got.length === 1, 1000, 'the other datagram');
   t.same(results, ['refused', null]);
   t.same(peer.got, ['kept']);
 });
@@ -126,7 +122,7 @@ t.test('RtpEndpoint: packets of one turn leave after it; close() sends what was 
   const last = ep.send(Buffer.from('rtp-3'), to);
   await ep.close();
   await last;
-  await until(() => peer.got.length === 3, 'three packets');
+  await until(() => peer.got.length === 3, 1000, 'three packets');
   t.same(peer.got, ['rtp-1', 'rtp-2', 'rtp-3']);
   await t.rejects(ep.send(Buffer.from('rtp-4'), to), { code: 'Closed' }, 'a send after close is refused');
 });
