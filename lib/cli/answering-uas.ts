@@ -100,7 +100,7 @@ export function createAnsweringUas(stack: SipStack, options: AnsweringUasOptions
     // copies of its Call-ID and tag, not the request (a hostile INVITE's head is up to 64 kB, and
     // V8 substrings of 13 chars or more are views onto it).
     const key = { callId: ownString(req.callId), localTag: tag, remoteTag: ownString(req.from.tag ?? '') };
-    const call = { ended: false };
+    const call = { ended: false, twoXxKey: '' };
     stack.registerDialog(key, {
       user: uas.user,
       onAck: options.hangupAfterMs === undefined ? () => void counts.acks++ : hangUpLater(tx, res, key, call, options.hangupAfterMs),
@@ -109,11 +109,15 @@ export function createAnsweringUas(stack: SipStack, options: AnsweringUasOptions
           counts.byes++;
           call.ended = true;
           stack.unregisterDialog(key);
+          // the caller sent BYE, so it has the 2xx: its ACK was lost, and the call is over either
+          // way; retransmitting the 2xx for the rest of 64*T1 would only hold a slot of
+          // maxUnacknowledgedInvites and report an ACK timeout for a call that ended
+          stack.stop2xxRetransmission(call.twoXxKey);
         }
         inDialog.respond(createResponse(inDialog.request, 200, 'OK'));
       },
     });
-    stack.send2xxUntilAck(tx, res, {
+    call.twoXxKey = stack.send2xxUntilAck(tx, res, {
       onAckTimeout: () => {
         counts.ackTimeouts++;
         stack.unregisterDialog(key);

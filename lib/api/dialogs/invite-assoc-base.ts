@@ -211,6 +211,22 @@ export abstract class InviteAssocBase extends DialogAssoc {
   }
 
   /**
+   * @internal A BYE in the dialog was accepted (RFC 3261 §15.1.2). If a 2xx of ours still waits
+   * for its ACK, its retransmission (§13.3.1.4) stops: the peer has the 2xx (it sent BYE, so the
+   * ACK was lost) and the dialog is over either way. Retransmitted on, it would hold a slot of the
+   * stack's `maxUnacknowledgedInvites` for the rest of 64*T1 and then report an ACK timeout for a
+   * dialog that had already ended.
+   */
+  byeReceived(): void {
+    const held = this.awaitingAck;
+    if (held === undefined) return;
+    const key = held.tx?.twoXxKey;
+    if (key !== undefined) this.connectionContext.client.stack.stop2xxRetransmission(key);
+    held.tx = undefined;
+    this.awaitingAck = undefined;
+  }
+
+  /**
    * Keeps the session description we sent for the whole dialog as a latin1 string (exact for any
    * octets): the message's body is a slice of Node's Buffer pool, which would pin an 8 KB slab,
    * and a Buffer of its own costs a backing store and two objects more than a one-byte string.
@@ -345,6 +361,7 @@ class InviteUsage implements DialogUsage {
   constructor(readonly assoc: InviteAssocBase) {}
 
   screenRequest(tx: ServerTransaction): boolean {
+    if (tx.type === 'BYE') this.assoc.byeReceived();
     return this.assoc.screen(tx);
   }
 

@@ -67,6 +67,41 @@ t.test('no ACK for the 2xx: the callee ends the dialog with BYE and reports Time
   invite.forceDispose();
 });
 
+t.test('a BYE before the ACK stops the 2xx retransmission: no ACK timeout for a dialog that ended (RFC 3261 §13.3.1.4, §15.1.2)', async (t) => {
+  const clockB = new FakeClock();
+  const a = await party('alice');
+  const b = await party('bob', { clock: clockB });
+  t.teardown(async () => {
+    await a.close();
+    await b.close();
+  });
+  const assoc = InviteDialogAssoc.create(a.conn, { to: `<${b.uri('bob')}>` });
+  const invite = assoc.sendInvite();
+  const inTx = (await b.rec.wait('incomingRequest', method('INVITE'))).args[0] as ServerTransaction;
+  const uas = InviteDialogAssoc.fromServerTransaction(inTx);
+  inTx.sendResponse(new ResponseElements({ statusCode: 200 }));
+  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x === invite);
+  t.equal(b.client.stack.stats().transactions.retransmitting2xx, 1, 'the 2xx waits for its ACK');
+  // alice's ACK is "lost" (never sent); her BYE reaches bob
+  const byeOut = assoc.sendBye();
+  const bye = (await b.rec.wait('incomingRequestInDialog', method('BYE'))).args[0] as ServerTransaction;
+  t.equal(b.client.stack.stats().transactions.retransmitting2xx, 0, 'the BYE stopped the 2xx retransmission');
+  t.equal(uas.dialog.state, DialogState.Terminated);
+  bye.sendResponse(new ResponseElements({ statusCode: 200 }));
+  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x === byeOut);
+  const strays = a.rec.events.length;
+  // the whole 64*T1 window passes on bob's clock: no retransmission, no Timeout, no BYE from bob
+  for (let ms = 0; ms < 32_000; ms += 4_000) {
+    clockB.advance(4_000);
+    await tick(2);
+  }
+  await tick(50);
+  t.notOk(b.rec.events.some((e) => e.name === 'errorOccurredInDialog'), 'no ACK timeout reported');
+  t.notOk(a.rec.events.slice(strays).some((e) => e.name === 'incomingRequestInDialog'), 'bob sent no BYE');
+  for (const o of [bye, inTx, uas, assoc, byeOut]) o.dispose();
+  invite.forceDispose();
+});
+
 t.test('no PRACK for a reliable 1xx: 504 to the INVITE, errorOccurredInDialog on the callee', async (t) => {
   const { clockB, a, b, assoc, invite, inTx, uas } = await reliable180Unacked(t);
   t.throws(() => inTx.sendResponse(new ResponseElements({ statusCode: 183, messageElements: new MessageElements({ headers: [['Require', '100rel']] }) })), { code: 'InvalidState' }, 'one unacknowledged reliable 1xx at a time');

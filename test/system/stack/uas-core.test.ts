@@ -189,3 +189,20 @@ t.test('a merged request (same From tag, Call-ID, CSeq; another branch) gets 482
   tx.respond(createResponse(tx.request, 486));
   t.equal(stack.stats().requestsInProgress, 1, 'tracked until its transaction ends, not just answered');
 });
+
+t.test('tsip uas: a BYE whose call was never ACKed stops the 2xx retransmission (RFC 3261 §13.3.1.4)', async (t) => {
+  const { stack, port } = await uasStack([]);
+  const uas = createAnsweringUas(stack, { host: '127.0.0.1' });
+  stack.addUser(uas.user);
+  t.teardown(() => stack.shutdown());
+  const invite = raw('INVITE').replace(/Call-ID: \S+/, 'Call-ID: unacked-1@tsip.test');
+  const ok = await exchange(port, invite);
+  t.equal(ok?.status, 200);
+  t.equal(stack.stats().transactions.retransmitting2xx, 1, 'the 2xx waits for its ACK');
+  // the ACK is lost; the caller hangs up
+  const bye = raw('BYE', '', 'BYE', 'SIP/2.0', `;tag=${ok?.to.tag}`).replace(/Call-ID: \S+/, 'Call-ID: unacked-1@tsip.test').replace('CSeq: 1 BYE', 'CSeq: 2 BYE');
+  t.equal((await exchange(port, bye))?.status, 200);
+  t.equal(uas.counts.byes, 1);
+  t.equal(stack.stats().transactions.retransmitting2xx, 0, 'the BYE stopped it: no slot of maxUnacknowledgedInvites held for 64*T1');
+  t.equal(stack.stats().dialogs, 0);
+});
