@@ -155,9 +155,23 @@ export interface StackLimits {
    * Most INVITEs answered 2xx whose ACK has not come yet (the 2xx is retransmitted for up to
    * 64*T1, RFC 3261 §13.3.1.4, and its dialog kept). Beyond it a new INVITE outside a dialog gets
    * a stateless 503 (RFC 3261 §21.5.4), counted in `stats().limitRejections.unacknowledgedInvites`:
-   * a flood of INVITEs that are never ACKed cannot hold more (default 5000).
+   * a flood of INVITEs that are never ACKed cannot hold more (default 10000, ~2.3 KB each with
+   * its INVITE transaction and dialog, so ~23 MB; a server transaction counts against
+   * `maxServerTransactions` too). A 2xx that has waited
+   * `unacknowledgedGiveUpAfter` gives its place to the new INVITE instead.
    */
   maxUnacknowledgedInvites: number;
+  /**
+   * ms after which a 2xx still waiting for its ACK may be given up for a new INVITE over
+   * `maxUnacknowledgedInvites` (default 4000: with T1 = 500 ms it was resent three times without
+   * an ACK; 0 = never, the INVITE is refused). The oldest such 2xx stops being retransmitted and
+   * its user is told as at the end of 64*T1 (RFC 3261 §13.3.1.4: it should end the dialog with BYE);
+   * counted in `stats().limitRejections.ackWaitsGivenUp`. Without it, the 2xx of calls lost in an
+   * overload burst (both the ACK and the BYE dropped) keep the limit reached, refusing new calls,
+   * for up to 32 s after the burst. The limit still bounds what is held: a flood of never-ACKed
+   * INVITEs faster than `maxUnacknowledgedInvites` per `unacknowledgedGiveUpAfter` is refused.
+   */
+  unacknowledgedGiveUpAfter: number;
   /**
    * Retry-After, in seconds, on the stateless 503 of a request over `maxServerTransactions` or
    * `maxUnacknowledgedInvites` (default 5; 0 = none). RFC 3261 §21.5.4: without it a client treats
@@ -165,6 +179,15 @@ export interface StackLimits {
    * several servers can send the request to another one meanwhile.
    */
   limitRetryAfter: number;
+  /**
+   * Most requests refused for `maxServerTransactions` or `maxUnacknowledgedInvites` that the stack
+   * remembers (by transaction key, for 64*T1) so that a retransmission of one gets the same 503,
+   * counted in `stats().limitRejections.retransmissions` (default 10000, ~120 B each; 0 = none).
+   * Without it a retransmission that arrives once the load has dipped is admitted although its
+   * client already has the 503: an INVITE's 2xx then waits 64*T1 for an ACK that never comes
+   * (RFC 3261 §13.3.1.4), holding a slot of `maxUnacknowledgedInvites`.
+   */
+  maxRememberedRefusals: number;
 }
 
 /** A point in time and timers, injectable so tests drive time by hand. */

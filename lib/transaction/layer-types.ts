@@ -27,7 +27,7 @@ export interface TransactionLayerOptions {
   /** Where drops and refusals are logged; default silent. */
   logger?: Logger;
   /** Transaction limits; defaults 10000 each. */
-  limits?: Partial<Pick<StackLimits, 'maxClientTransactions' | 'maxServerTransactions' | 'maxUnacknowledgedInvites' | 'limitRetryAfter'>>;
+  limits?: Partial<Pick<StackLimits, 'maxClientTransactions' | 'maxServerTransactions' | 'maxUnacknowledgedInvites' | 'limitRetryAfter' | 'maxRememberedRefusals' | 'unacknowledgedGiveUpAfter'>>;
 }
 
 /**
@@ -60,12 +60,22 @@ export type RequestDisposition =
 export type ResponseDisposition = { kind: 'matched'; tx: ClientTransaction } | { kind: 'stray'; response: SipResponse };
 
 /** Live objects of the layer, by kind. */
-/** Requests the layer refused with a stateless 503 for a limit (cumulative counts). */
+/** What the layer's limits did: requests refused with a stateless 503, 2xx given up (cumulative counts). */
 export interface LimitRejections {
   /** Over `maxServerTransactions`. */
   serverTransactions: number;
   /** Initial INVITEs over `maxUnacknowledgedInvites`. */
   unacknowledgedInvites: number;
+  /**
+   * Retransmissions of a request refused for one of the limits above, refused again within 64*T1
+   * however the load stood then (see `StackLimits.maxRememberedRefusals`).
+   */
+  retransmissions: number;
+  /**
+   * 2xx whose ACK had not come after `unacknowledgedGiveUpAfter`, given up (their TU told, as at
+   * 64*T1) so that a new INVITE over `maxUnacknowledgedInvites` could take their place.
+   */
+  ackWaitsGivenUp: number;
 }
 
 export interface TransactionStats {

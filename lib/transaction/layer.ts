@@ -37,16 +37,25 @@ import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
 import { buildCancel } from './requests.js';
 import { ownString } from '../message/own-copy.js';
+import { type RefusalLimit, RefusedRequests } from './refused-requests.js';
 import { type Retransmit2xxOptions, TwoXxRetransmitter } from './retransmit-2xx.js';
 import { type TimerValues, timerValues } from './timers.js';
 import { SILENT_LOGGER, type Transaction, type TransactionContext, settle } from './transaction.js';
 import type { ClientTransactionUser } from './user.js';
 
 const DEFAULT_LIMIT = 10_000;
-/** Default `maxUnacknowledgedInvites`. */
-const DEFAULT_MAX_UNACKNOWLEDGED_INVITES = 5000;
+/**
+ * Default `maxUnacknowledgedInvites`: ~2.3 KB each with its INVITE transaction and dialog
+ * (bench/lib/uas-heap-probe.ts NOACK=1), so ~23 MB at most; 5 000 refused a third of a 4 s burst
+ * at 7 000 calls/s against a UAS sustaining ~5 000, whose ACKs then wait a second in the queue.
+ */
+const DEFAULT_MAX_UNACKNOWLEDGED_INVITES = 10_000;
 /** Default `limitRetryAfter`, seconds: long enough for a burst's 2xx to be ACKed or given up on, short against the 32 s window. */
 const DEFAULT_LIMIT_RETRY_AFTER = 5;
+/** Default `unacknowledgedGiveUpAfter`, ms: T1 = 500 ms has then resent the 2xx three times without an ACK. */
+const DEFAULT_UNACKNOWLEDGED_GIVE_UP_AFTER = 4000;
+/** Default `maxRememberedRefusals` (~120 B each: the key, its entry and a ring slot). */
+const DEFAULT_MAX_REMEMBERED_REFUSALS = 10_000;
 
 /** A fresh RFC 3261 branch: the magic cookie and 96 random bits (pooled, see random-pool.ts). */
 export function newBranch(): string {
@@ -68,9 +77,13 @@ export class TransactionLayer {
   private readonly maxClients: number;
   private readonly maxServers: number;
   private readonly maxUnacknowledged: number;
+  /** See `StackLimits.unacknowledgedGiveUpAfter` (0: never). */
+  private readonly giveUpAfter: number;
   /** Retry-After of a limit's 503, as header text ('' = none). */
   private readonly limitRetryAfter: string;
-  private readonly rejections: LimitRejections = { serverTransactions: 0, unacknowledgedInvites: 0 };
+  private readonly rejections: LimitRejections = { serverTransactions: 0, unacknowledgedInvites: 0, retransmissions: 0, ackWaitsGivenUp: 0 };
+  /** Keys of the requests a limit refused, so their retransmissions are refused too (refused-requests.ts). */
+  private readonly refused: RefusedRequests;
   /** Stateless refusals sent since start, by status (the UAS core's, not the limits' 503s). */
   private readonly refusals: Record<number, number> = {};
   private closed = false;
@@ -103,6 +116,12 @@ export class TransactionLayer {
     if (!Number.isInteger(retryAfter) || retryAfter < 0) throw new SipError(SipErrorCode.InvalidArgument, `limitRetryAfter must be a whole number of seconds >= 0, not ${retryAfter}`);
     this.limitRetryAfter = retryAfter > 0 ? String(retryAfter) : '';
     this.twoXx = new TwoXxRetransmitter(this.ctx);
+    const remembered = options.limits?.maxRememberedRefusals ?? DEFAULT_MAX_REMEMBERED_REFUSALS;
+    if (!Number.isInteger(remembered) || remembered < 0) throw new SipError(SipErrorCode.InvalidArgument, `maxRememberedRefusals must be a whole number >= 0, not ${remembered}`);
+    this.refused = new RefusedRequests(options.clock, timers.timeout64, remembered);
+    const giveUp = options.limits?.unacknowledgedGiveUpAfter ?? DEFAULT_UNACKNOWLEDGED_GIVE_UP_AFTER;
+    if (!Number.isInteger(giveUp) || giveUp < 0) throw new SipError(SipErrorCode.InvalidArgument, `unacknowledgedGiveUpAfter must be a whole number of ms >= 0, not ${giveUp}`);
+    this.giveUpAfter = giveUp;
   }
 
   /** The RFC 3261 §17 timer values in force (T1, T2, T4, 64*T1, the 100 Trying delay). */
@@ -223,15 +242,23 @@ export class TransactionLayer {
         return this.sendStateless(refusal, source);
       }
     }
-    if (this.servers.size >= this.maxServers && method !== 'CANCEL') {
-      this.rejections.serverTransactions++;
-      return this.reject503(request, source, 'server transaction limit reached: 503', this.maxServers);
-    }
-    // A new INVITE while too many 2xx wait for their ACK: each holds a dialog and a retransmission
-    // for 64*T1 (RFC 3261 §13.3.1.4), which a flood of never-ACKed INVITEs must not multiply.
-    if (method === 'INVITE' && request.to.tag === undefined && this.twoXx.size >= this.maxUnacknowledged) {
-      this.rejections.unacknowledgedInvites++;
-      return this.reject503(request, source, 'unacknowledged INVITE limit reached: 503', this.maxUnacknowledged);
+    if (method !== 'CANCEL') {
+      // a retransmission of a request a limit refused gets that 503 again, whatever the load
+      // now: its client already has a final answer (refused-requests.ts)
+      if (key !== undefined && this.refused.size > 0 && this.refused.refusedBy(key) !== undefined) {
+        this.rejections.retransmissions++;
+        return this.reject503(request, source, 'retransmission of a request refused for a limit: 503', undefined);
+      }
+      if (this.servers.size >= this.maxServers) return this.refuseOverLimit(request, source, key, 'serverTransactions', this.maxServers);
+      // A new INVITE while too many 2xx wait for their ACK: each holds a dialog and a retransmission
+      // for 64*T1 (RFC 3261 §13.3.1.4), which a flood of never-ACKed INVITEs must not multiply. It
+      // may take the place of one whose ACK has stopped coming (waited unacknowledgedGiveUpAfter),
+      // so the 2xx of calls lost in a burst do not refuse new calls for the rest of their 32 s;
+      // holding no more, it cannot let a flood hold more either.
+      if (method === 'INVITE' && request.to.tag === undefined && this.twoXx.size >= this.maxUnacknowledged) {
+        if (this.giveUpAfter > 0 && this.twoXx.giveUpOldest(this.giveUpAfter)) this.rejections.ackWaitsGivenUp++;
+        else return this.refuseOverLimit(request, source, key, 'unacknowledgedInvites', this.maxUnacknowledged);
+      }
     }
     const tx = this.startServer(request, source, key ?? '', deferStart && method !== 'CANCEL');
     if (method === 'CANCEL') {
@@ -292,7 +319,14 @@ export class TransactionLayer {
    * RFC 3261 §21.5.4: a stateless 503 (no transaction is made for a request over a limit), with
    * Retry-After (`limitRetryAfter`) so the client may retry and a dispatcher may go elsewhere.
    */
-  private reject503(request: SipRequest, source: MessageSource, why: string, limit: number): RequestDisposition {
+  private refuseOverLimit(request: SipRequest, source: MessageSource, key: string | undefined, limit: RefusalLimit, value: number): RequestDisposition {
+    this.rejections[limit]++;
+    if (key !== undefined) this.refused.remember(key, limit);
+    const why = limit === 'serverTransactions' ? 'server transaction limit reached: 503' : 'unacknowledged INVITE limit reached: 503';
+    return this.reject503(request, source, why, value);
+  }
+
+  private reject503(request: SipRequest, source: MessageSource, why: string, limit: number | undefined): RequestDisposition {
     this.ctx.logger.warn(why, { limit, method: request.method });
     const res = createResponse(request, 503, 'Service Unavailable');
     if (this.limitRetryAfter !== '') res.headers.set('Retry-After', this.limitRetryAfter);
@@ -348,6 +382,7 @@ export class TransactionLayer {
     if (this.closed) return;
     this.closed = true;
     this.twoXx.stopAll();
+    this.refused.clear();
     for (const tx of [...this.clients.values(), ...this.servers.values()]) tx.abort();
     this.clients.clear();
     this.servers.clear();

@@ -58,6 +58,14 @@ class Pending2xx {
 /** Retransmits 2xx responses to INVITEs until their ACK. */
 export class TwoXxRetransmitter {
   private readonly entries = new Map<string, Pending2xx>();
+  /**
+   * A walk over `entries` in start order, for {@link giveUpOldest}: a Map iterator also visits
+   * what is inserted after it was made and skips what was deleted, so one walk serves for good
+   * (until it runs out) and every entry is stepped over once, not once per search.
+   */
+  private oldestWalk: IterableIterator<Pending2xx> | undefined = undefined;
+  /** Where {@link oldestWalk} stands: the oldest live entry when last looked for. */
+  private oldestSeen: Pending2xx | undefined = undefined;
   /** The last wait calls back through this (no closure per timer). */
   private readonly tickLater = (e: Pending2xx): void => {
     e.timer = undefined;
@@ -97,7 +105,44 @@ export class TwoXxRetransmitter {
     if (e.timer !== undefined) this.ctx.clock.clearTimer(e.timer);
     e.timer = undefined;
     this.entries.delete(key);
+    if (this.oldestSeen === e) this.oldestSeen = undefined; // the walk goes on from it; it need not keep its 2xx
     return true;
+  }
+
+  /**
+   * Gives up the 2xx that has waited longest for its ACK if it has waited at least `minWait` ms:
+   * its retransmission stops and, on the next turn of the clock, `onAckTimeout` is called as at
+   * the end of 64*T1 (RFC 3261 §13.3.1.4: the TU ends the dialog). For the layer's
+   * `maxUnacknowledgedInvites`: a new INVITE may take the place of a 2xx whose ACK has stopped coming.
+   * @returns true if one was given up.
+   */
+  giveUpOldest(minWait: number): boolean {
+    const e = this.oldestLive();
+    if (e === undefined) return false;
+    const now = this.ctx.clock.now();
+    if (now - (e.windowEnd - this.ctx.timers.timeout64) < minWait) return false;
+    this.stop(e.key);
+    this.ctx.logger.warn('no ACK for 2xx: given up early for a new INVITE', { key: e.key });
+    // not from inside the caller's receive path: the TU may send a BYE
+    this.ctx.clock.setTimer(() => this.safe(() => e.options.onAckTimeout?.()), 0);
+    return true;
+  }
+
+  private oldestLive(): Pending2xx | undefined {
+    let e = this.oldestSeen;
+    while (e === undefined || this.entries.get(e.key) !== e) {
+      this.oldestWalk ??= this.entries.values();
+      const step = this.oldestWalk.next();
+      if (step.done === true) {
+        // a finished iterator stays finished: the next search starts a new walk
+        this.oldestWalk = undefined;
+        this.oldestSeen = undefined;
+        return undefined;
+      }
+      e = step.value;
+    }
+    this.oldestSeen = e;
+    return e;
   }
 
   /** True if the 2xx with that key is still being retransmitted. */
@@ -108,6 +153,8 @@ export class TwoXxRetransmitter {
   /** Stops everything (layer close). */
   stopAll(): void {
     for (const k of [...this.entries.keys()]) this.stop(k);
+    this.oldestWalk = undefined;
+    this.oldestSeen = undefined;
   }
 
   /** Number of 2xx being retransmitted. */

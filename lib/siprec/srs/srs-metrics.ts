@@ -178,7 +178,7 @@ export class SrsMetrics {
         this.reset();
         const s = sip();
         if (!s) return;
-        const limit503 = s.limitRejections.serverTransactions + s.limitRejections.unacknowledgedInvites;
+        const limit503 = s.limitRejections.serverTransactions + s.limitRejections.unacknowledgedInvites + s.limitRejections.retransmissions;
         if (limit503 > 0) this.labels('503', 'limit').inc(limit503);
         for (const [status, n] of Object.entries(s.statelessRefusals)) this.labels(status, 'refusal').inc(n);
       },

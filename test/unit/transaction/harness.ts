@@ -109,11 +109,13 @@ export function source(protocol: TransportProtocol = 'udp'): MessageSource {
 }
 
 /** One layer on a fake transport and a fake clock. */
-export function single(opts: { timers?: Partial<TimerSettings>; maxClient?: number; maxServer?: number; maxUnacknowledged?: number; retryAfter?: number } = {}) {
+export function single(opts: { timers?: Partial<TimerSettings>; maxClient?: number; maxServer?: number; maxUnacknowledged?: number; retryAfter?: number; remembered?: number; giveUpAfter?: number } = {}) {
   const clock = new FakeClock();
   const transport = new FakeTransport(() => clock.now());
-  const limits: { maxClientTransactions?: number; maxServerTransactions?: number; maxUnacknowledgedInvites?: number; limitRetryAfter?: number } = {};
+  const limits: { maxClientTransactions?: number; maxServerTransactions?: number; maxUnacknowledgedInvites?: number; limitRetryAfter?: number; maxRememberedRefusals?: number; unacknowledgedGiveUpAfter?: number } = {};
   if (opts.retryAfter !== undefined) limits.limitRetryAfter = opts.retryAfter;
+  if (opts.remembered !== undefined) limits.maxRememberedRefusals = opts.remembered;
+  if (opts.giveUpAfter !== undefined) limits.unacknowledgedGiveUpAfter = opts.giveUpAfter;
   if (opts.maxClient !== undefined) limits.maxClientTransactions = opts.maxClient;
   if (opts.maxServer !== undefined) limits.maxServerTransactions = opts.maxServer;
   if (opts.maxUnacknowledged !== undefined) limits.maxUnacknowledgedInvites = opts.maxUnacknowledged;

@@ -1,0 +1,106 @@
+/**
+ * The requests the layer refused for a limit (stateless 503, RFC 3261 §21.5.4), remembered by
+ * transaction key (§17.2.3) for 64*T1, so that a retransmission of one is refused again.
+ *
+ * Why: a limit's 503 depends on the load, not on the request, so without this a retransmission
+ * that arrived once the load had dipped below the limit was admitted. The client already had its
+ * 503, a final response: it ACKed it (with the 503's To tag) and gave the call up. The copy was
+ * answered 2xx and that 2xx retransmitted for 64*T1 waiting for an ACK that never came, each
+ * holding a slot of `maxUnacknowledgedInvites`. After an overload burst (SIPp, 7 000 calls/s for
+ * 4 s against a UAS that sustains ~5 000) about 4 900 such 2xx sat at the limit of 5 000 and made
+ * it refuse 3-10 % of the calls of a 3 000/s load for the next 30 s. A non-INVITE fared no better:
+ * the client counted its MESSAGE as failed (and may send it again) while the copy was delivered.
+ * §8.2.7 asks the same of a stateless UAS: the same request gets the same answer.
+ *
+ * Bounded and timer-free: at most `capacity` keys, the oldest forgotten first. Keys are kept in
+ * a ring in the order they were refused; the clock is monotonic, so the expired ones are at its
+ * head and each `remember` drops them from there; `has` also checks the age, so a key never
+ * outlives its 64*T1 between two refusals.
+ * @module
+ */
+import type { Clock } from '../../include-types/settings.js';
+import { ownString } from '../message/own-copy.js';
+
+/** Which limit refused a request (the counter its retransmissions are also counted in). */
+export type RefusalLimit = 'serverTransactions' | 'unacknowledgedInvites';
+
+/** One remembered refusal. */
+interface Refusal {
+  readonly at: number;
+  readonly limit: RefusalLimit;
+}
+
+/** Transaction keys of requests refused for a limit, for 64*T1 (see the module doc). */
+export class RefusedRequests {
+  private readonly byKey = new Map<string, Refusal>();
+  /** Keys in the order they were refused (a ring of `capacity` slots from `head`). */
+  private readonly ring: Array<string | undefined>;
+  private head = 0;
+  private count = 0;
+
+  /**
+   * @param clock the layer's clock
+   * @param window how long a refusal is remembered, ms (64*T1: the client's Timer B / F)
+   * @param capacity most refusals remembered at once; 0 remembers none
+   */
+  constructor(
+    private readonly clock: Clock,
+    private readonly window: number,
+    readonly capacity: number,
+  ) {
+    this.ring = new Array<string | undefined>(capacity).fill(undefined);
+  }
+
+  /** Number of refusals remembered now (expired ones not yet dropped included). */
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** The limit that refused the request with this key, if that was within the window. */
+  refusedBy(key: string): RefusalLimit | undefined {
+    const r = this.byKey.get(key);
+    return r !== undefined && this.clock.now() - r.at < this.window ? r.limit : undefined;
+  }
+
+  /**
+   * Remembers that the request with transaction key `key` was refused by `limit`. A key already
+   * remembered keeps its first refusal's time: the client's retransmissions end 64*T1 after its
+   * first send, not after the last.
+   */
+  remember(key: string, limit: RefusalLimit): void {
+    if (this.capacity === 0) return;
+    const now = this.clock.now();
+    this.dropExpired(now);
+    if (this.refusedBy(key) !== undefined) return;
+    if (this.count === this.capacity) this.dropHead();
+    // an own copy: the key is made of substrings of the request's text, which it would keep alive
+    const own = ownString(key);
+    this.byKey.set(own, { at: now, limit });
+    this.ring[(this.head + this.count) % this.capacity] = own;
+    this.count++;
+  }
+
+  /** Forgets everything (layer close). */
+  clear(): void {
+    this.byKey.clear();
+    this.ring.fill(undefined);
+    this.head = 0;
+    this.count = 0;
+  }
+
+  private dropExpired(now: number): void {
+    while (this.count > 0) {
+      const r = this.byKey.get(this.ring[this.head] as string);
+      if (r !== undefined && now - r.at < this.window) return;
+      this.dropHead();
+    }
+  }
+
+  private dropHead(): void {
+    const key = this.ring[this.head] as string;
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) % this.capacity;
+    this.count--;
+    this.byKey.delete(key);
+  }
+}
