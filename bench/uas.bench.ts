@@ -32,7 +32,7 @@ interface MemoryReport {
  * waits for the line, at most 10 s.
  */
 async function memoryReport(proc: ManagedProcess): Promise<MemoryReport> {
-  const m = await requestReport(proc, /^memory heapUsed=(\d+) arrayBuffers=(\d+) rss=(\d+) liveTransactions=(\d+) liveDialogs=(\d+)$/m);
+  const m = await requestReport(proc, /^memory heapUsed=(\d+) arrayBuffers=(\d+) rss=(\d+) liveTransactions=(\d+) liveDialogs=(\d+) /m);
   if (m === undefined) throw new Error(`no memory report from the uas within 10 s: ${proc.stderr}`);
   return { heapUsed: Number(m[1]), arrayBuffers: Number(m[2]), rss: Number(m[3]), liveTransactions: Number(m[4]), liveDialogs: Number(m[5]) };
 }

@@ -34,7 +34,7 @@ for (const transport of transports) {
       console.log(`${label} ${transport} rate ${rate}: achieved ${r.achievedCps.toFixed(0)} ok ${r.successful} failed ${r.failed + r.unfinished} retrans ${r.retransmissions} cpu/call ${perCall(cpu1.user + cpu1.system - cpu0.user - cpu0.system)} us (user ${perCall(cpu1.user - cpu0.user)}) rss ${mb(r.peakRssKb)} pss ${mb(r.peakTreePssKb)}`);
       await new Promise((res) => setTimeout(res, 1500));
     }
-    const m = await requestReport(proc, /^memory heapUsed=(\d+) arrayBuffers=(\d+) rss=(\d+) liveTransactions=(\d+) liveDialogs=(\d+)$/m);
+    const m = await requestReport(proc, /^memory heapUsed=(\d+) arrayBuffers=(\d+) rss=(\d+) liveTransactions=(\d+) liveDialogs=(\d+) /m);
     const heap = m ? Number(m[1]) / 1048576 : Number.NaN;
     const live = m ? Number(m[4]) : 0;
     console.log(`${label} ${transport}: PEAK rss ${mb(peakRss)} MB pss ${mb(peakPss)} MB; after GC heap ${heap.toFixed(1)} MB, live tx ${live}, ${live ? ((Number(m![1]) - 9e6) / live).toFixed(0) : '-'} B/tx (heap-9MB), ${((Date.now() - t0) / 1000).toFixed(0)} s`);

@@ -7,7 +7,9 @@
  * the live transactions, is the cost of one. The figures are the same on a busy machine (only the
  * time changes). Run it compiled, with --expose-gc (it refuses otherwise):
  *   node --expose-gc <build>/bench/lib/uas-heap-probe.js     (CALLS=10000 PROTO=udp|tcp)
- * SNAPSHOT=file also writes a heap snapshot of the state measured.
+ * SNAPSHOT=file also writes a heap snapshot of the state measured. NOACK=1 never ACKs nor ends the
+ * calls: what one INVITE answered 2xx and waiting for its ACK costs (the INVITE transaction in
+ * Accepted, the 2xx retransmission and the dialog), to size `maxUnacknowledgedInvites`.
  * Bounded: the calls must all end within 25 s (inside the 32 s window), else it says so and exits.
  */
 import { createSocket } from 'node:dgram';
@@ -20,6 +22,7 @@ import { heapAfterGc, requireGc, settle } from './heap-after-gc.js';
 const CALLS = Number(process.env.CALLS ?? 10_000);
 const WINDOW = Number(process.env.WINDOW ?? 200);
 const PROTO = process.env.PROTO === 'tcp' ? 'tcp' : 'udp';
+const NO_ACK = process.env.NOACK === '1';
 requireGc();
 
 const stack = new SipStack({
@@ -96,6 +99,12 @@ function handle(text: string): void {
     if (toTags.has(i)) return; // a 2xx retransmission: the ACK went already
     const tag = /\r\nTo: [^\r]*;tag=([^;\r>]+)/i.exec(text)?.[1] ?? '';
     toTags.set(i, tag);
+    if (NO_ACK) {
+      ended++;
+      if (ended === CALLS) allDone();
+      else if (started < CALLS) startCall();
+      return;
+    }
     send(request('ACK', i, 1, 'ack', tag));
     send(request('BYE', i, 2, 'bye', tag));
   } else if (method === 'BYE' && toTags.delete(i)) {
@@ -118,7 +127,8 @@ const live = s.transactions.total;
 const mb = (b: number): string => (b / 1048576).toFixed(1);
 console.log(
   `uas-heap-probe ${PROTO}: ${ended}/${CALLS} calls in ${seconds.toFixed(1)} s${timedOut ? ' (TIMED OUT)' : ''}; ` +
-    `heap idle ${mb(idle)} MB, after GC ${mb(heap)} MB; live transactions ${live}, dialogs ${s.dialogs}; ` +
+    `heap idle ${mb(idle)} MB, after GC ${mb(heap)} MB; live transactions ${live}, dialogs ${s.dialogs}, 2xx awaiting ACK ${s.transactions.retransmitting2xx}; ` +
+    (NO_ACK ? `${((heap - idle) / CALLS).toFixed(0)} bytes per unacknowledged INVITE; ` : '') +
     `${live > 0 ? ((heap - idle) / live).toFixed(0) : '-'} bytes per live transaction; rss ${mb(process.memoryUsage().rss)} MB`,
 );
 // SNAPSHOT=file writes a heap snapshot of that state (to see what each transaction keeps)

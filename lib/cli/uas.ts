@@ -6,8 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { ListenSettings, TlsSettings, TransportProtocol } from '../../include-types/settings.js';
+import type { ListenSettings, StackLimits, TlsSettings, TransportProtocol } from '../../include-types/settings.js';
 import { SipStack } from '../stack/index.js';
+import type { LimitRejections } from '../transaction/index.js';
 import { createAnsweringUas } from './answering-uas.js';
 import { CliUsageError } from './args.js';
 import { CliExit, type CliCommand } from './command.js';
@@ -32,6 +33,9 @@ Options:
   --dtls-cert FILE     PEM certificate whose SHA-256 fingerprint goes in WebRTC answers
                        (default: a generated key's)
   --hangup-after MS    send BYE MS milliseconds after each call's ACK (default: never)
+  --limit NAME=N       set one of the stack's limits (StackLimits; repeatable), e.g.
+                       maxUnacknowledgedInvites=20000, unacknowledgedGiveUpAfter=0
+                       (defaults as the library's, but maxServerTransactions=500000)
   --memory-report      on SIGUSR2 print one "memory heapUsed=... liveDialogs=..." line
   --verbose            print each request answered
 
@@ -46,9 +50,41 @@ interface UasArgs {
   verbose: boolean;
   dtlsCert?: string;
   hangupAfterMs?: number;
+  /** `--limit` values, over the UAS's own defaults. */
+  limits: Partial<StackLimits>;
+}
+
+/** Every StackLimits name, for `--limit` (a Record, so a limit added to the type must be added here). */
+const STACK_LIMIT_NAMES: Record<keyof StackLimits, true> = {
+  maxServerTransactions: true,
+  maxClientTransactions: true,
+  maxDialogs: true,
+  maxUnacknowledgedInvites: true,
+  limitRetryAfter: true,
+  maxRememberedRefusals: true,
+  unacknowledgedGiveUpAfter: true,
+};
+
+/** Reads `--limit NAME=N` values; the stack itself checks each value's range when it starts. */
+function parseLimits(specs: readonly string[]): Partial<StackLimits> {
+  const limits: Partial<StackLimits> = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const name = spec.slice(0, eq < 0 ? spec.length : eq);
+    if (!Object.hasOwn(STACK_LIMIT_NAMES, name)) throw new CliUsageError(`--limit: no limit named ${name} (one of ${Object.keys(STACK_LIMIT_NAMES).join(', ')})`);
+    const value = Number(spec.slice(eq + 1));
+    if (eq < 0 || spec.length === eq + 1 || !Number.isFinite(value)) throw new CliUsageError(`--limit ${name} needs a number: --limit ${name}=N`);
+    limits[name as keyof StackLimits] = value;
+  }
+  return limits;
 }
 
 const PROTOCOLS: readonly TransportProtocol[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
+
+/** Every stateless 503 the stack's limits sent (a retransmission of a refused request included). */
+function limit503(r: LimitRejections): number {
+  return r.serverTransactions + r.unacknowledgedInvites + r.retransmissions;
+}
 
 function parsePort(value: string, name: string): number {
   const port = Number(value);
@@ -75,6 +111,7 @@ function parseUasArgs(argv: readonly string[]): UasArgs {
         'dtls-cert': { type: 'string' },
         'memory-report': { type: 'boolean', default: false },
         'hangup-after': { type: 'string' },
+        limit: { type: 'string', multiple: true },
         verbose: { type: 'boolean', default: false },
       },
     }));
@@ -107,16 +144,24 @@ function parseUasArgs(argv: readonly string[]): UasArgs {
   const hangup = values['hangup-after'];
   const hangupAfterMs = hangup === undefined ? undefined : Number(hangup);
   if (hangupAfterMs !== undefined && (!Number.isInteger(hangupAfterMs) || hangupAfterMs < 0)) throw new CliUsageError(`--hangup-after must be a whole number of ms (not ${hangup})`);
-  return { listen, host: values.host, memoryReport: values['memory-report'], verbose: values.verbose, dtlsCert: values['dtls-cert'], hangupAfterMs };
+  const limits = parseLimits(values.limit ?? []);
+  return { listen, host: values.host, memoryReport: values['memory-report'], verbose: values.verbose, dtlsCert: values['dtls-cert'], hangupAfterMs, limits };
 }
 
 /** Runs the UAS until a signal; resolves to the exit code. */
 async function runUas(args: UasArgs): Promise<number> {
-  const stack = new SipStack({
-    iaps: [{ id: 'uas', listen: args.listen }],
-    // under load a UAS keeps many transactions alive for Timers J and L (32 s): raise the default
-    limits: { maxServerTransactions: 500_000, maxClientTransactions: 1_000 },
-  });
+  let stack: SipStack;
+  try {
+    stack = new SipStack({
+      iaps: [{ id: 'uas', listen: args.listen }],
+      // under load a UAS keeps many transactions alive for Timers J and L (32 s): raise the default
+      limits: { maxServerTransactions: 500_000, maxClientTransactions: 1_000, ...args.limits },
+    });
+  } catch (err) {
+    // a --limit value out of its range
+    console.error(`tsip uas: cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    return CliExit.Failed;
+  }
   const uas = createAnsweringUas(stack, {
     host: args.host,
     hangupAfterMs: args.hangupAfterMs,
@@ -144,7 +189,8 @@ async function runUas(args: UasArgs): Promise<number> {
       gc?.();
       const m = process.memoryUsage();
       const s = stack.stats();
-      console.log(`memory heapUsed=${m.heapUsed} arrayBuffers=${m.arrayBuffers} rss=${m.rss} liveTransactions=${s.transactions.total} liveDialogs=${s.dialogs}`);
+      console.log(`memory heapUsed=${m.heapUsed} arrayBuffers=${m.arrayBuffers} rss=${m.rss} liveTransactions=${s.transactions.total} liveDialogs=${s.dialogs} ` +
+          `awaitingAck=${s.transactions.retransmitting2xx} refused503=${limit503(s.limitRejections)}`);
     }, 50);
   };
   if (args.memoryReport) process.on('SIGUSR2', memoryReport);
@@ -160,8 +206,10 @@ async function runUas(args: UasArgs): Promise<number> {
     `tsip uas ${signal}: invites=${c.invites} acks=${c.acks} byes=${c.byes} options=${c.options} registers=${c.registers} messages=${c.messages} ackTimeouts=${c.ackTimeouts} hangups=${c.hangups} ` +
       `liveDialogs=${s.dialogs} liveTransactions=${s.transactions.total} ` +
       // the stateless 503s of the stack's limits (StackLimits), which an overloaded UAS sends
-      `refused503=${s.limitRejections.serverTransactions + s.limitRejections.unacknowledgedInvites} ` +
-      `(serverTransactions=${s.limitRejections.serverTransactions} unacknowledgedInvites=${s.limitRejections.unacknowledgedInvites})`,
+      `refused503=${limit503(s.limitRejections)} (serverTransactions=${s.limitRejections.serverTransactions} ` +
+      `unacknowledgedInvites=${s.limitRejections.unacknowledgedInvites} retransmissions=${s.limitRejections.retransmissions}) ` +
+      // 2xx whose ACK stopped coming, given up for a new INVITE over maxUnacknowledgedInvites
+      `ackWaitsGivenUp=${s.limitRejections.ackWaitsGivenUp}`,
   );
   await stack.shutdown();
   return CliExit.Ok;

@@ -25,6 +25,13 @@ t.test('bad arguments exit with Usage and say why', async (t) => {
   t.match(await usage(['--transport', 'wss']), { code: CliExit.Usage, err: /--tls-cert/ });
   t.match(await usage(['--hangup-after', 'soon']), { code: CliExit.Usage, err: /--hangup-after/ });
   t.match(await usage(['--bogus']), { code: CliExit.Usage, err: /usage: tsip uas/ });
+  t.match(await usage(['--limit', 'maxCalls=5']), { code: CliExit.Usage, err: /no limit named maxCalls \(one of maxServerTransactions, .*unacknowledgedGiveUpAfter/ });
+  t.match(await usage(['--limit', 'maxDialogs']), { code: CliExit.Usage, err: /--limit maxDialogs needs a number/ });
+  t.match(await usage(['--limit', 'maxDialogs=lots']), { code: CliExit.Usage, err: /--limit maxDialogs needs a number/ });
+});
+
+t.test('--limit: a value the stack refuses is a start failure with its reason', async (t) => {
+  t.match(await usage(['--port', '0', '--limit', 'unacknowledgedGiveUpAfter=-1']), { code: CliExit.Failed, err: /cannot start: unacknowledgedGiveUpAfter must be a whole number/ });
 });
 
 t.test('uas is a listed tsip command with help', async (t) => {

@@ -1,0 +1,99 @@
+/**
+ * Recovery after an overload burst, UDP: a fresh UAS takes a burst above what it sustains (SIPp
+ * uac, 7 000 calls/s for 4 s on loopback), then three steps of 4 s at a load it carries easily
+ * (3 000 calls/s). What an operator wants to see: once the burst is over, every call succeeds
+ * again. Measured in the same run for tsip's UAS with its defaults, for tsip with the two
+ * overload rules turned off (`--limit unacknowledgedGiveUpAfter=0 --limit maxRememberedRefusals=0`,
+ * the behaviour before them) and for Kamailio (test/interop/kamailio/uas.cfg, 4 workers).
+ *
+ * Why tsip needs the rules: in a burst both the ACK and the BYE of some calls are dropped (the
+ * receive buffer overflows), and SIPp's built-in uac then takes a 2xx retransmission for the
+ * BYE's 200 and ends the call. Their 2xx wait 64*T1 = 32 s for an ACK that never comes and, near
+ * `maxUnacknowledgedInvites`, made the UAS refuse new calls for that long. With
+ * `unacknowledgedGiveUpAfter` a new INVITE takes the place of a 2xx that waited 4 s.
+ *
+ * Bounded: per peer one burst of 28 000 calls and three steps of 12 000, each with SIPp's call
+ * count and a hard timeout; about 30 s per peer. Run alone: `npx tsx bench/run.ts overload-recovery`
+ * (env BURST, RATE, STEPS, SECONDS to change the load).
+ */
+import { hasTool, missingToolMessage, startKamailio } from '../test/interop/lib/index.js';
+import { kamailioConfig } from '../test/interop/lib/paths.js';
+import { benchTree } from './lib/compile.js';
+import { runSippLoad, type LoadStepResult } from './lib/sipp-load.js';
+import { startUas } from './lib/uas-process.js';
+
+const BURST = Number(process.env.BURST ?? 7000);
+const RATE = Number(process.env.RATE ?? 3000);
+const STEPS = Number(process.env.STEPS ?? 3);
+const SECONDS = Number(process.env.SECONDS ?? 4);
+
+interface Recovery {
+  name: string;
+  burst: LoadStepResult;
+  after: LoadStepResult[];
+  /** What the UAS said of itself when stopped (tsip's summary line), if anything. */
+  note: string;
+}
+
+/** The burst, then the steps at RATE, against one UAS on 127.0.0.1:`port`. */
+async function ladder(name: string, port: number, pid: number): Promise<Omit<Recovery, 'note'>> {
+  const step = (rate: number) =>
+    runSippLoad({ host: '127.0.0.1', port, transport: 'u1' }, { rate, calls: rate * SECONDS, watchPid: pid, timeoutSeconds: SECONDS * 2 + 8 });
+  const burst = await step(BURST);
+  const after: LoadStepResult[] = [];
+  for (let i = 0; i < STEPS; i++) after.push(await step(RATE));
+  return { name, burst, after };
+}
+
+async function tsip(build: string, name: string, uasArgs: string[]): Promise<Recovery> {
+  const uas = await startUas(build, 'tsip', [], uasArgs);
+  try {
+    const r = await ladder(name, uas.port, uas.proc.pid);
+    await uas.stop();
+    const summary = /refused503=\d+ \(.*\) ackWaitsGivenUp=\d+/.exec(uas.proc.stdout.toString());
+    return { ...r, note: summary?.[0] ?? '' };
+  } finally {
+    await uas.stop();
+  }
+}
+
+async function kamailio(): Promise<Recovery> {
+  const kam = await startKamailio({ config: kamailioConfig('uas.cfg'), children: 4, shmMb: 1024 });
+  try {
+    return { ...(await ladder('kamailio', kam.port, kam.pid)), note: '' };
+  } finally {
+    await kam.stop();
+  }
+}
+
+const lost = (r: LoadStepResult): number => r.failed + r.unfinished;
+
+function print(r: Recovery): void {
+  const steps = r.after.map((s, i) => `${i + 1}: ${s.successful}/${s.calls}`).join(', ');
+  const afterLost = r.after.reduce((n, s) => n + lost(s), 0);
+  const afterCalls = r.after.reduce((n, s) => n + s.calls, 0);
+  console.log(
+    `${r.name.padEnd(26)} burst ${BURST}/s: ${r.burst.successful}/${r.burst.calls} ok (${r.burst.retransmissions} retransmissions) | ` +
+      `then ${RATE}/s: ${steps} | lost after the burst ${afterLost} of ${afterCalls} (${((100 * afterLost) / afterCalls).toFixed(1)} %)`,
+  );
+  if (r.note !== '') console.log(`${''.padEnd(26)} ${r.note}`);
+}
+
+export async function run(): Promise<void> {
+  for (const tool of ['sipp', 'kamailio'] as const) {
+    if (!hasTool(tool)) {
+      console.log(`overload-recovery bench not run: ${missingToolMessage(tool)}`);
+      return;
+    }
+  }
+  const started = Date.now();
+  const build = benchTree();
+  console.log(`\n# recovery after an overload burst (UDP, SIPp uac): ${BURST} calls/s for ${SECONDS} s, then ${STEPS} steps of ${SECONDS} s at ${RATE} calls/s; each UAS fresh`);
+  const results = [
+    await tsip(build, 'tsip', []),
+    await tsip(build, 'tsip (overload rules off)', ['--limit', 'unacknowledgedGiveUpAfter=0', '--limit', 'maxRememberedRefusals=0']),
+    await kamailio(),
+  ];
+  for (const r of results) print(r);
+  console.log(`# overload-recovery bench took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
