@@ -2,9 +2,10 @@
  * Recovery after an overload burst, UDP: a fresh UAS takes a burst above what it sustains (SIPp
  * uac, 7 000 calls/s for 4 s on loopback), then three steps of 4 s at a load it carries easily
  * (3 000 calls/s). What an operator wants to see: once the burst is over, every call succeeds
- * again. Measured in the same run for tsip's UAS with its defaults, for tsip with the two
- * overload rules turned off (`--limit unacknowledgedGiveUpAfter=0 --limit maxRememberedRefusals=0`,
- * the behaviour before them) and for Kamailio (test/interop/kamailio/uas.cfg, 4 workers).
+ * again. Measured in the same run for tsip's UAS with its defaults, for tsip with the limits as
+ * they were before 2026-12-07 (`maxUnacknowledgedInvites=5000`, no give-up, no memory of refusals:
+ * `--limit` flags below; what stayed is that a BYE stops its dialog's 2xx retransmission) and
+ * for Kamailio (test/interop/kamailio/uas.cfg, 4 workers).
  *
  * Why tsip needs the rules: in a burst both the ACK and the BYE of some calls are dropped (the
  * receive buffer overflows), and SIPp's built-in uac then takes a 2xx retransmission for the
@@ -14,7 +15,8 @@
  *
  * Bounded: per peer one burst of 28 000 calls and three steps of 12 000, each with SIPp's call
  * count and a hard timeout; about 30 s per peer. Run alone: `npx tsx bench/run.ts overload-recovery`
- * (env BURST, RATE, STEPS, SECONDS to change the load).
+ * (env BURST, RATE, STEPS, SECONDS to change the load; BASE_BUILD=dir adds the UAS of an older
+ * tree compiled there, e.g. `bash bench/lib/ab-uas.sh`'s, as one more peer).
  */
 import { hasTool, missingToolMessage, startKamailio } from '../test/interop/lib/index.js';
 import { kamailioConfig } from '../test/interop/lib/paths.js';
@@ -50,7 +52,7 @@ async function tsip(build: string, name: string, uasArgs: string[]): Promise<Rec
   try {
     const r = await ladder(name, uas.port, uas.proc.pid);
     await uas.stop();
-    const summary = /refused503=\d+ \(.*\) ackWaitsGivenUp=\d+/.exec(uas.proc.stdout.toString());
+    const summary = /refused503=\d+ \(.*\)( ackWaitsGivenUp=\d+)?/.exec(uas.proc.stdout.toString());
     return { ...r, note: summary?.[0] ?? '' };
   } finally {
     await uas.stop();
@@ -91,9 +93,11 @@ export async function run(): Promise<void> {
   console.log(`\n# recovery after an overload burst (UDP, SIPp uac): ${BURST} calls/s for ${SECONDS} s, then ${STEPS} steps of ${SECONDS} s at ${RATE} calls/s; each UAS fresh`);
   const results = [
     await tsip(build, 'tsip', []),
-    await tsip(build, 'tsip (overload rules off)', ['--limit', 'unacknowledgedGiveUpAfter=0', '--limit', 'maxRememberedRefusals=0']),
+    await tsip(build, 'tsip, limits as before', ['--limit', 'maxUnacknowledgedInvites=5000', '--limit', 'unacknowledgedGiveUpAfter=0', '--limit', 'maxRememberedRefusals=0']),
     await kamailio(),
   ];
+  const base = process.env.BASE_BUILD;
+  if (base !== undefined && base !== '') results.push(await tsip(base, `tsip at ${base}`, []));
   for (const r of results) print(r);
   console.log(`# overload-recovery bench took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
