@@ -38,10 +38,10 @@ async function reliable180Unacked(t: Test, t1?: number) {
   return { clockB, a, b, assoc, invite, inTx, uas };
 }
 
-t.test('no ACK for the 2xx: the callee ends the dialog with BYE and reports Timeout', async (t) => {
-  const clockA = new FakeClock();
+/** alice INVITEs bob (bob on a fake clock); bob answers 200 and alice has it; nobody has ACKed. */
+async function answeredUnacked(t: Test) {
   const clockB = new FakeClock();
-  const a = await party('alice', { clock: clockA });
+  const a = await party('alice', { clock: new FakeClock() });
   const b = await party('bob', { clock: clockB });
   t.teardown(async () => {
     await a.close();
@@ -53,6 +53,11 @@ t.test('no ACK for the 2xx: the callee ends the dialog with BYE and reports Time
   const uas = InviteDialogAssoc.fromServerTransaction(inTx);
   inTx.sendResponse(new ResponseElements({ statusCode: 200 }));
   await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x === invite);
+  return { clockB, a, b, assoc, invite, inTx, uas };
+}
+
+t.test('no ACK for the 2xx: the callee ends the dialog with BYE and reports Timeout', async (t) => {
+  const { clockB, a, b, assoc, invite, inTx, uas } = await answeredUnacked(t);
   // alice never ACKs
   clockB.advance(32_000);
   const e = await b.rec.wait('errorOccurredInDialog');
@@ -68,19 +73,7 @@ t.test('no ACK for the 2xx: the callee ends the dialog with BYE and reports Time
 });
 
 t.test('a BYE before the ACK stops the 2xx retransmission: no ACK timeout for a dialog that ended (RFC 3261 §13.3.1.4, §15.1.2)', async (t) => {
-  const clockB = new FakeClock();
-  const a = await party('alice');
-  const b = await party('bob', { clock: clockB });
-  t.teardown(async () => {
-    await a.close();
-    await b.close();
-  });
-  const assoc = InviteDialogAssoc.create(a.conn, { to: `<${b.uri('bob')}>` });
-  const invite = assoc.sendInvite();
-  const inTx = (await b.rec.wait('incomingRequest', method('INVITE'))).args[0] as ServerTransaction;
-  const uas = InviteDialogAssoc.fromServerTransaction(inTx);
-  inTx.sendResponse(new ResponseElements({ statusCode: 200 }));
-  await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x === invite);
+  const { clockB, a, b, assoc, invite, inTx, uas } = await answeredUnacked(t);
   t.equal(b.client.stack.stats().transactions.retransmitting2xx, 1, 'the 2xx waits for its ACK');
   // alice's ACK is "lost" (never sent); her BYE reaches bob
   const byeOut = assoc.sendBye();
