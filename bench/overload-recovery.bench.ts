@@ -18,9 +18,10 @@
  * (env BURST, RATE, STEPS, SECONDS to change the load; BASE_BUILD=dir adds the UAS of an older
  * tree compiled there, e.g. `bash bench/lib/ab-uas.sh`'s, as one more peer).
  */
-import { hasTool, missingToolMessage, startKamailio } from '../test/interop/lib/index.js';
+import { startKamailio } from '../test/interop/lib/index.js';
 import { kamailioConfig } from '../test/interop/lib/paths.js';
 import { benchTree } from './lib/compile.js';
+import { skippedWithout } from './lib/peer-tools.js';
 import { runSippLoad, type LoadStepResult } from './lib/sipp-load.js';
 import { startUas } from './lib/uas-process.js';
 
@@ -82,12 +83,7 @@ function print(r: Recovery): void {
 }
 
 export async function run(): Promise<void> {
-  for (const tool of ['sipp', 'kamailio'] as const) {
-    if (!hasTool(tool)) {
-      console.log(`overload-recovery bench not run: ${missingToolMessage(tool)}`);
-      return;
-    }
-  }
+  if (skippedWithout('overload-recovery', ['sipp', 'kamailio'])) return;
   const started = Date.now();
   const build = benchTree();
   console.log(`\n# recovery after an overload burst (UDP, SIPp uac): ${BURST} calls/s for ${SECONDS} s, then ${STEPS} steps of ${SECONDS} s at ${RATE} calls/s; each UAS fresh`);

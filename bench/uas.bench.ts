@@ -11,8 +11,9 @@
  * Bounded: each ladder is at most thirteen steps of ~4 s; the soak is 10 steps of 10 000 calls with
  * a hard timeout each (a few minutes in all). Run alone: `npx tsx bench/run.ts uas`.
  */
-import { type ManagedProcess, hasTool, missingToolMessage } from '../test/interop/lib/index.js';
+import type { ManagedProcess } from '../test/interop/lib/index.js';
 import { benchTree } from './lib/compile.js';
+import { skippedWithout } from './lib/peer-tools.js';
 import { measureKamailioUas, measureSippCeiling } from './lib/kamailio-uas.js';
 import { formatComparison, formatMeasurement, measureUas, type UasMeasurement } from './lib/measure-uas.js';
 import { runSippLoad } from './lib/sipp-load.js';
@@ -140,12 +141,7 @@ const TCP_RATES: readonly number[] = [1000, 2000, 4000, 6000, 8000];
 
 /** Entry point for `npm run bench`. */
 export async function run(): Promise<void> {
-  for (const tool of ['sipp', 'kamailio'] as const) {
-    if (!hasTool(tool)) {
-      console.log(`uas bench not run: ${missingToolMessage(tool)}`);
-      return;
-    }
-  }
+  if (skippedWithout('uas', ['sipp', 'kamailio'])) return;
   console.log('# UAS answering SIPp uac (INVITE/200/ACK/BYE/200) on loopback; same machine, same run');
   console.log("# SIPp's own UAS under the same load: the load generator's ceiling here");
   const sippUdp = await measureSippCeiling();

@@ -27,6 +27,7 @@ import {
   type UasMeasurement,
 } from './measure-uas.js';
 import type { UasTarget } from './sipp-load.js';
+import { skippedWithout } from './peer-tools.js';
 
 export { measureUas, formatComparison, formatMeasurement, DEFAULT_RATES };
 export type { MeasureUasOptions, UasMeasurement, UasTarget };
@@ -96,12 +97,7 @@ export async function measureSippCeiling(transport: SippTransport = 'u1', rates:
 /** Measures Kamailio alone over UDP, then TCP, and prints the results (this file run directly). */
 export async function run(): Promise<void> {
   // Without the peers there is nothing to measure; say so and let the other benchmarks run.
-  for (const tool of ['sipp', 'kamailio'] as const) {
-    if (!hasTool(tool)) {
-      console.log(`kamailio-uas bench not run: ${missingToolMessage(tool)}`);
-      return;
-    }
-  }
+  if (skippedWithout('kamailio-uas', ['sipp', 'kamailio'])) return;
   const started = Date.now();
   console.log('# Kamailio 5.6 UAS (uas.cfg, 4 workers) under SIPp uac load (INVITE/200/ACK/BYE/200), loopback');
   const udp = await measureKamailioUas({ transport: 'u1' });
