@@ -33,8 +33,8 @@ interface Refusal {
 /** Transaction keys of requests refused for a limit, for 64*T1 (see the module doc). */
 export class RefusedRequests {
   private readonly byKey = new Map<string, Refusal>();
-  /** Keys in the order they were refused (a ring of `capacity` slots from `head`). */
-  private readonly ring: Array<string | undefined>;
+  /** Keys in the order they were refused (a ring of `capacity` slots from `head`), made on the first refusal. */
+  private ring: Array<string | undefined> | undefined = undefined;
   private head = 0;
   private count = 0;
 
@@ -47,9 +47,7 @@ export class RefusedRequests {
     private readonly clock: Clock,
     private readonly window: number,
     readonly capacity: number,
-  ) {
-    this.ring = new Array<string | undefined>(capacity).fill(undefined);
-  }
+  ) {}
 
   /** Number of refusals remembered now (expired ones not yet dropped included). */
   get size(): number {
@@ -76,6 +74,8 @@ export class RefusedRequests {
     // an own copy: the key is made of substrings of the request's text, which it would keep alive
     const own = ownString(key);
     this.byKey.set(own, { at: now, limit });
+    // most stacks never refuse anything: the ring (8 bytes a slot) is made when one first does
+    this.ring ??= new Array<string | undefined>(this.capacity).fill(undefined);
     this.ring[(this.head + this.count) % this.capacity] = own;
     this.count++;
   }
@@ -83,22 +83,23 @@ export class RefusedRequests {
   /** Forgets everything (layer close). */
   clear(): void {
     this.byKey.clear();
-    this.ring.fill(undefined);
+    this.ring = undefined;
     this.head = 0;
     this.count = 0;
   }
 
   private dropExpired(now: number): void {
     while (this.count > 0) {
-      const r = this.byKey.get(this.ring[this.head] as string);
+      const r = this.byKey.get((this.ring as string[])[this.head]);
       if (r !== undefined && now - r.at < this.window) return;
       this.dropHead();
     }
   }
 
   private dropHead(): void {
-    const key = this.ring[this.head] as string;
-    this.ring[this.head] = undefined;
+    const ring = this.ring as Array<string | undefined>;
+    const key = ring[this.head] as string;
+    ring[this.head] = undefined;
     this.head = (this.head + 1) % this.capacity;
     this.count--;
     this.byKey.delete(key);
