@@ -158,6 +158,11 @@ export class SrsMetrics {
     });
     gauge('tsip_srs_sip_dialogs', 'Live SIP dialogs.', (s) => s.dialogs);
     gauge('tsip_srs_sip_connections', 'Open SIP TCP/TLS connections.', (s) => s.transport.connections);
+    counter(
+      'tsip_srs_sip_ack_waits_given_up_total',
+      'SIP 2xx responses still waiting for their ACK after limits.unacknowledgedGiveUpAfter, given up so a new INVITE over limits.maxUnacknowledgedInvites could be taken.',
+      (s) => s.limitRejections.ackWaitsGivenUp,
+    );
     counter('tsip_srs_sip_datagrams_received_total', 'SIP datagrams received over UDP.', (s) => s.transport.datagramsIn);
     counter('tsip_srs_sip_datagrams_sent_total', 'SIP datagrams sent over UDP.', (s) => s.transport.datagramsOut);
     counter('tsip_srs_sip_stream_messages_received_total', 'SIP messages received over TCP/TLS.', (s) => s.transport.streamMessagesIn);

@@ -199,6 +199,7 @@ t.test('/metrics: promtool-clean, values move with a recording, one registry per
   ].join('\n'));
   t.equal(stray?.status, 481, 'a stray BYE gets 481');
   t.match(await scrape(ha.url), /tsip_srs_sip_refused_total\{status="481",reason="refusal"\} 1/, 'the stateless refusal is counted by status');
+  t.match(after, /\ntsip_srs_sip_ack_waits_given_up_total 0\n/, 'no 2xx given up for a new INVITE');
 
   const check = spawnSync('promtool', ['check', 'metrics'], { input: after, encoding: 'utf8' });
   t.equal(check.status, 0, 'promtool check metrics: clean', { stdout: check.stdout, stderr: check.stderr });

@@ -206,3 +206,25 @@ t.test('tsip uas: a BYE whose call was never ACKed stops the 2xx retransmission 
   t.equal(stack.stats().transactions.retransmitting2xx, 0, 'the BYE stopped it: no slot of maxUnacknowledgedInvites held for 64*T1');
   t.equal(stack.stats().dialogs, 0);
 });
+
+t.test('tsip uas over maxUnacknowledgedInvites: a new INVITE takes the place of a 2xx unACKed for unacknowledgedGiveUpAfter; its call ends as at 64*T1', async (t) => {
+  const stack = new SipStack({
+    iaps: [{ id: 'main', listen: [{ protocol: 'udp', address: '127.0.0.1', port: 0 }] }],
+    timers,
+    limits: { maxUnacknowledgedInvites: 1, unacknowledgedGiveUpAfter: 50 },
+  });
+  const uas = createAnsweringUas(stack, { host: '127.0.0.1' });
+  stack.addUser(uas.user);
+  await stack.start();
+  t.teardown(() => stack.shutdown());
+  const port = stack.boundAddresses('main')[0].port;
+  t.equal((await exchange(port, raw('INVITE')))?.status, 200, 'the first call, never ACKed');
+  t.equal((await exchange(port, raw('INVITE')))?.status, 503, 'at once: the waiting 2xx is younger than 50 ms');
+  await new Promise((r) => setTimeout(r, 80));
+  t.equal((await exchange(port, raw('INVITE')))?.status, 200, 'after 50 ms it gives its place');
+  const s = stack.stats();
+  t.same(s.limitRejections, { serverTransactions: 0, unacknowledgedInvites: 1, retransmissions: 0, ackWaitsGivenUp: 1 });
+  t.equal(s.transactions.retransmitting2xx, 1, 'only the new call\'s 2xx waits');
+  t.equal(uas.counts.ackTimeouts, 1, 'the given-up call was told (tsip uas drops its dialog)');
+  t.equal(s.dialogs, 1);
+});
