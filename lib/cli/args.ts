@@ -5,6 +5,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { StackLimits } from '../../include-types/settings.js';
 
 /** Bad command-line arguments: the dispatcher prints the message, points to `--help` and exits 2. */
 export class CliUsageError extends Error {
@@ -104,4 +105,33 @@ export function hostPortOption(name: string, raw: string | undefined): { host: s
   const port = m ? Number(m[3]) : NaN;
   if (!m || port > 65535) throw new CliUsageError(`--${name} must be HOST:PORT with a port 0..65535 (not ${raw})`);
   return { host: m[1] || m[2] || '127.0.0.1', port };
+}
+
+/** Every StackLimits name, for `--limit` (a Record, so a limit added to the type must be added here). */
+const STACK_LIMIT_NAMES: Record<keyof StackLimits, true> = {
+  maxServerTransactions: true,
+  maxClientTransactions: true,
+  maxDialogs: true,
+  maxUnacknowledgedInvites: true,
+  limitRetryAfter: true,
+  maxRememberedRefusals: true,
+  unacknowledgedGiveUpAfter: true,
+};
+
+/**
+ * Reads `--limit NAME=N` values (`tsip uas`, `tsip srs`); the stack itself checks each value's range
+ * when it starts.
+ * @throws CliUsageError for an unknown name or a value that is no number.
+ */
+export function parseLimits(specs: readonly string[]): Partial<StackLimits> {
+  const limits: Partial<StackLimits> = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const name = spec.slice(0, eq < 0 ? spec.length : eq);
+    if (!Object.hasOwn(STACK_LIMIT_NAMES, name)) throw new CliUsageError(`--limit: no limit named ${name} (one of ${Object.keys(STACK_LIMIT_NAMES).join(', ')})`);
+    const value = Number(spec.slice(eq + 1));
+    if (eq < 0 || spec.length === eq + 1 || !Number.isFinite(value)) throw new CliUsageError(`--limit ${name} needs a number: --limit ${name}=N`);
+    limits[name as keyof StackLimits] = value;
+  }
+  return limits;
 }

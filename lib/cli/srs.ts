@@ -11,7 +11,7 @@ import type { HttpRoute, OperatorHttpServer } from '../siprec/common/operator-ht
 import { Srs, startSrsHttp } from '../siprec/srs/index.js';
 import { srsStatusRoutes } from '../siprec/srs/status/index.js';
 import type { SrsSettings } from '../../include-types/siprec.js';
-import { CliUsageError, hostPortOption } from './args.js';
+import { CliUsageError, hostPortOption, parseLimits } from './args.js';
 import { CliExit, type CliCommand } from './command.js';
 
 const HELP = `usage: tsip srs [options]
@@ -36,6 +36,9 @@ Options:
                            beyond it 503 (default 200; 0 = no limit beyond --max-sessions)
   --min-free-disk BYTES    free space the directory keeps (default 104857600; 0 = off)
   --require-metadata       refuse INVITEs without RFC 7865 metadata
+  --limit NAME=N           one of the SIP stack's limits (StackLimits; repeatable), e.g.
+                           maxUnacknowledgedInvites=20000 (defaults: transactions and dialogs
+                           50000 each, the others the library's)
   --http HOST:PORT         operator HTTP server: /healthz, /metrics, the status page at /
                            (recordings, players, timelines) and /recordings.json (off by default)
   --page-size N            recordings per status page (default 100)
@@ -75,6 +78,7 @@ export function parseSrsArgs(argv: readonly string[]): { settings: SrsSettings; 
       'max-unconfirmed': { type: 'string' },
       'min-free-disk': { type: 'string' },
       'require-metadata': { type: 'boolean', default: false },
+      limit: { type: 'string', multiple: true },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'tls-port': { type: 'string' },
@@ -104,6 +108,7 @@ export function parseSrsArgs(argv: readonly string[]): { settings: SrsSettings; 
   }
   if (values['max-unconfirmed'] !== undefined) settings.maxUnconfirmedSessions = int('max-unconfirmed', values['max-unconfirmed'], 0);
   if (values['min-free-disk'] !== undefined) settings.minFreeDiskBytes = int('min-free-disk', values['min-free-disk'], 0);
+  if (values.limit !== undefined) settings.limits = parseLimits(values.limit);
   const tlsOnly = ['tls-key', 'tls-port', 'tls-ca', 'require-client-cert'] as const;
   if (values['tls-cert'] !== undefined) {
     if (values['tls-key'] === undefined) throw new CliUsageError('--tls-cert needs --tls-key');

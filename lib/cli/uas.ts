@@ -10,7 +10,7 @@ import type { ListenSettings, StackLimits, TlsSettings, TransportProtocol } from
 import { SipStack } from '../stack/index.js';
 import type { LimitRejections } from '../transaction/index.js';
 import { createAnsweringUas } from './answering-uas.js';
-import { CliUsageError } from './args.js';
+import { CliUsageError, parseLimits } from './args.js';
 import { CliExit, type CliCommand } from './command.js';
 import { dtlsFingerprint } from './webrtc-answer.js';
 
@@ -52,31 +52,6 @@ interface UasArgs {
   hangupAfterMs?: number;
   /** `--limit` values, over the UAS's own defaults. */
   limits: Partial<StackLimits>;
-}
-
-/** Every StackLimits name, for `--limit` (a Record, so a limit added to the type must be added here). */
-const STACK_LIMIT_NAMES: Record<keyof StackLimits, true> = {
-  maxServerTransactions: true,
-  maxClientTransactions: true,
-  maxDialogs: true,
-  maxUnacknowledgedInvites: true,
-  limitRetryAfter: true,
-  maxRememberedRefusals: true,
-  unacknowledgedGiveUpAfter: true,
-};
-
-/** Reads `--limit NAME=N` values; the stack itself checks each value's range when it starts. */
-function parseLimits(specs: readonly string[]): Partial<StackLimits> {
-  const limits: Partial<StackLimits> = {};
-  for (const spec of specs) {
-    const eq = spec.indexOf('=');
-    const name = spec.slice(0, eq < 0 ? spec.length : eq);
-    if (!Object.hasOwn(STACK_LIMIT_NAMES, name)) throw new CliUsageError(`--limit: no limit named ${name} (one of ${Object.keys(STACK_LIMIT_NAMES).join(', ')})`);
-    const value = Number(spec.slice(eq + 1));
-    if (eq < 0 || spec.length === eq + 1 || !Number.isFinite(value)) throw new CliUsageError(`--limit ${name} needs a number: --limit ${name}=N`);
-    limits[name as keyof StackLimits] = value;
-  }
-  return limits;
 }
 
 const PROTOCOLS: readonly TransportProtocol[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];

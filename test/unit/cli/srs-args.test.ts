@@ -9,3 +9,10 @@ t.test('--max-unconfirmed sets maxUnconfirmedSessions (0 = off); absent, the SRS
   t.equal(parseSrsArgs([]).settings.maxUnconfirmedSessions, undefined);
   for (const bad of ['-1', '2.5', 'many']) t.throws(() => parseSrsArgs([`--max-unconfirmed=${bad}`]), CliUsageError, `refused: ${bad}`);
 });
+
+t.test('--limit sets the SRS stack\'s limits (StackLimits, repeatable); an unknown name or no number is refused', async (t) => {
+  t.same(parseSrsArgs(['--limit', 'maxUnacknowledgedInvites=20000', '--limit', 'unacknowledgedGiveUpAfter=0']).settings.limits, { maxUnacknowledgedInvites: 20000, unacknowledgedGiveUpAfter: 0 });
+  t.equal(parseSrsArgs([]).settings.limits, undefined, 'absent: the SRS defaults');
+  t.throws(() => parseSrsArgs(['--limit', 'maxRecordings=5']), { name: 'CliUsageError', message: /no limit named maxRecordings/ });
+  t.throws(() => parseSrsArgs(['--limit', 'maxDialogs=']), { name: 'CliUsageError', message: /needs a number/ });
+});
