@@ -175,3 +175,61 @@ t.test('many 2xx waiting for their ACK share the layer queues: a few clock timer
   t.equal(layer.stats().retransmitting2xx, 0);
   t.equal(clock.pending(), 0);
 });
+
+t.test('giveUpOldest against a model: random starts, ACKs, restarts and give-ups always take the oldest still waiting', async (t) => {
+  const { clock } = single();
+  const { TwoXxRetransmitter } = await import('../../../lib/transaction/retransmit-2xx.js');
+  const { timerValues } = await import('../../../lib/transaction/timers.js');
+  const { ExpiryQueue, ExpiryQueuesByDuration } = await import('../../../lib/transaction/expiry-queue.js');
+  const timers = timerValues({});
+  const t1 = new ExpiryQueue(clock, timers.t1, true);
+  const byDuration = new ExpiryQueuesByDuration(clock, [t1]);
+  const sent: string[] = [];
+  const rx = new TwoXxRetransmitter({
+    transport: { sendResponse: async () => undefined, sendRequest: async () => undefined } as never,
+    clock, timers, logger: { debug() {}, info() {}, warn() {}, error() {} } as never,
+    queues: { timeout64: new ExpiryQueue(clock, timers.timeout64), t1, t4: new ExpiryQueue(clock, timers.t4), trying100: new ExpiryQueue(clock, timers.trying100Delay), backoff: (ms: number) => byDuration.get(ms) },
+  });
+  // a seeded generator: the same sequence on every run
+  let seed = 42;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const model: string[] = []; // keys in start order, the oldest first
+  const invites = new Map<string, SipRequest>();
+  let mismatches = 0;
+  for (let step = 0; step < 3000; step++) {
+    const op = rand(10);
+    if (op < 5) {
+      const inv = makeRequest();
+      const ok = reply(inv, 200, `t${step}`);
+      const key = rx.start(ok, source(), { onAckTimeout: () => sent.push(key) });
+      invites.set(key, inv);
+      model.push(key);
+    } else if (op < 7 && model.length > 0) {
+      const key = model.splice(rand(model.length), 1)[0];
+      if (!rx.stop(key)) mismatches++;
+    } else if (op < 8 && model.length > 0) {
+      // the same 2xx started again (a re-sent final response): it becomes the youngest
+      const i = rand(model.length);
+      const key = model[i];
+      const inv = invites.get(key) as SipRequest;
+      rx.start(reply(inv, 200, key.split('\n')[2]), source(), { onAckTimeout: () => sent.push(key) });
+      model.splice(i, 1);
+      model.push(key);
+    } else {
+      const expected = model[0];
+      const given = rx.giveUpOldest(0);
+      if (given !== (expected !== undefined)) mismatches++;
+      if (given) model.shift();
+      clock.advance(0);
+      if (given && sent[sent.length - 1] !== expected) mismatches++;
+    }
+    clock.advance(1);
+    if (rx.size !== model.length) mismatches++;
+  }
+  t.equal(mismatches, 0, 'every give-up took the model\'s oldest, and the sizes agreed');
+  t.ok(sent.length > 100, `${sent.length} given up`);
+  rx.stopAll();
+});
