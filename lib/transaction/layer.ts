@@ -37,7 +37,7 @@ import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
 import { buildCancel } from './requests.js';
 import { ownString } from '../message/own-copy.js';
-import { type RefusalLimit, RefusedRequests } from './refused-requests.js';
+import { RefusedRequests } from './refused-requests.js';
 import { type Retransmit2xxOptions, TwoXxRetransmitter } from './retransmit-2xx.js';
 import { type TimerValues, timerValues } from './timers.js';
 import { SILENT_LOGGER, type Transaction, type TransactionContext, settle } from './transaction.js';
@@ -245,7 +245,7 @@ export class TransactionLayer {
     if (method !== 'CANCEL') {
       // a retransmission of a request a limit refused gets that 503 again, whatever the load
       // now: its client already has a final answer (refused-requests.ts)
-      if (key !== undefined && this.refused.size > 0 && this.refused.refusedBy(key) !== undefined) {
+      if (key !== undefined && this.refused.size > 0 && this.refused.refusedRecently(key)) {
         this.rejections.retransmissions++;
         return this.reject503(request, source, 'retransmission of a request refused for a limit: 503', undefined);
       }
@@ -315,17 +315,18 @@ export class TransactionLayer {
     return { ...this.refusals };
   }
 
-  /**
-   * RFC 3261 §21.5.4: a stateless 503 (no transaction is made for a request over a limit), with
-   * Retry-After (`limitRetryAfter`) so the client may retry and a dispatcher may go elsewhere.
-   */
-  private refuseOverLimit(request: SipRequest, source: MessageSource, key: string | undefined, limit: RefusalLimit, value: number): RequestDisposition {
+  /** A request over one of the limits: counted, its key remembered for its retransmissions, a 503. */
+  private refuseOverLimit(request: SipRequest, source: MessageSource, key: string | undefined, limit: 'serverTransactions' | 'unacknowledgedInvites', value: number): RequestDisposition {
     this.rejections[limit]++;
-    if (key !== undefined) this.refused.remember(key, limit);
+    if (key !== undefined) this.refused.remember(key);
     const why = limit === 'serverTransactions' ? 'server transaction limit reached: 503' : 'unacknowledged INVITE limit reached: 503';
     return this.reject503(request, source, why, value);
   }
 
+  /**
+   * RFC 3261 §21.5.4: a stateless 503 (no transaction is made for a request over a limit), with
+   * Retry-After (`limitRetryAfter`) so the client may retry and a dispatcher may go elsewhere.
+   */
   private reject503(request: SipRequest, source: MessageSource, why: string, limit: number | undefined): RequestDisposition {
     this.ctx.logger.warn(why, { limit, method: request.method });
     const res = createResponse(request, 503, 'Service Unavailable');

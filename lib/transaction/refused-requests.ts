@@ -21,18 +21,10 @@
 import type { Clock } from '../../include-types/settings.js';
 import { ownString } from '../message/own-copy.js';
 
-/** Which limit refused a request (the counter its retransmissions are also counted in). */
-export type RefusalLimit = 'serverTransactions' | 'unacknowledgedInvites';
-
-/** One remembered refusal. */
-interface Refusal {
-  readonly at: number;
-  readonly limit: RefusalLimit;
-}
-
 /** Transaction keys of requests refused for a limit, for 64*T1 (see the module doc). */
 export class RefusedRequests {
-  private readonly byKey = new Map<string, Refusal>();
+  /** When each key was refused (clock time). */
+  private readonly refusedAt = new Map<string, number>();
   /** Keys in the order they were refused (a ring of `capacity` slots from `head`), made on the first refusal. */
   private ring: Array<string | undefined> | undefined = undefined;
   private head = 0;
@@ -51,29 +43,29 @@ export class RefusedRequests {
 
   /** Number of refusals remembered now (expired ones not yet dropped included). */
   get size(): number {
-    return this.byKey.size;
+    return this.refusedAt.size;
   }
 
-  /** The limit that refused the request with this key, if that was within the window. */
-  refusedBy(key: string): RefusalLimit | undefined {
-    const r = this.byKey.get(key);
-    return r !== undefined && this.clock.now() - r.at < this.window ? r.limit : undefined;
+  /** True if the request with this key was refused within the window. */
+  refusedRecently(key: string): boolean {
+    const at = this.refusedAt.get(key);
+    return at !== undefined && this.clock.now() - at < this.window;
   }
 
   /**
-   * Remembers that the request with transaction key `key` was refused by `limit`. A key already
-   * remembered keeps its first refusal's time: the client's retransmissions end 64*T1 after its
-   * first send, not after the last.
+   * Remembers that the request with transaction key `key` was refused. A key already remembered
+   * keeps its first refusal's time: the client's retransmissions end 64*T1 after its first send,
+   * not after the last.
    */
-  remember(key: string, limit: RefusalLimit): void {
+  remember(key: string): void {
     if (this.capacity === 0) return;
     const now = this.clock.now();
     this.dropExpired(now);
-    if (this.refusedBy(key) !== undefined) return;
+    if (this.refusedRecently(key)) return;
     if (this.count === this.capacity) this.dropHead();
     // an own copy: the key is made of substrings of the request's text, which it would keep alive
     const own = ownString(key);
-    this.byKey.set(own, { at: now, limit });
+    this.refusedAt.set(own, now);
     // most stacks never refuse anything: the ring (8 bytes a slot) is made when one first does
     this.ring ??= new Array<string | undefined>(this.capacity).fill(undefined);
     this.ring[(this.head + this.count) % this.capacity] = own;
@@ -82,7 +74,7 @@ export class RefusedRequests {
 
   /** Forgets everything (layer close). */
   clear(): void {
-    this.byKey.clear();
+    this.refusedAt.clear();
     this.ring = undefined;
     this.head = 0;
     this.count = 0;
@@ -90,8 +82,8 @@ export class RefusedRequests {
 
   private dropExpired(now: number): void {
     while (this.count > 0) {
-      const r = this.byKey.get((this.ring as string[])[this.head]);
-      if (r !== undefined && now - r.at < this.window) return;
+      const at = this.refusedAt.get((this.ring as string[])[this.head]);
+      if (at !== undefined && now - at < this.window) return;
       this.dropHead();
     }
   }
@@ -102,6 +94,6 @@ export class RefusedRequests {
     ring[this.head] = undefined;
     this.head = (this.head + 1) % this.capacity;
     this.count--;
-    this.byKey.delete(key);
+    this.refusedAt.delete(key);
   }
 }
