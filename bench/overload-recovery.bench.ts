@@ -15,13 +15,20 @@
  * (A real UAC ACKs every 2xx retransmission; a lost ACK and BYE cost a real UAS no more than the
  * burst's lost calls. The same 2xx pile-up comes from any peer that stops answering, though.)
  *
- * Bounded: per peer one burst of 40 000 calls and three steps of 12 000, each with SIPp's call
- * count and a hard timeout; about 30 s per peer. Run alone: `npx tsx bench/run.ts overload-recovery`
+ * Then the same for an SRS: `tsip srs` and SIPp's SRS scenario take 2 500 SIPREC set-ups/s for
+ * 4 s, then three steps at 300/s. (An SRS answers its refusals from a transaction, so only the
+ * BYE rule of the UAS's three is in play there.)
+ *
+ * Bounded: per peer one burst of 40 000 calls (SRS: 10 000 set-ups) and three steps of 12 000
+ * (SRS: 1 200), each with SIPp's call count and a hard timeout; about 30 s per peer. Run alone: `npx tsx bench/run.ts overload-recovery`
  * (env BURST, RATE, STEPS, SECONDS to change the load; BASE_BUILD=dir adds the UAS of an older
  * tree compiled there, e.g. `bash bench/lib/ab-uas.sh`'s, as one more peer).
  */
-import { startKamailio } from '../test/interop/lib/index.js';
-import { kamailioConfig } from '../test/interop/lib/paths.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManagedProcess, freePort, startKamailio, startSipp, waitListening } from '../test/interop/lib/index.js';
+import { kamailioConfig, scenarioPath } from '../test/interop/lib/paths.js';
 import { benchTree } from './lib/compile.js';
 import { skippedWithout } from './lib/peer-tools.js';
 import { runSippLoad, type LoadStepResult } from './lib/sipp-load.js';
@@ -33,29 +40,50 @@ const BURST = Number(process.env.BURST ?? 10_000);
 const RATE = Number(process.env.RATE ?? 3000);
 const STEPS = Number(process.env.STEPS ?? 3);
 const SECONDS = Number(process.env.SECONDS ?? 4);
+/**
+ * The SRS's profile: SIPREC set-ups (SIPp src-uac.xml: multipart INVITE, 200, ACK, 1 s held,
+ * BYE) against `tsip srs` (every set-up fsyncs its index) and SIPp's SRS scenario. tsip's SRS sets
+ * up ~1 500-2 000 recordings/s in the siprec bench: the burst is above that, the steps far below.
+ */
+const SRS_BURST = Number(process.env.SRS_BURST ?? 2500);
+const SRS_RATE = Number(process.env.SRS_RATE ?? 300);
+
+/** What one ladder offers: the burst, then STEPS steps at `rate`, with SIPp's `scenario`. */
+interface Profile {
+  burst: number;
+  rate: number;
+  /** A scenario file; SIPp's built-in uac when absent. */
+  scenario?: string;
+}
+const UAS_PROFILE: Profile = { burst: BURST, rate: RATE };
+const SRS_PROFILE: Profile = { burst: SRS_BURST, rate: SRS_RATE, scenario: scenarioPath('src-uac.xml') };
 
 interface Recovery {
   name: string;
+  profile: Profile;
   burst: LoadStepResult;
   after: LoadStepResult[];
   /** What the UAS said of itself when stopped (tsip's summary line), if anything. */
   note: string;
 }
 
-/** The burst, then the steps at RATE, against one UAS on 127.0.0.1:`port`. */
-async function ladder(name: string, port: number, pid: number): Promise<Omit<Recovery, 'note'>> {
+/** The burst, then the steps, against one server on 127.0.0.1:`port`. */
+async function ladder(name: string, port: number, pid: number, profile: Profile): Promise<Omit<Recovery, 'note'>> {
   const step = (rate: number) =>
-    runSippLoad({ host: '127.0.0.1', port, transport: 'u1' }, { rate, calls: rate * SECONDS, watchPid: pid, timeoutSeconds: SECONDS * 2 + 8 });
-  const burst = await step(BURST);
+    runSippLoad(
+      { host: '127.0.0.1', port, transport: 'u1' },
+      { rate, calls: rate * SECONDS, watchPid: pid, timeoutSeconds: SECONDS * 3 + 10, ...(profile.scenario !== undefined ? { scenario: profile.scenario } : {}) },
+    );
+  const burst = await step(profile.burst);
   const after: LoadStepResult[] = [];
-  for (let i = 0; i < STEPS; i++) after.push(await step(RATE));
-  return { name, burst, after };
+  for (let i = 0; i < STEPS; i++) after.push(await step(profile.rate));
+  return { name, profile, burst, after };
 }
 
 async function tsip(build: string, name: string, uasArgs: string[]): Promise<Recovery> {
   const uas = await startUas(build, 'tsip', [], uasArgs);
   try {
-    const r = await ladder(name, uas.port, uas.proc.pid);
+    const r = await ladder(name, uas.port, uas.proc.pid, UAS_PROFILE);
     await uas.stop();
     const summary = /refused503=\d+ \(.*\)( ackWaitsGivenUp=\d+)?/.exec(uas.proc.stdout.toString());
     return { ...r, note: summary?.[0] ?? '' };
@@ -67,9 +95,37 @@ async function tsip(build: string, name: string, uasArgs: string[]): Promise<Rec
 async function kamailio(): Promise<Recovery> {
   const kam = await startKamailio({ config: kamailioConfig('uas.cfg'), children: 4, shmMb: 1024 });
   try {
-    return { ...(await ladder('kamailio', kam.port, kam.pid)), note: '' };
+    return { ...(await ladder('kamailio', kam.port, kam.pid, UAS_PROFILE)), note: '' };
   } finally {
     await kam.stop();
+  }
+}
+
+/** `tsip srs` of the tree `build` on a free port, recordings in a temp dir removed afterwards. */
+async function tsipSrs(build: string, name: string): Promise<Recovery> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'tsip-recovery-srs-'));
+  // enough sessions for the burst's: what is measured is the set-up path, not --max-sessions
+  const proc = new ManagedProcess(process.execPath, [join(build, 'lib/cli/main.js'), 'srs', '--port', String(port), '--dir', dir, '--max-sessions', '20000'], { cwd: build });
+  try {
+    await waitListening(port, 'udp', 15_000, () => (proc.exit ? `srs exited: ${proc.stderr}` : undefined));
+    return { ...(await ladder(name, port, proc.pid, SRS_PROFILE)), note: '' };
+  } finally {
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** SIPp's SRS scenario (srs-uas.xml, which checks each INVITE) as the peer SRS. */
+async function sippSrs(): Promise<Recovery> {
+  const calls = SRS_PROFILE.burst * SECONDS + STEPS * SRS_PROFILE.rate * SECONDS;
+  const srs = await startSipp({ scenario: scenarioPath('srs-uas.xml'), transport: 'u1', calls, limit: calls, timeoutSeconds: (STEPS + 1) * (SECONDS * 3 + 10) + 30 });
+  try {
+    await srs.ready;
+    return { ...(await ladder('SIPp srs-uas', srs.localPort, srs.pid, SRS_PROFILE)), note: '' };
+  } finally {
+    await srs.stop();
   }
 }
 
@@ -80,8 +136,8 @@ function print(r: Recovery): void {
   const afterLost = r.after.reduce((n, s) => n + lost(s), 0);
   const afterCalls = r.after.reduce((n, s) => n + s.calls, 0);
   console.log(
-    `${r.name.padEnd(26)} burst ${BURST}/s: ${r.burst.successful}/${r.burst.calls} ok (${r.burst.retransmissions} retransmissions) | ` +
-      `then ${RATE}/s: ${steps} | lost after the burst ${afterLost} of ${afterCalls} (${((100 * afterLost) / afterCalls).toFixed(1)} %)`,
+    `${r.name.padEnd(26)} burst ${r.profile.burst}/s: ${r.burst.successful}/${r.burst.calls} ok (${r.burst.retransmissions} retransmissions) | ` +
+      `then ${r.profile.rate}/s: ${steps} | lost after the burst ${afterLost} of ${afterCalls} (${((100 * afterLost) / afterCalls).toFixed(1)} %)`,
   );
   if (r.note !== '') console.log(`${''.padEnd(26)} ${r.note}`);
 }
@@ -99,5 +155,12 @@ export async function run(): Promise<void> {
   const base = process.env.BASE_BUILD;
   if (base !== undefined && base !== '') results.push(await tsip(base, `tsip at ${base}`, []));
   for (const r of results) print(r);
+  console.log(
+    `# the same for an SRS (UDP, SIPp src-uac.xml: SIPREC INVITE, 200, ACK, 1 s held, BYE): ${SRS_BURST} set-ups/s for ${SECONDS} s, ` +
+      `then ${STEPS} steps of ${SECONDS} s at ${SRS_RATE}/s; each SRS fresh`,
+  );
+  const srs = [await tsipSrs(build, 'tsip srs'), await sippSrs()];
+  if (base !== undefined && base !== '') srs.push(await tsipSrs(base, `tsip srs at ${base}`));
+  for (const r of srs) print(r);
   console.log(`# overload-recovery bench took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
