@@ -33,7 +33,9 @@ Options:
   --rtp-ports MIN-MAX      RTP/RTCP port range (default 40000-49999)
   --max-setups-per-second N  new recordings per second; beyond it 503 (default unlimited)
   --max-unconfirmed N      set-ups in progress plus recordings answered and not yet ACKed;
-                           beyond it 503 (default 200; 0 = no limit beyond --max-sessions)
+                           beyond it 503 (default 200; 0 = no limit beyond --max-sessions).
+                           It is what keeps the SRS answering in a burst it cannot set up:
+                           raise it only after measuring (lib/siprec/srs/README.md)
   --min-free-disk BYTES    free space the directory keeps (default 104857600; 0 = off)
   --require-metadata       refuse INVITEs without RFC 7865 metadata
   --limit NAME=N           one of the SIP stack's limits (StackLimits; repeatable), e.g.
