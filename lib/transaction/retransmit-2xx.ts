@@ -21,6 +21,8 @@ import { type TransactionContext, asTransportError, settle } from './transaction
 export interface Retransmit2xxOptions {
   /** 64*T1 passed without ACK (RFC 3261 §13.3.1.4: the UAS should end the dialog with BYE). */
   onAckTimeout?(): void;
+  /** The ACK came and stopped the retransmission (told on the next turn of the clock, outside the receive path). */
+  onAck?(): void;
   /** A retransmission could not be sent; retransmission stops. */
   onTransportError?(error: SipError): void;
 }
@@ -94,7 +96,13 @@ export class TwoXxRetransmitter {
 
   /** Stops the retransmission this ACK acknowledges. @returns true if one was running. */
   ackReceived(ack: SipRequest): boolean {
-    return this.stop(dialogAckKey(ack));
+    const key = dialogAckKey(ack);
+    const e = this.entries.get(key);
+    if (e === undefined || !this.stop(key)) return false;
+    const onAck = e.options.onAck;
+    // not from inside the receive path: the TU may send a request (a BYE it held, RFC 3261 §15)
+    if (onAck !== undefined) this.ctx.clock.setTimer(() => this.safe(() => onAck.call(e.options)), 0);
+    return true;
   }
 
   /** Stops a retransmission by key. @returns true if one was running. */

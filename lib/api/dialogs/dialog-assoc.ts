@@ -85,14 +85,16 @@ export abstract class DialogAssoc extends OwnedObject implements DialogAssocView
   /**
    * Sends a request in the dialog with the next CSeq; digest retries rebuild it the same way.
    * @param extra header pairs the association adds (Event, Subscription-State, RAck ...).
+   * @param start false to build the transaction without sending yet (its owner starts it later).
    */
-  protected sendInDialog(method: string, elements: MessageElementsView | undefined, extra: ReadonlyArray<readonly [string, string]> = [], owner?: ClientTxOwner): ClientTransaction {
+  protected sendInDialog(method: string, elements: MessageElementsView | undefined, extra: ReadonlyArray<readonly [string, string]> = [], owner?: ClientTxOwner, start = true): ClientTransaction {
     const core = this.dialog.core;
     if (core === undefined) throw new SipError(SipErrorCode.InvalidDialogState, 'the dialog is not established');
     const options = inDialogOptions(elements, extra);
     const req = core.createRequest(method, options);
     const o: ClientTxOwner = owner ?? this.defaultOwner();
-    return new ClientTransaction(this.connectionContext, new InDialogOwner(o, core, method, options), req).start();
+    const tx = new ClientTransaction(this.connectionContext, new InDialogOwner(o, core, method, options), req);
+    return start ? tx.start() : tx;
   }
 
   /**

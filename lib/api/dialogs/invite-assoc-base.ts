@@ -40,6 +40,13 @@ export abstract class InviteAssocBase extends DialogAssoc {
   protected sessionRefresh: Refresh | undefined;
   /** The INVITE whose 2xx waits for its ACK (see {@link ackReceived}). */
   private awaitingAck: HeldTx | undefined;
+  /**
+   * A BYE the app sent while a 2xx of ours waited for its ACK, not yet on the wire: RFC 3261 §15,
+   * the callee "MUST NOT send a BYE on a confirmed dialog until it has received an ACK for its
+   * 2xx response or until the server transaction times out". Sent when the ACK comes (the stack
+   * tells the 2xx's hooks even when the dialog is no longer routed) or at the ACK timeout.
+   */
+  private heldBye: ClientTransaction | undefined;
   /** Our UPDATE carrying an offer, while it has no final response (RFC 3311 §5.2 glare). */
   protected offeringUpdate: ClientTransaction | undefined;
   /** The last session description we sent (for a session refresh by re-INVITE); see {@link keepBody}. */
@@ -197,6 +204,42 @@ export abstract class InviteAssocBase extends DialogAssoc {
     this.ackTimedOut(tx);
   }
 
+  /**
+   * @internal {@link UasHooks}: the ACK for the 2xx `held` answered came (told by the stack, so
+   * also when the dialog is no longer routed to us): a BYE held for it may go.
+   */
+  uasAcked(held: HeldTx): void {
+    if (this.awaitingAck === held) {
+      held.tx = undefined;
+      this.awaitingAck = undefined;
+    }
+    this.sendHeldBye();
+  }
+
+  /** True while a BYE must wait (RFC 3261 §15): a 2xx of ours waits for its ACK. */
+  protected byeMustWait(): boolean {
+    return this.awaitingAck !== undefined || this.heldBye !== undefined;
+  }
+
+  /** Keeps `bye` (built, not sent) until the ACK or its timeout; see {@link heldBye}. */
+  protected holdBye(bye: ClientTransaction): ClientTransaction {
+    this.heldBye = bye;
+    return bye;
+  }
+
+  private sendHeldBye(): void {
+    const bye = this.heldBye;
+    this.heldBye = undefined;
+    if (bye === undefined || bye.isDisposed) return;
+    try {
+      bye.start();
+    } catch (e) {
+      // the connection went down meanwhile: the BYE is released (start disposed it), as a request
+      // sent then would have been refused
+      this.connectionContext.client.logger.info('held BYE not sent', { error: String(e) });
+    }
+  }
+
   /** @internal {@link UasHooks}: a CANCEL ended `tx`. */
   uasCanceled(tx: ServerTransaction): void {
     this.answeredIncoming(tx);
@@ -208,6 +251,7 @@ export abstract class InviteAssocBase extends DialogAssoc {
     if (held === undefined || held.seq !== ack.requestElements.cseq?.seq) return;
     held.tx = undefined;
     this.awaitingAck = undefined;
+    this.sendHeldBye();
   }
 
   /**
@@ -333,8 +377,10 @@ export abstract class InviteAssocBase extends DialogAssoc {
     return false;
   }
 
-  /** RFC 3261 §13.3.1.4: no ACK for our 2xx: the dialog ends with BYE. */
+  /** RFC 3261 §13.3.1.4: no ACK for our 2xx: the dialog ends with BYE (the app's, if it sent one meanwhile). */
   protected ackTimedOut(tx: ServerTransaction): void {
+    this.awaitingAck = undefined;
+    this.sendHeldBye();
     const core = this.dialog.core;
     if (core !== undefined && core.state !== DialogState.Terminated) {
       try {
@@ -405,6 +451,10 @@ class UasHooks implements HeldTx, UasShaperHooks {
 
   ackTimedOut(): void {
     if (this.tx !== undefined) this.assoc.uasAckTimedOut(this.tx);
+  }
+
+  acked(): void {
+    this.assoc.uasAcked(this);
   }
 
   canceled(): void {

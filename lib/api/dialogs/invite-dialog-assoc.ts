@@ -182,12 +182,16 @@ export class InviteDialogAssoc extends InviteAssocBase implements InviteDialogAs
   }
 
   /**
-   * Sends BYE (RFC 3261 §15.1.1); the dialog is Terminated at once.
+   * Sends BYE (RFC 3261 §15.1.1); the dialog is Terminated at once. As the callee whose 2xx has
+   * not been ACKed yet, the BYE is built now and held until the ACK comes or the 2xx times out
+   * (RFC 3261 §15: the callee MUST NOT send it before): the transaction stays `Constructing`
+   * until then.
    * @throws SipError(InvalidDialogState) before the dialog exists, after it ended, or as callee
    *   of an early dialog.
    */
   sendBye(elements?: MessageElementsView): ClientTransaction {
     this.assertUsable();
+    if (this.byeMustWait()) return this.holdBye(this.sendInDialog('BYE', elements, [], undefined, false));
     return this.sendInDialog('BYE', elements);
   }
 

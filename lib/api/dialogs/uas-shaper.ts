@@ -15,6 +15,8 @@ export interface UasShaperHooks {
   /** After the response went. */
   sent?(res: SipResponse): void;
   ackTimedOut?(): void;
+  /** The ACK for the 2xx came. */
+  acked?(): void;
   canceled?(): void;
 }
 
@@ -39,6 +41,9 @@ export function uasShaper(core: DialogCore, request: SipRequest, contact: NameAd
     },
     ackTimedOut() {
       hooks.ackTimedOut?.();
+    },
+    acked() {
+      hooks.acked?.();
     },
     canceled() {
       if (creating) core.terminate(EndReason.Canceled, 487);

@@ -31,6 +31,8 @@ export interface ResponseShaper {
   sent(res: SipResponse): void;
   /** RFC 3261 §13.3.1.4: no ACK for the 2xx within 64*T1. */
   ackTimedOut?(): void;
+  /** The ACK for the 2xx came (told after it stopped the retransmission). */
+  acked?(): void;
   /** A CANCEL ended the INVITE (the stack answered 487). */
   canceled?(): void;
 }
@@ -193,7 +195,7 @@ export class ServerTransaction extends Transaction implements ServerTransactionV
     if (machine instanceof InviteServerTransaction && res.status < 300 && final) {
       // a method, not a named arrow: under tsx a named closure costs an Object.defineProperty per 2xx
       const shaper = this.shaper;
-      this.retransmitKey = this.clientContext.stack.send2xxUntilAck(machine, res, { onAckTimeout() { shaper?.ackTimedOut?.(); } });
+      this.retransmitKey = this.clientContext.stack.send2xxUntilAck(machine, res, { onAckTimeout() { shaper?.ackTimedOut?.(); }, onAck() { shaper?.acked?.(); } });
     } else machine.respond(res);
     if (final) this.finishAnswer();
     this.shaper?.sent(res);

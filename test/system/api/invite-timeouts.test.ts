@@ -204,3 +204,44 @@ t.test('the reliable 1xx follows the stack\'s T1 (TimerSettings): with T1 = 100 
   await a.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x === invite && x.responseElements?.statusCode === 504);
   for (const o of [inTx, uas, assoc, invite]) o.dispose();
 });
+
+t.test('RFC 3261 §15: the callee\'s BYE before the ACK is held (Constructing) and goes when the ACK comes', async (t) => {
+  const { a, b, assoc, invite, inTx, uas } = await answeredUnacked(t);
+  const bye = uas.sendBye();
+  t.equal(bye.state, 'Constructing', 'built, not sent');
+  t.equal(uas.dialog.state, DialogState.Terminated, 'the dialog ends at once, as for any BYE');
+  await tick(100);
+  t.notOk(a.rec.events.some((e) => e.name === 'incomingRequestInDialog'), 'no BYE on the wire before the ACK');
+  assoc.sendAck(invite);
+  const got = (await a.rec.wait('incomingRequestInDialog', method('BYE'))).args[0] as ServerTransaction;
+  t.not(bye.state, 'Constructing', 'sent once the ACK came');
+  got.sendResponse(new ResponseElements({ statusCode: 200 }));
+  await b.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x === bye);
+  for (const o of [got, bye, inTx, uas, assoc]) o.dispose();
+  invite.forceDispose();
+});
+
+t.test('RFC 3261 §15: a held BYE goes at the ACK timeout when no ACK comes (once), and also after the app disposed the association', async (t) => {
+  const first = await answeredUnacked(t);
+  const bye = first.uas.sendBye();
+  first.clockB.advance(32_000);
+  const got = (await first.a.rec.wait('incomingRequestInDialog', method('BYE'))).args[0] as ServerTransaction;
+  got.sendResponse(new ResponseElements({ statusCode: 200 }));
+  await first.b.rec.wait('incomingResponseInDialog', (x: ClientTransaction) => x === bye);
+  const e = await first.b.rec.wait('errorOccurredInDialog');
+  t.equal((e.args[0] as { code: string }).code, 'Timeout', 'the app is told there was no ACK');
+  await tick(50);
+  t.equal(first.a.rec.events.filter((x) => x.name === 'incomingRequestInDialog').length, 1, 'one BYE, the app\'s');
+
+  // the association disposed right after sendBye: the dialog is no longer routed, the stack's word on the ACK still releases the BYE
+  const second = await answeredUnacked(t);
+  const bye2 = second.uas.sendBye();
+  second.uas.dispose();
+  second.assoc.sendAck(second.invite);
+  await tick(50);
+  t.equal(bye2.state, 'Constructing', 'not before the clock turns: the stack tells the 2xx\'s hooks outside its receive path');
+  second.clockB.advance(0);
+  await second.a.rec.wait('incomingRequestInDialog', method('BYE'));
+  t.not(bye2.state, 'Constructing');
+  bye2.dispose();
+});

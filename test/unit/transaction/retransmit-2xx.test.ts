@@ -233,3 +233,19 @@ t.test('giveUpOldest against a model: random starts, ACKs, restarts and give-ups
   t.ok(sent.length > 100, `${sent.length} given up`);
   rx.stopAll();
 });
+
+t.test('onAck: told once, on the next turn of the clock, when the ACK stops the retransmission; not for a repeated ACK', async (t) => {
+  const { layer, clock } = single();
+  const inv = makeRequest();
+  const tx = newIst(layer, inv);
+  let acked = 0;
+  layer.retransmit2xxUntilAck(tx, reply(inv, 200, 'uas'), { onAck: () => void acked++ });
+  t.same(layer.receiveRequest(ack2xx(inv, 'uas'), source()), { kind: 'ack2xx', retransmissionStopped: true });
+  t.equal(acked, 0, 'not inside the receive path');
+  clock.advance(0);
+  t.equal(acked, 1);
+  layer.receiveRequest(ack2xx(inv, 'uas'), source());
+  clock.advance(0);
+  t.equal(acked, 1, 'an ACK retransmission stops nothing and tells nobody');
+  layer.close();
+});
