@@ -57,6 +57,16 @@ const DEFAULT_UNACKNOWLEDGED_GIVE_UP_AFTER = 4000;
 /** Default `maxRememberedRefusals` (~120 B each: the key, its entry and a ring slot). */
 const DEFAULT_MAX_REMEMBERED_REFUSALS = 10_000;
 
+/**
+ * A limit setting that is a whole number, 0 turning its rule off.
+ * @param unit words after "whole number" in the error (' of ms').
+ * @throws SipError(InvalidArgument) for a fraction, a negative number or NaN.
+ */
+function wholeOrOff(name: string, value: number, unit: string): number {
+  if (!Number.isInteger(value) || value < 0) throw new SipError(SipErrorCode.InvalidArgument, `${name} must be a whole number${unit} >= 0, not ${value}`);
+  return value;
+}
+
 /** A fresh RFC 3261 branch: the magic cookie and 96 random bits (pooled, see random-pool.ts). */
 export function newBranch(): string {
   return BRANCH_MAGIC_COOKIE + randomToken(12, 'base64url');
@@ -112,16 +122,12 @@ export class TransactionLayer {
     this.maxClients = options.limits?.maxClientTransactions ?? DEFAULT_LIMIT;
     this.maxServers = options.limits?.maxServerTransactions ?? DEFAULT_LIMIT;
     this.maxUnacknowledged = options.limits?.maxUnacknowledgedInvites ?? DEFAULT_MAX_UNACKNOWLEDGED_INVITES;
-    const retryAfter = options.limits?.limitRetryAfter ?? DEFAULT_LIMIT_RETRY_AFTER;
-    if (!Number.isInteger(retryAfter) || retryAfter < 0) throw new SipError(SipErrorCode.InvalidArgument, `limitRetryAfter must be a whole number of seconds >= 0, not ${retryAfter}`);
+    const retryAfter = wholeOrOff('limitRetryAfter', options.limits?.limitRetryAfter ?? DEFAULT_LIMIT_RETRY_AFTER, ' of seconds');
     this.limitRetryAfter = retryAfter > 0 ? String(retryAfter) : '';
     this.twoXx = new TwoXxRetransmitter(this.ctx);
-    const remembered = options.limits?.maxRememberedRefusals ?? DEFAULT_MAX_REMEMBERED_REFUSALS;
-    if (!Number.isInteger(remembered) || remembered < 0) throw new SipError(SipErrorCode.InvalidArgument, `maxRememberedRefusals must be a whole number >= 0, not ${remembered}`);
+    const remembered = wholeOrOff('maxRememberedRefusals', options.limits?.maxRememberedRefusals ?? DEFAULT_MAX_REMEMBERED_REFUSALS, '');
     this.refused = new RefusedRequests(options.clock, timers.timeout64, remembered);
-    const giveUp = options.limits?.unacknowledgedGiveUpAfter ?? DEFAULT_UNACKNOWLEDGED_GIVE_UP_AFTER;
-    if (!Number.isInteger(giveUp) || giveUp < 0) throw new SipError(SipErrorCode.InvalidArgument, `unacknowledgedGiveUpAfter must be a whole number of ms >= 0, not ${giveUp}`);
-    this.giveUpAfter = giveUp;
+    this.giveUpAfter = wholeOrOff('unacknowledgedGiveUpAfter', options.limits?.unacknowledgedGiveUpAfter ?? DEFAULT_UNACKNOWLEDGED_GIVE_UP_AFTER, ' of ms');
   }
 
   /** The RFC 3261 §17 timer values in force (T1, T2, T4, 64*T1, the 100 Trying delay). */
