@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ListenSettings, StackLimits, TlsSettings, TransportProtocol } from '../../include-types/settings.js';
 import { SipStack } from '../stack/index.js';
-import type { LimitRejections } from '../transaction/index.js';
+import { limitRefusalCount } from '../transaction/index.js';
 import { createAnsweringUas } from './answering-uas.js';
 import { CliUsageError, parseLimits } from './args.js';
 import { CliExit, type CliCommand } from './command.js';
@@ -55,11 +55,6 @@ interface UasArgs {
 }
 
 const PROTOCOLS: readonly TransportProtocol[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
-
-/** Every stateless 503 the stack's limits sent (a retransmission of a refused request included). */
-function limit503(r: LimitRejections): number {
-  return r.serverTransactions + r.unacknowledgedInvites + r.retransmissions;
-}
 
 function parsePort(value: string, name: string): number {
   const port = Number(value);
@@ -165,7 +160,7 @@ async function runUas(args: UasArgs): Promise<number> {
       const m = process.memoryUsage();
       const s = stack.stats();
       console.log(`memory heapUsed=${m.heapUsed} arrayBuffers=${m.arrayBuffers} rss=${m.rss} liveTransactions=${s.transactions.total} liveDialogs=${s.dialogs} ` +
-          `awaitingAck=${s.transactions.retransmitting2xx} refused503=${limit503(s.limitRejections)}`);
+          `awaitingAck=${s.transactions.retransmitting2xx} refused503=${limitRefusalCount(s.limitRejections)}`);
     }, 50);
   };
   if (args.memoryReport) process.on('SIGUSR2', memoryReport);
@@ -181,7 +176,7 @@ async function runUas(args: UasArgs): Promise<number> {
     `tsip uas ${signal}: invites=${c.invites} acks=${c.acks} byes=${c.byes} options=${c.options} registers=${c.registers} messages=${c.messages} ackTimeouts=${c.ackTimeouts} hangups=${c.hangups} ` +
       `liveDialogs=${s.dialogs} liveTransactions=${s.transactions.total} ` +
       // the stateless 503s of the stack's limits (StackLimits), which an overloaded UAS sends
-      `refused503=${limit503(s.limitRejections)} (serverTransactions=${s.limitRejections.serverTransactions} ` +
+      `refused503=${limitRefusalCount(s.limitRejections)} (serverTransactions=${s.limitRejections.serverTransactions} ` +
       `unacknowledgedInvites=${s.limitRejections.unacknowledgedInvites} retransmissions=${s.limitRejections.retransmissions}) ` +
       // 2xx whose ACK stopped coming, given up for a new INVITE over maxUnacknowledgedInvites
       `ackWaitsGivenUp=${s.limitRejections.ackWaitsGivenUp}`,

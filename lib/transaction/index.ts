@@ -41,3 +41,4 @@ export type {
   LimitRejections,
   StatelessRefusal,
 } from './layer-types.js';
+export { limitRefusalCount } from './layer-types.js';

@@ -59,7 +59,6 @@ export type RequestDisposition =
  */
 export type ResponseDisposition = { kind: 'matched'; tx: ClientTransaction } | { kind: 'stray'; response: SipResponse };
 
-/** Live objects of the layer, by kind. */
 /** What the layer's limits did: requests refused with a stateless 503, 2xx given up (cumulative counts). */
 export interface LimitRejections {
   /** Over `maxServerTransactions`. */
@@ -78,6 +77,12 @@ export interface LimitRejections {
   ackWaitsGivenUp: number;
 }
 
+/** Every stateless 503 the limits sent: over either limit, and the retransmissions refused again. */
+export function limitRefusalCount(r: LimitRejections): number {
+  return r.serverTransactions + r.unacknowledgedInvites + r.retransmissions;
+}
+
+/** Live objects of the layer, by kind. */
 export interface TransactionStats {
   clientInvite: number;
   clientNonInvite: number;

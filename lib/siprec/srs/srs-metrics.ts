@@ -10,6 +10,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { SrsHealth, SrsHealthState, SrsStats } from '../../../include-types/siprec.js';
 import type { StackStats } from '../../stack/index.js';
+import { limitRefusalCount } from '../../transaction/index.js';
 
 /** What the metrics read of an Srs. */
 export interface MetricsSource {
@@ -183,7 +184,7 @@ export class SrsMetrics {
         this.reset();
         const s = sip();
         if (!s) return;
-        const limit503 = s.limitRejections.serverTransactions + s.limitRejections.unacknowledgedInvites + s.limitRejections.retransmissions;
+        const limit503 = limitRefusalCount(s.limitRejections);
         if (limit503 > 0) this.labels('503', 'limit').inc(limit503);
         for (const [status, n] of Object.entries(s.statelessRefusals)) this.labels(status, 'refusal').inc(n);
       },
