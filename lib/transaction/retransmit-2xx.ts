@@ -99,9 +99,8 @@ export class TwoXxRetransmitter {
     const key = dialogAckKey(ack);
     const e = this.entries.get(key);
     if (e === undefined || !this.stop(key)) return false;
-    const onAck = e.options.onAck;
-    // not from inside the receive path: the TU may send a request (a BYE it held, RFC 3261 §15)
-    if (onAck !== undefined) this.ctx.clock.setTimer(() => this.safe(() => onAck.call(e.options)), 0);
+    // the TU may send a request then (a BYE it held, RFC 3261 §15)
+    if (e.options.onAck !== undefined) this.tellSoon(() => e.options.onAck?.());
     return true;
   }
 
@@ -131,9 +130,17 @@ export class TwoXxRetransmitter {
     if (now - (e.windowEnd - this.ctx.timers.timeout64) < minWait) return false;
     this.stop(e.key);
     this.ctx.logger.warn('no ACK for 2xx: given up early for a new INVITE', { key: e.key });
-    // not from inside the caller's receive path: the TU may send a BYE
-    this.ctx.clock.setTimer(() => this.safe(() => e.options.onAckTimeout?.()), 0);
+    // the TU may send a BYE then
+    this.tellSoon(() => e.options.onAckTimeout?.());
     return true;
+  }
+
+  /**
+   * Calls `tell` on the next turn of the clock, not from inside the caller's receive path: the TU
+   * it reaches may send a request, which would re-enter the transaction layer mid-request.
+   */
+  private tellSoon(tell: () => void): void {
+    this.ctx.clock.setTimer(() => this.safe(tell), 0);
   }
 
   private oldestLive(): Pending2xx | undefined {
