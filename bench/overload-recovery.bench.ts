@@ -27,7 +27,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManagedProcess, freePort, startKamailio, startSipp, waitListening } from '../test/interop/lib/index.js';
+import { startKamailio, startSipp } from '../test/interop/lib/index.js';
 import { kamailioConfig, scenarioPath } from '../test/interop/lib/paths.js';
 import { benchTree } from './lib/compile.js';
 import { skippedWithout } from './lib/peer-tools.js';
@@ -103,16 +103,16 @@ async function kamailio(): Promise<Recovery> {
 
 /** `tsip srs` of the tree `build` on a free port, recordings in a temp dir removed afterwards. */
 async function tsipSrs(build: string, name: string): Promise<Recovery> {
-  const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'tsip-recovery-srs-'));
-  // enough sessions for the burst's: what is measured is the set-up path, not --max-sessions
-  const proc = new ManagedProcess(process.execPath, [join(build, 'lib/cli/main.js'), 'srs', '--port', String(port), '--dir', dir, '--max-sessions', '20000'], { cwd: build });
   try {
-    await waitListening(port, 'udp', 15_000, () => (proc.exit ? `srs exited: ${proc.stderr}` : undefined));
-    return { ...(await ladder(name, port, proc.pid, SRS_PROFILE)), note: '' };
+    // enough sessions for the burst's: what is measured is the set-up path, not --max-sessions
+    const srs = await startUas(build, 'tsip-srs', [], ['--dir', dir, '--max-sessions', '20000']);
+    try {
+      return { ...(await ladder(name, srs.port, srs.proc.pid, SRS_PROFILE)), note: '' };
+    } finally {
+      await srs.stop();
+    }
   } finally {
-    proc.child.kill('SIGTERM');
-    await proc.exited;
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,13 +1,14 @@
 /**
  * Starts one of the answering UASes the uas benches drive, compiled, in its own process on a free
  * port, listening on UDP and TCP: tsip's samples/uas.js, Node's floor (node-floor-uas.ts, the
- * bare responder with no SIP stack), or the npm `sip` package's UAS (sip-pkg-uas.ts).
+ * bare responder with no SIP stack), the npm `sip` package's UAS (sip-pkg-uas.ts), or tsip's
+ * recording server (samples/srs.js, `tsip srs`).
  */
 import { join } from 'node:path';
 import { ManagedProcess, freePort, waitListening } from '../../test/interop/lib/index.js';
 
-/** Which answerer: tsip's UAS, the bare Node responder, or the npm `sip` package's UAS. */
-export type UasKind = 'tsip' | 'node-floor' | 'sip-pkg';
+/** Which answerer: tsip's UAS, the bare Node responder, the npm `sip` package's UAS, or tsip's SRS. */
+export type UasKind = 'tsip' | 'node-floor' | 'sip-pkg' | 'tsip-srs';
 
 /** A started answerer. */
 export interface UasProcess {
@@ -19,13 +20,15 @@ export interface UasProcess {
 
 /**
  * Starts `kind` from the compiled tree `build` and resolves once both its sockets listen.
- * `nodeArgs` and `uasArgs` (tsip only) go before and after the script.
+ * `nodeArgs` and `uasArgs` (tsip and tsip-srs only; the SRS needs its `--dir`) go before and after the script.
  */
 export async function startUas(build: string, kind: UasKind, nodeArgs: readonly string[] = [], uasArgs: readonly string[] = []): Promise<UasProcess> {
   const port = await freePort();
   const script = kind === 'tsip'
     ? [join(build, 'samples/uas.js'), '--transport', 'udp,tcp', '--host', '127.0.0.1', '--port', String(port), ...uasArgs]
-    : [join(build, kind === 'sip-pkg' ? 'bench/lib/sip-pkg-uas.js' : 'bench/lib/node-floor-uas.js'), String(port)];
+    : kind === 'tsip-srs'
+      ? [join(build, 'samples/srs.js'), '--host', '127.0.0.1', '--port', String(port), ...uasArgs]
+      : [join(build, kind === 'sip-pkg' ? 'bench/lib/sip-pkg-uas.js' : 'bench/lib/node-floor-uas.js'), String(port)];
   const proc = new ManagedProcess(process.execPath, [...nodeArgs, ...script], { cwd: build });
   const stop = async (): Promise<void> => {
     proc.child.kill('SIGTERM');
