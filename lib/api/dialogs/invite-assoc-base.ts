@@ -216,9 +216,12 @@ export abstract class InviteAssocBase extends DialogAssoc {
     this.sendHeldBye();
   }
 
-  /** True while a BYE must wait (RFC 3261 §15): a 2xx of ours waits for its ACK. */
+  /**
+   * True while a BYE must wait (RFC 3261 §15): a 2xx of ours waits for its ACK. (A BYE already
+   * held has ended the dialog, so a second one is refused by the dialog before it could wait.)
+   */
   protected byeMustWait(): boolean {
-    return this.awaitingAck !== undefined || this.heldBye !== undefined;
+    return this.awaitingAck !== undefined;
   }
 
   /** Keeps `bye` (built, not sent) until the ACK or its timeout; see {@link heldBye}. */

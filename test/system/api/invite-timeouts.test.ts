@@ -210,6 +210,7 @@ t.test('RFC 3261 §15: the callee\'s BYE before the ACK is held (Constructing) a
   const bye = uas.sendBye();
   t.equal(bye.state, 'Constructing', 'built, not sent');
   t.equal(uas.dialog.state, DialogState.Terminated, 'the dialog ends at once, as for any BYE');
+  t.throws(() => uas.sendBye(), { code: 'InvalidDialogState' }, 'a second BYE is refused, held one or not');
   await tick(100);
   t.notOk(a.rec.events.some((e) => e.name === 'incomingRequestInDialog'), 'no BYE on the wire before the ACK');
   assoc.sendAck(invite);
