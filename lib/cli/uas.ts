@@ -118,6 +118,12 @@ function parseUasArgs(argv: readonly string[]): UasArgs {
   return { listen, host: values.host, memoryReport: values['memory-report'], verbose: values.verbose, dtlsCert: values['dtls-cert'], hangupAfterMs, limits };
 }
 
+/** Says why the UAS could not start (a limit out of range, a port in use ...); the exit code. */
+function cannotStart(err: unknown): number {
+  console.error(`tsip uas: cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  return CliExit.Failed;
+}
+
 /** Runs the UAS until a signal; resolves to the exit code. */
 async function runUas(args: UasArgs): Promise<number> {
   let stack: SipStack;
@@ -128,9 +134,7 @@ async function runUas(args: UasArgs): Promise<number> {
       limits: { maxServerTransactions: 500_000, maxClientTransactions: 1_000, ...args.limits },
     });
   } catch (err) {
-    // a --limit value out of its range
-    console.error(`tsip uas: cannot start: ${err instanceof Error ? err.message : String(err)}`);
-    return CliExit.Failed;
+    return cannotStart(err); // a --limit value out of its range
   }
   const uas = createAnsweringUas(stack, {
     host: args.host,
@@ -142,9 +146,9 @@ async function runUas(args: UasArgs): Promise<number> {
   try {
     await stack.start();
   } catch (err) {
-    console.error(`tsip uas: cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    const code = cannotStart(err);
     await stack.shutdown();
-    return CliExit.Failed;
+    return code;
   }
   console.log(`tsip uas listening on ${stack.boundAddresses('uas').map((b) => `${b.protocol}:${b.address}:${b.port}`).join(' ')}`);
 
