@@ -12,7 +12,8 @@ import { syntheticCall } from '../../../lib/siprec/media/index.js';
 import { parseMetadata } from '../../../lib/siprec/metadata/index.js';
 import type { PersistentRecording } from '../../../lib/siprec/src/index.js';
 import { inspectRecording, readRecording } from '../../../lib/siprec/srs/storage/index.js';
-import { readIndex, type RecordingIndex } from '../../../lib/siprec/srs/storage/index-file.js';
+import { type RecordingIndex } from '../../../lib/siprec/srs/storage/index-file.js';
+import { readIndex } from '../../../lib/siprec/srs/storage/index-read.js';
 import { entry, startManager, startSrs, waitFor, type Payload } from './helpers.js';
 
 /** Tone per call (party 0 on label 'a', party 1 on label 'b'). */

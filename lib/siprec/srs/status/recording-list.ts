@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { INDEX_FILE, RecordingState, writerAlive, type RecordingIndex } from '../storage/index.js';
+import { INDEX_FILE, parseIndexText, RecordingState, writerAlive, type RecordingIndex } from '../storage/index.js';
 
 /**
  * A recording directory's name as `RecordingDir.create` makes it: `<YYYYMMDDTHHMMSSZ>_<safe id>`
@@ -108,8 +108,7 @@ export class RecordingList {
     }
     let value: ListedRecording | undefined;
     try {
-      const index = JSON.parse(readFileSync(join(dir, INDEX_FILE), 'utf8')) as RecordingIndex;
-      if (typeof index !== 'object' || index === null || typeof index.recordingId !== 'string' || !Array.isArray(index.streams)) throw new Error('not an index');
+      const index = parseIndexText(readFileSync(join(dir, INDEX_FILE), 'utf8'));
       const bytes = new Map(filesOf(index).map((f) => [f, sizeOf(join(dir, f))] as const));
       value = { key, index, bytes };
     } catch {

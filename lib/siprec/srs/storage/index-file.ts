@@ -5,11 +5,11 @@
  * {@link writeIndexQueued}: off the event loop, one index write at a time across all recordings,
  * so the checkpoints of many recordings are staggered rather than fsynced all at once.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dirSyncs } from './group-sync.js';
-import { SrsEndReason } from '../../../../include-types/siprec.js';
+import type { SrsEndReason } from '../../../../include-types/siprec.js';
 
 /** Name of the index file in a recording directory. */
 export const INDEX_FILE = 'index.json';
@@ -374,38 +374,4 @@ export function queueIndexWrite(dir: string, content: () => Promise<IndexWriteCo
 export function writeIndexQueued(dir: string, index: RecordingIndex, opts: IndexWriteOptions = {}): Promise<void> {
   const c = { text: indexText(index), fsync: opts.fsync !== false };
   return queueIndexWrite(dir, () => Promise.resolve(c), opts.urgent).done;
-}
-
-/** Reads a recording's index. Throws when it is missing or not JSON. */
-export function readIndex(dir: string): RecordingIndex {
-  return withTypedEnd(JSON.parse(readFileSync(join(dir, INDEX_FILE), 'utf8')) as RecordingIndex);
-}
-
-const END_REASONS: ReadonlySet<unknown> = new Set(Object.values(SrsEndReason));
-
-/** True for a value of {@link SrsEndReason}. */
-export function isSrsEndReason(v: unknown): v is SrsEndReason {
-  return END_REASONS.has(v);
-}
-
-/**
- * The end of a recording as read from an index: `endReason` only when it is an
- * {@link SrsEndReason} value, `endDetail` only when it is a string. An index written before
- * `endDetail` existed had free text in `endReason` (e.g. "drain timeout (30000 ms)"): that text
- * is read as the `endDetail`, and `endReason` is left out (what it was is not known for sure).
- */
-export function endOfIndex(index: { endReason?: unknown; endDetail?: unknown }): { endReason?: SrsEndReason; endDetail?: string } {
-  const out: { endReason?: SrsEndReason; endDetail?: string } = {};
-  if (isSrsEndReason(index.endReason)) out.endReason = index.endReason;
-  if (typeof index.endDetail === 'string') out.endDetail = index.endDetail;
-  else if (typeof index.endReason === 'string' && !isSrsEndReason(index.endReason)) out.endDetail = index.endReason;
-  return out;
-}
-
-/** `index` with its end read by {@link endOfIndex} (an old free-text `endReason` moved to `endDetail`). */
-function withTypedEnd(index: RecordingIndex): RecordingIndex {
-  const end = endOfIndex(index);
-  delete index.endReason;
-  delete index.endDetail;
-  return Object.assign(index, end);
 }

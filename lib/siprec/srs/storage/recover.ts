@@ -3,15 +3,17 @@
  * says `recording` while no live process writes it is partial; recovery fixes its WAV headers
  * from the file lengths (repairWav), cuts a record half-written by the crash off the end of each
  * rtpdump and MSRP message log (counting what they hold into the index), and marks the index
- * `partial`, leaving every complete packet, sample and message.
+ * `partial`, leaving every complete packet, sample and message. A directory whose index a crash
+ * left unreadable gets one rebuilt from its files (rebuild-index.ts).
  */
-import { existsSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { SrsEndReason } from '../../../../include-types/siprec.js';
-import { readWavInfo, repairWav } from '../../media/index.js';
-import { INDEX_FILE, readIndex, RecordingState, writeIndexAtomic, type IndexStream, type RecordingIndex } from './index-file.js';
-import { parseMessageLog } from './message-log.js';
-import { readRtpdump, repairRtpdump } from './rtpdump.js';
+import { readWavInfo } from '../../media/index.js';
+import { INDEX_FILE, RecordingState, writeIndexAtomic, type RecordingIndex } from './index-file.js';
+import { IndexProblem, readIndex, RecordingIndexError } from './index-read.js';
+import { holdsRecordingFiles, rebuildIndex } from './rebuild-index.js';
+import { repairedWavSeconds, repairStream } from './repair-stream.js';
 
 /**
  * True if the process that writes a recording (its index's `writerPid`) is still running: a
@@ -37,7 +39,10 @@ export interface StoredRecording {
   index: RecordingIndex;
 }
 
-/** Reads one recording directory. */
+/**
+ * Reads one recording directory.
+ * @throws RecordingIndexError when its index.json is missing or cannot be read as an index.
+ */
 export function readRecording(dir: string): StoredRecording {
   const index = readIndex(dir);
   const pid = index.writerPid;
@@ -45,80 +50,96 @@ export function readRecording(dir: string): StoredRecording {
   return { dir, index };
 }
 
-/** Every recording directory under `root` (those with an index.json), oldest name first. */
-export function listRecordings(root: string): StoredRecording[] {
+/** The directories under `root`, oldest name first (a recording directory's name starts with its start time). */
+function subdirectories(root: string): string[] {
   if (!existsSync(root)) return [];
-  return readdirSync(root).sort()
-    .map((n) => join(root, n))
-    .filter((d) => statSync(d).isDirectory() && existsSync(join(d, INDEX_FILE)))
-    .map(readRecording);
+  return readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(root, e.name)).sort();
 }
 
 /**
- * Repairs the recordings under `root` whose writer died: WAV sizes fixed, durations and the state
- * `partial` written to the index. Returns the directories repaired.
+ * Every recording directory under `root`, oldest name first. A directory whose index.json is
+ * missing or cannot be read is left out: recovery ({@link recoverRecordings}, at `Srs.start()`)
+ * rebuilds such an index from the files.
+ */
+export function listRecordings(root: string): StoredRecording[] {
+  const out: StoredRecording[] = [];
+  for (const dir of subdirectories(root)) {
+    try {
+      out.push(readRecording(dir));
+    } catch (e) {
+      if (!(e instanceof RecordingIndexError)) throw e;
+    }
+  }
+  return out;
+}
+
+/**
+ * Recovery, run by `Srs.start()` before any session; returns the directories repaired or rebuilt.
+ * - A recording whose index says `recording` while its writer is dead: WAV sizes fixed, torn
+ *   records cut off, the counts, durations and the state `partial` (`endReason` `crash`) written
+ *   to the index.
+ * - A directory whose index.json cannot be read (empty after a power cut, torn, not JSON, not an
+ *   index), or that has none but holds the files of a recording: the index is rebuilt from its
+ *   files (rebuild-index.ts), `partial`. The unreadable file is kept beside it as
+ *   `index.json.damaged` (`-2`, `-3` … on a clash: nothing is overwritten). A directory whose
+ *   rebuild fails (say, one this process may not write) is left as it is; it stays out of
+ *   {@link listRecordings}.
  */
 export function recoverRecordings(root: string): string[] {
   const fixed: string[] = [];
-  for (const r of listRecordings(root)) {
-    if (r.index.state !== RecordingState.Partial) continue;
-    const onDisk = readIndex(r.dir);
-    if (onDisk.state !== RecordingState.Recording) continue;
-    for (const s of onDisk.streams) repairStream(r.dir, s);
-    if (onDisk.stereo) onDisk.stereo.durationSeconds = repairedWavSeconds(join(r.dir, onDisk.stereo.file));
+  for (const dir of subdirectories(root)) {
+    let onDisk: RecordingIndex;
+    try {
+      onDisk = readIndex(dir);
+    } catch (e) {
+      if (!(e instanceof RecordingIndexError)) throw e;
+      if (rebuild(dir, e)) fixed.push(dir);
+      continue;
+    }
+    if (onDisk.state !== RecordingState.Recording || writerAlive(onDisk.writerPid)) continue;
+    for (const s of onDisk.streams) repairStream(dir, s);
+    if (onDisk.stereo) onDisk.stereo.durationSeconds = repairedWavSeconds(join(dir, onDisk.stereo.file));
     onDisk.state = RecordingState.Partial;
     onDisk.endReason ??= SrsEndReason.Crash;
     onDisk.endDetail ??= `the writing process${onDisk.writerPid !== undefined ? ` (pid ${onDisk.writerPid})` : ''} ended without closing the recording`;
     onDisk.revision++;
-    writeIndexAtomic(r.dir, onDisk);
-    fixed.push(r.dir);
+    writeIndexAtomic(dir, onDisk);
+    fixed.push(dir);
   }
   return fixed;
 }
 
-/** Repairs a WAV's sizes after a crash; its seconds of audio (0 when missing or cut short in its header). */
-function repairedWavSeconds(p: string): number {
-  if (!existsSync(p)) return 0;
+/** Rebuilds the index of `dir` (see {@link recoverRecordings}); false when there is nothing of ours to rebuild, or it failed. */
+function rebuild(dir: string, why: RecordingIndexError): boolean {
   try {
-    return repairWav(p).durationSeconds;
+    if (why.problem === IndexProblem.Missing && !holdsRecordingFiles(readdirSync(dir))) return false;
+    let problem = WHAT_WAS_WRONG[why.problem] + (why.detail !== '' ? ` (${why.detail})` : '');
+    if (why.problem !== IndexProblem.Missing) {
+      const kept = freeName(dir, `${INDEX_FILE}.damaged`);
+      renameSync(join(dir, INDEX_FILE), join(dir, kept));
+      problem += `, kept as ${kept}`;
+    }
+    writeIndexAtomic(dir, rebuildIndex(dir, problem));
+    return true;
   } catch {
-    return 0;
+    return false;
   }
 }
 
-/** Repairs one stream's main file after a crash and updates its counts in `s`. */
-function repairStream(dir: string, s: IndexStream): void {
-  const p = join(dir, s.file);
-  if (!existsSync(p)) return;
-  const format = s.format ?? 'wav';
-  if (format === 'wav') {
-    try {
-      s.durationSeconds = repairWav(p).durationSeconds;
-    } catch {
-      s.durationSeconds = 0; // a header cut short by the crash: nothing to play
-    }
-    return;
+const WHAT_WAS_WRONG: Record<IndexProblem, string> = {
+  [IndexProblem.Missing]: 'was missing',
+  [IndexProblem.Unreadable]: 'could not be read',
+  [IndexProblem.Empty]: 'was empty',
+  [IndexProblem.NotJson]: 'was not JSON',
+  [IndexProblem.NotAnIndex]: 'was not a recording index',
+};
+
+/** `name` in `dir`, or `name-2`, `name-3` … : the first that does not exist. */
+function freeName(dir: string, name: string): string {
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? name : `${name}-${n}`;
+    if (!existsSync(join(dir, candidate))) return candidate;
   }
-  if (format === 'msrp') {
-    const buf = readFileSync(p);
-    const msgs = parseMessageLog(buf);
-    const keep = msgs.length === 0 ? 0 : msgs.at(-1)!.body.byteOffset - buf.byteOffset + msgs.at(-1)!.body.length + 1;
-    if (keep < buf.length) truncateSync(p, keep);
-    s.packets = s.messages = msgs.length;
-    s.bytes = msgs.reduce((n, m) => n + m.body.length, 0);
-    return;
-  }
-  const fixed = repairRtpdump(p);
-  s.packets = fixed.packets;
-  s.rtcpPackets = fixed.rtcpPackets;
-  try {
-    const recs = readRtpdump(p).records.filter((x) => !x.rtcp);
-    s.bytes = recs.reduce((n, x) => n + x.data.length, 0);
-    s.durationSeconds = recs.length ? (recs.at(-1)!.offsetMs - recs[0].offsetMs) / 1000 : 0;
-  } catch {
-    s.durationSeconds = 0; // headers cut short by the crash
-  }
-  if (s.transcript !== undefined && existsSync(join(dir, s.transcript))) s.textBytes = statSync(join(dir, s.transcript)).size;
 }
 
 /**
