@@ -75,6 +75,7 @@ export function listRecordings(root: string): StoredRecording[] {
 
 /**
  * Recovery, run by `Srs.start()` before any session; returns the directories repaired or rebuilt.
+ * One damaged directory never stops it (nor the SRS's start).
  * - A recording whose index says `recording` while its writer is dead: WAV sizes fixed, torn
  *   records cut off, the counts, durations and the state `partial` (`endReason` `crash`) written
  *   to the index.
@@ -97,6 +98,18 @@ export function recoverRecordings(root: string): string[] {
       continue;
     }
     if (onDisk.state !== RecordingState.Recording || writerAlive(onDisk.writerPid)) continue;
+    if (repairDeadWriters(dir, onDisk)) fixed.push(dir);
+  }
+  return fixed;
+}
+
+/**
+ * Repairs a recording whose writer died (see {@link recoverRecordings}); false when a file could
+ * not be repaired (say, one this process may not write): the directory is left as it is, still
+ * read as `partial`, and the other recordings are recovered all the same.
+ */
+function repairDeadWriters(dir: string, onDisk: RecordingIndex): boolean {
+  try {
     for (const s of onDisk.streams) repairStream(dir, s);
     if (onDisk.stereo) onDisk.stereo.durationSeconds = repairedWavSeconds(join(dir, onDisk.stereo.file));
     onDisk.state = RecordingState.Partial;
@@ -104,9 +117,10 @@ export function recoverRecordings(root: string): string[] {
     onDisk.endDetail ??= `the writing process${onDisk.writerPid !== undefined ? ` (pid ${onDisk.writerPid})` : ''} ended without closing the recording`;
     onDisk.revision++;
     writeIndexAtomic(dir, onDisk);
-    fixed.push(dir);
+    return true;
+  } catch {
+    return false;
   }
-  return fixed;
 }
 
 /** Rebuilds the index of `dir` (see {@link recoverRecordings}); false when there is nothing of ours to rebuild, or it failed. */

@@ -137,3 +137,18 @@ t.test('Srs.start() over a directory with an empty index: starts, and reports th
   t.ok(existsSync(join(dir, 'index.json.damaged')));
   t.equal(readRecording(dir).index.state, RecordingState.Partial);
 });
+
+t.test('a dead writer\'s recording whose stream file cannot be repaired is left as it was; the next one is still recovered', async (t) => {
+  const root = tmpRoot(t);
+  const first = await killedWriter('crash-writer.ts', root, 50);
+  const second = await killedWriter('crash-writer.ts', root, 50);
+  t.ok(first < second, 'two recordings, the broken one first');
+  const index = readIndex(first);
+  // the index names an rtpdump that is a directory: its repair (open r+) fails with EISDIR
+  mkdirSync(join(first, 'stream-x.rtpdump'));
+  writeFileSync(join(first, 'index.json'), JSON.stringify({ ...index, streams: [...index.streams, { ...index.streams[0], label: 'x', file: 'stream-x.rtpdump', format: 'rtpdump', files: ['stream-x.rtpdump'] }] }));
+  t.same(recoverRecordings(root), [second], 'only the second repaired, and no throw');
+  t.equal(readIndex(first).state, RecordingState.Recording, 'the first left as it was on disk');
+  t.equal(readRecording(first).index.state, RecordingState.Partial, 'and still read as partial');
+  t.equal(readIndex(second).state, RecordingState.Partial);
+});
