@@ -259,8 +259,8 @@ async function writeIndexTextAsync(dir: string, text: string, fsync = true): Pro
 }
 
 /**
- * {@link writeIndexAtomic} off the event loop (not queued): the SRS's first index of a new
- * recording, written without fsync so that a killed writer leaves a directory recovery finds.
+ * {@link writeIndexAtomic} off the event loop, not queued with the SRS's own index writes (the
+ * SRS itself writes through {@link writeIndexQueued}).
  */
 export function writeIndexAtomicAsync(dir: string, index: RecordingIndex, opts: { fsync?: boolean } = {}): Promise<void> {
   return writeIndexTextAsync(dir, JSON.stringify(index, null, 2) + '\n', opts.fsync !== false);

@@ -9,8 +9,9 @@
  * recovery at start-up (recover.ts) is synchronous. Crash safety (lib/siprec/srs/README.md
  * "Storage" has the whole order): media through bounded write queues (queued-file.ts); metadata
  * files written once ('wx') and fsynced; the index replaced atomically (index-file.ts), saying
- * `recording` while live. The first index is in place before {@link RecordingDir.create}
- * resolves; an index names only files that exist (index-writes.ts waits for {@link RecordingDir.pendingFiles});
+ * `recording` while live. The first index is the first checkpoint's (a crash before it leaves
+ * files without an index, which recovery rebuilds from them: rebuild-index.ts); an index names
+ * only files that exist (index-writes.ts waits for {@link RecordingDir.pendingFiles});
  * {@link RecordingDir.durable} (before the 200 OK) resolves once an fsynced index naming the
  * streams and metadata is in place, with every fsync it relies on done. Nothing is overwritten.
  */
@@ -18,7 +19,7 @@ import { join } from 'node:path';
 import type { SrsEndReason } from '../../../../include-types/siprec.js';
 import type { RtpPacket } from '../../media/index.js';
 import { applyPartialUpdate, type RecordingMetadata } from '../../metadata/index.js';
-import { RecordingState, writeIndexAtomicAsync, writeIndexQueued, type IndexStereo, type IndexStream, type RecordingIndex } from './index-file.js';
+import { RecordingState, writeIndexQueued, type IndexStereo, type IndexStream, type RecordingIndex } from './index-file.js';
 import { IndexWrites } from './index-writes.js';
 import type { ReceivedMessage } from './message-log.js';
 import { callIdsOf, mapParticipants } from './participants.js';
@@ -97,8 +98,9 @@ export class RecordingDir {
   }
 
   /**
-   * Creates a new directory (never an existing one) and its first index, off the event loop.
-   * Resolves once the first index (not fsynced: see {@link durable}) is in place.
+   * Creates a new directory (never an existing one), off the event loop. Its index.json is
+   * written by the first checkpoint (metadata, a stream, {@link durable}, {@link close}); a
+   * crash before that leaves no index, which recovery rebuilds from the files.
    */
   static async create(opts: CreateRecordingOptions): Promise<RecordingDir> {
     const now = opts.now ?? Date.now;
@@ -116,11 +118,11 @@ export class RecordingDir {
     // burst of N set-ups costs a few root fsyncs, not N. Awaited by durable() (durability
     // `fsync`) and by the final index, not by the other index writes.
     rec.syncing.add(dirSyncs.sync(opts.root));
-    // The first index before anything else (without fsync: cheap, and enough against a killed
-    // writer), so a directory with files in it always has an index that recovery finds. The
-    // fsynced one is the set-up's durable() (or the next checkpoint).
-    index.revision++;
-    await writeIndexAtomicAsync(dir, index, { fsync: false });
+    // No index yet: the first is the first checkpoint's (metadata, a stream, durable(), close),
+    // once the files it names exist. A crash before it leaves a directory with files and no
+    // index; recovery rebuilds its index from the files (rebuild-index.ts). Until 2026-12-08 an
+    // unsynced index was written here first, so that recovery found such a directory: four
+    // file-system calls and a file created per set-up, before the 200, that nothing needs now.
     await nextTurn(); // the set-up's work that follows (ports, answer): one set-up per turn
     return rec;
   }
