@@ -50,6 +50,7 @@ export class SipConnection extends OwnedObject implements SipConnectionView {
   private readonly observer: SipConnectionObserver;
   private readonly ctx: ConnectionContext;
   private current: ConnectionState = ConnectionState.Init;
+  private failure: Error | undefined;
   private readonly work = new Set<DroppableWork>();
   private readonly stopListening: () => void;
 
@@ -94,6 +95,7 @@ export class SipConnection extends OwnedObject implements SipConnectionView {
       },
       (e: unknown) => {
         core.logger.warn('stack did not start: connection unavailable', { iapId, error: String(e) });
+        this.failure = e instanceof Error ? e : new Error(String(e));
         if (!this.isDisposed) this.setState(ConnectionState.Unavailable);
       },
     );
@@ -107,6 +109,16 @@ export class SipConnection extends OwnedObject implements SipConnectionView {
   /** The connection's state (CSIPConnection::State). */
   get state(): ConnectionState {
     return this.current;
+  }
+
+  /**
+   * Why the connection went {@link ConnectionState.Unavailable} because the shared stack could
+   * not start, e.g. a listen address already in use (the socket's error: `bind EADDRINUSE
+   * 127.0.0.1:5060`); undefined otherwise. Not in Symbian's CSIPConnection, whose observer only
+   * sees the state: an app that cannot start wants to say why.
+   */
+  get startFailure(): Error | undefined {
+    return this.failure;
   }
 
   /**

@@ -151,7 +151,7 @@ export class B2bua extends EventEmitter<B2buaEvents> {
     return new (class extends DefaultConnectionObserver {
       override connectionStateChanged(s: ConnectionState): void {
         if (s === ConnectionState.Active) resolve();
-        else if (s === ConnectionState.Unavailable) reject(new Error('B2BUA could not bind its SIP sockets'));
+        else if (s === ConnectionState.Unavailable) reject(new Error(`B2BUA could not bind its SIP sockets${self.connection?.startFailure ? `: ${self.connection.startFailure.message}` : ''}`));
       }
       override incomingRequest(tx: ServerTransaction): void {
         if (tx.type === 'INVITE') return self.incomingInvite(tx);

@@ -398,7 +398,7 @@ export class SrcUserAgent implements SessionHost {
       }
       override connectionStateChanged(st: ConnectionState): void {
         if (st === ConnectionState.Active) resolve();
-        else if (st === ConnectionState.Unavailable) reject(new Error(`SRC ${self.name} could not bind ${self.entry.localAddress}`));
+        else if (st === ConnectionState.Unavailable) reject(new Error(`SRC ${self.name} could not bind ${self.entry.localAddress}${self.conn?.startFailure ? `: ${self.conn.startFailure.message}` : ''}`));
         else if (st === ConnectionState.Inactive) {
           for (const s of [...self.sessions.values()]) void s.stop(RecordingEndReason.ConnectionLost);
         }

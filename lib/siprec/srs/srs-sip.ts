@@ -79,7 +79,7 @@ export async function openSrsSip(settings: SrsSettings, iap: string, on: SrsSipH
       override errorOccurredInDialogRefresh(e: SipError, assoc: DialogAssoc): void { on.refreshFailed(e, assoc.dialog); }
       override connectionStateChanged(s: ConnectionState): void {
         if (s === ConnectionState.Active) resolve();
-        else if (s === ConnectionState.Unavailable) reject(new Error('SRS could not bind its SIP sockets'));
+        else if (s === ConnectionState.Unavailable) reject(new Error(`SRS could not bind its SIP sockets${connection?.startFailure ? `: ${connection.startFailure.message}` : ''}`));
       }
     }
     connection = new SipConnection(client, iap, new SrsObserver());

@@ -58,6 +58,16 @@ t.test('Unavailable when the stack cannot bind', async (t) => {
   const conn = new SipConnection(client, 'x', rec.connectionObserver());
   await rec.wait('connectionStateChanged', (s: string) => s === ConnectionState.Unavailable);
   t.equal(conn.state, ConnectionState.Unavailable);
+  t.match(conn.startFailure?.message, new RegExp(`bind udp 127\\.0\\.0\\.1:${port}: EADDRINUSE`), 'startFailure says why, with the address');
+});
+
+t.test('startFailure is undefined for a connection that started', async (t) => {
+  const rec = new Recorder();
+  const client = new SipClient({ uid: 'c3', observer: rec.sipObserver(), settings: { iaps: [{ id: 'x', listen: [{ protocol: 'udp', address: '127.0.0.1', port: 0 }] }] } });
+  t.teardown(() => client.close());
+  const conn = new SipConnection(client, 'x', rec.connectionObserver());
+  await rec.wait('connectionStateChanged', (s: string) => s === ConnectionState.Active);
+  t.equal(conn.startFailure, undefined);
 });
 
 t.test('clients sharing a stack: connection first, else SipObserver.incomingRequest; timedOut', async (t) => {

@@ -6,9 +6,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import type { StatfsLike } from '../../../include-types/siprec.js';
-import { listRecordings, startSrsHttp, type Srs } from '../../../lib/siprec/srs/index.js';
+import { listRecordings, Srs, startSrsHttp } from '../../../lib/siprec/srs/index.js';
 import { buildOptions } from '../../interop/lib/sip-probe.js';
 import { exchange } from '../../helpers/stack-uac.js';
 import { entry, feed, portRange, sleep, startManager, startSrs, twoParty, waitFor, type Payload } from './helpers.js';
@@ -215,4 +217,14 @@ t.test('/metrics: promtool-clean, values move with a recording, one registry per
   t.match(drained, /tsip_srs_sessions_rejected_total\{code="503"\} 1/);
   t.equal(value(drained, 'tsip_srs_draining'), 1);
   t.match(drained, /tsip_srs_health_state\{state="draining"\} 1/);
+});
+
+t.test('an SRS whose SIP port is taken does not start, and says which address and why', async (t) => {
+  const taken = createSocket('udp4');
+  await new Promise<void>((r) => taken.bind(0, '127.0.0.1', r));
+  t.teardown(() => taken.close());
+  const port = taken.address().port;
+  const srs = new Srs({ host: '127.0.0.1', port, dir: join(tmpdir(), 'tsip-srs-never-started'), signalingOnly: true });
+  await t.rejects(srs.start(), { message: new RegExp(`^SRS could not bind its SIP sockets: bind udp 127\\.0\\.0\\.1:${port}: EADDRINUSE`) });
+  await srs.shutdown();
 });
