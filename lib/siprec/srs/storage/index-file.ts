@@ -285,8 +285,9 @@ const URGENT_INDEX_WRITES = 16;
 /** Options of {@link writeIndexQueued}. */
 export interface IndexWriteOptions {
   /**
-   * A set-up waits for this write (the index must be durable before the 200 OK): it goes before
-   * every periodic checkpoint still waiting, and up to {@link URGENT_INDEX_WRITES} run at once.
+   * A SIP response waits for this write (a set-up's 200 OK needs the index durable; a BYE's 200
+   * needs the final index in place): it goes before every periodic checkpoint still waiting,
+   * and up to {@link URGENT_INDEX_WRITES} run at once.
    */
   urgent?: boolean;
   /**

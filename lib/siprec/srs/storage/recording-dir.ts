@@ -466,7 +466,11 @@ export class RecordingDir {
     this.index.endReason = reason;
     if (detail !== undefined) this.index.endDetail = detail;
     this.index.revision++;
-    await writeIndexQueued(this.dir, this.index);
+    // Urgent, like a set-up's: the SRC's BYE waits for its 200 until this index is in place
+    // (srs-in-dialog.ts). Queued with the periodic checkpoints, which go one at a time, the final
+    // indexes of 200 calls ending per second queued behind one another for over T1 and every
+    // BYE was retransmitted (bench/srs-recording.bench.ts, 2026-12-08).
+    await writeIndexQueued(this.dir, this.index, { urgent: true });
     if (firstError !== undefined) throw firstError;
     return structuredClone(this.index);
   }

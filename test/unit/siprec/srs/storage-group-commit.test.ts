@@ -183,3 +183,28 @@ t.test('the index waits for stereo.wav: one that cannot be created fails the rec
   await rec.close('failed', true).catch(() => undefined);
   t.equal(readFileSync(join(rec.dir, STEREO_WAV_FILE), 'utf8'), 'not ours', 'the other file is untouched');
 });
+
+t.test('a closing recording\'s final index goes before the periodic checkpoints queued ahead of it (a BYE waits for it)', async (t) => {
+  const root = tmp(t);
+  const others: RecordingDir[] = [];
+  for (let i = 0; i < 40; i++) {
+    const r = await RecordingDir.create({ root, recordingId: `other-${i}@h` });
+    r.openStream('1', 'PCMU', 0);
+    await r.durable();
+    others.push(r);
+  }
+  const closing = await RecordingDir.create({ root, recordingId: 'bye@h' });
+  closing.openStream('1', 'PCMU', 0);
+  await closing.durable();
+  const written = others.map((r) => readIndex(r.dir).revision);
+  // a periodic checkpoint of each: they are written one at a time, in the order asked
+  for (const r of others) {
+    r.pause(); // a change, so each checkpoint has something to write
+  }
+  const final = await closing.close('bye');
+  t.equal(readIndex(closing.dir).state, final.state, 'the final index is in place when close() resolves');
+  const done = others.filter((r, i) => readIndex(r.dir).revision > written[i]).length;
+  // Queued behind them (as before 2026-12-08), the final index waited for all 40.
+  t.ok(done < others.length, `written before it: ${done} of the ${others.length} checkpoints queued ahead of it`);
+  await Promise.all(others.map((r) => r.close('bye')));
+});
