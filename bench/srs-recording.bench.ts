@@ -14,6 +14,7 @@
  *   retransmissions (a BYE answered after T1 = 500 ms is retransmitted), the SRS's CPU per call
  *   (user + system of the process, its I/O threads included, from /proc). A step is sustained
  *   when no call failed and at least 90 % of the offered rate was achieved (as in the uas bench).
+ * - The same SRS with `--durability none` (a set-up's 200 waits for no fsync): what the fsyncs cost.
  * - Peer in the same run: SIPp's SRS scenario (srs-uas.xml: checks each INVITE, answers, stores
  *   nothing) on the same ladder: what the signalling alone allows on this machine.
  * - The file-system floor, measured in this process on the same directory: the file-system calls
@@ -22,7 +23,7 @@
  *   shared 2-core VM creating a file costs ~0.3 ms of kernel CPU on ext4 (~0.01 ms on tmpfs), so
  *   this floor, not tsip's own code, is most of a recorded call's CPU there.
  *
- * Bounded: each step's calls are rate × SECONDS, with SIPp's timeout and our hard kill; ~2 min.
+ * Bounded: each step's calls are rate × SECONDS, with SIPp's timeout and our hard kill; ~2.5 min.
  * Run alone: `npx tsx bench/run.ts srs-recording` (BASE_BUILD=dir adds the SRS of an older tree
  * compiled there, e.g. `bash bench/lib/ab-uas.sh`'s, as one more peer; SKIP_SIPP=1 leaves SIPp out).
  */
@@ -66,10 +67,10 @@ async function ladder(port: number, pid: number, cpu: boolean): Promise<Step[]> 
   return steps;
 }
 
-async function tsipSrs(root: string, build: string): Promise<Step[]> {
+async function tsipSrs(root: string, build: string, args: readonly string[] = []): Promise<Step[]> {
   const dir = mkdtempSync(join(root, 'tsip-bench-recording-'));
   try {
-    const srs = await startUas(build, 'tsip-srs', [], ['--dir', dir, '--max-sessions', '20000']);
+    const srs = await startUas(build, 'tsip-srs', [], ['--dir', dir, '--max-sessions', '20000', ...args]);
     try {
       return await ladder(srs.port, srs.proc.pid, true);
     } finally {
@@ -166,6 +167,7 @@ export async function run(): Promise<void> {
   const floor = fileSystemFloorUs(root);
   console.log(`file-system floor of one recording under ${root} (directory, 2 WAVs, metadata, 2 atomic index writes, 7 fsyncs; synchronous): ${(floor / 1000).toFixed(2)} ms CPU`);
   print('tsip srs (recording, fsync)', await tsipSrs(root, benchTree()));
+  print('tsip srs --durability none (no fsync before the 200)', await tsipSrs(root, benchTree(), ['--durability', 'none']));
   const base = process.env.BASE_BUILD;
   if (base !== undefined && base !== '') print(`tsip srs at ${base}`, await tsipSrs(root, base));
   if (process.env.SKIP_SIPP !== '1') print('SIPp srs-uas (signalling only, stores nothing)', await sippSrs());

@@ -37,6 +37,9 @@ Options:
                            It is what keeps the SRS answering in a burst it cannot set up:
                            raise it only after measuring (lib/siprec/srs/README.md)
   --min-free-disk BYTES    free space the directory keeps (default 104857600; 0 = off)
+  --durability MODE        what a set-up's 200 waits for: fsync (default) its index fsynced;
+                           none no fsync (safe against a killed SRS, not against a power cut
+                           until the next checkpoint). Files are fsynced at close either way
   --require-metadata       refuse INVITEs without RFC 7865 metadata
   --limit NAME=N           one of the SIP stack's limits (StackLimits; repeatable), e.g.
                            maxUnacknowledgedInvites=20000 (defaults: transactions and dialogs
@@ -79,6 +82,7 @@ export function parseSrsArgs(argv: readonly string[]): { settings: SrsSettings; 
       'max-setups-per-second': { type: 'string' },
       'max-unconfirmed': { type: 'string' },
       'min-free-disk': { type: 'string' },
+      durability: { type: 'string' },
       'require-metadata': { type: 'boolean', default: false },
       limit: { type: 'string', multiple: true },
       'tls-cert': { type: 'string' },
@@ -111,6 +115,10 @@ export function parseSrsArgs(argv: readonly string[]): { settings: SrsSettings; 
   if (values['max-unconfirmed'] !== undefined) settings.maxUnconfirmedSessions = int('max-unconfirmed', values['max-unconfirmed'], 0);
   if (values['min-free-disk'] !== undefined) settings.minFreeDiskBytes = int('min-free-disk', values['min-free-disk'], 0);
   if (values.limit !== undefined) settings.limits = parseLimits(values.limit);
+  if (values.durability !== undefined) {
+    if (values.durability !== 'fsync' && values.durability !== 'none') throw new CliUsageError(`--durability must be fsync or none (not ${values.durability})`);
+    settings.storage = { durability: values.durability };
+  }
   const tlsOnly = ['tls-key', 'tls-port', 'tls-ca', 'require-client-cert'] as const;
   if (values['tls-cert'] !== undefined) {
     if (values['tls-key'] === undefined) throw new CliUsageError('--tls-cert needs --tls-key');

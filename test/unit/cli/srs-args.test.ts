@@ -16,3 +16,10 @@ t.test('--limit sets the SRS stack\'s limits (StackLimits, repeatable); an unkno
   t.throws(() => parseSrsArgs(['--limit', 'maxRecordings=5']), { name: 'CliUsageError', message: /no limit named maxRecordings/ });
   t.throws(() => parseSrsArgs(['--limit', 'maxDialogs=']), { name: 'CliUsageError', message: /needs a number/ });
 });
+
+t.test('--durability sets storage.durability; anything but fsync or none is a usage error', async (t) => {
+  t.same(parseSrsArgs(['--durability', 'none']).settings.storage, { durability: 'none' });
+  t.same(parseSrsArgs(['--durability', 'fsync']).settings.storage, { durability: 'fsync' });
+  t.equal(parseSrsArgs([]).settings.storage, undefined, 'absent: the SRS default (fsync)');
+  t.throws(() => parseSrsArgs(['--durability', 'sometimes']), { name: 'CliUsageError', message: /--durability must be fsync or none \(not sometimes\)/ });
+});
