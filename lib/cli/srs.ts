@@ -13,6 +13,7 @@ import { srsStatusRoutes } from '../siprec/srs/status/index.js';
 import type { SrsSettings } from '../../include-types/siprec.js';
 import { CliUsageError, hostPortOption, parseLimits } from './args.js';
 import { CliExit, type CliCommand } from './command.js';
+import { RepeatLog } from './repeat-log.js';
 
 const HELP = `usage: tsip srs [options]
 
@@ -165,7 +166,16 @@ export async function runSrs(argv: readonly string[], opts: RunSrsOptions = {}):
   srs.on('sessionStarted', (e) => log(`started  ${e.recordingId} streams [${e.labels}] -> ${e.dir}`));
   srs.on('sessionUpdated', (e) => log(`updated  ${e.recordingId}${e.pauseChanged ? (e.paused ? ' paused' : ' resumed') : ''}${e.metadataUpdated ? ' metadata' : ''}`));
   srs.on('sessionEnded', (e) => log(`ended    ${e.recordingId} (${e.reason}${e.endDetail !== undefined ? `: ${e.endDetail}` : ''})`));
-  srs.on('sessionRejected', (e) => log(`rejected ${e.recordingId}: ${e.statusCode} ${e.reason}`));
+  // One line per kind of refusal per second, the rest counted (repeat-log.ts: a burst refuses
+  // thousands per second, and a line each cost the set-ups CPU)
+  const refusals = new RepeatLog(log);
+  const refusalsFlush = setInterval(() => refusals.flush(), 1000);
+  refusalsFlush.unref();
+  const stopRefusalLog = (): void => {
+    clearInterval(refusalsFlush);
+    refusals.flush();
+  };
+  srs.on('sessionRejected', (e) => refusals.note(`rejected ${e.statusCode} ${e.reason}`, `rejected ${e.recordingId}: ${e.statusCode} ${e.reason}`));
   srs.on('drainEnded', (r) => log(`drained: ${r.endedByBye} ended by BYE, ${r.cutAtTimeout} cut at the timeout, ${r.endedOtherwise} otherwise, in ${r.durationMs} ms`));
 
   let http: OperatorHttpServer | undefined;
@@ -175,6 +185,7 @@ export async function runSrs(argv: readonly string[], opts: RunSrsOptions = {}):
     if (parsed.http) http = await startSrsHttp(srs, { ...parsed.http, routes: [...srsStatusRoutes(srs, { pageSize: parsed.pageSize }), ...(opts.routes?.(srs) ?? [])] });
   } catch (e) {
     console.error(`tsip srs: could not start: ${(e as Error).message}`);
+    stopRefusalLog();
     await srs.shutdown().catch(() => undefined);
     return CliExit.Failed;
   }
@@ -189,6 +200,7 @@ export async function runSrs(argv: readonly string[], opts: RunSrsOptions = {}):
     const stopNow = async (): Promise<void> => {
       await shutdown();
       await http?.close();
+      stopRefusalLog();
       log('SRS stopped');
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
