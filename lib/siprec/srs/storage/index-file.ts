@@ -47,7 +47,10 @@ export interface IndexStream {
   sessionId?: string;
   /** Main file within the directory: the WAV (G.711), the rtpdump (other RTP) or the MSRP message log. */
   file: string;
-  /** Encoding received (PCMU, PCMA; else the first format answered, e.g. H264, t140; MSRP for messages). */
+  /**
+   * Encoding received (PCMU, PCMA; else the first format answered, e.g. H264, t140; MSRP for
+   * messages); `unknown` in an index recovery rebuilt from the files (rebuild-index.ts).
+   */
   codec: string;
   /** Media kind (absent in indexes written before it existed: audio). */
   kind?: 'audio' | 'video' | 'text' | 'message';
@@ -71,7 +74,7 @@ export interface IndexStream {
   recoveredBlocks?: number;
   /** MSRP: messages stored. */
   messages?: number;
-  /** RTP payload type. */
+  /** RTP payload type; -1 when not known (a WAV stream of an index rebuilt from the files). */
   payloadType: number;
   /** RTP packets received (MSRP: messages). */
   packets: number;
