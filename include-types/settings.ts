@@ -236,6 +236,26 @@ export interface Logger {
   error(message: string, data?: Record<string, unknown>): void;
 }
 
+/** What {@link SipStackSettings.admission} is told of a new request. */
+export interface NewRequestInfo {
+  /** The method (INVITE, OPTIONS, MESSAGE, ...; never ACK or CANCEL). */
+  readonly method: string;
+  /** Its Call-ID. */
+  readonly callId: string;
+  /** Where it came from. */
+  readonly source: { readonly protocol: string; readonly address: string; readonly port: number };
+}
+
+/** A refusal decided by {@link SipStackSettings.admission}: sent without a server transaction. */
+export interface AdmissionRefusal {
+  /** The status, 400-699 (e.g. 486 Busy Here, 503 Service Unavailable). */
+  status: number;
+  /** The reason phrase (default: the status's own). */
+  reason?: string;
+  /** Seconds for a Retry-After header (RFC 3261 §20.33), e.g. with a 503 (§21.5.4). */
+  retryAfter?: number;
+}
+
 /** Settings of a `SipStack`: everything is optional except the local bindings. */
 export interface SipStackSettings {
   /** The local bindings (IAPs). */
@@ -259,4 +279,17 @@ export interface SipStackSettings {
    * (RFC 3261 §8.2.2.3). Default: 100rel, timer, replaces, siprec, path, outbound, gruu, norefersub.
    */
   supportedExtensions?: string[];
+  /**
+   * Admission by load, ahead of any transaction: asked about every new request outside a dialog
+   * that passed the stack's own checks (never an ACK, a CANCEL or a retransmission of a request
+   * that has a transaction). A refusal is answered statelessly (RFC 3261 §8.2.7): no server
+   * transaction, no API object, the same To tag for a retransmission, which is asked again; a
+   * retransmission of a request refused 480, 486 or 503 is refused again for 64*T1 even if it
+   * would pass now (its client has its final answer; `limits.maxRememberedRefusals`). For
+   * refusals that depend on the load (a busy or draining server), where a transaction per
+   * refused request (held 32 s, Timer G retransmitting it) would add to the load it refuses.
+   * Runs on the receive path: keep it cheap and do not throw (a throw is logged and admits).
+   * Default: none.
+   */
+  admission?: (request: NewRequestInfo) => AdmissionRefusal | undefined;
 }

@@ -85,7 +85,7 @@ export class SipStack {
     this.checkContexts = new CheckContexts(this.supported, this.userAgent);
     this.dialogs = new DialogRouter(settings.limits?.maxDialogs);
     const contexts = this.checkContexts;
-    this.refusal = new StatelessRefusal({ outsideDialog: () => contexts.outsideDialog(this.users), inDialog: contexts.inDialog, dialogs: this.dialogs });
+    this.refusal = new StatelessRefusal({ outsideDialog: () => contexts.outsideDialog(this.users), inDialog: contexts.inDialog, dialogs: this.dialogs, admission: settings.admission });
     this.transport = new TransportLayer({ iaps: [...settings.iaps], limits: settings.transportLimits, logger: this.logger, resolver: this.resolver, user: this });
     this.transactions = new TransactionLayer({
       transport: this.transport,

@@ -2,7 +2,9 @@
  * The UAS core's refusals that depend on the request alone, answered without a server transaction
  * (RFC 3261 §8.2.7, stateless UAS behaviour): 405/501 (§8.2.1), 416 (§8.2.2.1), 420 (§8.2.2.3), a
  * 400 for a header the checks could not read, 481 for a request in a dialog we do not have
- * (§12.2.2) and for a CANCEL that matches no INVITE (§9.2).
+ * (§12.2.2) and for a CANCEL that matches no INVITE (§9.2). Also the stack user's refusals by load
+ * (`SipStackSettings.admission`, asked last, for a new request outside a dialog), which the
+ * transaction layer remembers for the request's retransmissions (layer-types.ts `LOAD_REFUSALS`).
  *
  * Why: a server transaction lives 64*T1 (32 s, Timers J and H) after its final response and keeps
  * that response (with every Via of the request copied in: a hostile one carries hundreds) to
@@ -18,7 +20,10 @@
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { SipError, SipErrorCode } from '../../include-types/errors.js';
+import type { SipStackSettings } from '../../include-types/settings.js';
 import { SipParseError, type SipRequest, type SipResponse } from '../message/index.js';
+import type { MessageSource } from '../transport/types.js';
 import type { DialogRouter } from './dialog-router.js';
 import { type UasCheckContext, checkNewRequest, reply } from './uas-checks.js';
 
@@ -29,6 +34,8 @@ export interface RefusalContext {
   /** The check context in a dialog (any known method passes the Allow check). */
   readonly inDialog: UasCheckContext;
   readonly dialogs: DialogRouter;
+  /** The stack user's admission by load (`SipStackSettings.admission`), if any. */
+  readonly admission?: SipStackSettings['admission'];
 }
 
 /** Builds the refusal function the stack hands to the transaction layer. */
@@ -42,8 +49,9 @@ export class StatelessRefusal {
    * The response to send statelessly for a request that matched no transaction, or undefined
    * when it may get one (and a user).
    * @param inviteFound for a CANCEL: whether the INVITE it cancels has a transaction
+   * @param source where it came from (for the admission)
    */
-  readonly refuse = (req: SipRequest, inviteFound: boolean): SipResponse | undefined => {
+  readonly refuse = (req: SipRequest, inviteFound: boolean, source: MessageSource): SipResponse | undefined => {
     const method = req.method;
     if (method === 'ACK') return undefined; // never answered (§17.1.1.3)
     let outside: UasCheckContext | undefined;
@@ -53,7 +61,7 @@ export class StatelessRefusal {
       if (toTag === undefined) {
         outside = this.ctx.outsideDialog();
         const error = checkNewRequest(req, outside);
-        return error === undefined ? undefined : this.withTag(error, req);
+        return error === undefined ? this.admit(req, source, outside) : this.withTag(error, req);
       }
       const error = checkNewRequest(req, this.ctx.inDialog);
       if (error !== undefined) return error; // the request's own To tag is kept
@@ -69,6 +77,23 @@ export class StatelessRefusal {
       }
     }
   };
+
+  /**
+   * The stack user's admission of a new request outside a dialog (`SipStackSettings.admission`):
+   * its refusal with the deterministic To tag and a Retry-After if it gave one.
+   * @throws SipError(InvalidArgument) for a status outside 400-699 (the layer logs it and goes on)
+   */
+  private admit(req: SipRequest, source: MessageSource, ctx: UasCheckContext): SipResponse | undefined {
+    const verdict = this.ctx.admission?.({ method: req.method, callId: req.callId, source: { protocol: source.protocol, address: source.remoteAddress, port: source.remotePort } });
+    if (verdict === undefined) return undefined;
+    if (!Number.isInteger(verdict.status) || verdict.status < 400 || verdict.status > 699) {
+      throw new SipError(SipErrorCode.InvalidArgument, `admission refused with status ${verdict.status}: a refusal is 400-699`);
+    }
+    const res = this.reply(req, verdict.status, ctx, verdict.reason);
+    // RFC 3261 §20.33: delta-seconds
+    if (verdict.retryAfter !== undefined && Number.isFinite(verdict.retryAfter) && verdict.retryAfter >= 0) res.headers.set('Retry-After', String(Math.round(verdict.retryAfter)));
+    return res;
+  }
 
   /** A refusal with the deterministic To tag (kept as is when the request has one). */
   private reply(req: SipRequest, status: number, ctx: UasCheckContext, reason?: string): SipResponse {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Clock, Logger, StackLimits, TimerSettings } from '../../include-types/settings.js';
-import type { TransportPort } from '../transport/types.js';
+import type { MessageSource, TransportPort } from '../transport/types.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import type { InviteClientTransaction } from './invite-client.js';
 import type { InviteServerTransaction } from './invite-server.js';
@@ -98,8 +98,14 @@ export interface TransactionStats {
 
 /**
  * The UAS core's answer to a request that matched no transaction, when the request alone decides
- * it cannot succeed (RFC 3261 §8.2.7): the final response the layer then sends statelessly, making
- * no transaction, or undefined to go on. `inviteFound` tells a CANCEL whether the INVITE it
- * cancels has a transaction (§9.2). Never called for an ACK. May throw; the layer then goes on.
+ * it cannot succeed (RFC 3261 §8.2.7), or the stack user's admission refuses it for the load: the
+ * final response the layer then sends statelessly, making no transaction, or undefined to go on.
+ * `inviteFound` tells a CANCEL whether the INVITE it cancels has a transaction (§9.2); `source`
+ * is where the request came from. Never called for an ACK. May throw; the layer then goes on.
+ * A refusal with a status that depends on the load (480, 486, 503) is remembered like a limit's
+ * 503 ({@link LOAD_REFUSALS}), so a retransmission cannot pass once the load falls.
  */
-export type StatelessRefusal = (request: SipRequest, inviteFound: boolean) => SipResponse | undefined;
+export type StatelessRefusal = (request: SipRequest, inviteFound: boolean, source: MessageSource) => SipResponse | undefined;
+
+/** Statuses of a stateless refusal that depend on the load, not on the request (see {@link StatelessRefusal}). */
+export const LOAD_REFUSALS: ReadonlySet<number> = new Set([480, 486, 503]);

@@ -21,6 +21,7 @@ import { randomToken } from '../message/random-pool.js';
 import { CancelState, PendingCancel } from './cancel.js';
 import { InviteClientTransaction } from './invite-client.js';
 import { InviteServerTransaction } from './invite-server.js';
+import { LOAD_REFUSALS } from './layer-types.js';
 import type {
   ClientTransaction,
   LimitRejections,
@@ -242,9 +243,12 @@ export class TransactionLayer {
     // RFC 3261 §9.2: the CANCEL matches the INVITE transaction as a request of method INVITE would
     const inviteTx = method === 'CANCEL' ? this.findServer(request, 'INVITE') : undefined;
     if (refuse !== undefined) {
-      const refusal = this.refusal(refuse, request, inviteTx instanceof InviteServerTransaction);
+      const refusal = this.refusal(refuse, request, inviteTx instanceof InviteServerTransaction, source);
       if (refusal !== undefined) {
         this.refusals[refusal.status] = (this.refusals[refusal.status] ?? 0) + 1;
+        // refused for the load (the stack user's admission): its retransmissions get the same
+        // answer whatever the load is then, as after a limit's 503 (below)
+        if (key !== undefined && method !== 'CANCEL' && LOAD_REFUSALS.has(refusal.status)) this.refused.remember(key);
         return this.sendStateless(refusal, source);
       }
     }
@@ -341,9 +345,9 @@ export class TransactionLayer {
   }
 
   /** Asks the caller's {@link StatelessRefusal}; one that throws is logged and refuses nothing. */
-  private refusal(refuse: StatelessRefusal, request: SipRequest, inviteFound: boolean): SipResponse | undefined {
+  private refusal(refuse: StatelessRefusal, request: SipRequest, inviteFound: boolean, source: MessageSource): SipResponse | undefined {
     try {
-      return refuse(request, inviteFound);
+      return refuse(request, inviteFound, source);
     } catch (e) {
       this.ctx.logger.error('stateless refusal threw', { error: String(e) });
       return undefined;

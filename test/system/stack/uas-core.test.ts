@@ -229,3 +229,54 @@ t.test('tsip uas over maxUnacknowledgedInvites: a new INVITE takes the place of 
   t.equal(uas.counts.ackTimeouts, 1, 'the given-up call was told (tsip uas drops its dialog)');
   t.equal(s.dialogs, 1);
 });
+
+/** One UDP socket that sends requests (LOCALPORT filled in) and resolves with each final response. */
+async function udpClient(port: number): Promise<{ send(text: string): Promise<SipResponse | undefined>; close(): void }> {
+  const sock = createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+  const local = sock.address().port;
+  return {
+    send: (text) => new Promise((resolve) => {
+      const timer = setTimeout(() => { sock.off('message', on); resolve(undefined); }, 1000);
+      const on = (buf: Buffer): void => {
+        const res = parseMessage(buf);
+        if (!res.isResponse() || res.status < 200) return;
+        clearTimeout(timer);
+        sock.off('message', on);
+        resolve(res);
+      };
+      sock.on('message', on);
+      sock.send(Buffer.from(text.replace(/LOCALPORT/g, String(local)).replace(/\r?\n/g, '\r\n')), port, '127.0.0.1');
+    }),
+    close: () => sock.close(),
+  };
+}
+
+t.test('SipStackSettings.admission: a stateless refusal by load, kept for its retransmissions once the load fell', async (t) => {
+  let busy = true;
+  const asked: string[] = [];
+  const stack = new SipStack({
+    iaps: [{ id: 'main', listen: [{ protocol: 'udp', address: '127.0.0.1', port: 0 }] }], timers,
+    admission: (info) => {
+      asked.push(`${info.method} ${info.source.protocol} ${info.source.address}`);
+      return busy ? { status: 503, reason: 'Too busy', retryAfter: 5 } : undefined;
+    },
+  });
+  stack.addUser(createAnsweringUas(stack, { host: '127.0.0.1' }).user);
+  await stack.start();
+  const client = await udpClient(stack.boundAddresses('main')[0].port);
+  t.teardown(async () => { client.close(); await stack.shutdown(); });
+  const invite = raw('INVITE');
+  const first = await client.send(invite);
+  t.equal(first?.status, 503);
+  t.equal(first?.reason, 'Too busy');
+  t.equal(first?.headers.get('Retry-After'), '5');
+  t.same(asked, ['INVITE udp 127.0.0.1'], 'asked with the source');
+  t.equal(stack.stats().transactions.serverInvite, 0, 'no transaction for the refusal');
+  busy = false;
+  const retransmission = await client.send(invite);
+  t.equal(retransmission?.status, 503, 'the same INVITE again after the load fell: refused again (its client has its answer)');
+  t.equal(stack.stats().transactions.serverInvite, 0, 'still no transaction');
+  const next = await client.send(raw('INVITE'));
+  t.equal(next?.status, 200, 'a new INVITE is admitted');
+});

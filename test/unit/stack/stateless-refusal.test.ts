@@ -8,6 +8,8 @@ import { SipRequest } from '../../../lib/message/index.js';
 import { DialogRouter, type StackUser } from '../../../lib/stack/index.js';
 import { StatelessRefusal } from '../../../lib/stack/stateless-refusal.js';
 import { KNOWN_METHODS } from '../../../lib/stack/uas-checks.js';
+import type { MessageSource } from '../../../lib/transport/types.js';
+import type { NewRequestInfo, SipStackSettings } from '../../../include-types/settings.js';
 
 const user: StackUser = { uid: 'u', methods: ['INVITE', 'OPTIONS'], claim: () => 'client', onRequest: () => undefined };
 const outside = { allowedMethods: ['INVITE', 'OPTIONS', 'ACK', 'CANCEL'], supportedExtensions: ['timer'], server: 'tsip-test' };
@@ -26,10 +28,12 @@ function request(method: string, o: { toTag?: string; branch?: string; require?:
   return new SipRequest({ method, uri: o.uri ?? 'sip:b@example.com', headers });
 }
 
-function make() {
+const SOURCE: MessageSource = { protocol: 'udp', remoteAddress: '192.0.2.1', remotePort: 5060, localAddress: '192.0.2.9', localPort: 5060, iapId: 'lo' };
+
+function make(admission?: SipStackSettings['admission']) {
   const dialogs = new DialogRouter();
-  const r = new StatelessRefusal({ outsideDialog: () => outside, inDialog, dialogs });
-  return { dialogs, refuse: r.refuse };
+  const r = new StatelessRefusal({ outsideDialog: () => outside, inDialog, dialogs, ...(admission ? { admission } : {}) });
+  return { dialogs, refuse: (req: SipRequest, inviteFound: boolean) => r.refuse(req, inviteFound, SOURCE) };
 }
 
 t.test('requests that cannot succeed are refused; the others pass', async (t) => {
@@ -70,4 +74,33 @@ t.test('§8.2.7: the same request gets the same To tag; another request another'
   t.not(make().refuse(request('FOO'), false)?.to.tag, a, 'another stack another tag (keyed)');
   t.equal(refuse(request('BYE', { toTag: 'theirs' }), false)?.to.tag, 'theirs', 'a tag in the request is kept');
   t.equal(refuse(request('FOO'), false)?.headers.get('Server'), 'tsip-test');
+});
+
+t.test('SipStackSettings.admission: asked last, about new requests outside a dialog only; its refusal has the stable tag and Retry-After', async (t) => {
+  const asked: NewRequestInfo[] = [];
+  let busy = true;
+  const { refuse, dialogs } = make((info) => {
+    asked.push(info);
+    return busy ? { status: 503, reason: 'Busy recording', retryAfter: 7.4 } : undefined;
+  });
+  const r = refuse(request('INVITE'), false);
+  t.equal(r?.status, 503);
+  t.equal(r?.reason, 'Busy recording');
+  t.equal(r?.headers.get('Retry-After'), '7', 'whole seconds (RFC 3261 §20.33)');
+  t.equal(r?.headers.get('Server'), 'tsip-test');
+  t.equal(refuse(request('INVITE'), false)?.to.tag, r?.to.tag, 'the same request: the same To tag');
+  t.same(asked[0], { method: 'INVITE', callId: 'refusal@example.com', source: { protocol: 'udp', address: '192.0.2.1', port: 5060 } });
+  const n = asked.length;
+  t.equal(refuse(request('INVITE', { require: 'foo' }), false)?.status, 420, "the stack's own checks first");
+  t.equal(refuse(request('CANCEL'), true), undefined, 'a CANCEL is not asked');
+  dialogs.register({ callId: 'refusal@example.com', localTag: 'mine', remoteTag: 'fa' }, { user, onRequest: () => undefined });
+  t.equal(refuse(request('BYE', { toTag: 'mine' }), false), undefined, 'nor a request in a dialog');
+  t.equal(asked.length, n, 'none of these reached the admission');
+  busy = false;
+  t.equal(refuse(request('INVITE'), false), undefined, 'admitted: goes on to a transaction');
+});
+
+t.test('an admission answering a status outside 400-699 throws (the layer logs it and admits)', async (t) => {
+  const { refuse } = make(() => ({ status: 200 }));
+  t.throws(() => refuse(request('OPTIONS'), false), { name: 'SipError', code: 'InvalidArgument', message: /status 200: a refusal is 400-699/ });
 });
