@@ -14,7 +14,8 @@ import { SrsSession } from './srs-session.js';
 import { RecordingDir } from './storage/index.js';
 import { retryAfterSeconds, SRS_LIMIT_DEFAULTS, storageQueue } from './limits.js';
 import { healthReasonPhrase } from './srs-health.js';
-import type { SrsHealth } from '../../../include-types/siprec.js';
+import type { SrsHealth, SrsLimitName } from '../../../include-types/siprec.js';
+import type { AdmissionRefusal, NewRequestInfo } from '../../../include-types/settings.js';
 import { ACCEPT, ALLOW, reject, respond, type RejectOptions } from './srs-respond.js';
 import type { SrsContext } from './srs-context.js';
 import type { SrsInDialog } from './srs-in-dialog.js';
@@ -39,6 +40,51 @@ export class SrsAdmission {
     respond(tx, 503, healthReasonPhrase(h), [...(h.retryAfter !== undefined ? [['Retry-After', String(h.retryAfter)] as [string, string]] : []), ...headers]);
   }
 
+  /**
+   * The stack's admission (`SipStackSettings.admission`), asked about each new request outside a
+   * dialog before any transaction is made for it: a new INVITE the SRS has no room for now
+   * (shutting down, draining, `maxSessions`, `maxUnconfirmedSessions`, `maxSetupsPerSecond`) is
+   * refused statelessly, with the status, reason and Retry-After it always had, counted and
+   * reported as `sessionRejected` like any refusal. In a burst the SRS refuses thousands of
+   * INVITEs a second; a transaction and an API object for each (held 32 s, its 503 resent by
+   * Timer G) took CPU from the set-ups it could still take. These checks come before access
+   * control: under load a source not allowed gets the 503 or 486, and its 403 once there is room.
+   */
+  loadRefusal(info: NewRequestInfo): AdmissionRefusal | undefined {
+    if (info.method !== 'INVITE') return undefined;
+    const load = this.loadVerdict();
+    if (load === undefined) return undefined;
+    const { ctx } = this;
+    const retryAfter = load.retryAfter ?? 5;
+    ctx.counters.attempt();
+    ctx.counters.reject(load.status);
+    // after the stack's receive path: an app's listener is not the stack's business
+    queueMicrotask(() => ctx.events.emit('sessionRejected', { recordingId: info.callId, statusCode: load.status, reason: load.reason, retryAfter, ...(load.limit ? { limit: load.limit } : {}) }));
+    return { status: load.status, reason: load.reason, retryAfter };
+  }
+
+  /**
+   * A refusal the load decides, or undefined: shutting down, draining, `maxSessions` (486),
+   * `maxUnconfirmedSessions`, an empty `maxSetupsPerSecond` bucket (503). Reads only: the setup
+   * token is taken by {@link onInvite}.
+   */
+  private loadVerdict(): { status: number; reason: string; retryAfter?: number; limit?: SrsLimitName } | undefined {
+    const { ctx } = this;
+    const { settings, sessions } = ctx;
+    if (ctx.stopping()) return { status: 503, reason: 'Shutting down' };
+    // RFC 3261 §21.5.4: 503 with Retry-After, so a dispatcher fails the INVITE over to another SRS.
+    const drain = ctx.drainRun();
+    if (drain) return { status: 503, reason: 'Draining', retryAfter: drain.retryAfterSeconds() };
+    if (sessions.size + sessions.pending >= (settings.maxSessions ?? 1000)) return { status: 486, reason: 'Too many recording sessions', limit: 'maxSessions' };
+    // A flood of INVITEs never ACKed (a spoofed source never sees the 2xx) holds its sessions until
+    // Timer H: at most this many at once (RFC 3261 §21.5.4: 503 with Retry-After).
+    const maxUnconfirmed = settings.maxUnconfirmedSessions ?? SRS_LIMIT_DEFAULTS.maxUnconfirmedSessions;
+    if (maxUnconfirmed > 0 && sessions.unconfirmed >= maxUnconfirmed) return { status: 503, reason: 'Too many recording set-ups awaiting their ACK', limit: 'maxUnconfirmedSessions' };
+    const wait = ctx.setups.msUntilNext();
+    if (wait > 0) return { status: 503, reason: 'Too many recording setups per second', retryAfter: retryAfterSeconds(wait), limit: 'maxSetupsPerSecond' };
+    return undefined;
+  }
+
   /** An INVITE outside a dialog (the SRS is not shutting down). */
   admit(tx: ServerTransaction): void {
     // RFC 3261 §21.5.4: 503 with Retry-After, so a dispatcher fails the INVITE over to another SRS.
@@ -57,13 +103,10 @@ export class SrsAdmission {
       const verdict = ctx.access.check(tx);
       if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, { headers: verdict.headers });
     }
-    if (sessions.size + sessions.pending >= (settings.maxSessions ?? 1000)) return this.reject(tx, 486, 'Too many recording sessions', { limit: 'maxSessions' });
-    // A flood of INVITEs never ACKed (a spoofed source never sees the 2xx) holds its sessions until
-    // Timer H: at most this many at once (RFC 3261 §21.5.4: 503 with Retry-After).
-    const maxUnconfirmed = settings.maxUnconfirmedSessions ?? SRS_LIMIT_DEFAULTS.maxUnconfirmedSessions;
-    if (maxUnconfirmed > 0 && sessions.unconfirmed >= maxUnconfirmed) {
-      return this.reject(tx, 503, 'Too many recording set-ups awaiting their ACK', { limit: 'maxUnconfirmedSessions' });
-    }
+    // The stack asked loadRefusal() already (no transaction for those refusals); asked again here
+    // because several INVITEs may pass it before the first of them gets here
+    const load = this.loadVerdict();
+    if (load) return this.reject(tx, load.status, load.reason, load);
     if (!ctx.setups.take()) {
       return this.reject(tx, 503, 'Too many recording setups per second', { retryAfter: retryAfterSeconds(ctx.setups.msUntilNext()), limit: 'maxSetupsPerSecond' });
     }

@@ -36,5 +36,6 @@ export function srsDispatch(ctx: SrsContext, admission: SrsAdmission, inDialog: 
     finalInDialog: (tx) => ctx.sessions.byeDone(tx),
     ackTimedOut: (dialog) => inDialog.ackTimedOut(dialog),
     refreshFailed: (error, dialog) => inDialog.sessionRefreshFailed(error, dialog),
+    admission: (info) => admission.loadRefusal(info),
   };
 }

@@ -4,7 +4,7 @@
  * the wait until the connection is Active.
  */
 import type { Dialog, DialogAssoc, Transaction } from '../../../include-types/api.js';
-import type { ListenSettings, TransportProtocol } from '../../../include-types/settings.js';
+import type { AdmissionRefusal, ListenSettings, NewRequestInfo, TransportProtocol } from '../../../include-types/settings.js';
 import type { SipError } from '../../../include-types/errors.js';
 import { ConnectionState } from '../../../include-types/states.js';
 import type { SrsSettings } from '../../../include-types/siprec.js';
@@ -35,6 +35,8 @@ export interface SrsSipHandlers {
   ackTimedOut(dialog: Dialog): void;
   /** RFC 4028: the session timer expired (the API has sent the BYE), or a session refresh failed. */
   refreshFailed(error: SipError, dialog: Dialog): void;
+  /** The stack's admission of a new request outside a dialog (`SipStackSettings.admission`). */
+  admission(info: NewRequestInfo): AdmissionRefusal | undefined;
 }
 
 /**
@@ -60,6 +62,7 @@ export async function openSrsSip(settings: SrsSettings, iap: string, on: SrsSipH
       limits: { maxServerTransactions: 50000, maxClientTransactions: 50000, maxDialogs: 50000, ...settings.limits },
       ...(settings.logger ? { logger: settings.logger } : {}),
       ...(settings.clock ? { clock: settings.clock } : {}),
+      admission: (info) => on.admission(info),
     },
   });
   made(client);

@@ -42,8 +42,13 @@ t.test('maxUnconfirmedSessions: 503 + Retry-After past it; an ACK frees a place;
   t.equal(status(c.tx), 503, 'the third waits for an ACK');
   t.equal(c.tx.responseElements?.messageElements.header('Retry-After'), '5');
   t.match(c.tx.responseElements?.reasonPhrase, /awaiting their ACK/);
+  for (let i = 0; i < 100 && refused.length === 0; i++) await sleep(5);
   t.match(refused, [{ statusCode: 503, retryAfter: 5, limit: 'maxUnconfirmedSessions' }]);
   t.equal(listRecordings(srs.settings.dir).length, 2, 'nothing stored for the refused one');
+  // refused by the stack's admission (SipStackSettings.admission): no transaction, no API object
+  t.equal(srs.sipStats()?.transactions.serverInvite, 2, 'the two answered INVITEs hold their transactions; the refused one none');
+  t.equal(srs.sipStats()?.statelessRefusals[503], 1, 'its 503 was stateless');
+  t.same(srs.stats().rejected, { 503: 1 }, 'and counted by the SRS');
 
   src.ack(a.assoc, a.tx);
   for (let i = 0; i < 100 && srs.stats().unconfirmedSessions !== 1; i++) await sleep(10);
