@@ -111,6 +111,13 @@ function srsActivity(proc: ManagedProcess): () => string {
     const lines = (partial + d.toString('latin1')).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
+      // `tsip srs` prints one refusal of a kind per second and sums the rest (lib/cli/repeat-log.ts)
+      const more = /^rejected (\d{3} [^(]*?): (\d+) more in the last /.exec(line);
+      if (more) {
+        const key = `rejected ${more[1].trim()}`;
+        counts.set(key, (counts.get(key) ?? 0) + Number(more[2]));
+        continue;
+      }
       const m = /^(started) |^(ended) +\S+ \(([a-z]+)|^(rejected) .*: (\d{3} [^(]*)/.exec(line);
       const key = m?.[1] ?? (m?.[2] ? `ended ${m[3]}` : m?.[4] ? `rejected ${m[5].trim()}` : undefined);
       if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
