@@ -283,9 +283,10 @@ export interface SipStackSettings {
    * Admission by load, ahead of any transaction: asked about every new request outside a dialog
    * that passed the stack's own checks (never an ACK, a CANCEL or a retransmission of a request
    * that has a transaction). A refusal is answered statelessly (RFC 3261 §8.2.7): no server
-   * transaction, no API object, the same To tag for a retransmission, which is asked again; a
-   * retransmission of a request refused 480, 486 or 503 is refused again for 64*T1 even if it
-   * would pass now (its client has its final answer; `limits.maxRememberedRefusals`). For
+   * transaction, no API object. A retransmission of a request refused 480, 486 or 503 gets a 503
+   * for 64*T1 without this being asked again, even if it would pass now (its client has its final
+   * answer; `limits.maxRememberedRefusals`); one refused with another status is asked again, and
+   * its refusal keeps the To tag. For
    * refusals that depend on the load (a busy or draining server), where a transaction per
    * refused request (held 32 s, Timer G retransmitting it) would add to the load it refuses.
    * Runs on the receive path: keep it cheap and do not throw (a throw is logged and admits).

@@ -242,23 +242,24 @@ export class TransactionLayer {
     }
     // RFC 3261 §9.2: the CANCEL matches the INVITE transaction as a request of method INVITE would
     const inviteTx = method === 'CANCEL' ? this.findServer(request, 'INVITE') : undefined;
+    // a retransmission of a request refused for a limit or the load gets that 503 again, whatever
+    // the load now: its client already has a final answer (refused-requests.ts); asked before the
+    // stack user's admission, which would count it as a new request
+    if (method !== 'CANCEL' && key !== undefined && this.refused.size > 0 && this.refused.refusedRecently(key)) {
+      this.rejections.retransmissions++;
+      return this.reject503(request, source, 'retransmission of a request refused for a limit: 503', undefined);
+    }
     if (refuse !== undefined) {
       const refusal = this.refusal(refuse, request, inviteTx instanceof InviteServerTransaction, source);
       if (refusal !== undefined) {
         this.refusals[refusal.status] = (this.refusals[refusal.status] ?? 0) + 1;
-        // refused for the load (the stack user's admission): its retransmissions get the same
-        // answer whatever the load is then, as after a limit's 503 (below)
+        // refused for the load (the stack user's admission): its retransmissions get a 503 whatever
+        // the load is then, as after a limit's 503 (above)
         if (key !== undefined && method !== 'CANCEL' && LOAD_REFUSALS.has(refusal.status)) this.refused.remember(key);
         return this.sendStateless(refusal, source);
       }
     }
     if (method !== 'CANCEL') {
-      // a retransmission of a request a limit refused gets that 503 again, whatever the load
-      // now: its client already has a final answer (refused-requests.ts)
-      if (key !== undefined && this.refused.size > 0 && this.refused.refusedRecently(key)) {
-        this.rejections.retransmissions++;
-        return this.reject503(request, source, 'retransmission of a request refused for a limit: 503', undefined);
-      }
       if (this.servers.size >= this.maxServers) return this.refuseOverLimit(request, source, key, 'serverTransactions', this.maxServers);
       // A new INVITE while too many 2xx wait for their ACK: each holds a dialog and a retransmission
       // for 64*T1 (RFC 3261 §13.3.1.4), which a flood of never-ACKed INVITEs must not multiply. It

@@ -277,6 +277,8 @@ t.test('SipStackSettings.admission: a stateless refusal by load, kept for its re
   const retransmission = await client.send(invite);
   t.equal(retransmission?.status, 503, 'the same INVITE again after the load fell: refused again (its client has its answer)');
   t.equal(stack.stats().transactions.serverInvite, 0, 'still no transaction');
+  t.equal(asked.length, 1, 'the admission is not asked about a retransmission (it would count it as a new request)');
+  t.equal(stack.stats().limitRejections.retransmissions, 1, 'counted as a refused retransmission');
   const next = await client.send(raw('INVITE'));
   t.equal(next?.status, 200, 'a new INVITE is admitted');
 });
