@@ -31,7 +31,7 @@ export {
 
 // SIPREC (RFC 7866 / RFC 7865): the recording client, the recording server, their metadata and media.
 export { SrcManager, SrcUserAgent, RecordingSession, PersistentRecording } from './siprec/src/index.js';
-export { Srs, SrsSession, inspectRecording, listRecordings, readRecording, recoverRecordings, RecordingIndexError, IndexProblem } from './siprec/srs/index.js';
+export { Srs, SrsSession, inspectRecording, listRecordings, readRecording, recoverRecordings, RecordingIndexError, IndexProblem, type RecoveryReport } from './siprec/srs/index.js';
 export { SrsSessionState, SrsSessionStateError } from './siprec/srs/index.js';
 export { srsStatusRoutes, type SrsStatusSource } from './siprec/srs/status/index.js';
 export { SrsMetrics, srsServiceRoutes, startSrsHttp, type SrsMetricsOptions, type SrsHttpSettings, type SrsServiceRouteOptions } from './siprec/srs/index.js';

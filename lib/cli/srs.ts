@@ -189,7 +189,9 @@ export async function runSrs(argv: readonly string[], opts: RunSrsOptions = {}):
     await srs.shutdown().catch(() => undefined);
     return CliExit.Failed;
   }
-  if (srs.recovered.length) log(`recovered ${srs.recovered.length} partial recordings left by a crash`);
+  const rebuilt = srs.recovery.rebuilt.length;
+  if (srs.recovered.length) log(`recovered ${srs.recovered.length} partial recordings left by a crash${rebuilt > 0 ? ` (${rebuilt} with an index rebuilt from their files)` : ''}`);
+  for (const f of srs.recovery.failed) log(`could not recover ${f.dir}: ${f.error} (left as it was)`);
   log(`SRS listening on ${srs.addresses.map((a) => `${a.protocol}:${a.address}:${a.port}`).join(', ')}; recordings in ${parsed.settings.dir}`);
   if (http) log(`HTTP on ${http.url} (status page /, /recordings.json, /healthz, /metrics)`);
 

@@ -29,7 +29,7 @@ import type { SessionEnv } from './srs-session.js';
 import { SrsAccess } from './access.js';
 import { liveRecordingOf, type SrsLiveRecording } from './live-recordings.js';
 import { defaultSiprecClock, epochNow, RepeatingTimer, waitAtMost } from '../common/timers.js';
-import { RecordingState, recoverRecordings } from './storage/index.js';
+import { RecordingState, recoverRecordings, type RecoveryReport } from './storage/index.js';
 import { retryAfterSeconds, SRS_LIMIT_DEFAULTS, TokenBucket, validateSrsLimits } from './limits.js';
 import { SrsCounters } from './srs-stats.js';
 import { openSrsSip } from './srs-sip.js';
@@ -80,6 +80,8 @@ export class Srs extends EventEmitter<SrsEvents> {
   private readonly disk: SrsDisk;
   /** Recordings a crash left behind, repaired at start. */
   recovered: string[] = [];
+  /** Of those, the ones whose index was rebuilt from their files; and the directories recovery could not mend (left as they were). */
+  readonly recovery: RecoveryReport = { rebuilt: [], failed: [] };
 
   /**
    * @param settings - see {@link SrsSettings}
@@ -187,7 +189,7 @@ export class Srs extends EventEmitter<SrsEvents> {
     if (this.client) return;
     if (!this.settings.signalingOnly) {
       mkdirSync(this.settings.dir, { recursive: true });
-      this.recovered = recoverRecordings(this.settings.dir);
+      this.recovered = recoverRecordings(this.settings.dir, this.recovery);
     }
     const sip = await openSrsSip(this.settings, IAP, srsDispatch(this.ctx, this.admission, this.inDialog), (client) => { this.client = client; });
     this.connection = sip.connection;

@@ -5,6 +5,6 @@ export { RecordingDir, safeName, type CreateRecordingOptions, type MediaStreamSp
 export * from './rtpdump.js';
 export * from './t140.js';
 export * from './message-log.js';
-export { listRecordings, readRecording, recoverRecordings, wavDurations, writerAlive, type StoredRecording } from './recover.js';
+export { listRecordings, readRecording, recoverRecordings, wavDurations, writerAlive, type RecoveryReport, type StoredRecording } from './recover.js';
 export { callIdsOf, mapParticipants } from './participants.js';
 export { inspectRecording, listStreamFiles, readWavSamples, tonePower, type StreamAudio, type StreamFiles } from './inspect.js';

@@ -85,59 +85,75 @@ export function listRecordings(root: string): StoredRecording[] {
  *   `index.json.damaged` (`-2`, `-3` … on a clash: nothing is overwritten). A directory whose
  *   rebuild fails (say, one this process may not write) is left as it is; it stays out of
  *   {@link listRecordings}.
+ * `report`, if given, gets which directories were rebuilt and which could not be recovered (why).
  */
-export function recoverRecordings(root: string): string[] {
+export function recoverRecordings(root: string, report?: RecoveryReport): string[] {
   const fixed: string[] = [];
+  const failed = (dir: string, e: unknown): void => { report?.failed.push({ dir, error: e instanceof Error ? e.message : String(e) }); };
   for (const dir of subdirectories(root)) {
     let onDisk: RecordingIndex;
     try {
       onDisk = readIndex(dir);
     } catch (e) {
       if (!(e instanceof RecordingIndexError)) throw e;
-      if (rebuild(dir, e)) fixed.push(dir);
+      try {
+        if (rebuild(dir, e)) {
+          fixed.push(dir);
+          report?.rebuilt.push(dir);
+        }
+      } catch (why) {
+        failed(dir, why);
+      }
       continue;
     }
     if (onDisk.state !== RecordingState.Recording || writerAlive(onDisk.writerPid)) continue;
-    if (repairDeadWriters(dir, onDisk)) fixed.push(dir);
+    try {
+      repairDeadWriters(dir, onDisk);
+      fixed.push(dir);
+    } catch (why) {
+      failed(dir, why);
+    }
   }
   return fixed;
 }
 
-/**
- * Repairs a recording whose writer died (see {@link recoverRecordings}); false when a file could
- * not be repaired (say, one this process may not write): the directory is left as it is, still
- * read as `partial`, and the other recordings are recovered all the same.
- */
-function repairDeadWriters(dir: string, onDisk: RecordingIndex): boolean {
-  try {
-    for (const s of onDisk.streams) repairStream(dir, s);
-    if (onDisk.stereo) onDisk.stereo.durationSeconds = repairedWavSeconds(join(dir, onDisk.stereo.file));
-    onDisk.state = RecordingState.Partial;
-    onDisk.endReason ??= SrsEndReason.Crash;
-    onDisk.endDetail ??= `the writing process${onDisk.writerPid !== undefined ? ` (pid ${onDisk.writerPid})` : ''} ended without closing the recording`;
-    onDisk.revision++;
-    writeIndexAtomic(dir, onDisk);
-    return true;
-  } catch {
-    return false;
-  }
+/** What {@link recoverRecordings} did beyond the directories it returns (`Srs.recovery`). */
+export interface RecoveryReport {
+  /** Directories whose index was rebuilt from their files (also in the returned list). */
+  rebuilt: string[];
+  /** Directories that could not be recovered, left as they were, with the error. */
+  failed: { dir: string; error: string }[];
 }
 
-/** Rebuilds the index of `dir` (see {@link recoverRecordings}); false when there is nothing of ours to rebuild, or it failed. */
+/**
+ * Repairs a recording whose writer died (see {@link recoverRecordings}).
+ * @throws when a file cannot be repaired (say, one this process may not write): the caller
+ * leaves the directory as it is (still read as `partial`) and goes on with the others.
+ */
+function repairDeadWriters(dir: string, onDisk: RecordingIndex): void {
+  for (const s of onDisk.streams) repairStream(dir, s);
+  if (onDisk.stereo) onDisk.stereo.durationSeconds = repairedWavSeconds(join(dir, onDisk.stereo.file));
+  onDisk.state = RecordingState.Partial;
+  onDisk.endReason ??= SrsEndReason.Crash;
+  onDisk.endDetail ??= `the writing process${onDisk.writerPid !== undefined ? ` (pid ${onDisk.writerPid})` : ''} ended without closing the recording`;
+  onDisk.revision++;
+  writeIndexAtomic(dir, onDisk);
+}
+
+/**
+ * Rebuilds the index of `dir` (see {@link recoverRecordings}); false when there is nothing of ours to rebuild.
+ * @throws when the rebuild fails (the directory is left without a rebuilt index)
+ */
 function rebuild(dir: string, why: RecordingIndexError): boolean {
-  try {
-    if (why.problem === IndexProblem.Missing && !holdsRecordingFiles(readdirSync(dir))) return false;
-    let problem = WHAT_WAS_WRONG[why.problem] + (why.detail !== '' ? ` (${why.detail})` : '');
-    if (why.problem !== IndexProblem.Missing) {
-      const kept = freeName(dir, `${INDEX_FILE}.damaged`);
-      renameSync(join(dir, INDEX_FILE), join(dir, kept));
-      problem += `, kept as ${kept}`;
-    }
-    writeIndexAtomic(dir, rebuildIndex(dir, problem));
-    return true;
-  } catch {
-    return false;
+  if (why.problem === IndexProblem.Missing && !holdsRecordingFiles(readdirSync(dir))) return false;
+  let problem = WHAT_WAS_WRONG[why.problem] + (why.detail !== '' ? ` (${why.detail})` : '');
+  if (why.problem !== IndexProblem.Missing) {
+    const kept = freeName(dir, `${INDEX_FILE}.damaged`);
+    renameSync(join(dir, INDEX_FILE), join(dir, kept));
+    problem += `, kept as ${kept}`;
   }
+  writeIndexAtomic(dir, rebuildIndex(dir, problem));
+  return true;
 }
 
 const WHAT_WAS_WRONG: Record<IndexProblem, string> = {

@@ -134,6 +134,7 @@ t.test('Srs.start() over a directory with an empty index: starts, and reports th
   await srs.start();
   t.teardown(() => srs.shutdown());
   t.same(srs.recovered, [dir]);
+  t.same(srs.recovery, { rebuilt: [dir], failed: [] }, 'Srs.recovery says it was rebuilt');
   t.ok(existsSync(join(dir, 'index.json.damaged')));
   t.equal(readRecording(dir).index.state, RecordingState.Partial);
 });
@@ -147,7 +148,10 @@ t.test('a dead writer\'s recording whose stream file cannot be repaired is left 
   // the index names an rtpdump that is a directory: its repair (open r+) fails with EISDIR
   mkdirSync(join(first, 'stream-x.rtpdump'));
   writeFileSync(join(first, 'index.json'), JSON.stringify({ ...index, streams: [...index.streams, { ...index.streams[0], label: 'x', file: 'stream-x.rtpdump', format: 'rtpdump', files: ['stream-x.rtpdump'] }] }));
-  t.same(recoverRecordings(root), [second], 'only the second repaired, and no throw');
+  const report = { rebuilt: [] as string[], failed: [] as { dir: string; error: string }[] };
+  t.same(recoverRecordings(root, report), [second], 'only the second repaired, and no throw');
+  t.same(report.failed.map((f) => f.dir), [first], 'the report names the one it could not recover');
+  t.match(report.failed[0]?.error, /EISDIR/, 'and why');
   t.equal(readIndex(first).state, RecordingState.Recording, 'the first left as it was on disk');
   t.equal(readRecording(first).index.state, RecordingState.Partial, 'and still read as partial');
   t.equal(readIndex(second).state, RecordingState.Partial);
