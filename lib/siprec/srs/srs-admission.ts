@@ -1,7 +1,8 @@
 /**
  * Admission of a new recording: whether the SRS takes an INVITE outside a dialog, in the order of
- * the README's table (draining, access control, `maxSessions`, the setup rate, free disk space,
- * shutting down, the body checks of check-invite.ts), then its set-up (the session, its answer
+ * the README's table (the load: shutting down, draining, `maxSessions`, `maxUnconfirmedSessions`,
+ * the setup rate, asked by the stack before any transaction and again here; then access control,
+ * free disk space, the body checks of check-invite.ts), then its set-up (the session, its answer
  * or offer, the 200) and the refusal of a set-up that failed (no port, full disk, the stack's
  * dialog limit). Also OPTIONS outside a dialog, answered with the health verdict.
  */
@@ -16,9 +17,17 @@ import { retryAfterSeconds, SRS_LIMIT_DEFAULTS, storageQueue } from './limits.js
 import { healthReasonPhrase } from './srs-health.js';
 import type { SrsHealth, SrsLimitName } from '../../../include-types/siprec.js';
 import type { AdmissionRefusal, NewRequestInfo } from '../../../include-types/settings.js';
-import { ACCEPT, ALLOW, reject, respond, type RejectOptions } from './srs-respond.js';
+import { ACCEPT, ALLOW, countRefusal, reject, respond, type RejectOptions } from './srs-respond.js';
 import type { SrsContext } from './srs-context.js';
 import type { SrsInDialog } from './srs-in-dialog.js';
+
+/** A refusal the SRS's load decides (see `SrsAdmission.loadVerdict`). */
+interface LoadVerdict {
+  status: number;
+  reason: string;
+  retryAfter?: number;
+  limit?: SrsLimitName;
+}
 
 /** Takes or refuses new recordings for one Srs. */
 export class SrsAdmission {
@@ -55,12 +64,11 @@ export class SrsAdmission {
     const load = this.loadVerdict();
     if (load === undefined) return undefined;
     const { ctx } = this;
-    const retryAfter = load.retryAfter ?? 5;
     ctx.counters.attempt();
-    ctx.counters.reject(load.status);
+    const { retryAfter, event } = countRefusal(ctx, info.callId, load.status, load.reason, load);
     // after the stack's receive path: an app's listener is not the stack's business
-    queueMicrotask(() => ctx.events.emit('sessionRejected', { recordingId: info.callId, statusCode: load.status, reason: load.reason, retryAfter, ...(load.limit ? { limit: load.limit } : {}) }));
-    return { status: load.status, reason: load.reason, retryAfter };
+    queueMicrotask(() => ctx.events.emit('sessionRejected', event));
+    return { status: load.status, reason: load.reason, ...(retryAfter !== undefined ? { retryAfter } : {}) };
   }
 
   /**
@@ -68,28 +76,29 @@ export class SrsAdmission {
    * `maxUnconfirmedSessions`, an empty `maxSetupsPerSecond` bucket (503). Reads only: the setup
    * token is taken by {@link onInvite}.
    */
-  private loadVerdict(): { status: number; reason: string; retryAfter?: number; limit?: SrsLimitName } | undefined {
-    const { ctx } = this;
-    const { settings, sessions } = ctx;
-    if (ctx.stopping()) return { status: 503, reason: 'Shutting down' };
-    // RFC 3261 §21.5.4: 503 with Retry-After, so a dispatcher fails the INVITE over to another SRS.
-    const drain = ctx.drainRun();
-    if (drain) return { status: 503, reason: 'Draining', retryAfter: drain.retryAfterSeconds() };
+  private loadVerdict(): LoadVerdict | undefined {
+    const closing = this.closingVerdict();
+    if (closing) return closing;
+    const { settings, sessions } = this.ctx;
     if (sessions.size + sessions.pending >= (settings.maxSessions ?? 1000)) return { status: 486, reason: 'Too many recording sessions', limit: 'maxSessions' };
     // A flood of INVITEs never ACKed (a spoofed source never sees the 2xx) holds its sessions until
     // Timer H: at most this many at once (RFC 3261 §21.5.4: 503 with Retry-After).
     const maxUnconfirmed = settings.maxUnconfirmedSessions ?? SRS_LIMIT_DEFAULTS.maxUnconfirmedSessions;
     if (maxUnconfirmed > 0 && sessions.unconfirmed >= maxUnconfirmed) return { status: 503, reason: 'Too many recording set-ups awaiting their ACK', limit: 'maxUnconfirmedSessions' };
-    const wait = ctx.setups.msUntilNext();
+    const wait = this.ctx.setups.msUntilNext();
     if (wait > 0) return { status: 503, reason: 'Too many recording setups per second', retryAfter: retryAfterSeconds(wait), limit: 'maxSetupsPerSecond' };
     return undefined;
   }
 
+  /** Shutting down (503), or draining (RFC 3261 §21.5.4: 503 with Retry-After, so a dispatcher fails the INVITE over to another SRS). */
+  private closingVerdict(): LoadVerdict | undefined {
+    if (this.ctx.stopping()) return { status: 503, reason: 'Shutting down' };
+    const drain = this.ctx.drainRun();
+    return drain ? { status: 503, reason: 'Draining', retryAfter: drain.retryAfterSeconds() } : undefined;
+  }
+
   /** An INVITE outside a dialog (the SRS is not shutting down). */
   admit(tx: ServerTransaction): void {
-    // RFC 3261 §21.5.4: 503 with Retry-After, so a dispatcher fails the INVITE over to another SRS.
-    const drain = this.ctx.drainRun();
-    if (drain) return this.reject(tx, 503, 'Draining', { retryAfter: drain.retryAfterSeconds() });
     void this.onInvite(tx);
   }
 
@@ -98,15 +107,15 @@ export class SrsAdmission {
     const { settings, sessions } = ctx;
     const req = tx.requestElements;
     const callId = req.callId ?? '';
-    // Who may record first (RFC 7866 §12), then the limits: an overloaded SRS refuses before it parses anything.
+    // The load first, as the stack's loadRefusal() did (no transaction for those refusals), asked
+    // again because several INVITEs may pass it before the first of them gets here; then who may
+    // record (RFC 7866 §12): an overloaded SRS refuses before it parses anything.
+    const load = this.loadVerdict();
+    if (load) return this.reject(tx, load.status, load.reason, load);
     if (ctx.access.active) {
       const verdict = ctx.access.check(tx);
       if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, { headers: verdict.headers });
     }
-    // The stack asked loadRefusal() already (no transaction for those refusals); asked again here
-    // because several INVITEs may pass it before the first of them gets here
-    const load = this.loadVerdict();
-    if (load) return this.reject(tx, load.status, load.reason, load);
     if (!ctx.setups.take()) {
       return this.reject(tx, 503, 'Too many recording setups per second', { retryAfter: retryAfterSeconds(ctx.setups.msUntilNext()), limit: 'maxSetupsPerSecond' });
     }
@@ -116,9 +125,9 @@ export class SrsAdmission {
     try {
       const full = await ctx.disk.refusal();
       if (full !== undefined) return this.reject(tx, 503, full, { retryAfter: retryAfterSeconds(ctx.disk.intervalMs), limit: 'minFreeDiskBytes' });
-      if (ctx.stopping()) return this.reject(tx, 503, 'Shutting down');
-      const drain = ctx.drainRun();
-      if (drain) return this.reject(tx, 503, 'Draining', { retryAfter: drain.retryAfterSeconds() });
+      // stopping or draining may have begun while the disk was asked
+      const closing = this.closingVerdict();
+      if (closing) return this.reject(tx, closing.status, closing.reason, closing);
       const verdict = checkRecordingInvite(req.messageElements, ctx.check);
       if (!verdict.ok) return this.reject(tx, verdict.status, verdict.reason, verdict.limit ? { limit: verdict.limit } : {});
       // The association runs the RFC 4028 session timer the SRC asks for (srs-in-dialog.ts, sessionRefreshFailed).

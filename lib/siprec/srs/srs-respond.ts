@@ -33,21 +33,31 @@ export interface RejectOptions {
   headers?: [string, string][];
 }
 
+/** What a refusal reports: counted, and told to the app as `sessionRejected`. */
+type Refuser = { readonly counters: SrsCounters; readonly events: EventEmitter<SrsEvents> };
+
 /**
  * Refuses a request: the response (486/503 with Retry-After, default 5 s) and `sessionRejected`.
  * `inDialog`: a re-INVITE/UPDATE of a live session, which goes on as it was.
  */
-export function reject(
-  srs: { readonly counters: SrsCounters; readonly events: EventEmitter<SrsEvents> },
-  tx: ServerTransaction, status: number, reason: string, opts: RejectOptions = {},
-): void {
-  const callId = tx.requestElements.callId ?? '';
-  const retryAfter = opts.retryAfter ?? (status === 486 || status === 503 ? 5 : undefined);
-  const headers: [string, string][] = [...(retryAfter !== undefined ? [['Retry-After', String(retryAfter)] as [string, string]] : []), ...(opts.headers ?? [])];
+export function reject(srs: Refuser, tx: ServerTransaction, status: number, reason: string, opts: RejectOptions = {}): void {
+  const r = countRefusal(srs, tx.requestElements.callId ?? '', status, reason, opts);
+  const headers: [string, string][] = [...(r.retryAfter !== undefined ? [['Retry-After', String(r.retryAfter)] as [string, string]] : []), ...(opts.headers ?? [])];
   respond(tx, status, reason, headers);
+  srs.events.emit('sessionRejected', r.event);
+}
+
+/**
+ * Counts a refusal (a new INVITE's: not `inDialog`) and makes its `sessionRejected` event, for
+ * {@link reject} and for the refusals the stack sends statelessly (srs-admission.ts); the
+ * Retry-After is 5 s for 486 and 503 unless given.
+ */
+export function countRefusal(srs: Refuser, callId: string, status: number, reason: string, opts: RejectOptions = {}): { retryAfter: number | undefined; event: Parameters<SrsEvents['sessionRejected']>[0] } {
+  const retryAfter = opts.retryAfter ?? (status === 486 || status === 503 ? 5 : undefined);
   if (!opts.inDialog) srs.counters.reject(status);
-  srs.events.emit('sessionRejected', {
+  const event = {
     recordingId: callId, statusCode: status, reason,
     ...(retryAfter !== undefined ? { retryAfter } : {}), ...(opts.limit ? { limit: opts.limit } : {}), ...(opts.inDialog ? { inDialog: true } : {}),
-  });
+  };
+  return { retryAfter, event };
 }
