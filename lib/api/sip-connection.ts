@@ -113,8 +113,8 @@ export class SipConnection extends OwnedObject implements SipConnectionView {
 
   /**
    * Why the connection went {@link ConnectionState.Unavailable} because the shared stack could
-   * not start, e.g. a listen address already in use (the socket's error: `bind EADDRINUSE
-   * 127.0.0.1:5060`); undefined otherwise. Not in Symbian's CSIPConnection, whose observer only
+   * not start, e.g. a listen address already in use (`bind udp 127.0.0.1:5060: EADDRINUSE`);
+   * undefined otherwise. Not in Symbian's CSIPConnection, whose observer only
    * sees the state: an app that cannot start wants to say why.
    */
   get startFailure(): Error | undefined {

@@ -1,5 +1,6 @@
 /**
- * The requests the layer refused for a limit (stateless 503, RFC 3261 §21.5.4), remembered by
+ * The requests the layer refused for a limit (stateless 503, RFC 3261 §21.5.4), or that the stack
+ * user's admission refused for the load (480/486/503, `SipStackSettings.admission`), remembered by
  * transaction key (§17.2.3) for 64*T1, so that a retransmission of one is refused again.
  *
  * Why: a limit's 503 depends on the load, not on the request, so without this a retransmission

@@ -98,7 +98,8 @@ export class TwoXxRetransmitter {
   ackReceived(ack: SipRequest): boolean {
     const key = dialogAckKey(ack);
     const e = this.entries.get(key);
-    if (e === undefined || !this.stop(key)) return false;
+    if (e === undefined) return false;
+    this.stop(key);
     // the TU may send a request then (a BYE it held, RFC 3261 §15)
     if (e.options.onAck !== undefined) this.tellSoon(() => e.options.onAck?.());
     return true;
