@@ -24,15 +24,12 @@
  * (env BURST, RATE, STEPS, SECONDS to change the load; BASE_BUILD=dir adds the UAS of an older
  * tree compiled there, e.g. `bash bench/lib/ab-uas.sh`'s, as one more peer).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startKamailio, startSipp } from '../test/interop/lib/index.js';
 import { kamailioConfig, scenarioPath } from '../test/interop/lib/paths.js';
 import { benchTree } from './lib/compile.js';
 import { skippedWithout } from './lib/peer-tools.js';
 import { runSippLoad, type LoadStepResult } from './lib/sipp-load.js';
-import { startUas } from './lib/uas-process.js';
+import { startUas, withTsipSrs } from './lib/uas-process.js';
 
 // far above what any UAS here sustains (SIPp's own UAS tops out near 8 000): at 7 000 a fast day
 // let every peer carry the burst, and there was nothing to recover from
@@ -103,18 +100,8 @@ async function kamailio(): Promise<Recovery> {
 
 /** `tsip srs` of the tree `build` on a free port, recordings in a temp dir removed afterwards. */
 async function tsipSrs(build: string, name: string): Promise<Recovery> {
-  const dir = mkdtempSync(join(tmpdir(), 'tsip-recovery-srs-'));
-  try {
-    // enough sessions for the burst's: what is measured is the set-up path, not --max-sessions
-    const srs = await startUas(build, 'tsip-srs', [], ['--dir', dir, '--max-sessions', '20000']);
-    try {
-      return { ...(await ladder(name, srs.port, srs.proc.pid, SRS_PROFILE)), note: '' };
-    } finally {
-      await srs.stop();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  // enough sessions for the burst's: what is measured is the set-up path, not --max-sessions
+  return withTsipSrs(build, ['--max-sessions', '20000'], async (srs) => ({ ...(await ladder(name, srs.port, srs.proc.pid, SRS_PROFILE)), note: '' }));
 }
 
 /** SIPp's SRS scenario (srs-uas.xml, which checks each INVITE) as the peer SRS. */

@@ -36,7 +36,7 @@ import { benchTree } from './lib/compile.js';
 import { skippedWithout } from './lib/peer-tools.js';
 import { cpuMs } from './lib/proc-mem.js';
 import { runSippLoad, type LoadStepResult } from './lib/sipp-load.js';
-import { startUas } from './lib/uas-process.js';
+import { withTsipSrs } from './lib/uas-process.js';
 
 const RATES = (process.env.SRS_RATES ?? '100,200,300,400,600').split(',').map(Number);
 const SECONDS = Number(process.env.SECONDS ?? 6);
@@ -68,17 +68,7 @@ async function ladder(port: number, pid: number, cpu: boolean): Promise<Step[]> 
 }
 
 async function tsipSrs(root: string, build: string, args: readonly string[] = []): Promise<Step[]> {
-  const dir = mkdtempSync(join(root, 'tsip-bench-recording-'));
-  try {
-    const srs = await startUas(build, 'tsip-srs', [], ['--dir', dir, '--max-sessions', '20000', ...args]);
-    try {
-      return await ladder(srs.port, srs.proc.pid, true);
-    } finally {
-      await srs.stop();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return withTsipSrs(build, ['--max-sessions', '20000', ...args], (srs) => ladder(srs.port, srs.proc.pid, true), root);
 }
 
 async function sippSrs(): Promise<Step[]> {

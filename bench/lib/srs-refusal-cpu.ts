@@ -9,34 +9,23 @@
  * (default 2), so the machine's swings fall on each alike. Loopback only; each run bounded by
  * SIPp's timeout.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { scenarioPath } from '../../test/interop/lib/paths.js';
 import { benchTree } from './compile.js';
 import { cpuMs } from './proc-mem.js';
 import { runSippLoad } from './sipp-load.js';
-import { startUas } from './uas-process.js';
+import { withTsipSrs } from './uas-process.js';
 
 const RATE = Number(process.env.RATE ?? 2000);
 const CALLS = Number(process.env.CALLS ?? 10_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 
 async function once(tree: string): Promise<{ cpuPerInviteUs: number; refused: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'tsip-refusal-cpu-'));
-  try {
-    const srs = await startUas(tree, 'tsip-srs', [], ['--dir', dir, '--max-sessions', '1']);
-    try {
-      const before = cpuMs(srs.proc.pid);
-      const r = await runSippLoad({ host: '127.0.0.1', port: srs.port, transport: 'u1' }, { rate: RATE, calls: CALLS, scenario: scenarioPath('src-uac.xml'), timeoutSeconds: Math.ceil(CALLS / RATE) * 3 + 15 });
-      const used = cpuMs(srs.proc.pid) - before;
-      return { cpuPerInviteUs: (used * 1000) / CALLS, refused: r.failed };
-    } finally {
-      await srs.stop();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return withTsipSrs(tree, ['--max-sessions', '1'], async (srs) => {
+    const before = cpuMs(srs.proc.pid);
+    const r = await runSippLoad({ host: '127.0.0.1', port: srs.port, transport: 'u1' }, { rate: RATE, calls: CALLS, scenario: scenarioPath('src-uac.xml'), timeoutSeconds: Math.ceil(CALLS / RATE) * 3 + 15 });
+    const used = cpuMs(srs.proc.pid) - before;
+    return { cpuPerInviteUs: (used * 1000) / CALLS, refused: r.failed };
+  });
 }
 
 const trees = process.argv.slice(2);

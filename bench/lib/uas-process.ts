@@ -4,6 +4,8 @@
  * bare responder with no SIP stack), the npm `sip` package's UAS (sip-pkg-uas.ts), or tsip's
  * recording server (samples/srs.js, `tsip srs`).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManagedProcess, freePort, waitListening } from '../../test/interop/lib/index.js';
 
@@ -41,4 +43,23 @@ export async function startUas(build: string, kind: UasKind, nodeArgs: readonly 
     throw e;
   }
   return { proc, port, stop };
+}
+
+/**
+ * Runs `fn` against `tsip srs` of the tree `build` on a free port, its recordings in a new
+ * temporary directory under `root` (default the OS temp dir), which is removed afterwards with the
+ * process stopped. `srsArgs` go after `--dir`.
+ */
+export async function withTsipSrs<T>(build: string, srsArgs: readonly string[], fn: (srs: UasProcess) => Promise<T>, root: string = tmpdir()): Promise<T> {
+  const dir = mkdtempSync(join(root, 'tsip-bench-srs-'));
+  try {
+    const srs = await startUas(build, 'tsip-srs', [], ['--dir', dir, ...srsArgs]);
+    try {
+      return await fn(srs);
+    } finally {
+      await srs.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
