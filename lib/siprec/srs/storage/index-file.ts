@@ -261,14 +261,6 @@ async function writeIndexTextAsync(dir: string, text: string, fsync = true): Pro
   if (fsync) await dirSyncs.sync(dir);
 }
 
-/**
- * {@link writeIndexAtomic} off the event loop, not queued with the SRS's own index writes (the
- * SRS itself writes through {@link writeIndexQueued}).
- */
-export function writeIndexAtomicAsync(dir: string, index: RecordingIndex, opts: { fsync?: boolean } = {}): Promise<void> {
-  return writeIndexTextAsync(dir, JSON.stringify(index, null, 2) + '\n', opts.fsync !== false);
-}
-
 /** Index writes waiting for their turn (one at a time across every recording of the process). */
 const indexQueue: (() => void)[] = [];
 /** Urgent ones (a set-up waits for them before its 200 OK): they go before {@link indexQueue}. */
