@@ -19,7 +19,8 @@
  * - `stereo.wav`: the stereo file (its channels' labels are not known).
  *
  * The result is `partial` (the end of the call is not known), `endReason` `crash`, `endDetail`
- * naming what was wrong with the index; `stoppedAt` is the newest file's modification time.
+ * naming what was wrong with the index; `stoppedAt` is when its stream, metadata or stereo files
+ * were last written (read before any repair).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -44,19 +45,28 @@ const DIR_NAME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z_(.+?)(?:-\d+)?$/
  * not ours to rebuild (or was made and never written to).
  */
 export function holdsRecordingFiles(names: readonly string[]): boolean {
-  return names.some((n) => STREAM_FILE.test(n) || METADATA_FILE.test(n) || n === STEREO_FILE);
+  return names.some(isRecordingFile);
+}
+
+/** A stream file, a metadata file or the stereo WAV. */
+function isRecordingFile(name: string): boolean {
+  return STREAM_FILE.test(name) || METADATA_FILE.test(name) || name === STEREO_FILE;
 }
 
 /** The index a crash-damaged directory's files make (see the module comment); `problem` goes into `endDetail`. */
 export function rebuildIndex(dir: string, problem: string): RecordingIndex {
   const names = readdirSync(dir).sort();
+  // when each file was last written, read before any repair (which rewrites a WAV's header now)
+  const written = new Map(names.map((n) => [n, statSync(join(dir, n)).mtimeMs]));
   const name = basename(dir);
   const m = DIR_NAME.exec(name);
   const startedAt = m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z` : new Date(statSync(dir).mtimeMs).toISOString();
-  const streams = streamsOf(dir, names, startedAt);
+  // the recording's own files (not index.json, whose damage may be later)
+  const newest = Math.max(0, ...names.filter(isRecordingFile).map((n) => written.get(n)!));
+  const streams = streamsOf(dir, names, startedAt, written);
   const index: RecordingIndex = {
     version: 1, recordingId: m ? m[7] : name, callIds: [], sessionIds: [], state: RecordingState.Partial,
-    startedAt, stoppedAt: newestChange(dir, names, startedAt), endReason: SrsEndReason.Crash,
+    startedAt, stoppedAt: newest > 0 ? new Date(newest).toISOString() : startedAt, endReason: SrsEndReason.Crash,
     endDetail: `${INDEX_FILE} ${problem}: rebuilt from the recording's files at recovery (codecs, payload types of WAV streams and media kinds not known)`,
     streams, participants: [], metadataFiles: names.filter((n) => METADATA_FILE.test(n)), pauses: [], revision: 1,
   };
@@ -72,7 +82,7 @@ export function rebuildIndex(dir: string, problem: string): RecordingIndex {
 }
 
 /** One entry per stream file, repaired and counted like a crashed recording's. */
-function streamsOf(dir: string, names: readonly string[], startedAt: string): IndexStream[] {
+function streamsOf(dir: string, names: readonly string[], startedAt: string, written: ReadonlyMap<string, number>): IndexStream[] {
   const streams: IndexStream[] = [];
   for (const file of names) {
     const hit = STREAM_FILE.exec(file);
@@ -86,7 +96,7 @@ function streamsOf(dir: string, names: readonly string[], startedAt: string): In
     const rtt = ext === 'rtpdump' && names.includes(transcript);
     const s: IndexStream = {
       label, file, codec: ext === 'msrp.txt' ? 'MSRP' : 'unknown', payloadType: -1, packets: 0,
-      startedAt, stoppedAt: new Date(statSync(join(dir, file)).mtimeMs).toISOString(), durationSeconds: 0, senders: [], receivers: [],
+      startedAt, stoppedAt: new Date(written.get(file)!).toISOString(), durationSeconds: 0, senders: [], receivers: [],
       format: ext === 'wav' ? 'wav' : ext === 'msrp.txt' ? 'msrp' : rtt ? 't140' : 'rtpdump',
       files: rtt ? [file, transcript] : [file],
     };
@@ -125,11 +135,4 @@ function mergedMetadata(dir: string, files: readonly string[]): RecordingMetadat
     }
   }
   return merged;
-}
-
-/** The newest modification time among the files (ISO), or `fallback`. */
-function newestChange(dir: string, names: readonly string[], fallback: string): string {
-  let newest = 0;
-  for (const n of names) newest = Math.max(newest, statSync(join(dir, n)).mtimeMs);
-  return newest > 0 ? new Date(newest).toISOString() : fallback;
 }

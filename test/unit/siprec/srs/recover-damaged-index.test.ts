@@ -59,6 +59,8 @@ t.test('an empty index.json (a power cut before its fsync): readers get a typed 
     t.equal(s.codec, 'unknown', 'the codec is not in the files');
     t.equal(s.payloadType, -1);
   }
+  const lastWrite = Math.max(...after.index.streams.map((s) => Date.parse(s.stoppedAt!)));
+  t.equal(Date.parse(after.index.stoppedAt!), lastWrite, 'stopped when its last file was last written (read before the repair rewrote the WAV headers)');
   t.same(after.index.metadataFiles, before.index.metadataFiles, 'metadata files found');
   t.same(after.index.participants.map((p) => [p.aors, p.sends]).sort(), before.index.participants.map((p) => [p.aors, p.sends]).sort(), 'participants and who sends what, from the metadata');
   t.same(after.index.sessionIds, before.index.sessionIds);
