@@ -103,20 +103,36 @@ export function sipUri(user: string, host: string, port: number, transport?: str
  * response, or undefined after 1 s.
  */
 export async function exchange(port: number, text: string): Promise<SipResponse | undefined> {
+  const client = await udpClient(port);
+  try {
+    return await client.send(text);
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * One UDP socket sending raw requests to 127.0.0.1:`port` (`LOCALPORT` in the text becomes its
+ * port; LF line ends become CRLF), each send resolving with the first final response, or
+ * undefined after 1 s: the same bytes sent twice are a retransmission.
+ */
+export async function udpClient(port: number): Promise<{ send(text: string): Promise<SipResponse | undefined>; close(): void }> {
   const sock = createSocket('udp4');
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
   const local = sock.address().port;
-  const msg = text.replace(/LOCALPORT/g, String(local)).replace(/\r?\n/g, '\r\n');
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => { sock.close(); resolve(undefined); }, 1000);
-    sock.on('message', (buf) => {
-      const res = parseMessage(buf);
-      if (res.isResponse() && res.status >= 200) {
+  return {
+    send: (text) => new Promise((resolve) => {
+      const timer = setTimeout(() => { sock.off('message', on); resolve(undefined); }, 1000);
+      const on = (buf: Buffer): void => {
+        const res = parseMessage(buf);
+        if (!res.isResponse() || res.status < 200) return;
         clearTimeout(timer);
-        sock.close();
+        sock.off('message', on);
         resolve(res);
-      }
-    });
-    sock.send(Buffer.from(msg), port, '127.0.0.1');
-  });
+      };
+      sock.on('message', on);
+      sock.send(Buffer.from(text.replace(/LOCALPORT/g, String(local)).replace(/\r?\n/g, '\r\n')), port, '127.0.0.1');
+    }),
+    close: () => sock.close(),
+  };
 }

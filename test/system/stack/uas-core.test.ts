@@ -9,7 +9,7 @@ import { parseMessage, type SipResponse } from '../../../lib/message/index.js';
 import { SipStack, type StackUser } from '../../../lib/stack/index.js';
 import type { ServerTransaction } from '../../../lib/transaction/index.js';
 import { createAnsweringUas } from '../../../samples/lib/answering-uas.js';
-import { buildRequest, exchange, request, silentUser, sipUri } from '../../helpers/stack-uac.js';
+import { buildRequest, exchange, request, silentUser, sipUri, udpClient } from '../../helpers/stack-uac.js';
 
 const timers = { t1: 40, t2: 320, t4: 200, trying100Delay: 200 };
 
@@ -229,28 +229,6 @@ t.test('tsip uas over maxUnacknowledgedInvites: a new INVITE takes the place of 
   t.equal(uas.counts.ackTimeouts, 1, 'the given-up call was told (tsip uas drops its dialog)');
   t.equal(s.dialogs, 1);
 });
-
-/** One UDP socket that sends requests (LOCALPORT filled in) and resolves with each final response. */
-async function udpClient(port: number): Promise<{ send(text: string): Promise<SipResponse | undefined>; close(): void }> {
-  const sock = createSocket('udp4');
-  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
-  const local = sock.address().port;
-  return {
-    send: (text) => new Promise((resolve) => {
-      const timer = setTimeout(() => { sock.off('message', on); resolve(undefined); }, 1000);
-      const on = (buf: Buffer): void => {
-        const res = parseMessage(buf);
-        if (!res.isResponse() || res.status < 200) return;
-        clearTimeout(timer);
-        sock.off('message', on);
-        resolve(res);
-      };
-      sock.on('message', on);
-      sock.send(Buffer.from(text.replace(/LOCALPORT/g, String(local)).replace(/\r?\n/g, '\r\n')), port, '127.0.0.1');
-    }),
-    close: () => sock.close(),
-  };
-}
 
 t.test('SipStackSettings.admission: a stateless refusal by load, kept for its retransmissions once the load fell', async (t) => {
   let busy = true;
