@@ -141,6 +141,14 @@ export interface TransportLimits {
    * and then keeps no connection and no buffer. 0 = no such timeout (only `idleConnectionTimeout`).
    */
   partialMessageTimeout: number;
+  /**
+   * Receive buffer (SO_RCVBUF) asked for each UDP socket, in bytes (default 1048576, 1 MiB; 0 = the
+   * OS default). It holds the datagrams that arrive while the event loop is busy; when it is full
+   * the OS drops them (counted in `stats().transport.udpKernelDrops` on Linux) and the senders
+   * retransmit. The OS may grant less (Linux caps it at `net.core.rmem_max`): the stack then logs a
+   * warning with what was asked and granted.
+   */
+  udpReceiveBufferSize: number;
 }
 
 /** Limits the stack enforces above the transports. */

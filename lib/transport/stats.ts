@@ -47,6 +47,13 @@ export interface TransportStats {
   keepAlivePongs: number;
   /** Requests switched to TCP for their size whose connect was refused, sent over UDP instead (RFC 3261 §18.1.1). */
   udpFallbacks: number;
+  /**
+   * Datagrams the OS dropped on the open UDP sockets before they were read, because a socket's
+   * receive buffer (`TransportLimits.udpReceiveBufferSize`) was full: the sign of a UDP server
+   * behind its load, whose senders then retransmit. Read on Linux from /proc/net/udp and udp6
+   * (since each socket was bound); `undefined` where the OS does not tell, or with no UDP socket.
+   */
+  udpKernelDrops: number | undefined;
   /** Drops and refusals, by reason. */
   dropped: Record<DropReason, number>;
   /** What became of messages over `maxMessageSize` (each also counted in `dropped.tooLarge`). */
@@ -100,9 +107,10 @@ export class StatsCounters {
   }
 
   /** Returns a copy with the live counts filled in. */
-  snapshot(live: { connections: number; udpSockets: number; streamListeners: number }): TransportStats {
+  snapshot(live: { connections: number; udpSockets: number; streamListeners: number }, udpKernelDrops?: number): TransportStats {
     return {
       ...live,
+      udpKernelDrops,
       datagramsIn: this.datagramsIn,
       datagramsOut: this.datagramsOut,
       streamMessagesIn: this.streamMessagesIn,

@@ -36,6 +36,7 @@ import type {
   TransportUser,
 } from './types.js';
 import { UdpEndpoint } from './udp-endpoint.js';
+import { udpKernelDrops, type BoundUdpSocket } from './udp-kernel-drops.js';
 
 export type { BoundAddress } from './iap-runtime.js';
 
@@ -209,13 +210,33 @@ export class TransportLayer implements TransportPort {
 
   /** Counters for tests and leak checks. */
   stats(): TransportStats {
-    let udpSockets = 0;
     let streamListeners = 0;
+    const udp: BoundUdpSocket[] = [];
     for (const iap of this.iaps.values()) {
-      udpSockets += iap.udp.filter((u) => u.isOpen).length;
+      for (const u of iap.udp) if (u.isOpen) udp.push({ family: u.family, address: u.address, port: u.port });
       streamListeners += iap.listeners.filter((l) => l.isOpen).length;
     }
-    return this.counters.snapshot({ connections: this.pool.table.size, udpSockets, streamListeners });
+    const live = { connections: this.pool.table.size, udpSockets: udp.length, streamListeners };
+    return this.counters.snapshot(live, udpKernelDrops(udp));
+  }
+
+  /**
+   * Warns when the OS granted a UDP socket less receive buffer than `udpReceiveBufferSize` asked
+   * (Linux caps it at net.core.rmem_max without an error, and reports twice what it granted):
+   * an operator who raised the setting should learn that it did not take.
+   */
+  private checkReceiveBuffer(udp: UdpEndpoint): void {
+    const asked = this.limits.udpReceiveBufferSize;
+    const reported = udp.receiveBufferSize;
+    if (asked <= 0 || reported === undefined) return;
+    const granted = process.platform === 'linux' ? Math.floor(reported / 2) : reported;
+    if (granted >= asked) return;
+    this.logger?.warn('transport: the OS granted a UDP socket less receive buffer than udpReceiveBufferSize asked (on Linux raise net.core.rmem_max)', {
+      iapId: udp.iapId,
+      local: `${udp.address}:${udp.port}`,
+      asked,
+      granted,
+    });
   }
 
   /**
@@ -369,10 +390,11 @@ export class TransportLayer implements TransportPort {
         const udp = new UdpEndpoint(iap.id, family, {
           onDatagram: (data, from, endpoint) => this.inbound.datagram(data, from, endpoint),
           onError: (err) => this.logger?.warn('transport: udp socket error', { iapId: iap.id, error: err.message }),
-        });
+        }, this.limits.udpReceiveBufferSize);
         iap.udp.push(udp);
         await udp.bind(address, listen.port);
         port = udp.port;
+        this.checkReceiveBuffer(udp);
       } else if (listen.protocol === 'ws' || listen.protocol === 'wss') {
         const listener = new WsListener(
           iap.id,

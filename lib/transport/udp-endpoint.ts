@@ -11,9 +11,6 @@ import { SipError, SipErrorCode } from '../../include-types/errors.js';
 import { literalFirstLookup, sendQueuedNow, sendSoon } from './datagram-batch.js';
 import { toTransportError } from './errors.js';
 
-/** Requested SO_RCVBUF of each UDP socket, in bytes. */
-const RECV_BUFFER_SIZE = 1 << 20;
-
 /** What a {@link UdpEndpoint} reports. */
 export interface UdpEndpointEvents {
   onDatagram(data: Buffer, from: RemoteInfo, endpoint: UdpEndpoint): void;
@@ -30,15 +27,19 @@ export class UdpEndpoint {
   private closed = false;
   private localAddress = '';
   private localPort = 0;
+  private grantedReceiveBuffer: number | undefined;
 
-  constructor(iapId: string, family: 4 | 6, events: UdpEndpointEvents) {
+  /**
+   * @param receiveBufferSize SO_RCVBUF to ask for (`TransportLimits.udpReceiveBufferSize`): room
+   *   for the datagrams that arrive while the event loop is busy; 0 leaves the OS default.
+   */
+  constructor(iapId: string, family: 4 | 6, events: UdpEndpointEvents, receiveBufferSize = 0) {
     this.iapId = iapId;
     this.family = family;
     this.socket = createSocket({
       type: family === 6 ? 'udp6' : 'udp4',
       ipv6Only: family === 6,
-      // Room for bursts of datagrams while the event loop is busy (the kernel may cap it lower).
-      recvBufferSize: RECV_BUFFER_SIZE,
+      ...(receiveBufferSize > 0 ? { recvBufferSize: receiveBufferSize } : {}),
       lookup: literalFirstLookup,
     });
     this.socket.on('message', (data, from) => events.onDatagram(data, from, this));
@@ -68,6 +69,11 @@ export class UdpEndpoint {
         const local = this.socket.address();
         this.localAddress = local.address;
         this.localPort = local.port;
+        try {
+          this.grantedReceiveBuffer = this.socket.getRecvBufferSize();
+        } catch {
+          this.grantedReceiveBuffer = undefined; // an OS that does not say
+        }
         resolve();
       });
     });
@@ -86,6 +92,14 @@ export class UdpEndpoint {
   /** The bound local port (0 before binding). */
   get port(): number {
     return this.localPort;
+  }
+
+  /**
+   * The receive buffer the OS reports for the bound socket, in bytes (undefined before binding or
+   * when it does not say). Linux reports twice what it granted (half is its bookkeeping, socket(7)).
+   */
+  get receiveBufferSize(): number | undefined {
+    return this.grantedReceiveBuffer;
   }
 
   /** Sends one datagram; rejects with `SipError(TransportError)` on a local send error. */

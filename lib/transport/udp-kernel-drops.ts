@@ -1,0 +1,93 @@
+/**
+ * Datagrams the OS dropped on our UDP sockets before tsip read them, because a socket's receive
+ * buffer was full: the symptom of a UDP server that fell behind its load (the sender then
+ * retransmits, RFC 3261 §17.1.1.2, which adds load). Node does not report it; Linux keeps it per
+ * socket in the `drops` column of /proc/net/udp and /proc/net/udp6, read here on demand (a
+ * `stats()` call, a metrics scrape), never per datagram.
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { addressBytes } from './stun.js';
+
+/** A bound UDP socket, as the tables name it. */
+export interface BoundUdpSocket {
+  family: 4 | 6;
+  address: string;
+  port: number;
+}
+
+/** The two tables; a parameter so tests can hand in their own text. */
+export interface ProcUdpTables {
+  udp: string | undefined;
+  udp6: string | undefined;
+}
+
+/** Reads /proc/net/udp and /proc/net/udp6 (undefined for one that cannot be read: not Linux, no IPv6). */
+export function readProcUdpTables(): ProcUdpTables {
+  const read = (path: string): string | undefined => {
+    try {
+      return readFileSync(path, 'latin1');
+    } catch {
+      return undefined;
+    }
+  };
+  return { udp: read('/proc/net/udp'), udp6: read('/proc/net/udp6') };
+}
+
+/**
+ * The kernel's drop count summed over `sockets`, or `undefined` when a table a socket needs
+ * cannot be read (not Linux) or lists none of them (a socket closed meanwhile counts 0).
+ */
+export function udpKernelDrops(sockets: readonly BoundUdpSocket[], tables: ProcUdpTables = readProcUdpTables()): number | undefined {
+  if (sockets.length === 0) return undefined;
+  const wanted = new Map<string, number>();
+  for (const s of sockets) {
+    const key = procAddress(s);
+    if (key !== undefined) wanted.set(key, s.family);
+  }
+  let total = 0;
+  let readAny = false;
+  for (const family of [4, 6] as const) {
+    if (![...wanted.values()].includes(family)) continue;
+    const text = family === 4 ? tables.udp : tables.udp6;
+    if (text === undefined) return undefined;
+    readAny = true;
+    total += sumDrops(text, wanted);
+  }
+  return readAny ? total : undefined;
+}
+
+/**
+ * Sums the last column (`drops`) of the rows whose local address is in `wanted`. Rows look like
+ * `  12: 0100007F:13C4 00000000:0000 07 00000000:00000000 00:00000000 00000000 0 0 4242 2 ... 17`.
+ */
+function sumDrops(text: string, wanted: ReadonlyMap<string, number>): number {
+  let total = 0;
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const cols = lines[i].trim().split(/\s+/);
+    if (cols.length < 13 || !wanted.has(cols[1])) continue;
+    const drops = Number(cols[cols.length - 1]);
+    if (Number.isSafeInteger(drops) && drops >= 0) total += drops;
+  }
+  return total;
+}
+
+/**
+ * The socket's local address as the table writes it: the address's 32-bit words in hex, each in
+ * the host's byte order, then ':' and the port in hex (upper case, as the kernel prints them).
+ */
+export function procAddress(s: BoundUdpSocket): string | undefined {
+  const bare = s.address.startsWith('[') && s.address.endsWith(']') ? s.address.slice(1, -1) : s.address;
+  const bytes = addressBytes(bare);
+  if (bytes === undefined) return undefined;
+  const little = endianness() === 'LE';
+  let hex = '';
+  for (let w = 0; w < bytes.length; w += 4) {
+    const word = [...bytes.subarray(w, w + 4)];
+    if (little) word.reverse();
+    for (const b of word) hex += b.toString(16).padStart(2, '0');
+  }
+  return hex.toUpperCase() + ':' + s.port.toString(16).toUpperCase().padStart(4, '0');
+}
