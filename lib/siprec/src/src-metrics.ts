@@ -145,6 +145,8 @@ export class SrcMetrics {
         deltas.feed(messages, { entry, direction: 'in', kind: 'stream' }, tp.streamMessagesIn);
         deltas.feed(messages, { entry, direction: 'out', kind: 'stream' }, tp.streamMessagesOut);
         for (const [reason, n] of Object.entries(tp.dropped)) deltas.feed(dropped, { entry, reason }, n);
+        // dropped by the OS on a full UDP receive buffer, before the transport read them (Linux)
+        if (tp.udpKernelDrops !== undefined) deltas.feed(dropped, { entry, reason: 'udpKernel' }, tp.udpKernelDrops);
         const tx = s.transactions;
         for (const kind of ['clientInvite', 'clientNonInvite', 'serverInvite', 'serverNonInvite'] as const) live.set({ entry, kind }, tx[kind]);
         dialogs.set({ entry }, s.dialogs);
@@ -152,7 +154,7 @@ export class SrcMetrics {
       }
     };
     const messages: Counter<'entry' | 'direction' | 'kind'> = new Counter({ name: 'tsip_src_sip_messages_total', help: 'SIP messages of the SRS entry user agents by direction and transport kind (datagram, stream).', labelNames: ['entry', 'direction', 'kind'], registers, collect: read });
-    const dropped: Counter<'entry' | 'reason'> = new Counter({ name: 'tsip_src_sip_dropped_total', help: 'SIP messages the transport dropped or refused, by reason.', labelNames: ['entry', 'reason'], registers, collect: read });
+    const dropped: Counter<'entry' | 'reason'> = new Counter({ name: 'tsip_src_sip_dropped_total', help: 'SIP messages the transport dropped or refused, by reason; udpKernel: datagrams the OS dropped on a full UDP receive buffer (Linux).', labelNames: ['entry', 'reason'], registers, collect: read });
     const live: Gauge<'entry' | 'kind'> = new Gauge({ name: 'tsip_src_sip_transactions', help: 'SIP transactions alive in the user agent stack, by kind.', labelNames: ['entry', 'kind'], registers, collect: read });
     const dialogs: Gauge<'entry'> = new Gauge({ name: 'tsip_src_sip_dialogs', help: 'SIP dialogs alive in the user agent stack.', labelNames: ['entry'], registers, collect: read });
     const connections: Gauge<'entry'> = new Gauge({ name: 'tsip_src_sip_connections', help: 'Open TCP/TLS connections of the user agent stack.', labelNames: ['entry'], registers, collect: read });

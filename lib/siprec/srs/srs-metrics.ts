@@ -169,11 +169,14 @@ export class SrsMetrics {
     counter('tsip_srs_sip_stream_messages_received_total', 'SIP messages received over TCP/TLS.', (s) => s.transport.streamMessagesIn);
     counter('tsip_srs_sip_stream_messages_sent_total', 'SIP messages sent over TCP/TLS.', (s) => s.transport.streamMessagesOut);
     new Counter({
-      name: 'tsip_srs_sip_transport_dropped_total', help: 'SIP messages, datagrams or connections dropped by the transport, by reason.',
+      name: 'tsip_srs_sip_transport_dropped_total',
+      help: 'SIP messages, datagrams or connections dropped by the transport, by reason; udpKernel: datagrams the OS dropped on a full UDP receive buffer (Linux).',
       labelNames: ['reason'], registers,
       collect() {
         this.reset();
-        for (const [k, v] of Object.entries(sip()?.transport.dropped ?? {})) this.labels(k).inc(v);
+        const transport = sip()?.transport;
+        for (const [k, v] of Object.entries(transport?.dropped ?? {})) this.labels(k).inc(v);
+        if (transport?.udpKernelDrops !== undefined) this.labels('udpKernel').inc(transport.udpKernelDrops);
       },
     });
     new Counter({
