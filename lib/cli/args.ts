@@ -5,7 +5,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { StackLimits } from '../../include-types/settings.js';
+import type { StackLimits, TransportLimits } from '../../include-types/settings.js';
 
 /** Bad command-line arguments: the dispatcher prints the message, points to `--help` and exits 2. */
 export class CliUsageError extends Error {
@@ -118,20 +118,45 @@ const STACK_LIMIT_NAMES: Record<keyof StackLimits, true> = {
   unacknowledgedGiveUpAfter: true,
 };
 
+/** Every TransportLimits name, for `--limit` (none is also a StackLimits name). */
+const TRANSPORT_LIMIT_NAMES: Record<keyof TransportLimits, true> = {
+  maxMessageSize: true,
+  maxConnections: true,
+  maxBufferedBytesPerConnection: true,
+  idleConnectionTimeout: true,
+  keepAliveInterval: true,
+  maxDiscardBytes: true,
+  maxConnectionsPerAddress: true,
+  partialMessageTimeout: true,
+  udpReceiveBufferSize: true,
+};
+
+/** `--limit` values, split by the settings they belong to. */
+export interface CliLimits {
+  /** `SipStackSettings.limits`. */
+  stack: Partial<StackLimits>;
+  /** `SipStackSettings.transportLimits`. */
+  transport: Partial<TransportLimits>;
+}
+
 /**
- * Reads `--limit NAME=N` values (`tsip uas`, `tsip srs`); the stack itself checks each value's range
- * when it starts.
+ * Reads `--limit NAME=N` values (`tsip uas`, `tsip srs`): a StackLimits or a TransportLimits name.
+ * The stack itself checks each value's range when it starts.
  * @throws CliUsageError for an unknown name or a value that is no number.
  */
-export function parseLimits(specs: readonly string[]): Partial<StackLimits> {
-  const limits: Partial<StackLimits> = {};
+export function parseLimits(specs: readonly string[]): CliLimits {
+  const limits: CliLimits = { stack: {}, transport: {} };
   for (const spec of specs) {
     const eq = spec.indexOf('=');
     const name = spec.slice(0, eq < 0 ? spec.length : eq);
-    if (!Object.hasOwn(STACK_LIMIT_NAMES, name)) throw new CliUsageError(`--limit: no limit named ${name} (one of ${Object.keys(STACK_LIMIT_NAMES).join(', ')})`);
+    const stack = Object.hasOwn(STACK_LIMIT_NAMES, name);
+    if (!stack && !Object.hasOwn(TRANSPORT_LIMIT_NAMES, name)) {
+      throw new CliUsageError(`--limit: no limit named ${name} (one of ${[...Object.keys(STACK_LIMIT_NAMES), ...Object.keys(TRANSPORT_LIMIT_NAMES)].join(', ')})`);
+    }
     const value = Number(spec.slice(eq + 1));
     if (eq < 0 || spec.length === eq + 1 || !Number.isFinite(value)) throw new CliUsageError(`--limit ${name} needs a number: --limit ${name}=N`);
-    limits[name as keyof StackLimits] = value;
+    if (stack) limits.stack[name as keyof StackLimits] = value;
+    else limits.transport[name as keyof TransportLimits] = value;
   }
   return limits;
 }

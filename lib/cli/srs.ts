@@ -14,6 +14,7 @@ import type { SrsSettings } from '../../include-types/siprec.js';
 import { CliUsageError, hostPortOption, parseLimits } from './args.js';
 import { CliExit, type CliCommand } from './command.js';
 import { RepeatLog } from './repeat-log.js';
+import { cliStackLogger } from './stack-logger.js';
 
 const HELP = `usage: tsip srs [options]
 
@@ -42,9 +43,10 @@ Options:
                            none no fsync (safe against a killed SRS, not against a power cut
                            until the next checkpoint). Files are fsynced at close either way
   --require-metadata       refuse INVITEs without RFC 7865 metadata
-  --limit NAME=N           one of the SIP stack's limits (StackLimits; repeatable), e.g.
-                           maxUnacknowledgedInvites=20000 (defaults: transactions and dialogs
-                           50000 each, the others the library's)
+  --limit NAME=N           one of the SIP stack's limits (StackLimits or TransportLimits;
+                           repeatable), e.g. maxUnacknowledgedInvites=20000,
+                           udpReceiveBufferSize=4194304 (defaults: transactions and dialogs
+                           50000 each, connections 20000, the others the library's)
   --http HOST:PORT         operator HTTP server: /healthz, /metrics, the status page at /
                            (recordings, players, timelines) and /recordings.json (off by default)
   --page-size N            recordings per status page (default 100)
@@ -115,7 +117,11 @@ export function parseSrsArgs(argv: readonly string[]): { settings: SrsSettings; 
   }
   if (values['max-unconfirmed'] !== undefined) settings.maxUnconfirmedSessions = int('max-unconfirmed', values['max-unconfirmed'], 0);
   if (values['min-free-disk'] !== undefined) settings.minFreeDiskBytes = int('min-free-disk', values['min-free-disk'], 0);
-  if (values.limit !== undefined) settings.limits = parseLimits(values.limit);
+  if (values.limit !== undefined) {
+    const limits = parseLimits(values.limit);
+    settings.limits = limits.stack;
+    settings.transportLimits = limits.transport;
+  }
   if (values.durability !== undefined) {
     if (values.durability !== 'fsync' && values.durability !== 'none') throw new CliUsageError(`--durability must be fsync or none (not ${values.durability})`);
     settings.storage = { durability: values.durability };
@@ -157,9 +163,14 @@ export async function runSrs(argv: readonly string[], opts: RunSrsOptions = {}):
     return CliExit.Ok;
   }
   let srs: Srs;
+  // the SIP stack's warnings and errors, each once a second (stack-logger.ts), unless the embedder set a logger
+  const stackLog = parsed.settings.logger === undefined ? cliStackLogger(opts.log) : undefined;
+  if (stackLog) parsed.settings.logger = stackLog.logger;
   try {
     srs = new Srs(parsed.settings); // checks the settings: a TLS file that cannot be read, a key not matching ...
   } catch (e) {
+    stackLog?.stop();
+    stackLog?.stop();
     console.error(`tsip srs: ${(e as Error).message}\n\n${HELP}`);
     return CliExit.Usage;
   }
@@ -174,6 +185,7 @@ export async function runSrs(argv: readonly string[], opts: RunSrsOptions = {}):
   const stopRefusalLog = (): void => {
     clearInterval(refusalsFlush);
     refusals.flush();
+    stackLog?.stop();
   };
   srs.on('sessionRejected', (e) => refusals.note(`rejected ${e.statusCode} ${e.reason}`, `rejected ${e.recordingId}: ${e.statusCode} ${e.reason}`));
   srs.on('drainEnded', (r) => log(`drained: ${r.endedByBye} ended by BYE, ${r.cutAtTimeout} cut at the timeout, ${r.endedOtherwise} otherwise, in ${r.durationMs} ms`));

@@ -6,11 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { ListenSettings, StackLimits, TlsSettings, TransportProtocol } from '../../include-types/settings.js';
+import type { ListenSettings, Logger, TlsSettings, TransportProtocol } from '../../include-types/settings.js';
 import { SipStack } from '../stack/index.js';
 import { limitRefusalCount } from '../transaction/index.js';
 import { createAnsweringUas } from './answering-uas.js';
-import { CliUsageError, parseLimits } from './args.js';
+import { CliUsageError, parseLimits, type CliLimits } from './args.js';
+import { cliStackLogger } from './stack-logger.js';
 import { CliExit, type CliCommand } from './command.js';
 import { dtlsFingerprint } from './webrtc-answer.js';
 
@@ -33,8 +34,9 @@ Options:
   --dtls-cert FILE     PEM certificate whose SHA-256 fingerprint goes in WebRTC answers
                        (default: a generated key's)
   --hangup-after MS    send BYE MS milliseconds after each call's ACK (default: never)
-  --limit NAME=N       set one of the stack's limits (StackLimits; repeatable), e.g.
-                       maxUnacknowledgedInvites=20000, unacknowledgedGiveUpAfter=0
+  --limit NAME=N       set one of the stack's limits (StackLimits or TransportLimits;
+                       repeatable), e.g. maxUnacknowledgedInvites=20000,
+                       unacknowledgedGiveUpAfter=0, udpReceiveBufferSize=4194304
                        (defaults as the library's, but maxServerTransactions=500000)
   --memory-report      on SIGUSR2 print one "memory heapUsed=... liveDialogs=..." line
   --verbose            print each request answered
@@ -51,7 +53,7 @@ interface UasArgs {
   dtlsCert?: string;
   hangupAfterMs?: number;
   /** `--limit` values, over the UAS's own defaults. */
-  limits: Partial<StackLimits>;
+  limits: CliLimits;
 }
 
 const PROTOCOLS: readonly TransportProtocol[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
@@ -126,12 +128,24 @@ function cannotStart(err: unknown): number {
 
 /** Runs the UAS until a signal; resolves to the exit code. */
 async function runUas(args: UasArgs): Promise<number> {
+  const stackLog = cliStackLogger();
+  try {
+    return await serve(args, stackLog.logger);
+  } finally {
+    stackLog.stop(); // what was held back is printed
+  }
+}
+
+/** {@link runUas} with the stack's warnings going to `logger`. */
+async function serve(args: UasArgs, logger: Logger): Promise<number> {
   let stack: SipStack;
   try {
     stack = new SipStack({
+      logger,
       iaps: [{ id: 'uas', listen: args.listen }],
       // under load a UAS keeps many transactions alive for Timers J and L (32 s): raise the default
-      limits: { maxServerTransactions: 500_000, maxClientTransactions: 1_000, ...args.limits },
+      limits: { maxServerTransactions: 500_000, maxClientTransactions: 1_000, ...args.limits.stack },
+      transportLimits: args.limits.transport,
     });
   } catch (err) {
     return cannotStart(err); // a --limit value out of its range
@@ -183,7 +197,9 @@ async function runUas(args: UasArgs): Promise<number> {
       `refused503=${limitRefusalCount(s.limitRejections)} (serverTransactions=${s.limitRejections.serverTransactions} ` +
       `unacknowledgedInvites=${s.limitRejections.unacknowledgedInvites} retransmissions=${s.limitRejections.retransmissions}) ` +
       // 2xx whose ACK stopped coming, given up for a new INVITE over maxUnacknowledgedInvites
-      `ackWaitsGivenUp=${s.limitRejections.ackWaitsGivenUp}`,
+      `ackWaitsGivenUp=${s.limitRejections.ackWaitsGivenUp} ` +
+      // datagrams the OS dropped on a full UDP receive buffer (Linux), which the senders retransmit
+      `udpKernelDrops=${s.transport.udpKernelDrops ?? 'unknown'}`,
   );
   await stack.shutdown();
   return CliExit.Ok;

@@ -6,6 +6,7 @@ import t from 'tap';
 import { commands } from '../../../lib/cli/commands.js';
 import { uasCommand } from '../../../lib/cli/uas.js';
 import { CliExit } from '../../../lib/cli/command.js';
+import { readFileSync } from 'node:fs';
 
 async function usage(argv: string[]): Promise<{ code: number; err: string }> {
   const original = console.error;
@@ -39,4 +40,29 @@ t.test('uas is a listed tsip command with help', async (t) => {
   t.equal(uasCommand.name, 'uas');
   t.match(uasCommand.help, /--transport LIST/);
   t.match(uasCommand.help, /ws, wss/);
+});
+
+t.test('--limit takes the transport limits too: a UDP receive buffer the OS caps is a warning on stderr', { skip: process.platform !== 'linux' && 'the cap is read from Linux sysctls' }, async (t) => {
+  const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+  const out: string[] = [];
+  const err: string[] = [];
+  const [log, error] = [console.log, console.error];
+  console.log = (...a: unknown[]) => void out.push(a.join(' '));
+  console.error = (...a: unknown[]) => void err.push(a.join(' '));
+  let code: number;
+  try {
+    const running = uasCommand.run(['--host', '127.0.0.1', '--port', '0', '--transport', 'udp', '--limit', `udpReceiveBufferSize=${rmemMax * 2}`]);
+    for (let i = 0; i < 200 && !out.some((l) => l.includes('listening')); i++) await new Promise((r) => setTimeout(r, 10));
+    process.emit('SIGTERM');
+    code = await running;
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+  t.equal(code, CliExit.Ok);
+  const warning = err.find((l) => l.startsWith('warn: transport: the OS granted a UDP socket less receive buffer'));
+  t.ok(warning, 'the stack\'s warning is printed', { err });
+  t.match(warning, `"asked":${rmemMax * 2},"granted":${rmemMax}`);
+  t.match(out.at(-1), /udpKernelDrops=0$/, 'the final report says what the OS dropped');
+  t.match(await usage(['--port', '0', '--limit', 'udpReceiveBufferSize=-1']), { code: CliExit.Failed, err: /cannot start: limit udpReceiveBufferSize must be a non-negative integer/ });
 });
