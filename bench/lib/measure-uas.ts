@@ -8,6 +8,7 @@
  * SIPp itself, which shares the CPUs and is single-threaded).
  */
 import { runSippLoad, type LoadStepResult, type UasTarget } from './sipp-load.js';
+import { udpKernelDrops } from '../../lib/transport/udp-kernel-drops.js';
 
 export interface MeasureUasOptions {
   /** Label in the printed table, e.g. "kamailio" or "tsip". */
@@ -36,6 +37,17 @@ export interface MeasureUasOptions {
 
 export interface UasStep extends LoadStepResult {
   sustained: boolean;
+  /**
+   * Datagrams the OS dropped on the UAS's UDP socket during the step because its receive buffer was
+   * full (Linux, /proc/net/udp; undefined over TCP or elsewhere): why a UDP step collapses.
+   */
+  kernelDrops: number | undefined;
+}
+
+/** The OS's drop count of the UAS's UDP socket now (undefined over TCP or off Linux). */
+function socketDrops(target: UasTarget): number | undefined {
+  if (!target.transport.startsWith('u')) return undefined;
+  return udpKernelDrops([{ family: target.host.includes(':') ? 6 : 4, address: target.host, port: target.port }]);
 }
 
 export interface UasMeasurement {
@@ -70,6 +82,7 @@ export function formatStep(name: string, s: UasStep): string {
     `failed ${String(s.failed).padStart(5)}`,
     `unfinished ${String(s.unfinished).padStart(5)}`,
     `retrans ${String(s.retransmissions).padStart(5)}`,
+    ...(s.kernelDrops !== undefined ? [`drops ${String(s.kernelDrops).padStart(5)}`] : []),
     `rt ${fmt(s.responseTimeMs, 1).padStart(6)} ms`,
     `rss ${fmt(s.peakRssKb / 1024, 1).padStart(6)} MB`,
     `pss(tree) ${fmt(s.peakTreePssKb / 1024, 1).padStart(6)} MB`,
@@ -94,6 +107,7 @@ export async function measureUas(target: UasTarget, opts: MeasureUasOptions): Pr
   const steps: UasStep[] = [];
   for (const rate of rates) {
     const calls = Math.max(1, Math.round(rate * seconds));
+    const dropsBefore = socketDrops(target);
     const r = await runSippLoad(target, {
       scenario: opts.scenario,
       rate,
@@ -102,7 +116,9 @@ export async function measureUas(target: UasTarget, opts: MeasureUasOptions): Pr
       timeoutSeconds: Math.ceil(seconds * 2 + 8),
     });
     const bad = r.failed + r.unfinished;
-    const step: UasStep = { ...r, sustained: bad <= maxFail * calls && r.achievedCps >= minAchieved * rate };
+    const dropsAfter = socketDrops(target);
+    const kernelDrops = dropsBefore === undefined || dropsAfter === undefined ? undefined : dropsAfter - dropsBefore;
+    const step: UasStep = { ...r, kernelDrops, sustained: bad <= maxFail * calls && r.achievedCps >= minAchieved * rate };
     steps.push(step);
     if (print) console.log(formatStep(opts.name, step));
     if (!step.sustained && (opts.stopWhenUnsustained ?? true)) break;
