@@ -11,9 +11,10 @@
  * - `stream-<label>[-n].wav` / `.rtpdump` (+ `.txt`: RTT) / `.msrp.txt`: one stream each, its
  *   format from the name, its counts and duration from the file (repair-stream.ts, which also
  *   mends a torn end as for any crashed recording); an rtpdump's payload type from its first
- *   RTP packet. Not stored anywhere but in the lost index: a WAV's codec (its samples are
- *   linear PCM) and payload type, an rtpdump's media kind: `codec` `unknown`, `payloadType` -1,
- *   `kind` left out;
+ *   RTP packet, and its kind (and a static payload type's encoding) from its packets when they
+ *   tell (rtp-kind.ts: the payload type, else the RTP clock rate). Not stored anywhere but in the
+ *   lost index: a WAV's codec (its samples are linear PCM) and payload type, a dynamic payload
+ *   type's encoding: `codec` `unknown`, `payloadType` -1, `kind` left out when nothing tells;
  * - `metadata-NNN.xml`: applied in order (a partial update onto the snapshot before it, RFC 7865
  *   §6.1), so participants, CS Call-IDs, session ids and stream ids are back;
  * - `stereo.wav`: the stereo file (its channels' labels are not known).
@@ -30,7 +31,8 @@ import { STEREO_WAV_FILE as STEREO_FILE } from '../stereo-recording.js';
 import { INDEX_FILE, RecordingState, type IndexStream, type RecordingIndex } from './index-file.js';
 import { indexSessions } from './cs-streams.js';
 import { callIdsOf, mapParticipants } from './participants.js';
-import { readRtpdump } from './rtpdump.js';
+import { readRtpdump, type RtpdumpRecord } from './rtpdump.js';
+import { guessRtpMedia } from './rtp-kind.js';
 import { repairedWavSeconds, repairStream } from './repair-stream.js';
 
 /** A stream's main file: `stream-<stem>.<ext>`. */
@@ -67,7 +69,7 @@ export function rebuildIndex(dir: string, problem: string): RecordingIndex {
   const index: RecordingIndex = {
     version: 1, recordingId: m ? m[7] : name, callIds: [], sessionIds: [], state: RecordingState.Partial,
     startedAt, stoppedAt: newest > 0 ? new Date(newest).toISOString() : startedAt, endReason: SrsEndReason.Crash,
-    endDetail: `${INDEX_FILE} ${problem}: rebuilt from the recording's files at recovery (codecs, payload types of WAV streams and media kinds not known)`,
+    endDetail: `${INDEX_FILE} ${problem}: rebuilt from the recording's files at recovery (the codecs of WAV streams and dynamic payload types not known)`,
     streams, participants: [], metadataFiles: names.filter((n) => METADATA_FILE.test(n)), pauses: [], revision: 1,
   };
   if (names.includes(STEREO_FILE)) index.stereo = { file: STEREO_FILE, durationSeconds: repairedWavSeconds(join(dir, STEREO_FILE)) };
@@ -107,20 +109,29 @@ function streamsOf(dir: string, names: readonly string[], startedAt: string, wri
       s.transcript = transcript;
     }
     repairStream(dir, s);
-    if (ext === 'rtpdump') s.payloadType = firstPayloadType(join(dir, file));
+    if (ext === 'rtpdump') readDumpedMedia(join(dir, file), s);
     streams.push(s);
   }
   return streams;
 }
 
-/** The payload type of a dump's first RTP packet (RFC 3550 §5.1), -1 when it holds none. */
-function firstPayloadType(path: string): number {
+/**
+ * What a dump's packets say of a stream (rtp-kind.ts): the payload type of its first RTP packet
+ * (RFC 3550 §5.1; -1 when it holds none), its kind when the payload type or the RTP clock tells
+ * (an RTT stream is `text` already, from its transcript), a static payload type's encoding name.
+ */
+function readDumpedMedia(path: string, s: IndexStream): void {
+  let records: RtpdumpRecord[];
   try {
-    const first = readRtpdump(path).records.find((r) => !r.rtcp && r.data.length >= 12);
-    return first ? first.data[1] & 0x7f : -1;
+    records = readRtpdump(path).records;
   } catch {
-    return -1;
+    return;
   }
+  const first = records.find((r) => !r.rtcp && r.data.length >= 12);
+  if (first) s.payloadType = first.data[1] & 0x7f;
+  const guess = guessRtpMedia(records);
+  if (s.kind === undefined && guess.kind !== undefined) s.kind = guess.kind;
+  if (guess.codec !== undefined) s.codec = guess.codec;
 }
 
 /** The metadata files applied in order (a partial one onto the snapshot before it); undefined when none parses. */

@@ -127,6 +127,35 @@ t.test('rebuilt from other kinds: rtpdump with its payload type, RTT transcript,
   t.same([by['stream-m.msrp.txt'].format, by['stream-m.msrp.txt'].kind, by['stream-m.msrp.txt'].messages, by['stream-m.msrp.txt'].codec], ['msrp', 'message', 1, 'MSRP']);
   t.same([by['stream-v-2.rtpdump'].label, by['stream-v-2.rtpdump'].payloadType, by['stream-v-2.rtpdump'].packets], ['v', -1, 0], 'the second file of label v, empty');
   t.notOk(index.streams.some((s) => s.file === 'stream-t.txt'), 'a transcript is no stream of its own');
+  t.equal(by['stream-v.rtpdump'].kind, undefined, 'a dynamic type over 40 ms: no kind guessed');
+});
+
+t.test('a rebuilt rtpdump gets its kind from its packets: a static type\'s encoding, a dynamic type\'s RTP clock', async (t) => {
+  const root = tmpRoot(t);
+  const dir = join(root, '20261208T030405Z_media_example.com');
+  mkdirSync(dir);
+  const dump = async (file: string, pt: number, clock: number, everyMs: number, n: number): Promise<void> => {
+    const w = RtpdumpWriter.create(join(dir, file), { address: '127.0.0.1', port: 40000, startMs: 1000 });
+    for (let i = 0; i < n; i++) {
+      const p = Buffer.alloc(40);
+      p[0] = 0x80;
+      p[1] = pt;
+      p.writeUInt16BE(i, 2);
+      p.writeUInt32BE((i * everyMs * clock) / 1000, 4);
+      p.writeUInt32BE(7, 8);
+      w.write(p, 1000 + i * everyMs);
+    }
+    await w.close();
+  };
+  await dump('stream-cam.rtpdump', 96, 90000, 33, 31); // video over 1 s
+  await dump('stream-opus.rtpdump', 111, 48000, 20, 26); // audio over 0.5 s
+  await dump('stream-g711.rtpdump', 0, 8000, 20, 2); // PCMU: the payload type says it all
+  writeFileSync(join(dir, 'index.json'), '{');
+  t.same(recoverRecordings(root), [dir]);
+  const by = Object.fromEntries(readRecording(dir).index.streams.map((s) => [s.label, s]));
+  t.same([by.cam.kind, by.cam.codec, by.cam.payloadType], ['video', 'unknown', 96], 'video, its encoding not known');
+  t.same([by.opus.kind, by.opus.codec, by.opus.payloadType], ['audio', 'unknown', 111]);
+  t.same([by.g711.kind, by.g711.codec, by.g711.payloadType], ['audio', 'PCMU', 0]);
 });
 
 t.test('Srs.start() over a directory with an empty index: starts, and reports the rebuilt recording', async (t) => {
