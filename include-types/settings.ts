@@ -145,8 +145,8 @@ export interface TransportLimits {
    * Receive buffer (SO_RCVBUF) asked for each UDP socket, in bytes (default 1048576, 1 MiB; 0 = the
    * OS default). It holds the datagrams that arrive while the event loop is busy; when it is full
    * the OS drops them (counted in `stats().transport.udpKernelDrops` on Linux) and the senders
-   * retransmit. The OS may grant less (Linux caps it at `net.core.rmem_max`): the stack then logs a
-   * warning with what was asked and granted.
+   * retransmit. The OS may grant less (Linux caps it at `net.core.rmem_max`, 208 KiB on many hosts):
+   * the stack then logs what was asked and granted, as a warning when this was set, else as info.
    */
   udpReceiveBufferSize: number;
 }

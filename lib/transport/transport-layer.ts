@@ -79,6 +79,8 @@ export class TransportLayer implements TransportPort {
   private readonly outbound: Outbound;
   private readonly logger: Logger | undefined;
   private readonly connectTimeout: number;
+  /** True when the stack user set `udpReceiveBufferSize` (a cap on it is then a warning). */
+  private readonly receiveBufferAsked: boolean;
   private state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
   /** Sends started and not yet settled (see {@link drain}). */
   private inFlight = 0;
@@ -94,6 +96,7 @@ export class TransportLayer implements TransportPort {
 
   constructor(options: TransportLayerOptions) {
     this.limits = resolveLimits(options.limits);
+    this.receiveBufferAsked = options.limits?.udpReceiveBufferSize !== undefined;
     this.logger = options.logger;
     this.resolver = options.resolver ?? new Rfc3263Resolver();
     this.user = options.user;
@@ -221,9 +224,11 @@ export class TransportLayer implements TransportPort {
   }
 
   /**
-   * Warns when the OS granted a UDP socket less receive buffer than `udpReceiveBufferSize` asked
-   * (Linux caps it at net.core.rmem_max without an error, and reports twice what it granted):
-   * an operator who raised the setting should learn that it did not take.
+   * Says when the OS granted a UDP socket less receive buffer than `udpReceiveBufferSize` asked
+   * (Linux caps it at net.core.rmem_max without an error, and reports twice what it granted): a
+   * warning when the stack user set it (an operator who raised it should learn that it did not
+   * take), info for the default (most hosts cap 1 MiB at 208 KiB; a warning at every start would
+   * be noise).
    */
   private checkReceiveBuffer(udp: UdpEndpoint): void {
     const asked = this.limits.udpReceiveBufferSize;
@@ -231,7 +236,8 @@ export class TransportLayer implements TransportPort {
     if (asked <= 0 || reported === undefined) return;
     const granted = process.platform === 'linux' ? Math.floor(reported / 2) : reported;
     if (granted >= asked) return;
-    this.logger?.warn('transport: the OS granted a UDP socket less receive buffer than udpReceiveBufferSize asked (on Linux raise net.core.rmem_max)', {
+    const say = this.receiveBufferAsked ? this.logger?.warn : this.logger?.info;
+    say?.call(this.logger, 'transport: the OS granted a UDP socket less receive buffer than udpReceiveBufferSize asked (on Linux raise net.core.rmem_max)', {
       iapId: udp.iapId,
       local: `${udp.address}:${udp.port}`,
       asked,
