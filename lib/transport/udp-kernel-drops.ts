@@ -17,29 +17,27 @@ export interface BoundUdpSocket {
   port: number;
 }
 
-/** The two tables; a parameter so tests can hand in their own text. */
+/** The two tables' text, for tests to hand in (by default the tables are read). */
 export interface ProcUdpTables {
   udp: string | undefined;
   udp6: string | undefined;
 }
 
-/** Reads /proc/net/udp and /proc/net/udp6 (undefined for one that cannot be read: not Linux, no IPv6). */
-export function readProcUdpTables(): ProcUdpTables {
-  const read = (path: string): string | undefined => {
-    try {
-      return readFileSync(path, 'latin1');
-    } catch {
-      return undefined;
-    }
-  };
-  return { udp: read('/proc/net/udp'), udp6: read('/proc/net/udp6') };
+/** The text of one table, undefined when it cannot be read (not Linux, no IPv6). */
+function readTable(family: 4 | 6): string | undefined {
+  try {
+    return readFileSync(family === 4 ? '/proc/net/udp' : '/proc/net/udp6', 'latin1');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * The kernel's drop count summed over `sockets`, or `undefined` when a table a socket needs
- * cannot be read (not Linux) or lists none of them (a socket closed meanwhile counts 0).
+ * The kernel's drop count summed over `sockets`: `undefined` with no socket or when a table a
+ * socket needs cannot be read (not Linux); a socket the table does not list (closed meanwhile)
+ * counts 0.
  */
-export function udpKernelDrops(sockets: readonly BoundUdpSocket[], tables: ProcUdpTables = readProcUdpTables()): number | undefined {
+export function udpKernelDrops(sockets: readonly BoundUdpSocket[], tables?: ProcUdpTables): number | undefined {
   if (sockets.length === 0) return undefined;
   const wanted = new Map<string, number>();
   for (const s of sockets) {
@@ -50,7 +48,8 @@ export function udpKernelDrops(sockets: readonly BoundUdpSocket[], tables: ProcU
   let readAny = false;
   for (const family of [4, 6] as const) {
     if (![...wanted.values()].includes(family)) continue;
-    const text = family === 4 ? tables.udp : tables.udp6;
+    // only the tables our sockets are in are read (each is one line per UDP socket of the host)
+    const text = tables === undefined ? readTable(family) : family === 4 ? tables.udp : tables.udp6;
     if (text === undefined) return undefined;
     readAny = true;
     total += sumDrops(text, wanted);
