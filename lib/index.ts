@@ -15,7 +15,9 @@ export type { SipObserver, SipConnectionObserver, HttpDigestChallengeObserver } 
 export type { HeaderField, Owned, RegistrationContext } from '../include-types/api.js';
 export { SipStack, TSIP_VERSION, type StackStats, type StackEvent } from './stack/index.js';
 export { FakeClock, RealClock } from './transaction/index.js';
-export { SipRequest, SipResponse, SipUri, NameAddr, parseUri, parseMessage } from './message/index.js';
+export { SipRequest, SipResponse, SipUri, AbsoluteUri, NameAddr, parseUri, parseMessage, type Uri } from './message/index.js';
+// what SipStack.stats().transport holds (the drop reasons, the OS's UDP drops ...)
+export { DropReason, type TransportStats, type TooLargeStats } from './transport/index.js';
 export {
   SipParseError,
   serializeMessage,

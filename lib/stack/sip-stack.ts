@@ -200,7 +200,7 @@ export class SipStack {
   }
 
   /**
-   * Routes in-dialog traffic of `key` to `endpoint` (see {@link DialogRouter}).
+   * Routes in-dialog traffic of `key` to `endpoint` (the stack's dialog router).
    * @throws SipError(LimitExceeded) beyond `limits.maxDialogs` (default 20000).
    */
   registerDialog(key: DialogKey, endpoint: DialogEndpoint): void {
@@ -214,7 +214,7 @@ export class SipStack {
 
   /**
    * Sends a request on a client transaction from `iapId`, resolving and failing over
-   * (see {@link OutgoingRequest}). The request must be complete except for Via.
+   * (the returned OutgoingRequest says where it went). The request must be complete except for Via.
    * @throws SipError(UnknownIap | StackShutdown | InvalidArgument).
    */
   send(iapId: string, request: SipRequest, user: ClientTransactionUser, options?: OutgoingRequestOptions): OutgoingRequest {
