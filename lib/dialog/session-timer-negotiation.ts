@@ -69,11 +69,24 @@ export type UasTimerDecision =
   /** Answer 2xx with these headers; `timer` undefined = no session timer. */
   | { kind: 'accept'; headers: HeaderPairs; timer?: NegotiatedTimer };
 
+/** What the UAS side reads of a session refresh request (a SipRequest, or the API's elements). */
+export interface RefreshRequestView {
+  /** The option tags of its Supported header fields. */
+  readonly supported: readonly string[];
+  /** The first value of a header field, undefined when absent. */
+  header(name: string): string | undefined;
+}
+
 /** The UAS side of RFC 4028 §9 for a request about to get a 2xx. */
 export function negotiateAsUas(request: SipRequest, policy: SessionTimerPolicy = {}): UasTimerDecision {
+  return negotiateRefreshAsUas({ supported: request.supported, header: (name) => firstHeader(request, name) }, policy);
+}
+
+/** {@link negotiateAsUas} on what it reads of the request (the SRC answers through the API's elements). */
+export function negotiateRefreshAsUas(request: RefreshRequestView, policy: SessionTimerPolicy = {}): UasTimerDecision {
   const localMin = minSEOf(policy);
   const uacSupports = request.supported.includes('timer');
-  const seRaw = firstHeader(request, 'Session-Expires');
+  const seRaw = request.header('Session-Expires');
   const se = seRaw === undefined ? undefined : parseSessionExpires(seRaw);
   let interval: number;
   let refresher: Refresher | undefined;
@@ -83,7 +96,7 @@ export function negotiateAsUas(request: SipRequest, policy: SessionTimerPolicy =
   } else {
     // RFC 4028 §9: below our Min-SE → 422 carrying it.
     if (se.interval < localMin && uacSupports) return { kind: 'reject', status: 422, headers: [['Min-SE', formatMinSE(localMin)]] };
-    const minRaw = firstHeader(request, 'Min-SE');
+    const minRaw = request.header('Min-SE');
     const theirMin = Math.max(DEFAULT_MIN_SE, (minRaw === undefined ? undefined : parseMinSE(minRaw)) ?? DEFAULT_MIN_SE);
     // RFC 4028 §9: the UAS may shorten the interval, but not below either side's Min-SE.
     // NOTE (deviation): a UAC without timer support did not write the header (a proxy did) and

@@ -348,9 +348,9 @@ export class RecordingSession implements RecordingSessionLike {
     return run;
   }
 
-  /** @internal Answers an SRS request (logged). */
-  reply(tx: ServerTransaction, status: number, sdp?: string): void {
-    const sent = replyTo(tx, status, sdp);
+  /** @internal Answers an SRS request (logged), with `headers` added (RFC 4028 §9 ...). */
+  reply(tx: ServerTransaction, status: number, sdp?: string, headers?: ReadonlyArray<readonly [string, string]>): void {
+    const sent = replyTo(tx, status, sdp, headers);
     if (sent) this.log.replied(sent);
   }
 }

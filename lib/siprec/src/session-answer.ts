@@ -76,11 +76,12 @@ export function applyAnswer(fork: MediaFork, streams: readonly SessionStream[], 
   });
 }
 
-/** Answers a request (optionally with SDP) and disposes it; returns the response sent, if any. */
-export function replyTo(tx: ServerTransaction, status: number, sdp?: string): ResponseElements | undefined {
+/** Answers a request (optionally with SDP and header fields) and disposes it; returns the response sent, if any. */
+export function replyTo(tx: ServerTransaction, status: number, sdp?: string, headers: ReadonlyArray<readonly [string, string]> = []): ResponseElements | undefined {
   let sent: ResponseElements | undefined;
   try {
     const me = new MessageElements();
+    for (const [name, value] of headers) me.addHeader(name, value);
     if (sdp !== undefined) me.setContent(sdp, 'application/sdp');
     sent = new ResponseElements({ statusCode: status, messageElements: me });
     tx.sendResponse(sent);

@@ -64,7 +64,7 @@ export interface SessionCore {
   /** Reads an SDP answer (of a 2xx, or SRS-initiated of the ACK) into the fork and the MSRP streams. */
   readAnswer(me: MessageElementsView | undefined, srsAnswer?: string): RecordedStreamInfo[];
   /** Answers an SRS request (logged). */
-  reply(tx: ServerTransaction, status: number, sdp?: string): void;
+  reply(tx: ServerTransaction, status: number, sdp?: string, headers?: ReadonlyArray<readonly [string, string]>): void;
   /** ACKs a 2xx to an INVITE of ours. */
   ack(tx: ClientTransaction): void;
   /** Starting → Active: started event and NG9-1-1 start events. */

@@ -2,8 +2,10 @@
  * Requests from the SRS in a recording session's dialog. ACK: for an SRS-initiated session the
  * SRS's answer to the offer of our 2xx (RFC 3264 §4, RFC 3261 §13.2.1), Starting → Active, or
  * BYE when it refuses every stream. BYE: 200, `recordingStopped` `RemoteBye`. re-INVITE or UPDATE:
- * 200 with our streams (488 for a body that does not split); a metadata snapshot request (RFC 7866
- * §9.1) is followed by a new request with the complete metadata. OPTIONS 200, anything else 405.
+ * 200 with our streams (488 for a body that does not split), as a session refresh when it carries
+ * Session-Expires (RFC 4028 §9: the timer headers in the 200, 422 below our Min-SE); a metadata
+ * snapshot request (RFC 7866 §9.1) is followed by a new request with the complete metadata.
+ * OPTIONS 200, anything else 405.
  */
 import { RecordingEndReason, SrsAttemptOutcome } from '../../../include-types/siprec.js';
 import { splitRecordingBody } from '../body/index.js';
@@ -62,8 +64,12 @@ function srsOffer(s: InboundSession, tx: ServerTransaction): void {
   } catch {
     return s.reply(tx, 488);
   }
+  // RFC 4028 §9: a session refresh (the request carries Session-Expires) is answered with the
+  // negotiated interval and refresher, or 422 below our Min-SE; the session timer restarts
+  const timer = s.requests.srsRefresh(me);
+  if (timer.status === 422) return s.reply(tx, 422, undefined, timer.headers);
   // Our answer mirrors our streams: sendonly (inactive while paused) on the same m-lines.
-  s.reply(tx, 200, s.sdp());
+  s.reply(tx, 200, s.sdp(), timer.headers);
   if (parts.snapshotRequest) {
     // RFC 7866 §9.1: a snapshot request is answered with a complete snapshot in a new request.
     void s.enqueue(() => s.requests.send(s.paused, s.meta.completeXml(), false));

@@ -4,14 +4,15 @@
  * again as re-INVITE and no UPDATE follows), the retry of a 491 (RFC 3261 §14.1, the dialog
  * layer's delay through `InviteDialogAssoc.glareRetryDelayMs`), the end of the session on 408/481
  * (§12.2.1.2), the one transaction awaited at a time (BYE included), and the RFC 4028 session
- * timer (lib/dialog's `SessionTimer`: refresh at half the interval, expiry before the end), all on
- * the session's clock.
+ * timer (lib/dialog's `SessionTimer`: refresh at half the interval when we refresh, expiry before
+ * the end either way, and the §9 answer to a refresh the SRS sends), all on the session's clock.
  */
 import { SipErrorCode } from '../../../include-types/errors.js';
 import type { Clock } from '../../../include-types/settings.js';
 import { RecordingEndReason } from '../../../include-types/siprec.js';
 import { parseSessionExpires } from '../../dialog/session-expires.js';
-import { SessionTimer } from '../../dialog/session-timer.js';
+import { SessionTimer, type SessionTimerSettings } from '../../dialog/session-timer.js';
+import { negotiateRefreshAsUas, type HeaderPairs, type SessionTimerPolicy } from '../../dialog/session-timer-negotiation.js';
 import type { ResponseElementsView } from '../../../include-types/api.js';
 import type { ClientTransaction, InviteDialogAssoc, MessageElements } from '../common/api.js';
 import { wait } from '../common/timers.js';
@@ -40,9 +41,18 @@ export interface SessionRequestHost {
   ack(tx: ClientTransaction): void;
   /** Keeps an INVITE transaction until the API is done with it. */
   holdInvite(tx: ClientTransaction): void;
-  /** The dialog is gone (408/481): end the session. */
+  /** The dialog is gone (408/481), or no session refresh came in time: end the session (BYE). */
   lost(reason: RecordingEndReason): void;
+  /** Our session interval and Min-SE (the entry's `sessionExpires`, `minSe`), for a refresh the SRS sends. */
+  readonly timerPolicy: SessionTimerPolicy;
 }
+
+/** How we answer a session refresh request of the SRS (RFC 4028 §9). */
+export type SrsRefreshAnswer =
+  /** Its interval is below our Min-SE: 422 with these headers. */
+  | { status: 422; headers: HeaderPairs }
+  /** 2xx, with these headers (none when the request carried no Session-Expires). */
+  | { status: 200; headers: HeaderPairs };
 
 interface Pending {
   tx: ClientTransaction;
@@ -180,19 +190,41 @@ export class SessionRequests {
   }
 
   /**
-   * A 2xx in the dialog: with Session-Expires it sets the timer anew (refresher=uac: at half the
-   * interval; uas: none of ours); without, the timer runs on as it was (a metadata UPDATE need not
-   * carry the session timer headers).
+   * A 2xx in the dialog: with Session-Expires it sets the timer anew (RFC 4028 §7.2: refresher=uac,
+   * we refresh at half the interval; uas, the SRS refreshes and we only watch for the session's
+   * end); without, the timer runs on as it was (a metadata UPDATE need not carry the session timer
+   * headers).
    */
   private rearm(tx: ClientTransaction): void {
     const value = tx.responseElements?.messageElements.header('Session-Expires');
     const se = value === undefined ? undefined : parseSessionExpires(value);
-    const refresh = this.refresh;
-    if (!se || refresh === undefined) return;
-    // NOTE (deviation): with refresher=uas the SRS refreshes and the SRC keeps no timer of its own
-    // (the SRS's refreshes come as re-INVITE/UPDATE, answered without the session timer).
-    if (se.refresher === 'uas') return this.disarm();
-    const settings = { interval: se.interval, localRefreshes: true };
+    if (!se || this.refresh === undefined) return;
+    this.apply({ interval: se.interval, localRefreshes: se.refresher !== 'uas' });
+  }
+
+  /**
+   * A session refresh request of the SRS (a re-INVITE or UPDATE in the dialog; RFC 4028 roles are
+   * per transaction, so there the SRS is the uac): the status and headers of our answer (§9: 422
+   * below our Min-SE; else Session-Expires with the refresher, Require: timer), and the session
+   * timer restarted from what the answer says (§10: each successful refresh starts the interval
+   * again; `refresher=uas` makes us the refresher from now on). Sessions the SRS started leave
+   * RFC 4028 to the API's dialog (no {@link armRefresh}): nothing is added for them here.
+   */
+  srsRefresh(request: { header(name: string): string | undefined; headerValues(name: string): string[] }): SrsRefreshAnswer {
+    if (this.refresh === undefined) return { status: 200, headers: [] };
+    const supported = request.headerValues('Supported').flatMap((v) => v.split(',')).map((x) => x.trim().toLowerCase());
+    const decision = negotiateRefreshAsUas({ supported, header: (n) => request.header(n) }, this.host.timerPolicy);
+    if (decision.kind === 'reject') return { status: 422, headers: decision.headers };
+    if (decision.timer !== undefined) this.apply({ interval: decision.timer.interval, localRefreshes: decision.timer.localRefreshes });
+    return { status: 200, headers: decision.headers };
+  }
+
+  /**
+   * Runs the session timer with `settings` (RFC 4028 §10): the refresh due at half the interval
+   * when we refresh, and either way the session ended (BYE, `SessionRefreshFailed`) when no
+   * refresh succeeded by interval − min(32 s, interval/3). A running timer restarts.
+   */
+  private apply(settings: SessionTimerSettings): void {
     if (this.timer?.running === true) return this.timer.refreshed(settings);
     this.disarm();
     this.timer = new SessionTimer(this.host.clock, settings, {

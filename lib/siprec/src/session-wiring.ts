@@ -10,6 +10,7 @@ import type { MessageElementsView } from '../../../include-types/api.js';
 import type { CallParams, RecordedStreamInfo, RecordingEndReason, RecordingEventBase, SrsAttempt, StreamFailedEvent } from '../../../include-types/siprec.js';
 import type { SrcAnswer } from '../body/index.js';
 import type { Clock } from '../../../include-types/settings.js';
+import type { SessionTimerPolicy } from '../../dialog/session-timer-negotiation.js';
 import type { ClientTransaction, InviteDialogAssoc, MessageElements, ServerTransaction } from '../common/api.js';
 import { SessionState, type SessionCore } from './session-core.js';
 import { failSession, finishSession, loseSession } from './session-end.js';
@@ -113,8 +114,8 @@ export class WiredCore implements SessionCore {
     return this.session.readAnswer(me, srsAnswer);
   }
 
-  reply(tx: ServerTransaction, status: number, sdp?: string): void {
-    this.session.reply(tx, status, sdp);
+  reply(tx: ServerTransaction, status: number, sdp?: string, headers?: ReadonlyArray<readonly [string, string]>): void {
+    this.session.reply(tx, status, sdp, headers);
   }
 
   ack(tx: ClientTransaction): void {
@@ -198,6 +199,11 @@ export class WiredRequestHost implements SessionRequestHost {
 
   lost(reason: RecordingEndReason): void {
     this.session.lostInDialog(reason);
+  }
+
+  get timerPolicy(): SessionTimerPolicy {
+    const entry = this.host.entry;
+    return { sessionExpires: entry.sessionExpires ?? 1800, minSE: entry.minSe ?? 90 };
   }
 }
 

@@ -51,6 +51,13 @@ export interface ApiSrsOptions {
   otherInDialog?: (method: string) => number | 'silent';
 }
 
+/** The answer to a request the SRS sent in a dialog. */
+export interface InDialogResult {
+  status: number;
+  /** The named header fields of the answer (first value; undefined when absent). */
+  header(name: string): string | undefined;
+}
+
 /** The test SRS. */
 export class ApiSrs {
   readonly seen: Seen[] = [];
@@ -160,6 +167,20 @@ export class ApiSrs {
       out.push('a=recvonly');
     }
     return out.join('\r\n') + '\r\n';
+  }
+
+  /** Sends an UPDATE without a body and with `headers` in the (first) dialog; resolves with its answer. */
+  update(headers: [string, string][]): Promise<InDialogResult> {
+    const a = [...this.assocs.values()][0];
+    if (!a) return Promise.reject(new Error('no dialog'));
+    return new Promise((resolve) => {
+      const tx = a.sendUpdate(new MessageElements({ headers }));
+      this.waiting.set(tx, (done) => {
+        const res = done.responseElements;
+        resolve({ status: res?.statusCode ?? 0, header: (n) => res?.messageElements.header(n) });
+        done.dispose();
+      });
+    });
   }
 
   /** Sends BYE in every dialog. */

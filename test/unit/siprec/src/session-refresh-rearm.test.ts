@@ -1,8 +1,9 @@
 /**
  * RFC 4028 §7.2/§10 at the SRC, on a FakeClock: the refresh timer runs from every 2xx that carries
  * Session-Expires, the refresh's own included, so a recording is refreshed for as long as it
- * lasts, not once; with no successful refresh the session ends before it expires; a 491 is
- * retried after the dialog layer's RFC 3261 §14.1 delay. A fake session host and fake
+ * lasts, not once; with no successful refresh the session ends before it expires, also when the
+ * SRS is the refresher (§10); a refresh the SRS sends is answered per §9 and restarts the timer; a
+ * 491 is retried after the dialog layer's RFC 3261 §14.1 delay. A fake session host and fake
  * transactions stand in for the dialog.
  */
 import t from 'tap';
@@ -43,6 +44,7 @@ function setup(glareMs = 3000): { requests: SessionRequests; sent: ReturnType<ty
     elements: () => ({}) as MessageElements,
     sent: () => undefined, readAnswer: () => undefined, ack: () => undefined, holdInvite: () => undefined,
     lost: (r) => lost.push(r),
+    timerPolicy: { sessionExpires: 1800, minSE: 90 },
   };
   return { requests: new SessionRequests(host), sent, lost, clock };
 }
@@ -95,8 +97,8 @@ t.test('no successful refresh: the session ends before it expires (RFC 4028 §10
   t.equal(clock.pending(), 0);
 });
 
-t.test('a 2xx without Session-Expires (a metadata UPDATE) leaves the timer as it was; refresher=uas stops ours', async (t) => {
-  const { requests, sent, clock } = setup();
+t.test('a 2xx without Session-Expires (a metadata UPDATE) leaves the timer as it was; refresher=uas: we stop refreshing but watch', async (t) => {
+  const { requests, sent, clock, lost } = setup();
   let refreshes = 0;
   const initial = fakeTx('INVITE');
   initial.answer(200, '90;refresher=uac');
@@ -111,16 +113,60 @@ t.test('a 2xx without Session-Expires (a metadata UPDATE) leaves the timer as it
   t.equal(await upd, true);
   clock.advance(25_000);
   t.equal(refreshes, 1, 'the timer armed by the INVITE still fired at 45 s');
-  // the SRS takes the refresher role in a later 2xx: we stop refreshing
+  // the SRS takes the refresher role in a later 2xx (at 45 s): we stop refreshing
   const re = requests.send(false, undefined, true);
   const r = sent[sent.length - 1];
   r.answer(200, '90;refresher=uas');
   requests.onResponse(r);
   await re;
-  t.equal(clock.pending(), 0, 'no timer of ours once the SRS refreshes');
-  clock.advance(200_000);
-  t.equal(refreshes, 1);
+  t.equal(clock.pending(), 1, 'one timer left: the session\'s end, not a refresh of ours');
+  clock.advance(59_999);
+  t.equal(refreshes, 1, 'no refresh of ours');
+  t.same(lost, [], 'up until 60 s after that 2xx');
+  // RFC 4028 §10: the SRS never refreshed, so the session ends (BYE) before it expires
+  clock.advance(1);
+  t.same(lost, [RecordingEndReason.SessionRefreshFailed], 'ended at 90 - min(32, 90/3) = 60 s after the 2xx');
+  t.equal(clock.pending(), 0);
+});
+
+/** A request of the SRS as the session reads it. */
+function srsRequest(fields: Record<string, string>): { header(n: string): string | undefined; headerValues(n: string): string[] } {
+  return { header: (n) => fields[n], headerValues: (n) => (fields[n] === undefined ? [] : [fields[n]]) };
+}
+
+t.test('a session refresh the SRS sends: answered per RFC 4028 §9, and the timer starts again from it', async (t) => {
+  const { requests, sent, clock, lost } = setup();
+  let refreshes = 0;
+  const initial = fakeTx('INVITE');
+  initial.answer(200, '120;refresher=uas');
+  requests.armRefresh(initial, () => { refreshes++; });
+  // RFC 4028 roles are per transaction: the SRS's re-INVITE names itself (uac) the refresher
+  clock.advance(60_000);
+  const a = requests.srsRefresh(srsRequest({ Supported: 'timer, siprec', 'Session-Expires': '120;refresher=uac', 'Min-SE': '90' }));
+  t.same(a, { status: 200, headers: [['Session-Expires', '120;refresher=uac'], ['Require', 'timer']] }, 'the interval and refresher echoed, Require: timer');
+  clock.advance(87_999);
+  t.same(lost, [], 'the refresh at 60 s moved the end from 88 s to 60 + 120 - min(32, 120/3) = 148 s');
+  clock.advance(1);
+  t.same(lost, [RecordingEndReason.SessionRefreshFailed], 'no refresh after it: ended');
+  t.equal(refreshes, 0, 'we never refreshed: the SRS was the refresher');
+  void sent;
+});
+
+t.test('an SRS refresh that leaves the choice, or names us, makes us the refresher; below our Min-SE it gets 422', async (t) => {
+  const { requests, clock } = setup();
+  let refreshes = 0;
+  const initial = fakeTx('INVITE');
+  initial.answer(200, '120;refresher=uas');
+  requests.armRefresh(initial, () => { refreshes++; });
+  const a = requests.srsRefresh(srsRequest({ Supported: 'timer', 'Session-Expires': '100' }));
+  t.same(a, { status: 200, headers: [['Session-Expires', '100;refresher=uas'], ['Require', 'timer']] }, 'no refresher asked: we (the uas of that transaction) take it');
+  clock.advance(50_000);
+  t.equal(refreshes, 1, 'our refresh due at half the new interval');
+  t.same(requests.srsRefresh(srsRequest({ Supported: 'timer', 'Session-Expires': '60' })), { status: 422, headers: [['Min-SE', '90']] }, 'RFC 4028 §9: 422 with our Min-SE');
+  t.same(requests.srsRefresh(srsRequest({ Supported: 'siprec' })), { status: 200, headers: [] }, 'no Session-Expires: no timer headers, the timer runs on');
   requests.stopRefreshing();
+  t.same(requests.srsRefresh(srsRequest({ Supported: 'timer', 'Session-Expires': '100' })), { status: 200, headers: [] }, 'a session that ended (or the SRS started) adds nothing');
+  t.equal(clock.pending(), 0);
 });
 
 t.test('491: sent again after the dialog layer\'s glare delay (RFC 3261 §14.1), on the clock', async (t) => {
