@@ -11,18 +11,25 @@
 import t from 'tap';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { ApiSrs, testPorts, until } from './api-srs.js';
+import type { Test } from 'tap';
 import { entry, sleep, startManager, twoParty, waitFor } from './helpers.js';
 
-t.test('the SRS takes over the refreshes: the SRC answers per RFC 4028 §9, stops its own, and ends the session when the SRS\'s stop', async (t) => {
+/** One call recorded to an API-built SRS over TCP by a manager on a FakeClock, with this session timer. */
+async function recording(t: Test, sessionExpires: number, minSe: number) {
   const clock = new FakeClock();
   const srs = await ApiSrs.start({ ports: testPorts() });
   t.teardown(() => srs.close());
   // TCP: on the fake clock nothing is retransmitted, so no datagram may be lost under load
-  const m = await startManager(t, [entry([`${srs.uri};transport=tcp`], { transport: 'tcp', sessionExpires: 90, minSe: 90 })], { t1: 500, clock });
+  const m = await startManager(t, [entry([`${srs.uri};transport=tcp`], { transport: 'tcp', sessionExpires, minSe })], { t1: 500, clock });
   const call = twoParty();
   const started = waitFor(m, 'recordingStarted');
   m.startRecording(call);
   await started;
+  return { clock, srs, m, call };
+}
+
+t.test('the SRS takes over the refreshes: the SRC answers per RFC 4028 §9, stops its own, and ends the session when the SRS\'s stop', async (t) => {
+  const { clock, srs, m } = await recording(t, 90, 90);
   t.match(srs.requests('INVITE')[0].headers, { sessionExpires: '90;refresher=uac' }, 'the SRC asked to be the refresher');
 
   // the SRS's refresh at 10 s, naming itself (the uac of its UPDATE) the refresher
@@ -51,14 +58,7 @@ t.test('the SRS takes over the refreshes: the SRC answers per RFC 4028 §9, stop
 });
 
 t.test('an SRS refresh below the SRC\'s Min-SE gets 422 with it (RFC 4028 §9); the recording goes on', async (t) => {
-  const clock = new FakeClock();
-  const srs = await ApiSrs.start({ ports: testPorts() });
-  t.teardown(() => srs.close());
-  const m = await startManager(t, [entry([`${srs.uri};transport=tcp`], { transport: 'tcp', sessionExpires: 120, minSe: 100 })], { t1: 500, clock });
-  const call = twoParty();
-  const started = waitFor(m, 'recordingStarted');
-  m.startRecording(call);
-  await started;
+  const { srs, m, call } = await recording(t, 120, 100);
   const refused = await srs.update([['Supported', 'timer'], ['Session-Expires', '90;refresher=uac'], ['Min-SE', '90']]);
   t.equal(refused.status, 422);
   t.equal(refused.header('Min-SE'), '100', 'our Min-SE, for the SRS to retry with');
