@@ -7,6 +7,8 @@
  *   and checks the SrcManager's offer and metadata in the 200;
  * - tsip SrcManager records to SIPp's SRS (srs-uas.xml), whose checks of Require: siprec,
  *   +sip.src, the multipart body, labels, sendonly and the metadata namespace all pass;
+ * - SIPp as an SRS that takes over the session refresh (srs-uas-refresher.xml: an UPDATE with
+ *   Session-Expires refresher=uac) checks the SrcManager's 200 for RFC 4028 §9's headers;
  * - `npm start -- --srs <SIPp SRS>` (samples/record-demo.ts) exits 0 against it.
  */
 import { spawn } from 'node:child_process';
@@ -78,6 +80,38 @@ for (const transport of ['u1', 't1'] as const) {
     t.equal((await stopped).byeStatusCode, 200);
     const res = await sipp.result;
     t.equal(res.successful, 1, 'SIPp SRS: every RFC 7866 check passed', { sipp: describeSipp(res) });
+  });
+}
+
+for (const transport of ['u1', 't1'] as const) {
+  t.test(`${transport}: SIPp as an SRS takes over the session refresh; tsip's SrcManager answers it per RFC 4028 §9`, async (t) => {
+    if (!requireTool(t, 'sipp')) return;
+    const sipp = await startSipp({ scenario: scenarioPath('srs-uas-refresher.xml'), transport, calls: 1, timeoutSeconds: 20 });
+    t.teardown(() => sipp.stop());
+    await sipp.ready;
+    const m = new SrcManager({
+      srs: [{ name: 'sipp', srsUris: [`sip:srs@127.0.0.1:${sipp.localPort}${transport === 't1' ? ';transport=tcp' : ''}`], localAddress: '127.0.0.1', transport: transport === 't1' ? 'tcp' : 'udp',
+        sessionExpires: 90, minSe: 90,
+        ...(transport === 'u1' ? { maxUdpRequestSize: 65000 } : {}), media: { portMin: 46400, portMax: 46499 } }],
+    });
+    await m.start();
+    t.teardown(() => m.shutdown());
+    const started = new Promise((res, rej) => { m.once('recordingStarted', res); m.once('recordingFailed', (e) => rej(new Error(JSON.stringify(e)))); });
+    const stopped = new Promise<{ byeStatusCode?: number; reason: string }>((res) => m.once('recordingStopped', res));
+    const callId = `interop-refresh-${transport}@tsip`;
+    m.startRecording({
+      callId,
+      participants: [{ key: 'a', aor: 'sip:alice@example.com' }, { key: 'b', aor: 'sip:bob@example.net' }],
+      streams: [{ label: '1', sender: 'a' }, { label: '2', sender: 'b' }],
+    });
+    await started;
+    // SIPp sends its UPDATE 300 ms after the ACK; the SRC answers it at once
+    await new Promise((r) => setTimeout(r, 1000));
+    await m.stopRecording(callId);
+    const e = await stopped;
+    t.equal(e.byeStatusCode, 200, 'the recording ran until the app stopped it');
+    const res = await sipp.result;
+    t.equal(res.successful, 1, 'SIPp SRS: its refresh was answered with Session-Expires 90;refresher=uac and Require: timer', { sipp: describeSipp(res) });
   });
 }
 
