@@ -149,6 +149,14 @@ export interface TransportLimits {
    * the stack then logs what was asked and granted, as a warning when this was set, else as info.
    */
   udpReceiveBufferSize: number;
+  /**
+   * Bytes we may have written on one TCP/TLS/WebSocket connection that the peer has not taken yet
+   * (beyond what the OS's socket buffers hold), in bytes (default 16 × maxMessageSize; at least
+   * maxMessageSize). A send beyond it is refused with `SipError(TransportError)` "peer is not
+   * reading" and the connection closed (`dropped.bufferLimit`): a peer that stopped reading must
+   * not make us hold its messages without bound.
+   */
+  maxUnsentBytesPerConnection: number;
 }
 
 /** Limits the stack enforces above the transports. */

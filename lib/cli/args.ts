@@ -129,6 +129,7 @@ const TRANSPORT_LIMIT_NAMES: Record<keyof TransportLimits, true> = {
   maxConnectionsPerAddress: true,
   partialMessageTimeout: true,
   udpReceiveBufferSize: true,
+  maxUnsentBytesPerConnection: true,
 };
 
 /** `--limit` values, split by the settings they belong to. */

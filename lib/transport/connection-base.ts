@@ -48,9 +48,8 @@ export function connectionTimers(limits: TransportLimits, pongTimeout: number): 
     idleTimeout: limits.idleConnectionTimeout,
     keepAliveInterval: limits.keepAliveInterval,
     pongTimeout,
-    // NOTE (deviation): TransportLimits has no send-side limit; unsent bytes are capped at
-    // 16 messages of the largest size, beyond which the peer is taken as not reading.
-    maxQueuedBytes: 16 * limits.maxMessageSize,
+    // beyond it the peer is taken as not reading (TransportLimits.maxUnsentBytesPerConnection)
+    maxQueuedBytes: limits.maxUnsentBytesPerConnection,
   };
 }
 

@@ -23,6 +23,9 @@ export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
  */
 export const DEFAULT_PARTIAL_MESSAGE_TIMEOUT = 20000;
 
+/** Default unsent bytes per connection, in messages of the largest size (16 × maxMessageSize). */
+const UNSENT_MESSAGES = 16;
+
 /**
  * Default SO_RCVBUF asked for each UDP socket: 1 MiB holds ~40 ms of datagrams at 8 000 calls/s
  * (three datagrams a call, ~2 kB of kernel memory each), longer than the scavenges of a busy UAS.
@@ -43,8 +46,9 @@ export const MTU_MARGIN = 200;
  * Fills the unset fields of `partial` with the defaults documented in `TransportLimits`:
  * maxMessageSize 65535, maxConnections 1024, maxBufferedBytesPerConnection = maxMessageSize,
  * idleConnectionTimeout 120000 ms, keepAliveInterval 0 (off), maxDiscardBytes 16 MiB,
- * maxConnectionsPerAddress 256, partialMessageTimeout 20000 ms, udpReceiveBufferSize 1 MiB.
- * @throws SipError(InvalidArgument) for a negative or non-integer value.
+ * maxConnectionsPerAddress 256, partialMessageTimeout 20000 ms, udpReceiveBufferSize 1 MiB,
+ * maxUnsentBytesPerConnection 16 × maxMessageSize.
+ * @throws SipError(InvalidArgument) for a negative or non-integer value, or maxUnsentBytesPerConnection below maxMessageSize.
  */
 export function resolveLimits(partial: Partial<TransportLimits> = {}): TransportLimits {
   for (const [name, value] of Object.entries(partial)) {
@@ -53,6 +57,11 @@ export function resolveLimits(partial: Partial<TransportLimits> = {}): Transport
     }
   }
   const maxMessageSize = partial.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+  const maxUnsent = partial.maxUnsentBytesPerConnection ?? UNSENT_MESSAGES * maxMessageSize;
+  // a message of the largest size must fit, or a connection could never send one
+  if (maxUnsent < maxMessageSize) {
+    throw new SipError(SipErrorCode.InvalidArgument, `limit maxUnsentBytesPerConnection (${maxUnsent}) must be at least maxMessageSize (${maxMessageSize})`);
+  }
   return {
     maxMessageSize,
     maxConnections: partial.maxConnections ?? 1024,
@@ -63,5 +72,6 @@ export function resolveLimits(partial: Partial<TransportLimits> = {}): Transport
     maxConnectionsPerAddress: partial.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
     partialMessageTimeout: partial.partialMessageTimeout ?? DEFAULT_PARTIAL_MESSAGE_TIMEOUT,
     udpReceiveBufferSize: partial.udpReceiveBufferSize ?? DEFAULT_UDP_RECEIVE_BUFFER_SIZE,
+    maxUnsentBytesPerConnection: maxUnsent,
   };
 }

@@ -1,6 +1,8 @@
 import t from 'tap';
 import { createResponse } from '../../../lib/message/index.js';
 import { isSipError } from '../../../include-types/errors.js';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { TransportLayer } from '../../../lib/transport/index.js';
 import { iap, makeRequest, rawTcp, requestText, startLayer, sleep, until } from './fixtures.js';
 
 for (const host of ['127.0.0.1', '::1']) {
@@ -185,4 +187,29 @@ t.test('200 connections at once: every request answered on its own connection, n
   for (const c of clients) c.socket.destroy();
   await until(() => b.layer.stats().connections === 0, 5000, 'all closed');
   t.equal(b.layer.stats().streamMessagesOut, 200);
+});
+
+t.test('a peer that stops reading: sends beyond maxUnsentBytesPerConnection are refused and the connection closed', async (t) => {
+  // a TCP peer that accepts and never reads: what we write piles up in the OS's buffers, then in ours
+  const sockets: Socket[] = [];
+  const deaf = createServer((s) => { s.pause(); sockets.push(s); });
+  await new Promise<void>((resolve) => deaf.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); deaf.close(() => resolve()); }));
+  const port = (deaf.address() as AddressInfo).port;
+  const a = await startLayer(t, { iaps: [iap('a', '127.0.0.1', ['tcp'])], limits: { maxMessageSize: 4096, maxUnsentBytesPerConnection: 8192 } });
+  const body = 'x'.repeat(3000);
+  const target = { protocol: 'tcp' as const, address: '127.0.0.1', port, iapId: 'a' };
+  await a.layer.sendRequest(makeRequest({ body }), target);
+  let refused: unknown;
+  let sent = 1;
+  // bounded: the OS buffers a few MB on loopback before our queue grows
+  for (; sent < 20_000 && refused === undefined; sent++) {
+    refused = await Promise.race([a.layer.sendRequest(makeRequest({ body }), target).then(() => undefined, (e: unknown) => e), sleep(0).then(() => undefined)]);
+  }
+  t.ok(isSipError(refused, 'TransportError'), `a send refused, after ${sent} sent`);
+  t.match((refused as Error).message, /peer is not reading/);
+  t.equal(a.layer.stats().dropped.bufferLimit, 1, 'counted as a buffer limit');
+  await until(() => a.layer.stats().connections === 0);
+  t.pass('the connection is closed');
+  t.throws(() => new TransportLayer({ iaps: [], limits: { maxMessageSize: 4096, maxUnsentBytesPerConnection: 4095 } }), /maxUnsentBytesPerConnection \(4095\) must be at least maxMessageSize \(4096\)/);
 });
