@@ -9,6 +9,10 @@
  *   call-recorder.ts).
  * - the callee's 2xx is ACKed at once, and the caller gets 200 with the callee's SDP rewritten;
  *   a final refusal goes to the caller with the same status and reason phrase.
+ * - an INVITE without an offer (RFC 3261 §13.2.1, "delayed offer") goes to the callee without
+ *   one; the callee's offer in its 2xx goes to the caller (on the relay, one voice codec: the one
+ *   recorded) and the callee's ACK waits for the caller's, whose answer it carries. No answer in
+ *   the caller's ACK: both legs get BYE.
  * - CANCEL from the caller (the stack has answered it and sent 487) cancels the callee's INVITE
  *   (RFC 3261 §9.1, once a provisional response came); a 2xx that crosses it gets ACK and BYE.
  * - BYE from either side: 200, BYE to the other side, recording stopped, relay closed.
@@ -16,6 +20,10 @@
  *   back the same way; a hold (sendonly / inactive / c=0.0.0.0, RFC 3264 §8.4) pauses the
  *   recording and the unhold resumes it. A re-INVITE while another is in progress gets 491
  *   (RFC 3261 §14.2); one without SDP (a session refresh) is answered here with the last SDP.
+ *
+ * Over ~500 lines on purpose: this is one call's state machine, and its set-up, in-dialog and
+ * teardown paths move the same private state together (both legs' transactions, the delayed
+ * offer's pending ACK, the relay, the recording); split, each part would reach into the others'.
  */
 import type { RecordedCodec } from '../../include-types/siprec.js';
 import { type ClientTransaction, InviteDialogAssoc, MessageElements, ResponseElements, type ServerTransaction } from '../api/index.js';
@@ -23,7 +31,7 @@ import { other, RECORDING_UNAVAILABLE_STATUS, respondTo, sdpBody, sdpOf, type Ca
 import { B2buaCallState, canMove, isUnanswered } from './call-state.js';
 import { CallRecorder, recordedCall } from './call-recorder.js';
 import { RtpRelay, type LegName } from './rtp-relay.js';
-import { describeAudio, rewriteForRelay, voiceCodec, type AudioDescription } from './sdp-legs.js';
+import { describeAudio, keepFirstVoiceCodec, rewriteForRelay, voiceCodec, type AudioDescription } from './sdp-legs.js';
 import type { B2buaCallInfo, B2buaEndReason, B2buaRecordingState } from './types.js';
 
 export { RECORDING_UNAVAILABLE_STATUS, type CallHost } from './call-host.js';
@@ -42,6 +50,10 @@ export class B2buaCall {
   private relay: RtpRelay | undefined;
   private recorder: CallRecorder | undefined;
   private offerA: AudioDescription | undefined;
+  /** The caller's INVITE had no SDP (delayed offer): the callee offers in its 2xx, the caller answers in its ACK. */
+  private offerless = false;
+  /** With {@link offerless}: the callee's offer, and its 2xx, whose ACK waits for the caller's answer. */
+  private offerB: { offer: AudioDescription; tx: ClientTransaction } | undefined;
   private earlyB: AudioDescription | undefined;
   private canceled = false;
   private answeredByB = false;
@@ -79,16 +91,16 @@ export class B2buaCall {
     this.host.bind(a.dialog, this, 'a');
     const sdp = sdpOf(tx.requestElements.messageElements);
     this.offerA = sdp ? describeAudio(sdp) : undefined;
-    // NOTE (deviation): an INVITE without an SDP offer (RFC 3261 §13.2.1 allows it) is refused:
-    // the relay needs the caller's offer to give the callee one.
-    if (sdp === undefined || this.offerA === undefined) return this.fail(488, 'failed', 'an audio SDP offer is required');
+    // RFC 3261 §13.2.1: an INVITE may leave the offer to the 2xx (then the answer is in the ACK)
+    this.offerless = sdp === undefined;
+    if (sdp !== undefined && this.offerA === undefined) return this.fail(488, 'failed', 'an audio stream is required');
     try {
       this.relay = await RtpRelay.open(this.host.relay);
     } catch {
       return this.fail(503, 'failed', 'no media ports');
     }
     if (this.canceled) return this.finish('canceled', 487);
-    this.relay.a.setSignalled(this.offerA);
+    if (this.offerA !== undefined) this.relay.a.setSignalled(this.offerA);
     this.relay.tap = (from, kind, data) => this.recorder?.feed(from, kind, data);
     const req = tx.requestElements;
     const uri = this.host.calleeUri(req.remoteUri);
@@ -98,9 +110,12 @@ export class B2buaCall {
       this.assoc.b = b;
       this.host.bind(b.dialog, this, 'b');
       this.calleeCallId = b.dialog.callId;
-      const offer = rewriteForRelay(sdp, this.relay.b.local);
-      this.lastSdpTo.b = offer;
-      this.inviteB = b.sendInvite(sdpBody(offer));
+      if (sdp === undefined) this.inviteB = b.sendInvite(); // offer-less as the caller's
+      else {
+        const offer = rewriteForRelay(sdp, this.relay.b.local);
+        this.lastSdpTo.b = offer;
+        this.inviteB = b.sendInvite(sdpBody(offer));
+      }
     } catch {
       return this.fail(500, 'failed', 'could not call the callee');
     }
@@ -128,7 +143,9 @@ export class B2buaCall {
       const sdp = sdpOf(r.messageElements);
       const early = sdp ? describeAudio(sdp) : undefined;
       let body: MessageElements | undefined;
-      if (sdp && early && this.relay) {
+      // an SDP in a 1xx to an offer-less INVITE is an offer (early media would need PRACK, RFC
+      // 3262): the code goes to the caller without it
+      if (sdp && early && this.relay && !this.offerless) {
         this.earlyB = early;
         this.relay.b.setSignalled(early);
         const out = rewriteForRelay(sdp, this.relay.a.local);
@@ -151,12 +168,9 @@ export class B2buaCall {
     this.answeredByB = true;
     const b = this.assoc.b;
     if (b === undefined) return;
+    if (this.offerless) return this.offeredByB(tx);
     b.sendAck(tx); // RFC 3261 §13.2.2.4: at once; the caller's ACK is its own business
-    if (this.canceled || !isUnanswered(this.state)) {
-      // The 2xx crossed the caller's CANCEL (or came after we gave up): ACK, then BYE (RFC 3261 §15).
-      this.byeLeg('b');
-      return this.finish('canceled', 487);
-    }
+    if (this.canceled || !isUnanswered(this.state)) return this.crossedCancel();
     const r = tx.responseElements!;
     const sdp = sdpOf(r.messageElements);
     const answer = (sdp ? describeAudio(sdp) : undefined) ?? this.earlyB;
@@ -171,6 +185,67 @@ export class B2buaCall {
     this.codec = voiceCodec(answer);
     const toA = sdp ? rewriteForRelay(sdp, this.relay.a.local) : this.lastSdpTo.a;
     if (toA !== undefined) this.lastSdpTo.a = toA;
+    this.recordThenAnswer();
+  }
+
+  /**
+   * Delayed offer: the callee's 2xx carries the offer. The caller gets it on the relay with one
+   * voice codec (the recorded one, keepFirstVoiceCodec); the callee's ACK waits for the caller's
+   * answer (RFC 3261 §13.2.2.4 lets the ACK carry it). Recording and `recordingRequired` then go
+   * as for any answer.
+   */
+  private offeredByB(tx: ClientTransaction): void {
+    const sdp = sdpOf(tx.responseElements!.messageElements);
+    const one = sdp !== undefined ? keepFirstVoiceCodec(sdp) : undefined;
+    const offer = one !== undefined ? describeAudio(one) : undefined;
+    if (one === undefined || offer === undefined || this.relay === undefined) {
+      this.assoc.b?.sendAck(tx);
+      this.byeLeg('b');
+      return this.fail(502, 'failed', 'the callee answered an offer-less INVITE without an audio offer');
+    }
+    this.offerB = { offer, tx };
+    if (this.canceled || !isUnanswered(this.state)) return this.crossedCancel();
+    this.relay.b.setSignalled(offer);
+    this.codec = voiceCodec(offer);
+    this.lastSdpTo.a = rewriteForRelay(one, this.relay.a.local);
+    this.recordThenAnswer();
+  }
+
+  /** The callee's 2xx crossed the caller's CANCEL (or came after we gave up): ACK, then BYE (RFC 3261 §15). */
+  private crossedCancel(): void {
+    this.byeLeg('b');
+    this.finish('canceled', 487);
+  }
+
+  /** Delayed offer: the caller's ACK carries the answer to the callee's offer, which goes on in the callee's ACK. */
+  private answerFromA(ack: ServerTransaction): void {
+    const pending = this.offerB;
+    this.offerB = undefined;
+    const sdp = sdpOf(ack.requestElements.messageElements);
+    ack.dispose();
+    const answer = sdp !== undefined ? describeAudio(sdp) : undefined;
+    if (pending === undefined || sdp === undefined || answer === undefined || this.relay === undefined) {
+      // RFC 3261 §13.2.2.4 / RFC 3264: no usable answer, no session: both legs end
+      if (pending !== undefined) this.ackB(pending.tx);
+      this.move(B2buaCallState.Ending);
+      this.byeLeg('a');
+      this.byeLeg('b');
+      return this.finish('failed');
+    }
+    this.relay.a.setSignalled(answer);
+    const mux = pending.offer.rtcpMux && answer.rtcpMux; // RFC 5761 §5.1.1: muxed only when both said so
+    this.relay.a.rtcpMux = mux;
+    this.relay.b.rtcpMux = mux;
+    const toB = rewriteForRelay(sdp, this.relay.b.local);
+    this.lastSdpTo.b = toB;
+    this.ackB(pending.tx, sdpBody(toB));
+  }
+
+  /**
+   * The callee answered (or, delayed offer, offered): the recording starts, and the caller gets
+   * its 200 at once, or with `recordingRequired` once the recording is on (refused if it fails).
+   */
+  private recordThenAnswer(): void {
     this.startRecording();
     if (this.host.recordingRequired && this.recorder !== undefined && this.recorder.state !== 'failed') {
       this.move(B2buaCallState.Answering);
@@ -179,6 +254,13 @@ export class B2buaCall {
     }
     if (this.host.recordingRequired && this.recorder?.state !== 'on') return this.refuseUnrecorded();
     this.answerA();
+  }
+
+  /** ACKs the callee's 2xx to an offer-less INVITE (with the caller's answer, or without one to end the call). */
+  private ackB(tx: ClientTransaction, body?: MessageElements): void {
+    try {
+      this.assoc.b?.sendAck(tx, body);
+    } catch { /* the leg ended meanwhile */ }
   }
 
   private answerA(): void {
@@ -262,6 +344,7 @@ export class B2buaCall {
   request(tx: ServerTransaction, leg: LegName): void {
     switch (tx.type) {
       case 'ACK':
+        if (leg === 'a' && this.offerB !== undefined) return this.answerFromA(tx);
         return tx.dispose();
       case 'BYE':
         respondTo(tx, 200);
@@ -394,6 +477,11 @@ export class B2buaCall {
   private byeLeg(leg: LegName): void {
     const assoc = this.assoc[leg];
     if (assoc === undefined) return;
+    // RFC 3261 §13.2.2.4: every 2xx is ACKed, a delayed offer's one still waiting too, before the BYE
+    if (leg === 'b' && this.offerB !== undefined) {
+      this.ackB(this.offerB.tx);
+      this.offerB = undefined;
+    }
     try {
       assoc.sendBye();
       this.byesPending++;

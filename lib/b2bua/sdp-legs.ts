@@ -47,8 +47,8 @@ function audioOf(session: SdpSession): SdpMedia | undefined {
   return session.media.find((m) => m.type === 'audio');
 }
 
-/** Reads the first audio stream of an SDP body; undefined when there is none (or it is not SDP). */
-export function describeAudio(sdp: string | Buffer): AudioDescription | undefined {
+/** An SDP body and its first audio stream; undefined when it is not SDP or has no audio. */
+function withAudio(sdp: string | Buffer): { session: SdpSession; m: SdpMedia } | undefined {
   let session: SdpSession;
   try {
     session = parseSdp(sdp);
@@ -56,7 +56,14 @@ export function describeAudio(sdp: string | Buffer): AudioDescription | undefine
     return undefined;
   }
   const m = audioOf(session);
-  if (m === undefined) return undefined;
+  return m === undefined ? undefined : { session, m };
+}
+
+/** Reads the first audio stream of an SDP body; undefined when there is none (or it is not SDP). */
+export function describeAudio(sdp: string | Buffer): AudioDescription | undefined {
+  const parsed = withAudio(sdp);
+  if (parsed === undefined) return undefined;
+  const { session, m } = parsed;
   const address = m.connection?.ip ?? session.connection?.ip ?? '0.0.0.0';
   const rtpPort = m.port;
   const rtcpPort = m.rtcp?.port ?? rtpPort + 1;
@@ -112,5 +119,27 @@ export function rewriteForRelay(sdp: string | Buffer, relay: RelayAddress): stri
   delete session.iceUfrag;
   delete session.icePwd;
   delete session.iceOptions;
+  return writeSdp(session);
+}
+
+/**
+ * An offer whose first audio stream keeps one voice format, its first (and the formats that
+ * carry no voice: telephone-event, CN ...). For the callee's offer in its 2xx to an offer-less
+ * INVITE (RFC 3261 §13.2.1, "delayed offer"): the caller answers it in its ACK, after the
+ * B2BUA had to tell the SRS the codec it records; offering it one voice codec is what makes the
+ * recorded codec the one the call uses. Undefined when the stream has no voice format.
+ */
+export function keepFirstVoiceCodec(sdp: string | Buffer): string | undefined {
+  const parsed = withAudio(sdp);
+  if (parsed === undefined) return undefined;
+  const { session, m } = parsed;
+  const codecs = mediaCodecs(m);
+  const voice = codecs.find((c) => !NOT_VOICE.has(c.name.toUpperCase()));
+  if (voice === undefined) return undefined;
+  const keep = new Set(codecs.filter((c) => c === voice || NOT_VOICE.has(c.name.toUpperCase())).map((c) => c.payloadType));
+  m.payloads = codecs.filter((c) => keep.has(c.payloadType)).map((c) => c.payloadType).join(' ');
+  m.rtp = m.rtp.filter((r) => keep.has(r.payload));
+  m.fmtp = m.fmtp.filter((f) => keep.has(f.payload));
+  if (m.rtcpFb !== undefined) m.rtcpFb = m.rtcpFb.filter((f) => f.payload === '*' || keep.has(Number(f.payload)));
   return writeSdp(session);
 }
