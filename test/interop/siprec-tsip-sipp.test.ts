@@ -15,10 +15,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
+import type { SrsEntrySettings } from '../../include-types/siprec.js';
 import { SrcManager } from '../../lib/siprec/src/index.js';
 import { listRecordings, Srs } from '../../lib/siprec/srs/index.js';
-import { describeSipp, requireTool, runSipp, startSipp } from './lib/index.js';
+import { describeSipp, requireTool, runSipp, startSipp, type SippRun } from './lib/index.js';
 import { scenarioPath } from './lib/paths.js';
 import { nodeArgsFor } from '../helpers/ts-entry.js';
 import { exclusivePorts } from '../system/siprec/helpers.js';
@@ -27,6 +28,21 @@ function tmp(t: { teardown(fn: () => void): void }): string {
   const d = mkdtempSync(join(tmpdir(), 'tsip-siprec-interop-'));
   t.teardown(() => rmSync(d, { recursive: true, force: true }));
   return d;
+}
+
+/** A SIPp SRS running `scenario` and a started SrcManager whose one entry records to it (both stopped at the end). */
+async function srcToSippSrs(t: Test, scenario: string, transport: 'u1' | 't1', entry: Partial<SrsEntrySettings>): Promise<{ sipp: SippRun; m: SrcManager }> {
+  const sipp = await startSipp({ scenario: scenarioPath(scenario), transport, calls: 1, timeoutSeconds: 20 });
+  t.teardown(() => sipp.stop());
+  await sipp.ready;
+  const m = new SrcManager({
+    srs: [{ name: 'sipp', srsUris: [`sip:srs@127.0.0.1:${sipp.localPort}${transport === 't1' ? ';transport=tcp' : ''}`], localAddress: '127.0.0.1', transport: transport === 't1' ? 'tcp' : 'udp',
+      // SIPp in u1 mode has no TCP socket: keep the big INVITE on UDP.
+      ...(transport === 'u1' ? { maxUdpRequestSize: 65000 } : {}), ...entry }],
+  });
+  await m.start();
+  t.teardown(() => m.shutdown());
+  return { sipp, m };
 }
 
 for (const transport of ['u1', 't1'] as const) {
@@ -57,16 +73,7 @@ for (const transport of ['u1', 't1'] as const) {
 
   t.test(`${transport}: tsip SrcManager records to SIPp's SRS`, async (t) => {
     if (!requireTool(t, 'sipp')) return;
-    const sipp = await startSipp({ scenario: scenarioPath('srs-uas.xml'), transport, calls: 1, timeoutSeconds: 20 });
-    t.teardown(() => sipp.stop());
-    await sipp.ready;
-    const m = new SrcManager({
-      srs: [{ name: 'sipp', srsUris: [`sip:srs@127.0.0.1:${sipp.localPort}${transport === 't1' ? ';transport=tcp' : ''}`], localAddress: '127.0.0.1', transport: transport === 't1' ? 'tcp' : 'udp',
-        // SIPp in u1 mode has no TCP socket: keep the big INVITE on UDP.
-        ...(transport === 'u1' ? { maxUdpRequestSize: 65000 } : {}), media: { portMin: 46300, portMax: 46399 } }],
-    });
-    await m.start();
-    t.teardown(() => m.shutdown());
+    const { sipp, m } = await srcToSippSrs(t, 'srs-uas.xml', transport, { media: { portMin: 46300, portMax: 46399 } });
     const started = new Promise<{ streams: { accepted: boolean }[] }>((res, rej) => { m.once('recordingStarted', res); m.once('recordingFailed', (e) => rej(new Error(JSON.stringify(e)))); });
     const stopped = new Promise<{ byeStatusCode?: number }>((res) => m.once('recordingStopped', res));
     m.startRecording({
@@ -86,16 +93,7 @@ for (const transport of ['u1', 't1'] as const) {
 for (const transport of ['u1', 't1'] as const) {
   t.test(`${transport}: SIPp as an SRS takes over the session refresh; tsip's SrcManager answers it per RFC 4028 §9`, async (t) => {
     if (!requireTool(t, 'sipp')) return;
-    const sipp = await startSipp({ scenario: scenarioPath('srs-uas-refresher.xml'), transport, calls: 1, timeoutSeconds: 20 });
-    t.teardown(() => sipp.stop());
-    await sipp.ready;
-    const m = new SrcManager({
-      srs: [{ name: 'sipp', srsUris: [`sip:srs@127.0.0.1:${sipp.localPort}${transport === 't1' ? ';transport=tcp' : ''}`], localAddress: '127.0.0.1', transport: transport === 't1' ? 'tcp' : 'udp',
-        sessionExpires: 90, minSe: 90,
-        ...(transport === 'u1' ? { maxUdpRequestSize: 65000 } : {}), media: { portMin: 46400, portMax: 46499 } }],
-    });
-    await m.start();
-    t.teardown(() => m.shutdown());
+    const { sipp, m } = await srcToSippSrs(t, 'srs-uas-refresher.xml', transport, { sessionExpires: 90, minSe: 90, media: { portMin: 46400, portMax: 46499 } });
     const started = new Promise((res, rej) => { m.once('recordingStarted', res); m.once('recordingFailed', (e) => rej(new Error(JSON.stringify(e)))); });
     const stopped = new Promise<{ byeStatusCode?: number; reason: string }>((res) => m.once('recordingStopped', res));
     const callId = `interop-refresh-${transport}@tsip`;
