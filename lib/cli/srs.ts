@@ -212,10 +212,12 @@ export async function runSrs(argv: readonly string[], opts: RunSrsOptions = {}):
     let shutting: Promise<void> | undefined;
     const shutdown = (): Promise<void> => (shutting ??= srs.shutdown());
     const stopNow = async (): Promise<void> => {
+      // read while its UDP sockets are open: the OS's drops on a full receive buffer (Linux)
+      const drops = srs.sipStats()?.transport.udpKernelDrops;
       await shutdown();
       await http?.close();
       stopRefusalLog();
-      log('SRS stopped');
+      log(`SRS stopped${drops !== undefined ? ` (SIP datagrams the OS dropped on a full UDP receive buffer: ${drops})` : ''}`);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       done(CliExit.Ok);
