@@ -199,7 +199,7 @@ export class B2buaCall {
     const one = sdp !== undefined ? keepFirstVoiceCodec(sdp) : undefined;
     const offer = one !== undefined ? describeAudio(one) : undefined;
     if (one === undefined || offer === undefined || this.relay === undefined) {
-      this.assoc.b?.sendAck(tx);
+      this.ackB(tx);
       this.byeLeg('b');
       return this.fail(502, 'failed', 'the callee answered an offer-less INVITE without an audio offer');
     }

@@ -81,3 +81,21 @@ t.test('delayed offer: a caller\'s ACK without an answer ends both legs', async 
   t.pass('both legs got BYE');
   t.equal((await ended).reason, 'failed');
 });
+
+t.test('delayed offer: a callee whose 2xx has no audio offer gets ACK and BYE, the caller 502', async (t) => {
+  const r = await rig(t);
+  const ended = new Promise<B2buaCallEndedEvent>((res) => r.b2bua.once('callEnded', res));
+  const assoc = InviteDialogAssoc.create(r.alice.conn, { to: `<${r.bobUri}>`, from: '"Alice" <sip:alice@example.com>' });
+  const invite = assoc.sendInvite();
+  const tx = (await r.bob.rec.wait('incomingRequest', (x: ServerTransaction) => x.type === 'INVITE')).args[0] as ServerTransaction;
+  InviteDialogAssoc.fromServerTransaction(tx);
+  const bobAck = r.bob.rec.wait('incomingRequestInDialog', (x: ServerTransaction) => x.type === 'ACK');
+  const bobBye = r.bob.rec.wait('incomingRequestInDialog', (x: ServerTransaction) => x.type === 'BYE');
+  tx.sendResponse(new ResponseElements({ statusCode: 200 })); // no SDP: nothing to offer alice
+  await response(r.alice, invite, 502);
+  t.pass('the caller got 502');
+  await bobAck;
+  ((await bobBye).args[0] as ServerTransaction).sendResponse(new ResponseElements({ statusCode: 200 }));
+  t.pass('the callee got ACK, then BYE');
+  t.equal((await ended).reason, 'failed');
+});
