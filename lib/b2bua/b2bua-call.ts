@@ -365,6 +365,9 @@ export class B2buaCall {
         } catch { /* the other leg is going away */ }
         return respondTo(tx, 200);
       }
+      case 'PRACK':
+        // RFC 3262 §4: the caller acknowledges a reliable 1xx of ours (the API matched its RAck)
+        return respondTo(tx, 200);
       case 'OPTIONS':
         return respondTo(tx, 200);
       default:
@@ -556,9 +559,23 @@ export class B2buaCall {
   private respondA(code: number, phrase?: string, body?: MessageElements): void {
     const tx = this.inviteA;
     if (tx === undefined || !tx.responseAllowed) return;
+    let elements = body;
+    if (code > 100 && code < 200 && this.callerRequires100rel()) {
+      // RFC 3262 §3: a caller that requires 100rel gets its provisional responses reliably (the
+      // API retransmits each until the caller's PRACK); one that comes while the previous one
+      // still waits for its PRACK cannot go (§3) and is dropped below
+      elements = elements?.clone() ?? new MessageElements();
+      elements.addHeader('Require', '100rel');
+    }
     try {
-      tx.sendResponse(new ResponseElements({ statusCode: code, ...(phrase ? { reasonPhrase: phrase } : {}), ...(body ? { messageElements: body } : {}) }));
-    } catch { /* the transaction ended meanwhile (CANCEL, timeout) */ }
+      tx.sendResponse(new ResponseElements({ statusCode: code, ...(phrase ? { reasonPhrase: phrase } : {}), ...(elements ? { messageElements: elements } : {}) }));
+    } catch { /* the transaction ended meanwhile (CANCEL, timeout), or a reliable 1xx still waits for its PRACK */ }
+  }
+
+  /** The caller's INVITE has `Require: 100rel` (RFC 3262 §3). */
+  private callerRequires100rel(): boolean {
+    const values = this.inviteA?.requestElements.messageElements.headerValues('Require') ?? [];
+    return values.some((v) => v.split(',').some((tag) => tag.trim().toLowerCase() === '100rel'));
   }
 
 }
