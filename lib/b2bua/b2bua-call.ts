@@ -21,15 +21,17 @@
  *   recording and the unhold resumes it. A re-INVITE while another is in progress gets 491
  *   (RFC 3261 §14.2); one without SDP (a session refresh) is answered here with the last SDP.
  *
- * Over ~500 lines on purpose: this is one call's state machine, and its set-up, in-dialog and
+ * A little over 500 lines on purpose: this is one call's state machine, and its set-up and
  * teardown paths move the same private state together (both legs' transactions, the delayed
- * offer's pending ACK, the relay, the recording); split, each part would reach into the others'.
+ * offer's pending ACK, the relay, the recording); the re-INVITE relay, which needs little of it,
+ * is its own module (reinvite-relay.ts).
  */
 import type { RecordedCodec } from '../../include-types/siprec.js';
 import { type ClientTransaction, InviteDialogAssoc, MessageElements, ResponseElements, type ServerTransaction } from '../api/index.js';
-import { other, RECORDING_UNAVAILABLE_STATUS, respondTo, sdpBody, sdpOf, type CallHost } from './call-host.js';
+import { other, RECORDING_UNAVAILABLE_STATUS, respondTo, respondToCaller, sdpBody, sdpOf, type CallHost } from './call-host.js';
 import { B2buaCallState, canMove, isUnanswered } from './call-state.js';
 import { CallRecorder, recordedCall } from './call-recorder.js';
+import { ReinviteRelay } from './reinvite-relay.js';
 import { RtpRelay, type LegName } from './rtp-relay.js';
 import { describeAudio, keepFirstVoiceCodec, rewriteForRelay, voiceCodec, type AudioDescription } from './sdp-legs.js';
 import type { B2buaCallInfo, B2buaEndReason, B2buaRecordingState } from './types.js';
@@ -59,7 +61,18 @@ export class B2buaCall {
   private answeredByB = false;
   private rangTooLong = false;
   private cancelWhenProvisional = false;
-  private reinvite: { from: LegName; tx: ServerTransaction; out: ClientTransaction | undefined; offer: AudioDescription } | undefined;
+  /** re-INVITEs relayed between the phones (hold, unhold, codec changes). */
+  private readonly reinvites = new ReinviteRelay({
+    connected: () => this.state === B2buaCallState.Connected,
+    relay: () => this.relay,
+    leg: (leg) => this.assoc[leg],
+    lastSdpTo: () => this.lastSdpTo,
+    held: (held) => {
+      this.held = held;
+      this.recorder?.setHeld(held);
+      this.host.changed(this);
+    },
+  });
   /** The last SDP each phone was given (answers an offerless re-INVITE). */
   private readonly lastSdpTo: Partial<Record<LegName, string>> = {};
   private held = false;
@@ -352,7 +365,7 @@ export class B2buaCall {
         this.assoc[leg] = undefined;
         return this.hangUp(leg);
       case 'INVITE':
-        return this.reinviteFrom(leg, tx);
+        return this.reinvites.request(leg, tx);
       case 'UPDATE':
         // NOTE (deviation): UPDATE (RFC 3311) is answered here: without a body it is a session
         // refresh; an offer in it is refused so the media stays as negotiated.
@@ -375,29 +388,6 @@ export class B2buaCall {
     }
   }
 
-  private reinviteFrom(from: LegName, tx: ServerTransaction): void {
-    if (this.state !== B2buaCallState.Connected || this.reinvite !== undefined || this.relay === undefined) return respondTo(tx, 491);
-    const sdp = sdpOf(tx.requestElements.messageElements);
-    if (sdp === undefined) {
-      // A re-INVITE without an offer (a session refresh): our last SDP to that phone is the offer.
-      const last = this.lastSdpTo[from];
-      return respondTo(tx, 200, last !== undefined ? sdpBody(last) : undefined);
-    }
-    const offer = describeAudio(sdp);
-    if (offer === undefined) return respondTo(tx, 488);
-    const to = other(from);
-    const out = rewriteForRelay(sdp, this.relay.leg(to).local);
-    this.reinvite = { from, tx, out: undefined, offer };
-    try {
-      this.reinvite.out = this.assoc[to]!.sendInvite(sdpBody(out));
-      this.lastSdpTo[to] = out;
-      this.relay.leg(from).setSignalled(offer);
-    } catch {
-      this.reinvite = undefined;
-      respondTo(tx, 500);
-    }
-  }
-
   private inDialogResponse(tx: ClientTransaction, leg: LegName): void {
     const r = tx.responseElements;
     if (r === undefined || r.statusCode < 200) return;
@@ -406,27 +396,7 @@ export class B2buaCall {
       tx.dispose();
       return this.byeDone(leg);
     }
-    const re = this.reinvite;
-    if (tx.type !== 'INVITE' || re === undefined || re.out !== tx) return;
-    this.reinvite = undefined;
-    if (r.statusCode >= 300) {
-      tx.dispose();
-      return respondTo(re.tx, r.statusCode, undefined, r.reasonPhrase);
-    }
-    try {
-      this.assoc[leg]?.sendAck(tx);
-    } catch { /* the leg ended meanwhile */ }
-    const sdp = sdpOf(r.messageElements);
-    const answer = sdp ? describeAudio(sdp) : undefined;
-    if (answer && this.relay) this.relay.leg(leg).setSignalled(answer);
-    const back = sdp && this.relay ? rewriteForRelay(sdp, this.relay.leg(re.from).local) : this.lastSdpTo[re.from];
-    if (back !== undefined) this.lastSdpTo[re.from] = back;
-    respondTo(re.tx, 200, back !== undefined ? sdpBody(back) : undefined);
-    // RFC 3264 §8.4: whoever offers sendonly/inactive holds; the answer's direction follows it.
-    // The latest exchange says it all: an offer or answer that stops a direction is a hold.
-    this.held = re.offer.hold || answer?.hold === true;
-    this.recorder?.setHeld(this.held);
-    this.host.changed(this);
+    this.reinvites.response(tx, leg, r);
   }
 
   /** The API gave up on a request of ours (timeout, transport error). */
@@ -440,19 +410,14 @@ export class B2buaCall {
       return;
     }
     if (tx.type === 'BYE') return this.byeDone(leg);
-    if (this.reinvite?.out === tx) {
-      const re = this.reinvite;
-      this.reinvite = undefined;
-      respondTo(re.tx, 408);
-      return;
-    }
+    if (this.reinvites.failed(tx)) return;
     // RFC 3261 §13.3.1.4: the caller never ACKed our 2xx (the API sent BYE): end the other leg.
     if (!tx.isClientTransaction && tx.type === 'INVITE') this.hangUp(leg);
   }
 
   /** The transaction that finished the callee INVITE's 2xx window (inviteCompleted). */
   owns(tx: ClientTransaction): boolean {
-    return tx === this.inviteB || tx === this.reinvite?.out;
+    return tx === this.inviteB || tx === this.reinvites.outgoing;
   }
 
   /** One side hung up: BYE the other, stop the recording, close the relay. */
@@ -557,25 +522,8 @@ export class B2buaCall {
   }
 
   private respondA(code: number, phrase?: string, body?: MessageElements): void {
-    const tx = this.inviteA;
-    if (tx === undefined || !tx.responseAllowed) return;
-    let elements = body;
-    if (code > 100 && code < 200 && this.callerRequires100rel()) {
-      // RFC 3262 §3: a caller that requires 100rel gets its provisional responses reliably (the
-      // API retransmits each until the caller's PRACK); one that comes while the previous one
-      // still waits for its PRACK cannot go (§3) and is dropped below
-      elements = elements?.clone() ?? new MessageElements();
-      elements.addHeader('Require', '100rel');
-    }
-    try {
-      tx.sendResponse(new ResponseElements({ statusCode: code, ...(phrase ? { reasonPhrase: phrase } : {}), ...(elements ? { messageElements: elements } : {}) }));
-    } catch { /* the transaction ended meanwhile (CANCEL, timeout), or a reliable 1xx still waits for its PRACK */ }
+    respondToCaller(this.inviteA, code, phrase, body);
   }
 
-  /** The caller's INVITE has `Require: 100rel` (RFC 3262 §3). */
-  private callerRequires100rel(): boolean {
-    const values = this.inviteA?.requestElements.messageElements.headerValues('Require') ?? [];
-    return values.some((v) => v.split(',').some((tag) => tag.trim().toLowerCase() === '100rel'));
-  }
 
 }

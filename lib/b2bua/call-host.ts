@@ -1,5 +1,6 @@
 /**
- * What a B2BUA call needs from the B2BUA that runs it, and the small SIP helpers both use.
+ * What a B2BUA call needs from the B2BUA that runs it, and the small SIP helpers both use
+ * (answering a request, the caller's INVITE with RFC 3262 reliability when it requires it).
  */
 import { type Dialog, MessageElements, ResponseElements, type ServerTransaction, type SipConnection } from '../api/index.js';
 import type { SrcManager } from '../siprec/src/index.js';
@@ -54,4 +55,28 @@ export function respondTo(tx: ServerTransaction, code: number, body?: MessageEle
     if (tx.responseAllowed) tx.sendResponse(new ResponseElements({ statusCode: code, ...(phrase ? { reasonPhrase: phrase } : {}), ...(body ? { messageElements: body } : {}) }));
   } catch { /* gone */ }
   tx.dispose();
+}
+
+/**
+ * A response on the caller's INVITE, while one may still go; the transaction stays (its final
+ * response is still to come). A caller that requires 100rel gets its 1xx reliably (RFC 3262 §3:
+ * the API retransmits each until the PRACK); one that comes while the previous one still waits for
+ * its PRACK cannot go (§3) and is dropped.
+ */
+export function respondToCaller(tx: ServerTransaction | undefined, code: number, phrase?: string, body?: MessageElements): void {
+  if (tx === undefined || !tx.responseAllowed) return;
+  let elements = body;
+  if (code > 100 && code < 200 && requires100rel(tx)) {
+    elements = elements?.clone() ?? new MessageElements();
+    elements.addHeader('Require', '100rel');
+  }
+  try {
+    tx.sendResponse(new ResponseElements({ statusCode: code, ...(phrase ? { reasonPhrase: phrase } : {}), ...(elements ? { messageElements: elements } : {}) }));
+  } catch { /* the transaction ended meanwhile (CANCEL, timeout), or a reliable 1xx still waits for its PRACK */ }
+}
+
+/** The request says `Require: 100rel` (RFC 3262 §3). */
+function requires100rel(tx: ServerTransaction): boolean {
+  const values = tx.requestElements.messageElements.headerValues('Require');
+  return values.some((v) => v.split(',').some((tag) => tag.trim().toLowerCase() === '100rel'));
 }
