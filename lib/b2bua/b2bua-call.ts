@@ -16,10 +16,11 @@
  * - CANCEL from the caller (the stack has answered it and sent 487) cancels the callee's INVITE
  *   (RFC 3261 §9.1, once a provisional response came); a 2xx that crosses it gets ACK and BYE.
  * - BYE from either side: 200, BYE to the other side, recording stopped, relay closed.
- * - re-INVITE from either side goes to the other side with the SDP rewritten, the answer comes
- *   back the same way; a hold (sendonly / inactive / c=0.0.0.0, RFC 3264 §8.4) pauses the
- *   recording and the unhold resumes it. A re-INVITE while another is in progress gets 491
- *   (RFC 3261 §14.2); one without SDP (a session refresh) is answered here with the last SDP.
+ * - a re-INVITE or an UPDATE with an offer from either side goes to the other side with the SDP
+ *   rewritten (reinvite-relay.ts), the answer comes back the same way; a hold (sendonly /
+ *   inactive / c=0.0.0.0, RFC 3264 §8.4) pauses the recording and the unhold resumes it. One while
+ *   another is in progress gets 491 (RFC 3261 §14.2); one without SDP (a session refresh) is
+ *   answered here.
  *
  * A little over 500 lines on purpose: this is one call's state machine, and its set-up and
  * teardown paths move the same private state together (both legs' transactions, the delayed
@@ -365,11 +366,8 @@ export class B2buaCall {
         this.assoc[leg] = undefined;
         return this.hangUp(leg);
       case 'INVITE':
-        return this.reinvites.request(leg, tx);
       case 'UPDATE':
-        // NOTE (deviation): UPDATE (RFC 3311) is answered here: without a body it is a session
-        // refresh; an offer in it is refused so the media stays as negotiated.
-        return respondTo(tx, sdpOf(tx.requestElements.messageElements) ? 488 : 200);
+        return this.reinvites.request(leg, tx);
       case 'INFO': {
         // SIP INFO DTMF (application/dtmf-relay) and the like: passed to the other side.
         const to = this.assoc[other(leg)];

@@ -1,9 +1,10 @@
 /**
- * re-INVITEs of a connected B2BUA call, from either phone to the other (RFC 3261 §14): the offer
- * rewritten onto the relay, the answer brought back the same way, a hold (sendonly / inactive /
- * c=0.0.0.0, RFC 3264 §8.4) reported so the recording pauses. One at a time: another one meanwhile
- * gets 491 (RFC 3261 §14.2); one without SDP (a session refresh) is answered with the last SDP
- * that phone was given.
+ * Offers in a connected B2BUA call, from either phone to the other: a re-INVITE (RFC 3261 §14) or
+ * an UPDATE (RFC 3311) with SDP goes to the other phone as the same method, the offer rewritten
+ * onto the relay, and its answer comes back the same way (a re-INVITE's 2xx is ACKed here); a
+ * hold (sendonly / inactive / c=0.0.0.0, RFC 3264 §8.4) is reported so the recording pauses. One
+ * at a time: another one meanwhile gets 491 (RFC 3261 §14.2, RFC 3311 §5.2). One without SDP (a
+ * session refresh) is answered here: a re-INVITE with the last SDP that phone was given.
  */
 import type { ResponseElementsView } from '../../include-types/api.js';
 import type { ClientTransaction, InviteDialogAssoc, ServerTransaction } from '../api/index.js';
@@ -42,11 +43,16 @@ export class ReinviteRelay {
     return this.pending?.out;
   }
 
-  /** A re-INVITE from `from`: relayed to the other phone, or answered here. */
+  /** A re-INVITE or UPDATE from `from`: relayed to the other phone, or answered here. */
   request(from: LegName, tx: ServerTransaction): void {
     const relay = this.host.relay();
-    if (!this.host.connected() || this.pending !== undefined || relay === undefined) return respondTo(tx, 491);
     const sdp = sdpOf(tx.requestElements.messageElements);
+    // RFC 3311 §5.2: an UPDATE without an offer (a session refresh) needs no offer/answer
+    if (tx.type === 'UPDATE' && sdp === undefined) return respondTo(tx, 200);
+    // NOTE (deviation): an offer in an UPDATE of the early dialog (RFC 3311 allows it) is refused:
+    // the relay is set up from the INVITE's offer/answer, which that would change before the answer
+    if (tx.type === 'UPDATE' && !this.host.connected()) return respondTo(tx, 488);
+    if (!this.host.connected() || this.pending !== undefined || relay === undefined) return respondTo(tx, 491);
     if (sdp === undefined) {
       // A re-INVITE without an offer (a session refresh): our last SDP to that phone is the offer.
       const last = this.host.lastSdpTo()[from];
@@ -58,7 +64,8 @@ export class ReinviteRelay {
     const out = rewriteForRelay(sdp, relay.leg(to).local);
     this.pending = { from, tx, out: undefined, offer };
     try {
-      this.pending.out = this.host.leg(to)!.sendInvite(sdpBody(out));
+      const assoc = this.host.leg(to)!;
+      this.pending.out = tx.type === 'UPDATE' ? assoc.sendUpdate(sdpBody(out)) : assoc.sendInvite(sdpBody(out));
       this.host.lastSdpTo()[to] = out;
       relay.leg(from).setSignalled(offer);
     } catch {
@@ -67,19 +74,21 @@ export class ReinviteRelay {
     }
   }
 
-  /** A final response `r` to `tx` on `leg`; false when `tx` is not our relayed re-INVITE. */
+  /** A final response `r` to `tx` on `leg`; false when `tx` is not our relayed re-INVITE or UPDATE. */
   response(tx: ClientTransaction, leg: LegName, r: ResponseElementsView): boolean {
     const re = this.pending;
-    if (tx.type !== 'INVITE' || re === undefined || re.out !== tx) return false;
+    if (re === undefined || re.out !== tx) return false;
     this.pending = undefined;
     if (r.statusCode >= 300) {
       tx.dispose();
       respondTo(re.tx, r.statusCode, undefined, r.reasonPhrase);
       return true;
     }
-    try {
-      this.host.leg(leg)?.sendAck(tx);
-    } catch { /* the leg ended meanwhile */ }
+    if (tx.type === 'INVITE') {
+      try {
+        this.host.leg(leg)?.sendAck(tx);
+      } catch { /* the leg ended meanwhile */ }
+    } else tx.dispose(); // an UPDATE has no ACK (RFC 3311 §5.2)
     const relay = this.host.relay();
     const sdp = sdpOf(r.messageElements);
     const answer = sdp ? describeAudio(sdp) : undefined;
@@ -93,7 +102,7 @@ export class ReinviteRelay {
     return true;
   }
 
-  /** The API gave up on `tx`; true when it was our relayed re-INVITE (its phone gets 408). */
+  /** The API gave up on `tx`; true when it was our relayed re-INVITE or UPDATE (its phone gets 408). */
   failed(tx: ClientTransaction | ServerTransaction): boolean {
     const re = this.pending;
     if (re === undefined || re.out !== tx) return false;

@@ -95,3 +95,38 @@ t.test('early media, answer, DTMF, latching, hold/unhold, BYE from the callee', 
   const aors = stored?.index.participants.map((p) => p.aors[0]).sort();
   t.same(aors, ['sip:alice@example.com', `sip:bob@127.0.0.1:${/:(\d+)$/.exec(r.bobUri)![1]}`], 'participants from From and To');
 });
+
+t.test('an UPDATE with an offer (RFC 3311) is relayed as an UPDATE: hold and unhold through it, the recording paused and resumed', async (t) => {
+  const r = await rig(t);
+  const recEvents: string[] = [];
+  for (const ev of ['recordingPaused', 'recordingResumed'] as const) r.recorder.on(ev, () => recEvents.push(ev));
+  const started = new Promise<RecordingStartedEvent>((res) => r.recorder.once('recordingStarted', res));
+  const call = aliceCalls(r);
+  const bob = await bobRings(r);
+  bob.tx.sendResponse(new ResponseElements({ statusCode: 200, messageElements: sdpElements(phoneSdp(r.bob.rtp.local.port)) }));
+  call.assoc.sendAck(await response(r.alice, call.invite, 200));
+  await started;
+
+  const hold = call.assoc.sendUpdate(sdpElements(phoneSdp(r.alice.rtp.local.port, 'sendonly')));
+  const upd = (await r.bob.rec.wait('incomingRequestInDialog', (tx: ServerTransaction) => tx.type === 'UPDATE')).args[0] as ServerTransaction;
+  const offered = describeAudio(upd.requestElements.messageElements.content!)!;
+  t.equal(offered.direction, 'sendonly', 'bob got the hold as an UPDATE');
+  t.equal(offered.rtpPort, bob.relay.port, 'rewritten onto the relay');
+  upd.sendResponse(new ResponseElements({ statusCode: 200, messageElements: sdpElements(phoneSdp(r.bob.rtp.local.port, 'recvonly')) }));
+  const held = await response(r.alice, hold, 200);
+  const answer = describeAudio(held.responseElements!.messageElements.content!)!;
+  t.equal(answer.direction, 'recvonly', 'the answer came back in the UPDATE\'s 200');
+  t.not(answer.rtpPort, r.bob.rtp.local.port, 'on the relay');
+  t.ok(await until(() => recEvents.includes('recordingPaused')), 'the hold paused the recording');
+
+  const unhold = call.assoc.sendUpdate(sdpElements(phoneSdp(r.alice.rtp.local.port, 'sendrecv')));
+  const upd2 = (await r.bob.rec.wait('incomingRequestInDialog', (tx: ServerTransaction) => tx.type === 'UPDATE')).args[0] as ServerTransaction;
+  upd2.sendResponse(new ResponseElements({ statusCode: 200, messageElements: sdpElements(phoneSdp(r.bob.rtp.local.port, 'sendrecv')) }));
+  await response(r.alice, unhold, 200);
+  t.ok(await until(() => recEvents.includes('recordingResumed')), 'the unhold resumed it');
+
+  // an UPDATE without a body is a session refresh, answered here
+  const refresh = call.assoc.sendUpdate();
+  await response(r.alice, refresh, 200);
+  t.pass('an UPDATE without an offer: 200');
+});
