@@ -57,6 +57,8 @@ export class B2buaCall {
   private offerless = false;
   /** With {@link offerless}: the callee's offer, and its 2xx, whose ACK waits for the caller's answer. */
   private offerB: { offer: AudioDescription; tx: ClientTransaction } | undefined;
+  /** The latest 1xx for a caller that requires 100rel, held while the previous one waits for its PRACK (RFC 3262 §3). */
+  private held1xx: { code: number; phrase: string | undefined; body: MessageElements | undefined } | undefined;
   private earlyB: AudioDescription | undefined;
   private canceled = false;
   private answeredByB = false;
@@ -378,7 +380,7 @@ export class B2buaCall {
       }
       case 'PRACK':
         // RFC 3262 §4: the caller acknowledges a reliable 1xx of ours (the API matched its RAck)
-        return respondTo(tx, 200);
+        return leg === 'a' ? this.prackFromA(tx) : respondTo(tx, 200);
       case 'OPTIONS':
         return respondTo(tx, 200);
       default:
@@ -520,7 +522,17 @@ export class B2buaCall {
   }
 
   private respondA(code: number, phrase?: string, body?: MessageElements): void {
-    respondToCaller(this.inviteA, code, phrase, body);
+    if (code >= 200) this.held1xx = undefined; // a final response supersedes a 1xx still held
+    // RFC 3262 §3: a reliable 1xx waits for the PRACK of the one before (sent from `prackFromA`)
+    if (!respondToCaller(this.inviteA, code, phrase, body) && code > 100 && code < 200 && this.inviteA?.responseAllowed === true) this.held1xx = { code, phrase, body };
+  }
+
+  /** RFC 3262 §4: the caller's PRACK came (the API matched it): 200, then the 1xx held back for it, if any. */
+  private prackFromA(tx: ServerTransaction): void {
+    respondTo(tx, 200);
+    const held = this.held1xx;
+    this.held1xx = undefined;
+    if (held !== undefined) this.respondA(held.code, held.phrase, held.body);
   }
 
 

@@ -60,11 +60,12 @@ export function respondTo(tx: ServerTransaction, code: number, body?: MessageEle
 /**
  * A response on the caller's INVITE, while one may still go; the transaction stays (its final
  * response is still to come). A caller that requires 100rel gets its 1xx reliably (RFC 3262 §3:
- * the API retransmits each until the PRACK); one that comes while the previous one still waits for
- * its PRACK cannot go (§3) and is dropped.
+ * the API retransmits each until the PRACK).
+ * @returns false when it could not go: the transaction ended meanwhile (CANCEL, timeout), or a
+ *   reliable 1xx while the previous one still waits for its PRACK (§3: one at a time).
  */
-export function respondToCaller(tx: ServerTransaction | undefined, code: number, phrase?: string, body?: MessageElements): void {
-  if (tx === undefined || !tx.responseAllowed) return;
+export function respondToCaller(tx: ServerTransaction | undefined, code: number, phrase?: string, body?: MessageElements): boolean {
+  if (tx === undefined || !tx.responseAllowed) return false;
   let elements = body;
   if (code > 100 && code < 200 && requires100rel(tx)) {
     elements = elements?.clone() ?? new MessageElements();
@@ -72,7 +73,10 @@ export function respondToCaller(tx: ServerTransaction | undefined, code: number,
   }
   try {
     tx.sendResponse(new ResponseElements({ statusCode: code, ...(phrase ? { reasonPhrase: phrase } : {}), ...(elements ? { messageElements: elements } : {}) }));
-  } catch { /* the transaction ended meanwhile (CANCEL, timeout), or a reliable 1xx still waits for its PRACK */ }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The request says `Require: 100rel` (RFC 3262 §3). */
