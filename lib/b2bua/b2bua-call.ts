@@ -195,9 +195,7 @@ export class B2buaCall {
       return this.fail(502, 'failed', 'the callee answered without audio');
     }
     this.relay.b.setSignalled(answer);
-    const mux = (this.offerA?.rtcpMux ?? false) && answer.rtcpMux; // RFC 5761 §5.1.1: muxed only when both said so
-    this.relay.a.rtcpMux = mux;
-    this.relay.b.rtcpMux = mux;
+    this.relay.muxRtcp(this.offerA?.rtcpMux ?? false, answer.rtcpMux);
     this.codec = voiceCodec(answer);
     const toA = sdp ? rewriteForRelay(sdp, this.relay.a.local) : this.lastSdpTo.a;
     if (toA !== undefined) this.lastSdpTo.a = toA;
@@ -249,9 +247,7 @@ export class B2buaCall {
       return this.finish('failed');
     }
     this.relay.a.setSignalled(answer);
-    const mux = pending.offer.rtcpMux && answer.rtcpMux; // RFC 5761 §5.1.1: muxed only when both said so
-    this.relay.a.rtcpMux = mux;
-    this.relay.b.rtcpMux = mux;
+    this.relay.muxRtcp(pending.offer.rtcpMux, answer.rtcpMux);
     const toB = rewriteForRelay(sdp, this.relay.b.local);
     this.lastSdpTo.b = toB;
     this.ackB(pending.tx, sdpBody(toB));

@@ -79,8 +79,7 @@ export function respondToCaller(tx: ServerTransaction | undefined, code: number,
   }
 }
 
-/** The request says `Require: 100rel` (RFC 3262 §3). */
+/** The request says `Require: 100rel` (RFC 3262 §3); `headerValues` gives a list header's tags one by one. */
 function requires100rel(tx: ServerTransaction): boolean {
-  const values = tx.requestElements.messageElements.headerValues('Require');
-  return values.some((v) => v.split(',').some((tag) => tag.trim().toLowerCase() === '100rel'));
+  return tx.requestElements.messageElements.headerValues('Require').some((tag) => tag.toLowerCase() === '100rel');
 }

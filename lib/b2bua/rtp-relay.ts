@@ -149,6 +149,16 @@ export class RtpRelay {
     return relay;
   }
 
+  /**
+   * RTCP on the RTP ports of both legs when the offer and the answer both asked for it (RFC 5761
+   * §5.1.1: an answer may accept rtcp-mux only when offered), on their own ports otherwise.
+   */
+  muxRtcp(offered: boolean, answered: boolean): void {
+    const mux = offered && answered;
+    this.a.rtcpMux = mux;
+    this.b.rtcpMux = mux;
+  }
+
   /** The leg by name. */
   leg(name: LegName): RelayLeg {
     return name === 'a' ? this.a : this.b;

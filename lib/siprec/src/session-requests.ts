@@ -13,7 +13,7 @@ import { RecordingEndReason } from '../../../include-types/siprec.js';
 import { parseSessionExpires } from '../../dialog/session-expires.js';
 import { SessionTimer, type SessionTimerSettings } from '../../dialog/session-timer.js';
 import { negotiateRefreshAsUas, type HeaderPairs, type SessionTimerPolicy } from '../../dialog/session-timer-negotiation.js';
-import type { ResponseElementsView } from '../../../include-types/api.js';
+import type { MessageElementsView, ResponseElementsView } from '../../../include-types/api.js';
 import type { ClientTransaction, InviteDialogAssoc, MessageElements } from '../common/api.js';
 import { wait } from '../common/timers.js';
 
@@ -210,9 +210,10 @@ export class SessionRequests {
    * again; `refresher=uas` makes us the refresher from now on). Sessions the SRS started leave
    * RFC 4028 to the API's dialog (no {@link armRefresh}): nothing is added for them here.
    */
-  srsRefresh(request: { header(name: string): string | undefined; headerValues(name: string): string[] }): SrsRefreshAnswer {
+  srsRefresh(request: Pick<MessageElementsView, 'header' | 'headerValues'>): SrsRefreshAnswer {
     if (this.refresh === undefined) return { status: 200, headers: [] };
-    const supported = request.headerValues('Supported').flatMap((v) => v.split(',')).map((x) => x.trim().toLowerCase());
+    // headerValues gives a list header's option tags one by one, trimmed
+    const supported = request.headerValues('Supported').map((tag) => tag.toLowerCase());
     const decision = negotiateRefreshAsUas({ supported, header: (n) => request.header(n) }, this.host.timerPolicy);
     if (decision.kind === 'reject') return { status: 422, headers: decision.headers };
     if (decision.timer !== undefined) this.apply({ interval: decision.timer.interval, localRefreshes: decision.timer.localRefreshes });

@@ -8,7 +8,7 @@
  */
 import t from 'tap';
 import { RecordingEndReason } from '../../../../include-types/siprec.js';
-import type { ClientTransaction, InviteDialogAssoc, MessageElements } from '../../../../lib/siprec/common/api.js';
+import { MessageElements, type ClientTransaction, type InviteDialogAssoc } from '../../../../lib/siprec/common/api.js';
 import { SessionRequests, type SessionRequestHost } from '../../../../lib/siprec/src/session-requests.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
 
@@ -135,9 +135,9 @@ t.test('a 2xx without Session-Expires (a metadata UPDATE) leaves the timer as it
   t.equal(clock.pending(), 0);
 });
 
-/** A request of the SRS as the session reads it. */
-function srsRequest(fields: Record<string, string>): { header(n: string): string | undefined; headerValues(n: string): string[] } {
-  return { header: (n) => fields[n], headerValues: (n) => (fields[n] === undefined ? [] : [fields[n]]) };
+/** The header fields of a request of the SRS, as the API hands them to the session. */
+function srsRequest(fields: Record<string, string>): MessageElements {
+  return new MessageElements({ headers: Object.entries(fields) });
 }
 
 t.test('a session refresh the SRS sends: answered per RFC 4028 §9, and the timer starts again from it', async (t) => {
