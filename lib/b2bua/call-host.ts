@@ -49,10 +49,15 @@ export const sdpOf = (m: { contentType: string | undefined; content: Buffer | un
 /** The leg opposite `leg`. */
 export const other = (leg: LegName): LegName => (leg === 'a' ? 'b' : 'a');
 
+/** A response with `code`, and the reason phrase and body when given. */
+function response(code: number, phrase?: string, body?: MessageElements): ResponseElements {
+  return new ResponseElements({ statusCode: code, ...(phrase ? { reasonPhrase: phrase } : {}), ...(body ? { messageElements: body } : {}) });
+}
+
 /** Answers a request (when it still may be) and disposes its transaction. */
 export function respondTo(tx: ServerTransaction, code: number, body?: MessageElements, phrase?: string): void {
   try {
-    if (tx.responseAllowed) tx.sendResponse(new ResponseElements({ statusCode: code, ...(phrase ? { reasonPhrase: phrase } : {}), ...(body ? { messageElements: body } : {}) }));
+    if (tx.responseAllowed) tx.sendResponse(response(code, phrase, body));
   } catch { /* gone */ }
   tx.dispose();
 }
@@ -72,7 +77,7 @@ export function respondToCaller(tx: ServerTransaction | undefined, code: number,
     elements.addHeader('Require', '100rel');
   }
   try {
-    tx.sendResponse(new ResponseElements({ statusCode: code, ...(phrase ? { reasonPhrase: phrase } : {}), ...(elements ? { messageElements: elements } : {}) }));
+    tx.sendResponse(response(code, phrase, elements));
     return true;
   } catch {
     return false;
