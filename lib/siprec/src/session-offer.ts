@@ -61,12 +61,21 @@ export function srsInitiatedHeaders(): [string, string][] {
 }
 
 /**
+ * The entry's RFC 4028 session interval (default 1800 s; 0: no session timer) and Min-SE (default
+ * 90 s, §5), for the requests we send and the refreshes the SRS sends.
+ */
+export function entryTimerPolicy(entry: SrsEntrySettings): { sessionExpires: number; minSE: number } {
+  return { sessionExpires: entry.sessionExpires ?? 1800, minSE: entry.minSe ?? 90 };
+}
+
+/**
  * Headers of every INVITE / re-INVITE of the session. `timer` false leaves RFC 4028 to the API
  * (SRS-initiated sessions: the dialog's session timer was set by the SRS's INVITE).
  */
 export function sessionHeaders(entry: SrsEntrySettings, call: CallParams, initial: boolean, timer = true): [string, string][] {
   const h: [string, string][] = [];
-  const se = timer ? (entry.sessionExpires ?? 1800) : 0;
+  const policy = entryTimerPolicy(entry);
+  const se = timer ? policy.sessionExpires : 0;
   if (initial) h.push(['Require', 'siprec']); // RFC 7866 §6.1.1
   h.push(['Supported', se > 0 ? 'siprec, timer' : 'siprec']);
   // RFC 7866 §9: the SRS may send snapshot requests.
@@ -75,7 +84,7 @@ export function sessionHeaders(entry: SrsEntrySettings, call: CallParams, initia
   if (se > 0) {
     // RFC 4028 §7.1: we ask to be the refresher.
     h.push(['Session-Expires', `${se};refresher=uac`]);
-    h.push(['Min-SE', String(entry.minSe ?? 90)]);
+    h.push(['Min-SE', String(policy.minSE)]);
   }
   if (initial) {
     // NG9-1-1 (seed 000): the emergency ids travel to the SRS in Call-Info.

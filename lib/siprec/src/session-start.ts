@@ -14,7 +14,7 @@ import type { TimerHandle } from '../../../include-types/settings.js';
 import { RecordingEndReason, SrsAttemptOutcome } from '../../../include-types/siprec.js';
 import { InviteDialogAssoc, type ClientTransaction } from '../common/api.js';
 import { SessionState, type SessionCore } from './session-core.js';
-import { sessionElements, sessionHeaders } from './session-offer.js';
+import { entryTimerPolicy, sessionElements, sessionHeaders } from './session-offer.js';
 import { allowsUpdate } from './session-requests.js';
 
 /** What the start uses of its session. */
@@ -93,7 +93,7 @@ export class SessionStart {
       const headers = sessionHeaders(entry, call, true);
       if (this.minSe !== undefined) {
         for (const h of headers) if (h[0] === 'Min-SE') h[1] = String(this.minSe);
-        for (const h of headers) if (h[0] === 'Session-Expires') h[1] = `${Math.max(this.minSe, entry.sessionExpires ?? 1800)};refresher=uac`;
+        for (const h of headers) if (h[0] === 'Session-Expires') h[1] = `${Math.max(this.minSe, entryTimerPolicy(entry).sessionExpires)};refresher=uac`;
       }
       const tx = assoc.sendInvite(sessionElements(headers, this.s.sdp(), this.s.meta.completeXml()));
       this.inviteTx = tx;

@@ -11,6 +11,7 @@ import type { CallParams, RecordedStreamInfo, RecordingEndReason, RecordingEvent
 import type { SrcAnswer } from '../body/index.js';
 import type { Clock } from '../../../include-types/settings.js';
 import type { SessionTimerPolicy } from '../../dialog/session-timer-negotiation.js';
+import { entryTimerPolicy } from './session-offer.js';
 import type { ClientTransaction, InviteDialogAssoc, MessageElements, ServerTransaction } from '../common/api.js';
 import { SessionState, type SessionCore } from './session-core.js';
 import { failSession, finishSession, loseSession } from './session-end.js';
@@ -202,8 +203,7 @@ export class WiredRequestHost implements SessionRequestHost {
   }
 
   get timerPolicy(): SessionTimerPolicy {
-    const entry = this.host.entry;
-    return { sessionExpires: entry.sessionExpires ?? 1800, minSE: entry.minSe ?? 90 };
+    return entryTimerPolicy(this.host.entry);
   }
 }
 
