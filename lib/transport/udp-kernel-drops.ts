@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
+import { bareHost } from './addresses.js';
 import { addressBytes } from './stun.js';
 
 /** A bound UDP socket, as the tables name it. */
@@ -39,15 +40,18 @@ function readTable(family: 4 | 6): string | undefined {
  */
 export function udpKernelDrops(sockets: readonly BoundUdpSocket[], tables?: ProcUdpTables): number | undefined {
   if (sockets.length === 0) return undefined;
-  const wanted = new Map<string, number>();
+  const wanted = new Set<string>();
+  const families = new Set<4 | 6>();
   for (const s of sockets) {
     const key = procAddress(s);
-    if (key !== undefined) wanted.set(key, s.family);
+    if (key === undefined) continue;
+    wanted.add(key);
+    families.add(s.family);
   }
   let total = 0;
   let readAny = false;
   for (const family of [4, 6] as const) {
-    if (![...wanted.values()].includes(family)) continue;
+    if (!families.has(family)) continue;
     // only the tables our sockets are in are read (each is one line per UDP socket of the host)
     const text = tables === undefined ? readTable(family) : family === 4 ? tables.udp : tables.udp6;
     if (text === undefined) return undefined;
@@ -61,7 +65,7 @@ export function udpKernelDrops(sockets: readonly BoundUdpSocket[], tables?: Proc
  * Sums the last column (`drops`) of the rows whose local address is in `wanted`. Rows look like
  * `  12: 0100007F:13C4 00000000:0000 07 00000000:00000000 00:00000000 00000000 0 0 4242 2 ... 17`.
  */
-function sumDrops(text: string, wanted: ReadonlyMap<string, number>): number {
+function sumDrops(text: string, wanted: ReadonlySet<string>): number {
   let total = 0;
   const lines = text.split('\n');
   for (let i = 1; i < lines.length; i++) {
@@ -78,8 +82,7 @@ function sumDrops(text: string, wanted: ReadonlyMap<string, number>): number {
  * the host's byte order, then ':' and the port in hex (upper case, as the kernel prints them).
  */
 export function procAddress(s: BoundUdpSocket): string | undefined {
-  const bare = s.address.startsWith('[') && s.address.endsWith(']') ? s.address.slice(1, -1) : s.address;
-  const bytes = addressBytes(bare);
+  const bytes = addressBytes(bareHost(s.address));
   if (bytes === undefined) return undefined;
   const little = endianness() === 'LE';
   let hex = '';
